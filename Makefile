@@ -1,0 +1,48 @@
+# Lifeline: two commands set everything up on a fresh Debian bookworm machine.
+#
+#   make demo    install what is missing, build, run the demo
+#   make test    install what is missing, build, run every test
+#
+# Other targets: build, bench, fuzz (short libFuzzer runs), asan (tests under
+# AddressSanitizer + UBSan), clean.
+
+BUILD   ?= build
+JOBS    ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build test demo bench fuzz asan clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	ninja -C $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200
+
+demo: build
+	scripts/demo.sh $(BUILD)
+
+bench: deps
+	@scripts/deps.sh bench
+	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIFELINE_TESTS=OFF >/dev/null
+	ninja -C build-bench -j $(JOBS)
+	bench/run.sh build-bench
+
+fuzz: deps
+	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \
+	  -DLIFELINE_TESTS=OFF -DLIFELINE_BENCH=OFF >/dev/null
+	ninja -C build-fuzz -j $(JOBS)
+	fuzz/run.sh build-fuzz 20
+
+asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIFELINE_SANITIZE=ON -DLIFELINE_BENCH=OFF >/dev/null
+	ninja -C build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 1800
+
+clean:
+	rm -rf build build-bench build-fuzz build-asan

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Installs the Debian packages Lifeline needs to build, test and benchmark,
+# skipping those already present. Retries while another process holds the
+# dpkg lock (unattended-upgrades, a parallel apt run).
+#
+#   scripts/deps.sh          build + test dependencies
+#   scripts/deps.sh bench    also the tools the benchmarks compare against
+set -eu
+
+PKGS="cmake ninja-build pkg-config g++ clang libclang-rt-14-dev
+libsqlite3-dev sqlite3 libssl-dev openssl libsodium-dev nlohmann-json3-dev
+libcpp-httplib-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
+libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+golang-go golang-golang-x-mod-dev"
+if [ "${1:-}" = bench ]; then
+	PKGS="$PKGS time"
+fi
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+
+retry() {
+	n=0
+	until "$@"; do
+		n=$((n + 1))
+		if [ $n -ge 30 ]; then
+			echo "deps: '$*' failed $n times; giving up" >&2
+			return 1
+		fi
+		echo "deps: '$*' failed (dpkg lock held?); retrying in 10 s ($n/30)" >&2
+		sleep 10
+	done
+}
+export DEBIAN_FRONTEND=noninteractive
+retry $SUDO apt-get -o DPkg::Lock::Timeout=120 update -qq
+# shellcheck disable=SC2086
+retry $SUDO apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends $missing

@@ -1,0 +1,423 @@
+#include "cli/cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <future>
+#include <optional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "base/bytes.h"
+#include "cli/progress.h"
+#include "cli/store_dir.h"
+#include "log/export.h"
+#include "log/log.h"
+#include "log/reader.h"
+#include "log/verify.h"
+#include "merkle/proof.h"
+#include "note/checkpoint.h"
+
+namespace lifeline::cli {
+namespace {
+
+using nlohmann::json;
+
+struct Globals {
+  std::string store;
+  bool json = false;
+  bool quiet = false;
+};
+
+// Prints a failed status and returns its exit code.
+int Fail(const Globals& g, const Status& s) {
+  if (g.json) {
+    json j = {{"ok", false}, {"error", std::string(ErrorCodeName(s.code()))}, {"message", s.message()}};
+    std::cout << j.dump() << "\n";
+  }
+  std::fprintf(stderr, "lifeline: %s\n", s.ToString().c_str());
+  return ExitCodeFor(s);
+}
+
+Result<std::string> StoreDir(const Globals& g) {
+  if (!g.store.empty()) return g.store;
+  const char* env = std::getenv("LIFELINE_STORE");
+  if (env != nullptr && *env != '\0') return std::string(env);
+  return InvalidArgumentError("no store given: use --store DIR or set LIFELINE_STORE");
+}
+
+std::string DefaultOrigin() {
+  std::random_device rd;
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%08x", rd());
+  return std::string("lifeline.invalid/log-") + buf;
+}
+
+bool ShowProgress(const Globals& g) { return !g.json && !g.quiet && StderrIsTerminal(); }
+
+// --- init -----------------------------------------------------------------
+
+int CmdInit(const Globals& g, const std::string& dir, std::string origin) {
+  if (origin.empty()) origin = DefaultOrigin();
+  auto vkey = InitStore(dir, origin);
+  if (!vkey.ok()) return Fail(g, vkey.status().Annotate("init " + dir));
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"store", dir}, {"origin", origin}, {"vkey", *vkey}}.dump() << "\n";
+  } else {
+    std::cout << "created store " << dir << " for log " << origin << "\nverifier key: " << *vkey << "\n";
+  }
+  return 0;
+}
+
+// --- log append -------------------------------------------------------------
+
+// Reads entries, one per line ('\n' ends a line and is not part of the
+// entry). Checks every line before anything is appended.
+Result<std::vector<std::string>> ReadEntries(std::istream& in, const std::string& name) {
+  std::vector<std::string> entries;
+  std::string line;
+  uint64_t lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (line.size() > merkle::kMaxEntrySize) {
+      return InvalidArgumentError(name + ":" + std::to_string(lineno) + ": entry is " +
+                                  std::to_string(line.size()) + " bytes; the limit is " +
+                                  std::to_string(merkle::kMaxEntrySize) + " (nothing was appended)");
+    }
+    entries.push_back(std::move(line));
+  }
+  if (in.bad()) return IoError("reading " + name);
+  return entries;
+}
+
+int CmdAppend(const Globals& g, const std::string& file, size_t batch) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  Result<std::vector<std::string>> entries = InvalidArgumentError("unread");
+  if (file.empty() || file == "-") {
+    entries = ReadEntries(std::cin, "stdin");
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Fail(g, ErrnoError("opening " + file, errno));
+    entries = ReadEntries(in, file);
+  }
+  if (!entries.ok()) return Fail(g, entries.status());
+  auto ws = OpenWritable(*dir);
+  if (!ws.ok()) return Fail(g, ws.status());
+  log::LogOptions opts;
+  opts.max_batch_entries = batch;
+  auto lg = log::Log::Open(std::move(ws->store), ws->signer, opts);
+  if (!lg.ok()) return Fail(g, lg.status().Annotate("opening the log in " + *dir));
+  const uint64_t before = (*lg)->size();
+  const uint64_t total = entries->size();
+  Progress progress("appending", ShowProgress(g));
+  // Keep two batches in flight: one integrating while the next is queued.
+  std::deque<std::future<Result<uint64_t>>> inflight;
+  std::deque<uint64_t> counts;
+  uint64_t done = 0;
+  Status failure;
+  auto drain_one = [&]() {
+    auto r = inflight.front().get();
+    inflight.pop_front();
+    if (!r.ok() && failure.ok()) failure = r.status();
+    if (r.ok()) done += counts.front();
+    counts.pop_front();
+    progress.Update(done, total);
+  };
+  for (size_t i = 0; i < entries->size() && failure.ok(); i += batch) {
+    size_t end = std::min(entries->size(), i + batch);
+    std::vector<std::string> chunk(std::make_move_iterator(entries->begin() + static_cast<ptrdiff_t>(i)),
+                                   std::make_move_iterator(entries->begin() + static_cast<ptrdiff_t>(end)));
+    counts.push_back(chunk.size());
+    inflight.push_back((*lg)->AppendMany(std::move(chunk)));
+    if (inflight.size() >= 2) drain_one();
+  }
+  while (!inflight.empty()) drain_one();
+  std::string cp = (*lg)->checkpoint();
+  uint64_t after = (*lg)->size();
+  if (!failure.ok()) {
+    return Fail(g, failure.Annotate("appended " + std::to_string(done) + " of " + std::to_string(total) +
+                                    " entries (log size " + std::to_string(after) + ")"));
+  }
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"first_index", before}, {"count", total}, {"size", after}, {"checkpoint", cp}}
+                     .dump()
+              << "\n";
+  } else if (!g.quiet) {
+    if (total == 0) {
+      std::cout << "no entries to append; log size " << after << "\n";
+    } else {
+      std::cout << "appended " << total << " entries at " << before << ".." << after - 1 << "; log size "
+                << after << "\n";
+    }
+  }
+  return 0;
+}
+
+// --- log checkpoint / entry / prove / consistency ---------------------------
+
+Result<store::StoredCheckpoint> CheckpointFor(store::LogStore& st, std::optional<uint64_t> size) {
+  if (size) return st.CheckpointAt(*size);
+  return st.LatestCheckpoint();
+}
+
+int CmdCheckpoint(const Globals& g, std::optional<uint64_t> size) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  auto cp = CheckpointFor(*rs->store, size);
+  if (!cp.ok()) return Fail(g, cp.status());
+  auto opened = note::OpenCheckpoint(cp->note, rs->verifier);
+  if (!opened.ok()) return Fail(g, opened.status().Annotate("the stored checkpoint does not verify"));
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"origin", opened->checkpoint.origin}, {"size", opened->checkpoint.size},
+                      {"root", Base64Encode(opened->checkpoint.root)}, {"checkpoint", cp->note}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << cp->note;
+  }
+  return 0;
+}
+
+int CmdEntry(const Globals& g, uint64_t index) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  auto cp = rs->store->LatestCheckpoint();
+  if (!cp.ok()) return Fail(g, cp.status());
+  if (index >= cp->size) {
+    return Fail(g, NotFoundError("index " + std::to_string(index) + " is not below the log size " +
+                                 std::to_string(cp->size)));
+  }
+  log::LogReader reader(rs->store.get());
+  auto e = reader.Entry(index);
+  if (!e.ok()) return Fail(g, e.status());
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"index", index}, {"entry_base64", Base64Encode(AsBytes(*e))}}.dump() << "\n";
+  } else {
+    std::fwrite(e->data(), 1, e->size(), stdout);
+  }
+  return 0;
+}
+
+int CmdProve(const Globals& g, uint64_t index, std::optional<uint64_t> size, const std::string& out) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  auto cp = CheckpointFor(*rs->store, size);
+  if (!cp.ok()) return Fail(g, cp.status());
+  auto opened = note::OpenCheckpoint(cp->note, rs->verifier);
+  if (!opened.ok()) return Fail(g, opened.status().Annotate("the stored checkpoint does not verify"));
+  log::LogReader reader(rs->store.get());
+  auto receipt = log::MakeReceipt(reader, index, cp->size, cp->note);
+  if (!receipt.ok()) return Fail(g, receipt.status());
+  // Check our own receipt before handing it out.
+  auto entry = reader.Entry(index);
+  if (!entry.ok()) return Fail(g, entry.status());
+  auto proof = reader.InclusionProof(index, cp->size);
+  if (!proof.ok()) return Fail(g, proof.status());
+  Status ok = merkle::VerifyInclusion(index, cp->size, merkle::LeafHash(AsBytes(*entry)), *proof,
+                                      opened->checkpoint.root);
+  if (!ok.ok()) return Fail(g, CorruptionError("the stored tiles give a bad proof: " + ok.message()));
+  if (!out.empty()) {
+    Status w = log::WriteFileAtomically(out, *receipt);
+    if (!w.ok()) return Fail(g, w);
+  }
+  if (g.json) {
+    json proof_b64 = json::array();
+    for (const auto& h : *proof) proof_b64.push_back(Base64Encode(h));
+    std::cout << json{{"ok", true}, {"index", index}, {"size", cp->size}, {"proof", proof_b64},
+                      {"receipt", *receipt}}
+                     .dump()
+              << "\n";
+  } else if (out.empty()) {
+    std::cout << *receipt;
+  } else if (!g.quiet) {
+    std::cout << "wrote receipt for entry " << index << " in a tree of " << cp->size << " to " << out << "\n";
+  }
+  return 0;
+}
+
+int CmdConsistency(const Globals& g, uint64_t from, std::optional<uint64_t> to) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  auto cp = CheckpointFor(*rs->store, to);
+  if (!cp.ok()) return Fail(g, cp.status());
+  auto opened = note::OpenCheckpoint(cp->note, rs->verifier);
+  if (!opened.ok()) return Fail(g, opened.status().Annotate("the stored checkpoint does not verify"));
+  if (from > cp->size) {
+    return Fail(g, InvalidArgumentError("--from " + std::to_string(from) + " is beyond the checkpoint size " +
+                                        std::to_string(cp->size)));
+  }
+  log::LogReader reader(rs->store.get());
+  auto old_root = reader.Root(from);
+  if (!old_root.ok()) return Fail(g, old_root.status());
+  auto proof = reader.ConsistencyProof(from, cp->size);
+  if (!proof.ok()) return Fail(g, proof.status());
+  Status ok = merkle::VerifyConsistency(from, cp->size, *proof, *old_root, opened->checkpoint.root);
+  if (!ok.ok()) return Fail(g, CorruptionError("the stored tiles give a bad proof: " + ok.message()));
+  auto old_cp = rs->store->CheckpointAt(from);
+  if (g.json) {
+    json proof_b64 = json::array();
+    for (const auto& h : *proof) proof_b64.push_back(Base64Encode(h));
+    json j = {{"ok", true},          {"old_size", from},
+              {"old_root", Base64Encode(*old_root)},
+              {"new_size", cp->size}, {"new_root", Base64Encode(opened->checkpoint.root)},
+              {"proof", proof_b64},  {"new_checkpoint", cp->note}};
+    if (old_cp.ok()) j["old_checkpoint"] = old_cp->note;
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << "old size " << from << " root " << Base64Encode(*old_root) << "\n"
+              << "new size " << cp->size << " root " << Base64Encode(opened->checkpoint.root) << "\n"
+              << "proof (" << proof->size() << " hashes):\n";
+    for (const auto& h : *proof) std::cout << Base64Encode(h) << "\n";
+  }
+  return 0;
+}
+
+// --- log export-tiles, vkey, verify -----------------------------------------
+
+int CmdExportTiles(const Globals& g, const std::string& out) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  Progress progress("exporting", ShowProgress(g));
+  auto rep = log::ExportTiles(*rs->store, out, [&](uint64_t d, uint64_t t) { progress.Update(d, t); });
+  if (!rep.ok()) return Fail(g, rep.status().Annotate("exporting tiles to " + out));
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"size", rep->size}, {"files", rep->files}, {"bytes", rep->bytes}, {"dir", out}}
+                     .dump()
+              << "\n";
+  } else if (!g.quiet) {
+    std::cout << "exported the log of size " << rep->size << " to " << out << " (" << rep->files << " files, "
+              << rep->bytes << " bytes)\n";
+  }
+  return 0;
+}
+
+int CmdVkey(const Globals& g) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"vkey", rs->verifier.ToString()}, {"origin", rs->verifier.name()}}.dump()
+              << "\n";
+  } else {
+    std::cout << rs->verifier.ToString() << "\n";
+  }
+  return 0;
+}
+
+int CmdVerify(const Globals& g) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  Status qc = rs->store->QuickCheck();
+  if (!qc.ok()) return Fail(g, qc);
+  Progress progress("verifying", ShowProgress(g));
+  auto rep = log::VerifyLog(*rs->store, rs->verifier, [&](uint64_t d, uint64_t t) { progress.Update(d, t); });
+  if (!rep.ok()) {
+    Status s = rep.status();
+    if (!g.json) std::cout << "FAIL " << s.message() << "\n";
+    return Fail(g, s);
+  }
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"size", rep->size}, {"root", rep->root_base64}, {"entries", rep->entries},
+                      {"tiles", rep->tiles}, {"checkpoints", rep->checkpoints}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << "OK size " << rep->size << " root " << rep->root_base64 << " (" << rep->entries
+              << " entries rehashed, " << rep->tiles << " tiles and " << rep->checkpoints
+              << " checkpoints verified)\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv) {
+  CLI::App app{"Lifeline: a verifiable record of a population cut off from the world"};
+  app.require_subcommand(1);
+  Globals g;
+  app.add_option("--store", g.store, "store directory (default: $LIFELINE_STORE)");
+  app.add_flag("--json", g.json, "machine-readable output on stdout");
+  app.add_flag("-q,--quiet", g.quiet, "no progress or informational output");
+  std::function<int()> action;
+
+  auto* init = app.add_subcommand("init", "create a store and its signing key");
+  std::string init_dir, origin;
+  init->add_option("DIR", init_dir, "store directory to create")->required();
+  init->add_option("--origin", origin, "the log's origin line and key name (default: a random name)");
+  init->callback([&] { action = [&] { return CmdInit(g, init_dir, origin); }; });
+
+  auto* logc = app.add_subcommand("log", "the record log: append, checkpoint, proofs, tiles");
+  logc->require_subcommand(1);
+  auto* append = logc->add_subcommand("append", "append entries, one per line, from stdin or --file");
+  std::string append_file;
+  size_t batch = 10000;
+  append->add_option("--file", append_file, "read entries from this file instead of stdin");
+  append->add_option("--batch", batch, "entries per signed checkpoint")->check(CLI::Range(1, 10000000));
+  append->callback([&] { action = [&] { return CmdAppend(g, append_file, batch); }; });
+
+  auto* cpc = logc->add_subcommand("checkpoint", "print the latest (or --size N) signed checkpoint");
+  std::optional<uint64_t> cp_size;
+  cpc->add_option("--size", cp_size, "a stored checkpoint of this size");
+  cpc->callback([&] { action = [&] { return CmdCheckpoint(g, cp_size); }; });
+
+  auto* entry = logc->add_subcommand("entry", "print the entry at --index N (raw bytes)");
+  uint64_t entry_index = 0;
+  entry->add_option("--index", entry_index, "entry index")->required();
+  entry->callback([&] { action = [&] { return CmdEntry(g, entry_index); }; });
+
+  auto* prove = logc->add_subcommand("prove", "write a c2sp.org/tlog-proof@v1 receipt for an entry");
+  uint64_t prove_index = 0;
+  std::optional<uint64_t> prove_size;
+  std::string prove_out;
+  prove->add_option("--index", prove_index, "entry index")->required();
+  prove->add_option("--size", prove_size, "prove against the stored checkpoint of this size");
+  prove->add_option("-o,--output", prove_out, "write the receipt to this file");
+  prove->callback([&] { action = [&] { return CmdProve(g, prove_index, prove_size, prove_out); }; });
+
+  auto* cons = logc->add_subcommand("consistency", "prove the tree of --from N is a prefix of the latest");
+  uint64_t cons_from = 0;
+  std::optional<uint64_t> cons_to;
+  cons->add_option("--from", cons_from, "the older tree size")->required();
+  cons->add_option("--to", cons_to, "a stored checkpoint's size (default: the latest)");
+  cons->callback([&] { action = [&] { return CmdConsistency(g, cons_from, cons_to); }; });
+
+  auto* exp = logc->add_subcommand("export-tiles", "write the log as a static tlog-tiles directory");
+  std::string exp_dir;
+  exp->add_option("DIR", exp_dir, "output directory")->required();
+  exp->callback([&] { action = [&] { return CmdExportTiles(g, exp_dir); }; });
+
+  auto* vkey = app.add_subcommand("vkey", "print the log's verifier key");
+  vkey->callback([&] { action = [&] { return CmdVkey(g); }; });
+
+  auto* verify = app.add_subcommand("verify", "recompute every hash, tile and checkpoint of the store");
+  verify->callback([&] { action = [&] { return CmdVerify(g); }; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return action ? action() : 2;
+}
+
+}  // namespace lifeline::cli

@@ -1,0 +1,112 @@
+#include "cli/store_dir.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "log/export.h"
+#include "log/log.h"
+
+namespace lifeline::cli {
+namespace {
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+Status WriteSecret(const std::string& path, const std::string& data) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError("creating " + path, errno);
+  ssize_t n = write(fd, data.data(), data.size());
+  int err = errno;
+  if (n != static_cast<ssize_t>(data.size()) || fsync(fd) != 0) {
+    close(fd);
+    return ErrnoError("writing " + path, n < 0 ? err : EIO);
+  }
+  close(fd);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return NotFoundError(path + " does not exist");
+    return ErrnoError("reading " + path, errno);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return ErrnoError("reading " + path, errno);
+  return ss.str();
+}
+
+Result<std::string> InitStore(const std::string& dir, const std::string& origin) {
+  LIFELINE_RETURN_IF_ERROR(note::CheckKeyName(origin).Annotate("origin \"" + origin + "\""));
+  std::error_code ec;
+  bool created_dir = false;
+  if (std::filesystem::exists(dir, ec)) {
+    if (std::filesystem::exists(dir + "/lifeline.db", ec)) {
+      return AlreadyExistsError(dir + " already holds a store (lifeline.db)");
+    }
+    if (!std::filesystem::is_directory(dir, ec)) return AlreadyExistsError(dir + " exists and is not a directory");
+  } else {
+    if (!std::filesystem::create_directories(dir, ec) || ec) {
+      return IoError("creating " + dir + ": " + ec.message());
+    }
+    created_dir = true;
+  }
+  auto undo = [&](Status s) {
+    for (const char* f : {"/lifeline.db", "/lifeline.db-wal", "/lifeline.db-shm", "/log.key", "/log.vkey", "/LOCK"}) {
+      std::filesystem::remove(dir + f, ec);
+    }
+    if (created_dir) std::filesystem::remove(dir, ec);
+    return s;
+  };
+  auto lock = store::FileLock::Acquire(dir + "/LOCK");
+  if (!lock.ok()) return undo(lock.status());
+  note::Signer signer = note::Signer::Generate(origin);
+  Status s = WriteSecret(dir + "/log.key", signer.ToString() + "\n");
+  if (!s.ok()) return undo(s);
+  s = log::WriteFileAtomically(dir + "/log.vkey", signer.verifier().ToString() + "\n");
+  if (!s.ok()) return undo(s);
+  auto st = store::SqliteStore::Create(dir + "/lifeline.db", origin);
+  if (!st.ok()) return undo(st.status());
+  // Opening the log commits the signed checkpoint of the empty tree.
+  auto log = log::Log::Open(std::move(*st), signer);
+  if (!log.ok()) return undo(log.status());
+  return signer.verifier().ToString();
+}
+
+Result<WritableStore> OpenWritable(const std::string& dir, store::SqliteStore::Sync sync) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/lifeline.db", ec)) {
+    return NotFoundError("no store at " + dir + " (run `lifeline init " + dir + "` to create one)");
+  }
+  LIFELINE_ASSIGN_OR_RETURN(auto lock, store::FileLock::Acquire(dir + "/LOCK"));
+  LIFELINE_ASSIGN_OR_RETURN(std::string skey, ReadFile(dir + "/log.key"));
+  auto signer = note::Signer::Parse(Trim(skey));
+  if (!signer.ok()) return signer.status().Annotate(dir + "/log.key");
+  LIFELINE_ASSIGN_OR_RETURN(auto st, store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadWrite, sync));
+  return WritableStore{std::move(lock), std::move(st), std::move(*signer)};
+}
+
+Result<ReadableStore> OpenReadable(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/lifeline.db", ec)) {
+    return NotFoundError("no store at " + dir + " (run `lifeline init " + dir + "` to create one)");
+  }
+  LIFELINE_ASSIGN_OR_RETURN(std::string vkey, ReadFile(dir + "/log.vkey"));
+  auto verifier = note::Verifier::Parse(Trim(vkey));
+  if (!verifier.ok()) return verifier.status().Annotate(dir + "/log.vkey");
+  LIFELINE_ASSIGN_OR_RETURN(auto st, store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadOnly));
+  return ReadableStore{std::move(st), std::move(*verifier)};
+}
+
+}  // namespace lifeline::cli

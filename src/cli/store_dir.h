@@ -1,0 +1,44 @@
+// A store directory: what `lifeline init DIR` creates.
+//
+//   DIR/lifeline.db    the SQLite store (WAL mode: also -wal and -shm files)
+//   DIR/log.key        the log's signer key (note skey text), mode 0600
+//   DIR/log.vkey       its verifier key, for witnesses and verifiers
+//   DIR/LOCK           held (flock) by the one writer
+#ifndef LIFELINE_CLI_STORE_DIR_H_
+#define LIFELINE_CLI_STORE_DIR_H_
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "note/note.h"
+#include "store/lock.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace lifeline::cli {
+
+struct WritableStore {
+  std::unique_ptr<store::FileLock> lock;
+  std::unique_ptr<store::SqliteStore> store;
+  note::Signer signer;
+};
+
+struct ReadableStore {
+  std::unique_ptr<store::SqliteStore> store;
+  note::Verifier verifier;
+};
+
+// Creates DIR (which must not hold a store) with a new key for `origin` and
+// the signed checkpoint of the empty log. On failure removes what it made.
+Result<std::string> InitStore(const std::string& dir, const std::string& origin);
+
+Result<WritableStore> OpenWritable(const std::string& dir,
+                                   store::SqliteStore::Sync sync = store::SqliteStore::Sync::kFull);
+Result<ReadableStore> OpenReadable(const std::string& dir);
+
+// Reads a whole small file. NotFound / I/O errors name the path.
+Result<std::string> ReadFile(const std::string& path);
+
+}  // namespace lifeline::cli
+
+#endif  // LIFELINE_CLI_STORE_DIR_H_

@@ -1,0 +1,68 @@
+// TreeState: the right edge of a tiled Merkle tree, enough to append.
+//
+// It holds, for every tile level, the hashes of that level's partial tile
+// (fewer than 256), and the entries of the partial bundle. Appending entries
+// produces the tiles and bundles that changed (new full tiles, and the final
+// partial ones), which are exactly what a commit must write. The root of the
+// tree is computed from the partial tiles alone: the partial tile of level L
+// covers leaves to the right of every higher level's.
+//
+// Pure computation; the caller does the I/O. Not thread-safe.
+#ifndef LIFELINE_LOG_TREE_STATE_H_
+#define LIFELINE_LOG_TREE_STATE_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "merkle/hash.h"
+#include "store/store.h"
+
+namespace lifeline::log {
+
+class TreeState {
+ public:
+  TreeState() = default;  // the empty tree
+
+  // Loads the right edge of a tree of `size` entries from `store`'s tiles.
+  // Corruption if a tile it needs is missing or has the wrong width.
+  static Result<TreeState> Load(store::LogStore& store, uint64_t size);
+
+  uint64_t size() const { return size_; }
+  merkle::Hash Root() const;
+
+  // Appends entries (each at most merkle::kMaxEntrySize bytes: precondition)
+  // and adds to *changed every tile and bundle that differs from before:
+  // full ones as they fill, then the partial ones of the final size.
+  void Append(std::span<const std::string> entries, std::vector<store::TileData>* changed);
+
+  // Appends one leaf hash without an entry (used by verification, which
+  // rebuilds tiles from bundles it already parsed). Full hash tiles are
+  // added to *changed; partial ones only by FlushPartials().
+  void AppendLeafHash(const merkle::Hash& leaf, std::vector<store::TileData>* changed);
+  void FlushPartials(std::vector<store::TileData>* changed) const;
+
+ private:
+  // Pushes a leaf hash (size_ already counts it), cascading full tiles up.
+  void PushLeafHash(const merkle::Hash& leaf, std::vector<store::TileData>* changed, uint32_t* top_touched);
+  static std::string TileBytes(std::span<const merkle::Hash> hashes);
+
+  uint64_t size_ = 0;
+  std::vector<std::vector<merkle::Hash>> partial_;  // partial_[L].size() < 256
+  std::string bundle_;                               // the partial bundle's bytes
+  uint32_t bundle_count_ = 0;
+};
+
+// Encodes entries as a tlog-tiles bundle: uint16 big-endian length + bytes.
+void AppendToBundle(std::string* bundle, std::string_view entry);
+
+// Splits a bundle into its entries. Corruption unless it holds exactly
+// `width` well-formed entries and nothing else.
+Result<std::vector<std::string_view>> ParseBundle(std::string_view bundle, uint32_t width);
+
+}  // namespace lifeline::log
+
+#endif  // LIFELINE_LOG_TREE_STATE_H_

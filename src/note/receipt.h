@@ -1,0 +1,39 @@
+// c2sp.org/tlog-proof@v1 receipts: an entry's inclusion proof bundled with
+// the signed checkpoint it leads to.
+//
+//   c2sp.org/tlog-proof@v1\n
+//   [extra <base64>\n]          optional, unauthenticated
+//   index <decimal>\n
+//   <base64 hash>\n             0..63 proof hashes, leaf sibling first
+//   \n
+//   <signed checkpoint note>
+#ifndef LIFELINE_NOTE_RECEIPT_H_
+#define LIFELINE_NOTE_RECEIPT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "crypto/sha256.h"
+
+namespace lifeline::note {
+
+struct Receipt {
+  std::optional<std::string> extra;  // raw bytes
+  uint64_t index = 0;
+  std::vector<crypto::Hash> proof;
+  std::string checkpoint;  // the signed note, verbatim
+  friend bool operator==(const Receipt&, const Receipt&) = default;
+};
+
+std::string FormatReceipt(const Receipt& r);
+
+// Strict parse; the checkpoint is returned unverified (use OpenCheckpoint).
+Result<Receipt> ParseReceipt(std::string_view text);
+
+}  // namespace lifeline::note
+
+#endif  // LIFELINE_NOTE_RECEIPT_H_

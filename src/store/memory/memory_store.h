@@ -1,0 +1,63 @@
+// An in-memory LogStore with injectable failures, for tests.
+//
+// Failures are injected per operation kind: the next N calls of that kind
+// succeed, then the given status is returned (once, or every time). A failed
+// Apply leaves the store unchanged, as the LogStore contract requires of a
+// crash inside Apply. Thread-safe (one mutex), so tests can inject from
+// another thread while a log integrates.
+#ifndef LIFELINE_STORE_MEMORY_MEMORY_STORE_H_
+#define LIFELINE_STORE_MEMORY_MEMORY_STORE_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "store/store.h"
+
+namespace lifeline::store {
+
+class MemoryStore : public LogStore {
+ public:
+  enum class Op { kApply, kReadTile, kLatestCheckpoint };
+
+  explicit MemoryStore(std::string origin);
+
+  // After `after` more successful calls of `op`, calls fail with `status`;
+  // `sticky` keeps failing (a full disk), otherwise only once.
+  void InjectFailure(Op op, Status status, int after = 0, bool sticky = false);
+  void ClearFailures();
+
+  // Counters for tests.
+  int apply_calls() const;
+  size_t tile_count() const;
+
+  // Overwrites a stored tile's bytes (a corruption test), NotFound if absent.
+  Status CorruptTile(uint32_t level, uint64_t index, size_t byte, uint8_t xor_mask);
+
+  Result<StoredCheckpoint> LatestCheckpoint() override;
+  Result<TileData> ReadTile(uint32_t level, uint64_t index) override;
+  Status ForEachCheckpoint(const std::function<Status(const StoredCheckpoint&)>& fn) override;
+  Result<StoredCheckpoint> CheckpointAt(uint64_t size) override;
+  Status Apply(const Commit& commit) override;
+  Result<std::string> GetMeta(const std::string& key) override;
+
+ private:
+  struct Fault {
+    Status status;
+    int after = 0;
+    bool sticky = false;
+  };
+  Status MaybeFail(Op op);  // requires mu_
+
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> meta_;
+  std::map<std::pair<uint32_t, uint64_t>, TileData> tiles_;
+  std::vector<StoredCheckpoint> checkpoints_;
+  std::map<Op, Fault> faults_;
+  int apply_calls_ = 0;
+};
+
+}  // namespace lifeline::store
+
+#endif  // LIFELINE_STORE_MEMORY_MEMORY_STORE_H_

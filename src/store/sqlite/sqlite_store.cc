@@ -1,0 +1,319 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
+namespace lifeline::store {
+namespace {
+
+constexpr const char* kFormatVersion = "1";
+
+int64_t TileKey(uint32_t level, uint64_t index) {
+  int64_t code = level == merkle::kEntriesLevel ? 0 : static_cast<int64_t>(level) + 1;
+  return (code << 48) | static_cast<int64_t>(index);
+}
+
+int64_t LevelColumn(uint32_t level) {
+  return level == merkle::kEntriesLevel ? -1 : static_cast<int64_t>(level);
+}
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+// Resets a statement when the scope ends, so a failed step never leaves a
+// read transaction open.
+class Resetter {
+ public:
+  explicit Resetter(sqlite3_stmt* s) : s_(s) {}
+  ~Resetter() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+Status CodeToStatus(int rc, const std::string& message) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL: return IoError(message + " (disk full)");
+    case SQLITE_IOERR: return IoError(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return CorruptionError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return UnavailableError(message + " (the store is busy: another writer?)");
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN: return IoError(message);
+    default: return InternalError(message);
+  }
+}
+
+std::string BlobString(sqlite3_stmt* s, int col) {
+  const void* p = sqlite3_column_blob(s, col);
+  int n = sqlite3_column_bytes(s, col);
+  return std::string(static_cast<const char*>(p), static_cast<size_t>(n));
+}
+
+}  // namespace
+
+struct SqliteStore::Statements {
+  Stmt latest, read_tile, write_tile, insert_cp, all_cps, cp_at, get_meta, begin, commit, rollback;
+};
+
+SqliteStore::SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+
+SqliteStore::~SqliteStore() {
+  stmts_.reset();  // finalize before close
+  sqlite3_close(db_);
+}
+
+Status SqliteStore::Error(const std::string& what) const {
+  return CodeToStatus(sqlite3_extended_errcode(db_), what + ": " + sqlite3_errmsg(db_) + " (" + path_ + ")");
+}
+
+Status SqliteStore::Exec(const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string m = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return CodeToStatus(rc, std::string("executing \"") + sql + "\": " + m + " (" + path_ + ")");
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Prepare() {
+  stmts_ = std::make_unique<Statements>();
+  auto prep = [&](Stmt* out, const char* sql) -> Status {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+      return Error(std::string("preparing \"") + sql + "\"");
+    }
+    out->reset(s);
+    return Status::Ok();
+  };
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->latest, "SELECT size, note FROM checkpoints ORDER BY seq DESC LIMIT 1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->read_tile, "SELECT width, data FROM tiles WHERE key = ?1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->write_tile,
+      "INSERT OR REPLACE INTO tiles(key, level, idx, width, data) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->insert_cp, "INSERT INTO checkpoints(size, note) VALUES (?1, ?2)"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->all_cps, "SELECT size, note FROM checkpoints ORDER BY seq"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->cp_at,
+      "SELECT size, note FROM checkpoints WHERE size = ?1 ORDER BY seq DESC LIMIT 1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->get_meta, "SELECT value FROM meta WHERE key = ?1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->begin, "BEGIN IMMEDIATE"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->commit, "COMMIT"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->rollback, "ROLLBACK"));
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path, const std::string& origin) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) return AlreadyExistsError(path + " already exists");
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, nullptr);
+  std::unique_ptr<SqliteStore> s(new SqliteStore(path, db));  // NOLINT: private constructor
+  if (rc != SQLITE_OK) return CodeToStatus(rc, "creating " + path + ": " + sqlite3_errstr(rc));
+  LIFELINE_RETURN_IF_ERROR(s->Exec("PRAGMA page_size = 16384"));
+  LIFELINE_RETURN_IF_ERROR(s->Exec("PRAGMA journal_mode = WAL"));
+  LIFELINE_RETURN_IF_ERROR(s->Exec("PRAGMA synchronous = FULL"));
+  LIFELINE_RETURN_IF_ERROR(s->Exec(
+      "BEGIN;"
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "CREATE TABLE tiles(key INTEGER PRIMARY KEY, level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+      " width INTEGER NOT NULL, data BLOB NOT NULL);"
+      "CREATE TABLE checkpoints(seq INTEGER PRIMARY KEY AUTOINCREMENT, size INTEGER NOT NULL,"
+      " note TEXT NOT NULL);"
+      "CREATE INDEX checkpoints_by_size ON checkpoints(size);"));
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?1, ?2)", -1, &raw, nullptr) != SQLITE_OK) {
+    return s->Error("creating " + path);
+  }
+  Stmt ins(raw);
+  for (auto [k, v] : {std::pair<std::string, std::string>{"origin", origin}, {"format", kFormatVersion}}) {
+    sqlite3_bind_text(ins.get(), 1, k.data(), static_cast<int>(k.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins.get(), 2, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    if (sqlite3_step(ins.get()) != SQLITE_DONE) return s->Error("writing metadata");
+    sqlite3_reset(ins.get());
+  }
+  ins.reset();
+  LIFELINE_RETURN_IF_ERROR(s->Exec("COMMIT"));
+  LIFELINE_RETURN_IF_ERROR(s->Prepare());
+  return s;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Mode mode, Sync sync) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return NotFoundError("no store database at " + path);
+    return ErrnoError("opening " + path, errno);
+  }
+  sqlite3* db = nullptr;
+  int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_EXRESCODE;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  std::unique_ptr<SqliteStore> s(new SqliteStore(path, db));  // NOLINT: private constructor
+  if (rc != SQLITE_OK) return CodeToStatus(rc, "opening " + path + ": " + sqlite3_errstr(rc));
+  sqlite3_busy_timeout(db, 5000);
+  const char* sync_sql = sync == Sync::kFull ? "PRAGMA synchronous = FULL"
+                         : sync == Sync::kNormal ? "PRAGMA synchronous = NORMAL"
+                                                 : "PRAGMA synchronous = OFF";
+  LIFELINE_RETURN_IF_ERROR(s->Exec(sync_sql));
+  // A 64 MiB page cache keeps the upper tiles and recent bundles hot.
+  LIFELINE_RETURN_IF_ERROR(s->Exec("PRAGMA cache_size = -65536"));
+  Status prep = s->Prepare();
+  if (!prep.ok()) {
+    return CorruptionError(path + " is not a Lifeline store (" + prep.message() + ")");
+  }
+  auto format = s->GetMeta("format");
+  if (!format.ok()) return CorruptionError(path + " has no format version: " + format.status().message());
+  if (*format != kFormatVersion) {
+    return FailedPreconditionError(path + " has store format " + *format + "; this build reads format " +
+                                   kFormatVersion);
+  }
+  return s;
+}
+
+Result<StoredCheckpoint> SqliteStore::LatestCheckpoint() {
+  sqlite3_stmt* s = stmts_->latest.get();
+  Resetter r(s);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return NotFoundError("no checkpoint in " + path_);
+  if (rc != SQLITE_ROW) return Error("reading the latest checkpoint");
+  return StoredCheckpoint{static_cast<uint64_t>(sqlite3_column_int64(s, 0)),
+                          reinterpret_cast<const char*>(sqlite3_column_text(s, 1))};
+}
+
+Result<TileData> SqliteStore::ReadTile(uint32_t level, uint64_t index) {
+  sqlite3_stmt* s = stmts_->read_tile.get();
+  Resetter r(s);
+  sqlite3_bind_int64(s, 1, TileKey(level, index));
+  int rc = sqlite3_step(s);
+  merkle::TileId id{level, index, merkle::kTileWidth};
+  if (rc == SQLITE_DONE) return NotFoundError(merkle::TilePath(id) + " is not stored");
+  if (rc != SQLITE_ROW) return Error("reading " + merkle::TilePath(id));
+  int64_t width = sqlite3_column_int64(s, 0);
+  if (width < 1 || width > merkle::kTileWidth) {
+    return CorruptionError(merkle::TilePath(id) + " has stored width " + std::to_string(width));
+  }
+  id.width = static_cast<uint32_t>(width);
+  return TileData{id, BlobString(s, 1)};
+}
+
+Status SqliteStore::ForEachCheckpoint(const std::function<Status(const StoredCheckpoint&)>& fn) {
+  sqlite3_stmt* s = stmts_->all_cps.get();
+  Resetter r(s);
+  for (;;) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Error("reading checkpoints");
+    const unsigned char* text = sqlite3_column_text(s, 1);
+    StoredCheckpoint cp{static_cast<uint64_t>(sqlite3_column_int64(s, 0)),
+                        text ? reinterpret_cast<const char*>(text) : ""};
+    LIFELINE_RETURN_IF_ERROR(fn(cp));
+  }
+}
+
+Result<StoredCheckpoint> SqliteStore::CheckpointAt(uint64_t size) {
+  sqlite3_stmt* s = stmts_->cp_at.get();
+  Resetter r(s);
+  sqlite3_bind_int64(s, 1, static_cast<int64_t>(size));
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return NotFoundError("no checkpoint of size " + std::to_string(size));
+  if (rc != SQLITE_ROW) return Error("reading checkpoint of size " + std::to_string(size));
+  return StoredCheckpoint{static_cast<uint64_t>(sqlite3_column_int64(s, 0)),
+                          reinterpret_cast<const char*>(sqlite3_column_text(s, 1))};
+}
+
+Status SqliteStore::Apply(const Commit& commit) {
+  {
+    sqlite3_stmt* b = stmts_->begin.get();
+    Resetter r(b);
+    if (sqlite3_step(b) != SQLITE_DONE) return Error("beginning a commit");
+  }
+  auto fail = [&](Status st) {
+    sqlite3_stmt* rb = stmts_->rollback.get();
+    sqlite3_step(rb);
+    sqlite3_reset(rb);
+    return st;
+  };
+  // Compare-and-swap on the latest checkpoint's size, inside the
+  // transaction, so two writers can never interleave their trees.
+  uint64_t current = 0;
+  {
+    sqlite3_stmt* s = stmts_->latest.get();
+    Resetter r(s);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      current = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
+    } else if (rc != SQLITE_DONE) {
+      return fail(Error("reading the latest checkpoint"));
+    }
+  }
+  if (current != commit.base_size) {
+    return fail(FailedPreconditionError("commit built on size " + std::to_string(commit.base_size) +
+                                        " but " + path_ + " is at size " + std::to_string(current)));
+  }
+  sqlite3_stmt* w = stmts_->write_tile.get();
+  for (const auto& t : commit.tiles) {
+    Resetter r(w);
+    sqlite3_bind_int64(w, 1, TileKey(t.id.level, t.id.index));
+    sqlite3_bind_int64(w, 2, LevelColumn(t.id.level));
+    sqlite3_bind_int64(w, 3, static_cast<int64_t>(t.id.index));
+    sqlite3_bind_int64(w, 4, t.id.width);
+    sqlite3_bind_blob(w, 5, t.data.data(), static_cast<int>(t.data.size()), SQLITE_STATIC);
+    if (sqlite3_step(w) != SQLITE_DONE) return fail(Error("writing " + merkle::TilePath(t.id)));
+  }
+  {
+    sqlite3_stmt* c = stmts_->insert_cp.get();
+    Resetter r(c);
+    sqlite3_bind_int64(c, 1, static_cast<int64_t>(commit.new_size));
+    sqlite3_bind_text(c, 2, commit.checkpoint.data(), static_cast<int>(commit.checkpoint.size()), SQLITE_STATIC);
+    if (sqlite3_step(c) != SQLITE_DONE) return fail(Error("writing the checkpoint"));
+  }
+  // At this point nothing is durable. COMMIT appends the transaction to the
+  // WAL and fsyncs it (synchronous=FULL); a crash before that returns
+  // recovers to the previous checkpoint.
+  {
+    sqlite3_stmt* c = stmts_->commit.get();
+    Resetter r(c);
+    if (sqlite3_step(c) != SQLITE_DONE) return fail(Error("committing"));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> SqliteStore::GetMeta(const std::string& key) {
+  sqlite3_stmt* s = stmts_->get_meta.get();
+  Resetter r(s);
+  sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return NotFoundError("no metadata \"" + key + "\" in " + path_);
+  if (rc != SQLITE_ROW) return Error("reading metadata " + key);
+  return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+}
+
+Status SqliteStore::QuickCheck() {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, "PRAGMA quick_check", -1, &raw, nullptr) != SQLITE_OK) {
+    return Error("running quick_check");
+  }
+  Stmt s(raw);
+  std::string problems;
+  for (;;) {
+    int rc = sqlite3_step(s.get());
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return Error("running quick_check");
+    std::string line = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+    if (line == "ok") continue;
+    if (!problems.empty()) problems += "; ";
+    problems += line;
+  }
+  if (!problems.empty()) return CorruptionError("SQLite quick_check of " + path_ + ": " + problems);
+  return Status::Ok();
+}
+
+}  // namespace lifeline::store
