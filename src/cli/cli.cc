@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "log/verify.h"
 #include "merkle/proof.h"
 #include "note/checkpoint.h"
+#include "store/tiles_dir/tiles_dir_store.h"
 
 namespace lifeline::cli {
 namespace {
@@ -62,9 +64,22 @@ bool ShowProgress(const Globals& g) { return !g.json && !g.quiet && StderrIsTerm
 
 // --- init -----------------------------------------------------------------
 
-int CmdInit(const Globals& g, const std::string& dir, std::string origin) {
+int CmdInit(const Globals& g, const std::string& dir, std::string origin, const std::string& key_file) {
+  std::optional<note::Signer> signer;
+  if (!key_file.empty()) {
+    auto text = ReadFile(key_file);
+    if (!text.ok()) return Fail(g, text.status());
+    while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
+    auto parsed = note::Signer::Parse(*text);
+    if (!parsed.ok()) return Fail(g, parsed.status().Annotate(key_file));
+    if (!origin.empty() && origin != parsed->name()) {
+      return Fail(g, InvalidArgumentError("--origin " + origin + " differs from the key's name " + parsed->name()));
+    }
+    origin = parsed->name();
+    signer = std::move(*parsed);
+  }
   if (origin.empty()) origin = DefaultOrigin();
-  auto vkey = InitStore(dir, origin);
+  auto vkey = InitStore(dir, origin, signer);
   if (!vkey.ok()) return Fail(g, vkey.status().Annotate("init " + dir));
   if (g.json) {
     std::cout << json{{"ok", true}, {"store", dir}, {"origin", origin}, {"vkey", *vkey}}.dump() << "\n";
@@ -78,12 +93,23 @@ int CmdInit(const Globals& g, const std::string& dir, std::string origin) {
 
 // Reads entries, one per line ('\n' ends a line and is not part of the
 // entry). Checks every line before anything is appended.
-Result<std::vector<std::string>> ReadEntries(std::istream& in, const std::string& name) {
+Result<std::vector<std::string>> ReadEntries(std::istream& in, const std::string& name, bool base64,
+                                             bool keep_newline) {
   std::vector<std::string> entries;
   std::string line;
   uint64_t lineno = 0;
   while (std::getline(in, line)) {
     ++lineno;
+    if (base64) {
+      auto decoded = Base64Decode(line);
+      if (!decoded.ok()) {
+        return InvalidArgumentError(name + ":" + std::to_string(lineno) + ": " + decoded.status().message() +
+                                    " (nothing was appended)");
+      }
+      line = std::move(*decoded);
+    } else if (keep_newline && !in.eof()) {
+      line.push_back('\n');
+    }
     if (line.size() > merkle::kMaxEntrySize) {
       return InvalidArgumentError(name + ":" + std::to_string(lineno) + ": entry is " +
                                   std::to_string(line.size()) + " bytes; the limit is " +
@@ -95,16 +121,16 @@ Result<std::vector<std::string>> ReadEntries(std::istream& in, const std::string
   return entries;
 }
 
-int CmdAppend(const Globals& g, const std::string& file, size_t batch) {
+int CmdAppend(const Globals& g, const std::string& file, size_t batch, bool base64, bool keep_newline) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
   Result<std::vector<std::string>> entries = InvalidArgumentError("unread");
   if (file.empty() || file == "-") {
-    entries = ReadEntries(std::cin, "stdin");
+    entries = ReadEntries(std::cin, "stdin", base64, keep_newline);
   } else {
     std::ifstream in(file, std::ios::binary);
     if (!in) return Fail(g, ErrnoError("opening " + file, errno));
-    entries = ReadEntries(in, file);
+    entries = ReadEntries(in, file, base64, keep_newline);
   }
   if (!entries.ok()) return Fail(g, entries.status());
   auto ws = OpenWritable(*dir);
@@ -321,17 +347,12 @@ int CmdVkey(const Globals& g) {
   return 0;
 }
 
-int CmdVerify(const Globals& g) {
-  auto dir = StoreDir(g);
-  if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
-  if (!rs.ok()) return Fail(g, rs.status());
-  Status qc = rs->store->QuickCheck();
-  if (!qc.ok()) return Fail(g, qc);
+// Verifies `st` with `key` and prints the verdict.
+int VerifyAndReport(const Globals& g, store::LogStore& st, const note::Verifier& key, const std::string& what) {
   Progress progress("verifying", ShowProgress(g));
-  auto rep = log::VerifyLog(*rs->store, rs->verifier, [&](uint64_t d, uint64_t t) { progress.Update(d, t); });
+  auto rep = log::VerifyLog(st, key, [&](uint64_t d, uint64_t t) { progress.Update(d, t); });
   if (!rep.ok()) {
-    Status s = rep.status();
+    Status s = rep.status().Annotate(what);
     if (!g.json) std::cout << "FAIL " << s.message() << "\n";
     return Fail(g, s);
   }
@@ -346,6 +367,53 @@ int CmdVerify(const Globals& g) {
               << " checkpoints verified)\n";
   }
   return 0;
+}
+
+// A vkey given as text or as the name of a file holding it.
+Result<note::Verifier> LoadVerifier(const std::string& arg) {
+  std::string text = arg;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(arg, ec)) {
+    LIFELINE_ASSIGN_OR_RETURN(text, ReadFile(arg));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  }
+  auto v = note::Verifier::Parse(text);
+  if (!v.ok()) return v.status().Annotate("verifier key " + arg);
+  return v;
+}
+
+int CmdVerifyTiles(const Globals& g, const std::string& tiles, const std::string& vkey_arg) {
+  Result<note::Verifier> key = InvalidArgumentError("no verifier key: use --vkey KEY|FILE or --store DIR");
+  if (!vkey_arg.empty()) {
+    key = LoadVerifier(vkey_arg);
+  } else if (auto dir = StoreDir(g); dir.ok()) {
+    key = LoadVerifier(*dir + "/log.vkey");
+  }
+  if (!key.ok()) return Fail(g, key.status());
+  auto note_text = ReadFile(tiles + "/checkpoint");
+  if (!note_text.ok()) return Fail(g, note_text.status());
+  auto cp = note::OpenCheckpoint(*note_text, *key);
+  if (!cp.ok()) {
+    Status s = VerificationFailedError("checkpoint: " + cp.status().message());
+    if (!g.json) std::cout << "FAIL " << s.message() << "\n";
+    return Fail(g, s);
+  }
+  store::TilesDirStore st(tiles, cp->checkpoint.size, *note_text);
+  return VerifyAndReport(g, st, *key, tiles);
+}
+
+int CmdVerify(const Globals& g, const std::string& tiles, const std::string& vkey) {
+  if (!tiles.empty()) return CmdVerifyTiles(g, tiles, vkey);
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  Status qc = rs->store->QuickCheck();
+  if (!qc.ok()) {
+    if (!g.json) std::cout << "FAIL " << qc.message() << "\n";
+    return Fail(g, qc);
+  }
+  return VerifyAndReport(g, *rs->store, rs->verifier, *dir);
 }
 
 }  // namespace
@@ -363,7 +431,9 @@ int Run(int argc, char** argv) {
   std::string init_dir, origin;
   init->add_option("DIR", init_dir, "store directory to create")->required();
   init->add_option("--origin", origin, "the log's origin line and key name (default: a random name)");
-  init->callback([&] { action = [&] { return CmdInit(g, init_dir, origin); }; });
+  std::string init_key;
+  init->add_option("--key", init_key, "use this signer key (note skey file) instead of generating one");
+  init->callback([&] { action = [&] { return CmdInit(g, init_dir, origin, init_key); }; });
 
   auto* logc = app.add_subcommand("log", "the record log: append, checkpoint, proofs, tiles");
   logc->require_subcommand(1);
@@ -372,7 +442,13 @@ int Run(int argc, char** argv) {
   size_t batch = 10000;
   append->add_option("--file", append_file, "read entries from this file instead of stdin");
   append->add_option("--batch", batch, "entries per signed checkpoint")->check(CLI::Range(1, 10000000));
-  append->callback([&] { action = [&] { return CmdAppend(g, append_file, batch); }; });
+  bool append_base64 = false;
+  auto* b64_opt =
+      append->add_flag("--base64", append_base64, "each line is the base64 of one entry (for binary entries)");
+  bool keep_newline = false;
+  append->add_flag("--keep-newline", keep_newline, "each entry includes its line's terminating newline")
+      ->excludes(b64_opt);
+  append->callback([&] { action = [&] { return CmdAppend(g, append_file, batch, append_base64, keep_newline); }; });
 
   auto* cpc = logc->add_subcommand("checkpoint", "print the latest (or --size N) signed checkpoint");
   std::optional<uint64_t> cp_size;
@@ -409,7 +485,10 @@ int Run(int argc, char** argv) {
   vkey->callback([&] { action = [&] { return CmdVkey(g); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute every hash, tile and checkpoint of the store");
-  verify->callback([&] { action = [&] { return CmdVerify(g); }; });
+  std::string verify_tiles, verify_vkey;
+  verify->add_option("--tiles", verify_tiles, "verify a tlog-tiles directory (an export or mirror) instead");
+  verify->add_option("--vkey", verify_vkey, "verifier key text or file for --tiles (default: the store's)");
+  verify->callback([&] { action = [&] { return CmdVerify(g, verify_tiles, verify_vkey); }; });
 
   try {
     app.parse(argc, argv);

@@ -47,7 +47,8 @@ Result<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-Result<std::string> InitStore(const std::string& dir, const std::string& origin) {
+Result<std::string> InitStore(const std::string& dir, const std::string& origin,
+                              const std::optional<note::Signer>& given) {
   LIFELINE_RETURN_IF_ERROR(note::CheckKeyName(origin).Annotate("origin \"" + origin + "\""));
   std::error_code ec;
   bool created_dir = false;
@@ -71,7 +72,7 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin)
   };
   auto lock = store::FileLock::Acquire(dir + "/LOCK");
   if (!lock.ok()) return undo(lock.status());
-  note::Signer signer = note::Signer::Generate(origin);
+  note::Signer signer = given ? *given : note::Signer::Generate(origin);
   Status s = WriteSecret(dir + "/log.key", signer.ToString() + "\n");
   if (!s.ok()) return undo(s);
   s = log::WriteFileAtomically(dir + "/log.vkey", signer.verifier().ToString() + "\n");

@@ -8,6 +8,7 @@
 #define LIFELINE_CLI_STORE_DIR_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -28,9 +29,11 @@ struct ReadableStore {
   note::Verifier verifier;
 };
 
-// Creates DIR (which must not hold a store) with a new key for `origin` and
-// the signed checkpoint of the empty log. On failure removes what it made.
-Result<std::string> InitStore(const std::string& dir, const std::string& origin);
+// Creates DIR (which must not hold a store) with `signer`, or a new key for
+// `origin`, and the signed checkpoint of the empty log. Returns the verifier
+// key. On failure removes what it made.
+Result<std::string> InitStore(const std::string& dir, const std::string& origin,
+                              const std::optional<note::Signer>& signer = std::nullopt);
 
 Result<WritableStore> OpenWritable(const std::string& dir,
                                    store::SqliteStore::Sync sync = store::SqliteStore::Sync::kFull);

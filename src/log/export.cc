@@ -53,6 +53,9 @@ Result<ExportReport> ExportTiles(store::LogStore& store, const std::string& dir,
   LIFELINE_ASSIGN_OR_RETURN(store::StoredCheckpoint cp, store.LatestCheckpoint());
   ExportReport rep;
   rep.size = cp.size;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return IoError("creating " + dir + ": " + ec.message());
   std::vector<merkle::TileId> tiles = merkle::HashTilesForSize(cp.size);
   std::vector<merkle::TileId> bundles = merkle::EntryBundlesForSize(cp.size);
   tiles.insert(tiles.end(), bundles.begin(), bundles.end());

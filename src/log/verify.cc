@@ -55,6 +55,33 @@ Status CompareTile(store::LogStore& store, const store::TileData& want, uint64_t
   return Status::Ok();
 }
 
+// Compares the leaf hashes of bundle `b` with the first hashes of the stored
+// tile/0/<b>; a difference names the entry.
+Status CompareLeaves(store::LogStore& store, uint64_t b, const std::vector<Hash>& leaves) {
+  TileId tid{0, b, static_cast<uint32_t>(leaves.size())};
+  auto got = store.ReadTile(0, b);
+  if (!got.ok()) {
+    if (got.status().code() == ErrorCode::kNotFound) return CorruptionError(TilePath(tid) + ": missing from the store");
+    return got.status().Annotate("reading " + TilePath(tid));
+  }
+  if (got->id.width < leaves.size() || got->data.size() < leaves.size() * 32) {
+    return CorruptionError(TilePath(tid) + ": stored with width " + std::to_string(got->id.width) + " and " +
+                           std::to_string(got->data.size()) + " bytes; the log's size needs " +
+                           std::to_string(leaves.size()) + " hashes");
+  }
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    std::string_view stored = std::string_view(got->data).substr(i * 32, 32);
+    if (stored != AsChars(leaves[i])) {
+      uint64_t entry = b * kTileWidth + i;
+      return CorruptionError("entry " + std::to_string(entry) + " (in " +
+                             TilePath(TileId{merkle::kEntriesLevel, b, tid.width}) + ") hashes to " +
+                             Base64Encode(leaves[i]) + " but " + TilePath(tid) + " hash " + std::to_string(i) +
+                             " is " + HashAt(got->data, i) + ": the entry or the tile was altered");
+    }
+  }
+  return Status::Ok();
+}
+
 struct HistoryItem {
   uint64_t seq;
   uint64_t size;
@@ -125,9 +152,15 @@ Result<VerifyReport> VerifyLog(store::LogStore& store, const note::Verifier& key
     }
     auto entries = ParseBundle(bundle->data, w);
     if (!entries.ok()) return entries.status().Annotate(TilePath(bid));
-    for (std::string_view e : *entries) {
+    // Leaf hashes first, against the stored level-0 tile, so that an
+    // altered entry is named before any root it changes is compared.
+    std::vector<Hash> leaves;
+    leaves.reserve(w);
+    for (std::string_view e : *entries) leaves.push_back(merkle::LeafHash(AsBytes(e)));
+    LIFELINE_RETURN_IF_ERROR(CompareLeaves(store, b, leaves));
+    for (const Hash& leaf : leaves) {
       changed.clear();
-      tree.AppendLeafHash(merkle::LeafHash(AsBytes(e)), &changed);
+      tree.AppendLeafHash(leaf, &changed);
       for (const auto& t : changed) LIFELINE_RETURN_IF_ERROR(CompareTile(store, t, &rep.tiles));
       LIFELINE_RETURN_IF_ERROR(check_roots());
     }

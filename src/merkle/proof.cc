@@ -60,10 +60,10 @@ size_t InclusionProofLength(uint64_t index, uint64_t size) {
 // the whole old tree.
 size_t ConsistencyProofLength(uint64_t size1, uint64_t size2) {
   const int shift = std::countr_zero(size1);
-  const int inner = std::bit_width((size1 - 1) ^ (size2 - 1)) - shift;
-  const int border = std::popcount((size1 - 1) >> (inner + shift));
+  const int diverge = std::bit_width((size1 - 1) ^ (size2 - 1));  // > shift as size1 < size2
+  const int border = diverge >= 64 ? 0 : std::popcount((size1 - 1) >> diverge);
   const int seed = std::has_single_bit(size1) ? 0 : 1;
-  return static_cast<size_t>(seed + inner + border);
+  return static_cast<size_t>(seed + (diverge - shift) + border);
 }
 
 std::string HashHex(const Hash& h) { return HexEncode(h); }

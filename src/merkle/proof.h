@@ -21,7 +21,11 @@ namespace lifeline::merkle {
 
 using NodeReader = std::function<Result<Hash>(uint32_t level, uint64_t index)>;
 
-// MTH(D[begin:end]) from perfect nodes. Precondition: begin <= end.
+// MTH(D[begin:end]) from perfect nodes; InvalidArgument if begin > end.
+// When begin is a multiple of the largest power of two <= end - begin (every
+// range a proof needs, and every prefix [0, size)), this reads one node per
+// set bit of end - begin. Other ranges are correct but read nodes no larger
+// than begin's alignment, up to end - begin leaves.
 Result<Hash> RangeHash(uint64_t begin, uint64_t end, const NodeReader& node);
 
 // MTH of the first `size` leaves.
@@ -44,8 +48,9 @@ Status VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf_hash,
                        std::span<const Hash> proof, const Hash& root);
 
 // OK when `proof` shows that the tree (size1, root1) is a prefix of
-// (size2, root2). size1 == 0 is consistent with anything given an empty proof;
-// size1 == size2 requires root1 == root2 and an empty proof.
+// (size2, root2). size1 == 0 is consistent with anything given an empty proof
+// and root1 == EmptyRoot(); size1 == size2 requires root1 == root2 and an
+// empty proof. VerificationFailed saying which check failed otherwise.
 Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Hash> proof,
                          const Hash& root1, const Hash& root2);
 

@@ -194,6 +194,38 @@ TEST(ProofTest, VerificationMessagesSayWhichCheckFailed) {
   EXPECT_TRUE(VerifyConsistency(0, 0, {}, EmptyRoot(), EmptyRoot()).ok());
 }
 
+// A tree whose leaves are all equal is consistent at any size: every perfect
+// node at level l is the same hash. That allows proofs for sizes near 2^64,
+// where the bit arithmetic must neither overflow nor shift by 64 (UBSan).
+TEST(ProofTest, TreesNear64BitSizes) {
+  std::vector<Hash> level_hash = {LeafHash(AsBytes("same"))};
+  while (level_hash.size() < 64) level_hash.push_back(NodeHash(level_hash.back(), level_hash.back()));
+  NodeReader uniform = [&](uint32_t level, uint64_t) -> Result<Hash> { return level_hash.at(level); };
+  const uint64_t kTop = uint64_t{1} << 63;
+  for (uint64_t size : {kTop, kTop + 1, UINT64_MAX - 1, UINT64_MAX}) {
+    const Hash root = *TreeRoot(size, uniform);
+    for (uint64_t index : {uint64_t{0}, uint64_t{12345}, kTop - 1, size / 2 + 7, size - 2, size - 1}) {
+      Result<std::vector<Hash>> proof = InclusionProof(index, size, uniform);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      EXPECT_TRUE(VerifyInclusion(index, size, level_hash[0], *proof, root).ok())
+          << index << " in " << size;
+      EXPECT_FALSE(VerifyInclusion(index, size, level_hash[1], *proof, root).ok());
+    }
+    for (uint64_t size1 : {uint64_t{1}, uint64_t{2}, uint64_t{3}, (uint64_t{1} << 32) + 1, kTop - 1, kTop,
+                           size - 1, size}) {
+      const Hash root1 = *TreeRoot(size1, uniform);
+      Result<std::vector<Hash>> proof = ConsistencyProof(size1, size, uniform);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      EXPECT_TRUE(VerifyConsistency(size1, size, *proof, root1, root).ok()) << size1 << " -> " << size;
+    }
+  }
+  // Wrong lengths with extreme sizes fail cleanly.
+  const std::vector<Hash> two(2, level_hash[0]);
+  EXPECT_FALSE(VerifyInclusion(0, UINT64_MAX, level_hash[0], two, level_hash[0]).ok());
+  EXPECT_FALSE(VerifyConsistency(1, UINT64_MAX, two, level_hash[0], level_hash[0]).ok());
+  EXPECT_FALSE(VerifyConsistency(kTop, kTop + 1, two, level_hash[0], level_hash[0]).ok());
+}
+
 // ---------------------------------------------------------------------------
 // transparency-dev/merkle test vectors (testdata/inclusion and
 // testdata/consistency), every file, positive and negative.

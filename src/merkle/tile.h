@@ -49,7 +49,7 @@ std::string TilePath(const TileId& id);
 Result<TileId> ParseTilePath(std::string_view path);
 
 // Every hash tile of a tree of `size` leaves (full and partial, all levels),
-// level 0 first, in index order within a level.
+// level 0 first, in index order within a level. About size / 255 entries.
 std::vector<TileId> HashTilesForSize(uint64_t size);
 
 // Every entry bundle of a log of `size` entries.

@@ -52,7 +52,7 @@ Result<Checkpoint> ParseCheckpoint(std::string_view body) {
   Checkpoint cp;
   if (lines[0].empty()) return InvalidArgumentError("checkpoint origin line is empty");
   cp.origin = std::string(lines[0]);
-  Result<uint64_t> size = ParseDecimal(lines[1], "checkpoint size", kMaxTreeSize);
+  Result<uint64_t> size = internal::ParseDecimalField(lines[1], "checkpoint size", kMaxTreeSize);
   if (!size.ok()) return size.status();
   cp.size = *size;
   Result<std::string> root = Base64Decode(lines[2]);
@@ -64,7 +64,8 @@ Result<Checkpoint> ParseCheckpoint(std::string_view body) {
   cp.root = crypto::HashFromBytes(*root);
   for (size_t i = 3; i < lines.size(); ++i) {
     if (lines[i].empty()) {
-      return InvalidArgumentError("checkpoint extension line " + std::to_string(i - 2) + " is empty");
+      return InvalidArgumentError("checkpoint extension line " + std::to_string(i - 2) +
+                                  " is empty");
     }
     cp.extensions.emplace_back(lines[i]);
   }

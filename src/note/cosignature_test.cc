@@ -14,7 +14,8 @@ namespace {
 // The deterministic vector of tlog-verify goverify.go (knownAnswerChecks,
 // step 8; printed by `run.sh demo`): seed = bytes 0x00..0x1f, time 1700000000.
 constexpr char kWitnessName[] = "witness.example/w1";
-constexpr char kWitnessVkey[] = "witness.example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4";
+constexpr char kWitnessVkey[] =
+    "witness.example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4";
 constexpr char kBody[] =
     "example.org/humanitarian-log\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n";
 constexpr char kLine[] =
@@ -83,7 +84,8 @@ TEST(CosignatureTest, TamperingFails) {
   body[body.find('8')] = '9';
   Result<uint64_t> r = v.Verify(body, sig);
   EXPECT_EQ(r.status().code(), ErrorCode::kVerificationFailed);
-  ExpectError(r, "cosignature by witness.example/w1+e75f6532 at time 1700000000 does not verify", body);
+  ExpectError(r, "cosignature by witness.example/w1+e75f6532 at time 1700000000 does not verify",
+              body);
 
   for (size_t i = 0; i < 8; ++i) {  // every byte of the timestamp
     Signature t = sig;
@@ -132,10 +134,12 @@ TEST(CosignatureTest, RejectsMalformedVerifierKeys) {
        "key hash e75f6533 does not match the key (want e75f6532)"},
       {"witness.example/w1+E75F6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",
        "8 lowercase hex digits"},
-      {"witness.example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG", "not a multiple of 4"},
+      {"witness.example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG",
+       "not a multiple of 4"},
       {"witness.example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG5",
        "does not match the key"},
-      {"witness example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4", "contains a space"},
+      {"witness example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",
+       "contains a space"},
       {"witness.example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVV==",
        "padding bits set"},
       {"witness.example/w1+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQS",

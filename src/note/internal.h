@@ -22,6 +22,10 @@ Status CheckNoteText(std::string_view text);
 // \xNN, cut after 64 bytes so that a hostile input cannot flood a log.
 std::string Quote(std::string_view s);
 
+// A decimal field of a format: ASCII digits only, no leading zero (except
+// "0"), at most `max`. Errors name the field (`what`) and quote the text.
+Result<uint64_t> ParseDecimalField(std::string_view s, std::string_view what, uint64_t max);
+
 // "<name>+<8 lowercase hex digits>".
 std::string KeyId(std::string_view name, uint32_t key_hash);
 

@@ -61,9 +61,20 @@ bool DecodeRune(std::string_view s, size_t i, uint32_t* rune, size_t* size) {
 // Go's unicode.IsSpace: the Unicode White_Space property.
 bool IsUnicodeSpace(uint32_t r) {
   switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202f: case 0x205f: case 0x3000:
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
       return true;
     default:
       return r >= 0x2000 && r <= 0x200a;
@@ -77,7 +88,8 @@ std::string HashHex(uint32_t h) {
 }
 
 uint32_t ReadBigEndian32(std::string_view s) {
-  return (uint32_t{static_cast<uint8_t>(s[0])} << 24) | (uint32_t{static_cast<uint8_t>(s[1])} << 16) |
+  return (uint32_t{static_cast<uint8_t>(s[0])} << 24) |
+         (uint32_t{static_cast<uint8_t>(s[1])} << 16) |
          (uint32_t{static_cast<uint8_t>(s[2])} << 8) | uint32_t{static_cast<uint8_t>(s[3])};
 }
 
@@ -123,7 +135,9 @@ Result<Signature> ParseSignatureLine(std::string_view line) {
   std::string_view name = line.substr(0, space);
   std::string_view b64 = line.substr(space + 1);
   LIFELINE_RETURN_IF_ERROR_CTX(CheckKeyName(name), "key name");
-  if (b64.empty()) return InvalidArgumentError("signature of " + internal::Quote(name) + " is empty");
+  if (b64.empty()) {
+    return InvalidArgumentError("signature of " + internal::Quote(name) + " is empty");
+  }
   Result<std::string> raw = Base64Decode(b64);
   if (!raw.ok()) return raw.status().Annotate("signature of " + internal::Quote(name));
   if (raw->size() < 5) {
@@ -191,6 +205,17 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
+Result<uint64_t> ParseDecimalField(std::string_view s, std::string_view what, uint64_t max) {
+  // Checked here before ParseDecimal so that "0x5" or "0\r" is reported as
+  // not a number rather than as a leading zero, with the bytes escaped.
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      return InvalidArgumentError(std::string(what) + " " + Quote(s) + " is not a decimal number");
+    }
+  }
+  return ParseDecimal(s, what, max);
+}
+
 std::string KeyId(std::string_view name, uint32_t key_hash) {
   return std::string(name) + "+" + HashHex(key_hash);
 }
@@ -255,7 +280,8 @@ Status CheckKeyName(std::string_view name) {
       return InvalidArgumentError("key name " + internal::Quote(name) + " contains a space");
     }
     // x/mod allows other control characters in a key's name, but a note
-    // cannot carry them, so such a key could never sign a valid note.
+    // cannot carry them, so such a key could never sign a valid note. DEL is
+    // legal in a note, but it has no place in a name shown to people.
     if (r < 0x20 || r == 0x7f) {
       return InvalidArgumentError("key name " + internal::Quote(name) +
                                   " contains a control character");
@@ -285,7 +311,9 @@ Result<Note> ParseNote(std::string_view message) {
   Note note;
   note.text = std::string(message.substr(0, split + 1));
   std::string_view sigs = message.substr(split + 2);
-  if (sigs.empty()) return InvalidArgumentError("malformed note: no signature after the blank line");
+  if (sigs.empty()) {
+    return InvalidArgumentError("malformed note: no signature after the blank line");
+  }
   if (sigs.back() != '\n') {
     return InvalidArgumentError("malformed note: last signature line does not end in a newline");
   }
@@ -294,7 +322,8 @@ Result<Note> ParseNote(std::string_view message) {
       return InvalidArgumentError("malformed note: more than " + std::to_string(kMaxSignatures) +
                                   " signatures");
     }
-    std::string line_no = "malformed note: signature line " + std::to_string(note.signatures.size() + 1);
+    std::string line_no =
+        "malformed note: signature line " + std::to_string(note.signatures.size() + 1);
     size_t nl = sigs.find('\n');  // found: sigs ends in '\n'
     std::string_view line = sigs.substr(0, nl);
     sigs.remove_prefix(nl + 1);
@@ -317,7 +346,8 @@ std::string FormatNote(const Note& note) {
 }
 
 Result<Verifier> Verifier::Parse(std::string_view vkey) {
-  LIFELINE_ASSIGN_OR_RETURN(internal::PublicKeyText k, internal::ParsePublicKeyText(vkey, kAlgEd25519));
+  LIFELINE_ASSIGN_OR_RETURN(internal::PublicKeyText k,
+                            internal::ParsePublicKeyText(vkey, kAlgEd25519));
   return Verifier(std::move(k.name), k.key);
 }
 
@@ -372,7 +402,8 @@ Result<Signer> Signer::Parse(std::string_view skey) {
   for (size_t i = 0; i < seed.size(); ++i) p[i] = 0;
   if (signer.key_hash() != key_hash) {
     return InvalidArgumentError("signer key hash " + HashHex(key_hash) +
-                                " does not match the key (want " + HashHex(signer.key_hash()) + ")");
+                                " does not match the key (want " + HashHex(signer.key_hash()) +
+                                ")");
   }
   return signer;
 }

@@ -9,7 +9,10 @@
 // Key text formats (as x/mod reads and writes them):
 //   verifier key  <name>+<hash as 8 hex digits>+<base64(0x01 || public key)>
 //   signer key    PRIVATE+KEY+<name>+<hash>+<base64(0x01 || 32-byte seed)>
-// Key names are non-empty, contain no '+', whitespace or Unicode space.
+// Key names are non-empty UTF-8, contain no '+', whitespace or Unicode space,
+// and, stricter than x/mod, no ASCII control character (a note cannot carry
+// one) or DEL. The hash is written and accepted in lowercase hex only
+// (x/mod also reads upper case), so each key has exactly one text form.
 //
 // Parsers are strict and say what is wrong. Thread safety: all types are
 // immutable values after construction.

@@ -98,7 +98,8 @@ TEST(NoteTest, OpenFailsWithoutSignatureByVerifier) {
   Result<Note> n = OpenNote(msg, MustVerifier(kPeterVkey));
   ASSERT_FALSE(n.ok());
   EXPECT_EQ(n.status().code(), ErrorCode::kVerificationFailed);
-  ExpectError(n, "no signature by PeterNeumann+c74f20a3 (signatures present: EnochRoot+af0cfe78)", msg);
+  ExpectError(n, "no signature by PeterNeumann+c74f20a3 (signatures present: EnochRoot+af0cfe78)",
+              msg);
   n = OpenNote(msg, other.verifier());
   EXPECT_EQ(n.status().code(), ErrorCode::kVerificationFailed);
 }
@@ -128,7 +129,8 @@ TEST(NoteTest, OpenRejectsBadDuplicateOfVerifiedSignature) {
 }
 
 TEST(NoteTest, OpensC2spSignedNoteExample) {
-  Verifier v = MustVerifier("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
+  Verifier v =
+      MustVerifier("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
   Result<Note> n = OpenNote(
       "This is an example message.\n\n\xe2\x80\x94 example.com/foo "
       "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n",
@@ -145,7 +147,8 @@ TEST(NoteTest, AcceptsHundredSignaturesRejectsHundredAndOne) {
   EXPECT_EQ(n->signatures.size(), 100u);
   std::string msg = std::string(kText) + "\n" + sigs + kPeterSig;
   ExpectError(ParseNote(msg), "more than 100 signatures", "101 signatures");
-  ExpectError(OpenNote(msg, MustVerifier(kPeterVkey)), "more than 100 signatures", "101 signatures");
+  ExpectError(OpenNote(msg, MustVerifier(kPeterVkey)), "more than 100 signatures",
+              "101 signatures");
 }
 
 TEST(NoteTest, TextMayContainBlankLines) {
@@ -182,21 +185,26 @@ TEST(NoteTest, RejectsMalformedNotes) {
       {"\xed\xa0\x80\n\n" + sig, "invalid UTF-8 at byte 0"},      // surrogate
       {"\xf4\x90\x80\x80\n\n" + sig, "invalid UTF-8 at byte 0"},  // above U+10FFFF
       {"ab\xe2\x80\n\n" + sig, "invalid UTF-8 at byte 2"},        // truncated
-      {t + "\n" + sig + "Unexpected line.\n", "signature line 2: \"Unexpected line.\" does not start with an em dash"},
+      {t + "\n" + sig + "Unexpected line.\n",
+       "signature line 2: \"Unexpected line.\" does not start with an em dash"},
       {t + "\n- PeterNeumann " + b64 + "\n", "does not start with an em dash"},
       {t + "\n\xe2\x80\x94PeterNeumann " + b64 + "\n", "does not start with an em dash"},
-      {t + "\n" + dash + "Bad Name " + b64 + "\n", "signature of \"Bad\": base64 length 93"},
+      {t + "\n" + dash + "Bad Name " + b64 + "\n", "signature of \"Bad\": base64 length 97"},
       {t + "\n" + dash + " " + b64 + "\n", "key name is empty"},
       {t + "\n" + dash + "PeterNeumann\n", "no space between key name and signature"},
       {t + "\n" + dash + "PeterNeumann \n", "signature of \"PeterNeumann\" is empty"},
       {t + "\n" + dash + "Peter+Neumann " + b64 + "\n", "contains '+'"},
-      {t + "\n" + dash + "Peter\xc2\xa0Neumann " + b64 + "\n", "contains a space"},   // U+00A0
+      {t + "\n" + dash + "Peter\xc2\xa0Neumann " + b64 + "\n", "contains a space"},      // U+00A0
       {t + "\n" + dash + "Peter\xe2\x80\xa8Neumann " + b64 + "\n", "contains a space"},  // U+2028
-      {t + "\n" + dash + "PeterNeumann " + b64.substr(0, b64.size() - 1) + "\n", "not a multiple of 4"},
-      {t + "\n" + dash + "PeterNeumann " + b64.substr(0, b64.size() - 2) + "N=\n", "padding bits set"},
+      {t + "\n" + dash + "PeterNeumann " + b64.substr(0, b64.size() - 1) + "\n",
+       "not a multiple of 4"},
+      {t + "\n" + dash + "PeterNeumann " + b64.substr(0, b64.size() - 2) + "N=\n",
+       "padding bits set"},
       {t + "\n" + dash + "PeterNeumann AAAAAA==\n", "decodes to 4 bytes"},
-      {t + "\n" + dash + "PeterNeumann " + b64 + " \n", "signature of \"PeterNeumann\": base64 length 89"},
-      {t + "\n" + dash + "PeterNeumann *" + b64.substr(1) + "\n", "invalid base64 character at offset 0"},
+      {t + "\n" + dash + "PeterNeumann " + b64 + " \n",
+       "signature of \"PeterNeumann\": base64 length 93"},
+      {t + "\n" + dash + "PeterNeumann *" + b64.substr(1) + "\n",
+       "invalid base64 character at offset 0"},
       {t + "\n" + dash + "PeterNeumann " + b64 + "\n\n", "no signature after the blank line"},
   };
   ASSERT_GE(cases.size(), 15u);
@@ -313,11 +321,14 @@ TEST(NoteTest, RejectsMalformedVerifierKeys) {
       {"Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "contains a space"},
       {"PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
        "key hash c74f20a4 does not match the key (want c74f20a3)"},
-      {"PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "8 lowercase hex digits"},
+      {"PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+       "8 lowercase hex digits"},
       {"PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "is not 8 hex digits"},
-      {"PeterNeumann+0c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "is not 8 hex digits"},
+      {"PeterNeumann+0c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+       "is not 8 hex digits"},
       {"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T", "not a multiple of 4"},
-      {"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T*", "invalid base64 character"},
+      {"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T*",
+       "invalid base64 character"},
       {"PeterNeumann+c74f20a3+", "verifier key data is empty"},
       {"PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==",
        "padding bits set"},
@@ -326,7 +337,8 @@ TEST(NoteTest, RejectsMalformedVerifierKeys) {
       {with_data("PeterNeumann", "\x04" + pub), "algorithm is 0x04, want 0x01"},
       {with_data("PeterNeumann", "\x01" + pub.substr(1)), "is 31 bytes, want 32"},
       {with_data("PeterNeumann", "\x01" + pub + "x"), "is 33 bytes, want 32"},
-      {with_data("Peter+Neumann", "\x01" + pub), "key hash \"Neumann\" is not 8 hex digits"},  // '+' ends the name
+      {with_data("Peter+Neumann", "\x01" + pub),
+       "key hash \"Neumann\" is not 8 hex digits"},  // '+' ends the name
       {"PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
        "is not 8 hex digits"},
   };

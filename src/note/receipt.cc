@@ -70,7 +70,8 @@ Result<Receipt> ParseReceipt(std::string_view text) {
   if (next == lines.size() || !lines[next].starts_with(kIndexPrefix)) {
     return Malformed("missing \"index N\" line");
   }
-  Result<uint64_t> index = ParseDecimal(lines[next].substr(kIndexPrefix.size()), "index", kMaxIndex);
+  Result<uint64_t> index =
+      internal::ParseDecimalField(lines[next].substr(kIndexPrefix.size()), "index", kMaxIndex);
   if (!index.ok()) return index.status().Annotate("malformed receipt");
   r.index = *index;
   ++next;

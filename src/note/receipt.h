@@ -32,6 +32,10 @@ struct Receipt {
 std::string FormatReceipt(const Receipt& r);
 
 // Strict parse; the checkpoint is returned unverified (use OpenCheckpoint).
+// Canonical base64 only, no leading zeros in the index, exactly 32-byte
+// hashes, at most 63 of them. The checkpoint must at least be a well-formed
+// signed note whose text parses as a checkpoint with index < size, so that
+// FormatReceipt(ParseReceipt(t)) == t for every accepted t.
 Result<Receipt> ParseReceipt(std::string_view text);
 
 }  // namespace lifeline::note

@@ -26,7 +26,8 @@ constexpr char kVkey[] =
     "example.org/tlog-verify-fixture+8035395c+AUlWf2r/lzP4L+nwTNyci14mU9qBbbnUFGemi0+rC51v";
 
 std::string Receipt2() {
-  return std::string("c2sp.org/tlog-proof@v1\nindex 2\n/h+2s9jnS+4u7RyHxkdMxC6zihyqhcmu/Yo8NQExOSU=\n\n") +
+  return std::string(
+             "c2sp.org/tlog-proof@v1\nindex 2\n/h+2s9jnS+4u7RyHxkdMxC6zihyqhcmu/Yo8NQExOSU=\n\n") +
          kCheckpoint3;
 }
 std::string Receipt0() {
@@ -50,7 +51,9 @@ std::string Replace(std::string s, const std::string& from, const std::string& t
   return s;
 }
 
-crypto::Hash LeafHash(std::string_view entry) { return crypto::Sha256WithPrefix(0, AsBytes(entry)); }
+crypto::Hash LeafHash(std::string_view entry) {
+  return crypto::Sha256WithPrefix(0, AsBytes(entry));
+}
 
 TEST(ReceiptTest, ParsesGoFixtureReceipts) {
   Result<Receipt> r = ParseReceipt(Receipt2());
@@ -126,10 +129,12 @@ TEST(ReceiptTest, RejectsMalformedReceipts) {
       {Replace(good, "index 0", "index 00"), "index \"00\" has a leading zero"},
       {Replace(good, "index 0", "index  0"), "index \" 0\" is not a decimal number"},
       {Replace(good, "index 0\n", ""), "missing \"index N\" line"},
-      {Replace(good, "index 0\n", "index 0\n" + pad_bits + "\n"), "proof hash 1: non-canonical base64"},
-      {Replace(good, "index 0\n", "index 0\r\n"), "index \"0\r\" is not a decimal number"},
+      {Replace(good, "index 0\n", "index 0\n" + pad_bits + "\n"),
+       "proof hash 1: non-canonical base64"},
+      {Replace(good, "index 0\n", "index 0\r\n"), "index \"0\\x0d\" is not a decimal number"},
       {Replace(good, "index 0\n", "extra A\nindex 0\n"), "extra line: base64 length 1"},
-      {Replace(good, "index 0\n", "index 0\n" + long_hash + "\n"), "proof hash 1 is 33 bytes, want 32"},
+      {Replace(good, "index 0\n", "index 0\n" + long_hash + "\n"),
+       "proof hash 1 is 33 bytes, want 32"},
       {Replace(good, "index 0\n", "index 0\n" + hashes64), "64 proof hashes, at most 63"},
       {Replace(good, "\n\n", "\n"), "proof hash 1: base64 length 31"},
       {Replace(good, "index 0", "index 1"), "index 1 is not below the checkpoint's size 1"},
@@ -137,11 +142,13 @@ TEST(ReceiptTest, RejectsMalformedReceipts) {
       {Replace(good, "index 0", "index -1"), "is not a decimal number"},
       {Replace(good, "index 0", "index"), "missing \"index N\" line"},
       {Replace(good, "index 0", "index "), "index is empty"},
-      {Replace(good, "index 0\n", "extra " + pad_bits + "\nindex 0\n"), "extra line: non-canonical base64"},
+      {Replace(good, "index 0\n", "extra " + pad_bits + "\nindex 0\n"),
+       "extra line: non-canonical base64"},
       {Replace(good, "index 0\n", "index 0\nextra AAEC\n"), "proof hash 1: base64 length 10"},
       {Replace(good, "index 0\n", "extra AAEC\nextra AAEC\nindex 0\n"), "missing \"index N\" line"},
       {Replace(good, "c2sp.org/tlog-proof@v1", "c2sp.org/tlog-proof@v1 "), "first line is"},
-      {Replace(good, "c2sp.org/tlog-proof@v1\n", "\nc2sp.org/tlog-proof@v1\n"), "first line is \"\""},
+      {Replace(good, "c2sp.org/tlog-proof@v1\n", "\nc2sp.org/tlog-proof@v1\n"),
+       "first line is \"\""},
       {"", "no blank line before the checkpoint"},
       {"c2sp.org/tlog-proof@v1\nindex 0\n", "no blank line before the checkpoint"},
       {"c2sp.org/tlog-proof@v1\nindex 0\n\n", "no checkpoint after the blank line"},
