@@ -117,6 +117,30 @@ uint64_t CheckStore(const std::string& dir, const std::map<uint64_t, std::string
   return latest->size;
 }
 
+// The entries a run added, [from, to): every one must be the run's own,
+// and since each thread queues its appends in order and the log commits
+// queued groups whole and in order, each thread's entries must be a prefix
+// s0, s1, s2, ... of what it queued: no gap, no reordering, no duplicate.
+void CheckRunEntries(const std::string& dir, int run, uint64_t from, uint64_t to) {
+  auto rs = cli::OpenReadable(dir);
+  ASSERT_TRUE(rs.ok()) << rs.status().ToString();
+  log::LogReader reader(rs->store.get());
+  std::map<int, uint64_t> next_seq;  // thread -> the seq its next entry must have
+  const std::string prefix = "crash r" + std::to_string(run) + " t";
+  for (uint64_t i = from; i < to; ++i) {
+    auto e = reader.Entry(i);
+    ASSERT_TRUE(e.ok()) << "entry " << i << ": " << e.status().ToString();
+    int thread = -1;
+    unsigned long long seq = 0;
+    ASSERT_TRUE(e->rfind(prefix, 0) == 0 &&
+                std::sscanf(e->c_str() + prefix.size(), "%d s%llu ", &thread, &seq) == 2)
+        << "entry " << i << " is not run " << run << "'s: \"" << e->substr(0, 80) << "\"";
+    ASSERT_EQ(seq, next_seq[thread]) << "entry " << i << " (\"" << e->substr(0, 40) << "\"): thread " << thread
+                                     << "'s entries are not committed in order";
+    ++next_seq[thread];
+  }
+}
+
 std::vector<std::string> AppenderArgs(const std::string& dir, const std::string& run, int threads, size_t batch,
                                       uint64_t seed) {
   return {CRASH_APPENDER_BIN, dir, run, std::to_string(threads), std::to_string(batch), std::to_string(seed)};
@@ -171,7 +195,9 @@ TEST(CrashTest, KilledWriterLosesNoAcknowledgedEntry) {
     const uint64_t new_size = CheckStore(dir, acked);
     ASSERT_FALSE(::testing::Test::HasFailure()) << "iteration " << it << " (threads " << threads << ", batch "
                                                 << batch << ", " << run_ms << " ms)";
-    EXPECT_GE(new_size, size) << "the log shrank";
+    ASSERT_GE(new_size, size) << "the log shrank";
+    CheckRunEntries(dir, it, size, new_size);
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "iteration " << it;
     std::printf("iteration %2d: %d threads, batch %4zu, killed %3d ms after %-5s: %5zu acks%s, size %llu -> %llu\n",
                 it, threads, batch, run_ms, from_ready ? "ready" : "start", acks.entries.size(),
                 acks.ready ? "" : " (killed before ready)", static_cast<unsigned long long>(size),
