@@ -61,8 +61,6 @@ echo
 echo "## Proofs (one core, Google Benchmark)"
 echo
 "$BUILD/bench/merkle_bench" --benchmark_min_time=0.5 --benchmark_repetitions=3 \
-	--benchmark_report_aggregates_only=true --benchmark_filter='median' 2>/dev/null | sed 's/^/    /' || true
-"$BUILD/bench/merkle_bench" --benchmark_min_time=0.5 --benchmark_repetitions=3 \
 	--benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|Benchmark " | sed 's/^/    /'
 echo
 
