@@ -354,6 +354,36 @@ TEST_F(CorruptionTest, FlipInsideAnEntryNamesTheEntry) {
   EXPECT_GE(tried, 4) << "too few entries were stored contiguously";
 }
 
+TEST_F(CorruptionTest, FlipInsideAHashTileNamesTheTile) {
+  std::mt19937_64 rng(testing::TestSeed("CorruptionTest.FlipInsideAHashTileNamesTheTile"));
+  const std::string pristine = ReadAll(fixture().store + "/lifeline.db");
+  // The first and a random full level-0 tile, the last (partial) one, and
+  // the top tile; their bytes are those of the export.
+  const std::string random_full =
+      merkle::TilePath({0, std::uniform_int_distribution<uint64_t>(1, 16)(rng), merkle::kTileWidth});
+  for (const std::string& path : {std::string("tile/0/000"), random_full, std::string("tile/0/017.p/248"),
+                                  std::string("tile/1/000.p/17")}) {
+    ASSERT_TRUE(fixture().reference.count(path)) << path;
+    const std::string& tile = fixture().reference.at(path);
+    std::vector<size_t> at = FindAll(pristine, tile);
+    ASSERT_FALSE(at.empty()) << path << " is not stored contiguously";
+    int named = 0;
+    for (size_t pos : at) {
+      std::string db = pristine;
+      const size_t off = pos + std::uniform_int_distribution<size_t>(0, tile.size() - 1)(rng);
+      db[off] = static_cast<char>(db[off] ^ (1 << std::uniform_int_distribution<int>(0, 7)(rng)));
+      Verdict v = Judge("tile", db);
+      if (v.detected) {
+        EXPECT_NE(v.message.find(path), std::string::npos) << path << " flipped at byte " << off << ": " << v.message;
+        ++named;
+      } else {
+        EXPECT_TRUE(v.harmless) << path << " flipped at byte " << off << ": " << v.message;
+      }
+    }
+    EXPECT_GE(named, 1) << path;
+  }
+}
+
 TEST_F(CorruptionTest, FlipInsideACheckpointSignatureNamesTheCheckpoint) {
   std::mt19937_64 rng(testing::TestSeed("CorruptionTest.FlipInsideACheckpointSignatureNamesTheCheckpoint"));
   const std::string pristine = ReadAll(fixture().store + "/lifeline.db");

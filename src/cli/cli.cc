@@ -23,6 +23,7 @@
 #include "log/verify.h"
 #include "merkle/proof.h"
 #include "note/checkpoint.h"
+#include "note/receipt.h"
 #include "store/tiles_dir/tiles_dir_store.h"
 
 namespace lifeline::cli {
@@ -312,6 +313,11 @@ int CmdConsistency(const Globals& g, uint64_t from, std::optional<uint64_t> to) 
   return 0;
 }
 
+// Verifies a c2sp.org/tlog-proof@v1 receipt for the entry in `entry_file`
+// with the log's verifier key, as an outsider would.
+int CmdVerifyReceipt(const Globals& g, const std::string& vkey_arg, const std::string& receipt_file,
+                     const std::string& entry_file);
+
 // --- log export-tiles, vkey, verify -----------------------------------------
 
 int CmdExportTiles(const Globals& g, const std::string& out) {
@@ -416,6 +422,42 @@ int CmdVerify(const Globals& g, const std::string& tiles, const std::string& vke
   return VerifyAndReport(g, *rs->store, rs->verifier, *dir);
 }
 
+int CmdVerifyReceipt(const Globals& g, const std::string& vkey_arg, const std::string& receipt_file,
+                     const std::string& entry_file) {
+  Result<note::Verifier> key = InvalidArgumentError("no verifier key: use --vkey KEY|FILE or --store DIR");
+  if (!vkey_arg.empty()) {
+    key = LoadVerifier(vkey_arg);
+  } else if (auto dir = StoreDir(g); dir.ok()) {
+    key = LoadVerifier(*dir + "/log.vkey");
+  }
+  if (!key.ok()) return Fail(g, key.status());
+  auto text = ReadFile(receipt_file);
+  if (!text.ok()) return Fail(g, text.status());
+  auto entry = ReadFile(entry_file);
+  if (!entry.ok()) return Fail(g, entry.status());
+  auto receipt = note::ParseReceipt(*text);
+  if (!receipt.ok()) return Fail(g, receipt.status().Annotate(receipt_file));
+  auto cp = note::OpenCheckpoint(receipt->checkpoint, *key);
+  if (!cp.ok()) return Fail(g, VerificationFailedError(receipt_file + ": checkpoint: " + cp.status().message()));
+  Status s = merkle::VerifyInclusion(receipt->index, cp->checkpoint.size, merkle::LeafHash(AsBytes(*entry)),
+                                     receipt->proof, cp->checkpoint.root);
+  if (!s.ok()) {
+    Status v = VerificationFailedError(receipt_file + ": " + s.message());
+    if (!g.json) std::cout << "FAIL " << v.message() << "\n";
+    return Fail(g, v);
+  }
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"origin", cp->checkpoint.origin}, {"index", receipt->index},
+                      {"size", cp->checkpoint.size}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << "OK " << entry_file << " is entry " << receipt->index << " of " << cp->checkpoint.origin
+              << " at size " << cp->checkpoint.size << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int Run(int argc, char** argv) {
@@ -475,6 +517,13 @@ int Run(int argc, char** argv) {
   cons->add_option("--from", cons_from, "the older tree size")->required();
   cons->add_option("--to", cons_to, "a stored checkpoint's size (default: the latest)");
   cons->callback([&] { action = [&] { return CmdConsistency(g, cons_from, cons_to); }; });
+
+  auto* vr = logc->add_subcommand("verify-receipt", "check a tlog-proof receipt for an entry's bytes");
+  std::string vr_receipt, vr_entry, vr_vkey;
+  vr->add_option("RECEIPT", vr_receipt, "the receipt file")->required();
+  vr->add_option("ENTRY", vr_entry, "a file holding the entry's exact bytes")->required();
+  vr->add_option("--vkey", vr_vkey, "the log's verifier key text or file (default: the store's)");
+  vr->callback([&] { action = [&] { return CmdVerifyReceipt(g, vr_vkey, vr_receipt, vr_entry); }; });
 
   auto* exp = logc->add_subcommand("export-tiles", "write the log as a static tlog-tiles directory");
   std::string exp_dir;
