@@ -181,3 +181,27 @@ TEST(LogTest, ReceiptVerifies) {
 
 }  // namespace
 }  // namespace lifeline::log
+
+namespace lifeline::log {
+namespace {
+
+// A stored tile that no longer matches the signed tree makes the next
+// checkpoint unprovable: the log aborts rather than sign it.
+TEST(LogDeathTest, RefusesToSignACheckpointInconsistentWithTheLast) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        auto f = OpenMemoryLog();
+        std::vector<std::string> es;
+        for (int i = 0; i < 600; ++i) es.push_back("e" + std::to_string(i));
+        if (!f.log->AppendMany(es).get().ok()) std::abort();
+        // Tile 1/000.p/2 is not rewritten by a batch that stays below 768
+        // entries, so the proof from 600 reads this damaged copy.
+        if (!f.mem->CorruptTile(1, 0, 0, 0x01).ok()) std::abort();
+        (void)f.log->AppendMany(std::vector<std::string>(100, "x")).get();
+      },
+      "not consistent with the last checkpoint");
+}
+
+}  // namespace
+}  // namespace lifeline::log
