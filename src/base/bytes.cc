@@ -115,14 +115,17 @@ Result<std::string> Base64Decode(std::string_view text) {
 
 Result<uint64_t> ParseDecimal(std::string_view s, std::string_view what, uint64_t max) {
   if (s.empty()) return InvalidArgumentError(std::string(what) + " is empty");
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      return InvalidArgumentError(std::string(what) + " is not a decimal number (byte 0x" +
+                                  HexEncode(AsBytes(std::string_view(&c, 1))) + ")");
+    }
+  }
   if (s.size() > 1 && s[0] == '0') {
     return InvalidArgumentError(std::string(what) + " \"" + std::string(s) + "\" has a leading zero");
   }
   uint64_t v = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') {
-      return InvalidArgumentError(std::string(what) + " \"" + std::string(s) + "\" is not a decimal number");
-    }
     uint64_t d = static_cast<uint64_t>(c - '0');
     if (v > (max - d) / 10) {
       return InvalidArgumentError(std::string(what) + " \"" + std::string(s) + "\" is larger than " + std::to_string(max));
