@@ -1,0 +1,730 @@
+#include "record/schema.h"
+
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "record/values.h"
+
+namespace lifeline::record {
+namespace {
+
+using nlohmann::json;
+
+enum class Type {
+  kText,        // non-empty string
+  kId,          // an id (pattern)
+  kRef,         // an id that must resolve (to ref_kind unless empty)
+  kRefList,     // array of such ids
+  kEnum,        // one of values
+  kEnumList,    // array of distinct values
+  kTextList,    // array of non-empty strings
+  kDate,        // YYYY-MM-DD
+  kDateTime,    // RFC 3339 or date
+  kCount,       // non-negative integer
+  kNumber,      // finite number
+  kNonNegNumber,
+  kBool,
+  kUrl,
+  kSha256,      // 64 lowercase hex digits
+  kLocation,
+  kQuantityList,
+  kObject,      // validated by `custom`
+  kArray,       // validated by `custom`
+  kIntRange,    // integer in [values[0], values[1]]
+};
+
+struct Ctx;
+using Custom = std::function<void(const json&, const std::string&, Ctx&)>;
+
+struct Field {
+  std::string name;
+  Type type;
+  bool required = false;
+  std::vector<std::string> values = {};  // kEnum / kEnumList
+  std::string ref_kind = {};             // kRef / kRefList ("" = any kind)
+  Custom custom = nullptr;               // kObject / kArray
+  std::string doc = {};
+};
+
+struct Ctx {
+  const Resolver* resolver;
+  std::vector<FieldError>* errors;
+  void Error(const std::string& field, const std::string& msg) { errors->push_back({field, msg}); }
+};
+
+const std::regex& IdPattern() {
+  static const std::regex re("^[a-z0-9][a-z0-9._:-]{0,127}$");
+  return re;
+}
+
+std::string TypeName(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_float: return "a number";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    default: return "an unknown value";
+  }
+}
+
+void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx);
+
+void CheckRef(const json& v, const std::string& path, const std::string& ref_kind, Ctx& ctx) {
+  if (!v.is_string() || !std::regex_match(v.get_ref<const std::string&>(), IdPattern())) {
+    ctx.Error(path, "must be a record id (lowercase letters, digits, '.', '_', ':', '-'), not " + v.dump());
+    return;
+  }
+  if (ctx.resolver == nullptr) return;
+  const std::string& id = v.get_ref<const std::string&>();
+  auto kind = ctx.resolver->KindOf(id);
+  if (!kind) {
+    ctx.Error(path, "refers to \"" + id + "\", which is not in the store or earlier in the batch");
+  } else if (!ref_kind.empty() && *kind != ref_kind) {
+    ctx.Error(path, "refers to \"" + id + "\", a " + *kind + " record; it must be a " + ref_kind);
+  }
+}
+
+void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
+  static const std::vector<Field> kFields = {
+      {"name", Type::kText, true},       {"admin1", Type::kText},  {"admin2", Type::kText},
+      {"admin3", Type::kText},           {"country", Type::kText}, {"lat", Type::kNumber},
+      {"lon", Type::kNumber},            {"geo_precision", Type::kEnum, false, {"1", "2", "3"}},
+  };
+  if (!v.is_object()) {
+    ctx.Error(path, "must be an object {name, admin1, admin2, country, lat, lon, geo_precision}, not " + TypeName(v));
+    return;
+  }
+  for (const auto& f : kFields) {
+    if (!v.contains(f.name)) {
+      if (f.required) ctx.Error(path + "." + f.name, "is required");
+      continue;
+    }
+    if (f.name == "geo_precision") {
+      const json& g = v.at(f.name);
+      if (!g.is_number_integer() || g.get<int64_t>() < 1 || g.get<int64_t>() > 3) {
+        ctx.Error(path + ".geo_precision", "must be 1 (exact), 2 (near) or 3 (region), not " + g.dump());
+      }
+      continue;
+    }
+    CheckValue(f, v.at(f.name), path + "." + f.name, ctx);
+  }
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    bool known = false;
+    for (const auto& f : kFields) known |= f.name == it.key();
+    if (!known) ctx.Error(path + "." + it.key(), "is not a location field");
+  }
+  if (v.contains("lat") && v.at("lat").is_number() && std::abs(v.at("lat").get<double>()) > 90) {
+    ctx.Error(path + ".lat", "must be between -90 and 90");
+  }
+  if (v.contains("lon") && v.at("lon").is_number() && std::abs(v.at("lon").get<double>()) > 180) {
+    ctx.Error(path + ".lon", "must be between -180 and 180");
+  }
+  if (v.contains("lat") != v.contains("lon")) ctx.Error(path, "lat and lon must be given together");
+  if (v.contains("country") && v.at("country").is_string()) {
+    const std::string& c = v.at("country").get_ref<const std::string&>();
+    if (!std::regex_match(c, std::regex("^[A-Z]{3}$"))) {
+      ctx.Error(path + ".country", "must be an ISO 3166-1 alpha-3 code such as ARM or AZE, not \"" + c + "\"");
+    }
+  }
+}
+
+void CheckUnit(const json& v, const std::string& path, Ctx& ctx) {
+  if (!v.is_string() || !LookupUnit(v.get_ref<const std::string&>())) {
+    ctx.Error(path, "unknown unit " + v.dump() + " (known: " + KnownUnits() + ")");
+  }
+}
+
+void CheckQuantity(const json& v, const std::string& path, Ctx& ctx) {
+  if (!v.is_object()) {
+    ctx.Error(path, "must be an object {commodity, quantity, unit}, not " + TypeName(v));
+    return;
+  }
+  for (const char* req : {"commodity", "quantity", "unit"}) {
+    if (!v.contains(req)) ctx.Error(path + "." + req, "is required");
+  }
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "commodity") {
+      CheckValue(Field{"commodity", Type::kText}, it.value(), path + ".commodity", ctx);
+    } else if (k == "quantity") {
+      CheckValue(Field{"quantity", Type::kNonNegNumber}, it.value(), path + ".quantity", ctx);
+    } else if (k == "unit") {
+      CheckUnit(it.value(), path + ".unit", ctx);
+    } else if (k == "note") {
+      CheckValue(Field{"note", Type::kText}, it.value(), path + ".note", ctx);
+    } else {
+      ctx.Error(path + "." + k, "is not a field of a quantity (commodity, quantity, unit, note)");
+    }
+  }
+}
+
+// An object with known fields, each a Field.
+void CheckObject(const json& v, const std::string& path, const std::vector<Field>& fields, Ctx& ctx,
+                 const std::string& what) {
+  if (!v.is_object()) {
+    ctx.Error(path, "must be " + what + ", not " + TypeName(v));
+    return;
+  }
+  for (const auto& f : fields) {
+    if (!v.contains(f.name)) {
+      if (f.required) ctx.Error(path + "." + f.name, "is required");
+    } else {
+      CheckValue(f, v.at(f.name), path + "." + f.name, ctx);
+    }
+  }
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    bool known = false;
+    for (const auto& f : fields) known |= f.name == it.key();
+    if (!known) ctx.Error(path + "." + it.key(), "is not a field of " + what);
+  }
+}
+
+Custom ArrayOf(std::vector<Field> fields, std::string what) {
+  return [fields = std::move(fields), what = std::move(what)](const json& v, const std::string& path, Ctx& ctx) {
+    if (!v.is_array()) {
+      ctx.Error(path, "must be an array of " + what + ", not " + TypeName(v));
+      return;
+    }
+    for (size_t i = 0; i < v.size(); ++i) CheckObject(v[i], path + "[" + std::to_string(i) + "]", fields, ctx, what);
+  };
+}
+
+Custom ObjectOf(std::vector<Field> fields, std::string what) {
+  return [fields = std::move(fields), what = std::move(what)](const json& v, const std::string& path, Ctx& ctx) {
+    CheckObject(v, path, fields, ctx, what);
+  };
+}
+
+const std::vector<std::string> kRestrictions = {"persons", "vehicles", "cargo", "humanitarian", "medical",
+                                                "commercial"};
+
+void CheckRule(const json& v, const std::string& path, Ctx& ctx) {
+  CheckObject(v, path,
+              {{"type", Type::kEnum, true, {"route_open"}},
+               {"route", Type::kRef, true, {}, "route"},
+               {"for", Type::kEnumList, true, kRestrictions},
+               {"directions", Type::kEnumList, true, {"in", "out"}},
+               {"from", Type::kDate, true},
+               {"until", Type::kDate}},
+              ctx, "a rule {type, route, for, directions, from, until}");
+  if (v.is_object() && v.contains("for") && v.at("for").is_array() && v.at("for").empty()) {
+    ctx.Error(path + ".for", "must name at least one of " + std::string("persons, vehicles, cargo, ..."));
+  }
+}
+
+void CheckFatalities(const json& v, const std::string& path, Ctx& ctx) {
+  CheckObject(v, path, {{"low", Type::kCount}, {"best", Type::kCount, true}, {"high", Type::kCount}}, ctx,
+              "fatalities {low, best, high}");
+  if (!v.is_object()) return;
+  auto get = [&](const char* k) -> std::optional<int64_t> {
+    if (v.contains(k) && v.at(k).is_number_integer()) return v.at(k).get<int64_t>();
+    return std::nullopt;
+  };
+  auto low = get("low"), best = get("best"), high = get("high");
+  if (low && best && *low > *best) ctx.Error(path + ".low", "is greater than best");
+  if (high && best && *high < *best) ctx.Error(path + ".high", "is less than best");
+}
+
+void CheckPath(const json& v, const std::string& path, Ctx& ctx) {
+  if (!v.is_array()) {
+    ctx.Error(path, "must be an array of [lat, lon] points");
+    return;
+  }
+  for (size_t i = 0; i < v.size(); ++i) {
+    const json& p = v[i];
+    if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number() ||
+        std::abs(p[0].get<double>()) > 90 || std::abs(p[1].get<double>()) > 180) {
+      ctx.Error(path + "[" + std::to_string(i) + "]", "must be [lat, lon] with -90..90 and -180..180");
+    }
+  }
+}
+
+void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
+  switch (f.type) {
+    case Type::kText:
+    case Type::kUrl:
+      if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
+        ctx.Error(path, "must be a non-empty string, not " + TypeName(v));
+      } else if (f.type == Type::kUrl) {
+        const std::string& s = v.get_ref<const std::string&>();
+        if (s.rfind("https://", 0) != 0 && s.rfind("http://", 0) != 0) {
+          ctx.Error(path, "must be an http(s) URL, not \"" + s + "\"");
+        }
+      }
+      return;
+    case Type::kId:
+      if (!v.is_string() || !std::regex_match(v.get_ref<const std::string&>(), IdPattern())) {
+        ctx.Error(path, "must match ^[a-z0-9][a-z0-9._:-]{0,127}$, not " + v.dump());
+      }
+      return;
+    case Type::kRef: CheckRef(v, path, f.ref_kind, ctx); return;
+    case Type::kRefList:
+      if (!v.is_array()) {
+        ctx.Error(path, "must be an array of record ids, not " + TypeName(v));
+        return;
+      }
+      for (size_t i = 0; i < v.size(); ++i) CheckRef(v[i], path + "[" + std::to_string(i) + "]", f.ref_kind, ctx);
+      return;
+    case Type::kEnum: {
+      std::string all;
+      for (const auto& e : f.values) all += (all.empty() ? "" : ", ") + e;
+      if (!v.is_string() || std::find(f.values.begin(), f.values.end(), v.get<std::string>()) == f.values.end()) {
+        ctx.Error(path, "must be one of " + all + ", not " + v.dump());
+      }
+      return;
+    }
+    case Type::kEnumList: {
+      if (!v.is_array()) {
+        ctx.Error(path, "must be an array, not " + TypeName(v));
+        return;
+      }
+      std::set<std::string> seen;
+      for (size_t i = 0; i < v.size(); ++i) {
+        Field one = f;
+        one.type = Type::kEnum;
+        CheckValue(one, v[i], path + "[" + std::to_string(i) + "]", ctx);
+        if (v[i].is_string() && !seen.insert(v[i].get<std::string>()).second) {
+          ctx.Error(path + "[" + std::to_string(i) + "]", "repeats " + v[i].dump());
+        }
+      }
+      return;
+    }
+    case Type::kTextList:
+      if (!v.is_array()) {
+        ctx.Error(path, "must be an array of strings, not " + TypeName(v));
+        return;
+      }
+      for (size_t i = 0; i < v.size(); ++i) {
+        CheckValue(Field{f.name, Type::kText}, v[i], path + "[" + std::to_string(i) + "]", ctx);
+      }
+      return;
+    case Type::kDate:
+      if (!v.is_string()) {
+        ctx.Error(path, "must be a date YYYY-MM-DD, not " + TypeName(v));
+      } else if (auto d = ParseDate(v.get_ref<const std::string&>()); !d.ok()) {
+        ctx.Error(path, d.status().message());
+      }
+      return;
+    case Type::kDateTime:
+      if (!v.is_string()) {
+        ctx.Error(path, "must be an RFC 3339 date-time or a date, not " + TypeName(v));
+      } else if (auto d = ParseDateTime(v.get_ref<const std::string&>()); !d.ok()) {
+        ctx.Error(path, d.status().message());
+      }
+      return;
+    case Type::kCount:
+      if (!v.is_number_integer() || v.get<int64_t>() < 0) ctx.Error(path, "must be a whole number >= 0, not " + v.dump());
+      return;
+    case Type::kNumber:
+      if (!v.is_number()) ctx.Error(path, "must be a number, not " + TypeName(v));
+      return;
+    case Type::kNonNegNumber:
+      if (!v.is_number() || v.get<double>() < 0) ctx.Error(path, "must be a number >= 0, not " + v.dump());
+      return;
+    case Type::kBool:
+      if (!v.is_boolean()) ctx.Error(path, "must be true or false, not " + v.dump());
+      return;
+    case Type::kSha256:
+      if (!v.is_string() || !std::regex_match(v.get_ref<const std::string&>(), std::regex("^[0-9a-f]{64}$"))) {
+        ctx.Error(path, "must be a SHA-256 as 64 lowercase hex digits, not " + v.dump());
+      }
+      return;
+    case Type::kLocation: CheckLocation(v, path, ctx); return;
+    case Type::kQuantityList:
+      if (!v.is_array()) {
+        ctx.Error(path, "must be an array of {commodity, quantity, unit}, not " + TypeName(v));
+        return;
+      }
+      for (size_t i = 0; i < v.size(); ++i) CheckQuantity(v[i], path + "[" + std::to_string(i) + "]", ctx);
+      return;
+    case Type::kObject:
+    case Type::kArray: f.custom(v, path, ctx); return;
+    case Type::kIntRange: {
+      int64_t lo = std::stoll(f.values[0]), hi = std::stoll(f.values[1]);
+      if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
+        ctx.Error(path, "must be a whole number from " + f.values[0] + " to " + f.values[1] + ", not " + v.dump());
+      }
+      return;
+    }
+  }
+}
+
+// --- the kinds -----------------------------------------------------------
+
+struct Kind {
+  std::string name;
+  bool factual;
+  std::vector<Field> fields;
+  std::string doc;
+};
+
+const std::vector<std::string> kUtilities = {"gas", "electricity", "water", "internet", "telephone"};
+const std::vector<std::string> kEventTypes = {"Battles", "Explosions/Remote violence", "Violence against civilians",
+                                              "Protests", "Riots", "Strategic developments"};
+
+const std::vector<Kind>& KindTable() {
+  static const std::vector<Kind> kinds = {
+      {"case", true,
+       {{"title", Type::kText, true},
+        {"region", Type::kText, true},
+        {"country", Type::kText},
+        {"started", Type::kDate, true},
+        {"ended", Type::kDate},
+        {"population", Type::kArray, false, {}, {},
+         ArrayOf({{"date", Type::kDate, true}, {"count", Type::kCount, true}, {"sources", Type::kRefList, false, {}, "source"},
+                  {"note", Type::kText}},
+                 "population estimates {date, count, sources, note}")},
+        {"displaced", Type::kArray, false, {}, {},
+         ArrayOf({{"date", Type::kDate, true}, {"count", Type::kCount, true}, {"sources", Type::kRefList, false, {}, "source"},
+                  {"note", Type::kText}},
+                 "displacement figures {date, count, sources, note}")},
+        {"public", Type::kBool}},
+       "the case: a population cut off, and when"},
+      {"source", false,
+       {{"publisher", Type::kText, true},
+        {"title", Type::kText, true},
+        {"url", Type::kUrl},
+        {"published", Type::kDate},
+        {"language", Type::kText},
+        {"publisher_type", Type::kEnum, false,
+         {"official", "court", "intergovernmental", "ngo", "media", "party", "academic", "other"}},
+        {"party", Type::kText},
+        {"reliability", Type::kEnum, false, {"A", "B", "C", "D", "E", "F"}},
+        {"credibility", Type::kIntRange, false, {"1", "6"}},
+        {"archived_sha256", Type::kSha256}},
+       "a publication records cite"},
+      {"evidence", true,
+       {{"sha256", Type::kSha256, true},
+        {"media_type", Type::kText, true},
+        {"size", Type::kCount, true},
+        {"captured_at", Type::kDateTime},
+        {"location", Type::kLocation},
+        {"description", Type::kText},
+        {"file_name", Type::kText},
+        {"custody", Type::kArray, false, {}, {},
+         ArrayOf({{"at", Type::kDateTime, true}, {"by", Type::kText, true}, {"action", Type::kText, true}},
+                 "custody steps {at, by, action}")}},
+       "a file kept in the blob store; only its hash enters the log"},
+      {"route", true,
+       {{"name", Type::kText, true},
+        {"type", Type::kEnum, true,
+         {"road", "bridge", "crossing", "checkpoint", "air", "rail", "pipeline", "power_line", "cable"}},
+        {"from", Type::kText},
+        {"to", Type::kText},
+        {"path", Type::kArray, false, {}, {}, CheckPath},
+        {"description", Type::kText}},
+       "a lifeline into the area"},
+      {"route_status", true,
+       {{"route", Type::kRef, true, {}, "route"},
+        {"from", Type::kDateTime, true},
+        {"until", Type::kDateTime},
+        {"status", Type::kEnum, true, {"open", "restricted", "closed"}},
+        {"restricted", Type::kEnumList, false, kRestrictions},
+        {"imposed_by", Type::kText}},
+       "a change of a route's status"},
+      {"baseline", true,
+       {{"route", Type::kRef, true, {}, "route"},
+        {"period", Type::kObject, true, {}, {},
+         ObjectOf({{"from", Type::kDate, true}, {"to", Type::kDate, true}}, "a period {from, to}")},
+        {"per_day", Type::kObject, true, {}, {},
+         ObjectOf({{"vehicles", Type::kNonNegNumber}, {"persons", Type::kNonNegNumber},
+                   {"patients", Type::kNonNegNumber}, {"cargo", Type::kQuantityList}},
+                  "daily flows {vehicles, persons, patients, cargo}")}},
+       "the flow along a route before the crisis"},
+      {"movement", true,
+       {{"route", Type::kRef, true, {}, "route"},
+        {"date", Type::kDate, true},
+        {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
+        {"direction", Type::kEnum, true, {"in", "out"}},
+        {"operator", Type::kText, true},
+        {"outcome", Type::kEnum, false, {"completed", "stopped", "turned_back"}},
+        {"vehicles", Type::kCount},
+        {"persons", Type::kCount},
+        {"patients", Type::kCount},
+        {"cargo", Type::kQuantityList}},
+       "a crossing (or an attempt) along a route"},
+      {"incident", true,
+       {{"date", Type::kDate, true},
+        {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
+        {"location", Type::kLocation, true},
+        {"event_type", Type::kEnum, true, kEventTypes},
+        {"sub_event_type", Type::kText},
+        {"access_constraint", Type::kIntRange, false, {"1", "9"}},
+        {"actors", Type::kTextList},
+        {"fatalities", Type::kObject, false, {}, {}, CheckFatalities},
+        {"injuries", Type::kCount},
+        {"description", Type::kText}},
+       "an event: attack, clash, protest, strategic development"},
+      {"outage", true,
+       {{"utility", Type::kEnum, true, kUtilities},
+        {"from", Type::kDateTime, true},
+        {"until", Type::kDateTime},
+        {"area", Type::kText},
+        {"cause", Type::kText},
+        {"attributed_to", Type::kText}},
+       "a cut of gas, power, water or communications"},
+      {"obligation", true,
+       {{"instrument", Type::kEnum, true,
+         {"court_order", "interim_measure", "agreement", "resolution", "statement"}},
+        {"title", Type::kText, true},
+        {"issued", Type::kDate, true},
+        {"issuer", Type::kText},
+        {"binding_on", Type::kTextList},
+        {"text", Type::kText},
+        {"rule", Type::kObject, true, {}, {}, CheckRule}},
+       "a court order, agreement or resolution, with a machine-checkable rule"},
+      {"need_standard", true,
+       {{"commodity", Type::kText, true},
+        {"quantity", Type::kNonNegNumber, true},
+        {"unit", Type::kObject, true, {}, {}, CheckUnit},
+        {"basis", Type::kText, true}},
+       "what one person needs per day of a commodity"},
+      {"stock", true,
+       {{"commodity", Type::kText, true},
+        {"date", Type::kDate, true},
+        {"quantity", Type::kNonNegNumber, true},
+        {"unit", Type::kObject, true, {}, {}, CheckUnit},
+        {"area", Type::kText}},
+       "a reported stock on hand"},
+      {"claim", true,
+       {{"about", Type::kRef, true},
+        {"stance", Type::kEnum, true, {"confirms", "disputes"}},
+        {"party", Type::kText, true},
+        {"text", Type::kText, true}},
+       "a party's position on another record"},
+      {"retraction", false,
+       {{"retracts", Type::kRef, true}, {"reason", Type::kText, true}},
+       "withdraws a record"},
+  };
+  return kinds;
+}
+
+const Kind* FindKind(const std::string& name) {
+  for (const auto& k : KindTable()) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<std::string>& Kinds() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& k : KindTable()) v.push_back(k.name);
+    return v;
+  }();
+  return names;
+}
+
+bool IsFactualKind(const std::string& kind) {
+  const Kind* k = FindKind(kind);
+  return k != nullptr && k->factual;
+}
+
+std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options) {
+  std::vector<FieldError> errors;
+  Ctx ctx{resolver, &errors};
+  if (!rec.is_object()) {
+    ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
+    return errors;
+  }
+  if (!rec.contains("kind") || !rec.at("kind").is_string()) {
+    std::string all;
+    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
+    ctx.Error("kind", "is required: one of " + all);
+    return errors;
+  }
+  const std::string kind_name = rec.at("kind").get<std::string>();
+  const Kind* kind = FindKind(kind_name);
+  if (kind == nullptr) {
+    std::string all;
+    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
+    ctx.Error("kind", "\"" + kind_name + "\" is not a record kind (" + all + ")");
+    return errors;
+  }
+  // Envelope.
+  static const std::set<std::string> kEnvelope = {"kind", "id", "case", "sources", "supersedes", "note",
+                                                  "confidential", "recorded", "by"};
+  if (!rec.contains("id")) {
+    ctx.Error("id", "is required");
+  } else {
+    CheckValue(Field{"id", Type::kId}, rec.at("id"), "id", ctx);
+  }
+  if (kind_name == "case") {
+    if (rec.contains("case")) ctx.Error("case", "is not set on the case record itself");
+  } else if (!rec.contains("case")) {
+    ctx.Error("case", "is required: the id of the case record");
+  } else {
+    CheckRef(rec.at("case"), "case", "case", ctx);
+  }
+  if (rec.contains("sources")) {
+    CheckValue(Field{"sources", Type::kRefList, false, {}, "source"}, rec.at("sources"), "sources", ctx);
+    if (rec.at("sources").is_array()) {
+      std::set<std::string> seen;
+      for (size_t i = 0; i < rec.at("sources").size(); ++i) {
+        const json& s = rec.at("sources")[i];
+        if (s.is_string() && !seen.insert(s.get<std::string>()).second) {
+          ctx.Error("sources[" + std::to_string(i) + "]", "repeats " + s.dump());
+        }
+      }
+    }
+  }
+  if (kind->factual && (!rec.contains("sources") || !rec.at("sources").is_array() || rec.at("sources").empty())) {
+    ctx.Error("sources", "a " + kind_name + " record must cite at least one source record");
+  }
+  if (rec.contains("supersedes")) {
+    CheckRef(rec.at("supersedes"), "supersedes", kind_name, ctx);
+    if (rec.contains("id") && rec.at("supersedes") == rec.at("id")) {
+      ctx.Error("supersedes", "a record cannot supersede itself");
+    }
+  }
+  if (rec.contains("note")) CheckValue(Field{"note", Type::kText}, rec.at("note"), "note", ctx);
+  if (rec.contains("confidential") && !rec.at("confidential").is_object()) {
+    ctx.Error("confidential", "must be an object of fields never published");
+  }
+  for (const char* server : {"recorded", "by"}) {
+    if (rec.contains(server)) {
+      if (!options.allow_server_fields) {
+        ctx.Error(server, "is set by Lifeline when the record is appended; do not submit it");
+      } else if (!rec.at(server).is_string()) {
+        ctx.Error(server, "must be a string");
+      }
+    }
+  }
+  // Kind fields.
+  for (const auto& f : kind->fields) {
+    if (!rec.contains(f.name)) {
+      if (f.required) ctx.Error(f.name, "is required for a " + kind_name + " record");
+      continue;
+    }
+    CheckValue(f, rec.at(f.name), f.name, ctx);
+  }
+  for (auto it = rec.begin(); it != rec.end(); ++it) {
+    if (kEnvelope.count(it.key())) continue;
+    bool known = false;
+    for (const auto& f : kind->fields) known |= f.name == it.key();
+    if (!known) ctx.Error(it.key(), "is not a field of a " + kind_name + " record");
+  }
+  // Cross-field rules.
+  auto str = [&](const char* k) -> std::string {
+    return rec.contains(k) && rec.at(k).is_string() ? rec.at(k).get<std::string>() : "";
+  };
+  if (kind_name == "route_status") {
+    bool has_list = rec.contains("restricted");
+    if (str("status") == "restricted" && !has_list) {
+      ctx.Error("restricted", "is required when status is restricted: what is blocked");
+    }
+    if (str("status") == "open" && has_list) ctx.Error("restricted", "must be absent when status is open");
+  }
+  for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}}) {
+    std::string x = str(a), y = str(b);
+    if (!x.empty() && !y.empty()) {
+      auto tx = ParseDateTime(x), ty = ParseDateTime(y);
+      if (tx.ok() && ty.ok() && *ty < *tx) ctx.Error(b, "is before " + std::string(a));
+    }
+  }
+  return errors;
+}
+
+json JsonSchema() {
+  json units = json::array();
+  for (const char* u : {"t", "kg", "g", "m3", "l", "kcal", "kj", "doses", "persons", "vehicles", "trucks", "pallets",
+                        "items", "mwh"}) {
+    units.push_back(u);
+  }
+  auto type_schema = [&units](const Field& f) -> json {
+    switch (f.type) {
+      case Type::kText: return {{"type", "string"}, {"minLength", 1}};
+      case Type::kUrl: return {{"type", "string"}, {"pattern", "^https?://"}};
+      case Type::kId:
+      case Type::kRef: return {{"type", "string"}, {"pattern", "^[a-z0-9][a-z0-9._:-]{0,127}$"}};
+      case Type::kRefList:
+        return {{"type", "array"}, {"items", {{"type", "string"}, {"pattern", "^[a-z0-9][a-z0-9._:-]{0,127}$"}}}};
+      case Type::kEnum: return {{"enum", f.values}};
+      case Type::kEnumList: return {{"type", "array"}, {"uniqueItems", true}, {"items", {{"enum", f.values}}}};
+      case Type::kTextList: return {{"type", "array"}, {"items", {{"type", "string"}, {"minLength", 1}}}};
+      case Type::kDate: return {{"type", "string"}, {"format", "date"}};
+      case Type::kDateTime: return {{"type", "string"}, {"anyOf", {{{"format", "date-time"}}, {{"format", "date"}}}}};
+      case Type::kCount: return {{"type", "integer"}, {"minimum", 0}};
+      case Type::kNumber: return {{"type", "number"}};
+      case Type::kNonNegNumber: return {{"type", "number"}, {"minimum", 0}};
+      case Type::kBool: return {{"type", "boolean"}};
+      case Type::kSha256: return {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}};
+      case Type::kLocation: return {{"$ref", "#/$defs/location"}};
+      case Type::kQuantityList: return {{"type", "array"}, {"items", {{"$ref", "#/$defs/quantity"}}}};
+      case Type::kObject: return f.name == "unit" ? json{{"enum", units}} : json{{"type", "object"}};
+      case Type::kArray: return {{"type", "array"}};
+      case Type::kIntRange:
+        return {{"type", "integer"}, {"minimum", std::stoll(f.values[0])}, {"maximum", std::stoll(f.values[1])}};
+    }
+    return json::object();
+  };
+  json schema = {
+      {"$schema", "https://json-schema.org/draft/2020-12/schema"},
+      {"$id", "https://lifeline.invalid/schema/records-v" + std::to_string(kSchemaVersion) + ".json"},
+      {"title", "Lifeline record, schema version " + std::to_string(kSchemaVersion)},
+      {"description", "Generated by `lifeline schema` from src/record/schema.cc; docs/records.md explains it."},
+      {"$defs",
+       {{"location",
+         {{"type", "object"},
+          {"required", {"name"}},
+          {"additionalProperties", false},
+          {"properties",
+           {{"name", {{"type", "string"}}},
+            {"admin1", {{"type", "string"}}},
+            {"admin2", {{"type", "string"}}},
+            {"admin3", {{"type", "string"}}},
+            {"country", {{"type", "string"}, {"pattern", "^[A-Z]{3}$"}}},
+            {"lat", {{"type", "number"}, {"minimum", -90}, {"maximum", 90}}},
+            {"lon", {{"type", "number"}, {"minimum", -180}, {"maximum", 180}}},
+            {"geo_precision", {{"enum", {1, 2, 3}}}}}}}},
+        {"quantity",
+         {{"type", "object"},
+          {"required", {"commodity", "quantity", "unit"}},
+          {"additionalProperties", false},
+          {"properties",
+           {{"commodity", {{"type", "string"}}},
+            {"quantity", {{"type", "number"}, {"minimum", 0}}},
+            {"unit", {{"enum", units}}},
+            {"note", {{"type", "string"}}}}}}}}},
+  };
+  json one_of = json::array();
+  for (const auto& k : KindTable()) {
+    json props = {{"kind", {{"const", k.name}}},
+                  {"id", {{"type", "string"}, {"pattern", "^[a-z0-9][a-z0-9._:-]{0,127}$"}}},
+                  {"case", {{"type", "string"}}},
+                  {"sources", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                  {"supersedes", {{"type", "string"}}},
+                  {"note", {{"type", "string"}}},
+                  {"confidential", {{"type", "object"}}},
+                  {"recorded", {{"type", "string"}, {"format", "date-time"}}},
+                  {"by", {{"type", "string"}}}};
+    json required = {"kind", "id"};
+    if (k.name != "case") required.push_back("case");
+    if (k.factual) {
+      required.push_back("sources");
+      props["sources"]["minItems"] = 1;
+    }
+    for (const auto& f : k.fields) {
+      props[f.name] = type_schema(f);
+      if (f.required) required.push_back(f.name);
+    }
+    one_of.push_back({{"title", k.name},
+                      {"description", k.doc},
+                      {"type", "object"},
+                      {"required", required},
+                      {"additionalProperties", false},
+                      {"properties", props}});
+  }
+  schema["oneOf"] = one_of;
+  return schema;
+}
+
+}  // namespace lifeline::record

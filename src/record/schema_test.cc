@@ -1,0 +1,134 @@
+#include "record/schema.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "record/canonical.h"
+#include "record/values.h"
+
+namespace lifeline::record {
+namespace {
+
+class MapResolver : public Resolver {
+ public:
+  std::map<std::string, std::string> kinds;
+  std::optional<std::string> KindOf(const std::string& id) const override {
+    auto it = kinds.find(id);
+    if (it == kinds.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+MapResolver Fixture() {
+  MapResolver r;
+  r.kinds = {{"c1", "case"}, {"s1", "source"}, {"r1", "route"}};
+  return r;
+}
+
+TEST(SchemaTest, EveryMalformedRecordIsRejectedAtItsField) {
+  std::ifstream in(LIFELINE_SOURCE_DIR "/src/record/testdata/malformed.jsonl");
+  ASSERT_TRUE(in) << "corpus missing";
+  MapResolver r = Fixture();
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto j = ParseJson(line);
+    ASSERT_TRUE(j.ok()) << "corpus line " << n << ": " << j.status().ToString();
+    std::string want = (*j)["expect"];
+    auto errors = Validate((*j)["record"], &r);
+    ASSERT_FALSE(errors.empty()) << "corpus line " << n << " was accepted: " << line;
+    bool found = false;
+    for (const auto& e : errors) found |= e.field == want;
+    std::string got;
+    for (const auto& e : errors) got += "[" + e.field + ": " + e.message + "] ";
+    EXPECT_TRUE(found) << "corpus line " << n << ": expected an error at \"" << want << "\", got " << got;
+    for (const auto& e : errors) EXPECT_FALSE(e.message.empty()) << "line " << n;
+  }
+  EXPECT_GE(n, 50);
+}
+
+TEST(SchemaTest, AcceptsWellFormedRecordsOfEveryKind) {
+  MapResolver r = Fixture();
+  const char* kGood[] = {
+      R"({"kind":"case","id":"c2","title":"Blockade","region":"Karabakh","started":"2022-12-12","sources":["s1"],
+          "population":[{"date":"2022-12-01","count":120000,"sources":["s1"]}]})",
+      R"({"kind":"source","id":"s2","case":"c1","publisher":"ICJ","title":"Order","url":"https://www.icj-cij.org/",
+          "published":"2023-02-22","publisher_type":"court","reliability":"A","credibility":1})",
+      R"({"kind":"evidence","id":"e1","case":"c1","sources":["s1"],"media_type":"image/jpeg","size":1234,
+          "sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+          "custody":[{"at":"2023-01-01T10:00:00Z","by":"monitor-3","action":"captured"}]})",
+      R"({"kind":"route","id":"r2","case":"c1","name":"Lachin road","type":"road","sources":["s1"],
+          "path":[[39.815,46.752],[39.6,46.5]]})",
+      R"({"kind":"route_status","id":"rs1","case":"c1","route":"r1","from":"2022-12-12T10:30:00+04:00",
+          "status":"restricted","restricted":["cargo","commercial"],"imposed_by":"X","sources":["s1"]})",
+      R"({"kind":"baseline","id":"b1","case":"c1","route":"r1","period":{"from":"2022-01-01","to":"2022-11-30"},
+          "per_day":{"cargo":[{"commodity":"goods","quantity":400,"unit":"t"}]},"sources":["s1"]})",
+      R"({"kind":"movement","id":"m1","case":"c1","route":"r1","date":"2023-01-05","direction":"out",
+          "operator":"ICRC","patients":12,"cargo":[{"commodity":"flour","quantity":1.5,"unit":"t"}],"sources":["s1"]})",
+      R"({"kind":"incident","id":"i1","case":"c1","date":"2023-06-28","event_type":"Battles",
+          "location":{"name":"Martakert","country":"AZE","lat":40.2,"lon":46.8,"geo_precision":2},
+          "fatalities":{"low":4,"best":4,"high":4},"actors":["A","B"],"sources":["s1"]})",
+      R"({"kind":"outage","id":"o1","case":"c1","utility":"electricity","from":"2023-01-09","sources":["s1"]})",
+      R"({"kind":"obligation","id":"ob1","case":"c1","instrument":"court_order","title":"ICJ order",
+          "issued":"2023-02-22","rule":{"type":"route_open","route":"r1","for":["persons","vehicles","cargo"],
+          "directions":["in","out"],"from":"2023-02-22"},"sources":["s1"]})",
+      R"({"kind":"need_standard","id":"n1","case":"c1","commodity":"food","quantity":2100,"unit":"kcal",
+          "basis":"Sphere","sources":["s1"]})",
+      R"({"kind":"stock","id":"st1","case":"c1","commodity":"flour","date":"2023-01-01","quantity":500,"unit":"t",
+          "sources":["s1"]})",
+      R"({"kind":"claim","id":"cl1","case":"c1","about":"r1","stance":"disputes","party":"P","text":"No.",
+          "sources":["s1"]})",
+      R"({"kind":"retraction","id":"rt1","case":"c1","retracts":"r1","reason":"duplicate"})",
+  };
+  for (const char* text : kGood) {
+    auto j = ParseJson(text);
+    ASSERT_TRUE(j.ok()) << text;
+    auto errors = Validate(*j, &r);
+    std::string got;
+    for (const auto& e : errors) got += "[" + e.field + ": " + e.message + "] ";
+    EXPECT_TRUE(errors.empty()) << text << "\n" << got;
+  }
+}
+
+TEST(SchemaTest, ServerFieldsAllowedWhenReadingBack) {
+  MapResolver r = Fixture();
+  auto j = *ParseJson(R"({"kind":"source","id":"s2","case":"c1","publisher":"P","title":"T",
+                          "recorded":"2023-01-01T00:00:00Z","by":"cli:root"})");
+  EXPECT_FALSE(Validate(j, &r).empty());
+  EXPECT_TRUE(Validate(j, &r, ValidateOptions{true}).empty());
+}
+
+TEST(SchemaTest, JsonSchemaCoversEveryKind) {
+  auto s = JsonSchema();
+  EXPECT_EQ(s["oneOf"].size(), Kinds().size());
+  EXPECT_TRUE(Canonicalize(s).ok());
+}
+
+TEST(ValuesTest, DatesAndTimes) {
+  EXPECT_EQ(FormatDate(*ParseDate("2023-02-22")), "2023-02-22");
+  EXPECT_EQ(ParseDate("1970-01-01")->days, 0);
+  EXPECT_EQ(ParseDate("2024-02-29")->days - ParseDate("2024-02-28")->days, 1);
+  EXPECT_FALSE(ParseDate("2023-02-29").ok());
+  EXPECT_FALSE(ParseDate("2023-2-1").ok());
+  EXPECT_EQ(*ParseDateTime("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(*ParseDateTime("1970-01-01T04:00:00+04:00"), 0);
+  EXPECT_EQ(*ParseDateTime("2022-12-12"), *ParseDateTime("2022-12-12T00:00:00Z"));
+  EXPECT_TRUE(ParseDateTime("2022-12-12T10:30:00.250Z").ok());
+  EXPECT_FALSE(ParseDateTime("2022-12-12T10:30:00").ok());
+  EXPECT_EQ(*FromUcdpDatePrecision(4), DatePrecision::kMonth);
+  EXPECT_EQ(*FromAcledTimePrecision(2), DatePrecision::kWeek);
+  EXPECT_FALSE(FromAcledTimePrecision(4).ok());
+}
+
+TEST(ValuesTest, Units) {
+  EXPECT_EQ(LookupUnit("t")->canonical, "kg");
+  EXPECT_EQ(LookupUnit("t")->factor, 1000);
+  EXPECT_EQ(LookupUnit("m3")->canonical, "l");
+  EXPECT_FALSE(LookupUnit("tons"));
+}
+
+}  // namespace
+}  // namespace lifeline::record
