@@ -1,7 +1,6 @@
 #include "ingest/country_codes.h"
 
 #include <map>
-#include <set>
 
 #include "ingest/fields.h"
 

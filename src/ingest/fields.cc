@@ -263,7 +263,7 @@ bool IsValidRecordId(std::string_view id) {
   return true;
 }
 
-std::string SourceIdForFile(std::string_view prefix, std::string_view file_name) {
+std::string FileStemSlug(std::string_view file_name) {
   std::string_view stem = file_name;
   if (size_t slash = stem.find_last_of('/'); slash != std::string_view::npos) {
     stem = stem.substr(slash + 1);
@@ -272,8 +272,15 @@ std::string SourceIdForFile(std::string_view prefix, std::string_view file_name)
     stem = stem.substr(0, dot);
   }
   std::string slug = Slug(stem);
+  // Room for the prefixes and suffixes readers add within 128 bytes.
+  if (slug.size() > 80) slug.resize(80);
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
   if (slug.empty()) slug = "unnamed";
-  std::string id = "src-" + std::string(prefix) + "-" + slug;
+  return slug;
+}
+
+std::string SourceIdForFile(std::string_view prefix, std::string_view file_name) {
+  std::string id = "src-" + std::string(prefix) + "-" + FileStemSlug(file_name);
   if (id.size() > 128) id.resize(128);
   while (!id.empty() && id.back() == '-') id.pop_back();
   return id;
@@ -286,7 +293,8 @@ Result<int64_t> ParseInteger(std::string_view s) {
   if (digits.front() == '+') digits.remove_prefix(1);
   bool syntax_ok = !digits.empty();
   for (size_t i = 0; i < digits.size() && syntax_ok; ++i) {
-    syntax_ok = IsDigit(digits[i]) || (i == 0 && digits[i] == '-' && digits.size() > 1);
+    syntax_ok = IsDigit(digits[i]) ||
+                (i == 0 && digits[i] == '-' && t.front() != '+' && digits.size() > 1);
   }
   if (!syntax_ok) return InvalidArgumentError("not an integer: " + Quote(t));
   int64_t v = 0;

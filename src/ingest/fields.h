@@ -54,8 +54,11 @@ std::string Slug(std::string_view s);
 // docs/records.md: ^[a-z0-9][a-z0-9._:-]{0,127}$
 bool IsValidRecordId(std::string_view id);
 
-// "src-<prefix>-<slug of file name without extension>", cut to a valid id;
-// "unnamed" stands in for an empty name.
+// Slug of a file's base name without its extension ("data/Gaza Trucks.csv"
+// -> "gaza-trucks"); "unnamed" when nothing is left.
+std::string FileStemSlug(std::string_view file_name);
+
+// "src-<prefix>-<FileStemSlug(file_name)>", cut to a valid id.
 std::string SourceIdForFile(std::string_view prefix, std::string_view file_name);
 
 // --- Numbers ---------------------------------------------------------------

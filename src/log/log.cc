@@ -93,9 +93,15 @@ std::future<Result<uint64_t>> Log::Append(std::string entry) {
   return AppendMany(std::move(v));
 }
 
-std::future<Result<uint64_t>> Log::AppendMany(std::vector<std::string> entries) {
+std::future<Result<uint64_t>> Log::AppendMany(std::vector<std::string> entries,
+                                              std::vector<store::RecordRow> records) {
   Group g;
   auto fut = g.done.get_future();
+  if (!records.empty() && records.size() != entries.size()) {
+    g.done.set_value(InvalidArgumentError("AppendMany: " + std::to_string(records.size()) + " projection rows for " +
+                                          std::to_string(entries.size()) + " entries"));
+    return fut;
+  }
   for (size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].size() > merkle::kMaxEntrySize) {
       g.done.set_value(InvalidArgumentError(
@@ -110,6 +116,7 @@ std::future<Result<uint64_t>> Log::AppendMany(std::vector<std::string> entries) 
     return fut;
   }
   g.entries = std::move(entries);
+  g.records = std::move(records);
   {
     std::lock_guard<std::mutex> l(mu_);
     if (stopping_) {
@@ -180,7 +187,15 @@ Result<uint64_t> Log::Integrate(std::vector<Group>& batch) {
   const Hash old_root = root_;
   TreeState next = state_;
   std::vector<store::TileData> changed;
-  for (const auto& g : batch) next.Append(g.entries, &changed);
+  std::vector<store::RecordRow> rows;
+  for (auto& g : batch) {
+    uint64_t first = next.size();
+    next.Append(g.entries, &changed);
+    for (size_t i = 0; i < g.records.size(); ++i) {
+      rows.push_back(std::move(g.records[i]));
+      rows.back().index = first + i;
+    }
+  }
   const uint64_t new_size = next.size();
   const Hash new_root = next.Root();
 
@@ -195,7 +210,7 @@ Result<uint64_t> Log::Integrate(std::vector<Group>& batch) {
   LIFELINE_CHECK(consistent.ok(), "the new tree is not consistent with the last checkpoint");
 
   LIFELINE_ASSIGN_OR_RETURN(std::string note, note::SignNote(CheckpointBody(origin_, new_size, new_root), signer_));
-  store::Commit commit{old_size, new_size, std::move(changed), note};
+  store::Commit commit{old_size, new_size, std::move(changed), note, std::move(rows)};
   Status applied = store_->Apply(commit);
   if (!applied.ok()) {
     // The store promises the commit is all or nothing, but an error can be

@@ -83,8 +83,11 @@ class Log {
   std::future<Result<uint64_t>> Append(std::string entry);
 
   // Queues entries to be committed together at consecutive indices; the
-  // future holds the first index.
-  std::future<Result<uint64_t>> AppendMany(std::vector<std::string> entries);
+  // future holds the first index. `records`, when not empty, holds one
+  // projection row per entry (its index is filled in here): the rows are
+  // written to the store's query tables in the same commit as the entries.
+  std::future<Result<uint64_t>> AppendMany(std::vector<std::string> entries,
+                                           std::vector<store::RecordRow> records = {});
 
   // The latest signed checkpoint note and its size.
   std::string checkpoint() const;
@@ -98,6 +101,7 @@ class Log {
  private:
   struct Group {
     std::vector<std::string> entries;
+    std::vector<store::RecordRow> records;  // empty, or one per entry
     std::promise<Result<uint64_t>> done;
   };
 

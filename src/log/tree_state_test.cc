@@ -75,7 +75,7 @@ TEST(TreeStateTest, LoadFromTilesReproducesTheState) {
   std::vector<store::TileData> changed;
   auto all = Entries(0, 70000);
   t.Append(all, &changed);
-  store::Commit c{0, t.size(), changed, "cp"};
+  store::Commit c{0, t.size(), changed, "cp", {}};
   ASSERT_TRUE(st.Apply(c).ok());
   auto loaded = TreeState::Load(st, t.size());
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();

@@ -29,7 +29,7 @@ class VerifyTest : public ::testing::Test {
       t.Append(es, &changed);
       auto note = note::SignNote(CheckpointBody("example.org/v", t.size(), t.Root()), TestSigner());
       ASSERT_TRUE(note.ok());
-      ASSERT_TRUE(st_.Apply(store::Commit{done, t.size(), changed, *note}).ok());
+      ASSERT_TRUE(st_.Apply(store::Commit{done, t.size(), changed, *note, {}}).ok());
       done += n;
     }
   }
@@ -79,7 +79,7 @@ TEST(VerifyHistoryTest, NamesACheckpointWhoseRootDiffers) {
   merkle::Hash wrong = t.Root();
   wrong[0] ^= 1;
   auto bad = note::SignNote(CheckpointBody("example.org/v", 3, wrong), TestSigner());
-  ASSERT_TRUE(st.Apply(store::Commit{0, 3, changed, *bad}).ok());
+  ASSERT_TRUE(st.Apply(store::Commit{0, 3, changed, *bad, {}}).ok());
   auto rep = VerifyLog(st, TestSigner().verifier());
   ASSERT_FALSE(rep.ok());
   EXPECT_EQ(rep.status().code(), ErrorCode::kVerificationFailed);
@@ -92,7 +92,7 @@ TEST(VerifyHistoryTest, NamesACheckpointSignedByAnotherKey) {
   seed[0] = 1;
   note::Signer other("example.org/v", seed);
   auto n = note::SignNote(CheckpointBody("example.org/v", 0, merkle::EmptyRoot()), other);
-  ASSERT_TRUE(st.Apply(store::Commit{0, 0, {}, *n}).ok());
+  ASSERT_TRUE(st.Apply(store::Commit{0, 0, {}, *n, {}}).ok());
   auto rep = VerifyLog(st, TestSigner().verifier());
   ASSERT_FALSE(rep.ok());
   EXPECT_NE(rep.status().message().find("checkpoint #1"), std::string::npos) << rep.status().message();
@@ -104,12 +104,12 @@ TEST(VerifyHistoryTest, NamesAShrinkingCheckpoint) {
   std::vector<store::TileData> changed;
   t.Append(std::vector<std::string>{"a", "b"}, &changed);
   auto n2 = note::SignNote(CheckpointBody("example.org/v", 2, t.Root()), TestSigner());
-  ASSERT_TRUE(st.Apply(store::Commit{0, 2, changed, *n2}).ok());
+  ASSERT_TRUE(st.Apply(store::Commit{0, 2, changed, *n2, {}}).ok());
   TreeState one;
   std::vector<store::TileData> c1;
   one.Append(std::vector<std::string>{"a"}, &c1);
   auto n1 = note::SignNote(CheckpointBody("example.org/v", 1, one.Root()), TestSigner());
-  ASSERT_TRUE(st.Apply(store::Commit{2, 1, {}, *n1}).ok());
+  ASSERT_TRUE(st.Apply(store::Commit{2, 1, {}, *n1, {}}).ok());
   auto rep = VerifyLog(st, TestSigner().verifier());
   ASSERT_FALSE(rep.ok());
   EXPECT_NE(rep.status().message().find("checkpoint #2 (size 1): smaller than checkpoint #1"), std::string::npos)

@@ -37,17 +37,51 @@ struct TileData {
   std::string data;
 };
 
+// A log entry that is a record, projected into the query tables. The
+// projection is a function of the entry alone (record/projection.h), so it
+// can always be rebuilt from the log.
+struct RecordRow {
+  uint64_t index = 0;        // the entry's index in the log
+  std::string id;
+  std::string kind;
+  std::string case_id;
+  std::string supersedes;    // the id this record corrects, or ""
+  std::string target;        // retraction: retracts; claim: about; else ""
+  std::string route;         // route-related kinds: the route id, else ""
+  std::string date_from;     // YYYY-MM-DD the record starts to apply, or ""
+  std::string date_to;       // YYYY-MM-DD it stops applying, or ""
+  std::string body;          // the entry (canonical JSON)
+  friend bool operator==(const RecordRow&, const RecordRow&) = default;
+};
+
 struct Commit {
   uint64_t base_size = 0;  // the latest checkpoint's size this was built on
   uint64_t new_size = 0;
   std::vector<TileData> tiles;  // hash tiles and bundles, new or widened
   std::string checkpoint;       // the signed checkpoint note for new_size
+  std::vector<RecordRow> records;  // projections of entries in this commit
+};
+
+// Which records a query returns. Empty fields do not filter.
+struct RecordQuery {
+  std::string kind;
+  std::string case_id;
+  std::string route;
+  std::string from;  // records that apply on or after this date
+  std::string to;    // records that apply on or before this date
+  std::string text;  // a substring of the record's JSON
+  bool current_only = true;  // skip superseded and retracted records
+  uint64_t limit = 0;        // 0 = no limit
 };
 
 struct StoredCheckpoint {
   uint64_t size = 0;
   std::string note;
 };
+
+// True when `r` passes the filters of `q` other than current_only (the one
+// definition every store's queries follow).
+bool MatchesQuery(const RecordRow& r, const RecordQuery& q);
 
 class LogStore {
  public:
@@ -70,6 +104,21 @@ class LogStore {
 
   // Small key/value metadata (origin, format version), set once at creation.
   virtual Result<std::string> GetMeta(const std::string& key) = 0;
+
+  // --- The record projection (query tables), written by Apply. ---
+
+  // The row of record `id` (its latest version if several share the id:
+  // ids are unique, so only a replayed log could do that), or NotFound.
+  virtual Result<RecordRow> FindRecord(const std::string& id) = 0;
+
+  // Records matching `q`, in log order.
+  virtual Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) = 0;
+
+  // Records that supersede, retract or make a claim about `id`.
+  virtual Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) = 0;
+
+  // Replaces the whole projection (reindex), atomically.
+  virtual Status ReplaceRecords(const std::vector<RecordRow>& rows) = 0;
 };
 
 }  // namespace lifeline::store

@@ -91,6 +91,7 @@ Status MemoryStore::Apply(const Commit& commit) {
     }
   }
   for (const auto& t : commit.tiles) tiles_[{t.id.level, t.id.index}] = t;
+  records_.insert(records_.end(), commit.records.begin(), commit.records.end());
   checkpoints_.push_back(StoredCheckpoint{commit.new_size, commit.checkpoint});
   return Status::Ok();
 }
@@ -100,6 +101,52 @@ Result<std::string> MemoryStore::GetMeta(const std::string& key) {
   auto it = meta_.find(key);
   if (it == meta_.end()) return NotFoundError("no metadata " + key);
   return it->second;
+}
+
+Result<RecordRow> MemoryStore::FindRecord(const std::string& id) {
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
+    if (it->id == id) return *it;
+  }
+  return NotFoundError("no record \"" + id + "\"");
+}
+
+Status MemoryStore::ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) {
+  std::vector<RecordRow> out;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    std::set<std::string> superseded, retracted;
+    for (const auto& r : records_) {
+      if (!r.supersedes.empty()) superseded.insert(r.supersedes);
+      if (r.kind == "retraction") retracted.insert(r.target);
+    }
+    for (const auto& r : records_) {
+      if (!MatchesQuery(r, q)) continue;
+      if (q.current_only && (superseded.count(r.id) || retracted.count(r.id))) continue;
+      out.push_back(r);
+      if (q.limit && out.size() >= q.limit) break;
+    }
+  }
+  for (const auto& r : out) LIFELINE_RETURN_IF_ERROR(fn(r));
+  return Status::Ok();
+}
+
+Status MemoryStore::ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) {
+  std::vector<RecordRow> out;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& r : records_) {
+      if (r.supersedes == id || r.target == id) out.push_back(r);
+    }
+  }
+  for (const auto& r : out) LIFELINE_RETURN_IF_ERROR(fn(r));
+  return Status::Ok();
+}
+
+Status MemoryStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
+  std::lock_guard<std::mutex> l(mu_);
+  records_ = rows;
+  return Status::Ok();
 }
 
 }  // namespace lifeline::store

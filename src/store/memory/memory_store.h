@@ -9,6 +9,7 @@
 #define LIFELINE_STORE_MEMORY_MEMORY_STORE_H_
 
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -41,6 +42,10 @@ class MemoryStore : public LogStore {
   Result<StoredCheckpoint> CheckpointAt(uint64_t size) override;
   Status Apply(const Commit& commit) override;
   Result<std::string> GetMeta(const std::string& key) override;
+  Result<RecordRow> FindRecord(const std::string& id) override;
+  Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) override;
+  Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
+  Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
 
  private:
   struct Fault {
@@ -54,6 +59,7 @@ class MemoryStore : public LogStore {
   std::map<std::string, std::string> meta_;
   std::map<std::pair<uint32_t, uint64_t>, TileData> tiles_;
   std::vector<StoredCheckpoint> checkpoints_;
+  std::vector<RecordRow> records_;
   std::map<Op, Fault> faults_;
   int apply_calls_ = 0;
 };

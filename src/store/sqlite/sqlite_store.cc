@@ -63,6 +63,7 @@ std::string BlobString(sqlite3_stmt* s, int col) {
 
 struct SqliteStore::Statements {
   Stmt latest, read_tile, write_tile, insert_cp, all_cps, cp_at, get_meta, begin, commit, rollback;
+  Stmt insert_record, find_record, referrers;
 };
 
 SqliteStore::SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
@@ -106,6 +107,15 @@ Status SqliteStore::Prepare() {
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->cp_at,
       "SELECT size, note FROM checkpoints WHERE size = ?1 ORDER BY seq DESC LIMIT 1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->get_meta, "SELECT value FROM meta WHERE key = ?1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->insert_record,
+      "INSERT INTO records(idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->find_record,
+      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records"
+      " WHERE id = ?1 ORDER BY idx DESC LIMIT 1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->referrers,
+      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records"
+      " WHERE supersedes = ?1 OR target = ?1 ORDER BY idx"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->begin, "BEGIN IMMEDIATE"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->commit, "COMMIT"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->rollback, "ROLLBACK"));
@@ -129,7 +139,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path
       " width INTEGER NOT NULL, data BLOB NOT NULL);"
       "CREATE TABLE checkpoints(seq INTEGER PRIMARY KEY AUTOINCREMENT, size INTEGER NOT NULL,"
       " note TEXT NOT NULL);"
-      "CREATE INDEX checkpoints_by_size ON checkpoints(size);"));
+      "CREATE INDEX checkpoints_by_size ON checkpoints(size);"
+      "CREATE TABLE records(idx INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,"
+      " case_id TEXT NOT NULL, supersedes TEXT NOT NULL, target TEXT NOT NULL, route TEXT NOT NULL,"
+      " date_from TEXT NOT NULL, date_to TEXT NOT NULL, body TEXT NOT NULL);"
+      "CREATE INDEX records_by_id ON records(id);"
+      "CREATE INDEX records_by_kind ON records(case_id, kind, date_from);"
+      "CREATE INDEX records_by_supersedes ON records(supersedes) WHERE supersedes != '';"
+      "CREATE INDEX records_by_target ON records(target) WHERE target != '';"));
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?1, ?2)", -1, &raw, nullptr) != SQLITE_OK) {
     return s->Error("creating " + path);
@@ -268,6 +285,10 @@ Status SqliteStore::Apply(const Commit& commit) {
     sqlite3_bind_blob(w, 5, t.data.data(), static_cast<int>(t.data.size()), SQLITE_STATIC);
     if (sqlite3_step(w) != SQLITE_DONE) return fail(Error("writing " + merkle::TilePath(t.id)));
   }
+  for (const auto& r : commit.records) {
+    Status st = InsertRecord(r);
+    if (!st.ok()) return fail(st);
+  }
   {
     sqlite3_stmt* c = stmts_->insert_cp.get();
     Resetter r(c);
@@ -284,6 +305,126 @@ Status SqliteStore::Apply(const Commit& commit) {
     if (sqlite3_step(c) != SQLITE_DONE) return fail(Error("committing"));
   }
   return Status::Ok();
+}
+
+namespace {
+
+void BindText(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+
+std::string ColumnText(sqlite3_stmt* s, int i) {
+  const unsigned char* t = sqlite3_column_text(s, i);
+  return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s, i))) : "";
+}
+
+RecordRow ReadRow(sqlite3_stmt* s) {
+  RecordRow r;
+  r.index = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
+  r.id = ColumnText(s, 1);
+  r.kind = ColumnText(s, 2);
+  r.case_id = ColumnText(s, 3);
+  r.supersedes = ColumnText(s, 4);
+  r.target = ColumnText(s, 5);
+  r.route = ColumnText(s, 6);
+  r.date_from = ColumnText(s, 7);
+  r.date_to = ColumnText(s, 8);
+  r.body = ColumnText(s, 9);
+  return r;
+}
+
+}  // namespace
+
+Status SqliteStore::InsertRecord(const RecordRow& r) {
+  sqlite3_stmt* s = stmts_->insert_record.get();
+  Resetter reset(s);
+  sqlite3_bind_int64(s, 1, static_cast<int64_t>(r.index));
+  BindText(s, 2, r.id);
+  BindText(s, 3, r.kind);
+  BindText(s, 4, r.case_id);
+  BindText(s, 5, r.supersedes);
+  BindText(s, 6, r.target);
+  BindText(s, 7, r.route);
+  BindText(s, 8, r.date_from);
+  BindText(s, 9, r.date_to);
+  BindText(s, 10, r.body);
+  if (sqlite3_step(s) != SQLITE_DONE) return Error("projecting record " + r.id + " (entry " + std::to_string(r.index) + ")");
+  return Status::Ok();
+}
+
+Result<RecordRow> SqliteStore::FindRecord(const std::string& id) {
+  sqlite3_stmt* s = stmts_->find_record.get();
+  Resetter r(s);
+  BindText(s, 1, id);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return NotFoundError("no record \"" + id + "\"");
+  if (rc != SQLITE_ROW) return Error("finding record " + id);
+  return ReadRow(s);
+}
+
+Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) {
+  std::string sql =
+      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records r WHERE 1";
+  std::vector<std::string> args;
+  auto add = [&](const std::string& cond, const std::string& v) {
+    args.push_back(v);
+    sql += " AND " + cond + std::to_string(args.size());
+  };
+  if (!q.kind.empty()) add("kind = ?", q.kind);
+  if (!q.case_id.empty()) add("case_id = ?", q.case_id);
+  if (!q.route.empty()) add("route = ?", q.route);
+  if (!q.from.empty() || !q.to.empty()) sql += " AND date_from != ''";
+  if (!q.to.empty()) add("date_from <= ?", q.to);
+  if (!q.from.empty()) {
+    args.push_back(q.from);
+    sql += " AND (date_to = '' OR date_to >= ?" + std::to_string(args.size()) + ")";
+  }
+  if (!q.text.empty()) {
+    args.push_back(q.text);
+    sql += " AND instr(body, ?" + std::to_string(args.size()) + ") > 0";
+  }
+  if (q.current_only) {
+    sql += " AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.id)"
+           " AND NOT EXISTS (SELECT 1 FROM records t WHERE t.target = r.id AND t.kind = 'retraction')";
+  }
+  sql += " ORDER BY idx";
+  if (q.limit) sql += " LIMIT " + std::to_string(q.limit);
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("querying records");
+  Stmt s(raw);
+  for (size_t i = 0; i < args.size(); ++i) BindText(s.get(), static_cast<int>(i + 1), args[i]);
+  for (;;) {
+    int rc = sqlite3_step(s.get());
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Error("querying records");
+    LIFELINE_RETURN_IF_ERROR(fn(ReadRow(s.get())));
+  }
+}
+
+Status SqliteStore::ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) {
+  sqlite3_stmt* s = stmts_->referrers.get();
+  Resetter r(s);
+  BindText(s, 1, id);
+  std::vector<RecordRow> rows;
+  for (;;) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return Error("finding records that refer to " + id);
+    rows.push_back(ReadRow(s));
+  }
+  for (const auto& row : rows) LIFELINE_RETURN_IF_ERROR(fn(row));
+  return Status::Ok();
+}
+
+Status SqliteStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
+  LIFELINE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Status st = Exec("DELETE FROM records");
+  for (size_t i = 0; st.ok() && i < rows.size(); ++i) st = InsertRecord(rows[i]);
+  if (!st.ok()) {
+    Exec("ROLLBACK").IgnoreError();
+    return st;
+  }
+  return Exec("COMMIT");
 }
 
 Result<std::string> SqliteStore::GetMeta(const std::string& key) {

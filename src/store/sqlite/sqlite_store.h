@@ -5,6 +5,8 @@
 //   tiles(key INTEGER PRIMARY KEY, level, idx, width, data BLOB)
 //        key = ((level + 1) << 48) | idx; level -1 is an entry bundle
 //   checkpoints(seq INTEGER PRIMARY KEY AUTOINCREMENT, size, note TEXT)
+//   records(idx INTEGER PRIMARY KEY, id, kind, case_id, supersedes, target,
+//           route, date_from, date_to, body)   the record projection
 //
 // Apply runs one IMMEDIATE transaction with synchronous=FULL: when it returns
 // OK the commit is in the fsynced WAL; a crash before that point rolls the
@@ -45,6 +47,10 @@ class SqliteStore : public LogStore {
   Result<StoredCheckpoint> CheckpointAt(uint64_t size) override;
   Status Apply(const Commit& commit) override;
   Result<std::string> GetMeta(const std::string& key) override;
+  Result<RecordRow> FindRecord(const std::string& id) override;
+  Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) override;
+  Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
+  Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
 
   // SQLite's own "PRAGMA quick_check": Corruption naming what it found.
   Status QuickCheck();
@@ -57,6 +63,7 @@ class SqliteStore : public LogStore {
   Status Prepare();
   Status Exec(const char* sql);
   Status Error(const std::string& what) const;
+  Status InsertRecord(const RecordRow& r);
 
   std::string path_;
   sqlite3* db_;

@@ -50,4 +50,17 @@ Result<std::string> TilesDirStore::GetMeta(const std::string& key) {
   return NotFoundError("a tiles directory has no metadata " + key);
 }
 
+Result<RecordRow> TilesDirStore::FindRecord(const std::string&) {
+  return FailedPreconditionError("a tiles directory has no record tables");
+}
+Status TilesDirStore::ForEachRecord(const RecordQuery&, const std::function<Status(const RecordRow&)>&) {
+  return FailedPreconditionError("a tiles directory has no record tables");
+}
+Status TilesDirStore::ForEachReferrer(const std::string&, const std::function<Status(const RecordRow&)>&) {
+  return FailedPreconditionError("a tiles directory has no record tables");
+}
+Status TilesDirStore::ReplaceRecords(const std::vector<RecordRow>&) {
+  return FailedPreconditionError("a tiles directory is read-only");
+}
+
 }  // namespace lifeline::store

@@ -27,6 +27,11 @@ class TilesDirStore : public LogStore {
   Result<StoredCheckpoint> CheckpointAt(uint64_t size) override;
   Status Apply(const Commit& commit) override;
   Result<std::string> GetMeta(const std::string& key) override;
+  // A tiles directory holds no projection: these fail with FailedPrecondition.
+  Result<RecordRow> FindRecord(const std::string& id) override;
+  Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) override;
+  Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
+  Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
 
  private:
   std::string dir_;

@@ -1,0 +1,174 @@
+#include "ingest/jsonl.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ingest/fields.h"
+
+namespace lifeline::ingest {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxDepth = 64;
+
+// A SAX pass before building the value: nlohmann::json keeps the last of two
+// equal keys silently and builds any depth, so both are checked here, and the
+// parse error's byte position is kept (parse(s, nullptr, false) drops it).
+class Checker : public nlohmann::json_sax<json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return Push(); }
+  bool end_object() override { return Pop(); }
+  bool start_array(std::size_t) override { return Push(); }
+  bool end_array() override { return Pop(); }
+  bool key(string_t& k) override {
+    if (!keys_.back().insert(k).second) {
+      duplicate_key_ = k;
+      return false;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) override {
+    position_ = position;
+    error_ = ex.what();
+    return false;
+  }
+
+  const std::string& error() const { return error_; }
+  size_t position() const { return position_; }
+  const std::optional<std::string>& duplicate_key() const { return duplicate_key_; }
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool Push() {
+    if (keys_.size() >= kMaxDepth) {
+      too_deep_ = true;
+      return false;
+    }
+    keys_.emplace_back();
+    return true;
+  }
+  bool Pop() {
+    keys_.pop_back();
+    return true;
+  }
+
+  std::vector<std::set<std::string>> keys_;
+  std::optional<std::string> duplicate_key_;
+  std::string error_;
+  size_t position_ = 0;
+  bool too_deep_ = false;
+};
+
+// "[json.exception.parse_error.101] parse error at line 1, column 5: syntax
+// error ..." -> "syntax error ...": the line is ours, the byte is reported
+// apart.
+std::string CleanParseError(const std::string& what) {
+  std::string_view s = what;
+  if (size_t p = s.find("column "); p != std::string_view::npos) {
+    if (size_t colon = s.find(": ", p); colon != std::string_view::npos) {
+      return std::string(s.substr(colon + 2));
+    }
+  }
+  if (size_t p = s.find("] "); p != std::string_view::npos) return std::string(s.substr(p + 2));
+  return what;
+}
+
+std::string TypeName(const json& v) {
+  switch (v.type()) {
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float:
+      return "a number";
+    default:
+      return "not an object";
+  }
+}
+
+void ReadLine(std::string_view text, uint64_t line, const ImportOptions& options,
+              ReadResult& out) {
+  Checker checker;
+  const bool well_formed = json::sax_parse(text, &checker);
+  if (!well_formed) {
+    if (checker.duplicate_key()) {
+      out.errors.push_back({line, *checker.duplicate_key(),
+                            "key " + Quote(*checker.duplicate_key()) +
+                                " appears twice in one object"});
+    } else if (checker.too_deep()) {
+      out.errors.push_back({line, "(line)", "JSON nested deeper than " +
+                                                std::to_string(kMaxDepth) + " levels"});
+    } else {
+      out.errors.push_back({line, "(line)",
+                            "not valid JSON at byte " + std::to_string(checker.position()) +
+                                " of the line: " + CleanParseError(checker.error())});
+    }
+    return;
+  }
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) {  // the SAX pass accepted it: cannot happen
+    out.errors.push_back({line, "(line)", "not valid JSON"});
+    return;
+  }
+  if (!value.is_object()) {
+    out.errors.push_back(
+        {line, "(line)", "the line holds " + TypeName(value) + ", wanted a JSON object (a record)"});
+    return;
+  }
+  auto kind = value.find("kind");
+  if (kind == value.end()) {
+    out.errors.push_back({line, "kind", "the record has no kind"});
+    return;
+  }
+  if (!kind->is_string()) {
+    out.errors.push_back({line, "kind", "kind must be a string"});
+    return;
+  }
+  if (!options.case_id.empty() && *kind != "case") {
+    auto c = value.find("case");
+    if (c == value.end()) {
+      value["case"] = options.case_id;
+    } else if (!c->is_string() || *c != options.case_id) {
+      out.errors.push_back({line, "case",
+                            "the record belongs to case " + Quote(c->dump()) +
+                                ", the import is into case " + Quote(options.case_id)});
+      return;
+    }
+  }
+  out.rows.push_back({line, std::move(value)});
+}
+
+}  // namespace
+
+ReadResult ReadJsonLines(std::string_view data, const ImportOptions& options) {
+  ReadResult out;
+  if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);
+  uint64_t line = 1;
+  while (!data.empty()) {
+    size_t eol = data.find('\n');
+    std::string_view text = data.substr(0, eol);
+    data.remove_prefix(eol == std::string_view::npos ? data.size() : eol + 1);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (!Trim(text).empty()) ReadLine(text, line, options, out);
+    ++line;
+  }
+  return out;
+}
+
+}  // namespace lifeline::ingest

@@ -1,0 +1,31 @@
+// JSON Lines (https://jsonlines.org): one record per line, each a JSON object
+// already in the shape of docs/records.md.
+//
+// - Lines end in LF or CRLF; a UTF-8 BOM at the start is dropped; lines that
+//   are empty or only whitespace are skipped.
+// - Each other line must be exactly one JSON object (RFC 8259): otherwise a
+//   RowError names the line and says what is wrong with the byte position
+//   nlohmann::json reports (field "(line)"), or that the value is an array,
+//   string, ... instead of an object.
+// - An object with a key twice is rejected (field: the key): JSON leaves its
+//   meaning open, and a verifiable log must not pick one silently. Nesting
+//   deeper than 64 levels is rejected.
+// - `kind` must be a string (field "kind"); when ImportOptions::case_id is set
+//   a missing `case` is filled in and a different one is an error (field
+//   "case"). Everything else is left to the schema validator.
+//
+// Pure; thread-safe.
+#ifndef LIFELINE_INGEST_JSONL_H_
+#define LIFELINE_INGEST_JSONL_H_
+
+#include <string_view>
+
+#include "ingest/reader.h"
+
+namespace lifeline::ingest {
+
+ReadResult ReadJsonLines(std::string_view data, const ImportOptions& options);
+
+}  // namespace lifeline::ingest
+
+#endif  // LIFELINE_INGEST_JSONL_H_

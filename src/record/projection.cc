@@ -1,0 +1,64 @@
+#include "record/projection.h"
+
+#include "record/values.h"
+
+namespace lifeline::record {
+namespace {
+
+std::string Str(const nlohmann::json& j, const char* key) {
+  if (j.is_object() && j.contains(key) && j.at(key).is_string()) return j.at(key).get<std::string>();
+  return "";
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+Result<std::string> UtcDay(const std::string& date_time) {
+  LIFELINE_ASSIGN_OR_RETURN(int64_t secs, ParseDateTime(date_time));
+  return FormatDate(Day{FloorDiv(secs, 86400)});
+}
+
+Result<store::RecordRow> ProjectRecord(const nlohmann::json& rec, std::string body) {
+  if (!rec.is_object()) return InvalidArgumentError("a record must be a JSON object");
+  store::RecordRow r;
+  r.id = Str(rec, "id");
+  r.kind = Str(rec, "kind");
+  if (r.id.empty() || r.kind.empty()) return InvalidArgumentError("a record needs kind and id");
+  r.case_id = r.kind == "case" ? r.id : Str(rec, "case");
+  r.supersedes = Str(rec, "supersedes");
+  if (r.kind == "retraction") r.target = Str(rec, "retracts");
+  if (r.kind == "claim") r.target = Str(rec, "about");
+  if (r.kind == "route_status" || r.kind == "baseline" || r.kind == "movement") r.route = Str(rec, "route");
+  if (r.kind == "route") r.route = r.id;
+  if (r.kind == "obligation" && rec.contains("rule")) r.route = Str(rec.at("rule"), "route");
+
+  auto day = [&](const std::string& v, std::string* out) -> Status {
+    if (v.empty()) return Status::Ok();
+    LIFELINE_ASSIGN_OR_RETURN(*out, UtcDay(v));
+    return Status::Ok();
+  };
+  if (r.kind == "route_status" || r.kind == "outage") {
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec, "from"), &r.date_from));
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec, "until"), &r.date_to));
+  } else if (r.kind == "movement" || r.kind == "incident" || r.kind == "stock") {
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec, "date"), &r.date_from));
+    r.date_to = r.date_from;
+  } else if (r.kind == "case") {
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec, "started"), &r.date_from));
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec, "ended"), &r.date_to));
+  } else if (r.kind == "baseline" && rec.contains("period")) {
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("period"), "from"), &r.date_from));
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("period"), "to"), &r.date_to));
+  } else if (r.kind == "obligation" && rec.contains("rule")) {
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("rule"), "from"), &r.date_from));
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("rule"), "until"), &r.date_to));
+  } else if (r.kind == "source") {
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec, "published"), &r.date_from));
+    r.date_to = r.date_from;
+  }
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace lifeline::record

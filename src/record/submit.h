@@ -1,0 +1,78 @@
+// Submitting records: validate -> canonicalise -> append to the log ->
+// project, the one path every record takes into Lifeline (CLI `add` and
+// `import`, and later the HTTP API).
+//
+// Guarantees:
+// - Every problem is reported with where it came from (file:line), the
+//   record's id and the field; with all_or_nothing (the default) nothing is
+//   written unless every candidate is valid.
+// - Idempotent: a candidate whose id is already in the log with the same
+//   content (apart from `recorded` and `by`) is counted as unchanged and not
+//   appended again; the same id with different content is rejected (submit
+//   a correction with `supersedes` instead).
+// - Each record is appended in RFC 8785 canonical form with `recorded` and
+//   `by` set, and projected into the query tables in the same commit.
+#ifndef LIFELINE_RECORD_SUBMIT_H_
+#define LIFELINE_RECORD_SUBMIT_H_
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "log/log.h"
+#include "store/store.h"
+
+namespace lifeline::record {
+
+struct Candidate {
+  std::string where;  // "file.jsonl:12", "stdin:3", "request"
+  nlohmann::json record;
+};
+
+struct Rejection {
+  std::string where;
+  std::string id;     // the record's id, if it has one
+  std::string field;  // "" for the record as a whole
+  std::string message;
+  std::string ToString() const;  // "file:12: record x: field: message"
+};
+
+struct SubmitReport {
+  uint64_t candidates = 0;
+  uint64_t accepted = 0;   // new records (appended unless dry_run)
+  uint64_t unchanged = 0;  // already in the log, identical
+  uint64_t rejected = 0;   // candidates with at least one problem
+  std::vector<Rejection> rejections;
+  std::vector<std::string> accepted_ids;
+  std::optional<uint64_t> first_index;  // of the first appended record
+  bool written = false;
+};
+
+struct SubmitOptions {
+  bool dry_run = false;
+  bool all_or_nothing = true;
+  std::string principal = "cli";
+  std::string recorded;  // RFC 3339 UTC time to stamp; empty = now
+  size_t batch = 10000;  // records per signed checkpoint
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+// `reader` answers lookups (reference checks, idempotence); it must not be
+// the store the Log writes through (a different connection is fine).
+// `log` may be null when options.dry_run.
+Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& reader, log::Log* log,
+                            const SubmitOptions& options);
+
+// The record's content for comparison: canonical JSON without `recorded`
+// and `by`.
+Result<std::string> ContentOf(nlohmann::json rec);
+
+// Now, as RFC 3339 UTC with seconds.
+std::string NowUtc();
+
+}  // namespace lifeline::record
+
+#endif  // LIFELINE_RECORD_SUBMIT_H_

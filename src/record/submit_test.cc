@@ -1,0 +1,200 @@
+#include "record/submit.h"
+
+#include <gtest/gtest.h>
+
+#include "log/reader.h"
+#include "record/canonical.h"
+#include "record/projection.h"
+#include "store/memory/memory_store.h"
+
+namespace lifeline::record {
+namespace {
+
+using nlohmann::json;
+
+note::Signer TestSigner() {
+  crypto::Ed25519Seed seed{};
+  seed[3] = 3;
+  return note::Signer("example.org/records", seed);
+}
+
+class SubmitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto mem = std::make_unique<store::MemoryStore>("example.org/records");
+    mem_ = mem.get();
+    auto l = log::Log::Open(std::move(mem), TestSigner());
+    ASSERT_TRUE(l.ok());
+    log_ = std::move(*l);
+  }
+
+  std::vector<Candidate> Parse(const std::vector<std::string>& lines) {
+    std::vector<Candidate> out;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      auto j = ParseJson(lines[i]);
+      EXPECT_TRUE(j.ok()) << lines[i];
+      out.push_back(Candidate{"test.jsonl:" + std::to_string(i + 1), *j});
+    }
+    return out;
+  }
+
+  SubmitReport MustSubmit(const std::vector<std::string>& lines, SubmitOptions opts = SubmitOptions()) {
+    opts.recorded = "2023-07-10T12:00:00Z";
+    auto r = Submit(Parse(lines), *mem_, log_.get(), opts);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : SubmitReport{};
+  }
+
+  std::vector<std::string> CurrentIds(const std::string& kind = "") {
+    std::vector<std::string> ids;
+    store::RecordQuery q;
+    q.kind = kind;
+    EXPECT_TRUE(mem_->ForEachRecord(q, [&](const store::RecordRow& r) {
+      ids.push_back(r.id);
+      return Status::Ok();
+    }).ok());
+    return ids;
+  }
+
+  store::MemoryStore* mem_ = nullptr;
+  std::unique_ptr<log::Log> log_;
+};
+
+const std::vector<std::string> kBase = {
+    R"({"kind":"source","id":"s1","case":"c1","publisher":"ICRC","title":"Statement"})",
+    R"({"kind":"case","id":"c1","title":"Blockade","region":"R","started":"2022-12-12","sources":["s1"]})",
+    R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})",
+    R"({"kind":"route_status","id":"rs1","case":"c1","route":"r1","from":"2022-12-12T10:30:00+04:00","status":"closed","sources":["s1"]})",
+};
+
+TEST_F(SubmitTest, ReferencesMayPointForwardWithinASubmission) {
+  // The source names its case, and the case cites the source.
+  auto rep = MustSubmit(kBase);
+  EXPECT_EQ(rep.accepted, 4u);
+  EXPECT_EQ(rep.rejected, 0u);
+  EXPECT_TRUE(rep.written);
+  EXPECT_EQ(*rep.first_index, 0u);
+  EXPECT_EQ(log_->size(), 4u);
+  EXPECT_EQ(CurrentIds(), (std::vector<std::string>{"s1", "c1", "r1", "rs1"}));
+}
+
+TEST_F(SubmitTest, EntriesAreCanonicalStampedAndProjectedInTheSameCommit) {
+  SubmitOptions opts;
+  opts.principal = "monitor:anna";
+  MustSubmit(kBase, opts);
+  log::LogReader reader(mem_);
+  auto entry = reader.Entry(3);
+  ASSERT_TRUE(entry.ok());
+  EXPECT_EQ(*entry,
+            R"({"by":"monitor:anna","case":"c1","from":"2022-12-12T10:30:00+04:00","id":"rs1","kind":"route_status",)"
+            R"("recorded":"2023-07-10T12:00:00Z","route":"r1","sources":["s1"],"status":"closed"})");
+  auto row = mem_->FindRecord("rs1");
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->index, 3u);
+  EXPECT_EQ(row->body, *entry);
+  EXPECT_EQ(row->route, "r1");
+  EXPECT_EQ(row->date_from, "2022-12-12");  // 10:30 at +04:00 is 06:30 UTC
+  // The projection is a function of the entry alone.
+  auto again = ProjectRecord(*ParseJson(*entry), *entry);
+  ASSERT_TRUE(again.ok());
+  again->index = 3;
+  EXPECT_EQ(*again, *row);
+}
+
+TEST_F(SubmitTest, AllOrNothingWritesNothingWhenOneRecordIsBad) {
+  auto lines = kBase;
+  lines.push_back(R"({"kind":"movement","id":"m1","case":"c1","route":"r1","date":"2023-01-05","direction":"sideways","operator":"ICRC","sources":["s1"]})");
+  auto rep = MustSubmit(lines);
+  EXPECT_EQ(rep.rejected, 1u);
+  EXPECT_EQ(rep.accepted, 4u);
+  EXPECT_FALSE(rep.written);
+  EXPECT_EQ(log_->size(), 0u);
+  ASSERT_EQ(rep.rejections.size(), 1u);
+  EXPECT_EQ(rep.rejections[0].ToString(),
+            "test.jsonl:5: record m1: direction: must be one of in, out, not \"sideways\"");
+}
+
+TEST_F(SubmitTest, PartialModeDropsRecordsThatDependOnRejectedOnes) {
+  auto lines = kBase;
+  lines[2] = R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"tunnel","sources":["s1"]})";
+  SubmitOptions opts;
+  opts.all_or_nothing = false;
+  auto rep = MustSubmit(lines, opts);
+  // r1 is bad, so rs1 (which names it) is rejected too; s1 and c1 go in.
+  EXPECT_EQ(rep.rejected, 2u);
+  EXPECT_EQ(rep.accepted, 2u);
+  EXPECT_EQ(log_->size(), 2u);
+  bool rs1_named = false;
+  for (const auto& r : rep.rejections) rs1_named |= r.id == "rs1" && r.field == "route";
+  EXPECT_TRUE(rs1_named);
+}
+
+TEST_F(SubmitTest, ResubmittingIsIdempotent) {
+  MustSubmit(kBase);
+  auto rep = MustSubmit(kBase);
+  EXPECT_EQ(rep.unchanged, 4u);
+  EXPECT_EQ(rep.accepted, 0u);
+  EXPECT_EQ(log_->size(), 4u);
+}
+
+TEST_F(SubmitTest, SameIdWithOtherContentIsRejected) {
+  MustSubmit(kBase);
+  auto rep = MustSubmit({R"({"kind":"route","id":"r1","case":"c1","name":"Other road","type":"road","sources":["s1"]})"});
+  EXPECT_EQ(rep.rejected, 1u);
+  EXPECT_NE(rep.rejections[0].message.find("supersedes"), std::string::npos);
+  EXPECT_EQ(log_->size(), 4u);
+}
+
+TEST_F(SubmitTest, DuplicateIdsInOneSubmissionAreRejected) {
+  auto lines = kBase;
+  lines.push_back(kBase[2]);
+  auto rep = MustSubmit(lines);
+  EXPECT_EQ(rep.rejected, 1u);
+  EXPECT_EQ(rep.rejections[0].where, "test.jsonl:5");
+  EXPECT_NE(rep.rejections[0].message.find("test.jsonl:3"), std::string::npos);
+}
+
+TEST_F(SubmitTest, CorrectionsAndRetractionsShapeTheCurrentView) {
+  MustSubmit(kBase);
+  MustSubmit({R"({"kind":"route_status","id":"rs1-v2","case":"c1","route":"r1","from":"2022-12-12T11:00:00+04:00","status":"closed","supersedes":"rs1","sources":["s1"]})"});
+  EXPECT_EQ(CurrentIds("route_status"), (std::vector<std::string>{"rs1-v2"}));
+  MustSubmit({R"({"kind":"retraction","id":"rt1","case":"c1","retracts":"rs1-v2","reason":"source withdrew it"})"});
+  EXPECT_TRUE(CurrentIds("route_status").empty());
+  // History: everything is still in the log and queryable.
+  store::RecordQuery all;
+  all.kind = "route_status";
+  all.current_only = false;
+  int n = 0;
+  ASSERT_TRUE(mem_->ForEachRecord(all, [&](const store::RecordRow&) {
+    ++n;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(n, 2);
+  std::vector<std::string> referrers;
+  ASSERT_TRUE(mem_->ForEachReferrer("rs1", [&](const store::RecordRow& r) {
+    referrers.push_back(r.id);
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(referrers, (std::vector<std::string>{"rs1-v2"}));
+}
+
+TEST_F(SubmitTest, DryRunWritesNothing) {
+  SubmitOptions opts;
+  opts.dry_run = true;
+  auto rep = MustSubmit(kBase, opts);
+  EXPECT_EQ(rep.accepted, 4u);
+  EXPECT_FALSE(rep.written);
+  EXPECT_EQ(log_->size(), 0u);
+}
+
+TEST_F(SubmitTest, StoreFailureWritesNothingAndSaysHowFarItGot) {
+  mem_->InjectFailure(store::MemoryStore::Op::kApply, IoError("No space left on device"), 0, true);
+  auto r = Submit(Parse(kBase), *mem_, log_.get(), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kIo);
+  EXPECT_NE(r.status().message().find("appended 0 of 4"), std::string::npos) << r.status().message();
+  EXPECT_TRUE(CurrentIds().empty());
+}
+
+}  // namespace
+}  // namespace lifeline::record
