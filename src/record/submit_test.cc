@@ -4,6 +4,7 @@
 
 #include "log/reader.h"
 #include "record/canonical.h"
+#include "record/corroboration.h"
 #include "record/projection.h"
 #include "store/memory/memory_store.h"
 
@@ -194,6 +195,36 @@ TEST_F(SubmitTest, StoreFailureWritesNothingAndSaysHowFarItGot) {
   EXPECT_EQ(r.status().code(), ErrorCode::kIo);
   EXPECT_NE(r.status().message().find("appended 0 of 4"), std::string::npos) << r.status().message();
   EXPECT_TRUE(CurrentIds().empty());
+}
+
+TEST_F(SubmitTest, CorroborationIsComputedFromSourcesClaimsAndRetractions) {
+  MustSubmit(kBase);
+  auto c = Corroborate(*mem_, "rs1");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->status, "single-source");
+  EXPECT_EQ(c->publishers, (std::vector<std::string>{"ICRC"}));
+  // A second source from the same publisher does not corroborate.
+  MustSubmit({R"({"kind":"source","id":"s2","case":"c1","publisher":"ICRC","title":"Another statement"})",
+              R"({"kind":"claim","id":"cl1","case":"c1","about":"rs1","stance":"confirms","party":"ICRC","text":"Yes","sources":["s2"]})"});
+  EXPECT_EQ(Corroborate(*mem_, "rs1")->status, "single-source");
+  // An independent publisher does.
+  MustSubmit({R"({"kind":"source","id":"s3","case":"c1","publisher":"Reuters","title":"Report"})",
+              R"({"kind":"claim","id":"cl2","case":"c1","about":"rs1","stance":"confirms","party":"Reuters","text":"Seen","sources":["s3"]})"});
+  c = Corroborate(*mem_, "rs1");
+  EXPECT_EQ(c->status, "corroborated");
+  EXPECT_EQ(c->publishers, (std::vector<std::string>{"ICRC", "Reuters"}));
+  EXPECT_EQ(c->confirmed_by, (std::vector<std::string>{"cl1", "cl2"}));
+  // A party disputes it.
+  MustSubmit({R"({"kind":"source","id":"s4","case":"c1","publisher":"Ministry","title":"Denial","publisher_type":"party"})",
+              R"({"kind":"claim","id":"cl3","case":"c1","about":"rs1","stance":"disputes","party":"Ministry","text":"The road is open","sources":["s4"]})"});
+  c = Corroborate(*mem_, "rs1");
+  EXPECT_EQ(c->status, "disputed");
+  EXPECT_EQ(c->disputed_by, (std::vector<std::string>{"Ministry"}));
+  // The dispute is withdrawn: retracting the claim.
+  MustSubmit({R"({"kind":"retraction","id":"rt-cl3","case":"c1","retracts":"cl3","reason":"withdrawn"})"});
+  EXPECT_EQ(Corroborate(*mem_, "rs1")->status, "corroborated");
+  MustSubmit({R"({"kind":"retraction","id":"rt-rs1","case":"c1","retracts":"rs1","reason":"wrong date"})"});
+  EXPECT_EQ(Corroborate(*mem_, "rs1")->status, "retracted");
 }
 
 }  // namespace

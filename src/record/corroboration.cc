@@ -1,0 +1,83 @@
+#include "record/corroboration.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace lifeline::record {
+namespace {
+
+using nlohmann::json;
+
+Result<json> Body(const store::RecordRow& r) {
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded()) return CorruptionError("the projection of " + r.id + " is not JSON");
+  return j;
+}
+
+// Adds the publishers of the sources `rec` cites.
+Status AddPublishers(store::LogStore& store, const json& rec, std::set<std::string>* out) {
+  if (!rec.contains("sources") || !rec.at("sources").is_array()) return Status::Ok();
+  for (const auto& s : rec.at("sources")) {
+    if (!s.is_string()) continue;
+    auto row = store.FindRecord(s.get<std::string>());
+    if (!row.ok()) continue;  // validated at submission; a gap here is not ours to judge
+    LIFELINE_ASSIGN_OR_RETURN(json src, Body(*row));
+    if (src.contains("publisher") && src.at("publisher").is_string()) out->insert(src.at("publisher").get<std::string>());
+  }
+  return Status::Ok();
+}
+
+bool IsCurrent(store::LogStore& store, const std::string& id) {
+  bool current = true;
+  store.ForEachReferrer(id, [&](const store::RecordRow& r) {
+         if (r.supersedes == id || (r.kind == "retraction" && r.target == id)) current = false;
+         return Status::Ok();
+       })
+      .IgnoreError();
+  return current;
+}
+
+}  // namespace
+
+Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id) {
+  LIFELINE_ASSIGN_OR_RETURN(store::RecordRow row, store.FindRecord(id));
+  LIFELINE_ASSIGN_OR_RETURN(json rec, Body(row));
+  Corroboration c;
+  std::set<std::string> publishers, parties;
+  LIFELINE_RETURN_IF_ERROR(AddPublishers(store, rec, &publishers));
+  std::vector<store::RecordRow> referrers;
+  LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(id, [&](const store::RecordRow& r) {
+    referrers.push_back(r);
+    return Status::Ok();
+  }));
+  for (const auto& r : referrers) {
+    if (r.target != id || !IsCurrent(store, r.id)) continue;
+    LIFELINE_ASSIGN_OR_RETURN(json ref, Body(r));
+    if (r.kind == "retraction") {
+      c.retracted_by.push_back(r.id);
+    } else if (r.kind == "claim") {
+      std::string stance = ref.value("stance", "");
+      if (stance == "confirms") {
+        c.confirmed_by.push_back(r.id);
+        LIFELINE_RETURN_IF_ERROR(AddPublishers(store, ref, &publishers));
+      } else if (stance == "disputes") {
+        c.dispute_claims.push_back(r.id);
+        parties.insert(ref.value("party", ""));
+      }
+    }
+  }
+  c.publishers.assign(publishers.begin(), publishers.end());
+  c.disputed_by.assign(parties.begin(), parties.end());
+  if (!c.retracted_by.empty()) {
+    c.status = "retracted";
+  } else if (!c.dispute_claims.empty()) {
+    c.status = "disputed";
+  } else if (c.publishers.size() >= 2) {
+    c.status = "corroborated";
+  } else {
+    c.status = "single-source";
+  }
+  return c;
+}
+
+}  // namespace lifeline::record
