@@ -437,7 +437,7 @@ TEST_F(CorruptionTest, FlipInsideACheckpointSignatureNamesTheCheckpoint) {
 // writer fails with "the signing key is named ... but the log's origin is
 // ...". Enable once the stored origin is compared with the verifier key's
 // name (and the checkpoints' origin line).
-TEST_F(CorruptionTest, DISABLED_FlipInTheStoredOriginIsDetected) {
+TEST_F(CorruptionTest, FlipInTheStoredOriginIsDetected) {
   const std::string pristine = ReadAll(fixture().store + "/lifeline.db");
   // The meta row is the record "origin" + kOrigin; the checkpoints hold the
   // origin too, but never right after the word "origin".

@@ -15,6 +15,7 @@
 #include <random>
 
 #include "base/bytes.h"
+#include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/store_dir.h"
 #include "log/export.h"
@@ -31,29 +32,6 @@ namespace {
 
 using nlohmann::json;
 
-struct Globals {
-  std::string store;
-  bool json = false;
-  bool quiet = false;
-};
-
-// Prints a failed status and returns its exit code.
-int Fail(const Globals& g, const Status& s) {
-  if (g.json) {
-    json j = {{"ok", false}, {"error", std::string(ErrorCodeName(s.code()))}, {"message", s.message()}};
-    std::cout << j.dump() << "\n";
-  }
-  std::fprintf(stderr, "lifeline: %s\n", s.ToString().c_str());
-  return ExitCodeFor(s);
-}
-
-Result<std::string> StoreDir(const Globals& g) {
-  if (!g.store.empty()) return g.store;
-  const char* env = std::getenv("LIFELINE_STORE");
-  if (env != nullptr && *env != '\0') return std::string(env);
-  return InvalidArgumentError("no store given: use --store DIR or set LIFELINE_STORE");
-}
-
 std::string DefaultOrigin() {
   std::random_device rd;
   char buf[16];
@@ -61,7 +39,6 @@ std::string DefaultOrigin() {
   return std::string("lifeline.invalid/log-") + buf;
 }
 
-bool ShowProgress(const Globals& g) { return !g.json && !g.quiet && StderrIsTerminal(); }
 
 // --- init -----------------------------------------------------------------
 
@@ -529,6 +506,8 @@ int Run(int argc, char** argv) {
   std::string exp_dir;
   exp->add_option("DIR", exp_dir, "output directory")->required();
   exp->callback([&] { action = [&] { return CmdExportTiles(g, exp_dir); }; });
+
+  AddRecordCommands(app, g, action);
 
   auto* vkey = app.add_subcommand("vkey", "print the log's verifier key");
   vkey->callback([&] { action = [&] { return CmdVkey(g); }; });

@@ -59,6 +59,11 @@ std::string NormaliseName(std::string_view name) {
       folded.resize(open);
     }
   }
+  // A typographic apostrophe (U+2019) counts as "'".
+  for (size_t p = folded.find("\xE2\x80\x99"); p != std::string::npos;
+       p = folded.find("\xE2\x80\x99", p)) {
+    folded.replace(p, 3, "'");
+  }
   std::string out;
   bool space = false;
   for (char c : folded) {

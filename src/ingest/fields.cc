@@ -274,7 +274,11 @@ std::string FileStemSlug(std::string_view file_name) {
   std::string slug = Slug(stem);
   // Room for the prefixes and suffixes readers add within 128 bytes.
   if (slug.size() > 80) slug.resize(80);
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || IsDigit(c); };
+  while (!slug.empty() && !alnum(slug.back())) slug.pop_back();
+  size_t lead = 0;
+  while (lead < slug.size() && !alnum(slug[lead])) ++lead;
+  slug.erase(0, lead);
   if (slug.empty()) slug = "unnamed";
   return slug;
 }

@@ -1,1 +1,103 @@
+#include "ingest/jsonl.h"
+
 #include <gtest/gtest.h>
+
+#include "ingest/ingest_testing.h"
+
+namespace lifeline::ingest {
+namespace {
+
+using testing::HasError;
+
+const ImportOptions kOptions{"lachin-2022-23", "records.jsonl"};
+
+TEST(JsonLinesTest, ReadsObjectsWithTheirLines) {
+  ReadResult r = ReadJsonLines(
+      "\xEF\xBB\xBF{\"kind\":\"source\",\"id\":\"src-a\",\"publisher\":\"ICRC\",\"title\":\"t\"}\r\n"
+      "\n"
+      "   \n"
+      "{\"kind\":\"incident\",\"id\":\"i-1\",\"case\":\"lachin-2022-23\"}\n"
+      "{\"kind\":\"case\",\"id\":\"lachin-2022-23\"}",
+      kOptions);
+  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[0].line, 1u);
+  EXPECT_EQ(r.rows[0].record["publisher"], "ICRC");
+  EXPECT_EQ(r.rows[0].record["case"], "lachin-2022-23");  // filled in
+  EXPECT_EQ(r.rows[1].line, 4u);
+  EXPECT_EQ(r.rows[2].line, 5u);
+  EXPECT_FALSE(r.rows[2].record.contains("case"));  // the case record has none
+}
+
+TEST(JsonLinesTest, WithoutCaseIdRecordsAreLeftAlone) {
+  ReadResult r = ReadJsonLines("{\"kind\":\"x\",\"case\":\"other\"}\n", {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.rows[0].record["case"], "other");
+}
+
+TEST(JsonLinesTest, SyntaxErrorsNameLineAndBytePosition) {
+  ReadResult r = ReadJsonLines(
+      "{\"kind\":\"a\"}\n"
+      "{\"kind\": \"a\",}\n"
+      "{\"kind\": 'a'}\n"
+      "{\"kind\":\"a\"} {\"kind\":\"b\"}\n"
+      "{\"kind\":\"a\"\n",
+      kOptions);
+  EXPECT_EQ(r.rows.size(), 1u);
+  ASSERT_EQ(r.errors.size(), 4u) << testing::Dump(r.errors);
+  EXPECT_TRUE(HasError(r.errors, 2, "(line)", "at byte 14"));
+  EXPECT_TRUE(HasError(r.errors, 3, "(line)", "at byte 10"));
+  EXPECT_TRUE(HasError(r.errors, 4, "(line)", "not valid JSON"));
+  EXPECT_TRUE(HasError(r.errors, 5, "(line)", "not valid JSON"));
+}
+
+TEST(JsonLinesTest, NonObjectsAreErrors) {
+  ReadResult r = ReadJsonLines("[1,2]\n\"text\"\n42\nnull\ntrue\n", kOptions);
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_TRUE(HasError(r.errors, 1, "(line)", "an array"));
+  EXPECT_TRUE(HasError(r.errors, 2, "(line)", "a string"));
+  EXPECT_TRUE(HasError(r.errors, 3, "(line)", "a number"));
+  EXPECT_TRUE(HasError(r.errors, 4, "(line)", "null"));
+  EXPECT_TRUE(HasError(r.errors, 5, "(line)", "a boolean"));
+}
+
+TEST(JsonLinesTest, DuplicateKeysAreErrors) {
+  ReadResult r = ReadJsonLines(
+      "{\"kind\":\"a\",\"id\":\"x\",\"id\":\"y\"}\n"
+      "{\"kind\":\"a\",\"location\":{\"lat\":1,\"lat\":2}}\n"
+      "{\"kind\":\"a\",\"cargo\":[{\"unit\":\"kg\"},{\"unit\":\"kg\"}]}\n",
+      kOptions);
+  EXPECT_TRUE(HasError(r.errors, 1, "id", "twice"));
+  EXPECT_TRUE(HasError(r.errors, 2, "lat", "twice"));
+  ASSERT_EQ(r.rows.size(), 1u);  // equal keys in sibling objects are fine
+  EXPECT_EQ(r.rows[0].line, 3u);
+}
+
+TEST(JsonLinesTest, DeepNestingIsAnError) {
+  std::string deep = "{\"kind\":\"a\",\"x\":" + std::string(100, '[') + std::string(100, ']') + "}";
+  ReadResult r = ReadJsonLines(deep + "\n", kOptions);
+  EXPECT_TRUE(HasError(r.errors, 1, "(line)", "deeper than 64"));
+}
+
+TEST(JsonLinesTest, KindAndCaseAreChecked) {
+  ReadResult r = ReadJsonLines(
+      "{\"id\":\"x\"}\n"
+      "{\"kind\":7}\n"
+      "{\"kind\":\"incident\",\"case\":\"another-case\"}\n"
+      "{\"kind\":\"incident\",\"case\":17}\n",
+      kOptions);
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_TRUE(HasError(r.errors, 1, "kind", "no kind"));
+  EXPECT_TRUE(HasError(r.errors, 2, "kind", "string"));
+  EXPECT_TRUE(HasError(r.errors, 3, "case", "another-case"));
+  EXPECT_TRUE(HasError(r.errors, 4, "case", "17"));
+}
+
+TEST(JsonLinesTest, InvalidUtf8IsAnError) {
+  ReadResult r = ReadJsonLines("{\"kind\":\"a\",\"name\":\"Panam\xe1\"}\n", kOptions);
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_TRUE(HasError(r.errors, 1, "(line)", "UTF-8"));
+}
+
+}  // namespace
+}  // namespace lifeline::ingest

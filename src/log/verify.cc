@@ -92,6 +92,13 @@ struct HistoryItem {
 
 Result<VerifyReport> VerifyLog(store::LogStore& store, const note::Verifier& key, const ProgressFn& progress) {
   VerifyReport rep;
+  // 0. The store's own record of its origin must be the key's name, or no
+  // writer could open it (a tiles directory has no such record).
+  auto origin = store.GetMeta("origin");
+  if (origin.ok() && *origin != key.name()) {
+    return CorruptionError("the store's origin \"" + *origin + "\" is not the log key's name \"" + key.name() + "\"");
+  }
+  if (!origin.ok() && origin.status().code() != ErrorCode::kNotFound) return origin.status().Annotate("reading the origin");
   // 1. Every checkpoint: signature, origin, stored size, monotonic sizes.
   std::vector<HistoryItem> history;
   uint64_t seq = 0;

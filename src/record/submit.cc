@@ -100,7 +100,9 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
       const Candidate& c = candidates[i];
       const std::string id = IdOf(c.record);
       std::vector<Rejection> found;
-      for (auto& e : Validate(c.record, &resolver)) found.push_back(Rejection{c.where, id, e.field, e.message});
+      for (auto& e : Validate(c.record, &resolver, ValidateOptions{options.preserve_stamps})) {
+        found.push_back(Rejection{c.where, id, e.field, e.message});
+      }
       if (found.empty() && !id.empty()) {
         if (auto existing = reader.FindRecord(id); existing.ok()) {
           auto old_content = ContentOf(json::parse(existing->body, nullptr, false));
@@ -135,8 +137,8 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
     }
     if (state[i] == State::kPending) {
       json stamped = candidates[i].record;
-      stamped["recorded"] = recorded;
-      stamped["by"] = options.principal;
+      if (!options.preserve_stamps || !stamped.contains("recorded")) stamped["recorded"] = recorded;
+      if (!options.preserve_stamps || !stamped.contains("by")) stamped["by"] = options.principal;
       auto body = Canonicalize(stamped);
       Result<store::RecordRow> row = body.ok() ? ProjectRecord(stamped, *body) : Result<store::RecordRow>(body.status());
       if (row.ok()) {

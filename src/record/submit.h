@@ -57,6 +57,10 @@ struct SubmitOptions {
   std::string principal = "cli";
   std::string recorded;  // RFC 3339 UTC time to stamp; empty = now
   size_t batch = 10000;  // records per signed checkpoint
+  // Keep `recorded` and `by` when a record carries them (re-importing another
+  // Lifeline log's JSON Lines export, entry for entry); otherwise they are
+  // refused, since only Lifeline sets them.
+  bool preserve_stamps = false;
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
 

@@ -1,0 +1,36 @@
+// What every `lifeline` command shares: global flags, how a failure is
+// printed and turned into an exit code, and where the store is.
+#ifndef LIFELINE_CLI_COMMON_H_
+#define LIFELINE_CLI_COMMON_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+
+namespace lifeline::cli {
+
+struct Globals {
+  std::string store;
+  bool json = false;
+  bool quiet = false;
+};
+
+// Prints a failed status (stderr; and one JSON object on stdout with
+// --json) and returns its exit code.
+int Fail(const Globals& g, const Status& s);
+
+// --store, else $LIFELINE_STORE, else InvalidArgument.
+Result<std::string> StoreDir(const Globals& g);
+
+// A progress bar is drawn only for a person at a terminal.
+bool ShowProgress(const Globals& g);
+
+// Registers the record commands (add, import, show, list, export, reindex,
+// evidence, schema). `action` is set to the chosen command's body.
+void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
+}  // namespace lifeline::cli
+
+#endif  // LIFELINE_CLI_COMMON_H_

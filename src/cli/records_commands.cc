@@ -1,0 +1,599 @@
+// The record commands: add, import, show, list, export, reindex, evidence,
+// schema. Every write goes through record::Submit.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <pwd.h>
+
+#include "cli/common.h"
+#include "cli/progress.h"
+#include "cli/store_dir.h"
+#include "evidence/blob_store.h"
+#include "ingest/acled.h"
+#include "ingest/hxl.h"
+#include "ingest/jsonl.h"
+#include "ingest/mapping.h"
+#include "ingest/ucdp.h"
+#include "log/export.h"
+#include "log/log.h"
+#include "log/reader.h"
+#include "merkle/proof.h"
+#include "note/checkpoint.h"
+#include "record/canonical.h"
+#include "record/corroboration.h"
+#include "record/projection.h"
+#include "record/schema.h"
+#include "record/submit.h"
+#include "record/values.h"
+
+namespace lifeline::cli {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// The principal recorded in `by` for commands run at this machine.
+std::string CliPrincipal() {
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') {
+    struct passwd* pw = getpwuid(getuid());
+    user = pw != nullptr ? pw->pw_name : "unknown";
+  }
+  return std::string("cli:") + user;
+}
+
+// A store opened for writing with its log, plus a second, read-only
+// connection for lookups while the log's integrator writes.
+struct OpenLog {
+  std::unique_ptr<store::FileLock> lock;
+  std::unique_ptr<log::Log> log;
+  std::unique_ptr<store::SqliteStore> reader;
+};
+
+Result<OpenLog> OpenForWriting(const std::string& dir) {
+  LIFELINE_ASSIGN_OR_RETURN(WritableStore ws, OpenWritable(dir));
+  LIFELINE_ASSIGN_OR_RETURN(auto lg, log::Log::Open(std::move(ws.store), ws.signer));
+  LIFELINE_ASSIGN_OR_RETURN(auto reader,
+                            store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadOnly));
+  return OpenLog{std::move(ws.lock), std::move(lg), std::move(reader)};
+}
+
+json ReportJson(const record::SubmitReport& rep) {
+  json rejections = json::array();
+  for (const auto& r : rep.rejections) {
+    rejections.push_back({{"where", r.where}, {"id", r.id}, {"field", r.field}, {"message", r.message}});
+  }
+  json j = {{"candidates", rep.candidates}, {"accepted", rep.accepted}, {"unchanged", rep.unchanged},
+            {"rejected", rep.rejected},     {"written", rep.written},   {"rejections", rejections}};
+  if (rep.first_index) j["first_index"] = *rep.first_index;
+  return j;
+}
+
+// Runs Submit (opening the store as needed) and prints the report.
+int SubmitAndReport(const Globals& g, const std::string& what, std::vector<record::Candidate> candidates,
+                    record::SubmitOptions opts, const std::vector<std::string>& reader_errors) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  opts.principal = CliPrincipal();
+  Progress progress("appending", ShowProgress(g));
+  opts.progress = [&](uint64_t d, uint64_t t) { progress.Update(d, t); };
+  Result<record::SubmitReport> rep = InternalError("not run");
+  std::string checkpoint;
+  if (opts.dry_run) {
+    auto rs = OpenReadable(*dir);
+    if (!rs.ok()) return Fail(g, rs.status());
+    rep = record::Submit(std::move(candidates), *rs->store, nullptr, opts);
+  } else {
+    auto ol = OpenForWriting(*dir);
+    if (!ol.ok()) return Fail(g, ol.status());
+    rep = record::Submit(std::move(candidates), *ol->reader, ol->log.get(), opts);
+    checkpoint = ol->log->checkpoint();
+  }
+  if (!rep.ok()) return Fail(g, rep.status().Annotate(what));
+  bool bad = rep->rejected > 0 || !reader_errors.empty();
+  if (g.json) {
+    json j = ReportJson(*rep);
+    j["ok"] = !bad;
+    j["dry_run"] = opts.dry_run;
+    j["reader_errors"] = reader_errors;
+    if (!checkpoint.empty()) j["checkpoint"] = checkpoint;
+    std::cout << j.dump() << "\n";
+  } else {
+    for (const auto& e : reader_errors) std::cout << "rejected " << e << "\n";
+    for (const auto& r : rep->rejections) std::cout << "rejected " << r.ToString() << "\n";
+    std::cout << what << ": " << rep->candidates << " records: " << rep->accepted << " new, " << rep->unchanged
+              << " already in the log, " << rep->rejected + reader_errors.size() << " rejected";
+    if (opts.dry_run) {
+      std::cout << " (dry run: nothing written)";
+    } else if (rep->written) {
+      std::cout << "; appended at entry " << *rep->first_index;
+    } else if (bad && opts.all_or_nothing) {
+      std::cout << "; nothing written (fix the rejected rows, or use --partial)";
+    }
+    std::cout << "\n";
+  }
+  return bad ? 2 : 0;
+}
+
+// --- add ----------------------------------------------------------------
+
+int CmdAdd(const Globals& g, const std::string& file, bool dry_run) {
+  std::string text, where;
+  if (file.empty() || file == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    where = "stdin";
+  } else {
+    auto t = ReadFile(file);
+    if (!t.ok()) return Fail(g, t.status());
+    text = std::move(*t);
+    where = file;
+  }
+  auto rec = record::ParseJson(text);
+  if (!rec.ok()) return Fail(g, rec.status().Annotate(where));
+  record::SubmitOptions opts;
+  opts.dry_run = dry_run;
+  return SubmitAndReport(g, "add", {record::Candidate{where, std::move(*rec)}}, opts, {});
+}
+
+// --- import -------------------------------------------------------------
+
+int CmdImport(const Globals& g, const std::string& file, std::string format, const std::string& mapping_file,
+              const std::string& case_id, bool dry_run, bool partial, bool preserve_stamps, size_t batch) {
+  auto data = ReadFile(file);
+  if (!data.ok()) return Fail(g, data.status());
+  std::string name = fs::path(file).filename().string();
+  if (format.empty()) {
+    std::string ext = fs::path(file).extension().string();
+    if (!mapping_file.empty()) {
+      format = "csv";
+    } else if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") {
+      format = "jsonl";
+    } else {
+      return Fail(g, InvalidArgumentError("cannot tell the format of " + file +
+                                          ": use --format jsonl|csv|acled|ucdp|hxl (csv needs --mapping)"));
+    }
+  }
+  ingest::ImportOptions io{case_id, name};
+  ingest::ReadResult rr;
+  if (format == "jsonl") {
+    rr = ingest::ReadJsonLines(*data, io);
+  } else if (format == "csv") {
+    if (mapping_file.empty()) return Fail(g, InvalidArgumentError("--format csv needs --mapping FILE.toml"));
+    auto mtext = ReadFile(mapping_file);
+    if (!mtext.ok()) return Fail(g, mtext.status());
+    auto mapping = ingest::ParseMapping(*mtext, fs::path(mapping_file).filename().string());
+    if (!mapping.ok()) return Fail(g, mapping.status());
+    rr = ingest::ReadCsvWithMapping(*data, *mapping, io);
+  } else if (format == "acled" || format == "ucdp" || format == "hxl") {
+    if (case_id.empty()) return Fail(g, InvalidArgumentError("--format " + format + " needs --case ID"));
+    if (format == "acled") rr = ingest::ReadAcledCsv(*data, io);
+    if (format == "ucdp") rr = ingest::ReadUcdpCsv(*data, io);
+    if (format == "hxl") rr = ingest::ReadHxlCsv(*data, io);
+  } else {
+    return Fail(g, InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)"));
+  }
+  std::vector<std::string> reader_errors;
+  for (const auto& e : rr.errors) reader_errors.push_back(ingest::FormatRowError(e, name));
+  if (!g.quiet && !g.json) {
+    for (const auto& w : rr.warnings) std::cerr << "warning: " << ingest::FormatRowError(w, name) << "\n";
+  }
+  std::vector<record::Candidate> candidates;
+  candidates.reserve(rr.rows.size());
+  for (auto& row : rr.rows) {
+    candidates.push_back(record::Candidate{name + ":" + std::to_string(row.line), std::move(row.record)});
+  }
+  record::SubmitOptions opts;
+  opts.dry_run = dry_run || (!reader_errors.empty() && !partial);
+  opts.all_or_nothing = !partial;
+  opts.preserve_stamps = preserve_stamps;
+  opts.batch = batch;
+  return SubmitAndReport(g, "import " + name, std::move(candidates), opts, reader_errors);
+}
+
+// --- show / list --------------------------------------------------------
+
+json PublicBody(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("confidential")) j["confidential"] = "(withheld)";
+  return j;
+}
+
+int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_out) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  store::LogStore& st = *rs->store;
+  auto row = st.FindRecord(id);
+  if (!row.ok()) return Fail(g, row.status());
+  auto corr = record::Corroborate(st, id);
+  if (!corr.ok()) return Fail(g, corr.status());
+  json rec = PublicBody(row->body);
+  // History: older versions through `supersedes`, newer through referrers.
+  std::vector<std::string> older, newer;
+  for (std::string cur = row->supersedes; !cur.empty() && older.size() < 1000;) {
+    older.push_back(cur);
+    auto r = st.FindRecord(cur);
+    cur = r.ok() ? r->supersedes : "";
+  }
+  std::vector<store::RecordRow> refs;
+  st.ForEachReferrer(id, [&](const store::RecordRow& r) {
+      refs.push_back(r);
+      return Status::Ok();
+    }).IgnoreError();
+  json claims = json::array();
+  for (const auto& r : refs) {
+    if (r.supersedes == id) newer.push_back(r.id);
+    if (r.kind == "claim") {
+      json c = json::parse(r.body, nullptr, false);
+      claims.push_back({{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},
+                        {"text", c.value("text", "")}});
+    }
+  }
+  json sources = json::array();
+  if (rec.contains("sources") && rec["sources"].is_array()) {
+    for (const auto& s : rec["sources"]) {
+      auto sr = st.FindRecord(s.get<std::string>());
+      if (!sr.ok()) continue;
+      json sj = json::parse(sr->body, nullptr, false);
+      sources.push_back({{"id", sr->id}, {"publisher", sj.value("publisher", "")}, {"title", sj.value("title", "")},
+                         {"url", sj.value("url", "")}, {"published", sj.value("published", "")}});
+    }
+  }
+  // Inclusion proof of the entry in the latest checkpoint, checked here.
+  auto cp = st.LatestCheckpoint();
+  if (!cp.ok()) return Fail(g, cp.status());
+  auto opened = note::OpenCheckpoint(cp->note, rs->verifier);
+  if (!opened.ok()) return Fail(g, opened.status().Annotate("the latest checkpoint does not verify"));
+  log::LogReader reader(&st);
+  auto entry = reader.Entry(row->index);
+  if (!entry.ok()) return Fail(g, entry.status());
+  if (*entry != row->body) {
+    return Fail(g, CorruptionError("the query tables' copy of " + id + " differs from log entry " +
+                                   std::to_string(row->index) + " (run `lifeline reindex`)"));
+  }
+  auto receipt = log::MakeReceipt(reader, row->index, cp->size, cp->note);
+  if (!receipt.ok()) return Fail(g, receipt.status());
+  auto proof = reader.InclusionProof(row->index, cp->size);
+  if (!proof.ok()) return Fail(g, proof.status());
+  Status proven = merkle::VerifyInclusion(row->index, cp->size, merkle::LeafHash(AsBytes(*entry)), *proof,
+                                          opened->checkpoint.root);
+  if (!proven.ok()) return Fail(g, CorruptionError("inclusion proof fails: " + proven.message()));
+  if (!receipt_out.empty()) {
+    Status w = log::WriteFileAtomically(receipt_out, *receipt);
+    if (!w.ok()) return Fail(g, w);
+  }
+  json out = {{"ok", true},
+              {"record", rec},
+              {"index", row->index},
+              {"status", corr->status},
+              {"publishers", corr->publishers},
+              {"confirmed_by", corr->confirmed_by},
+              {"disputed_by", corr->disputed_by},
+              {"retracted_by", corr->retracted_by},
+              {"claims", claims},
+              {"sources", sources},
+              {"older_versions", older},
+              {"newer_versions", newer},
+              {"checkpoint", {{"size", cp->size}, {"root", Base64Encode(opened->checkpoint.root)}}},
+              {"receipt", *receipt}};
+  if (g.json) {
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  std::cout << rec.dump(2) << "\n\n";
+  std::cout << "entry " << row->index << " of the log; " << corr->status;
+  if (!corr->publishers.empty()) {
+    std::cout << " (publishers:";
+    for (const auto& p : corr->publishers) std::cout << " " << p << ";";
+    std::cout << ")";
+  }
+  std::cout << "\n";
+  for (const auto& s : sources) {
+    std::cout << "source " << s["id"].get<std::string>() << ": " << s["publisher"].get<std::string>() << ", \""
+              << s["title"].get<std::string>() << "\"";
+    if (!s["published"].get<std::string>().empty()) std::cout << " (" << s["published"].get<std::string>() << ")";
+    if (!s["url"].get<std::string>().empty()) std::cout << " " << s["url"].get<std::string>();
+    std::cout << "\n";
+  }
+  for (const auto& c : claims) {
+    std::cout << "claim " << c["id"].get<std::string>() << ": " << c["party"].get<std::string>() << " "
+              << c["stance"].get<std::string>() << ": " << c["text"].get<std::string>() << "\n";
+  }
+  for (const auto& o : older) std::cout << "corrects " << o << "\n";
+  for (const auto& n : newer) std::cout << "corrected by " << n << "\n";
+  for (const auto& r : corr->retracted_by) std::cout << "retracted by " << r << "\n";
+  std::cout << "included in checkpoint of size " << cp->size << ", root " << Base64Encode(opened->checkpoint.root)
+            << " (proof verified";
+  if (!receipt_out.empty()) std::cout << "; receipt written to " << receipt_out;
+  std::cout << ")\n";
+  return 0;
+}
+
+std::string Summary(const json& r) {
+  for (const char* k : {"title", "name", "description", "text", "reason", "event_type", "status", "utility"}) {
+    if (r.contains(k) && r[k].is_string()) {
+      std::string s = r[k].get<std::string>();
+      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      return s;
+    }
+  }
+  return "";
+}
+
+int CmdList(const Globals& g, store::RecordQuery q) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  std::vector<store::RecordRow> rows;
+  Status s = rs->store->ForEachRecord(q, [&](const store::RecordRow& r) {
+    rows.push_back(r);
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(g, s);
+  json arr = json::array();
+  for (const auto& r : rows) {
+    auto corr = record::Corroborate(*rs->store, r.id);
+    std::string status = corr.ok() ? corr->status : "?";
+    json body = json::parse(r.body, nullptr, false);
+    if (g.json) {
+      arr.push_back({{"index", r.index}, {"id", r.id}, {"kind", r.kind}, {"case", r.case_id},
+                     {"date_from", r.date_from}, {"date_to", r.date_to}, {"status", status},
+                     {"summary", Summary(body)}});
+    } else {
+      std::printf("%6llu  %-13s %-34s %-10s %-13s %s\n", static_cast<unsigned long long>(r.index), r.kind.c_str(),
+                  r.id.c_str(), r.date_from.c_str(), status.c_str(), Summary(body).c_str());
+    }
+  }
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"records", arr}}.dump() << "\n";
+  } else if (!g.quiet) {
+    std::fprintf(stderr, "%zu records\n", rows.size());
+  }
+  return 0;
+}
+
+// --- reindex --------------------------------------------------------------
+
+int CmdReindex(const Globals& g) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto ws = OpenWritable(*dir);
+  if (!ws.ok()) return Fail(g, ws.status());
+  store::SqliteStore& st = *ws->store;
+  auto cp = st.LatestCheckpoint();
+  if (!cp.ok()) return Fail(g, cp.status());
+  log::LogReader reader(&st);
+  std::vector<store::RecordRow> rebuilt;
+  uint64_t not_records = 0;
+  Progress progress("reindexing", ShowProgress(g));
+  for (uint64_t i = 0; i < cp->size; ++i) {
+    auto e = reader.Entry(i);
+    if (!e.ok()) return Fail(g, e.status());
+    auto j = record::ParseJson(*e);
+    Result<store::RecordRow> row = j.ok() ? record::ProjectRecord(*j, *e) : Result<store::RecordRow>(j.status());
+    if (!row.ok()) {
+      ++not_records;  // a raw `log append` entry: in the log, not a record
+      continue;
+    }
+    row->index = i;
+    rebuilt.push_back(std::move(*row));
+    if (i % 4096 == 0) progress.Update(i, cp->size);
+  }
+  progress.Update(cp->size, cp->size);
+  std::vector<store::RecordRow> existing;
+  store::RecordQuery all;
+  all.current_only = false;
+  Status s = st.ForEachRecord(all, [&](const store::RecordRow& r) {
+    existing.push_back(r);
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(g, s);
+  uint64_t differences = 0;
+  std::map<uint64_t, const store::RecordRow*> by_index;
+  for (const auto& r : existing) by_index[r.index] = &r;
+  for (const auto& r : rebuilt) {
+    auto it = by_index.find(r.index);
+    if (it == by_index.end() || !(*it->second == r)) ++differences;
+    if (it != by_index.end()) by_index.erase(it);
+  }
+  differences += by_index.size();  // rows with no entry behind them
+  if (differences > 0) {
+    Status w = st.ReplaceRecords(rebuilt);
+    if (!w.ok()) return Fail(g, w.Annotate("rewriting the query tables"));
+  }
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"entries", cp->size}, {"records", rebuilt.size()}, {"not_records", not_records},
+                      {"differences", differences}, {"repaired", differences > 0}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << "reindexed " << cp->size << " entries: " << rebuilt.size() << " records";
+    if (not_records) std::cout << " (" << not_records << " entries are not records)";
+    if (differences == 0) {
+      std::cout << "; the query tables equal the log's projection\n";
+    } else {
+      std::cout << "; " << differences << " rows differed from the log and were rebuilt\n";
+    }
+  }
+  return 0;
+}
+
+// --- evidence -------------------------------------------------------------
+
+std::string GuessMediaType(const std::string& path) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".png", "image/png"},       {".gif", "image/gif"},
+      {".webp", "image/webp"}, {".mp4", "video/mp4"},  {".mov", "video/quicktime"}, {".pdf", "application/pdf"},
+      {".txt", "text/plain"}, {".html", "text/html"},  {".json", "application/json"}, {".csv", "text/csv"},
+      {".mp3", "audio/mpeg"}, {".wav", "audio/wav"},   {".zip", "application/zip"}};
+  std::string ext = fs::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto it = kTypes.find(ext);
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+struct EvidenceArgs {
+  std::string file, case_id, id, media_type, captured_at, description;
+  std::vector<std::string> sources;
+};
+
+int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  if (!fs::exists(*dir + "/lifeline.db")) return Fail(g, NotFoundError("no store at " + *dir));
+  evidence::BlobStore blobs(*dir + "/blobs");
+  Progress progress("hashing", ShowProgress(g));
+  std::error_code ec;
+  uint64_t total = fs::file_size(a.file, ec);
+  auto info = blobs.Add(a.file, [&](uint64_t d) { progress.Update(d, total); });
+  if (!info.ok()) return Fail(g, info.status());
+  json rec = {{"kind", "evidence"},
+              {"id", a.id.empty() ? "ev-" + info->sha256.substr(0, 16) : a.id},
+              {"case", a.case_id},
+              {"sources", a.sources},
+              {"sha256", info->sha256},
+              {"media_type", a.media_type.empty() ? GuessMediaType(a.file) : a.media_type},
+              {"size", info->size},
+              {"file_name", fs::path(a.file).filename().string()}};
+  if (!a.captured_at.empty()) rec["captured_at"] = a.captured_at;
+  if (!a.description.empty()) rec["description"] = a.description;
+  rec["custody"] = json::array({{{"at", record::NowUtc()}, {"by", CliPrincipal()},
+                                 {"action", "added to the evidence store from " + fs::path(a.file).filename().string()}}});
+  record::SubmitOptions opts;
+  return SubmitAndReport(g, "evidence " + fs::path(a.file).filename().string() + " (sha256 " + info->sha256 + ")",
+                         {record::Candidate{a.file, rec}}, opts, {});
+}
+
+int CmdEvidenceVerify(const Globals& g) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  evidence::BlobStore blobs(*dir + "/blobs");
+  Progress progress("rehashing", ShowProgress(g));
+  uint64_t checked = 0;
+  auto problems = blobs.Verify(&checked, [&](uint64_t d, uint64_t t) { progress.Update(d, t); });
+  if (!problems.ok()) return Fail(g, problems.status());
+  // Every evidence record's file must be present.
+  store::RecordQuery q;
+  q.kind = "evidence";
+  q.current_only = false;
+  uint64_t records = 0;
+  Status s = rs->store->ForEachRecord(q, [&](const store::RecordRow& r) {
+    ++records;
+    json j = json::parse(r.body, nullptr, false);
+    std::string sha = j.value("sha256", "");
+    if (!blobs.Has(sha)) problems->push_back({"record " + r.id, "its file (sha256 " + sha + ") is not in the store"});
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(g, s);
+  if (g.json) {
+    json arr = json::array();
+    for (const auto& p : *problems) arr.push_back({{"path", p.path}, {"message", p.message}});
+    std::cout << json{{"ok", problems->empty()}, {"blobs", checked}, {"records", records}, {"problems", arr}}.dump()
+              << "\n";
+  } else {
+    for (const auto& p : *problems) std::cout << "FAIL " << p.path << ": " << p.message << "\n";
+    if (problems->empty()) {
+      std::cout << "OK " << checked << " blobs rehashed; all " << records << " evidence records have their file\n";
+    }
+  }
+  if (!problems->empty()) {
+    return Fail(g, CorruptionError(std::to_string(problems->size()) + " problem(s) in the evidence store"));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
+  auto* add = app.add_subcommand("add", "add a record (a JSON object) from a file or stdin");
+  static std::string add_file;
+  static bool add_dry = false;
+  add->add_option("FILE", add_file, "the record (default: stdin)");
+  add->add_flag("--dry-run", add_dry, "validate only; write nothing");
+  add->callback([&] { action = [&] { return CmdAdd(g, add_file, add_dry); }; });
+
+  auto* imp = app.add_subcommand("import", "import records from JSON Lines, CSV (with a mapping), ACLED, UCDP or HXL");
+  static std::string imp_file, imp_format, imp_mapping, imp_case;
+  static bool imp_dry = false, imp_partial = false, imp_stamps = false;
+  static size_t imp_batch = 10000;
+  imp->add_option("FILE", imp_file, "the file to import")->required();
+  imp->add_option("--format", imp_format, "jsonl, csv, acled, ucdp or hxl (default: from the extension)");
+  imp->add_option("--mapping", imp_mapping, "TOML mapping from CSV columns to record fields (src/ingest/README.md)");
+  imp->add_option("--case", imp_case, "the case id the records belong to");
+  imp->add_flag("--dry-run", imp_dry, "validate and report; write nothing");
+  imp->add_flag("--partial", imp_partial, "append the valid records even if some are rejected");
+  imp->add_flag("--preserve-stamps", imp_stamps,
+                "keep `recorded` and `by` from the file (re-importing a Lifeline JSON Lines export)");
+  imp->add_option("--batch", imp_batch, "records per signed checkpoint")->check(CLI::Range(1, 1000000));
+  imp->callback([&] {
+    action = [&] {
+      return CmdImport(g, imp_file, imp_format, imp_mapping, imp_case, imp_dry, imp_partial, imp_stamps, imp_batch);
+    };
+  });
+
+  auto* show = app.add_subcommand("show", "a record with its sources, corroboration, history and inclusion proof");
+  static std::string show_id, show_receipt;
+  show->add_option("ID", show_id, "record id")->required();
+  show->add_option("--receipt", show_receipt, "also write its tlog-proof receipt to this file");
+  show->callback([&] { action = [&] { return CmdShow(g, show_id, show_receipt); }; });
+
+  auto* list = app.add_subcommand("list", "list current records (filters combine)");
+  static store::RecordQuery q;
+  static bool list_all = false;
+  list->add_option("--kind", q.kind, "record kind");
+  list->add_option("--case", q.case_id, "case id");
+  list->add_option("--route", q.route, "route id");
+  list->add_option("--from", q.from, "records that apply on or after this date (YYYY-MM-DD)");
+  list->add_option("--to", q.to, "records that apply on or before this date");
+  list->add_option("--text", q.text, "records whose JSON contains this text");
+  list->add_option("--limit", q.limit, "at most this many");
+  list->add_flag("--all", list_all, "include superseded and retracted records");
+  list->callback([&] {
+    action = [&] {
+      q.current_only = !list_all;
+      for (const std::string* d : {&q.from, &q.to}) {
+        if (!d->empty() && !record::ParseDate(*d).ok()) {
+          return Fail(g, InvalidArgumentError("--from/--to: " + record::ParseDate(*d).status().message()));
+        }
+      }
+      return CmdList(g, q);
+    };
+  });
+
+  auto* reindex = app.add_subcommand("reindex", "rebuild the query tables from the log and compare");
+  reindex->callback([&] { action = [&] { return CmdReindex(g); }; });
+
+  auto* ev = app.add_subcommand("evidence", "evidence files: add (hash into the blob store + record), verify");
+  ev->require_subcommand(1);
+  auto* ev_add = ev->add_subcommand("add", "add a file to the evidence store and append its evidence record");
+  static EvidenceArgs ea;
+  ev_add->add_option("FILE", ea.file, "the file")->required();
+  ev_add->add_option("--case", ea.case_id, "case id")->required();
+  ev_add->add_option("--source", ea.sources, "source record id(s) it comes from")->required();
+  ev_add->add_option("--id", ea.id, "record id (default: ev-<first 16 hex of its SHA-256>)");
+  ev_add->add_option("--media-type", ea.media_type, "e.g. image/jpeg (default: from the extension)");
+  ev_add->add_option("--captured-at", ea.captured_at, "when it was captured (RFC 3339)");
+  ev_add->add_option("--description", ea.description, "what it shows");
+  ev_add->callback([&] { action = [&] { return CmdEvidenceAdd(g, ea); }; });
+  auto* ev_verify = ev->add_subcommand("verify", "rehash every evidence file and check every record has its file");
+  ev_verify->callback([&] { action = [&] { return CmdEvidenceVerify(g); }; });
+
+  auto* schema = app.add_subcommand("schema", "print the JSON Schema of records (docs/schema/records-v1.json)");
+  schema->callback([&] {
+    action = [&] {
+      std::cout << record::JsonSchema().dump(2) << "\n";
+      return 0;
+    };
+  });
+}
+
+}  // namespace lifeline::cli

@@ -1,0 +1,106 @@
+// Export writers: records as stored in the log -> the text of a file in a
+// format other tools read (JSON Lines, flat CSV, HXL-tagged CSV, ACLED CSV,
+// GeoJSON). src/export/README.md gives every column and hashtag.
+//
+// Input: records as the log holds them, JSON objects following
+// docs/records.md (schema v1) plus the server fields `recorded` and `by`, in
+// the order they are to appear. Output: the whole file as one string, or an
+// error naming the record (by id, else by its 0-based index) and the field.
+//
+// Contracts shared by every writer:
+//   - A record's `confidential` object, and anything inside it, MUST NOT
+//     appear in any output.
+//   - Output is deterministic: the same records give the same bytes (column
+//     sets depend only on the records given, never on a clock or locale).
+//   - Records are written in input order; none is reordered or merged.
+//   - Numbers keep full precision: they are written as RFC 8785 (JCS)
+//     writes them (shortest text that reads back as the same double).
+//   - CSV output follows RFC 4180: CRLF line ends, a field is quoted when it
+//     holds a comma, a double quote, CR or LF, and quotes inside are doubled.
+//     No byte-order mark.
+//
+// Round trips through the import readers (src/ingest) are part of the
+// contract and tested: ReadJsonLines(WriteJsonLines(r)) gives back the log's
+// entries byte for byte (minus `confidential`); ReadAcledCsv and ReadHxlCsv
+// give back the fields their mappings carry (see README.md).
+//
+// Pure: no I/O, no clock, no shared state; thread-safe.
+#ifndef LIFELINE_EXPORT_EXPORT_H_
+#define LIFELINE_EXPORT_EXPORT_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+
+namespace lifeline::exports {
+
+// One record per line (LF), each in RFC 8785 canonical form without its
+// `confidential` member: exactly the log's entry bytes otherwise. Every kind
+// is written. InvalidArgument for a record that is not an object or holds a
+// number JCS cannot write.
+Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
+
+// A flat CSV of the records of one `kind` (records of other kinds are left
+// out). Header row first; columns: id, case, sources, supersedes, note,
+// recorded, by, then the kind's fields in schema order (CsvColumns). Nested
+// objects are flattened with dots (location.lat, fatalities.best,
+// period.from, rule.for); arrays of scalars are joined with ';' (but written
+// as a JSON array when an element is empty or holds a ';', so that the join
+// is never ambiguous); arrays of objects or of arrays (cargo, population,
+// custody, path) are written as canonical JSON text in one cell.
+// InvalidArgument for an unknown kind, and for a record holding a field that
+// schema v1 does not define (the CSV would silently lose it).
+Result<std::string> WriteCsv(std::span<const nlohmann::json> records, std::string_view kind);
+
+// The column names of WriteCsv for `kind`, in order; empty for an unknown
+// kind.
+std::vector<std::string> CsvColumns(std::string_view kind);
+
+// HXL 1.1 tagged CSV: a header row (Lifeline field names), the hashtag row,
+// then one row per record. The envelope columns (#meta+id, #meta+kind, ...)
+// are always present; the incident columns when any incident is given, the
+// movement columns when any movement is given; other kinds fill only the
+// envelope columns. Actors get one #group+name column each (as many as the
+// longest actors list), so that each cell names one actor. ReadHxlCsv reads
+// the rows back as incidents: give it incidents only.
+Result<std::string> WriteHxlCsv(std::span<const nlohmann::json> records);
+
+// The incidents among `records` (other kinds are left out) in the columns of
+// ACLED's codebook, in its order: event_id_cnty, event_date, year,
+// time_precision, disorder_type, event_type, sub_event_type, actor1,
+// assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction,
+// civilian_targeting, iso, region, country, admin1, admin2, admin3, location,
+// latitude, longitude, geo_precision, source, source_scale, notes,
+// fatalities, tags, timestamp. Columns whose content ACLED derives from its
+// own coding (disorder_type, inter*, interaction, civilian_targeting, region,
+// source_scale, assoc_actor_*) are left empty. README.md gives each column.
+Result<std::string> WriteAcledCsv(std::span<const nlohmann::json> records);
+
+struct GeoJsonExport {
+  std::string text;  // an RFC 7946 FeatureCollection, one feature per line
+  uint64_t features = 0;
+  // Incidents and routes that could not be placed: no location.lat/lon, no
+  // path, or a one-point path on a route that is not a checkpoint, crossing
+  // or bridge.
+  uint64_t skipped_without_coordinates = 0;
+  // Records of kinds that are not geographic (everything but incident and
+  // route): left out, not an omission.
+  uint64_t not_geographic = 0;
+};
+
+// Incidents with location.lat/lon -> Point features; routes with a path of
+// two or more points -> LineString; checkpoints, crossings and bridges with
+// a one-point path -> Point. Positions are [lon, lat] as RFC 7946 requires
+// (the records' paths are [lat, lon]). Each feature's "id" is the record id.
+// InvalidArgument when a coordinate is present but not a number in range.
+Result<GeoJsonExport> WriteGeoJson(std::span<const nlohmann::json> records);
+
+}  // namespace lifeline::exports
+
+#endif  // LIFELINE_EXPORT_EXPORT_H_
