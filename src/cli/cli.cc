@@ -60,7 +60,7 @@ int CmdInit(const Globals& g, const std::string& dir, std::string origin, const 
   auto vkey = InitStore(dir, origin, signer);
   if (!vkey.ok()) return Fail(g, vkey.status().Annotate("init " + dir));
   if (g.json) {
-    std::cout << json{{"ok", true}, {"store", dir}, {"origin", origin}, {"vkey", *vkey}}.dump() << "\n";
+    std::cout << json{{"ok", true}, {"store", dir}, {"origin", origin}, {"vkey", *vkey}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << "created store " << dir << " for log " << origin << "\nverifier key: " << *vkey << "\n";
   }
@@ -150,7 +150,7 @@ int CmdAppend(const Globals& g, const std::string& file, size_t batch, bool base
   }
   if (g.json) {
     std::cout << json{{"ok", true}, {"first_index", before}, {"count", total}, {"size", after}, {"checkpoint", cp}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (!g.quiet) {
     if (total == 0) {
@@ -182,7 +182,7 @@ int CmdCheckpoint(const Globals& g, std::optional<uint64_t> size) {
   if (g.json) {
     std::cout << json{{"ok", true}, {"origin", opened->checkpoint.origin}, {"size", opened->checkpoint.size},
                       {"root", Base64Encode(opened->checkpoint.root)}, {"checkpoint", cp->note}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     std::cout << cp->note;
@@ -205,7 +205,7 @@ int CmdEntry(const Globals& g, uint64_t index) {
   auto e = reader.Entry(index);
   if (!e.ok()) return Fail(g, e.status());
   if (g.json) {
-    std::cout << json{{"ok", true}, {"index", index}, {"entry_base64", Base64Encode(AsBytes(*e))}}.dump() << "\n";
+    std::cout << json{{"ok", true}, {"index", index}, {"entry_base64", Base64Encode(AsBytes(*e))}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::fwrite(e->data(), 1, e->size(), stdout);
   }
@@ -241,7 +241,7 @@ int CmdProve(const Globals& g, uint64_t index, std::optional<uint64_t> size, con
     for (const auto& h : *proof) proof_b64.push_back(Base64Encode(h));
     std::cout << json{{"ok", true}, {"index", index}, {"size", cp->size}, {"proof", proof_b64},
                       {"receipt", *receipt}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (out.empty()) {
     std::cout << *receipt;
@@ -280,7 +280,7 @@ int CmdConsistency(const Globals& g, uint64_t from, std::optional<uint64_t> to) 
               {"new_size", cp->size}, {"new_root", Base64Encode(opened->checkpoint.root)},
               {"proof", proof_b64},  {"new_checkpoint", cp->note}};
     if (old_cp.ok()) j["old_checkpoint"] = old_cp->note;
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << "old size " << from << " root " << Base64Encode(*old_root) << "\n"
               << "new size " << cp->size << " root " << Base64Encode(opened->checkpoint.root) << "\n"
@@ -307,7 +307,7 @@ int CmdExportTiles(const Globals& g, const std::string& out) {
   if (!rep.ok()) return Fail(g, rep.status().Annotate("exporting tiles to " + out));
   if (g.json) {
     std::cout << json{{"ok", true}, {"size", rep->size}, {"files", rep->files}, {"bytes", rep->bytes}, {"dir", out}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (!g.quiet) {
     std::cout << "exported the log of size " << rep->size << " to " << out << " (" << rep->files << " files, "
@@ -322,7 +322,7 @@ int CmdVkey(const Globals& g) {
   auto rs = OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   if (g.json) {
-    std::cout << json{{"ok", true}, {"vkey", rs->verifier.ToString()}, {"origin", rs->verifier.name()}}.dump()
+    std::cout << json{{"ok", true}, {"vkey", rs->verifier.ToString()}, {"origin", rs->verifier.name()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     std::cout << rs->verifier.ToString() << "\n";
@@ -342,7 +342,7 @@ int VerifyAndReport(const Globals& g, store::LogStore& st, const note::Verifier&
   if (g.json) {
     std::cout << json{{"ok", true}, {"size", rep->size}, {"root", rep->root_base64}, {"entries", rep->entries},
                       {"tiles", rep->tiles}, {"checkpoints", rep->checkpoints}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     std::cout << "OK size " << rep->size << " root " << rep->root_base64 << " (" << rep->entries
@@ -426,7 +426,7 @@ int CmdVerifyReceipt(const Globals& g, const std::string& vkey_arg, const std::s
   if (g.json) {
     std::cout << json{{"ok", true}, {"origin", cp->checkpoint.origin}, {"index", receipt->index},
                       {"size", cp->checkpoint.size}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     std::cout << "OK " << entry_file << " is entry " << receipt->index << " of " << cp->checkpoint.origin

@@ -12,7 +12,7 @@ namespace lifeline::cli {
 int Fail(const Globals& g, const Status& s) {
   if (g.json) {
     nlohmann::json j = {{"ok", false}, {"error", std::string(ErrorCodeName(s.code()))}, {"message", s.message()}};
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   std::fprintf(stderr, "lifeline: %s\n", s.ToString().c_str());
   return ExitCodeFor(s);

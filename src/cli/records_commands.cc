@@ -102,7 +102,7 @@ int SubmitAndReport(const Globals& g, const std::string& what, std::vector<recor
     j["dry_run"] = opts.dry_run;
     j["reader_errors"] = reader_errors;
     if (!checkpoint.empty()) j["checkpoint"] = checkpoint;
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     for (const auto& e : reader_errors) std::cout << "rejected " << e << "\n";
     for (const auto& r : rep->rejections) std::cout << "rejected " << r.ToString() << "\n";
@@ -283,10 +283,10 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
               {"checkpoint", {{"size", cp->size}, {"root", Base64Encode(opened->checkpoint.root)}}},
               {"receipt", *receipt}};
   if (g.json) {
-    std::cout << out.dump() << "\n";
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
-  std::cout << rec.dump(2) << "\n\n";
+  std::cout << rec.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
   std::cout << "entry " << row->index << " of the log; " << corr->status;
   if (!corr->publishers.empty()) {
     std::cout << " (publishers:";
@@ -319,7 +319,11 @@ std::string Summary(const json& r) {
   for (const char* k : {"title", "name", "description", "text", "reason", "event_type", "status", "utility"}) {
     if (r.contains(k) && r[k].is_string()) {
       std::string s = r[k].get<std::string>();
-      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      if (s.size() > 60) {
+        size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // a UTF-8 boundary
+        s = s.substr(0, cut) + "...";
+      }
       return s;
     }
   }
@@ -352,7 +356,7 @@ int CmdList(const Globals& g, store::RecordQuery q) {
     }
   }
   if (g.json) {
-    std::cout << json{{"ok", true}, {"records", arr}}.dump() << "\n";
+    std::cout << json{{"ok", true}, {"records", arr}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (!g.quiet) {
     std::fprintf(stderr, "%zu records\n", rows.size());
   }
@@ -411,7 +415,7 @@ int CmdReindex(const Globals& g) {
   if (g.json) {
     std::cout << json{{"ok", true}, {"entries", cp->size}, {"records", rebuilt.size()}, {"not_records", not_records},
                       {"differences", differences}, {"repaired", differences > 0}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     std::cout << "reindexed " << cp->size << " entries: " << rebuilt.size() << " records";
@@ -497,7 +501,7 @@ int CmdEvidenceVerify(const Globals& g) {
   if (g.json) {
     json arr = json::array();
     for (const auto& p : *problems) arr.push_back({{"path", p.path}, {"message", p.message}});
-    std::cout << json{{"ok", problems->empty()}, {"blobs", checked}, {"records", records}, {"problems", arr}}.dump()
+    std::cout << json{{"ok", problems->empty()}, {"blobs", checked}, {"records", records}, {"problems", arr}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     for (const auto& p : *problems) std::cout << "FAIL " << p.path << ": " << p.message << "\n";

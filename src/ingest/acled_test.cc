@@ -59,7 +59,7 @@ TEST(AcledTest, SampleImportsEveryRowAndField) {
   // The source record first.
   const json& src = r.rows[0].record;
   EXPECT_EQ(src, (json{{"kind", "source"},
-                       {"id", "src-acled-acled-sample"},
+                       {"id", "src-acled-acled_sample"},
                        {"case", "test-case"},
                        {"publisher", "ACLED"},
                        {"title", "ACLED data export acled_sample.csv"},
@@ -70,9 +70,9 @@ TEST(AcledTest, SampleImportsEveryRowAndField) {
   // Row 1, every field.
   EXPECT_EQ(r.rows[1].line, 2u);
   EXPECT_EQ(r.rows[1].record,
-            json::parse(R"({
+            json::parse(R"js({
     "kind": "incident", "id": "acled-arm9000001", "case": "test-case",
-    "sources": ["src-acled-acled-sample"],
+    "sources": ["src-acled-acled_sample"],
     "date": "2023-01-05", "date_precision": "day",
     "location": {"name": "Synthville", "admin1": "North Synth", "admin2": "Alpha District",
                  "country": "ARM", "lat": 40.1234, "lon": 44.5678, "geo_precision": 1},
@@ -80,7 +80,7 @@ TEST(AcledTest, SampleImportsEveryRowAndField) {
     "actors": ["Military Forces of Synthland (2018-)", "Rebel Group Alpha"],
     "fatalities": {"best": 2},
     "description": "SYNTHETIC TEST ROW: On 5 January 2023, forces clashed near Synthville. 2 fatalities.",
-    "note": "Synthetic Daily"})"));
+    "note": "Synthetic Daily"})js"));
 
   // Week and month precision, geo_precision 2 and 3, an empty actor2, quotes.
   const json& week = r.rows[2].record;
@@ -134,7 +134,7 @@ TEST(AcledTest, SampleImportsEveryRowAndField) {
     EXPECT_EQ(e["note"], c[col("source")]);
     EXPECT_EQ(e["actors"][0], c[col("actor1")]);
     EXPECT_EQ(e["actors"].size(), c[col("actor2")].empty() ? 1u : 2u);
-    EXPECT_EQ(e["sources"], json::array({"src-acled-acled-sample"}));
+    EXPECT_EQ(e["sources"], json::array({"src-acled-acled_sample"}));
     deaths += e["fatalities"]["best"].get<int64_t>();
     recount += std::stoll(c[col("fatalities")]);
   }

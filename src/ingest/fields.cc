@@ -184,24 +184,40 @@ std::string Quote(std::string_view value) {
     value = value.substr(0, end);
     cut = true;
   }
-  std::string out = "'";
-  for (char c : value) {
+  return "'" + EscapeForMessage(value) + (cut ? "'..." : "'");
+}
+
+std::string EscapeForMessage(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  size_t i = 0;
+  while (i < value.size()) {
+    char c = value[i];
     auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      size_t len = u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : 2;
+      std::string_view seq = value.substr(i, len);
+      if (seq.size() == len && !FirstInvalidUtf8(seq)) {
+        out += seq;
+        i += len;
+        continue;
+      }
+    }
     if (c == '\n') {
       out += "\\n";
     } else if (c == '\r') {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (u < 0x20 || u == 0x7F) {
+    } else if (u < 0x20 || u >= 0x7F) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", u);
       out += buf;
     } else {
       out.push_back(c);
     }
+    ++i;
   }
-  out += cut ? "'..." : "'";
   return out;
 }
 

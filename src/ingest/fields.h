@@ -35,8 +35,12 @@ bool HasUtf8MultiByte(std::string_view s);
 std::string Windows1252ToUtf8(std::string_view s);
 
 // Quotes a value for a message: 'abc', cut after 60 bytes, control
-// characters escaped.
+// characters and bytes that are not UTF-8 escaped (\n, \x01, \xe9).
 std::string Quote(std::string_view value);
+
+// As Quote without the quotes and the cut: the result is always UTF-8, so
+// that messages can go into JSON.
+std::string EscapeForMessage(std::string_view value);
 
 // ASCII lower case; other bytes unchanged.
 std::string AsciiLower(std::string_view s);

@@ -72,15 +72,19 @@ class Checker : public nlohmann::json_sax<json> {
 // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax
 // error ..." -> "syntax error ...": the line is ours, the byte is reported
 // apart.
+// The text nlohmann quotes ("last read: '...'") is input: escaped so that the
+// message is UTF-8 whatever the line held.
 std::string CleanParseError(const std::string& what) {
   std::string_view s = what;
   if (size_t p = s.find("column "); p != std::string_view::npos) {
     if (size_t colon = s.find(": ", p); colon != std::string_view::npos) {
-      return std::string(s.substr(colon + 2));
+      return EscapeForMessage(s.substr(colon + 2));
     }
   }
-  if (size_t p = s.find("] "); p != std::string_view::npos) return std::string(s.substr(p + 2));
-  return what;
+  if (size_t p = s.find("] "); p != std::string_view::npos) {
+    return EscapeForMessage(s.substr(p + 2));
+  }
+  return EscapeForMessage(what);
 }
 
 std::string TypeName(const json& v) {

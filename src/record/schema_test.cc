@@ -107,6 +107,18 @@ TEST(SchemaTest, JsonSchemaCoversEveryKind) {
   EXPECT_TRUE(Canonicalize(s).ok());
 }
 
+// docs/schema/records-v1.json is generated (`lifeline schema`); it must not
+// drift from the tables the validator uses.
+TEST(SchemaTest, PublishedJsonSchemaIsCurrent) {
+  std::ifstream in(LIFELINE_SOURCE_DIR "/docs/schema/records-v1.json");
+  ASSERT_TRUE(in) << "docs/schema/records-v1.json is missing";
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto published = ParseJson(text);
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_EQ(*published, JsonSchema())
+      << "regenerate with: build/cmd/lifeline/lifeline schema > docs/schema/records-v1.json";
+}
+
 TEST(ValuesTest, DatesAndTimes) {
   EXPECT_EQ(FormatDate(*ParseDate("2023-02-22")), "2023-02-22");
   EXPECT_EQ(ParseDate("1970-01-01")->days, 0);

@@ -76,16 +76,16 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
   enum class State { kPending, kUnchanged, kRejected };
   std::vector<State> state(candidates.size(), State::kPending);
   std::vector<std::vector<Rejection>> problems(candidates.size());
-  // Ids first, so that references can point anywhere in the submission.
+  // Ids first, so that references can point anywhere in the submission. A
+  // repeated id is rejected, after its other problems are found too.
   std::map<std::string, size_t> owner;
+  std::vector<std::optional<size_t>> duplicate_of(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     const json& rec = candidates[i].record;
     std::string id = IdOf(rec);
     if (id.empty() || !rec.contains("kind") || !rec.at("kind").is_string()) continue;
     if (owner.count(id)) {
-      problems[i].push_back(Rejection{candidates[i].where, id, "id",
-                                      "\"" + id + "\" is also the id of " + candidates[owner[id]].where});
-      state[i] = State::kRejected;
+      duplicate_of[i] = owner[id];
       continue;
     }
     owner[id] = i;
@@ -102,6 +102,10 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
       std::vector<Rejection> found;
       for (auto& e : Validate(c.record, &resolver, ValidateOptions{options.preserve_stamps})) {
         found.push_back(Rejection{c.where, id, e.field, e.message});
+      }
+      if (duplicate_of[i]) {
+        found.push_back(Rejection{c.where, id, "id",
+                                  "\"" + id + "\" is also the id of " + candidates[*duplicate_of[i]].where});
       }
       if (found.empty() && !id.empty()) {
         if (auto existing = reader.FindRecord(id); existing.ok()) {

@@ -1,0 +1,91 @@
+// libFuzzer target: the header-row readers on the same bytes — ReadAcledCsv,
+// ReadUcdpCsv and ReadCsvWithMapping (with a fixed mapping).
+//
+// Invariants checked: those of check_result.h for each; ACLED and UCDP ids
+// carry their prefixes; the mapping's skip rule and its array-element
+// constants hold.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "base/check.h"
+#include "check_result.h"
+#include "ingest/acled.h"
+#include "ingest/mapping.h"
+#include "ingest/ucdp.h"
+
+namespace {
+
+const lifeline::ingest::Mapping& FuzzMapping() {
+  static const lifeline::ingest::Mapping mapping = [] {
+    auto m = lifeline::ingest::ParseMapping(R"(
+kind = "movement"
+id = "m-{date|slug}-{@vehicles}-{$line}"
+[source]
+id = "src-fuzz"
+publisher = "fuzz"
+title = "fuzz"
+[constants]
+route = "r"
+direction = "in"
+"cargo[0].unit" = "trucks"
+[[columns]]
+column = "date"
+field = "date"
+type = "date"
+format = ["%d %B %Y", "%Y-%m-%d"]
+required = true
+[[columns]]
+column = "n"
+field = "vehicles"
+type = "integer"
+[[columns]]
+column = "q"
+field = "cargo[0].quantity"
+type = "number"
+scale = 2.0
+[[columns]]
+column = "o"
+field = "outcome"
+values = { "ok" = "completed", "no" = "stopped" }
+[skip]
+when_zero = ["n"]
+)",
+                                            "fuzz.toml");
+    LIFELINE_CHECK(m.ok(), "the fuzz mapping does not parse");
+    return *m;
+  }();
+  return mapping;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  const lifeline::ingest::ImportOptions options{"fuzz-case", "fuzz.csv"};
+  const uint64_t max_line = lifeline::ingest::fuzz::LineBound(in);
+
+  auto acled = lifeline::ingest::ReadAcledCsv(in, options);
+  lifeline::ingest::fuzz::CheckResult(acled, max_line, true);
+  for (size_t i = 1; i < acled.rows.size(); ++i) {
+    LIFELINE_CHECK(acled.rows[i].record["id"].get<std::string>().starts_with("acled-"), "acled id");
+  }
+  auto ucdp = lifeline::ingest::ReadUcdpCsv(in, options);
+  lifeline::ingest::fuzz::CheckResult(ucdp, max_line, true);
+  for (size_t i = 1; i < ucdp.rows.size(); ++i) {
+    LIFELINE_CHECK(ucdp.rows[i].record["id"].get<std::string>().starts_with("ucdp-"), "ucdp id");
+  }
+  auto mapped = lifeline::ingest::ReadCsvWithMapping(in, FuzzMapping(), options);
+  lifeline::ingest::fuzz::CheckResult(mapped, max_line, true);
+  for (size_t i = 1; i < mapped.rows.size(); ++i) {
+    const auto& m = mapped.rows[i].record;
+    LIFELINE_CHECK(m["vehicles"].is_number_integer() && m["vehicles"] != 0, "skip rule");
+    LIFELINE_CHECK(m["kind"] == "movement" && m["sources"] == nlohmann::json::array({"src-fuzz"}),
+                   "mapping constants");
+    if (m.contains("cargo")) {
+      LIFELINE_CHECK(m["cargo"].size() == 1 && m["cargo"][0].contains("quantity"),
+                     "cargo element constant without its column");
+    }
+  }
+  return 0;
+}
