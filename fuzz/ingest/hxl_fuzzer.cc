@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const lifeline::ingest::ImportOptions options{"fuzz-case", "fuzz.csv"};
   lifeline::ingest::ReadResult r = lifeline::ingest::ReadHxlCsv(in, options);
   lifeline::ingest::fuzz::CheckResult(r, lifeline::ingest::fuzz::LineBound(in),
-                                      /*ids_are_valid=*/true);
+                                      /*from_tables=*/true);
   if (!r.rows.empty()) {
     const auto& source = r.rows.front().record;
     LIFELINE_CHECK(source["kind"] == "source", "first record is not the source");

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lifeline::ingest::ReadResult r = lifeline::ingest::ReadJsonLines(in, options);
   uint64_t lines = 1;
   for (char c : in) lines += c == '\n';
-  lifeline::ingest::fuzz::CheckResult(r, lines, /*ids_are_valid=*/false);
+  lifeline::ingest::fuzz::CheckResult(r, lines, /*from_tables=*/false);
   LIFELINE_CHECK(r.rows.size() + r.errors.size() <= lines, "more results than lines");
   for (const auto& row : r.rows) {
     if (row.record["kind"] != "case") {

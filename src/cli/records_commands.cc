@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -26,6 +27,7 @@
 #include "note/checkpoint.h"
 #include "record/canonical.h"
 #include "record/corroboration.h"
+#include "record/import_session.h"
 #include "record/projection.h"
 #include "record/schema.h"
 #include "record/submit.h"
@@ -74,9 +76,37 @@ json ReportJson(const record::SubmitReport& rep) {
   return j;
 }
 
+// Prints a submission's report; exit 2 when anything was rejected.
+int PrintReport(const Globals& g, const std::string& what, const record::SubmitReport& rep, bool dry_run,
+                bool all_or_nothing, const std::vector<std::string>& reader_errors, const std::string& checkpoint) {
+  bool bad = rep.rejected > 0 || !reader_errors.empty();
+  if (g.json) {
+    json j = ReportJson(rep);
+    j["ok"] = !bad;
+    j["dry_run"] = dry_run;
+    j["reader_errors"] = reader_errors;
+    if (!checkpoint.empty()) j["checkpoint"] = checkpoint;
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    for (const auto& e : reader_errors) std::cout << "rejected " << e << "\n";
+    for (const auto& r : rep.rejections) std::cout << "rejected " << r.ToString() << "\n";
+    std::cout << what << ": " << rep.candidates + reader_errors.size() << " records: " << rep.accepted << " new, "
+              << rep.unchanged << " already in the log, " << rep.rejected + reader_errors.size() << " rejected";
+    if (dry_run) {
+      std::cout << " (dry run: nothing written)";
+    } else if (rep.written) {
+      std::cout << "; appended at entry " << *rep.first_index;
+    } else if (bad && all_or_nothing) {
+      std::cout << "; nothing written (fix the rejected rows, or use --partial)";
+    }
+    std::cout << "\n";
+  }
+  return bad ? 2 : 0;
+}
+
 // Runs Submit (opening the store as needed) and prints the report.
 int SubmitAndReport(const Globals& g, const std::string& what, std::vector<record::Candidate> candidates,
-                    record::SubmitOptions opts, const std::vector<std::string>& reader_errors) {
+                    record::SubmitOptions opts) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
   opts.principal = CliPrincipal();
@@ -95,29 +125,7 @@ int SubmitAndReport(const Globals& g, const std::string& what, std::vector<recor
     checkpoint = ol->log->checkpoint();
   }
   if (!rep.ok()) return Fail(g, rep.status().Annotate(what));
-  bool bad = rep->rejected > 0 || !reader_errors.empty();
-  if (g.json) {
-    json j = ReportJson(*rep);
-    j["ok"] = !bad;
-    j["dry_run"] = opts.dry_run;
-    j["reader_errors"] = reader_errors;
-    if (!checkpoint.empty()) j["checkpoint"] = checkpoint;
-    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  } else {
-    for (const auto& e : reader_errors) std::cout << "rejected " << e << "\n";
-    for (const auto& r : rep->rejections) std::cout << "rejected " << r.ToString() << "\n";
-    std::cout << what << ": " << rep->candidates << " records: " << rep->accepted << " new, " << rep->unchanged
-              << " already in the log, " << rep->rejected + reader_errors.size() << " rejected";
-    if (opts.dry_run) {
-      std::cout << " (dry run: nothing written)";
-    } else if (rep->written) {
-      std::cout << "; appended at entry " << *rep->first_index;
-    } else if (bad && opts.all_or_nothing) {
-      std::cout << "; nothing written (fix the rejected rows, or use --partial)";
-    }
-    std::cout << "\n";
-  }
-  return bad ? 2 : 0;
+  return PrintReport(g, what, *rep, opts.dry_run, opts.all_or_nothing, {}, checkpoint);
 }
 
 // --- add ----------------------------------------------------------------
@@ -137,15 +145,88 @@ int CmdAdd(const Globals& g, const std::string& file, bool dry_run) {
   if (!rec.ok()) return Fail(g, rec.status().Annotate(where));
   record::SubmitOptions opts;
   opts.dry_run = dry_run;
-  return SubmitAndReport(g, "add", {record::Candidate{where, std::move(*rec)}}, opts, {});
+  return SubmitAndReport(g, "add", {record::Candidate{where, std::move(*rec)}}, opts);
 }
 
 // --- import -------------------------------------------------------------
 
+constexpr size_t kImportChunk = 50000;
+
+// Feeds the session chunk by chunk: JSON Lines are read and parsed one chunk
+// of lines at a time (memory stays bounded for any file size); the CSV
+// family's readers take the whole file, and their rows are checked in chunks.
+Status FeedImport(const std::string& file, const std::string& name, const std::string& format,
+                  const std::string& mapping_file, const std::string& case_id, record::ImportSession& session,
+                  std::vector<std::string>* reader_errors, Progress& progress, const Globals& g) {
+  ingest::ImportOptions io{case_id, name};
+  auto take = [&](ingest::ReadResult rr, uint64_t line_offset) -> Status {
+    for (auto& e : rr.errors) {
+      e.line += line_offset;
+      reader_errors->push_back(ingest::FormatRowError(e, name));
+    }
+    if (!g.quiet && !g.json) {
+      for (auto& w : rr.warnings) {
+        w.line += line_offset;
+        std::cerr << "warning: " << ingest::FormatRowError(w, name) << "\n";
+      }
+    }
+    for (size_t i = 0; i < rr.rows.size(); i += kImportChunk) {
+      std::vector<record::Candidate> chunk;
+      for (size_t j = i; j < std::min(rr.rows.size(), i + kImportChunk); ++j) {
+        chunk.push_back(record::Candidate{name + ":" + std::to_string(rr.rows[j].line + line_offset),
+                                          std::move(rr.rows[j].record)});
+      }
+      LIFELINE_RETURN_IF_ERROR(session.AddChunk(std::move(chunk)));
+    }
+    return Status::Ok();
+  };
+  if (format == "jsonl") {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return ErrnoError("opening " + file, errno);
+    std::error_code ec;
+    uint64_t total = fs::file_size(file, ec), done = 0, line_offset = 0;
+    std::string text, line;
+    size_t lines = 0;
+    for (;;) {
+      bool more = static_cast<bool>(std::getline(in, line));
+      if (more) {
+        text += line;
+        text += '\n';
+        done += line.size() + 1;
+        ++lines;
+      }
+      if (lines == kImportChunk || (!more && lines > 0)) {
+        LIFELINE_RETURN_IF_ERROR(take(ingest::ReadJsonLines(text, io), line_offset));
+        line_offset += lines;
+        lines = 0;
+        text.clear();
+        progress.Update(done, total);
+      }
+      if (!more) break;
+    }
+    if (in.bad()) return ErrnoError("reading " + file, errno);
+    return Status::Ok();
+  }
+  LIFELINE_ASSIGN_OR_RETURN(std::string data, ReadFile(file));
+  if (format == "csv") {
+    if (mapping_file.empty()) return InvalidArgumentError("--format csv needs --mapping FILE.toml");
+    LIFELINE_ASSIGN_OR_RETURN(std::string mtext, ReadFile(mapping_file));
+    LIFELINE_ASSIGN_OR_RETURN(auto mapping, ingest::ParseMapping(mtext, fs::path(mapping_file).filename().string()));
+    return take(ingest::ReadCsvWithMapping(data, mapping, io), 0);
+  }
+  if (case_id.empty()) return InvalidArgumentError("--format " + format + " needs --case ID");
+  if (format == "acled") return take(ingest::ReadAcledCsv(data, io), 0);
+  if (format == "ucdp") return take(ingest::ReadUcdpCsv(data, io), 0);
+  if (format == "hxl") return take(ingest::ReadHxlCsv(data, io), 0);
+  return InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)");
+}
+
 int CmdImport(const Globals& g, const std::string& file, std::string format, const std::string& mapping_file,
               const std::string& case_id, bool dry_run, bool partial, bool preserve_stamps, size_t batch) {
-  auto data = ReadFile(file);
-  if (!data.ok()) return Fail(g, data.status());
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return Fail(g, NotFoundError(file + " does not exist or is not a file"));
   std::string name = fs::path(file).filename().string();
   if (format.empty()) {
     std::string ext = fs::path(file).extension().string();
@@ -158,41 +239,47 @@ int CmdImport(const Globals& g, const std::string& file, std::string format, con
                                           ": use --format jsonl|csv|acled|ucdp|hxl (csv needs --mapping)"));
     }
   }
-  ingest::ImportOptions io{case_id, name};
-  ingest::ReadResult rr;
-  if (format == "jsonl") {
-    rr = ingest::ReadJsonLines(*data, io);
-  } else if (format == "csv") {
-    if (mapping_file.empty()) return Fail(g, InvalidArgumentError("--format csv needs --mapping FILE.toml"));
-    auto mtext = ReadFile(mapping_file);
-    if (!mtext.ok()) return Fail(g, mtext.status());
-    auto mapping = ingest::ParseMapping(*mtext, fs::path(mapping_file).filename().string());
-    if (!mapping.ok()) return Fail(g, mapping.status());
-    rr = ingest::ReadCsvWithMapping(*data, *mapping, io);
-  } else if (format == "acled" || format == "ucdp" || format == "hxl") {
-    if (case_id.empty()) return Fail(g, InvalidArgumentError("--format " + format + " needs --case ID"));
-    if (format == "acled") rr = ingest::ReadAcledCsv(*data, io);
-    if (format == "ucdp") rr = ingest::ReadUcdpCsv(*data, io);
-    if (format == "hxl") rr = ingest::ReadHxlCsv(*data, io);
-  } else {
-    return Fail(g, InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)"));
-  }
-  std::vector<std::string> reader_errors;
-  for (const auto& e : rr.errors) reader_errors.push_back(ingest::FormatRowError(e, name));
-  if (!g.quiet && !g.json) {
-    for (const auto& w : rr.warnings) std::cerr << "warning: " << ingest::FormatRowError(w, name) << "\n";
-  }
-  std::vector<record::Candidate> candidates;
-  candidates.reserve(rr.rows.size());
-  for (auto& row : rr.rows) {
-    candidates.push_back(record::Candidate{name + ":" + std::to_string(row.line), std::move(row.record)});
-  }
   record::SubmitOptions opts;
-  opts.dry_run = dry_run || (!reader_errors.empty() && !partial);
+  opts.dry_run = dry_run;
   opts.all_or_nothing = !partial;
   opts.preserve_stamps = preserve_stamps;
   opts.batch = batch;
-  return SubmitAndReport(g, "import " + name, std::move(candidates), opts, reader_errors);
+  opts.principal = CliPrincipal();
+  // Writers take the lock before reading anything, so that what is checked
+  // is what is appended to.
+  std::optional<OpenLog> ol;
+  std::optional<ReadableStore> rs;
+  store::LogStore* reader = nullptr;
+  if (dry_run) {
+    auto r = OpenReadable(*dir);
+    if (!r.ok()) return Fail(g, r.status());
+    rs.emplace(std::move(*r));
+    reader = rs->store.get();
+  } else {
+    auto o = OpenForWriting(*dir);
+    if (!o.ok()) return Fail(g, o.status());
+    ol.emplace(std::move(*o));
+    reader = ol->reader.get();
+  }
+  Progress reading("checking", ShowProgress(g));
+  auto session = record::ImportSession::Start(*reader, opts, *dir);
+  if (!session.ok()) return Fail(g, session.status());
+  std::vector<std::string> reader_errors;
+  Status fed = FeedImport(file, name, format, mapping_file, case_id, **session, &reader_errors, reading, g);
+  if (!fed.ok()) return Fail(g, fed.Annotate("import " + name));
+  // A row the reader could not turn into a record counts as rejected: with
+  // all-or-nothing, nothing is written.
+  if (!reader_errors.empty() && !partial) opts.dry_run = true;
+  Progress appending("appending", ShowProgress(g));
+  Result<record::SubmitReport> rep = InternalError("not run");
+  if (opts.dry_run) {
+    rep = (*session)->report();
+  } else {
+    rep = (*session)->Finish(ol->log.get());
+  }
+  if (!rep.ok()) return Fail(g, rep.status().Annotate("import " + name));
+  return PrintReport(g, "import " + name, *rep, dry_run, opts.all_or_nothing, reader_errors,
+                     ol ? ol->log->checkpoint() : "");
 }
 
 // --- show / list --------------------------------------------------------
@@ -472,7 +559,7 @@ int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
                                  {"action", "added to the evidence store from " + fs::path(a.file).filename().string()}}});
   record::SubmitOptions opts;
   return SubmitAndReport(g, "evidence " + fs::path(a.file).filename().string() + " (sha256 " + info->sha256 + ")",
-                         {record::Candidate{a.file, rec}}, opts, {});
+                         {record::Candidate{a.file, rec}}, opts);
 }
 
 int CmdEvidenceVerify(const Globals& g) {

@@ -42,8 +42,8 @@ namespace lifeline::exports {
 
 // One record per line (LF), each in RFC 8785 canonical form without its
 // `confidential` member: exactly the log's entry bytes otherwise. Every kind
-// is written. InvalidArgument for a record that is not an object or holds a
-// number JCS cannot write.
+// is written. InvalidArgument for a record that is not an object with a
+// string `kind`, or that holds a number JCS cannot write.
 Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
 
 // A flat CSV of the records of one `kind` (records of other kinds are left

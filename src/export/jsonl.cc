@@ -8,9 +8,8 @@ Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records) {
   std::string out;
   for (size_t i = 0; i < records.size(); ++i) {
     const nlohmann::json& r = records[i];
-    if (!r.is_object()) {
-      return InvalidArgumentError(internal::RecordName(r, i) + ": not a JSON object");
-    }
+    // ReadJsonLines needs a string `kind`; refusing here keeps the round trip.
+    LIFELINE_RETURN_IF_ERROR(internal::CheckRecord(r, i));
     nlohmann::json published = r;
     published.erase("confidential");
     Result<std::string> line = record::Canonicalize(published);

@@ -112,7 +112,8 @@ void ReadLine(std::string_view text, uint64_t line, const ImportOptions& options
   const bool well_formed = json::sax_parse(text, &checker);
   if (!well_formed) {
     if (checker.duplicate_key()) {
-      out.errors.push_back({line, *checker.duplicate_key(),
+      const std::string& key = *checker.duplicate_key();
+      out.errors.push_back({line, key.empty() ? std::string("(empty key)") : key,
                             "key " + Quote(*checker.duplicate_key()) +
                                 " appears twice in one object"});
     } else if (checker.too_deep()) {

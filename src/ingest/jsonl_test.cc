@@ -93,10 +93,16 @@ TEST(JsonLinesTest, KindAndCaseAreChecked) {
   EXPECT_TRUE(HasError(r.errors, 4, "case", "17"));
 }
 
-TEST(JsonLinesTest, InvalidUtf8IsAnError) {
+TEST(JsonLinesTest, InvalidUtf8IsAnErrorWithAUtf8Message) {
   ReadResult r = ReadJsonLines("{\"kind\":\"a\",\"name\":\"Panam\xe1\"}\n", kOptions);
   EXPECT_TRUE(r.rows.empty());
-  EXPECT_TRUE(HasError(r.errors, 1, "(line)", "UTF-8"));
+  EXPECT_TRUE(HasError(r.errors, 1, "(line)", "ill-formed UTF-8"));
+  EXPECT_TRUE(HasError(r.errors, 1, "(line)", "Panam\\xe1"));  // escaped, not raw
+}
+
+TEST(JsonLinesTest, EmptyDuplicateKeyStillNamesAField) {
+  ReadResult r = ReadJsonLines("{\"kind\":\"a\",\"\":1,\"\":2}\n", kOptions);
+  EXPECT_TRUE(HasError(r.errors, 1, "(empty key)", "twice"));
 }
 
 }  // namespace

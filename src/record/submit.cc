@@ -14,24 +14,36 @@ namespace {
 
 using nlohmann::json;
 
-// Store records, then the records of this submission that are still
-// candidates (references may point forward within a submission: a source
-// names its case, and the case cites that source).
+// The records of this batch that are still candidates, then `outer` (the
+// store, and for a chunked import the earlier chunks). References may point
+// forward within a batch: a source names its case, and the case cites that
+// source.
 class BatchResolver : public Resolver {
  public:
-  explicit BatchResolver(store::LogStore& store) : store_(store) {}
+  explicit BatchResolver(const Resolver& outer) : outer_(outer) {}
   std::optional<std::string> KindOf(const std::string& id) const override {
     auto it = batch_.find(id);
     if (it != batch_.end()) return it->second;
-    auto row = store_.FindRecord(id);
-    if (row.ok()) return row->kind;
-    return std::nullopt;
+    return outer_.KindOf(id);
   }
   std::map<std::string, std::string>& batch() { return batch_; }
 
  private:
-  store::LogStore& store_;
+  const Resolver& outer_;
   std::map<std::string, std::string> batch_;
+};
+
+class StoreResolver : public Resolver {
+ public:
+  explicit StoreResolver(store::LogStore& store) : store_(store) {}
+  std::optional<std::string> KindOf(const std::string& id) const override {
+    auto row = store_.FindRecord(id);
+    if (row.ok()) return row->kind;
+    return std::nullopt;
+  }
+
+ private:
+  store::LogStore& store_;
 };
 
 std::string IdOf(const json& rec) {
@@ -65,13 +77,12 @@ Result<std::string> ContentOf(json rec) {
   return Canonicalize(rec);
 }
 
-Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& reader, log::Log* log,
-                            const SubmitOptions& options) {
-  if (log == nullptr && !options.dry_run) return InvalidArgumentError("Submit: no log to write to");
-  SubmitReport rep;
-  rep.candidates = candidates.size();
-  BatchResolver resolver(reader);
-  const std::string recorded = options.recorded.empty() ? NowUtc() : options.recorded;
+Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, const ExistingFn& existing_fn,
+                  const SubmitOptions& options, const std::string& recorded, SubmitReport* report,
+                  std::vector<std::string>* entries_out, std::vector<store::RecordRow>* rows_out) {
+  SubmitReport& rep = *report;
+  rep.candidates += candidates.size();
+  BatchResolver resolver(outer);
 
   enum class State { kPending, kUnchanged, kRejected };
   std::vector<State> state(candidates.size(), State::kPending);
@@ -108,7 +119,10 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
                                   "\"" + id + "\" is also the id of " + candidates[*duplicate_of[i]].where});
       }
       if (found.empty() && !id.empty()) {
-        if (auto existing = reader.FindRecord(id); existing.ok()) {
+        auto existing_or = existing_fn(id);
+        if (!existing_or.ok()) return existing_or.status().Annotate("looking up " + id);
+        if (existing_or->has_value()) {
+          const store::RecordRow* existing = &**existing_or;
           auto old_content = ContentOf(json::parse(existing->body, nullptr, false));
           auto new_content = ContentOf(c.record);
           if (old_content.ok() && new_content.ok() && *old_content == *new_content) {
@@ -119,8 +133,6 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
                                     "\"" + id + "\" is already in the log (entry " + std::to_string(existing->index) +
                                         ") with different content; submit a correction with a new id and "
                                         "\"supersedes\": \"" + id + "\""});
-        } else if (existing.status().code() != ErrorCode::kNotFound) {
-          return existing.status().Annotate("looking up " + id);
         }
       }
       if (!found.empty()) {
@@ -132,8 +144,8 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
     }
   }
 
-  std::vector<std::string> entries;
-  std::vector<store::RecordRow> rows;
+  std::vector<std::string>& entries = *entries_out;
+  std::vector<store::RecordRow>& rows = *rows_out;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (state[i] == State::kUnchanged) {
       ++rep.unchanged;
@@ -156,9 +168,33 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
     ++rep.rejected;
     for (auto& p : problems[i]) rep.rejections.push_back(std::move(p));
   }
-  rep.accepted = entries.size();
-  if (options.dry_run || entries.empty() || (options.all_or_nothing && rep.rejected > 0)) return rep;
+  return Status::Ok();
+}
 
+Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& reader, log::Log* log,
+                            const SubmitOptions& options) {
+  if (log == nullptr && !options.dry_run) return InvalidArgumentError("Submit: no log to write to");
+  SubmitReport rep;
+  StoreResolver outer(reader);
+  ExistingFn existing = [&](const std::string& id) -> Result<std::optional<store::RecordRow>> {
+    auto row = reader.FindRecord(id);
+    if (row.ok()) return std::optional<store::RecordRow>(std::move(*row));
+    if (row.status().code() == ErrorCode::kNotFound) return std::optional<store::RecordRow>();
+    return row.status();
+  };
+  const std::string recorded = options.recorded.empty() ? NowUtc() : options.recorded;
+  std::vector<std::string> entries;
+  std::vector<store::RecordRow> rows;
+  LIFELINE_RETURN_IF_ERROR(CheckBatch(candidates, outer, existing, options, recorded, &rep, &entries, &rows));
+  rep.accepted += entries.size();
+  if (options.dry_run || entries.empty() || (options.all_or_nothing && rep.rejected > 0)) return rep;
+  LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options, &rep));
+  return rep;
+}
+
+Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
+                     const SubmitOptions& options, SubmitReport* report) {
+  SubmitReport& rep = *report;
   // Append in batches, two in flight; each batch is one signed checkpoint.
   std::deque<std::future<Result<uint64_t>>> inflight;
   std::deque<size_t> sizes;
@@ -170,7 +206,8 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
     if (r.ok()) {
       if (!rep.first_index) rep.first_index = *r;
       done += sizes.front();
-      if (options.progress) options.progress(done, entries.size());
+      rep.appended += sizes.front();
+      if (options.progress) options.progress(rep.appended, rep.accepted);
     } else if (failure.ok()) {
       failure = r.status();
     }
@@ -188,12 +225,12 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
     if (inflight.size() >= 2) wait_one();
   }
   while (!inflight.empty()) wait_one();
-  rep.written = done > 0;
+  rep.written = rep.appended > 0;
   if (!failure.ok()) {
-    return failure.Annotate("appended " + std::to_string(done) + " of " + std::to_string(entries.size()) +
+    return failure.Annotate("appended " + std::to_string(rep.appended) + " of " + std::to_string(rep.accepted) +
                             " records before the failure (importing again adds only the rest)");
   }
-  return rep;
+  return Status::Ok();
 }
 
 }  // namespace lifeline::record

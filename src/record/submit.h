@@ -23,6 +23,7 @@
 
 #include "base/status.h"
 #include "log/log.h"
+#include "record/schema.h"
 #include "store/store.h"
 
 namespace lifeline::record {
@@ -45,6 +46,7 @@ struct SubmitReport {
   uint64_t accepted = 0;   // new records (appended unless dry_run)
   uint64_t unchanged = 0;  // already in the log, identical
   uint64_t rejected = 0;   // candidates with at least one problem
+  uint64_t appended = 0;   // accepted records appended so far
   std::vector<Rejection> rejections;
   std::vector<std::string> accepted_ids;
   std::optional<uint64_t> first_index;  // of the first appended record
@@ -69,6 +71,24 @@ struct SubmitOptions {
 // `log` may be null when options.dry_run.
 Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& reader, log::Log* log,
                             const SubmitOptions& options);
+
+// --- The parts Submit is made of, for importers that work in chunks. ---
+
+// The record already in the log under an id, if any.
+using ExistingFn = std::function<Result<std::optional<store::RecordRow>>(const std::string& id)>;
+
+// Validates `candidates` as one batch (references may point anywhere in it,
+// or to what `outer` knows), adds its counts and rejections to *report, and
+// appends the accepted records, stamped and canonical, with their
+// projections, to *entries / *rows. Writes nothing.
+Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, const ExistingFn& existing,
+                  const SubmitOptions& options, const std::string& recorded, SubmitReport* report,
+                  std::vector<std::string>* entries, std::vector<store::RecordRow>* rows);
+
+// Appends checked records in batches of options.batch (two in flight),
+// updating report->appended, first_index and written.
+Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
+                     const SubmitOptions& options, SubmitReport* report);
 
 // The record's content for comparison: canonical JSON without `recorded`
 // and `by`.

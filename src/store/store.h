@@ -114,6 +114,10 @@ class LogStore {
   // Records matching `q`, in log order.
   virtual Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) = 0;
 
+  // Every record's id and kind (all versions), in no particular order:
+  // cheaper than ForEachRecord when only identities are needed.
+  virtual Status ForEachIdAndKind(const std::function<Status(const std::string& id, const std::string& kind)>& fn) = 0;
+
   // Records that supersede, retract or make a claim about `id`.
   virtual Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) = 0;
 

@@ -143,6 +143,16 @@ Status MemoryStore::ForEachReferrer(const std::string& id, const std::function<S
   return Status::Ok();
 }
 
+Status MemoryStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&)>& fn) {
+  std::vector<std::pair<std::string, std::string>> out;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& r : records_) out.emplace_back(r.id, r.kind);
+  }
+  for (const auto& [id, kind] : out) LIFELINE_RETURN_IF_ERROR(fn(id, kind));
+  return Status::Ok();
+}
+
 Status MemoryStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
   std::lock_guard<std::mutex> l(mu_);
   records_ = rows;

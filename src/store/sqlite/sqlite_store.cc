@@ -416,6 +416,20 @@ Status SqliteStore::ForEachReferrer(const std::string& id, const std::function<S
   return Status::Ok();
 }
 
+Status SqliteStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&)>& fn) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT id, kind FROM records", -1, &raw, nullptr) != SQLITE_OK) {
+    return Error("listing record ids");
+  }
+  Stmt s(raw);
+  for (;;) {
+    int rc = sqlite3_step(s.get());
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Error("listing record ids");
+    LIFELINE_RETURN_IF_ERROR(fn(ColumnText(s.get(), 0), ColumnText(s.get(), 1)));
+  }
+}
+
 Status SqliteStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
   LIFELINE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   Status st = Exec("DELETE FROM records");

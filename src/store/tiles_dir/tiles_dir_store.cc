@@ -59,6 +59,9 @@ Status TilesDirStore::ForEachRecord(const RecordQuery&, const std::function<Stat
 Status TilesDirStore::ForEachReferrer(const std::string&, const std::function<Status(const RecordRow&)>&) {
   return FailedPreconditionError("a tiles directory has no record tables");
 }
+Status TilesDirStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&)>&) {
+  return FailedPreconditionError("a tiles directory has no record tables");
+}
 Status TilesDirStore::ReplaceRecords(const std::vector<RecordRow>&) {
   return FailedPreconditionError("a tiles directory is read-only");
 }

@@ -1,0 +1,166 @@
+#include "record/import_session.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <functional>
+
+#include "record/schema.h"
+
+namespace lifeline::record {
+namespace {
+
+constexpr uint16_t kInStore = 0x100;
+constexpr size_t kSpoolBuffer = 1 << 20;
+
+uint64_t IdHash(const std::string& id) { return std::hash<std::string>{}(id) * 0x9E3779B97F4A7C15ull ^ id.size(); }
+
+uint16_t KindCode(const std::string& kind) {
+  const auto& kinds = Kinds();
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (kinds[i] == kind) return static_cast<uint16_t>(i);
+  }
+  return 0xff;
+}
+
+void PutString(std::string* out, const std::string& s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  out->append(reinterpret_cast<const char*>(&n), 4);
+  out->append(s);
+}
+
+bool GetString(FILE* f, std::string* s) {
+  uint32_t n;
+  if (std::fread(&n, 4, 1, f) != 1) return false;
+  s->resize(n);
+  return n == 0 || std::fread(s->data(), 1, n, f) == n;
+}
+
+}  // namespace
+
+// Earlier chunks and the store, by id hash; the store for the kind name
+// only when the hash is known (so unknown ids cost no query).
+class ImportSession::IndexResolver : public Resolver {
+ public:
+  explicit IndexResolver(const std::unordered_map<uint64_t, uint16_t>& ids) : ids_(ids) {}
+  std::optional<std::string> KindOf(const std::string& id) const override {
+    auto it = ids_.find(IdHash(id));
+    if (it == ids_.end()) return std::nullopt;
+    uint16_t code = it->second & 0xff;
+    if (code < Kinds().size()) return Kinds()[code];
+    return std::nullopt;
+  }
+
+ private:
+  const std::unordered_map<uint64_t, uint16_t>& ids_;
+};
+
+Result<std::unique_ptr<ImportSession>> ImportSession::Start(store::LogStore& reader, SubmitOptions options,
+                                                            const std::string& spool_dir) {
+  std::unique_ptr<ImportSession> s(new ImportSession(reader, std::move(options)));  // NOLINT: private constructor
+  s->recorded_ = s->options_.recorded.empty() ? NowUtc() : s->options_.recorded;
+  LIFELINE_RETURN_IF_ERROR(reader.ForEachIdAndKind([&](const std::string& id, const std::string& kind) {
+    s->ids_[IdHash(id)] = static_cast<uint16_t>(KindCode(kind) | kInStore);
+    return Status::Ok();
+  }));
+  s->spool_path_ = spool_dir + "/.import-spool-" + std::to_string(getpid());
+  s->spool_ = std::fopen(s->spool_path_.c_str(), "w+b");
+  if (s->spool_ == nullptr) return ErrnoError("creating the import spool " + s->spool_path_, errno);
+  std::setvbuf(s->spool_, nullptr, _IOFBF, kSpoolBuffer);
+  return s;
+}
+
+ImportSession::~ImportSession() {
+  if (spool_ != nullptr) std::fclose(spool_);
+  if (!spool_path_.empty()) unlink(spool_path_.c_str());
+}
+
+Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
+  IndexResolver outer(ids_);
+  ExistingFn existing = [&](const std::string& id) -> Result<std::optional<store::RecordRow>> {
+    auto it = ids_.find(IdHash(id));
+    if (it == ids_.end()) return std::optional<store::RecordRow>();
+    if (!(it->second & kInStore)) {
+      return InvalidArgumentError("\"" + id + "\" is also the id of a record earlier in this import");
+    }
+    auto row = reader_.FindRecord(id);
+    if (row.ok()) return std::optional<store::RecordRow>(std::move(*row));
+    if (row.status().code() == ErrorCode::kNotFound) return std::optional<store::RecordRow>();  // a hash collision
+    return row.status();
+  };
+  // A repeat of an earlier chunk's id is a rejection of this row, not a
+  // failure of the import: catch it before CheckBatch turns it into one.
+  std::vector<Candidate> fresh;
+  fresh.reserve(chunk.size());
+  for (auto& c : chunk) {
+    const auto& r = c.record;
+    if (r.is_object() && r.contains("id") && r.at("id").is_string()) {
+      auto it = ids_.find(IdHash(r.at("id").get<std::string>()));
+      if (it != ids_.end() && !(it->second & kInStore)) {
+        report_.candidates++;
+        report_.rejected++;
+        report_.rejections.push_back(Rejection{c.where, r.at("id").get<std::string>(), "id",
+                                               "is also the id of a record earlier in this import"});
+        continue;
+      }
+    }
+    fresh.push_back(std::move(c));
+  }
+  std::vector<std::string> entries;
+  std::vector<store::RecordRow> rows;
+  LIFELINE_RETURN_IF_ERROR(CheckBatch(fresh, outer, existing, options_, recorded_, &report_, &entries, &rows));
+  report_.accepted += entries.size();
+  std::string buf;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const store::RecordRow& r = rows[i];
+    ids_[IdHash(r.id)] = KindCode(r.kind);
+    buf.clear();
+    PutString(&buf, entries[i]);
+    for (const std::string* f : {&r.id, &r.kind, &r.case_id, &r.supersedes, &r.target, &r.route, &r.date_from,
+                                 &r.date_to}) {
+      PutString(&buf, *f);
+    }
+    if (std::fwrite(buf.data(), 1, buf.size(), spool_) != buf.size()) {
+      return ErrnoError("writing the import spool " + spool_path_, errno);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<SubmitReport> ImportSession::Finish(log::Log* log) {
+  if (options_.dry_run || report_.accepted == 0 || (options_.all_or_nothing && report_.rejected > 0)) {
+    return report_;
+  }
+  if (log == nullptr) return InvalidArgumentError("ImportSession: no log to write to");
+  if (std::fflush(spool_) != 0 || std::fseek(spool_, 0, SEEK_SET) != 0) {
+    return ErrnoError("rewinding the import spool " + spool_path_, errno);
+  }
+  const size_t chunk = options_.batch == 0 ? 10000 : options_.batch;
+  std::vector<std::string> entries;
+  std::vector<store::RecordRow> rows;
+  // Two batches in flight inside AppendRecords; feed it several at a time.
+  const size_t feed = chunk * 4;
+  for (;;) {
+    std::string entry;
+    bool more = GetString(spool_, &entry);
+    if (more) {
+      store::RecordRow r;
+      for (std::string* f : {&r.id, &r.kind, &r.case_id, &r.supersedes, &r.target, &r.route, &r.date_from,
+                             &r.date_to}) {
+        if (!GetString(spool_, f)) return CorruptionError("the import spool " + spool_path_ + " is truncated");
+      }
+      r.body = entry;
+      entries.push_back(std::move(entry));
+      rows.push_back(std::move(r));
+    }
+    if (entries.size() >= feed || (!more && !entries.empty())) {
+      LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options_, &report_));
+      entries.clear();
+      rows.clear();
+    }
+    if (!more) break;
+  }
+  return report_;
+}
+
+}  // namespace lifeline::record

@@ -1,0 +1,61 @@
+// A chunked import: files too large to hold in memory as records.
+//
+// Chunks are checked in file order, each as one batch (references may point
+// anywhere in the chunk, to any earlier chunk, or to the store). Accepted
+// records are spooled, stamped and canonical, to a temporary file; Finish()
+// appends them only if the whole import is acceptable (all-or-nothing), so a
+// bad row at the end of a ten-million-row file still leaves the log as it
+// was. Memory stays bounded: one chunk of records, and 16 bytes per record
+// id in the import and in the store (ids are kept as 64-bit hashes; a
+// collision could only make a dangling reference look resolved, with
+// probability about n^2 / 2^65).
+//
+// Not thread-safe. `reader` must outlive the session and must not be the
+// store the log writes through.
+#ifndef LIFELINE_RECORD_IMPORT_SESSION_H_
+#define LIFELINE_RECORD_IMPORT_SESSION_H_
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "record/submit.h"
+
+namespace lifeline::record {
+
+class ImportSession {
+ public:
+  // `spool_dir` holds the temporary spool file (removed by the destructor).
+  static Result<std::unique_ptr<ImportSession>> Start(store::LogStore& reader, SubmitOptions options,
+                                                      const std::string& spool_dir);
+  ~ImportSession();
+
+  // Checks one chunk (the next rows of the file).
+  Status AddChunk(std::vector<Candidate> chunk);
+
+  // Appends everything spooled unless options.dry_run, or all_or_nothing and
+  // something was rejected. `log` may be null for a dry run.
+  Result<SubmitReport> Finish(log::Log* log);
+
+  const SubmitReport& report() const { return report_; }
+
+ private:
+  ImportSession(store::LogStore& reader, SubmitOptions options) : reader_(reader), options_(std::move(options)) {}
+  class IndexResolver;
+
+  store::LogStore& reader_;
+  SubmitOptions options_;
+  std::string recorded_;
+  SubmitReport report_;
+  // id hash -> kind code (index into Kinds()) | kInStore.
+  std::unordered_map<uint64_t, uint16_t> ids_;
+  std::string spool_path_;
+  FILE* spool_ = nullptr;
+};
+
+}  // namespace lifeline::record
+
+#endif  // LIFELINE_RECORD_IMPORT_SESSION_H_
