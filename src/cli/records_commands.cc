@@ -150,23 +150,25 @@ int CmdAdd(const Globals& g, const std::string& file, bool dry_run) {
 
 // --- import -------------------------------------------------------------
 
-constexpr size_t kImportChunk = 50000;
+constexpr size_t kImportChunk = 10000;
+constexpr size_t kMaxWarningsShown = 20;
 
 // Feeds the session chunk by chunk: JSON Lines are read and parsed one chunk
 // of lines at a time (memory stays bounded for any file size); the CSV
 // family's readers take the whole file, and their rows are checked in chunks.
 Status FeedImport(const std::string& file, const std::string& name, const std::string& format,
                   const std::string& mapping_file, const std::string& case_id, record::ImportSession& session,
-                  std::vector<std::string>* reader_errors, Progress& progress, const Globals& g) {
+                  std::vector<std::string>* reader_errors, Progress& progress, const Globals& g,
+                  uint64_t* warnings) {
   ingest::ImportOptions io{case_id, name};
   auto take = [&](ingest::ReadResult rr, uint64_t line_offset) -> Status {
     for (auto& e : rr.errors) {
       e.line += line_offset;
       reader_errors->push_back(ingest::FormatRowError(e, name));
     }
-    if (!g.quiet && !g.json) {
-      for (auto& w : rr.warnings) {
-        w.line += line_offset;
+    for (auto& w : rr.warnings) {
+      w.line += line_offset;
+      if (!g.quiet && !g.json && (*warnings)++ < kMaxWarningsShown) {
         std::cerr << "warning: " << ingest::FormatRowError(w, name) << "\n";
       }
     }
@@ -265,7 +267,11 @@ int CmdImport(const Globals& g, const std::string& file, std::string format, con
   auto session = record::ImportSession::Start(*reader, opts, *dir);
   if (!session.ok()) return Fail(g, session.status());
   std::vector<std::string> reader_errors;
-  Status fed = FeedImport(file, name, format, mapping_file, case_id, **session, &reader_errors, reading, g);
+  uint64_t warnings = 0;
+  Status fed = FeedImport(file, name, format, mapping_file, case_id, **session, &reader_errors, reading, g, &warnings);
+  if (warnings > kMaxWarningsShown && !g.quiet && !g.json) {
+    std::cerr << "warning: ... and " << warnings - kMaxWarningsShown << " more warnings\n";
+  }
   if (!fed.ok()) return Fail(g, fed.Annotate("import " + name));
   // A row the reader could not turn into a record counts as rejected: with
   // all-or-nothing, nothing is written.

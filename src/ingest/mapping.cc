@@ -127,7 +127,12 @@ Result<ValueType> ParseType(std::string_view t) {
                               " (string, integer, number, date, boolean)");
 }
 
-const std::set<std::string_view> kFilters = {"slug", "lower", "upper", "trim"};
+constexpr std::string_view kFilters[] = {"slug", "lower", "upper", "trim"};
+
+template <size_t N>
+bool OneOf(std::string_view s, const std::string_view (&list)[N]) {
+  return std::find(std::begin(list), std::end(list), s) != std::end(list);
+}
 
 Result<std::vector<IdPart>> ParseIdTemplate(std::string_view t) {
   std::vector<IdPart> parts;
@@ -179,7 +184,7 @@ Result<std::vector<IdPart>> ParseIdTemplate(std::string_view t) {
       }
       part.text = std::string(part.kind == IdPart::Kind::kField ? ref.substr(1) : ref);
       for (size_t k = 1; k < pieces.size(); ++k) {
-        if (!kFilters.contains(pieces[k])) {
+        if (!OneOf(pieces[k], kFilters)) {
           return InvalidArgumentError("unknown filter " + Quote(pieces[k]) +
                                       " (slug, lower, upper, trim)");
         }
@@ -228,10 +233,10 @@ Result<ColumnRule> ParseColumnRule(const toml::table& t, const MappingErrors& er
                                    const std::string& where) {
   ColumnRule rule;
   rule.mapping_line = LineOf(t);
-  static const std::set<std::string_view> kKeys = {"column", "field", "type",  "format",
-                                                   "required", "default", "values", "scale"};
+  static constexpr std::string_view kKeys[] = {"column",   "field",   "type",   "format",
+                                               "required", "default", "values", "scale"};
   for (auto&& [k, v] : t) {
-    if (!kKeys.contains(k.str())) {
+    if (!OneOf(k.str(), kKeys)) {
       return err.At(LineOf(v), where + "." + std::string(k.str()),
                     "unknown key (column, field, type, format, required, default, values, "
                     "scale)");
@@ -513,10 +518,10 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
   }
   Mapping m;
   m.name = std::string(name);
-  static const std::set<std::string_view> kTopKeys = {
+  static constexpr std::string_view kTopKeys[] = {
       "version", "kind", "id", "header_row", "source", "constants", "columns", "skip"};
   for (auto&& [k, v] : root) {
-    if (!kTopKeys.contains(k.str())) {
+    if (!OneOf(k.str(), kTopKeys)) {
       return err.At(LineOf(v), k.str(),
                     "unknown key (version, kind, id, header_row, source, constants, columns, "
                     "skip)");
@@ -530,7 +535,7 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
   const auto* kind = root["kind"].as_string();
   if (kind == nullptr) return err.At(0, "kind", "required: the kind of record each row becomes");
   m.kind = kind->get();
-  if (std::find(std::begin(kKinds), std::end(kKinds), m.kind) == std::end(kKinds)) {
+  if (!OneOf(m.kind, kKinds)) {
     return err.At(LineOf(*kind), "kind", "not a record kind of docs/records.md: " + Quote(m.kind));
   }
   const auto* id = root["id"].as_string();

@@ -60,15 +60,15 @@ ReadResult ReadUcdpCsv(std::string_view data, const ImportOptions& options) {
     }
     json r = NewRecord("incident", id, options);
     r["sources"] = json::array({source_id});
+    if (cells.Get("date_start").empty()) cells.Error("date_start", "empty: a value is required");
     std::optional<Date> start = IsoDate(cells, "date_start");
-    if (!start && cells.Get("date_start").empty()) cells.Required("date_start");
     if (start) r["date"] = FormatDate(*start);
     std::optional<Date> end = IsoDate(cells, "date_end");
     if (std::string_view p = cells.Get("date_prec"); !p.empty()) {
-      static const std::map<std::string_view, std::string_view> kPrecision = {
-          {"1", "day"}, {"2", "day"}, {"3", "week"}, {"4", "month"}, {"5", "year"}};
-      if (auto it = kPrecision.find(p); it != kPrecision.end()) {
-        r["date_precision"] = it->second;
+      // 2 is a range of 2-6 days: the date is day-precise, the range in the note.
+      static constexpr std::string_view kPrecision[] = {"day", "day", "week", "month", "year"};
+      if (p.size() == 1 && p[0] >= '1' && p[0] <= '5') {
+        r["date_precision"] = kPrecision[p[0] - '1'];
       } else {
         cells.Error("date_prec", "not 1 to 5: " + Quote(p));
       }
@@ -132,7 +132,7 @@ ReadResult ReadUcdpCsv(std::string_view data, const ImportOptions& options) {
     if (!actors.empty()) r["actors"] = std::move(actors);
 
     json fatalities = json::object();
-    if (cells.Get("best").empty()) cells.Required("best");
+    if (cells.Get("best").empty()) cells.Error("best", "empty: a value is required");
     std::optional<int64_t> low = cells.Count("low");
     std::optional<int64_t> best = cells.Count("best");
     std::optional<int64_t> high = cells.Count("high");

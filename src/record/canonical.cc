@@ -114,18 +114,36 @@ Status AppendValue(std::string* out, const json& v, int depth) {
       return Status::Ok();
     }
     case json::value_t::object: {
-      std::vector<std::pair<std::u16string, const std::string*>> keys;
-      keys.reserve(v.size());
-      for (auto it = v.begin(); it != v.end(); ++it) keys.emplace_back(Utf16(it.key()), &it.key());
-      std::sort(keys.begin(), keys.end());
+      // nlohmann keeps members sorted by UTF-8 bytes, which is code point
+      // order; JCS wants UTF-16 code unit order. They differ only when a key
+      // holds a character above U+FFFF, so sort only then.
+      bool ascii_order = true;
+      for (auto it = v.begin(); it != v.end() && ascii_order; ++it) {
+        for (unsigned char c : it.key()) {
+          if (c >= 0xF0) {  // a 4-byte UTF-8 sequence: outside the BMP
+            ascii_order = false;
+            break;
+          }
+        }
+      }
       out->push_back('{');
       bool first = true;
-      for (const auto& [u16, key] : keys) {
+      auto member = [&](const std::string& key, const json& value) -> Status {
         if (!first) out->push_back(',');
         first = false;
-        AppendString(out, *key);
+        AppendString(out, key);
         out->push_back(':');
-        LIFELINE_RETURN_IF_ERROR(AppendValue(out, v.at(*key), depth + 1).Annotate("member \"" + *key + "\""));
+        Status s = AppendValue(out, value, depth + 1);
+        return s.ok() ? s : s.Annotate("member \"" + key + "\"");
+      };
+      if (ascii_order) {
+        for (auto it = v.begin(); it != v.end(); ++it) LIFELINE_RETURN_IF_ERROR(member(it.key(), it.value()));
+      } else {
+        std::vector<std::pair<std::u16string, const std::string*>> keys;
+        keys.reserve(v.size());
+        for (auto it = v.begin(); it != v.end(); ++it) keys.emplace_back(Utf16(it.key()), &it.key());
+        std::sort(keys.begin(), keys.end());
+        for (const auto& [u16, key] : keys) LIFELINE_RETURN_IF_ERROR(member(*key, v.at(*key)));
       }
       out->push_back('}');
       return Status::Ok();

@@ -2,7 +2,7 @@
 
 #include <functional>
 #include <map>
-#include <regex>
+#include <algorithm>
 #include <set>
 
 #include "record/values.h"
@@ -54,9 +54,25 @@ struct Ctx {
   void Error(const std::string& field, const std::string& msg) { errors->push_back({field, msg}); }
 };
 
-const std::regex& IdPattern() {
-  static const std::regex re("^[a-z0-9][a-z0-9._:-]{0,127}$");
-  return re;
+// ^[a-z0-9][a-z0-9._:-]{0,127}$ without std::regex (a hot path: every
+// record and every reference).
+bool IsId(const std::string& s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != ':' && c != '-'))) return false;
+  }
+  return true;
+}
+
+bool IsUpperAlpha3(const std::string& s) {
+  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+bool IsSha256Hex(const std::string& s) {
+  return s.size() == 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 std::string TypeName(const json& v) {
@@ -76,7 +92,7 @@ std::string TypeName(const json& v) {
 void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx);
 
 void CheckRef(const json& v, const std::string& path, const std::string& ref_kind, Ctx& ctx) {
-  if (!v.is_string() || !std::regex_match(v.get_ref<const std::string&>(), IdPattern())) {
+  if (!v.is_string() || !IsId(v.get_ref<const std::string&>())) {
     ctx.Error(path, "must be a record id (lowercase letters, digits, '.', '_', ':', '-'), not " + v.dump());
     return;
   }
@@ -128,7 +144,7 @@ void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
   if (v.contains("lat") != v.contains("lon")) ctx.Error(path, "lat and lon must be given together");
   if (v.contains("country") && v.at("country").is_string()) {
     const std::string& c = v.at("country").get_ref<const std::string&>();
-    if (!std::regex_match(c, std::regex("^[A-Z]{3}$"))) {
+    if (!IsUpperAlpha3(c)) {
       ctx.Error(path + ".country", "must be an ISO 3166-1 alpha-3 code such as ARM or AZE, not \"" + c + "\"");
     }
   }
@@ -253,7 +269,7 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       }
       return;
     case Type::kId:
-      if (!v.is_string() || !std::regex_match(v.get_ref<const std::string&>(), IdPattern())) {
+      if (!v.is_string() || !IsId(v.get_ref<const std::string&>())) {
         ctx.Error(path, "must match ^[a-z0-9][a-z0-9._:-]{0,127}$, not " + v.dump());
       }
       return;
@@ -325,7 +341,7 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       if (!v.is_boolean()) ctx.Error(path, "must be true or false, not " + v.dump());
       return;
     case Type::kSha256:
-      if (!v.is_string() || !std::regex_match(v.get_ref<const std::string&>(), std::regex("^[0-9a-f]{64}$"))) {
+      if (!v.is_string() || !IsSha256Hex(v.get_ref<const std::string&>())) {
         ctx.Error(path, "must be a SHA-256 as 64 lowercase hex digits, not " + v.dump());
       }
       return;

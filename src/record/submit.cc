@@ -4,6 +4,7 @@
 #include <ctime>
 #include <deque>
 #include <map>
+#include <unordered_map>
 
 #include "record/canonical.h"
 #include "record/projection.h"
@@ -26,11 +27,11 @@ class BatchResolver : public Resolver {
     if (it != batch_.end()) return it->second;
     return outer_.KindOf(id);
   }
-  std::map<std::string, std::string>& batch() { return batch_; }
+  std::unordered_map<std::string, std::string>& batch() { return batch_; }
 
  private:
   const Resolver& outer_;
-  std::map<std::string, std::string> batch_;
+  std::unordered_map<std::string, std::string> batch_;
 };
 
 class StoreResolver : public Resolver {
@@ -152,7 +153,8 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
       continue;
     }
     if (state[i] == State::kPending) {
-      json stamped = candidates[i].record;
+      const std::string id_i = IdOf(candidates[i].record);
+      json stamped = std::move(candidates[i].record);
       if (!options.preserve_stamps || !stamped.contains("recorded")) stamped["recorded"] = recorded;
       if (!options.preserve_stamps || !stamped.contains("by")) stamped["by"] = options.principal;
       auto body = Canonicalize(stamped);
@@ -163,7 +165,7 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
         rows.push_back(std::move(*row));
         continue;
       }
-      problems[i].push_back(Rejection{candidates[i].where, IdOf(candidates[i].record), "", row.status().message()});
+      problems[i].push_back(Rejection{candidates[i].where, id_i, "", row.status().message()});
     }
     ++rep.rejected;
     for (auto& p : problems[i]) rep.rejections.push_back(std::move(p));
