@@ -15,6 +15,7 @@
 #include "cli/progress.h"
 #include "cli/store_dir.h"
 #include "evidence/blob_store.h"
+#include "export/export.h"
 #include "ingest/acled.h"
 #include "ingest/hxl.h"
 #include "ingest/jsonl.h"
@@ -456,6 +457,59 @@ int CmdList(const Globals& g, store::RecordQuery q) {
   return 0;
 }
 
+// --- export ---------------------------------------------------------------
+
+int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q, bool all, const std::string& out) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  // JSON Lines carries the whole history (so that re-importing it gives the
+  // same entries); the other formats the current view unless --all.
+  q.current_only = format != "jsonl" && !all;
+  if (format == "acled" && q.kind.empty()) q.kind = "incident";
+  if (format == "csv" && q.kind.empty()) {
+    return Fail(g, InvalidArgumentError("--format csv needs --kind (one table per kind)"));
+  }
+  std::vector<json> records;
+  Status s = rs->store->ForEachRecord(q, [&](const store::RecordRow& r) {
+    json j = json::parse(r.body, nullptr, false);
+    if (j.is_discarded()) return CorruptionError("record " + r.id + " in the query tables is not JSON");
+    records.push_back(std::move(j));
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(g, s);
+  Result<std::string> text = InvalidArgumentError("unknown --format " + format +
+                                                  " (jsonl, csv, hxl, acled, geojson)");
+  uint64_t skipped = 0;
+  if (format == "jsonl") text = exports::WriteJsonLines(records);
+  if (format == "csv") text = exports::WriteCsv(records, q.kind);
+  if (format == "hxl") text = exports::WriteHxlCsv(records);
+  if (format == "acled") text = exports::WriteAcledCsv(records);
+  if (format == "geojson") {
+    auto gj = exports::WriteGeoJson(records);
+    if (gj.ok()) {
+      skipped = gj->skipped_without_coordinates;
+      text = std::move(gj->text);
+    } else {
+      text = gj.status();
+    }
+  }
+  if (!text.ok()) return Fail(g, text.status().Annotate("export " + format));
+  if (out.empty() || out == "-") {
+    std::cout << *text;
+  } else {
+    Status w = log::WriteFileAtomically(out, *text);
+    if (!w.ok()) return Fail(g, w);
+  }
+  if (!g.quiet && !out.empty() && out != "-") {
+    std::cerr << "exported " << records.size() << " records as " << format << " to " << out;
+    if (skipped) std::cerr << " (" << skipped << " without coordinates left out)";
+    std::cerr << "; confidential fields are never exported\n";
+  }
+  return 0;
+}
+
 // --- reindex --------------------------------------------------------------
 
 int CmdReindex(const Globals& g) {
@@ -665,6 +719,19 @@ void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
       return CmdList(g, q);
     };
   });
+
+  auto* exp = app.add_subcommand("export", "export records: jsonl, csv, hxl, acled, geojson (never confidential fields)");
+  static std::string exp_format = "jsonl", exp_out;
+  static store::RecordQuery eq;
+  static bool exp_all = false;
+  exp->add_option("--format", exp_format, "jsonl (all history), csv (needs --kind), hxl, acled, geojson");
+  exp->add_option("--case", eq.case_id, "only this case");
+  exp->add_option("--kind", eq.kind, "only this kind");
+  exp->add_option("--from", eq.from, "records that apply on or after this date");
+  exp->add_option("--to", eq.to, "records that apply on or before this date");
+  exp->add_option("-o,--output", exp_out, "write to this file (default: stdout)");
+  exp->add_flag("--all", exp_all, "include superseded and retracted records");
+  exp->callback([&] { action = [&] { return CmdExport(g, exp_format, eq, exp_all, exp_out); }; });
 
   auto* reindex = app.add_subcommand("reindex", "rebuild the query tables from the log and compare");
   reindex->callback([&] { action = [&] { return CmdReindex(g); }; });
