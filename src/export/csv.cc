@@ -4,7 +4,6 @@
 // src/record/schema.cc, which keeps that order private; export_test checks
 // this list against record::JsonSchema() so that the two cannot drift apart
 // unnoticed.
-#include <set>
 #include <vector>
 
 #include "export/export.h"
