@@ -1,0 +1,65 @@
+#!/bin/bash
+# Import throughput: `lifeline import` (validated, canonicalised, logged,
+# signed, projected; synchronous=FULL) beside DuckDB reading the same file
+# into a table (npm @duckdb/node-api; DuckDB hashes and signs nothing).
+#
+#   bench/run_import.sh BUILD_DIR [quick]
+#
+# full: 1 M ACLED-shaped CSV rows and 10 M JSON Lines records (about 2.4 GB);
+# quick: 100 k and 1 M. Inputs come from bench/gen_records (synthetic,
+# deterministic). Scratch: $BENCH_DIR (default /var/tmp/lifeline-bench).
+set -euo pipefail
+BUILD=${1:?usage: bench/run_import.sh BUILD_DIR [quick]}
+MODE=${2:-full}
+BENCH_DIR=${BENCH_DIR:-/var/tmp/lifeline-bench}
+HERE=$(cd "$(dirname "$0")" && pwd)
+LL=$BUILD/cmd/lifeline/lifeline
+GEN=$BUILD/bench/gen_records
+mkdir -p "$BENCH_DIR"
+N_ACLED=1000000
+N_JSONL=10000000
+if [ "$MODE" = quick ]; then
+	N_ACLED=100000
+	N_JSONL=1000000
+fi
+if [ ! -d "$HERE/duckdb/node_modules/@duckdb/node-api" ]; then
+	(cd "$HERE/duckdb" && npm install --no-audit --no-fund >/dev/null)
+fi
+
+"$GEN" acled "$N_ACLED" >"$BENCH_DIR/acled.csv"
+"$GEN" jsonl "$N_JSONL" >"$BENCH_DIR/records.jsonl"
+printf '%s\n' '{"kind":"source","id":"src-synth","case":"synth","publisher":"Bench","title":"Synthetic case"}' \
+	'{"kind":"case","id":"synth","title":"Synthetic","region":"Nowhere","started":"2000-01-01","sources":["src-synth"]}' \
+	>"$BENCH_DIR/case.jsonl"
+
+# lifeline_import NAME ARGS...: a fresh store, then the timed import.
+lifeline_import() {
+	local name=$1
+	shift
+	rm -rf "$BENCH_DIR/store-$name"
+	"$LL" init --origin "bench.lifeline.invalid/$name" "$BENCH_DIR/store-$name" >/dev/null
+	"$LL" --store "$BENCH_DIR/store-$name" -q import "$BENCH_DIR/case.jsonl" >/dev/null
+	/usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.txt" "$LL" --store "$BENCH_DIR/store-$name" -q import "$@" \
+		>"$BENCH_DIR/import-$name.txt" 2>/dev/null
+	read -r secs kib <"$BENCH_DIR/time.txt"
+	echo "$secs $kib"
+}
+
+echo "## Import ($(nproc) cores; $(date -u +%Y-%m-%d))"
+echo
+echo "| input | records | lifeline s | lifeline records/s | lifeline peak RSS MiB | DuckDB s | DuckDB rows/s | DuckDB peak RSS MiB | lifeline / DuckDB time |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for input in acled jsonl; do
+	if [ "$input" = acled ]; then
+		n=$N_ACLED
+		read -r ls lk < <(lifeline_import acled --format acled --case synth "$BENCH_DIR/acled.csv")
+		duck=$(node "$HERE/duckdb/load.mjs" csv "$BENCH_DIR/acled.csv")
+	else
+		n=$((N_JSONL + 3))
+		read -r ls lk < <(lifeline_import jsonl "$BENCH_DIR/records.jsonl")
+		duck=$(node "$HERE/duckdb/load.mjs" jsonl "$BENCH_DIR/records.jsonl")
+	fi
+	ds=$(echo "$duck" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')
+	drss=$(echo "$duck" | sed 's/.*"peak_rss_mib":\([0-9.]*\).*/\1/')
+	echo "| $input | $n | $ls | $(awk -v n="$n" -v s="$ls" 'BEGIN {printf "%.0f", n / s}') | $((lk / 1024)) | $(printf '%.2f' "$ds") | $(awk -v n="$n" -v s="$ds" 'BEGIN {printf "%.0f", n / s}') | $(printf '%.0f' "$drss") | $(awk -v a="$ls" -v b="$ds" 'BEGIN {printf "%.1fx", a / b}') |"
+done
