@@ -376,7 +376,7 @@ struct Kind {
 
 const std::vector<std::string> kUtilities = {"gas", "electricity", "water", "internet", "telephone"};
 const std::vector<std::string> kEventTypes = {"Battles", "Explosions/Remote violence", "Violence against civilians",
-                                              "Protests", "Riots", "Strategic developments"};
+                                              "Protests", "Riots", "Strategic developments", "Unspecified"};
 
 const std::vector<Kind>& KindTable() {
   static const std::vector<Kind> kinds = {
