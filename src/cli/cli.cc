@@ -365,13 +365,15 @@ Result<note::Verifier> LoadVerifier(const std::string& arg) {
   return v;
 }
 
+// --vkey when given, else the store's log.vkey.
+Result<note::Verifier> VerifierFor(const Globals& g, const std::string& vkey_arg) {
+  if (!vkey_arg.empty()) return LoadVerifier(vkey_arg);
+  if (auto dir = StoreDir(g); dir.ok()) return LoadVerifier(*dir + "/log.vkey");
+  return InvalidArgumentError("no verifier key: use --vkey KEY|FILE or --store DIR");
+}
+
 int CmdVerifyTiles(const Globals& g, const std::string& tiles, const std::string& vkey_arg) {
-  Result<note::Verifier> key = InvalidArgumentError("no verifier key: use --vkey KEY|FILE or --store DIR");
-  if (!vkey_arg.empty()) {
-    key = LoadVerifier(vkey_arg);
-  } else if (auto dir = StoreDir(g); dir.ok()) {
-    key = LoadVerifier(*dir + "/log.vkey");
-  }
+  Result<note::Verifier> key = VerifierFor(g, vkey_arg);
   if (!key.ok()) return Fail(g, key.status());
   auto note_text = ReadFile(tiles + "/checkpoint");
   if (!note_text.ok()) return Fail(g, note_text.status());
@@ -401,12 +403,7 @@ int CmdVerify(const Globals& g, const std::string& tiles, const std::string& vke
 
 int CmdVerifyReceipt(const Globals& g, const std::string& vkey_arg, const std::string& receipt_file,
                      const std::string& entry_file) {
-  Result<note::Verifier> key = InvalidArgumentError("no verifier key: use --vkey KEY|FILE or --store DIR");
-  if (!vkey_arg.empty()) {
-    key = LoadVerifier(vkey_arg);
-  } else if (auto dir = StoreDir(g); dir.ok()) {
-    key = LoadVerifier(*dir + "/log.vkey");
-  }
+  Result<note::Verifier> key = VerifierFor(g, vkey_arg);
   if (!key.ok()) return Fail(g, key.status());
   auto text = ReadFile(receipt_file);
   if (!text.ok()) return Fail(g, text.status());
