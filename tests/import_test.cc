@@ -216,5 +216,87 @@ TEST(ImportTest, GeoJsonAndAcledExportsOfTheCase) {
   EXPECT_EQ(acled.out.rfind("event_id_cnty,event_date,year,time_precision,", 0), 0u);
 }
 
+// A daily aid-truck CSV becomes movement records through a TOML mapping,
+// without new code; the daily sums in the store equal the file's.
+TEST(ImportTest, CsvWithAMappingBecomesMovements) {
+  TempDir dir("lifeline-import");
+  std::string store = Init(dir, "gaza");
+  std::string base = dir.path() + "/case.jsonl";
+  std::ofstream(base) << R"({"kind":"source","id":"s-gaza","case":"gaza","publisher":"Test","title":"Case frame"})" << "\n"
+                      << R"({"kind":"case","id":"gaza","title":"Gaza 2023-24","region":"Gaza Strip","started":"2023-10-07","sources":["s-gaza"]})"
+                      << "\n"
+                      << R"({"kind":"route","id":"gaza-crossings","case":"gaza","name":"Crossings into Gaza","type":"crossing","sources":["s-gaza"]})"
+                      << "\n";
+  ASSERT_EQ(RunJson(store, {"import", base})["accepted"], 3);
+  std::string csv = kShared + "/data/sieges/gaza_food_trucks.csv";
+  json rep = RunJson(store, {"import", "--case", "gaza", "--mapping",
+                             kSource + "/src/ingest/testdata/gaza_food_trucks.toml", csv});
+  EXPECT_EQ(rep["rejected"], 0) << rep.dump(2).substr(0, 2000);
+  // Independent recount of the file: data rows and the total_truck sum.
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  uint64_t rows = 0;
+  double trucks = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    ++rows;
+    // "07 October 2023","07-Oct-23",0,0 -> the third field
+    size_t a = line.find("\",\""), b = line.find(',', line.find("\",", a + 3) + 1);
+    trucks += std::stod(line.substr(b + 1, line.find(',', b + 1) - b - 1));
+  }
+  auto out = RunCli(store, {"export", "--format", "jsonl", "--kind", "movement"});
+  ASSERT_EQ(out.exit_code, 0);
+  std::istringstream records(out.out);
+  uint64_t n = 0;
+  double vehicles = 0;
+  while (std::getline(records, line)) {
+    json r = json::parse(line);
+    ++n;
+    vehicles += r.value("vehicles", 0.0);
+  }
+  EXPECT_EQ(n, rows);
+  EXPECT_DOUBLE_EQ(vehicles, trucks);
+  EXPECT_EQ(RunJson(store, {"import", "--case", "gaza", "--mapping",
+                            kSource + "/src/ingest/testdata/gaza_food_trucks.toml", csv})["unchanged"],
+            rows + 1);  // and the file's source record
+}
+
+// Evidence: the file into the blob store, its hash into the log; a changed
+// file is caught by `evidence verify`.
+TEST(ImportTest, EvidenceAddAndVerify) {
+  TempDir dir("lifeline-import");
+  std::string store = Init(dir, "evidence");
+  ASSERT_EQ(RunJson(store, {"import", kLachin})["rejected"], 0);
+  std::string photo = dir.path() + "/checkpoint.jpg";
+  std::ofstream(photo, std::ios::binary) << std::string(100000, '\xAB') << "end";
+  json rep = RunJson(store, {"evidence", "add", photo, "--case", "lachin-2022-23", "--source",
+                             "src-armenpress-2023-07-10-open-letter", "--description", "test photo"});
+  EXPECT_EQ(rep["accepted"], 1) << rep.dump(2);
+  json list = RunJson(store, {"list", "--kind", "evidence"});
+  ASSERT_EQ(list["records"].size(), 1u);
+  std::string id = list["records"][0]["id"];
+  json shown = RunJson(store, {"show", id});
+  EXPECT_EQ(shown["record"]["size"], 100003);
+  EXPECT_EQ(shown["record"]["media_type"], "image/jpeg");
+  EXPECT_EQ(RunCli(store, {"evidence", "verify"}).exit_code, 0);
+  // Adding the same file again adds nothing.
+  EXPECT_EQ(RunJson(store, {"evidence", "add", photo, "--case", "lachin-2022-23", "--source",
+                            "src-armenpress-2023-07-10-open-letter", "--description", "test photo"})["unchanged"],
+            1);
+  // Alter the stored blob: verify names it and fails.
+  std::string sha = shown["record"]["sha256"];
+  std::string blob = store + "/blobs/sha256/" + sha.substr(0, 2) + "/" + sha;
+  std::filesystem::permissions(blob, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  {
+    std::fstream f(blob, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(10);
+    f.put('X');
+  }
+  auto bad = RunCli(store, {"evidence", "verify"});
+  EXPECT_EQ(bad.exit_code, 1) << bad.Describe();
+  EXPECT_NE(bad.out.find(sha + ": content hashes to"), std::string::npos) << bad.out;
+}
+
 }  // namespace
 }  // namespace lifeline

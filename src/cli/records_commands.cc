@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pwd.h>
@@ -218,10 +219,56 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
     return take(ingest::ReadCsvWithMapping(data, mapping, io), 0);
   }
   if (case_id.empty()) return InvalidArgumentError("--format " + format + " needs --case ID");
-  if (format == "acled") return take(ingest::ReadAcledCsv(data, io), 0);
-  if (format == "ucdp") return take(ingest::ReadUcdpCsv(data, io), 0);
   if (format == "hxl") return take(ingest::ReadHxlCsv(data, io), 0);
-  return InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)");
+  if (format != "acled" && format != "ucdp") {
+    return InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)");
+  }
+  // ACLED and UCDP have one header row: read the file in chunks of rows,
+  // each behind a copy of the header, so memory holds one chunk of records
+  // (the readers build a JSON object per row). A newline inside quotes does
+  // not end a row. The file's source record comes with every chunk: keep
+  // the first.
+  auto read = [&](std::string_view text) {
+    return format == "acled" ? ingest::ReadAcledCsv(text, io) : ingest::ReadUcdpCsv(text, io);
+  };
+  size_t pos = 0;
+  uint64_t line = 1;
+  auto next_row = [&]() {  // advances past one row; returns its end
+    bool quoted = false;
+    while (pos < data.size()) {
+      char c = data[pos++];
+      if (c == '"') quoted = !quoted;
+      if (c == '\n') {
+        ++line;
+        if (!quoted) break;
+      }
+    }
+    return pos;
+  };
+  std::string header = data.substr(0, next_row());
+  std::set<std::string> file_records;  // ids of the per-file records seen
+  uint64_t done = 0;
+  while (pos < data.size()) {
+    uint64_t first_line = line;
+    size_t start = pos;
+    for (size_t n = 0; n < kImportChunk && pos < data.size(); ++n) next_row();
+    std::string chunk = header;
+    chunk.append(data, start, pos - start);
+    ingest::ReadResult rr = read(chunk);
+    std::vector<ingest::Row> kept;
+    for (auto& row : rr.rows) {
+      const json& r = row.record;
+      if (r.value("kind", "") == "source") {
+        if (!file_records.insert(r.value("id", "")).second) continue;
+      }
+      kept.push_back(std::move(row));
+    }
+    rr.rows = std::move(kept);
+    LIFELINE_RETURN_IF_ERROR(take(std::move(rr), first_line - 2));
+    done = pos;
+    progress.Update(done, data.size());
+  }
+  return Status::Ok();
 }
 
 int CmdImport(const Globals& g, const std::string& file, std::string format, const std::string& mapping_file,
