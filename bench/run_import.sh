@@ -8,6 +8,7 @@
 # full: 1 M ACLED-shaped CSV rows and 10 M JSON Lines records (about 2.4 GB);
 # quick: 100 k and 1 M. Inputs come from bench/gen_records (synthetic,
 # deterministic). Scratch: $BENCH_DIR (default /var/tmp/lifeline-bench).
+# ONLY=acled or ONLY=jsonl runs one of the two.
 set -euo pipefail
 BUILD=${1:?usage: bench/run_import.sh BUILD_DIR [quick]}
 MODE=${2:-full}
@@ -49,7 +50,7 @@ echo "## Import ($(nproc) cores; $(date -u +%Y-%m-%d))"
 echo
 echo "| input | records | lifeline s | lifeline records/s | lifeline peak RSS MiB | DuckDB s | DuckDB rows/s | DuckDB peak RSS MiB | lifeline / DuckDB time |"
 echo "|---|---|---|---|---|---|---|---|---|"
-for input in acled jsonl; do
+for input in ${ONLY:-acled jsonl}; do
 	if [ "$input" = acled ]; then
 		n=$N_ACLED
 		read -r ls lk < <(lifeline_import acled --format acled --case synth "$BENCH_DIR/acled.csv")
