@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
-#include <regex>
 
 #include "crypto/sha256.h"
 
@@ -17,6 +16,14 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kChunk = 1 << 20;
+
+bool IsSha256Name(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
 
 Status SyncDir(const std::string& dir) {
   int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -148,7 +155,6 @@ Result<std::vector<BlobProblem>> BlobStore::Verify(uint64_t* checked,
   *checked = 0;
   std::error_code ec;
   if (!fs::exists(dir_, ec)) return problems;
-  static const std::regex kName("^[0-9a-f]{64}$");
   std::vector<fs::path> files;
   for (auto it = fs::recursive_directory_iterator(dir_, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
@@ -160,7 +166,7 @@ Result<std::vector<BlobProblem>> BlobStore::Verify(uint64_t* checked,
     std::string name = p.filename().string();
     if (rel.rfind("tmp/", 0) == 0) {
       problems.push_back({rel, "a temporary file left by an interrupted add (safe to delete)"});
-    } else if (!std::regex_match(name, kName) || rel != "sha256/" + name.substr(0, 2) + "/" + name) {
+    } else if (!IsSha256Name(name) || rel != "sha256/" + name.substr(0, 2) + "/" + name) {
       problems.push_back({rel, "not a blob name (sha256/<2 hex>/<64 hex>)"});
     } else {
       auto info = HashFile(p.string());
