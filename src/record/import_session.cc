@@ -1,6 +1,11 @@
 #include "record/import_session.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
 
 #include <cstring>
 #include <functional>
@@ -63,6 +68,15 @@ Result<std::unique_ptr<ImportSession>> ImportSession::Start(store::LogStore& rea
     s->ids_[IdHash(id)] = static_cast<uint16_t>(KindCode(kind) | kInStore);
     return Status::Ok();
   }));
+  // Spools left by imports that were killed (their process is gone) are
+  // removed; a live import's spool is never touched.
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(spool_dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(".import-spool-", 0) != 0) continue;
+    pid_t pid = static_cast<pid_t>(std::atoll(name.c_str() + 14));
+    if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH) std::filesystem::remove(e.path(), ec);
+  }
   s->spool_path_ = spool_dir + "/.import-spool-" + std::to_string(getpid());
   s->spool_ = std::fopen(s->spool_path_.c_str(), "w+b");
   if (s->spool_ == nullptr) return ErrnoError("creating the import spool " + s->spool_path_, errno);

@@ -10,6 +10,9 @@
 // collision could only make a dangling reference look resolved, with
 // probability about n^2 / 2^65).
 //
+// The spool is DIR/.import-spool-<pid>; a killed import's spool is removed by
+// the next import (only when its process is gone).
+//
 // Not thread-safe. `reader` must outlive the session and must not be the
 // store the log writes through.
 #ifndef LIFELINE_RECORD_IMPORT_SESSION_H_
