@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -9,6 +12,7 @@
 #include "merkle/proof.h"
 #include "note/receipt.h"
 #include "store/memory/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace lifeline::log {
 namespace {
@@ -138,22 +142,43 @@ TEST(LogTest, DiskFullFailsTheBatchAndWritesNothing) {
   EXPECT_TRUE(VerifyLog(*f.mem, TestSigner().verifier()).ok());
 }
 
+// Closing the log and opening it again on the same SQLite file continues
+// the same tree: indices carry on, and the whole history verifies.
 TEST(LogTest, ReopenContinuesTheSameTree) {
-  auto mem = std::make_unique<store::MemoryStore>("example.org/log");
-  store::MemoryStore* raw = mem.get();
-  std::string cp;
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("lifeline-log-reopen-" + std::to_string(getpid()) + ".db"))
+                         .string();
+  std::filesystem::remove(path);
+  std::string first_cp;
   {
-    auto l = Log::Open(std::move(mem), TestSigner());
+    auto st = store::SqliteStore::Create(path, "example.org/log");
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    auto l = Log::Open(std::move(*st), TestSigner());
     ASSERT_TRUE(l.ok());
     for (int i = 0; i < 600; ++i) ASSERT_TRUE((*l)->Append("e" + std::to_string(i)).get().ok());
-    cp = (*l)->checkpoint();
-    // Move the store out by reopening on a copy of its state is not possible
-    // with unique ownership; instead verify through the raw pointer below.
-    auto rep = VerifyLog(*raw, TestSigner().verifier());
-    ASSERT_TRUE(rep.ok()) << rep.status().ToString();
-    EXPECT_EQ(rep->size, 600u);
-    EXPECT_EQ(rep->checkpoints, 601u);
+    first_cp = (*l)->checkpoint();
   }
+  {
+    auto st = store::SqliteStore::Open(path, store::SqliteStore::Mode::kReadWrite);
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    auto l = Log::Open(std::move(*st), TestSigner());
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    EXPECT_EQ((*l)->size(), 600u);
+    EXPECT_EQ((*l)->checkpoint(), first_cp);
+    auto next = (*l)->AppendMany({"after-0", "after-1"}).get();
+    ASSERT_TRUE(next.ok());
+    EXPECT_EQ(*next, 600u);
+  }
+  auto st = store::SqliteStore::Open(path, store::SqliteStore::Mode::kReadOnly);
+  ASSERT_TRUE(st.ok());
+  auto rep = VerifyLog(**st, TestSigner().verifier());
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->size, 602u);
+  EXPECT_EQ(rep->checkpoints, 602u);  // the empty tree, 600 single appends, one pair
+  LogReader reader(st->get());
+  EXPECT_EQ(*reader.Entry(599), "e599");
+  EXPECT_EQ(*reader.Entry(601), "after-1");
+  std::filesystem::remove(path);
 }
 
 TEST(LogTest, RefusesAKeyForAnotherOrigin) {
