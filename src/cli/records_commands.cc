@@ -709,98 +709,114 @@ int CmdEvidenceVerify(const Globals& g) {
   return 0;
 }
 
+// --from and --to must be real dates (they are compared as text).
+Status CheckQueryDates(const store::RecordQuery& q) {
+  for (const std::string* d : {&q.from, &q.to}) {
+    if (d->empty()) continue;
+    if (auto day = record::ParseDate(*d); !day.ok()) return day.status().Annotate("--from/--to");
+  }
+  return Status::Ok();
+}
+
+// Where CLI11 writes the record commands' arguments.
+struct RecordArgs {
+  std::string add_file;
+  bool add_dry = false;
+  std::string imp_file, imp_format, imp_mapping, imp_case;
+  bool imp_dry = false, imp_partial = false, imp_stamps = false;
+  size_t imp_batch = 10000;
+  std::string show_id, show_receipt;
+  store::RecordQuery q;
+  bool list_all = false;
+  std::string exp_format = "jsonl", exp_out;
+  store::RecordQuery eq;
+  bool exp_all = false;
+  EvidenceArgs ea;
+};
+
 }  // namespace
 
 void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
+  // The parsed arguments live as long as the callbacks that hold them.
+  auto a = std::make_shared<RecordArgs>();
   auto* add = app.add_subcommand("add", "add a record (a JSON object) from a file or stdin");
-  static std::string add_file;
-  static bool add_dry = false;
-  add->add_option("FILE", add_file, "the record (default: stdin)");
-  add->add_flag("--dry-run", add_dry, "validate only; write nothing");
-  add->callback([&] { action = [&] { return CmdAdd(g, add_file, add_dry); }; });
+  add->add_option("FILE", a->add_file, "the record (default: stdin)");
+  add->add_flag("--dry-run", a->add_dry, "validate only; write nothing");
+  add->callback([&, a] { action = [&, a] { return CmdAdd(g, a->add_file, a->add_dry); }; });
 
   auto* imp = app.add_subcommand("import", "import records from JSON Lines, CSV (with a mapping), ACLED, UCDP or HXL");
-  static std::string imp_file, imp_format, imp_mapping, imp_case;
-  static bool imp_dry = false, imp_partial = false, imp_stamps = false;
-  static size_t imp_batch = 10000;
-  imp->add_option("FILE", imp_file, "the file to import")->required();
-  imp->add_option("--format", imp_format, "jsonl, csv, acled, ucdp or hxl (default: from the extension)");
-  imp->add_option("--mapping", imp_mapping, "TOML mapping from CSV columns to record fields (src/ingest/README.md)");
-  imp->add_option("--case", imp_case, "the case id the records belong to");
-  imp->add_flag("--dry-run", imp_dry, "validate and report; write nothing");
-  imp->add_flag("--partial", imp_partial, "append the valid records even if some are rejected");
-  imp->add_flag("--preserve-stamps", imp_stamps,
+  imp->add_option("FILE", a->imp_file, "the file to import")->required();
+  imp->add_option("--format", a->imp_format, "jsonl, csv, acled, ucdp or hxl (default: from the extension)");
+  imp->add_option("--mapping", a->imp_mapping, "TOML mapping from CSV columns to record fields (src/ingest/README.md)");
+  imp->add_option("--case", a->imp_case, "the case id the records belong to");
+  imp->add_flag("--dry-run", a->imp_dry, "validate and report; write nothing");
+  imp->add_flag("--partial", a->imp_partial, "append the valid records even if some are rejected");
+  imp->add_flag("--preserve-stamps", a->imp_stamps,
                 "keep `recorded` and `by` from the file (re-importing a Lifeline JSON Lines export)");
-  imp->add_option("--batch", imp_batch, "records per signed checkpoint")->check(CLI::Range(1, 1000000));
-  imp->callback([&] {
-    action = [&] {
-      return CmdImport(g, imp_file, imp_format, imp_mapping, imp_case, imp_dry, imp_partial, imp_stamps, imp_batch);
+  imp->add_option("--batch", a->imp_batch, "records per signed checkpoint")->check(CLI::Range(1, 1000000));
+  imp->callback([&, a] {
+    action = [&, a] {
+      return CmdImport(g, a->imp_file, a->imp_format, a->imp_mapping, a->imp_case, a->imp_dry, a->imp_partial, a->imp_stamps, a->imp_batch);
     };
   });
 
   auto* show = app.add_subcommand("show", "a record with its sources, corroboration, history and inclusion proof");
-  static std::string show_id, show_receipt;
-  show->add_option("ID", show_id, "record id")->required();
-  show->add_option("--receipt", show_receipt, "also write its tlog-proof receipt to this file");
-  show->callback([&] { action = [&] { return CmdShow(g, show_id, show_receipt); }; });
+  show->add_option("ID", a->show_id, "record id")->required();
+  show->add_option("--receipt", a->show_receipt, "also write its tlog-proof receipt to this file");
+  show->callback([&, a] { action = [&, a] { return CmdShow(g, a->show_id, a->show_receipt); }; });
 
   auto* list = app.add_subcommand("list", "list current records (filters combine)");
-  static store::RecordQuery q;
-  static bool list_all = false;
-  list->add_option("--kind", q.kind, "record kind");
-  list->add_option("--case", q.case_id, "case id");
-  list->add_option("--route", q.route, "route id");
-  list->add_option("--from", q.from, "records that apply on or after this date (YYYY-MM-DD)");
-  list->add_option("--to", q.to, "records that apply on or before this date");
-  list->add_option("--text", q.text, "records whose JSON contains this text");
-  list->add_option("--limit", q.limit, "at most this many");
-  list->add_flag("--all", list_all, "include superseded and retracted records");
-  list->callback([&] {
-    action = [&] {
-      q.current_only = !list_all;
-      for (const std::string* d : {&q.from, &q.to}) {
-        if (!d->empty() && !record::ParseDate(*d).ok()) {
-          return Fail(g, InvalidArgumentError("--from/--to: " + record::ParseDate(*d).status().message()));
-        }
-      }
-      return CmdList(g, q);
+  list->add_option("--kind", a->q.kind, "record kind");
+  list->add_option("--case", a->q.case_id, "case id");
+  list->add_option("--route", a->q.route, "route id");
+  list->add_option("--from", a->q.from, "records that apply on or after this date (YYYY-MM-DD)");
+  list->add_option("--to", a->q.to, "records that apply on or before this date");
+  list->add_option("--text", a->q.text, "records whose JSON contains this text");
+  list->add_option("--limit", a->q.limit, "at most this many");
+  list->add_flag("--all", a->list_all, "include superseded and retracted records");
+  list->callback([&, a] {
+    action = [&, a] {
+      a->q.current_only = !a->list_all;
+      if (Status d = CheckQueryDates(a->q); !d.ok()) return Fail(g, d);
+      return CmdList(g, a->q);
     };
   });
 
   auto* exp = app.add_subcommand("export", "export records: jsonl, csv, hxl, acled, geojson (never confidential fields)");
-  static std::string exp_format = "jsonl", exp_out;
-  static store::RecordQuery eq;
-  static bool exp_all = false;
-  exp->add_option("--format", exp_format, "jsonl (all history), csv (needs --kind), hxl, acled, geojson");
-  exp->add_option("--case", eq.case_id, "only this case");
-  exp->add_option("--kind", eq.kind, "only this kind");
-  exp->add_option("--from", eq.from, "records that apply on or after this date");
-  exp->add_option("--to", eq.to, "records that apply on or before this date");
-  exp->add_option("-o,--output", exp_out, "write to this file (default: stdout)");
-  exp->add_flag("--all", exp_all, "include superseded and retracted records");
-  exp->callback([&] { action = [&] { return CmdExport(g, exp_format, eq, exp_all, exp_out); }; });
+  exp->add_option("--format", a->exp_format, "jsonl (all history), csv (needs --kind), hxl, acled, geojson");
+  exp->add_option("--case", a->eq.case_id, "only this case");
+  exp->add_option("--kind", a->eq.kind, "only this kind");
+  exp->add_option("--from", a->eq.from, "records that apply on or after this date");
+  exp->add_option("--to", a->eq.to, "records that apply on or before this date");
+  exp->add_option("-o,--output", a->exp_out, "write to this file (default: stdout)");
+  exp->add_flag("--all", a->exp_all, "include superseded and retracted records");
+  exp->callback([&, a] {
+    action = [&, a] {
+      if (Status d = CheckQueryDates(a->eq); !d.ok()) return Fail(g, d);
+      return CmdExport(g, a->exp_format, a->eq, a->exp_all, a->exp_out);
+    };
+  });
 
   auto* reindex = app.add_subcommand("reindex", "rebuild the query tables from the log and compare");
-  reindex->callback([&] { action = [&] { return CmdReindex(g); }; });
+  reindex->callback([&, a] { action = [&, a] { return CmdReindex(g); }; });
 
   auto* ev = app.add_subcommand("evidence", "evidence files: add (hash into the blob store + record), verify");
   ev->require_subcommand(1);
   auto* ev_add = ev->add_subcommand("add", "add a file to the evidence store and append its evidence record");
-  static EvidenceArgs ea;
-  ev_add->add_option("FILE", ea.file, "the file")->required();
-  ev_add->add_option("--case", ea.case_id, "case id")->required();
-  ev_add->add_option("--source", ea.sources, "source record id(s) it comes from")->required();
-  ev_add->add_option("--id", ea.id, "record id (default: ev-<first 16 hex of its SHA-256>)");
-  ev_add->add_option("--media-type", ea.media_type, "e.g. image/jpeg (default: from the extension)");
-  ev_add->add_option("--captured-at", ea.captured_at, "when it was captured (RFC 3339)");
-  ev_add->add_option("--description", ea.description, "what it shows");
-  ev_add->callback([&] { action = [&] { return CmdEvidenceAdd(g, ea); }; });
+  ev_add->add_option("FILE", a->ea.file, "the file")->required();
+  ev_add->add_option("--case", a->ea.case_id, "case id")->required();
+  ev_add->add_option("--source", a->ea.sources, "source record id(s) it comes from")->required();
+  ev_add->add_option("--id", a->ea.id, "record id (default: ev-<first 16 hex of its SHA-256>)");
+  ev_add->add_option("--media-type", a->ea.media_type, "e.g. image/jpeg (default: from the extension)");
+  ev_add->add_option("--captured-at", a->ea.captured_at, "when it was captured (RFC 3339)");
+  ev_add->add_option("--description", a->ea.description, "what it shows");
+  ev_add->callback([&, a] { action = [&, a] { return CmdEvidenceAdd(g, a->ea); }; });
   auto* ev_verify = ev->add_subcommand("verify", "rehash every evidence file and check every record has its file");
-  ev_verify->callback([&] { action = [&] { return CmdEvidenceVerify(g); }; });
+  ev_verify->callback([&, a] { action = [&, a] { return CmdEvidenceVerify(g); }; });
 
   auto* schema = app.add_subcommand("schema", "print the JSON Schema of records (docs/schema/records-v1.json)");
-  schema->callback([&] {
-    action = [&] {
+  schema->callback([&, a] {
+    action = [&, a] {
       std::cout << record::JsonSchema().dump(2) << "\n";
       return 0;
     };
