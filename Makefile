@@ -37,8 +37,7 @@ fuzz: deps
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \
 	  -DLIFELINE_TESTS=OFF -DLIFELINE_BENCH=OFF >/dev/null
 	ninja -C build-fuzz -j $(JOBS)
-	fuzz/run.sh build-fuzz 20
-	fuzz/ingest/run.sh build-fuzz 15
+	fuzz/run.sh build-fuzz 15
 
 asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIFELINE_SANITIZE=ON -DLIFELINE_BENCH=OFF >/dev/null
