@@ -8,6 +8,7 @@
 #include "base/check.h"
 #include "export/export.h"
 #include "export/internal.h"
+#include "ingest/country_codes.h"
 #include "record/values.h"
 
 namespace lifeline::exports {
@@ -29,27 +30,6 @@ size_t Col(std::string_view name) {
   while (i < kColumns.size() && kColumns[i] != name) ++i;
   LIFELINE_CHECK(i < kColumns.size(), "an ACLED column name not in kColumns");
   return i;
-}
-
-// ISO 3166-1 as ingest reads it, so that `iso` and `country` read back as the
-// record's alpha-3 code. The table is generated data owned by src/ingest;
-// only its rows are included here, not its code.
-struct Country {
-  int numeric;
-  const char* alpha3;
-  const char* name;
-  const char* common_name;
-  const char* official_name;
-};
-constexpr Country kCountries[] = {
-#include "ingest/country_codes_table.inc"
-};
-
-const Country* FindCountry(std::string_view alpha3) {
-  for (const Country& c : kCountries) {
-    if (alpha3 == c.alpha3) return &c;
-  }
-  return nullptr;
 }
 
 // ACLED's event ids are upper case ("SYR12345"); ReadAcledCsv lower-cases
@@ -121,9 +101,11 @@ Result<std::vector<std::string>> Row(const json& r) {
   const json& loc = internal::Member(r, "location");
   if (!loc.is_null() && !loc.is_object()) return InvalidArgumentError("location: wanted an object");
   LIFELINE_ASSIGN_OR_RETURN(std::string alpha3, internal::MemberText(loc, "country"));
-  if (const Country* c = FindCountry(alpha3)) {
+  // ISO 3166-1 as ingest reads it, so that `iso` and `country` read back as
+  // the record's alpha-3 code.
+  if (auto c = ingest::CountryFromAlpha3(alpha3)) {
     row[Col("iso")] = std::to_string(c->numeric);
-    row[Col("country")] = *c->common_name != '\0' ? c->common_name : c->name;
+    row[Col("country")] = c->name;
   } else {
     row[Col("country")] = alpha3;  // a code ISO does not assign (XKX): keep it
   }

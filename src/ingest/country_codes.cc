@@ -121,4 +121,11 @@ bool IsAlpha3(std::string_view code) {
   return false;
 }
 
+std::optional<CountryInfo> CountryFromAlpha3(std::string_view alpha3) {
+  for (const Country& c : kCountries) {
+    if (alpha3 == c.alpha3) return CountryInfo{c.numeric, *c.common_name != '\0' ? c.common_name : c.name};
+  }
+  return std::nullopt;
+}
+
 }  // namespace lifeline::ingest

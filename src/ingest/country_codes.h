@@ -26,6 +26,14 @@ std::optional<std::string> Alpha3FromName(std::string_view name);
 // True when `code` is an assigned alpha-3 code ("BGD"; upper case only).
 bool IsAlpha3(std::string_view code);
 
+// The numeric code and the common (else ISO) name of an assigned alpha-3
+// code, for writers that must give a country back as ACLED does.
+struct CountryInfo {
+  int numeric = 0;
+  std::string name;
+};
+std::optional<CountryInfo> CountryFromAlpha3(std::string_view alpha3);
+
 }  // namespace lifeline::ingest
 
 #endif  // LIFELINE_INGEST_COUNTRY_CODES_H_
