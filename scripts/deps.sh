@@ -14,6 +14,8 @@ libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
 golang-go golang-golang-x-mod-dev"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time"
+	# bench/run_import.sh runs DuckDB from npm: Node.js, unless one is there.
+	command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 fi
 
 missing=""

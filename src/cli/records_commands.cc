@@ -363,10 +363,11 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
     cur = r.ok() ? r->supersedes : "";
   }
   std::vector<store::RecordRow> refs;
-  st.ForEachReferrer(id, [&](const store::RecordRow& r) {
-      refs.push_back(r);
-      return Status::Ok();
-    }).IgnoreError();
+  Status referred = st.ForEachReferrer(id, [&](const store::RecordRow& r) {
+    refs.push_back(r);
+    return Status::Ok();
+  });
+  if (!referred.ok()) return Fail(g, referred);
   json claims = json::array();
   for (const auto& r : refs) {
     if (r.supersedes == id) newer.push_back(r.id);
@@ -485,7 +486,8 @@ int CmdList(const Globals& g, store::RecordQuery q) {
   json arr = json::array();
   for (const auto& r : rows) {
     auto corr = record::Corroborate(*rs->store, r.id);
-    std::string status = corr.ok() ? corr->status : "?";
+    if (!corr.ok()) return Fail(g, corr.status().Annotate("corroborating " + r.id));
+    const std::string& status = corr->status;
     json body = json::parse(r.body, nullptr, false);
     if (g.json) {
       arr.push_back({{"index", r.index}, {"id", r.id}, {"kind", r.kind}, {"case", r.case_id},

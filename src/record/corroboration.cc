@@ -27,13 +27,12 @@ Status AddPublishers(store::LogStore& store, const json& rec, std::set<std::stri
   return Status::Ok();
 }
 
-bool IsCurrent(store::LogStore& store, const std::string& id) {
+Result<bool> IsCurrent(store::LogStore& store, const std::string& id) {
   bool current = true;
-  store.ForEachReferrer(id, [&](const store::RecordRow& r) {
-         if (r.supersedes == id || (r.kind == "retraction" && r.target == id)) current = false;
-         return Status::Ok();
-       })
-      .IgnoreError();
+  LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(id, [&](const store::RecordRow& r) {
+    if (r.supersedes == id || (r.kind == "retraction" && r.target == id)) current = false;
+    return Status::Ok();
+  }));
   return current;
 }
 
@@ -51,7 +50,9 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
     return Status::Ok();
   }));
   for (const auto& r : referrers) {
-    if (r.target != id || !IsCurrent(store, r.id)) continue;
+    if (r.target != id) continue;
+    LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, r.id));
+    if (!current) continue;
     LIFELINE_ASSIGN_OR_RETURN(json ref, Body(r));
     if (r.kind == "retraction") {
       c.retracted_by.push_back(r.id);
