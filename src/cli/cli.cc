@@ -290,11 +290,6 @@ int CmdConsistency(const Globals& g, uint64_t from, std::optional<uint64_t> to) 
   return 0;
 }
 
-// Verifies a c2sp.org/tlog-proof@v1 receipt for the entry in `entry_file`
-// with the log's verifier key, as an outsider would.
-int CmdVerifyReceipt(const Globals& g, const std::string& vkey_arg, const std::string& receipt_file,
-                     const std::string& entry_file);
-
 // --- log export-tiles, vkey, verify -----------------------------------------
 
 int CmdExportTiles(const Globals& g, const std::string& out) {
@@ -401,6 +396,8 @@ int CmdVerify(const Globals& g, const std::string& tiles, const std::string& vke
   return VerifyAndReport(g, *rs->store, rs->verifier, *dir);
 }
 
+// Verifies a c2sp.org/tlog-proof@v1 receipt for the entry in `entry_file`
+// with the log's verifier key, as an outsider would.
 int CmdVerifyReceipt(const Globals& g, const std::string& vkey_arg, const std::string& receipt_file,
                      const std::string& entry_file) {
   Result<note::Verifier> key = VerifierFor(g, vkey_arg);

@@ -94,10 +94,6 @@ class Log {
   uint64_t size() const;
   LogStats stats() const;
 
-  // The store, for read-only use by the caller's thread while no other
-  // thread uses it (tests, the CLI after appending).
-  store::LogStore* store() { return store_.get(); }
-
  private:
   struct Group {
     std::vector<std::string> entries;
