@@ -8,10 +8,12 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pwd.h>
 
+#include "base/parallel.h"
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/store_dir.h"
@@ -155,35 +157,21 @@ int CmdAdd(const Globals& g, const std::string& file, bool dry_run) {
 constexpr size_t kImportChunk = 10000;
 constexpr size_t kMaxWarningsShown = 20;
 
-// Feeds the session chunk by chunk: JSON Lines are read and parsed one chunk
-// of lines at a time (memory stays bounded for any file size); the CSV
-// family's readers take the whole file, and their rows are checked in chunks.
-Status FeedImport(const std::string& file, const std::string& name, const std::string& format,
-                  const std::string& mapping_file, const std::string& case_id, record::ImportSession& session,
-                  std::vector<std::string>* reader_errors, Progress& progress, const Globals& g,
-                  uint64_t* warnings) {
+// One chunk of parsed rows on its way from the reader thread to the checks.
+struct ReadChunk {
+  ingest::ReadResult rr;
+  uint64_t line_offset = 0;  // added to the reader's line numbers
+  uint64_t done = 0, total = 0;  // bytes, for the progress bar
+};
+
+// Reads and parses `file` chunk by chunk, handing each to `emit` (which
+// returns false to stop early): JSON Lines are read one chunk of lines at a
+// time (memory stays bounded for any file size); the CSV family's readers
+// take the whole file, ACLED and UCDP in chunks of rows.
+Status ReadChunks(const std::string& file, const std::string& name, const std::string& format,
+                  const std::string& mapping_file, const std::string& case_id,
+                  const std::function<bool(ReadChunk)>& emit) {
   ingest::ImportOptions io{case_id, name};
-  auto take = [&](ingest::ReadResult rr, uint64_t line_offset) -> Status {
-    for (auto& e : rr.errors) {
-      e.line += line_offset;
-      reader_errors->push_back(ingest::FormatRowError(e, name));
-    }
-    for (auto& w : rr.warnings) {
-      w.line += line_offset;
-      if (!g.quiet && !g.json && (*warnings)++ < kMaxWarningsShown) {
-        std::cerr << "warning: " << ingest::FormatRowError(w, name) << "\n";
-      }
-    }
-    for (size_t i = 0; i < rr.rows.size(); i += kImportChunk) {
-      std::vector<record::Candidate> chunk;
-      for (size_t j = i; j < std::min(rr.rows.size(), i + kImportChunk); ++j) {
-        chunk.push_back(record::Candidate{name + ":" + std::to_string(rr.rows[j].line + line_offset),
-                                          std::move(rr.rows[j].record)});
-      }
-      LIFELINE_RETURN_IF_ERROR(session.AddChunk(std::move(chunk)));
-    }
-    return Status::Ok();
-  };
   if (format == "jsonl") {
     std::ifstream in(file, std::ios::binary);
     if (!in) return ErrnoError("opening " + file, errno);
@@ -200,11 +188,10 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
         ++lines;
       }
       if (lines == kImportChunk || (!more && lines > 0)) {
-        LIFELINE_RETURN_IF_ERROR(take(ingest::ReadJsonLines(text, io), line_offset));
+        if (!emit(ReadChunk{ingest::ReadJsonLines(text, io), line_offset, done, total})) return Status::Ok();
         line_offset += lines;
         lines = 0;
         text.clear();
-        progress.Update(done, total);
       }
       if (!more) break;
     }
@@ -216,10 +203,14 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
     if (mapping_file.empty()) return InvalidArgumentError("--format csv needs --mapping FILE.toml");
     LIFELINE_ASSIGN_OR_RETURN(std::string mtext, ReadFile(mapping_file));
     LIFELINE_ASSIGN_OR_RETURN(auto mapping, ingest::ParseMapping(mtext, fs::path(mapping_file).filename().string()));
-    return take(ingest::ReadCsvWithMapping(data, mapping, io), 0);
+    emit(ReadChunk{ingest::ReadCsvWithMapping(data, mapping, io), 0, data.size(), data.size()});
+    return Status::Ok();
   }
   if (case_id.empty()) return InvalidArgumentError("--format " + format + " needs --case ID");
-  if (format == "hxl") return take(ingest::ReadHxlCsv(data, io), 0);
+  if (format == "hxl") {
+    emit(ReadChunk{ingest::ReadHxlCsv(data, io), 0, data.size(), data.size()});
+    return Status::Ok();
+  }
   if (format != "acled" && format != "ucdp") {
     return InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)");
   }
@@ -247,7 +238,6 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
   };
   std::string header = data.substr(0, next_row());
   std::set<std::string> file_records;  // ids of the per-file records seen
-  uint64_t done = 0;
   while (pos < data.size()) {
     uint64_t first_line = line;
     size_t start = pos;
@@ -264,11 +254,55 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
       kept.push_back(std::move(row));
     }
     rr.rows = std::move(kept);
-    LIFELINE_RETURN_IF_ERROR(take(std::move(rr), first_line - 2));
-    done = pos;
-    progress.Update(done, data.size());
+    if (!emit(ReadChunk{std::move(rr), first_line - 2, pos, data.size()})) return Status::Ok();
   }
   return Status::Ok();
+}
+
+// Feeds the session: a reader thread parses the next chunks while this one
+// checks the current chunk (two chunks queued at most, so memory stays
+// bounded).
+Status FeedImport(const std::string& file, const std::string& name, const std::string& format,
+                  const std::string& mapping_file, const std::string& case_id, record::ImportSession& session,
+                  std::vector<std::string>* reader_errors, Progress& progress, const Globals& g,
+                  uint64_t* warnings) {
+  BoundedQueue<ReadChunk> queue(2);
+  Status produced;
+  std::thread reader([&] {
+    produced = ReadChunks(file, name, format, mapping_file, case_id,
+                          [&](ReadChunk c) { return queue.Push(std::move(c)); });
+    queue.Close();
+  });
+  Status consumed;
+  while (consumed.ok()) {
+    std::optional<ReadChunk> c = queue.Pop();
+    if (!c) break;
+    ingest::ReadResult& rr = c->rr;
+    for (auto& e : rr.errors) {
+      e.line += c->line_offset;
+      reader_errors->push_back(ingest::FormatRowError(e, name));
+    }
+    for (auto& w : rr.warnings) {
+      w.line += c->line_offset;
+      if (!g.quiet && !g.json && (*warnings)++ < kMaxWarningsShown) {
+        std::cerr << "warning: " << ingest::FormatRowError(w, name) << "\n";
+      }
+    }
+    for (size_t i = 0; i < rr.rows.size() && consumed.ok(); i += kImportChunk) {
+      std::vector<record::Candidate> chunk;
+      chunk.reserve(std::min(kImportChunk, rr.rows.size() - i));
+      for (size_t j = i; j < std::min(rr.rows.size(), i + kImportChunk); ++j) {
+        chunk.push_back(record::Candidate{name + ":" + std::to_string(rr.rows[j].line + c->line_offset),
+                                          std::move(rr.rows[j].record)});
+      }
+      consumed = session.AddChunk(std::move(chunk));
+    }
+    progress.Update(c->done, c->total);
+  }
+  queue.Close();  // stops the reader early if a check failed
+  reader.join();
+  if (!consumed.ok()) return consumed;
+  return produced;
 }
 
 int CmdImport(const Globals& g, const std::string& file, std::string format, const std::string& mapping_file,

@@ -1,6 +1,5 @@
 #include "ingest/jsonl.h"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -13,27 +12,30 @@ using nlohmann::json;
 
 constexpr size_t kMaxDepth = 64;
 
-// A SAX pass before building the value: nlohmann::json keeps the last of two
-// equal keys silently and builds any depth, so both are checked here, and the
-// parse error's byte position is kept (parse(s, nullptr, false) drops it).
-class Checker : public nlohmann::json_sax<json> {
+// Builds the value in one SAX pass: nlohmann::json keeps the last of two
+// equal keys silently and builds any depth, so both are checked here as the
+// value is built, and the parse error's byte position is kept
+// (parse(s, nullptr, false) drops it).
+class Builder : public nlohmann::json_sax<json> {
  public:
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return Push(); }
-  bool end_object() override { return Pop(); }
-  bool start_array(std::size_t) override { return Push(); }
-  bool end_array() override { return Pop(); }
+  bool null() override { return Put(json(nullptr)); }
+  bool boolean(bool b) override { return Put(json(b)); }
+  bool number_integer(number_integer_t v) override { return Put(json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return Put(json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return Put(json(v)); }
+  bool string(string_t& s) override { return Put(json(std::move(s))); }
+  bool binary(binary_t& b) override { return Put(json::binary(std::move(b))); }
+  bool start_object(std::size_t) override { return Open(json::value_t::object); }
+  bool end_object() override { return Close(); }
+  bool start_array(std::size_t) override { return Open(json::value_t::array); }
+  bool end_array() override { return Close(); }
   bool key(string_t& k) override {
-    if (!keys_.back().insert(k).second) {
-      duplicate_key_ = k;
+    auto [it, inserted] = open_.back()->get_ref<json::object_t&>().emplace(std::move(k), nullptr);
+    if (!inserted) {
+      duplicate_key_ = it->first;
       return false;
     }
+    slot_ = &it->second;
     return true;
   }
   bool parse_error(std::size_t position, const std::string&,
@@ -43,26 +45,50 @@ class Checker : public nlohmann::json_sax<json> {
     return false;
   }
 
+  json& value() { return root_; }
   const std::string& error() const { return error_; }
   size_t position() const { return position_; }
   const std::optional<std::string>& duplicate_key() const { return duplicate_key_; }
   bool too_deep() const { return too_deep_; }
 
  private:
-  bool Push() {
-    if (keys_.size() >= kMaxDepth) {
+  // Puts `v` where the next value goes: the root, the end of the open array,
+  // or the member whose key came last. Containers on the open_ stack are
+  // never moved while open (an array only grows after its open child closes).
+  json* Place(json v) {
+    if (open_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    json* top = open_.back();
+    if (top->is_array()) {
+      auto& a = top->get_ref<json::array_t&>();
+      a.push_back(std::move(v));
+      return &a.back();
+    }
+    *slot_ = std::move(v);
+    return slot_;
+  }
+  bool Put(json v) {
+    Place(std::move(v));
+    return true;
+  }
+  bool Open(json::value_t t) {
+    if (open_.size() >= kMaxDepth) {
       too_deep_ = true;
       return false;
     }
-    keys_.emplace_back();
+    open_.push_back(Place(json(t)));
     return true;
   }
-  bool Pop() {
-    keys_.pop_back();
+  bool Close() {
+    open_.pop_back();
     return true;
   }
 
-  std::vector<std::set<std::string>> keys_;
+  json root_;
+  std::vector<json*> open_;
+  json* slot_ = nullptr;
   std::optional<std::string> duplicate_key_;
   std::string error_;
   size_t position_ = 0;
@@ -108,7 +134,7 @@ std::string TypeName(const json& v) {
 
 void ReadLine(std::string_view text, uint64_t line, const ImportOptions& options,
               ReadResult& out) {
-  Checker checker;
+  Builder checker;
   const bool well_formed = json::sax_parse(text, &checker);
   if (!well_formed) {
     if (checker.duplicate_key()) {
@@ -126,11 +152,7 @@ void ReadLine(std::string_view text, uint64_t line, const ImportOptions& options
     }
     return;
   }
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {  // the SAX pass accepted it: cannot happen
-    out.errors.push_back({line, "(line)", "not valid JSON"});
-    return;
-  }
+  json value = std::move(checker.value());
   if (!value.is_object()) {
     out.errors.push_back(
         {line, "(line)", "the line holds " + TypeName(value) + ", wanted a JSON object (a record)"});

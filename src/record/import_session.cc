@@ -55,6 +55,8 @@ class ImportSession::IndexResolver : public Resolver {
     if (code < Kinds().size()) return Kinds()[code];
     return std::nullopt;
   }
+  // Reads only ids_, which AddChunk changes after validation.
+  bool ThreadSafe() const override { return true; }
 
  private:
   const std::unordered_map<uint64_t, uint16_t>& ids_;

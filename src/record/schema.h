@@ -28,6 +28,10 @@ class Resolver {
  public:
   virtual ~Resolver() = default;
   virtual std::optional<std::string> KindOf(const std::string& id) const = 0;
+  // True when KindOf may be called from several threads at once (the
+  // resolver reads only memory it does not change); then a batch is
+  // validated on several cores.
+  virtual bool ThreadSafe() const { return false; }
 };
 
 struct ValidateOptions {

@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "base/parallel.h"
 #include "record/canonical.h"
 #include "record/projection.h"
 #include "record/schema.h"
@@ -27,11 +28,13 @@ class BatchResolver : public Resolver {
     if (it != batch_.end()) return it->second;
     return outer_.KindOf(id);
   }
-  std::unordered_map<std::string, std::string>& batch() { return batch_; }
+  bool ThreadSafe() const override { return outer_.ThreadSafe(); }
+  // Keys point into the caller's ids, which outlive the resolver.
+  std::unordered_map<std::string_view, std::string>& batch() { return batch_; }
 
  private:
   const Resolver& outer_;
-  std::unordered_map<std::string, std::string> batch_;
+  std::unordered_map<std::string_view, std::string> batch_;
 };
 
 class StoreResolver : public Resolver {
@@ -82,90 +85,123 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
                   const SubmitOptions& options, const std::string& recorded, SubmitReport* report,
                   std::vector<std::string>* entries_out, std::vector<store::RecordRow>* rows_out) {
   SubmitReport& rep = *report;
-  rep.candidates += candidates.size();
+  const size_t n = candidates.size();
+  rep.candidates += n;
   BatchResolver resolver(outer);
+  // Validation and canonical form are per record and pure: they run on every
+  // core when the resolver allows it. Everything that orders records (ids,
+  // duplicates, lookups in the store, the report) stays on this thread.
+  const size_t workers = outer.ThreadSafe() ? DefaultWorkers() : 1;
 
   enum class State { kPending, kUnchanged, kRejected };
-  std::vector<State> state(candidates.size(), State::kPending);
-  std::vector<std::vector<Rejection>> problems(candidates.size());
+  std::vector<State> state(n, State::kPending);
+  std::vector<std::vector<Rejection>> problems(n);
+  std::vector<std::string> ids(n);
   // Ids first, so that references can point anywhere in the submission. A
   // repeated id is rejected, after its other problems are found too.
-  std::map<std::string, size_t> owner;
-  std::vector<std::optional<size_t>> duplicate_of(candidates.size());
-  for (size_t i = 0; i < candidates.size(); ++i) {
+  std::unordered_map<std::string_view, size_t> owner;
+  owner.reserve(n);
+  std::vector<std::optional<size_t>> duplicate_of(n);
+  for (size_t i = 0; i < n; ++i) {
     const json& rec = candidates[i].record;
-    std::string id = IdOf(rec);
-    if (id.empty() || !rec.contains("kind") || !rec.at("kind").is_string()) continue;
-    if (owner.count(id)) {
-      duplicate_of[i] = owner[id];
+    ids[i] = IdOf(rec);
+    if (ids[i].empty() || !rec.contains("kind") || !rec.at("kind").is_string()) continue;
+    auto [it, fresh] = owner.emplace(ids[i], i);
+    if (!fresh) {
+      duplicate_of[i] = it->second;
       continue;
     }
-    owner[id] = i;
-    resolver.batch()[id] = rec.at("kind").get<std::string>();
+    resolver.batch()[ids[i]] = rec.at("kind").get<std::string>();
   }
-  // Validate until no new rejection: a record that refers to a rejected one
-  // is rejected in the next pass.
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      if (state[i] != State::kPending) continue;
-      const Candidate& c = candidates[i];
-      const std::string id = IdOf(c.record);
-      std::vector<Rejection> found;
-      for (auto& e : Validate(c.record, &resolver, ValidateOptions{options.preserve_stamps})) {
-        found.push_back(Rejection{c.where, id, e.field, e.message});
-      }
-      if (duplicate_of[i]) {
-        found.push_back(Rejection{c.where, id, "id",
-                                  "\"" + id + "\" is also the id of " + candidates[*duplicate_of[i]].where});
-      }
-      if (found.empty() && !id.empty()) {
-        auto existing_or = existing_fn(id);
-        if (!existing_or.ok()) return existing_or.status().Annotate("looking up " + id);
-        if (existing_or->has_value()) {
-          const store::RecordRow* existing = &**existing_or;
-          auto old_content = ContentOf(json::parse(existing->body, nullptr, false));
-          auto new_content = ContentOf(c.record);
-          if (old_content.ok() && new_content.ok() && *old_content == *new_content) {
-            state[i] = State::kUnchanged;
-            continue;
-          }
-          found.push_back(Rejection{c.where, id, "id",
-                                    "\"" + id + "\" is already in the log (entry " + std::to_string(existing->index) +
-                                        ") with different content; submit a correction with a new id and "
-                                        "\"supersedes\": \"" + id + "\""});
+  auto validate = [&](size_t i) {
+    std::vector<Rejection> found;
+    for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{options.preserve_stamps})) {
+      found.push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
+    }
+    return found;
+  };
+  // The rest of one candidate's check, given its schema problems: duplicate
+  // ids, and the record already in the log under its id. Returns true when
+  // the candidate is newly rejected.
+  auto settle = [&](size_t i, std::vector<Rejection> found) -> Result<bool> {
+    const std::string& id = ids[i];
+    if (duplicate_of[i]) {
+      found.push_back(Rejection{candidates[i].where, id, "id",
+                                "\"" + id + "\" is also the id of " + candidates[*duplicate_of[i]].where});
+    }
+    if (found.empty() && !id.empty()) {
+      auto existing_or = existing_fn(id);
+      if (!existing_or.ok()) return existing_or.status().Annotate("looking up " + id);
+      if (existing_or->has_value()) {
+        const store::RecordRow* existing = &**existing_or;
+        auto old_content = ContentOf(json::parse(existing->body, nullptr, false));
+        auto new_content = ContentOf(candidates[i].record);
+        if (old_content.ok() && new_content.ok() && *old_content == *new_content) {
+          state[i] = State::kUnchanged;
+          return false;
         }
+        found.push_back(Rejection{candidates[i].where, id, "id",
+                                  "\"" + id + "\" is already in the log (entry " + std::to_string(existing->index) +
+                                      ") with different content; submit a correction with a new id and "
+                                      "\"supersedes\": \"" + id + "\""});
       }
-      if (!found.empty()) {
-        problems[i] = std::move(found);
-        state[i] = State::kRejected;
-        if (!id.empty() && owner.count(id) && owner[id] == i) resolver.batch().erase(id);
-        changed = true;
-      }
+    }
+    if (found.empty()) return false;
+    problems[i] = std::move(found);
+    state[i] = State::kRejected;
+    auto own = owner.find(id);
+    if (!id.empty() && own != owner.end() && own->second == i) resolver.batch().erase(std::string_view(id));
+    return true;
+  };
+  // First pass on every core; then, until nothing changes, a record that
+  // refers to one rejected meanwhile is rejected too (rare: serial).
+  ParallelFor(n, workers, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) problems[i] = validate(i);
+  });
+  bool changed = false;
+  for (size_t i = 0; i < n; ++i) {
+    LIFELINE_ASSIGN_OR_RETURN(bool rejected, settle(i, std::move(problems[i])));
+    changed |= rejected;
+  }
+  while (changed) {
+    changed = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (state[i] != State::kPending) continue;
+      LIFELINE_ASSIGN_OR_RETURN(bool rejected, settle(i, validate(i)));
+      changed |= rejected;
     }
   }
 
+  // Stamp, canonicalise and project the accepted records, on every core.
+  std::vector<Result<store::RecordRow>> projected(n, Result<store::RecordRow>(InternalError("not projected")));
+  ParallelFor(n, workers, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      if (state[i] != State::kPending) continue;
+      json& stamped = candidates[i].record;
+      if (!options.preserve_stamps || !stamped.contains("recorded")) stamped["recorded"] = recorded;
+      if (!options.preserve_stamps || !stamped.contains("by")) stamped["by"] = options.principal;
+      auto body = Canonicalize(stamped);
+      if (!body.ok()) {
+        projected[i] = body.status();
+        continue;
+      }
+      projected[i] = ProjectRecord(stamped, std::move(*body));
+    }
+  });
   std::vector<std::string>& entries = *entries_out;
   std::vector<store::RecordRow>& rows = *rows_out;
-  for (size_t i = 0; i < candidates.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     if (state[i] == State::kUnchanged) {
       ++rep.unchanged;
       continue;
     }
     if (state[i] == State::kPending) {
-      const std::string id_i = IdOf(candidates[i].record);
-      json stamped = std::move(candidates[i].record);
-      if (!options.preserve_stamps || !stamped.contains("recorded")) stamped["recorded"] = recorded;
-      if (!options.preserve_stamps || !stamped.contains("by")) stamped["by"] = options.principal;
-      auto body = Canonicalize(stamped);
-      Result<store::RecordRow> row = body.ok() ? ProjectRecord(stamped, *body) : Result<store::RecordRow>(body.status());
-      if (row.ok()) {
-        rep.accepted_ids.push_back(row->id);
-        entries.push_back(std::move(*body));
-        rows.push_back(std::move(*row));
+      if (projected[i].ok()) {
+        entries.push_back(projected[i]->body);
+        rows.push_back(std::move(*projected[i]));
         continue;
       }
-      problems[i].push_back(Rejection{candidates[i].where, id_i, "", row.status().message()});
+      problems[i].push_back(Rejection{candidates[i].where, ids[i], "", projected[i].status().message()});
     }
     ++rep.rejected;
     for (auto& p : problems[i]) rep.rejections.push_back(std::move(p));

@@ -48,7 +48,6 @@ struct SubmitReport {
   uint64_t rejected = 0;   // candidates with at least one problem
   uint64_t appended = 0;   // accepted records appended so far
   std::vector<Rejection> rejections;
-  std::vector<std::string> accepted_ids;
   std::optional<uint64_t> first_index;  // of the first appended record
   bool written = false;
 };

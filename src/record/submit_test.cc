@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "log/reader.h"
 #include "record/canonical.h"
 #include "record/corroboration.h"
@@ -225,6 +227,94 @@ TEST_F(SubmitTest, CorroborationIsComputedFromSourcesClaimsAndRetractions) {
   EXPECT_EQ(Corroborate(*mem_, "rs1")->status, "corroborated");
   MustSubmit({R"({"kind":"retraction","id":"rt-rs1","case":"c1","retracts":"rs1","reason":"wrong date"})"});
   EXPECT_EQ(Corroborate(*mem_, "rs1")->status, "retracted");
+}
+
+
+// A resolver over a fixed map, optionally claiming thread safety so that
+// CheckBatch spreads the batch over several threads.
+class MapResolver : public Resolver {
+ public:
+  MapResolver(std::map<std::string, std::string> kinds, bool thread_safe)
+      : kinds_(std::move(kinds)), thread_safe_(thread_safe) {}
+  std::optional<std::string> KindOf(const std::string& id) const override {
+    auto it = kinds_.find(id);
+    if (it == kinds_.end()) return std::nullopt;
+    return it->second;
+  }
+  bool ThreadSafe() const override { return thread_safe_; }
+
+ private:
+  std::map<std::string, std::string> kinds_;
+  bool thread_safe_;
+};
+
+TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
+  // Enough records for several threads, with problems scattered through the
+  // batch: bad fields, duplicate ids, references to rejected records (found
+  // in a later pass), forward references, and records already in the log.
+  std::vector<std::string> lines;
+  std::string mv10;
+  for (int i = 0; i < 5000; ++i) {
+    std::string id = "mv-" + std::to_string(i);
+    std::string route = i % 97 == 5 ? "nowhere" : "road";
+    std::string date = i % 101 == 7 ? "2023-02-30" : "2023-01-01";
+    if (i % 113 == 11) id = "mv-3";  // a duplicate id
+    lines.push_back(R"({"kind":"movement","id":")" + id + R"(","case":"c","route":")" + route + R"(","date":")" +
+                    date + R"(","direction":"in","operator":"ICRC","vehicles":)" + std::to_string(i % 7) +
+                    R"(,"sources":["s"]})");
+    if (i == 10) mv10 = lines.back();
+    if (i % 89 == 3) {  // a claim about this movement, and one about a later record
+      lines.push_back(R"({"kind":"claim","id":"cl-)" + std::to_string(i) + R"(","case":"c","about":")" + id +
+                      R"(","stance":"disputes","party":"A","text":"no","sources":["s"]})");
+      lines.push_back(R"({"kind":"claim","id":"cf-)" + std::to_string(i) + R"(","case":"c","about":"mv-)" +
+                      std::to_string(i + 1) + R"(","stance":"confirms","party":"B","text":"yes","sources":["s"]})");
+    }
+  }
+  auto parse = [&] {
+    std::vector<Candidate> out;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      auto j = ParseJson(lines[i]);
+      EXPECT_TRUE(j.ok());
+      out.push_back(Candidate{"t.jsonl:" + std::to_string(i + 1), *j});
+    }
+    return out;
+  };
+  const std::map<std::string, std::string> known = {{"c", "case"}, {"s", "source"}, {"road", "route"}};
+  // mv-10 is "already in the log" with the same content, mv-11 with other content.
+  ExistingFn existing = [&](const std::string& id) -> Result<std::optional<store::RecordRow>> {
+    if (id != "mv-10" && id != "mv-11") return std::optional<store::RecordRow>();
+    store::RecordRow row;
+    row.id = id;
+    row.body = id == "mv-10" ? mv10 : R"({"kind":"movement","id":"mv-11"})";
+    return std::optional<store::RecordRow>(row);
+  };
+  SubmitOptions opts;
+  struct Out {
+    SubmitReport rep;
+    std::vector<std::string> entries;
+    std::vector<store::RecordRow> rows;
+  };
+  auto run = [&](bool parallel) {
+    Out o;
+    MapResolver outer(known, parallel);
+    auto cands = parse();
+    Status s = CheckBatch(cands, outer, existing, opts, "2023-07-10T12:00:00Z", &o.rep, &o.entries, &o.rows);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return o;
+  };
+  Out serial = run(false), parallel = run(true);
+  EXPECT_GT(serial.rep.rejected, 100u);
+  EXPECT_GT(serial.rep.accepted + serial.entries.size(), 4000u);
+  EXPECT_EQ(serial.rep.unchanged, 1u);  // mv-10; mv-11 is rejected (other content)
+  EXPECT_EQ(serial.rep.candidates, parallel.rep.candidates);
+  EXPECT_EQ(serial.rep.rejected, parallel.rep.rejected);
+  EXPECT_EQ(serial.rep.unchanged, parallel.rep.unchanged);
+  ASSERT_EQ(serial.rep.rejections.size(), parallel.rep.rejections.size());
+  for (size_t i = 0; i < serial.rep.rejections.size(); ++i) {
+    EXPECT_EQ(serial.rep.rejections[i].ToString(), parallel.rep.rejections[i].ToString());
+  }
+  EXPECT_EQ(serial.entries, parallel.entries);
+  EXPECT_EQ(serial.rows, parallel.rows);
 }
 
 }  // namespace
