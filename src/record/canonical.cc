@@ -49,8 +49,13 @@ std::u16string Utf16(const std::string& s) {
 void AppendString(std::string* out, const std::string& s) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  // Runs of characters that need no escape are copied whole.
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s, run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': *out += "\\\""; break;
       case '\\': *out += "\\\\"; break;
@@ -60,16 +65,24 @@ void AppendString(std::string* out, const std::string& s) {
       case '\r': *out += "\\r"; break;
       case '\t': *out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          *out += "\\u00";
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(ch);
-        }
+        *out += "\\u00";
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xf]);
     }
   }
+  out->append(s, run, s.size() - run);
   out->push_back('"');
+}
+
+// Integers of magnitude up to 2^53 are exactly doubles whose shortest
+// ECMAScript form is the integer's own digits: no float formatting needed.
+bool AppendSmallInteger(std::string* out, int64_t i) {
+  constexpr int64_t kExact = int64_t{1} << 53;
+  if (i < -kExact || i > kExact) return false;
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), i);
+  out->append(buf, r.ptr);
+  return true;
 }
 
 Status AppendValue(std::string* out, const json& v, int depth) {
@@ -80,6 +93,7 @@ Status AppendValue(std::string* out, const json& v, int depth) {
     case json::value_t::string: AppendString(out, v.get_ref<const std::string&>()); return Status::Ok();
     case json::value_t::number_integer: {
       auto i = v.get<int64_t>();
+      if (AppendSmallInteger(out, i)) return Status::Ok();
       double d = static_cast<double>(i);
       if (d < -9223372036854775808.0 || d >= 9223372036854775808.0 || static_cast<int64_t>(d) != i) {
         return InvalidArgumentError("integer " + std::to_string(i) + " is not exactly representable as a double");
@@ -89,6 +103,7 @@ Status AppendValue(std::string* out, const json& v, int depth) {
     }
     case json::value_t::number_unsigned: {
       auto u = v.get<uint64_t>();
+      if (u <= (uint64_t{1} << 53) && AppendSmallInteger(out, static_cast<int64_t>(u))) return Status::Ok();
       double d = static_cast<double>(u);
       if (d >= 18446744073709551616.0 || static_cast<uint64_t>(d) != u) {
         return InvalidArgumentError("integer " + std::to_string(u) + " is not exactly representable as a double");
@@ -246,6 +261,7 @@ Result<json> ParseJson(std::string_view text) {
 
 Result<std::string> Canonicalize(const json& value) {
   std::string out;
+  out.reserve(512);
   LIFELINE_RETURN_IF_ERROR(AppendValue(&out, value, 0));
   return out;
 }

@@ -1,6 +1,7 @@
 #include "record/canonical.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <bit>
 #include <cstring>
@@ -106,6 +107,30 @@ TEST(CanonicalTest, StrictParsing) {
 
 TEST(CanonicalTest, IntegersAndFloatsCanonicaliseAlike) {
   EXPECT_EQ(*CanonicalizeText("[1.0, 1, 10e0, 100, 1e2, -0.0]"), "[1,1,10,100,100,0]");
+}
+
+// JCS string escaping (RFC 8785 3.2.2.2) is what nlohmann's dump does for a
+// string: \b \f \n \r \t \" \\, other controls as \u00xx, all else
+// raw. Random strings with many escapable bytes, and integers of every size.
+RC_GTEST_PROP(CanonicalProperty, StringsEscapeLikeTheReference, ()) {
+  const std::string alphabet = std::string("ab\"\\/\x7f ") + '\0' + "\x01\x1f\b\f\n\r\t" + "\xc3\xa9";
+  auto picks = *rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, 18));
+  std::string s;
+  for (size_t p : picks) s += p < 16 ? std::string(1, alphabet[p]) : std::string("\xc3\xa9");
+  auto c = Canonicalize(nlohmann::json(s));
+  RC_ASSERT(c.ok());
+  RC_ASSERT(*c == nlohmann::json(s).dump());
+}
+
+RC_GTEST_PROP(CanonicalProperty, IntegersFormatAsTheirDoubles, (int64_t i)) {
+  auto c = Canonicalize(nlohmann::json(i));
+  double d = static_cast<double>(i);
+  if (static_cast<int64_t>(d) == i && d < 9223372036854775808.0) {
+    RC_ASSERT(c.ok());
+    RC_ASSERT(*c == FormatNumber(d));
+  } else {
+    RC_ASSERT(!c.ok());
+  }
 }
 
 }  // namespace
