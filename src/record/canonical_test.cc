@@ -116,7 +116,7 @@ RC_GTEST_PROP(CanonicalProperty, StringsEscapeLikeTheReference, ()) {
   const std::string alphabet = std::string("ab\"\\/\x7f ") + '\0' + "\x01\x1f\b\f\n\r\t" + "\xc3\xa9";
   auto picks = *rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, 18));
   std::string s;
-  for (size_t p : picks) s += p < 16 ? std::string(1, alphabet[p]) : std::string("\xc3\xa9");
+  for (size_t p : picks) s += p < 15 ? std::string(1, alphabet[p]) : std::string("\xc3\xa9");
   auto c = Canonicalize(nlohmann::json(s));
   RC_ASSERT(c.ok());
   RC_ASSERT(*c == nlohmann::json(s).dump());
