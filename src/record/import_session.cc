@@ -15,17 +15,17 @@
 namespace lifeline::record {
 namespace {
 
-constexpr uint16_t kInStore = 0x100;
+constexpr uint8_t kInStore = 0x80;  // or'ed into the kind code
 constexpr size_t kSpoolBuffer = 1 << 20;
 
-uint64_t IdHash(const std::string& id) { return std::hash<std::string>{}(id) * 0x9E3779B97F4A7C15ull ^ id.size(); }
+uint64_t IdHash(const std::string& id) { return IdIndex::Hash(id); }
 
-uint16_t KindCode(const std::string& kind) {
+uint8_t KindCode(const std::string& kind) {
   const auto& kinds = Kinds();
   for (size_t i = 0; i < kinds.size(); ++i) {
-    if (kinds[i] == kind) return static_cast<uint16_t>(i);
+    if (kinds[i] == kind) return static_cast<uint8_t>(i);
   }
-  return 0xff;
+  return 0x7f;
 }
 
 void PutString(std::string* out, const std::string& s) {
@@ -47,11 +47,11 @@ bool GetString(FILE* f, std::string* s) {
 // only when the hash is known (so unknown ids cost no query).
 class ImportSession::IndexResolver : public Resolver {
  public:
-  explicit IndexResolver(const std::unordered_map<uint64_t, uint16_t>& ids) : ids_(ids) {}
+  explicit IndexResolver(const IdIndex& ids) : ids_(ids) {}
   std::optional<std::string> KindOf(const std::string& id) const override {
-    auto it = ids_.find(IdHash(id));
-    if (it == ids_.end()) return std::nullopt;
-    uint16_t code = it->second & 0xff;
+    auto found = ids_.Get(IdHash(id));
+    if (!found) return std::nullopt;
+    uint8_t code = *found & 0x7f;
     if (code < Kinds().size()) return Kinds()[code];
     return std::nullopt;
   }
@@ -59,7 +59,7 @@ class ImportSession::IndexResolver : public Resolver {
   bool ThreadSafe() const override { return true; }
 
  private:
-  const std::unordered_map<uint64_t, uint16_t>& ids_;
+  const IdIndex& ids_;
 };
 
 Result<std::unique_ptr<ImportSession>> ImportSession::Start(store::LogStore& reader, SubmitOptions options,
@@ -67,7 +67,7 @@ Result<std::unique_ptr<ImportSession>> ImportSession::Start(store::LogStore& rea
   std::unique_ptr<ImportSession> s(new ImportSession(reader, std::move(options)));  // NOLINT: private constructor
   s->recorded_ = s->options_.recorded.empty() ? NowUtc() : s->options_.recorded;
   LIFELINE_RETURN_IF_ERROR(reader.ForEachIdAndKind([&](const std::string& id, const std::string& kind) {
-    s->ids_[IdHash(id)] = static_cast<uint16_t>(KindCode(kind) | kInStore);
+    s->ids_.Put(IdHash(id), KindCode(kind) | kInStore);
     return Status::Ok();
   }));
   // Spools left by imports that were killed (their process is gone) are
@@ -94,9 +94,9 @@ ImportSession::~ImportSession() {
 Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   IndexResolver outer(ids_);
   ExistingFn existing = [&](const std::string& id) -> Result<std::optional<store::RecordRow>> {
-    auto it = ids_.find(IdHash(id));
-    if (it == ids_.end()) return std::optional<store::RecordRow>();
-    if (!(it->second & kInStore)) {
+    auto found = ids_.Get(IdHash(id));
+    if (!found) return std::optional<store::RecordRow>();
+    if (!(*found & kInStore)) {
       return InvalidArgumentError("\"" + id + "\" is also the id of a record earlier in this import");
     }
     auto row = reader_.FindRecord(id);
@@ -111,8 +111,8 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   for (auto& c : chunk) {
     const auto& r = c.record;
     if (r.is_object() && r.contains("id") && r.at("id").is_string()) {
-      auto it = ids_.find(IdHash(r.at("id").get<std::string>()));
-      if (it != ids_.end() && !(it->second & kInStore)) {
+      auto found = ids_.Get(IdHash(r.at("id").get_ref<const std::string&>()));
+      if (found && !(*found & kInStore)) {
         report_.candidates++;
         report_.rejected++;
         report_.rejections.push_back(Rejection{c.where, r.at("id").get<std::string>(), "id",
@@ -129,7 +129,7 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   std::string buf;
   for (size_t i = 0; i < entries.size(); ++i) {
     const store::RecordRow& r = rows[i];
-    ids_[IdHash(r.id)] = KindCode(r.kind);
+    ids_.Put(IdHash(r.id), KindCode(r.kind));
     buf.clear();
     PutString(&buf, entries[i]);
     for (const std::string* f : {&r.id, &r.kind, &r.case_id, &r.supersedes, &r.target, &r.route, &r.date_from,
