@@ -21,8 +21,9 @@
 //
 // Round trips through the import readers (src/ingest) are part of the
 // contract and tested: ReadJsonLines(WriteJsonLines(r)) gives back the log's
-// entries byte for byte (minus `confidential`); ReadAcledCsv and ReadHxlCsv
-// give back the fields their mappings carry (see README.md).
+// entries byte for byte (minus `confidential`); ReadHxlCsv gives back
+// incidents and movements field for field (minus `recorded` and `by`);
+// ReadAcledCsv gives back the fields its mapping carries (see README.md).
 //
 // Pure: no I/O, no clock, no shared state; thread-safe.
 #ifndef LIFELINE_EXPORT_EXPORT_H_
@@ -68,7 +69,8 @@ std::vector<std::string> CsvColumns(std::string_view kind);
 // movement columns when any movement is given; other kinds fill only the
 // envelope columns. Actors get one #group+name column each (as many as the
 // longest actors list), so that each cell names one actor. ReadHxlCsv reads
-// the rows back as incidents: give it incidents only.
+// incidents and movements back field for field (all but `recorded` and
+// `by`) and refuses rows of other kinds, whose fields HXL does not carry.
 Result<std::string> WriteHxlCsv(std::span<const nlohmann::json> records);
 
 // The incidents among `records` (other kinds are left out) in the columns of

@@ -92,8 +92,9 @@ std::string Where(const Column& c) {
 
 // The columns the mapping reads, chosen once per file.
 struct Plan {
-  std::vector<const Column*> date, loc_name, admin1, admin2, country_code, country_name, lat, lon,
-      event_type, actors, killed, killed_min, killed_max, injured, description, source, id;
+  std::vector<const Column*> date, date_precision, loc_name, admin1, admin2, admin3, country_code,
+      country_name, lat, lon, geo_precision, event_type, sub_event_type, access, actors, killed,
+      killed_min, killed_max, injured, description, source, id;
 };
 
 Plan MakePlan(const std::vector<Column>& cols) {
@@ -114,14 +115,21 @@ Plan MakePlan(const std::vector<Column>& cols) {
                              {"country", kNone, {"code", "id"}}});
   p.admin1 = Select(cols, {{"adm1", {"name"}, kNone}, {"adm1", kNone, {"code", "id"}}});
   p.admin2 = Select(cols, {{"adm2", {"name"}, kNone}, {"adm2", kNone, {"code", "id"}}});
+  p.admin3 = Select(cols, {{"adm3", {"name"}, kNone}, {"adm3", kNone, {"code", "id"}}});
+  p.date_precision = Select(cols, {{"meta", {"date_precision"}, kNone}});
+  p.geo_precision = Select(cols, {{"meta", {"geo_precision"}, kNone}});
   p.country_code = Select(cols, {{"country", {"code"}, kNone}});
   p.country_name =
       Select(cols, {{"country", {"name"}, kNone}, {"country", kNone, {"code", "id"}}});
   p.lat = Select(cols, {{"geo", {"lat"}, kNone}});
   p.lon = Select(cols, {{"geo", {"lon"}, kNone}});
-  p.event_type = Select(cols, {{"event", {"type"}, kNone},
+  // #event+type+sub is ACLED's sub_event_type (its HDX exports tag it so),
+  // never the event type itself.
+  p.event_type = Select(cols, {{"event", {"type"}, {"sub"}},
                                {"crisis", {"type"}, kNone},
                                {"crisis", kNone, {"code", "id"}}});
+  p.sub_event_type = Select(cols, {{"event", {"type", "sub"}, kNone}});
+  p.access = Select(cols, {{"access", {"code"}, kNone}});
   p.actors = Select(cols, {{"org", kNone, {"code", "id"}}, {"group", kNone, {"code", "id"}}});
   // Columns in file order for actors, whatever the tag.
   std::sort(p.actors.begin(), p.actors.end(),
@@ -153,12 +161,144 @@ bool LooksLikeHashtagsWithoutHash(const std::vector<std::string>& cells, std::st
   return non_empty > 0 && valid * 2 > non_empty;
 }
 
+// --- Lifeline's own HXL export -------------------------------------------
+//
+// src/export's WriteHxlCsv writes one column per record field, tagged as
+// below. A file whose hashtag row has #meta+kind is read with this table
+// instead of the mapping for HXL data in general, so that an export comes
+// back field for field (hxl.h lists what does not).
+
+enum class ExportValue {
+  kText,           // the cell as written, surrounding whitespace included
+  kId,             // a record id
+  kIdList,         // record ids joined with ';', or a JSON array of them
+  kKind,           // incident or movement
+  kCase,           // a record id that must agree with ImportOptions::case_id
+  kDate,           // a date (ParseLooseDate)
+  kDatePrecision,  // day, week, month, year
+  kLat,
+  kLon,
+  kGeoPrecision,   // 1..3
+  kAccess,         // 1..9
+  kCount,          // a whole number >= 0
+  kActor,          // one element of `actors` per column
+  kDirection,      // in, out
+  kOutcome,        // completed, stopped, turned_back
+  kCargo,          // a JSON array of quantities
+  kStamp,          // recorded, by: not read (reader.h: Lifeline sets them)
+};
+
+constexpr unsigned kIncidentRow = 1, kMovementRow = 2, kEitherRow = 3;
+
+struct ExportField {
+  std::string_view hashtag;  // as WriteHxlCsv writes it
+  std::string_view field;    // record field path, members joined with '.'
+  ExportValue value;
+  unsigned kinds;  // the row kinds that have this field
+};
+
+// Keep in step with Plan() in src/export/hxl.cc (export_test round-trips
+// every column).
+constexpr ExportField kExportFields[] = {
+    {"#meta+id", "id", ExportValue::kId, kEitherRow},
+    {"#meta+kind", "kind", ExportValue::kKind, kEitherRow},
+    {"#date+occurred", "date", ExportValue::kDate, kEitherRow},
+    {"#meta+date_precision", "date_precision", ExportValue::kDatePrecision, kEitherRow},
+    {"#adm1+name", "location.admin1", ExportValue::kText, kIncidentRow},
+    {"#adm2+name", "location.admin2", ExportValue::kText, kIncidentRow},
+    {"#adm3+name", "location.admin3", ExportValue::kText, kIncidentRow},
+    {"#loc+name", "location.name", ExportValue::kText, kIncidentRow},
+    {"#country+code", "location.country", ExportValue::kText, kIncidentRow},
+    {"#geo+lat", "location.lat", ExportValue::kLat, kIncidentRow},
+    {"#geo+lon", "location.lon", ExportValue::kLon, kIncidentRow},
+    {"#meta+geo_precision", "location.geo_precision", ExportValue::kGeoPrecision, kIncidentRow},
+    {"#event+type", "event_type", ExportValue::kText, kIncidentRow},
+    {"#event+type+sub", "sub_event_type", ExportValue::kText, kIncidentRow},
+    {"#access+code", "access_constraint", ExportValue::kAccess, kIncidentRow},
+    {"#group+name", "actors", ExportValue::kActor, kIncidentRow},
+    {"#affected+killed", "fatalities.best", ExportValue::kCount, kIncidentRow},
+    {"#affected+killed+min", "fatalities.low", ExportValue::kCount, kIncidentRow},
+    {"#affected+killed+max", "fatalities.high", ExportValue::kCount, kIncidentRow},
+    {"#affected+injured", "injuries", ExportValue::kCount, kIncidentRow},
+    {"#description", "description", ExportValue::kText, kIncidentRow},
+    {"#meta+route", "route", ExportValue::kId, kMovementRow},
+    {"#indicator+direction", "direction", ExportValue::kDirection, kMovementRow},
+    {"#org+operator", "operator", ExportValue::kText, kMovementRow},
+    {"#status+outcome", "outcome", ExportValue::kOutcome, kMovementRow},
+    {"#indicator+vehicles+num", "vehicles", ExportValue::kCount, kMovementRow},
+    {"#indicator+persons+num", "persons", ExportValue::kCount, kMovementRow},
+    {"#indicator+patients+num", "patients", ExportValue::kCount, kMovementRow},
+    {"#item+cargo", "cargo", ExportValue::kCargo, kMovementRow},
+    {"#meta+source", "sources", ExportValue::kIdList, kEitherRow},
+    {"#meta+case", "case", ExportValue::kCase, kEitherRow},
+    {"#meta+supersedes", "supersedes", ExportValue::kId, kEitherRow},
+    {"#meta+note", "note", ExportValue::kText, kEitherRow},
+    {"#meta+recorded", "recorded", ExportValue::kStamp, kEitherRow},
+    {"#meta+by", "by", ExportValue::kStamp, kEitherRow},
+};
+
+// Same tag and the same set of attributes (HXL: order does not matter).
+bool SameHashtag(const Hashtag& a, const Hashtag& b) {
+  if (a.tag != b.tag || a.attributes.size() != b.attributes.size()) return false;
+  for (const std::string& x : a.attributes) {
+    if (!b.Has(x)) return false;
+  }
+  return true;
+}
+
+const ExportField* FindExportField(const Hashtag& h) {
+  for (const ExportField& e : kExportFields) {
+    if (SameHashtag(h, *ParseHashtag(e.hashtag))) return &e;
+  }
+  return nullptr;
+}
+
+bool IsExportLayout(const std::vector<Column>& columns) {
+  const Hashtag kind{"meta", {"kind"}};
+  return std::any_of(columns.begin(), columns.end(),
+                     [&](const Column& c) { return SameHashtag(c.hashtag, kind); });
+}
+
+struct ExportPlan {
+  std::vector<const ExportField*> fields;  // per entry of the columns; null: not read
+  const Column* kind = nullptr;
+  const Column* id = nullptr;
+};
+
+// Sets `path` ("location.admin1") in `record`, making the objects on the way.
+void SetPath(json& record, std::string_view path, json value) {
+  json* at = &record;
+  for (size_t dot; (dot = path.find('.')) != std::string_view::npos; path.remove_prefix(dot + 1)) {
+    at = &(*at)[std::string(path.substr(0, dot))];
+  }
+  (*at)[std::string(path)] = std::move(value);
+}
+
+std::optional<DatePrecision> DatePrecisionFromName(std::string_view name) {
+  for (DatePrecision p : {DatePrecision::kDay, DatePrecision::kWeek, DatePrecision::kMonth,
+                          DatePrecision::kYear}) {
+    if (DatePrecisionName(p) == name) return p;
+  }
+  return std::nullopt;
+}
+
+constexpr std::string_view kGeoPrecisionRule =
+    "location.geo_precision must be 1 (exact place), 2 (near it) or 3 (region only)";
+constexpr std::string_view kAccessRule =
+    "access_constraint must be an OCHA access-constraint category, a whole number from 1 to 9";
+
 class RowReader {
  public:
-  RowReader(const std::vector<Column>& columns, const Plan& plan, const ImportOptions& options,
-            const HxlOptions& hxl, std::string_view source_id, ReadResult& out)
-      : columns_(columns), plan_(plan), options_(options), hxl_(hxl), source_id_(source_id),
-        out_(out) {}
+  // `export_plan` is null for HXL data in general, else the file is
+  // Lifeline's own export (IsExportLayout).
+  RowReader(const std::vector<Column>& columns, const Plan& plan, const ExportPlan* export_plan,
+            const ImportOptions& options, const HxlOptions& hxl, std::string_view source_id,
+            ReadResult& out)
+      : columns_(columns), plan_(plan), export_(export_plan), options_(options), hxl_(hxl),
+        source_id_(source_id), out_(out) {}
+
+  // True when an accepted row cites the file's `source` record.
+  bool cites_file_source() const { return cites_file_source_; }
 
   void Read(const CsvRecord& rec) {
     const auto& f = rec.fields;
@@ -170,22 +310,32 @@ class RowReader {
     }
     line_ = rec.line;
     errors_ = 0;
-    CheckTypes(f);
+    if (export_ != nullptr) {
+      ReadExport(f);
+    } else {
+      ReadData(f);
+    }
+  }
+
+ private:
+  // HXL data in general: the mapping in hxl.h.
+  void ReadData(const std::vector<std::string>& f) {
+    for (const Column& c : columns_) CheckType(c, Cell(f, c.index));
 
     json r = NewRecord("incident", Id(f), options_);
     r["sources"] = json::array({source_id_});
-    if (const Column* c = FirstFilled(plan_.date, f)) {
-      auto d = ParseLooseDate(Cell(f, c->index));
-      if (d.ok()) {  // else reported by CheckTypes
-        r["date"] = FormatDate(d->date);
-        if (d->precision != DatePrecision::kDay) {
-          r["date_precision"] = DatePrecisionName(d->precision);
-        }
-      }
-    } else if (!plan_.date.empty()) {
+    const Column* date = FirstFilled(plan_.date, f);
+    if (date == nullptr && !plan_.date.empty()) {
       Warn(plan_.date.front()->label, "no date in this row: the incident will not validate");
     }
+    // Bad dates are reported by CheckType.
+    SetDate(r, f, date, FirstFilled(plan_.date_precision, f), /*report_bad_date=*/false);
+    std::optional<int64_t> geo_precision;
+    if (const Column* c = FirstFilled(plan_.geo_precision, f)) {
+      geo_precision = Code(*c, Cell(f, c->index), 1, 3, kGeoPrecisionRule);
+    }
     if (json loc = Location(f); !loc.empty()) {
+      if (geo_precision) loc["geo_precision"] = *geo_precision;
       r["location"] = std::move(loc);
     } else if (!plan_.loc_name.empty()) {
       Warn(plan_.loc_name.front()->label,
@@ -195,6 +345,12 @@ class RowReader {
       r["event_type"] = Cell(f, c->index);
     } else if (!hxl_.default_event_type.empty()) {
       r["event_type"] = hxl_.default_event_type;
+    }
+    if (const Column* c = FirstFilled(plan_.sub_event_type, f)) {
+      r["sub_event_type"] = Cell(f, c->index);
+    }
+    if (const Column* c = FirstFilled(plan_.access, f)) {
+      if (auto v = Code(*c, Cell(f, c->index), 1, 9, kAccessRule)) r["access_constraint"] = *v;
     }
     json actors = json::array();
     std::set<std::string_view> seen;
@@ -214,10 +370,134 @@ class RowReader {
     }
     if (const Column* c = FirstFilled(plan_.source, f)) r["note"] = Cell(f, c->index);
 
-    if (errors_ == 0) out_.rows.push_back({line_, std::move(r)});
+    if (errors_ == 0) {
+      cites_file_source_ = true;
+      out_.rows.push_back({line_, std::move(r)});
+    }
   }
 
- private:
+  // Lifeline's own export: one column per field (kExportFields).
+  void ReadExport(const std::vector<std::string>& f) {
+    const Column& kind_column = *export_->kind;
+    const std::string kind(Cell(f, kind_column.index));
+    const unsigned row_kind =
+        kind == "incident" ? kIncidentRow : kind == "movement" ? kMovementRow : 0;
+    if (row_kind == 0) {
+      Error(kind_column,
+            kind.empty()
+                ? std::string("empty: every row of a Lifeline HXL export names its record's kind")
+                : "HXL carries only the envelope of " + Quote(kind) +
+                      " records (WriteHxlCsv writes the fields of incidents and movements): "
+                      "import them from the JSON Lines export");
+      return;
+    }
+    json r = {{"kind", kind}};
+    json actors = json::array();
+    const Column *date = nullptr, *precision = nullptr;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const Column& c = columns_[i];
+      const ExportField* e = export_->fields[i];
+      const std::string_view v = Cell(f, c.index);
+      if (v.empty()) continue;
+      if (e == nullptr) {
+        CheckType(c, v);
+        continue;
+      }
+      if ((e->kinds & row_kind) == 0) {
+        Error(c, kind + " records have no " + std::string(e->field) + ": this cell must be empty");
+        continue;
+      }
+      // Text keeps the whitespace around it: the writer wrote the field as
+      // it is, and trimming would change the record.
+      const std::string_view raw = f[c.index];
+      switch (e->value) {
+        case ExportValue::kText:
+          SetPath(r, e->field, raw);
+          break;
+        case ExportValue::kActor:
+          actors.push_back(raw);  // repeats too: the record's list as it is
+          break;
+        case ExportValue::kKind:
+        case ExportValue::kStamp:
+          break;
+        case ExportValue::kId:
+          if (IsRecordId(c, v)) SetPath(r, e->field, v);
+          break;
+        case ExportValue::kIdList:
+          if (auto ids = IdList(c, v)) r["sources"] = std::move(*ids);
+          break;
+        case ExportValue::kCase:
+          if (!IsRecordId(c, v)) break;
+          if (!options_.case_id.empty() && v != options_.case_id) {
+            Error(c, "the record belongs to case " + Quote(v) + ", the import is into case " +
+                         Quote(options_.case_id));
+            break;
+          }
+          r["case"] = v;
+          break;
+        case ExportValue::kDate:
+          date = &c;
+          break;
+        case ExportValue::kDatePrecision:
+          precision = &c;
+          break;
+        case ExportValue::kLat:
+        case ExportValue::kLon: {
+          auto d = e->value == ExportValue::kLat ? ParseLatitude(v) : ParseLongitude(v);
+          if (d.ok()) {
+            SetPath(r, e->field, *d);
+          } else {
+            Error(c, d.status().message());
+          }
+          break;
+        }
+        case ExportValue::kGeoPrecision:
+          if (auto n = Code(c, v, 1, 3, kGeoPrecisionRule)) SetPath(r, e->field, *n);
+          break;
+        case ExportValue::kAccess:
+          if (auto n = Code(c, v, 1, 9, kAccessRule)) SetPath(r, e->field, *n);
+          break;
+        case ExportValue::kCount:
+          if (auto n = WholeCount(c, v, /*report_not_a_number=*/true)) SetPath(r, e->field, *n);
+          break;
+        case ExportValue::kDirection:
+          if (OneOf(c, v, {"in", "out"}, e->field)) SetPath(r, e->field, v);
+          break;
+        case ExportValue::kOutcome:
+          if (OneOf(c, v, {"completed", "stopped", "turned_back"}, e->field)) {
+            SetPath(r, e->field, v);
+          }
+          break;
+        case ExportValue::kCargo: {
+          json cargo = json::parse(std::string(v), nullptr, /*allow_exceptions=*/false);
+          if (cargo.is_discarded() || !cargo.is_array()) {
+            Error(c, "cargo must be a JSON array of quantities, not " + Quote(v));
+          } else {
+            SetPath(r, e->field, std::move(cargo));
+          }
+          break;
+        }
+      }
+    }
+    SetDate(r, f, date, precision, /*report_bad_date=*/true);
+    if (!actors.empty()) r["actors"] = std::move(actors);
+    if (!r.contains("id")) {
+      if (Cell(f, export_->id->index).empty()) {
+        Error(*export_->id, "empty: every row of a Lifeline HXL export has its record's id");
+      }
+    } else {
+      ClaimId(*export_->id, r["id"].get<std::string>());
+    }
+    if (!r.contains("case") && !options_.case_id.empty()) r["case"] = options_.case_id;
+    // As in other HXL files, a row that names no source cites the file.
+    const bool cites_file = !r.contains("sources");
+    if (cites_file) r["sources"] = json::array({source_id_});
+    if (errors_ == 0) {
+      cites_file_source_ = cites_file_source_ || cites_file;
+      out_.rows.push_back({line_, std::move(r)});
+    }
+  }
+
   void Error(const Column& c, std::string message) {
     out_.errors.push_back({line_, c.label, std::move(message) + " (" + Where(c) + ")"});
     ++errors_;
@@ -226,35 +506,134 @@ class RowReader {
     out_.warnings.push_back({line_, field, std::move(message)});
   }
 
-  // Every tagged cell is checked against its hashtag's type, mapped or not.
-  void CheckTypes(const std::vector<std::string>& f) {
-    for (const Column& c : columns_) {
-      std::string_view v = Cell(f, c.index);
-      if (v.empty()) continue;
-      if (IsNumericHashtag(c.hashtag)) {
-        if (auto n = ParseNumberWithThousands(v); !n.ok()) Error(c, n.status().message());
-      } else if (c.hashtag.tag == "date") {
-        if (auto d = ParseLooseDate(v); !d.ok()) Error(c, d.status().message());
-      } else if (c.hashtag.tag == "geo" && c.hashtag.Has("lat")) {
-        if (auto d = ParseLatitude(v); !d.ok()) Error(c, d.status().message());
-      } else if (c.hashtag.tag == "geo" && c.hashtag.Has("lon")) {
-        if (auto d = ParseLongitude(v); !d.ok()) Error(c, d.status().message());
-      }
+  // Checks a cell against its hashtag's type, whether the mapping reads it
+  // or not.
+  void CheckType(const Column& c, std::string_view v) {
+    if (v.empty()) return;
+    if (IsNumericHashtag(c.hashtag)) {
+      if (auto n = ParseNumberWithThousands(v); !n.ok()) Error(c, n.status().message());
+    } else if (c.hashtag.tag == "date") {
+      if (auto d = ParseLooseDate(v); !d.ok()) Error(c, d.status().message());
+    } else if (c.hashtag.tag == "geo" && c.hashtag.Has("lat")) {
+      if (auto d = ParseLatitude(v); !d.ok()) Error(c, d.status().message());
+    } else if (c.hashtag.tag == "geo" && c.hashtag.Has("lon")) {
+      if (auto d = ParseLongitude(v); !d.ok()) Error(c, d.status().message());
     }
   }
 
-  // A count (fatalities, injuries): a whole number >= 0.
+  // `date` and `date_precision` from the date column and the
+  // #meta+date_precision column (either may be null). A partial date
+  // ("2015-03") carries its own precision; a precision cell must then say
+  // the same, since the two cells would otherwise disagree about the record.
+  void SetDate(json& r, const std::vector<std::string>& f, const Column* date,
+               const Column* precision, bool report_bad_date) {
+    std::optional<DatePrecision> from_date;
+    std::string_view date_text = date != nullptr ? Cell(f, date->index) : std::string_view();
+    if (date != nullptr) {
+      auto d = ParseLooseDate(date_text);
+      if (d.ok()) {
+        r["date"] = FormatDate(d->date);
+        if (d->precision != DatePrecision::kDay) from_date = d->precision;
+      } else if (report_bad_date) {
+        Error(*date, d.status().message());
+      }
+    }
+    if (precision == nullptr) {
+      if (from_date) r["date_precision"] = DatePrecisionName(*from_date);
+      return;
+    }
+    std::string_view text = Cell(f, precision->index);
+    std::optional<DatePrecision> named = DatePrecisionFromName(text);
+    if (!named) {
+      Error(*precision, "date_precision must be day, week, month or year, not " + Quote(text));
+    } else if (from_date && *from_date != *named) {
+      Error(*precision, "date_precision " + Quote(text) + " disagrees with the date " +
+                            Quote(date_text) + ", which gives only the " +
+                            std::string(DatePrecisionName(*from_date)));
+    } else {
+      r["date_precision"] = DatePrecisionName(*named);
+    }
+  }
+
+  // A count (fatalities, injuries, vehicles, ...): a whole number >= 0.
+  // Cells that are not numbers at all are reported here only when
+  // `report_not_a_number`, since CheckType reports them for numeric hashtags.
+  std::optional<int64_t> WholeCount(const Column& c, std::string_view v,
+                                    bool report_not_a_number) {
+    auto n = ParseNumberWithThousands(v);
+    if (!n.ok()) {
+      if (report_not_a_number) Error(c, n.status().message());
+      return std::nullopt;
+    }
+    if (*n < 0 || *n != std::floor(*n) || *n > 9007199254740992.0) {
+      Error(c, "a count must be a whole number >= 0: " + Quote(v));
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(*n);
+  }
+
   std::optional<int64_t> Count(const std::vector<const Column*>& cols,
                                const std::vector<std::string>& f) {
     const Column* c = FirstFilled(cols, f);
     if (c == nullptr) return std::nullopt;
-    auto n = ParseNumberWithThousands(Cell(f, c->index));
-    if (!n.ok()) return std::nullopt;  // reported by CheckTypes
-    if (*n < 0 || *n != std::floor(*n) || *n > 9007199254740992.0) {
-      Error(*c, "a count must be a whole number >= 0: " + Quote(Cell(f, c->index)));
+    return WholeCount(*c, Cell(f, c->index), /*report_not_a_number=*/false);
+  }
+
+  // A whole number in [lo, hi] (geo_precision, access_constraint).
+  std::optional<int64_t> Code(const Column& c, std::string_view v, int64_t lo, int64_t hi,
+                              std::string_view rule) {
+    auto n = ParseInteger(v);
+    if (!n.ok() || *n < lo || *n > hi) {
+      Error(c, std::string(rule) + ", not " + Quote(v));
       return std::nullopt;
     }
-    return static_cast<int64_t>(*n);
+    return *n;
+  }
+
+  bool OneOf(const Column& c, std::string_view v, std::initializer_list<std::string_view> allowed,
+             std::string_view field) {
+    if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return true;
+    std::string list;
+    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    Error(c, std::string(field) + " must be one of " + list + ", not " + Quote(v));
+    return false;
+  }
+
+  bool IsRecordId(const Column& c, std::string_view v) {
+    if (IsValidRecordId(v)) return true;
+    Error(c, "not a record id: " + Quote(v) + " (ids match ^[a-z0-9][a-z0-9._:-]{0,127}$)");
+    return false;
+  }
+
+  // Record ids joined with ';', or, as WriteHxlCsv writes them when a join
+  // would be ambiguous, a JSON array of strings.
+  std::optional<json> IdList(const Column& c, std::string_view v) {
+    json ids = json::array();
+    if (v.front() == '[') {
+      json list = json::parse(std::string(v), nullptr, /*allow_exceptions=*/false);
+      if (list.is_discarded() || !list.is_array()) {
+        Error(c, "not a JSON array of record ids: " + Quote(v));
+        return std::nullopt;
+      }
+      for (const json& id : list) {
+        if (!id.is_string()) {
+          Error(c, "not a JSON array of record ids: " + Quote(v));
+          return std::nullopt;
+        }
+        ids.push_back(id);
+      }
+    } else {
+      for (size_t start = 0;;) {
+        size_t end = std::min(v.find(';', start), v.size());
+        ids.push_back(Trim(v.substr(start, end - start)));
+        if (end == v.size()) break;
+        start = end + 1;
+      }
+    }
+    for (const json& id : ids) {
+      if (!IsRecordId(c, id.get_ref<const std::string&>())) return std::nullopt;
+    }
+    return ids;
   }
 
   json Location(const std::vector<std::string>& f) {
@@ -264,6 +643,7 @@ class RowReader {
     loc["name"] = Cell(f, name->index);
     if (const Column* c = FirstFilled(plan_.admin1, f)) loc["admin1"] = Cell(f, c->index);
     if (const Column* c = FirstFilled(plan_.admin2, f)) loc["admin2"] = Cell(f, c->index);
+    if (const Column* c = FirstFilled(plan_.admin3, f)) loc["admin3"] = Cell(f, c->index);
     std::optional<std::string> alpha3;
     if (const Column* c = FirstFilled(plan_.country_code, f)) {
       std::string code(Cell(f, c->index));
@@ -295,32 +675,39 @@ class RowReader {
     return loc;
   }
 
+  // An error when `id` was already taken by an earlier row.
+  void ClaimId(const Column& c, const std::string& id) {
+    if (auto [it, fresh] = ids_.emplace(id, line_); !fresh) {
+      Error(c, "the id " + Quote(id) + " is also used at line " + std::to_string(it->second));
+    }
+  }
+
   std::string Id(const std::vector<std::string>& f) {
-    std::string id;
     if (const Column* c = FirstFilled(plan_.id, f)) {
       std::string slug = Slug(Cell(f, c->index));
       if (slug.empty() || slug.size() > 120) {
         Error(*c, "cannot make a record id of " + Quote(Cell(f, c->index)));
         return "invalid";
       }
-      id = "hxl-" + slug;
-      if (auto [it, fresh] = ids_.emplace(id, line_); !fresh) {
+      if (auto [it, fresh] = ids_.emplace("hxl-" + slug, line_); !fresh) {
         Error(*c, "the id " + Quote(Cell(f, c->index)) + " is also used at line " +
                       std::to_string(it->second));
       }
-      return id;
+      return "hxl-" + slug;
     }
     return "hxl-" + FileStemSlug(options_.file_name) + "-l" + std::to_string(line_);
   }
 
   const std::vector<Column>& columns_;
   const Plan& plan_;
+  const ExportPlan* export_;
   const ImportOptions& options_;
   const HxlOptions& hxl_;
   std::string source_id_;
   ReadResult& out_;
   uint64_t line_ = 0;
   size_t errors_ = 0;
+  bool cites_file_source_ = false;
   std::map<std::string, uint64_t> ids_;
   std::set<std::string> warned_codes_;
 };
@@ -448,26 +835,63 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
 
   const Plan plan = MakePlan(columns);
   const std::string source_id = SourceIdForFile("hxl", options.file_name);
-  if (plan.date.empty()) {
-    out.warnings.push_back({tags.line, "#date",
-                            "no #date column: the incidents have no date and will not validate"});
-  }
-  if (plan.loc_name.empty()) {
-    out.warnings.push_back(
-        {tags.line, "#loc+name",
-         "no place column (#loc, #adm1, #adm2 or #country): the incidents have no location and "
-         "will not validate"});
-  }
-  if (plan.event_type.empty()) {
-    out.warnings.push_back({tags.line, "#event+type",
-                            "no #event+type or #crisis column: event_type is " +
-                                Quote(hxl_options.default_event_type)});
+  std::optional<ExportPlan> export_plan;
+  if (IsExportLayout(columns)) {
+    // One column per field: a second column for the same field (actors
+    // aside) would leave the record ambiguous.
+    export_plan.emplace();
+    std::map<const ExportField*, const Column*> seen;
+    bool duplicate = false;
+    for (const Column& c : columns) {
+      const ExportField* e = FindExportField(c.hashtag);
+      export_plan->fields.push_back(e);
+      if (e == nullptr) {
+        out.warnings.push_back({tags.line, c.label,
+                                "not a column of Lifeline's HXL export: " + Where(c) +
+                                    " is checked but not read"});
+        continue;
+      }
+      if (e->value == ExportValue::kKind) export_plan->kind = &c;
+      if (e->field == "id") export_plan->id = &c;
+      if (auto [it, fresh] = seen.emplace(e, &c); !fresh && e->value != ExportValue::kActor) {
+        out.errors.push_back({tags.line, c.label,
+                              "a second " + c.label + " column (" + Where(c) + ", first " +
+                                  Where(*it->second) + "): a Lifeline HXL export has one "
+                                  "column per field"});
+        duplicate = true;
+      }
+    }
+    if (export_plan->id == nullptr) {
+      out.errors.push_back({tags.line, "#meta+id",
+                            "a Lifeline HXL export (it has #meta+kind) needs the #meta+id column"});
+    }
+    if (duplicate || export_plan->id == nullptr) {
+      SortDiagnostics(out);
+      return out;
+    }
+  } else {
+    if (plan.date.empty()) {
+      out.warnings.push_back(
+          {tags.line, "#date", "no #date column: the incidents have no date and will not validate"});
+    }
+    if (plan.loc_name.empty()) {
+      out.warnings.push_back(
+          {tags.line, "#loc+name",
+           "no place column (#loc, #adm1, #adm2 or #country): the incidents have no location and "
+           "will not validate"});
+    }
+    if (plan.event_type.empty()) {
+      out.warnings.push_back({tags.line, "#event+type",
+                              "no #event+type or #crisis column: event_type is " +
+                                  Quote(hxl_options.default_event_type)});
+    }
   }
 
-  RowReader reader(columns, plan, options, hxl_options, source_id, out);
+  RowReader reader(columns, plan, export_plan ? &*export_plan : nullptr, options, hxl_options,
+                   source_id, out);
   for (size_t r = *tag_index + 1; r < table.records.size(); ++r) reader.Read(table.records[r]);
 
-  if (!out.rows.empty()) {
+  if (reader.cites_file_source()) {
     json source = NewRecord("source", source_id, options);
     source["title"] = "HXL dataset " + (options.file_name.empty() ? std::string("(unnamed file)")
                                                                   : options.file_name);

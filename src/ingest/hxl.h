@@ -22,14 +22,19 @@
 //   date            #date+occurred, #date+start, #date (other attributes but
 //                   not +end/+year), #date+reported, #date+year (as YYYY);
 //                   a partial date sets date_precision month/year
+//   date_precision  #meta+date_precision: day, week, month or year; with a
+//                   partial date it must name the date's own precision
 //   location.name   #loc+name, #loc, #adm2+name, #adm2, #adm1+name, #adm1,
 //                   #country+name, #country (never +code columns)
-//   location.admin1 #adm1+name, #adm1 (not +code); admin2 likewise
+//   location.admin1 #adm1+name, #adm1 (not +code); admin2, admin3 likewise
 //   location.country #country+code when an ISO alpha-3 code, else the
 //                   #country name mapped to alpha-3 (country_codes.h)
 //   location.lat/lon #geo+lat, #geo+lon
-//   event_type      #event+type, #crisis+type, #crisis, else
+//   location.geo_precision #meta+geo_precision: 1, 2 or 3
+//   event_type      #event+type (not +sub), #crisis+type, #crisis, else
 //                   HxlOptions::default_event_type (with a warning)
+//   sub_event_type  #event+type+sub (as ACLED's HDX exports tag it)
+//   access_constraint #access+code: a whole number 1..9
 //   actors          every non-empty #org and #group cell, in column order,
 //                   without repeats
 //   fatalities      #affected+killed (best), with +min -> low, +max -> high
@@ -50,7 +55,40 @@
 //
 // A row without a date or location still yields its candidate record (the
 // schema validator will name what is missing); a warning names the hashtag
-// that would supply it. Pure; thread-safe.
+// that would supply it.
+//
+// Lifeline's own HXL export (src/export WriteHxlCsv; a hashtag row with
+// #meta+kind) is read by its column table instead, so that export -> import
+// gives back the records field for field (src/export/README.md lists the
+// columns):
+//   - each row's kind is #meta+kind: incident or movement. The writer fills
+//     only the envelope of other kinds, so such a row is an error (import
+//     those records from the JSON Lines export); so is an empty kind;
+//   - id is #meta+id as written (a valid record id, unique in the file,
+//     required); sources #meta+source (ids joined with ';', or a JSON array of
+//     ids); case #meta+case (an error when it differs from
+//     ImportOptions::case_id, filled from it when empty); supersedes
+//     #meta+supersedes; note #meta+note;
+//   - one column per field, no fallbacks between columns: location.name is
+//     #loc+name only, location.country #country+code as written; every
+//     #group+name cell is one actor, in column order, repeats kept; cargo
+//     (#item+cargo) a JSON array; direction and outcome checked against
+//     docs/records.md;
+//   - text cells are taken with their surrounding whitespace (the writer
+//     wrote the field as it was); numbers, ids and codes are trimmed;
+//   - a non-empty cell in a column of the other kind (#affected+killed in a
+//     movement row) is an error; a second column for one field (but
+//     #group+name) is an error at the hashtag row; other hashtags are
+//     type-checked and not read (with a warning);
+//   - a row with an empty #meta+source cites the file's `source` record,
+//     which is emitted only when some row cites it.
+// What HXL does not carry back: `recorded` and `by` (#meta+recorded and
+// #meta+by are not read: Lifeline stamps records when it appends them, and
+// an import that carried them would be refused unless --preserve-stamps),
+// `confidential` (never exported), every field of kinds other than incident
+// and movement, and text that is only whitespace (read as an empty cell).
+//
+// Pure; thread-safe.
 #ifndef LIFELINE_INGEST_HXL_H_
 #define LIFELINE_INGEST_HXL_H_
 

@@ -237,6 +237,202 @@ TEST(HxlTest, MalformedValuesNameLineAndHashtag) {
   EXPECT_EQ(r.rows[2].line, 13u);
 }
 
+TEST(HxlTest, AcledStyleColumnsForSubEventAdmin3AndPrecisions) {
+  ReadResult r = ReadHxlCsv(
+      "#date,#meta+date_precision,#loc+name,#adm3+name,#geo+lat,#geo+lon,#meta+geo_precision,"
+      "#event+type,#event+type+sub,#access+code\n"
+      "2023-09-19,week,Northtown,Ward 3,39.8,46.7,2,Battles,Armed clash,4\n"
+      "2023-09,,Southvale,,,,,,Attack,\n"
+      "2023,year,Westfield,,,,,,,\n",
+      {"c", "acled-like.csv"});
+  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_EQ(r.rows.size(), 4u);
+  const json& a = r.rows[1].record;
+  EXPECT_EQ(a["date_precision"], "week");
+  EXPECT_EQ(a["location"], json::parse(R"js({"name": "Northtown", "admin3": "Ward 3",
+                                             "lat": 39.8, "lon": 46.7, "geo_precision": 2})js"));
+  EXPECT_EQ(a["event_type"], "Battles");
+  EXPECT_EQ(a["sub_event_type"], "Armed clash");
+  EXPECT_EQ(a["access_constraint"], 4);
+  const json& b = r.rows[2].record;
+  EXPECT_EQ(b["date_precision"], "month");  // from the partial date
+  // #event+type+sub is never read as the event type.
+  EXPECT_EQ(b["event_type"], "Unspecified");
+  EXPECT_EQ(b["sub_event_type"], "Attack");
+  EXPECT_EQ(r.rows[3].record["date_precision"], "year");
+}
+
+TEST(HxlTest, MalformedPrecisionAndAccessValuesNameLineAndHashtag) {
+  ReadResult r = ReadHxlCsv(
+      "#date,#meta+date_precision,#loc+name,#meta+geo_precision,#access+code\n"
+      "2023-09-19,fortnight,A,1,1\n"
+      "2023-09,day,A,1,1\n"
+      "2023-09-19,day,A,4,1\n"
+      "2023-09-19,day,A,1.0,1\n"
+      "2023-09-19,day,A,1,10\n"
+      "2023-09-19,day,A,1,0\n"
+      "2023-09-19,Day,A,1,one\n"
+      "2023-09-19,day,A,3,9\n",
+      {"c", "bad.csv"});
+  EXPECT_TRUE(HasError(r.errors, 2, "#meta+date_precision", "not 'fortnight' (column 2)"));
+  EXPECT_TRUE(HasError(r.errors, 3, "#meta+date_precision", "gives only the month"));
+  EXPECT_TRUE(HasError(r.errors, 4, "#meta+geo_precision", "1 (exact place), 2 (near it) or 3"));
+  EXPECT_TRUE(HasError(r.errors, 5, "#meta+geo_precision", "not '1.0'"));
+  EXPECT_TRUE(HasError(r.errors, 6, "#access+code", "from 1 to 9, not '10'"));
+  EXPECT_TRUE(HasError(r.errors, 7, "#access+code", "not '0'"));
+  EXPECT_TRUE(HasError(r.errors, 8, "#meta+date_precision", "not 'Day'"));
+  EXPECT_TRUE(HasError(r.errors, 8, "#access+code", "not 'one'"));
+  EXPECT_EQ(r.errors.size(), 8u) << testing::Dump(r.errors);
+  ASSERT_EQ(r.rows.size(), 2u);  // source, line 9
+  EXPECT_EQ(r.rows[1].line, 9u);
+  EXPECT_EQ(r.rows[1].record["location"]["geo_precision"], 3);
+}
+
+// --- Lifeline's own export (a hashtag row with #meta+kind) -----------------
+
+// The columns WriteHxlCsv writes for incidents and movements together.
+constexpr char kExportHeader[] =
+    "id,kind,date,date_precision,location.admin1,location.admin2,location.admin3,location.name,"
+    "location.country,location.lat,location.lon,location.geo_precision,event_type,"
+    "sub_event_type,access_constraint,actors[0],actors[1],fatalities.best,fatalities.low,"
+    "fatalities.high,injuries,description,route,direction,operator,outcome,vehicles,persons,"
+    "patients,cargo,sources,case,supersedes,note,recorded,by\r\n"
+    "#meta+id,#meta+kind,#date+occurred,#meta+date_precision,#adm1+name,#adm2+name,#adm3+name,"
+    "#loc+name,#country+code,#geo+lat,#geo+lon,#meta+geo_precision,#event+type,"
+    "#event+type+sub,#access+code,#group+name,#group+name,#affected+killed,"
+    "#affected+killed+min,#affected+killed+max,#affected+injured,#description,#meta+route,"
+    "#indicator+direction,#org+operator,#status+outcome,#indicator+vehicles+num,"
+    "#indicator+persons+num,#indicator+patients+num,#item+cargo,#meta+source,#meta+case,"
+    "#meta+supersedes,#meta+note,#meta+recorded,#meta+by\r\n";
+
+TEST(HxlExportLayoutTest, ReadsEveryColumnBackOntoItsField) {
+  const std::string data =
+      std::string(kExportHeader) +
+      "inc-1,incident,2023-09-19,week,East,Hill,Ward 3, Northtown ,XKX,39.815,46.75,2,Battles,"
+      "Armed clash,4,Party A,Party A,3,2,5,11,\"Two\nlines \",,,,,,,,,src-a;src-b,case-x,"
+      "inc-0,a note,2023-09-20T08:15:00Z,editor@example.org\r\n"
+      "mv-1,movement,2023-09-30,,,,,,,,,,,,,,,,,,,,route-road,in,ICRC,turned_back,12,3,0,"
+      "\"[{\"\"commodity\"\":\"\"flour\"\",\"\"quantity\"\":20000,\"\"unit\"\":\"\"kg\"\"}]\","
+      "\"[\"\"src-a\"\"]\",case-x,,,2023-10-01T00:00:00Z,editor@example.org\r\n";
+  ReadResult r = ReadHxlCsv(data, {"case-x", "export.csv"});
+  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  EXPECT_TRUE(r.warnings.empty()) << testing::Dump(r.warnings);
+  ASSERT_EQ(r.rows.size(), 2u);  // every row names its sources: no file source record
+  EXPECT_EQ(r.rows[0].line, 3u);
+  EXPECT_EQ(r.rows[0].record, json::parse(R"js({
+    "kind": "incident", "id": "inc-1", "case": "case-x", "sources": ["src-a", "src-b"],
+    "supersedes": "inc-0", "note": "a note", "date": "2023-09-19", "date_precision": "week",
+    "location": {"name": " Northtown ", "admin1": "East", "admin2": "Hill", "admin3": "Ward 3",
+                 "country": "XKX", "lat": 39.815, "lon": 46.75, "geo_precision": 2},
+    "event_type": "Battles", "sub_event_type": "Armed clash", "access_constraint": 4,
+    "actors": ["Party A", "Party A"], "fatalities": {"best": 3, "low": 2, "high": 5},
+    "injuries": 11, "description": "Two\nlines "})js"));
+  EXPECT_EQ(r.rows[1].record, json::parse(R"js({
+    "kind": "movement", "id": "mv-1", "case": "case-x", "sources": ["src-a"],
+    "date": "2023-09-30", "route": "route-road", "direction": "in", "operator": "ICRC",
+    "outcome": "turned_back", "vehicles": 12, "persons": 3, "patients": 0,
+    "cargo": [{"commodity": "flour", "quantity": 20000, "unit": "kg"}]})js"));
+}
+
+TEST(HxlExportLayoutTest, RowWithoutSourcesCitesTheFile) {
+  ReadResult r = ReadHxlCsv(
+      "#meta+id,#meta+kind,#date+occurred,#loc+name,#event+type,#meta+source\n"
+      "inc-1,incident,2023-09-19,A,Battles,\n",
+      {"", "hand.csv"}, {.publisher = "Monitor"});
+  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0].record["id"], "src-hxl-hand");
+  EXPECT_EQ(r.rows[1].record["sources"], json::array({"src-hxl-hand"}));
+  EXPECT_FALSE(r.rows[1].record.contains("case"));
+}
+
+TEST(HxlExportLayoutTest, MalformedValuesNameLineAndHashtag) {
+  const std::string data =
+      "#meta+id,#meta+kind,#date+occurred,#meta+date_precision,#loc+name,#geo+lat,"
+      "#meta+geo_precision,#access+code,#affected+killed,#affected+injured,#indicator+direction,"
+      "#status+outcome,#indicator+vehicles+num,#item+cargo,#meta+source,#meta+case,"
+      "#meta+supersedes,#affected+displaced\n"
+      "i2,incident,2023-02-30,,A,,,,,,,,,,s,c,,\n"           // 2: no such date
+      "i3,incident,2023-01-01,hourly,A,,,,,,,,,,s,c,,\n"     // 3
+      "i4,incident,2023-01,day,A,,,,,,,,,,s,c,,\n"           // 4: disagrees
+      "i5,incident,2023-01-01,,A,91,,,,,,,,,s,c,,\n"         // 5
+      "i6,incident,2023-01-01,,A,,0,,,,,,,,s,c,,\n"          // 6
+      "i7,incident,2023-01-01,,A,,,12,,,,,,,s,c,,\n"         // 7
+      "i8,incident,2023-01-01,,A,,,,-1,,,,,,s,c,,\n"         // 8
+      "i9,incident,2023-01-01,,A,,,,,a few,,,,,s,c,,\n"      // 9
+      "m10,movement,2023-01-01,,,,,,,,inward,,,,s,c,,\n"     // 10
+      "m11,movement,2023-01-01,,,,,,,,in,done,,,s,c,,\n"     // 11
+      "m12,movement,2023-01-01,,,,,,,,in,,2.5,,s,c,,\n"      // 12
+      "m13,movement,2023-01-01,,,,,,,,in,,,{},s,c,,\n"       // 13
+      "m14,movement,2023-01-01,,,,,,,,in,,,[oops,s,c,,\n"    // 14
+      "i15,incident,2023-01-01,,A,,,,,,,,,,s;Bad Id,c,,\n"   // 15
+      "i16,incident,2023-01-01,,A,,,,,,,,,,s;,c,,\n"         // 16
+      "i17,incident,2023-01-01,,A,,,,,,,,,,\"[1]\",c,,\n"    // 17
+      "i18,incident,2023-01-01,,A,,,,,,,,,,s,other,,\n"      // 18
+      "i19,incident,2023-01-01,,A,,,,,,,,,,s,c,X!,\n"        // 19
+      "i20,incident,2023-01-01,,A,,,,,,,,,,s,c,,many\n"      // 20
+      "m21,movement,2023-01-01,,Place,,,,,,in,,,,s,c,,\n"    // 21: not a movement field
+      "i22,incident,2023-01-01,,A,,,,,,in,,,,s,c,,\n"        // 22: not an incident field
+      "r23,route_status,,,,,,,,,,,,,s,c,,\n"                 // 23
+      "i24,,2023-01-01,,A,,,,,,,,,,s,c,,\n"                  // 24
+      ",incident,2023-01-01,,A,,,,,,,,,,s,c,,\n"             // 25
+      "Bad Id,incident,2023-01-01,,A,,,,,,,,,,s,c,,\n"       // 26
+      "i2,incident,2023-01-01,,A,,,,,,,,,,s,c,,\n"           // 27: id of line 2
+      "ok,incident,2023-01-01,week,A,1,1,1,1,1,,,,,s,c,,1\n";  // 28
+  ReadResult r = ReadHxlCsv(data, {"c", "bad.csv"});
+  EXPECT_TRUE(HasError(r.errors, 2, "#date+occurred", "no such date: '2023-02-30' (column 3)"));
+  EXPECT_TRUE(HasError(r.errors, 3, "#meta+date_precision", "day, week, month or year"));
+  EXPECT_TRUE(HasError(r.errors, 4, "#meta+date_precision", "gives only the month"));
+  EXPECT_TRUE(HasError(r.errors, 5, "#geo+lat", "outside [-90, 90]"));
+  EXPECT_TRUE(HasError(r.errors, 6, "#meta+geo_precision", "not '0'"));
+  EXPECT_TRUE(HasError(r.errors, 7, "#access+code", "not '12'"));
+  EXPECT_TRUE(HasError(r.errors, 8, "#affected+killed", "whole number >= 0: '-1'"));
+  EXPECT_TRUE(HasError(r.errors, 9, "#affected+injured", "not a number: 'a few'"));
+  EXPECT_TRUE(HasError(r.errors, 10, "#indicator+direction", "one of in, out, not 'inward'"));
+  EXPECT_TRUE(HasError(r.errors, 11, "#status+outcome", "completed, stopped, turned_back"));
+  EXPECT_TRUE(HasError(r.errors, 12, "#indicator+vehicles+num", "whole number >= 0: '2.5'"));
+  EXPECT_TRUE(HasError(r.errors, 13, "#item+cargo", "JSON array of quantities, not '{}'"));
+  EXPECT_TRUE(HasError(r.errors, 14, "#item+cargo", "not '[oops'"));
+  EXPECT_TRUE(HasError(r.errors, 15, "#meta+source", "not a record id: 'Bad Id'"));
+  EXPECT_TRUE(HasError(r.errors, 16, "#meta+source", "not a record id: ''"));
+  EXPECT_TRUE(HasError(r.errors, 17, "#meta+source", "not a JSON array of record ids"));
+  EXPECT_TRUE(HasError(r.errors, 18, "#meta+case", "belongs to case 'other'"));
+  EXPECT_TRUE(HasError(r.errors, 19, "#meta+supersedes", "not a record id: 'X!'"));
+  EXPECT_TRUE(HasError(r.errors, 20, "#affected+displaced", "not a number: 'many'"));
+  EXPECT_TRUE(HasError(r.errors, 21, "#loc+name", "movement records have no location.name"));
+  EXPECT_TRUE(HasError(r.errors, 22, "#indicator+direction", "incident records have no direction"));
+  EXPECT_TRUE(HasError(r.errors, 23, "#meta+kind", "only the envelope of 'route_status'"));
+  EXPECT_TRUE(HasError(r.errors, 24, "#meta+kind", "empty"));
+  EXPECT_TRUE(HasError(r.errors, 25, "#meta+id", "empty"));
+  EXPECT_TRUE(HasError(r.errors, 26, "#meta+id", "not a record id: 'Bad Id'"));
+  EXPECT_TRUE(HasError(r.errors, 27, "#meta+id", "'i2' is also used at line 2"));
+  EXPECT_EQ(r.errors.size(), 26u) << testing::Dump(r.errors);
+  ASSERT_EQ(r.rows.size(), 1u) << "only line 28, and no file source record";
+  EXPECT_EQ(r.rows[0].line, 28u);
+  EXPECT_EQ(r.rows[0].record["date_precision"], "week");
+  // The unknown column is checked, not read.
+  EXPECT_TRUE(HasError(r.warnings, 1, "#affected+displaced", "not a column of Lifeline's HXL export"));
+}
+
+TEST(HxlExportLayoutTest, HashtagRowProblems) {
+  ReadResult twice = ReadHxlCsv("#meta+id,#meta+kind,#loc+name,#loc +name\ni,incident,A,B\n",
+                                {"c", "twice.csv"});
+  EXPECT_TRUE(HasError(twice.errors, 1, "#loc+name", "a second #loc+name column (column 4"));
+  EXPECT_TRUE(twice.rows.empty());
+  ReadResult no_id = ReadHxlCsv("#meta+kind,#loc+name\nincident,A\n", {"c", "noid.csv"});
+  EXPECT_TRUE(HasError(no_id.errors, 1, "#meta+id", "needs the #meta+id column"));
+  EXPECT_TRUE(no_id.rows.empty());
+  // Attribute order does not matter; #group+name may repeat.
+  ReadResult ok = ReadHxlCsv(
+      "#meta+id,#meta+kind,#affected+max+killed,#group +name,#group+name,#meta+source\n"
+      "i,incident,2,A,B,s\n",
+      {"c", "ok.csv"});
+  ASSERT_TRUE(ok.ok()) << testing::Dump(ok.errors);
+  ASSERT_EQ(ok.rows.size(), 1u);
+  EXPECT_EQ(ok.rows[0].record["actors"], json::array({"A", "B"}));
+  EXPECT_EQ(ok.rows[0].record["fatalities"], json({{"high", 2}}));
+}
+
 TEST(HxlTest, CsvErrorsAreNamedByHashtag) {
   ReadResult r = ReadHxlCsv("#adm1,#description\nX,bad\"quote\nY,ok\n", {"c", "q.csv"});
   EXPECT_TRUE(HasError(r.errors, 2, "#description", "quote inside an unquoted field"));
