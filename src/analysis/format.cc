@@ -108,6 +108,7 @@ json IndicatorsJson(const Indicators& ind) {
                 {"cumulative_deficit", Opt(n.cumulative_deficit)},
                 {"records", n.records}};
       if (!n.reason.empty()) j["reason"] = n.reason;
+      if (!n.note.empty()) j["note"] = n.note;
       needs.push_back(std::move(j));
     }
     for (const auto& b : d.baseline) baseline.push_back(BaselineJson(b));
@@ -310,6 +311,7 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
       }
       for (const auto& n : d.needs) {
         if (!n.reason.empty()) o << "    " << n.commodity << ": " << n.reason << "\n";
+        if (!n.note.empty()) o << "    " << n.commodity << ": " << n.note << "\n";
       }
       for (const auto& u : d.utilities) {
         if (!u.records.empty()) o << "    " << u.utility << ": " << Join(u.records, ", ") << "\n";

@@ -339,6 +339,16 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
           if (explain) rows.insert(rows.end(), cargo_records[c].begin(), cargo_records[c].end());
         }
       }
+      std::string uncounted;
+      for (int32_t p : pair_order) {
+        size_t c = d * np + static_cast<size_t>(p);
+        if (cargo_in[c] <= 0 || (com && pairs[static_cast<size_t>(p)].first == *com)) continue;
+        uncounted += (uncounted.empty() ? "" : ", ") + ds.commodities.at(pairs[static_cast<size_t>(p)].first);
+      }
+      if (!uncounted.empty()) {
+        nd.note = "inbound cargo not counted against " + n.commodity + " (other commodities, not converted): " +
+                  uncounted;
+      }
       if (!population[d]) {
         nd.reason = "no population figure on or before this day";
         ++total.days_need_unknown;

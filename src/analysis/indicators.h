@@ -75,6 +75,9 @@ struct NeedDay {
   double delivered = 0;
   std::optional<double> coverage;  // delivered / need; null with `reason`
   std::string reason;
+  // Set when inbound cargo of other commodities arrived that day and was not
+  // counted against this need (no conversion between commodities is made).
+  std::string note;
   std::optional<double> shortfall;           // max(0, need - delivered)
   std::optional<double> cumulative_deficit;  // running sum of shortfalls
   RecordIds records;  // need_standard (if any), case, movements delivered

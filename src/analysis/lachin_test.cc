@@ -167,6 +167,12 @@ TEST_F(LachinTest, IndicatorsFromTheRecords) {
   ASSERT_EQ(jan13.needs.size(), 2u);
   EXPECT_EQ(jan13.needs[0].commodity, "food energy");
   EXPECT_DOUBLE_EQ(*jan13.needs[0].need, 252000000);
+  // 23 Sep: 66 t of flour arrived, but the need is in kcal: not counted, and
+  // the output says so.
+  const DayIndicators& sep23 = ind->days[285];
+  ASSERT_EQ(sep23.date, "2023-09-23");
+  EXPECT_DOUBLE_EQ(*sep23.needs[0].coverage, 0);
+  EXPECT_NE(sep23.needs[0].note.find("wheat flour"), std::string::npos) << sep23.needs[0].note;
 }
 
 }  // namespace
