@@ -16,7 +16,7 @@ namespace lifeline::analysis {
 using nlohmann::json;
 
 int32_t StringTable::Intern(std::string_view s) {
-  auto it = index_.find(std::string(s));
+  auto it = index_.find(s);
   if (it != index_.end()) return it->second;
   int32_t i = static_cast<int32_t>(strings_.size());
   strings_.emplace_back(s);
@@ -25,7 +25,7 @@ int32_t StringTable::Intern(std::string_view s) {
 }
 
 std::optional<int32_t> StringTable::Find(std::string_view s) const {
-  auto it = index_.find(std::string(s));
+  auto it = index_.find(s);
   if (it == index_.end()) return std::nullopt;
   return it->second;
 }
@@ -65,10 +65,27 @@ std::vector<std::string> RestrictionNames(uint32_t mask) {
 int32_t Dataset::AppendMovement(std::string_view record_id, int32_t day, std::string_view route, std::string_view op,
                                 Direction dir, Outcome outcome, int64_t vehicles, int64_t persons, int64_t patients,
                                 int32_t period_from, int32_t period_to) {
+  return AppendMovementRow(ids.Intern(record_id), day, routes.Intern(route), operators.Intern(op), dir, outcome,
+                           vehicles, persons, patients, period_from, period_to);
+}
+
+void Dataset::ReserveMovements(size_t n, size_t cargo_lines) {
+  Movements& m = movements;
+  for (auto* v : {&m.day, &m.route, &m.op, &m.period_from, &m.period_to, &m.record}) v->reserve(n);
+  for (auto* v : {&m.vehicles, &m.persons, &m.patients}) v->reserve(n);
+  m.direction.reserve(n);
+  m.outcome.reserve(n);
+  for (auto* v : {&cargo.movement, &cargo.commodity, &cargo.unit}) v->reserve(cargo_lines);
+  cargo.quantity.reserve(cargo_lines);
+}
+
+int32_t Dataset::AppendMovementRow(int32_t record, int32_t day, int32_t route, int32_t op, Direction dir,
+                                   Outcome outcome, int64_t vehicles, int64_t persons, int64_t patients,
+                                   int32_t period_from, int32_t period_to) {
   Movements& m = movements;
   m.day.push_back(day);
-  m.route.push_back(routes.Intern(route));
-  m.op.push_back(operators.Intern(op));
+  m.route.push_back(route);
+  m.op.push_back(op);
   m.direction.push_back(dir);
   m.outcome.push_back(outcome);
   m.vehicles.push_back(vehicles);
@@ -76,7 +93,7 @@ int32_t Dataset::AppendMovement(std::string_view record_id, int32_t day, std::st
   m.patients.push_back(patients);
   m.period_from.push_back(period_from);
   m.period_to.push_back(period_to);
-  m.record.push_back(ids.Intern(record_id));
+  m.record.push_back(record);
   last_record_day = std::max(last_record_day, day);
   finalized = false;
   return static_cast<int32_t>(m.size() - 1);

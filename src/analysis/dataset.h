@@ -24,6 +24,7 @@
 #define LIFELINE_ANALYSIS_DATASET_H_
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -49,8 +50,13 @@ class StringTable {
   size_t size() const { return strings_.size(); }
 
  private:
+  // Transparent hashing: lookups by string_view allocate nothing.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<std::string> strings_;
-  std::unordered_map<std::string, int32_t> index_;
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> index_;
 };
 
 enum class Direction : uint8_t { kIn = 0, kOut = 1 };
@@ -191,6 +197,12 @@ struct Dataset {
   int32_t AppendMovement(std::string_view record_id, int32_t day, std::string_view route, std::string_view op,
                          Direction dir, Outcome outcome, int64_t vehicles, int64_t persons, int64_t patients,
                          int32_t period_from = kNoDay, int32_t period_to = kNoDay);
+  // The same with strings already interned (route into `routes`, op into
+  // `operators`, record into `ids`): for bulk builders such as benchmarks.
+  int32_t AppendMovementRow(int32_t record, int32_t day, int32_t route, int32_t op, Direction dir, Outcome outcome,
+                            int64_t vehicles, int64_t persons, int64_t patients, int32_t period_from = kNoDay,
+                            int32_t period_to = kNoDay);
+  void ReserveMovements(size_t movements, size_t cargo_lines);
   // Precondition: `movement` is a row already appended; quantity/unit are
   // canonical (see record::LookupUnit).
   void AppendCargo(int32_t movement, std::string_view commodity, double quantity, std::string_view unit);
