@@ -502,6 +502,7 @@ int Run(int argc, char** argv) {
   exp->callback([&] { action = [&] { return CmdExportTiles(g, exp_dir); }; });
 
   AddRecordCommands(app, g, action);
+  AddAnalysisCommands(app, g, action);
 
   auto* vkey = app.add_subcommand("vkey", "print the log's verifier key");
   vkey->callback([&] { action = [&] { return CmdVkey(g); }; });

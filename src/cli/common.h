@@ -31,6 +31,9 @@ bool ShowProgress(const Globals& g);
 // evidence, schema). `action` is set to the chosen command's body.
 void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers the analysis commands (indicators, compliance).
+void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
 }  // namespace lifeline::cli
 
 #endif  // LIFELINE_CLI_COMMON_H_

@@ -290,12 +290,12 @@ TEST(CsvTest, GoldenNestedAndJsonCells) {
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(*out,
             "id,case,sources,supersedes,note,recorded,by,route,date,date_precision,direction,"
-            "operator,outcome,vehicles,persons,patients,cargo\r\n"
+            "operator,outcome,vehicles,persons,patients,cargo,period.from,period.to\r\n"
             "mv-1,case-x,src-a,,,2023-10-01T00:00:00Z,editor@example.org,route-road,2023-09-30,,"
             "in,ICRC,completed,12,3,,"
             "\"[{\"\"commodity\"\":\"\"flour\"\",\"\"quantity\"\":20000,\"\"unit\"\":\"\"kg\"\"},"
             "{\"\"commodity\"\":\"\"fuel\"\",\"\"note\"\":\"\"diesel, \\\"\"winter\\\"\"\"\","
-            "\"\"quantity\"\":1.5,\"\"unit\"\":\"\"l\"\"}]\"\r\n");
+            "\"\"quantity\"\":1.5,\"\"unit\"\":\"\"l\"\"}]\",,\r\n");
 
   auto baseline = WriteCsv(std::vector<json>{Baseline()}, "baseline");
   ASSERT_TRUE(baseline.ok()) << baseline.status().ToString();

@@ -457,8 +457,12 @@ const std::vector<Kind>& KindTable() {
         {"vehicles", Type::kCount},
         {"persons", Type::kCount},
         {"patients", Type::kCount},
-        {"cargo", Type::kQuantityList}},
-       "a crossing (or an attempt) along a route"},
+        {"cargo", Type::kQuantityList},
+        // A total over several days (a source's cumulative figure): analysis
+        // reports it apart and never adds it to daily values.
+        {"period", Type::kObject, false, {}, {},
+         ObjectOf({{"from", Type::kDate, true}, {"to", Type::kDate, true}}, "a period {from, to}")}},
+       "a crossing (or an attempt) along a route, or a total over a period"},
       {"incident", true,
        {{"date", Type::kDate, true},
         {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
@@ -632,6 +636,13 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
       ctx.Error("restricted", "is required when status is restricted: what is blocked");
     }
     if (str("status") == "open" && has_list) ctx.Error("restricted", "must be absent when status is open");
+  }
+  if (kind_name == "movement" && rec.contains("period") && rec.at("period").is_object()) {
+    const json& p = rec.at("period");
+    if (p.contains("from") && p.contains("to") && p.at("from").is_string() && p.at("to").is_string()) {
+      auto pf = ParseDate(p.at("from").get<std::string>()), pt = ParseDate(p.at("to").get<std::string>());
+      if (pf.ok() && pt.ok() && *pt < *pf) ctx.Error("period.to", "is before period.from");
+    }
   }
   for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}}) {
     std::string x = str(a), y = str(b);

@@ -1,0 +1,421 @@
+// Hand-computed small cases for every indicator and for compliance. The
+// expected figures are worked out in the comments next to the records.
+#include <gtest/gtest.h>
+
+#include "analysis/analysis_testing.h"
+#include "analysis/compliance.h"
+#include "analysis/format.h"
+#include "analysis/indicators.h"
+#include "record/values.h"
+
+namespace lifeline::analysis {
+namespace {
+
+int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
+
+// A five-day case, 2023-01-01 .. 2023-01-05, population 1,000, need 0.4 kg
+// of flour per person per day (400 kg/day).
+const std::vector<std::string> kCase = {
+    R"({"kind":"source","id":"s1","case":"c1","publisher":"Monitor","title":"Report"})",
+    R"({"kind":"case","id":"c1","title":"Test","region":"R","started":"2023-01-01","ended":"2023-01-05",
+        "population":[{"date":"2023-01-01","count":1000}],"sources":["s1"]})",
+    R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})",
+    R"({"kind":"need_standard","id":"ns-flour","case":"c1","commodity":"flour","quantity":0.4,"unit":"kg",
+        "basis":"test","sources":["s1"]})",
+    R"({"kind":"baseline","id":"bl1","case":"c1","route":"r1","period":{"from":"2022-12-01","to":"2022-12-31"},
+        "per_day":{"vehicles":10,"cargo":[{"commodity":"goods","quantity":1,"unit":"t"}]},"sources":["s1"]})",
+    // Statuses: 01-01 open; 01-02 open then restricted for cargo from noon;
+    // 01-03 restricted (cargo); 01-04 closed until 06:00, then nothing in
+    // force; 01-05 open.
+    R"({"kind":"route_status","id":"rs1","case":"c1","route":"r1","from":"2023-01-01","status":"open","sources":["s1"]})",
+    R"({"kind":"route_status","id":"rs2","case":"c1","route":"r1","from":"2023-01-02T12:00:00Z","status":"restricted",
+        "restricted":["cargo"],"sources":["s1"]})",
+    R"({"kind":"route_status","id":"rs3","case":"c1","route":"r1","from":"2023-01-04","until":"2023-01-04T06:00:00Z",
+        "status":"closed","sources":["s1"]})",
+    R"({"kind":"route_status","id":"rs4","case":"c1","route":"r1","from":"2023-01-05","status":"open","sources":["s1"]})",
+    // 01-02: ICRC in, 2 movements, 3 vehicles, 3 persons, 0.3 t + 50 kg flour.
+    R"({"kind":"movement","id":"m1","case":"c1","route":"r1","date":"2023-01-02","direction":"in","operator":"ICRC",
+        "vehicles":2,"persons":3,"cargo":[{"commodity":"flour","quantity":0.3,"unit":"t"}],"sources":["s1"]})",
+    R"({"kind":"movement","id":"m2","case":"c1","route":"r1","date":"2023-01-02","direction":"in","operator":"ICRC",
+        "vehicles":1,"cargo":[{"commodity":"flour","quantity":50,"unit":"kg"}],"sources":["s1"]})",
+    // 01-03: a stopped convoy (not delivered) and 4 patients out.
+    R"({"kind":"movement","id":"m3","case":"c1","route":"r1","date":"2023-01-03","direction":"in","operator":"Gov",
+        "outcome":"stopped","vehicles":5,"cargo":[{"commodity":"flour","quantity":2,"unit":"t"}],"sources":["s1"]})",
+    R"({"kind":"movement","id":"m4","case":"c1","route":"r1","date":"2023-01-03","direction":"out","operator":"ICRC",
+        "patients":4,"sources":["s1"]})",
+    // 01-04: m5 (1 t) is corrected by m5b (0.5 t); m6 is retracted.
+    R"({"kind":"movement","id":"m5","case":"c1","route":"r1","date":"2023-01-04","direction":"in","operator":"ICRC",
+        "cargo":[{"commodity":"flour","quantity":1,"unit":"t"}],"sources":["s1"]})",
+    R"({"kind":"movement","id":"m5b","case":"c1","route":"r1","date":"2023-01-04","direction":"in","operator":"ICRC",
+        "supersedes":"m5","cargo":[{"commodity":"flour","quantity":0.5,"unit":"t"}],"sources":["s1"]})",
+    R"({"kind":"movement","id":"m6","case":"c1","route":"r1","date":"2023-01-04","direction":"in","operator":"ICRC",
+        "vehicles":9,"sources":["s1"]})",
+    R"({"kind":"retraction","id":"ret1","case":"c1","retracts":"m6","reason":"duplicate"})",
+    // A total over the period: reported apart, never in daily values.
+    R"({"kind":"movement","id":"m7","case":"c1","route":"r1","date":"2023-01-05","direction":"in","operator":"ICRC",
+        "period":{"from":"2023-01-01","to":"2023-01-05"},"cargo":[{"commodity":"flour","quantity":10,"unit":"t"}],
+        "sources":["s1"]})",
+    // Gas: 20:00 (01-02) to 04:00 and 02:00 to 10:00 (01-03), overlapping
+    // 2 h: 4 h on 01-02 and 10 h on 01-03. Electricity from 12:00 on 01-05,
+    // never restored: 12 h.
+    R"({"kind":"outage","id":"o1","case":"c1","utility":"gas","from":"2023-01-02T20:00:00Z","until":"2023-01-03T04:00:00Z","sources":["s1"]})",
+    R"({"kind":"outage","id":"o2","case":"c1","utility":"gas","from":"2023-01-03T02:00:00Z","until":"2023-01-03T10:00:00Z","sources":["s1"]})",
+    R"({"kind":"outage","id":"o3","case":"c1","utility":"electricity","from":"2023-01-05T12:00:00Z","sources":["s1"]})",
+    R"({"kind":"incident","id":"i1","case":"c1","date":"2023-01-03","location":{"name":"X"},"event_type":"Battles",
+        "fatalities":{"best":2},"injuries":1,"sources":["s1"]})",
+    R"({"kind":"incident","id":"i2","case":"c1","date":"2023-01-03","location":{"name":"X"},"event_type":"Battles",
+        "fatalities":{"low":1,"best":3,"high":5},"sources":["s1"]})",
+    R"({"kind":"obligation","id":"ob-persons","case":"c1","instrument":"court_order","title":"Open for persons",
+        "issued":"2023-01-02","rule":{"type":"route_open","route":"r1","for":["persons"],"directions":["in","out"],
+        "from":"2023-01-02"},"sources":["s1"]})",
+    R"({"kind":"obligation","id":"ob-cargo","case":"c1","instrument":"agreement","title":"Open for cargo",
+        "issued":"2023-01-01","rule":{"type":"route_open","route":"r1","for":["cargo"],"directions":["in"],
+        "from":"2023-01-01","until":"2023-01-04"},"sources":["s1"]})",
+};
+
+class AnalysisTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_.Submit(kCase);
+    auto ds = log_.Load("c1");
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ds_ = std::move(*ds);
+    auto cp = ResolveCheckpoint(log_.store(), std::nullopt);
+    ASSERT_TRUE(cp.ok());
+    cp_ = *cp;
+    auto ind = ComputeIndicators(ds_, cp_, IndicatorOptions{});
+    ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+    ind_ = std::move(*ind);
+  }
+  TestLog log_;
+  Dataset ds_;
+  CheckpointRef cp_;
+  Indicators ind_;
+};
+
+TEST_F(AnalysisTest, RangeDefaultsToTheCaseAndNamesTheCheckpoint) {
+  EXPECT_EQ(ind_.from, "2023-01-01");
+  EXPECT_EQ(ind_.to, "2023-01-05");
+  ASSERT_EQ(ind_.days.size(), 5u);
+  EXPECT_EQ(ind_.checkpoint.size, log_.size());
+  EXPECT_EQ(ind_.checkpoint.root.size(), 44u);  // base64 of 32 bytes
+  EXPECT_EQ(IndicatorsJson(ind_)["checkpoint"]["size"], log_.size());
+}
+
+TEST_F(AnalysisTest, RouteStatusIsTheMostRestrictiveOfTheDay) {
+  std::vector<std::string> states;
+  for (const auto& d : ind_.days) {
+    ASSERT_EQ(d.routes.size(), 1u);
+    states.push_back(std::string(RouteStateName(d.routes[0].state)));
+  }
+  EXPECT_EQ(states, (std::vector<std::string>{"open", "restricted", "restricted", "closed", "open"}));
+  EXPECT_EQ(ind_.days[1].routes[0].records, (RecordIds{"rs1", "rs2"}));
+  EXPECT_EQ(ind_.days[1].routes[0].restricted, (std::vector<std::string>{"cargo"}));
+  EXPECT_EQ(ind_.days[3].routes[0].records, (RecordIds{"rs3"}));
+  ASSERT_EQ(ind_.totals.routes.size(), 1u);
+  EXPECT_EQ(ind_.totals.routes[0].open, 2);
+  EXPECT_EQ(ind_.totals.routes[0].restricted, 2);
+  EXPECT_EQ(ind_.totals.routes[0].closed, 1);
+  EXPECT_EQ(ind_.totals.routes[0].unknown, 0);
+}
+
+TEST_F(AnalysisTest, MovementsByOperatorStoppedConvoysApart) {
+  const auto& d2 = ind_.days[1].flows;
+  ASSERT_EQ(d2.size(), 1u);
+  EXPECT_EQ(d2[0].op, "ICRC");
+  EXPECT_EQ(d2[0].direction, "in");
+  EXPECT_EQ(d2[0].delivered.movements, 2);
+  EXPECT_EQ(d2[0].delivered.vehicles, 3);
+  EXPECT_EQ(d2[0].delivered.persons, 3);
+  EXPECT_EQ(d2[0].delivered.records, (RecordIds{"m1", "m2"}));
+
+  const auto& d3 = ind_.days[2].flows;  // sorted by operator: Gov, ICRC
+  ASSERT_EQ(d3.size(), 2u);
+  EXPECT_EQ(d3[0].op, "Gov");
+  EXPECT_EQ(d3[0].delivered.movements, 0);
+  EXPECT_EQ(d3[0].stopped.movements, 1);
+  EXPECT_EQ(d3[0].stopped.vehicles, 5);
+  EXPECT_EQ(d3[0].stopped.records, (RecordIds{"m3"}));
+  EXPECT_EQ(d3[1].op, "ICRC");
+  EXPECT_EQ(d3[1].direction, "out");
+  EXPECT_EQ(d3[1].delivered.patients, 4);
+}
+
+TEST_F(AnalysisTest, SupersededAndRetractedMovementsAreNotCounted) {
+  const auto& d4 = ind_.days[3].flows;
+  ASSERT_EQ(d4.size(), 1u);
+  EXPECT_EQ(d4[0].delivered.movements, 1);  // m5b only
+  EXPECT_EQ(d4[0].delivered.vehicles, 0);   // m6 (9 vehicles) retracted
+  EXPECT_EQ(d4[0].delivered.records, (RecordIds{"m5b"}));
+  ASSERT_EQ(ind_.days[3].cargo.size(), 1u);
+  EXPECT_DOUBLE_EQ(ind_.days[3].cargo[0].delivered, 500);  // 0.5 t, not 1 t
+}
+
+TEST_F(AnalysisTest, CargoInCanonicalUnits) {
+  ASSERT_EQ(ind_.days[1].cargo.size(), 1u);
+  EXPECT_EQ(ind_.days[1].cargo[0].commodity, "flour");
+  EXPECT_EQ(ind_.days[1].cargo[0].unit, "kg");
+  EXPECT_DOUBLE_EQ(ind_.days[1].cargo[0].delivered, 350);  // 0.3 t + 50 kg
+  ASSERT_EQ(ind_.days[2].cargo.size(), 1u);
+  EXPECT_DOUBLE_EQ(ind_.days[2].cargo[0].delivered, 0);
+  EXPECT_DOUBLE_EQ(ind_.days[2].cargo[0].stopped, 2000);  // the stopped 2 t
+  ASSERT_EQ(ind_.totals.cargo.size(), 1u);
+  EXPECT_DOUBLE_EQ(ind_.totals.cargo[0].delivered, 850);  // m7's 10 t not included
+}
+
+TEST_F(AnalysisTest, NeedCoverageAndCumulativeDeficit) {
+  // need 400 kg/day; delivered 0, 350, 0, 500, 0.
+  std::vector<double> coverage, cumulative;
+  for (const auto& d : ind_.days) {
+    ASSERT_EQ(d.needs.size(), 1u);
+    EXPECT_EQ(*d.needs[0].population, 1000);
+    EXPECT_DOUBLE_EQ(*d.needs[0].need, 400);
+    coverage.push_back(*d.needs[0].coverage);
+    cumulative.push_back(*d.needs[0].cumulative_deficit);
+  }
+  EXPECT_EQ(coverage, (std::vector<double>{0, 0.875, 0, 1.25, 0}));
+  EXPECT_EQ(cumulative, (std::vector<double>{400, 450, 850, 850, 1250}));
+  EXPECT_EQ(ind_.days[1].needs[0].records, (RecordIds{"c1", "m1", "m2", "ns-flour"}));
+  const NeedTotal& t = ind_.totals.needs[0];
+  EXPECT_DOUBLE_EQ(*t.need, 2000);
+  EXPECT_DOUBLE_EQ(t.delivered, 850);
+  EXPECT_DOUBLE_EQ(*t.coverage, 0.425);
+  EXPECT_DOUBLE_EQ(t.shortfall, 1250);
+}
+
+TEST_F(AnalysisTest, DeliveredAgainstBaseline) {
+  // Baseline: 10 vehicles and 1,000 kg per day on r1.
+  ASSERT_EQ(ind_.totals.baseline.size(), 2u);
+  const BaselineDay& veh = ind_.totals.baseline[0];
+  EXPECT_EQ(veh.measure, "vehicles");
+  EXPECT_DOUBLE_EQ(veh.baseline, 50);
+  EXPECT_DOUBLE_EQ(veh.delivered, 3);  // m1 + m2; the stopped 5 do not count
+  EXPECT_DOUBLE_EQ(*veh.ratio, 0.06);
+  const BaselineDay& cargo = ind_.totals.baseline[1];
+  EXPECT_EQ(cargo.measure, "cargo (kg)");
+  EXPECT_DOUBLE_EQ(cargo.delivered, 850);
+  EXPECT_DOUBLE_EQ(*cargo.ratio, 0.17);
+  EXPECT_DOUBLE_EQ(*ind_.days[1].baseline[0].ratio, 0.3);
+}
+
+TEST_F(AnalysisTest, HoursWithoutUtilitiesCountOverlapsOnce) {
+  // Utilities sorted: electricity, gas.
+  ASSERT_EQ(ind_.totals.utilities.size(), 2u);
+  EXPECT_EQ(ind_.totals.utilities[1].utility, "gas");
+  std::vector<double> gas, power;
+  for (const auto& d : ind_.days) {
+    power.push_back(d.utilities[0].hours);
+    gas.push_back(d.utilities[1].hours);
+  }
+  EXPECT_EQ(gas, (std::vector<double>{0, 4, 10, 0, 0}));
+  EXPECT_EQ(power, (std::vector<double>{0, 0, 0, 0, 12}));
+  EXPECT_DOUBLE_EQ(ind_.totals.utilities[1].hours, 14);
+  EXPECT_EQ(ind_.days[2].utilities[1].records, (RecordIds{"o1", "o2"}));
+}
+
+TEST_F(AnalysisTest, IncidentsFatalitiesLowBestHigh) {
+  const IncidentTotals& t = ind_.days[2].incidents;
+  EXPECT_EQ(t.incidents, 2);
+  EXPECT_EQ(t.fatalities_low, 3);   // 2 (best, no low) + 1
+  EXPECT_EQ(t.fatalities_best, 5);
+  EXPECT_EQ(t.fatalities_high, 7);  // 2 (best, no high) + 5
+  EXPECT_EQ(t.injuries, 1);
+  EXPECT_EQ(t.records, (RecordIds{"i1", "i2"}));
+  EXPECT_EQ(ind_.totals.incidents.fatalities_best, 5);
+}
+
+TEST_F(AnalysisTest, PeriodMovementsReportedApart) {
+  ASSERT_EQ(ind_.period_movements.size(), 1u);
+  const PeriodMovement& p = ind_.period_movements[0];
+  EXPECT_EQ(p.record, "m7");
+  EXPECT_EQ(p.from, "2023-01-01");
+  EXPECT_EQ(p.to, "2023-01-05");
+  ASSERT_EQ(p.cargo.size(), 1u);
+  EXPECT_DOUBLE_EQ(p.cargo[0].delivered, 10000);
+  EXPECT_TRUE(ind_.days[4].flows.empty());  // m7 is dated 01-05 but not a daily movement
+}
+
+TEST_F(AnalysisTest, ComplianceDayByDay) {
+  auto c = ComputeCompliance(ds_, cp_, kNoDay, kNoDay);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->obligations.size(), 2u);
+  // ob-cargo: 01-01 .. 01-04; violated while restricted for cargo or closed.
+  const ObligationCompliance& cargo = c->obligations[0];
+  EXPECT_EQ(cargo.obligation, "ob-cargo");
+  EXPECT_EQ(cargo.days_evaluated, 4);
+  EXPECT_EQ(cargo.days_in_violation, 3);
+  EXPECT_EQ(cargo.days_in_compliance, 1);
+  EXPECT_EQ(*cargo.first_violation, "2023-01-02");
+  EXPECT_EQ(*cargo.last_violation, "2023-01-04");
+  ASSERT_EQ(cargo.violations.size(), 3u);
+  EXPECT_EQ(cargo.violations[0].records, (std::vector<std::string>{"rs1", "rs2"}));
+  EXPECT_EQ(cargo.violations[2].status, "closed");
+  EXPECT_EQ(cargo.violations[2].records, (std::vector<std::string>{"rs3"}));
+  // ob-persons: a restriction of cargo only does not violate it.
+  const ObligationCompliance& persons = c->obligations[1];
+  EXPECT_EQ(persons.days_evaluated, 4);
+  EXPECT_EQ(persons.days_in_violation, 1);
+  EXPECT_EQ(persons.days_in_compliance, 3);
+  EXPECT_EQ(*persons.first_violation, "2023-01-04");
+}
+
+TEST_F(AnalysisTest, OutputsCarryCheckpointAndRecords) {
+  nlohmann::json j = IndicatorsJson(ind_);
+  EXPECT_EQ(j["days"][1]["movements"][0]["delivered"]["records"], nlohmann::json({"m1", "m2"}));
+  EXPECT_EQ(j["checkpoint"]["root"], cp_.root);
+  std::string csv = IndicatorsCsv(ind_);
+  EXPECT_NE(csv.find("2023-01-02,cargo_in,flour,in,delivered,350,kg,m1;m2\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("total,outage,gas,,hours without,14,h,o1;o2\n"), std::string::npos);
+  std::string table = IndicatorsTable(ind_, true);
+  EXPECT_NE(table.find("tree size " + std::to_string(cp_.size)), std::string::npos);
+  EXPECT_NE(table.find("m5b"), std::string::npos);
+  auto c = ComputeCompliance(ds_, cp_, kNoDay, kNoDay);
+  ASSERT_TRUE(c.ok());
+  std::string ccsv = ComplianceCsv(*c);
+  EXPECT_NE(ccsv.find("ob-cargo,2023-01-04,violation,closed,,rs3\n"), std::string::npos) << ccsv;
+}
+
+TEST_F(AnalysisTest, ExplicitRangeAndBadRange) {
+  IndicatorOptions o;
+  o.from = D("2023-01-03");
+  o.to = D("2023-01-03");
+  auto ind = ComputeIndicators(ds_, cp_, o);
+  ASSERT_TRUE(ind.ok());
+  ASSERT_EQ(ind->days.size(), 1u);
+  EXPECT_EQ(ind->totals.incidents.incidents, 2);
+  o.from = D("2023-01-04");
+  auto bad = ComputeIndicators(ds_, cp_, o);
+  EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
+  o.from = D("1900-01-01");
+  o.to = D("2100-01-01");
+  EXPECT_EQ(ComputeIndicators(ds_, cp_, o).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(AnalysisTest, UnknownCaseIsNotFound) {
+  EXPECT_EQ(log_.Load("no-such-case").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(log_.Load("c1", 1).status().code(), ErrorCode::kNotFound);  // no checkpoint of size 1
+}
+
+TEST(AnalysisCheckpointTest, AnOldCheckpointIgnoresLaterCorrections) {
+  TestLog log;
+  std::vector<std::string> first(kCase.begin(), kCase.begin() + 3);
+  first.push_back(
+      R"({"kind":"movement","id":"mx","case":"c1","route":"r1","date":"2023-01-02","direction":"in","operator":"ICRC","vehicles":7,"sources":["s1"]})");
+  log.Submit(first);
+  const uint64_t before = log.size();
+  log.Submit({R"({"kind":"retraction","id":"retx","case":"c1","retracts":"mx","reason":"wrong"})"});
+  auto vehicles_on_0102 = [&](std::optional<uint64_t> at) -> int64_t {
+    auto ds = log.Load("c1", at);
+    EXPECT_TRUE(ds.ok()) << ds.status().ToString();
+    auto cp = ResolveCheckpoint(log.store(), at);
+    auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
+    EXPECT_TRUE(ind.ok());
+    int64_t v = 0;
+    for (const auto& f : ind->days[1].flows) v += f.delivered.vehicles;
+    return v;
+  };
+  EXPECT_EQ(vehicles_on_0102(before), 7);
+  EXPECT_EQ(vehicles_on_0102(std::nullopt), 0);
+}
+
+TEST(AnalysisDefaultsTest, SphereDefaultsAndLatestPopulationFigure) {
+  TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c2","publisher":"Monitor","title":"Report"})",
+      R"({"kind":"case","id":"c2","title":"T","region":"R","started":"2023-01-01","ended":"2023-01-04",
+          "population":[{"date":"2023-01-03","count":2000},{"date":"2023-01-02","count":1000}],"sources":["s1"]})",
+  });
+  auto ds = log.Load("c2");
+  ASSERT_TRUE(ds.ok());
+  auto cp = ResolveCheckpoint(log.store(), std::nullopt);
+  auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
+  ASSERT_TRUE(ind.ok());
+  ASSERT_EQ(ind->days[0].needs.size(), 2u);
+  EXPECT_EQ(ind->days[0].needs[0].commodity, "food energy");
+  EXPECT_EQ(ind->days[0].needs[1].commodity, "water");
+  // 01-01: no figure yet; 01-02: 1,000; 01-03 and 01-04: 2,000.
+  EXPECT_FALSE(ind->days[0].needs[0].need.has_value());
+  EXPECT_FALSE(ind->days[0].needs[0].coverage.has_value());
+  EXPECT_EQ(ind->days[0].needs[0].reason, "no population figure on or before this day");
+  EXPECT_DOUBLE_EQ(*ind->days[1].needs[0].need, 2100000);
+  EXPECT_DOUBLE_EQ(*ind->days[2].needs[1].need, 30000);
+  EXPECT_DOUBLE_EQ(*ind->days[3].needs[1].need, 30000);
+  EXPECT_DOUBLE_EQ(*ind->days[1].needs[0].coverage, 0);
+  EXPECT_EQ(ind->totals.needs[1].days_need_unknown, 1);
+  EXPECT_DOUBLE_EQ(*ind->totals.needs[1].need, 15000 + 30000 + 30000);
+  bool said = false;
+  for (const auto& a : ind->assumptions) said |= a.find("Sphere defaults") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(AnalysisDatasetTest, IncomparableUnitsGiveNullCoverageWithReason) {
+  Dataset ds;
+  ds.case_id = "c";
+  ds.started = D("2023-01-01");
+  ds.ended = D("2023-01-01");
+  ds.population.push_back({D("2023-01-01"), 10});
+  ds.needs.push_back({ds.commodities.Intern("water"), 15, ds.units.Intern("l"), "test", ds.ids.Intern("ns")});
+  int32_t row = ds.AppendMovement("m", D("2023-01-01"), "r", "op", Direction::kIn, Outcome::kCompleted, 1, 0, 0);
+  ds.AppendCargo(row, "water", 100, "kg");
+  ds.Finalize();
+  auto ind = ComputeIndicators(ds, CheckpointRef{1, "x"}, IndicatorOptions{});
+  ASSERT_TRUE(ind.ok());
+  const NeedDay& n = ind->days[0].needs[0];
+  EXPECT_DOUBLE_EQ(*n.need, 150);
+  EXPECT_FALSE(n.coverage.has_value());
+  EXPECT_NE(n.reason.find("not comparable"), std::string::npos);
+}
+
+TEST(AnalysisDatasetTest, UnknownRuleTypeIsNotEvaluable) {
+  Dataset ds;
+  ds.case_id = "c";
+  ds.started = D("2023-01-01");
+  ds.ended = D("2023-01-02");
+  Obligation o;
+  o.record = ds.ids.Intern("ob");
+  o.type = RuleType::kUnknown;
+  o.type_name = "ceasefire";
+  o.problem = "rule type \"ceasefire\" is not one Lifeline can evaluate (known: route_open)";
+  ds.obligations.push_back(o);
+  ds.Finalize();
+  auto c = ComputeCompliance(ds, CheckpointRef{1, "x"}, kNoDay, kNoDay);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->obligations.size(), 1u);
+  EXPECT_FALSE(c->obligations[0].evaluable);
+  EXPECT_EQ(c->obligations[0].days_in_compliance, 0);
+  EXPECT_NE(ComplianceTable(*c, false).find("not evaluable"), std::string::npos);
+}
+
+TEST(AnalysisDatasetTest, ClosedThreeDaysAfterAnOrder) {
+  // An order from 01-10; the route closed from 01-12 to 01-15 00:00 (three
+  // days), open before and after.
+  Dataset ds;
+  ds.case_id = "c";
+  ds.started = D("2023-01-01");
+  ds.ended = D("2023-01-20");
+  auto at = [](const char* d) { return static_cast<int64_t>(D(d)) * 86400; };
+  ds.AppendRouteStatus("open-1", "r", at("2023-01-01"), kForever, RouteState::kOpen, 0);
+  ds.AppendRouteStatus("closed", "r", at("2023-01-12"), kForever, RouteState::kClosed, 0);
+  ds.AppendRouteStatus("open-2", "r", at("2023-01-15"), kForever, RouteState::kOpen, 0);
+  Obligation o;
+  o.record = ds.ids.Intern("order");
+  o.type = RuleType::kRouteOpen;
+  o.type_name = "route_open";
+  o.route = ds.routes.Intern("r");
+  o.for_mask = kPersons | kVehicles | kCargo;
+  o.from = D("2023-01-10");
+  ds.obligations.push_back(o);
+  ds.Finalize();
+  auto c = ComputeCompliance(ds, CheckpointRef{1, "x"}, kNoDay, kNoDay);
+  ASSERT_TRUE(c.ok());
+  const ObligationCompliance& oc = c->obligations[0];
+  EXPECT_EQ(oc.days_evaluated, 11);  // 01-10 .. 01-20
+  EXPECT_EQ(oc.days_in_violation, 3);
+  EXPECT_EQ(oc.days_in_compliance, 8);
+  EXPECT_EQ(*oc.first_violation, "2023-01-12");
+  EXPECT_EQ(*oc.last_violation, "2023-01-14");
+  for (const auto& v : oc.violations) EXPECT_EQ(v.records, (std::vector<std::string>{"closed"}));
+}
+
+}  // namespace
+}  // namespace lifeline::analysis

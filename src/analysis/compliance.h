@@ -1,0 +1,65 @@
+// Compliance: each obligation's machine-checkable rule evaluated day by day
+// against the route statuses of a finalized Dataset.
+//
+// A `route_open` rule (docs/records.md, "Obligation rules") applies on the
+// days of [rule.from, rule.until] inside the range. On such a day it is
+//   - violated when the route's status that day (the most restrictive in
+//     force at any time of the UTC day) is `closed`, or `restricted` with any
+//     of the rule's `for` values in the united restricted lists;
+//   - unknown when no status of the route is in force that day;
+//   - complied with otherwise.
+// Route statuses carry no direction, so `directions` does not narrow the
+// check (a closure closes both ways); the output says so.
+// A rule of any other type is reported as not evaluable, with the reason;
+// it is never counted as complied with.
+//
+// Pure: no I/O.
+#ifndef LIFELINE_ANALYSIS_COMPLIANCE_H_
+#define LIFELINE_ANALYSIS_COMPLIANCE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/dataset.h"
+#include "base/status.h"
+
+namespace lifeline::analysis {
+
+struct ViolationDay {
+  std::string date;
+  std::string status;                   // closed | restricted
+  std::vector<std::string> restricted;  // what was restricted, for a restricted day
+  std::vector<std::string> records;     // the route_status records in force that day (sorted)
+};
+
+struct ObligationCompliance {
+  std::string obligation;  // record id
+  std::string title, instrument;
+  std::string rule_type;
+  bool evaluable = true;
+  std::string reason;  // why not evaluable
+  std::string route;
+  std::vector<std::string> rule_for;
+  std::string from, to;  // the days evaluated (rule period within the range); empty if none
+  int64_t days_evaluated = 0, days_in_compliance = 0, days_in_violation = 0, days_unknown = 0;
+  std::optional<std::string> first_violation, last_violation;
+  std::vector<ViolationDay> violations;
+  std::vector<std::string> unknown_days;
+};
+
+struct Compliance {
+  std::string case_id;
+  CheckpointRef checkpoint;
+  std::string from, to;
+  std::vector<ObligationCompliance> obligations;  // sorted by record id
+  std::vector<std::string> assumptions;
+};
+
+// Precondition: ds.finalized. from/to kNoDay: the case's range (as for
+// the indicators).
+Result<Compliance> ComputeCompliance(const Dataset& ds, const CheckpointRef& cp, int32_t from, int32_t to);
+
+}  // namespace lifeline::analysis
+
+#endif  // LIFELINE_ANALYSIS_COMPLIANCE_H_

@@ -1,0 +1,450 @@
+#include "analysis/format.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace lifeline::analysis {
+
+using nlohmann::json;
+
+namespace {
+
+json Opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json Opt(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+json CheckpointJson(const CheckpointRef& cp) { return {{"size", cp.size}, {"root", cp.root}}; }
+
+json FlowsJson(const Flows& f) {
+  return {{"movements", f.movements}, {"vehicles", f.vehicles}, {"persons", f.persons},
+          {"patients", f.patients},   {"records", f.records}};
+}
+
+json OperatorFlowsJson(const OperatorFlows& f) {
+  return {{"operator", f.op}, {"direction", f.direction}, {"delivered", FlowsJson(f.delivered)},
+          {"stopped", FlowsJson(f.stopped)}};
+}
+
+json CargoJson(const CargoAmount& c) {
+  return {{"commodity", c.commodity}, {"unit", c.unit}, {"delivered", c.delivered}, {"stopped", c.stopped},
+          {"records", c.records}};
+}
+
+json BaselineJson(const BaselineDay& b) {
+  return {{"route", b.route},         {"measure", b.measure}, {"baseline", b.baseline},
+          {"delivered", b.delivered}, {"ratio", Opt(b.ratio)}, {"records", b.records}};
+}
+
+json UtilityJson(const UtilityDay& u) { return {{"utility", u.utility}, {"hours", u.hours}, {"records", u.records}}; }
+
+json IncidentsJson(const IncidentTotals& t) {
+  return {{"incidents", t.incidents},
+          {"fatalities", {{"low", t.fatalities_low}, {"best", t.fatalities_best}, {"high", t.fatalities_high}}},
+          {"injuries", t.injuries},
+          {"records", t.records}};
+}
+
+// Numbers for text: integers without a fraction, others with up to 3
+// decimals.
+std::string Num(double v) {
+  char buf[64];
+  if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    std::string s = buf;
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  }
+  return buf;
+}
+
+std::string Join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// RFC 4180: quote a field holding a comma, quote or line break.
+std::string Csv(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string CheckpointLine(const CheckpointRef& cp) {
+  return "checkpoint: tree size " + std::to_string(cp.size) + ", root " + cp.root;
+}
+
+}  // namespace
+
+json IndicatorsJson(const Indicators& ind) {
+  json days = json::array();
+  for (const auto& d : ind.days) {
+    json routes = json::array(), flows = json::array(), cargo = json::array(), needs = json::array(),
+         baseline = json::array(), utilities = json::array();
+    for (const auto& r : d.routes) {
+      routes.push_back({{"route", r.route}, {"status", std::string(RouteStateName(r.state))},
+                        {"restricted", r.restricted}, {"records", r.records}});
+    }
+    for (const auto& f : d.flows) flows.push_back(OperatorFlowsJson(f));
+    for (const auto& c : d.cargo) cargo.push_back(CargoJson(c));
+    for (const auto& n : d.needs) {
+      json j = {{"commodity", n.commodity},
+                {"unit", n.unit},
+                {"per_person", n.per_person},
+                {"basis", n.basis},
+                {"population", Opt(n.population)},
+                {"need", Opt(n.need)},
+                {"delivered", n.delivered},
+                {"coverage", Opt(n.coverage)},
+                {"shortfall", Opt(n.shortfall)},
+                {"cumulative_deficit", Opt(n.cumulative_deficit)},
+                {"records", n.records}};
+      if (!n.reason.empty()) j["reason"] = n.reason;
+      if (!n.note.empty()) j["note"] = n.note;
+      needs.push_back(std::move(j));
+    }
+    for (const auto& b : d.baseline) baseline.push_back(BaselineJson(b));
+    for (const auto& u : d.utilities) utilities.push_back(UtilityJson(u));
+    days.push_back({{"date", d.date},
+                    {"routes", routes},
+                    {"movements", flows},
+                    {"cargo_in", cargo},
+                    {"needs", needs},
+                    {"baseline", baseline},
+                    {"utilities", utilities},
+                    {"incidents", IncidentsJson(d.incidents)}});
+  }
+  json t_routes = json::array(), t_flows = json::array(), t_cargo = json::array(), t_needs = json::array(),
+       t_baseline = json::array(), t_util = json::array();
+  for (const auto& r : ind.totals.routes) {
+    t_routes.push_back({{"route", r.route}, {"days_open", r.open}, {"days_restricted", r.restricted},
+                        {"days_closed", r.closed}, {"days_unknown", r.unknown}});
+  }
+  for (const auto& f : ind.totals.flows) t_flows.push_back(OperatorFlowsJson(f));
+  for (const auto& c : ind.totals.cargo) t_cargo.push_back(CargoJson(c));
+  for (const auto& n : ind.totals.needs) {
+    json j = {{"commodity", n.commodity}, {"unit", n.unit},           {"need", Opt(n.need)},
+              {"delivered", n.delivered}, {"coverage", Opt(n.coverage)}, {"shortfall", n.shortfall},
+              {"days_need_unknown", n.days_need_unknown}};
+    if (!n.reason.empty()) j["reason"] = n.reason;
+    t_needs.push_back(std::move(j));
+  }
+  for (const auto& b : ind.totals.baseline) t_baseline.push_back(BaselineJson(b));
+  for (const auto& u : ind.totals.utilities) t_util.push_back(UtilityJson(u));
+  json periods = json::array();
+  for (const auto& p : ind.period_movements) {
+    json cargo = json::array();
+    for (const auto& c : p.cargo) cargo.push_back(CargoJson(c));
+    periods.push_back({{"record", p.record},     {"route", p.route},       {"operator", p.op},
+                       {"direction", p.direction}, {"outcome", p.outcome}, {"period", {{"from", p.from}, {"to", p.to}}},
+                       {"vehicles", p.vehicles}, {"persons", p.persons},   {"patients", p.patients},
+                       {"cargo", cargo}});
+  }
+  return {{"case", ind.case_id},
+          {"checkpoint", CheckpointJson(ind.checkpoint)},
+          {"from", ind.from},
+          {"to", ind.to},
+          {"days", days},
+          {"totals",
+           {{"routes", t_routes},
+            {"movements", t_flows},
+            {"cargo_in", t_cargo},
+            {"needs", t_needs},
+            {"baseline", t_baseline},
+            {"utilities", t_util},
+            {"incidents", IncidentsJson(ind.totals.incidents)}}},
+          {"period_movements", periods},
+          {"assumptions", ind.assumptions}};
+}
+
+std::string IndicatorsCsv(const Indicators& ind) {
+  std::ostringstream o;
+  o << "date,indicator,subject,direction,measure,value,unit,records\n";
+  auto row = [&](const std::string& date, const std::string& ind_name, const std::string& subject,
+                 const std::string& dir, const std::string& measure, const std::string& value, const std::string& unit,
+                 const std::vector<std::string>& records) {
+    o << Csv(date) << ',' << Csv(ind_name) << ',' << Csv(subject) << ',' << Csv(dir) << ',' << Csv(measure) << ','
+      << Csv(value) << ',' << Csv(unit) << ',' << Csv(Join(records, ";")) << '\n';
+  };
+  auto flows = [&](const std::string& date, const OperatorFlows& f) {
+    for (const auto& [what, fl] : {std::pair{"delivered", &f.delivered}, std::pair{"stopped", &f.stopped}}) {
+      if (fl->movements == 0) continue;
+      std::string w = what;
+      row(date, "movements", f.op, f.direction, w + " movements", std::to_string(fl->movements), "", fl->records);
+      row(date, "movements", f.op, f.direction, w + " vehicles", std::to_string(fl->vehicles), "vehicles", fl->records);
+      row(date, "movements", f.op, f.direction, w + " persons", std::to_string(fl->persons), "persons", fl->records);
+      row(date, "movements", f.op, f.direction, w + " patients", std::to_string(fl->patients), "persons", fl->records);
+    }
+  };
+  auto incidents = [&](const std::string& date, const IncidentTotals& t) {
+    row(date, "incidents", "", "", "incidents", std::to_string(t.incidents), "", t.records);
+    row(date, "incidents", "", "", "fatalities low", std::to_string(t.fatalities_low), "persons", t.records);
+    row(date, "incidents", "", "", "fatalities best", std::to_string(t.fatalities_best), "persons", t.records);
+    row(date, "incidents", "", "", "fatalities high", std::to_string(t.fatalities_high), "persons", t.records);
+    row(date, "incidents", "", "", "injuries", std::to_string(t.injuries), "persons", t.records);
+  };
+  auto opt = [](const std::optional<double>& v) { return v ? Num(*v) : std::string(); };
+  for (const auto& d : ind.days) {
+    for (const auto& r : d.routes) {
+      row(d.date, "route_status", r.route, "", "status", std::string(RouteStateName(r.state)), Join(r.restricted, ";"),
+          r.records);
+    }
+    for (const auto& f : d.flows) flows(d.date, f);
+    for (const auto& c : d.cargo) {
+      row(d.date, "cargo_in", c.commodity, "in", "delivered", Num(c.delivered), c.unit, c.records);
+      if (c.stopped > 0) row(d.date, "cargo_in", c.commodity, "in", "stopped", Num(c.stopped), c.unit, c.records);
+    }
+    for (const auto& n : d.needs) {
+      row(d.date, "need", n.commodity, "", "need", opt(n.need), n.unit, n.records);
+      row(d.date, "need", n.commodity, "", "delivered", Num(n.delivered), n.unit, n.records);
+      row(d.date, "need", n.commodity, "", "coverage", opt(n.coverage), n.reason.empty() ? "ratio" : n.reason,
+          n.records);
+      row(d.date, "need", n.commodity, "", "shortfall", opt(n.shortfall), n.unit, n.records);
+      row(d.date, "need", n.commodity, "", "cumulative deficit", opt(n.cumulative_deficit), n.unit, n.records);
+    }
+    for (const auto& b : d.baseline) {
+      row(d.date, "baseline", b.route, "", b.measure + " delivered", Num(b.delivered), "", b.records);
+      row(d.date, "baseline", b.route, "", b.measure + " ratio", opt(b.ratio), "ratio", b.records);
+    }
+    for (const auto& u : d.utilities) row(d.date, "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
+    incidents(d.date, d.incidents);
+  }
+  const Totals& t = ind.totals;
+  for (const auto& r : t.routes) {
+    row("total", "route_status", r.route, "", "days open", std::to_string(r.open), "days", {});
+    row("total", "route_status", r.route, "", "days restricted", std::to_string(r.restricted), "days", {});
+    row("total", "route_status", r.route, "", "days closed", std::to_string(r.closed), "days", {});
+    row("total", "route_status", r.route, "", "days unknown", std::to_string(r.unknown), "days", {});
+  }
+  for (const auto& f : t.flows) flows("total", f);
+  for (const auto& c : t.cargo) {
+    row("total", "cargo_in", c.commodity, "in", "delivered", Num(c.delivered), c.unit, c.records);
+    if (c.stopped > 0) row("total", "cargo_in", c.commodity, "in", "stopped", Num(c.stopped), c.unit, c.records);
+  }
+  for (const auto& n : t.needs) {
+    row("total", "need", n.commodity, "", "need", opt(n.need), n.unit, {});
+    row("total", "need", n.commodity, "", "delivered", Num(n.delivered), n.unit, {});
+    row("total", "need", n.commodity, "", "coverage", opt(n.coverage), n.reason.empty() ? "ratio" : n.reason, {});
+    row("total", "need", n.commodity, "", "shortfall", Num(n.shortfall), n.unit, {});
+  }
+  for (const auto& b : t.baseline) {
+    row("total", "baseline", b.route, "", b.measure + " delivered", Num(b.delivered), "", b.records);
+    row("total", "baseline", b.route, "", b.measure + " ratio", opt(b.ratio), "ratio", b.records);
+  }
+  for (const auto& u : t.utilities) row("total", "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
+  incidents("total", t.incidents);
+  for (const auto& p : ind.period_movements) {
+    std::string period = "period " + p.from + ".." + p.to;
+    row(period, "period_movement", p.op, p.direction, p.outcome + " vehicles", std::to_string(p.vehicles), "vehicles", {p.record});
+    row(period, "period_movement", p.op, p.direction, p.outcome + " persons", std::to_string(p.persons), "persons", {p.record});
+    row(period, "period_movement", p.op, p.direction, p.outcome + " patients", std::to_string(p.patients), "persons", {p.record});
+    for (const auto& c : p.cargo) {
+      row(period, "period_movement", p.op, p.direction, p.outcome + " cargo " + c.commodity,
+          Num(c.delivered + c.stopped), c.unit, {p.record});
+    }
+  }
+  return o.str();
+}
+
+std::string IndicatorsTable(const Indicators& ind, bool explain) {
+  std::ostringstream o;
+  o << "Indicators for case " << ind.case_id << ", " << ind.from << " .. " << ind.to << "\n"
+    << CheckpointLine(ind.checkpoint) << "\n\n";
+  // Header: one column per route, then flows, then needs, utilities, incidents.
+  o << "date      ";
+  std::vector<std::string> routes, needs, utils;
+  if (!ind.days.empty()) {
+    for (const auto& r : ind.days[0].routes) routes.push_back(r.route);
+    for (const auto& n : ind.days[0].needs) needs.push_back(n.commodity);
+    for (const auto& u : ind.days[0].utilities) utils.push_back(u.utility);
+  }
+  for (const auto& r : routes) o << " | " << r;
+  o << " | in veh/pers/pat | out veh/pers/pat | stopped | cargo in";
+  for (const auto& n : needs) o << " | " << n << " coverage";
+  for (const auto& u : utils) o << " | " << u << " h";
+  o << " | incidents (killed low/best/high, injured)\n";
+  for (const auto& d : ind.days) {
+    o << d.date;
+    for (const auto& r : d.routes) o << " | " << RouteStateName(r.state);
+    Flows in, out;
+    int64_t stopped = 0;
+    for (const auto& f : d.flows) {
+      Flows& t = f.direction == "in" ? in : out;
+      t.vehicles += f.delivered.vehicles;
+      t.persons += f.delivered.persons;
+      t.patients += f.delivered.patients;
+      stopped += f.stopped.movements;
+    }
+    o << " | " << in.vehicles << "/" << in.persons << "/" << in.patients << " | " << out.vehicles << "/" << out.persons
+      << "/" << out.patients << " | " << stopped << " | ";
+    std::string cargo;
+    for (const auto& c : d.cargo) {
+      if (c.delivered > 0) cargo += (cargo.empty() ? "" : ", ") + Num(c.delivered) + " " + c.unit + " " + c.commodity;
+    }
+    o << (cargo.empty() ? "-" : cargo);
+    for (const auto& n : d.needs) {
+      o << " | " << (n.coverage ? Num(*n.coverage * 100) + "%" : "n/a");
+    }
+    for (const auto& u : d.utilities) o << " | " << Num(u.hours);
+    const IncidentTotals& t = d.incidents;
+    o << " | " << t.incidents;
+    if (t.incidents > 0) {
+      o << " (" << t.fatalities_low << "/" << t.fatalities_best << "/" << t.fatalities_high << ", " << t.injuries << ")";
+    }
+    o << "\n";
+    if (explain) {
+      for (const auto& r : d.routes) {
+        if (!r.records.empty()) o << "    " << r.route << ": " << Join(r.records, ", ") << "\n";
+      }
+      for (const auto& f : d.flows) {
+        std::vector<std::string> ids = f.delivered.records;
+        ids.insert(ids.end(), f.stopped.records.begin(), f.stopped.records.end());
+        o << "    movements " << f.op << " " << f.direction << ": " << Join(ids, ", ") << "\n";
+      }
+      for (const auto& n : d.needs) {
+        if (!n.reason.empty()) o << "    " << n.commodity << ": " << n.reason << "\n";
+        if (!n.note.empty()) o << "    " << n.commodity << ": " << n.note << "\n";
+      }
+      for (const auto& u : d.utilities) {
+        if (!u.records.empty()) o << "    " << u.utility << ": " << Join(u.records, ", ") << "\n";
+      }
+      if (!d.incidents.records.empty()) o << "    incidents: " << Join(d.incidents.records, ", ") << "\n";
+    }
+  }
+  const Totals& t = ind.totals;
+  o << "\nTotals over " << ind.days.size() << " days\n";
+  for (const auto& r : t.routes) {
+    o << "  " << r.route << ": open " << r.open << ", restricted " << r.restricted << ", closed " << r.closed
+      << ", unknown " << r.unknown << " days\n";
+  }
+  for (const auto& f : t.flows) {
+    o << "  " << f.op << " (" << f.direction << "): delivered " << f.delivered.movements << " movements, "
+      << f.delivered.vehicles << " vehicles, " << f.delivered.persons << " persons, " << f.delivered.patients
+      << " patients";
+    if (f.stopped.movements > 0) {
+      o << "; stopped " << f.stopped.movements << " (" << f.stopped.vehicles << " vehicles)";
+    }
+    o << "\n";
+  }
+  for (const auto& c : t.cargo) {
+    o << "  cargo in " << c.commodity << ": delivered " << Num(c.delivered) << " " << c.unit;
+    if (c.stopped > 0) o << ", stopped " << Num(c.stopped) << " " << c.unit;
+    o << "\n";
+  }
+  for (const auto& n : t.needs) {
+    o << "  need " << n.commodity << ": " << (n.need ? Num(*n.need) + " " + n.unit : "unknown") << ", delivered "
+      << Num(n.delivered) << " " << n.unit << ", coverage " << (n.coverage ? Num(*n.coverage * 100) + "%" : "n/a")
+      << ", shortfall " << Num(n.shortfall) << " " << n.unit;
+    if (!n.reason.empty()) o << " (" << n.reason << ")";
+    o << "\n";
+  }
+  for (const auto& b : t.baseline) {
+    o << "  against baseline on " << b.route << ", " << b.measure << ": delivered " << Num(b.delivered) << " of "
+      << Num(b.baseline) << " (" << (b.ratio ? Num(*b.ratio * 100) + "%" : "n/a") << ")\n";
+  }
+  for (const auto& u : t.utilities) o << "  without " << u.utility << ": " << Num(u.hours) << " hours\n";
+  o << "  incidents: " << t.incidents.incidents << ", killed " << t.incidents.fatalities_low << "/"
+    << t.incidents.fatalities_best << "/" << t.incidents.fatalities_high << " (low/best/high), injured "
+    << t.incidents.injuries << "\n";
+  if (!ind.period_movements.empty()) {
+    o << "\nMovements over a period (not in the daily figures)\n";
+    for (const auto& p : ind.period_movements) {
+      o << "  " << p.record << " " << p.from << " .. " << p.to << ", " << p.op << " (" << p.direction << ", "
+        << p.outcome << "): " << p.vehicles << " vehicles, " << p.persons << " persons, " << p.patients << " patients";
+      for (const auto& c : p.cargo) o << ", " << Num(c.delivered + c.stopped) << " " << c.unit << " " << c.commodity;
+      o << "\n";
+    }
+  }
+  o << "\nAssumptions\n";
+  for (const auto& a : ind.assumptions) o << "  - " << a << "\n";
+  return o.str();
+}
+
+json ComplianceJson(const Compliance& c) {
+  json obs = json::array();
+  for (const auto& o : c.obligations) {
+    json v = json::array();
+    for (const auto& d : o.violations) {
+      v.push_back({{"date", d.date}, {"status", d.status}, {"restricted", d.restricted}, {"records", d.records}});
+    }
+    json j = {{"obligation", o.obligation}, {"title", o.title}, {"instrument", o.instrument},
+              {"rule_type", o.rule_type},   {"evaluable", o.evaluable}};
+    if (!o.evaluable) {
+      j["reason"] = o.reason;
+    } else {
+      j["route"] = o.route;
+      j["for"] = o.rule_for;
+      j["from"] = o.from.empty() ? json(nullptr) : json(o.from);
+      j["to"] = o.to.empty() ? json(nullptr) : json(o.to);
+      j["days_evaluated"] = o.days_evaluated;
+      j["days_in_compliance"] = o.days_in_compliance;
+      j["days_in_violation"] = o.days_in_violation;
+      j["days_unknown"] = o.days_unknown;
+      j["first_violation"] = o.first_violation ? json(*o.first_violation) : json(nullptr);
+      j["last_violation"] = o.last_violation ? json(*o.last_violation) : json(nullptr);
+      j["violations"] = v;
+      j["unknown_days"] = o.unknown_days;
+    }
+    obs.push_back(std::move(j));
+  }
+  return {{"case", c.case_id},          {"checkpoint", CheckpointJson(c.checkpoint)}, {"from", c.from},
+          {"to", c.to},                 {"obligations", obs},                         {"assumptions", c.assumptions}};
+}
+
+std::string ComplianceCsv(const Compliance& c) {
+  std::ostringstream o;
+  o << "obligation,date,result,status,restricted,records\n";
+  for (const auto& ob : c.obligations) {
+    if (!ob.evaluable) {
+      o << Csv(ob.obligation) << ",," << Csv("not evaluable: " + ob.reason) << ",,,\n";
+      continue;
+    }
+    for (const auto& v : ob.violations) {
+      o << Csv(ob.obligation) << ',' << v.date << ",violation," << v.status << ',' << Csv(Join(v.restricted, ";"))
+        << ',' << Csv(Join(v.records, ";")) << '\n';
+    }
+    for (const auto& d : ob.unknown_days) o << Csv(ob.obligation) << ',' << d << ",unknown,,,\n";
+  }
+  return o.str();
+}
+
+std::string ComplianceTable(const Compliance& c, bool explain) {
+  std::ostringstream o;
+  o << "Compliance for case " << c.case_id << ", " << c.from << " .. " << c.to << "\n"
+    << CheckpointLine(c.checkpoint) << "\n";
+  for (const auto& ob : c.obligations) {
+    o << "\n" << ob.obligation << " (" << ob.instrument << "): " << ob.title << "\n";
+    if (!ob.evaluable) {
+      o << "  not evaluable: " << ob.reason << "\n";
+      continue;
+    }
+    o << "  rule " << ob.rule_type << ": " << ob.route << " open for " << Join(ob.rule_for, ", ") << "\n";
+    if (ob.days_evaluated == 0) {
+      o << "  the rule does not apply on any day of the range\n";
+      continue;
+    }
+    o << "  " << ob.from << " .. " << ob.to << ": " << ob.days_evaluated << " days; in violation "
+      << ob.days_in_violation << ", in compliance " << ob.days_in_compliance << ", unknown " << ob.days_unknown << "\n";
+    if (ob.first_violation) o << "  first violation " << *ob.first_violation << ", last " << *ob.last_violation << "\n";
+    if (explain) {
+      for (const auto& v : ob.violations) {
+        o << "    " << v.date << " " << v.status;
+        if (!v.restricted.empty()) o << " (" << Join(v.restricted, ", ") << ")";
+        o << ": " << Join(v.records, ", ") << "\n";
+      }
+    }
+  }
+  o << "\nAssumptions\n";
+  for (const auto& a : c.assumptions) o << "  - " << a << "\n";
+  return o.str();
+}
+
+}  // namespace lifeline::analysis

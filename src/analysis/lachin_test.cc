@@ -1,0 +1,179 @@
+// End to end on the bundled Lachin case: data/cases/lachin-2022-23 imported
+// into a fresh log, then indicators and compliance. The expected figures
+// were counted by hand from records.jsonl (the reasoning is next to each).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "analysis/analysis_testing.h"
+#include "analysis/compliance.h"
+#include "analysis/format.h"
+#include "analysis/indicators.h"
+#include "record/values.h"
+
+namespace lifeline::analysis {
+namespace {
+
+int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
+
+class LachinTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    log_ = new TestLog();
+    std::ifstream in(LIFELINE_SOURCE_DIR "/data/cases/lachin-2022-23/records.jsonl");
+    ASSERT_TRUE(in) << "records.jsonl is missing";
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) lines.push_back(line);
+    }
+    ASSERT_EQ(lines.size(), 270u);
+    log_->Submit(lines);
+    auto ds = log_->Load("lachin-2022-23");
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ds_ = new Dataset(std::move(*ds));
+    cp_ = *ResolveCheckpoint(log_->store(), std::nullopt);
+  }
+  static void TearDownTestSuite() {
+    delete ds_;
+    delete log_;
+  }
+  static const ObligationCompliance& Find(const Compliance& c, const std::string& id) {
+    for (const auto& o : c.obligations) {
+      if (o.obligation == id) return o;
+    }
+    ADD_FAILURE() << "no obligation " << id;
+    static ObligationCompliance none;
+    return none;
+  }
+  static TestLog* log_;
+  static Dataset* ds_;
+  static CheckpointRef cp_;
+};
+TestLog* LachinTest::log_ = nullptr;
+Dataset* LachinTest::ds_ = nullptr;
+CheckpointRef LachinTest::cp_;
+
+TEST_F(LachinTest, IcjOrderViolatedEveryDayUntilTheExitOpened) {
+  // From the order (22 Feb 2023) the road is restricted for persons,
+  // vehicles and cargo or closed every day until rs-2023-09-24-exit-opened
+  // (open from 24 Sep): 22 Feb .. 23 Sep = 7 + 31 + 30 + 31 + 30 + 31 + 31
+  // + 23 = 214 days; 24 .. 30 Sep (the case ends 30 Sep) = 7 days open.
+  auto c = ComputeCompliance(*ds_, cp_, kNoDay, kNoDay);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const ObligationCompliance& icj = Find(*c, "ob-icj-2023-02-22-order");
+  EXPECT_EQ(icj.from, "2023-02-22");
+  EXPECT_EQ(icj.days_evaluated, 221);
+  EXPECT_EQ(icj.days_in_violation, 214);
+  EXPECT_EQ(icj.days_in_compliance, 7);
+  EXPECT_EQ(icj.days_unknown, 0);
+  EXPECT_EQ(*icj.first_violation, "2023-02-22");
+  EXPECT_EQ(*icj.last_violation, "2023-09-23");
+  // 15 Jun: the full closure.
+  bool found = false;
+  for (const auto& v : icj.violations) {
+    if (v.date == "2023-06-15") {
+      found = true;
+      EXPECT_EQ(v.status, "closed");
+      EXPECT_EQ(v.records, (std::vector<std::string>{"rs-2023-06-15-full-closure"}));
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(LachinTest, IcjOrderInJuneBetweenTwoDates) {
+  auto c = ComputeCompliance(*ds_, cp_, D("2023-06-01"), D("2023-06-30"));
+  ASSERT_TRUE(c.ok());
+  const ObligationCompliance& icj = Find(*c, "ob-icj-2023-02-22-order");
+  EXPECT_EQ(icj.days_in_violation, 30);
+  int closed = 0;
+  for (const auto& v : icj.violations) closed += v.status == "closed";
+  EXPECT_EQ(closed, 10);  // 15 .. 24 Jun (full closure, then concrete blocks)
+}
+
+TEST_F(LachinTest, EchrMeasureViolatedOnlyWhenMedicalTransfersWereBlocked) {
+  // for: medical. Restricted with `medical` 29 Apr .. 25 May (27 days),
+  // closed 15 .. 24 Jun (10) and 11 .. 13 Jul (3): 40 days.
+  auto c = ComputeCompliance(*ds_, cp_, kNoDay, kNoDay);
+  ASSERT_TRUE(c.ok());
+  const ObligationCompliance& echr = Find(*c, "ob-echr-2022-12-21-rule-39");
+  EXPECT_EQ(echr.days_in_violation, 40);
+  EXPECT_EQ(*echr.first_violation, "2023-04-29");
+  EXPECT_EQ(*echr.last_violation, "2023-07-13");
+}
+
+TEST_F(LachinTest, IndicatorsFromTheRecords) {
+  auto ind = ComputeIndicators(*ds_, cp_, IndicatorOptions{});
+  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  EXPECT_EQ(ind->from, "2022-12-12");
+  EXPECT_EQ(ind->to, "2023-09-30");
+  ASSERT_EQ(ind->days.size(), 293u);
+  // The corridor road: closed 12 .. 18 Dec (7), 15 .. 24 Jun (10),
+  // 11 .. 13 Jul (3); open 24 .. 30 Sep (7); restricted the other 266 days.
+  for (const auto& r : ind->totals.routes) {
+    if (r.route != "rt-lachin-road") continue;
+    EXPECT_EQ(r.closed, 20);
+    EXPECT_EQ(r.open, 7);
+    EXPECT_EQ(r.restricted, 266);
+    EXPECT_EQ(r.unknown, 0);
+  }
+  // ICRC patients out, single-day records only: 1+2+3+6+15+15+16+11+6+10+
+  // 17+72 = 174; the 25 turned back on 15 Jun are not delivered, and the
+  // cumulative "over 680" is not added.
+  bool icrc = false;
+  for (const auto& f : ind->totals.flows) {
+    if (f.op == "ICRC" && f.direction == "out") {
+      icrc = true;
+      EXPECT_EQ(f.delivered.patients, 174);
+      EXPECT_EQ(f.stopped.movements, 1);
+      EXPECT_EQ(f.stopped.patients, 25);
+    }
+  }
+  EXPECT_TRUE(icrc);
+  // 66 t of wheat flour on 23 Sep, in kg.
+  bool flour = false;
+  for (const auto& c : ind->totals.cargo) {
+    if (c.commodity == "wheat flour") {
+      flour = true;
+      EXPECT_EQ(c.unit, "kg");
+      EXPECT_DOUBLE_EQ(c.delivered, 66000);
+    }
+  }
+  EXPECT_TRUE(flour);
+  // Incidents: 14; fatalities low/best/high 477/579/627 (the depot's
+  // 68/170/218, the offensive's low 200, others one figure); injuries 1,205.
+  EXPECT_EQ(ind->totals.incidents.incidents, 14);
+  EXPECT_EQ(ind->totals.incidents.fatalities_low, 477);
+  EXPECT_EQ(ind->totals.incidents.fatalities_best, 579);
+  EXPECT_EQ(ind->totals.incidents.fatalities_high, 627);
+  EXPECT_EQ(ind->totals.incidents.injuries, 1205);
+  // The three cumulative records are reported apart, with their periods.
+  ASSERT_EQ(ind->period_movements.size(), 3u);
+  EXPECT_EQ(ind->period_movements[2].record, "mv-cum-2023-09-30-exodus");
+  EXPECT_EQ(ind->period_movements[2].persons, 100417);
+  EXPECT_EQ(ind->period_movements[2].from, "2023-09-24");
+  // Gas: cut 13 Dec 00:00 .. 16 Dec 00:00: 24 h on 14 Dec.
+  const DayIndicators& dec14 = ind->days[2];
+  ASSERT_EQ(dec14.date, "2022-12-14");
+  for (const auto& u : dec14.utilities) {
+    if (u.utility == "gas") {
+      EXPECT_DOUBLE_EQ(u.hours, 24);
+    }
+  }
+  // Need: 120,000 x 2,100 kcal from the first population figure (13 Jan);
+  // before it, unknown.
+  for (const auto& n : ind->days[0].needs) EXPECT_FALSE(n.need.has_value());
+  const DayIndicators& jan13 = ind->days[32];
+  ASSERT_EQ(jan13.date, "2023-01-13");
+  ASSERT_EQ(jan13.needs.size(), 2u);
+  EXPECT_EQ(jan13.needs[0].commodity, "food energy");
+  EXPECT_DOUBLE_EQ(*jan13.needs[0].need, 252000000);
+  // 23 Sep: 66 t of flour arrived, but the need is in kcal: not counted, and
+  // the output says so.
+  const DayIndicators& sep23 = ind->days[285];
+  ASSERT_EQ(sep23.date, "2023-09-23");
+  EXPECT_DOUBLE_EQ(*sep23.needs[0].coverage, 0);
+  EXPECT_NE(sep23.needs[0].note.find("wheat flour"), std::string::npos) << sep23.needs[0].note;
+}
+
+}  // namespace
+}  // namespace lifeline::analysis

@@ -1,0 +1,139 @@
+// The analysis commands: indicators and compliance. Both read a store at a
+// checkpoint whose signature is checked with the store's verifier key, load
+// the case's current records into the columnar dataset, and print table,
+// CSV or JSON naming that checkpoint.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "analysis/compliance.h"
+#include "analysis/dataset.h"
+#include "analysis/format.h"
+#include "analysis/indicators.h"
+#include "base/bytes.h"
+#include "cli/common.h"
+#include "cli/store_dir.h"
+#include "note/checkpoint.h"
+#include "record/values.h"
+
+namespace lifeline::cli {
+namespace {
+
+struct AnalysisArgs {
+  std::string case_id, from, to, format;
+  int64_t at = -1;  // -1: the latest checkpoint
+  bool explain = false;
+};
+
+Result<int32_t> ParseDay(const std::string& s, const char* flag) {
+  if (s.empty()) return analysis::kNoDay;
+  auto d = record::ParseDate(s);
+  if (!d.ok()) return d.status().Annotate(flag);
+  return static_cast<int32_t>(d->days);
+}
+
+// The dataset and its checkpoint, after checking the checkpoint's signature.
+struct Loaded {
+  analysis::Dataset ds;
+  analysis::CheckpointRef cp;
+  int32_t from = analysis::kNoDay, to = analysis::kNoDay;
+};
+
+Result<Loaded> Load(const Globals& g, const AnalysisArgs& a) {
+  if (a.format != "table" && a.format != "csv" && a.format != "json") {
+    return InvalidArgumentError("--format must be table, csv or json, not \"" + a.format + "\"");
+  }
+  Loaded l;
+  LIFELINE_ASSIGN_OR_RETURN(l.from, ParseDay(a.from, "--from"));
+  LIFELINE_ASSIGN_OR_RETURN(l.to, ParseDay(a.to, "--to"));
+  if (l.from != analysis::kNoDay && l.to != analysis::kNoDay && l.from > l.to) {
+    return InvalidArgumentError("--from " + a.from + " is after --to " + a.to);
+  }
+  LIFELINE_ASSIGN_OR_RETURN(std::string dir, StoreDir(g));
+  LIFELINE_ASSIGN_OR_RETURN(ReadableStore rs, OpenReadable(dir));
+  Result<store::StoredCheckpoint> stored =
+      a.at >= 0 ? rs.store->CheckpointAt(static_cast<uint64_t>(a.at)) : rs.store->LatestCheckpoint();
+  if (!stored.ok()) {
+    if (a.at >= 0 && stored.status().code() == ErrorCode::kNotFound) {
+      return NotFoundError("no checkpoint of size " + std::to_string(a.at) + " is stored (--at)");
+    }
+    return stored.status();
+  }
+  auto opened = note::OpenCheckpoint(stored->note, rs.verifier);
+  if (!opened.ok()) return opened.status().Annotate("the checkpoint does not verify");
+  l.cp = {opened->checkpoint.size,
+          Base64Encode(ByteSpan(opened->checkpoint.root.data(), opened->checkpoint.root.size()))};
+  LIFELINE_ASSIGN_OR_RETURN(l.ds, analysis::LoadDataset(*rs.store, a.case_id, l.cp));
+  return l;
+}
+
+void Print(const Globals& g, const std::string& format, nlohmann::json j, const std::string& csv,
+           const std::string& table) {
+  if (g.json || format == "json") {
+    j["ok"] = true;
+    std::cout << j.dump(g.json ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else if (format == "csv") {
+    std::cout << csv;
+  } else {
+    std::cout << table;
+  }
+}
+
+int CmdIndicators(const Globals& g, const AnalysisArgs& a) {
+  auto l = Load(g, a);
+  if (!l.ok()) return Fail(g, l.status());
+  analysis::IndicatorOptions opts;
+  opts.from = l->from;
+  opts.to = l->to;
+  // Record lists cost memory on large cases: only when they are shown.
+  opts.explain = g.json || a.format != "table" || a.explain;
+  auto ind = analysis::ComputeIndicators(l->ds, l->cp, opts);
+  if (!ind.ok()) return Fail(g, ind.status());
+  bool json = g.json || a.format == "json";
+  Print(g, a.format, json ? analysis::IndicatorsJson(*ind) : nlohmann::json(),
+        a.format == "csv" ? analysis::IndicatorsCsv(*ind) : "",
+        a.format == "table" ? analysis::IndicatorsTable(*ind, a.explain) : "");
+  return 0;
+}
+
+int CmdCompliance(const Globals& g, const AnalysisArgs& a) {
+  auto l = Load(g, a);
+  if (!l.ok()) return Fail(g, l.status());
+  auto c = analysis::ComputeCompliance(l->ds, l->cp, l->from, l->to);
+  if (!c.ok()) return Fail(g, c.status());
+  bool json = g.json || a.format == "json";
+  Print(g, a.format, json ? analysis::ComplianceJson(*c) : nlohmann::json(),
+        a.format == "csv" ? analysis::ComplianceCsv(*c) : "",
+        a.format == "table" ? analysis::ComplianceTable(*c, a.explain) : "");
+  return 0;
+}
+
+void AddCommon(CLI::App* cmd, AnalysisArgs& a) {
+  cmd->add_option("--case", a.case_id, "case id")->required();
+  cmd->add_option("--from", a.from, "first day (YYYY-MM-DD; default: the case's start)");
+  cmd->add_option("--to", a.to, "last day (default: the case's end, else the last record's day)");
+  cmd->add_option("--format", a.format, "table (default), csv or json");
+  cmd->add_option("--at", a.at, "the checkpoint (tree size) to compute from (default: the latest)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--explain", a.explain, "table: list the record ids behind each value");
+}
+
+}  // namespace
+
+void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
+  auto ind = std::make_shared<AnalysisArgs>();
+  ind->format = "table";
+  auto* ic = app.add_subcommand("indicators", "daily indicators of a case: routes, movements, cargo, needs, outages, incidents");
+  AddCommon(ic, *ind);
+  ic->callback([&, ind] { action = [&, ind] { return CmdIndicators(g, *ind); }; });
+
+  auto comp = std::make_shared<AnalysisArgs>();
+  comp->format = "table";
+  auto* cc = app.add_subcommand("compliance", "each obligation's rule evaluated day by day, with the records that show it");
+  AddCommon(cc, *comp);
+  cc->callback([&, comp] { action = [&, comp] { return CmdCompliance(g, *comp); }; });
+}
+
+}  // namespace lifeline::cli

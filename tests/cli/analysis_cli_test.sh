@@ -1,0 +1,74 @@
+#!/bin/bash
+# `lifeline indicators` and `lifeline compliance` through the binary, on the
+# bundled Lachin case: output formats, the checkpoint named, --at, and bad
+# input (dates, unknown case, unknown checkpoint) with the exit codes of
+# docs/cli.md.
+#
+#   analysis_cli_test.sh LIFELINE_BINARY SOURCE_DIR
+set -uo pipefail
+LL=$1
+SRC=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+# check NAME CODE PATTERN -- CMD...: CMD exits CODE and its stdout+stderr
+# matches the extended regex PATTERN.
+check() {
+	local name=$1 code=$2 pattern=$3
+	shift 4
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -ne "$code" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
+		echo "FAIL $name: exit $rc (want $code), output: $(head -c 2000 <<<"$out")"
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+}
+
+S=$WORK/store
+"$LL" init --origin example.org/analysis "$S" >/dev/null
+"$LL" --store "$S" -q import "$SRC/data/cases/lachin-2022-23/records.jsonl" >/dev/null
+size=$("$LL" --store "$S" --json log checkpoint | sed 's/.*"size":\([0-9]*\).*/\1/')
+C=lachin-2022-23
+
+check "indicators table" 0 "tree size $size, root " -- "$LL" --store "$S" indicators --case $C
+check "indicators table totals" 0 "rt-lachin-road: open 7, restricted 266, closed 20, unknown 0 days" -- \
+	"$LL" --store "$S" indicators --case $C
+check "indicators period movements apart" 0 "mv-cum-2023-09-30-exodus 2023-09-24 \.\. 2023-09-30" -- \
+	"$LL" --store "$S" indicators --case $C
+check "indicators explain" 0 "rt-lachin-road: rs-2023-06-15-full-closure" -- \
+	"$LL" --store "$S" indicators --case $C --from 2023-06-15 --to 2023-06-15 --explain
+check "indicators json" 0 "\"checkpoint\":\{\"root\":\"[A-Za-z0-9+/=]{44}\",\"size\":$size\}" -- \
+	"$LL" --store "$S" --json indicators --case $C --from 2023-09-23 --to 2023-09-23
+check "indicators json records" 0 '"delivered":66000\.0,"records":\["mv-2023-09-23-icrc-70t"\]' -- \
+	"$LL" --store "$S" --json indicators --case $C --from 2023-09-23 --to 2023-09-23
+check "indicators csv" 0 "^2023-09-23,cargo_in,wheat flour,in,delivered,66000,kg,mv-2023-09-23-icrc-70t$" -- \
+	"$LL" --store "$S" indicators --case $C --from 2023-09-23 --to 2023-09-23 --format csv
+check "compliance table" 0 "in violation 214, in compliance 7, unknown 0" -- \
+	"$LL" --store "$S" compliance --case $C
+check "compliance csv" 0 "^ob-icj-2023-02-22-order,2023-06-15,violation,closed,,rs-2023-06-15-full-closure$" -- \
+	"$LL" --store "$S" compliance --case $C --format csv
+check "compliance json" 0 '"days_in_violation":30' -- \
+	"$LL" --store "$S" --json compliance --case $C --from 2023-06-01 --to 2023-06-30
+# The first checkpoint (after init) holds no records: the case is unknown there.
+check "at the empty checkpoint" 3 "no current case \"$C\" in the log at checkpoint size 0" -- \
+	"$LL" --store "$S" indicators --case $C --at 0
+
+check "bad --from" 2 "--from" -- "$LL" --store "$S" indicators --case $C --from 2023-02-30
+check "bad --from json" 2 '^\{"error":"invalid argument",.*"ok":false\}$' -- \
+	"$LL" --store "$S" --json compliance --case $C --from yesterday
+check "from after to" 2 "--from 2023-05-01 is after --to 2023-04-01" -- \
+	"$LL" --store "$S" compliance --case $C --from 2023-05-01 --to 2023-04-01
+check "range too long" 2 "longer than 36600 days" -- \
+	"$LL" --store "$S" indicators --case $C --from 1900-01-01 --to 2200-01-01
+check "bad format" 2 "--format must be table, csv or json" -- \
+	"$LL" --store "$S" indicators --case $C --format xml
+check "unknown case" 3 "no current case \"nope\"" -- "$LL" --store "$S" indicators --case nope
+check "unknown checkpoint" 3 "no checkpoint of size 99999" -- "$LL" --store "$S" compliance --case $C --at 99999
+check "no --case" 2 "case" -- "$LL" --store "$S" indicators
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
