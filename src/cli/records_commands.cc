@@ -22,6 +22,7 @@
 #include "ingest/acled.h"
 #include "ingest/hxl.h"
 #include "ingest/jsonl.h"
+#include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
 #include "ingest/ucdp.h"
 #include "log/export.h"
@@ -169,7 +170,7 @@ struct ReadChunk {
 // time (memory stays bounded for any file size); the CSV family's readers
 // take the whole file, ACLED and UCDP in chunks of rows.
 Status ReadChunks(const std::string& file, const std::string& name, const std::string& format,
-                  const std::string& mapping_file, const std::string& case_id,
+                  const std::string& mapping_file, const std::string& case_id, bool preserve_stamps,
                   const std::function<bool(ReadChunk)>& emit) {
   ingest::ImportOptions io{case_id, name};
   if (format == "jsonl") {
@@ -199,8 +200,14 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
     return Status::Ok();
   }
   LIFELINE_ASSIGN_OR_RETURN(std::string data, ReadFile(file));
+  if (format == "csv" && mapping_file.empty()) {
+    // Lifeline's own CSV export (recognised by its header row; any other
+    // header is an error that asks for --mapping).
+    emit(ReadChunk{ingest::ReadLifelineCsv(data, io, {.keep_stamps = preserve_stamps}), 0, data.size(),
+                   data.size()});
+    return Status::Ok();
+  }
   if (format == "csv") {
-    if (mapping_file.empty()) return InvalidArgumentError("--format csv needs --mapping FILE.toml");
     LIFELINE_ASSIGN_OR_RETURN(std::string mtext, ReadFile(mapping_file));
     LIFELINE_ASSIGN_OR_RETURN(auto mapping, ingest::ParseMapping(mtext, fs::path(mapping_file).filename().string()));
     emit(ReadChunk{ingest::ReadCsvWithMapping(data, mapping, io), 0, data.size(), data.size()});
@@ -261,15 +268,20 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
 
 // Feeds the session: a reader thread parses the next chunks while this one
 // checks the current chunk (two chunks queued at most, so memory stays
-// bounded).
+// bounded). Rows wait in `pending` until a whole chunk of kImportChunk is
+// there, also across files, so that records of several small files are
+// checked as one chunk: a per-kind CSV export cannot be imported file by
+// file, since a case cites its sources and each source names its case.
+// The caller checks what is left in `pending` after the last file.
 Status FeedImport(const std::string& file, const std::string& name, const std::string& format,
-                  const std::string& mapping_file, const std::string& case_id, record::ImportSession& session,
+                  const std::string& mapping_file, const std::string& case_id, bool preserve_stamps,
+                  record::ImportSession& session, std::vector<record::Candidate>& pending,
                   std::vector<std::string>* reader_errors, Progress& progress, const Globals& g,
                   uint64_t* warnings) {
   BoundedQueue<ReadChunk> queue(2);
   Status produced;
   std::thread reader([&] {
-    produced = ReadChunks(file, name, format, mapping_file, case_id,
+    produced = ReadChunks(file, name, format, mapping_file, case_id, preserve_stamps,
                           [&](ReadChunk c) { return queue.Push(std::move(c)); });
     queue.Close();
   });
@@ -288,14 +300,13 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
         std::cerr << "warning: " << ingest::FormatRowError(w, name) << "\n";
       }
     }
-    for (size_t i = 0; i < rr.rows.size() && consumed.ok(); i += kImportChunk) {
-      std::vector<record::Candidate> chunk;
-      chunk.reserve(std::min(kImportChunk, rr.rows.size() - i));
-      for (size_t j = i; j < std::min(rr.rows.size(), i + kImportChunk); ++j) {
-        chunk.push_back(record::Candidate{name + ":" + std::to_string(rr.rows[j].line + c->line_offset),
-                                          std::move(rr.rows[j].record)});
+    for (size_t j = 0; j < rr.rows.size() && consumed.ok(); ++j) {
+      pending.push_back(record::Candidate{name + ":" + std::to_string(rr.rows[j].line + c->line_offset),
+                                         std::move(rr.rows[j].record)});
+      if (pending.size() == kImportChunk) {
+        consumed = session.AddChunk(std::move(pending));
+        pending.clear();
       }
-      consumed = session.AddChunk(std::move(chunk));
     }
     progress.Update(c->done, c->total);
   }
@@ -305,23 +316,29 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
   return produced;
 }
 
-int CmdImport(const Globals& g, const std::string& file, std::string format, const std::string& mapping_file,
-              const std::string& case_id, bool dry_run, bool partial, bool preserve_stamps, size_t batch) {
+// The --format for `file`: as given, else from the mapping or the extension.
+Result<std::string> ImportFormat(const std::string& file, const std::string& format, const std::string& mapping_file) {
+  if (!format.empty()) return format;
+  std::string ext = fs::path(file).extension().string();
+  if (!mapping_file.empty() || ext == ".csv") return std::string("csv");
+  if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return std::string("jsonl");
+  return InvalidArgumentError("cannot tell the format of " + file + ": use --format jsonl|csv|acled|ucdp|hxl");
+}
+
+int CmdImport(const Globals& g, const std::vector<std::string>& files, const std::string& format,
+              const std::string& mapping_file, const std::string& case_id, bool dry_run, bool partial,
+              bool preserve_stamps, size_t batch) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return Fail(g, NotFoundError(file + " does not exist or is not a file"));
-  std::string name = fs::path(file).filename().string();
-  if (format.empty()) {
-    std::string ext = fs::path(file).extension().string();
-    if (!mapping_file.empty()) {
-      format = "csv";
-    } else if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") {
-      format = "jsonl";
-    } else {
-      return Fail(g, InvalidArgumentError("cannot tell the format of " + file +
-                                          ": use --format jsonl|csv|acled|ucdp|hxl (csv needs --mapping)"));
-    }
+  std::vector<std::string> formats;
+  std::string name;  // for the report: the files' base names
+  for (const std::string& file : files) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) return Fail(g, NotFoundError(file + " does not exist or is not a file"));
+    Result<std::string> f = ImportFormat(file, format, mapping_file);
+    if (!f.ok()) return Fail(g, f.status());
+    formats.push_back(*f);
+    name += (name.empty() ? "" : ", ") + fs::path(file).filename().string();
   }
   record::SubmitOptions opts;
   opts.dry_run = dry_run;
@@ -350,11 +367,21 @@ int CmdImport(const Globals& g, const std::string& file, std::string format, con
   if (!session.ok()) return Fail(g, session.status());
   std::vector<std::string> reader_errors;
   uint64_t warnings = 0;
-  Status fed = FeedImport(file, name, format, mapping_file, case_id, **session, &reader_errors, reading, g, &warnings);
+  // One session for all the files: their records are checked and appended
+  // together (all or nothing), and may refer to each other.
+  Status fed;
+  std::vector<record::Candidate> pending;
+  for (size_t i = 0; i < files.size() && fed.ok(); ++i) {
+    const std::string base = fs::path(files[i]).filename().string();
+    fed = FeedImport(files[i], base, formats[i], mapping_file, case_id, preserve_stamps, **session, pending,
+                     &reader_errors, reading, g, &warnings);
+    if (!fed.ok()) fed = fed.Annotate("import " + base);
+  }
+  if (fed.ok() && !pending.empty()) fed = (*session)->AddChunk(std::move(pending));
   if (warnings > kMaxWarningsShown && !g.quiet && !g.json) {
     std::cerr << "warning: ... and " << warnings - kMaxWarningsShown << " more warnings\n";
   }
-  if (!fed.ok()) return Fail(g, fed.Annotate("import " + name));
+  if (!fed.ok()) return Fail(g, fed);
   // A row the reader could not turn into a record counts as rejected: with
   // all-or-nothing, nothing is written.
   if (!reader_errors.empty() && !partial) opts.dry_run = true;
@@ -758,7 +785,8 @@ Status CheckQueryDates(const store::RecordQuery& q) {
 struct RecordArgs {
   std::string add_file;
   bool add_dry = false;
-  std::string imp_file, imp_format, imp_mapping, imp_case;
+  std::vector<std::string> imp_files;
+  std::string imp_format, imp_mapping, imp_case;
   bool imp_dry = false, imp_partial = false, imp_stamps = false;
   size_t imp_batch = 10000;
   std::string show_id, show_receipt;
@@ -780,19 +808,24 @@ void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
   add->add_flag("--dry-run", a->add_dry, "validate only; write nothing");
   add->callback([&, a] { action = [&, a] { return CmdAdd(g, a->add_file, a->add_dry); }; });
 
-  auto* imp = app.add_subcommand("import", "import records from JSON Lines, CSV (with a mapping), ACLED, UCDP or HXL");
-  imp->add_option("FILE", a->imp_file, "the file to import")->required();
-  imp->add_option("--format", a->imp_format, "jsonl, csv, acled, ucdp or hxl (default: from the extension)");
+  auto* imp = app.add_subcommand(
+      "import", "import records from JSON Lines, CSV (Lifeline's export, or any with a mapping), ACLED, UCDP or HXL");
+  imp->add_option("FILE", a->imp_files,
+                  "the files to import, checked and appended together (e.g. each kind's CSV export)")
+      ->required();
+  imp->add_option("--format", a->imp_format,
+                  "jsonl, csv (Lifeline's CSV export; other layouts with --mapping), acled, ucdp or hxl "
+                  "(default: from the extension)");
   imp->add_option("--mapping", a->imp_mapping, "TOML mapping from CSV columns to record fields (src/ingest/README.md)");
   imp->add_option("--case", a->imp_case, "the case id the records belong to");
   imp->add_flag("--dry-run", a->imp_dry, "validate and report; write nothing");
   imp->add_flag("--partial", a->imp_partial, "append the valid records even if some are rejected");
   imp->add_flag("--preserve-stamps", a->imp_stamps,
-                "keep `recorded` and `by` from the file (re-importing a Lifeline JSON Lines export)");
+                "keep `recorded` and `by` from the file (re-importing a Lifeline JSON Lines or CSV export)");
   imp->add_option("--batch", a->imp_batch, "records per signed checkpoint")->check(CLI::Range(1, 1000000));
   imp->callback([&, a] {
     action = [&, a] {
-      return CmdImport(g, a->imp_file, a->imp_format, a->imp_mapping, a->imp_case, a->imp_dry, a->imp_partial, a->imp_stamps, a->imp_batch);
+      return CmdImport(g, a->imp_files, a->imp_format, a->imp_mapping, a->imp_case, a->imp_dry, a->imp_partial, a->imp_stamps, a->imp_batch);
     };
   });
 

@@ -1,201 +1,85 @@
 // WriteCsv: one kind's records as a flat table.
 //
-// The kinds' fields are listed here in the order of the schema tables in
-// src/record/schema.cc, which keeps that order private; export_test checks
-// this list against record::JsonSchema() so that the two cannot drift apart
-// unnoticed.
+// The columns and the kind of cell each holds are ingest's
+// LifelineCsvLayout, which ReadLifelineCsv reads back with: one table for
+// both directions, so that an export always re-imports. export_test checks
+// that table against record::JsonSchema().
+#include <set>
 #include <vector>
 
 #include "export/export.h"
 #include "export/internal.h"
+#include "ingest/lifeline_csv.h"
 #include "record/canonical.h"
 
 namespace lifeline::exports {
 namespace {
 
+using ingest::CsvCell;
+using ingest::CsvColumn;
 using nlohmann::json;
 
-enum class Shape {
-  kScalar,  // one cell
-  kList,    // array of scalars: one cell, joined with ';'
-  kJson,    // array of objects or arrays: one cell of canonical JSON
-  kObject,  // one column per sub-field, named "field.sub"
-};
-
-struct Field {
-  std::string_view name;
-  Shape shape = Shape::kScalar;
-  std::vector<Field> sub = {};  // kObject only
-};
-
-struct KindFields {
-  std::string_view kind;
-  std::vector<Field> fields;
-};
-
-const std::vector<Field>& LocationFields() {
-  static const std::vector<Field> fields = {{"name"}, {"admin1"}, {"admin2"}, {"admin3"},
-                                            {"country"}, {"lat"}, {"lon"}, {"geo_precision"}};
-  return fields;
-}
-
-const std::vector<KindFields>& KindTable() {
-  static const std::vector<KindFields> kinds = {
-      {"case",
-       {{"title"}, {"region"}, {"country"}, {"started"}, {"ended"}, {"population", Shape::kJson},
-        {"displaced", Shape::kJson}, {"public"}}},
-      {"source",
-       {{"publisher"}, {"title"}, {"url"}, {"published"}, {"language"}, {"publisher_type"}, {"party"},
-        {"reliability"}, {"credibility"}, {"archived_sha256"}}},
-      {"evidence",
-       {{"sha256"}, {"media_type"}, {"size"}, {"captured_at"},
-        {"location", Shape::kObject, LocationFields()}, {"description"}, {"file_name"},
-        {"custody", Shape::kJson}}},
-      {"route",
-       {{"name"}, {"type"}, {"from"}, {"to"}, {"path", Shape::kJson}, {"description"}}},
-      {"route_status",
-       {{"route"}, {"from"}, {"until"}, {"status"}, {"restricted", Shape::kList}, {"imposed_by"}}},
-      {"baseline",
-       {{"route"},
-        {"period", Shape::kObject, {{"from"}, {"to"}}},
-        {"per_day", Shape::kObject,
-         {{"vehicles"}, {"persons"}, {"patients"}, {"cargo", Shape::kJson}}}}},
-      {"movement",
-       {{"route"}, {"date"}, {"date_precision"}, {"direction"}, {"operator"}, {"outcome"},
-        {"vehicles"}, {"persons"}, {"patients"}, {"cargo", Shape::kJson},
-        {"period", Shape::kObject, {{"from"}, {"to"}}}}},
-      {"incident",
-       {{"date"}, {"date_precision"}, {"location", Shape::kObject, LocationFields()},
-        {"event_type"}, {"sub_event_type"}, {"access_constraint"}, {"actors", Shape::kList},
-        {"fatalities", Shape::kObject, {{"low"}, {"best"}, {"high"}}}, {"injuries"},
-        {"description"}}},
-      {"outage", {{"utility"}, {"from"}, {"until"}, {"area"}, {"cause"}, {"attributed_to"}}},
-      {"obligation",
-       {{"instrument"}, {"title"}, {"issued"}, {"issuer"}, {"binding_on", Shape::kList}, {"text"},
-        {"rule", Shape::kObject,
-         {{"type"}, {"route"}, {"for", Shape::kList}, {"directions", Shape::kList}, {"from"},
-          {"until"}}}}},
-      {"need_standard", {{"commodity"}, {"quantity"}, {"unit"}, {"basis"}}},
-      {"stock", {{"commodity"}, {"date"}, {"quantity"}, {"unit"}, {"area"}}},
-      {"claim", {{"about"}, {"stance"}, {"party"}, {"text"}}},
-      {"retraction", {{"retracts"}, {"reason"}}},
-  };
-  return kinds;
-}
-
-// The envelope columns, then `confidential` and `kind`, which have none.
-const std::vector<Field>& EnvelopeFields() {
-  static const std::vector<Field> fields = {{"id"},   {"case"},     {"sources", Shape::kList},
-                                            {"supersedes"}, {"note"}, {"recorded"},
-                                            {"by"}};
-  return fields;
-}
-
-const KindFields* FindKind(std::string_view kind) {
-  for (const KindFields& k : KindTable()) {
-    if (k.kind == kind) return &k;
-  }
-  return nullptr;
-}
-
-void AppendNames(const std::vector<Field>& fields, std::vector<std::string>& out) {
-  for (const Field& f : fields) {
-    if (f.shape == Shape::kObject) {
-      for (const Field& s : f.sub) out.push_back(std::string(f.name) + "." + std::string(s.name));
-    } else {
-      out.emplace_back(f.name);
+// InvalidArgument for a member of `record` (or of one of its objects) that
+// no column holds: the table would silently drop it. `kind` and
+// `confidential` have no column by design and must be removed first.
+Status CheckEveryMemberHasAColumn(const json& record, const std::vector<CsvColumn>& layout) {
+  std::set<std::string, std::less<>> fields, objects;
+  for (const CsvColumn& c : layout) (c.object.empty() ? fields : objects).insert(
+      c.object.empty() ? c.member : c.object);
+  for (auto it = record.begin(); it != record.end(); ++it) {
+    if (fields.count(it.key())) continue;
+    if (!objects.count(it.key())) {
+      return InvalidArgumentError(it.key() + ": not a field of schema v1, so no column holds it");
     }
-  }
-}
-
-Status AppendCells(const json& object, const std::vector<Field>& fields, const std::string& prefix,
-                   std::vector<std::string>& out);
-
-Status AppendCell(const json& value, const Field& f, const std::string& path,
-                  std::vector<std::string>& out) {
-  switch (f.shape) {
-    case Shape::kScalar: {
-      Result<std::string> text = internal::ScalarText(value);
-      if (!text.ok()) return text.status().Annotate(path);
-      out.push_back(std::move(*text));
-      return Status::Ok();
-    }
-    case Shape::kList: {
-      if (!value.is_null() && !value.is_array()) {
-        return InvalidArgumentError(path + ": wanted an array");
-      }
-      Result<std::string> text =
-          value.is_null() ? Result<std::string>(std::string()) : internal::ListText(value);
-      if (!text.ok()) return text.status().Annotate(path);
-      out.push_back(std::move(*text));
-      return Status::Ok();
-    }
-    case Shape::kJson: {
-      if (value.is_null()) {
-        out.emplace_back();
-        return Status::Ok();
-      }
-      Result<std::string> text = record::Canonicalize(value);
-      if (!text.ok()) return text.status().Annotate(path);
-      out.push_back(std::move(*text));
-      return Status::Ok();
-    }
-    case Shape::kObject:
-      if (!value.is_null() && !value.is_object()) {
-        return InvalidArgumentError(path + ": wanted an object");
-      }
-      return AppendCells(value, f.sub, path + ".", out);
-  }
-  return InternalError("unknown column shape");
-}
-
-// Cells of `fields` from `object` (null: all empty). A member of `object`
-// that `fields` does not name is an error: the table would drop it.
-Status AppendCells(const json& object, const std::vector<Field>& fields, const std::string& prefix,
-                   std::vector<std::string>& out) {
-  if (object.is_object()) {
-    for (auto it = object.begin(); it != object.end(); ++it) {
+    if (!it->is_object()) return InvalidArgumentError(it.key() + ": wanted an object");
+    for (auto m = it->begin(); m != it->end(); ++m) {
       bool known = false;
-      for (const Field& f : fields) known |= f.name == it.key();
+      for (const CsvColumn& c : layout) known |= c.object == it.key() && c.member == m.key();
       if (!known) {
-        return InvalidArgumentError(prefix + it.key() +
+        return InvalidArgumentError(it.key() + "." + m.key() +
                                     ": not a field of schema v1, so no column holds it");
       }
     }
   }
-  for (const Field& f : fields) {
-    LIFELINE_RETURN_IF_ERROR(
-        AppendCell(internal::Member(object, f.name), f, prefix + std::string(f.name), out));
-  }
   return Status::Ok();
+}
+
+Result<std::string> CellText(const json& value, const CsvColumn& c) {
+  switch (c.cell) {
+    case CsvCell::kText:
+    case CsvCell::kInteger:
+    case CsvCell::kNumber:
+    case CsvCell::kBoolean:
+      return internal::ScalarText(value);
+    case CsvCell::kList:
+      if (value.is_null()) return std::string();
+      if (!value.is_array()) return InvalidArgumentError("wanted an array");
+      return internal::ListText(value);
+    case CsvCell::kJson:
+      if (value.is_null()) return std::string();
+      return record::Canonicalize(value);
+  }
+  return InternalError("unknown cell type");
 }
 
 }  // namespace
 
 std::vector<std::string> CsvColumns(std::string_view kind) {
-  const KindFields* k = FindKind(kind);
-  if (k == nullptr) return {};
   std::vector<std::string> names;
-  AppendNames(EnvelopeFields(), names);
-  AppendNames(k->fields, names);
+  for (const CsvColumn& c : ingest::LifelineCsvLayout(kind)) names.push_back(c.name);
   return names;
 }
 
 Result<std::string> WriteCsv(std::span<const json> records, std::string_view kind) {
-  const KindFields* k = FindKind(kind);
-  if (k == nullptr) {
+  const std::vector<CsvColumn>& layout = ingest::LifelineCsvLayout(kind);
+  if (layout.empty()) {
     std::string all;
-    for (const KindFields& each : KindTable()) all += (all.empty() ? "" : ", ") + std::string(each.kind);
+    for (const std::string& each : ingest::LifelineCsvKinds()) all += (all.empty() ? "" : ", ") + each;
     return InvalidArgumentError("\"" + std::string(kind) + "\" is not a record kind (" + all + ")");
   }
   std::string out;
   const std::vector<std::string> header = CsvColumns(kind);
   internal::AppendCsvRow(out, header);
-
-  // Envelope and kind fields together, so that an unknown member is caught
-  // once; `kind` and `confidential` are known but have no column.
-  std::vector<Field> all_fields = EnvelopeFields();
-  all_fields.insert(all_fields.end(), k->fields.begin(), k->fields.end());
   for (size_t i = 0; i < records.size(); ++i) {
     const json& r = records[i];
     LIFELINE_RETURN_IF_ERROR(internal::CheckRecord(r, i));
@@ -203,10 +87,18 @@ Result<std::string> WriteCsv(std::span<const json> records, std::string_view kin
     json columns_only = r;
     columns_only.erase("kind");
     columns_only.erase("confidential");
+    Status known = CheckEveryMemberHasAColumn(columns_only, layout);
+    if (!known.ok()) return known.Annotate(internal::RecordName(r, i));
     std::vector<std::string> cells;
-    cells.reserve(header.size());
-    Status s = AppendCells(columns_only, all_fields, "", cells);
-    if (!s.ok()) return s.Annotate(internal::RecordName(r, i));
+    cells.reserve(layout.size());
+    for (const CsvColumn& c : layout) {
+      const json& value = c.object.empty()
+                              ? internal::Member(columns_only, c.member)
+                              : internal::Member(internal::Member(columns_only, c.object), c.member);
+      Result<std::string> text = CellText(value, c);
+      if (!text.ok()) return text.status().Annotate(c.name).Annotate(internal::RecordName(r, i));
+      cells.push_back(std::move(*text));
+    }
     internal::AppendCsvRow(out, cells);
   }
   return out;

@@ -21,7 +21,9 @@
 //
 // Round trips through the import readers (src/ingest) are part of the
 // contract and tested: ReadJsonLines(WriteJsonLines(r)) gives back the log's
-// entries byte for byte (minus `confidential`); ReadHxlCsv gives back
+// entries byte for byte (minus `confidential`); ReadLifelineCsv
+// (ingest/lifeline_csv.h) gives back every kind's CSV field for field (minus
+// `recorded` and `by` unless asked to keep them); ReadHxlCsv gives back
 // incidents and movements field for field (minus `recorded` and `by`);
 // ReadAcledCsv gives back the fields its mapping carries (see README.md).
 //
@@ -48,13 +50,15 @@ namespace lifeline::exports {
 Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
 
 // A flat CSV of the records of one `kind` (records of other kinds are left
-// out). Header row first; columns: id, case, sources, supersedes, note,
-// recorded, by, then the kind's fields in schema order (CsvColumns). Nested
-// objects are flattened with dots (location.lat, fatalities.best,
-// period.from, rule.for); arrays of scalars are joined with ';' (but written
-// as a JSON array when an element is empty or holds a ';', so that the join
-// is never ambiguous); arrays of objects or of arrays (cargo, population,
-// custody, path) are written as canonical JSON text in one cell.
+// out), in the layout of ingest/lifeline_csv.h, which reads it back. Header
+// row first; columns: id, case, sources, supersedes, note, recorded, by, then
+// the kind's fields in schema order (CsvColumns). Nested objects are
+// flattened with dots (location.lat, fatalities.best, period.from,
+// rule.for); arrays of strings are joined with ';' (but written as a JSON
+// array when empty, when an element is empty or holds a ';', or when the
+// first starts with '[', so that the join is never ambiguous); arrays of
+// objects or of arrays (cargo, population, custody, path) are written as
+// canonical JSON text in one cell.
 // InvalidArgument for an unknown kind, and for a record holding a field that
 // schema v1 does not define (the CSV would silently lose it).
 Result<std::string> WriteCsv(std::span<const nlohmann::json> records, std::string_view kind);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "ingest/csv.h"
 #include "ingest/hxl.h"
 #include "ingest/jsonl.h"
+#include "ingest/lifeline_csv.h"
 #include "record/canonical.h"
 #include "record/schema.h"
 
@@ -425,6 +428,228 @@ TEST(CsvTest, NoRecordsGivesTheHeaderOnly) {
   EXPECT_EQ(*WriteCsv({}, "claim"), "id,case,sources,supersedes,note,recorded,by,about,stance,party,text\r\n");
 }
 
+// --- Flat CSV round trip (ReadLifelineCsv) ---------------------------------
+
+// Text that CSV and a naive join would mangle: commas, quotes, line breaks
+// (CRLF, CR, LF), surrounding spaces, ';', Armenian and Cyrillic.
+constexpr char kHardText[] =
+    " Ստեփանակերտ, \"Лачинский коридор\"\r\nline two\rthree\nfour; end ";
+
+// One record of every kind with every field of schema v1 set, as the log
+// holds them (stamped, with a confidential object). Each is valid
+// (FullRecordsAreValid checks it), so the round trip is tested on records
+// that can exist.
+std::vector<json> FullRecords() {
+  const json hard = kHardText;
+  std::vector<json> records = {
+      Parse(R"({"kind":"case","id":"case-x","sources":["src-a","src-b"],"supersedes":"case-old",
+        "title":"Lachin corridor, 2022–23","region":"Нагорный Карабах","country":"AZE",
+        "started":"2022-12-12","ended":"2023-09-19",
+        "population":[{"date":"2022-12-12","count":120000,"sources":["src-a"],"note":"Ombudsman, \"est.\""},
+                      {"date":"2023-09-01","count":100000}],
+        "displaced":[{"date":"2023-09-30","count":100617,"sources":["src-b"]}],"public":false})"),
+      Parse(R"({"kind":"source","id":"src-a","case":"case-x","sources":["src-b"],"supersedes":"src-old",
+        "publisher":"ICRC","title":"Press release, 19 September","url":"https://example.org/a?x=1,2",
+        "published":"2023-09-19","language":"hy","publisher_type":"intergovernmental",
+        "party":"none; neutral","reliability":"B","credibility":2,
+        "archived_sha256":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})"),
+      Parse(R"({"kind":"evidence","id":"ev-1","case":"case-x","sources":["src-a"],"supersedes":"ev-0",
+        "sha256":"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210",
+        "media_type":"image/jpeg","size":100003,"captured_at":"2023-01-05T10:30:00+04:00",
+        "location":{"name":"Shushi, checkpoint","admin1":"Шуши","admin2":"D2","admin3":"D3",
+                    "country":"AZE","lat":39.7583,"lon":46.7512,"geo_precision":2},
+        "file_name":"IMG 0001, copy.jpg",
+        "custody":[{"at":"2023-01-05T11:00:00Z","by":"Ani Petrosyan","action":"received, \"sealed\""}]})"),
+      Parse(R"({"kind":"route","id":"route-road","case":"case-x","sources":["src-a"],"supersedes":"route-0",
+        "name":"Lachin corridor","type":"road","from":"Stepanakert","to":"Goris",
+        "path":[[39.8,46.75],[39.6,46.6],[39.5123456789012,46.5]]})"),
+      Parse(R"({"kind":"route_status","id":"rs-1","case":"case-x","sources":["src-a","src-b"],
+        "supersedes":"rs-0","route":"route-road","from":"2023-06-15T13:00:00+04:00",
+        "until":"2023-09-19","status":"restricted","restricted":["cargo","commercial"],
+        "imposed_by":"Azerbaijan"})"),
+      Parse(R"({"kind":"baseline","id":"bl-1","case":"case-x","sources":["src-a"],"supersedes":"bl-0",
+        "route":"route-road","period":{"from":"2022-01-01","to":"2022-06-30"},
+        "per_day":{"vehicles":400,"persons":1250.5,"patients":0.1,
+                   "cargo":[{"commodity":"food","quantity":400,"unit":"t"},
+                            {"commodity":"fuel","quantity":0.30000000000000004,"unit":"l","note":"diesel"}]}})"),
+      Parse(R"({"kind":"movement","id":"mv-1","case":"case-x","sources":["src-a"],"supersedes":"mv-0",
+        "route":"route-road","date":"2023-09-30","date_precision":"week","direction":"in",
+        "period":{"from":"2023-09-01","to":"2023-09-30"},
+        "operator":"ICRC","outcome":"turned_back","vehicles":12,"persons":3,"patients":0,
+        "cargo":[{"commodity":"flour","quantity":20000,"unit":"kg"},
+                 {"commodity":"fuel","quantity":1.5,"unit":"l","note":"diesel, \"winter\""}]})"),
+      Parse(R"({"kind":"incident","id":"inc-1","case":"case-x","sources":["src-a","src-b"],
+        "supersedes":"inc-0","date":"2023-09-19","date_precision":"day",
+        "location":{"name":"Northtown, centre","admin1":"East Province","admin2":"Hill District",
+                    "admin3":"Ward 3","country":"AZE","lat":-39.81534567890123,"lon":46.7519,"geo_precision":1},
+        "event_type":"Explosions/Remote violence","sub_event_type":"Shelling/artillery/missile attack",
+        "access_constraint":9,"actors":["Party A","Militia, east","[bracketed]"],
+        "fatalities":{"low":2,"best":3,"high":5},"injuries":11})"),
+      Parse(R"({"kind":"outage","id":"out-1","case":"case-x","sources":["src-a"],"supersedes":"out-0",
+        "utility":"gas","from":"2023-01-17T00:00:00Z","until":"2023-02-01","area":"Степанакерт",
+        "cause":"pipeline, damaged","attributed_to":"Party A"})"),
+      Parse(R"({"kind":"obligation","id":"ob-1","case":"case-x","sources":["src-a"],"supersedes":"ob-0",
+        "instrument":"interim_measure","title":"Order of 22 February","issued":"2023-02-22",
+        "issuer":"ICJ","binding_on":["Party A; its forces","Party B"],
+        "rule":{"type":"route_open","route":"route-road","for":["persons","vehicles","cargo"],
+                "directions":["in","out"],"from":"2023-02-22","until":"2023-12-31"}})"),
+      Parse(R"({"kind":"need_standard","id":"ns-1","case":"case-x","sources":["src-a"],"supersedes":"ns-0",
+        "commodity":"food","quantity":0.575,"unit":"kg","basis":"Sphere, 2,100 kcal"})"),
+      Parse(R"({"kind":"stock","id":"st-1","case":"case-x","sources":["src-a"],"supersedes":"st-0",
+        "commodity":"flour","date":"2023-08-01","quantity":1234.5678901234567,"unit":"t","area":"Stepanakert"})"),
+      Parse(R"({"kind":"claim","id":"cl-1","case":"case-x","sources":["src-b"],"supersedes":"cl-0",
+        "about":"inc-1","stance":"disputes","party":"Azerbaijan"})"),
+      Parse(R"({"kind":"retraction","id":"rt-1","case":"case-x","sources":["src-b"],"supersedes":"rt-0",
+        "retracts":"inc-0"})"),
+  };
+  // The hard text in every free-text field the envelope and kinds have.
+  const std::map<std::string, std::vector<std::string>> text_fields = {
+      {"evidence", {"description"}}, {"route", {"description"}}, {"incident", {"description"}},
+      {"obligation", {"text"}},      {"claim", {"text"}},        {"retraction", {"reason"}}};
+  for (json& r : records) {
+    r["note"] = hard;
+    auto it = text_fields.find(r["kind"]);
+    if (it != text_fields.end()) {
+      for (const std::string& f : it->second) r[f] = hard;
+    }
+    r["confidential"] = {{"witness", kSecret}};
+    r["recorded"] = "2023-09-20T08:15:00Z";
+    r["by"] = "редактор@example.org";
+  }
+  return records;
+}
+
+// The record as the log's canonical entry would parse, minus `drop`.
+json Entry(json r, std::initializer_list<const char*> drop) {
+  for (const char* d : drop) r.erase(d);
+  Result<std::string> text = record::Canonicalize(r);
+  EXPECT_TRUE(text.ok()) << text.status().ToString();
+  return json::parse(*text);
+}
+
+// Numbers must come back with their type (an integer count is not 3.0), which
+// json's operator== does not compare.
+void ExpectSameNumberTypes(const json& want, const json& got, const std::string& path) {
+  if (want.is_number()) {
+    EXPECT_EQ(want.is_number_float(), got.is_number_float()) << path << ": " << want << " vs " << got;
+    return;
+  }
+  if (want.is_object() && got.is_object()) {
+    for (auto it = want.begin(); it != want.end(); ++it) {
+      if (got.contains(it.key())) ExpectSameNumberTypes(*it, got[it.key()], path + "." + it.key());
+    }
+  } else if (want.is_array() && got.is_array() && want.size() == got.size()) {
+    for (size_t i = 0; i < want.size(); ++i) {
+      ExpectSameNumberTypes(want[i], got[i], path + "[" + std::to_string(i) + "]");
+    }
+  }
+}
+
+TEST(CsvRoundTripTest, FullRecordsAreValidAndCoverEveryKindAndColumn) {
+  const std::vector<json> records = FullRecords();
+  std::set<std::string> kinds;
+  for (const json& r : records) {
+    kinds.insert(r["kind"]);
+    std::vector<record::FieldError> errors = record::Validate(r, nullptr, {.allow_server_fields = true});
+    EXPECT_TRUE(errors.empty()) << r["id"] << ": " << (errors.empty() ? "" : errors[0].field + " " + errors[0].message);
+    // Every column of the kind has a value: no field is left untested.
+    auto csv = WriteCsv(std::vector<json>{r}, r["kind"].get<std::string>());
+    ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+    ingest::CsvTable table = ingest::ParseCsv(*csv);
+    ASSERT_EQ(table.records.size(), 2u);
+    for (size_t i = 0; i < table.records[1].fields.size(); ++i) {
+      if (r["kind"] == "case" && table.records[0].fields[i] == "case") continue;  // none has one
+      EXPECT_FALSE(table.records[1].fields[i].empty()) << r["kind"] << ": " << table.records[0].fields[i];
+    }
+  }
+  EXPECT_EQ(kinds, std::set<std::string>(record::Kinds().begin(), record::Kinds().end()));
+}
+
+TEST(CsvRoundTripTest, EveryKindComesBackFieldForField) {
+  const std::vector<json> records = FullRecords();
+  for (const std::string& kind : record::Kinds()) {
+    auto csv = WriteCsv(records, kind);
+    ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+    for (bool stamps : {false, true}) {
+      ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {}, {.keep_stamps = stamps});
+      ASSERT_TRUE(back.ok()) << kind << ":\n" << ingest::FormatRowError(back.errors[0], kind);
+      std::vector<json> want;
+      for (const json& r : records) {
+        if (r["kind"] != kind) continue;
+        want.push_back(stamps ? Entry(r, {"confidential"}) : Entry(r, {"confidential", "recorded", "by"}));
+      }
+      ASSERT_EQ(back.rows.size(), want.size()) << kind;
+      for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(back.rows[i].line, i + 2) << kind;
+        const json& got = back.rows[i].record;
+        // Field for field, then byte for byte as the log would hold them.
+        for (auto it = want[i].begin(); it != want[i].end(); ++it) {
+          EXPECT_EQ(got.value(it.key(), json()), *it) << kind << "." << it.key();
+        }
+        EXPECT_EQ(*record::Canonicalize(got), *record::Canonicalize(want[i])) << kind;
+        ExpectSameNumberTypes(want[i], got, kind);
+        EXPECT_TRUE(record::Validate(got, nullptr, {.allow_server_fields = stamps}).empty()) << kind;
+      }
+    }
+  }
+}
+
+TEST(CsvRoundTripTest, EmptyListsAndAbsentFieldsStayApart) {
+  json r = Incident3();
+  r["id"] = "inc-5";
+  r["actors"] = json::array();
+  json s = Incident3();
+  s["id"] = "inc-4";
+  s["actors"] = {"[x]", "y"};
+  auto csv = WriteCsv(std::vector<json>{Incident3(), r, s}, "incident");
+  ASSERT_TRUE(csv.ok());
+  ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {});
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back.rows.size(), 3u);
+  EXPECT_FALSE(back.rows[0].record.contains("actors"));
+  EXPECT_EQ(back.rows[1].record["actors"], json::array());
+  EXPECT_EQ(back.rows[2].record["actors"], json({"[x]", "y"}));
+}
+
+// The cell type of each column against the schema's type for the field, so
+// that a field changing type in the schema cannot be missed by the layout.
+TEST(CsvRoundTripTest, CellTypesMatchTheSchema) {
+  const json schema = record::JsonSchema();
+  auto expected = [&](const json& p) -> std::optional<ingest::CsvCell> {
+    if (p.contains("$ref") || p.value("type", "") == "object") return std::nullopt;  // columns per member
+    if (p.contains("enum")) {
+      return p["enum"][0].is_string() ? ingest::CsvCell::kText : ingest::CsvCell::kInteger;
+    }
+    const std::string type = p.value("type", "");
+    if (type == "integer") return ingest::CsvCell::kInteger;
+    if (type == "number") return ingest::CsvCell::kNumber;
+    if (type == "boolean") return ingest::CsvCell::kBoolean;
+    if (type == "array") {
+      const json items = p.value("items", json::object());
+      bool strings = items.value("type", "") == "string" ||
+                     (items.contains("enum") && items["enum"][0].is_string());
+      return strings ? ingest::CsvCell::kList : ingest::CsvCell::kJson;
+    }
+    return ingest::CsvCell::kText;
+  };
+  size_t checked = 0;
+  for (const json& k : schema["oneOf"]) {
+    for (const ingest::CsvColumn& c : ingest::LifelineCsvLayout(k["title"].get<std::string>())) {
+      const json& p = c.object.empty() ? k["properties"][c.member] : json();
+      if (c.object == "location") {
+        auto cell = expected(schema["$defs"]["location"]["properties"][c.member]);
+        EXPECT_EQ(cell, c.cell) << c.name;
+        ++checked;
+      } else if (c.object.empty()) {
+        ASSERT_TRUE(k["properties"].contains(c.member)) << k["title"] << "." << c.name;
+        EXPECT_EQ(expected(p), c.cell) << k["title"] << "." << c.name;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 100u);
+}
+
 // --- HXL -------------------------------------------------------------------
 
 TEST(HxlTest, GoldenIncidents) {
@@ -455,17 +680,17 @@ TEST(HxlTest, MovementColumnsAndOtherKindsEnvelopeOnly) {
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(*out,
             "id,kind,date,date_precision,route,direction,operator,outcome,vehicles,persons,"
-            "patients,cargo,sources,case,supersedes,note,recorded,by\r\n"
+            "patients,cargo,period.from,period.to,sources,case,supersedes,note,recorded,by\r\n"
             "#meta+id,#meta+kind,#date+occurred,#meta+date_precision,#meta+route,"
             "#indicator+direction,#org+operator,#status+outcome,#indicator+vehicles+num,"
-            "#indicator+persons+num,#indicator+patients+num,#item+cargo,#meta+source,#meta+case,"
+            "#indicator+persons+num,#indicator+patients+num,#item+cargo,#date+start,#date+end,#meta+source,#meta+case,"
             "#meta+supersedes,#meta+note,#meta+recorded,#meta+by\r\n"
             "mv-1,movement,2023-09-30,,route-road,in,ICRC,completed,12,3,,"
             "\"[{\"\"commodity\"\":\"\"flour\"\",\"\"quantity\"\":20000,\"\"unit\"\":\"\"kg\"\"},"
             "{\"\"commodity\"\":\"\"fuel\"\",\"\"note\"\":\"\"diesel, \\\"\"winter\\\"\"\"\","
-            "\"\"quantity\"\":1.5,\"\"unit\"\":\"\"l\"\"}]\",src-a,case-x,,,2023-10-01T00:00:00Z,"
+            "\"\"quantity\"\":1.5,\"\"unit\"\":\"\"l\"\"}]\",,,src-a,case-x,,,2023-10-01T00:00:00Z,"
             "editor@example.org\r\n"
-            "rs-1,route_status,,,,,,,,,,,src-a,case-x,,,2023-09-20T00:00:00Z,editor@example.org\r\n");
+            "rs-1,route_status,,,,,,,,,,,,,src-a,case-x,,,2023-09-20T00:00:00Z,editor@example.org\r\n");
 }
 
 TEST(HxlTest, EveryHashtagIsValidHxl) {
@@ -506,6 +731,7 @@ json MovementEveryField() {
   return Parse(R"({"kind":"movement","id":"mv-2","case":"case-x","sources":["src-a"],
     "supersedes":"mv-1","note":"convoy of the 3rd","route":"route-road","date":"2023-10-01",
     "date_precision":"month","direction":"out","operator":"Red Crescent","outcome":"stopped",
+    "period":{"from":"2023-09-01","to":"2023-10-01"},
     "vehicles":0,"persons":40,"patients":2,
     "cargo":[{"commodity":"medicine","quantity":12.25,"unit":"kg"}],
     "confidential":{"plate":"SECRET-7f3a-witness"},

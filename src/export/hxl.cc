@@ -99,6 +99,8 @@ std::vector<Column> Plan(std::span<const json> records) {
     cols.push_back({"persons", "#indicator+persons+num", mv, {"persons"}});
     cols.push_back({"patients", "#indicator+patients+num", mv, {"patients"}});
     cols.push_back({"cargo", "#item+cargo", mv, {"cargo"}, Cell::kJson});
+    cols.push_back({"period.from", "#date+start", mv, {"period", "from"}});
+    cols.push_back({"period.to", "#date+end", mv, {"period", "to"}});
   }
   cols.push_back({"sources", "#meta+source", {}, {"sources"}, Cell::kList});
   cols.push_back({"case", "#meta+case", {}, {"case"}});

@@ -68,7 +68,10 @@ Result<std::string> ScalarText(const json& value) {
 
 Result<std::string> ListText(const json& array) {
   if (!array.is_array()) return ScalarText(array);
-  bool joinable = true;
+  // A join of no elements is an empty cell, which reads as an absent field;
+  // a join starting with '[' would read as JSON.
+  bool joinable = !array.empty() && !(array[0].is_string() &&
+                                      array[0].get_ref<const std::string&>().starts_with('['));
   for (const json& e : array) {
     if (e.is_object() || e.is_array() || e.is_null()) joinable = false;
     if (e.is_string()) {

@@ -33,8 +33,10 @@ Status CheckRecord(const nlohmann::json& record, size_t index);
 // arrays, and for numbers JCS refuses.
 Result<std::string> ScalarText(const nlohmann::json& value);
 
-// An array of scalars joined with ';', or its canonical JSON text when an
-// element is an empty string, holds ';', or is not a scalar.
+// An array of scalars joined with ';', or its canonical JSON text when it
+// is empty, an element is an empty string, holds ';', or is not a scalar, or
+// the first element starts with '[' (ingest/lifeline_csv.h reads a cell
+// starting with '[' as JSON).
 Result<std::string> ListText(const nlohmann::json& array);
 
 // `record[key]` when present, else null (records are objects).

@@ -176,6 +176,7 @@ enum class ExportValue {
   kCase,           // a record id that must agree with ImportOptions::case_id
   kDate,           // a date (ParseLooseDate)
   kDatePrecision,  // day, week, month, year
+  kDay,            // a day, YYYY-MM-DD, kept as written (a period's bounds)
   kLat,
   kLon,
   kGeoPrecision,   // 1..3
@@ -229,6 +230,8 @@ constexpr ExportField kExportFields[] = {
     {"#indicator+persons+num", "persons", ExportValue::kCount, kMovementRow},
     {"#indicator+patients+num", "patients", ExportValue::kCount, kMovementRow},
     {"#item+cargo", "cargo", ExportValue::kCargo, kMovementRow},
+    {"#date+start", "period.from", ExportValue::kDay, kMovementRow},
+    {"#date+end", "period.to", ExportValue::kDay, kMovementRow},
     {"#meta+source", "sources", ExportValue::kIdList, kEitherRow},
     {"#meta+case", "case", ExportValue::kCase, kEitherRow},
     {"#meta+supersedes", "supersedes", ExportValue::kId, kEitherRow},
@@ -441,6 +444,15 @@ class RowReader {
         case ExportValue::kDatePrecision:
           precision = &c;
           break;
+        case ExportValue::kDay: {
+          auto d = ParseDateWithFormat(v, "%Y-%m-%d");
+          if (d.ok() && FormatDate(*d) == v) {
+            SetPath(r, e->field, v);
+          } else {
+            Error(c, "must be a date YYYY-MM-DD, not " + Quote(v));
+          }
+          break;
+        }
         case ExportValue::kLat:
         case ExportValue::kLon: {
           auto d = e->value == ExportValue::kLat ? ParseLatitude(v) : ParseLongitude(v);

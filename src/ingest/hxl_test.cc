@@ -414,6 +414,23 @@ TEST(HxlExportLayoutTest, MalformedValuesNameLineAndHashtag) {
   EXPECT_TRUE(HasError(r.warnings, 1, "#affected+displaced", "not a column of Lifeline's HXL export"));
 }
 
+TEST(HxlExportLayoutTest, MovementPeriodIsReadStrictly) {
+  const std::string data =
+      "#meta+id,#meta+kind,#date+occurred,#indicator+direction,#date+start,#date+end,#meta+source,"
+      "#meta+case\n"
+      "m2,movement,2023-06-11,in,2022-12-12,2023-06-11,s,c\n"  // 2: fine
+      "m3,movement,2023-06-11,in,2023-13-01,2023-06-11,s,c\n"  // 3: no such month
+      "m4,movement,2023-06-11,in,2022-12-12,11 June 2023,s,c\n"  // 4: not YYYY-MM-DD
+      "m5,movement,2023-06-11,in,,,s,c\n";                      // 5: no period
+  ReadResult r = ReadHxlCsv(data, {"c", "p.csv"});
+  EXPECT_TRUE(HasError(r.errors, 3, "#date+start", "must be a date YYYY-MM-DD, not '2023-13-01'"));
+  EXPECT_TRUE(HasError(r.errors, 4, "#date+end", "must be a date YYYY-MM-DD, not '11 June 2023'"));
+  EXPECT_EQ(r.errors.size(), 2u) << testing::Dump(r.errors);
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0].record["period"], (json{{"from", "2022-12-12"}, {"to", "2023-06-11"}}));
+  EXPECT_FALSE(r.rows[1].record.contains("period"));
+}
+
 TEST(HxlExportLayoutTest, HashtagRowProblems) {
   ReadResult twice = ReadHxlCsv("#meta+id,#meta+kind,#loc+name,#loc +name\ni,incident,A,B\n",
                                 {"c", "twice.csv"});

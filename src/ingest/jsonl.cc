@@ -183,6 +183,20 @@ void ReadLine(std::string_view text, uint64_t line, const ImportOptions& options
 
 }  // namespace
 
+Result<json> ParseJsonStrictly(std::string_view text) {
+  Builder checker;
+  if (json::sax_parse(text, &checker)) return std::move(checker.value());
+  if (checker.duplicate_key()) {
+    return InvalidArgumentError("key " + Quote(*checker.duplicate_key()) +
+                                " appears twice in one object");
+  }
+  if (checker.too_deep()) {
+    return InvalidArgumentError("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
+  return InvalidArgumentError("not valid JSON at byte " + std::to_string(checker.position()) +
+                              ": " + CleanParseError(checker.error()));
+}
+
 ReadResult ReadJsonLines(std::string_view data, const ImportOptions& options) {
   ReadResult out;
   if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);

@@ -20,11 +20,20 @@
 
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
 #include "ingest/reader.h"
 
 namespace lifeline::ingest {
 
 ReadResult ReadJsonLines(std::string_view data, const ImportOptions& options);
+
+// One JSON value (RFC 8259) under the rules above: a key twice in one
+// object, nesting deeper than 64 levels and anything after the value are
+// InvalidArgument, the message naming the byte or the key. For JSON held in
+// other formats' cells (the flat CSV's cargo, path, ... columns).
+Result<nlohmann::json> ParseJsonStrictly(std::string_view text);
 
 }  // namespace lifeline::ingest
 
