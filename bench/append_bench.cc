@@ -1,6 +1,7 @@
 // Durable append throughput and checkpoint latency of the log on SQLite.
 //
 //   append_bench --dir DIR --entries N --batch B [--writers W] [--entry-size S] [--sync full|normal|off]
+//                [--records 1]
 //
 // W writer threads each submit groups of B entries of S bytes (default 300)
 // with two groups in flight; the log commits up to B entries per signed
@@ -8,6 +9,11 @@
 // from the first submission to the last acknowledgement, the latency from a
 // group's submission to its durable signed checkpoint (p50/p99/max), and the
 // process's peak RSS. Prints one JSON line for bench/run.sh.
+//
+// --records 1 also projects every entry into the records table, as an
+// import does (a movement-shaped row: id, kind, case, route, dates and the
+// entry as body): the floor for "logged, signed and projected" with no JSON
+// work at all (BENCHMARKS.md, import).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -68,6 +74,21 @@ std::string MakeEntry(uint64_t writer, uint64_t seq, size_t size) {
   return e;
 }
 
+// The projection of entry `seq` as gen_records' movements would have it.
+lifeline::store::RecordRow MakeRow(uint64_t seq, const std::string& entry) {
+  lifeline::store::RecordRow r;
+  r.id = "mv-" + std::to_string(seq);
+  r.kind = "movement";
+  r.case_id = "bench";
+  r.route = "road";
+  char date[16];
+  std::snprintf(date, sizeof(date), "%04u-%02u-%02u", 2000 + static_cast<unsigned>(seq / 3000 % 30),
+                1 + static_cast<unsigned>(seq / 250 % 12), 1 + static_cast<unsigned>(seq % 28));
+  r.date_from = r.date_to = date;
+  r.body = entry;
+  return r;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,6 +98,7 @@ int main(int argc, char** argv) {
   const uint64_t batch = Flag(argc, argv, "--batch", 1000);
   const uint64_t writers = Flag(argc, argv, "--writers", 2);
   const uint64_t entry_size = Flag(argc, argv, "--entry-size", 300);
+  const bool records = Flag(argc, argv, "--records", 0) != 0;
   if (dir.empty()) {
     std::fprintf(stderr, "usage: append_bench --dir DIR --entries N --batch B [--writers W] [--entry-size S]\n");
     return 2;
@@ -129,9 +151,13 @@ int main(int argc, char** argv) {
         if (g >= groups || failed) break;
         uint64_t n = std::min(batch, total - g * batch);
         std::vector<std::string> es;
+        std::vector<store::RecordRow> rows;
         es.reserve(n);
-        for (uint64_t i = 0; i < n; ++i) es.push_back(MakeEntry(w, g * batch + i, entry_size));
-        inflight.emplace_back(l.AppendMany(std::move(es)), Clock::now());
+        for (uint64_t i = 0; i < n; ++i) {
+          es.push_back(MakeEntry(w, g * batch + i, entry_size));
+          if (records) rows.push_back(MakeRow(g * batch + i, es.back()));
+        }
+        inflight.emplace_back(l.AppendMany(std::move(es), std::move(rows)), Clock::now());
         if (inflight.size() >= 2) wait_one();
       }
       while (!inflight.empty()) wait_one();

@@ -64,3 +64,18 @@ for input in ${ONLY:-acled jsonl}; do
 	drss=$(echo "$duck" | sed 's/.*"peak_rss_mib":\([0-9.]*\).*/\1/')
 	echo "| $input | $n | $ls | $(awk -v n="$n" -v s="$ls" 'BEGIN {printf "%.0f", n / s}') | $((lk / 1024)) | $(printf '%.2f' "$ds") | $(awk -v n="$n" -v s="$ds" 'BEGIN {printf "%.0f", n / s}') | $(printf '%.0f' "$drss") | $(awk -v a="$ls" -v b="$ds" 'BEGIN {printf "%.1fx", a / b}') |"
 done
+
+# The floor of this design on this machine, in the same run: the log alone,
+# and the log with the records table and its indexes (append_bench
+# --records: movement-shaped rows, no JSON parsing, validation or canonical
+# form), 1 M entries of 300 bytes in batches of 10 k.
+echo
+echo "| floor (no JSON work) | entries | entries/s |"
+echo "|---|---|---|"
+for rec in 0 1; do
+	out=$("$BUILD/bench/append_bench" --dir "$BENCH_DIR/floor" --entries 1000000 --batch 10000 --writers 1 --records $rec)
+	label="log append (hash, tiles, sign, fsync)"
+	[ "$rec" = 1 ] && label="log append + records table and indexes"
+	echo "| $label | 1000000 | $(echo "$out" | sed 's/.*"entries_per_s":\([0-9]*\).*/\1/') |"
+done
+rm -rf "$BENCH_DIR/floor"
