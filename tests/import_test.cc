@@ -142,6 +142,42 @@ TEST(ImportTest, DryRunAndPartial) {
   EXPECT_EQ(partial["rejections"][0]["field"], "type");
 }
 
+// ACLED files are read in chunks of 10,000 rows (behind a copy of the
+// header): a row with a newline inside quotes stays whole, and the lines of
+// rejected rows are the file's own, in the first chunk, across a chunk's
+// edge and far into the file.
+TEST(ImportTest, ChunkedAcledReadKeepsFileLines) {
+  TempDir dir("lifeline-import");
+  std::string store = Init(dir, "acled-chunks");
+  std::string base = dir.path() + "/case.jsonl";
+  std::ofstream(base) << R"({"kind":"source","id":"s-case","case":"syn","publisher":"P","title":"T"})" << "\n"
+                      << R"({"kind":"case","id":"syn","title":"T","region":"R","started":"2000-01-01","sources":["s-case"]})"
+                      << "\n";
+  ASSERT_EQ(RunJson(store, {"import", base})["accepted"], 2);
+  const std::string file = dir.path() + "/acled.csv";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "event_id_cnty,event_date,time_precision,event_type,location,latitude,longitude,fatalities,notes\n";
+    uint64_t line = 2;
+    for (int i = 0; i < 25000; ++i) {
+      std::string date = "2020-01-01", notes = "plain";
+      if (i == 5) notes = "\"two\nlines\"";  // rows after this one are a line further on
+      if (line == 10002 || line == 10003 || line == 23457) date = "2020-02-30";
+      out << "SYN" << i << "," << date << ",1,Protests,Town,1.5,2.5,0," << notes << "\n";
+      line += i == 5 ? 2 : 1;
+    }
+  }
+  json rep = RunJson(store, {"import", "--format", "acled", "--case", "syn", file}, 2);
+  std::vector<std::string> errors = rep["reader_errors"].get<std::vector<std::string>>();
+  const std::string bad = ": event_date: no such date: '2020-02-30'";
+  EXPECT_EQ(errors, (std::vector<std::string>{"acled.csv:10002" + bad, "acled.csv:10003" + bad,
+                                              "acled.csv:23457" + bad}))
+      << rep.dump(2).substr(0, 3000);
+  EXPECT_FALSE(rep["written"].get<bool>());
+  EXPECT_EQ(rep["accepted"], 25000 - 3 + 1);  // the file's source record too
+  EXPECT_EQ(LogSize(store), 2u);
+}
+
 // Each real UCDP file imports completely into a store of its own (the two
 // files share event ids from different GED versions, which one store would
 // rightly refuse as the same id with other content).

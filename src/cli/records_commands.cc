@@ -165,6 +165,90 @@ struct ReadChunk {
   uint64_t done = 0, total = 0;  // bytes, for the progress bar
 };
 
+// Reads a CSV file a row at a time through a fixed buffer: a row ends at a
+// newline outside double quotes (RFC 4180), so a quoted newline stays in its
+// row.
+class CsvRowStream {
+ public:
+  explicit CsvRowStream(std::ifstream& in) : in_(in), buf_(kBlock, '\0') {}
+
+  // Appends the next row, newline included, to *row; false at the end.
+  bool Next(std::string* row) {
+    bool quoted = false, any = false;
+    for (;;) {
+      if (pos_ == len_ && !Refill()) return any;
+      const size_t start = pos_;
+      while (pos_ < len_) {
+        char c = buf_[pos_++];
+        if (c == '"') quoted = !quoted;
+        if (c == '\n') {
+          ++lines_;
+          if (!quoted) {
+            row->append(buf_, start, pos_ - start);
+            consumed_ += pos_ - start;
+            return true;
+          }
+        }
+      }
+      row->append(buf_, start, pos_ - start);
+      consumed_ += pos_ - start;
+      any = true;
+    }
+  }
+  uint64_t lines() const { return lines_; }        // newlines read so far
+  uint64_t consumed() const { return consumed_; }  // bytes
+  bool failed() const { return in_.bad(); }
+
+ private:
+  static constexpr size_t kBlock = 1 << 20;
+  bool Refill() {
+    in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    len_ = static_cast<size_t>(in_.gcount());
+    pos_ = 0;
+    return len_ > 0;
+  }
+  std::ifstream& in_;
+  std::string buf_;
+  size_t pos_ = 0, len_ = 0;
+  uint64_t lines_ = 0, consumed_ = 0;
+};
+
+// ACLED and UCDP exports have one header row: the file is read in chunks of
+// rows, each parsed behind a copy of the header, so memory holds one chunk
+// of rows and records whatever the file's size. The file's source record
+// comes with every chunk: keep the first.
+Status ReadRowChunks(const std::string& file, const std::string& format, const ingest::ImportOptions& io,
+                     const std::function<bool(ReadChunk)>& emit) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return ErrnoError("opening " + file, errno);
+  std::error_code ec;
+  const uint64_t total = fs::file_size(file, ec);
+  CsvRowStream rows(in);
+  std::string header;
+  rows.Next(&header);
+  std::set<std::string> file_records;  // ids of the per-file records seen
+  for (;;) {
+    const uint64_t first_line = rows.lines() + 1;  // of the chunk's first row
+    std::string chunk = header;
+    size_t n = 0;
+    while (n < kImportChunk && rows.Next(&chunk)) ++n;
+    if (rows.failed()) return ErrnoError("reading " + file, errno);
+    if (n == 0) return Status::Ok();
+    ingest::ReadResult rr = format == "acled" ? ingest::ReadAcledCsv(chunk, io) : ingest::ReadUcdpCsv(chunk, io);
+    std::vector<ingest::Row> kept;
+    for (auto& row : rr.rows) {
+      const json& r = row.record;
+      if (r.value("kind", "") == "source") {
+        if (!file_records.insert(r.value("id", "")).second) continue;
+      }
+      kept.push_back(std::move(row));
+    }
+    rr.rows = std::move(kept);
+    // The chunk's line 2 is the file's first_line.
+    if (!emit(ReadChunk{std::move(rr), first_line - 2, rows.consumed(), total})) return Status::Ok();
+  }
+}
+
 // Reads and parses `file` chunk by chunk, handing each to `emit` (which
 // returns false to stop early): JSON Lines are read one chunk of lines at a
 // time (memory stays bounded for any file size); the CSV family's readers
@@ -199,6 +283,10 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
     if (in.bad()) return ErrnoError("reading " + file, errno);
     return Status::Ok();
   }
+  if (format == "acled" || format == "ucdp") {
+    if (case_id.empty()) return InvalidArgumentError("--format " + format + " needs --case ID");
+    return ReadRowChunks(file, format, io, emit);
+  }
   LIFELINE_ASSIGN_OR_RETURN(std::string data, ReadFile(file));
   if (format == "csv" && mapping_file.empty()) {
     // Lifeline's own CSV export (recognised by its header row; any other
@@ -218,52 +306,7 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
     emit(ReadChunk{ingest::ReadHxlCsv(data, io), 0, data.size(), data.size()});
     return Status::Ok();
   }
-  if (format != "acled" && format != "ucdp") {
-    return InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)");
-  }
-  // ACLED and UCDP have one header row: read the file in chunks of rows,
-  // each behind a copy of the header, so memory holds one chunk of records
-  // (the readers build a JSON object per row). A newline inside quotes does
-  // not end a row. The file's source record comes with every chunk: keep
-  // the first.
-  auto read = [&](std::string_view text) {
-    return format == "acled" ? ingest::ReadAcledCsv(text, io) : ingest::ReadUcdpCsv(text, io);
-  };
-  size_t pos = 0;
-  uint64_t line = 1;
-  auto next_row = [&]() {  // advances past one row; returns its end
-    bool quoted = false;
-    while (pos < data.size()) {
-      char c = data[pos++];
-      if (c == '"') quoted = !quoted;
-      if (c == '\n') {
-        ++line;
-        if (!quoted) break;
-      }
-    }
-    return pos;
-  };
-  std::string header = data.substr(0, next_row());
-  std::set<std::string> file_records;  // ids of the per-file records seen
-  while (pos < data.size()) {
-    uint64_t first_line = line;
-    size_t start = pos;
-    for (size_t n = 0; n < kImportChunk && pos < data.size(); ++n) next_row();
-    std::string chunk = header;
-    chunk.append(data, start, pos - start);
-    ingest::ReadResult rr = read(chunk);
-    std::vector<ingest::Row> kept;
-    for (auto& row : rr.rows) {
-      const json& r = row.record;
-      if (r.value("kind", "") == "source") {
-        if (!file_records.insert(r.value("id", "")).second) continue;
-      }
-      kept.push_back(std::move(row));
-    }
-    rr.rows = std::move(kept);
-    if (!emit(ReadChunk{std::move(rr), first_line - 2, pos, data.size()})) return Status::Ok();
-  }
-  return Status::Ok();
+  return InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)");
 }
 
 // Feeds the session: a reader thread parses the next chunks while this one
