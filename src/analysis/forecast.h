@@ -20,8 +20,9 @@
 //   stock already is.
 //
 // Reproducibility: trajectory t draws only from its own SplitMix64 stream,
-// keyed by (seed, t), in a fixed order (per day: one draw for the route
-// state, then one per commodity, always, even when a draw is not used), so
+// keyed by (seed, t), in a fixed order (per day: 32 random bits for the
+// route state, then 32 per commodity, two to a 64-bit draw; always, even
+// when a value is not used), so
 // the output depends on the seed and the model only, never on the number of
 // threads or the order they run in. Because every draw is made whatever the
 // scenario, two scenarios differing only in airlifts see the same route
@@ -57,11 +58,13 @@ inline constexpr std::array<double, 5> kForecastPercentiles = {5, 25, 50, 75, 95
 using PercentileValues = std::array<double, kForecastPercentiles.size()>;
 
 // Limits: a scenario asking for more is refused (InvalidArgument); a run
-// whose stock matrix (commodities x days x trajectories floats) would
-// exceed kMaxForecastCells is refused with ResourceExhausted.
+// keeping more than kMaxForecastCells stocks (commodities x trajectories,
+// about 13 bytes each with the trajectory's state) is refused with
+// ResourceExhausted. Memory does not grow with the horizon: days are
+// simulated in chunks whose percentiles are taken before the next chunk.
 inline constexpr int32_t kMaxHorizonDays = 36600;
 inline constexpr int64_t kMaxTrajectories = 100'000'000;
-inline constexpr uint64_t kMaxForecastCells = uint64_t{1} << 30;  // 4 GiB of floats
+inline constexpr uint64_t kMaxForecastCells = uint64_t{1} << 27;
 
 // ---- Scenarios (TOML; the format is in docs/analysis.md). ----
 
@@ -182,8 +185,13 @@ struct ForecastRunOptions {
 
 // Runs the model's Monte Carlo. Stock percentiles use linear interpolation
 // between order statistics (numpy's default), computed on float values.
-// ResourceExhausted when the stock matrix exceeds kMaxForecastCells.
+// ResourceExhausted when commodities x trajectories exceeds kMaxForecastCells.
 Result<std::vector<CommodityForecast>> RunForecast(const ForecastModel& m, const ForecastRunOptions& options = {});
+
+// The kForecastPercentiles of values[0, n) (n >= 1), linearly interpolated
+// between order statistics as numpy.percentile does by default; exact.
+// What RunForecast uses per day (exposed for its tests).
+PercentileValues StockPercentiles(const float* values, size_t n);
 
 // A forecast as the CLI reports it.
 struct Forecast {

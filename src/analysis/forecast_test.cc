@@ -318,6 +318,52 @@ TEST(ForecastTest, TooLargeARunIsAResourceError) {
   EXPECT_EQ(run.status().code(), ErrorCode::kResourceExhausted);
 }
 
+// numpy.percentile's default: sort, then interpolate between the order
+// statistics around p/100 * (n - 1).
+PercentileValues SortedPercentiles(std::vector<float> v) {
+  std::sort(v.begin(), v.end());
+  PercentileValues out{};
+  for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
+    double pos = kForecastPercentiles[p] / 100.0 * static_cast<double>(v.size() - 1);
+    size_t k = static_cast<size_t>(std::floor(pos));
+    size_t k1 = std::min(k + 1, v.size() - 1);
+    out[p] = v[k] + (static_cast<double>(v[k1]) - v[k]) * (pos - static_cast<double>(k));
+  }
+  return out;
+}
+
+TEST(ForecastTest, StockPercentilesEqualSortingAndInterpolating) {
+  // Rows shaped like the forecast's: spread values, piles of exact zeros
+  // (clipped stocks), heavy ties, a few huge outliers, tiny rows.
+  uint64_t x = 99;
+  auto next = [&] {
+    x += 0x9e3779b97f4a7c15ULL;
+    uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (z ^ (z >> 31)) >> 11;
+  };
+  for (size_t n : {1u, 2u, 3u, 7u, 100u, 1001u, 100000u}) {
+    for (int shape = 0; shape < 4; ++shape) {
+      std::vector<float> v(n);
+      for (auto& e : v) {
+        double u = static_cast<double>(next()) * 0x1.0p-53;
+        switch (shape) {
+          case 0: e = static_cast<float>(u * 1e6); break;
+          case 1: e = u < 0.6 ? 0.0f : static_cast<float>(u * 5000); break;
+          case 2: e = static_cast<float>(std::floor(u * 4)); break;
+          default: e = u < 0.999 ? static_cast<float>(u) : static_cast<float>(1e30 * u); break;
+        }
+      }
+      PercentileValues got = StockPercentiles(v.data(), v.size());
+      PercentileValues want = SortedPercentiles(v);
+      for (size_t p = 0; p < got.size(); ++p) {
+        EXPECT_DOUBLE_EQ(got[p], want[p]) << "n " << n << " shape " << shape << " p" << kForecastPercentiles[p];
+      }
+    }
+  }
+}
+
 TEST(ScenarioTest, ParsesEveryKey) {
   const char* text = R"(start = 2023-07-15
 horizon_days = 90
