@@ -674,10 +674,9 @@ uint64_t StreamStart(uint64_t seed, uint64_t trajectory) {
 }
 uint64_t Next(uint64_t& state) { return Mix64(state += 0x9e3779b97f4a7c15ULL); }
 
-// An index in [0, n) from 32 random bits (Lemire's multiply-shift, without
+// Pool indices come from 32 random bits by Lemire's multiply-shift without
 // rejection: an index is at most n / 2^32 more likely than another, below
-// anything a percentile could show for pools of a few thousand days).
-uint32_t Index(uint32_t r, uint32_t n) { return static_cast<uint32_t>((uint64_t{r} * n) >> 32); }
+// anything a percentile could show for pools of a few thousand days.
 
 constexpr int32_t kNever = std::numeric_limits<int32_t>::max();
 constexpr size_t kTile = 64;  // trajectories advanced together: one row segment per day
@@ -699,6 +698,10 @@ struct Shared {
   std::vector<uint8_t> state;    // [trajectory]: today's route state
   std::vector<double> level;     // [commodity][trajectory]: stock
   std::vector<int32_t> crossed;  // [commodity][trajectory]: day fallen below the threshold, or kNever
+  // Per commodity: the pools of the three states one after the other, then
+  // a 0 that an empty pool's draws land on.
+  std::vector<std::vector<double>> pool;
+  std::vector<std::array<uint32_t, kForecastStates>> pool_offset, pool_size;
   size_t d0 = 0, d1 = 0;         // the chunk: days [d0, d1)
   std::vector<float> chunk;      // [commodity][day - d0][trajectory]
 };
@@ -709,63 +712,90 @@ struct Shared {
 // one per commodity. Every value is drawn whether it is used or not (a
 // closed day, a forced-open day, an empty pool), so the same seed gives the
 // same states and inflows whatever the scenario's airlifts or thresholds.
+//
+// The loops are written for the vectoriser: no branches (selects instead),
+// pools flattened with a 0 at the end for empty ones. On x86-64 a second
+// copy is compiled for AVX-512 (x86-64-v4: 64-bit multiplies and gathers in
+// vector registers) and chosen at load time when the CPU has it; both
+// copies compute the same values (integer arithmetic, and the same
+// floating-point operations in the same order per trajectory).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v4", "default")))
+#endif
 void SimulateTile(Shared& sh, size_t t0, size_t t1) {
   const ForecastModel& m = *sh.m;
   const size_t nc = m.commodities.size();
   const size_t w = t1 - t0;
   const size_t days = sh.d1 - sh.d0;
-  std::array<uint64_t, kTile> rng;
-  std::array<uint8_t, kTile> state;
-  std::array<uint32_t, kTile> spare;  // the unused half of the last draw
-  std::copy_n(sh.rng.begin() + static_cast<std::ptrdiff_t>(t0), w, rng.begin());
-  std::copy_n(sh.state.begin() + static_cast<std::ptrdiff_t>(t0), w, state.begin());
+  alignas(64) uint64_t rng[kTile];
+  alignas(64) uint32_t state[kTile];
+  alignas(64) uint32_t spare[kTile];  // the unused half of the last draw
+  alignas(64) uint32_t x[kTile];      // this commodity's value
+  for (size_t i = 0; i < w; ++i) {
+    rng[i] = sh.rng[t0 + i];
+    state[i] = sh.state[t0 + i];
+  }
+  const uint64_t o0 = sh.to_open[0], o1 = sh.to_open[1], o2 = sh.to_open[2];
+  const uint64_t r0 = sh.to_restricted[0], r1 = sh.to_restricted[1], r2 = sh.to_restricted[2];
   for (size_t d = sh.d0; d < sh.d1; ++d) {
-    const bool forced_open = m.reopen_offset >= 0 && d >= static_cast<size_t>(m.reopen_offset);
+    const uint32_t keep = m.reopen_offset >= 0 && d >= static_cast<size_t>(m.reopen_offset) ? 0u : ~0u;
     for (size_t i = 0; i < w; ++i) {
       const uint64_t r = Next(rng[i]);
       const uint64_t u = r >> 32;
       spare[i] = static_cast<uint32_t>(r);
-      const size_t s = state[i];
-      const uint8_t next = static_cast<uint8_t>((u >= sh.to_open[s]) + (u >= sh.to_restricted[s]));
-      state[i] = forced_open ? uint8_t{0} : next;
+      const uint32_t s = state[i];
+      const uint64_t to_open = s == 0 ? o0 : s == 1 ? o1 : o2;
+      const uint64_t to_restricted = s == 0 ? r0 : s == 1 ? r1 : r2;
+      state[i] = (static_cast<uint32_t>(u >= to_open) + static_cast<uint32_t>(u >= to_restricted)) & keep;
     }
     for (size_t c = 0; c < nc; ++c) {
       const auto& mc = m.commodities[c];
       const double net = mc.airlift[d] - mc.consumption[d];
-      const double thr = mc.threshold.value_or(0.0);
-      const double* pool_data[kForecastStates];
-      uint32_t pool_size[kForecastStates];
-      for (size_t s = 0; s < kForecastStates; ++s) {
-        pool_data[s] = mc.inflow_pool[s].data();
-        pool_size[s] = static_cast<uint32_t>(mc.inflow_pool[s].size());
-      }
-      float* row = sh.chunk.data() + (c * days + (d - sh.d0)) * sh.n + t0;
-      int32_t* crossed = sh.crossed.data() + c * sh.n + t0;
-      double* lv = sh.level.data() + c * sh.n + t0;
+      // "Below the threshold or exhausted": v < thr, or v <= 0, which for
+      // v >= 0 is v < thr_or_zero with thr_or_zero = max(thr, tiny).
+      const double thr_or_zero = std::max(mc.threshold.value_or(0.0), std::numeric_limits<double>::denorm_min());
+      // __restrict: the pools, stocks, rows and days never overlap, which
+      // the vectoriser cannot prove by itself.
+      const double* __restrict flat = sh.pool[c].data();
+      const uint32_t f0 = sh.pool_offset[c][0], f1 = sh.pool_offset[c][1], f2 = sh.pool_offset[c][2];
+      const uint32_t n0 = sh.pool_size[c][0], n1 = sh.pool_size[c][1], n2 = sh.pool_size[c][2];
+      float* __restrict row = sh.chunk.data() + (c * days + (d - sh.d0)) * sh.n + t0;
+      int32_t* __restrict crossed = sh.crossed.data() + c * sh.n + t0;
+      double* __restrict lv = sh.level.data() + c * sh.n + t0;
       const int32_t day = static_cast<int32_t>(d + 1);
-      const bool fresh = c % 2 == 1;  // odd commodities start a new draw, even ones use the spare half
-      for (size_t i = 0; i < w; ++i) {
-        uint32_t x = spare[i];
-        if (fresh) {
+      if (c % 2 == 1) {  // odd commodities start a new draw, even ones use the spare half
+        for (size_t i = 0; i < w; ++i) {
           const uint64_t r = Next(rng[i]);
-          x = static_cast<uint32_t>(r >> 32);
+          x[i] = static_cast<uint32_t>(r >> 32);
           spare[i] = static_cast<uint32_t>(r);
         }
-        const size_t st = state[i];
-        const uint32_t n = pool_size[st];
-        const double in = n > 0 ? pool_data[st][Index(x, n)] : 0.0;
+      } else {
+        for (size_t i = 0; i < w; ++i) x[i] = spare[i];
+      }
+      const uint32_t offs[kForecastStates] = {f0, f1, f2};
+      const uint32_t sizes[kForecastStates] = {n0, n1, n2};
+      for (size_t i = 0; i < w; ++i) {
+        const uint32_t s = state[i];
+        // Lemire's multiply-shift: an index in [0, n); 0 (the pool's
+        // trailing 0) when the pool is empty.
+        const uint32_t idx = static_cast<uint32_t>((uint64_t{x[i]} * sizes[s]) >> 32);
+        const double in = flat[offs[s] + idx];
         // Branch-free: near zero, whether a stock is clipped or falls is
         // a coin toss the branch predictor would lose.
-        const double v = std::max(lv[i] + in + net, 0.0);
+        const double sum = lv[i] + in + net;
+        const double v = sum > 0.0 ? sum : 0.0;
         lv[i] = v;
         row[i] = static_cast<float>(v);
-        const bool fall = ((v < thr) | (v <= 0)) & (crossed[i] == kNever);
-        crossed[i] = fall ? day : crossed[i];
+        const int32_t cur = crossed[i];
+        const bool below = v < thr_or_zero;
+        crossed[i] = (below & (cur == kNever)) ? day : cur;
       }
     }
   }
-  std::copy_n(rng.begin(), w, sh.rng.begin() + static_cast<std::ptrdiff_t>(t0));
-  std::copy_n(state.begin(), w, sh.state.begin() + static_cast<std::ptrdiff_t>(t0));
+  for (size_t i = 0; i < w; ++i) {
+    sh.rng[t0 + i] = rng[i];
+    sh.state[t0 + i] = static_cast<uint8_t>(state[i]);
+  }
 }
 
 // Scratch space of one thread for StockPercentiles.
@@ -923,7 +953,7 @@ Result<std::vector<CommodityForecast>> RunForecast(const ForecastModel& m, const
       return InvalidArgumentError("commodity " + c.name + ": consumption and airlift need one value per day");
     }
     for (const auto& pool : c.inflow_pool) {
-      if (pool.size() > std::numeric_limits<uint32_t>::max()) return InvalidArgumentError("an inflow pool is too large");
+      if (pool.size() > (uint64_t{1} << 30)) return InvalidArgumentError("an inflow pool is too large");
     }
   }
   auto threshold = [](double p) {
@@ -950,6 +980,22 @@ Result<std::vector<CommodityForecast>> RunForecast(const ForecastModel& m, const
     const bool below = mc.initial_stock < mc.threshold.value_or(0.0) || mc.initial_stock <= 0;
     std::fill_n(sh.level.begin() + static_cast<std::ptrdiff_t>(c * sh.n), sh.n, mc.initial_stock);
     std::fill_n(sh.crossed.begin() + static_cast<std::ptrdiff_t>(c * sh.n), sh.n, below ? 0 : kNever);
+  }
+
+  sh.pool.resize(nc);
+  sh.pool_offset.resize(nc);
+  sh.pool_size.resize(nc);
+  for (size_t c = 0; c < nc; ++c) {
+    for (size_t s = 0; s < kForecastStates; ++s) {
+      const auto& p = m.commodities[c].inflow_pool[s];
+      sh.pool_offset[c][s] = static_cast<uint32_t>(sh.pool[c].size());
+      sh.pool_size[c][s] = static_cast<uint32_t>(p.size());
+      sh.pool[c].insert(sh.pool[c].end(), p.begin(), p.end());
+    }
+    for (size_t s = 0; s < kForecastStates; ++s) {
+      if (sh.pool_size[c][s] == 0) sh.pool_offset[c][s] = static_cast<uint32_t>(sh.pool[c].size());
+    }
+    sh.pool[c].push_back(0.0);
   }
 
   std::vector<CommodityForecast> out(nc);
