@@ -334,7 +334,8 @@ PercentileValues SortedPercentiles(std::vector<float> v) {
 
 TEST(ForecastTest, StockPercentilesEqualSortingAndInterpolating) {
   // Rows shaped like the forecast's: spread values, piles of exact zeros
-  // (clipped stocks), heavy ties, a few huge outliers, tiny rows.
+  // (clipped stocks), heavy ties, negatives and -0.0, a few huge outliers,
+  // tiny rows.
   uint64_t x = 99;
   auto next = [&] {
     x += 0x9e3779b97f4a7c15ULL;
@@ -344,7 +345,7 @@ TEST(ForecastTest, StockPercentilesEqualSortingAndInterpolating) {
     return (z ^ (z >> 31)) >> 11;
   };
   for (size_t n : {1u, 2u, 3u, 7u, 100u, 1001u, 100000u}) {
-    for (int shape = 0; shape < 4; ++shape) {
+    for (int shape = 0; shape < 5; ++shape) {
       std::vector<float> v(n);
       for (auto& e : v) {
         double u = static_cast<double>(next()) * 0x1.0p-53;
@@ -352,6 +353,7 @@ TEST(ForecastTest, StockPercentilesEqualSortingAndInterpolating) {
           case 0: e = static_cast<float>(u * 1e6); break;
           case 1: e = u < 0.6 ? 0.0f : static_cast<float>(u * 5000); break;
           case 2: e = static_cast<float>(std::floor(u * 4)); break;
+          case 3: e = u < 0.1 ? -0.0f : static_cast<float>((u - 0.5) * 2000); break;  // negatives too
           default: e = u < 0.999 ? static_cast<float>(u) : static_cast<float>(1e30 * u); break;
         }
       }
