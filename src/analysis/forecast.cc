@@ -565,7 +565,8 @@ Result<ForecastModel> FitForecast(const Dataset& ds, const Scenario& sc) {
         }
       }
       if (best < 0) {
-        return FailedPreconditionError("no stock record of \"" + sco.name + "\" (in " + sco.unit + ") on or before " +
+        return FailedPreconditionError("no stock record of \"" + sco.name + "\" (in a unit comparable with " +
+                                       (sco.display_unit.empty() ? sco.unit : sco.display_unit) + ") on or before " +
                                        DateText(m.start) + ": give initial_stock for it in the scenario");
       }
       size_t b = static_cast<size_t>(best);
@@ -584,7 +585,8 @@ Result<ForecastModel> FitForecast(const Dataset& ds, const Scenario& sc) {
         if (com && n.commodity == *com && ds.units.at(n.unit) == sco.unit) ns = &n;
       }
       if (!ns) {
-        return FailedPreconditionError("no need_standard for \"" + sco.name + "\" in " + sco.unit +
+        return FailedPreconditionError("no need_standard for \"" + sco.name + "\" in a unit comparable with " +
+                                       (sco.display_unit.empty() ? sco.unit : sco.display_unit) +
                                        ": give per_person for it in the scenario");
       }
       c.per_person = ns->quantity;

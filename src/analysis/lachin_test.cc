@@ -202,8 +202,8 @@ TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   ASSERT_EQ(run->size(), 1u);
   EXPECT_EQ((*run)[0].unit, "t");
-  // Day 1 (15 Jul) is restricted or closed: 1500 + 30.6 or 0 - 50.4 t.
-  EXPECT_NEAR((*run)[0].stock[0][4], 1500 + 30.6 - 50.4, 1e-3);
+  // Day 1 (15 Jul) is restricted or closed: 1200 + 30.6 or 0 - 50.4 t.
+  EXPECT_NEAR((*run)[0].stock[0][4], 1200 + 30.6 - 50.4, 1e-3);
   Forecast f{"lachin-2022-23", cp_, "airlift.toml", *m, *run};
   nlohmann::json j = ForecastJson(f);
   EXPECT_EQ(j["checkpoint"]["size"], cp_.size);
