@@ -812,7 +812,9 @@ struct Selector {
   static constexpr size_t kBuckets = 4096;
   std::vector<uint32_t> key;        // per value
   std::vector<uint16_t> bucket_of;  // per value
+  std::vector<uint32_t> picked;     // positions of the values in wanted buckets
   std::vector<uint32_t> count = std::vector<uint32_t>(kBuckets + 1);
+  std::vector<uint32_t> count4 = std::vector<uint32_t>(4 * kBuckets);
   std::vector<uint8_t> wanted = std::vector<uint8_t>(kBuckets);
   std::vector<std::vector<uint32_t>> members = std::vector<std::vector<uint32_t>>(kBuckets);
 };
@@ -861,8 +863,23 @@ PercentileValues StockPercentiles(const float* a, size_t n, Selector& sel) {
     bucket_of[i] = static_cast<uint16_t>(b);
     n_lo += key[i] == lo;
   }
-  for (size_t i = 0; i < n; ++i) ++sel.count[bucket_of[i] + 1u];
-  for (size_t b = 1; b <= kB; ++b) sel.count[b] += sel.count[b - 1];  // count[b]: values in buckets < b
+  // Four interleaved histograms: when values pile into one bucket (the
+  // zeros), one histogram would be a chain of increments of the same
+  // counter, each waiting for the last.
+  std::fill(sel.count4.begin(), sel.count4.end(), 0u);
+  uint32_t* c4 = sel.count4.data();
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    ++c4[bucket_of[i]];
+    ++c4[kB + bucket_of[i + 1]];
+    ++c4[2 * kB + bucket_of[i + 2]];
+    ++c4[3 * kB + bucket_of[i + 3]];
+  }
+  for (; i < n; ++i) ++c4[bucket_of[i]];
+  for (size_t b = 0; b < kB; ++b) {
+    // count[b + 1]: values in buckets <= b
+    sel.count[b + 1] = sel.count[b] + c4[b] + c4[kB + b] + c4[2 * kB + b] + c4[3 * kB + b];
+  }
   // The ranks wanted: floor and ceiling of each percentile's position.
   struct Want {
     size_t rank, bucket;
@@ -890,10 +907,17 @@ PercentileValues StockPercentiles(const float* a, size_t n, Selector& sel) {
     gather = true;
   }
   if (gather) {
-    for (size_t i = 0; i < n; ++i) {
-      const size_t b = bucket_of[i];
-      if (sel.wanted[b]) sel.members[b].push_back(key[i]);
+    // Branch-free compaction of the wanted values' positions first (which
+    // values are wanted is data, a branch on it mispredicts), then the few
+    // of them sorted into their buckets.
+    sel.picked.resize(n);
+    uint32_t* picked = sel.picked.data();
+    size_t np = 0;
+    for (size_t j = 0; j < n; ++j) {
+      picked[np] = static_cast<uint32_t>(j);
+      np += sel.wanted[bucket_of[j]];
     }
+    for (size_t j = 0; j < np; ++j) sel.members[bucket_of[picked[j]]].push_back(key[picked[j]]);
   }
   // Within a bucket, from the highest wanted rank down, each selection
   // working on the part below the previous one (the wants are in
