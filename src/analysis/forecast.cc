@@ -345,7 +345,6 @@ std::string Num(double v) {
   return buf;
 }
 
-
 }  // namespace
 
 Result<ForecastModel> FitForecast(const Dataset& ds, const Scenario& sc) {
