@@ -13,7 +13,9 @@ libcpp-httplib-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
 libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libmimalloc-dev
 golang-go golang-golang-x-mod-dev"
 if [ "${1:-}" = bench ]; then
-	PKGS="$PKGS time"
+	PKGS="$PKGS time python3-numpy"
+	# bench/run_analysis.sh compares the forecast with numpy (Debian's, run
+	# with /usr/bin/python3).
 	# bench/run_import.sh runs DuckDB from npm: Node.js, unless one is there.
 	command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 fi

@@ -139,6 +139,16 @@ void Dataset::AppendIncident(std::string_view record_id, int32_t day, int64_t lo
   last_record_day = std::max(last_record_day, day);
 }
 
+void Dataset::AppendStock(std::string_view record_id, std::string_view commodity, int32_t day, double quantity,
+                          std::string_view unit) {
+  stocks.commodity.push_back(commodities.Intern(commodity));
+  stocks.day.push_back(day);
+  stocks.quantity.push_back(quantity);
+  stocks.unit.push_back(units.Intern(unit));
+  stocks.record.push_back(ids.Intern(record_id));
+  last_record_day = std::max(last_record_day, day);
+}
+
 void Dataset::Finalize() {
   if (finalized) return;
   // Statuses by (route, from, record id): the order a status stops being in
@@ -305,6 +315,10 @@ Status AddRecord(Dataset& ds, const json& r) {
       if (!has_high) high = best;
     }
     ds.AppendIncident(id, day, low, best, high, Count(r, "injuries"));
+  } else if (kind == "stock") {
+    LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
+    LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(r));
+    ds.AppendStock(id, c.commodity, day, c.quantity, c.unit);
   } else if (kind == "need_standard") {
     auto info = record::LookupUnit(Str(r, "unit"));
     if (!info) return InvalidArgumentError("unknown unit \"" + Str(r, "unit") + "\"");
@@ -368,8 +382,8 @@ Status AddRecord(Dataset& ds, const json& r) {
     }
     ds.obligations.push_back(std::move(o));
   }
-  // Other kinds (source, evidence, route, claim, stock, retraction) carry no
-  // figure the daily indicators use.
+  // Other kinds (source, evidence, route, claim, retraction) carry no figure
+  // the analysis uses.
   return Status::Ok();
 }
 

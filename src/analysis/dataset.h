@@ -129,6 +129,17 @@ struct Incidents {
   size_t size() const { return day.size(); }
 };
 
+// stock rows: a reported quantity on hand of a commodity on a day, in the
+// canonical unit. Only the forecast reads them (its initial stocks).
+struct Stocks {
+  std::vector<int32_t> commodity;
+  std::vector<int32_t> day;
+  std::vector<double> quantity;
+  std::vector<int32_t> unit;  // canonical
+  std::vector<int32_t> record;
+  size_t size() const { return day.size(); }
+};
+
 struct NeedStandard {
   int32_t commodity = kNone;
   double quantity = 0;  // per person per day, canonical unit
@@ -183,6 +194,7 @@ struct Dataset {
   RouteStatuses statuses;
   Outages outages;
   Incidents incidents;
+  Stocks stocks;
   std::vector<NeedStandard> needs;          // from the case's records
   std::vector<PopulationFigure> population;  // sorted by day after Finalize
   std::vector<Baseline> baselines;
@@ -211,6 +223,9 @@ struct Dataset {
   void AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until);
   void AppendIncident(std::string_view record_id, int32_t day, int64_t low, int64_t best, int64_t high,
                       int64_t injuries);
+  // Precondition: quantity/unit are canonical.
+  void AppendStock(std::string_view record_id, std::string_view commodity, int32_t day, double quantity,
+                   std::string_view unit);
 
   // Sorts statuses and population, computes status ends. Idempotent.
   void Finalize();

@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "record/values.h"
+
 namespace lifeline::analysis {
 
 using nlohmann::json;
@@ -445,6 +447,146 @@ std::string ComplianceTable(const Compliance& c, bool explain) {
   o << "\nAssumptions\n";
   for (const auto& a : c.assumptions) o << "  - " << a << "\n";
   return o.str();
+}
+
+}  // namespace lifeline::analysis
+
+namespace lifeline::analysis {
+
+namespace {
+
+std::string ForecastDate(const ForecastModel& m, size_t d) {
+  return record::FormatDate(record::Day{m.start + static_cast<int32_t>(d)});
+}
+
+json DaysJson(const std::optional<int32_t>& d) { return d ? json(*d) : json(nullptr); }
+
+}  // namespace
+
+json ForecastJson(const Forecast& f) {
+  const ForecastModel& m = f.model;
+  json states = json::array();
+  for (RouteState s : kForecastStateOrder) states.push_back(std::string(RouteStateName(s)));
+  json matrix = json::array(), counts = json::array();
+  for (size_t i = 0; i < kForecastStates; ++i) {
+    matrix.push_back(json(m.transition[i]));
+    counts.push_back(json(m.transition_counts[i]));
+  }
+  json percentiles = json(kForecastPercentiles);
+  json commodities = json::array();
+  for (size_t c = 0; c < f.commodities.size(); ++c) {
+    const CommodityForecast& cf = f.commodities[c];
+    const ForecastCommodityModel& mc = m.commodities[c];
+    json days = json::array();
+    for (size_t d = 0; d < cf.stock.size(); ++d) {
+      days.push_back({{"date", ForecastDate(m, d)}, {"day", d + 1}, {"stock", json(cf.stock[d])}});
+    }
+    json dtt = json::array();
+    for (const auto& v : cf.days_to_threshold) dtt.push_back(DaysJson(v));
+    json pools = json::object();
+    for (size_t s = 0; s < 2; ++s) {
+      const auto& pool = mc.inflow_pool[s];
+      double sum = 0;
+      for (double v : pool) sum += v;
+      pools[std::string(RouteStateName(kForecastStateOrder[s]))] = {
+          {"days", pool.size()},
+          {"mean", pool.empty() ? json(nullptr) : json(sum / static_cast<double>(pool.size()) / mc.display_factor)}};
+    }
+    commodities.push_back({{"commodity", cf.name},
+                           {"unit", cf.unit},
+                           {"initial_stock", mc.initial_stock / mc.display_factor},
+                           {"initial_source", mc.initial_source},
+                           {"per_person", mc.per_person / mc.display_factor},
+                           {"per_person_source", mc.per_person_source},
+                           {"rationing", mc.rationing},
+                           {"threshold", cf.threshold ? json(*cf.threshold) : json(nullptr)},
+                           {"inflow_pools", pools},
+                           {"days_to_threshold", dtt},
+                           {"never_below_threshold_fraction", cf.never_fraction},
+                           {"days", days}});
+  }
+  return {{"case", f.case_id},
+          {"checkpoint", CheckpointJson(f.checkpoint)},
+          {"scenario", f.scenario},
+          {"start", ForecastDate(m, 0)},
+          {"horizon_days", m.horizon},
+          {"trajectories", m.trajectories},
+          {"seed", m.seed},
+          {"percentiles", percentiles},
+          {"route_process",
+           {{"routes", m.routes},
+            {"states", states},
+            {"transition", matrix},
+            {"given", m.transition_given},
+            {"history",
+             m.transition_given ? json(nullptr)
+                                : json{{"from", record::FormatDate(record::Day{m.history_from})},
+                                       {"to", record::FormatDate(record::Day{m.history_to})},
+                                       {"days", json(m.history_days)},
+                                       {"unknown_days", m.history_unknown_days},
+                                       {"transition_counts", counts}}},
+            {"initial", std::string(RouteStateName(kForecastStateOrder[static_cast<size_t>(m.initial_state)]))}}},
+          {"commodities", commodities},
+          {"assumptions", m.assumptions}};
+}
+
+std::string ForecastCsv(const Forecast& f) {
+  std::ostringstream out;
+  out << "commodity,unit,measure,date,p5,p25,p50,p75,p95,never_fraction\n";
+  for (const auto& cf : f.commodities) {
+    for (size_t d = 0; d < cf.stock.size(); ++d) {
+      out << Csv(cf.name) << "," << cf.unit << ",stock," << ForecastDate(f.model, d);
+      for (double v : cf.stock[d]) out << "," << Num(v);
+      out << ",\n";
+    }
+    out << Csv(cf.name) << "," << cf.unit << ",days_to_threshold,";
+    for (const auto& v : cf.days_to_threshold) out << "," << (v ? std::to_string(*v) : "");
+    out << "," << Num(cf.never_fraction) << "\n";
+  }
+  return out.str();
+}
+
+std::string ForecastTable(const Forecast& f) {
+  const ForecastModel& m = f.model;
+  std::ostringstream out;
+  char buf[256];
+  out << "Forecast for case " << f.case_id << ", scenario " << f.scenario << "\n"
+      << CheckpointLine(f.checkpoint) << "\n"
+      << m.trajectories << " trajectories x " << m.horizon << " days from " << ForecastDate(m, 0) << ", seed "
+      << m.seed << "\n\n";
+  out << "Route process (daily transition probabilities; rows: from, columns: to)"
+      << (m.transition_given ? ", given in the scenario" : "") << "\n";
+  std::snprintf(buf, sizeof buf, "  %-12s %10s %10s %10s\n", "", "open", "restricted", "closed");
+  out << buf;
+  for (size_t i = 0; i < kForecastStates; ++i) {
+    std::snprintf(buf, sizeof buf, "  %-12s %10.4f %10.4f %10.4f\n",
+                  std::string(RouteStateName(kForecastStateOrder[i])).c_str(), m.transition[i][0], m.transition[i][1],
+                  m.transition[i][2]);
+    out << buf;
+  }
+  for (const auto& cf : f.commodities) {
+    out << "\n" << cf.name << " (" << cf.unit << "), threshold "
+        << (cf.threshold ? Num(*cf.threshold) : std::string("0 (exhausted)")) << "\n";
+    out << "  days until below the threshold:";
+    for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
+      const auto& v = cf.days_to_threshold[p];
+      out << "  p" << Num(kForecastPercentiles[p]) << " "
+          << (v ? std::to_string(*v) : "> " + std::to_string(m.horizon));
+    }
+    std::snprintf(buf, sizeof buf, "%.1f", cf.never_fraction * 100);
+    out << "\n  never below it within the horizon: " << buf << " % of trajectories\n";
+    std::snprintf(buf, sizeof buf, "  %-10s %14s %14s %14s %14s %14s\n", "date", "p5", "p25", "p50", "p75", "p95");
+    out << buf;
+    for (size_t d = 0; d < cf.stock.size(); ++d) {
+      const auto& p = cf.stock[d];
+      std::snprintf(buf, sizeof buf, "  %-10s %14.1f %14.1f %14.1f %14.1f %14.1f\n", ForecastDate(m, d).c_str(), p[0],
+                    p[1], p[2], p[3], p[4]);
+      out << buf;
+    }
+  }
+  out << "\nThe model assumes:\n";
+  for (const auto& a : m.assumptions) out << "- " << a << "\n";
+  return out.str();
 }
 
 }  // namespace lifeline::analysis

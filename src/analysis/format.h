@@ -8,6 +8,7 @@
 #include <string>
 
 #include "analysis/compliance.h"
+#include "analysis/forecast.h"
 #include "analysis/indicators.h"
 
 namespace lifeline::analysis {
@@ -24,6 +25,16 @@ nlohmann::json ComplianceJson(const Compliance& c);
 // violation or unknown day, and one per obligation that cannot be evaluated.
 std::string ComplianceCsv(const Compliance& c);
 std::string ComplianceTable(const Compliance& c, bool explain);
+
+// The forecast: its checkpoint, scenario, fitted model (route process,
+// pools summarised), assumptions, and per commodity the stock percentiles
+// per day and the days to its threshold.
+nlohmann::json ForecastJson(const Forecast& f);
+// Columns: commodity,unit,measure,date,p5,p25,p50,p75,p95,never_fraction;
+// measure "stock" (one row per day) or "days_to_threshold" (date empty; a
+// percentile beyond the horizon is empty).
+std::string ForecastCsv(const Forecast& f);
+std::string ForecastTable(const Forecast& f);
 
 }  // namespace lifeline::analysis
 

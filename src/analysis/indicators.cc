@@ -528,10 +528,13 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   out.assumptions.push_back("an incident's missing fatalities low or high is taken as its best estimate");
 
   // --- Movements with a period: reported as given, never in daily values. ---
-  std::vector<std::vector<size_t>> cargo_of(m.size());
+  // Keyed by movement row, only for period movements: a vector per row
+  // would allocate one empty vector per movement (240 MB at 10 M rows).
+  std::unordered_map<size_t, std::vector<size_t>> cargo_of;
   for (size_t i = 0; i < cg.size(); ++i) {
     if (m.period_from[static_cast<size_t>(cg.movement[i])] != kNoDay) cargo_of[static_cast<size_t>(cg.movement[i])].push_back(i);
   }
+  static const std::vector<size_t> kNoCargo;
   for (size_t i = 0; i < m.size(); ++i) {
     if (m.period_from[i] == kNoDay || m.period_to[i] < from || m.period_from[i] > to) continue;
     PeriodMovement pm;
@@ -547,7 +550,8 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
     pm.vehicles = m.vehicles[i];
     pm.persons = m.persons[i];
     pm.patients = m.patients[i];
-    for (size_t ci : cargo_of[i]) {
+    auto lines = cargo_of.find(i);
+    for (size_t ci : lines == cargo_of.end() ? kNoCargo : lines->second) {
       CargoAmount a{ds.commodities.at(cg.commodity[ci]), ds.units.at(cg.unit[ci]), 0, 0, {pm.record}};
       (m.outcome[i] == Outcome::kCompleted ? a.delivered : a.stopped) = cg.quantity[ci];
       pm.cargo.push_back(std::move(a));

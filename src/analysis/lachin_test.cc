@@ -7,6 +7,7 @@
 
 #include "analysis/analysis_testing.h"
 #include "analysis/compliance.h"
+#include "analysis/forecast.h"
 #include "analysis/format.h"
 #include "analysis/indicators.h"
 #include "record/values.h"
@@ -173,6 +174,41 @@ TEST_F(LachinTest, IndicatorsFromTheRecords) {
   ASSERT_EQ(sep23.date, "2023-09-23");
   EXPECT_DOUBLE_EQ(*sep23.needs[0].coverage, 0);
   EXPECT_NE(sep23.needs[0].note.find("wheat flour"), std::string::npos) << sep23.needs[0].note;
+}
+
+TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
+  std::ifstream in(LIFELINE_SOURCE_DIR "/data/cases/lachin-2022-23/scenarios/airlift.toml");
+  ASSERT_TRUE(in) << "scenarios/airlift.toml is missing";
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto sc = ParseScenario(text, "airlift.toml");
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  auto m = FitForecast(*ds_, *sc);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  // History 12 Dec 2022 .. 14 Jul 2023 = 20 + 31 + 28 + 31 + 30 + 31 + 30 +
+  // 14 = 215 days of the Lachin road: closed 12-18 Dec (7), 15-24 Jun (10:
+  // closed from 15 and 22 Jun, restricted from 25 Jun) and 11-13 Jul (3) =
+  // 20 days; restricted the other 195. Closed -> restricted 3 times (18/19
+  // Dec, 24/25 Jun, 13/14 Jul), restricted -> closed twice (14/15 Jun,
+  // 10/11 Jul); 214 transitions.
+  EXPECT_EQ(m->history_days[2], 20);
+  EXPECT_EQ(m->history_days[1], 195);
+  EXPECT_EQ(m->transition_counts[2][1], 3);
+  EXPECT_EQ(m->transition_counts[2][2], 17);
+  EXPECT_EQ(m->transition_counts[1][2], 2);
+  EXPECT_EQ(m->transition_counts[1][1], 192);
+  EXPECT_EQ(m->initial_state, 1);  // 14 Jul: restricted
+  EXPECT_EQ(m->population.front(), 120000);
+  auto run = RunForecast(*m, {.threads = 2});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->size(), 1u);
+  EXPECT_EQ((*run)[0].unit, "t");
+  // Day 1 (15 Jul) is restricted or closed: 1200 + 30.6 or 0 - 50.4 t.
+  EXPECT_NEAR((*run)[0].stock[0][4], 1200 + 30.6 - 50.4, 1e-3);
+  Forecast f{"lachin-2022-23", cp_, "airlift.toml", *m, *run};
+  nlohmann::json j = ForecastJson(f);
+  EXPECT_EQ(j["checkpoint"]["size"], cp_.size);
+  EXPECT_FALSE(j["assumptions"].empty());
+  EXPECT_NE(ForecastTable(f).find("The model assumes:"), std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
-// The analysis commands: indicators and compliance. Both read a store at a
-// checkpoint whose signature is checked with the store's verifier key, load
-// the case's current records into the columnar dataset, and print table,
-// CSV or JSON naming that checkpoint.
+// The analysis commands: indicators, compliance and forecast. Each reads a
+// store at a checkpoint whose signature is checked with the store's verifier
+// key, loads the case's current records into the columnar dataset, and
+// prints table, CSV or JSON naming that checkpoint.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -10,6 +10,7 @@
 
 #include "analysis/compliance.h"
 #include "analysis/dataset.h"
+#include "analysis/forecast.h"
 #include "analysis/format.h"
 #include "analysis/indicators.h"
 #include "base/bytes.h"
@@ -25,6 +26,10 @@ struct AnalysisArgs {
   std::string case_id, from, to, format;
   int64_t at = -1;  // -1: the latest checkpoint
   bool explain = false;
+  // forecast only
+  std::string scenario;
+  int64_t trajectories = -1;  // -1: the scenario's
+  std::optional<uint64_t> seed;
 };
 
 Result<int32_t> ParseDay(const std::string& s, const char* flag) {
@@ -110,6 +115,33 @@ int CmdCompliance(const Globals& g, const AnalysisArgs& a) {
   return 0;
 }
 
+int CmdForecast(const Globals& g, const AnalysisArgs& a) {
+  // The scenario first: a bad file fails before the store is opened.
+  auto text = ReadFile(a.scenario);
+  if (!text.ok()) return Fail(g, text.status().Annotate("reading the scenario"));
+  auto sc = analysis::ParseScenario(*text, a.scenario);
+  if (!sc.ok()) return Fail(g, sc.status());
+  if (a.trajectories >= 0) {
+    if (a.trajectories < 1 || a.trajectories > analysis::kMaxTrajectories) {
+      return Fail(g, InvalidArgumentError("--trajectories must be between 1 and " +
+                                          std::to_string(analysis::kMaxTrajectories)));
+    }
+    sc->trajectories = a.trajectories;
+  }
+  if (a.seed) sc->seed = *a.seed;
+  auto l = Load(g, a);
+  if (!l.ok()) return Fail(g, l.status());
+  auto model = analysis::FitForecast(l->ds, *sc);
+  if (!model.ok()) return Fail(g, model.status().Annotate(a.scenario));
+  auto run = analysis::RunForecast(*model);
+  if (!run.ok()) return Fail(g, run.status());
+  analysis::Forecast f{a.case_id, l->cp, a.scenario, std::move(*model), std::move(*run)};
+  bool json = g.json || a.format == "json";
+  Print(g, a.format, json ? analysis::ForecastJson(f) : nlohmann::json(),
+        a.format == "csv" ? analysis::ForecastCsv(f) : "", a.format == "table" ? analysis::ForecastTable(f) : "");
+  return 0;
+}
+
 void AddCommon(CLI::App* cmd, AnalysisArgs& a) {
   cmd->add_option("--case", a.case_id, "case id")->required();
   cmd->add_option("--from", a.from, "first day (YYYY-MM-DD; default: the case's start)");
@@ -134,6 +166,18 @@ void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action
   auto* cc = app.add_subcommand("compliance", "each obligation's rule evaluated day by day, with the records that show it");
   AddCommon(cc, *comp);
   cc->callback([&, comp] { action = [&, comp] { return CmdCompliance(g, *comp); }; });
+
+  auto fc = std::make_shared<AnalysisArgs>();
+  fc->format = "table";
+  auto* fcmd = app.add_subcommand("forecast", "stocks under uncertainty: Monte Carlo over a scenario (TOML)");
+  fcmd->add_option("--case", fc->case_id, "case id")->required();
+  fcmd->add_option("--scenario", fc->scenario, "scenario file (TOML; see docs/analysis.md)")->required();
+  fcmd->add_option("--format", fc->format, "table (default), csv or json");
+  fcmd->add_option("--at", fc->at, "the checkpoint (tree size) to compute from (default: the latest)")
+      ->check(CLI::NonNegativeNumber);
+  fcmd->add_option("--trajectories", fc->trajectories, "number of trajectories (default: the scenario's)");
+  fcmd->add_option("--seed", fc->seed, "random seed (default: the scenario's)");
+  fcmd->callback([&, fc] { action = [&, fc] { return CmdForecast(g, *fc); }; });
 }
 
 }  // namespace lifeline::cli

@@ -1,7 +1,8 @@
 #!/bin/bash
-# `lifeline indicators` and `lifeline compliance` through the binary, on the
-# bundled Lachin case: output formats, the checkpoint named, --at, and bad
-# input (dates, unknown case, unknown checkpoint) with the exit codes of
+# `lifeline indicators`, `compliance` and `forecast` through the binary, on
+# the bundled Lachin case: output formats, the checkpoint named, --at, the
+# forecast's example scenario, and bad input (dates, unknown case, unknown
+# checkpoint, missing values in a scenario) with the exit codes of
 # docs/cli.md.
 #
 #   analysis_cli_test.sh LIFELINE_BINARY SOURCE_DIR
@@ -69,6 +70,30 @@ check "bad format" 2 "--format must be table, csv or json" -- \
 check "unknown case" 3 "no current case \"nope\"" -- "$LL" --store "$S" indicators --case nope
 check "unknown checkpoint" 3 "no checkpoint of size 99999" -- "$LL" --store "$S" compliance --case $C --at 99999
 check "no --case" 2 "case" -- "$LL" --store "$S" indicators
+
+# The forecast's example scenario: checkpoint and assumptions named, the
+# route process fitted to the Lachin road (P(closed -> closed) = 17/20), and
+# the same output for the same seed, on 1 or 2 cores.
+SC=$SRC/data/cases/lachin-2022-23/scenarios/airlift.toml
+check "forecast table" 0 "tree size $size, root " -- "$LL" --store "$S" forecast --case $C --scenario "$SC"
+check "forecast fitted process" 0 "closed +0\.0000 +0\.1500 +0\.8500" -- \
+	"$LL" --store "$S" forecast --case $C --scenario "$SC" --trajectories 100
+check "forecast assumptions" 0 "The model assumes:" -- "$LL" --store "$S" forecast --case $C --scenario "$SC"
+check "forecast json" 0 '"assumptions":\[".*"checkpoint":\{"root":"[A-Za-z0-9+/=]{44}","size":'"$size"'\}' -- \
+	"$LL" --store "$S" --json forecast --case $C --scenario "$SC" --trajectories 500
+check "forecast csv" 0 "^food,t,stock,2023-07-15,1180\.2,1180\.2,1180\.2,1180\.2,1180\.2,$" -- \
+	"$LL" --store "$S" forecast --case $C --scenario "$SC" --format csv
+a=$("$LL" --store "$S" forecast --case $C --scenario "$SC" --format csv --seed 7 --trajectories 3000)
+b=$(taskset -c 0 "$LL" --store "$S" forecast --case $C --scenario "$SC" --format csv --seed 7 --trajectories 3000 2>/dev/null ||
+	"$LL" --store "$S" forecast --case $C --scenario "$SC" --format csv --seed 7 --trajectories 3000)
+c=$("$LL" --store "$S" forecast --case $C --scenario "$SC" --format csv --seed 8 --trajectories 3000)
+if [ "$a" = "$b" ] && [ "$a" != "$c" ]; then passed=$((passed + 1)); else
+	echo "FAIL forecast seed: same seed differs, or another seed gives the same output"
+	failed=$((failed + 1))
+fi
+printf 'start = 2023-07-15\n[[commodity]]\nname = "food"\nunit = "t"\n' >"$WORK/nostock.toml"
+check "forecast without a stock" 4 'no stock record of "food".*give initial_stock' -- \
+	"$LL" --store "$S" forecast --case $C --scenario "$WORK/nostock.toml"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -114,6 +114,16 @@ check "tiles malformed checkpoint" 1 "FAIL checkpoint" -- "$LL" --store "$S" ver
 check "json success" 0 '^\{"checkpoint":.*"ok":true' -- "$LL" --store "$S" --json log checkpoint
 check "json failure" 3 '"ok":false' -- "$LL" --store "$WORK/nowhere" --json log checkpoint
 
+# forecast: a scenario error names file:line and exits 2 before the store is read.
+printf 'horizon_days = 10\n[[commodity]]\nname = "f"\nunit = "kg"\nthreshhold = 1\n' >"$WORK/bad.toml"
+check "forecast bad scenario" 2 "bad.toml:5: commodity.threshhold: unknown key" -- \
+	"$LL" --store "$S" forecast --case c --scenario "$WORK/bad.toml"
+check "forecast no scenario file" 3 "nowhere.toml" -- \
+	"$LL" --store "$S" forecast --case c --scenario "$WORK/nowhere.toml"
+printf '[[commodity]]\nname = "f"\nunit = "kg"\n' >"$WORK/ok.toml"
+check "forecast unknown case" 3 "no current case" -- "$LL" --store "$S" forecast --case nope --scenario "$WORK/ok.toml"
+check "forecast bad format" 2 "format" -- "$LL" --store "$S" forecast --case c --scenario "$WORK/ok.toml" --format xml
+
 # A full disk: a small tmpfs (needs root to mount; CI runs as root).
 MNT=$WORK/small
 mkdir -p "$MNT"
