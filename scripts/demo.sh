@@ -45,4 +45,14 @@ if [ -x "$TV" ] && command -v go >/dev/null; then
 	"$TV" proof "$STORE/log.vkey" "$STORE/closure.tlog-proof" "$STORE/closure.entry"
 fi
 
+step "8. Compliance with each obligation, day by day, from the records at that checkpoint"
+"$LL" --store "$STORE" compliance --case lachin-2022-23
+
+step "9. Daily indicators for the week of the 15 June 2023 incident at the Hakari bridge"
+"$LL" --store "$STORE" indicators --case lachin-2022-23 --from 2023-06-12 --to 2023-06-18 | sed -n 1,14p
+
+step "10. A forecast of food stocks under an illustrative scenario (hypothetical inputs, see the file)"
+"$LL" --store "$STORE" forecast --case lachin-2022-23 --scenario data/cases/lachin-2022-23/scenarios/airlift.toml |
+	sed -n 1,14p
+
 printf '\nStore: %s   Tiles: %s   Verifier key: %s\n' "$STORE" "$TILES" "$(cat "$STORE/log.vkey")"
