@@ -348,6 +348,47 @@ TEST(AnalysisDefaultsTest, SphereDefaultsAndLatestPopulationFigure) {
   EXPECT_TRUE(said);
 }
 
+// A need standard in kcal that counts wheat flour at 3,640,000 kcal per t
+// (3,640 per kg, the cargo's canonical unit) and oil at 8,000 kcal per l
+// (an equivalent's quantity is in the standard's unit): 2 t of flour =
+// 7,280,000 kcal and 100 l of oil = 800,000 kcal against a need of
+// 1,000 x 2,100 = 2,100,000 kcal a day.
+// Salt has no equivalent: it stays uncounted and is named in the note.
+TEST(AnalysisEquivalentsTest, OtherCommoditiesCountThroughTheStandardsEquivalents) {
+  TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c3","publisher":"Monitor","title":"Report"})",
+      R"({"kind":"case","id":"c3","title":"T","region":"R","started":"2023-01-01","ended":"2023-01-02",
+          "population":[{"date":"2023-01-01","count":1000}],"sources":["s1"]})",
+      R"({"kind":"route","id":"r1","case":"c3","name":"Road","type":"road","sources":["s1"]})",
+      R"({"kind":"need_standard","id":"ns-kcal","case":"c3","commodity":"food energy","quantity":2100,"unit":"kcal",
+          "basis":"test","equivalents":[{"commodity":"wheat flour","quantity":3640000,"unit":"t"},
+          {"commodity":"oil","quantity":8000,"unit":"l"}],"sources":["s1"]})",
+      R"({"kind":"movement","id":"m1","case":"c3","route":"r1","date":"2023-01-01","direction":"in","operator":"ICRC",
+          "cargo":[{"commodity":"wheat flour","quantity":2,"unit":"t"},{"commodity":"oil","quantity":100,"unit":"l"},
+          {"commodity":"salt","quantity":50,"unit":"kg"}],"sources":["s1"]})",
+  });
+  auto ds = log.Load("c3");
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  auto cp = ResolveCheckpoint(log.store(), std::nullopt);
+  IndicatorOptions opts;
+  opts.explain = true;
+  auto ind = ComputeIndicators(*ds, *cp, opts);
+  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  ASSERT_EQ(ind->days[0].needs.size(), 1u);
+  const NeedDay& n = ind->days[0].needs[0];
+  EXPECT_EQ(n.unit, "kcal");
+  EXPECT_DOUBLE_EQ(*n.need, 2100000);
+  EXPECT_DOUBLE_EQ(n.delivered, 7280000 + 800000);
+  EXPECT_DOUBLE_EQ(*n.coverage, 8080000.0 / 2100000.0);
+  EXPECT_NE(n.note.find("salt"), std::string::npos) << n.note;
+  EXPECT_EQ(n.note.find("flour"), std::string::npos) << n.note;
+  EXPECT_NE(std::find(n.records.begin(), n.records.end(), "m1"), n.records.end());
+  // The second day has no delivery: a shortfall of the full need.
+  EXPECT_DOUBLE_EQ(ind->days[1].needs[0].delivered, 0);
+  EXPECT_DOUBLE_EQ(ind->totals.needs[0].delivered, 8080000);
+}
+
 TEST(AnalysisDatasetTest, IncomparableUnitsGiveNullCoverageWithReason) {
   Dataset ds;
   ds.case_id = "c";

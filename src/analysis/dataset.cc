@@ -328,6 +328,19 @@ Status AddRecord(Dataset& ds, const json& r) {
     n.unit = ds.units.Intern(info->canonical);
     n.basis = Str(r, "basis");
     n.record = ds.ids.Intern(id);
+    if (r.contains("equivalents") && r.at("equivalents").is_array()) {
+      for (const auto& e : r.at("equivalents")) {
+        auto eu = record::LookupUnit(Str(e, "unit"));
+        if (!eu) return InvalidArgumentError("equivalents: unknown unit \"" + Str(e, "unit") + "\"");
+        if (!e.contains("quantity") || !e.at("quantity").is_number()) {
+          return InvalidArgumentError("equivalents: quantity is missing");
+        }
+        // One `unit` of the commodity is `quantity` of the standard's unit:
+        // per canonical unit of the commodity, in the standard's canonical unit.
+        n.equivalents.push_back(Equivalent{ds.commodities.Intern(Str(e, "commodity")), ds.units.Intern(eu->canonical),
+                                           e.at("quantity").get<double>() * info->factor / eu->factor});
+      }
+    }
     ds.needs.push_back(std::move(n));
   } else if (kind == "baseline") {
     Baseline b;

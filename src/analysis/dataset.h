@@ -140,12 +140,22 @@ struct Stocks {
   size_t size() const { return day.size(); }
 };
 
+// Another commodity that counts towards a need standard: one canonical
+// `unit` of `commodity` is `factor` of the standard's canonical unit (e.g.
+// 1 kg of wheat flour is 3,640 kcal), as the standard's record states.
+struct Equivalent {
+  int32_t commodity = kNone;
+  int32_t unit = kNone;  // canonical
+  double factor = 0;
+};
+
 struct NeedStandard {
   int32_t commodity = kNone;
   double quantity = 0;  // per person per day, canonical unit
   int32_t unit = kNone;
   std::string basis;
   int32_t record = kNone;  // kNone for a built-in default
+  std::vector<Equivalent> equivalents = {};
 };
 
 struct PopulationFigure {

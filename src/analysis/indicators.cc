@@ -114,6 +114,7 @@ struct NeedSpec {
   std::string commodity, unit, basis;
   double quantity;
   int32_t record;
+  std::vector<Equivalent> equivalents = {};
 };
 
 std::vector<int32_t> SortedBy(const StringTable& t, std::vector<int32_t> idx) {
@@ -276,7 +277,8 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   // --- Need, coverage, deficit. ---
   std::vector<NeedSpec> needs;
   for (const auto& n : ds.needs) {
-    needs.push_back({ds.commodities.at(n.commodity), ds.units.at(n.unit), n.basis, n.quantity, n.record});
+    needs.push_back({ds.commodities.at(n.commodity), ds.units.at(n.unit), n.basis, n.quantity, n.record,
+                     n.equivalents});
   }
   if (needs.empty()) {
     needs.push_back({"food energy", "kcal", "default: Sphere Handbook, 2,100 kcal per person per day", 2100, kNone});
@@ -312,6 +314,19 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
         other_units.push_back(static_cast<int32_t>(p));
       }
     }
+    // Cargo of other commodities that the standard's record converts (its
+    // `equivalents`): the pair and its factor into the standard's unit.
+    std::vector<std::pair<int32_t, double>> converted;
+    std::vector<bool> counted(np, false);
+    if (match) counted[static_cast<size_t>(*match)] = true;
+    for (const Equivalent& e : n.equivalents) {
+      for (size_t p = 0; p < np; ++p) {
+        if (pairs[p].first == e.commodity && pairs[p].second == e.unit && !counted[p]) {
+          converted.emplace_back(static_cast<int32_t>(p), e.factor);
+          counted[p] = true;
+        }
+      }
+    }
     NeedTotal total{n.commodity, n.unit, 0.0, 0, 0, std::nullopt, "", 0};
     double delivered_known = 0;
     double running = 0;
@@ -331,6 +346,11 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
         nd.delivered = cargo_in[c];
         if (explain && cargo_in[c] > 0) rows.insert(rows.end(), cargo_records[c].begin(), cargo_records[c].end());
       }
+      for (auto [p, factor] : converted) {
+        size_t c = d * np + static_cast<size_t>(p);
+        nd.delivered += cargo_in[c] * factor;
+        if (explain && cargo_in[c] > 0) rows.insert(rows.end(), cargo_records[c].begin(), cargo_records[c].end());
+      }
       bool incomparable = false;
       for (int32_t p : other_units) {
         size_t c = d * np + static_cast<size_t>(p);
@@ -342,7 +362,9 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
       std::string uncounted;
       for (int32_t p : pair_order) {
         size_t c = d * np + static_cast<size_t>(p);
-        if (cargo_in[c] <= 0 || (com && pairs[static_cast<size_t>(p)].first == *com)) continue;
+        if (cargo_in[c] <= 0 || counted[static_cast<size_t>(p)] || (com && pairs[static_cast<size_t>(p)].first == *com)) {
+          continue;
+        }
         uncounted += (uncounted.empty() ? "" : ", ") + ds.commodities.at(pairs[static_cast<size_t>(p)].first);
       }
       if (!uncounted.empty()) {
@@ -390,8 +412,9 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
     out.totals.needs.push_back(std::move(total));
   }
   out.assumptions.push_back(
-      "cargo counts towards a need only when its commodity name and canonical unit equal the need standard's; "
-      "no nutritional conversion (e.g. kg of flour to kcal) is made");
+      "cargo counts towards a need when its commodity name and canonical unit equal the need standard's, or when "
+      "the standard's record gives an equivalent for that commodity and unit (e.g. 1 kg of wheat flour = 3,640 kcal); "
+      "no other conversion is made");
 
   // --- Delivered against the pre-blockade baseline. ---
   std::vector<size_t> bl_order(ds.baselines.size());

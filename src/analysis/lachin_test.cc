@@ -27,13 +27,16 @@ class LachinTest : public ::testing::Test {
     for (std::string line; std::getline(in, line);) {
       if (!line.empty()) lines.push_back(line);
     }
-    ASSERT_EQ(lines.size(), 270u);
+    ASSERT_EQ(lines.size(), 271u);
     log_->Submit(lines);
     auto ds = log_->Load("lachin-2022-23");
     ASSERT_TRUE(ds.ok()) << ds.status().ToString();
     ds_ = new Dataset(std::move(*ds));
     cp_ = *ResolveCheckpoint(log_->store(), std::nullopt);
   }
+  // A failed assertion in SetUpTestSuite does not fail the tests that ctest
+  // runs one by one: each test checks that the suite was set up.
+  void SetUp() override { ASSERT_NE(ds_, nullptr) << "the Lachin case did not load (see SetUpTestSuite)"; }
   static void TearDownTestSuite() {
     delete ds_;
     delete log_;
@@ -102,6 +105,29 @@ TEST_F(LachinTest, EchrMeasureViolatedOnlyWhenMedicalTransfersWereBlocked) {
   EXPECT_EQ(*echr.last_violation, "2023-07-13");
 }
 
+// The 66 t of wheat flour of 23 Sep 2023 count towards food energy through
+// the need standard's equivalent (364 kcal per 100 g, USDA): 66,000 kg x
+// 3,640 kcal = 240,240,000 kcal against 120,000 x 2,100 = 252,000,000 kcal.
+// The mixed cargo of that day (yeast, salt, sunflower oil) is not converted.
+TEST_F(LachinTest, WheatFlourCountsTowardsFoodEnergy) {
+  IndicatorOptions opts;
+  opts.from = static_cast<int32_t>(record::ParseDate("2023-09-23")->days);
+  opts.to = opts.from;
+  auto ind = ComputeIndicators(*ds_, cp_, opts);
+  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  ASSERT_EQ(ind->days.size(), 1u);
+  const NeedDay* food = nullptr;
+  for (const auto& n : ind->days[0].needs) {
+    if (n.commodity == "food energy") food = &n;
+  }
+  ASSERT_NE(food, nullptr);
+  EXPECT_EQ(food->population, std::optional<int64_t>(120000));
+  EXPECT_DOUBLE_EQ(food->delivered, 240240000);
+  ASSERT_TRUE(food->coverage.has_value());
+  EXPECT_DOUBLE_EQ(*food->coverage, 240240000.0 / 252000000.0);
+  EXPECT_NE(food->note.find("sunflower oil"), std::string::npos) << food->note;
+}
+
 TEST_F(LachinTest, IndicatorsFromTheRecords) {
   auto ind = ComputeIndicators(*ds_, cp_, IndicatorOptions{});
   ASSERT_TRUE(ind.ok()) << ind.status().ToString();
@@ -168,12 +194,14 @@ TEST_F(LachinTest, IndicatorsFromTheRecords) {
   ASSERT_EQ(jan13.needs.size(), 2u);
   EXPECT_EQ(jan13.needs[0].commodity, "food energy");
   EXPECT_DOUBLE_EQ(*jan13.needs[0].need, 252000000);
-  // 23 Sep: 66 t of flour arrived, but the need is in kcal: not counted, and
+  // 23 Sep: the 66 t of wheat flour count through the standard's equivalent
+  // (WheatFlourCountsTowardsFoodEnergy); the yeast, salt and oil do not, and
   // the output says so.
   const DayIndicators& sep23 = ind->days[285];
   ASSERT_EQ(sep23.date, "2023-09-23");
-  EXPECT_DOUBLE_EQ(*sep23.needs[0].coverage, 0);
-  EXPECT_NE(sep23.needs[0].note.find("wheat flour"), std::string::npos) << sep23.needs[0].note;
+  EXPECT_DOUBLE_EQ(*sep23.needs[0].coverage, 240240000.0 / 252000000.0);
+  EXPECT_EQ(sep23.needs[0].note.find("wheat flour"), std::string::npos) << sep23.needs[0].note;
+  EXPECT_NE(sep23.needs[0].note.find("dried yeast, salt, sunflower oil"), std::string::npos) << sep23.needs[0].note;
 }
 
 TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {

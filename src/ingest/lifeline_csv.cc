@@ -77,7 +77,7 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
          {{"type", C::kText}, {"route", C::kText}, {"for", C::kList}, {"directions", C::kList},
           {"from", C::kText}, {"until", C::kText}},
          true}}},
-      {"need_standard", {{"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"basis"}}},
+      {"need_standard", {{"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"basis"}, {"equivalents", C::kJson}}},
       {"stock", {{"commodity"}, {"date"}, {"quantity", C::kNumber}, {"unit"}, {"area"}}},
       {"claim", {{"about"}, {"stance"}, {"party"}, {"text"}}},
       {"retraction", {{"retracts"}, {"reason"}}},
