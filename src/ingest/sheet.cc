@@ -7,10 +7,13 @@
 namespace lifeline::ingest {
 
 std::optional<size_t> Sheet::Find(std::string_view name) const {
-  for (size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == name) return i;
+  if (!indexed_) {
+    for (size_t i = 0; i < header.size(); ++i) index_.emplace(header[i], i);  // keeps the first
+    indexed_ = true;
   }
-  return std::nullopt;
+  auto it = index_.find(name);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
 }
 
 bool IsBlankRow(const std::vector<std::string>& fields) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ingest/csv.h"
@@ -24,8 +25,18 @@ struct Sheet {
   // fields dropped); rows whose cells are all blank are left out.
   std::vector<CsvRecord> rows;
 
-  // Index of the column named `name` (exact match after trimming).
+  // Index of the column named `name` (exact match after trimming; the
+  // first of equal names). Readers ask for a dozen columns per row, so the
+  // names are indexed on the first call: `header` must not change after it.
   std::optional<size_t> Find(std::string_view name) const;
+
+ private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
+  mutable bool indexed_ = false;
 };
 
 // Parses `data`; the record at index `header_record` (0-based, counting
