@@ -28,9 +28,10 @@ std::string XmlEscape(std::string_view s) {
   return out;
 }
 
-std::string AlertUrn(std::string_view key) {
+namespace {
+
+std::string Urn(std::string out, std::string_view key) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "urn:lifeline:alert:";
   for (char ch : key) {
     unsigned char c = static_cast<unsigned char>(ch);
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
@@ -44,6 +45,11 @@ std::string AlertUrn(std::string_view key) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string AlertUrn(std::string_view key) { return Urn("urn:lifeline:alert:", key); }
+std::string FeedUrn(std::string_view origin) { return Urn("urn:lifeline:feed:", origin); }
 
 std::string Rfc3339(int64_t t) {
   int64_t d = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);

@@ -34,6 +34,10 @@ std::string XmlEscape(std::string_view s);
 // unreserved characters (so '/' and ':' in keys cannot break the URN).
 std::string AlertUrn(std::string_view key);
 
+// "urn:lifeline:feed:" + the log's origin, percent-encoded likewise: the
+// feed's id, stable for the store.
+std::string FeedUrn(std::string_view origin);
+
 // RFC 3339, UTC, seconds: 2023-06-15T00:00:00Z.
 std::string Rfc3339(int64_t seconds);
 

@@ -31,6 +31,7 @@ AlertEvent Sample() {
 TEST(AtomTest, EscapesAndIsGolden) {
   EXPECT_EQ(XmlEscape("a<b>&\"c\"'d'\x01"), "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;\xEF\xBF\xBD");
   EXPECT_EQ(AlertUrn("r<1>/c&1/2023-01-03"), "urn:lifeline:alert:r%3C1%3E%2Fc%261%2F2023-01-03");
+  EXPECT_EQ(FeedUrn("example.org/log"), "urn:lifeline:feed:example.org%2Flog");
   EXPECT_EQ(Rfc3339(1672704000), "2023-01-03T00:00:00Z");
   FeedEntry fe{Sample(), 1672704000, 1672707723};
   const std::string got = AtomFeed("urn:lifeline:feed:test", "Alerts & more", 0, {fe});
