@@ -40,7 +40,7 @@ namespace lifeline::alerts {
 struct DeliveryOptions {
   double base_delay_s = 2;
   double max_delay_s = 3600;
-  int64_t max_attempts = 12;  // about 11 hours of backoff at the defaults
+  int64_t max_attempts = 12;  // 0.6 to 1.1 hours of backoff in all at the defaults
   double timeout_s = 5;       // connect, read and write, each
   double budget_s = 10;       // the whole run: no attempt starts, no wait extends, past it
 };

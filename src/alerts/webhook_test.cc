@@ -242,6 +242,17 @@ TEST_F(WebhookTest, TimeoutIsRetried) {
   ASSERT_EQ(rep.errors.size(), 1u);
 }
 
+// Debian's cpp-httplib is built with OpenSSL: an https URL speaks TLS (here
+// to a plain-HTTP server, so the handshake fails and no request is seen).
+TEST_F(WebhookTest, HttpsSpeaksTls) {
+  auto url = ParseUrl("https://127.0.0.1:" + server_.url().substr(server_.url().rfind(':') + 1));
+  ASSERT_TRUE(url.ok());
+  PostResult r = PostJson(*url, {}, "{}", 2);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.error.find("SSL"), std::string::npos) << r.error;
+  EXPECT_TRUE(server_.received().empty());
+}
+
 TEST_F(WebhookTest, ConnectionRefusedIsRetriedAndRemovedWebhooksAreLeft) {
   // A port nobody listens on: bind one, then close it.
   int port;
