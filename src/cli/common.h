@@ -34,6 +34,15 @@ void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 // Registers the analysis commands (indicators, compliance).
 void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers `alerts` and `alerts deliver`.
+void AddAlertsCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
+// After a successful write to the log (add, import, evidence add): when DIR
+// holds alerts.toml, evaluates it at the new checkpoint, records, writes the
+// feed and delivers within a short budget. Reports on stderr only (stdout
+// keeps the command's one JSON object); never changes the exit code.
+void AlertsAfterWrite(const Globals& g, const std::string& dir);
+
 }  // namespace lifeline::cli
 
 #endif  // LIFELINE_CLI_COMMON_H_

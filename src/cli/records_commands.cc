@@ -130,7 +130,11 @@ int SubmitAndReport(const Globals& g, const std::string& what, std::vector<recor
     checkpoint = ol->log->checkpoint();
   }
   if (!rep.ok()) return Fail(g, rep.status().Annotate(what));
-  return PrintReport(g, what, *rep, opts.dry_run, opts.all_or_nothing, {}, checkpoint);
+  int code = PrintReport(g, what, *rep, opts.dry_run, opts.all_or_nothing, {}, checkpoint);
+  // The writer's lock is released by now (OpenLog lived in the branch
+  // above): evaluating and delivering alerts does not hold up other writers.
+  if (!opts.dry_run && rep->written) AlertsAfterWrite(g, *dir);
+  return code;
 }
 
 // --- add ----------------------------------------------------------------
@@ -458,8 +462,15 @@ int CmdImport(const Globals& g, const std::vector<std::string>& files, const std
     rep = (*session)->Finish(ol->log.get());
   }
   if (!rep.ok()) return Fail(g, rep.status().Annotate("import " + name));
-  return PrintReport(g, "import " + name, *rep, dry_run, opts.all_or_nothing, reader_errors,
-                     ol ? ol->log->checkpoint() : "");
+  int code = PrintReport(g, "import " + name, *rep, dry_run, opts.all_or_nothing, reader_errors,
+                         ol ? ol->log->checkpoint() : "");
+  if (!opts.dry_run && rep->written) {
+    // Release the writer's lock before alerts are evaluated and delivered.
+    session->reset();
+    ol.reset();
+    AlertsAfterWrite(g, *dir);
+  }
+  return code;
 }
 
 // --- show / list --------------------------------------------------------

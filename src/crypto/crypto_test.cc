@@ -18,6 +18,15 @@ TEST(Sha256Test, KnownAnswers) {
   EXPECT_EQ(s.Finish(), Sha256("abc"));
 }
 
+TEST(HmacSha256Test, Rfc4231TestCase2) {
+  // RFC 4231 §4.3: key "Jefe", data "what do ya want for nothing?".
+  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // A key longer than the block (131 bytes of 0xaa) is hashed first: RFC 4231 §4.7.
+  EXPECT_EQ(HexEncode(HmacSha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 TEST(Ed25519Test, Rfc8032TestVector1) {
   // RFC 8032 §7.1 TEST 1: empty message.
   auto seed_hex = HexDecode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");

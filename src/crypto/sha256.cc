@@ -8,6 +8,7 @@
 #include "crypto/sha256.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <cstdlib>
@@ -50,6 +51,19 @@ Hash Sha256Node(uint8_t prefix, const Hash& a, const Hash& b) {
   SHA256_Update(&c, a.data(), a.size());
   SHA256_Update(&c, b.data(), b.size());
   SHA256_Final(h.data(), &c);
+  return h;
+}
+
+Hash HmacSha256(ByteSpan key, ByteSpan data) {
+  Hash h;
+  unsigned int len = 0;
+  // The one-shot HMAC() is not deprecated in OpenSSL 3; it fails only on
+  // allocation failure, which is fatal anyway.
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), h.data(), &len) ==
+          nullptr ||
+      len != h.size()) {
+    std::abort();
+  }
   return h;
 }
 

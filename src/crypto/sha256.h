@@ -26,6 +26,10 @@ Hash Sha256WithPrefix(uint8_t prefix, ByteSpan data);
 // SHA-256 of prefix || a || b: RFC 6962 interior nodes.
 Hash Sha256Node(uint8_t prefix, const Hash& a, const Hash& b);
 
+// HMAC-SHA256 (RFC 2104) of `data` under `key`: webhook signatures.
+Hash HmacSha256(ByteSpan key, ByteSpan data);
+inline Hash HmacSha256(std::string_view key, std::string_view data) { return HmacSha256(AsBytes(key), AsBytes(data)); }
+
 // Incremental hashing for streams (evidence files, whole-store digests).
 // Not thread-safe; one object per stream.
 class Sha256Stream {
