@@ -465,9 +465,12 @@ int CmdImport(const Globals& g, const std::vector<std::string>& files, const std
   int code = PrintReport(g, "import " + name, *rep, dry_run, opts.all_or_nothing, reader_errors,
                          ol ? ol->log->checkpoint() : "");
   if (!opts.dry_run && rep->written) {
-    // Release the writer's lock before alerts are evaluated and delivered.
+    // Release the writer's lock before alerts are evaluated and delivered:
+    // the session reads through the reader, the log writes under the lock.
     session->reset();
-    ol.reset();
+    ol->log.reset();
+    ol->reader.reset();
+    ol->lock.reset();
     AlertsAfterWrite(g, *dir);
   }
   return code;
