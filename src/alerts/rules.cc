@@ -1,72 +1,28 @@
 #include "alerts/rules.h"
 
-// toml++ is a compiled library here, built with exceptions: toml::parse
-// throws toml::parse_error, caught in ParseRules and nowhere else.
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <set>
+
+#include "analysis/toml_fields.h"
 
 namespace lifeline::alerts {
 
 namespace {
 
+using analysis::CheckKeys;
+using analysis::ForEachTable;
+using analysis::ParseToml;
+using analysis::TomlErrors;
+using analysis::TomlInteger;
+using analysis::TomlNumber;
+using analysis::TomlString;
+
 // Longest run a rule may ask for: the indicators' longest range.
 constexpr int64_t kMaxDays = 36600;
 
-class Errors {
- public:
-  explicit Errors(std::string_view name) : name_(name) {}
-  Status At(uint64_t line, std::string_view key, std::string_view message) const {
-    return InvalidArgumentError(name_ + ":" + std::to_string(line) + ": " + std::string(key) + ": " +
-                                std::string(message));
-  }
-  Status At(const toml::node& n, std::string_view key, std::string_view message) const {
-    return At(n.source().begin.line, key, message);
-  }
-
- private:
-  std::string name_;
-};
-
-Status CheckKeys(const toml::table& t, std::initializer_list<std::string_view> keys, const Errors& err,
-                 std::string_view prefix) {
-  for (auto&& [k, v] : t) {
-    if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
-      std::string known;
-      for (auto key : keys) known += (known.empty() ? "" : ", ") + std::string(key);
-      return err.At(v, std::string(prefix) + std::string(k.str()), "unknown key (known: " + known + ")");
-    }
-  }
-  return Status::Ok();
-}
-
-Result<std::string> String(const toml::node& n, std::string_view key, const Errors& err) {
-  const auto* s = n.as_string();
-  if (!s || s->get().empty()) return err.At(n, key, "must be a non-empty string");
-  return s->get();
-}
-
-Result<double> Number(const toml::node& n, std::string_view key, const Errors& err) {
-  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
-  if (const auto* f = n.as_floating_point()) {
-    if (!std::isfinite(f->get())) return err.At(n, key, "must be a finite number");
-    return f->get();
-  }
-  return err.At(n, key, "must be a number");
-}
-
-Result<int64_t> Integer(const toml::node& n, std::string_view key, const Errors& err, int64_t lo, int64_t hi) {
-  const auto* i = n.as_integer();
-  if (!i || i->get() < lo || i->get() > hi) {
-    return err.At(n, key, "must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi));
-  }
-  return i->get();
-}
-
 // The value of a required key, or an error naming the rule's line.
-Result<const toml::node*> Require(const toml::table& t, std::string_view key, const Errors& err,
+Result<const toml::node*> Require(const toml::table& t, std::string_view key, const TomlErrors& err,
                                   std::string_view type) {
   const toml::node* n = t.get(key);
   if (n == nullptr) {
@@ -76,27 +32,23 @@ Result<const toml::node*> Require(const toml::table& t, std::string_view key, co
   return n;
 }
 
-Status ParseWebhooks(const toml::node& n, Rule& r, const Errors& err) {
-  const auto* a = n.as_array();
-  if (!a) return err.At(n, "rule.webhook", "must be an array of tables ([[rule.webhook]])");
-  for (const toml::node& e : *a) {
-    const auto* t = e.as_table();
-    if (!t) return err.At(e, "rule.webhook", "must be a table");
-    LIFELINE_RETURN_IF_ERROR(CheckKeys(*t, {"url", "secret"}, err, "rule.webhook."));
-    const toml::node* u = t->get("url");
-    if (u == nullptr) return err.At(t->source().begin.line, "rule.webhook.url", "missing");
+Status ParseWebhooks(const toml::node& n, Rule& r, const TomlErrors& err) {
+  return ForEachTable(n, "rule.webhook", err, [&](const toml::table& t) -> Status {
+    LIFELINE_RETURN_IF_ERROR(CheckKeys(t, {"url", "secret"}, err, "rule.webhook."));
+    const toml::node* u = t.get("url");
+    if (u == nullptr) return err.At(t.source().begin.line, "rule.webhook.url", "missing");
     Webhook w;
-    LIFELINE_ASSIGN_OR_RETURN(w.url, String(*u, "rule.webhook.url", err));
+    LIFELINE_ASSIGN_OR_RETURN(w.url, TomlString(*u, "rule.webhook.url", err));
     if (auto parsed = ParseUrl(w.url); !parsed.ok()) return err.At(*u, "rule.webhook.url", parsed.status().message());
-    if (const toml::node* s = t->get("secret")) {
-      LIFELINE_ASSIGN_OR_RETURN(w.secret, String(*s, "rule.webhook.secret", err));
+    if (const toml::node* s = t.get("secret")) {
+      LIFELINE_ASSIGN_OR_RETURN(w.secret, TomlString(*s, "rule.webhook.secret", err));
     }
     r.webhooks.push_back(std::move(w));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
-Result<Rule> ParseRule(const toml::table& t, const Errors& err) {
+Result<Rule> ParseRule(const toml::table& t, const TomlErrors& err) {
   LIFELINE_RETURN_IF_ERROR(CheckKeys(t,
                                      {"id", "case", "type", "severity", "title", "days", "commodity", "unit",
                                       "percent", "route", "utility", "hours", "webhook"},
@@ -106,44 +58,44 @@ Result<Rule> ParseRule(const toml::table& t, const Errors& err) {
   for (const char* key : {"id", "case", "type"}) {
     if (t.get(key) == nullptr) return err.At(line, "rule." + std::string(key), "missing");
   }
-  LIFELINE_ASSIGN_OR_RETURN(r.id, String(*t.get("id"), "rule.id", err));
-  LIFELINE_ASSIGN_OR_RETURN(r.case_id, String(*t.get("case"), "rule.case", err));
-  LIFELINE_ASSIGN_OR_RETURN(std::string type, String(*t.get("type"), "rule.type", err));
+  LIFELINE_ASSIGN_OR_RETURN(r.id, TomlString(*t.get("id"), "rule.id", err));
+  LIFELINE_ASSIGN_OR_RETURN(r.case_id, TomlString(*t.get("case"), "rule.case", err));
+  LIFELINE_ASSIGN_OR_RETURN(std::string type, TomlString(*t.get("type"), "rule.type", err));
   // Keys a type does not use are errors: a `percent` on a route_closed rule
   // is a mistake the author should hear about, not a silent no-op.
   std::set<std::string> allowed = {"id", "case", "type", "severity", "title", "webhook"};
   if (type == "no_patient_transfer") {
     r.type = RuleType::kNoPatientTransfer;
     LIFELINE_ASSIGN_OR_RETURN(const toml::node* d, Require(t, "days", err, type));
-    LIFELINE_ASSIGN_OR_RETURN(r.days, Integer(*d, "rule.days", err, 1, kMaxDays));
+    LIFELINE_ASSIGN_OR_RETURN(r.days, TomlInteger(*d, "rule.days", err, 1, kMaxDays));
     allowed.insert("days");
   } else if (type == "coverage_below") {
     r.type = RuleType::kCoverageBelow;
     LIFELINE_ASSIGN_OR_RETURN(const toml::node* c, Require(t, "commodity", err, type));
-    LIFELINE_ASSIGN_OR_RETURN(r.commodity, String(*c, "rule.commodity", err));
+    LIFELINE_ASSIGN_OR_RETURN(r.commodity, TomlString(*c, "rule.commodity", err));
     LIFELINE_ASSIGN_OR_RETURN(const toml::node* p, Require(t, "percent", err, type));
-    LIFELINE_ASSIGN_OR_RETURN(r.percent, Number(*p, "rule.percent", err));
+    LIFELINE_ASSIGN_OR_RETURN(r.percent, TomlNumber(*p, "rule.percent", err));
     if (r.percent <= 0 || r.percent > 1000) return err.At(*p, "rule.percent", "must be > 0 and at most 1000");
     LIFELINE_ASSIGN_OR_RETURN(const toml::node* d, Require(t, "days", err, type));
-    LIFELINE_ASSIGN_OR_RETURN(r.days, Integer(*d, "rule.days", err, 1, kMaxDays));
+    LIFELINE_ASSIGN_OR_RETURN(r.days, TomlInteger(*d, "rule.days", err, 1, kMaxDays));
     if (const toml::node* u = t.get("unit")) {
-      LIFELINE_ASSIGN_OR_RETURN(r.unit, String(*u, "rule.unit", err));
+      LIFELINE_ASSIGN_OR_RETURN(r.unit, TomlString(*u, "rule.unit", err));
     }
     allowed.insert({"commodity", "percent", "days", "unit"});
   } else if (type == "route_closed") {
     r.type = RuleType::kRouteClosed;
     LIFELINE_ASSIGN_OR_RETURN(const toml::node* ro, Require(t, "route", err, type));
-    LIFELINE_ASSIGN_OR_RETURN(r.route, String(*ro, "rule.route", err));
+    LIFELINE_ASSIGN_OR_RETURN(r.route, TomlString(*ro, "rule.route", err));
     if (const toml::node* d = t.get("days")) {
-      LIFELINE_ASSIGN_OR_RETURN(r.days, Integer(*d, "rule.days", err, 1, kMaxDays));
+      LIFELINE_ASSIGN_OR_RETURN(r.days, TomlInteger(*d, "rule.days", err, 1, kMaxDays));
     }
     allowed.insert({"route", "days"});
   } else if (type == "utility_out") {
     r.type = RuleType::kUtilityOut;
     LIFELINE_ASSIGN_OR_RETURN(const toml::node* u, Require(t, "utility", err, type));
-    LIFELINE_ASSIGN_OR_RETURN(r.utility, String(*u, "rule.utility", err));
+    LIFELINE_ASSIGN_OR_RETURN(r.utility, TomlString(*u, "rule.utility", err));
     LIFELINE_ASSIGN_OR_RETURN(const toml::node* h, Require(t, "hours", err, type));
-    LIFELINE_ASSIGN_OR_RETURN(r.hours, Number(*h, "rule.hours", err));
+    LIFELINE_ASSIGN_OR_RETURN(r.hours, TomlNumber(*h, "rule.hours", err));
     if (r.hours <= 0 || r.hours > 24.0 * kMaxDays) return err.At(*h, "rule.hours", "must be > 0");
     allowed.insert({"utility", "hours"});
   } else {
@@ -156,13 +108,13 @@ Result<Rule> ParseRule(const toml::table& t, const Errors& err) {
     }
   }
   if (const toml::node* s = t.get("severity")) {
-    LIFELINE_ASSIGN_OR_RETURN(r.severity, String(*s, "rule.severity", err));
+    LIFELINE_ASSIGN_OR_RETURN(r.severity, TomlString(*s, "rule.severity", err));
     if (r.severity != "info" && r.severity != "warning" && r.severity != "critical") {
       return err.At(*s, "rule.severity", "must be info, warning or critical");
     }
   }
   if (const toml::node* s = t.get("title")) {
-      LIFELINE_ASSIGN_OR_RETURN(r.title, String(*s, "rule.title", err));
+      LIFELINE_ASSIGN_OR_RETURN(r.title, TomlString(*s, "rule.title", err));
     }
   if (const toml::node* w = t.get("webhook")) LIFELINE_RETURN_IF_ERROR(ParseWebhooks(*w, r, err));
   return r;
@@ -230,28 +182,20 @@ Result<Url> ParseUrl(std::string_view url) {
 }
 
 Result<RuleSet> ParseRules(std::string_view toml_text, std::string_view name) {
-  Errors err(name);
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return err.At(e.source().begin.line, "(toml)", e.description());
-  }
+  TomlErrors err(name);
+  LIFELINE_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, name, err));
   LIFELINE_RETURN_IF_ERROR(CheckKeys(root, {"rule"}, err, ""));
   RuleSet rs;
   rs.name = std::string(name);
   const toml::node* n = root.get("rule");
   if (n == nullptr) return rs;  // no rules: nothing to evaluate
-  const auto* a = n->as_array();
-  if (!a) return err.At(*n, "rule", "must be an array of tables ([[rule]])");
   std::set<std::string> ids;
-  for (const toml::node& e : *a) {
-    const auto* t = e.as_table();
-    if (!t) return err.At(e, "rule", "must be a table");
-    LIFELINE_ASSIGN_OR_RETURN(Rule r, ParseRule(*t, err));
-    if (!ids.insert(r.id).second) return err.At(*t->get("id"), "rule.id", "duplicate id \"" + r.id + "\"");
+  LIFELINE_RETURN_IF_ERROR(ForEachTable(*n, "rule", err, [&](const toml::table& t) -> Status {
+    LIFELINE_ASSIGN_OR_RETURN(Rule r, ParseRule(t, err));
+    if (!ids.insert(r.id).second) return err.At(*t.get("id"), "rule.id", "duplicate id \"" + r.id + "\"");
     rs.rules.push_back(std::move(r));
-  }
+    return Status::Ok();
+  }));
   return rs;
 }
 

@@ -1,9 +1,5 @@
 #include "analysis/forecast.h"
 
-// toml++ is a compiled library here, built with exceptions: toml::parse
-// throws toml::parse_error, caught in ParseScenario and nowhere else.
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -14,6 +10,7 @@
 #include <thread>
 
 #include "analysis/indicators.h"
+#include "analysis/toml_fields.h"
 #include "analysis/route_days.h"
 #include "record/values.h"
 
@@ -23,75 +20,14 @@ namespace {
 
 // ---------------------------------------------------------------- scenarios
 
-class ScenarioErrors {
- public:
-  explicit ScenarioErrors(std::string_view name) : name_(name) {}
-  Status At(uint64_t line, std::string_view key, std::string_view message) const {
-    return InvalidArgumentError(name_ + ":" + std::to_string(line) + ": " + std::string(key) + ": " +
-                                std::string(message));
-  }
-  Status At(const toml::node& n, std::string_view key, std::string_view message) const {
-    return At(n.source().begin.line, key, message);
-  }
-
- private:
-  std::string name_;
-};
-
-bool OneOf(std::string_view k, std::initializer_list<std::string_view> keys) {
-  return std::find(keys.begin(), keys.end(), k) != keys.end();
-}
-
-std::string KeyList(std::initializer_list<std::string_view> keys) {
-  std::string out;
-  for (auto k : keys) out += (out.empty() ? "" : ", ") + std::string(k);
-  return out;
-}
-
-// Rejects keys of `t` outside `keys`, naming the line of the first one.
-Status CheckKeys(const toml::table& t, std::initializer_list<std::string_view> keys, const ScenarioErrors& err,
-                 std::string_view prefix) {
-  for (auto&& [k, v] : t) {
-    if (!OneOf(k.str(), keys)) {
-      return err.At(v, std::string(prefix) + std::string(k.str()), "unknown key (known: " + KeyList(keys) + ")");
-    }
-  }
-  return Status::Ok();
-}
-
-Result<double> Number(const toml::node& n, std::string_view key, const ScenarioErrors& err) {
-  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
-  if (const auto* f = n.as_floating_point()) {
-    if (!std::isfinite(f->get())) return err.At(n, key, "must be a finite number");
-    return f->get();
-  }
-  return err.At(n, key, "must be a number");
-}
-
-Result<double> NonNegative(const toml::node& n, std::string_view key, const ScenarioErrors& err) {
-  LIFELINE_ASSIGN_OR_RETURN(double v, Number(n, key, err));
+Result<double> NonNegative(const toml::node& n, std::string_view key, const TomlErrors& err) {
+  LIFELINE_ASSIGN_OR_RETURN(double v, TomlNumber(n, key, err));
   if (v < 0) return err.At(n, key, "must not be negative");
   return v;
 }
 
-Result<int64_t> Integer(const toml::node& n, std::string_view key, const ScenarioErrors& err, int64_t lo,
-                        int64_t hi) {
-  const auto* i = n.as_integer();
-  if (!i) return err.At(n, key, "must be an integer");
-  if (i->get() < lo || i->get() > hi) {
-    return err.At(n, key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-  }
-  return i->get();
-}
-
-Result<std::string> String(const toml::node& n, std::string_view key, const ScenarioErrors& err) {
-  const auto* s = n.as_string();
-  if (!s || s->get().empty()) return err.At(n, key, "must be a non-empty string");
-  return s->get();
-}
-
 // A TOML date (2023-06-15) or a string holding one.
-Result<int32_t> Date(const toml::node& n, std::string_view key, const ScenarioErrors& err) {
+Result<int32_t> Date(const toml::node& n, std::string_view key, const TomlErrors& err) {
   std::string text;
   if (const auto* d = n.as_date()) {
     char buf[16];
@@ -109,8 +45,8 @@ Result<int32_t> Date(const toml::node& n, std::string_view key, const ScenarioEr
   return static_cast<int32_t>(day->days);
 }
 
-Result<RouteState> State(const toml::node& n, std::string_view key, const ScenarioErrors& err) {
-  LIFELINE_ASSIGN_OR_RETURN(std::string s, String(n, key, err));
+Result<RouteState> State(const toml::node& n, std::string_view key, const TomlErrors& err) {
+  LIFELINE_ASSIGN_OR_RETURN(std::string s, TomlString(n, key, err));
   for (RouteState st : kForecastStateOrder) {
     if (RouteStateName(st) == s) return st;
   }
@@ -118,20 +54,20 @@ Result<RouteState> State(const toml::node& n, std::string_view key, const Scenar
 }
 
 // The factor to the canonical unit of `unit` and its canonical name.
-Result<record::UnitInfo> Unit(const toml::node& n, std::string_view key, const ScenarioErrors& err) {
-  LIFELINE_ASSIGN_OR_RETURN(std::string u, String(n, key, err));
+Result<record::UnitInfo> Unit(const toml::node& n, std::string_view key, const TomlErrors& err) {
+  LIFELINE_ASSIGN_OR_RETURN(std::string u, TomlString(n, key, err));
   auto info = record::LookupUnit(u);
   if (!info) return err.At(n, key, "unknown unit \"" + u + "\"");
   return *info;
 }
 
-Status ParseRoute(const toml::table& t, Scenario& sc, const ScenarioErrors& err) {
+Status ParseRoute(const toml::table& t, Scenario& sc, const TomlErrors& err) {
   LIFELINE_RETURN_IF_ERROR(CheckKeys(t, {"routes", "initial", "transition", "reopen"}, err, "route."));
   if (const toml::node* n = t.get("routes")) {
     const auto* a = n->as_array();
     if (!a) return err.At(*n, "route.routes", "must be an array of route ids");
     for (const toml::node& e : *a) {
-      LIFELINE_ASSIGN_OR_RETURN(std::string r, String(e, "route.routes", err));
+      LIFELINE_ASSIGN_OR_RETURN(std::string r, TomlString(e, "route.routes", err));
       sc.routes.push_back(std::move(r));
     }
   }
@@ -167,7 +103,7 @@ Status ParseRoute(const toml::table& t, Scenario& sc, const ScenarioErrors& err)
   return Status::Ok();
 }
 
-Status ParseCommodity(const toml::table& t, Scenario& sc, const ScenarioErrors& err) {
+Status ParseCommodity(const toml::table& t, Scenario& sc, const TomlErrors& err) {
   const std::initializer_list<std::string_view> kKeys = {
       "name", "unit", "initial_stock", "per_person", "rationing", "threshold", "inflow_open", "inflow_restricted"};
   LIFELINE_RETURN_IF_ERROR(CheckKeys(t, kKeys, err, "commodity."));
@@ -175,7 +111,7 @@ Status ParseCommodity(const toml::table& t, Scenario& sc, const ScenarioErrors& 
   ScenarioCommodity c;
   const toml::node* name = t.get("name");
   if (!name) return err.At(line, "commodity", "needs a name");
-  LIFELINE_ASSIGN_OR_RETURN(c.name, String(*name, "commodity.name", err));
+  LIFELINE_ASSIGN_OR_RETURN(c.name, TomlString(*name, "commodity.name", err));
   const toml::node* unit = t.get("unit");
   if (!unit) return err.At(line, "commodity.unit", "is required (the unit of its quantities, e.g. \"t\")");
   LIFELINE_ASSIGN_OR_RETURN(record::UnitInfo u, Unit(*unit, "commodity.unit", err));
@@ -200,14 +136,14 @@ Status ParseCommodity(const toml::table& t, Scenario& sc, const ScenarioErrors& 
   return Status::Ok();
 }
 
-Status ParseAirlift(const toml::table& t, Scenario& sc, const ScenarioErrors& err) {
+Status ParseAirlift(const toml::table& t, Scenario& sc, const TomlErrors& err) {
   LIFELINE_RETURN_IF_ERROR(CheckKeys(t, {"commodity", "from", "until", "per_day", "unit"}, err, "airlift."));
   const uint64_t line = t.source().begin.line;
   ScenarioAirlift a;
   for (const char* key : {"commodity", "from", "per_day", "unit"}) {
     if (!t.get(key)) return err.At(line, std::string("airlift.") + key, "is required");
   }
-  LIFELINE_ASSIGN_OR_RETURN(a.commodity, String(*t.get("commodity"), "airlift.commodity", err));
+  LIFELINE_ASSIGN_OR_RETURN(a.commodity, TomlString(*t.get("commodity"), "airlift.commodity", err));
   LIFELINE_ASSIGN_OR_RETURN(a.from, Date(*t.get("from"), "airlift.from", err));
   if (const toml::node* n = t.get("until")) {
     LIFELINE_ASSIGN_OR_RETURN(a.until, Date(*n, "airlift.until", err));
@@ -229,28 +165,11 @@ Status ParseAirlift(const toml::table& t, Scenario& sc, const ScenarioErrors& er
   return Status::Ok();
 }
 
-template <typename F>
-Status ForEachTable(const toml::node& n, std::string_view key, const ScenarioErrors& err, F f) {
-  const auto* a = n.as_array();
-  if (!a) return err.At(n, key, "must be an array of tables ([[" + std::string(key) + "]])");
-  for (const toml::node& e : *a) {
-    const auto* t = e.as_table();
-    if (!t) return err.At(e, key, "must be a table");
-    LIFELINE_RETURN_IF_ERROR(f(*t));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<Scenario> ParseScenario(std::string_view toml_text, std::string_view name) {
-  ScenarioErrors err(name);
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return err.At(e.source().begin.line, "(toml)", e.description());
-  }
+  TomlErrors err(name);
+  LIFELINE_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, name, err));
   const std::initializer_list<std::string_view> kTop = {
       "start",   "horizon_days", "trajectories", "seed",      "rationing",         "population",
       "history", "route",        "commodity",    "airlift",   "population_change"};
@@ -261,21 +180,21 @@ Result<Scenario> ParseScenario(std::string_view toml_text, std::string_view name
     LIFELINE_ASSIGN_OR_RETURN(sc.start, Date(*n, "start", err));
   }
   if (const toml::node* n = root.get("horizon_days")) {
-    LIFELINE_ASSIGN_OR_RETURN(int64_t h, Integer(*n, "horizon_days", err, 1, kMaxHorizonDays));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t h, TomlInteger(*n, "horizon_days", err, 1, kMaxHorizonDays));
     sc.horizon_days = static_cast<int32_t>(h);
   }
   if (const toml::node* n = root.get("trajectories")) {
-    LIFELINE_ASSIGN_OR_RETURN(sc.trajectories, Integer(*n, "trajectories", err, 1, kMaxTrajectories));
+    LIFELINE_ASSIGN_OR_RETURN(sc.trajectories, TomlInteger(*n, "trajectories", err, 1, kMaxTrajectories));
   }
   if (const toml::node* n = root.get("seed")) {
-    LIFELINE_ASSIGN_OR_RETURN(int64_t s, Integer(*n, "seed", err, 0, std::numeric_limits<int64_t>::max()));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t s, TomlInteger(*n, "seed", err, 0, std::numeric_limits<int64_t>::max()));
     sc.seed = static_cast<uint64_t>(s);
   }
   if (const toml::node* n = root.get("rationing")) {
     LIFELINE_ASSIGN_OR_RETURN(sc.rationing, NonNegative(*n, "rationing", err));
   }
   if (const toml::node* n = root.get("population")) {
-    LIFELINE_ASSIGN_OR_RETURN(sc.population, Integer(*n, "population", err, 0, int64_t{1} << 40));
+    LIFELINE_ASSIGN_OR_RETURN(sc.population, TomlInteger(*n, "population", err, 0, int64_t{1} << 40));
   }
   if (const toml::node* n = root.get("history")) {
     const auto* t = n->as_table();
@@ -313,7 +232,7 @@ Result<Scenario> ParseScenario(std::string_view toml_text, std::string_view name
       }
       ScenarioPopulationChange p;
       LIFELINE_ASSIGN_OR_RETURN(p.day, Date(*t.get("date"), "population_change.date", err));
-      LIFELINE_ASSIGN_OR_RETURN(p.count, Integer(*t.get("count"), "population_change.count", err, 0, int64_t{1} << 40));
+      LIFELINE_ASSIGN_OR_RETURN(p.count, TomlInteger(*t.get("count"), "population_change.count", err, 0, int64_t{1} << 40));
       sc.population_changes.push_back(p);
       return Status::Ok();
     }));

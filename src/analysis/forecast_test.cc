@@ -430,7 +430,7 @@ TEST(ScenarioTest, ErrorsNameTheLine) {
       {"horizon_days = 10\n\n[[commodity]]\nname = \"f\"\nunit = \"kg\"\nthreshhold = 5\n",
        "s.toml:6: commodity.threshhold: unknown key"},
       {"horizon_days = 10\nseed = \"x\n", "s.toml:2: (toml)"},
-      {"horizon_days = 0\n[[commodity]]\nname = \"f\"\nunit = \"kg\"\n", "s.toml:1: horizon_days: must be between"},
+      {"horizon_days = 0\n[[commodity]]\nname = \"f\"\nunit = \"kg\"\n", "s.toml:1: horizon_days: must be an integer between 1 and"},
       {"[route]\ntransition = [[0.5, 0.4, 0.0], [0, 1, 0], [0, 0, 1]]\n[[commodity]]\nname = \"f\"\nunit = \"kg\"\n",
        "s.toml:2: route.transition: row 1 sums to 0.9"},
       {"[[commodity]]\nname = \"f\"\nunit = \"furlongs\"\n", "s.toml:3: commodity.unit: unknown unit"},
