@@ -11,32 +11,8 @@ SRC=$2
 WORK=$(mktemp -d)
 RECEIVER=
 trap '[ -n "$RECEIVER" ] && kill "$RECEIVER" 2>/dev/null; rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-# check NAME CODE PATTERN -- CMD...: CMD exits CODE and its stdout+stderr
-# matches the extended regex PATTERN.
-check() {
-	local name=$1 code=$2 pattern=$3
-	shift 4
-	local out rc=0
-	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" -ne "$code" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
-		echo "FAIL $name: exit $rc (want $code), output: $(head -c 2000 <<<"$out")"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
-}
-# expect NAME ACTUAL WANT
-expect() {
-	if [ "$2" != "$3" ]; then
-		echo "FAIL $1: got '$2', want '$3'"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
-}
+# shellcheck source=check.sh
+. "$(dirname "$0")/check.sh"
 
 python3 "$SRC/tests/cli/webhook_receiver.py" "$WORK/port" "$WORK/hooks.jsonl" 1 &
 RECEIVER=$!
@@ -123,5 +99,4 @@ check "write succeeds despite bad rules, and says so" 0 \
 	"lifeline: alerts: invalid argument: .*alerts.toml:3: rule.type" -- "$LL" --store "$S" add "$WORK/extra3.json"
 check "the write was committed" 0 "1 already in the log" -- "$LL" --store "$S" add "$WORK/extra3.json"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -11,23 +11,8 @@ LL=$1
 SRC=$2
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-# check NAME CODE PATTERN -- CMD...: CMD exits CODE and its stdout+stderr
-# matches the extended regex PATTERN.
-check() {
-	local name=$1 code=$2 pattern=$3
-	shift 4
-	local out rc=0
-	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" -ne "$code" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
-		echo "FAIL $name: exit $rc (want $code), output: $(head -c 2000 <<<"$out")"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
-}
+# shellcheck source=check.sh
+. "$(dirname "$0")/check.sh"
 
 S=$WORK/store
 "$LL" init --origin example.org/analysis "$S" >/dev/null
@@ -95,5 +80,4 @@ printf 'start = 2023-07-15\n[[commodity]]\nname = "food"\nunit = "t"\n' >"$WORK/
 check "forecast without a stock" 4 'no stock record of "food".*give initial_stock' -- \
 	"$LL" --store "$S" forecast --case $C --scenario "$WORK/nostock.toml"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

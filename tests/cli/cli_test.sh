@@ -12,38 +12,15 @@ cleanup() {
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-
-# check NAME CODE PATTERN -- CMD...: CMD exits CODE and its stdout+stderr
-# matches the extended regex PATTERN.
-check() {
-	local name=$1 code=$2 pattern=$3
-	shift 4
-	local out rc=0
-	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" -ne "$code" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
-		echo "FAIL $name: exit $rc (want $code), output: $out"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
-}
-same() { # same NAME A B: two strings are equal
-	if [ "$2" != "$3" ]; then
-		echo "FAIL $1: '$2' != '$3'"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
-}
+# shellcheck source=check.sh
+. "$(dirname "$0")/check.sh"
 
 S=$WORK/store
 check "init" 0 "created store" -- "$LL" init --origin example.org/cli "$S"
 check "init twice" 4 "already holds a store" -- "$LL" init --origin example.org/cli "$S"
 check "init bad origin" 2 "origin" -- "$LL" init --origin "bad name" "$WORK/bad"
 [ ! -e "$WORK/bad" ]
-same "bad init leaves nothing" "$?" 0
+expect "bad init leaves nothing" "$?" 0
 check "key mode 0600" 0 "^600$" -- stat -c %a "$S/log.key"
 check "no store given" 2 "no store given" -- env -u LIFELINE_STORE "$LL" log checkpoint
 check "missing store" 3 "no store at $WORK/nowhere" -- "$LL" --store "$WORK/nowhere" log checkpoint
@@ -59,9 +36,9 @@ cp1=$("$LL" --store "$S" log checkpoint)
 { echo one; echo two; head -c 70000 /dev/zero | tr '\0' x; echo; echo four; } >"$WORK/big.txt"
 check "oversized entry" 2 "big.txt:3: entry is 70000 bytes; the limit is 65535" -- \
 	"$LL" --store "$S" log append --file "$WORK/big.txt"
-same "oversized: nothing appended" "$("$LL" --store "$S" log checkpoint)" "$cp1"
+expect "oversized: nothing appended" "$("$LL" --store "$S" log checkpoint)" "$cp1"
 check "bad base64" 2 "stdin:2: .*base64" -- sh -c "printf 'YQ==\nnot base64!\n' | '$LL' --store '$S' log append --base64"
-same "bad base64: nothing appended" "$("$LL" --store "$S" log checkpoint)" "$cp1"
+expect "bad base64: nothing appended" "$("$LL" --store "$S" log checkpoint)" "$cp1"
 check "missing input file" 5 "nope.txt" -- "$LL" --store "$S" log append --file "$WORK/nope.txt"
 
 # Another writer holds the lock.
@@ -70,7 +47,7 @@ holder=$!
 sleep 0.5
 check "locked store" 4 "locked by another writer" -- sh -c "echo x | '$LL' --store '$S' log append"
 wait $holder
-same "locked: nothing appended" "$("$LL" --store "$S" log checkpoint)" "$cp1"
+expect "locked: nothing appended" "$("$LL" --store "$S" log checkpoint)" "$cp1"
 check "readers ignore the lock" 0 "example.org/cli" -- "$LL" --store "$S" log checkpoint
 
 # Out-of-range requests.
@@ -138,12 +115,11 @@ if mount -t tmpfs -o size=2m tmpfs "$MNT" 2>/dev/null; then
 	check "disk full: store verifies" 0 "^OK size $after_size " -- "$LL" --store "$MNT/s" verify
 	# Batches acknowledged before the disk filled are kept; the failed one is not.
 	[ "$after_size" -ge 1000 ] && [ $(((after_size - 1000) % 500)) -eq 0 ]
-	same "disk full: whole batches only" "$?" 0
+	expect "disk full: whole batches only" "$?" 0
 	umount "$MNT"
 	MNT=""
 else
 	echo "note: cannot mount a tmpfs here (not root?); the full-disk case is covered by log_test's injected failures"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
