@@ -1,0 +1,167 @@
+// `lifeline serve` and `lifeline token`.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/common.h"
+#include "cli/store_dir.h"
+#include "server/server.h"
+#include "server/tokens.h"
+
+namespace lifeline::cli {
+namespace {
+
+using nlohmann::json;
+
+server::Server* g_server = nullptr;
+
+void OnSignal(int) {
+  if (g_server != nullptr) g_server->Stop();
+}
+
+// The dashboard's files: --web, else $LIFELINE_WEB, else web/ of the source
+// tree this binary was built from (when it is there).
+std::string DefaultWebDir() {
+  if (const char* e = std::getenv("LIFELINE_WEB"); e != nullptr && *e != '\0') return e;
+#ifdef LIFELINE_SOURCE_WEB_DIR
+  std::error_code ec;
+  if (std::filesystem::exists(std::string(LIFELINE_SOURCE_WEB_DIR) + "/index.html", ec)) return LIFELINE_SOURCE_WEB_DIR;
+#endif
+  return "";
+}
+
+std::string DefaultCasesDir() {
+#ifdef LIFELINE_SOURCE_CASES_DIR
+  std::error_code ec;
+  if (std::filesystem::is_directory(LIFELINE_SOURCE_CASES_DIR, ec)) return LIFELINE_SOURCE_CASES_DIR;
+#endif
+  return "";
+}
+
+struct ServeArgs {
+  server::ServerOptions o;
+  std::string web = "-";
+  std::string cases = "-";
+};
+
+int CmdServe(const Globals& g, ServeArgs a) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  a.o.store_dir = *dir;
+  a.o.web_dir = a.web == "-" ? DefaultWebDir() : a.web;
+  a.o.cases_dir = a.cases == "-" ? DefaultCasesDir() : a.cases;
+  a.o.access_log = !g.quiet;
+  auto srv = server::Server::Create(a.o);
+  if (!srv.ok()) return Fail(g, srv.status().Annotate("serve"));
+  g_server = srv->get();
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  Status s = (*srv)->Run([&](int port) {
+    std::string url = "http://" + (a.o.host.find(':') != std::string::npos ? "[" + a.o.host + "]" : a.o.host) + ":" +
+                      std::to_string(port) + "/";
+    if (g.json) {
+      std::cout << json{{"ok", true}, {"url", url}, {"port", port}}.dump() << std::endl;
+    } else {
+      std::cout << "serving " << *dir << " at " << url;
+      if (!a.o.web_dir.empty()) std::cout << " (dashboard from " << a.o.web_dir << ")";
+      std::cout << "\nAPI: " << url << "api/v1/   OpenAPI: " << url << "openapi.json   tiles: " << url
+                << "checkpoint\n" << std::flush;
+    }
+  });
+  g_server = nullptr;
+  if (!s.ok()) return Fail(g, s);
+  return 0;
+}
+
+int CmdTokenCreate(const Globals& g, const std::string& role, const std::string& label) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto r = server::ParseRole(role);
+  if (!r.ok()) return Fail(g, r.status());
+  if (auto rs = OpenReadable(*dir); !rs.ok()) return Fail(g, rs.status());
+  server::TokenStore ts(*dir + "/tokens.json");
+  auto token = ts.Create(*r, label);
+  if (!token.ok()) return Fail(g, token.status());
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"token", *token}, {"role", role}}.dump() << "\n";
+  } else {
+    std::cout << *token << "\n";
+    if (!g.quiet) std::cerr << "a " << role << " token; it is shown only this once (the store keeps its hash)\n";
+  }
+  return 0;
+}
+
+int CmdTokenList(const Globals& g) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  server::TokenStore ts(*dir + "/tokens.json");
+  auto list = ts.List();
+  if (!list.ok()) return Fail(g, list.status());
+  json arr = json::array();
+  for (const auto& t : *list) {
+    if (g.json) {
+      arr.push_back({{"id", t.id}, {"role", server::RoleName(t.role)}, {"label", t.label}, {"created", t.created},
+                     {"revoked", t.revoked}});
+    } else {
+      std::printf("%s  %-8s  %s  %s%s\n", t.id.c_str(), std::string(server::RoleName(t.role)).c_str(),
+                  t.created.c_str(), t.revoked ? "(revoked) " : "", t.label.c_str());
+    }
+  }
+  if (g.json) std::cout << json{{"ok", true}, {"tokens", arr}}.dump() << "\n";
+  return 0;
+}
+
+int CmdTokenRevoke(const Globals& g, const std::string& id) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  server::TokenStore ts(*dir + "/tokens.json");
+  Status s = ts.Revoke(id);
+  if (!s.ok()) return Fail(g, s);
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"revoked", id}}.dump() << "\n";
+  } else if (!g.quiet) {
+    std::cout << "revoked token " << id << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* serve = app.add_subcommand("serve", "serve the API, the dashboard and the log's tiles over HTTP");
+  serve->add_option("--host", a->o.host, "address to listen on (default 127.0.0.1: this machine only)");
+  serve->add_option("--port", a->o.port, "port (default 8080; 0 = any free port)")->check(CLI::Range(0, 65535));
+  serve->add_option("--web", a->web, "the dashboard's directory (default: web/ of the source tree; \"\" = none)");
+  serve->add_option("--cases-dir", a->cases, "where forecast scenarios are: DIR/<case>/scenarios/*.toml (default: data/cases)");
+  serve->add_option("--max-body", a->o.max_body_bytes, "largest request body in bytes (default 1 MiB)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  serve->add_option("--rate-limit", a->o.rate_per_minute, "requests a minute per token or address (default 1200; 0 = off)")
+      ->check(CLI::NonNegativeNumber);
+  serve->add_option("--burst", a->o.rate_burst, "requests allowed at once above the rate (default 200)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--cors-origin", a->o.cors_origin, "allow cross-origin reads from this origin (default: none)");
+  serve->add_flag("--private-log", a->o.private_log, "tiles and checkpoint need a token too (default: public, for witnesses)");
+  serve->add_option("--threads", a->o.threads, "worker threads (default: 4 per core, at least 8)")->check(CLI::Range(1, 1024));
+  serve->callback([&, a] { action = [&, a] { return CmdServe(g, *a); }; });
+
+  auto* token = app.add_subcommand("token", "API tokens (stored hashed in the store directory)");
+  token->require_subcommand(1);
+  auto role = std::make_shared<std::string>();
+  auto label = std::make_shared<std::string>();
+  auto* create = token->add_subcommand("create", "make a token and print it (once)");
+  create->add_option("--role", *role, "viewer, verifier, monitor or admin")->required();
+  create->add_option("--label", *label, "who or what it is for");
+  create->callback([&, role, label] { action = [&, role, label] { return CmdTokenCreate(g, *role, *label); }; });
+  auto* list = token->add_subcommand("list", "list tokens (ids, roles, labels)");
+  list->callback([&] { action = [&] { return CmdTokenList(g); }; });
+  auto id = std::make_shared<std::string>();
+  auto* revoke = token->add_subcommand("revoke", "revoke a token by its id");
+  revoke->add_option("ID", *id, "the token's id (8 hex digits)")->required();
+  revoke->callback([&, id] { action = [&, id] { return CmdTokenRevoke(g, *id); }; });
+}
+
+}  // namespace lifeline::cli

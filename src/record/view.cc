@@ -1,0 +1,125 @@
+#include "record/view.h"
+
+#include "base/bytes.h"
+#include "log/log.h"
+#include "log/reader.h"
+#include "merkle/hash.h"
+#include "merkle/proof.h"
+#include "note/checkpoint.h"
+#include "record/corroboration.h"
+
+namespace lifeline::record {
+
+using nlohmann::json;
+
+json WithheldBody(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("confidential")) j["confidential"] = "(withheld)";
+  return j;
+}
+
+std::string Summary(const json& r) {
+  for (const char* k : {"title", "name", "description", "text", "reason", "event_type", "status", "utility"}) {
+    if (r.contains(k) && r[k].is_string()) {
+      std::string s = r[k].get<std::string>();
+      if (s.size() > 60) {
+        size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // a UTF-8 boundary
+        s = s.substr(0, cut) + "...";
+      }
+      return s;
+    }
+  }
+  return "";
+}
+
+namespace {
+
+// True when the entry's confidential member (if any) is sealed, so that its
+// bytes may be shown to anyone.
+bool EntryIsPublishable(const json& entry) {
+  if (!entry.is_object() || !entry.contains("confidential")) return true;
+  const json& c = entry["confidential"];
+  return c.is_object() && c.contains("sealed");
+}
+
+}  // namespace
+
+Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, const std::string& id) {
+  LIFELINE_ASSIGN_OR_RETURN(store::RecordRow row, st.FindRecord(id));
+  LIFELINE_ASSIGN_OR_RETURN(Corroboration corr, Corroborate(st, id));
+  json rec = WithheldBody(row.body);
+  // History: older versions through `supersedes`, newer through referrers.
+  std::vector<std::string> older, newer;
+  for (std::string cur = row.supersedes; !cur.empty() && older.size() < 1000;) {
+    older.push_back(cur);
+    auto r = st.FindRecord(cur);
+    cur = r.ok() ? r->supersedes : "";
+  }
+  std::vector<store::RecordRow> refs;
+  LIFELINE_RETURN_IF_ERROR(st.ForEachReferrer(id, [&](const store::RecordRow& r) {
+    refs.push_back(r);
+    return Status::Ok();
+  }));
+  json claims = json::array();
+  for (const auto& r : refs) {
+    if (r.supersedes == id) newer.push_back(r.id);
+    if (r.kind == "claim") {
+      json c = json::parse(r.body, nullptr, false);
+      claims.push_back({{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},
+                        {"text", c.value("text", "")}});
+    }
+  }
+  json sources = json::array();
+  if (rec.contains("sources") && rec["sources"].is_array()) {
+    for (const auto& s : rec["sources"]) {
+      if (!s.is_string()) continue;
+      auto sr = st.FindRecord(s.get<std::string>());
+      if (!sr.ok()) continue;
+      json sj = json::parse(sr->body, nullptr, false);
+      sources.push_back({{"id", sr->id}, {"publisher", sj.value("publisher", "")}, {"title", sj.value("title", "")},
+                         {"url", sj.value("url", "")}, {"published", sj.value("published", "")}});
+    }
+  }
+  // Inclusion of the entry in the latest checkpoint, checked here.
+  LIFELINE_ASSIGN_OR_RETURN(store::StoredCheckpoint cp, st.LatestCheckpoint());
+  auto opened = note::OpenCheckpoint(cp.note, log_key);
+  if (!opened.ok()) return opened.status().Annotate("the latest checkpoint does not verify");
+  log::LogReader reader(&st);
+  LIFELINE_ASSIGN_OR_RETURN(std::string entry, reader.Entry(row.index));
+  if (entry != row.body) {
+    return CorruptionError("the query tables' copy of " + id + " differs from log entry " + std::to_string(row.index) +
+                           " (run `lifeline reindex`)");
+  }
+  LIFELINE_ASSIGN_OR_RETURN(std::string receipt, log::MakeReceipt(reader, row.index, cp.size, cp.note));
+  LIFELINE_ASSIGN_OR_RETURN(std::vector<merkle::Hash> proof, reader.InclusionProof(row.index, cp.size));
+  Status proven =
+      merkle::VerifyInclusion(row.index, cp.size, merkle::LeafHash(AsBytes(entry)), proof, opened->checkpoint.root);
+  if (!proven.ok()) return CorruptionError("inclusion proof fails: " + proven.message());
+  json proof_b64 = json::array();
+  for (const auto& h : proof) proof_b64.push_back(Base64Encode(h));
+  std::string root = Base64Encode(opened->checkpoint.root);
+  json out = {{"ok", true},
+              {"record", rec},
+              {"index", row.index},
+              {"status", corr.status},
+              {"publishers", corr.publishers},
+              {"confirmed_by", corr.confirmed_by},
+              {"disputed_by", corr.disputed_by},
+              {"retracted_by", corr.retracted_by},
+              {"claims", claims},
+              {"sources", sources},
+              {"older_versions", older},
+              {"newer_versions", newer},
+              {"checkpoint", {{"size", cp.size}, {"root", root}}},
+              {"checkpoint_note", cp.note},
+              {"receipt", receipt},
+              {"leaf_index", row.index},
+              {"tree_size", cp.size},
+              {"root", root},
+              {"proof", proof_b64}};
+  if (EntryIsPublishable(json::parse(entry, nullptr, false))) out["entry"] = Base64Encode(AsBytes(entry));
+  return out;
+}
+
+}  // namespace lifeline::record

@@ -1,0 +1,892 @@
+#include "server/server.h"
+
+// Debian's cpp-httplib is a compiled library: the CPPHTTPLIB_* defines of its
+// pkg-config file come with PkgConfig::HTTPLIB (STYLE.md).
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <list>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "analysis/compliance.h"
+#include "analysis/dataset.h"
+#include "analysis/forecast.h"
+#include "analysis/format.h"
+#include "analysis/indicators.h"
+#include "base/bytes.h"
+#include "cli/store_dir.h"
+#include "export/export.h"
+#include "log/log.h"
+#include "log/reader.h"
+#include "merkle/tile.h"
+#include "note/checkpoint.h"
+#include "record/canonical.h"
+#include "record/corroboration.h"
+#include "record/submit.h"
+#include "record/values.h"
+#include "record/view.h"
+#include "server/openapi.h"
+#include "server/rate_limit.h"
+#include "server/tokens.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace lifeline::server {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// What each route asks of its caller.
+enum class Access {
+  kLog,       // the log for witnesses: anyone, unless --private-log
+  kRead,      // anyone; case-scoped reads check the case is public for anonymous callers
+  kToken,     // any valid token
+  kSubmit,    // verifier (claims only), monitor, admin
+  kAdmin,     // admin
+};
+
+int HttpStatusFor(const Status& s) {
+  switch (s.code()) {
+    case ErrorCode::kOk: return 200;
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kFailedPrecondition: return 409;
+    case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void SendJson(httplib::Response& res, int status, const json& j) {
+  res.status = status;
+  res.set_content(Dump(j), "application/json");
+}
+
+void SendError(httplib::Response& res, int status, const std::string& message) {
+  SendJson(res, status, json{{"ok", false}, {"error", message}});
+}
+
+void SendStatus(httplib::Response& res, const Status& s) { SendError(res, HttpStatusFor(s), s.message()); }
+
+// A strict decimal parameter.
+Result<std::optional<int64_t>> IntParam(const httplib::Request& req, const char* name, int64_t lo, int64_t hi) {
+  if (!req.has_param(name)) return std::optional<int64_t>();
+  std::string v = req.get_param_value(name);
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgumentError(std::string("parameter ") + name + " must be a non-negative integer");
+  }
+  int64_t n = std::stoll(v);
+  if (n < lo || n > hi) {
+    return InvalidArgumentError(std::string("parameter ") + name + " must be between " + std::to_string(lo) +
+                                " and " + std::to_string(hi));
+  }
+  return std::optional<int64_t>(n);
+}
+
+bool IsDate(const std::string& s) {
+  static const std::regex re(R"(\d{4}-\d{2}-\d{2})");
+  return std::regex_match(s, re);
+}
+
+Result<std::string> DateParam(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::string();
+  std::string v = req.get_param_value(name);
+  if (!IsDate(v) || !record::ParseDate(v).ok()) {
+    return InvalidArgumentError(std::string("parameter ") + name + " must be a date YYYY-MM-DD, not \"" + v + "\"");
+  }
+  return v;
+}
+
+// Every parameter a route accepts; an unknown one is a 400 (a typo must not
+// silently widen a query).
+Status OnlyParams(const httplib::Request& req, std::initializer_list<const char*> allowed) {
+  for (const auto& [k, v] : req.params) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || k == a;
+    if (!ok) return InvalidArgumentError("unknown parameter \"" + k + "\"");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions opt;
+  note::Verifier verifier;
+  TokenStore tokens;
+  RateLimiter limiter;
+  httplib::Server http;
+
+  // A pool of read-only connections: SqliteStore is not thread-safe, so each
+  // request borrows one.
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<store::SqliteStore>> pool;
+
+  std::mutex write_mu;  // one writer at a time within this process
+
+  // Analysis results are a function of (case, checkpoint, parameters):
+  // cached, bounded.
+  std::mutex cache_mu;
+  std::list<std::pair<std::string, std::shared_ptr<const json>>> cache;  // most recent first
+  static constexpr size_t kCacheEntries = 64;
+
+  // Full tiles never change: cached, bounded.
+  std::mutex tile_mu;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> tiles;
+  static constexpr size_t kTileCacheEntries = 8192;
+
+  // after_write runs on this thread.
+  std::thread after_thread;
+  std::mutex after_mu;
+  std::condition_variable after_cv;
+  bool after_pending = false, after_stop = false;
+
+  Impl(ServerOptions o, note::Verifier v)
+      : opt(std::move(o)), verifier(std::move(v)), tokens(opt.store_dir + "/tokens.json"),
+        limiter(opt.rate_per_minute, opt.rate_burst) {}
+
+  class Lease {
+   public:
+    Lease(Impl* impl, std::unique_ptr<store::SqliteStore> s) : impl_(impl), s_(std::move(s)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (s_) {
+        std::lock_guard<std::mutex> lock(impl_->pool_mu);
+        impl_->pool.push_back(std::move(s_));
+      }
+    }
+    store::SqliteStore& operator*() { return *s_; }
+    store::SqliteStore* operator->() { return s_.get(); }
+
+   private:
+    Impl* impl_;
+    std::unique_ptr<store::SqliteStore> s_;
+  };
+
+  Result<Lease> Reader() {
+    {
+      std::lock_guard<std::mutex> lock(pool_mu);
+      if (!pool.empty()) {
+        auto s = std::move(pool.back());
+        pool.pop_back();
+        return Lease(this, std::move(s));
+      }
+    }
+    LIFELINE_ASSIGN_OR_RETURN(auto s, store::SqliteStore::Open(opt.store_dir + "/lifeline.db",
+                                                               store::SqliteStore::Mode::kReadOnly));
+    return Lease(this, std::move(s));
+  }
+
+  // --- who is calling -------------------------------------------------------
+
+  // The caller from the Authorization header. A bad token is an error (401),
+  // never silently anonymous.
+  Result<Principal> Authenticate(const httplib::Request& req) {
+    Principal p;
+    if (!req.has_header("Authorization")) return p;
+    std::string h = req.get_header_value("Authorization");
+    if (h.rfind("Bearer ", 0) != 0) return InvalidArgumentError("Authorization must be \"Bearer <token>\"");
+    auto info = tokens.Authenticate(std::string_view(h).substr(7));
+    if (!info.ok()) return InvalidArgumentError("invalid token");  // which way it is invalid is not said
+    p.token = std::move(*info);
+    return p;
+  }
+
+  // Checks `access` for the caller; on refusal fills res (401/403) and
+  // returns nullopt.
+  std::optional<Principal> Admit(const httplib::Request& req, httplib::Response& res, Access access) {
+    auto p = Authenticate(req);
+    if (!p.ok()) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      SendError(res, 401, p.status().message());
+      return std::nullopt;
+    }
+    auto need_token = [&]() -> bool {
+      if (!p->anonymous()) return true;
+      res.set_header("WWW-Authenticate", "Bearer");
+      SendError(res, 401, "this needs a token (Authorization: Bearer <token>)");
+      return false;
+    };
+    auto need_role = [&](Role r) -> bool {
+      if (!need_token()) return false;
+      if (p->AtLeast(r)) return true;
+      SendError(res, 403, "this needs the " + std::string(RoleName(r)) + " role (the token has " +
+                              std::string(RoleName(p->token->role)) + ")");
+      return false;
+    };
+    switch (access) {
+      case Access::kLog:
+        if (opt.private_log && !need_token()) return std::nullopt;
+        break;
+      case Access::kRead: break;
+      case Access::kToken:
+        if (!need_token()) return std::nullopt;
+        break;
+      case Access::kSubmit:
+        if (!need_role(Role::kVerifier)) return std::nullopt;
+        break;
+      case Access::kAdmin:
+        if (!need_role(Role::kAdmin)) return std::nullopt;
+        break;
+    }
+    return *p;
+  }
+
+  // Whether `who` may read case `case_id`: any token; anonymous callers only
+  // a case whose case record says "public": true.
+  Result<bool> CanReadCase(store::LogStore& st, const Principal& who, const std::string& case_id) {
+    if (!who.anonymous()) return true;
+    auto row = st.FindRecord(case_id);
+    if (!row.ok()) {
+      if (row.status().code() == ErrorCode::kNotFound) return false;
+      return row.status();
+    }
+    if (row->kind != "case") return false;
+    json c = json::parse(row->body, nullptr, false);
+    return c.is_object() && c.value("public", false) == true;
+  }
+
+  // Fills res and returns false when `who` may not read the case (401 for
+  // anonymous callers: a token may help; 404 when the case does not exist).
+  bool AdmitCase(store::LogStore& st, const Principal& who, const std::string& case_id, httplib::Response& res) {
+    auto ok = CanReadCase(st, who, case_id);
+    if (!ok.ok()) {
+      SendStatus(res, ok.status());
+      return false;
+    }
+    if (*ok) return true;
+    res.set_header("WWW-Authenticate", "Bearer");
+    SendError(res, 401, "case " + case_id + " is not public: this needs a token");
+    return false;
+  }
+
+  // --- handlers -------------------------------------------------------------
+
+  void Cases(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    store::RecordQuery q;
+    q.kind = "case";
+    json cases = json::array();
+    Status s = (*st)->ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
+      LIFELINE_ASSIGN_OR_RETURN(bool visible, CanReadCase(**st, who, r.id));
+      if (visible) cases.push_back(record::WithheldBody(r.body));
+      return Status::Ok();
+    });
+    if (!s.ok()) return SendStatus(res, s);
+    SendJson(res, 200, json{{"ok", true}, {"cases", cases}});
+  }
+
+  void ListRecords(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    if (Status s = OnlyParams(req, {"case", "kind", "route", "from", "to", "text", "limit", "offset", "all"});
+        !s.ok()) {
+      return SendStatus(res, s);
+    }
+    store::RecordQuery q;
+    q.case_id = req.get_param_value("case");
+    q.kind = req.get_param_value("kind");
+    q.route = req.get_param_value("route");
+    q.text = req.get_param_value("text");
+    auto from = DateParam(req, "from");
+    auto to = DateParam(req, "to");
+    auto limit = IntParam(req, "limit", 1, 1000);
+    auto offset = IntParam(req, "offset", 0, INT64_MAX / 2);
+    for (const Status& s : {from.status(), to.status(), limit.status(), offset.status()}) {
+      if (!s.ok()) return SendStatus(res, s);
+    }
+    q.from = *from;
+    q.to = *to;
+    if (req.has_param("all")) {
+      std::string a = req.get_param_value("all");
+      if (a != "true" && a != "false") return SendError(res, 400, "parameter all must be true or false");
+      q.current_only = a != "true";
+    }
+    const uint64_t lim = limit->value_or(100), off = offset->value_or(0);
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    if (!q.case_id.empty() && !AdmitCase(**st, who, q.case_id, res)) return;
+    std::map<std::string, bool> visible;  // case -> readable by `who`
+    uint64_t total = 0;
+    std::vector<store::RecordRow> page;
+    Status s = (*st)->ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
+      auto [it, fresh] = visible.try_emplace(r.case_id, false);
+      if (fresh) {
+        LIFELINE_ASSIGN_OR_RETURN(it->second, CanReadCase(**st, who, r.case_id));
+      }
+      if (!it->second) return Status::Ok();
+      if (total >= off && page.size() < lim) page.push_back(r);
+      ++total;
+      return Status::Ok();
+    });
+    if (!s.ok()) return SendStatus(res, s);
+    json items = json::array();
+    for (const auto& r : page) {
+      auto corr = record::Corroborate(**st, r.id);
+      if (!corr.ok()) return SendStatus(res, corr.status());
+      json body = record::WithheldBody(r.body);
+      items.push_back({{"index", r.index}, {"id", r.id}, {"kind", r.kind}, {"case", r.case_id},
+                       {"date_from", r.date_from}, {"date_to", r.date_to}, {"status", corr->status},
+                       {"summary", record::Summary(body)}, {"record", body}});
+    }
+    SendJson(res, 200, json{{"ok", true}, {"records", items}, {"total", total}, {"offset", off}, {"limit", lim}});
+  }
+
+  void ShowRecord(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
+    const std::string id = req.matches[1];
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    auto row = (*st)->FindRecord(id);
+    if (!row.ok()) return SendStatus(res, row.status());
+    auto visible = CanReadCase(**st, who, row->case_id);
+    if (!visible.ok()) return SendStatus(res, visible.status());
+    if (!*visible) {
+      // Not even whether it exists.
+      res.set_header("WWW-Authenticate", "Bearer");
+      return SendError(res, 401, "record " + id + " is not in a public case: this needs a token");
+    }
+    auto view = record::ViewRecord(**st, verifier, id);
+    if (!view.ok()) return SendStatus(res, view.status());
+    SendJson(res, 200, *view);
+  }
+
+  void Submit(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    if (Status s = OnlyParams(req, {"dry_run"}); !s.ok()) return SendStatus(res, s);
+    const bool dry_run = req.get_param_value("dry_run") == "true";
+    std::string type = req.get_header_value("Content-Type");
+    type = type.substr(0, type.find(';'));
+    std::vector<record::Candidate> candidates;
+    if (type == "application/json") {
+      auto doc = record::ParseJson(req.body);
+      if (!doc.ok()) return SendError(res, 400, "request body: " + doc.status().message());
+      if (doc->is_array()) {
+        for (size_t i = 0; i < doc->size(); ++i) candidates.push_back({"request[" + std::to_string(i) + "]", (*doc)[i]});
+      } else {
+        candidates.push_back({"request", std::move(*doc)});
+      }
+    } else if (type == "application/x-ndjson" || type == "application/jsonl") {
+      size_t line = 0, pos = 0;
+      while (pos < req.body.size()) {
+        size_t end = req.body.find('\n', pos);
+        if (end == std::string::npos) end = req.body.size();
+        std::string_view text(req.body.data() + pos, end - pos);
+        ++line;
+        pos = end + 1;
+        if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        auto rec = record::ParseJson(text);
+        if (!rec.ok()) return SendError(res, 400, "request line " + std::to_string(line) + ": " + rec.status().message());
+        candidates.push_back({"request:" + std::to_string(line), std::move(*rec)});
+      }
+    } else {
+      return SendError(res, 415, "send records as application/json (an object or an array) or application/x-ndjson");
+    }
+    if (candidates.empty()) return SendError(res, 400, "no records in the request");
+    if (candidates.size() > 10000) return SendError(res, 413, "at most 10000 records per request");
+    // A verifier adds claims (corroboration, disputes) and nothing else.
+    if (!who.AtLeast(Role::kMonitor)) {
+      for (const auto& c : candidates) {
+        if (!c.record.is_object() || c.record.value("kind", "") != "claim") {
+          return SendError(res, 403, c.where + ": the verifier role submits only claim records (monitor or admin for other kinds)");
+        }
+      }
+    }
+    record::SubmitOptions so;
+    so.dry_run = dry_run;
+    so.principal = who.name();
+    Result<record::SubmitReport> rep = InternalError("not run");
+    std::string checkpoint;
+    {
+      std::lock_guard<std::mutex> lock(write_mu);
+      auto reader = Reader();
+      if (!reader.ok()) return SendStatus(res, reader.status());
+      if (dry_run) {
+        rep = record::Submit(std::move(candidates), **reader, nullptr, so);
+      } else {
+        auto ws = cli::OpenWritable(opt.store_dir);
+        if (!ws.ok()) {
+          if (ws.status().code() == ErrorCode::kFailedPrecondition) {
+            res.set_header("Retry-After", "1");
+            return SendError(res, 503, "the store is busy (another writer holds its lock): " + ws.status().message());
+          }
+          return SendStatus(res, ws.status());
+        }
+        auto lg = log::Log::Open(std::move(ws->store), ws->signer);
+        if (!lg.ok()) return SendStatus(res, lg.status());
+        rep = record::Submit(std::move(candidates), **reader, lg->get(), so);
+        checkpoint = (*lg)->checkpoint();
+      }
+    }
+    if (!rep.ok()) return SendStatus(res, rep.status());
+    json rejections = json::array();
+    for (const auto& r : rep->rejections) {
+      rejections.push_back({{"where", r.where}, {"id", r.id}, {"field", r.field}, {"message", r.message}});
+    }
+    json out = {{"ok", rep->rejected == 0},  {"dry_run", dry_run},   {"candidates", rep->candidates},
+                {"accepted", rep->accepted}, {"unchanged", rep->unchanged}, {"rejected", rep->rejected},
+                {"written", rep->written},   {"rejections", rejections}};
+    if (rep->first_index) out["first_index"] = *rep->first_index;
+    if (!checkpoint.empty()) out["checkpoint"] = checkpoint;
+    if (rep->written) NotifyWrite();
+    SendJson(res, rep->rejected == 0 ? (rep->written ? 201 : 200) : 422, out);
+  }
+
+  // --- analyses -------------------------------------------------------------
+
+  // The verified checkpoint to compute from: `at`, or the latest.
+  Result<analysis::CheckpointRef> VerifiedCheckpoint(store::LogStore& st, std::optional<int64_t> at) {
+    Result<store::StoredCheckpoint> stored =
+        at ? st.CheckpointAt(static_cast<uint64_t>(*at)) : st.LatestCheckpoint();
+    if (!stored.ok()) {
+      if (at && stored.status().code() == ErrorCode::kNotFound) {
+        return NotFoundError("no checkpoint of size " + std::to_string(*at) + " is stored");
+      }
+      return stored.status();
+    }
+    auto opened = note::OpenCheckpoint(stored->note, verifier);
+    if (!opened.ok()) return opened.status().Annotate("the checkpoint does not verify");
+    return analysis::CheckpointRef{opened->checkpoint.size, Base64Encode(opened->checkpoint.root)};
+  }
+
+  std::shared_ptr<const json> CacheGet(const std::string& key) {
+    std::lock_guard<std::mutex> lock(cache_mu);
+    for (auto it = cache.begin(); it != cache.end(); ++it) {
+      if (it->first == key) {
+        cache.splice(cache.begin(), cache, it);
+        return it->second;
+      }
+    }
+    return nullptr;
+  }
+
+  void CachePut(const std::string& key, std::shared_ptr<const json> v) {
+    std::lock_guard<std::mutex> lock(cache_mu);
+    cache.emplace_front(key, std::move(v));
+    if (cache.size() > kCacheEntries) cache.pop_back();
+  }
+
+  // Runs `compute` on the case's dataset at the checkpoint, cached under
+  // the key; sends the JSON.
+  void Analysis(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& what,
+                std::initializer_list<const char*> params,
+                const std::function<Result<json>(const analysis::Dataset&, const analysis::CheckpointRef&)>& compute,
+                const std::string& extra_key = "") {
+    if (Status s = OnlyParams(req, params); !s.ok()) return SendStatus(res, s);
+    const std::string case_id = req.matches[1];
+    auto at = IntParam(req, "at", 0, INT64_MAX / 2);
+    if (!at.ok()) return SendStatus(res, at.status());
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    if (!AdmitCase(**st, who, case_id, res)) return;
+    auto cp = VerifiedCheckpoint(**st, *at);
+    if (!cp.ok()) return SendStatus(res, cp.status());
+    std::string key = what + "\n" + case_id + "\n" + std::to_string(cp->size) + "\n" + cp->root + "\n" + extra_key;
+    for (const char* p : params) key += std::string("\n") + p + "=" + req.get_param_value(p);
+    if (auto hit = CacheGet(key)) return SendJson(res, 200, *hit);
+    auto ds = analysis::LoadDataset(**st, case_id, *cp);
+    if (!ds.ok()) return SendStatus(res, ds.status());
+    auto out = compute(*ds, *cp);
+    if (!out.ok()) return SendStatus(res, out.status());
+    auto shared = std::make_shared<const json>(std::move(*out));
+    CachePut(key, shared);
+    SendJson(res, 200, *shared);
+  }
+
+  static Result<int32_t> DayParam(const httplib::Request& req, const char* name) {
+    LIFELINE_ASSIGN_OR_RETURN(std::string d, DateParam(req, name));
+    if (d.empty()) return analysis::kNoDay;
+    auto day = record::ParseDate(d);
+    if (!day.ok()) return day.status().Annotate(std::string("parameter ") + name);
+    return static_cast<int32_t>(day->days);
+  }
+
+  void Indicators(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    Analysis(req, res, who, "indicators", {"from", "to", "at"},
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+               analysis::IndicatorOptions o;
+               LIFELINE_ASSIGN_OR_RETURN(o.from, DayParam(req, "from"));
+               LIFELINE_ASSIGN_OR_RETURN(o.to, DayParam(req, "to"));
+               o.explain = true;
+               LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
+               return analysis::IndicatorsJson(ind);
+             });
+  }
+
+  void Compliance(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    Analysis(req, res, who, "compliance", {"from", "to", "at"},
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+               LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayParam(req, "from"));
+               LIFELINE_ASSIGN_OR_RETURN(int32_t to, DayParam(req, "to"));
+               LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance c, analysis::ComputeCompliance(ds, cp, from, to));
+               return analysis::ComplianceJson(c);
+             });
+  }
+
+  // <cases_dir>/<case>/scenarios/<name>.toml
+  std::vector<std::string> ScenarioNames(const std::string& case_id) {
+    std::vector<std::string> names;
+    if (opt.cases_dir.empty()) return names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::path(opt.cases_dir) / case_id / "scenarios", ec)) {
+      if (e.path().extension() == ".toml") names.push_back(e.path().stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  void Scenarios(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
+    const std::string case_id = req.matches[1];
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    if (!AdmitCase(**st, who, case_id, res)) return;
+    SendJson(res, 200, json{{"ok", true}, {"scenarios", ScenarioNames(case_id)}});
+  }
+
+  void Forecast(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    const std::string case_id = req.matches[1];
+    std::string name = req.get_param_value("scenario");
+    static const std::regex name_re("[a-z0-9][a-z0-9_-]{0,63}");
+    if (!std::regex_match(name, name_re)) return SendError(res, 400, "parameter scenario must name a scenario (see .../scenarios)");
+    auto names = ScenarioNames(case_id);
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      return SendError(res, 404, "case " + case_id + " has no scenario \"" + name + "\"");
+    }
+    std::string path = (fs::path(opt.cases_dir) / case_id / "scenarios" / (name + ".toml")).string();
+    auto text = cli::ReadFile(path);
+    if (!text.ok()) return SendStatus(res, text.status());
+    auto sc = analysis::ParseScenario(*text, name + ".toml");
+    if (!sc.ok()) return SendStatus(res, sc.status());
+    // The file's content is part of the cache key: an edited scenario is recomputed.
+    crypto::Hash h = crypto::Sha256(*text);
+    Analysis(req, res, who, "forecast", {"scenario", "at"},
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+               LIFELINE_ASSIGN_OR_RETURN(analysis::ForecastModel model, analysis::FitForecast(ds, *sc));
+               analysis::ForecastRunOptions ro;
+               ro.threads = 1;  // one request, one core: others are served meanwhile
+               LIFELINE_ASSIGN_OR_RETURN(auto run, analysis::RunForecast(model, ro));
+               analysis::Forecast f{case_id, cp, name, std::move(model), std::move(run)};
+               return analysis::ForecastJson(f);
+             },
+             HexEncode(ByteSpan(h.data(), h.size())));
+  }
+
+  void Export(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    if (Status s = OnlyParams(req, {"format", "kind", "from", "to"}); !s.ok()) return SendStatus(res, s);
+    const std::string case_id = req.matches[1];
+    std::string format = req.has_param("format") ? req.get_param_value("format") : "jsonl";
+    store::RecordQuery q;
+    q.case_id = case_id;
+    q.kind = req.get_param_value("kind");
+    auto from = DateParam(req, "from");
+    auto to = DateParam(req, "to");
+    if (!from.ok()) return SendStatus(res, from.status());
+    if (!to.ok()) return SendStatus(res, to.status());
+    q.from = *from;
+    q.to = *to;
+    if (format == "csv" && q.kind.empty()) return SendError(res, 400, "format csv needs kind (one kind per CSV)");
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    if (!AdmitCase(**st, who, case_id, res)) return;
+    std::vector<json> records;
+    Status s = (*st)->ForEachRecord(q, [&](const store::RecordRow& r) {
+      records.push_back(json::parse(r.body, nullptr, false));
+      return Status::Ok();
+    });
+    if (!s.ok()) return SendStatus(res, s);
+    // The writers never write `confidential` (export/export.h); it is
+    // removed here as well so that no writer can be the one that forgets.
+    for (auto& r : records) {
+      if (r.is_object()) r.erase("confidential");
+    }
+    Result<std::string> out = InternalError("unset");
+    std::string type = "text/csv; charset=utf-8", ext = "csv";
+    if (format == "jsonl") {
+      out = exports::WriteJsonLines(records);
+      type = "application/x-ndjson";
+      ext = "jsonl";
+    } else if (format == "csv") {
+      out = exports::WriteCsv(records, q.kind);
+    } else if (format == "hxl") {
+      out = exports::WriteHxlCsv(records);
+    } else if (format == "acled") {
+      out = exports::WriteAcledCsv(records);
+    } else if (format == "geojson") {
+      auto g = exports::WriteGeoJson(records);
+      out = g.ok() ? Result<std::string>(std::move(g->text)) : Result<std::string>(g.status());
+      type = "application/geo+json";
+      ext = "geojson";
+    } else {
+      return SendError(res, 400, "format must be jsonl, csv, hxl, acled or geojson");
+    }
+    if (!out.ok()) return SendStatus(res, out.status());
+    res.set_header("Content-Disposition", "attachment; filename=\"" + case_id + "." + format + "." + ext + "\"");
+    res.set_content(std::move(*out), type.c_str());
+  }
+
+  void Checkpoint(const httplib::Request& req, httplib::Response& res, bool as_json) {
+    if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    auto cp = (*st)->LatestCheckpoint();
+    if (!cp.ok()) return SendStatus(res, cp.status());
+    std::string text = opt.published_checkpoint ? opt.published_checkpoint(cp->note) : cp->note;
+    res.set_header("Cache-Control", "no-cache");
+    if (!as_json) return res.set_content(text, "text/plain; charset=utf-8");
+    auto opened = note::OpenCheckpoint(cp->note, verifier);
+    if (!opened.ok()) return SendStatus(res, opened.status());
+    SendJson(res, 200,
+             json{{"ok", true}, {"size", cp->size}, {"root", Base64Encode(opened->checkpoint.root)},
+                  {"origin", opened->checkpoint.origin}, {"note", text}, {"vkey", verifier.ToString()}});
+  }
+
+  void Tile(const httplib::Request& req, httplib::Response& res) {
+    std::string path = "tile/" + std::string(req.matches[1]);
+    auto id = merkle::ParseTilePath(path);
+    if (!id.ok()) return SendError(res, 404, "not a tile path: " + id.status().message());
+    if (id->is_full()) {
+      std::lock_guard<std::mutex> lock(tile_mu);
+      auto it = tiles.find(path);
+      if (it != tiles.end()) return SendTile(res, *id, it->second);
+    }
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    // Only tiles of the latest checkpoint's tree exist (a full tile whose
+    // last hash is not in the tree yet is not found, not an error).
+    auto cp = (*st)->LatestCheckpoint();
+    if (!cp.ok()) return SendStatus(res, cp.status());
+    const uint64_t have = id->is_entries() ? cp->size : (id->level * 8 >= 64 ? 0 : cp->size >> (id->level * 8));
+    if (id->index > (have / merkle::kTileWidth) || id->index * merkle::kTileWidth + id->width > have) {
+      return SendError(res, 404, "no such tile in the tree of size " + std::to_string(cp->size) + ": " + path);
+    }
+    log::LogReader reader(&**st);
+    auto data = reader.TileAt(*id);
+    if (!data.ok()) {
+      if (data.status().code() == ErrorCode::kNotFound) return SendError(res, 404, "no such tile: " + path);
+      return SendStatus(res, data.status());
+    }
+    auto shared = std::make_shared<const std::string>(std::move(*data));
+    if (id->is_full()) {
+      std::lock_guard<std::mutex> lock(tile_mu);
+      if (tiles.size() >= kTileCacheEntries) tiles.erase(tiles.begin());
+      tiles.emplace(path, shared);
+    }
+    SendTile(res, *id, shared);
+  }
+
+  static void SendTile(httplib::Response& res, const merkle::TileId& id, const std::shared_ptr<const std::string>& data) {
+    // A full tile never changes; a partial one is replaced by a wider one
+    // as the log grows, but its own bytes never change either.
+    res.set_header("Cache-Control", id.is_full() ? "public, max-age=31536000, immutable" : "public, max-age=60");
+    res.set_content(*data, "application/octet-stream");
+  }
+
+  void Tokens(const httplib::Request& req, httplib::Response& res) {
+    if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
+    auto list = tokens.List();
+    if (!list.ok()) return SendStatus(res, list.status());
+    json arr = json::array();
+    for (const auto& t : *list) {
+      arr.push_back({{"id", t.id}, {"role", RoleName(t.role)}, {"label", t.label}, {"created", t.created},
+                     {"revoked", t.revoked}});
+    }
+    SendJson(res, 200, json{{"ok", true}, {"tokens", arr}});
+  }
+
+  // --- after writes ---------------------------------------------------------
+
+  void NotifyWrite() {
+    if (!opt.after_write) return;
+    std::lock_guard<std::mutex> lock(after_mu);
+    after_pending = true;
+    after_cv.notify_one();
+  }
+
+  void AfterWriteLoop() {
+    std::unique_lock<std::mutex> lock(after_mu);
+    for (;;) {
+      after_cv.wait(lock, [&] { return after_pending || after_stop; });
+      if (after_stop) return;
+      after_pending = false;  // writes during the call trigger one more run
+      lock.unlock();
+      opt.after_write();
+      lock.lock();
+    }
+  }
+
+  // --- wiring ---------------------------------------------------------------
+
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+
+  httplib::Server::Handler Guard(Access access, Handler h) {
+    return [this, access, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+      auto who = Admit(req, res, access);
+      if (!who) return;
+      h(req, res, *who);
+    };
+  }
+
+  void Routes() {
+    auto bind = [this](void (Impl::*m)(const httplib::Request&, httplib::Response&, const Principal&)) -> Handler {
+      return [this, m](const httplib::Request& q, httplib::Response& r, const Principal& p) { (this->*m)(q, r, p); };
+    };
+    http.Get("/api/v1/cases", Guard(Access::kRead, bind(&Impl::Cases)));
+    http.Get("/api/v1/records", Guard(Access::kRead, bind(&Impl::ListRecords)));
+    http.Post("/api/v1/records", Guard(Access::kSubmit, bind(&Impl::Submit)));
+    http.Get(R"(/api/v1/records/([a-z0-9._:-]{1,200}))", Guard(Access::kRead, bind(&Impl::ShowRecord)));
+    const std::string c = R"(/api/v1/cases/([a-z0-9._:-]{1,200}))";
+    http.Get(c + "/indicators", Guard(Access::kRead, bind(&Impl::Indicators)));
+    http.Get(c + "/compliance", Guard(Access::kRead, bind(&Impl::Compliance)));
+    http.Get(c + "/scenarios", Guard(Access::kRead, bind(&Impl::Scenarios)));
+    http.Get(c + "/forecast", Guard(Access::kRead, bind(&Impl::Forecast)));
+    http.Get(c + "/export", Guard(Access::kRead, bind(&Impl::Export)));
+    http.Get("/api/v1/checkpoint",
+             Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, true); }));
+    http.Get("/api/v1/tokens", Guard(Access::kAdmin, [this](const auto& q, auto& r, const Principal&) { Tokens(q, r); }));
+    http.Get("/checkpoint",
+             Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, false); }));
+    http.Get(R"(/tile/(.+))", Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Tile(q, r); }));
+    http.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(OpenApiDocument()), "application/json");
+    });
+  }
+
+  void Headers() {
+    http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("Referrer-Policy", "no-referrer");
+      res.set_header("X-Frame-Options", "DENY");
+      res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+      // Reports are self-contained pages (inline styles, no scripts); the
+      // dashboard loads its own scripts and styles only.
+      res.set_header("Content-Security-Policy",
+                     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+      if (req.path.rfind("/api/", 0) == 0 && !res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
+      if (!opt.cors_origin.empty()) {
+        res.set_header("Access-Control-Allow-Origin", opt.cors_origin);
+        res.set_header("Vary", "Origin");
+      }
+    });
+    // Rate limits before anything else: by token id when the token is
+    // valid, else by remote address.
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      std::string key = "ip:" + req.remote_addr;
+      if (auto p = Authenticate(req); p.ok() && !p->anonymous()) key = "token:" + p->token->id;
+      int retry = 1;
+      if (!limiter.Allow(key, &retry)) {
+        res.set_header("Retry-After", std::to_string(retry));
+        SendError(res, 429, "too many requests; retry in " + std::to_string(retry) + " s");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      // web/ holds the npm tree the dashboard's files are copied from: never served.
+      if (req.path.rfind("/node_modules", 0) == 0 || req.path.find("/.") != std::string::npos) {
+        SendError(res, 404, "not found");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (req.method == "OPTIONS" && opt.cors_origin.empty()) {
+        SendError(res, 403, "cross-origin requests are not enabled on this server (serve --cors-origin)");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      std::string msg = res.status == 413 ? "request body too large" : res.status == 404 ? "not found" : "error";
+      SendError(res, res.status, msg);
+    });
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "internal error";
+      try {
+        if (ep) std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = std::string("internal error: ") + e.what();
+      } catch (...) {
+      }
+      SendError(res, 500, what);
+    });
+    if (opt.access_log) {
+      http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        // The method, path and status only: never headers (tokens) or bodies.
+        std::time_t t = std::time(nullptr);
+        char ts[32];
+        std::strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+        std::fprintf(stderr, "%s %s %s %s %d\n", ts, req.remote_addr.c_str(), req.method.c_str(), req.path.c_str(),
+                     res.status);
+      });
+    }
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  Stop();
+  if (impl_->after_thread.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(impl_->after_mu);
+      impl_->after_stop = true;
+    }
+    impl_->after_cv.notify_one();
+    impl_->after_thread.join();
+  }
+}
+
+Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
+  LIFELINE_ASSIGN_OR_RETURN(cli::ReadableStore rs, cli::OpenReadable(options.store_dir));
+  auto cp = rs.store->LatestCheckpoint();
+  if (!cp.ok()) return cp.status();
+  auto opened = note::OpenCheckpoint(cp->note, rs.verifier);
+  if (!opened.ok()) return opened.status().Annotate("the store's latest checkpoint does not verify");
+  if (!options.web_dir.empty() && !fs::is_directory(options.web_dir)) {
+    return NotFoundError("the dashboard directory " + options.web_dir + " does not exist");
+  }
+  auto impl = std::make_unique<Impl>(std::move(options), rs.verifier);
+  impl->pool.push_back(std::move(rs.store));
+  Impl* p = impl.get();
+  int threads = impl->opt.threads > 0 ? impl->opt.threads : std::max(8, static_cast<int>(std::thread::hardware_concurrency()) * 4);
+  impl->http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  impl->http.set_payload_max_length(impl->opt.max_body_bytes);
+  impl->http.set_keep_alive_max_count(1000);
+  impl->Routes();
+  impl->Headers();
+  if (!impl->opt.web_dir.empty()) {
+    impl->http.set_mount_point("/", impl->opt.web_dir);
+    impl->http.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
+    impl->http.set_file_extension_and_mimetype_mapping("json", "application/json");
+    impl->http.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
+  }
+  if (impl->opt.after_write) impl->after_thread = std::thread([p] { p->AfterWriteLoop(); });
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Status Server::Run(const std::function<void(int port)>& ready) {
+  int port = impl_->opt.port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port(impl_->opt.host);
+    if (port < 0) return UnavailableError("cannot bind " + impl_->opt.host);
+  } else if (!impl_->http.bind_to_port(impl_->opt.host, port)) {
+    return UnavailableError("cannot listen on " + impl_->opt.host + ":" + std::to_string(port) +
+                            " (in use? try --port)");
+  }
+  if (ready) ready(port);
+  if (!impl_->http.listen_after_bind()) return IoError("the server stopped with an error");
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  if (impl_->http.is_running()) impl_->http.stop();
+}
+
+}  // namespace lifeline::server

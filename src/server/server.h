@@ -1,0 +1,71 @@
+// `lifeline serve`: the HTTP face of a store.
+//
+//   /api/v1/...            the JSON API (openapi.json describes every path)
+//   /checkpoint, /tile/... the log for witnesses and verifiers (C2SP
+//                          tlog-tiles; full tiles are immutable and cached)
+//   /openapi.json          the OpenAPI 3 description
+//   /                      the dashboard (static files of web/)
+//
+// Security: binds 127.0.0.1 unless told otherwise; bearer tokens (tokens.h)
+// checked on every request, never logged; anonymous callers read public
+// cases only; confidential fields never leave the server except to
+// verifier, monitor and admin tokens; request bodies and URIs bounded;
+// per-caller rate limits; security headers on every response; no CORS
+// unless an origin is named. Every write is a record appended to the log.
+//
+// This module is the only includer of httplib.h (besides the documented
+// HTTP clients of alerts and witness).
+#ifndef LIFELINE_SERVER_SERVER_H_
+#define LIFELINE_SERVER_SERVER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+
+namespace lifeline::server {
+
+struct ServerOptions {
+  std::string store_dir;
+  std::string host = "127.0.0.1";
+  int port = 8080;             // 0: any free port (see Server::port)
+  std::string web_dir;         // static files served at / ("" = none)
+  std::string cases_dir;       // forecast scenarios: <dir>/<case>/scenarios/*.toml ("" = none)
+  size_t max_body_bytes = 1 << 20;
+  double rate_per_minute = 1200;  // per caller; 0 = unlimited
+  double rate_burst = 200;
+  std::string cors_origin;     // "" = no CORS headers at all
+  bool private_log = false;    // tiles and checkpoint need a token too
+  int threads = 0;             // worker threads; 0 = a default
+  bool access_log = true;      // one line per request on stderr (no tokens)
+  // Called after each write that appended records (e.g. to push the new
+  // checkpoint to witnesses). Runs on a background thread, serialised.
+  std::function<void()> after_write;
+  // The checkpoint text to publish at /checkpoint given the latest signed
+  // note (e.g. with witness cosignatures added); unset = the note itself.
+  std::function<std::string(const std::string& latest_note)> published_checkpoint;
+};
+
+class Server {
+ public:
+  // Opens the store (read side) and checks its checkpoint verifies.
+  static Result<std::unique_ptr<Server>> Create(ServerOptions options);
+  ~Server();
+
+  // Binds and serves until Stop(); returns when stopped. `ready` (if set)
+  // is called once listening, with the bound port.
+  Status Run(const std::function<void(int port)>& ready = nullptr);
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lifeline::server
+
+#endif  // LIFELINE_SERVER_SERVER_H_

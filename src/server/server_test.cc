@@ -1,0 +1,469 @@
+// The HTTP API end to end on loopback: a real store (the bundled Lachin case
+// plus a private case holding a confidential field), a real server on a free
+// port, and cpp-httplib's client.
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "cli/store_dir.h"
+#include "log/log.h"
+#include "record/canonical.h"
+#include "record/submit.h"
+#include "server/openapi.h"
+#include "server/rate_limit.h"
+#include "server/tokens.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace lifeline::server {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr char kMarker[] = "CONFIDENTIAL-MARKER-7f3a9c";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+uint64_t LogSize(const std::string& dir) {
+  auto st = store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadOnly);
+  EXPECT_TRUE(st.ok());
+  auto cp = (*st)->LatestCheckpoint();
+  EXPECT_TRUE(cp.ok());
+  return cp->size;
+}
+
+// A private case with one incident whose confidential member holds kMarker.
+std::vector<std::string> PrivateCase() {
+  return {
+      R"({"kind":"case","id":"priv-case","title":"A private case","region":"Nowhere","started":"2024-01-01","sources":["src-priv"]})",
+      R"({"kind":"source","id":"src-priv","case":"priv-case","publisher":"A monitor","title":"Field note","published":"2024-01-02"})",
+      std::string(R"({"kind":"incident","id":"inc-priv","case":"priv-case","date":"2024-01-02","event_type":"Violence against civilians","description":"An incident","sources":["src-priv"],"location":{"name":"Somewhere","country":"AZE","lat":40.1,"lon":46.2},"confidential":{"witness":")") +
+          kMarker + R"("}})",
+  };
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string((fs::temp_directory_path() / ("lifeline-server-test-" + std::to_string(getpid()))).string());
+    fs::remove_all(*dir_);
+    ASSERT_TRUE(cli::InitStore(*dir_, "test.invalid/server").ok());
+    std::vector<record::Candidate> cands;
+    std::istringstream lines(ReadAll(std::string(LIFELINE_SOURCE_DIR) + "/data/cases/lachin-2022-23/records.jsonl"));
+    std::string line;
+    size_t n = 0;
+    while (std::getline(lines, line)) {
+      auto j = record::ParseJson(line);
+      ASSERT_TRUE(j.ok()) << j.status().ToString();
+      cands.push_back({"lachin:" + std::to_string(++n), std::move(*j)});
+    }
+    for (const auto& text : PrivateCase()) {
+      auto j = record::ParseJson(text);
+      ASSERT_TRUE(j.ok()) << j.status().ToString();
+      cands.push_back({"private", std::move(*j)});
+    }
+    {
+      auto ws = cli::OpenWritable(*dir_);
+      ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+      auto lg = log::Log::Open(std::move(ws->store), ws->signer);
+      ASSERT_TRUE(lg.ok());
+      auto reader = store::SqliteStore::Open(*dir_ + "/lifeline.db", store::SqliteStore::Mode::kReadOnly);
+      ASSERT_TRUE(reader.ok());
+      auto rep = record::Submit(std::move(cands), **reader, lg->get(), {});
+      ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+      ASSERT_EQ(rep->rejected, 0u) << (rep->rejections.empty() ? "" : rep->rejections[0].ToString());
+    }
+    TokenStore ts(*dir_ + "/tokens.json");
+    tokens_ = new std::map<std::string, std::string>;
+    for (const char* r : {"viewer", "verifier", "monitor", "admin"}) {
+      auto t = ts.Create(*ParseRole(r), std::string("test ") + r);
+      ASSERT_TRUE(t.ok());
+      (*tokens_)[r] = *t;
+    }
+    auto revoked = ts.Create(Role::kAdmin, "revoked");
+    ASSERT_TRUE(revoked.ok());
+    ASSERT_TRUE(ts.Revoke(revoked->substr(4, 8)).ok());
+    (*tokens_)["revoked"] = *revoked;
+
+    ServerOptions o;
+    o.store_dir = *dir_;
+    o.port = 0;
+    o.cases_dir = std::string(LIFELINE_SOURCE_DIR) + "/data/cases";
+    o.rate_per_minute = 0;
+    o.access_log = false;
+    o.max_body_bytes = 64 * 1024;
+    auto s = Server::Create(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = s->release();
+    std::promise<int> port;
+    auto f = port.get_future();
+    thread_ = new std::thread([&port] {
+      Status st = server_->Run([&port](int p) { port.set_value(p); });
+      EXPECT_TRUE(st.ok()) << st.ToString();
+    });
+    port_ = f.get();
+  }
+
+  static void TearDownTestSuite() {
+    server_->Stop();
+    thread_->join();
+    delete thread_;
+    delete server_;
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete tokens_;
+  }
+
+  // A failed suite set-up fails every test (it must never pass by skipping).
+  void SetUp() override { ASSERT_NE(server_, nullptr) << "the suite's set-up failed"; }
+
+  static httplib::Headers Auth(const std::string& who) {
+    if (who == "anonymous") return {};
+    if (who == "garbage") return {{"Authorization", "Bearer llt_00000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}};
+    return {{"Authorization", "Bearer " + tokens_->at(who)}};
+  }
+
+  static httplib::Result Get(const std::string& path, const std::string& who = "anonymous") {
+    httplib::Client c("127.0.0.1", port_);
+    return c.Get(path.c_str(), Auth(who));
+  }
+
+  static httplib::Result Post(const std::string& path, const std::string& body, const std::string& type,
+                              const std::string& who) {
+    httplib::Client c("127.0.0.1", port_);
+    return c.Post(path.c_str(), Auth(who), body, type.c_str());
+  }
+
+  static std::string* dir_;
+  static std::map<std::string, std::string>* tokens_;
+  static Server* server_;
+  static std::thread* thread_;
+  static int port_;
+};
+
+std::string* ServerTest::dir_ = nullptr;
+std::map<std::string, std::string>* ServerTest::tokens_ = nullptr;
+Server* ServerTest::server_ = nullptr;
+std::thread* ServerTest::thread_ = nullptr;
+int ServerTest::port_ = 0;
+
+// A new claim about a Lachin record, unique per call.
+std::string NewClaim(const std::string& tag) {
+  return R"({"kind":"claim","id":"cl-test-)" + tag +
+         R"(","case":"lachin-2022-23","about":"rs-2022-12-12-closure","party":"A test party","stance":"confirms","text":"Seen.","sources":["src-ombudsmen-2023-01-13-joint-report"]})";
+}
+
+std::string NewIncident(const std::string& tag) {
+  return R"({"kind":"incident","id":"inc-test-)" + tag +
+         R"(","case":"lachin-2022-23","date":"2023-01-05","event_type":"Protests","description":"A test incident","sources":["src-ombudsmen-2023-01-13-joint-report"],"location":{"name":"Somewhere","country":"AZE"}})";
+}
+
+// Each role x each endpoint: 2xx, 401 or 403 as the roles say.
+TEST_F(ServerTest, AuthorizationMatrix) {
+  const std::vector<std::string> callers = {"anonymous", "garbage", "revoked", "viewer", "verifier", "monitor", "admin"};
+  struct Row {
+    std::string method, path;
+    std::vector<int> expect;  // per caller, in the order above
+    std::string body = "";    // POST: a function of the caller (unique ids)
+  };
+  const std::string L = "/api/v1/cases/lachin-2022-23", P = "/api/v1/cases/priv-case";
+  std::vector<Row> rows = {
+      // public reads: anyone with no token or a valid one; a bad token is always 401
+      {"GET", "/api/v1/cases", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/records?case=lachin-2022-23&limit=5", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/records/rs-2022-12-12-closure", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/indicators?from=2023-01-01&to=2023-01-07", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/compliance", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/scenarios", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/forecast?scenario=airlift", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/export?format=jsonl", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/checkpoint", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/checkpoint", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/tile/0/000", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/openapi.json", {200, 200, 200, 200, 200, 200, 200}},
+      // a private case: a token of any role
+      {"GET", "/api/v1/records?case=priv-case", {401, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/records/inc-priv", {401, 401, 401, 200, 200, 200, 200}},
+      {"GET", P + "/indicators", {401, 401, 401, 200, 200, 200, 200}},
+      {"GET", P + "/compliance", {401, 401, 401, 200, 200, 200, 200}},
+      {"GET", P + "/export?format=hxl", {401, 401, 401, 200, 200, 200, 200}},
+      // admin only
+      {"GET", "/api/v1/tokens", {401, 401, 401, 403, 403, 403, 200}},
+      // writes: claims from verifiers up, other kinds from monitors up
+      {"POST", "/api/v1/records", {401, 401, 401, 403, 201, 201, 201}, "claim"},
+      {"POST", "/api/v1/records", {401, 401, 401, 403, 403, 201, 201}, "incident"},
+  };
+  int n = 0;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < callers.size(); ++i) {
+      const std::string& who = callers[i];
+      std::string tag = who + "-" + std::to_string(++n);
+      httplib::Result r =
+          row.method == "GET"
+              ? Get(row.path, who)
+              : Post(row.path, row.body == "claim" ? NewClaim(tag) : NewIncident(tag), "application/json", who);
+      ASSERT_TRUE(r) << row.method << " " << row.path << " as " << who << ": no response";
+      EXPECT_EQ(r->status, row.expect[i]) << row.method << " " << row.path << " as " << who << ": " << r->body;
+      if (r->status == 401) {
+        EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer");
+      }
+    }
+  }
+}
+
+TEST_F(ServerTest, EveryWriteIsALogRecordByItsToken) {
+  uint64_t before = LogSize(*dir_);
+  auto r = Post("/api/v1/records", NewIncident("by-check"), "application/json", "monitor");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(LogSize(*dir_), before + 1);
+  auto show = Get("/api/v1/records/inc-test-by-check", "viewer");
+  ASSERT_TRUE(show);
+  ASSERT_EQ(show->status, 200);
+  json j = json::parse(show->body);
+  EXPECT_EQ(j["record"]["by"], "api:" + tokens_->at("monitor").substr(4, 8));
+  // The same record again is unchanged: 200, nothing appended.
+  r = Post("/api/v1/records", NewIncident("by-check"), "application/json", "monitor");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(LogSize(*dir_), before + 1);
+}
+
+TEST_F(ServerTest, BadRequestsAre4xxAndWriteNothing) {
+  const uint64_t before = LogSize(*dir_);
+  struct Case {
+    std::string body, type;
+    int status;
+  };
+  std::string big(70 * 1024, ' ');  // over the 64 KiB limit of this server
+  big = NewIncident("big") + big;
+  std::vector<Case> cases = {
+      {big, "application/json", 413},
+      {"{\"kind\": \"incident\",", "application/json", 400},                           // truncated JSON
+      {"{\"a\":1,\"a\":2}", "application/json", 400},                                 // duplicate key
+      {"[]", "application/json", 400},                                                 // nothing
+      {NewIncident("x"), "text/plain", 415},                                           // wrong type
+      {R"({"kind":"incident","id":"inc-bad","case":"lachin-2022-23"})", "application/json", 422},  // invalid record
+      {"[" + NewIncident("ok-1") + R"(,{"kind":"incident","id":"BAD ID"}])", "application/json", 422},  // one bad: none written
+      {NewIncident("nd-1") + "\n{not json}\n", "application/x-ndjson", 400},
+  };
+  for (const auto& c : cases) {
+    auto r = Post("/api/v1/records", c.body, c.type, "monitor");
+    ASSERT_TRUE(r) << c.body.substr(0, 80);
+    EXPECT_EQ(r->status, c.status) << c.body.substr(0, 80) << " -> " << r->body.substr(0, 300);
+    EXPECT_FALSE(r->body.empty());
+    if (!r->body.empty()) {
+      json j = json::parse(r->body, nullptr, false);
+      EXPECT_TRUE(j.is_object() && j.value("ok", true) == false) << r->body.substr(0, 200);
+    }
+  }
+  // A 422 names the record and field.
+  auto r = Post("/api/v1/records", R"({"kind":"incident","id":"inc-bad","case":"lachin-2022-23"})", "application/json",
+                "monitor");
+  ASSERT_TRUE(r);
+  json j = json::parse(r->body);
+  ASSERT_FALSE(j["rejections"].empty());
+  EXPECT_EQ(j["rejections"][0]["id"], "inc-bad");
+  EXPECT_FALSE(j["rejections"][0]["field"].get<std::string>().empty());
+  // Bad parameters and paths.
+  for (std::string p : {"/api/v1/records?limit=0", "/api/v1/records?limit=abc", "/api/v1/records?from=2023-13-45",
+                               "/api/v1/records?nope=1", "/api/v1/cases/lachin-2022-23/forecast?scenario=../../etc",
+                               "/api/v1/cases/lachin-2022-23/export?format=xml",
+                               "/api/v1/cases/lachin-2022-23/export?format=csv"}) {
+    auto g = Get(p, "viewer");
+    ASSERT_TRUE(g);
+    EXPECT_EQ(g->status, 400) << p << ": " << g->body.substr(0, 300);
+  }
+  for (std::string p : {"/api/v1/records/no-such-record", "/api/v1/cases/lachin-2022-23/forecast?scenario=nope",
+                               "/api/v1/cases/no-such-case/indicators", "/tile/0/x999/000", "/tile/entries/005",
+                               "/tile/0/000.p/300", "/api/v1/nothing"}) {
+    auto g = Get(p, "viewer");
+    ASSERT_TRUE(g);
+    EXPECT_EQ(g->status, 404) << p << ": " << g->body.substr(0, 300);
+  }
+  EXPECT_EQ(LogSize(*dir_), before);
+}
+
+TEST_F(ServerTest, ConfidentialNeverReachesViewersOrExports) {
+  // Sanity: the marker is in the store's record, so its absence below means something.
+  {
+    auto st = store::SqliteStore::Open(*dir_ + "/lifeline.db", store::SqliteStore::Mode::kReadOnly);
+    ASSERT_TRUE(st.ok());
+    auto row = (*st)->FindRecord("inc-priv");
+    ASSERT_TRUE(row.ok());
+    ASSERT_NE(row->body.find("confidential"), std::string::npos);
+  }
+  std::vector<std::string> paths = {"/api/v1/cases", "/api/v1/records?case=priv-case", "/api/v1/records?text=witness",
+                                    "/api/v1/records/inc-priv", "/api/v1/records?all=true&limit=1000"};
+  for (const char* f : {"jsonl", "hxl", "acled", "geojson"}) paths.push_back(std::string("/api/v1/cases/priv-case/export?format=") + f);
+  paths.push_back("/api/v1/cases/priv-case/export?format=csv&kind=incident");
+  for (std::string who : {"viewer", "admin"}) {
+    for (const auto& p : paths) {
+      auto r = Get(p, who);
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 200) << p << " as " << who << ": " << r->body.substr(0, 200);
+      EXPECT_EQ(r->body.find(kMarker), std::string::npos) << p << " as " << who << " leaks the confidential field";
+    }
+  }
+  auto show = Get("/api/v1/records/inc-priv", "viewer");
+  ASSERT_TRUE(show);
+  json j = json::parse(show->body);
+  EXPECT_EQ(j["record"]["confidential"], "(withheld)");
+}
+
+TEST_F(ServerTest, RecordViewCarriesAProofThatVerifies) {
+  auto r = Get("/api/v1/records/rs-2022-12-12-closure");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  json j = json::parse(r->body);
+  for (const char* k : {"entry", "proof", "leaf_index", "tree_size", "root", "checkpoint_note", "receipt", "sources"}) {
+    EXPECT_TRUE(j.contains(k)) << k;
+  }
+  EXPECT_FALSE(j["sources"].empty());
+  EXPECT_EQ(j["status"], "disputed");  // the parties' claims about the closure differ
+}
+
+TEST_F(ServerTest, TilesAndCheckpointForWitnesses) {
+  auto cp = Get("/checkpoint");
+  ASSERT_TRUE(cp);
+  ASSERT_EQ(cp->status, 200);
+  EXPECT_EQ(cp->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_EQ(cp->body.rfind("test.invalid/server\n", 0), 0u) << cp->body;
+  auto full = Get("/tile/0/000");
+  ASSERT_TRUE(full);
+  ASSERT_EQ(full->status, 200);
+  EXPECT_EQ(full->body.size(), 256u * 32);
+  EXPECT_EQ(full->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+  auto part = Get("/tile/0/000.p/7");
+  ASSERT_TRUE(part);
+  ASSERT_EQ(part->status, 200);
+  EXPECT_EQ(part->body, full->body.substr(0, 7 * 32));  // a prefix of the full tile
+  EXPECT_NE(part->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+  auto bundle = Get("/tile/entries/000");
+  ASSERT_TRUE(bundle);
+  EXPECT_EQ(bundle->status, 200);
+}
+
+TEST_F(ServerTest, SecurityHeadersAndNoCors) {
+  for (std::string p : {"/api/v1/cases", "/openapi.json", "/tile/0/000", "/api/v1/records/nope"}) {
+    auto r = Get(p);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff") << p;
+    EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY") << p;
+    EXPECT_NE(r->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos) << p;
+    EXPECT_FALSE(r->has_header("Access-Control-Allow-Origin")) << p;
+  }
+  httplib::Client c("127.0.0.1", port_);
+  auto pre = c.Options("/api/v1/records", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  ASSERT_TRUE(pre);
+  EXPECT_EQ(pre->status, 403);
+  EXPECT_FALSE(pre->has_header("Access-Control-Allow-Origin"));
+}
+
+TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
+  auto r = Get("/openapi.json");
+  ASSERT_TRUE(r);
+  json doc = json::parse(r->body);
+  EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  for (const char* p : {"/api/v1/cases", "/api/v1/records", "/api/v1/records/{id}", "/api/v1/cases/{case}/indicators",
+                        "/api/v1/cases/{case}/compliance", "/api/v1/cases/{case}/scenarios",
+                        "/api/v1/cases/{case}/forecast", "/api/v1/cases/{case}/export", "/api/v1/checkpoint",
+                        "/api/v1/tokens", "/checkpoint", "/tile/{path}", "/openapi.json"}) {
+    EXPECT_TRUE(doc["paths"].contains(p)) << p;
+  }
+  EXPECT_TRUE(doc["paths"]["/api/v1/records"].contains("post"));
+  // Nothing described that the server does not answer.
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    std::string concrete = path;
+    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"{id}", "rs-2022-12-12-closure"}, {"{case}", "lachin-2022-23"}, {"{path}", "0/000"}}) {
+      if (auto at = concrete.find(from); at != std::string::npos) concrete.replace(at, from.size(), to);
+    }
+    if (ops.contains("get")) {
+      auto g = Get(concrete + (path.find("forecast") != std::string::npos ? "?scenario=airlift" : ""), "admin");
+      ASSERT_TRUE(g);
+      EXPECT_NE(g->status, 404) << concrete;
+    }
+  }
+}
+
+TEST(RateLimiterTest, BucketRefillsAtItsRate) {
+  RateLimiter rl(60, 3);  // one a second, bursts of three
+  auto t0 = RateLimiter::Clock::now();
+  int retry = 0;
+  EXPECT_TRUE(rl.Allow("a", &retry, t0));
+  EXPECT_TRUE(rl.Allow("a", &retry, t0));
+  EXPECT_TRUE(rl.Allow("a", &retry, t0));
+  EXPECT_FALSE(rl.Allow("a", &retry, t0));
+  EXPECT_EQ(retry, 1);
+  EXPECT_TRUE(rl.Allow("b", &retry, t0));  // callers are apart
+  EXPECT_TRUE(rl.Allow("a", &retry, t0 + std::chrono::milliseconds(1001)));
+  EXPECT_FALSE(rl.Allow("a", &retry, t0 + std::chrono::milliseconds(1002)));
+  RateLimiter off(0, 1);
+  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(off.Allow("a", &retry, t0));
+}
+
+TEST(TokenStoreTest, HashedOnlyAndRevocable) {
+  std::string dir = (fs::temp_directory_path() / ("lifeline-token-test-" + std::to_string(getpid()))).string();
+  fs::create_directories(dir);
+  TokenStore ts(dir + "/tokens.json");
+  auto t = ts.Create(Role::kMonitor, "field team");
+  ASSERT_TRUE(t.ok());
+  std::string file = ReadAll(dir + "/tokens.json");
+  EXPECT_EQ(file.find(t->substr(13)), std::string::npos) << "the secret must not be stored";
+  EXPECT_EQ(fs::status(dir + "/tokens.json").permissions() & fs::perms::others_read, fs::perms::none);
+  auto a = ts.Authenticate(*t);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->role, Role::kMonitor);
+  std::string wrong = *t;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(ts.Authenticate(wrong).ok());
+  EXPECT_FALSE(ts.Authenticate("llt_short").ok());
+  // Another process's revocation is seen (the file is re-read when it changes).
+  TokenStore other(dir + "/tokens.json");
+  ASSERT_TRUE(other.Revoke(a->id).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_FALSE(ts.Authenticate(*t).ok());
+  EXPECT_FALSE(ParseRole("root").ok());
+  fs::remove_all(dir);
+}
+
+TEST(ServerRateLimitTest, Answers429WithRetryAfter) {
+  std::string dir = (fs::temp_directory_path() / ("lifeline-rl-test-" + std::to_string(getpid()))).string();
+  fs::remove_all(dir);
+  ASSERT_TRUE(cli::InitStore(dir, "test.invalid/rl").ok());
+  ServerOptions o;
+  o.store_dir = dir;
+  o.port = 0;
+  o.rate_per_minute = 6;
+  o.rate_burst = 3;
+  o.access_log = false;
+  auto s = Server::Create(o);
+  ASSERT_TRUE(s.ok());
+  std::promise<int> port;
+  auto f = port.get_future();
+  std::thread t([&] { (void)(*s)->Run([&](int p) { port.set_value(p); }); });
+  httplib::Client c("127.0.0.1", f.get());
+  std::vector<int> codes;
+  for (int i = 0; i < 5; ++i) codes.push_back(c.Get("/checkpoint")->status);
+  EXPECT_EQ(codes, (std::vector<int>{200, 200, 200, 429, 429}));
+  EXPECT_FALSE(c.Get("/checkpoint")->get_header_value("Retry-After").empty());
+  (*s)->Stop();
+  t.join();
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lifeline::server
