@@ -73,7 +73,7 @@ for (const c of cases) {
       item: { ...item, record: show.record },
       show: {
         ...show,
-        entry: entry.entry ?? entry.base64 ?? entry.data,
+        entry: entry.entry_base64,
         leaf_index: receipt.index,
         tree_size: receipt.size,
         root: receipt.root,

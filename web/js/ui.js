@@ -38,10 +38,6 @@ export function announce(text) {
 }
 
 
-export function announce(text) {
-  mount(document.getElementById('status'), text);
-}
-
 const caseCache = new Map();
 
 /** The case record (from /api/v1/cases) with id caseId; cached per page load. */
