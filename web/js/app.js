@@ -72,6 +72,7 @@ async function render() {
   const route = parseHash(location.hash);
   renderNav(route);
   const routeKey = `${route.page}|${route.caseId || ''}|${route.recordId || ''}`;
+  const first = lastRouteKey === '';
   const moved = routeKey !== lastRouteKey;
   lastRouteKey = routeKey;
   if (route.page === 'notfound') {
@@ -94,10 +95,10 @@ async function render() {
     if (h1) document.title = `${h1.textContent} · ${t('app_name')}`;
     // A new page (not a filter change) moves focus to its content, so that
     // keyboard and screen-reader users land where the page begins.
-    if (moved) main.focus({ preventScroll: false });
+    // Not on the first load: there focus stays at the top, by the skip link.
+    if (moved && !first) main.focus({ preventScroll: false });
   } catch (err) {
     if (seq !== renderSeq) return;
-    console.error(err);
     mount(main, errorBox(err));
   }
 }

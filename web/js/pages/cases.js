@@ -1,5 +1,5 @@
 // #/ : the cases this reader may see; a single case opens directly.
-import { h } from '../dom.js';
+import { h, add } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, date } from '../i18n.js';
 import { caseHref } from '../ui.js';
@@ -10,7 +10,7 @@ export async function render(ctx) {
     location.replace(caseHref(cases[0].id));
     return;
   }
-  ctx.main.append(
+  add(ctx.main, 
     h('h1', {}, t('cases_title')),
     cases.length === 0 ? h('p', {}, t('cases_none')) : h('ul', { class: 'case-list' }, cases.map((c) =>
       h('li', {}, h('a', { href: caseHref(c.id) }, c.title || c.id), ' ',

@@ -1,6 +1,6 @@
 // #/case/ID/charts : the case's daily indicators as charts (uPlot), each
 // with a table of the same figures as its text alternative.
-import { h, table } from '../dom.js';
+import { h, add, table } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, num, pct, date } from '../i18n.js';
 import { caseRoutes, routeName, checkpointLine } from '../ui.js';
@@ -27,7 +27,7 @@ export async function render(ctx) {
   const needRows = (totals.needs || []).map((n) => [n.commodity, `${num(n.delivered)} ${n.unit}`,
     `${num(n.need)} ${n.unit}`, pct(n.coverage)]);
   const utilRows = (totals.utilities || []).map((u) => [t(`utility_${u.utility}`), num(u.hours)]);
-  ctx.main.append(
+  add(ctx.main, 
     h('h1', {}, t('charts_title')),
     h('p', { class: 'lead' }, t('period', { from: date(ind.from), to: date(ind.to) })),
     chartFigure('chart-routes', t('chart_routes'), t('chart_routes_note'),

@@ -1,6 +1,6 @@
 // #/case/ID/compliance : each obligation's machine-checkable rule evaluated
 // day by day (lifeline compliance), with a strip of its days.
-import { h, table } from '../dom.js';
+import { h, add, table } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, num, pct, date } from '../i18n.js';
 import { caseRoutes, routeName, checkpointLine, recordHref, badge } from '../ui.js';
@@ -40,7 +40,7 @@ export async function render(ctx) {
     o.evaluable ? num(o.days_evaluated) : '—',
     o.evaluable && o.days_evaluated ? pct(o.days_in_violation / o.days_evaluated) : '—',
   ]);
-  ctx.main.append(
+  add(ctx.main, 
     h('h1', {}, t('compliance_title')),
     h('p', { class: 'lead' }, t('period', { from: date(c.from), to: date(c.to) })),
     table(null, [t('col_obligation'), t('col_days_violated'), t('col_days_evaluated'), t('col_share_violated')], rows,

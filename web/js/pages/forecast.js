@@ -1,6 +1,6 @@
 // #/case/ID/forecast?scenario=NAME : the stock forecast of a scenario as a
 // fan chart (percentile bands from the forecast JSON), with a table.
-import { h, table } from '../dom.js';
+import { h, add, table } from '../dom.js';
 import { getJson, query } from '../api.js';
 import { t, num, date } from '../i18n.js';
 import { caseHref, checkpointLine } from '../ui.js';
@@ -14,16 +14,16 @@ export async function render(ctx) {
   const select = h('select', { id: 'scenario-select' },
     scenarios.map((s) => h('option', { value: s, selected: s === chosen }, s)));
   select.addEventListener('change', () => { location.hash = caseHref(id, '/forecast', { scenario: select.value }); });
-  ctx.main.append(h('h1', {}, t('forecast_title')),
+  add(ctx.main, h('h1', {}, t('forecast_title')),
     h('div', { class: 'field' }, h('label', { for: 'scenario-select' }, t('scenario')), select));
   if (!chosen) {
-    ctx.main.append(h('p', {}, t('no_scenarios')));
+    add(ctx.main, h('p', {}, t('no_scenarios')));
     return;
   }
   const f = await getJson(`/api/v1/cases/${enc}/forecast${query({ scenario: chosen })}`);
   ctx.forecast = f;
   const pcts = f.percentiles || [];
-  ctx.main.append(
+  add(ctx.main, 
     h('p', { class: 'lead' }, t('forecast_note', { start: date(f.start), days: num(f.horizon_days), n: num(f.trajectories) })),
     (f.commodities || []).map((c, i) => {
       const every = Math.max(1, Math.ceil((c.days || []).length / 12));

@@ -3,7 +3,7 @@
 // tile server, so the map works offline. The same features are listed below
 // the map as links (its text alternative and keyboard route).
 import * as L from '../../vendor/leaflet/leaflet-src.esm.js';
-import { h, table } from '../dom.js';
+import { h, add, table } from '../dom.js';
 import { allRecords } from '../api.js';
 import { t, num, date } from '../i18n.js';
 import { recordHref } from '../ui.js';
@@ -35,7 +35,7 @@ export async function render(ctx) {
   ctx.incidents = incidents.filter((r) => r.record && r.record.location
     && Number.isFinite(r.record.location.lat) && Number.isFinite(r.record.location.lon));
   const unplaced = incidents.length - ctx.incidents.length;
-  ctx.main.append(
+  add(ctx.main, 
     h('h1', {}, t('map_title')),
     h('p', { class: 'lead' }, t('map_note', { routes: num(ctx.routes.length), incidents: num(ctx.incidents.length) })),
     h('div', { id: 'map', role: 'region', 'aria-label': t('map_title') }),

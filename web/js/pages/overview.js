@@ -1,6 +1,6 @@
 // #/case/ID : key figures and each route's status now, from the case's
 // indicators at the latest checkpoint.
-import { h, table } from '../dom.js';
+import { h, add, table } from '../dom.js';
 import { getJson, reportUrl } from '../api.js';
 import { t, num, pct, date, language } from '../i18n.js';
 import { caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref } from '../ui.js';
@@ -64,7 +64,7 @@ export async function render(ctx) {
     ];
   });
 
-  ctx.main.append(
+  add(ctx.main, 
     h('h1', {}, c.title || id),
     h('p', { class: 'lead' }, [c.region, c.country].filter(Boolean).join(', '), ' · ',
       t('period', { from: date(ind.from), to: date(ind.to) })),

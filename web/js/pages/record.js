@@ -1,7 +1,7 @@
 // #/record/ID : one record as logged, its sources, corroboration and claims,
 // its history, the hashes that pin it, and its inclusion proof, which the
 // reader can verify here (js/merkle.js, WebCrypto) without trusting the server.
-import { h, mount, table } from '../dom.js';
+import { h, add, mount, table } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, num, date } from '../i18n.js';
 import { recordHref, caseHref, badge, announce } from '../ui.js';
@@ -68,7 +68,7 @@ export async function render(ctx) {
     button.disabled = false;
   });
 
-  ctx.main.append(
+  add(ctx.main, 
     h('p', { class: 'breadcrumb' }, rec.case ? h('a', { href: caseHref(rec.case, '/timeline') }, t('back_to_timeline')) : null),
     h('h1', {}, h('span', { class: 'muted' }, `${t(`kind_${rec.kind}`)} · `), h('span', {}, rec.id || id)),
     h('p', {}, t('log_entry', { index: num(r.index) }), ' · ', badge('corr', r.status)),

@@ -1,6 +1,6 @@
 // #/case/ID/timeline?kind=&route=&from=&to=&text=&page= : the case's current
 // records, filtered on the server, a page at a time.
-import { h, table } from '../dom.js';
+import { h, add, table } from '../dom.js';
 import { getJson, query } from '../api.js';
 import { t, num, date } from '../i18n.js';
 import { caseRoutes, routeName, caseHref, recordHref, badge } from '../ui.js';
@@ -62,7 +62,7 @@ export async function render(ctx) {
     h('span', {}, t('page_of', { page: num(page), pages: num(pages) })),
     page < pages ? h('a', { href: caseHref(caseId, '/timeline', { ...filters, page: page + 1 }), rel: 'next' }, t('next_page')) : null);
 
-  ctx.main.append(
+  add(ctx.main, 
     h('h1', {}, t('timeline_title')),
     form,
     h('p', { id: 'timeline-count', role: 'status' }, t('records_found', { n: num(total) })),
