@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+// Browser tests of the dashboard (web/): npm's playwright-core driving
+// Debian's chromium against a running server.
+//
+//   LIFELINE_URL=http://127.0.0.1:8080 node tests/web/dashboard.test.mjs
+//
+// Environment: LIFELINE_URL (required: `lifeline serve`, or the fixture
+// server for development: tests/web/run-fixture-tests.sh), LIFELINE_CASE (default: the first
+// case the API lists), LIFELINE_SCREENSHOTS (default build/screenshots),
+// CHROMIUM (default /usr/bin/chromium). Prints each check, then
+// "N passed, N failed"; exits 1 when any check failed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const base = (process.env.LIFELINE_URL || '').replace(/\/+$/, '');
+if (!base) {
+  console.error('dashboard.test: set LIFELINE_URL to the server to test (e.g. http://127.0.0.1:8080)');
+  process.exit(2);
+}
+const shots = path.resolve(root, process.env.LIFELINE_SCREENSHOTS || 'build/screenshots');
+fs.mkdirSync(shots, { recursive: true });
+const { chromium } = await import(path.join(root, 'web/node_modules/playwright-core/index.mjs')).catch((e) => {
+  console.error(`dashboard.test: playwright-core is missing (run scripts/web.sh): ${e.message}`);
+  process.exit(2);
+});
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 4).join('\n  ')}`);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+// Polls fn(arg) in the page (page.evaluate: CDP, allowed by the CSP, unlike
+// waitForFunction, which evaluates a string) until it returns true.
+async function waitUntil(page, fn, arg, timeout = 15000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(fn, arg).catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${fn.toString().slice(0, 120)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// playwright gives every launch a fresh temporary profile (--user-data-dir).
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+const origin = new URL(base).origin;
+const problems = [];
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB' });
+  const page = await context.newPage();
+  // The dashboard must work offline: nothing may be requested from elsewhere,
+  // and nothing may break the CSP or throw.
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) problems.push(`request to ${u}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (401|403|404)/.test(m.text())) {
+      problems.push(`console error: ${m.text()}`);
+    }
+  });
+  return page;
+}
+
+const casesRes = await fetch(`${base}/api/v1/cases`);
+const cases = (await casesRes.json()).cases || [];
+const caseId = process.env.LIFELINE_CASE || (cases[0] && cases[0].id);
+if (!caseId) {
+  console.error(`dashboard.test: ${base}/api/v1/cases lists no case (HTTP ${casesRes.status})`);
+  process.exit(1);
+}
+const caseUrl = (tab = '') => `${base}/#/case/${encodeURIComponent(caseId)}${tab}`;
+const page = await newPage();
+
+await check('the overview shows key figures and each route\'s status now', async () => {
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#routes-table tbody tr', { timeout: 15000 });
+  assert(page.url().includes(`#/case/${encodeURIComponent(caseId)}`), `/ did not open the case: ${page.url()}`);
+  const figures = await page.locator('.figure').count();
+  assert(figures >= 4, `only ${figures} key figures`);
+  const fig = await page.locator('.figures').innerText();
+  assert(/Days closed/.test(fig) && /Incidents/.test(fig) && /Fatalities/.test(fig), `figures lack labels: ${fig}`);
+  const statuses = await page.locator('#routes-table tbody .badge').allInnerTexts();
+  assert(statuses.length > 0 && statuses.every((s) => /^(open|restricted|closed|unknown)$/.test(s)), `route statuses: ${statuses}`);
+  await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });
+});
+
+await check('switching to Armenian translates the page, sets <html lang="hy"> and is remembered', async () => {
+  await page.selectOption('#lang-select', 'hy');
+  await waitUntil(page, () => document.documentElement.lang === 'hy');
+  await page.waitForSelector('#routes-table');
+  const nav = await page.locator('#case-nav').innerText();
+  assert(/[\u0531-\u058F]/.test(nav), `no Armenian in the navigation: ${nav}`);
+  assert(/Ժամանակագրություն/.test(nav), `the timeline link is not translated: ${nav}`);
+  const h2 = await page.locator('#figures-h').innerText();
+  assert(h2 === 'Հիմնական թվեր', `key figures heading: ${h2}`);
+  await page.reload();
+  await page.waitForSelector('#routes-table');
+  assert(await page.evaluate(() => document.documentElement.lang) === 'hy', 'the language was not remembered');
+  assert(await page.locator('#lang-select').inputValue() === 'hy', 'the picker does not show hy after reload');
+  await page.screenshot({ path: path.join(shots, 'overview-hy.png') });
+});
+
+await check('the report link opens the situation report in the current language', async () => {
+  const href = await page.locator('#report-link').getAttribute('href');
+  assert(href === `/api/v1/cases/${encodeURIComponent(caseId)}/report?lang=hy`, `report link: ${href}`);
+  const [resp] = await Promise.all([page.waitForNavigation(), page.click('#report-link')]);
+  assert(resp && resp.status() === 200, `report: HTTP ${resp && resp.status()}`);
+  assert(/text\/html/.test(resp.headers()['content-type'] || ''), `report content type ${resp.headers()['content-type']}`);
+  const body = await page.locator('body').innerText();
+  assert(body.trim().length > 0, 'the report is empty');
+  await page.goBack();
+  await page.waitForSelector('#routes-table');
+  await page.selectOption('#lang-select', 'en');
+  await waitUntil(page, () => document.documentElement.lang === 'en');
+});
+
+let firstRecordId = '';
+await check('filtering the timeline by kind=route_status lists only route_status records', async () => {
+  await page.goto(caseUrl('/timeline'));
+  await page.waitForSelector('#timeline-table');
+  const all = await page.locator('#timeline-count').innerText();
+  await page.selectOption('#f-kind', 'route_status');
+  await page.click('#timeline-filters button[type=submit]');
+  await waitUntil(page, () => location.hash.includes('kind=route_status'));
+  await waitUntil(page, () => [...document.querySelectorAll('#timeline-table tbody tr td:nth-child(3)')]
+    .every((td) => td.textContent === 'Route status'));
+  const kinds = await page.locator('#timeline-table tbody tr td:nth-child(3)').allInnerTexts();
+  assert(kinds.length > 0, 'no route_status record listed');
+  assert(kinds.every((k) => k === 'Route status'), `other kinds listed: ${[...new Set(kinds)]}`);
+  const api = await (await fetch(`${base}/api/v1/records?case=${encodeURIComponent(caseId)}&kind=route_status&limit=1`)).json();
+  const count = await page.locator('#timeline-count').innerText();
+  assert(count === `${api.total} records`, `count "${count}" but the API has ${api.total}`);
+  assert(count !== all, `the filter did not change the count (${all})`);
+  firstRecordId = await page.locator('#timeline-table tbody tr th a').first().innerText();
+});
+
+await check('a record page shows sources and corroboration, and Verify confirms its inclusion proof', async () => {
+  await page.click(`#timeline-table a[href="#/record/${encodeURIComponent(firstRecordId)}"]`);
+  await page.waitForSelector('#verify-button');
+  const h1 = await page.locator('h1').innerText();
+  assert(h1.includes(firstRecordId), `record page heading: ${h1}`);
+  assert(await page.locator('#record-sources li').count() > 0, 'no source listed');
+  await waitUntil(page, () => /^[0-9a-f]{64}$/.test(document.getElementById('leaf-hash').textContent));
+  await page.click('#verify-button');
+  await page.waitForSelector('#verify-result.verify-ok, #verify-result.verify-fail');
+  const text = await page.locator('#verify-result').innerText();
+  const cp = await (await fetch(`${base}/api/v1/records/${encodeURIComponent(firstRecordId)}`)).json();
+  assert(/Verified against checkpoint size/.test(text), `verify result: ${text}`);
+  assert(text.includes(cp.root), `the message does not name the root ${cp.root}: ${text}`);
+  await page.screenshot({ path: path.join(shots, 'record.png'), fullPage: true });
+});
+
+await check('a tampered proof (one bit of one hash flipped in transit) fails verification', async () => {
+  const pattern = `**/api/v1/records/${encodeURIComponent(firstRecordId)}`;
+  await page.route(pattern, async (route) => {
+    const resp = await route.fetch();
+    const j = await resp.json();
+    const field = j.proof && j.proof.length ? 'proof' : 'entry';
+    const flip = (b64) => {
+      const b = Buffer.from(b64, 'base64');
+      b[0] ^= 1;
+      return b.toString('base64');
+    };
+    if (field === 'proof') j.proof[0] = flip(j.proof[0]);
+    else j.entry = flip(j.entry);
+    await route.fulfill({ response: resp, json: j });
+  });
+  await page.reload();
+  await page.waitForSelector('#verify-button');
+  await page.click('#verify-button');
+  await page.waitForSelector('#verify-result.verify-ok, #verify-result.verify-fail');
+  const text = await page.locator('#verify-result').innerText();
+  assert(/Verification FAILED/.test(text), `a tampered proof gave: ${text}`);
+  await page.unroute(pattern);
+});
+
+await check('a 403 from the API is shown as such', async () => {
+  const pattern = '**/api/v1/cases/*/indicators*';
+  await page.route(pattern, (route) => route.fulfill({ status: 403, json: { ok: false, error: 'forbidden: viewer may not read this case' } }));
+  await page.goto(caseUrl());
+  await page.reload();
+  await page.waitForSelector('.error[role=alert]');
+  const text = await page.locator('.error').innerText();
+  assert(/Not allowed \(403\)/.test(text) && /forbidden/.test(text), `error box: ${text}`);
+  await page.unroute(pattern);
+});
+
+await check('the map draws country outlines, routes and incidents without any tile server', async () => {
+  await page.goto(caseUrl('/map'));
+  await page.waitForSelector('#map.leaflet-container');
+  await waitUntil(page, () => document.querySelectorAll('#map path').length > 100, null, 30000);
+  const interactive = await page.locator('#map path.leaflet-interactive').count();
+  const listed = await page.locator('table tbody tr').count();
+  assert(interactive > 0, 'no route or incident drawn');
+  assert(listed > 0, 'no route or incident listed under the map');
+  assert(await page.locator('#map img.leaflet-tile').count() === 0, 'map tiles were requested');
+  await page.screenshot({ path: path.join(shots, 'map.png') });
+});
+
+await check('the charts page draws the indicator charts, with tables as text alternatives', async () => {
+  await page.goto(caseUrl('/charts'));
+  await page.waitForSelector('#chart-routes .uplot');
+  const charts = await page.locator('.uplot').count();
+  assert(charts >= 2, `${charts} charts`);
+  assert(await page.locator('figure details table').count() >= 2, 'charts without tables');
+  await page.screenshot({ path: path.join(shots, 'charts.png'), fullPage: true });
+});
+
+await check('the compliance page lists obligations with a day strip', async () => {
+  await page.goto(caseUrl('/compliance'));
+  await page.waitForSelector('#compliance-table tbody tr');
+  assert(await page.locator('.strip span').count() > 10, 'no day strip');
+  await page.screenshot({ path: path.join(shots, 'compliance.png'), fullPage: true });
+});
+
+await check('the forecast page draws a fan chart for the chosen scenario', async () => {
+  await page.goto(caseUrl('/forecast'));
+  await page.waitForSelector('#scenario-select');
+  await page.waitForSelector('[id^=fan-] .uplot', { timeout: 20000 });
+  await page.screenshot({ path: path.join(shots, 'forecast.png'), fullPage: true });
+});
+
+await check('the keyboard reaches the skip link first, then the controls, with a visible focus', async () => {
+  // A fresh load: focus starts at the top of the document.
+  await page.goto(caseUrl());
+  await page.reload();
+  await page.waitForSelector('#routes-table');
+  await page.keyboard.press('Tab');
+  assert(await page.evaluate(() => document.activeElement.id) === 'skip-link', 'Tab does not reach the skip link first');
+  await page.keyboard.press('Enter');
+  assert(await page.evaluate(() => document.activeElement.id) === 'main', 'the skip link does not move focus to the content');
+  await page.reload();
+  await page.waitForSelector('#routes-table');
+  const seen = [];
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const el = document.activeElement;
+      const cs = getComputedStyle(el);
+      return { tag: el.tagName.toLowerCase(), id: el.id, text: (el.textContent || '').trim().slice(0, 30),
+        outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 };
+    });
+    if (f.tag === 'body' && i >= 8) break; // past the last control
+    seen.push(f);
+    assert(['a', 'button', 'select', 'input', 'summary', 'main'].includes(f.tag), `focus on a <${f.tag}>`);
+    assert(f.outline, `no visible focus outline on <${f.tag}> ${f.id || f.text}`);
+  }
+  assert(seen.some((f) => f.id === 'lang-select'), 'Tab never reaches the language picker');
+  assert(seen.some((f) => f.tag === 'a' && /Timeline/.test(f.text)), 'Tab never reaches the navigation');
+});
+
+await check('on a 375x667 phone no page scrolls sideways', async () => {
+  const phone = await newPage({ width: 375, height: 667 });
+  for (const [name, url, sel] of [
+    ['overview', caseUrl(), '#routes-table'],
+    ['timeline', caseUrl('/timeline'), '#timeline-table'],
+    ['record', `${base}/#/record/${encodeURIComponent(firstRecordId)}`, '#verify-button'],
+    ['map', caseUrl('/map'), '#map.leaflet-container'],
+    ['charts', caseUrl('/charts'), '#chart-routes .uplot'],
+    ['compliance', caseUrl('/compliance'), '#compliance-table'],
+    ['forecast', caseUrl('/forecast'), '[id^=fan-] .uplot'],
+  ]) {
+    await phone.goto(url);
+    await phone.waitForSelector(sel);
+    const [sw, cw] = await phone.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert(sw <= cw, `${name}: the page is ${sw}px wide on a ${cw}px screen`);
+    const text = await phone.locator('main').innerText();
+    const junk = /\[object \w+\]|\bundefined\b|\bNaN\b|(^|\s)null(\s|$)/.exec(text);
+    assert(!junk, `${name}: the page shows "${junk && junk[0].trim()}"`);
+    if (name === 'overview' || name === 'record') await phone.screenshot({ path: path.join(shots, `phone-${name}.png`), fullPage: true });
+  }
+  await phone.context().close();
+});
+
+await check('nothing was fetched from another origin and no script error or CSP violation occurred', async () => {
+  assert(problems.length === 0, problems.slice(0, 10).join('\n  '));
+});
+
+await browser.close();
+console.log(`screenshots in ${shots}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

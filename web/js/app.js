@@ -1,0 +1,141 @@
+// The dashboard: a single-page app with hash routes, plain ES modules, no
+// framework. Each page module exports render(ctx) which fills ctx.main.
+//
+//   #/                          the cases (straight to the case when only one)
+//   #/case/ID                   overview
+//   #/case/ID/timeline?...      records with filters
+//   #/case/ID/charts            indicator charts
+//   #/case/ID/map               routes and incidents
+//   #/case/ID/compliance        obligations day by day
+//   #/case/ID/forecast?scenario=NAME
+//   #/record/ID                 one record and its inclusion proof
+import { h, mount } from './dom.js';
+import { getToken, setToken, reportUrl } from './api.js';
+import { caseHref, errorBox, announce } from './ui.js';
+import { t, setLanguage, savedLanguage, language } from './i18n.js';
+
+const pages = {
+  cases: () => import('./pages/cases.js'),
+  overview: () => import('./pages/overview.js'),
+  timeline: () => import('./pages/timeline.js'),
+  charts: () => import('./pages/charts.js'),
+  map: () => import('./pages/map.js'),
+  compliance: () => import('./pages/compliance.js'),
+  forecast: () => import('./pages/forecast.js'),
+  record: () => import('./pages/record.js'),
+};
+
+const kCaseTabs = [
+  ['overview', ''], ['timeline', '/timeline'], ['charts', '/charts'], ['map', '/map'],
+  ['compliance', '/compliance'], ['forecast', '/forecast'],
+];
+
+const main = document.getElementById('main');
+const nav = document.getElementById('case-nav');
+let renderSeq = 0;
+let lastCase = '';
+let lastRouteKey = '';
+
+/** Parses location.hash into {page, caseId, recordId, params}. */
+export function parseHash(hash) {
+  const raw = (hash || '').replace(/^#/, '') || '/';
+  const [p, q = ''] = raw.split('?');
+  const params = Object.fromEntries(new URLSearchParams(q));
+  const parts = p.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'case' && parts[1]) {
+    const tab = parts[2] || 'overview';
+    if (!pages[tab] || tab === 'record' || tab === 'cases') return { page: 'notfound', params };
+    return { page: tab, caseId: parts[1], params };
+  }
+  if (parts[0] === 'record' && parts[1]) return { page: 'record', recordId: parts[1], params };
+  if (parts.length === 0) return { page: 'cases', params };
+  return { page: 'notfound', params };
+}
+
+function renderNav(route) {
+  const caseId = route.caseId || lastCase;
+  if (!caseId) {
+    mount(nav);
+    return;
+  }
+  lastCase = caseId;
+  const items = kCaseTabs.map(([tab, suffix]) => {
+    const current = route.caseId === caseId && route.page === tab;
+    return h('li', {}, h('a', { href: caseHref(caseId, suffix), 'aria-current': current ? 'page' : null }, t(`nav_${tab}`)));
+  });
+  items.push(h('li', {}, h('a', { href: reportUrl(caseId, language()), id: 'report-link', class: 'report-link' }, t('nav_report'))));
+  mount(nav, h('ul', {}, items));
+}
+
+async function render() {
+  const seq = ++renderSeq;
+  const route = parseHash(location.hash);
+  renderNav(route);
+  const routeKey = `${route.page}|${route.caseId || ''}|${route.recordId || ''}`;
+  const first = lastRouteKey === '';
+  const moved = routeKey !== lastRouteKey;
+  lastRouteKey = routeKey;
+  if (route.page === 'notfound') {
+    mount(main, h('h1', {}, t('error_404')), h('p', {}, h('a', { href: '#/' }, t('nav_home'))));
+    return;
+  }
+  mount(main, h('p', { class: 'loading' }, t('loading')));
+  try {
+    const mod = await pages[route.page]();
+    const ctx = {
+      main: document.createElement('div'),
+      route,
+      stale: () => seq !== renderSeq,
+    };
+    await mod.render(ctx);
+    if (seq !== renderSeq) return;
+    main.replaceChildren(...ctx.main.childNodes);
+    if (mod.after) await mod.after(ctx, main);
+    const h1 = main.querySelector('h1');
+    if (h1) document.title = `${h1.textContent} · ${t('app_name')}`;
+    // A new page (not a filter change) moves focus to its content, so that
+    // keyboard and screen-reader users land where the page begins.
+    // Not on the first load: there focus stays at the top, by the skip link.
+    if (moved && !first) main.focus({ preventScroll: false });
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    mount(main, errorBox(err));
+  }
+}
+
+function initControls() {
+  const select = document.getElementById('lang-select');
+  select.value = language();
+  select.addEventListener('change', async () => {
+    await setLanguage(select.value);
+    render();
+  });
+  const form = document.getElementById('token-form');
+  const input = document.getElementById('token-input');
+  input.value = getToken();
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    setToken(input.value.trim());
+    announce(t(input.value.trim() ? 'token_saved' : 'token_cleared'));
+    render();
+  });
+  document.getElementById('token-clear').addEventListener('click', () => {
+    input.value = '';
+    setToken('');
+    announce(t('token_cleared'));
+    render();
+  });
+  document.getElementById('skip-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    main.focus();
+  });
+}
+
+async function start() {
+  await setLanguage(savedLanguage());
+  initControls();
+  window.addEventListener('hashchange', render);
+  await render();
+}
+
+start().catch((err) => mount(main, errorBox(err)));

@@ -1,0 +1,65 @@
+// #/case/ID/compliance : each obligation's machine-checkable rule evaluated
+// day by day (lifeline compliance), with a strip of its days.
+import { h, add, table } from '../dom.js';
+import { getJson } from '../api.js';
+import { t, num, pct, date } from '../i18n.js';
+import { caseRoutes, routeName, checkpointLine, recordHref, badge } from '../ui.js';
+import { epoch } from '../charts.js';
+
+function dayList(from, to) {
+  const out = [];
+  for (let s = epoch(from); s <= epoch(to) && out.length < 20000; s += 86400) {
+    out.push(new Date(s * 1000).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** One coloured cell per day of the obligation's evaluated period. */
+function strip(o, caseFrom, caseTo) {
+  const from = o.from && o.from > caseFrom ? o.from : caseFrom;
+  const to = o.to && o.to < caseTo ? o.to : caseTo;
+  if (!from || !to || from > to) return null;
+  const violated = new Map((o.violations || []).map((v) => [v.date, v]));
+  const unknown = new Set(o.unknown_days || []);
+  const cells = dayList(from, to).map((d) => {
+    const v = violated.get(d);
+    const state = v ? 'violated' : unknown.has(d) ? 'unknown' : 'compliant';
+    return h('span', { class: `d-${state}`, title: `${d}: ${t(`day_${state}`)}${v ? ` (${v.status})` : ''}` });
+  });
+  return h('div', { class: 'strip', role: 'img', 'aria-label': t('strip_label', {
+    from: date(from), to: date(to), violated: num(o.days_in_violation), unknown: num(o.days_unknown) }) }, cells);
+}
+
+export async function render(ctx) {
+  const id = ctx.route.caseId;
+  const [c, routes] = await Promise.all([getJson(`/api/v1/cases/${encodeURIComponent(id)}/compliance`), caseRoutes(id)]);
+  const obligations = c.obligations || [];
+  const rows = obligations.map((o) => [
+    h('a', { href: `#obl-${o.obligation}` }, o.title || o.obligation),
+    o.evaluable ? num(o.days_in_violation) : '—',
+    o.evaluable ? num(o.days_evaluated) : '—',
+    o.evaluable && o.days_evaluated ? pct(o.days_in_violation / o.days_evaluated) : '—',
+  ]);
+  add(ctx.main, 
+    h('h1', {}, t('compliance_title')),
+    h('p', { class: 'lead' }, t('period', { from: date(c.from), to: date(c.to) })),
+    table(null, [t('col_obligation'), t('col_days_violated'), t('col_days_evaluated'), t('col_share_violated')], rows,
+      { id: 'compliance-table' }),
+    h('p', { class: 'legend-note' },
+      h('span', { class: 'swatch d-violated', style: 'background:#b3261e' }), t('day_violated'), ' · ',
+      h('span', { class: 'swatch', style: 'background:#176b34' }), t('day_compliant'), ' · ',
+      h('span', { class: 'swatch', style: 'background:#aab2ba' }), t('day_unknown')),
+    obligations.map((o) => h('section', { id: `obl-${o.obligation}`, 'aria-labelledby': `obl-${o.obligation}-h` },
+      h('h2', { id: `obl-${o.obligation}-h` }, h('span', { lang: 'en' }, o.title || o.obligation)),
+      h('p', {}, h('a', { href: recordHref(o.obligation) }, o.obligation), ' · ', t(`instrument_${o.instrument}`),
+        o.route ? ` · ${routeName(routes, o.route)}` : ''),
+      o.evaluable
+        ? [
+          h('p', {}, badge('comp', o.days_in_violation > 0 ? 'violated' : 'compliant'), ' ',
+            t('compliance_summary', { violated: num(o.days_in_violation), evaluated: num(o.days_evaluated),
+              unknown: num(o.days_unknown), first: date(o.first_violation), last: date(o.last_violation) })),
+          strip(o, c.from, c.to),
+        ]
+        : h('p', {}, t('not_evaluable'), ' ', h('span', { lang: 'en' }, o.reason || '')))),
+    checkpointLine(c.checkpoint));
+}

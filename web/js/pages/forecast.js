@@ -1,0 +1,72 @@
+// #/case/ID/forecast?scenario=NAME : the stock forecast of a scenario as a
+// fan chart (percentile bands from the forecast JSON), with a table.
+import { h, add, table } from '../dom.js';
+import { getJson, query } from '../api.js';
+import { t, num, date } from '../i18n.js';
+import { caseHref, checkpointLine } from '../ui.js';
+import { lineChart, epoch } from '../charts.js';
+
+export async function render(ctx) {
+  const id = ctx.route.caseId;
+  const enc = encodeURIComponent(id);
+  const { scenarios } = await getJson(`/api/v1/cases/${enc}/scenarios`);
+  const chosen = scenarios.includes(ctx.route.params.scenario) ? ctx.route.params.scenario : scenarios[0];
+  const select = h('select', { id: 'scenario-select' },
+    scenarios.map((s) => h('option', { value: s, selected: s === chosen }, s)));
+  select.addEventListener('change', () => { location.hash = caseHref(id, '/forecast', { scenario: select.value }); });
+  add(ctx.main, h('h1', {}, t('forecast_title')),
+    h('div', { class: 'field' }, h('label', { for: 'scenario-select' }, t('scenario')), select));
+  if (!chosen) {
+    add(ctx.main, h('p', {}, t('no_scenarios')));
+    return;
+  }
+  const f = await getJson(`/api/v1/cases/${enc}/forecast${query({ scenario: chosen })}`);
+  ctx.forecast = f;
+  const pcts = f.percentiles || [];
+  add(ctx.main, 
+    h('p', { class: 'lead' }, t('forecast_note', { start: date(f.start), days: num(f.horizon_days), n: num(f.trajectories) })),
+    (f.commodities || []).map((c, i) => {
+      const every = Math.max(1, Math.ceil((c.days || []).length / 12));
+      const rows = (c.days || []).filter((d, k) => k % every === 0 || k === c.days.length - 1)
+        .map((d) => [date(d.date), ...d.stock.map((v) => num(v, 1))]);
+      return h('section', { 'aria-labelledby': `fc-${i}-h` },
+        h('h2', { id: `fc-${i}-h` }, `${c.commodity} (${c.unit})`),
+        h('p', {}, t('forecast_commodity', { initial: num(c.initial_stock, 1), unit: c.unit,
+          threshold: c.threshold == null ? '—' : num(c.threshold, 1) })),
+        h('div', { class: 'chart', id: `fan-${i}`, role: 'img',
+          'aria-label': t('fan_label', { commodity: c.commodity, low: pcts[0], high: pcts[pcts.length - 1] }) }),
+        h('details', {}, h('summary', {}, t('chart_table')),
+          table(null, [t('col_date'), ...pcts.map((p) => `p${p}`)], rows)));
+    }),
+    (f.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')),
+      h('ul', {}, f.assumptions.map((a) => h('li', { lang: 'en' }, a)))) : null,
+    checkpointLine(f.checkpoint));
+}
+
+export function after(ctx) {
+  const f = ctx.forecast;
+  if (!f) return;
+  const pcts = f.percentiles || [];
+  (f.commodities || []).forEach((c, i) => {
+    const days = c.days || [];
+    const xs = days.map((d) => epoch(d.date));
+    const series = pcts.map((p, k) => ({
+      label: `p${p}`,
+      values: days.map((d) => d.stock[k]),
+      color: p === 50 ? '#0b57a4' : '#6d8fb3',
+      width: p === 50 ? 2.5 : 1,
+      dash: p === 50 ? undefined : [4, 3],
+    }));
+    // Bands between symmetric percentiles: p5..p95 light, p25..p75 darker.
+    const bands = [];
+    const fills = [];
+    for (let k = 0; k < Math.floor(pcts.length / 2); k++) {
+      bands.push([pcts.length - k, k + 1]);
+      fills.push(`rgba(11,87,164,${0.12 + 0.1 * k})`);
+    }
+    if (c.threshold != null) {
+      series.push({ label: t('threshold'), values: days.map(() => c.threshold), color: '#b3261e', dash: [8, 4], width: 1.5 });
+    }
+    lineChart(document.getElementById(`fan-${i}`), xs, series, { bands, bandFills: fills, yLabel: c.unit });
+  });
+}

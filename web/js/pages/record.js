@@ -1,0 +1,122 @@
+// #/record/ID : one record as logged, its sources, corroboration and claims,
+// its history, the hashes that pin it, and its inclusion proof, which the
+// reader can verify here (js/merkle.js, WebCrypto) without trusting the server.
+import { h, add, mount, table } from '../dom.js';
+import { getJson } from '../api.js';
+import { t, num, date } from '../i18n.js';
+import { recordHref, caseHref, badge, announce } from '../ui.js';
+import { verifyRecordProof, leafHash, fromBase64, toHex } from '../merkle.js';
+
+/** A record value as text: scalars as they are, the rest as indented JSON. */
+function valueNode(v) {
+  if (v === null || typeof v !== 'object') return h('span', {}, String(v));
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return h('span', {}, v.join(', '));
+  return h('pre', { class: 'json' }, JSON.stringify(v, null, 2));
+}
+
+function idLinks(ids) {
+  if (!ids || !ids.length) return t('none');
+  return h('ul', { class: 'inline-list' }, ids.map((i) => h('li', {}, h('a', { href: recordHref(i) }, i))));
+}
+
+export async function render(ctx) {
+  const id = ctx.route.recordId;
+  const r = await getJson(`/api/v1/records/${encodeURIComponent(id)}`);
+  const rec = r.record || {};
+  const contentLang = rec.language || null;
+
+  const fields = Object.entries(rec).filter(([k]) => !['kind', 'id'].includes(k)).map(([k, v]) => {
+    let value = valueNode(v);
+    if (k === 'case') value = h('a', { href: caseHref(v) }, v);
+    else if (k === 'sources' || k === 'supersedes' || k === 'about' || k === 'retracts' || (k === 'route' && typeof v === 'string')) {
+      value = idLinks(Array.isArray(v) ? v : [v]);
+    }
+    return [k, h('div', { lang: contentLang }, value)];
+  });
+
+  const sources = (r.sources || []).map((s) => h('li', {},
+    h('strong', {}, s.publisher), ', ',
+    s.url ? h('a', { href: s.url, rel: 'noopener noreferrer', lang: contentLang }, s.title) : h('span', {}, s.title),
+    s.published ? ` (${date(s.published)})` : '', ' ',
+    h('a', { href: recordHref(s.id), class: 'muted' }, `[${s.id}]`)));
+
+  const claims = (r.claims || []).map((c) => [
+    h('a', { href: recordHref(c.id) }, c.party), badge('stance', c.stance), h('span', {}, c.text)]);
+
+  // Hashes that pin the record: the log leaf (computed here from the entry
+  // bytes), and any content hashes the record itself carries.
+  const hashes = [];
+  if (r.entry) hashes.push([t('hash_leaf'), h('code', { id: 'leaf-hash' }, t('computing'))]);
+  if (rec.sha256) hashes.push([t('hash_evidence'), h('code', {}, rec.sha256)]);
+  if (rec.archived_sha256) hashes.push([t('hash_archived'), h('code', {}, rec.archived_sha256)]);
+
+  const result = h('div', { id: 'verify-result', role: 'status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', id: 'verify-button' }, t('verify'));
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    mount(result, t('verifying'));
+    let res;
+    try {
+      res = await verifyRecordProof(r);
+    } catch (e) {
+      res = { ok: false, error: e.message || String(e) };
+    }
+    result.className = res.ok ? 'verify-ok' : 'verify-fail';
+    const text = res.ok ? t('verified', { size: num(r.tree_size), root: r.root }) : t('verify_failed', { error: res.error });
+    mount(result, h('strong', {}, res.ok ? '✓ ' : '✗ '), text);
+    announce(text);
+    button.disabled = false;
+  });
+
+  add(ctx.main, 
+    h('p', { class: 'breadcrumb' }, rec.case ? h('a', { href: caseHref(rec.case, '/timeline') }, t('back_to_timeline')) : null),
+    h('h1', {}, h('span', { class: 'muted' }, `${t(`kind_${rec.kind}`)} · `), h('span', {}, rec.id || id)),
+    h('p', {}, t('log_entry', { index: num(r.index) }), ' · ', badge('corr', r.status)),
+    h('section', { 'aria-labelledby': 'fields-h' },
+      h('h2', { id: 'fields-h' }, t('record_fields')),
+      table(null, [t('col_field'), t('col_value')], fields, { id: 'record-fields' })),
+    h('section', { 'aria-labelledby': 'sources-h' },
+      h('h2', { id: 'sources-h' }, t('sources')),
+      sources.length ? h('ul', { id: 'record-sources' }, sources) : h('p', {}, t('none'))),
+    h('section', { 'aria-labelledby': 'corr-h' },
+      h('h2', { id: 'corr-h' }, t('corroboration')),
+      h('dl', { class: 'pairs' },
+        h('dt', {}, t('corr_status')), h('dd', {}, badge('corr', r.status)),
+        h('dt', {}, t('corr_publishers')), h('dd', {}, (r.publishers || []).join('; ') || t('none')),
+        h('dt', {}, t('corr_confirmed_by')), h('dd', {}, idLinks(r.confirmed_by)),
+        h('dt', {}, t('corr_disputed_by')), h('dd', {}, idLinks(r.disputed_by)),
+        h('dt', {}, t('corr_retracted_by')), h('dd', {}, idLinks(r.retracted_by))),
+      claims.length ? table(t('claims'), [t('col_party'), t('col_stance'), t('col_claim')], claims) : h('p', {}, t('no_claims'))),
+    h('section', { 'aria-labelledby': 'history-h' },
+      h('h2', { id: 'history-h' }, t('history')),
+      h('dl', { class: 'pairs' },
+        h('dt', {}, t('older_versions')), h('dd', {}, idLinks(r.older_versions)),
+        h('dt', {}, t('newer_versions')), h('dd', {}, idLinks(r.newer_versions)))),
+    hashes.length ? h('section', { 'aria-labelledby': 'hashes-h' },
+      h('h2', { id: 'hashes-h' }, t('hashes')),
+      h('dl', { class: 'pairs hashes' }, hashes.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))) : null,
+    h('section', { 'aria-labelledby': 'proof-h', id: 'proof' },
+      h('h2', { id: 'proof-h' }, t('inclusion_proof')),
+      h('p', {}, t('proof_explain')),
+      h('dl', { class: 'pairs hashes' },
+        h('dt', {}, t('leaf_index')), h('dd', {}, num(r.leaf_index)),
+        h('dt', {}, t('tree_size')), h('dd', {}, num(r.tree_size)),
+        h('dt', {}, t('root')), h('dd', {}, h('code', {}, r.root || '—')),
+        h('dt', {}, t('proof_hashes', { n: (r.proof || []).length })),
+        h('dd', {}, h('ol', { class: 'hash-list' }, (r.proof || []).map((p) => h('li', {}, h('code', {}, p)))))),
+      r.checkpoint_note ? h('details', {}, h('summary', {}, t('checkpoint_note')), h('pre', { class: 'note' }, r.checkpoint_note)) : null,
+      button, result));
+
+  ctx.entry = r.entry;
+}
+
+/** Once the page is in the document: the leaf hash, computed here. */
+export async function after(ctx) {
+  const el = document.getElementById('leaf-hash');
+  if (!el || !ctx.entry) return;
+  try {
+    el.textContent = toHex(await leafHash(fromBase64(ctx.entry)));
+  } catch (e) {
+    el.textContent = e.message;
+  }
+}

@@ -1,0 +1,86 @@
+// Shared page pieces: links between pages, error boxes, announcements.
+import { h, mount } from './dom.js';
+import { ApiError, getJson, allRecords } from './api.js';
+import { t } from './i18n.js';
+
+export function caseHref(caseId, tab = '', params) {
+  const q = params ? new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v != null)).toString() : '';
+  return `#/case/${encodeURIComponent(caseId)}${tab}${q ? `?${q}` : ''}`;
+}
+
+export const recordHref = (id) => `#/record/${encodeURIComponent(id)}`;
+
+/** Shows an API or loading error in the main area, 401/403 spelled out. */
+export function errorBox(err) {
+  let title = t('error_title');
+  let hint = '';
+  if (err instanceof ApiError) {
+    if (err.status === 401) {
+      title = t('error_401');
+      hint = t('error_401_hint');
+    } else if (err.status === 403) {
+      title = t('error_403');
+      hint = t('error_403_hint');
+    } else if (err.status === 404) {
+      title = t('error_404');
+    } else if (err.status === 0) {
+      title = t('error_network');
+    }
+  }
+  return h('div', { class: 'error', role: 'alert' },
+    h('h2', {}, title),
+    h('p', {}, err instanceof ApiError && err.status ? `${err.status}: ${err.message}` : err.message || String(err)),
+    hint ? h('p', {}, hint) : null);
+}
+
+export function announce(text) {
+  mount(document.getElementById('status'), text);
+}
+
+
+const caseCache = new Map();
+
+/** The case record (from /api/v1/cases) with id caseId; cached per page load. */
+export async function caseRecord(caseId) {
+  if (!caseCache.has('cases')) caseCache.set('cases', getJson('/api/v1/cases').then((r) => r.cases));
+  let cases;
+  try {
+    cases = await caseCache.get('cases');
+  } catch (e) {
+    caseCache.delete('cases');
+    throw e;
+  }
+  const c = cases.find((x) => x.id === caseId);
+  if (!c) throw new ApiError(404, `no case ${caseId}`, '/api/v1/cases');
+  return c;
+}
+
+/** The case's route records as a Map id -> record body. */
+export async function caseRoutes(caseId) {
+  const key = `routes:${caseId}`;
+  if (!caseCache.has(key)) {
+    caseCache.set(key, allRecords({ case: caseId, kind: 'route' })
+      .then((items) => new Map(items.map((i) => [i.id, i.record || {}]))));
+  }
+  try {
+    return await caseCache.get(key);
+  } catch (e) {
+    caseCache.delete(key);
+    throw e;
+  }
+}
+
+export const routeName = (routes, id) => (routes.get(id) && routes.get(id).name) || id;
+
+/** "Computed from the log at checkpoint size N, root R." */
+export function checkpointLine(cp) {
+  if (!cp) return null;
+  return h('p', { class: 'checkpoint-line' }, t('computed_at_checkpoint', { size: cp.size, root: cp.root }));
+}
+
+/** A status word (open, closed, corroborated...) as a labelled badge. */
+export function badge(kind, value) {
+  const key = `${kind}_${value}`;
+  const text = t(key);
+  return h('span', { class: `badge badge-${value}` }, text === key ? value : text);
+}
