@@ -11,7 +11,8 @@ PKGS="cmake ninja-build pkg-config g++ clang libclang-rt-14-dev
 libsqlite3-dev sqlite3 libssl-dev openssl libsodium-dev nlohmann-json3-dev
 libcpp-httplib-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
 libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libmimalloc-dev
-golang-go golang-golang-x-mod-dev python3"
+golang-go golang-golang-x-mod-dev python3
+chromium fonts-noto-core fonts-dejavu-core"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"
 	# bench/run_analysis.sh compares the forecast with numpy (Debian's, run
