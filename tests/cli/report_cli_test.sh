@@ -7,7 +7,7 @@
 #
 #   report_cli_test.sh LIFELINE_BINARY SOURCE_DIR
 set -uo pipefail
-LL=$1
+LL=$(realpath "$1")
 SRC=$2
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
