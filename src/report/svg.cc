@@ -8,7 +8,7 @@ namespace lifeline::report {
 namespace {
 
 constexpr double kWidth = 720;
-constexpr double kLeft = 70, kRight = 20, kTop = 16;
+constexpr double kLeft = 110, kRight = 20, kTop = 16;
 
 std::string Num(double v) {
   char buf[32];
@@ -44,9 +44,10 @@ std::string XAxis(const std::vector<std::string>& dates, double x0, double plot_
   for (size_t i = 0; i < dates.size(); ++i) {
     if (i == 0 || dates[i].compare(8, 2, "01") == 0) ticks.push_back(i);
   }
-  if (ticks.size() > 1 && ticks[1] < 10) ticks.erase(ticks.begin());  // the first label would overlap
-  size_t step = (ticks.size() + 11) / 12;
   double dx = plot_w / static_cast<double>(dates.size());
+  // The first label would overlap the next one.
+  if (ticks.size() > 1 && dx * static_cast<double>(ticks[1]) < 60) ticks.erase(ticks.begin());
+  size_t step = (ticks.size() + 11) / 12;
   for (size_t k = 0; k < ticks.size(); k += std::max<size_t>(step, 1)) {
     size_t i = ticks[k];
     double x = x0 + dx * static_cast<double>(i);
@@ -135,7 +136,7 @@ std::string RouteBands(const ChartText& t, const std::vector<std::string>& dates
       std::string f = fill(days[i]);
       s += "<rect class=\"st-" + std::string(StateClass(days[i])) + "\" x=\"" + Num(kLabelW + dx * i) + "\" y=\"" +
            Num(y) + "\" width=\"" + Num(dx * (j - i)) + "\" height=\"" + Num(kBand) + "\"" +
-           (f.empty() ? "" : " fill=\"" + f + "\"") + "><title>" + Escape(routes[r].first) + ": " +
+           (f.empty() ? "" : " style=\"fill:" + f + "\"") + "><title>" + Escape(routes[r].first) + ": " +
            Escape(cat.Date(dates[i])) + " – " + Escape(cat.Date(dates[j - 1])) + ": " +
            Escape(cat.Get(std::string("state.") + StateClass(days[i]))) + "</title></rect>";
       i = j;
@@ -148,7 +149,7 @@ std::string RouteBands(const ChartText& t, const std::vector<std::string>& dates
                   analysis::RouteState::kUnknown}) {
     std::string f = fill(st);
     s += "<rect class=\"st-" + std::string(StateClass(st)) + "\" x=\"" + Num(x) + "\" y=\"" + Num(legend_y) +
-         "\" width=\"18\" height=\"12\"" + (f.empty() ? "" : " fill=\"" + f + "\"") + "/>";
+         "\" width=\"18\" height=\"12\"" + (f.empty() ? "" : " style=\"fill:" + f + "\"") + "/>";
     std::string name = cat.Get(std::string("state.") + StateClass(st));
     s += "<text class=\"legend\" x=\"" + Num(x + 24) + "\" y=\"" + Num(legend_y + 11) + "\">" + Escape(name) +
          "</text>";
