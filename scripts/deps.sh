@@ -12,9 +12,10 @@ libsqlite3-dev sqlite3 libssl-dev openssl libsodium-dev nlohmann-json3-dev
 libcpp-httplib-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
 libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libmimalloc-dev
 golang-go golang-golang-x-mod-dev python3"
-# The dashboard (scripts/web.sh vendors its libraries from npm) and its
-# browser tests (playwright-core driving Debian's chromium).
-PKGS="$PKGS chromium"
+# The dashboard (scripts/web.sh vendors its libraries from npm), its browser
+# tests (playwright-core driving Debian's chromium), PDF reports (chromium)
+# and the fonts reports name for Armenian and Cyrillic text.
+PKGS="$PKGS chromium fonts-noto-core fonts-dejavu-core"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"

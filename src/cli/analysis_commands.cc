@@ -13,6 +13,7 @@
 #include "analysis/forecast.h"
 #include "analysis/format.h"
 #include "analysis/indicators.h"
+#include "analysis/verified.h"
 #include "base/bytes.h"
 #include "cli/common.h"
 #include "cli/store_dir.h"
@@ -58,19 +59,18 @@ Result<Loaded> Load(const Globals& g, const AnalysisArgs& a) {
   }
   LIFELINE_ASSIGN_OR_RETURN(std::string dir, StoreDir(g));
   LIFELINE_ASSIGN_OR_RETURN(ReadableStore rs, OpenReadable(dir));
-  Result<store::StoredCheckpoint> stored =
-      a.at >= 0 ? rs.store->CheckpointAt(static_cast<uint64_t>(a.at)) : rs.store->LatestCheckpoint();
-  if (!stored.ok()) {
-    if (a.at >= 0 && stored.status().code() == ErrorCode::kNotFound) {
-      return NotFoundError("no checkpoint of size " + std::to_string(a.at) + " is stored (--at)");
+  std::optional<uint64_t> at;
+  if (a.at >= 0) at = static_cast<uint64_t>(a.at);
+  auto v = analysis::LoadVerifiedDataset(*rs.store, rs.verifier, a.case_id, at);
+  if (!v.ok()) {
+    if (at && v.status().code() == ErrorCode::kNotFound &&
+        v.status().message().rfind("no checkpoint of size", 0) == 0) {
+      return NotFoundError(v.status().message() + " (--at)");
     }
-    return stored.status();
+    return v.status();
   }
-  auto opened = note::OpenCheckpoint(stored->note, rs.verifier);
-  if (!opened.ok()) return opened.status().Annotate("the checkpoint does not verify");
-  l.cp = {opened->checkpoint.size,
-          Base64Encode(ByteSpan(opened->checkpoint.root.data(), opened->checkpoint.root.size()))};
-  LIFELINE_ASSIGN_OR_RETURN(l.ds, analysis::LoadDataset(*rs.store, a.case_id, l.cp));
+  l.ds = std::move(v->ds);
+  l.cp = std::move(v->cp);
   return l;
 }
 

@@ -503,6 +503,7 @@ int Run(int argc, char** argv) {
 
   AddRecordCommands(app, g, action);
   AddAnalysisCommands(app, g, action);
+  AddReportCommands(app, g, action);
   AddAlertsCommands(app, g, action);
   AddServeCommands(app, g, action);
 

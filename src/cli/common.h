@@ -34,6 +34,9 @@ void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 // Registers the analysis commands (indicators, compliance).
 void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers `report` and `verify-report`.
+void AddReportCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
 // Registers `alerts` and `alerts deliver`.
 void AddAlertsCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 

@@ -1,0 +1,35 @@
+// Loading a case's dataset at a checkpoint whose signature has been checked:
+// what every command and report computing from the log does first. The
+// checkpoint is the latest stored one, or the stored one of a given size;
+// its signed note must verify with the log's key before any record is read.
+#ifndef LIFELINE_ANALYSIS_VERIFIED_H_
+#define LIFELINE_ANALYSIS_VERIFIED_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "analysis/dataset.h"
+#include "base/status.h"
+#include "note/note.h"
+#include "store/store.h"
+
+namespace lifeline::analysis {
+
+struct VerifiedDataset {
+  Dataset ds;
+  CheckpointRef cp;     // size and base64 root of the verified checkpoint
+  std::string origin;   // the checkpoint's origin line
+  std::string note;     // the full signed note text, as stored
+};
+
+// Reads the stored checkpoint (`at`: its size; nullopt: the latest), checks
+// its signature with `log_key`, and loads `case_id` at it. NotFound when no
+// checkpoint of size `at` is stored or the case is not in the log there;
+// VerificationFailed when the note does not verify.
+Result<VerifiedDataset> LoadVerifiedDataset(store::LogStore& st, const note::Verifier& log_key,
+                                            const std::string& case_id, std::optional<uint64_t> at);
+
+}  // namespace lifeline::analysis
+
+#endif  // LIFELINE_ANALYSIS_VERIFIED_H_

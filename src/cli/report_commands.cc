@@ -1,0 +1,156 @@
+// `lifeline report` (a situation report, HTML or PDF) and `lifeline
+// verify-report` (recompute a report's figures from the log). The work is in
+// src/report; this file turns flags into ReportOptions and results into
+// output and exit codes.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "cli/common.h"
+#include "cli/store_dir.h"
+#include "log/export.h"
+#include "report/pdf.h"
+#include "report/report.h"
+
+namespace lifeline::cli {
+namespace {
+
+// verify-report: the report's figures differ from those recomputed from the
+// log (docs/cli.md, "Exit codes").
+constexpr int kExitFiguresDiffer = 8;
+
+struct ReportArgs {
+  std::string case_id, from, to, lang = "en", format = "html", out, scenario;
+  int64_t at = -1;
+  int64_t trajectories = 0;
+};
+
+int CmdReport(const Globals& g, const ReportArgs& a) {
+  if (a.format != "html" && a.format != "pdf") {
+    return Fail(g, InvalidArgumentError("--format must be html or pdf, not \"" + a.format + "\""));
+  }
+  report::ReportOptions opts;
+  opts.case_id = a.case_id;
+  opts.from = a.from;
+  opts.to = a.to;
+  opts.lang = a.lang;
+  if (a.at >= 0) opts.at = static_cast<uint64_t>(a.at);
+  opts.trajectories = a.trajectories;
+  if (!a.scenario.empty()) {
+    auto text = ReadFile(a.scenario);
+    if (!text.ok()) return Fail(g, text.status().Annotate("reading the scenario"));
+    opts.scenario_toml = *text;
+    opts.scenario_name = std::filesystem::path(a.scenario).filename().string();
+  }
+  // With --format pdf, fail before computing when there is no Chromium.
+  if (a.format == "pdf") {
+    auto chromium = report::FindChromium();
+    if (!chromium.ok()) return Fail(g, chromium.status());
+  }
+  if (!a.out.empty()) opts.file_name = std::filesystem::path(a.out).filename().string();
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  auto r = report::Render(*rs->store, rs->verifier, opts);
+  if (!r.ok()) return Fail(g, r.status());
+  std::string out = a.out;
+  if (out.empty()) {
+    std::string base = "sitrep-" + a.case_id + "-" + r->from + "-" + r->to + "-" + a.lang;
+    out = base + "." + a.format;
+    // The verification instructions name the file (the HTML one: a PDF is
+    // checked through the HTML it was printed from).
+    std::string html_name = base + ".html";
+    size_t cp = r->html.find("<section id=\"checkpoint\">");
+    size_t at = cp == std::string::npos ? cp : r->html.find("REPORT.html", cp);
+    if (at != std::string::npos) r->html.replace(at, 11, html_name);
+  }
+  Status w = a.format == "pdf" ? report::HtmlToPdf(r->html, out) : log::WriteFileAtomically(out, r->html);
+  if (!w.ok()) return Fail(g, w.Annotate("writing " + out));
+  if (g.json) {
+    std::cout << nlohmann::json{{"ok", true},       {"file", out},         {"format", a.format},
+                                {"case", a.case_id}, {"from", r->from},     {"to", r->to},
+                                {"lang", a.lang},    {"size", r->size},     {"root", r->root},
+                                {"figures", r->figures.size()}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else if (!g.quiet) {
+    std::cout << "wrote " << out << " (" << a.case_id << ", " << r->from << " .. " << r->to << ", " << a.lang
+              << ", " << r->figures.size() << " figures, checkpoint size " << r->size << " root " << r->root
+              << ")\n";
+  }
+  return 0;
+}
+
+int CmdVerifyReport(const Globals& g, const std::string& file) {
+  auto html = ReadFile(file);
+  if (!html.ok()) return Fail(g, html.status());
+  if (html->rfind("%PDF", 0) == 0) {
+    return Fail(g, InvalidArgumentError(file + " is a PDF: verify-report reads the HTML report the PDF was printed "
+                                               "from (lifeline report --format html)"));
+  }
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto rs = OpenReadable(*dir);
+  if (!rs.ok()) return Fail(g, rs.status());
+  auto v = report::VerifyReport(*html, *rs->store, rs->verifier);
+  if (!v.ok()) {
+    Status s = v.status().Annotate(file);
+    if (!g.json && (s.code() == ErrorCode::kVerificationFailed)) std::cout << "FAIL " << s.message() << "\n";
+    return Fail(g, s);
+  }
+  if (g.json) {
+    nlohmann::json diffs = nlohmann::json::array();
+    for (const auto& d : v->diffs) {
+      diffs.push_back({{"key", d.key}, {"where", d.where}, {"report", d.reported}, {"recomputed", d.recomputed}});
+    }
+    std::cout << nlohmann::json{{"ok", v->ok()},     {"file", file},         {"case", v->case_id},
+                                {"from", v->from},   {"to", v->to},          {"lang", v->lang},
+                                {"size", v->size},   {"root", v->root},      {"figures", v->figures},
+                                {"elements", v->elements}, {"differ", diffs}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    for (const auto& d : v->diffs) {
+      std::cout << "DIFFERS " << d.key << " (" << d.where << "): report \"" << d.reported << "\", recomputed \""
+                << d.recomputed << "\"\n";
+    }
+    if (v->ok()) {
+      std::cout << "OK " << file << ": " << v->figures << " figures and " << v->elements
+                << " visible values recomputed from the log at size " << v->size << " root " << v->root << "\n";
+    } else {
+      std::cout << "FAIL " << file << ": " << v->diffs.size() << " difference(s) from the log at size " << v->size
+                << " root " << v->root << "\n";
+    }
+  }
+  return v->ok() ? 0 : kExitFiguresDiffer;
+}
+
+}  // namespace
+
+void AddReportCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
+  auto a = std::make_shared<ReportArgs>();
+  auto* rc = app.add_subcommand("report", "write a situation report (self-contained HTML, or PDF) of a case");
+  rc->add_option("--case", a->case_id, "case id")->required();
+  rc->add_option("--from", a->from, "first day (YYYY-MM-DD; default: the case's start)");
+  rc->add_option("--to", a->to, "last day (default: the case's end, else the last record's day)");
+  rc->add_option("--lang", a->lang, "language: en (default), hy, ru or fr");
+  rc->add_option("--format", a->format, "html (default) or pdf (needs Chromium)");
+  rc->add_option("-o,--output", a->out, "output file (default: sitrep-CASE-FROM-TO-LANG.html|pdf)");
+  rc->add_option("--at", a->at, "the checkpoint (tree size) to compute from (default: the latest)")
+      ->check(CLI::NonNegativeNumber);
+  rc->add_option("--scenario", a->scenario, "forecast scenario (TOML); without it the report has no forecast");
+  rc->add_option("--trajectories", a->trajectories, "forecast trajectories (default: the scenario's, at most 2000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  rc->callback([&, a] { action = [&, a] { return CmdReport(g, *a); }; });
+
+  auto file = std::make_shared<std::string>();
+  auto* vr = app.add_subcommand("verify-report", "recompute every figure of a report from the log and compare");
+  vr->add_option("FILE", *file, "the report (HTML)")->required();
+  vr->callback([&, file] { action = [&, file] { return CmdVerifyReport(g, *file); }; });
+}
+
+}  // namespace lifeline::cli
