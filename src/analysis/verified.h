@@ -16,6 +16,19 @@
 
 namespace lifeline::analysis {
 
+// A stored checkpoint whose signature verified with the log's key.
+struct VerifiedCheckpoint {
+  CheckpointRef cp;     // size and base64 root
+  std::string origin;   // the checkpoint's origin line
+  std::string note;     // the full signed note text, as stored
+};
+
+// The stored checkpoint of size `at` (nullopt: the latest), after checking
+// its signature. NotFound when none of that size is stored;
+// VerificationFailed when the note does not verify.
+Result<VerifiedCheckpoint> VerifyStoredCheckpoint(store::LogStore& st, const note::Verifier& log_key,
+                                                  std::optional<uint64_t> at);
+
 struct VerifiedDataset {
   Dataset ds;
   CheckpointRef cp;     // size and base64 root of the verified checkpoint
@@ -23,10 +36,8 @@ struct VerifiedDataset {
   std::string note;     // the full signed note text, as stored
 };
 
-// Reads the stored checkpoint (`at`: its size; nullopt: the latest), checks
-// its signature with `log_key`, and loads `case_id` at it. NotFound when no
-// checkpoint of size `at` is stored or the case is not in the log there;
-// VerificationFailed when the note does not verify.
+// VerifyStoredCheckpoint, then loads `case_id` at it. NotFound also when
+// the case is not in the log there.
 Result<VerifiedDataset> LoadVerifiedDataset(store::LogStore& st, const note::Verifier& log_key,
                                             const std::string& case_id, std::optional<uint64_t> at);
 

@@ -21,6 +21,7 @@
 #include "analysis/forecast.h"
 #include "analysis/format.h"
 #include "analysis/indicators.h"
+#include "analysis/verified.h"
 #include "base/bytes.h"
 #include "cli/store_dir.h"
 #include "export/export.h"
@@ -33,6 +34,7 @@
 #include "record/submit.h"
 #include "record/values.h"
 #include "record/view.h"
+#include "report/report.h"
 #include "server/openapi.h"
 #include "server/rate_limit.h"
 #include "server/tokens.h"
@@ -444,21 +446,6 @@ struct Server::Impl {
 
   // --- analyses -------------------------------------------------------------
 
-  // The verified checkpoint to compute from: `at`, or the latest.
-  Result<analysis::CheckpointRef> VerifiedCheckpoint(store::LogStore& st, std::optional<int64_t> at) {
-    Result<store::StoredCheckpoint> stored =
-        at ? st.CheckpointAt(static_cast<uint64_t>(*at)) : st.LatestCheckpoint();
-    if (!stored.ok()) {
-      if (at && stored.status().code() == ErrorCode::kNotFound) {
-        return NotFoundError("no checkpoint of size " + std::to_string(*at) + " is stored");
-      }
-      return stored.status();
-    }
-    auto opened = note::OpenCheckpoint(stored->note, verifier);
-    if (!opened.ok()) return opened.status().Annotate("the checkpoint does not verify");
-    return analysis::CheckpointRef{opened->checkpoint.size, Base64Encode(opened->checkpoint.root)};
-  }
-
   std::shared_ptr<const json> CacheGet(const std::string& key) {
     std::lock_guard<std::mutex> lock(cache_mu);
     for (auto it = cache.begin(); it != cache.end(); ++it) {
@@ -489,8 +476,9 @@ struct Server::Impl {
     auto st = Reader();
     if (!st.ok()) return SendStatus(res, st.status());
     if (!AdmitCase(**st, who, case_id, res)) return;
-    auto cp = VerifiedCheckpoint(**st, *at);
-    if (!cp.ok()) return SendStatus(res, cp.status());
+    auto vc = analysis::VerifyStoredCheckpoint(**st, verifier, at->has_value() ? std::optional<uint64_t>(**at) : std::nullopt);
+    if (!vc.ok()) return SendStatus(res, vc.status());
+    const analysis::CheckpointRef* cp = &vc->cp;
     std::string key = what + "\n" + case_id + "\n" + std::to_string(cp->size) + "\n" + cp->root + "\n" + extra_key;
     for (const char* p : params) key += std::string("\n") + p + "=" + req.get_param_value(p);
     if (auto hit = CacheGet(key)) return SendJson(res, 200, *hit);
@@ -554,17 +542,23 @@ struct Server::Impl {
     SendJson(res, 200, json{{"ok", true}, {"scenarios", ScenarioNames(case_id)}});
   }
 
+  // The TOML of the case's scenario `name`, one of ScenarioNames.
+  Result<std::string> ScenarioText(const std::string& case_id, const std::string& name) {
+    static const std::regex name_re("[a-z0-9][a-z0-9_-]{0,63}");
+    if (!std::regex_match(name, name_re)) {
+      return InvalidArgumentError("parameter scenario must name a scenario (see .../scenarios)");
+    }
+    auto names = ScenarioNames(case_id);
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      return NotFoundError("case " + case_id + " has no scenario \"" + name + "\"");
+    }
+    return cli::ReadFile((fs::path(opt.cases_dir) / case_id / "scenarios" / (name + ".toml")).string());
+  }
+
   void Forecast(const httplib::Request& req, httplib::Response& res, const Principal& who) {
     const std::string case_id = req.matches[1];
     std::string name = req.get_param_value("scenario");
-    static const std::regex name_re("[a-z0-9][a-z0-9_-]{0,63}");
-    if (!std::regex_match(name, name_re)) return SendError(res, 400, "parameter scenario must name a scenario (see .../scenarios)");
-    auto names = ScenarioNames(case_id);
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-      return SendError(res, 404, "case " + case_id + " has no scenario \"" + name + "\"");
-    }
-    std::string path = (fs::path(opt.cases_dir) / case_id / "scenarios" / (name + ".toml")).string();
-    auto text = cli::ReadFile(path);
+    auto text = ScenarioText(case_id, name);
     if (!text.ok()) return SendStatus(res, text.status());
     auto sc = analysis::ParseScenario(*text, name + ".toml");
     if (!sc.ok()) return SendStatus(res, sc.status());
@@ -580,6 +574,37 @@ struct Server::Impl {
                return analysis::ForecastJson(f);
              },
              HexEncode(ByteSpan(h.data(), h.size())));
+  }
+
+  void Report(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    if (Status s = OnlyParams(req, {"lang", "from", "to", "at", "scenario"}); !s.ok()) return SendStatus(res, s);
+    report::ReportOptions ro;
+    ro.case_id = req.matches[1];
+    if (req.has_param("lang")) ro.lang = req.get_param_value("lang");
+    auto from = DateParam(req, "from");
+    auto to = DateParam(req, "to");
+    auto at = IntParam(req, "at", 0, INT64_MAX / 2);
+    for (const Status& s : {from.status(), to.status(), at.status()}) {
+      if (!s.ok()) return SendStatus(res, s);
+    }
+    ro.from = *from;
+    ro.to = *to;
+    if (*at) ro.at = static_cast<uint64_t>(**at);
+    if (req.has_param("scenario")) {
+      auto text = ScenarioText(ro.case_id, req.get_param_value("scenario"));
+      if (!text.ok()) return SendStatus(res, text.status());
+      ro.scenario_name = req.get_param_value("scenario");
+      ro.scenario_toml = std::move(*text);
+    }
+    ro.file_name = "sitrep-" + ro.case_id + "-" + ro.lang + ".html";
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    if (!AdmitCase(**st, who, ro.case_id, res)) return;
+    auto html = report::RenderReport(**st, verifier, ro);
+    if (!html.ok()) return SendStatus(res, html.status());
+    // A report is a document with inline styles and no script at all.
+    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+    res.set_content(std::move(*html), "text/html; charset=utf-8");
   }
 
   void Export(const httplib::Request& req, httplib::Response& res, const Principal& who) {
@@ -751,6 +776,7 @@ struct Server::Impl {
     http.Get(c + "/scenarios", Guard(Access::kRead, bind(&Impl::Scenarios)));
     http.Get(c + "/forecast", Guard(Access::kRead, bind(&Impl::Forecast)));
     http.Get(c + "/export", Guard(Access::kRead, bind(&Impl::Export)));
+    http.Get(c + "/report", Guard(Access::kRead, bind(&Impl::Report)));
     http.Get("/api/v1/checkpoint",
              Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, true); }));
     http.Get("/api/v1/tokens", Guard(Access::kAdmin, [this](const auto& q, auto& r, const Principal&) { Tokens(q, r); }));

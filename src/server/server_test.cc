@@ -189,6 +189,7 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       {"GET", L + "/scenarios", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/forecast?scenario=airlift", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/export?format=jsonl", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/report?lang=hy&from=2023-06-01&to=2023-06-30", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", "/api/v1/checkpoint", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", "/checkpoint", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", "/tile/0/000", {200, 401, 401, 200, 200, 200, 200}},
@@ -199,6 +200,7 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       {"GET", P + "/indicators", {401, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/compliance", {401, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/export?format=hxl", {401, 401, 401, 200, 200, 200, 200}},
+      {"GET", P + "/report", {401, 401, 401, 200, 200, 200, 200}},
       // admin only
       {"GET", "/api/v1/tokens", {401, 401, 401, 403, 403, 403, 200}},
       // writes: claims from verifiers up, other kinds from monitors up
@@ -309,6 +311,7 @@ TEST_F(ServerTest, ConfidentialNeverReachesViewersOrExports) {
                                     "/api/v1/records/inc-priv", "/api/v1/records?all=true&limit=1000"};
   for (const char* f : {"jsonl", "hxl", "acled", "geojson"}) paths.push_back(std::string("/api/v1/cases/priv-case/export?format=") + f);
   paths.push_back("/api/v1/cases/priv-case/export?format=csv&kind=incident");
+  paths.push_back("/api/v1/cases/priv-case/report");
   for (std::string who : {"viewer", "admin"}) {
     for (const auto& p : paths) {
       auto r = Get(p, who);
@@ -379,7 +382,7 @@ TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   for (const char* p : {"/api/v1/cases", "/api/v1/records", "/api/v1/records/{id}", "/api/v1/cases/{case}/indicators",
                         "/api/v1/cases/{case}/compliance", "/api/v1/cases/{case}/scenarios",
-                        "/api/v1/cases/{case}/forecast", "/api/v1/cases/{case}/export", "/api/v1/checkpoint",
+                        "/api/v1/cases/{case}/forecast", "/api/v1/cases/{case}/export", "/api/v1/cases/{case}/report", "/api/v1/checkpoint",
                         "/api/v1/tokens", "/checkpoint", "/tile/{path}", "/openapi.json"}) {
     EXPECT_TRUE(doc["paths"].contains(p)) << p;
   }
