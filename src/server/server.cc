@@ -883,6 +883,12 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   Impl* p = impl.get();
   int threads = impl->opt.threads > 0 ? impl->opt.threads : std::max(8, static_cast<int>(std::thread::hardware_concurrency()) * 4);
   impl->http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
+  // second server on the same port would silently share its requests.
+  impl->http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   impl->http.set_payload_max_length(impl->opt.max_body_bytes);
   impl->http.set_keep_alive_max_count(1000);
   impl->Routes();

@@ -4,8 +4,8 @@
 //
 //   LIFELINE_URL=http://127.0.0.1:8080 node tests/web/dashboard.test.mjs
 //
-// Environment: LIFELINE_URL (required: `lifeline serve`, or the fixture
-// server for development: tests/web/run-fixture-tests.sh), LIFELINE_CASE (default: the first
+// Environment: LIFELINE_URL (required: a `lifeline serve`; ctest runs it
+// through tests/web/dashboard_test.sh), LIFELINE_CASE (default: the first
 // case the API lists), LIFELINE_SCREENSHOTS (default build/screenshots),
 // CHROMIUM (default /usr/bin/chromium). Prints each check, then
 // "N passed, N failed"; exits 1 when any check failed.
@@ -141,8 +141,12 @@ await check('filtering the timeline by kind=route_status lists only route_status
   await page.selectOption('#f-kind', 'route_status');
   await page.click('#timeline-filters button[type=submit]');
   await waitUntil(page, () => location.hash.includes('kind=route_status'));
-  await waitUntil(page, () => [...document.querySelectorAll('#timeline-table tbody tr td:nth-child(3)')]
-    .every((td) => td.textContent === 'Route status'));
+  // Wait for the filtered page itself: while it loads the table is gone, and
+  // "every row is a route status" holds for no rows at all.
+  await waitUntil(page, () => {
+    const cells = [...document.querySelectorAll('#timeline-table tbody tr td:nth-child(3)')];
+    return cells.length > 0 && cells.every((td) => td.textContent === 'Route status');
+  });
   const kinds = await page.locator('#timeline-table tbody tr td:nth-child(3)').allInnerTexts();
   assert(kinds.length > 0, 'no route_status record listed');
   assert(kinds.every((k) => k === 'Route status'), `other kinds listed: ${[...new Set(kinds)]}`);
