@@ -438,7 +438,7 @@ std::string AllBytesUnder(const std::string& root) {
   return all;
 }
 
-TEST(ConfidentialTest, SealedInTheStoreTilesAndExportsAndOpenedOnlyByShowConfidential) {
+TEST(SealedConfidentialTest, SealedInTheStoreTilesAndExportsAndOpenedOnlyByShowConfidential) {
   TempDir dir("lifeline-confidential");
   std::string store = Init(dir, "sealed");
   ASSERT_TRUE(std::filesystem::exists(store + "/confidential.key"));
@@ -510,7 +510,7 @@ TEST(ConfidentialTest, SealedInTheStoreTilesAndExportsAndOpenedOnlyByShowConfide
 }
 
 // A store made before sealing existed has no key: the first write creates it.
-TEST(ConfidentialTest, TheFirstWriteOfAnOlderStoreCreatesItsKey) {
+TEST(SealedConfidentialTest, TheFirstWriteOfAnOlderStoreCreatesItsKey) {
   TempDir dir("lifeline-confidential-old");
   std::string store = Init(dir, "old");
   std::filesystem::remove(store + "/confidential.key");
