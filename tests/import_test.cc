@@ -427,5 +427,106 @@ TEST(ImportTest, EvidenceAddAndVerify) {
   EXPECT_NE(bad.out.find(sha + ": content hashes to"), std::string::npos) << bad.out;
 }
 
+// Every byte of every regular file under `root`, for leak checks.
+std::string AllBytesUnder(const std::string& root) {
+  std::string all;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return all;
+}
+
+TEST(SealedConfidentialTest, SealedInTheStoreTilesAndExportsAndOpenedOnlyByShowConfidential) {
+  TempDir dir("lifeline-confidential");
+  std::string store = Init(dir, "sealed");
+  ASSERT_TRUE(std::filesystem::exists(store + "/confidential.key"));
+  EXPECT_EQ(std::filesystem::status(store + "/confidential.key").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string kMarker = "MARKER-c0nf-7d41e9";
+  // The bundled case, and an incident and a source of it with confidential fields.
+  ASSERT_EQ(RunJson(store, {"import", kLachin})["rejected"], 0);
+  std::string file = dir.path() + "/secret.jsonl";
+  {
+    std::ofstream out(file);
+    out << R"({"kind":"source","id":"src-secret-witness","case":"lachin-2022-23","publisher":"Field notes","title":"Interview","confidential":{"name":")"
+        << kMarker << R"(","phone":"+374 10 000000"}})" << "\n";
+    out << R"({"kind":"incident","id":"inc-secret","case":"lachin-2022-23","date":"2023-01-05","event_type":"Protests","sub_event_type":"Peaceful protest","location":{"name":"Road","country":"AZE","lat":39.75,"lon":46.74},"fatalities":{"best":0},"sources":["src-secret-witness"],"confidential":{"witness":")"
+        << kMarker << R"("}})" << "\n";
+  }
+  json rep = RunJson(store, {"import", file});
+  ASSERT_EQ(rep["accepted"], 2) << rep.dump(2);
+  // Importing the same file again: the sealing is deterministic, so both are unchanged.
+  json again = RunJson(store, {"import", file});
+  EXPECT_EQ(again["unchanged"], 2) << again.dump(2);
+  EXPECT_EQ(again["accepted"], 0);
+  // The store's files (database, WAL, everything else) never hold the marker.
+  EXPECT_EQ(AllBytesUnder(store).find(kMarker), std::string::npos) << "the store holds the plaintext";
+  EXPECT_EQ(AllBytesUnder(store).find("+374 10 000000"), std::string::npos);
+  // Nor the published tiles.
+  std::string tiles = dir.path() + "/tiles";
+  auto t = RunCli(store, {"log", "export-tiles", tiles});
+  ASSERT_EQ(t.exit_code, 0) << t.Describe();
+  std::string tile_bytes = AllBytesUnder(tiles);
+  EXPECT_NE(tile_bytes.find("xchacha20poly1305"), std::string::npos) << "the tiles do not hold the entries";
+  EXPECT_EQ(tile_bytes.find(kMarker), std::string::npos) << "the tiles hold the plaintext";
+  // Nor any export format, which also leaves the sealed object out.
+  std::vector<std::vector<std::string>> exports = {{"--format", "jsonl"},  {"--format", "csv", "--kind", "source"},
+                                                   {"--format", "csv", "--kind", "incident"},
+                                                   {"--format", "hxl"},    {"--format", "acled"},
+                                                   {"--format", "geojson"}};
+  std::string jsonl_export;
+  for (auto args : exports) {
+    args.insert(args.begin(), "export");
+    auto r = RunCli(store, args);
+    ASSERT_EQ(r.exit_code, 0) << args[2] << ": " << r.Describe();
+    EXPECT_FALSE(r.out.empty()) << args[2];
+    EXPECT_EQ(r.out.find(kMarker), std::string::npos) << args[2] << " leaks the plaintext";
+    EXPECT_EQ(r.out.find("confidential"), std::string::npos) << args[2] << " carries confidential";
+    EXPECT_EQ(r.out.find("xchacha20poly1305"), std::string::npos) << args[2] << " carries the sealed object";
+    if (args[2] == "jsonl") jsonl_export = r.out;
+  }
+  // Re-importing the store's own JSON Lines export: every record unchanged.
+  std::string exported = dir.path() + "/export.jsonl";
+  std::ofstream(exported) << jsonl_export;
+  json back = RunJson(store, {"import", "--preserve-stamps", exported});
+  EXPECT_EQ(back["accepted"], 0) << back.dump(2);
+  EXPECT_EQ(back["rejected"], 0) << back.dump(2);
+  // show withholds; show --confidential opens it with the key.
+  json shown = RunJson(store, {"show", "inc-secret"});
+  EXPECT_EQ(shown["record"]["confidential"], "(withheld)");
+  json opened = RunJson(store, {"show", "inc-secret", "--confidential"});
+  EXPECT_EQ(opened["record"]["confidential"], (json{{"witness", kMarker}})) << opened.dump(2);
+  auto text = RunCli(store, {"show", "src-secret-witness", "--confidential"});
+  EXPECT_EQ(text.exit_code, 0) << text.Describe();
+  EXPECT_NE(text.out.find(kMarker), std::string::npos) << text.Describe();
+  EXPECT_EQ(RunCli(store, {"verify"}).exit_code, 0);
+  // Without the key the fields are lost: show --confidential says so.
+  std::filesystem::rename(store + "/confidential.key", dir.path() + "/confidential.key.bak");
+  auto lost = RunCli(store, {"show", "inc-secret", "--confidential"});
+  EXPECT_NE(lost.exit_code, 0);
+  EXPECT_NE(lost.err.find("confidential.key"), std::string::npos) << lost.Describe();
+}
+
+// A store made before sealing existed has no key: the first write creates it.
+TEST(SealedConfidentialTest, TheFirstWriteOfAnOlderStoreCreatesItsKey) {
+  TempDir dir("lifeline-confidential-old");
+  std::string store = Init(dir, "old");
+  std::filesystem::remove(store + "/confidential.key");
+  std::string file = dir.path() + "/one.jsonl";
+  std::ofstream(file)
+      << R"({"kind":"source","id":"s1","case":"c1","publisher":"P","title":"T","confidential":{"k":"MARKER-old-2b"}})"
+      << "\n"
+      << R"({"kind":"case","id":"c1","title":"T","region":"R","started":"2022-12-12","sources":["s1"]})" << "\n";
+  // A dry run checks without creating it.
+  EXPECT_EQ(RunJson(store, {"import", "--dry-run", file})["accepted"], 2);
+  EXPECT_FALSE(std::filesystem::exists(store + "/confidential.key"));
+  EXPECT_EQ(RunJson(store, {"import", file})["accepted"], 2);
+  EXPECT_TRUE(std::filesystem::exists(store + "/confidential.key"));
+  EXPECT_EQ(AllBytesUnder(store).find("MARKER-old-2b"), std::string::npos);
+  EXPECT_EQ(RunJson(store, {"show", "s1", "--confidential"})["record"]["confidential"]["k"], "MARKER-old-2b");
+}
+
 }  // namespace
 }  // namespace lifeline

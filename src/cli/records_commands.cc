@@ -60,14 +60,28 @@ struct OpenLog {
   std::unique_ptr<store::FileLock> lock;
   std::unique_ptr<log::Log> log;
   std::unique_ptr<store::SqliteStore> reader;
+  std::shared_ptr<const record::SealKey> seal_key;
 };
 
 Result<OpenLog> OpenForWriting(const std::string& dir) {
   LIFELINE_ASSIGN_OR_RETURN(WritableStore ws, OpenWritable(dir));
+  // Under the writer's lock: a store made before sealing existed gets its
+  // key here, on its first write.
+  LIFELINE_ASSIGN_OR_RETURN(record::SealKey key, record::LoadOrCreateSealKey(dir));
   LIFELINE_ASSIGN_OR_RETURN(auto lg, log::Log::Open(std::move(ws.store), ws.signer));
   LIFELINE_ASSIGN_OR_RETURN(auto reader,
                             store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadOnly));
-  return OpenLog{std::move(ws.lock), std::move(lg), std::move(reader)};
+  return OpenLog{std::move(ws.lock), std::move(lg), std::move(reader),
+                 std::make_shared<const record::SealKey>(std::move(key))};
+}
+
+// The key a dry run checks with: the store's, or, if it has none yet, a
+// stand-in (a dry run writes nothing, so creates no key).
+Result<std::shared_ptr<const record::SealKey>> DryRunSealKey(const std::string& dir) {
+  auto key = record::LoadSealKey(dir);
+  if (key.ok()) return std::make_shared<const record::SealKey>(std::move(*key));
+  if (key.status().code() != ErrorCode::kNotFound) return key.status();
+  return std::make_shared<const record::SealKey>(record::SealKey::Generate());
 }
 
 json ReportJson(const record::SubmitReport& rep) {
@@ -122,10 +136,14 @@ int SubmitAndReport(const Globals& g, const std::string& what, std::vector<recor
   if (opts.dry_run) {
     auto rs = OpenReadable(*dir);
     if (!rs.ok()) return Fail(g, rs.status());
+    auto key = DryRunSealKey(*dir);
+    if (!key.ok()) return Fail(g, key.status());
+    opts.seal_key = *key;
     rep = record::Submit(std::move(candidates), *rs->store, nullptr, opts);
   } else {
     auto ol = OpenForWriting(*dir);
     if (!ol.ok()) return Fail(g, ol.status());
+    opts.seal_key = ol->seal_key;
     rep = record::Submit(std::move(candidates), *ol->reader, ol->log.get(), opts);
     checkpoint = ol->log->checkpoint();
   }
@@ -425,11 +443,15 @@ int CmdImport(const Globals& g, const std::vector<std::string>& files, const std
     if (!r.ok()) return Fail(g, r.status());
     rs.emplace(std::move(*r));
     reader = rs->store.get();
+    auto key = DryRunSealKey(*dir);
+    if (!key.ok()) return Fail(g, key.status());
+    opts.seal_key = *key;
   } else {
     auto o = OpenForWriting(*dir);
     if (!o.ok()) return Fail(g, o.status());
     ol.emplace(std::move(*o));
     reader = ol->reader.get();
+    opts.seal_key = ol->seal_key;
   }
   Progress reading("checking", ShowProgress(g));
   auto session = record::ImportSession::Start(*reader, opts, *dir);
@@ -484,7 +506,7 @@ json PublicBody(const std::string& body) {
   return j;
 }
 
-int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_out) {
+int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_out, bool confidential) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
   auto rs = OpenReadable(*dir);
@@ -495,6 +517,14 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
   auto corr = record::Corroborate(st, id);
   if (!corr.ok()) return Fail(g, corr.status());
   json rec = PublicBody(row->body);
+  if (confidential) {
+    // Only for whoever holds the store's key: the entry keeps its sealed form.
+    auto key = record::LoadSealKey(*dir);
+    if (!key.ok()) return Fail(g, key.status().Annotate("show --confidential"));
+    auto opened = record::UnsealConfidential(json::parse(row->body, nullptr, false), *key);
+    if (!opened.ok()) return Fail(g, opened.status().Annotate("record " + id));
+    rec = std::move(*opened);
+  }
   // History: older versions through `supersedes`, newer through referrers.
   std::vector<std::string> older, newer;
   for (std::string cur = row->supersedes; !cur.empty() && older.size() < 1000;) {
@@ -869,6 +899,7 @@ struct RecordArgs {
   bool imp_dry = false, imp_partial = false, imp_stamps = false;
   size_t imp_batch = 10000;
   std::string show_id, show_receipt;
+  bool show_confidential = false;
   store::RecordQuery q;
   bool list_all = false;
   std::string exp_format = "jsonl", exp_out;
@@ -911,7 +942,9 @@ void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
   auto* show = app.add_subcommand("show", "a record with its sources, corroboration, history and inclusion proof");
   show->add_option("ID", a->show_id, "record id")->required();
   show->add_option("--receipt", a->show_receipt, "also write its tlog-proof receipt to this file");
-  show->callback([&, a] { action = [&, a] { return CmdShow(g, a->show_id, a->show_receipt); }; });
+  show->add_flag("--confidential", a->show_confidential,
+                 "also print the confidential fields, opened with DIR/confidential.key");
+  show->callback([&, a] { action = [&, a] { return CmdShow(g, a->show_id, a->show_receipt, a->show_confidential); }; });
 
   auto* list = app.add_subcommand("list", "list current records (filters combine)");
   list->add_option("--kind", a->q.kind, "record kind");

@@ -11,6 +11,7 @@
 
 #include "log/export.h"
 #include "log/log.h"
+#include "record/seal.h"
 
 namespace lifeline::cli {
 namespace {
@@ -64,7 +65,7 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
     created_dir = true;
   }
   auto undo = [&](Status s) {
-    for (const char* f : {"/lifeline.db", "/lifeline.db-wal", "/lifeline.db-shm", "/log.key", "/log.vkey", "/LOCK"}) {
+    for (const char* f : {"/lifeline.db", "/lifeline.db-wal", "/lifeline.db-shm", "/log.key", "/log.vkey", "/confidential.key", "/LOCK"}) {
       std::filesystem::remove(dir + f, ec);
     }
     if (created_dir) std::filesystem::remove(dir, ec);
@@ -77,6 +78,8 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
   if (!s.ok()) return undo(s);
   s = log::WriteFileAtomically(dir + "/log.vkey", signer.verifier().ToString() + "\n");
   if (!s.ok()) return undo(s);
+  auto seal_key = record::CreateSealKey(dir);
+  if (!seal_key.ok()) return undo(seal_key.status());
   auto st = store::SqliteStore::Create(dir + "/lifeline.db", origin);
   if (!st.ok()) return undo(st.status());
   // Opening the log commits the signed checkpoint of the empty tree.

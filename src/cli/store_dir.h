@@ -3,6 +3,9 @@
 //   DIR/lifeline.db    the SQLite store (WAL mode: also -wal and -shm files)
 //   DIR/log.key        the log's signer key (note skey text), mode 0600
 //   DIR/log.vkey       its verifier key, for witnesses and verifiers
+//   DIR/confidential.key  the key sealing records' confidential fields
+//                      (record/seal.h), mode 0600; created on first need
+//                      for stores made before it existed
 //   DIR/LOCK           held (flock) by the one writer
 #ifndef LIFELINE_CLI_STORE_DIR_H_
 #define LIFELINE_CLI_STORE_DIR_H_

@@ -16,6 +16,7 @@
 #include "ingest/lifeline_csv.h"
 #include "record/canonical.h"
 #include "record/schema.h"
+#include "record/seal.h"
 
 namespace lifeline::exports {
 namespace {
@@ -187,6 +188,41 @@ TEST(ConfidentialTest, NeverInAnyFormat) {
   auto geo = WriteGeoJson(all);
   ASSERT_TRUE(geo.ok()) << geo.status().ToString();
   ExpectNoSecret(geo->text, "GeoJSON");
+}
+
+// As the log holds them: confidential sealed (record/seal.h). Neither the
+// sealed object nor any of its bytes is exported.
+TEST(ConfidentialTest, SealedObjectsAreNeverExportedEither) {
+  std::vector<json> all = AllRecords();
+  const record::SealKey key = record::SealKey::Generate();
+  std::vector<std::string> blobs;
+  for (json& r : all) {
+    ASSERT_TRUE(record::SealRecord(&r, &key).ok()) << r["id"];
+    ASSERT_TRUE(record::IsSealedShape(r["confidential"])) << r["id"];
+    blobs.push_back(r["confidential"]["sealed"].get<std::string>());
+  }
+  auto expect_clean = [&](const std::string& text, const std::string& what) {
+    ExpectNoSecret(text, what);
+    EXPECT_EQ(text.find("xchacha20poly1305"), std::string::npos) << what << " carries a sealed object";
+    for (const auto& b : blobs) EXPECT_EQ(text.find(b.substr(0, 24)), std::string::npos) << what << " carries sealed bytes";
+  };
+  auto jsonl = WriteJsonLines(all);
+  ASSERT_TRUE(jsonl.ok()) << jsonl.status().ToString();
+  expect_clean(*jsonl, "JSON Lines");
+  for (const std::string& kind : record::Kinds()) {
+    auto csv = WriteCsv(all, kind);
+    ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+    expect_clean(*csv, "CSV of " + kind);
+  }
+  auto hxl = WriteHxlCsv(all);
+  ASSERT_TRUE(hxl.ok()) << hxl.status().ToString();
+  expect_clean(*hxl, "HXL");
+  auto acled = WriteAcledCsv(all);
+  ASSERT_TRUE(acled.ok()) << acled.status().ToString();
+  expect_clean(*acled, "ACLED");
+  auto geo = WriteGeoJson(all);
+  ASSERT_TRUE(geo.ok()) << geo.status().ToString();
+  expect_clean(geo->text, "GeoJSON");
 }
 
 TEST(ConfidentialTest, InputIsNotModified) {

@@ -651,6 +651,20 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
       }
     }
   }
+  // Ids are public (log entries, exports): none may be made from what the
+  // record keeps confidential (sealed in the log, record/seal.h).
+  auto confidential = [](const FieldPath& f) {
+    return !f.empty() && std::holds_alternative<std::string>(f[0]) && std::get<std::string>(f[0]) == "confidential";
+  };
+  for (const IdPart& p : m.id_parts) {
+    bool secret = p.kind == IdPart::Kind::kField && confidential(p.field);
+    for (const ColumnRule& r : m.columns) secret |= p.kind == IdPart::Kind::kColumn && r.column == p.text && confidential(r.field);
+    if (secret) {
+      return err.At(LineOf(*id), "id",
+                    "the id template uses {" + std::string(p.kind == IdPart::Kind::kField ? "@" : "") + p.text +
+                        "}, which is confidential: ids are published, confidential fields never are");
+    }
+  }
   return m;
 }
 

@@ -58,7 +58,9 @@
 // Filters follow '|': slug (lower case, anything outside [a-z0-9._:-] -> '-'),
 // lower, upper, trim: "{location|slug}". "{{" and "}}" are literal braces.
 // The result must be a valid record id (^[a-z0-9][a-z0-9._:-]{0,127}$) and
-// unique in the file.
+// unique in the file. Ids are published, so the template may not use a
+// confidential field ({@confidential...}, or a column mapped into one):
+// ParseMapping refuses it.
 //
 // Pure once parsed; a Mapping is immutable and may be shared between threads.
 #ifndef LIFELINE_INGEST_MAPPING_H_

@@ -247,6 +247,24 @@ type = "boolean"
   EXPECT_TRUE(HasError(r.errors, 5, "verified", "not a boolean"));
 }
 
+TEST(MappingTest, IdTemplateMayNotUseConfidentialFields) {
+  // Ids are published; a confidential field is sealed in the log.
+  for (const char* id : {"w-{@confidential.witness|slug}", "w-{who|slug}"}) {
+    std::string toml = std::string("kind = \"route\"\nid = \"") + id + R"("
+[[columns]]
+column = "name"
+field = "name"
+[[columns]]
+column = "who"
+field = "confidential.witness"
+)";
+    auto m = ParseMapping(toml, "m.toml");
+    ASSERT_FALSE(m.ok()) << id;
+    EXPECT_NE(m.status().message().find("confidential"), std::string::npos) << m.status().message();
+    EXPECT_NE(m.status().message().find("id"), std::string::npos) << m.status().message();
+  }
+}
+
 TEST(MappingTest, IdTemplateMustGiveValidUniqueIds) {
   Mapping m = MustParse(R"(
 kind = "route"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "record/seal.h"
 #include "record/values.h"
 
 namespace lifeline::record {
@@ -607,8 +608,14 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
     }
   }
   if (rec.contains("note")) CheckValue(Field{"note", Type::kText}, rec.at("note"), "note", ctx);
-  if (rec.contains("confidential") && !rec.at("confidential").is_object()) {
-    ctx.Error("confidential", "must be an object of fields never published");
+  if (rec.contains("confidential")) {
+    const json& c = rec.at("confidential");
+    if (!c.is_object()) {
+      ctx.Error("confidential", "must be an object of fields never published");
+    } else if (IsSealedShape(c)) {
+      // As stored in the log (record/seal.h); whether it opens needs the key.
+      if (auto e = CheckSealedShape(c)) ctx.Error(e->field, e->message);
+    }
   }
   for (const char* server : {"recorded", "by"}) {
     if (rec.contains(server)) {

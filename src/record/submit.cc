@@ -118,6 +118,18 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
     for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{options.preserve_stamps})) {
       found.push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
     }
+    // Seal before anything compares or canonicalises the record: from here
+    // on it holds no plaintext confidential object. Sealing is idempotent,
+    // so a record validated again (below) is unchanged by it.
+    if (found.empty()) {
+      Status sealed = SealRecord(&candidates[i].record, options.seal_key.get());
+      if (!sealed.ok()) {
+        std::string msg = sealed.message();
+        const std::string prefix = "confidential: ";
+        if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+        found.push_back(Rejection{candidates[i].where, ids[i], "confidential", msg});
+      }
+    }
     return found;
   };
   // The rest of one candidate's check, given its schema problems: duplicate
@@ -134,7 +146,13 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
       if (!existing_or.ok()) return existing_or.status().Annotate("looking up " + id);
       if (existing_or->has_value()) {
         const store::RecordRow* existing = &**existing_or;
-        auto old_content = ContentOf(json::parse(existing->body, nullptr, false));
+        json old_record = json::parse(existing->body, nullptr, false);
+        // An export of the stored record carries no `confidential`.
+        if (old_record.is_object() && candidates[i].record.is_object() &&
+            !candidates[i].record.contains("confidential")) {
+          old_record.erase("confidential");
+        }
+        auto old_content = ContentOf(std::move(old_record));
         auto new_content = ContentOf(candidates[i].record);
         if (old_content.ok() && new_content.ok() && *old_content == *new_content) {
           state[i] = State::kUnchanged;

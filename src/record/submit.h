@@ -12,10 +12,18 @@
 //   a correction with `supersedes` instead).
 // - Each record is appended in RFC 8785 canonical form with `recorded` and
 //   `by` set, and projected into the query tables in the same commit.
+// - A plaintext `confidential` object never reaches the log: after
+//   validation it is replaced by its sealed shape (record/seal.h), which is
+//   deterministic, so re-submitting the same record finds it unchanged. A
+//   sealed shape is accepted only if it opens with the store's key under the
+//   record's id. A candidate without `confidential` that otherwise equals a
+//   stored record with one is unchanged: it is that record's export (exports
+//   never carry confidential fields).
 #ifndef LIFELINE_RECORD_SUBMIT_H_
 #define LIFELINE_RECORD_SUBMIT_H_
 
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -24,6 +32,7 @@
 #include "base/status.h"
 #include "log/log.h"
 #include "record/schema.h"
+#include "record/seal.h"
 #include "store/store.h"
 
 namespace lifeline::record {
@@ -63,6 +72,10 @@ struct SubmitOptions {
   // refused, since only Lifeline sets them.
   bool preserve_stamps = false;
   std::function<void(uint64_t done, uint64_t total)> progress;
+  // The store's key for `confidential` (record/seal.h): every accepted
+  // record's confidential object is sealed with it before its canonical
+  // form is fixed. Null: a record with `confidential` is rejected.
+  std::shared_ptr<const SealKey> seal_key;
 };
 
 // `reader` answers lookups (reference checks, idempotence); it must not be

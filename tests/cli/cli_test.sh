@@ -22,6 +22,7 @@ check "init bad origin" 2 "origin" -- "$LL" init --origin "bad name" "$WORK/bad"
 [ ! -e "$WORK/bad" ]
 expect "bad init leaves nothing" "$?" 0
 check "key mode 0600" 0 "^600$" -- stat -c %a "$S/log.key"
+check "confidential key mode 0600" 0 "^600$" -- stat -c %a "$S/confidential.key"
 check "no store given" 2 "no store given" -- env -u LIFELINE_STORE "$LL" log checkpoint
 check "missing store" 3 "no store at $WORK/nowhere" -- "$LL" --store "$WORK/nowhere" log checkpoint
 check "store from env" 0 "example.org/cli" -- env LIFELINE_STORE="$S" "$LL" log checkpoint
