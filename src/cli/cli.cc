@@ -504,6 +504,7 @@ int Run(int argc, char** argv) {
   AddRecordCommands(app, g, action);
   AddAnalysisCommands(app, g, action);
   AddAlertsCommands(app, g, action);
+  AddWitnessCommands(app, g, action);
 
   auto* vkey = app.add_subcommand("vkey", "print the log's verifier key");
   vkey->callback([&] { action = [&] { return CmdVkey(g); }; });
