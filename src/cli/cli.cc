@@ -506,6 +506,7 @@ int Run(int argc, char** argv) {
   AddReportCommands(app, g, action);
   AddAlertsCommands(app, g, action);
   AddServeCommands(app, g, action);
+  AddWitnessCommands(app, g, action);
 
   auto* vkey = app.add_subcommand("vkey", "print the log's verifier key");
   vkey->callback([&] { action = [&] { return CmdVkey(g); }; });

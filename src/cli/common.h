@@ -43,6 +43,9 @@ void AddAlertsCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 // Registers `serve` and `token create|list|revoke`.
 void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers `witness add|remove|list|policy|quorum|push` (docs/witness.md).
+void AddWitnessCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
 // After a successful write to the log (add, import, evidence add): when DIR
 // holds alerts.toml, evaluates it at the new checkpoint, records, writes the
 // feed and delivers within a short budget. Reports on stderr only (stdout
