@@ -36,6 +36,7 @@
 #include "record/projection.h"
 #include "record/schema.h"
 #include "record/submit.h"
+#include "record/view.h"
 #include "record/values.h"
 
 namespace lifeline::cli {
@@ -500,146 +501,56 @@ int CmdImport(const Globals& g, const std::vector<std::string>& files, const std
 
 // --- show / list --------------------------------------------------------
 
-json PublicBody(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("confidential")) j["confidential"] = "(withheld)";
-  return j;
-}
-
 int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_out, bool confidential) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
   auto rs = OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
-  store::LogStore& st = *rs->store;
-  auto row = st.FindRecord(id);
-  if (!row.ok()) return Fail(g, row.status());
-  auto corr = record::Corroborate(st, id);
-  if (!corr.ok()) return Fail(g, corr.status());
-  json rec = PublicBody(row->body);
+  std::optional<record::SealKey> key;
   if (confidential) {
     // Only for whoever holds the store's key: the entry keeps its sealed form.
-    auto key = record::LoadSealKey(*dir);
-    if (!key.ok()) return Fail(g, key.status().Annotate("show --confidential"));
-    auto opened = record::UnsealConfidential(json::parse(row->body, nullptr, false), *key);
-    if (!opened.ok()) return Fail(g, opened.status().Annotate("record " + id));
-    rec = std::move(*opened);
+    auto k = record::LoadSealKey(*dir);
+    if (!k.ok()) return Fail(g, k.status().Annotate("show --confidential"));
+    key = std::move(*k);
   }
-  // History: older versions through `supersedes`, newer through referrers.
-  std::vector<std::string> older, newer;
-  for (std::string cur = row->supersedes; !cur.empty() && older.size() < 1000;) {
-    older.push_back(cur);
-    auto r = st.FindRecord(cur);
-    cur = r.ok() ? r->supersedes : "";
-  }
-  std::vector<store::RecordRow> refs;
-  Status referred = st.ForEachReferrer(id, [&](const store::RecordRow& r) {
-    refs.push_back(r);
-    return Status::Ok();
-  });
-  if (!referred.ok()) return Fail(g, referred);
-  json claims = json::array();
-  for (const auto& r : refs) {
-    if (r.supersedes == id) newer.push_back(r.id);
-    if (r.kind == "claim") {
-      json c = json::parse(r.body, nullptr, false);
-      claims.push_back({{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},
-                        {"text", c.value("text", "")}});
-    }
-  }
-  json sources = json::array();
-  if (rec.contains("sources") && rec["sources"].is_array()) {
-    for (const auto& s : rec["sources"]) {
-      auto sr = st.FindRecord(s.get<std::string>());
-      if (!sr.ok()) continue;
-      json sj = json::parse(sr->body, nullptr, false);
-      sources.push_back({{"id", sr->id}, {"publisher", sj.value("publisher", "")}, {"title", sj.value("title", "")},
-                         {"url", sj.value("url", "")}, {"published", sj.value("published", "")}});
-    }
-  }
-  // Inclusion proof of the entry in the latest checkpoint, checked here.
-  auto cp = st.LatestCheckpoint();
-  if (!cp.ok()) return Fail(g, cp.status());
-  auto opened = note::OpenCheckpoint(cp->note, rs->verifier);
-  if (!opened.ok()) return Fail(g, opened.status().Annotate("the latest checkpoint does not verify"));
-  log::LogReader reader(&st);
-  auto entry = reader.Entry(row->index);
-  if (!entry.ok()) return Fail(g, entry.status());
-  if (*entry != row->body) {
-    return Fail(g, CorruptionError("the query tables' copy of " + id + " differs from log entry " +
-                                   std::to_string(row->index) + " (run `lifeline reindex`)"));
-  }
-  auto receipt = log::MakeReceipt(reader, row->index, cp->size, cp->note);
-  if (!receipt.ok()) return Fail(g, receipt.status());
-  auto proof = reader.InclusionProof(row->index, cp->size);
-  if (!proof.ok()) return Fail(g, proof.status());
-  Status proven = merkle::VerifyInclusion(row->index, cp->size, merkle::LeafHash(AsBytes(*entry)), *proof,
-                                          opened->checkpoint.root);
-  if (!proven.ok()) return Fail(g, CorruptionError("inclusion proof fails: " + proven.message()));
+  auto view = record::ViewRecord(*rs->store, rs->verifier, id, key ? &*key : nullptr);
+  if (!view.ok()) return Fail(g, view.status());
+  const json& out = *view;
   if (!receipt_out.empty()) {
-    Status w = log::WriteFileAtomically(receipt_out, *receipt);
+    Status w = log::WriteFileAtomically(receipt_out, out["receipt"].get<std::string>());
     if (!w.ok()) return Fail(g, w);
   }
-  json out = {{"ok", true},
-              {"record", rec},
-              {"index", row->index},
-              {"status", corr->status},
-              {"publishers", corr->publishers},
-              {"confirmed_by", corr->confirmed_by},
-              {"disputed_by", corr->disputed_by},
-              {"retracted_by", corr->retracted_by},
-              {"claims", claims},
-              {"sources", sources},
-              {"older_versions", older},
-              {"newer_versions", newer},
-              {"checkpoint", {{"size", cp->size}, {"root", Base64Encode(opened->checkpoint.root)}}},
-              {"receipt", *receipt}};
   if (g.json) {
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
-  std::cout << rec.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
-  std::cout << "entry " << row->index << " of the log; " << corr->status;
-  if (!corr->publishers.empty()) {
+  auto str = [](const json& j, const char* k) { return j.value(k, std::string()); };
+  std::cout << out["record"].dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
+  std::cout << "entry " << out["index"].get<uint64_t>() << " of the log; " << str(out, "status");
+  if (!out["publishers"].empty()) {
     std::cout << " (publishers:";
-    for (const auto& p : corr->publishers) std::cout << " " << p << ";";
+    for (const auto& p : out["publishers"]) std::cout << " " << p.get<std::string>() << ";";
     std::cout << ")";
   }
   std::cout << "\n";
-  for (const auto& s : sources) {
-    std::cout << "source " << s["id"].get<std::string>() << ": " << s["publisher"].get<std::string>() << ", \""
-              << s["title"].get<std::string>() << "\"";
-    if (!s["published"].get<std::string>().empty()) std::cout << " (" << s["published"].get<std::string>() << ")";
-    if (!s["url"].get<std::string>().empty()) std::cout << " " << s["url"].get<std::string>();
+  for (const auto& s : out["sources"]) {
+    std::cout << "source " << str(s, "id") << ": " << str(s, "publisher") << ", \"" << str(s, "title") << "\"";
+    if (!str(s, "published").empty()) std::cout << " (" << str(s, "published") << ")";
+    if (!str(s, "url").empty()) std::cout << " " << str(s, "url");
     std::cout << "\n";
   }
-  for (const auto& c : claims) {
-    std::cout << "claim " << c["id"].get<std::string>() << ": " << c["party"].get<std::string>() << " "
-              << c["stance"].get<std::string>() << ": " << c["text"].get<std::string>() << "\n";
+  for (const auto& c : out["claims"]) {
+    std::cout << "claim " << str(c, "id") << ": " << str(c, "party") << " " << str(c, "stance") << ": "
+              << str(c, "text") << "\n";
   }
-  for (const auto& o : older) std::cout << "corrects " << o << "\n";
-  for (const auto& n : newer) std::cout << "corrected by " << n << "\n";
-  for (const auto& r : corr->retracted_by) std::cout << "retracted by " << r << "\n";
-  std::cout << "included in checkpoint of size " << cp->size << ", root " << Base64Encode(opened->checkpoint.root)
+  for (const auto& o : out["older_versions"]) std::cout << "corrects " << o.get<std::string>() << "\n";
+  for (const auto& n : out["newer_versions"]) std::cout << "corrected by " << n.get<std::string>() << "\n";
+  for (const auto& r : out["retracted_by"]) std::cout << "retracted by " << r.get<std::string>() << "\n";
+  std::cout << "included in checkpoint of size " << out["tree_size"].get<uint64_t>() << ", root " << str(out, "root")
             << " (proof verified";
   if (!receipt_out.empty()) std::cout << "; receipt written to " << receipt_out;
   std::cout << ")\n";
   return 0;
-}
-
-std::string Summary(const json& r) {
-  for (const char* k : {"title", "name", "description", "text", "reason", "event_type", "status", "utility"}) {
-    if (r.contains(k) && r[k].is_string()) {
-      std::string s = r[k].get<std::string>();
-      if (s.size() > 60) {
-        size_t cut = 57;
-        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // a UTF-8 boundary
-        s = s.substr(0, cut) + "...";
-      }
-      return s;
-    }
-  }
-  return "";
 }
 
 int CmdList(const Globals& g, store::RecordQuery q) {
@@ -662,10 +573,10 @@ int CmdList(const Globals& g, store::RecordQuery q) {
     if (g.json) {
       arr.push_back({{"index", r.index}, {"id", r.id}, {"kind", r.kind}, {"case", r.case_id},
                      {"date_from", r.date_from}, {"date_to", r.date_to}, {"status", status},
-                     {"summary", Summary(body)}});
+                     {"summary", record::Summary(body)}});
     } else {
       std::printf("%6llu  %-13s %-34s %-10s %-13s %s\n", static_cast<unsigned long long>(r.index), r.kind.c_str(),
-                  r.id.c_str(), r.date_from.c_str(), status.c_str(), Summary(body).c_str());
+                  r.id.c_str(), r.date_from.c_str(), status.c_str(), record::Summary(body).c_str());
     }
   }
   if (g.json) {

@@ -9,6 +9,7 @@
 #include "cli/store_dir.h"
 #include "server/server.h"
 #include "server/tokens.h"
+#include "witness/witness.h"
 
 namespace lifeline::cli {
 namespace {
@@ -53,6 +54,30 @@ int CmdServe(const Globals& g, ServeArgs a) {
   a.o.web_dir = a.web == "-" ? DefaultWebDir() : a.web;
   a.o.cases_dir = a.cases == "-" ? DefaultCasesDir() : a.cases;
   a.o.access_log = !g.quiet;
+  // Witnesses (docs/witness.md): /checkpoint carries their cosignatures, and
+  // each new checkpoint is pushed to them after a write.
+  const std::string d = *dir;
+  a.o.published_checkpoint = [d](const std::string& note) {
+    auto p = witness::PublishedCheckpoint(d, note);
+    return p.ok() ? *p : note;
+  };
+  a.o.after_write = [d, quiet = g.quiet] {
+    auto policy = witness::LoadPolicy(d);
+    if (!policy.ok() || policy->witnesses.empty()) return;  // none configured
+    auto rs = OpenReadable(d);
+    if (!rs.ok()) {
+      std::fprintf(stderr, "witness push: %s\n", rs.status().ToString().c_str());
+      return;
+    }
+    auto rep = witness::PushToWitnesses(d, *rs->store, rs->verifier, witness::kDefaultTimeout);
+    if (!rep.ok()) {
+      std::fprintf(stderr, "witness push: %s\n", rep.status().ToString().c_str());
+    } else if (!quiet || !rep->quorum_met) {
+      std::fprintf(stderr, "witness push: checkpoint %llu cosigned by %zu of %zu witnesses; quorum (%s) %s\n",
+                   static_cast<unsigned long long>(rep->size), rep->cosigners.size(), rep->witnesses.size(),
+                   rep->quorum.c_str(), rep->quorum_met ? "met" : "NOT met");
+    }
+  };
   auto srv = server::Server::Create(a.o);
   if (!srv.ok()) return Fail(g, srv.status().Annotate("serve"));
   g_server = srv->get();

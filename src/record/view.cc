@@ -45,10 +45,16 @@ bool EntryIsPublishable(const json& entry) {
 
 }  // namespace
 
-Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, const std::string& id) {
+Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, const std::string& id,
+                        const SealKey* reveal) {
   LIFELINE_ASSIGN_OR_RETURN(store::RecordRow row, st.FindRecord(id));
   LIFELINE_ASSIGN_OR_RETURN(Corroboration corr, Corroborate(st, id));
   json rec = WithheldBody(row.body);
+  if (reveal != nullptr) {
+    auto opened = UnsealConfidential(json::parse(row.body, nullptr, false), *reveal);
+    if (!opened.ok()) return opened.status().Annotate("record " + id);
+    rec = std::move(*opened);
+  }
   // History: older versions through `supersedes`, newer through referrers.
   std::vector<std::string> older, newer;
   for (std::string cur = row.supersedes; !cur.empty() && older.size() < 1000;) {

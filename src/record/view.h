@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "note/note.h"
+#include "record/seal.h"
 #include "store/store.h"
 
 namespace lifeline::record {
@@ -28,11 +29,14 @@ std::string Summary(const nlohmann::json& record);
 //   checkpoint {size, root}, checkpoint_note, receipt (c2sp.org/tlog-proof),
 //   leaf_index, tree_size, root, proof [base64 hashes], and `entry` (base64
 //   of the exact log entry) unless the entry holds an unsealed confidential
-//   object. `record` has its confidential member withheld.
+//   object (written before sealing existed). `record` has its confidential
+//   member withheld, or opened with `reveal` when that key is given (for the
+//   roles that may read it).
 // NotFound for an unknown id; Corruption when the query tables disagree
 // with the log or the proof fails; VerificationFailed when the latest
 // checkpoint's signature does not verify.
-Result<nlohmann::json> ViewRecord(store::LogStore& store, const note::Verifier& log_key, const std::string& id);
+Result<nlohmann::json> ViewRecord(store::LogStore& store, const note::Verifier& log_key, const std::string& id,
+                                  const SealKey* reveal = nullptr);
 
 }  // namespace lifeline::record
 

@@ -31,6 +31,7 @@
 #include "note/checkpoint.h"
 #include "record/canonical.h"
 #include "record/corroboration.h"
+#include "record/seal.h"
 #include "record/submit.h"
 #include "record/values.h"
 #include "record/view.h"
@@ -359,7 +360,18 @@ struct Server::Impl {
       res.set_header("WWW-Authenticate", "Bearer");
       return SendError(res, 401, "record " + id + " is not in a public case: this needs a token");
     }
-    auto view = record::ViewRecord(**st, verifier, id);
+    // Confidential fields are opened for the roles that may read them, never
+    // for viewers or anonymous callers.
+    std::optional<record::SealKey> key;
+    if (who.AtLeast(Role::kVerifier)) {
+      auto k = record::LoadSealKey(opt.store_dir);
+      if (k.ok()) {
+        key = std::move(*k);
+      } else if (k.status().code() != ErrorCode::kNotFound) {  // no key: nothing was ever sealed
+        return SendStatus(res, k.status());
+      }
+    }
+    auto view = record::ViewRecord(**st, verifier, id, key ? &*key : nullptr);
     if (!view.ok()) return SendStatus(res, view.status());
     SendJson(res, 200, *view);
   }
@@ -414,6 +426,10 @@ struct Server::Impl {
       auto reader = Reader();
       if (!reader.ok()) return SendStatus(res, reader.status());
       if (dry_run) {
+        // Checks as a real write would; with no key yet, a fresh one (a
+        // dry run creates nothing).
+        auto key = record::LoadSealKey(opt.store_dir);
+        so.seal_key = std::make_shared<const record::SealKey>(key.ok() ? std::move(*key) : record::SealKey::Generate());
         rep = record::Submit(std::move(candidates), **reader, nullptr, so);
       } else {
         auto ws = cli::OpenWritable(opt.store_dir);
@@ -424,6 +440,10 @@ struct Server::Impl {
           }
           return SendStatus(res, ws.status());
         }
+        // Under the writer's lock: a store older than sealing gets its key now.
+        auto key = record::LoadOrCreateSealKey(opt.store_dir);
+        if (!key.ok()) return SendStatus(res, key.status());
+        so.seal_key = std::make_shared<const record::SealKey>(std::move(*key));
         auto lg = log::Log::Open(std::move(ws->store), ws->signer);
         if (!lg.ok()) return SendStatus(res, lg.status());
         rep = record::Submit(std::move(candidates), **reader, lg->get(), so);
@@ -899,7 +919,10 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
     impl->http.set_file_extension_and_mimetype_mapping("json", "application/json");
     impl->http.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
   }
-  if (impl->opt.after_write) impl->after_thread = std::thread([p] { p->AfterWriteLoop(); });
+  if (impl->opt.after_write) {
+    impl->after_pending = true;  // once at start too: a checkpoint may wait for its cosignatures
+    impl->after_thread = std::thread([p] { p->AfterWriteLoop(); });
+  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -41,8 +41,9 @@ struct ServerOptions {
   bool private_log = false;    // tiles and checkpoint need a token too
   int threads = 0;             // worker threads; 0 = a default
   bool access_log = true;      // one line per request on stderr (no tokens)
-  // Called after each write that appended records (e.g. to push the new
-  // checkpoint to witnesses). Runs on a background thread, serialised.
+  // Called after each write that appended records, and once at start (e.g.
+  // to push the latest checkpoint to witnesses). Runs on a background
+  // thread, one call at a time; writes during a call cause one more call.
   std::function<void()> after_write;
   // The checkpoint text to publish at /checkpoint given the latest signed
   // note (e.g. with witness cosignatures added); unset = the note itself.

@@ -119,4 +119,33 @@ check "tlog-verify: w1 cosigned size 20" 0 "^OK cosigner=witness.example/w1" -- 
 	"$TV" cosig "$(vkey_of w1)" "$S/checkpoint.cosigned"
 expect "the cosigned checkpoint is of size 20" "$(sed -n 2p "$S/checkpoint.cosigned")" 20
 
+# lifeline serve publishes the cosigned checkpoint at /checkpoint: it pushes
+# once at start, and again after each write through the API.
+# shellcheck source=serve.sh
+. "$(dirname "$0")/serve.sh"
+seq -f 'entry %.0f' 20 24 | "$LL" --store "$S" -q log append --keep-newline
+monitor=$("$LL" --store "$S" -q token create --role monitor)
+start_server "$LL" "$S" --web "" || exit 1
+PIDS+=("$SERVER_PID")
+# wait_cosigned SIZE: until /checkpoint is of SIZE and carries w1's cosignature.
+wait_cosigned() {
+	for _ in $(seq 100); do
+		curl -s "$URL/checkpoint" >"$WORK/served"
+		[ "$(sed -n 2p "$WORK/served")" = "$1" ] && grep -q "^— witness.example/w1 " "$WORK/served" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_cosigned 25
+check "serve: pushed at start, cosigned size 25 served" 0 "^OK cosigner=witness.example/w1" -- \
+	"$TV" cosig "$(vkey_of w1)" "$WORK/served"
+RECS='[{"kind":"source","id":"src-w","case":"case-w","publisher":"P","title":"T","published":"2024-01-01"},
+{"kind":"case","id":"case-w","title":"A case","region":"R","started":"2024-01-01","sources":["src-w"]}]'
+expect "serve: a write" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $monitor" \
+	-H 'Content-Type: application/json' --data "$RECS" "$URL/api/v1/records")" 201
+wait_cosigned 27
+check "serve: pushed after the write, cosigned size 27 served" 0 "^OK cosigner=witness.example/w1" -- \
+	"$TV" cosig "$(vkey_of w1)" "$WORK/served"
+check "serve: tiles of the cosigned log" 0 "" -- "$TV" tiles "$(cat "$S/log.vkey")" "$URL"
+
 finish
