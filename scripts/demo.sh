@@ -1,9 +1,11 @@
 #!/bin/bash
 # The demo: Lifeline's verifiable record log on the bundled Lachin corridor
-# case, end to end, on this machine.
+# case, end to end, on this machine; it ends by serving the dashboard.
 #   scripts/demo.sh BUILD_DIR
-# Creates demo-store/ (an SQLite store) and demo-tiles/ (its static
-# tlog-tiles export) in the working tree. Re-running starts afresh.
+# Creates demo-store/ (an SQLite store), demo-tiles/ (its static tlog-tiles
+# export) and the English situation report in demo-store/ in the working
+# tree, then runs `lifeline serve` on 127.0.0.1:$DEMO_PORT (default 8080)
+# until interrupted. Re-running starts afresh. DEMO_SERVE=0 skips serving.
 set -euo pipefail
 BUILD=${1:-build}
 LL=$BUILD/cmd/lifeline/lifeline
@@ -55,4 +57,16 @@ step "10. A forecast of food stocks under an illustrative scenario (hypothetical
 "$LL" --store "$STORE" forecast --case lachin-2022-23 --scenario data/cases/lachin-2022-23/scenarios/airlift.toml |
 	sed -n 1,14p
 
+step "11. The English situation report, and a check of every figure in it against the log"
+SITREP=$STORE/sitrep-lachin-2022-23-en.html
+"$LL" --store "$STORE" report --case lachin-2022-23 --lang en -o "$SITREP"
+"$LL" --store "$STORE" verify-report "$SITREP" | tail -n 1
+
+PORT=${DEMO_PORT:-8080}
 printf '\nStore: %s   Tiles: %s   Verifier key: %s\n' "$STORE" "$TILES" "$(cat "$STORE/log.vkey")"
+printf 'Situation report: %s\n' "$(cd "$(dirname "$SITREP")" && pwd)/$(basename "$SITREP")"
+if [ "${DEMO_SERVE:-1}" != 0 ]; then
+	printf 'Dashboard: http://127.0.0.1:%s/   API: http://127.0.0.1:%s/openapi.json   (Ctrl-C stops it)\n' "$PORT" "$PORT"
+	step "12. Serving the dashboard, the API and the log's tiles on 127.0.0.1:$PORT"
+	exec "$LL" --store "$STORE" serve --port "$PORT"
+fi
