@@ -43,6 +43,7 @@ fuzz: deps
 asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIFELINE_SANITIZE=ON -DLIFELINE_BENCH=OFF >/dev/null
 	ninja -C build-asan -j $(JOBS)
+	scripts/web.sh
 	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 1800
 
 clean:

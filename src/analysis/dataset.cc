@@ -402,19 +402,19 @@ Status AddRecord(Dataset& ds, const json& r) {
 
 }  // namespace
 
-Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp) {
+Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
   // Every version below the checkpoint: the current view is computed here,
   // for that tree, rather than by the store's current_only (which would
   // apply corrections appended after the checkpoint).
   std::vector<store::RecordRow> rows;
-  std::unordered_set<std::string> superseded, retracted;
+  std::unordered_set<std::string> gone;  // superseded or retracted
   store::RecordQuery q;
   q.case_id = case_id;
   q.current_only = false;
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
-    if (r.index >= cp.size) return Status::Ok();
-    if (!r.supersedes.empty()) superseded.insert(r.supersedes);
-    if (r.kind == "retraction") retracted.insert(r.target);
+    if (r.index >= size) return Status::Ok();
+    if (!r.supersedes.empty()) gone.insert(r.supersedes);
+    if (r.kind == "retraction") gone.insert(r.target);
     rows.push_back(r);
     return Status::Ok();
   }));
@@ -423,14 +423,19 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
   rq.kind = "retraction";
   rq.current_only = false;
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(rq, [&](const store::RecordRow& r) {
-    if (r.index < cp.size) retracted.insert(r.target);
+    if (r.index < size) gone.insert(r.target);
     return Status::Ok();
   }));
+  std::erase_if(rows, [&](const store::RecordRow& r) { return gone.count(r.id) > 0; });
+  return rows;
+}
+
+Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp) {
+  LIFELINE_ASSIGN_OR_RETURN(std::vector<store::RecordRow> rows, CurrentRows(st, case_id, cp.size));
   Dataset ds;
   ds.case_id = case_id;
   bool have_case = false;
   for (const auto& r : rows) {
-    if (superseded.count(r.id) || retracted.count(r.id)) continue;
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + ") is not a JSON object");
     Status s = AddRecord(ds, j);

@@ -253,6 +253,11 @@ struct CheckpointRef {
 // holding the log's key check it (the CLI does).
 Result<CheckpointRef> ResolveCheckpoint(store::LogStore& st, std::optional<uint64_t> at);
 
+// The rows of the current records of `case_id` among the entries below
+// `size`, in log order: records superseded or retracted by an entry below
+// `size` are left out (docs/records.md, applied to that tree).
+Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size);
+
 // Loads the current records of `case_id` among the entries below
 // cp.size: records superseded or retracted by an entry below cp.size are
 // left out (the rules of docs/records.md, applied to that tree, so an

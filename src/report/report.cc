@@ -69,28 +69,9 @@ class Figures {
 // LoadDataset (superseded and retracted records left out).
 Result<std::unordered_map<std::string, json>> CurrentRecords(store::LogStore& st, const std::string& case_id,
                                                              uint64_t size) {
-  std::vector<store::RecordRow> rows;
-  std::unordered_set<std::string> gone;
-  store::RecordQuery q;
-  q.case_id = case_id;
-  q.current_only = false;
-  LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
-    if (r.index >= size) return Status::Ok();
-    if (!r.supersedes.empty()) gone.insert(r.supersedes);
-    if (r.kind == "retraction") gone.insert(r.target);
-    rows.push_back(r);
-    return Status::Ok();
-  }));
-  store::RecordQuery rq;
-  rq.kind = "retraction";
-  rq.current_only = false;
-  LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(rq, [&](const store::RecordRow& r) {
-    if (r.index < size) gone.insert(r.target);
-    return Status::Ok();
-  }));
+  LIFELINE_ASSIGN_OR_RETURN(std::vector<store::RecordRow> rows, analysis::CurrentRows(st, case_id, size));
   std::unordered_map<std::string, json> out;
   for (const auto& r : rows) {
-    if (gone.count(r.id)) continue;
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
     out[r.id] = std::move(j);
