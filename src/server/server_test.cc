@@ -248,6 +248,26 @@ TEST_F(ServerTest, EveryWriteIsALogRecordByItsToken) {
   EXPECT_EQ(LogSize(*dir_), before + 1);
 }
 
+TEST_F(ServerTest, ConfidentialFieldsOfAWriteAreSealedBeforeTheLog) {
+  const std::string marker = "API-CONFIDENTIAL-5e1b";
+  std::string rec = NewIncident("sealed");
+  rec.insert(rec.size() - 1, R"(,"confidential":{"source_name":")" + marker + R"("})");
+  auto r = Post("/api/v1/records", rec, "application/json", "monitor");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  for (const char* f : {"/lifeline.db", "/lifeline.db-wal"}) {
+    EXPECT_EQ(ReadAll(*dir_ + f).find(marker), std::string::npos) << f << " holds the plaintext";
+  }
+  auto bundle = Get("/tile/entries/001.p/" + std::to_string(LogSize(*dir_) - 256));
+  ASSERT_TRUE(bundle);
+  ASSERT_EQ(bundle->status, 200);
+  EXPECT_NE(bundle->body.find("inc-test-sealed"), std::string::npos);
+  EXPECT_EQ(bundle->body.find(marker), std::string::npos);
+  auto view = Get("/api/v1/records/inc-test-sealed", "verifier");
+  ASSERT_TRUE(view);
+  EXPECT_EQ(json::parse(view->body)["record"]["confidential"]["source_name"], marker);
+}
+
 TEST_F(ServerTest, BadRequestsAre4xxAndWriteNothing) {
   const uint64_t before = LogSize(*dir_);
   struct Case {
