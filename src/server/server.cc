@@ -826,12 +826,13 @@ struct Server::Impl {
       }
     });
     // Rate limits before anything else: by token id when the token is
-    // valid, else by remote address.
+    // valid, else by remote address. The log's tiles are exempt: mirrors and
+    // witnesses fetch them in bulk, and they are immutable and cached.
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       std::string key = "ip:" + req.remote_addr;
       if (auto p = Authenticate(req); p.ok() && !p->anonymous()) key = "token:" + p->token->id;
       int retry = 1;
-      if (!limiter.Allow(key, &retry)) {
+      if (req.path.rfind("/tile/", 0) != 0 && !limiter.Allow(key, &retry)) {
         res.set_header("Retry-After", std::to_string(retry));
         SendError(res, 429, "too many requests; retry in " + std::to_string(retry) + " s");
         return httplib::Server::HandlerResponse::Handled;

@@ -501,6 +501,8 @@ TEST(ServerRateLimitTest, Answers429WithRetryAfter) {
   for (int i = 0; i < 5; ++i) codes.push_back(c.Get("/checkpoint")->status);
   EXPECT_EQ(codes, (std::vector<int>{200, 200, 200, 429, 429}));
   EXPECT_FALSE(c.Get("/checkpoint")->get_header_value("Retry-After").empty());
+  // Tiles are not limited (mirrors fetch them in bulk; they are immutable).
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(c.Get("/tile/entries/000.p/1")->status, 404);
   (*s)->Stop();
   t.join();
   fs::remove_all(dir);
