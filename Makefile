@@ -33,6 +33,7 @@ bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIFELINE_TESTS=OFF >/dev/null
 	ninja -C build-bench -j $(JOBS)
 	bench/run.sh build-bench
+	bench/run_serve.sh build-bench
 
 fuzz: deps
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \

@@ -19,6 +19,8 @@ PKGS="$PKGS chromium fonts-noto-core fonts-dejavu-core"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"
+	# bench/run_serve.sh: wrk against lifeline serve and Debian's nginx.
+	PKGS="$PKGS wrk nginx-light"
 	# bench/run_analysis.sh compares the forecast with numpy (Debian's, run
 	# with /usr/bin/python3).
 	# bench/run_import.sh runs DuckDB from npm: Node.js, unless one is there.
