@@ -170,7 +170,7 @@ void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
       ->check(CLI::PositiveNumber);
   serve->add_option("--cors-origin", a->o.cors_origin, "allow cross-origin reads from this origin (default: none)");
   serve->add_flag("--private-log", a->o.private_log, "tiles and checkpoint need a token too (default: public, for witnesses)");
-  serve->add_option("--threads", a->o.threads, "worker threads (default: 4 per core, at least 8)")->check(CLI::Range(1, 1024));
+  serve->add_option("--threads", a->o.threads, "worker threads, one per open connection (default: 16 per core, at least 64)")->check(CLI::Range(1, 1024));
   serve->callback([&, a] { action = [&, a] { return CmdServe(g, *a); }; });
 
   auto* token = app.add_subcommand("token", "API tokens (stored hashed in the store directory)");

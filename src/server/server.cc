@@ -139,11 +139,24 @@ struct Server::Impl {
 
   std::mutex write_mu;  // one writer at a time within this process
 
-  // Analysis results are a function of (case, checkpoint, parameters):
-  // cached, bounded.
+  // Analysis results are a function of (case, checkpoint, parameters): kept
+  // as the JSON text sent, bounded. `cache` holds results by exact
+  // checkpoint (requests with at=); `latest` the newest result per (case,
+  // parameters) for requests of the latest checkpoint, which is reused for
+  // kFresh while writes keep making new checkpoints (it names the
+  // checkpoint it was computed at), and `flights` makes one request compute
+  // while the others for the same key wait for it.
+  struct Computed {
+    uint64_t size = 0;
+    std::chrono::steady_clock::time_point when;
+    std::shared_ptr<const std::string> body;
+  };
+  static constexpr auto kFresh = std::chrono::seconds(1);
   std::mutex cache_mu;
-  std::list<std::pair<std::string, std::shared_ptr<const json>>> cache;  // most recent first
-  static constexpr size_t kCacheEntries = 64;
+  std::list<std::pair<std::string, std::shared_ptr<const std::string>>> cache;  // most recent first
+  std::unordered_map<std::string, Computed> latest;
+  std::unordered_map<std::string, std::shared_ptr<std::mutex>> flights;
+  static constexpr size_t kCacheEntries = 64, kLatestEntries = 256;
 
   // Full tiles never change: cached, bounded.
   std::mutex tile_mu;
@@ -467,7 +480,7 @@ struct Server::Impl {
 
   // --- analyses -------------------------------------------------------------
 
-  std::shared_ptr<const json> CacheGet(const std::string& key) {
+  std::shared_ptr<const std::string> CacheGet(const std::string& key) {
     std::lock_guard<std::mutex> lock(cache_mu);
     for (auto it = cache.begin(); it != cache.end(); ++it) {
       if (it->first == key) {
@@ -478,14 +491,47 @@ struct Server::Impl {
     return nullptr;
   }
 
-  void CachePut(const std::string& key, std::shared_ptr<const json> v) {
+  void CachePut(const std::string& key, std::shared_ptr<const std::string> v) {
     std::lock_guard<std::mutex> lock(cache_mu);
     cache.emplace_front(key, std::move(v));
     if (cache.size() > kCacheEntries) cache.pop_back();
   }
 
-  // Runs `compute` on the case's dataset at the checkpoint, cached under
-  // the key; sends the JSON.
+  // The newest result for `key` if it is of checkpoint `size` or fresh.
+  std::shared_ptr<const std::string> LatestGet(const std::string& key, uint64_t size) {
+    std::lock_guard<std::mutex> lock(cache_mu);
+    auto it = latest.find(key);
+    if (it == latest.end()) return nullptr;
+    const Computed& c = it->second;
+    if (c.size == size || std::chrono::steady_clock::now() - c.when < kFresh) return c.body;
+    return nullptr;
+  }
+
+  void LatestPut(const std::string& key, Computed c) {
+    std::lock_guard<std::mutex> lock(cache_mu);
+    if (latest.size() >= kLatestEntries && !latest.count(key)) {
+      auto oldest = std::min_element(latest.begin(), latest.end(),
+                                     [](const auto& a, const auto& b) { return a.second.when < b.second.when; });
+      flights.erase(oldest->first);
+      latest.erase(oldest);
+    }
+    latest[key] = std::move(c);
+  }
+
+  std::shared_ptr<std::mutex> Flight(const std::string& key) {
+    std::lock_guard<std::mutex> lock(cache_mu);
+    auto& f = flights[key];
+    if (!f) f = std::make_shared<std::mutex>();
+    return f;
+  }
+
+  static void SendText(httplib::Response& res, const std::shared_ptr<const std::string>& body) {
+    res.status = 200;
+    res.set_content(*body, "application/json");
+  }
+
+  // Runs `compute` on the case's dataset at the checkpoint (at=, or the
+  // latest), cached as described at `cache`; sends the JSON.
   void Analysis(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& what,
                 std::initializer_list<const char*> params,
                 const std::function<Result<json>(const analysis::Dataset&, const analysis::CheckpointRef&)>& compute,
@@ -499,17 +545,29 @@ struct Server::Impl {
     if (!AdmitCase(**st, who, case_id, res)) return;
     auto vc = analysis::VerifyStoredCheckpoint(**st, verifier, at->has_value() ? std::optional<uint64_t>(**at) : std::nullopt);
     if (!vc.ok()) return SendStatus(res, vc.status());
-    const analysis::CheckpointRef* cp = &vc->cp;
-    std::string key = what + "\n" + case_id + "\n" + std::to_string(cp->size) + "\n" + cp->root + "\n" + extra_key;
-    for (const char* p : params) key += std::string("\n") + p + "=" + req.get_param_value(p);
-    if (auto hit = CacheGet(key)) return SendJson(res, 200, *hit);
-    auto ds = analysis::LoadDataset(**st, case_id, *cp);
+    const analysis::CheckpointRef& cp = vc->cp;
+    std::string key = what + "\n" + case_id + "\n" + extra_key;
+    for (const char* p : params) {
+      if (std::string_view(p) != "at") key += std::string("\n") + p + "=" + req.get_param_value(p);
+    }
+    const std::string exact = key + "\n@" + std::to_string(cp.size) + " " + cp.root;
+    if (auto hit = CacheGet(exact)) return SendText(res, hit);
+    std::shared_ptr<std::mutex> flight;
+    std::unique_lock<std::mutex> computing;
+    if (!*at) {
+      if (auto hit = LatestGet(key, cp.size)) return SendText(res, hit);
+      flight = Flight(key);
+      computing = std::unique_lock<std::mutex>(*flight);
+      if (auto hit = LatestGet(key, cp.size)) return SendText(res, hit);  // computed meanwhile
+    }
+    auto ds = analysis::LoadDataset(**st, case_id, cp);
     if (!ds.ok()) return SendStatus(res, ds.status());
-    auto out = compute(*ds, *cp);
+    auto out = compute(*ds, cp);
     if (!out.ok()) return SendStatus(res, out.status());
-    auto shared = std::make_shared<const json>(std::move(*out));
-    CachePut(key, shared);
-    SendJson(res, 200, *shared);
+    auto body = std::make_shared<const std::string>(Dump(*out));
+    CachePut(exact, body);
+    if (!*at) LatestPut(key, Computed{cp.size, std::chrono::steady_clock::now(), body});
+    SendText(res, body);
   }
 
   static Result<int32_t> DayParam(const httplib::Request& req, const char* name) {
@@ -792,6 +850,11 @@ struct Server::Impl {
     auto bind = [this](void (Impl::*m)(const httplib::Request&, httplib::Response&, const Principal&)) -> Handler {
       return [this, m](const httplib::Request& q, httplib::Response& r, const Principal& p) { (this->*m)(q, r, p); };
     };
+    // cpp-httplib tries the patterns in this order, one regex match each:
+    // the log's tiles, fetched in bulk, come first.
+    http.Get("/checkpoint",
+             Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, false); }));
+    http.Get(R"(/tile/(.+))", Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Tile(q, r); }));
     http.Get("/api/v1/cases", Guard(Access::kRead, bind(&Impl::Cases)));
     http.Get("/api/v1/records", Guard(Access::kRead, bind(&Impl::ListRecords)));
     http.Post("/api/v1/records", Guard(Access::kSubmit, bind(&Impl::Submit)));
@@ -806,9 +869,6 @@ struct Server::Impl {
     http.Get("/api/v1/checkpoint",
              Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, true); }));
     http.Get("/api/v1/tokens", Guard(Access::kAdmin, [this](const auto& q, auto& r, const Principal&) { Tokens(q, r); }));
-    http.Get("/checkpoint",
-             Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, false); }));
-    http.Get(R"(/tile/(.+))", Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Tile(q, r); }));
     http.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(OpenApiDocument()), "application/json");
     });
@@ -908,7 +968,10 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   auto impl = std::make_unique<Impl>(std::move(options), rs.verifier);
   impl->pool.push_back(std::move(rs.store));
   Impl* p = impl.get();
-  int threads = impl->opt.threads > 0 ? impl->opt.threads : std::max(8, static_cast<int>(std::thread::hardware_concurrency()) * 4);
+  // cpp-httplib gives each connection a worker for as long as it is kept
+  // alive: enough workers that idle keep-alive connections (a dashboard
+  // holds several) do not queue the others.
+  int threads = impl->opt.threads > 0 ? impl->opt.threads : std::max(64, static_cast<int>(std::thread::hardware_concurrency()) * 16);
   impl->http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
   // second server on the same port would silently share its requests.
