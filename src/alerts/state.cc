@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "log/export.h"
+
 namespace lifeline::alerts {
 
 namespace {
@@ -59,15 +61,6 @@ json DeliveryJson(const Delivery& d) {
           {"delivered_at", d.delivered_at}};
 }
 
-Status SyncDir(const std::string& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("opening " + dir, errno);
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return ErrnoError("syncing " + dir, err);
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -81,35 +74,7 @@ std::string_view DeliveryStatusName(DeliveryStatus s) {
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp." + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("creating " + tmp, errno);
-  auto fail = [&](std::string_view what) {
-    int err = errno;
-    close(fd);
-    unlink(tmp.c_str());
-    return ErrnoError(std::string(what) + " " + tmp, err);
-  };
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("writing");
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0) return fail("syncing");
-  close(fd);
-  // At this point the new content is durable under the temporary name; a
-  // crash before the rename leaves the old file (and a stray .tmp file).
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return ErrnoError("renaming " + tmp + " to " + path, err);
-  }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  return SyncDir(dir.empty() ? "." : dir);
+  return log::WriteFileDurably(path, data);
 }
 
 Result<AlertState> AlertState::Load(const std::string& path) {

@@ -84,4 +84,17 @@ Result<ExportReport> ExportTiles(store::LogStore& store, const std::string& dir,
   return rep;
 }
 
+Status WriteFileDurably(const std::string& path, std::string_view data) {
+  LIFELINE_RETURN_IF_ERROR(WriteFileAtomically(path, data, /*sync=*/true));
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("opening directory " + dir, errno);
+  int rc = fsync(fd);
+  int err = errno;
+  close(fd);
+  if (rc != 0) return ErrnoError("syncing directory " + dir, err);
+  return Status::Ok();
+}
+
 }  // namespace lifeline::log

@@ -41,15 +41,7 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 // Atomic (temporary file, rename) and durable (the file and then its
 // directory are fsynced, so the rename survives a crash).
 Status WriteDurably(const std::string& dir, std::string_view name, std::string_view data) {
-  std::string path = PathIn(dir, name);
-  LIFELINE_RETURN_IF_ERROR(log::WriteFileAtomically(path, data, /*sync=*/true));
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("opening directory " + dir, errno);
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return ErrnoError("syncing directory " + dir, err);
-  return Status::Ok();
+  return log::WriteFileDurably(PathIn(dir, name), data);
 }
 
 std::string HttpMeaning(int status) {
