@@ -52,7 +52,6 @@ namespace fs = std::filesystem;
 enum class Access {
   kLog,       // the log for witnesses: anyone, unless --private-log
   kRead,      // anyone; case-scoped reads check the case is public for anonymous callers
-  kToken,     // any valid token
   kSubmit,    // verifier (claims only), monitor, admin
   kAdmin,     // admin
 };
@@ -247,9 +246,6 @@ struct Server::Impl {
         if (opt.private_log && !need_token()) return std::nullopt;
         break;
       case Access::kRead: break;
-      case Access::kToken:
-        if (!need_token()) return std::nullopt;
-        break;
       case Access::kSubmit:
         if (!need_role(Role::kVerifier)) return std::nullopt;
         break;

@@ -481,6 +481,31 @@ TEST(TokenStoreTest, HashedOnlyAndRevocable) {
   fs::remove_all(dir);
 }
 
+TEST(ServerPrivateLogTest, TilesAndCheckpointNeedATokenWithPrivateLog) {
+  std::string dir = (fs::temp_directory_path() / ("lifeline-private-test-" + std::to_string(getpid()))).string();
+  fs::remove_all(dir);
+  ASSERT_TRUE(cli::InitStore(dir, "test.invalid/private").ok());
+  auto token = TokenStore(dir + "/tokens.json").Create(Role::kViewer, "");
+  ASSERT_TRUE(token.ok());
+  ServerOptions o;
+  o.store_dir = dir;
+  o.port = 0;
+  o.private_log = true;
+  o.access_log = false;
+  auto s = Server::Create(o);
+  ASSERT_TRUE(s.ok());
+  std::promise<int> port;
+  auto f = port.get_future();
+  std::thread t([&] { (void)(*s)->Run([&](int p) { port.set_value(p); }); });
+  httplib::Client c("127.0.0.1", f.get());
+  EXPECT_EQ(c.Get("/checkpoint")->status, 401);
+  EXPECT_EQ(c.Get("/api/v1/checkpoint")->status, 401);
+  EXPECT_EQ(c.Get("/checkpoint", {{"Authorization", "Bearer " + *token}})->status, 200);
+  (*s)->Stop();
+  t.join();
+  fs::remove_all(dir);
+}
+
 TEST(ServerRateLimitTest, Answers429WithRetryAfter) {
   std::string dir = (fs::temp_directory_path() / ("lifeline-rl-test-" + std::to_string(getpid()))).string();
   fs::remove_all(dir);
