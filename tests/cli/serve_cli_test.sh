@@ -23,7 +23,7 @@ viewer=$("$LL" --store "$S" -q token create --role viewer --label "a journalist"
 monitor=$("$LL" --store "$S" -q token create --role monitor --label "field team")
 expect "token format" "$(printf '%s\n%s\n' "$viewer" "$monitor" | grep -Ec '^llt_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$')" 2
 check "token bad role" 2 "unknown role \"root\"" -- "$LL" --store "$S" token create --role root
-expect "tokens stored hashed" "$(grep -c -e "${viewer#llt_????????_}" -e "${monitor#llt_????????_}" "$S/tokens.json")" 0
+expect "tokens stored hashed" "$(grep -cF -e "${viewer#llt_????????_}" -e "${monitor#llt_????????_}" "$S/tokens.json")" 0
 expect "token file mode" "$(stat -c %a "$S/tokens.json")" 600
 check "token list" 0 "viewer +[0-9TZ:-]+ +a journalist" -- "$LL" --store "$S" token list
 
@@ -73,6 +73,6 @@ curl -s -o /dev/null -H "Authorization: Bearer $monitor" "$url2/api/v1/cases?x=$
 kill $pid
 wait $pid 2>/dev/null
 check "access log line" 0 "GET /api/v1/cases 400" -- cat "$WORK/access.log"
-expect "no token in the access log" "$(grep -c "${monitor:13}" "$WORK/access.log")" 0
+expect "no token in the access log" "$(grep -cF -- "${monitor:13}" "$WORK/access.log")" 0
 
 finish
