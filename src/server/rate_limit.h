@@ -22,6 +22,10 @@ class RateLimiter {
   // and *retry_after_s is how long until one is allowed.
   bool Allow(const std::string& key, int* retry_after_s, Clock::time_point now = Clock::now());
 
+  // False when limiting is off (per_minute == 0): callers can skip working
+  // out the key.
+  bool enabled() const { return rate_ > 0; }
+
  private:
   struct Bucket {
     double tokens;

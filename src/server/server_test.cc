@@ -481,56 +481,69 @@ TEST(TokenStoreTest, HashedOnlyAndRevocable) {
   fs::remove_all(dir);
 }
 
-TEST(ServerPrivateLogTest, TilesAndCheckpointNeedATokenWithPrivateLog) {
-  std::string dir = (fs::temp_directory_path() / ("lifeline-private-test-" + std::to_string(getpid()))).string();
-  fs::remove_all(dir);
-  ASSERT_TRUE(cli::InitStore(dir, "test.invalid/private").ok());
-  auto token = TokenStore(dir + "/tokens.json").Create(Role::kViewer, "");
+// An empty store in a temporary directory and a server on it with the
+// options a test sets; stopped and removed at the end of the test.
+class EmptyStoreServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (fs::temp_directory_path() /
+            ("lifeline-server-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+             std::to_string(getpid())))
+               .string();
+    fs::remove_all(dir_);
+    ASSERT_TRUE(cli::InitStore(dir_, "test.invalid/empty").ok());
+  }
+
+  // Starts the server; returns a client of it.
+  std::unique_ptr<httplib::Client> Start(ServerOptions o) {
+    o.store_dir = dir_;
+    o.port = 0;
+    o.access_log = false;
+    auto s = Server::Create(o);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (!s.ok()) return nullptr;
+    server_ = std::move(*s);
+    std::promise<int> port;
+    auto f = port.get_future();
+    thread_ = std::thread([&] { (void)server_->Run([&](int p) { port.set_value(p); }); });
+    return std::make_unique<httplib::Client>("127.0.0.1", f.get());
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    fs::remove_all(dir_);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(EmptyStoreServer, TilesAndCheckpointNeedATokenWithPrivateLog) {
+  auto token = TokenStore(dir_ + "/tokens.json").Create(Role::kViewer, "");
   ASSERT_TRUE(token.ok());
   ServerOptions o;
-  o.store_dir = dir;
-  o.port = 0;
   o.private_log = true;
-  o.access_log = false;
-  auto s = Server::Create(o);
-  ASSERT_TRUE(s.ok());
-  std::promise<int> port;
-  auto f = port.get_future();
-  std::thread t([&] { (void)(*s)->Run([&](int p) { port.set_value(p); }); });
-  httplib::Client c("127.0.0.1", f.get());
-  EXPECT_EQ(c.Get("/checkpoint")->status, 401);
-  EXPECT_EQ(c.Get("/api/v1/checkpoint")->status, 401);
-  EXPECT_EQ(c.Get("/checkpoint", {{"Authorization", "Bearer " + *token}})->status, 200);
-  (*s)->Stop();
-  t.join();
-  fs::remove_all(dir);
+  auto c = Start(o);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->Get("/checkpoint")->status, 401);
+  EXPECT_EQ(c->Get("/api/v1/checkpoint")->status, 401);
+  EXPECT_EQ(c->Get("/checkpoint", {{"Authorization", "Bearer " + *token}})->status, 200);
 }
 
-TEST(ServerRateLimitTest, Answers429WithRetryAfter) {
-  std::string dir = (fs::temp_directory_path() / ("lifeline-rl-test-" + std::to_string(getpid()))).string();
-  fs::remove_all(dir);
-  ASSERT_TRUE(cli::InitStore(dir, "test.invalid/rl").ok());
+TEST_F(EmptyStoreServer, RateLimitAnswers429WithRetryAfter) {
   ServerOptions o;
-  o.store_dir = dir;
-  o.port = 0;
   o.rate_per_minute = 6;
   o.rate_burst = 3;
-  o.access_log = false;
-  auto s = Server::Create(o);
-  ASSERT_TRUE(s.ok());
-  std::promise<int> port;
-  auto f = port.get_future();
-  std::thread t([&] { (void)(*s)->Run([&](int p) { port.set_value(p); }); });
-  httplib::Client c("127.0.0.1", f.get());
+  auto c = Start(o);
+  ASSERT_NE(c, nullptr);
   std::vector<int> codes;
-  for (int i = 0; i < 5; ++i) codes.push_back(c.Get("/checkpoint")->status);
+  for (int i = 0; i < 5; ++i) codes.push_back(c->Get("/checkpoint")->status);
   EXPECT_EQ(codes, (std::vector<int>{200, 200, 200, 429, 429}));
-  EXPECT_FALSE(c.Get("/checkpoint")->get_header_value("Retry-After").empty());
+  EXPECT_FALSE(c->Get("/checkpoint")->get_header_value("Retry-After").empty());
   // Tiles are not limited (mirrors fetch them in bulk; they are immutable).
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(c.Get("/tile/entries/000.p/1")->status, 404);
-  (*s)->Stop();
-  t.join();
-  fs::remove_all(dir);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(c->Get("/tile/entries/000.p/1")->status, 404);
 }
 
 }  // namespace
