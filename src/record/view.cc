@@ -12,11 +12,16 @@ namespace lifeline::record {
 
 using nlohmann::json;
 
-json WithheldBody(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
+namespace {
+
+json Withhold(json j) {
   if (j.is_object() && j.contains("confidential")) j["confidential"] = "(withheld)";
   return j;
 }
+
+}  // namespace
+
+json WithheldBody(const std::string& body) { return Withhold(json::parse(body, nullptr, false)); }
 
 std::string Summary(const json& r) {
   for (const char* k : {"title", "name", "description", "text", "reason", "event_type", "status", "utility"}) {
@@ -49,11 +54,16 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
                         const SealKey* reveal) {
   LIFELINE_ASSIGN_OR_RETURN(store::RecordRow row, st.FindRecord(id));
   LIFELINE_ASSIGN_OR_RETURN(Corroboration corr, Corroborate(st, id));
-  json rec = WithheldBody(row.body);
+  json body = json::parse(row.body, nullptr, false);
+  // The entry equals row.body (checked below): whether its bytes may be shown.
+  const bool publishable = EntryIsPublishable(body);
+  json rec;
   if (reveal != nullptr) {
-    auto opened = UnsealConfidential(json::parse(row.body, nullptr, false), *reveal);
+    auto opened = UnsealConfidential(body, *reveal);
     if (!opened.ok()) return opened.status().Annotate("record " + id);
     rec = std::move(*opened);
+  } else {
+    rec = Withhold(std::move(body));
   }
   // History: older versions through `supersedes`, newer through referrers.
   std::vector<std::string> older, newer;
@@ -124,7 +134,7 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
               {"tree_size", cp.size},
               {"root", root},
               {"proof", proof_b64}};
-  if (EntryIsPublishable(json::parse(entry, nullptr, false))) out["entry"] = Base64Encode(AsBytes(entry));
+  if (publishable) out["entry"] = Base64Encode(AsBytes(entry));
   return out;
 }
 
