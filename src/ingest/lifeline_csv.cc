@@ -21,6 +21,7 @@ struct FieldSpec {
   CsvCell cell = CsvCell::kText;
   std::vector<std::pair<std::string_view, CsvCell>> members = {};  // an object when not empty
   bool required_object = false;
+  int since = 1;  // the schema version that added the field
 };
 
 using C = CsvCell;
@@ -41,7 +42,9 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
   static const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>> kinds = {
       {"case",
        {{"title"}, {"region"}, {"country"}, {"started"}, {"ended"}, {"population", C::kJson},
-        {"displaced", C::kJson}, {"public", C::kBoolean}}},
+        {"displaced", C::kJson}, {"public", C::kBoolean}, {"lifeline_routes", C::kList, {}, false, 2},
+        {"parties", C::kList, {}, false, 2}, {"dependency", C::kJson, {}, false, 2},
+        {"discrepancy_tolerance", C::kNumber, {}, false, 2}}},
       {"source",
        {{"publisher"}, {"title"}, {"url"}, {"published"}, {"language"}, {"publisher_type"},
         {"party"}, {"reliability"}, {"credibility", C::kInteger}, {"archived_sha256"}}},
@@ -51,26 +54,34 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
         {"custody", C::kJson}}},
       {"route", {{"name"}, {"type"}, {"from"}, {"to"}, {"path", C::kJson}, {"description"}}},
       {"route_status",
-       {{"route"}, {"from"}, {"until"}, {"status"}, {"restricted", C::kList}, {"imposed_by"}}},
+       {{"route"}, {"from"}, {"until"}, {"status"}, {"restricted", C::kList}, {"imposed_by"},
+        {"directions", C::kList, {}, false, 2}, {"controls", C::kText, {}, false, 2}}},
       {"baseline",
        {{"route"},
         {"period", C::kText, {{"from", C::kText}, {"to", C::kText}}, true},
         {"per_day", C::kText,
          {{"vehicles", C::kNumber}, {"persons", C::kNumber}, {"patients", C::kNumber},
           {"cargo", C::kJson}},
-         true}}},
+         true},
+        {"directions", C::kList, {}, false, 2}}},
       {"movement",
        {{"route"}, {"date"}, {"date_precision"}, {"direction"}, {"operator"}, {"outcome"},
         {"vehicles", C::kInteger}, {"persons", C::kInteger}, {"patients", C::kInteger},
-        {"cargo", C::kJson}, {"period", C::kText, {{"from", C::kText}, {"to", C::kText}}}}},
+        {"cargo", C::kJson}, {"period", C::kText, {{"from", C::kText}, {"to", C::kText}}},
+        {"qualifier", C::kText, {}, false, 2}, {"reported_by", C::kText, {}, false, 2}}},
       {"incident",
        {{"date"}, {"date_precision"}, {"location", C::kText, LocationMembers(), true},
         {"event_type"}, {"sub_event_type"}, {"access_constraint", C::kInteger},
         {"actors", C::kList},
         {"fatalities", C::kText,
          {{"low", C::kInteger}, {"best", C::kInteger}, {"high", C::kInteger}}},
-        {"injuries", C::kInteger}, {"description"}}},
-      {"outage", {{"utility"}, {"from"}, {"until"}, {"area"}, {"cause"}, {"attributed_to"}}},
+        {"injuries", C::kInteger}, {"description"}, {"cause", C::kText, {}, false, 2},
+        {"casualties", C::kJson, {}, false, 2}}},
+      {"outage",
+       {{"utility"}, {"from"}, {"until"}, {"area"}, {"cause"}, {"attributed_to"}, {"scope", C::kText, {}, false, 2},
+        {"confirmed_until", C::kText, {}, false, 2}}},
+      {"schedule",
+       {{"utility"}, {"from"}, {"until"}, {"hours_off_per_day", C::kNumber}, {"area"}, {"confirmed_until"}}},
       {"obligation",
        {{"instrument"}, {"title"}, {"issued"}, {"issuer"}, {"binding_on", C::kList}, {"text"},
         {"rule", C::kText,
@@ -79,6 +90,10 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
          true}}},
       {"need_standard", {{"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"basis"}, {"equivalents", C::kJson}}},
       {"stock", {{"commodity"}, {"date"}, {"quantity", C::kNumber}, {"unit"}, {"area"}}},
+      {"watch", {{"route"}, {"from"}, {"to"}, {"directions", C::kList}, {"measures", C::kList}}},
+      {"requirement",
+       {{"measure"}, {"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"per"}, {"routes", C::kList},
+        {"from"}, {"until"}, {"basis"}}},
       {"claim", {{"about"}, {"stance"}, {"party"}, {"text"}}},
       {"retraction", {{"retracts"}, {"reason"}}},
   };
@@ -92,8 +107,10 @@ const std::vector<FieldSpec>& Envelope() {
   return fields;
 }
 
-void AppendColumns(const std::vector<FieldSpec>& fields, std::vector<CsvColumn>& out) {
+// The columns of `fields` that exist in schema version `version`.
+void AppendColumns(const std::vector<FieldSpec>& fields, int version, std::vector<CsvColumn>& out) {
   for (const FieldSpec& f : fields) {
+    if (f.since > version) continue;
     if (f.members.empty()) {
       out.push_back({std::string(f.name), "", std::string(f.name), f.cell, false});
       continue;
@@ -105,29 +122,55 @@ void AppendColumns(const std::vector<FieldSpec>& fields, std::vector<CsvColumn>&
   }
 }
 
-const std::map<std::string, std::vector<CsvColumn>, std::less<>>& Layouts() {
-  static const std::map<std::string, std::vector<CsvColumn>, std::less<>> layouts = [] {
-    std::map<std::string, std::vector<CsvColumn>, std::less<>> m;
-    for (const auto& [kind, fields] : KindTable()) {
-      std::vector<CsvColumn>& columns = m[std::string(kind)];
-      AppendColumns(Envelope(), columns);
-      AppendColumns(fields, columns);
-    }
-    return m;
-  }();
+using LayoutMap = std::map<std::string, std::vector<CsvColumn>, std::less<>>;
+
+// The layouts of every kind in schema version `version` (a kind added later
+// has none in an earlier version).
+LayoutMap MakeLayouts(int version) {
+  LayoutMap m;
+  for (const auto& [kind, fields] : KindTable()) {
+    if (version < 2 && (kind == "schedule" || kind == "watch" || kind == "requirement")) continue;  // added in v2
+    std::vector<CsvColumn>& columns = m[std::string(kind)];
+    AppendColumns(Envelope(), version, columns);
+    AppendColumns(fields, version, columns);
+  }
+  return m;
+}
+
+// Today's layouts (what the export writes).
+const LayoutMap& Layouts() {
+  static const LayoutMap layouts = MakeLayouts(kCsvSchemaVersion);
   return layouts;
 }
 
-// The kind whose columns the header holds exactly (any order), or an error
-// that names the nearest kind's missing and unknown columns.
-Result<std::string> RecogniseKind(const std::vector<std::string>& header) {
+// The layouts of version 1 exports, which still read back.
+const LayoutMap& LayoutsV1() {
+  static const LayoutMap layouts = MakeLayouts(1);
+  return layouts;
+}
+
+struct Recognised {
+  std::string kind;
+  const std::vector<CsvColumn>* layout;
+};
+
+// The kind whose columns the header holds exactly (any order), in today's
+// layout or version 1's, or an error that names the nearest kind's missing
+// and unknown columns.
+Result<Recognised> RecogniseKind(const std::vector<std::string>& header) {
   const std::set<std::string> have(header.begin(), header.end());
+  for (const LayoutMap* layouts : {&Layouts(), &LayoutsV1()}) {
+    for (const auto& [kind, layout] : *layouts) {
+      std::set<std::string> want;
+      for (const CsvColumn& c : layout) want.insert(c.name);
+      if (want == have) return Recognised{kind, &layout};
+    }
+  }
   std::string nearest;
   size_t nearest_common = 0;
   for (const std::string& kind : LifelineCsvKinds()) {
     std::set<std::string> want;
     for (const CsvColumn& c : LifelineCsvLayout(kind)) want.insert(c.name);
-    if (want == have) return kind;
     size_t common = 0;
     for (const std::string& h : have) common += want.count(h);
     // Only kind columns tell kinds apart: the envelope is common to all.
@@ -255,13 +298,14 @@ ReadResult ReadLifelineCsv(std::string_view data, const ImportOptions& options,
     SortDiagnostics(out);
     return out;
   }
-  Result<std::string> kind = RecogniseKind(sheet.header);
-  if (!kind.ok()) {
-    out.errors.push_back({sheet.header_line, "(header)", kind.status().message()});
+  Result<Recognised> recognised = RecogniseKind(sheet.header);
+  if (!recognised.ok()) {
+    out.errors.push_back({sheet.header_line, "(header)", recognised.status().message()});
     SortDiagnostics(out);
     return out;
   }
-  const std::vector<CsvColumn>& layout = LifelineCsvLayout(*kind);
+  const std::string* kind = &recognised->kind;
+  const std::vector<CsvColumn>& layout = *recognised->layout;
   std::vector<size_t> index;  // layout position -> sheet column
   for (const CsvColumn& c : layout) index.push_back(*sheet.Find(c.name));
 

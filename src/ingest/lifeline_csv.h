@@ -74,6 +74,10 @@ struct CsvColumn {
   bool object_required = false;
 };
 
+// The schema version of the layouts below. Version 1 exports (without the
+// columns version 2 added) still read back.
+inline constexpr int kCsvSchemaVersion = 2;
+
 // The columns of `kind` in order (envelope first); empty for an unknown kind.
 const std::vector<CsvColumn>& LifelineCsvLayout(std::string_view kind);
 

@@ -45,6 +45,28 @@ TEST(LifelineCsvTest, ReadsAMovementWithTypedCells) {
   EXPECT_EQ(rr.rows[0].record["by"], "me");
 }
 
+// Schema v2 added columns: an export written before them (kMovementHeader
+// is version 1's movement layout) reads back, and so does today's layout
+// with the new cells.
+TEST(LifelineCsvTest, VersionOneAndVersionTwoLayoutsBothRead) {
+  ReadResult v1 = ReadLifelineCsv(std::string(kMovementHeader) + MovementRow("mv-1", "3", ""), {});
+  ASSERT_TRUE(v1.ok()) << testing::Dump(v1.errors);
+  EXPECT_FALSE(v1.rows[0].record.contains("qualifier"));
+  std::string v2 = std::string(kMovementHeader).substr(0, std::string(kMovementHeader).size() - 2) +
+                   ",qualifier,reported_by\r\n" +
+                   "mv-2,c1,s1,,,2023-01-01T00:00:00Z,me,r1,2023-01-02,,in,ICRC,,3,,,,,,at_least,Party A\r\n";
+  ReadResult rr = ReadLifelineCsv(v2, {});
+  ASSERT_TRUE(rr.ok()) << testing::Dump(rr.errors);
+  EXPECT_EQ(rr.rows[0].record["qualifier"], "at_least");
+  EXPECT_EQ(rr.rows[0].record["reported_by"], "Party A");
+  // A kind added in version 2 has no version 1 layout, and a version 1
+  // header with one new column is neither layout.
+  ReadResult mixed = ReadLifelineCsv(std::string(kMovementHeader).substr(0, std::string(kMovementHeader).size() - 2) +
+                                         ",qualifier\r\n",
+                                     {});
+  EXPECT_FALSE(mixed.ok());
+}
+
 TEST(LifelineCsvTest, MalformedCellsAreErrorsWithLineAndColumnAndNoRecord) {
   std::string csv = std::string(kMovementHeader) + MovementRow("mv-1", "12", "") +
                     MovementRow("mv-2", "3.0", "") +                      // line 3
@@ -142,7 +164,7 @@ TEST(LifelineCsvTest, HeadersOfOtherLayoutsAreRefusedAtTheHeader) {
 }
 
 TEST(LifelineCsvTest, EveryKindHasALayoutStartingWithTheEnvelope) {
-  ASSERT_EQ(LifelineCsvKinds().size(), 14u);
+  ASSERT_EQ(LifelineCsvKinds().size(), 17u);
   for (const std::string& kind : LifelineCsvKinds()) {
     const auto& layout = LifelineCsvLayout(kind);
     ASSERT_GT(layout.size(), 7u) << kind;

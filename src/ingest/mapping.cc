@@ -21,7 +21,8 @@ using nlohmann::json;
 
 constexpr std::string_view kKinds[] = {
     "case",     "source",   "evidence", "route",      "route_status", "baseline", "movement",
-    "incident", "outage",   "obligation", "need_standard", "stock",   "claim",    "retraction"};
+    "incident", "outage",   "schedule",   "obligation",    "need_standard", "stock", "watch",
+    "requirement", "claim", "retraction"};
 
 // Fields a mapping may not set: the envelope that the mapping's own keys or
 // Lifeline set.

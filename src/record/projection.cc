@@ -25,11 +25,16 @@ Result<store::RecordRow> ProjectRecord(const nlohmann::json& rec, std::string bo
   r.id = Str(rec, "id");
   r.kind = Str(rec, "kind");
   if (r.id.empty() || r.kind.empty()) return InvalidArgumentError("a record needs kind and id");
-  r.case_id = r.kind == "case" ? r.id : Str(rec, "case");
+  // A case record belongs to itself, unless it corrects another case record
+  // (schema v2): then it names the case it corrects.
+  r.case_id = Str(rec, "case");
+  if (r.kind == "case" && r.case_id.empty()) r.case_id = r.id;
   r.supersedes = Str(rec, "supersedes");
   if (r.kind == "retraction") r.target = Str(rec, "retracts");
   if (r.kind == "claim") r.target = Str(rec, "about");
-  if (r.kind == "route_status" || r.kind == "baseline" || r.kind == "movement") r.route = Str(rec, "route");
+  if (r.kind == "route_status" || r.kind == "baseline" || r.kind == "movement" || r.kind == "watch") {
+    r.route = Str(rec, "route");
+  }
   if (r.kind == "route") r.route = r.id;
   if (r.kind == "obligation" && rec.contains("rule")) r.route = Str(rec.at("rule"), "route");
 
@@ -38,9 +43,13 @@ Result<store::RecordRow> ProjectRecord(const nlohmann::json& rec, std::string bo
     LIFELINE_ASSIGN_OR_RETURN(*out, UtcDay(v));
     return Status::Ok();
   };
-  if (r.kind == "route_status" || r.kind == "outage") {
+  if (r.kind == "route_status" || r.kind == "outage" || r.kind == "schedule" || r.kind == "requirement") {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "from"), &r.date_from));
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "until"), &r.date_to));
+  } else if (r.kind == "watch") {
+    LIFELINE_RETURN_IF_ERROR(day(Str(rec, "from"), &r.date_from));
+    std::string to = Str(rec, "to");
+    LIFELINE_RETURN_IF_ERROR(day(to.empty() ? Str(rec, "from") : to, &r.date_to));
   } else if (r.kind == "movement" || r.kind == "incident" || r.kind == "stock") {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "date"), &r.date_from));
     r.date_to = r.date_from;

@@ -15,10 +15,13 @@ namespace lifeline::record {
 // The row for a (validated) record whose canonical form is `body`. The
 // row's index is left 0 for the log to fill.
 //   target     retraction: retracts; claim: about
-//   route      route_status, baseline, movement: route; route: its id;
-//              obligation: rule.route
+//   case_id    the record's `case`; a case record's own id, unless it
+//              corrects another case record (then its `case`)
+//   route      route_status, baseline, movement, watch: route; route: its
+//              id; obligation: rule.route
 //   date_from/date_to (UTC days, YYYY-MM-DD; "" = unbounded):
-//              route_status, outage: from/until; movement, incident, stock:
+//              route_status, outage, schedule, requirement: from/until;
+//              watch: from/to (to defaults to from); movement, incident, stock:
 //              date; case: started/ended; baseline: period; obligation:
 //              rule.from/rule.until; source: published
 Result<store::RecordRow> ProjectRecord(const nlohmann::json& rec, std::string body);

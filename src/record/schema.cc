@@ -34,6 +34,8 @@ enum class Type {
   kObject,      // validated by `custom`
   kArray,       // validated by `custom`
   kIntRange,    // integer in [values[0], values[1]]
+  kFraction,    // number in [0, 1]
+  kHours,       // number in [0, 24]
 };
 
 struct Ctx;
@@ -356,6 +358,16 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       return;
     case Type::kObject:
     case Type::kArray: f.custom(v, path, ctx); return;
+    case Type::kFraction:
+      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
+        ctx.Error(path, "must be a number from 0 to 1, not " + v.dump());
+      }
+      return;
+    case Type::kHours:
+      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 24) {
+        ctx.Error(path, "must be a number of hours from 0 to 24, not " + v.dump());
+      }
+      return;
     case Type::kIntRange: {
       int64_t lo = std::stoll(f.values[0]), hi = std::stoll(f.values[1]);
       if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
@@ -376,6 +388,8 @@ struct Kind {
 };
 
 const std::vector<std::string> kUtilities = {"gas", "electricity", "water", "internet", "telephone"};
+const std::vector<std::string> kCauses = {"hostilities", "deprivation", "accident", "undetermined"};
+const std::vector<std::string> kMeasures = {"vehicles", "persons", "patients", "cargo"};
 const std::vector<std::string> kEventTypes = {"Battles", "Explosions/Remote violence", "Violence against civilians",
                                               "Protests", "Riots", "Strategic developments", "Unspecified"};
 
@@ -395,7 +409,17 @@ const std::vector<Kind>& KindTable() {
          ArrayOf({{"date", Type::kDate, true}, {"count", Type::kCount, true}, {"sources", Type::kRefList, false, {}, "source"},
                   {"note", Type::kText}},
                  "displacement figures {date, count, sources, note}")},
-        {"public", Type::kBool}},
+        {"public", Type::kBool},
+        // v2: the case profile (docs/records.md, "The case profile").
+        {"lifeline_routes", Type::kRefList, false, {}, "route"},
+        {"parties", Type::kTextList},
+        {"dependency", Type::kArray, false, {}, {},
+         ArrayOf({{"commodity", Type::kText, true},
+                  {"share", Type::kFraction},
+                  {"sources", Type::kRefList, false, {}, "source"},
+                  {"note", Type::kText}},
+                 "import dependency {commodity, share, sources, note}")},
+        {"discrepancy_tolerance", Type::kFraction}},
        "the case: a population cut off, and when"},
       {"source", false,
        {{"publisher", Type::kText, true},
@@ -437,7 +461,9 @@ const std::vector<Kind>& KindTable() {
         {"until", Type::kDateTime},
         {"status", Type::kEnum, true, {"open", "restricted", "closed"}},
         {"restricted", Type::kEnumList, false, kRestrictions},
-        {"imposed_by", Type::kText}},
+        {"imposed_by", Type::kText},
+        {"directions", Type::kEnumList, false, {"in", "out"}},  // v2; absent: both
+        {"controls", Type::kText}},                              // v2
        "a change of a route's status"},
       {"baseline", true,
        {{"route", Type::kRef, true, {}, "route"},
@@ -446,7 +472,8 @@ const std::vector<Kind>& KindTable() {
         {"per_day", Type::kObject, true, {}, {},
          ObjectOf({{"vehicles", Type::kNonNegNumber}, {"persons", Type::kNonNegNumber},
                    {"patients", Type::kNonNegNumber}, {"cargo", Type::kQuantityList}},
-                  "daily flows {vehicles, persons, patients, cargo}")}},
+                  "daily flows {vehicles, persons, patients, cargo}")},
+        {"directions", Type::kEnumList, false, {"in", "out"}}},  // v2
        "the flow along a route before the crisis"},
       {"movement", true,
        {{"route", Type::kRef, true, {}, "route"},
@@ -462,7 +489,10 @@ const std::vector<Kind>& KindTable() {
         // A total over several days (a source's cumulative figure): analysis
         // reports it apart and never adds it to daily values.
         {"period", Type::kObject, false, {}, {},
-         ObjectOf({{"from", Type::kDate, true}, {"to", Type::kDate, true}}, "a period {from, to}")}},
+         ObjectOf({{"from", Type::kDate, true}, {"to", Type::kDate, true}}, "a period {from, to}")},
+        // v2: "at least 680" is a lower bound; whose count it is.
+        {"qualifier", Type::kEnum, false, {"at_least", "about", "at_most"}},
+        {"reported_by", Type::kText}},
        "a crossing (or an attempt) along a route, or a total over a period"},
       {"incident", true,
        {{"date", Type::kDate, true},
@@ -474,7 +504,17 @@ const std::vector<Kind>& KindTable() {
         {"actors", Type::kTextList},
         {"fatalities", Type::kObject, false, {}, {}, CheckFatalities},
         {"injuries", Type::kCount},
-        {"description", Type::kText}},
+        {"description", Type::kText},
+        // v2: casualties as UCDP codes them, by party and category.
+        {"cause", Type::kEnum, false, kCauses},
+        {"casualties", Type::kArray, false, {}, {},
+         ArrayOf({{"party", Type::kText, true},
+                  {"category", Type::kEnum, true, {"combatant", "civilian", "unknown"}},
+                  {"fatalities", Type::kObject, true, {}, {}, CheckFatalities},
+                  {"injuries", Type::kCount},
+                  {"reported_by", Type::kText},
+                  {"note", Type::kText}},
+                 "casualties {party, category, fatalities, injuries, reported_by, note}")}},
        "an event: attack, clash, protest, strategic development"},
       {"outage", true,
        {{"utility", Type::kEnum, true, kUtilities},
@@ -482,8 +522,18 @@ const std::vector<Kind>& KindTable() {
         {"until", Type::kDateTime},
         {"area", Type::kText},
         {"cause", Type::kText},
-        {"attributed_to", Type::kText}},
+        {"attributed_to", Type::kText},
+        {"scope", Type::kEnum, false, {"service", "supply_line"}},  // v2; absent: service
+        {"confirmed_until", Type::kDateTime}},                      // v2
        "a cut of gas, power, water or communications"},
+      {"schedule", true,
+       {{"utility", Type::kEnum, true, kUtilities},
+        {"from", Type::kDateTime, true},
+        {"until", Type::kDateTime},
+        {"hours_off_per_day", Type::kHours, true},
+        {"area", Type::kText},
+        {"confirmed_until", Type::kDateTime}},
+       "a rationing or blackout schedule: hours a day without a utility"},
       {"obligation", true,
        {{"instrument", Type::kEnum, true,
          {"court_order", "interim_measure", "agreement", "resolution", "statement"}},
@@ -514,6 +564,24 @@ const std::vector<Kind>& KindTable() {
         {"unit", Type::kObject, true, {}, {}, CheckUnit},
         {"area", Type::kText}},
        "a reported stock on hand"},
+      {"watch", true,
+       {{"route", Type::kRef, true, {}, "route"},
+        {"from", Type::kDate, true},
+        {"to", Type::kDate},
+        {"directions", Type::kEnumList, false, {"in", "out"}},
+        {"measures", Type::kEnumList, false, kMeasures}},
+       "a route watched on these days: every crossing is recorded, so a day without one is a recorded zero"},
+      {"requirement", true,
+       {{"measure", Type::kEnum, true, {"vehicles", "persons", "cargo"}},
+        {"commodity", Type::kText},
+        {"quantity", Type::kNonNegNumber, true},
+        {"unit", Type::kObject, false, {}, {}, CheckUnit},
+        {"per", Type::kEnum, true, {"day", "week"}},
+        {"routes", Type::kRefList, false, {}, "route"},
+        {"from", Type::kDate},
+        {"until", Type::kDate},
+        {"basis", Type::kText, true}},
+       "a stated requirement: a flow (vehicles, persons or cargo a day or a week) the population needs"},
       {"claim", true,
        {{"about", Type::kRef, true},
         {"stance", Type::kEnum, true, {"confirms", "disputes"}},
@@ -525,6 +593,53 @@ const std::vector<Kind>& KindTable() {
        "withdraws a record"},
   };
   return kinds;
+}
+
+int64_t CountOr(const json& obj, const char* key, int64_t fallback) {
+  return obj.is_object() && obj.contains(key) && obj.at(key).is_number_integer() ? obj.at(key).get<int64_t>()
+                                                                                  : fallback;
+}
+
+// An incident's casualties, when given with its fatalities, must add up to
+// them (low, best and high; a missing low or high is the best figure).
+void CheckCasualtySums(const json& rec, Ctx& ctx) {
+  if (!rec.contains("casualties") || !rec.at("casualties").is_array() || !rec.contains("fatalities")) return;
+  const json& f = rec.at("fatalities");
+  if (!f.is_object() || !f.contains("best") || !f.at("best").is_number_integer()) return;
+  int64_t best = f.at("best").get<int64_t>();
+  int64_t want[3] = {CountOr(f, "low", best), best, CountOr(f, "high", best)};
+  int64_t sum[3] = {0, 0, 0};
+  for (const json& c : rec.at("casualties")) {
+    if (!c.is_object() || !c.contains("fatalities")) return;  // reported above
+    const json& cf = c.at("fatalities");
+    int64_t b = CountOr(cf, "best", 0);
+    sum[0] += CountOr(cf, "low", b);
+    sum[1] += b;
+    sum[2] += CountOr(cf, "high", b);
+  }
+  const char* names[3] = {"low", "best", "high"};
+  for (int i = 0; i < 3; ++i) {
+    if (sum[i] != want[i]) {
+      ctx.Error("casualties", "the casualties' fatalities " + std::string(names[i]) + " add up to " +
+                                  std::to_string(sum[i]) + ", but fatalities." + names[i] + " is " +
+                                  std::to_string(want[i]));
+    }
+  }
+}
+
+void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
+  for (const char* list : {"directions", "measures"}) {
+    if (rec.contains(list) && rec.at(list).is_array() && rec.at(list).empty()) {
+      ctx.Error(list, "must name at least one value (leave it out for all)");
+    }
+  }
+  if (kind == "incident") CheckCasualtySums(rec, ctx);
+  if (kind == "requirement" && rec.contains("measure") && rec.at("measure").is_string()) {
+    const std::string& m = rec.at("measure").get_ref<const std::string&>();
+    if (m == "cargo" && !rec.contains("unit")) ctx.Error("unit", "is required for a cargo requirement");
+    if (m != "cargo" && rec.contains("commodity")) ctx.Error("commodity", "is given only for a cargo requirement");
+    if (m != "cargo" && rec.contains("unit")) ctx.Error("unit", "is given only for a cargo requirement");
+  }
 }
 
 const Kind* FindKind(const std::string& name) {
@@ -580,7 +695,15 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
     CheckValue(Field{"id", Type::kId}, rec.at("id"), "id", ctx);
   }
   if (kind_name == "case") {
-    if (rec.contains("case")) ctx.Error("case", "is not set on the case record itself");
+    // A correction of a case record stays in its case (schema v2): it names
+    // the case it corrects, so the case keeps its id.
+    if (rec.contains("case") && !rec.contains("supersedes")) {
+      ctx.Error("case", "is set on a case record only when it corrects another (with supersedes)");
+    } else if (rec.contains("supersedes") && !rec.contains("case")) {
+      ctx.Error("case", "is required on a case record that corrects another: the id of the case it corrects");
+    } else if (rec.contains("case")) {
+      CheckRef(rec.at("case"), "case", "case", ctx);
+    }
   } else if (!rec.contains("case")) {
     ctx.Error("case", "is required: the id of the case record");
   } else {
@@ -658,7 +781,9 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
       if (pf.ok() && pt.ok() && *pt < *pf) ctx.Error("period.to", "is before period.from");
     }
   }
-  for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}}) {
+  CheckCrossFields(kind_name, rec, ctx);
+  for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}, std::pair{"from", "to"},
+                             std::pair{"from", "confirmed_until"}}) {
     std::string x = str(a), y = str(b);
     if (!x.empty() && !y.empty()) {
       auto tx = ParseDateTime(x), ty = ParseDateTime(y);
@@ -698,6 +823,8 @@ json JsonSchema() {
       case Type::kArray: return {{"type", "array"}};
       case Type::kIntRange:
         return {{"type", "integer"}, {"minimum", std::stoll(f.values[0])}, {"maximum", std::stoll(f.values[1])}};
+      case Type::kFraction: return {{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
+      case Type::kHours: return {{"type", "number"}, {"minimum", 0}, {"maximum", 24}};
     }
     return json::object();
   };

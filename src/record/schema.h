@@ -1,8 +1,10 @@
-// The record schema (version 1, docs/records.md) as data, and validation.
+// The record schema (version 2, docs/records.md) as data, and validation.
+// Version 2 only adds optional fields and kinds: every valid version-1
+// record is a valid version-2 record and reads the same way.
 //
 // Every kind is a table of fields; Validate() checks a record against it and
 // returns every problem, each naming the field by its path ("cargo[1].unit").
-// The JSON Schema in docs/schema/records-v1.json is generated from the same
+// The JSON Schema in docs/schema/records-v2.json is generated from the same
 // tables (JsonSchema()), so the document and the code cannot drift apart.
 #ifndef LIFELINE_RECORD_SCHEMA_H_
 #define LIFELINE_RECORD_SCHEMA_H_
@@ -14,7 +16,7 @@
 
 namespace lifeline::record {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct FieldError {
   std::string field;  // path within the record; empty for the record as a whole

@@ -101,22 +101,117 @@ TEST(SchemaTest, ServerFieldsAllowedWhenReadingBack) {
   EXPECT_TRUE(Validate(j, &r, ValidateOptions{true}).empty());
 }
 
+// Schema v2 (docs/records.md, "Version 2: credible figures").
+TEST(SchemaV2Test, CasualtiesMustAddUpToTheIncidentsFatalities) {
+  MapResolver r = Fixture();
+  auto base = [](const std::string& casualties) {
+    return *ParseJson(R"({"kind":"incident","id":"i1","case":"c1","sources":["s1"],"date":"2023-09-19",
+      "location":{"name":"X"},"event_type":"Battles","fatalities":{"low":5,"best":7,"high":9},
+      "casualties":)" + casualties + "}");
+  };
+  EXPECT_TRUE(Validate(base(R"([{"party":"A","category":"combatant","fatalities":{"low":4,"best":5,"high":6}},
+                                {"party":"B","category":"civilian","fatalities":{"best":2,"low":1,"high":3}}])"),
+                       &r)
+                  .empty());
+  auto e = Validate(base(R"([{"party":"A","category":"combatant","fatalities":{"best":5}}])"), &r);
+  ASSERT_EQ(e.size(), 2u);  // best and high differ; low (5, the best figure) matches
+  EXPECT_EQ(e[0].field, "casualties");
+  EXPECT_NE(e[0].message.find("best add up to 5, but fatalities.best is 7"), std::string::npos);
+  e = Validate(base(R"([{"party":"A","category":"soldier","fatalities":{"best":7}}])"), &r);
+  ASSERT_FALSE(e.empty());
+  EXPECT_EQ(e[0].field, "casualties[0].category");
+}
+
+TEST(SchemaV2Test, ACaseRecordNamesTheCaseItCorrects) {
+  MapResolver r = Fixture();
+  r.kinds["rt"] = "route";
+  auto rec = [](const std::string& extra) {
+    return *ParseJson(R"({"kind":"case","id":"c1.v2","title":"T","region":"R","started":"2022-12-12",
+                           "sources":["s1"])" + extra + "}");
+  };
+  EXPECT_TRUE(Validate(rec(R"(,"supersedes":"c1","case":"c1","lifeline_routes":["r1"],"parties":["A","B"],
+                             "dependency":[{"commodity":"food energy","share":0.9,"sources":["s1"]}])"),
+                       &r)
+                  .empty());
+  auto e = Validate(rec(R"(,"supersedes":"c1")"), &r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].field, "case");
+  e = Validate(rec(R"(,"case":"c1")"), &r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].field, "case");
+  e = Validate(rec(R"(,"dependency":[{"commodity":"food","share":1.5}],"lifeline_routes":["s1"])"), &r);
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].field, "lifeline_routes[0]");
+  EXPECT_EQ(e[1].field, "dependency[0].share");
+}
+
+TEST(SchemaV2Test, DirectionsWatchesSchedulesAndRequirements) {
+  MapResolver r = Fixture();
+  auto v = [&](const std::string& s) { return Validate(*ParseJson(s), &r); };
+  EXPECT_TRUE(v(R"({"kind":"route_status","id":"a","case":"c1","sources":["s1"],"route":"r1","from":"2023-09-24",
+                    "status":"open","directions":["out"],"controls":"document checks"})")
+                  .empty());
+  auto e = v(R"({"kind":"route_status","id":"a","case":"c1","sources":["s1"],"route":"r1","from":"2023-09-24",
+                 "status":"open","directions":[]})");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].field, "directions");
+  EXPECT_TRUE(v(R"({"kind":"watch","id":"w","case":"c1","sources":["s1"],"route":"r1","from":"2023-01-01"})").empty());
+  e = v(R"({"kind":"watch","id":"w","case":"c1","sources":["s1"],"route":"r1","from":"2023-01-02","to":"2023-01-01",
+            "measures":["tanks"]})");
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].field, "measures[0]");
+  EXPECT_EQ(e[1].field, "to");
+  e = v(R"({"kind":"schedule","id":"s","case":"c1","sources":["s1"],"utility":"electricity","from":"2023-01-10",
+            "hours_off_per_day":25})");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].field, "hours_off_per_day");
+  EXPECT_TRUE(v(R"({"kind":"requirement","id":"q","case":"c1","sources":["s1"],"measure":"vehicles","quantity":500,
+                    "per":"day","basis":"UN"})")
+                  .empty());
+  e = v(R"({"kind":"requirement","id":"q","case":"c1","sources":["s1"],"measure":"cargo","quantity":5,
+            "per":"week","basis":"UN"})");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].field, "unit");
+  e = v(R"({"kind":"outage","id":"o","case":"c1","sources":["s1"],"utility":"gas","from":"2023-02-15",
+            "confirmed_until":"2023-02-01","scope":"pipe"})");
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].field, "scope");
+  EXPECT_EQ(e[1].field, "confirmed_until");
+}
+
+// Version 2 only adds: every record of the bundled case as first published
+// (schema version 1) is valid under version 2.
+TEST(SchemaV2Test, VersionOneRecordsStayValid) {
+  std::ifstream in(LIFELINE_SOURCE_DIR "/data/cases/lachin-2022-23/records.jsonl");
+  ASSERT_TRUE(in);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line) && n < 271) {  // the first 271 lines are the version 1 release
+    ++n;
+    auto j = ParseJson(line);
+    ASSERT_TRUE(j.ok());
+    auto e = Validate(*j, nullptr);
+    EXPECT_TRUE(e.empty()) << "line " << n << ": " << e[0].field << " " << e[0].message;
+  }
+  EXPECT_EQ(n, 271);
+}
+
 TEST(SchemaTest, JsonSchemaCoversEveryKind) {
   auto s = JsonSchema();
   EXPECT_EQ(s["oneOf"].size(), Kinds().size());
   EXPECT_TRUE(Canonicalize(s).ok());
 }
 
-// docs/schema/records-v1.json is generated (`lifeline schema`); it must not
+// docs/schema/records-v2.json is generated (`lifeline schema`); it must not
 // drift from the tables the validator uses.
 TEST(SchemaTest, PublishedJsonSchemaIsCurrent) {
-  std::ifstream in(LIFELINE_SOURCE_DIR "/docs/schema/records-v1.json");
-  ASSERT_TRUE(in) << "docs/schema/records-v1.json is missing";
+  std::ifstream in(LIFELINE_SOURCE_DIR "/docs/schema/records-v2.json");
+  ASSERT_TRUE(in) << "docs/schema/records-v2.json is missing";
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto published = ParseJson(text);
   ASSERT_TRUE(published.ok()) << published.status().ToString();
   EXPECT_EQ(*published, JsonSchema())
-      << "regenerate with: build/cmd/lifeline/lifeline schema > docs/schema/records-v1.json";
+      << "regenerate with: build/cmd/lifeline/lifeline schema > docs/schema/records-v2.json";
 }
 
 TEST(ValuesTest, DatesAndTimes) {
