@@ -40,6 +40,49 @@ std::string_view RouteStateName(RouteState s) {
   return "unknown";
 }
 
+std::string_view QualifierName(Qualifier q) {
+  switch (q) {
+    case Qualifier::kAtLeast: return "at_least";
+    case Qualifier::kAbout: return "about";
+    case Qualifier::kAtMost: return "at_most";
+    case Qualifier::kAsStated: break;
+  }
+  return "as_stated";
+}
+
+std::string_view CauseName(Cause c) {
+  switch (c) {
+    case Cause::kHostilities: return "hostilities";
+    case Cause::kDeprivation: return "deprivation";
+    case Cause::kAccident: return "accident";
+    case Cause::kUndetermined: break;
+  }
+  return "undetermined";
+}
+
+std::string_view CategoryName(CasualtyCategory c) {
+  switch (c) {
+    case CasualtyCategory::kCombatant: return "combatant";
+    case CasualtyCategory::kCivilian: return "civilian";
+    case CasualtyCategory::kUnknown: break;
+  }
+  return "unknown";
+}
+
+std::vector<int32_t> Dataset::LifelineRoutes() const {
+  std::vector<int32_t> out = lifeline_routes;
+  if (out.empty()) {
+    for (const Baseline& b : baselines) out.push_back(b.route);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool Dataset::IsParty(int32_t actor) const {
+  return actor != kNone && std::find(parties.begin(), parties.end(), actor) != parties.end();
+}
+
 namespace {
 constexpr std::pair<std::string_view, uint32_t> kRestrictionNames[] = {
     {"persons", kPersons}, {"vehicles", kVehicles}, {"cargo", kCargo},
@@ -106,37 +149,90 @@ void Dataset::AppendCargo(int32_t movement, std::string_view commodity, double q
   cargo.unit.push_back(units.Intern(unit));
 }
 
+void Dataset::SetMovementSource(int32_t row, Qualifier q, std::string_view reported_by) {
+  Movements& m = movements;
+  m.qualifier.resize(m.size(), Qualifier::kAsStated);
+  m.reported_by.resize(m.size(), kNone);
+  m.qualifier[static_cast<size_t>(row)] = q;
+  m.reported_by[static_cast<size_t>(row)] = reported_by.empty() ? kNone : actors.Intern(reported_by);
+}
+
 void Dataset::AppendRouteStatus(std::string_view record_id, std::string_view route, int64_t from, int64_t until,
-                                RouteState state, uint32_t restricted) {
+                                RouteState state, uint32_t restricted, uint8_t ways) {
   RouteStatuses& s = statuses;
   s.route.push_back(routes.Intern(route));
   s.from.push_back(from);
   s.until.push_back(until);
   s.end.push_back(until);
+  s.end_in.push_back(until);
+  s.end_out.push_back(until);
   s.state.push_back(state);
   s.restricted.push_back(restricted);
+  s.ways.push_back(ways == 0 ? uint8_t{kBothWays} : ways);
   s.record.push_back(ids.Intern(record_id));
   last_record_day = std::max(last_record_day, DayOfInstant(from));
   finalized = false;
 }
 
-void Dataset::AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until) {
+void Dataset::AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
+                           OutageScope scope, int64_t confirmed_until) {
   outages.utility.push_back(utilities.Intern(utility));
   outages.from.push_back(from);
   outages.until.push_back(until);
+  outages.confirmed_until.push_back(confirmed_until);
+  outages.scope.push_back(scope);
   outages.record.push_back(ids.Intern(record_id));
   last_record_day = std::max(last_record_day, DayOfInstant(from));
 }
 
-void Dataset::AppendIncident(std::string_view record_id, int32_t day, int64_t low, int64_t best, int64_t high,
-                             int64_t injuries) {
+void Dataset::AppendSchedule(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
+                             int64_t confirmed_until, double hours_off) {
+  schedules.utility.push_back(utilities.Intern(utility));
+  schedules.from.push_back(from);
+  schedules.until.push_back(until);
+  schedules.confirmed_until.push_back(confirmed_until);
+  schedules.hours_off.push_back(hours_off);
+  schedules.record.push_back(ids.Intern(record_id));
+  last_record_day = std::max(last_record_day, DayOfInstant(from));
+}
+
+void Dataset::AppendWatch(std::string_view record_id, std::string_view route, int32_t from, int32_t to, uint8_t ways,
+                          uint8_t measures) {
+  watches.route.push_back(routes.Intern(route));
+  watches.from.push_back(from);
+  watches.to.push_back(to);
+  watches.ways.push_back(ways == 0 ? uint8_t{kBothWays} : ways);
+  watches.measures.push_back(measures == 0 ? uint8_t{kAllMeasures} : measures);
+  watches.record.push_back(ids.Intern(record_id));
+  last_record_day = std::max(last_record_day, to);
+}
+
+int32_t Dataset::AppendIncident(std::string_view record_id, int32_t day, int64_t low, int64_t best, int64_t high,
+                                int64_t injuries, Cause cause) {
   incidents.day.push_back(day);
   incidents.low.push_back(low);
   incidents.best.push_back(best);
   incidents.high.push_back(high);
   incidents.injuries.push_back(injuries);
+  incidents.cause.push_back(cause);
   incidents.record.push_back(ids.Intern(record_id));
   last_record_day = std::max(last_record_day, day);
+  finalized = false;
+  return static_cast<int32_t>(incidents.size() - 1);
+}
+
+void Dataset::AppendCasualty(int32_t incident, std::string_view party, CasualtyCategory category, int64_t low,
+                             int64_t best, int64_t high, int64_t injuries, std::string_view reported_by) {
+  Casualties& c = casualties;
+  c.incident.push_back(incident);
+  c.party.push_back(party.empty() ? kNone : actors.Intern(party));
+  c.category.push_back(category);
+  c.low.push_back(low);
+  c.best.push_back(best);
+  c.high.push_back(high);
+  c.injuries.push_back(injuries);
+  c.reported_by.push_back(reported_by.empty() ? kNone : actors.Intern(reported_by));
+  finalized = false;
 }
 
 void Dataset::AppendStock(std::string_view record_id, std::string_view commodity, int32_t day, double quantity,
@@ -170,23 +266,47 @@ void Dataset::Finalize() {
     sorted.from.push_back(s.from[i]);
     sorted.until.push_back(s.until[i]);
     sorted.end.push_back(s.until[i]);
+    sorted.end_in.push_back(s.until[i]);
+    sorted.end_out.push_back(s.until[i]);
     sorted.state.push_back(s.state[i]);
     sorted.restricted.push_back(s.restricted[i]);
+    sorted.ways.push_back(s.ways[i]);
     sorted.record.push_back(s.record[i]);
   }
-  // A status is in force until its `until` or until the next status of the
-  // same route that starts later, whichever comes first. Statuses starting
-  // at the same instant are all in force together (the day's status is the
-  // most restrictive of them).
+  // Per direction, a status is in force until its `until` or until the
+  // next status of the same route that starts later and applies to that
+  // direction, whichever comes first. Statuses starting at the same instant
+  // are all in force together (the day's status is the most restrictive of
+  // them). A status not applying to a direction ends there at its start.
   for (size_t i = 0; i < sorted.size(); ++i) {
-    for (size_t j = i + 1; j < sorted.size() && sorted.route[j] == sorted.route[i]; ++j) {
-      if (sorted.from[j] > sorted.from[i]) {
-        sorted.end[i] = std::min(sorted.end[i], sorted.from[j]);
-        break;
+    for (auto [way, end] : {std::pair{kWayIn, &sorted.end_in}, std::pair{kWayOut, &sorted.end_out}}) {
+      if (!(sorted.ways[i] & way)) {
+        (*end)[i] = sorted.from[i];
+        continue;
+      }
+      for (size_t j = i + 1; j < sorted.size() && sorted.route[j] == sorted.route[i]; ++j) {
+        if (sorted.from[j] > sorted.from[i] && (sorted.ways[j] & way)) {
+          (*end)[i] = std::min((*end)[i], sorted.from[j]);
+          break;
+        }
       }
     }
+    sorted.end[i] = std::max(sorted.end_in[i], sorted.end_out[i]);
   }
   statuses = std::move(sorted);
+  // An incident with fatalities and no casualty rows: one row, party not
+  // stated, so every death is in the breakdown.
+  std::vector<uint8_t> has_rows(incidents.size(), 0);
+  for (int32_t i : casualties.incident) has_rows[static_cast<size_t>(i)] = 1;
+  for (size_t i = 0; i < incidents.size(); ++i) {
+    if (has_rows[i] || (incidents.best[i] == 0 && incidents.low[i] == 0 && incidents.high[i] == 0 &&
+                        incidents.injuries[i] == 0)) {
+      continue;
+    }
+    AppendCasualty(static_cast<int32_t>(i), "", CasualtyCategory::kUnknown, incidents.low[i], incidents.best[i],
+                   incidents.high[i], incidents.injuries[i], "");
+  }
+  route_names.resize(routes.size());
   std::stable_sort(population.begin(), population.end(),
                    [](const PopulationFigure& a, const PopulationFigure& b) { return a.day < b.day; });
   finalized = true;
@@ -238,6 +358,67 @@ uint32_t Mask(const json& r, const char* field) {
   return m;
 }
 
+// A directions list as bits; 0 when absent.
+uint8_t Ways(const json& r, const char* field) {
+  uint8_t w = 0;
+  if (r.contains(field) && r.at(field).is_array()) {
+    for (const auto& v : r.at(field)) {
+      if (v == "in") w |= kWayIn;
+      if (v == "out") w |= kWayOut;
+    }
+  }
+  return w;
+}
+
+uint8_t Measures(const json& r) {
+  uint8_t m = 0;
+  if (r.contains("measures") && r.at("measures").is_array()) {
+    for (const auto& v : r.at("measures")) {
+      if (v == "vehicles") m |= kMeasureVehicles;
+      if (v == "persons") m |= kMeasurePersons;
+      if (v == "patients") m |= kMeasurePatients;
+      if (v == "cargo") m |= kMeasureCargo;
+    }
+  }
+  return m;
+}
+
+Result<int64_t> OptionalTime(const json& r, const char* field) {
+  if (!r.contains(field)) return kForever;
+  return TimeField(r, field);
+}
+
+// An incident's cause: as given, else from its ACLED event type (the
+// political-violence types are hostilities; anything else undetermined).
+Cause IncidentCause(const json& r) {
+  std::string c = Str(r, "cause");
+  if (c == "hostilities") return Cause::kHostilities;
+  if (c == "deprivation") return Cause::kDeprivation;
+  if (c == "accident") return Cause::kAccident;
+  if (c == "undetermined") return Cause::kUndetermined;
+  std::string e = Str(r, "event_type");
+  if (e == "Battles" || e == "Explosions/Remote violence" || e == "Violence against civilians") {
+    return Cause::kHostilities;
+  }
+  return Cause::kUndetermined;
+}
+
+struct Fatalities {
+  int64_t low = 0, best = 0, high = 0;
+};
+Fatalities ReadFatalities(const json& r) {
+  Fatalities f;
+  if (!r.contains("fatalities") || !r.at("fatalities").is_object()) return f;
+  const json& j = r.at("fatalities");
+  bool has_low = false, has_high = false;
+  f.best = Count(j, "best");
+  f.low = Count(j, "low", &has_low);
+  f.high = Count(j, "high", &has_high);
+  if (!has_low) f.low = f.best;
+  if (!has_high) f.high = f.best;
+  return f;
+}
+
 // A {commodity, quantity, unit} converted to its canonical unit.
 struct CanonicalQuantity {
   std::string commodity;
@@ -251,6 +432,67 @@ Result<CanonicalQuantity> Canonical(const json& q) {
   if (!q.contains("quantity") || !q.at("quantity").is_number()) return InvalidArgumentError("quantity is missing");
   return CanonicalQuantity{Str(q, "commodity"), q.at("quantity").get<double>() * info->factor,
                            std::string(info->canonical)};
+}
+
+// The case profile (schema v2) of a case record.
+Status AddProfile(Dataset& ds, const json& r) {
+  ds.case_title = Str(r, "title");
+  ds.lifeline_routes.clear();
+  ds.parties.clear();
+  ds.dependency.clear();
+  if (r.contains("lifeline_routes") && r.at("lifeline_routes").is_array()) {
+    for (const auto& v : r.at("lifeline_routes")) {
+      if (v.is_string()) ds.lifeline_routes.push_back(ds.routes.Intern(v.get<std::string>()));
+    }
+  }
+  if (r.contains("parties") && r.at("parties").is_array()) {
+    for (const auto& v : r.at("parties")) {
+      if (v.is_string()) ds.parties.push_back(ds.actors.Intern(v.get<std::string>()));
+    }
+  }
+  if (r.contains("dependency") && r.at("dependency").is_array()) {
+    for (const auto& d : r.at("dependency")) {
+      Dependency dep{Str(d, "commodity"), std::nullopt, ds.case_record};
+      if (d.contains("share") && d.at("share").is_number()) dep.share = d.at("share").get<double>();
+      ds.dependency.push_back(std::move(dep));
+    }
+  }
+  if (r.contains("discrepancy_tolerance") && r.at("discrepancy_tolerance").is_number()) {
+    ds.discrepancy_tolerance = r.at("discrepancy_tolerance").get<double>();
+  }
+  return Status::Ok();
+}
+
+Result<Requirement> ReadRequirement(Dataset& ds, const json& r) {
+  Requirement q;
+  q.record = ds.ids.Intern(Str(r, "id"));
+  std::string m = Str(r, "measure");
+  q.measure = m == "vehicles" ? Requirement::Measure::kVehicles
+              : m == "persons" ? Requirement::Measure::kPersons
+                               : Requirement::Measure::kCargo;
+  double quantity = r.value("quantity", 0.0);
+  if (q.measure == Requirement::Measure::kCargo) {
+    auto info = record::LookupUnit(Str(r, "unit"));
+    if (!info) return InvalidArgumentError("unknown unit \"" + Str(r, "unit") + "\"");
+    quantity *= info->factor;
+    q.unit = ds.units.Intern(info->canonical);
+    if (!Str(r, "commodity").empty()) q.commodity = ds.commodities.Intern(Str(r, "commodity"));
+  }
+  q.weekly = Str(r, "per") == "week";
+  q.per_day = q.weekly ? quantity / 7 : quantity;
+  if (r.contains("routes") && r.at("routes").is_array()) {
+    for (const auto& v : r.at("routes")) {
+      if (v.is_string()) q.routes.push_back(ds.routes.Intern(v.get<std::string>()));
+    }
+  }
+  if (r.contains("from")) {
+    LIFELINE_ASSIGN_OR_RETURN(q.from, DayField(r, "from"));
+  }
+  if (r.contains("until")) {
+    LIFELINE_ASSIGN_OR_RETURN(q.until, DayField(r, "until"));
+  }
+  q.basis = Str(r, "basis");
+  return q;
 }
 
 Status AddRecord(Dataset& ds, const json& r) {
@@ -268,6 +510,7 @@ Status AddRecord(Dataset& ds, const json& r) {
         ds.population.push_back({day, Count(p, "count")});
       }
     }
+    LIFELINE_RETURN_IF_ERROR(AddProfile(ds, r));
   } else if (kind == "movement") {
     LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
     std::string dir = Str(r, "direction"), outcome = Str(r, "outcome");
@@ -280,6 +523,13 @@ Status AddRecord(Dataset& ds, const json& r) {
         id, day, Str(r, "route"), Str(r, "operator"), dir == "out" ? Direction::kOut : Direction::kIn,
         outcome == "stopped" ? Outcome::kStopped : outcome == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted,
         Count(r, "vehicles"), Count(r, "persons"), Count(r, "patients"), pf, pt);
+    std::string q = Str(r, "qualifier");
+    ds.SetMovementSource(row,
+                         q == "at_least" ? Qualifier::kAtLeast
+                         : q == "about"  ? Qualifier::kAbout
+                         : q == "at_most" ? Qualifier::kAtMost
+                                          : Qualifier::kAsStated,
+                         Str(r, "reported_by"));
     if (r.contains("cargo") && r.at("cargo").is_array()) {
       for (const auto& q : r.at("cargo")) {
         LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(q));
@@ -294,27 +544,47 @@ Status AddRecord(Dataset& ds, const json& r) {
     }
     std::string st = Str(r, "status");
     RouteState state = st == "open" ? RouteState::kOpen : st == "closed" ? RouteState::kClosed : RouteState::kRestricted;
-    ds.AppendRouteStatus(id, Str(r, "route"), from, until, state, Mask(r, "restricted"));
+    ds.AppendRouteStatus(id, Str(r, "route"), from, until, state, Mask(r, "restricted"), Ways(r, "directions"));
   } else if (kind == "outage") {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
-    int64_t until = kForever;
-    if (r.contains("until")) {
-      LIFELINE_ASSIGN_OR_RETURN(until, TimeField(r, "until"));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, OptionalTime(r, "confirmed_until"));
+    ds.AppendOutage(id, Str(r, "utility"), from, until,
+                    Str(r, "scope") == "supply_line" ? OutageScope::kSupplyLine : OutageScope::kService, confirmed);
+  } else if (kind == "schedule") {
+    LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, OptionalTime(r, "confirmed_until"));
+    ds.AppendSchedule(id, Str(r, "utility"), from, until, confirmed, r.value("hours_off_per_day", 0.0));
+  } else if (kind == "watch") {
+    LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayField(r, "from"));
+    int32_t to = from;
+    if (r.contains("to")) {
+      LIFELINE_ASSIGN_OR_RETURN(to, DayField(r, "to"));
     }
-    ds.AppendOutage(id, Str(r, "utility"), from, until);
+    ds.AppendWatch(id, Str(r, "route"), from, to, Ways(r, "directions"), Measures(r));
+  } else if (kind == "requirement") {
+    LIFELINE_ASSIGN_OR_RETURN(Requirement q, ReadRequirement(ds, r));
+    ds.requirements.push_back(std::move(q));
+  } else if (kind == "route") {
+    int32_t route = ds.routes.Intern(id);
+    if (ds.route_names.size() <= static_cast<size_t>(route)) ds.route_names.resize(static_cast<size_t>(route) + 1);
+    ds.route_names[static_cast<size_t>(route)] = Str(r, "name");
   } else if (kind == "incident") {
     LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
-    int64_t low = 0, best = 0, high = 0;
-    if (r.contains("fatalities") && r.at("fatalities").is_object()) {
-      const json& f = r.at("fatalities");
-      bool has_low = false, has_high = false;
-      best = Count(f, "best");
-      low = Count(f, "low", &has_low);
-      high = Count(f, "high", &has_high);
-      if (!has_low) low = best;
-      if (!has_high) high = best;
+    Fatalities f = ReadFatalities(r);
+    int32_t row = ds.AppendIncident(id, day, f.low, f.best, f.high, Count(r, "injuries"), IncidentCause(r));
+    if (r.contains("casualties") && r.at("casualties").is_array()) {
+      for (const auto& c : r.at("casualties")) {
+        Fatalities cf = ReadFatalities(c);
+        std::string cat = Str(c, "category");
+        ds.AppendCasualty(row, Str(c, "party"),
+                          cat == "combatant"  ? CasualtyCategory::kCombatant
+                          : cat == "civilian" ? CasualtyCategory::kCivilian
+                                              : CasualtyCategory::kUnknown,
+                          cf.low, cf.best, cf.high, Count(c, "injuries"), Str(c, "reported_by"));
+      }
     }
-    ds.AppendIncident(id, day, low, best, high, Count(r, "injuries"));
   } else if (kind == "stock") {
     LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
     LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(r));
@@ -350,6 +620,7 @@ Status AddRecord(Dataset& ds, const json& r) {
       LIFELINE_ASSIGN_OR_RETURN(b.period_from, DayField(r.at("period"), "from"));
       LIFELINE_ASSIGN_OR_RETURN(b.period_to, DayField(r.at("period"), "to"));
     }
+    b.ways = Ways(r, "directions");
     const json pd = r.value("per_day", json::object());
     for (auto [name, field] : {std::pair{"vehicles", &b.vehicles}, std::pair{"persons", &b.persons},
                                std::pair{"patients", &b.patients}}) {
@@ -384,6 +655,8 @@ Status AddRecord(Dataset& ds, const json& r) {
           if (d.is_string()) o.directions.push_back(d.get<std::string>());
         }
       }
+      o.ways = Ways(rule, "directions");
+      if (o.ways == 0) o.ways = kBothWays;
       LIFELINE_ASSIGN_OR_RETURN(o.from, DayField(rule, "from"));
       if (rule.contains("until")) {
       LIFELINE_ASSIGN_OR_RETURN(o.until, DayField(rule, "until"));
@@ -395,8 +668,8 @@ Status AddRecord(Dataset& ds, const json& r) {
     }
     ds.obligations.push_back(std::move(o));
   }
-  // Other kinds (source, evidence, route, claim, retraction) carry no figure
-  // the analysis uses.
+  // Other kinds (source, evidence, claim, retraction) carry no figure the
+  // analysis uses.
   return Status::Ok();
 }
 

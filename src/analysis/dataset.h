@@ -61,6 +61,13 @@ class StringTable {
 
 enum class Direction : uint8_t { kIn = 0, kOut = 1 };
 enum class Outcome : uint8_t { kCompleted = 0, kStopped = 1, kTurnedBack = 2 };
+// Directions as bits (route_status.directions, baseline.directions,
+// watch.directions): kBothWays when the record gives none.
+enum DirectionBits : uint8_t { kWayIn = 1, kWayOut = 2, kBothWays = 3 };
+inline uint8_t WayOf(Direction d) { return d == Direction::kIn ? kWayIn : kWayOut; }
+// movement.qualifier: how a record's figures bound the truth.
+enum class Qualifier : uint8_t { kAsStated = 0, kAtLeast = 1, kAbout = 2, kAtMost = 3 };
+std::string_view QualifierName(Qualifier q);
 
 // Ordered by how restrictive a status is: a day's status is the maximum of
 // the statuses in force during it. kUnknown: no status record in force.
@@ -90,7 +97,14 @@ struct Movements {
   std::vector<int64_t> vehicles, persons, patients;
   std::vector<int32_t> period_from, period_to;  // kNoDay unless a period movement
   std::vector<int32_t> record;
+  // Schema v2. Rows appended without them (benchmarks) are as stated and
+  // have no reporter: the vectors are then shorter than `day` (see the
+  // accessors).
+  std::vector<Qualifier> qualifier;
+  std::vector<int32_t> reported_by;  // into Dataset::actors, kNone if not given
   size_t size() const { return day.size(); }
+  Qualifier QualifierAt(size_t i) const { return i < qualifier.size() ? qualifier[i] : Qualifier::kAsStated; }
+  int32_t ReporterAt(size_t i) const { return i < reported_by.size() ? reported_by[i] : kNone; }
 };
 
 // Cargo lines of movements, converted to canonical units.
@@ -105,28 +119,81 @@ struct Cargo {
 // route_status rows, sorted by (route, from) after Finalize. `end` is when
 // the status stops being in force: its `until`, or the `from` of the next
 // status of the same route if earlier, or kForever.
+//
+// Schema v2: a status applies to its `directions` (kBothWays by default)
+// and stops being in force, per direction, at the next status of the same
+// route that applies to that direction: end_in and end_out. `end` is the
+// later of the two of the directions it applies to (where it is in force at
+// all).
 struct RouteStatuses {
   std::vector<int32_t> route;
   std::vector<int64_t> from, until, end;
+  std::vector<int64_t> end_in, end_out;  // per direction; `from` if it does not apply that way
   std::vector<RouteState> state;
   std::vector<uint32_t> restricted;
+  std::vector<uint8_t> ways;  // DirectionBits
   std::vector<int32_t> record;
   size_t size() const { return route.size(); }
 };
 
+enum class OutageScope : uint8_t { kService = 0, kSupplyLine = 1 };
+
+// outage rows. confirmed_until: for an outage without `until`, the latest
+// instant a source confirms it (kForever when not given); the analysis
+// counts an open-ended outage only as far as that evidence.
 struct Outages {
   std::vector<int32_t> utility;
   std::vector<int64_t> from, until;  // until kForever: not restored in the records
+  std::vector<int64_t> confirmed_until;
+  std::vector<OutageScope> scope;
   std::vector<int32_t> record;
   size_t size() const { return utility.size(); }
 };
+
+// schedule rows (schema v2): hours a day without a utility, from .. until
+// (kForever: not given; then confirmed_until bounds it as for outages).
+struct Schedules {
+  std::vector<int32_t> utility;
+  std::vector<int64_t> from, until, confirmed_until;
+  std::vector<double> hours_off;
+  std::vector<int32_t> record;
+  size_t size() const { return utility.size(); }
+};
+
+enum class Cause : uint8_t { kHostilities = 0, kDeprivation = 1, kAccident = 2, kUndetermined = 3 };
+std::string_view CauseName(Cause c);
+enum class CasualtyCategory : uint8_t { kCombatant = 0, kCivilian = 1, kUnknown = 2 };
+std::string_view CategoryName(CasualtyCategory c);
 
 // Fatalities as given; a missing low or high is taken as best.
 struct Incidents {
   std::vector<int32_t> day;
   std::vector<int64_t> low, best, high, injuries;
+  std::vector<Cause> cause;  // given, or from the event type
   std::vector<int32_t> record;
   size_t size() const { return day.size(); }
+};
+
+// An incident's casualties by party (schema v2). An incident with
+// fatalities but no `casualties` has one row with party kNone ("not
+// stated") and category unknown carrying its figures.
+struct Casualties {
+  std::vector<int32_t> incident;  // row in Incidents
+  std::vector<int32_t> party;     // into Dataset::actors; kNone: not stated
+  std::vector<CasualtyCategory> category;
+  std::vector<int64_t> low, best, high, injuries;
+  std::vector<int32_t> reported_by;  // into Dataset::actors; kNone: not stated
+  size_t size() const { return incident.size(); }
+};
+
+// watch rows (schema v2): the route watched on days from..to.
+struct Watches {
+  std::vector<int32_t> route;
+  std::vector<int32_t> from, to;
+  std::vector<uint8_t> ways;      // DirectionBits
+  std::vector<uint8_t> measures;  // MeasureBits
+  std::vector<int32_t> record;
+  size_t size() const { return route.size(); }
 };
 
 // stock rows: a reported quantity on hand of a commodity on a day, in the
@@ -168,12 +235,41 @@ struct BaselineCargo {
   double quantity = 0;   // per day
 };
 
+// Which figures a watch covers.
+enum MeasureBits : uint8_t { kMeasureVehicles = 1, kMeasurePersons = 2, kMeasurePatients = 4, kMeasureCargo = 8,
+                             kAllMeasures = 15 };
+
 struct Baseline {
   int32_t route = kNone;
   int32_t period_from = kNoDay, period_to = kNoDay;
   std::optional<double> vehicles, persons, patients;  // per day
   std::vector<BaselineCargo> cargo;                   // per canonical unit
+  // DirectionBits as given; 0 when not given (version 1: cargo inbound,
+  // the other flows both ways).
+  uint8_t ways = 0;
   int32_t record = kNone;
+};
+
+// A stated requirement (schema v2): `quantity` of a measure per day (a
+// weekly one is stored divided by 7), on `routes` (empty: the lifeline
+// routes).
+struct Requirement {
+  enum class Measure : uint8_t { kVehicles, kPersons, kCargo } measure = Measure::kCargo;
+  int32_t commodity = kNone;  // cargo: kNone for all cargo of the unit
+  int32_t unit = kNone;       // cargo: canonical
+  double per_day = 0;
+  bool weekly = false;        // stated per week (per_day = quantity / 7)
+  std::vector<int32_t> routes;
+  int32_t from = kNoDay, until = kNoDay;
+  std::string basis;
+  int32_t record = kNone;
+};
+
+// The case profile (schema v2, on the case record).
+struct Dependency {
+  std::string commodity;
+  std::optional<double> share;  // nullopt: not assessed
+  int32_t record = kNone;       // the case record
 };
 
 enum class RuleType : uint8_t { kRouteOpen, kUnknown };
@@ -187,6 +283,7 @@ struct Obligation {
   int32_t route = kNone;
   uint32_t for_mask = 0;
   std::vector<std::string> directions;
+  uint8_t ways = kBothWays;  // the rule's directions as bits
   int32_t from = kNoDay, until = kNoDay;  // until kNoDay: open-ended
   std::string problem;                    // why it cannot be evaluated, if so
 };
@@ -198,17 +295,37 @@ struct Dataset {
 
   StringTable ids;  // record ids
   StringTable routes, operators, commodities, units, utilities;
+  StringTable actors;  // parties and reporters (schema v2)
 
   Movements movements;
   Cargo cargo;
   RouteStatuses statuses;
   Outages outages;
+  Schedules schedules;
   Incidents incidents;
+  Casualties casualties;
+  Watches watches;
   Stocks stocks;
   std::vector<NeedStandard> needs;          // from the case's records
   std::vector<PopulationFigure> population;  // sorted by day after Finalize
   std::vector<Baseline> baselines;
+  std::vector<Requirement> requirements;
   std::vector<Obligation> obligations;
+
+  // The case profile (schema v2). lifeline_routes: as given; when the case
+  // names none, LifelineRoutes() gives the routes with a baseline.
+  std::vector<int32_t> lifeline_routes;
+  std::vector<int32_t> parties;  // into actors
+  std::vector<Dependency> dependency;
+  double discrepancy_tolerance = 0.1;
+  std::string case_title;
+  // Route names (route records' `name`), by route index; "" if not loaded.
+  std::vector<std::string> route_names;
+
+  // The lifeline routes: as the case names them, else those with a
+  // baseline (sorted, distinct).
+  std::vector<int32_t> LifelineRoutes() const;
+  bool IsParty(int32_t actor) const;
 
   bool finalized = false;
   // The latest day any record speaks of (kNoDay if none).
@@ -229,10 +346,21 @@ struct Dataset {
   // canonical (see record::LookupUnit).
   void AppendCargo(int32_t movement, std::string_view commodity, double quantity, std::string_view unit);
   void AppendRouteStatus(std::string_view record_id, std::string_view route, int64_t from, int64_t until,
-                         RouteState state, uint32_t restricted);
-  void AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until);
-  void AppendIncident(std::string_view record_id, int32_t day, int64_t low, int64_t best, int64_t high,
-                      int64_t injuries);
+                         RouteState state, uint32_t restricted, uint8_t ways = kBothWays);
+  void AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
+                    OutageScope scope = OutageScope::kService, int64_t confirmed_until = kForever);
+  // Sets the qualifier and reporter of an appended movement row.
+  void SetMovementSource(int32_t row, Qualifier q, std::string_view reported_by);
+  // Returns the incident row. Without casualty rows appended for it, an
+  // incident with fatalities gets one "not stated" row at Finalize.
+  int32_t AppendIncident(std::string_view record_id, int32_t day, int64_t low, int64_t best, int64_t high,
+                         int64_t injuries, Cause cause = Cause::kUndetermined);
+  void AppendCasualty(int32_t incident, std::string_view party, CasualtyCategory category, int64_t low, int64_t best,
+                      int64_t high, int64_t injuries, std::string_view reported_by);
+  void AppendSchedule(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
+                      int64_t confirmed_until, double hours_off);
+  void AppendWatch(std::string_view record_id, std::string_view route, int32_t from, int32_t to, uint8_t ways,
+                   uint8_t measures);
   // Precondition: quantity/unit are canonical.
   void AppendStock(std::string_view record_id, std::string_view commodity, int32_t day, double quantity,
                    std::string_view unit);

@@ -21,21 +21,34 @@ RouteDayTable ComputeRouteDays(const Dataset& ds, int32_t from, int32_t to, bool
   size_t cells = ds.routes.size() * static_cast<size_t>(t.days);
   t.state.assign(cells, RouteState::kUnknown);
   t.restricted.assign(cells, 0);
+  for (int w = 0; w < 2; ++w) {
+    t.way_state[w].assign(cells, RouteState::kUnknown);
+    t.way_restricted[w].assign(cells, 0);
+  }
   if (with_records) t.in_force.assign(cells, {});
   t.has_status.assign(ds.routes.size(), 0);
   const RouteStatuses& s = ds.statuses;
   for (size_t i = 0; i < s.size(); ++i) {
     t.has_status[static_cast<size_t>(s.route[i])] = 1;
-    // In force on [from, end): the days it touches.
-    if (s.end[i] <= s.from[i]) continue;
-    int32_t d0 = std::max(from, DayOfInstant(s.from[i]));
-    int32_t d1 = s.end[i] == kForever ? to : std::min(to, DayOfInstant(s.end[i] - 1));
-    for (int32_t d = d0; d <= d1; ++d) {
-      size_t c = t.cell(s.route[i], d);
-      t.state[c] = std::max(t.state[c], s.state[i]);
-      if (s.state[i] == RouteState::kRestricted) t.restricted[c] |= s.restricted[i];
-      if (with_records) t.in_force[c].push_back(s.record[i]);
+    // In force that way on [from, end_way): the days it touches.
+    for (int w = 0; w < 2; ++w) {
+      int64_t end = w == 0 ? s.end_in[i] : s.end_out[i];
+      if (end <= s.from[i]) continue;
+      int32_t d0 = std::max(from, DayOfInstant(s.from[i]));
+      int32_t d1 = end == kForever ? to : std::min(to, DayOfInstant(end - 1));
+      for (int32_t d = d0; d <= d1; ++d) {
+        size_t c = t.cell(s.route[i], d);
+        t.way_state[w][c] = std::max(t.way_state[w][c], s.state[i]);
+        if (s.state[i] == RouteState::kRestricted) t.way_restricted[w][c] |= s.restricted[i];
+        if (with_records && (t.in_force[c].empty() || t.in_force[c].back() != s.record[i])) {
+          t.in_force[c].push_back(s.record[i]);
+        }
+      }
     }
+  }
+  for (size_t c = 0; c < cells; ++c) {
+    t.state[c] = std::max(t.way_state[0][c], t.way_state[1][c]);
+    t.restricted[c] = t.way_restricted[0][c] | t.way_restricted[1][c];
   }
   return t;
 }
