@@ -220,8 +220,10 @@ void UtilityOut(const Rule& rule, const Dataset& ds, const Indicators& ind, Eval
   const int64_t range_from = int64_t{record::ParseDate(ind.from)->days} * 86400;
   const int64_t range_end = (int64_t{record::ParseDate(ind.to)->days} + 1) * 86400;
   std::vector<size_t> rows;
+  // Cuts of the service only: a cut supply line while service continues
+  // locally is not the utility out.
   for (size_t i = 0; i < ds.outages.size(); ++i) {
-    if (ds.outages.utility[i] == *u) rows.push_back(i);
+    if (ds.outages.utility[i] == *u && ds.outages.scope[i] == analysis::OutageScope::kService) rows.push_back(i);
   }
   std::sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return ds.outages.from[a] < ds.outages.from[b]; });
   size_t i = 0;

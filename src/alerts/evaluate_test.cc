@@ -16,12 +16,16 @@ namespace {
 using analysis::TestLog;
 
 // Ten days, 2023-01-01 .. 2023-01-10, population 1,000, flour 0.4 kg per
-// person per day: a need of 400 kg a day.
+// person per day: a need of 400 kg a day, all of it imported (dependency
+// share 1), on the only route, r1, watched every day: a day without a
+// delivery is a recorded zero, so every day's coverage is known.
 const std::vector<std::string> kCase = {
     R"({"kind":"source","id":"s1","case":"c1","publisher":"Monitor","title":"Report"})",
     R"({"kind":"case","id":"c1","title":"Test","region":"R","started":"2023-01-01","ended":"2023-01-10",
-        "population":[{"date":"2023-01-01","count":1000}],"sources":["s1"]})",
+        "population":[{"date":"2023-01-01","count":1000}],"dependency":[{"commodity":"flour","share":1}],
+        "sources":["s1"]})",
     R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})",
+    R"({"kind":"watch","id":"w1","case":"c1","route":"r1","from":"2023-01-01","to":"2023-01-10","sources":["s1"]})",
     R"({"kind":"need_standard","id":"ns-flour","case":"c1","commodity":"flour","quantity":0.4,"unit":"kg",
         "basis":"test","sources":["s1"]})",
     // r1: open 01-01; closed from 01-03 to noon on 01-05 (01-03, 01-04 and

@@ -14,11 +14,13 @@ namespace {
 int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
 
 // A five-day case, 2023-01-01 .. 2023-01-05, population 1,000, need 0.4 kg
-// of flour per person per day (400 kg/day).
+// of flour per person per day (400 kg/day), all of it imported (the case
+// profile's dependency share is 1).
 const std::vector<std::string> kCase = {
     R"({"kind":"source","id":"s1","case":"c1","publisher":"Monitor","title":"Report"})",
     R"({"kind":"case","id":"c1","title":"Test","region":"R","started":"2023-01-01","ended":"2023-01-05",
-        "population":[{"date":"2023-01-01","count":1000}],"sources":["s1"]})",
+        "population":[{"date":"2023-01-01","count":1000}],"dependency":[{"commodity":"flour","share":1}],
+        "sources":["s1"]})",
     R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})",
     R"({"kind":"need_standard","id":"ns-flour","case":"c1","commodity":"flour","quantity":0.4,"unit":"kg",
         "basis":"test","sources":["s1"]})",
@@ -164,23 +166,58 @@ TEST_F(AnalysisTest, CargoInCanonicalUnits) {
 }
 
 TEST_F(AnalysisTest, NeedCoverageAndCumulativeDeficit) {
-  // need 400 kg/day; delivered 0, 350, 0, 500, 0.
-  std::vector<double> coverage, cumulative;
+  // need 400 kg/day; delivered 0, 350, 0, 500, 0. No day is watched, so a
+  // day's coverage is known only where deliveries were recorded (01-02 and
+  // 01-04), and then only as a lower bound; 01-03 has only a stopped convoy.
+  std::vector<std::optional<double>> coverage, cumulative;
   for (const auto& d : ind_.days) {
     ASSERT_EQ(d.needs.size(), 1u);
     EXPECT_EQ(*d.needs[0].population, 1000);
     EXPECT_DOUBLE_EQ(*d.needs[0].need, 400);
-    coverage.push_back(*d.needs[0].coverage);
-    cumulative.push_back(*d.needs[0].cumulative_deficit);
+    coverage.push_back(d.needs[0].coverage);
+    cumulative.push_back(d.needs[0].cumulative_deficit);
   }
-  EXPECT_EQ(coverage, (std::vector<double>{0, 0.875, 0, 1.25, 0}));
-  EXPECT_EQ(cumulative, (std::vector<double>{400, 450, 850, 850, 1250}));
+  using O = std::optional<double>;
+  EXPECT_EQ(coverage, (std::vector<O>{std::nullopt, 0.875, std::nullopt, 1.25, std::nullopt}));
+  EXPECT_TRUE(ind_.days[1].needs[0].coverage_lower_bound);
+  EXPECT_EQ(ind_.days[0].needs[0].reason, "no record of deliveries this day and the day is not watched");
+  // Shortfalls only where coverage is known: 50 kg on 01-02, none on 01-04.
+  EXPECT_EQ(cumulative, (std::vector<O>{std::nullopt, 50, 50, 50, 50}));
   EXPECT_EQ(ind_.days[1].needs[0].records, (RecordIds{"c1", "m1", "m2", "ns-flour"}));
   const NeedTotal& t = ind_.totals.needs[0];
+  EXPECT_TRUE(t.assessed);
   EXPECT_DOUBLE_EQ(*t.need, 2000);
-  EXPECT_DOUBLE_EQ(t.delivered, 850);
-  EXPECT_DOUBLE_EQ(*t.coverage, 0.425);
-  EXPECT_DOUBLE_EQ(t.shortfall, 1250);
+  EXPECT_DOUBLE_EQ(t.delivered, 850);  // the single-day records
+  // The estimate: m7's 10 t over the whole range is larger than the 850 kg
+  // of single-day records, and it covers every day, so it is the figure
+  // (not a lower bound): coverage 10,000 / 2,000.
+  ASSERT_TRUE(t.estimate.has_value());
+  EXPECT_DOUBLE_EQ(t.estimate->daily_sum, 850);
+  EXPECT_DOUBLE_EQ(t.estimate->best, 10000);
+  EXPECT_EQ(t.estimate->rule, "reports");
+  EXPECT_FALSE(t.estimate->lower_bound);
+  EXPECT_DOUBLE_EQ(*t.coverage, 5);
+  EXPECT_FALSE(t.coverage_lower_bound);
+  EXPECT_DOUBLE_EQ(t.shortfall, 50);
+}
+
+// Without an assessed import dependency there is no coverage at all: a
+// need that local production met in part cannot be set against imports.
+TEST(NeedDependencyTest, NotAssessedMeansNoCoverage) {
+  std::vector<std::string> lines = kCase;
+  lines[1] = R"({"kind":"case","id":"c1","title":"Test","region":"R","started":"2023-01-01","ended":"2023-01-05",
+        "population":[{"date":"2023-01-01","count":1000}],"sources":["s1"]})";
+  TestLog log;
+  log.Submit(lines);
+  auto ds = log.Load("c1");
+  ASSERT_TRUE(ds.ok());
+  auto ind = ComputeIndicators(*ds, *ResolveCheckpoint(log.store(), std::nullopt), IndicatorOptions{});
+  ASSERT_TRUE(ind.ok());
+  const NeedTotal& t = ind->totals.needs[0];
+  EXPECT_FALSE(t.assessed);
+  EXPECT_FALSE(t.coverage.has_value());
+  EXPECT_NE(t.reason.find("not assessed"), std::string::npos);
+  for (const auto& d : ind->days) EXPECT_FALSE(d.needs[0].coverage.has_value());
 }
 
 TEST_F(AnalysisTest, DeliveredAgainstBaseline) {
@@ -221,7 +258,21 @@ TEST_F(AnalysisTest, IncidentsFatalitiesLowBestHigh) {
   EXPECT_EQ(t.fatalities_high, 7);  // 2 (best, no high) + 5
   EXPECT_EQ(t.injuries, 1);
   EXPECT_EQ(t.records, (RecordIds{"i1", "i2"}));
-  EXPECT_EQ(ind_.totals.incidents.fatalities_best, 5);
+  // The range's totals never add fatalities across incidents of different
+  // parties: they are in the casualties breakdown. Neither incident names
+  // its parties, so both are one group: party not stated, category
+  // unknown, cause hostilities (Battles).
+  EXPECT_EQ(ind_.totals.incidents.incidents, 2);
+  ASSERT_EQ(ind_.totals.casualties.groups.size(), 1u);
+  const CasualtyGroup& g = ind_.totals.casualties.groups[0];
+  EXPECT_EQ(g.party, "");
+  EXPECT_EQ(g.category, "unknown");
+  EXPECT_EQ(g.cause, "hostilities");
+  EXPECT_EQ(g.figures.incidents, 2);
+  EXPECT_EQ(g.figures.low, 3);
+  EXPECT_EQ(g.figures.best, 5);
+  EXPECT_EQ(g.figures.high, 7);
+  EXPECT_EQ(g.figures.injuries, 1);
 }
 
 TEST_F(AnalysisTest, PeriodMovementsReportedApart) {
@@ -340,7 +391,8 @@ TEST(AnalysisDefaultsTest, SphereDefaultsAndLatestPopulationFigure) {
   EXPECT_DOUBLE_EQ(*ind->days[1].needs[0].need, 2100000);
   EXPECT_DOUBLE_EQ(*ind->days[2].needs[1].need, 30000);
   EXPECT_DOUBLE_EQ(*ind->days[3].needs[1].need, 30000);
-  EXPECT_DOUBLE_EQ(*ind->days[1].needs[0].coverage, 0);
+  // The case does not assess its import dependency: no coverage.
+  EXPECT_FALSE(ind->days[1].needs[0].coverage.has_value());
   EXPECT_EQ(ind->totals.needs[1].days_need_unknown, 1);
   EXPECT_DOUBLE_EQ(*ind->totals.needs[1].need, 15000 + 30000 + 30000);
   bool said = false;
@@ -359,7 +411,8 @@ TEST(AnalysisEquivalentsTest, OtherCommoditiesCountThroughTheStandardsEquivalent
   log.Submit({
       R"({"kind":"source","id":"s1","case":"c3","publisher":"Monitor","title":"Report"})",
       R"({"kind":"case","id":"c3","title":"T","region":"R","started":"2023-01-01","ended":"2023-01-02",
-          "population":[{"date":"2023-01-01","count":1000}],"sources":["s1"]})",
+          "population":[{"date":"2023-01-01","count":1000}],"dependency":[{"commodity":"food energy","share":1}],
+          "sources":["s1"]})",
       R"({"kind":"route","id":"r1","case":"c3","name":"Road","type":"road","sources":["s1"]})",
       R"({"kind":"need_standard","id":"ns-kcal","case":"c3","commodity":"food energy","quantity":2100,"unit":"kcal",
           "basis":"test","equivalents":[{"commodity":"wheat flour","quantity":3640000,"unit":"t"},
@@ -384,8 +437,10 @@ TEST(AnalysisEquivalentsTest, OtherCommoditiesCountThroughTheStandardsEquivalent
   EXPECT_NE(n.note.find("salt"), std::string::npos) << n.note;
   EXPECT_EQ(n.note.find("flour"), std::string::npos) << n.note;
   EXPECT_NE(std::find(n.records.begin(), n.records.end(), "m1"), n.records.end());
-  // The second day has no delivery: a shortfall of the full need.
+  // The second day has no delivery record and is not watched: nothing is
+  // known of it, so no coverage (not a coverage of 0).
   EXPECT_DOUBLE_EQ(ind->days[1].needs[0].delivered, 0);
+  EXPECT_FALSE(ind->days[1].needs[0].coverage.has_value());
   EXPECT_DOUBLE_EQ(ind->totals.needs[0].delivered, 8080000);
 }
 

@@ -45,14 +45,32 @@ Result<Compliance> ComputeCompliance(const Dataset& ds, const CheckpointRef& cp,
     for (int32_t d = a; d <= b; ++d) {
       ++oc.days_evaluated;
       size_t c = rt.cell(o->route, d);
-      RouteState st = rt.state[c];
       std::string date = record::FormatDate(record::Day{d});
-      if (st == RouteState::kUnknown) {
+      // Each direction the rule protects: violated if any is, unknown if
+      // none is and some has no status in force.
+      bool violated = false, unknown = false;
+      RouteState worst = RouteState::kUnknown;
+      uint32_t restricted = 0;
+      std::vector<std::string> ways;
+      for (int w = 0; w < 2; ++w) {
+        if (!(o->ways & (w == 0 ? kWayIn : kWayOut))) continue;
+        RouteState st = rt.way_state[w][c];
+        if (st == RouteState::kUnknown) {
+          unknown = true;
+          continue;
+        }
+        bool v = st == RouteState::kClosed || (st == RouteState::kRestricted && (rt.way_restricted[w][c] & o->for_mask));
+        if (!v) continue;
+        violated = true;
+        worst = std::max(worst, st);
+        if (st == RouteState::kRestricted) restricted |= rt.way_restricted[w][c];
+        ways.emplace_back(w == 0 ? "in" : "out");
+      }
+      if (!violated && unknown) {
         ++oc.days_unknown;
         oc.unknown_days.push_back(date);
         continue;
       }
-      bool violated = st == RouteState::kClosed || (st == RouteState::kRestricted && (rt.restricted[c] & o->for_mask));
       if (!violated) {
         ++oc.days_in_compliance;
         continue;
@@ -60,19 +78,24 @@ Result<Compliance> ComputeCompliance(const Dataset& ds, const CheckpointRef& cp,
       ++oc.days_in_violation;
       if (!oc.first_violation) oc.first_violation = date;
       oc.last_violation = date;
-      ViolationDay v{date, std::string(RouteStateName(st)), {}, {}};
-      if (st == RouteState::kRestricted) v.restricted = RestrictionNames(rt.restricted[c]);
+      ViolationDay v{date, std::string(RouteStateName(worst)), {}, {}, ways};
+      if (worst == RouteState::kRestricted) v.restricted = RestrictionNames(restricted);
       for (int32_t r : rt.in_force[c]) v.records.push_back(ds.ids.at(r));
       std::sort(v.records.begin(), v.records.end());
       oc.violations.push_back(std::move(v));
     }
     out.obligations.push_back(std::move(oc));
   }
+  out.assumption_keys = {"compliance.route_day", "compliance.in_force", "compliance.directions", "compliance.unknown"};
   out.assumptions = {
-      "a route's status on a day is the most restrictive status in force at any time of that UTC day",
-      "a status is in force from its `from` until its `until` or the next status of the route, whichever is first",
-      "route statuses carry no direction: a rule's `directions` does not narrow the check",
-      "a day with no status of the route in force is unknown, neither complied with nor violated",
+      "a route's status on a day, in each direction, is the most restrictive status in force that way at any time "
+      "of that UTC day",
+      "a status is in force from its `from` until its `until` or the next status of the route that applies to the "
+      "same direction, whichever is first",
+      "a rule is violated on a day when any direction it protects is closed or restricted for what it protects: a "
+      "one-way opening does not comply with a two-way obligation",
+      "a day with no status in force in a direction the rule protects, and no violation in the other, is unknown, "
+      "neither complied with nor violated",
   };
   return out;
 }

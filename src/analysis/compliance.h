@@ -3,13 +3,14 @@
 //
 // A `route_open` rule (docs/records.md, "Obligation rules") applies on the
 // days of [rule.from, rule.until] inside the range. On such a day it is
-//   - violated when the route's status that day (the most restrictive in
-//     force at any time of the UTC day) is `closed`, or `restricted` with any
-//     of the rule's `for` values in the united restricted lists;
-//   - unknown when no status of the route is in force that day;
+//   - violated when, in any direction of the rule's `directions`, the
+//     route's status that day (the most restrictive in force that way at
+//     any time of the UTC day) is `closed`, or `restricted` with any of the
+//     rule's `for` values in the united restricted lists: a one-way opening
+//     never complies with a two-way obligation;
+//   - unknown when no direction is violated and some direction has no
+//     status in force;
 //   - complied with otherwise.
-// Route statuses carry no direction, so `directions` does not narrow the
-// check (a closure closes both ways); the output says so.
 // A rule of any other type is reported as not evaluable, with the reason;
 // it is never counted as complied with.
 //
@@ -28,9 +29,10 @@ namespace lifeline::analysis {
 
 struct ViolationDay {
   std::string date;
-  std::string status;                   // closed | restricted
+  std::string status;                   // closed | restricted (the worse of the violated directions)
   std::vector<std::string> restricted;  // what was restricted, for a restricted day
   std::vector<std::string> records;     // the route_status records in force that day (sorted)
+  std::vector<std::string> directions = {};  // the directions violated (in, out)
 };
 
 struct ObligationCompliance {
@@ -54,6 +56,7 @@ struct Compliance {
   std::string from, to;
   std::vector<ObligationCompliance> obligations;  // sorted by record id
   std::vector<std::string> assumptions;
+  std::vector<std::string> assumption_keys;  // a stable key per assumption, for translations
 };
 
 // Precondition: ds.finalized. from/to kNoDay: the case's range (as for

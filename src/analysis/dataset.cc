@@ -149,10 +149,12 @@ void Dataset::AppendCargo(int32_t movement, std::string_view commodity, double q
   cargo.unit.push_back(units.Intern(unit));
 }
 
-void Dataset::SetMovementSource(int32_t row, Qualifier q, std::string_view reported_by) {
+void Dataset::SetMovementSource(int32_t row, Qualifier q, std::string_view reported_by, uint8_t given) {
   Movements& m = movements;
   m.qualifier.resize(m.size(), Qualifier::kAsStated);
   m.reported_by.resize(m.size(), kNone);
+  m.given.resize(m.size(), 15);
+  m.given[static_cast<size_t>(row)] = given;
   m.qualifier[static_cast<size_t>(row)] = q;
   m.reported_by[static_cast<size_t>(row)] = reported_by.empty() ? kNone : actors.Intern(reported_by);
 }
@@ -383,6 +385,16 @@ uint8_t Measures(const json& r) {
   return m;
 }
 
+// The figures a movement gives (MeasureBits).
+uint8_t GivenFigures(const json& r) {
+  uint8_t g = 0;
+  if (r.contains("vehicles")) g |= kMeasureVehicles;
+  if (r.contains("persons")) g |= kMeasurePersons;
+  if (r.contains("patients")) g |= kMeasurePatients;
+  if (r.contains("cargo") && r.at("cargo").is_array() && !r.at("cargo").empty()) g |= kMeasureCargo;
+  return g;
+}
+
 Result<int64_t> OptionalTime(const json& r, const char* field) {
   if (!r.contains(field)) return kForever;
   return TimeField(r, field);
@@ -529,7 +541,7 @@ Status AddRecord(Dataset& ds, const json& r) {
                          : q == "about"  ? Qualifier::kAbout
                          : q == "at_most" ? Qualifier::kAtMost
                                           : Qualifier::kAsStated,
-                         Str(r, "reported_by"));
+                         Str(r, "reported_by"), GivenFigures(r));
     if (r.contains("cargo") && r.at("cargo").is_array()) {
       for (const auto& q : r.at("cargo")) {
         LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(q));

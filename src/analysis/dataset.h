@@ -102,9 +102,13 @@ struct Movements {
   // accessors).
   std::vector<Qualifier> qualifier;
   std::vector<int32_t> reported_by;  // into Dataset::actors, kNone if not given
+  // MeasureBits of the figures the record gives (a convoy without a
+  // tonnage gives no cargo). Rows without an entry give every figure.
+  std::vector<uint8_t> given;
   size_t size() const { return day.size(); }
   Qualifier QualifierAt(size_t i) const { return i < qualifier.size() ? qualifier[i] : Qualifier::kAsStated; }
   int32_t ReporterAt(size_t i) const { return i < reported_by.size() ? reported_by[i] : kNone; }
+  uint8_t GivenAt(size_t i) const { return i < given.size() ? given[i] : uint8_t{15}; }
 };
 
 // Cargo lines of movements, converted to canonical units.
@@ -349,8 +353,9 @@ struct Dataset {
                          RouteState state, uint32_t restricted, uint8_t ways = kBothWays);
   void AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
                     OutageScope scope = OutageScope::kService, int64_t confirmed_until = kForever);
-  // Sets the qualifier and reporter of an appended movement row.
-  void SetMovementSource(int32_t row, Qualifier q, std::string_view reported_by);
+  // Sets the qualifier, reporter and given figures (MeasureBits) of an
+  // appended movement row.
+  void SetMovementSource(int32_t row, Qualifier q, std::string_view reported_by, uint8_t given = 15);
   // Returns the incident row. Without casualty rows appended for it, an
   // incident with fatalities gets one "not stated" row at Finalize.
   int32_t AppendIncident(std::string_view record_id, int32_t day, int64_t low, int64_t best, int64_t high,

@@ -38,7 +38,157 @@ json BaselineJson(const BaselineDay& b) {
           {"delivered", b.delivered}, {"ratio", Opt(b.ratio)}, {"records", b.records}};
 }
 
-json UtilityJson(const UtilityDay& u) { return {{"utility", u.utility}, {"hours", u.hours}, {"records", u.records}}; }
+json UtilityJson(const UtilityDay& u) {
+  return {{"utility", u.utility},          {"hours", u.hours},     {"scheduled_hours", u.scheduled},
+          {"supply_cut", u.supply_cut},    {"unknown", u.unknown}, {"records", u.records}};
+}
+
+json OptDate(const std::optional<std::string>& d) { return d ? json(*d) : json(nullptr); }
+
+json UtilityTotalJson(const UtilityTotal& u) {
+  return {{"utility", u.utility},
+          {"hours", u.hours},
+          {"days_without_service", u.days_without_service},
+          {"days_scheduled", u.days_scheduled},
+          {"max_scheduled_hours", u.max_scheduled},
+          {"days_supply_cut", u.days_supply_cut},
+          {"first_supply_cut", OptDate(u.first_supply_cut)},
+          {"last_supply_cut", OptDate(u.last_supply_cut)},
+          {"days_unknown", u.days_unknown},
+          {"records", u.records}};
+}
+
+json CompletenessJson(const Completeness& c) {
+  return {{"days", c.days},
+          {"complete", c.complete},
+          {"partial", c.partial},
+          {"unobserved", c.unobserved},
+          {"fraction", c.Fraction()}};
+}
+
+}  // namespace
+
+json EstimateJson(const RangeEstimate& e) {
+  json reports = json::array(), conflicts = json::array();
+  for (const auto& r : e.reports) {
+    json j = {{"record", r.record},       {"period", {{"from", r.from}, {"to", r.to}}},
+              {"value", r.value},         {"qualifier", r.qualifier},
+              {"reported_by", r.reported_by.empty() ? json(nullptr) : json(r.reported_by)},
+              {"one_party", r.one_party}, {"operator", r.op},
+              {"fit", r.fit},             {"used", r.used},
+              {"daily_sum", r.daily_sum}};
+    if (r.fit == "partial") j["prorated"] = r.prorated;
+    reports.push_back(std::move(j));
+  }
+  for (const auto& d : e.discrepancies) {
+    conflicts.push_back({{"kind", d.kind},
+                         {"a", {{"record", d.a}, {"value", d.value_a}, {"reported_by", d.reporter_a}}},
+                         {"b", d.kind == "reports" ? json{{"record", d.b}, {"value", d.value_b}, {"reported_by", d.reporter_b}}
+                                                   : json{{"daily_records", d.value_b}}}});
+  }
+  json j = {{"measure", e.measure},
+            {"direction", e.direction},
+            {"outcome", e.outcome},
+            {"routes", e.routes},
+            {"from", e.from},
+            {"to", e.to},
+            {"daily_sum", e.daily_sum},
+            {"best", e.best},
+            {"lower_bound", e.lower_bound},
+            {"upper", e.upper ? json(*e.upper) : json(nullptr)},
+            {"rule", e.rule},
+            {"completeness", CompletenessJson(e.completeness)},
+            {"reports", reports},
+            {"discrepancies", conflicts},
+            {"records_without_figure", e.without_figure},
+            {"records", e.records}};
+  if (e.measure == "cargo") {
+    j["unit"] = e.unit;
+    j["commodities"] = e.commodities;
+  }
+  return j;
+}
+
+json BlockadeJson(const Blockade& b) {
+  json routes = json::array(), episodes = json::array();
+  for (const auto& r : b.routes) {
+    json by_dir = json::object();
+    for (int w = 0; w < 2; ++w) {
+      json d = json::object();
+      for (Passage p : {Passage::kOpen, Passage::kHumanitarianOnly, Passage::kClosed, Passage::kUnknown}) {
+        d[std::string(PassageName(p))] = r.by_direction[static_cast<size_t>(w)][static_cast<size_t>(p)];
+      }
+      by_dir[w == 0 ? "in" : "out"] = d;
+    }
+    routes.push_back({{"route", r.route},
+                      {"name", r.name},
+                      {"lifeline", r.lifeline},
+                      {"blockade_days", r.blockade_days},
+                      {"fully_closed", r.fully_closed},
+                      {"humanitarian_only", r.humanitarian_only},
+                      {"open", r.open},
+                      {"unknown", r.unknown},
+                      {"first_day", OptDate(r.first_day)},
+                      {"last_day", OptDate(r.last_day)},
+                      {"by_direction", by_dir}});
+  }
+  for (const auto& e : b.episodes) {
+    episodes.push_back({{"route", e.route},
+                        {"kind", e.kind},
+                        {"from", e.from},
+                        {"to", e.to},
+                        {"days", e.days},
+                        {"starts_at_range_start", e.starts_at_range_start},
+                        {"ends_at_range_end", e.ends_at_range_end},
+                        {"records", e.records}});
+  }
+  json longest = json::object();
+  for (const char* kind : {"closed", "blockade", "medical", "humanitarian"}) {
+    const Episode* e = b.Longest(kind);
+    longest[kind] = e ? json{{"route", e->route}, {"from", e->from}, {"to", e->to}, {"days", e->days}} : json(nullptr);
+  }
+  return {{"lifeline_routes", b.lifeline_routes},
+          {"lifeline_routes_from", b.lifeline_from_profile ? "case profile" : "routes with a baseline"},
+          {"days", b.days},
+          {"blockade_days", b.blockade_days},
+          {"fully_closed", b.fully_closed},
+          {"humanitarian_only", b.humanitarian_only},
+          {"open", b.open},
+          {"unknown", b.unknown},
+          {"first_day", OptDate(b.first_day)},
+          {"last_day", OptDate(b.last_day)},
+          {"routes", routes},
+          {"episodes", episodes},
+          {"longest", longest},
+          {"records", b.records}};
+}
+
+json CasualtiesJson(const CasualtyTotals& c) {
+  auto figures = [](const CasualtyFigures& f) {
+    return json{{"incidents", f.incidents},
+                {"fatalities", {{"low", f.low}, {"best", f.best}, {"high", f.high}}},
+                {"injuries", f.injuries},
+                {"one_party_best", f.one_party_best},
+                {"reported_by", f.reported_by},
+                {"records", f.records}};
+  };
+  json groups = json::array(), parties = json::array();
+  for (const auto& g : c.groups) {
+    json j = figures(g.figures);
+    j["party"] = g.party.empty() ? json(nullptr) : json(g.party);
+    j["category"] = g.category;
+    j["cause"] = g.cause;
+    groups.push_back(std::move(j));
+  }
+  for (const auto& p : c.by_party) {
+    json j = figures(p.figures);
+    j["party"] = p.party.empty() ? json(nullptr) : json(p.party);
+    parties.push_back(std::move(j));
+  }
+  return {{"groups", groups}, {"by_party", parties}};
+}
+
+namespace {
 
 json IncidentsJson(const IncidentTotals& t) {
   return {{"incidents", t.incidents},
@@ -92,8 +242,16 @@ json IndicatorsJson(const Indicators& ind) {
     json routes = json::array(), flows = json::array(), cargo = json::array(), needs = json::array(),
          baseline = json::array(), utilities = json::array();
     for (const auto& r : d.routes) {
-      routes.push_back({{"route", r.route}, {"status", std::string(RouteStateName(r.state))},
-                        {"restricted", r.restricted}, {"records", r.records}});
+      routes.push_back({{"route", r.route},
+                        {"status", std::string(RouteStateName(r.state))},
+                        {"restricted", r.restricted},
+                        {"in", {{"status", std::string(RouteStateName(r.in))},
+                                {"restricted", r.restricted_in},
+                                {"passage", std::string(PassageName(r.passage_in))}}},
+                        {"out", {{"status", std::string(RouteStateName(r.out))},
+                                 {"restricted", r.restricted_out},
+                                 {"passage", std::string(PassageName(r.passage_out))}}},
+                        {"records", r.records}});
     }
     for (const auto& f : d.flows) flows.push_back(OperatorFlowsJson(f));
     for (const auto& c : d.cargo) cargo.push_back(CargoJson(c));
@@ -106,6 +264,7 @@ json IndicatorsJson(const Indicators& ind) {
                 {"need", Opt(n.need)},
                 {"delivered", n.delivered},
                 {"coverage", Opt(n.coverage)},
+                {"coverage_lower_bound", n.coverage_lower_bound},
                 {"shortfall", Opt(n.shortfall)},
                 {"cumulative_deficit", Opt(n.cumulative_deficit)},
                 {"records", n.records}};
@@ -135,12 +294,15 @@ json IndicatorsJson(const Indicators& ind) {
   for (const auto& n : ind.totals.needs) {
     json j = {{"commodity", n.commodity}, {"unit", n.unit},           {"need", Opt(n.need)},
               {"delivered", n.delivered}, {"coverage", Opt(n.coverage)}, {"shortfall", n.shortfall},
-              {"days_need_unknown", n.days_need_unknown}};
+              {"days_need_unknown", n.days_need_unknown},
+              {"coverage_lower_bound", n.coverage_lower_bound},
+              {"assessed", n.assessed},   {"share", Opt(n.share)},
+              {"estimate", n.estimate ? EstimateJson(*n.estimate) : json(nullptr)}};
     if (!n.reason.empty()) j["reason"] = n.reason;
     t_needs.push_back(std::move(j));
   }
   for (const auto& b : ind.totals.baseline) t_baseline.push_back(BaselineJson(b));
-  for (const auto& u : ind.totals.utilities) t_util.push_back(UtilityJson(u));
+  for (const auto& u : ind.totals.utilities) t_util.push_back(UtilityTotalJson(u));
   json periods = json::array();
   for (const auto& p : ind.period_movements) {
     json cargo = json::array();
@@ -148,12 +310,48 @@ json IndicatorsJson(const Indicators& ind) {
     periods.push_back({{"record", p.record},     {"route", p.route},       {"operator", p.op},
                        {"direction", p.direction}, {"outcome", p.outcome}, {"period", {{"from", p.from}, {"to", p.to}}},
                        {"vehicles", p.vehicles}, {"persons", p.persons},   {"patients", p.patients},
-                       {"cargo", cargo}});
+                       {"cargo", cargo},         {"qualifier", p.qualifier},
+                       {"reported_by", p.reported_by.empty() ? json(nullptr) : json(p.reported_by)},
+                       {"one_party", p.one_party}});
   }
+  json estimates = json::array(), baselines = json::array(), requirements = json::array(), names = json::object();
+  for (const auto& e : ind.estimates) estimates.push_back(EstimateJson(e));
+  for (const auto& b : ind.baselines) {
+    json ps = json::array();
+    for (const auto& p : b.periods) {
+      ps.push_back({{"from", p.from},          {"to", p.to},
+                    {"days", p.days},          {"expected", p.expected},
+                    {"delivered", p.delivered}, {"lower_bound", p.lower_bound},
+                    {"ratio", Opt(p.ratio)},   {"completeness", p.completeness},
+                    {"rule", p.rule},          {"report", p.report.empty() ? json(nullptr) : json(p.report)},
+                    {"reported_by", p.reported_by.empty() ? json(nullptr) : json(p.reported_by)},
+                    {"records", p.records}});
+    }
+    baselines.push_back({{"record", b.record},
+                         {"route", b.route},
+                         {"measure", b.measure},
+                         {"unit", b.unit},
+                         {"directions", b.directions},
+                         {"per_day", b.per_day},
+                         {"periods", ps},
+                         {"other_routes", {{"delivered", b.other_routes_delivered}, {"records", b.other_routes}}}});
+  }
+  for (const auto& r : ind.requirements) {
+    requirements.push_back({{"record", r.record},   {"measure", r.measure}, {"commodity", r.commodity},
+                            {"unit", r.unit},       {"basis", r.basis},     {"routes", r.routes},
+                            {"per_day", r.per_day}, {"weekly", r.weekly},   {"from", r.from},
+                            {"to", r.to},           {"days", r.days},       {"expected", r.expected},
+                            {"delivered", EstimateJson(r.delivered)},       {"ratio", Opt(r.ratio)}});
+  }
+  for (const auto& [id, name] : ind.route_names) names[id] = name;
+  json incidents = {{"incidents", ind.totals.incidents.incidents}, {"records", ind.totals.incidents.records}};
   return {{"case", ind.case_id},
+          {"title", ind.case_title},
           {"checkpoint", CheckpointJson(ind.checkpoint)},
           {"from", ind.from},
           {"to", ind.to},
+          {"route_names", names},
+          {"parties", ind.parties},
           {"days", days},
           {"totals",
            {{"routes", t_routes},
@@ -162,9 +360,15 @@ json IndicatorsJson(const Indicators& ind) {
             {"needs", t_needs},
             {"baseline", t_baseline},
             {"utilities", t_util},
-            {"incidents", IncidentsJson(ind.totals.incidents)}}},
+            {"incidents", incidents},
+            {"casualties", CasualtiesJson(ind.totals.casualties)}}},
+          {"blockade", BlockadeJson(ind.blockade)},
+          {"estimates", estimates},
+          {"baselines", baselines},
+          {"requirements", requirements},
           {"period_movements", periods},
-          {"assumptions", ind.assumptions}};
+          {"assumptions", ind.assumptions},
+          {"assumption_keys", ind.assumption_keys}};
 }
 
 std::string IndicatorsCsv(const Indicators& ind) {
@@ -375,7 +579,11 @@ json ComplianceJson(const Compliance& c) {
   for (const auto& o : c.obligations) {
     json v = json::array();
     for (const auto& d : o.violations) {
-      v.push_back({{"date", d.date}, {"status", d.status}, {"restricted", d.restricted}, {"records", d.records}});
+      v.push_back({{"date", d.date},
+                   {"status", d.status},
+                   {"restricted", d.restricted},
+                   {"directions", d.directions},
+                   {"records", d.records}});
     }
     json j = {{"obligation", o.obligation}, {"title", o.title}, {"instrument", o.instrument},
               {"rule_type", o.rule_type},   {"evaluable", o.evaluable}};
@@ -397,8 +605,10 @@ json ComplianceJson(const Compliance& c) {
     }
     obs.push_back(std::move(j));
   }
-  return {{"case", c.case_id},          {"checkpoint", CheckpointJson(c.checkpoint)}, {"from", c.from},
-          {"to", c.to},                 {"obligations", obs},                         {"assumptions", c.assumptions}};
+  return {{"case", c.case_id},     {"checkpoint", CheckpointJson(c.checkpoint)},
+          {"from", c.from},        {"to", c.to},
+          {"obligations", obs},    {"assumptions", c.assumptions},
+          {"assumption_keys", c.assumption_keys}};
 }
 
 std::string ComplianceCsv(const Compliance& c) {

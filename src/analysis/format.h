@@ -14,6 +14,10 @@
 namespace lifeline::analysis {
 
 nlohmann::json IndicatorsJson(const Indicators& ind);
+// The parts of the indicators' JSON, for the headline figures.
+nlohmann::json EstimateJson(const RangeEstimate& e);
+nlohmann::json BlockadeJson(const Blockade& b);
+nlohmann::json CasualtiesJson(const CasualtyTotals& c);
 // Columns: date,indicator,subject,direction,measure,value,unit,records
 // (date "total" for the range totals; records joined by ';').
 std::string IndicatorsCsv(const Indicators& ind);

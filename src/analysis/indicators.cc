@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "analysis/route_days.h"
+#include "analysis/utilities.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
@@ -84,10 +85,13 @@ RecordIds Names(const Dataset& ds, const std::vector<int32_t>& rows) {
   return out;
 }
 
-void Merge(RecordIds& into, const RecordIds& more) {
-  into.insert(into.end(), more.begin(), more.end());
-  std::sort(into.begin(), into.end());
-  into.erase(std::unique(into.begin(), into.end()), into.end());
+// Totals gather their records by appending; Unique sorts once at the end
+// (sorting the running total every day made totals cost days x records).
+void Append(RecordIds& into, const RecordIds& more) { into.insert(into.end(), more.begin(), more.end()); }
+
+void Unique(RecordIds& ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
 
 // Dense sums of movement figures: one row of cells per day.
@@ -120,7 +124,7 @@ void AddFlows(Flows& a, const Flows& b) {
   a.vehicles += b.vehicles;
   a.persons += b.persons;
   a.patients += b.patients;
-  Merge(a.records, b.records);
+  Append(a.records, b.records);
 }
 
 struct NeedSpec {
@@ -135,216 +139,305 @@ std::vector<int32_t> SortedBy(const StringTable& t, std::vector<int32_t> idx) {
   return idx;
 }
 
-}  // namespace
 
-Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options) {
-  if (!ds.finalized) return InternalError("ComputeIndicators needs a finalized dataset");
-  int32_t from = options.from, to = options.to;
-  LIFELINE_RETURN_IF_ERROR(ResolveRange(ds, &from, &to));
-  const bool explain = options.explain;
-  const size_t ndays = static_cast<size_t>(to - from + 1);
-  const size_t nops = ds.operators.size();
-  const size_t nroutes = ds.routes.size();
-  if (ndays * std::max<size_t>(nops, 1) * 2 > kMaxCells || ndays * std::max<size_t>(nroutes, 1) > kMaxCells) {
-    return ResourceExhaustedError("too many operators or routes x days to aggregate at once (" + std::to_string(nops) +
-                                  " operators, " + std::to_string(ndays) + " days): narrow --from/--to");
+
+std::string Date(int32_t d) { return record::FormatDate(record::Day{d}); }
+
+// Builds the indicators section by section; each section reads the dataset
+// and the arrays earlier sections left.
+class Builder {
+ public:
+  Builder(const Dataset& ds, int32_t from, int32_t to, bool explain, Indicators& out)
+      : ds_(ds), m_(ds.movements), from_(from), to_(to), explain_(explain), ndays_(static_cast<size_t>(to - from + 1)),
+        out_(out) {}
+
+  Status Run() {
+    const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
+    if (ndays_ * std::max<size_t>(nops, 1) * 2 > kMaxCells || ndays_ * std::max<size_t>(nroutes, 1) > kMaxCells) {
+      return ResourceExhaustedError("too many operators or routes x days to aggregate at once (" +
+                                    std::to_string(nops) + " operators, " + std::to_string(ndays_) +
+                                    " days): narrow --from/--to");
+    }
+    out_.days.resize(ndays_);
+    for (size_t d = 0; d < ndays_; ++d) out_.days[d].date = Date(from_ + static_cast<int32_t>(d));
+    Routes();
+    Flows();
+    LIFELINE_RETURN_IF_ERROR(CargoIn());
+    Needs();
+    BaselinesDaily();
+    Utilities();
+    Incidents();
+    PeriodMovements();
+    Estimates();
+    Baselines();
+    Requirements();
+    out_.Assume("indicators.route_day",
+                "a route's status on a day, in each direction, is the most restrictive status in force that way at "
+                "any time of that UTC day");
+    return Status::Ok();
   }
 
-  Indicators out;
-  out.case_id = ds.case_id;
-  out.checkpoint = cp;
-  out.from = record::FormatDate(record::Day{from});
-  out.to = record::FormatDate(record::Day{to});
-  out.days.resize(ndays);
-  for (size_t d = 0; d < ndays; ++d) out.days[d].date = record::FormatDate(record::Day{from + static_cast<int32_t>(d)});
+ private:
+  size_t Day(int32_t day) const { return static_cast<size_t>(day - from_); }
 
-  // --- Route status per day. ---
-  RouteDayTable rt = ComputeRouteDays(ds, from, to, explain);
+  void Routes();
+  void Flows();
+  Status CargoIn();
+  void Needs();
+  void BaselinesDaily();
+  void Utilities();
+  void Incidents();
+  void PeriodMovements();
+  void Estimates();
+  void Baselines();
+  void Requirements();
+  RangeEstimate SumOfWays(Quantity q, uint8_t ways, int32_t from, int32_t to) const;
+
+  const Dataset& ds_;
+  const Movements& m_;
+  const int32_t from_, to_;
+  const bool explain_;
+  const size_t ndays_;
+  Indicators& out_;
+  RouteDayTable rt_;
+  // Movements: the rows counted in daily values; delivered per [day][route].
+  std::vector<uint8_t> in_daily_;
+  FlowSums by_route_;
+  // Cargo per (commodity, unit) pair and day.
+  std::vector<std::pair<int32_t, int32_t>> pairs_;
+  std::vector<int32_t> pair_order_;
+  std::vector<double> cargo_in_, cargo_stopped_;
+  std::vector<int32_t> cargo_lines_, delivered_lines_;
+  std::vector<std::vector<int32_t>> cargo_records_;
+  std::vector<double> route_cargo_;  // [day][route][unit]
+};
+
+void Builder::Routes() {
+  rt_ = ComputeRouteDays(ds_, from_, to_, /*with_records=*/true);
   std::vector<int32_t> status_routes;
-  for (size_t r = 0; r < nroutes; ++r) {
-    if (rt.has_status[r]) status_routes.push_back(static_cast<int32_t>(r));
+  for (size_t r = 0; r < ds_.routes.size(); ++r) {
+    if (rt_.has_status[r]) status_routes.push_back(static_cast<int32_t>(r));
   }
-  status_routes = SortedBy(ds.routes, status_routes);
-  for (int32_t r : status_routes) {
-    RouteDays rd{ds.routes.at(r)};
-    for (size_t d = 0; d < ndays; ++d) {
-      size_t c = rt.cell(r, from + static_cast<int32_t>(d));
-      RouteDay day{ds.routes.at(r), rt.state[c], {}, {}};
-      if (rt.state[c] == RouteState::kRestricted) day.restricted = RestrictionNames(rt.restricted[c]);
-      if (explain) day.records = Names(ds, rt.in_force[c]);
-      switch (rt.state[c]) {
+  for (int32_t r : SortedBy(ds_.routes, status_routes)) {
+    RouteDays rd{ds_.routes.at(r)};
+    for (size_t d = 0; d < ndays_; ++d) {
+      size_t c = rt_.cell(r, from_ + static_cast<int32_t>(d));
+      RouteDay day{ds_.routes.at(r), rt_.state[c], {}, {}};
+      if (rt_.state[c] == RouteState::kRestricted) day.restricted = RestrictionNames(rt_.restricted[c]);
+      if (explain_) day.records = Names(ds_, rt_.in_force[c]);
+      day.in = rt_.way_state[0][c];
+      day.out = rt_.way_state[1][c];
+      if (day.in == RouteState::kRestricted) day.restricted_in = RestrictionNames(rt_.way_restricted[0][c]);
+      if (day.out == RouteState::kRestricted) day.restricted_out = RestrictionNames(rt_.way_restricted[1][c]);
+      day.passage_in = PassageOf(day.in, rt_.way_restricted[0][c]);
+      day.passage_out = PassageOf(day.out, rt_.way_restricted[1][c]);
+      switch (rt_.state[c]) {
         case RouteState::kOpen: ++rd.open; break;
         case RouteState::kRestricted: ++rd.restricted; break;
         case RouteState::kClosed: ++rd.closed; break;
         case RouteState::kUnknown: ++rd.unknown; break;
       }
-      out.days[d].routes.push_back(std::move(day));
+      out_.days[d].routes.push_back(std::move(day));
     }
-    out.totals.routes.push_back(std::move(rd));
+    out_.totals.routes.push_back(std::move(rd));
   }
+  out_.blockade = ComputeBlockade(ds_, rt_, from_, to_);
+  for (size_t r = 0; r < ds_.routes.size(); ++r) {
+    const std::string& name = r < ds_.route_names.size() ? ds_.route_names[r] : std::string();
+    out_.route_names.emplace_back(ds_.routes.at(static_cast<int32_t>(r)), name);
+  }
+  std::sort(out_.route_names.begin(), out_.route_names.end());
+}
 
-  // --- Movements: one pass into dense [day][operator][direction] cells,
-  // and [day][route] for the baseline comparison. ---
-  const Movements& m = ds.movements;
-  const size_t op_cells = ndays * nops * 2;
+// Movements: one pass into dense [day][operator][direction] cells, and
+// [day][route] for the baseline comparison.
+void Builder::Flows() {
+  const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
+  const size_t op_cells = ndays_ * nops * 2;
   FlowSums delivered, stopped;
-  delivered.Init(op_cells, explain);
-  stopped.Init(op_cells, explain);
-  FlowSums by_route;  // delivered, both directions
-  by_route.Init(ndays * nroutes, explain);
-  std::vector<uint8_t> in_daily(m.size(), 0);  // the row counts in daily values
-  for (size_t i = 0; i < m.size(); ++i) {
-    if (m.period_from[i] != kNoDay) continue;
-    if (m.day[i] < from || m.day[i] > to) continue;
-    in_daily[i] = 1;
-    size_t d = static_cast<size_t>(m.day[i] - from);
-    size_t c = (d * nops + static_cast<size_t>(m.op[i])) * 2 + static_cast<size_t>(m.direction[i]);
-    if (m.outcome[i] == Outcome::kCompleted) {
-      delivered.Add(c, m, i);
-      by_route.Add(d * nroutes + static_cast<size_t>(m.route[i]), m, i);
+  delivered.Init(op_cells, explain_);
+  stopped.Init(op_cells, explain_);
+  by_route_.Init(ndays_ * nroutes, explain_);
+  in_daily_.assign(m_.size(), 0);
+  for (size_t i = 0; i < m_.size(); ++i) {
+    if (m_.period_from[i] != kNoDay || m_.day[i] < from_ || m_.day[i] > to_) continue;
+    in_daily_[i] = 1;
+    size_t d = Day(m_.day[i]);
+    size_t c = (d * nops + static_cast<size_t>(m_.op[i])) * 2 + static_cast<size_t>(m_.direction[i]);
+    if (m_.outcome[i] == Outcome::kCompleted) {
+      delivered.Add(c, m_, i);
+      by_route_.Add(d * nroutes + static_cast<size_t>(m_.route[i]), m_, i);
     } else {
-      stopped.Add(c, m, i);
+      stopped.Add(c, m_, i);
     }
   }
-  std::vector<int32_t> ops_sorted(nops);
-  for (size_t o = 0; o < nops; ++o) ops_sorted[o] = static_cast<int32_t>(o);
-  ops_sorted = SortedBy(ds.operators, ops_sorted);
-  std::map<std::pair<std::string, std::string>, OperatorFlows> flow_totals;
-  for (size_t d = 0; d < ndays; ++d) {
-    for (int32_t o : ops_sorted) {
+  std::vector<int32_t> ops(nops);
+  for (size_t o = 0; o < nops; ++o) ops[o] = static_cast<int32_t>(o);
+  ops = SortedBy(ds_.operators, ops);
+  std::map<std::pair<std::string, std::string>, OperatorFlows> totals;
+  for (size_t d = 0; d < ndays_; ++d) {
+    for (int32_t o : ops) {
       for (int dir = 0; dir < 2; ++dir) {
         size_t c = (d * nops + static_cast<size_t>(o)) * 2 + static_cast<size_t>(dir);
         if (delivered.movements[c] == 0 && stopped.movements[c] == 0) continue;
-        OperatorFlows f{ds.operators.at(o), dir == 0 ? "in" : "out", delivered.At(ds, c), stopped.At(ds, c)};
-        auto [it, fresh] = flow_totals.try_emplace({f.op, f.direction}, OperatorFlows{f.op, f.direction, {}, {}});
+        OperatorFlows f{ds_.operators.at(o), dir == 0 ? "in" : "out", delivered.At(ds_, c), stopped.At(ds_, c)};
+        auto [it, fresh] = totals.try_emplace({f.op, f.direction}, OperatorFlows{f.op, f.direction, {}, {}});
         AddFlows(it->second.delivered, f.delivered);
         AddFlows(it->second.stopped, f.stopped);
-        out.days[d].flows.push_back(std::move(f));
+        out_.days[d].flows.push_back(std::move(f));
       }
     }
   }
-  for (auto& [k, f] : flow_totals) out.totals.flows.push_back(std::move(f));
+  for (auto& [k, f] : totals) {
+    Unique(f.delivered.records);
+    Unique(f.stopped.records);
+    out_.totals.flows.push_back(std::move(f));
+  }
+}
 
-  // --- Cargo in, per (commodity, canonical unit). ---
-  const Cargo& cg = ds.cargo;
+// Cargo in, per (commodity, canonical unit) and day.
+Status Builder::CargoIn() {
+  const Cargo& cg = ds_.cargo;
   std::unordered_map<int64_t, int32_t> pair_index;
-  std::vector<std::pair<int32_t, int32_t>> pairs;  // (commodity, unit)
   std::vector<int32_t> cargo_pair(cg.size(), kNone);
   for (size_t i = 0; i < cg.size(); ++i) {
     int64_t key = static_cast<int64_t>(cg.commodity[i]) * (1LL << 31) + cg.unit[i];
-    auto [it, fresh] = pair_index.try_emplace(key, static_cast<int32_t>(pairs.size()));
-    if (fresh) pairs.emplace_back(cg.commodity[i], cg.unit[i]);
+    auto [it, fresh] = pair_index.try_emplace(key, static_cast<int32_t>(pairs_.size()));
+    if (fresh) pairs_.emplace_back(cg.commodity[i], cg.unit[i]);
     cargo_pair[i] = it->second;
   }
-  const size_t np = pairs.size();
-  if (ndays * std::max<size_t>(np, 1) > kMaxCells) {
+  const size_t np = pairs_.size(), nroutes = ds_.routes.size();
+  if (ndays_ * std::max<size_t>(np, 1) > kMaxCells) {
     return ResourceExhaustedError("too many commodities x days to aggregate at once: narrow --from/--to");
   }
-  std::vector<double> cargo_in(ndays * np, 0.0), cargo_stopped(ndays * np, 0.0);
-  std::vector<int32_t> cargo_lines(ndays * np, 0);
-  std::vector<std::vector<int32_t>> cargo_records(explain ? ndays * np : 0);
-  // Inbound cargo per [day][route][unit] for baselines.
-  const size_t nunits = ds.units.size();
-  std::vector<double> route_cargo(ndays * nroutes * std::max<size_t>(nunits, 1), 0.0);
+  cargo_in_.assign(ndays_ * np, 0.0);
+  cargo_stopped_.assign(ndays_ * np, 0.0);
+  cargo_lines_.assign(ndays_ * np, 0);
+  delivered_lines_.assign(ndays_ * np, 0);
+  cargo_records_.assign(explain_ ? ndays_ * np : 0, {});
+  const size_t nunits = std::max<size_t>(ds_.units.size(), 1);
+  route_cargo_.assign(ndays_ * nroutes * nunits, 0.0);
   for (size_t i = 0; i < cg.size(); ++i) {
     size_t row = static_cast<size_t>(cg.movement[i]);
-    if (!in_daily[row] || m.direction[row] != Direction::kIn) continue;
-    size_t d = static_cast<size_t>(m.day[row] - from);
+    if (!in_daily_[row] || m_.direction[row] != Direction::kIn) continue;
+    size_t d = Day(m_.day[row]);
     size_t c = d * np + static_cast<size_t>(cargo_pair[i]);
-    cargo_lines[c] += 1;
-    if (m.outcome[row] == Outcome::kCompleted) {
-      cargo_in[c] += cg.quantity[i];
-      route_cargo[(d * nroutes + static_cast<size_t>(m.route[row])) * nunits + static_cast<size_t>(cg.unit[i])] +=
+    cargo_lines_[c] += 1;
+    if (m_.outcome[row] == Outcome::kCompleted) {
+      delivered_lines_[c] += 1;
+      cargo_in_[c] += cg.quantity[i];
+      route_cargo_[(d * nroutes + static_cast<size_t>(m_.route[row])) * nunits + static_cast<size_t>(cg.unit[i])] +=
           cg.quantity[i];
     } else {
-      cargo_stopped[c] += cg.quantity[i];
+      cargo_stopped_[c] += cg.quantity[i];
     }
-    if (explain) cargo_records[c].push_back(m.record[row]);
+    if (explain_) cargo_records_[c].push_back(m_.record[row]);
   }
-  std::vector<int32_t> pair_order(np);
-  for (size_t p = 0; p < np; ++p) pair_order[p] = static_cast<int32_t>(p);
-  std::sort(pair_order.begin(), pair_order.end(), [&](int32_t a, int32_t b) {
-    const auto& [ca, ua] = pairs[static_cast<size_t>(a)];
-    const auto& [cb, ub] = pairs[static_cast<size_t>(b)];
-    if (ds.commodities.at(ca) != ds.commodities.at(cb)) return ds.commodities.at(ca) < ds.commodities.at(cb);
-    return ds.units.at(ua) < ds.units.at(ub);
+  pair_order_.resize(np);
+  for (size_t p = 0; p < np; ++p) pair_order_[p] = static_cast<int32_t>(p);
+  std::sort(pair_order_.begin(), pair_order_.end(), [&](int32_t a, int32_t b) {
+    const auto& [ca, ua] = pairs_[static_cast<size_t>(a)];
+    const auto& [cb, ub] = pairs_[static_cast<size_t>(b)];
+    if (ds_.commodities.at(ca) != ds_.commodities.at(cb)) return ds_.commodities.at(ca) < ds_.commodities.at(cb);
+    return ds_.units.at(ua) < ds_.units.at(ub);
   });
-  for (int32_t p : pair_order) {
-    const auto& [com, unit] = pairs[static_cast<size_t>(p)];
-    CargoAmount total{ds.commodities.at(com), ds.units.at(unit), 0, 0, {}};
+  for (int32_t p : pair_order_) {
+    const auto& [com, unit] = pairs_[static_cast<size_t>(p)];
+    CargoAmount total{ds_.commodities.at(com), ds_.units.at(unit), 0, 0, {}};
     bool any = false;
-    for (size_t d = 0; d < ndays; ++d) {
+    for (size_t d = 0; d < ndays_; ++d) {
       size_t c = d * np + static_cast<size_t>(p);
-      if (cargo_lines[c] == 0) continue;
+      if (cargo_lines_[c] == 0) continue;
       any = true;
-      CargoAmount a{total.commodity, total.unit, cargo_in[c], cargo_stopped[c], {}};
-      if (explain) a.records = Names(ds, cargo_records[c]);
+      CargoAmount a{total.commodity, total.unit, cargo_in_[c], cargo_stopped_[c], {}};
+      if (explain_) a.records = Names(ds_, cargo_records_[c]);
       total.delivered += a.delivered;
       total.stopped += a.stopped;
-      Merge(total.records, a.records);
-      out.days[d].cargo.push_back(std::move(a));
+      Append(total.records, a.records);
+      out_.days[d].cargo.push_back(std::move(a));
     }
-    if (any) out.totals.cargo.push_back(std::move(total));
+    Unique(total.records);
+    if (any) out_.totals.cargo.push_back(std::move(total));
   }
+  return Status::Ok();
+}
 
-  // --- Need, coverage, deficit. ---
+// The need standards of the case (or Sphere's defaults) and, per day, need,
+// what arrived, and coverage where the case assesses the import dependency.
+void Builder::Needs() {
   std::vector<NeedSpec> needs;
-  for (const auto& n : ds.needs) {
-    needs.push_back({ds.commodities.at(n.commodity), ds.units.at(n.unit), n.basis, n.quantity, n.record,
+  for (const auto& n : ds_.needs) {
+    needs.push_back({ds_.commodities.at(n.commodity), ds_.units.at(n.unit), n.basis, n.quantity, n.record,
                      n.equivalents});
   }
   if (needs.empty()) {
     needs.push_back({"food energy", "kcal", "default: Sphere Handbook, 2,100 kcal per person per day", 2100, kNone});
     needs.push_back({"water", "l", "default: Sphere Handbook, 15 l per person per day", 15, kNone});
-    out.assumptions.push_back(
-        "the case has no need_standard records: the Sphere defaults are used (food energy 2,100 kcal and water 15 l "
-        "per person per day)");
+    out_.Assume("indicators.sphere_defaults",
+                "the case has no need_standard records: the Sphere defaults are used (food energy 2,100 kcal and "
+                "water 15 l per person per day)");
   }
   std::sort(needs.begin(), needs.end(), [](const NeedSpec& a, const NeedSpec& b) {
     return std::tie(a.commodity, a.unit, a.quantity) < std::tie(b.commodity, b.unit, b.quantity);
   });
-  // The population figure in force each day (latest on or before it).
-  std::vector<std::optional<int64_t>> population(ndays);
+  std::vector<std::optional<int64_t>> population(ndays_);
   {
     size_t p = 0;
     std::optional<int64_t> cur;
-    for (size_t d = 0; d < ndays; ++d) {
-      int32_t day = from + static_cast<int32_t>(d);
-      while (p < ds.population.size() && ds.population[p].day <= day) cur = ds.population[p++].count;
+    for (size_t d = 0; d < ndays_; ++d) {
+      int32_t day = from_ + static_cast<int32_t>(d);
+      while (p < ds_.population.size() && ds_.population[p].day <= day) cur = ds_.population[p++].count;
       population[d] = cur;
     }
   }
+  const size_t np = pairs_.size();
+  bool any_assessed = false;
   for (const NeedSpec& n : needs) {
-    auto com = ds.commodities.Find(n.commodity);
-    auto unit = ds.units.Find(n.unit);
-    std::optional<int32_t> match;  // the cargo pair of the need's commodity and unit
-    std::vector<int32_t> other_units;  // the same commodity in other units
+    auto com = ds_.commodities.Find(n.commodity);
+    auto unit = ds_.units.Find(n.unit);
+    std::optional<int32_t> match;
+    std::vector<int32_t> other_units;
     for (size_t p = 0; p < np; ++p) {
-      if (!com || pairs[p].first != *com) continue;
-      if (unit && pairs[p].second == *unit) {
+      if (!com || pairs_[p].first != *com) continue;
+      if (unit && pairs_[p].second == *unit) {
         match = static_cast<int32_t>(p);
       } else {
         other_units.push_back(static_cast<int32_t>(p));
       }
     }
-    // Cargo of other commodities that the standard's record converts (its
-    // `equivalents`): the pair and its factor into the standard's unit.
     std::vector<std::pair<int32_t, double>> converted;
     std::vector<bool> counted(np, false);
     if (match) counted[static_cast<size_t>(*match)] = true;
+    Quantity q{Quantity::Measure::kCargo, Direction::kIn};
+    if (com && unit) q.commodities.push_back({*com, *unit, 1});
     for (const Equivalent& e : n.equivalents) {
+      q.commodities.push_back({e.commodity, e.unit, e.factor});
       for (size_t p = 0; p < np; ++p) {
-        if (pairs[p].first == e.commodity && pairs[p].second == e.unit && !counted[p]) {
+        if (pairs_[p].first == e.commodity && pairs_[p].second == e.unit && !counted[p]) {
           converted.emplace_back(static_cast<int32_t>(p), e.factor);
           counted[p] = true;
         }
       }
     }
-    NeedTotal total{n.commodity, n.unit, 0.0, 0, 0, std::nullopt, "", 0};
-    double delivered_known = 0;
+    // The case profile: the share of this need that came through the
+    // lifeline routes before the crisis, if assessed.
+    std::optional<double> share;
+    bool assessed = false;
+    for (const Dependency& dep : ds_.dependency) {
+      if (dep.commodity == n.commodity && dep.share) {
+        share = dep.share;
+        assessed = true;
+      }
+    }
+    any_assessed |= assessed;
+    std::vector<uint8_t> watched =
+        q.commodities.empty() ? std::vector<uint8_t>(ndays_, 0) : WatchedDays(ds_, q, from_, to_);
+    NeedTotal total{n.commodity, n.unit, 0.0, 0, 0, std::nullopt, true, "", 0};
+    total.assessed = assessed;
+    total.share = share;
     double running = 0;
     bool any_known = false;
-    for (size_t d = 0; d < ndays; ++d) {
+    for (size_t d = 0; d < ndays_; ++d) {
       NeedDay nd;
       nd.commodity = n.commodity;
       nd.unit = n.unit;
@@ -353,90 +446,109 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
       nd.population = population[d];
       std::vector<int32_t> rows;
       if (n.record != kNone) rows.push_back(n.record);
-      if (population[d]) rows.push_back(ds.case_record);
-      if (match) {
-        size_t c = d * np + static_cast<size_t>(*match);
-        nd.delivered = cargo_in[c];
-        if (explain && cargo_in[c] > 0) rows.insert(rows.end(), cargo_records[c].begin(), cargo_records[c].end());
-      }
-      for (auto [p, factor] : converted) {
+      if (population[d]) rows.push_back(ds_.case_record);
+      bool delivery_record = false;
+      auto add_cell = [&](int32_t p, double factor) {
         size_t c = d * np + static_cast<size_t>(p);
-        nd.delivered += cargo_in[c] * factor;
-        if (explain && cargo_in[c] > 0) rows.insert(rows.end(), cargo_records[c].begin(), cargo_records[c].end());
-      }
+        nd.delivered += cargo_in_[c] * factor;
+        delivery_record |= delivered_lines_[c] > 0;
+        if (explain_ && cargo_in_[c] > 0) rows.insert(rows.end(), cargo_records_[c].begin(), cargo_records_[c].end());
+      };
+      if (match) add_cell(*match, 1);
+      for (auto [p, factor] : converted) add_cell(p, factor);
       bool incomparable = false;
       for (int32_t p : other_units) {
         size_t c = d * np + static_cast<size_t>(p);
-        if (cargo_lines[c] > 0) {
+        if (cargo_lines_[c] > 0) {
           incomparable = true;
-          if (explain) rows.insert(rows.end(), cargo_records[c].begin(), cargo_records[c].end());
+          if (explain_) rows.insert(rows.end(), cargo_records_[c].begin(), cargo_records_[c].end());
         }
       }
       std::string uncounted;
-      for (int32_t p : pair_order) {
+      for (int32_t p : pair_order_) {
         size_t c = d * np + static_cast<size_t>(p);
-        if (cargo_in[c] <= 0 || counted[static_cast<size_t>(p)] || (com && pairs[static_cast<size_t>(p)].first == *com)) {
+        if (cargo_in_[c] <= 0 || counted[static_cast<size_t>(p)] || (com && pairs_[static_cast<size_t>(p)].first == *com)) {
           continue;
         }
-        uncounted += (uncounted.empty() ? "" : ", ") + ds.commodities.at(pairs[static_cast<size_t>(p)].first);
+        uncounted += (uncounted.empty() ? "" : ", ") + ds_.commodities.at(pairs_[static_cast<size_t>(p)].first);
       }
       if (!uncounted.empty()) {
         nd.note = "inbound cargo not counted against " + n.commodity + " (other commodities, not converted): " +
                   uncounted;
       }
+      total.delivered += nd.delivered;
       if (!population[d]) {
         nd.reason = "no population figure on or before this day";
         ++total.days_need_unknown;
       } else {
         nd.need = static_cast<double>(*population[d]) * n.quantity;
-        nd.shortfall = std::max(0.0, *nd.need - nd.delivered);
-        running += *nd.shortfall;
-        any_known = true;
         *total.need += *nd.need;
-        total.shortfall += *nd.shortfall;
-        delivered_known += nd.delivered;
+        double dependent = *nd.need * share.value_or(0);
         if (incomparable) {
           nd.reason = "cargo of " + n.commodity + " is recorded in a unit not comparable with " + n.unit;
-        } else if (*nd.need <= 0) {
-          nd.reason = "the need is 0";
+        } else if (!assessed) {
+          nd.reason = "the case does not assess how far this need depended on the lifeline routes";
+        } else if (dependent <= 0) {
+          nd.reason = *nd.need <= 0 ? "the need is 0" : "this need did not depend on the lifeline routes (share 0)";
+        } else if (!watched[d] && !delivery_record) {
+          nd.reason = "no record of deliveries this day and the day is not watched";
         } else {
-          nd.coverage = nd.delivered / *nd.need;
+          nd.coverage = nd.delivered / dependent;
+          nd.coverage_lower_bound = !watched[d];
+          nd.shortfall = std::max(0.0, dependent - nd.delivered);
+          running += *nd.shortfall;
+          any_known = true;
+          total.shortfall += *nd.shortfall;
         }
       }
       if (any_known) nd.cumulative_deficit = running;
-      total.delivered += nd.delivered;
-      if (explain) nd.records = Names(ds, rows);
-      out.days[d].needs.push_back(std::move(nd));
+      if (explain_) nd.records = Names(ds_, rows);
+      out_.days[d].needs.push_back(std::move(nd));
     }
-    if (total.days_need_unknown == static_cast<int64_t>(ndays)) {
+    if (!q.commodities.empty()) total.estimate = EstimateQuantity(ds_, q, from_, to_);
+    double best = total.estimate ? total.estimate->best : total.delivered;
+    if (total.days_need_unknown == static_cast<int64_t>(ndays_)) {
       total.need.reset();
       total.reason = "no population figure on or before any day of the range";
     } else if (!other_units.empty()) {
       total.reason = "cargo of " + n.commodity + " is recorded in a unit not comparable with " + n.unit;
-    } else if (*total.need <= 0) {
-      total.reason = "the need is 0";
+    } else if (!assessed) {
+      total.reason = "not assessed: the case does not state how far this need depended on the lifeline routes";
+    } else if (*total.need * *share <= 0) {
+      total.reason = *total.need <= 0 ? "the need is 0" : "this need did not depend on the lifeline routes (share 0)";
     } else {
-      total.coverage = delivered_known / *total.need;
+      total.coverage = best / (*total.need * *share);
+      total.coverage_lower_bound = !total.estimate || total.estimate->lower_bound || total.days_need_unknown > 0;
       if (total.days_need_unknown > 0) {
-        total.reason = "coverage over the " + std::to_string(ndays - static_cast<size_t>(total.days_need_unknown)) +
+        total.reason = "need over the " + std::to_string(ndays_ - static_cast<size_t>(total.days_need_unknown)) +
                        " days with a population figure";
       }
     }
-    out.totals.needs.push_back(std::move(total));
+    out_.totals.needs.push_back(std::move(total));
   }
-  out.assumptions.push_back(
-      "cargo counts towards a need when its commodity name and canonical unit equal the need standard's, or when "
-      "the standard's record gives an equivalent for that commodity and unit (e.g. 1 kg of wheat flour = 3,640 kcal); "
-      "no other conversion is made");
+  out_.Assume("indicators.need_matching",
+              "cargo counts towards a need when its commodity name and canonical unit equal the need standard's, or "
+              "when the standard's record gives an equivalent for that commodity and unit (e.g. 1 kg of wheat flour "
+              "= 3,640 kcal); no other conversion is made");
+  if (any_assessed) {
+    out_.Assume("indicators.dependency",
+                "coverage compares what arrived with the share of the need the case says came through the lifeline "
+                "routes before the crisis; local production is assumed to have kept meeting the rest, and stocks "
+                "are not counted");
+  }
+}
 
-  // --- Delivered against the pre-blockade baseline. ---
-  std::vector<size_t> bl_order(ds.baselines.size());
-  for (size_t i = 0; i < bl_order.size(); ++i) bl_order[i] = i;
-  std::sort(bl_order.begin(), bl_order.end(), [&](size_t a, size_t b) {
-    return ds.ids.at(ds.baselines[a].record) < ds.ids.at(ds.baselines[b].record);
+// Delivered against each baseline, day by day, from single-day records (the
+// range's figure with period reports is in Baselines()).
+void Builder::BaselinesDaily() {
+  const size_t nroutes = ds_.routes.size(), nunits = std::max<size_t>(ds_.units.size(), 1);
+  std::vector<size_t> order(ds_.baselines.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return ds_.ids.at(ds_.baselines[a].record) < ds_.ids.at(ds_.baselines[b].record);
   });
-  for (size_t bi : bl_order) {
-    const Baseline& b = ds.baselines[bi];
+  for (size_t bi : order) {
+    const Baseline& b = ds_.baselines[bi];
     struct Measure {
       std::string name;
       double per_day;
@@ -447,161 +559,329 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
     if (b.vehicles) measures.push_back({"vehicles", *b.vehicles, 0, kNone});
     if (b.persons) measures.push_back({"persons", *b.persons, 1, kNone});
     if (b.patients) measures.push_back({"patients", *b.patients, 2, kNone});
-    for (const auto& c : b.cargo) measures.push_back({"cargo (" + ds.units.at(c.unit) + ")", c.quantity, 3, c.unit});
+    for (const auto& c : b.cargo) measures.push_back({"cargo (" + ds_.units.at(c.unit) + ")", c.quantity, 3, c.unit});
     for (const Measure& me : measures) {
-      BaselineDay total{ds.routes.at(b.route), me.name, 0, 0, std::nullopt, {}};
-      for (size_t d = 0; d < ndays; ++d) {
+      BaselineDay total{ds_.routes.at(b.route), me.name, 0, 0, std::nullopt, {}};
+      for (size_t d = 0; d < ndays_; ++d) {
         size_t c = d * nroutes + static_cast<size_t>(b.route);
         BaselineDay bd{total.route, me.name, me.per_day, 0, std::nullopt, {}};
         switch (me.kind) {
-          case 0: bd.delivered = static_cast<double>(by_route.vehicles[c]); break;
-          case 1: bd.delivered = static_cast<double>(by_route.persons[c]); break;
-          case 2: bd.delivered = static_cast<double>(by_route.patients[c]); break;
-          default: bd.delivered = route_cargo[c * nunits + static_cast<size_t>(me.unit)]; break;
+          case 0: bd.delivered = static_cast<double>(by_route_.vehicles[c]); break;
+          case 1: bd.delivered = static_cast<double>(by_route_.persons[c]); break;
+          case 2: bd.delivered = static_cast<double>(by_route_.patients[c]); break;
+          default: bd.delivered = route_cargo_[c * nunits + static_cast<size_t>(me.unit)]; break;
         }
         if (me.per_day > 0) bd.ratio = bd.delivered / me.per_day;
-        if (explain) {
+        if (explain_) {
           std::vector<int32_t> rows = {b.record};
-          if (bd.delivered > 0) rows.insert(rows.end(), by_route.records[c].begin(), by_route.records[c].end());
-          bd.records = Names(ds, rows);
+          if (bd.delivered > 0) rows.insert(rows.end(), by_route_.records[c].begin(), by_route_.records[c].end());
+          bd.records = Names(ds_, rows);
         }
         total.baseline += bd.baseline;
         total.delivered += bd.delivered;
-        Merge(total.records, bd.records);
-        out.days[d].baseline.push_back(std::move(bd));
+        Append(total.records, bd.records);
+        out_.days[d].baseline.push_back(std::move(bd));
       }
+      Unique(total.records);
       if (total.baseline > 0) total.ratio = total.delivered / total.baseline;
-      out.totals.baseline.push_back(std::move(total));
+      out_.totals.baseline.push_back(std::move(total));
     }
   }
-  if (!ds.baselines.empty()) {
-    out.assumptions.push_back(
-        "a baseline's vehicles, persons and patients are compared with delivered movements in both directions on its "
-        "route; its cargo with inbound delivered cargo of the same canonical unit, all commodities together");
-  }
+}
 
-  // --- Hours without each utility: the union of its outages per day. ---
-  const int64_t range_start = static_cast<int64_t>(from) * 86400;
-  const int64_t range_end = (static_cast<int64_t>(to) + 1) * 86400;
-  std::vector<int32_t> util_order(ds.utilities.size());
-  for (size_t u = 0; u < util_order.size(); ++u) util_order[u] = static_cast<int32_t>(u);
-  util_order = SortedBy(ds.utilities, util_order);
-  const Outages& og = ds.outages;
+void Builder::Utilities() {
+  std::vector<UtilitySeries> series = ComputeUtilities(ds_, from_, to_, explain_);
   bool open_ended = false;
-  for (int32_t u : util_order) {
-    std::vector<std::pair<int64_t, int64_t>> spans;  // clipped to the range
-    std::vector<double> seconds(ndays, 0.0);
-    std::vector<std::vector<int32_t>> rows(explain ? ndays : 0);
-    for (size_t i = 0; i < og.size(); ++i) {
-      if (og.utility[i] != u) continue;
-      int64_t a = std::max(og.from[i], range_start);
-      int64_t b = std::min(og.until[i], range_end);  // kForever: not restored in the records
-      if (og.until[i] == kForever && og.from[i] < range_end) open_ended = true;
-      if (b <= a) continue;
-      spans.emplace_back(a, b);
-      if (explain) {
-        for (int32_t d = DayOfInstant(a); d <= DayOfInstant(b - 1); ++d) rows[static_cast<size_t>(d - from)].push_back(og.record[i]);
-      }
-    }
-    // Overlapping outages of one utility count once.
-    std::sort(spans.begin(), spans.end());
-    std::vector<std::pair<int64_t, int64_t>> merged;
-    for (const auto& s : spans) {
-      if (!merged.empty() && s.first <= merged.back().second) {
-        merged.back().second = std::max(merged.back().second, s.second);
-      } else {
-        merged.push_back(s);
-      }
-    }
-    for (const auto& [a, b] : merged) {
-      for (int64_t t = a; t < b;) {
-        int64_t day_end = (static_cast<int64_t>(DayOfInstant(t)) + 1) * 86400;
-        int64_t e = std::min(b, day_end);
-        seconds[static_cast<size_t>(DayOfInstant(t) - from)] += static_cast<double>(e - t);
-        t = e;
-      }
-    }
-    UtilityDay total{ds.utilities.at(u), 0, {}};
-    for (size_t d = 0; d < ndays; ++d) {
-      UtilityDay ud{total.utility, seconds[d] / 3600.0, {}};
-      if (explain) ud.records = Names(ds, rows[d]);
+  for (const UtilitySeries& s : series) {
+    open_ended |= s.open_ended;
+    UtilityTotal total{ds_.utilities.at(s.utility)};
+    for (size_t d = 0; d < ndays_; ++d) {
+      UtilityDay ud{total.utility, s.hours[d], {}, s.scheduled[d], s.supply_cut[d] != 0, s.unknown[d] != 0};
+      if (explain_) ud.records = Names(ds_, s.records[d]);
       total.hours += ud.hours;
-      Merge(total.records, ud.records);
-      out.days[d].utilities.push_back(std::move(ud));
+      total.days_without_service += ud.hours > 0;
+      total.days_scheduled += ud.scheduled > 0;
+      total.max_scheduled = std::max(total.max_scheduled, ud.scheduled);
+      total.days_supply_cut += ud.supply_cut;
+      total.days_unknown += ud.unknown;
+      if (ud.supply_cut) {
+        if (!total.first_supply_cut) total.first_supply_cut = out_.days[d].date;
+        total.last_supply_cut = out_.days[d].date;
+      }
+      Append(total.records, ud.records);
+      out_.days[d].utilities.push_back(std::move(ud));
     }
-    out.totals.utilities.push_back(std::move(total));
+    Unique(total.records);
+    out_.totals.utilities.push_back(std::move(total));
+  }
+  if (!series.empty()) {
+    out_.Assume("indicators.utilities",
+                "hours without a utility come from cuts of its service and from rationing schedules (the larger of "
+                "the two each day); a cut supply line while service continues locally counts as days with the "
+                "supply cut, not as hours without service");
   }
   if (open_ended) {
-    out.assumptions.push_back(
-        "an outage without `until` (no restoration in the records) lasts to the end of the range");
+    out_.Assume("indicators.open_outage",
+                "an outage or schedule without `until` counts only as far as a source confirms it; the days after are "
+                "unknown until the next record of that utility");
   }
+}
 
-  // --- Incidents. ---
-  const Incidents& inc = ds.incidents;
-  std::vector<std::vector<int32_t>> inc_rows(explain ? ndays : 0);
+void Builder::Incidents() {
+  const analysis::Incidents& inc = ds_.incidents;
+  std::vector<std::vector<int32_t>> rows(explain_ ? ndays_ : 0);
   for (size_t i = 0; i < inc.size(); ++i) {
-    if (inc.day[i] < from || inc.day[i] > to) continue;
-    size_t d = static_cast<size_t>(inc.day[i] - from);
-    IncidentTotals& t = out.days[d].incidents;
+    if (inc.day[i] < from_ || inc.day[i] > to_) continue;
+    size_t d = Day(inc.day[i]);
+    IncidentTotals& t = out_.days[d].incidents;
     t.incidents += 1;
     t.fatalities_low += inc.low[i];
     t.fatalities_best += inc.best[i];
     t.fatalities_high += inc.high[i];
     t.injuries += inc.injuries[i];
-    if (explain) inc_rows[d].push_back(inc.record[i]);
+    if (explain_) rows[d].push_back(inc.record[i]);
   }
-  for (size_t d = 0; d < ndays; ++d) {
-    IncidentTotals& t = out.days[d].incidents;
-    if (explain) t.records = Names(ds, inc_rows[d]);
-    IncidentTotals& tt = out.totals.incidents;
+  IncidentTotals& tt = out_.totals.incidents;
+  for (size_t d = 0; d < ndays_; ++d) {
+    IncidentTotals& t = out_.days[d].incidents;
+    if (explain_) t.records = Names(ds_, rows[d]);
     tt.incidents += t.incidents;
-    tt.fatalities_low += t.fatalities_low;
-    tt.fatalities_best += t.fatalities_best;
-    tt.fatalities_high += t.fatalities_high;
-    tt.injuries += t.injuries;
-    Merge(tt.records, t.records);
+    Append(tt.records, t.records);
   }
-  out.assumptions.push_back("an incident's missing fatalities low or high is taken as its best estimate");
+  Unique(tt.records);
+  out_.totals.casualties = ComputeCasualties(ds_, from_, to_);
+  out_.Assume("indicators.casualties",
+              "an incident's missing fatalities low or high is taken as its best figure; casualties are added up "
+              "within a party, category and cause only, never across parties");
+}
 
-  // --- Movements with a period: reported as given, never in daily values. ---
+// Movements with a period: reported as given, never in daily values.
+void Builder::PeriodMovements() {
+  const Cargo& cg = ds_.cargo;
   // Keyed by movement row, only for period movements: a vector per row
   // would allocate one empty vector per movement (240 MB at 10 M rows).
   std::unordered_map<size_t, std::vector<size_t>> cargo_of;
   for (size_t i = 0; i < cg.size(); ++i) {
-    if (m.period_from[static_cast<size_t>(cg.movement[i])] != kNoDay) cargo_of[static_cast<size_t>(cg.movement[i])].push_back(i);
+    if (m_.period_from[static_cast<size_t>(cg.movement[i])] != kNoDay) cargo_of[static_cast<size_t>(cg.movement[i])].push_back(i);
   }
   static const std::vector<size_t> kNoCargo;
-  for (size_t i = 0; i < m.size(); ++i) {
-    if (m.period_from[i] == kNoDay || m.period_to[i] < from || m.period_from[i] > to) continue;
+  for (size_t i = 0; i < m_.size(); ++i) {
+    if (m_.period_from[i] == kNoDay || m_.period_to[i] < from_ || m_.period_from[i] > to_) continue;
     PeriodMovement pm;
-    pm.record = ds.ids.at(m.record[i]);
-    pm.route = ds.routes.at(m.route[i]);
-    pm.op = ds.operators.at(m.op[i]);
-    pm.direction = m.direction[i] == Direction::kIn ? "in" : "out";
-    pm.outcome = m.outcome[i] == Outcome::kCompleted ? "completed"
-                 : m.outcome[i] == Outcome::kStopped ? "stopped"
-                                                     : "turned_back";
-    pm.from = record::FormatDate(record::Day{m.period_from[i]});
-    pm.to = record::FormatDate(record::Day{m.period_to[i]});
-    pm.vehicles = m.vehicles[i];
-    pm.persons = m.persons[i];
-    pm.patients = m.patients[i];
+    pm.record = ds_.ids.at(m_.record[i]);
+    pm.route = ds_.routes.at(m_.route[i]);
+    pm.op = ds_.operators.at(m_.op[i]);
+    pm.direction = m_.direction[i] == Direction::kIn ? "in" : "out";
+    pm.outcome = m_.outcome[i] == Outcome::kCompleted ? "completed"
+                 : m_.outcome[i] == Outcome::kStopped ? "stopped"
+                                                      : "turned_back";
+    pm.from = Date(m_.period_from[i]);
+    pm.to = Date(m_.period_to[i]);
+    pm.vehicles = m_.vehicles[i];
+    pm.persons = m_.persons[i];
+    pm.patients = m_.patients[i];
+    pm.qualifier = std::string(QualifierName(m_.QualifierAt(i)));
+    pm.reported_by = m_.ReporterAt(i) == kNone ? "" : ds_.actors.at(m_.ReporterAt(i));
+    pm.one_party = ds_.IsParty(m_.ReporterAt(i));
     auto lines = cargo_of.find(i);
     for (size_t ci : lines == cargo_of.end() ? kNoCargo : lines->second) {
-      CargoAmount a{ds.commodities.at(cg.commodity[ci]), ds.units.at(cg.unit[ci]), 0, 0, {pm.record}};
-      (m.outcome[i] == Outcome::kCompleted ? a.delivered : a.stopped) = cg.quantity[ci];
+      CargoAmount a{ds_.commodities.at(cg.commodity[ci]), ds_.units.at(cg.unit[ci]), 0, 0, {pm.record}};
+      (m_.outcome[i] == Outcome::kCompleted ? a.delivered : a.stopped) = cg.quantity[ci];
       pm.cargo.push_back(std::move(a));
     }
-    out.period_movements.push_back(std::move(pm));
+    out_.period_movements.push_back(std::move(pm));
   }
-  std::sort(out.period_movements.begin(), out.period_movements.end(),
+  std::sort(out_.period_movements.begin(), out_.period_movements.end(),
             [](const PeriodMovement& a, const PeriodMovement& b) { return a.record < b.record; });
-  if (!out.period_movements.empty()) {
-    out.assumptions.push_back(
-        "movements with a period (totals over several days) are reported apart and never added to daily values");
+  if (!out_.period_movements.empty()) {
+    out_.Assume("indicators.period_movements",
+                "movements with a period (totals over several days) are never added to daily values; estimates over "
+                "a range use them where they fall inside it, with the single-day records of the other days");
   }
-  out.assumptions.push_back(
-      "a route's status on a day is the most restrictive status in force at any time of that UTC day");
+}
+
+// Every movement figure with any record, as an estimate over the range.
+void Builder::Estimates() {
+  for (auto measure : {Quantity::Measure::kPatients, Quantity::Measure::kPersons, Quantity::Measure::kVehicles}) {
+    for (Direction dir : {Direction::kOut, Direction::kIn}) {
+      for (bool stopped : {false, true}) {
+        Quantity q{measure, dir, stopped};
+        RangeEstimate e = EstimateQuantity(ds_, q, from_, to_);
+        if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
+      }
+    }
+  }
+  std::vector<int32_t> units;
+  for (const auto& [com, unit] : pairs_) units.push_back(unit);
+  std::sort(units.begin(), units.end());
+  units.erase(std::unique(units.begin(), units.end()), units.end());
+  for (int32_t u : SortedBy(ds_.units, units)) {
+    for (bool stopped : {false, true}) {
+      Quantity q{Quantity::Measure::kCargo, Direction::kIn, stopped};
+      q.unit = u;
+      RangeEstimate e = EstimateQuantity(ds_, q, from_, to_);
+      if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
+    }
+  }
+  out_.Assume("indicators.estimates",
+              "a figure over a range is the larger of the sum of its single-day records and the period reports that "
+              "fall inside the range plus the single-day records of the days they do not cover; it is a lower bound "
+              "unless every day is covered by a chosen report or watched");
+}
+
+// Both directions of a quantity as one figure: the estimates of each way
+// added (a lower bound if either is; observed days: those observed both
+// ways).
+RangeEstimate Builder::SumOfWays(Quantity q, uint8_t ways, int32_t from, int32_t to) const {
+  if (ways != kBothWays) {
+    q.direction = ways == kWayIn ? Direction::kIn : Direction::kOut;
+    return EstimateQuantity(ds_, q, from, to);
+  }
+  q.direction = Direction::kIn;
+  RangeEstimate a = EstimateQuantity(ds_, q, from, to);
+  q.direction = Direction::kOut;
+  RangeEstimate b = EstimateQuantity(ds_, q, from, to);
+  a.direction = "both";
+  a.daily_sum += b.daily_sum;
+  a.best += b.best;
+  a.lower_bound = a.lower_bound || b.lower_bound;
+  a.upper = a.upper && b.upper ? std::optional(*a.upper + *b.upper) : std::nullopt;
+  if (a.rule != b.rule) a.rule = "reports_and_daily";
+  a.completeness.complete = std::min(a.completeness.complete, b.completeness.complete);
+  a.completeness.unobserved = std::max(a.completeness.unobserved, b.completeness.unobserved);
+  a.completeness.partial = a.completeness.days - a.completeness.complete - a.completeness.unobserved;
+  a.reports.insert(a.reports.end(), b.reports.begin(), b.reports.end());
+  a.discrepancies.insert(a.discrepancies.end(), b.discrepancies.begin(), b.discrepancies.end());
+  a.records.insert(a.records.end(), b.records.begin(), b.records.end());
+  Unique(a.records);
+  a.without_figure.insert(a.without_figure.end(), b.without_figure.begin(), b.without_figure.end());
+  Unique(a.without_figure);
+  a.records_without_figure = static_cast<int64_t>(a.without_figure.size());
+  return a;
+}
+
+// Each baseline measure against the best estimate of what came through on
+// its route: over the range, and over each period report's own period.
+void Builder::Baselines() {
+  std::vector<size_t> order(ds_.baselines.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return ds_.ids.at(ds_.baselines[a].record) < ds_.ids.at(ds_.baselines[b].record);
+  });
+  for (size_t bi : order) {
+    const Baseline& b = ds_.baselines[bi];
+    std::vector<std::tuple<Quantity, double, uint8_t>> measures;  // quantity, per day, ways
+    auto add = [&](Quantity::Measure m, std::optional<double> per_day, uint8_t legacy_ways, int32_t unit) {
+      if (!per_day) return;
+      Quantity q{m, Direction::kIn};
+      q.routes = {b.route};
+      q.unit = unit;
+      measures.emplace_back(q, *per_day, b.ways != 0 ? b.ways : legacy_ways);
+    };
+    add(Quantity::Measure::kVehicles, b.vehicles, kBothWays, kNone);
+    add(Quantity::Measure::kPersons, b.persons, kBothWays, kNone);
+    add(Quantity::Measure::kPatients, b.patients, kBothWays, kNone);
+    for (const auto& c : b.cargo) add(Quantity::Measure::kCargo, c.quantity, kWayIn, c.unit);
+    for (const auto& [q, per_day, ways] : measures) {
+      BaselineComparison bc;
+      bc.record = ds_.ids.at(b.record);
+      bc.route = ds_.routes.at(b.route);
+      bc.measure = std::string(MeasureName(q.measure));
+      bc.unit = q.unit != kNone ? ds_.units.at(q.unit) : "";
+      if (ways & kWayIn) bc.directions.push_back("in");
+      if (ways & kWayOut) bc.directions.push_back("out");
+      bc.per_day = per_day;
+      auto period = [&](int32_t a, int32_t z, const std::string& report, const std::string& reporter) {
+        RangeEstimate e = SumOfWays(q, ways, a, z);
+        BaselinePeriod p{Date(a), Date(z), z - a + 1, per_day * (z - a + 1), e.best, e.lower_bound, std::nullopt,
+                         e.completeness.Fraction(), e.rule, report, reporter, e.records};
+        p.records.push_back(bc.record);
+        Unique(p.records);
+        if (p.expected > 0) p.ratio = p.delivered / p.expected;
+        bc.periods.push_back(std::move(p));
+        return e;
+      };
+      RangeEstimate whole = period(from_, to_, "", "");
+      for (const auto& r : whole.reports) {
+        if (r.fit != "within") continue;
+        auto a = record::ParseDate(r.from), z = record::ParseDate(r.to);
+        if (a.ok() && z.ok()) period(static_cast<int32_t>(a->days), static_cast<int32_t>(z->days), r.record, r.reported_by);
+      }
+      if (q.measure == Quantity::Measure::kCargo) {
+        Quantity others = q;
+        others.routes.clear();
+        for (size_t r = 0; r < ds_.routes.size(); ++r) {
+          if (static_cast<int32_t>(r) != b.route) others.routes.push_back(static_cast<int32_t>(r));
+        }
+        if (!others.routes.empty()) {
+          RangeEstimate e = EstimateQuantity(ds_, others, from_, to_);
+          bc.other_routes_delivered = e.best;
+          bc.other_routes = e.records;
+        }
+      }
+      out_.baselines.push_back(std::move(bc));
+    }
+  }
+  if (!out_.baselines.empty()) {
+    out_.Assume("indicators.baseline",
+                "a baseline is compared with the best estimate of what came through on its route in the baseline's "
+                "directions (without them: cargo inbound, other flows both ways), over the range and over each "
+                "period report's own period");
+  }
+}
+
+void Builder::Requirements() {
+  std::vector<int32_t> lifeline = ds_.LifelineRoutes();
+  for (const Requirement& rq : ds_.requirements) {
+    int32_t a = rq.from == kNoDay ? from_ : std::max(from_, rq.from);
+    int32_t z = rq.until == kNoDay ? to_ : std::min(to_, rq.until);
+    if (a > z) continue;
+    Quantity q{rq.measure == Requirement::Measure::kVehicles  ? Quantity::Measure::kVehicles
+               : rq.measure == Requirement::Measure::kPersons ? Quantity::Measure::kPersons
+                                                              : Quantity::Measure::kCargo,
+               Direction::kIn};
+    q.routes = rq.routes.empty() ? lifeline : rq.routes;
+    if (rq.commodity != kNone) {
+      q.commodities.push_back({rq.commodity, rq.unit, 1});
+    } else {
+      q.unit = rq.unit;
+    }
+    RequirementComparison c;
+    c.record = ds_.ids.at(rq.record);
+    c.measure = std::string(MeasureName(q.measure));
+    c.commodity = rq.commodity == kNone ? "" : ds_.commodities.at(rq.commodity);
+    c.unit = rq.unit == kNone ? "" : ds_.units.at(rq.unit);
+    c.basis = rq.basis;
+    for (int32_t r : q.routes) c.routes.push_back(ds_.routes.at(r));
+    c.per_day = rq.per_day;
+    c.weekly = rq.weekly;
+    c.from = Date(a);
+    c.to = Date(z);
+    c.days = z - a + 1;
+    c.expected = rq.per_day * static_cast<double>(c.days);
+    c.delivered = EstimateQuantity(ds_, q, a, z);
+    if (c.expected > 0) c.ratio = c.delivered.best / c.expected;
+    out_.requirements.push_back(std::move(c));
+  }
+  std::sort(out_.requirements.begin(), out_.requirements.end(),
+            [](const RequirementComparison& x, const RequirementComparison& y) { return x.record < y.record; });
+}
+
+}  // namespace
+
+Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options) {
+  if (!ds.finalized) return InternalError("ComputeIndicators needs a finalized dataset");
+  int32_t from = options.from, to = options.to;
+  LIFELINE_RETURN_IF_ERROR(ResolveRange(ds, &from, &to));
+  Indicators out;
+  out.case_id = ds.case_id;
+  out.case_title = ds.case_title;
+  out.checkpoint = cp;
+  out.from = Date(from);
+  out.to = Date(to);
+  for (int32_t p : ds.parties) out.parties.push_back(ds.actors.at(p));
+  Builder b(ds, from, to, options.explain, out);
+  LIFELINE_RETURN_IF_ERROR(b.Run());
   return out;
 }
 

@@ -30,7 +30,10 @@
 #include <string>
 #include <vector>
 
+#include "analysis/blockade.h"
+#include "analysis/casualties.h"
 #include "analysis/dataset.h"
+#include "analysis/quantities.h"
 #include "base/status.h"
 
 namespace lifeline::analysis {
@@ -45,9 +48,13 @@ struct Flows {
 
 struct RouteDay {
   std::string route;
-  RouteState state = RouteState::kUnknown;
-  std::vector<std::string> restricted;  // united restricted lists (restricted days)
-  RecordIds records;                    // the statuses in force that day
+  RouteState state = RouteState::kUnknown;  // both directions combined (the more restrictive)
+  std::vector<std::string> restricted;      // united restricted lists (restricted days)
+  RecordIds records;                        // the statuses in force that day
+  // Per direction (schema v2 statuses may apply one way).
+  RouteState in = RouteState::kUnknown, out = RouteState::kUnknown;
+  std::vector<std::string> restricted_in = {}, restricted_out = {};
+  Passage passage_in = Passage::kUnknown, passage_out = Passage::kUnknown;
 };
 
 struct OperatorFlows {
@@ -72,8 +79,12 @@ struct NeedDay {
   std::string basis;
   std::optional<int64_t> population;
   std::optional<double> need;      // null: no population figure yet
-  double delivered = 0;
-  std::optional<double> coverage;  // delivered / need; null with `reason`
+  double delivered = 0;            // single-day records of the day
+  // delivered / (share x need), where share is the case's import dependency
+  // for this need; null with `reason` when not assessed, when nothing is
+  // known of the day (no record, no watch), or when need is 0 or unknown.
+  std::optional<double> coverage;
+  bool coverage_lower_bound = false;  // records that day but the day is not watched
   std::string reason;
   // Set when inbound cargo of other commodities arrived that day and was not
   // counted against this need (no conversion between commodities is made).
@@ -94,8 +105,20 @@ struct BaselineDay {
 
 struct UtilityDay {
   std::string utility;
-  double hours = 0;  // 0..24
+  double hours = 0;  // without service, 0..24
   RecordIds records;
+  double scheduled = 0;     // of which a rationing schedule's hours
+  bool supply_cut = false;  // a supply-line cut in force
+  bool unknown = false;     // no evidence either way
+};
+
+struct UtilityTotal {
+  std::string utility;
+  double hours = 0;  // without service, summed over the range
+  int64_t days_without_service = 0, days_scheduled = 0, days_supply_cut = 0, days_unknown = 0;
+  double max_scheduled = 0;  // the most hours a day a schedule took away
+  std::optional<std::string> first_supply_cut = {}, last_supply_cut = {};
+  RecordIds records = {};
 };
 
 struct IncidentTotals {
@@ -123,10 +146,54 @@ struct NeedTotal {
   std::string commodity, unit;
   std::optional<double> need;  // null if any day's need is unknown
   int64_t days_need_unknown = 0;
-  double delivered = 0;
-  std::optional<double> coverage;
+  double delivered = 0;        // the sum of the single-day records
+  std::optional<double> coverage;  // best estimate / (share x need); null with `reason`
+  bool coverage_lower_bound = true;
   std::string reason;
   double shortfall = 0;  // sum of the known daily shortfalls
+  // The case profile's import dependency: assessed with a share, or not.
+  bool assessed = false;
+  std::optional<double> share = {};
+  std::optional<RangeEstimate> estimate = {};  // delivered, as an estimate (with period reports)
+};
+
+// A pre-blockade baseline measure against what came through, per period:
+// the whole range, then each period report of that measure within it.
+struct BaselinePeriod {
+  std::string from, to;
+  int64_t days = 0;
+  double expected = 0;  // baseline per day x days
+  double delivered = 0; // best estimate
+  bool lower_bound = true;
+  std::optional<double> ratio;
+  double completeness = 0;  // fraction of days observed
+  std::string rule;         // how the delivered figure was chosen
+  std::string report;       // the period report's record ("" for the range)
+  std::string reported_by;
+  RecordIds records;
+};
+
+struct BaselineComparison {
+  std::string record;  // the baseline record
+  std::string route, measure, unit;
+  std::vector<std::string> directions;  // in / out
+  double per_day = 0;
+  std::vector<BaselinePeriod> periods;  // [0] is the range
+  RecordIds other_routes;  // inbound deliveries on other routes (not compared)
+  double other_routes_delivered = 0;
+};
+
+// A stated requirement (a flow) against what came through.
+struct RequirementComparison {
+  std::string record, measure, commodity, unit, basis;
+  std::vector<std::string> routes;
+  double per_day = 0;
+  bool weekly = false;
+  std::string from, to;  // the days compared (the requirement's within the range)
+  int64_t days = 0;
+  double expected = 0;
+  RangeEstimate delivered;
+  std::optional<double> ratio;
 };
 
 struct Totals {
@@ -134,9 +201,12 @@ struct Totals {
   std::vector<OperatorFlows> flows;
   std::vector<CargoAmount> cargo;
   std::vector<NeedTotal> needs;
-  std::vector<BaselineDay> baseline;  // sums over the range (baseline x days)
-  std::vector<UtilityDay> utilities;
+  std::vector<BaselineDay> baseline;  // daily records only: sums over the range (baseline x days)
+  std::vector<UtilityTotal> utilities;
+  // The number of incidents (fatalities are never added across parties:
+  // see casualties).
   IncidentTotals incidents;
+  CasualtyTotals casualties;
 };
 
 // A movement with a period: its figures as given, never spread over days.
@@ -145,16 +215,32 @@ struct PeriodMovement {
   std::string from, to;  // the period
   int64_t vehicles = 0, persons = 0, patients = 0;
   std::vector<CargoAmount> cargo;  // per commodity (delivered or stopped by outcome)
+  std::string qualifier;    // as_stated | at_least | about | at_most
+  std::string reported_by;  // whose count ("" if not given)
+  bool one_party = false;   // reported by a party to the conflict
 };
 
 struct Indicators {
   std::string case_id;
+  std::string case_title;
   CheckpointRef checkpoint;
   std::string from, to;
   std::vector<DayIndicators> days;
   Totals totals;
   std::vector<PeriodMovement> period_movements;
-  std::vector<std::string> assumptions;  // what the model assumed, in words
+  // Schema v2 figures over the range.
+  Blockade blockade;
+  std::vector<RangeEstimate> estimates;  // movements: each measure and direction with any record
+  std::vector<BaselineComparison> baselines;
+  std::vector<RequirementComparison> requirements;
+  std::vector<std::pair<std::string, std::string>> route_names;  // route id, name
+  std::vector<std::string> parties;
+  std::vector<std::string> assumptions;      // what the model assumed, in words (English)
+  std::vector<std::string> assumption_keys;  // a stable key per assumption, for translations
+  void Assume(std::string key, std::string text) {
+    assumption_keys.push_back(std::move(key));
+    assumptions.push_back(std::move(text));
+  }
 };
 
 struct IndicatorOptions {

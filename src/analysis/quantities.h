@@ -1,0 +1,89 @@
+// Quantities of movements over a range, as estimates (estimate.h): which
+// records a figure counts, and the estimate with the records named.
+//
+// A Quantity selects the movements of one figure — vehicles, persons,
+// patients or cargo — in one direction, with one outcome (delivered, or
+// stopped: stopped and turned back), on some routes (every route when
+// none are named). Cargo counts the lines whose (commodity, canonical unit)
+// the quantity weighs: every line of one canonical unit (against a
+// baseline, which gives aggregate tonnage), or one commodity and the
+// equivalents a need standard converts (1 kg of wheat flour = 3,640 kcal).
+// A movement in scope that does not give the figure (a convoy without a
+// tonnage) is counted apart: it shows a day was not empty, not how much.
+//
+// A day of the range is watched when every route in scope has a `watch`
+// covering it in the quantity's direction and measure (with no route named:
+// every route of the case that has a movement, status or watch).
+//
+// Pure: no I/O.
+#ifndef LIFELINE_ANALYSIS_QUANTITIES_H_
+#define LIFELINE_ANALYSIS_QUANTITIES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/dataset.h"
+#include "analysis/estimate.h"
+
+namespace lifeline::analysis {
+
+struct Quantity {
+  enum class Measure : uint8_t { kVehicles, kPersons, kPatients, kCargo } measure = Measure::kPatients;
+  Direction direction = Direction::kOut;
+  bool stopped = false;         // stopped or turned back, instead of delivered
+  std::vector<int32_t> routes = {};  // empty: every route
+  // Cargo: with no commodity, every line of `unit`; else the lines of each
+  // (commodity, unit) listed, times its factor (into the figure's unit).
+  int32_t unit = kNone;
+  struct Weighted {
+    int32_t commodity = kNone, unit = kNone;
+    double factor = 1;
+  };
+  std::vector<Weighted> commodities = {};
+};
+
+std::string_view MeasureName(Quantity::Measure m);
+
+// An estimate with the record ids it rests on.
+struct RangeEstimate {
+  std::string measure;    // vehicles | persons | patients | cargo
+  std::string direction;  // in | out
+  std::string outcome;    // delivered | stopped
+  std::string unit;       // cargo: canonical unit of the figure; else ""
+  std::vector<std::string> commodities;  // cargo: counted commodities ("" = all of the unit)
+  std::vector<std::string> routes;       // empty: every route
+  std::string from, to;
+  double daily_sum = 0, best = 0;
+  bool lower_bound = true;
+  std::optional<double> upper;
+  std::string rule;  // BestRuleName
+  Completeness completeness;
+  struct Report {
+    std::string record, from, to, fit, qualifier, reported_by, op;
+    double value = 0, prorated = 0, daily_sum = 0;
+    bool used = false, one_party = false;
+  };
+  std::vector<Report> reports;
+  struct Conflict {
+    std::string kind;  // reports | records_exceed
+    std::string a, b, reporter_a, reporter_b;
+    double value_a = 0, value_b = 0;
+  };
+  std::vector<Conflict> discrepancies;
+  std::vector<std::string> records;  // daily records in the range and every report (sorted)
+  int64_t records_without_figure = 0;  // movements in scope that give no figure
+  std::vector<std::string> without_figure;  // their ids (sorted)
+};
+
+// Per day of [from, to]: 1 when every route in scope is watched that day
+// in the quantity's direction and measure.
+std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to);
+
+// Precondition: ds.finalized, from <= to.
+RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to);
+
+}  // namespace lifeline::analysis
+
+#endif  // LIFELINE_ANALYSIS_QUANTITIES_H_
