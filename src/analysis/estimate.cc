@@ -115,15 +115,37 @@ bool Contradict(const PeriodReport& a, const PeriodReport& b, double tol) {
   return true;
 }
 
-std::vector<Discrepancy> FindDiscrepancies(const std::vector<PlacedReport>& placed, double tol) {
+bool NearlySamePeriod(const PeriodReport& a, const PeriodReport& b);
+
+// The best estimate of the days [a, b] of the range from the records and
+// the reports inside them, leaving out the reports of nearly the same
+// period as `of` (those are compared with it figure to figure).
+double BestWithin(const EstimateInput& in, const std::vector<PlacedReport>& placed, const PeriodReport& of,
+                  int32_t a, int32_t b) {
+  EstimateInput sub;
+  sub.from = a;
+  sub.to = b;
+  sub.daily.assign(in.daily.begin() + (a - in.from), in.daily.begin() + (b - in.from + 1));
+  std::vector<PlacedReport> inside;
+  for (const PlacedReport& p : placed) {
+    if (p.fit == Fit::kWithin && p.report.from >= a && p.report.to <= b && !NearlySamePeriod(p.report, of)) {
+      inside.push_back(p);
+    }
+  }
+  return ChooseReports(sub, inside);
+}
+
+std::vector<Discrepancy> FindDiscrepancies(const EstimateInput& in, const std::vector<PlacedReport>& placed,
+                                           double tol) {
   std::vector<Discrepancy> out;
   for (size_t i = 0; i < placed.size(); ++i) {
     const PeriodReport& a = placed[i].report;
-    // Records of the report's own days that exceed it.
+    // What the records and the other reports of its own days (inside the
+    // range) add up to, against a figure that claims the whole.
     if (IsUpperBound(a) || a.qualifier == Qualifier::kAbout) {
-      if (placed[i].daily_sum > a.value * (1 + tol) && placed[i].daily_sum - a.value > 0.5) {
-        out.push_back({Discrepancy::Kind::kRecordsExceed, a.record, kNone, a.value, placed[i].daily_sum, a.reporter,
-                       kNone});
+      double inside = BestWithin(in, placed, a, std::max(a.from, in.from), std::min(a.to, in.to));
+      if (inside > a.value * (1 + tol) && inside - a.value > 0.5) {
+        out.push_back({Discrepancy::Kind::kRecordsExceed, a.record, kNone, a.value, inside, a.reporter, kNone});
       }
     }
     for (size_t j = i + 1; j < placed.size(); ++j) {
@@ -182,7 +204,7 @@ Estimate ComputeEstimate(const EstimateInput& in) {
     bool spans = p.fit == Fit::kCovering || (p.report.from == in.from && p.report.to == in.to);
     if (spans && IsUpperBound(p.report) && (!e.upper || p.report.value < *e.upper)) e.upper = p.report.value;
   }
-  e.discrepancies = FindDiscrepancies(e.reports, in.tolerance);
+  e.discrepancies = FindDiscrepancies(in, e.reports, in.tolerance);
   return e;
 }
 

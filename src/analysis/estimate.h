@@ -33,8 +33,8 @@
 // - discrepancies: pairs of reports by different reporters for nearly the
 //   same period (each covers at least 90 % of the union of the two) whose
 //   figures differ by more than the tolerance (a fraction of the larger);
-//   and reports (not "at least") that the daily records of their own
-//   period exceed by more than the tolerance.
+//   and reports (not "at least") exceeded by more than the tolerance by
+//   what the records and the reports inside their own period add up to.
 //
 // Pure: no I/O. The caller selects the records of one quantity (measure,
 // direction, routes, commodity) and fills an EstimateInput.
@@ -88,7 +88,7 @@ struct PlacedReport {
 struct Discrepancy {
   enum class Kind : uint8_t { kReports, kRecordsExceed } kind = Kind::kReports;
   int32_t a = kNone, b = kNone;  // report records (b: kNone for kRecordsExceed)
-  double value_a = 0, value_b = 0;  // kRecordsExceed: the report and the daily sum
+  double value_a = 0, value_b = 0;  // kRecordsExceed: the report, and what its period adds up to
   int32_t reporter_a = kNone, reporter_b = kNone;
 };
 

@@ -75,11 +75,14 @@ Figures MovementFigures(const Dataset& ds, const Quantity& q) {
   return f;
 }
 
-// Routes a watch must cover for a day to count as watched.
+// Routes a watch must cover for a day to count as watched: the quantity's,
+// or (every route) the routes that carried anything in the case, the
+// lifeline routes and the watched routes. A route with no movement record
+// at all is not required (a road the case never saw used).
 std::vector<int32_t> WatchedRoutes(const Dataset& ds, const Quantity& q) {
   if (!q.routes.empty()) return q.routes;
   std::set<int32_t> r(ds.movements.route.begin(), ds.movements.route.end());
-  r.insert(ds.statuses.route.begin(), ds.statuses.route.end());
+  for (int32_t l : ds.LifelineRoutes()) r.insert(l);
   r.insert(ds.watches.route.begin(), ds.watches.route.end());
   return {r.begin(), r.end()};
 }

@@ -13,7 +13,8 @@
 //
 // A day of the range is watched when every route in scope has a `watch`
 // covering it in the quantity's direction and measure (with no route named:
-// every route of the case that has a movement, status or watch).
+// every route with a movement record, every lifeline route and every
+// watched route).
 //
 // Pure: no I/O.
 #ifndef LIFELINE_ANALYSIS_QUANTITIES_H_
