@@ -445,8 +445,42 @@ std::string IndicatorsCsv(const Indicators& ind) {
     row("total", "baseline", b.route, "", b.measure + " delivered", Num(b.delivered), "", b.records);
     row("total", "baseline", b.route, "", b.measure + " ratio", opt(b.ratio), "ratio", b.records);
   }
-  for (const auto& u : t.utilities) row("total", "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
-  incidents("total", t.incidents);
+  for (const auto& u : t.utilities) {
+    row("total", "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
+    row("total", "outage", u.utility, "", "days supply cut", std::to_string(u.days_supply_cut), "days", u.records);
+    row("total", "outage", u.utility, "", "days unknown", std::to_string(u.days_unknown), "days", u.records);
+  }
+  row("total", "incidents", "", "", "incidents", std::to_string(t.incidents.incidents), "", t.incidents.records);
+  for (const auto& g : t.casualties.groups) {
+    std::string subject = (g.party.empty() ? "party not stated" : g.party) + "/" + g.category + "/" + g.cause;
+    row("total", "casualties", subject, "", "fatalities low", std::to_string(g.figures.low), "persons", g.figures.records);
+    row("total", "casualties", subject, "", "fatalities best", std::to_string(g.figures.best), "persons",
+        g.figures.records);
+    row("total", "casualties", subject, "", "fatalities high", std::to_string(g.figures.high), "persons",
+        g.figures.records);
+    row("total", "casualties", subject, "", "one-party best", std::to_string(g.figures.one_party_best), "persons",
+        g.figures.records);
+  }
+  const Blockade& b = ind.blockade;
+  row("total", "blockade", Join(b.lifeline_routes, ";"), "", "blockade days", std::to_string(b.blockade_days), "days",
+      b.records);
+  row("total", "blockade", Join(b.lifeline_routes, ";"), "", "fully closed days", std::to_string(b.fully_closed),
+      "days", b.records);
+  row("total", "blockade", Join(b.lifeline_routes, ";"), "", "unknown days", std::to_string(b.unknown), "days", {});
+  for (const auto& e : ind.estimates) {
+    std::string subject = e.measure + (e.unit.empty() ? "" : " (" + e.unit + ")");
+    row("total", "estimate " + e.outcome, subject, e.direction, e.lower_bound ? "best (at least)" : "best",
+        Num(e.best), e.unit, e.records);
+    row("total", "estimate " + e.outcome, subject, e.direction, "daily sum", Num(e.daily_sum), e.unit, e.records);
+    row("total", "estimate " + e.outcome, subject, e.direction, "completeness", Num(e.completeness.Fraction()),
+        "ratio", {});
+  }
+  for (const auto& bc : ind.baselines) {
+    for (const auto& p : bc.periods) {
+      row("period " + p.from + ".." + p.to, "against baseline", bc.route + " " + bc.measure, Join(bc.directions, ";"),
+          p.lower_bound ? "ratio (at least)" : "ratio", p.ratio ? Num(*p.ratio) : "", "ratio", p.records);
+    }
+  }
   for (const auto& p : ind.period_movements) {
     std::string period = "period " + p.from + ".." + p.to;
     row(period, "period_movement", p.op, p.direction, p.outcome + " vehicles", std::to_string(p.vehicles), "vehicles", {p.record});
@@ -556,10 +590,46 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
     o << "  against baseline on " << b.route << ", " << b.measure << ": delivered " << Num(b.delivered) << " of "
       << Num(b.baseline) << " (" << (b.ratio ? Num(*b.ratio * 100) + "%" : "n/a") << ")\n";
   }
-  for (const auto& u : t.utilities) o << "  without " << u.utility << ": " << Num(u.hours) << " hours\n";
-  o << "  incidents: " << t.incidents.incidents << ", killed " << t.incidents.fatalities_low << "/"
-    << t.incidents.fatalities_best << "/" << t.incidents.fatalities_high << " (low/best/high), injured "
-    << t.incidents.injuries << "\n";
+  for (const auto& u : t.utilities) {
+    o << "  " << u.utility << ": " << Num(u.hours) << " hours without service";
+    if (u.days_supply_cut > 0) o << "; supply line cut " << u.days_supply_cut << " days";
+    if (u.days_unknown > 0) o << "; unknown " << u.days_unknown << " days";
+    o << "\n";
+  }
+  o << "  incidents: " << t.incidents.incidents << "\n";
+  for (const auto& p : t.casualties.by_party) {
+    o << "  killed, " << (p.party.empty() ? "party not stated" : p.party) << ": " << p.figures.low << "/"
+      << p.figures.best << "/" << p.figures.high << " (low/best/high), injured " << p.figures.injuries;
+    if (p.figures.one_party_best > 0) o << "; " << p.figures.one_party_best << " of the best figure by a party's own count";
+    o << "\n";
+  }
+  const Blockade& b = ind.blockade;
+  o << "\nBlockade on the lifeline routes (" << Join(b.lifeline_routes, ", ") << ")\n  " << b.blockade_days
+    << " of " << b.days << " days not open to civilian and commercial traffic both ways (" << b.fully_closed
+    << " fully closed, " << b.humanitarian_only << " humanitarian or one-way passage only); open " << b.open
+    << ", unknown " << b.unknown;
+  if (b.first_day) o << "; first " << *b.first_day << ", last " << *b.last_day;
+  o << "\n";
+  for (const char* kind : {"closed", "medical", "humanitarian"}) {
+    if (const Episode* e = b.Longest(kind)) {
+      o << "  longest " << kind << " episode: " << e->days << " days, " << e->from << " .. " << e->to << "\n";
+    }
+  }
+  if (!ind.estimates.empty()) o << "\nEstimates over the range (best; daily sum; days observed)\n";
+  for (const auto& e : ind.estimates) {
+    o << "  " << e.measure << (e.unit.empty() ? "" : " (" + e.unit + ")") << " " << e.direction << " " << e.outcome
+      << ": " << (e.lower_bound ? "at least " : "") << Num(e.best) << "; " << Num(e.daily_sum) << "; "
+      << e.completeness.complete << " of " << e.completeness.days << " (" << e.rule << ")";
+    if (!e.discrepancies.empty()) o << "; " << e.discrepancies.size() << " discrepancies";
+    o << "\n";
+  }
+  for (const auto& bc : ind.baselines) {
+    for (const auto& p : bc.periods) {
+      o << "  against baseline " << bc.route << " " << bc.measure << " " << p.from << " .. " << p.to << ": "
+        << (p.lower_bound ? "at least " : "") << (p.ratio ? Num(*p.ratio * 100) + "%" : "n/a") << " ("
+        << Num(p.delivered) << " of " << Num(p.expected) << (p.report.empty() ? "" : ", " + p.report) << ")\n";
+    }
+  }
   if (!ind.period_movements.empty()) {
     o << "\nMovements over a period (not in the daily figures)\n";
     for (const auto& p : ind.period_movements) {

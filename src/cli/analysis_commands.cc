@@ -1,4 +1,4 @@
-// The analysis commands: indicators, compliance and forecast. Each reads a
+// The analysis commands: indicators, compliance, headline and forecast. Each reads a
 // store at a checkpoint whose signature is checked with the store's verifier
 // key, loads the case's current records into the columnar dataset, and
 // prints table, CSV or JSON naming that checkpoint.
@@ -12,6 +12,7 @@
 #include "analysis/dataset.h"
 #include "analysis/forecast.h"
 #include "analysis/format.h"
+#include "analysis/headline.h"
 #include "analysis/indicators.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
@@ -115,6 +116,25 @@ int CmdCompliance(const Globals& g, const AnalysisArgs& a) {
   return 0;
 }
 
+int CmdHeadline(const Globals& g, const AnalysisArgs& a) {
+  if (a.format == "csv") return Fail(g, InvalidArgumentError("headline: --format must be table or json"));
+  auto l = Load(g, a);
+  if (!l.ok()) return Fail(g, l.status());
+  analysis::IndicatorOptions opts;
+  opts.from = l->from;
+  opts.to = l->to;
+  opts.explain = true;  // each figure names its records
+  auto ind = analysis::ComputeIndicators(l->ds, l->cp, opts);
+  if (!ind.ok()) return Fail(g, ind.status());
+  auto c = analysis::ComputeCompliance(l->ds, l->cp, l->from, l->to);
+  if (!c.ok()) return Fail(g, c.status());
+  analysis::Headline h = analysis::ComputeHeadline(*ind, *c);
+  bool json = g.json || a.format == "json";
+  Print(g, a.format, json ? analysis::HeadlineJson(h) : nlohmann::json(), "",
+        a.format == "table" ? analysis::HeadlineTable(h, a.explain) : "");
+  return 0;
+}
+
 int CmdForecast(const Globals& g, const AnalysisArgs& a) {
   // The scenario first: a bad file fails before the store is opened.
   auto text = ReadFile(a.scenario);
@@ -166,6 +186,14 @@ void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action
   auto* cc = app.add_subcommand("compliance", "each obligation's rule evaluated day by day, with the records that show it");
   AddCommon(cc, *comp);
   cc->callback([&, comp] { action = [&, comp] { return CmdCompliance(g, *comp); }; });
+
+  auto head = std::make_shared<AnalysisArgs>();
+  head->format = "table";
+  auto* hc = app.add_subcommand(
+      "headline", "the headline figures: blockade days, supply against the baseline, best estimates, casualties by "
+                  "party, utilities, compliance (docs/analysis.md)");
+  AddCommon(hc, *head);
+  hc->callback([&, head] { action = [&, head] { return CmdHeadline(g, *head); }; });
 
   auto fc = std::make_shared<AnalysisArgs>();
   fc->format = "table";

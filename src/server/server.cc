@@ -20,6 +20,7 @@
 #include "analysis/compliance.h"
 #include "analysis/dataset.h"
 #include "analysis/forecast.h"
+#include "analysis/headline.h"
 #include "analysis/format.h"
 #include "analysis/indicators.h"
 #include "analysis/verified.h"
@@ -598,6 +599,21 @@ struct Server::Impl {
              });
   }
 
+  // The headline figures (analysis/headline.h): what the dashboard's
+  // overview and the report lead with, by the same rules.
+  void Headline(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    Analysis(req, res, who, "headline", {"from", "to", "at"},
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+               analysis::IndicatorOptions o;
+               LIFELINE_ASSIGN_OR_RETURN(o.from, DayParam(req, "from"));
+               LIFELINE_ASSIGN_OR_RETURN(o.to, DayParam(req, "to"));
+               o.explain = true;
+               LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
+               LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance c, analysis::ComputeCompliance(ds, cp, o.from, o.to));
+               return analysis::HeadlineJson(analysis::ComputeHeadline(ind, c));
+             });
+  }
+
   void Compliance(const httplib::Request& req, httplib::Response& res, const Principal& who) {
     Analysis(req, res, who, "compliance", {"from", "to", "at"},
              [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
@@ -870,6 +886,7 @@ struct Server::Impl {
     const std::string c = R"(/api/v1/cases/([a-z0-9._:-]{1,200}))";
     http.Get(c + "/indicators", Guard(Access::kRead, bind(&Impl::Indicators)));
     http.Get(c + "/compliance", Guard(Access::kRead, bind(&Impl::Compliance)));
+    http.Get(c + "/headline", Guard(Access::kRead, bind(&Impl::Headline)));
     http.Get(c + "/scenarios", Guard(Access::kRead, bind(&Impl::Scenarios)));
     http.Get(c + "/forecast", Guard(Access::kRead, bind(&Impl::Forecast)));
     http.Get(c + "/export", Guard(Access::kRead, bind(&Impl::Export)));
