@@ -4,7 +4,10 @@
 
 #include <fstream>
 #include <map>
+#include <string>
 
+#include "base/bytes.h"
+#include "crypto/sha256.h"
 #include "record/canonical.h"
 #include "record/values.h"
 
@@ -194,6 +197,29 @@ TEST(SchemaV2Test, VersionOneRecordsStayValid) {
     EXPECT_TRUE(e.empty()) << "line " << n << ": " << e[0].field << " " << e[0].message;
   }
   EXPECT_EQ(n, 271);
+}
+
+// The bundled case is append-only like the log it is imported into:
+// corrections are new records at the end of the file, never edits. The first
+// 271 lines are the version 1 release (commit 3d01056); their bytes, newlines
+// included, must not change.
+TEST(SchemaV2Test, FirstReleaseOfTheBundledCaseIsUnchanged) {
+  std::ifstream in(LIFELINE_SOURCE_DIR "/data/cases/lachin-2022-23/records.jsonl", std::ios::binary);
+  ASSERT_TRUE(in);
+  std::string first;
+  std::string line;
+  int n = 0;
+  while (n < 271 && std::getline(in, line)) {
+    ASSERT_FALSE(in.eof()) << "line " << n + 1 << " has no newline";
+    first += line;
+    first += '\n';
+    ++n;
+  }
+  ASSERT_EQ(n, 271);
+  // sha256 of `git show 3d01056:data/cases/lachin-2022-23/records.jsonl | head -n 271`.
+  EXPECT_EQ(HexEncode(crypto::Sha256(first)),
+            "8c5035b7cac85beb7b2233691785a98067f6d911b423c68ea926c2355243cc71")
+      << "the first 271 lines of records.jsonl were edited: append a correction (supersedes) instead";
 }
 
 TEST(SchemaTest, JsonSchemaCoversEveryKind) {
