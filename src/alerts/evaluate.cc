@@ -226,15 +226,23 @@ void UtilityOut(const Rule& rule, const Dataset& ds, const Indicators& ind, Eval
     if (ds.outages.utility[i] == *u && ds.outages.scope[i] == analysis::OutageScope::kService) rows.push_back(i);
   }
   std::sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return ds.outages.from[a] < ds.outages.from[b]; });
+  // An outage without `until` lasts to its `confirmed_until` when a source
+  // confirms it that far (then its restoration is not recorded), else to
+  // the end of the range, ongoing (kForever).
+  auto end_of = [&](size_t r) {
+    return ds.outages.until[r] != analysis::kForever ? ds.outages.until[r] : ds.outages.confirmed_until[r];
+  };
   size_t i = 0;
   while (i < rows.size()) {
     const int64_t start = ds.outages.from[rows[i]];
-    int64_t end = ds.outages.until[rows[i]];
+    int64_t end = end_of(rows[i]);
+    bool restoration_recorded = ds.outages.until[rows[i]] != analysis::kForever;
     std::set<std::string> records = {ds.ids.at(ds.outages.record[rows[i]])};
     size_t j = i + 1;
     // Merge outages that overlap or touch this one.
     while (j < rows.size() && ds.outages.from[rows[j]] <= end) {
-      end = std::max(end, ds.outages.until[rows[j]]);
+      if (end_of(rows[j]) >= end) restoration_recorded = ds.outages.until[rows[j]] != analysis::kForever;
+      end = std::max(end, end_of(rows[j]));
       records.insert(ds.ids.at(ds.outages.record[rows[j]]));
       ++j;
     }
@@ -255,11 +263,13 @@ void UtilityOut(const Rule& rule, const Dataset& ds, const Indicators& ind, Eval
                 {"from", InstantString(start)},
                 {"until", unrestored ? nlohmann::json(nullptr) : nlohmann::json(InstantString(end))},
                 {"hours", hours},
-                {"restored", !unrestored}};
+                {"restored", !unrestored && restoration_recorded}};
     e.summary = rule.utility + " out for " + Number(std::round(hours * 10) / 10) + " hours from " +
                 InstantString(start) +
                 (unrestored ? " (not restored in the records; counted to the end of " + ind.to + ")"
-                            : " to " + InstantString(end));
+                 : restoration_recorded
+                     ? " to " + InstantString(end)
+                     : " to " + InstantString(end) + " (as far as a source confirms it; restoration not recorded)");
     Finish(rule, rule.utility + " out for " + Number(rule.hours) + " hours or more", std::move(records), std::move(e),
            out);
   }

@@ -331,18 +331,27 @@ hours = 48
   EXPECT_EQ(closed[2]->days, 3);
   for (const AlertEvent* e : closed) EXPECT_FALSE(e->ongoing);
 
-  // Gas (outage records og-*): 13..16 Dec 2022 is 72 h; 17 Jan 13:00-19:00
-  // +04:00 is 6 h (under 48); from 18 Jan 2023 the cut of og-2023-01-18-gas
-  // is never restored in the records, so it absorbs the later cuts of
-  // 6 Feb, 15 Feb and 10 Mar and lasts to the end of the case: ongoing.
-  ASSERT_EQ(gas.size(), 2u);
-  EXPECT_EQ(gas[0]->key, "gas-48h/lachin-2022-23/2022-12-13T00:00:00Z");
-  EXPECT_DOUBLE_EQ(gas[0]->hours, 72);
-  EXPECT_FALSE(gas[0]->ongoing);
+  // Gas (outage records og-*, as corrected): og-2022-12-13-gas.c1 from
+  // 18:30 +04:00 on 13 Dec (14:30Z) to 16 Dec 00:00Z is 57.5 h. 17 Jan
+  // 13:00-19:00 +04:00 is 6 h (under 48). og-2023-01-18-gas.c1 has no
+  // `until` and is confirmed on 24 Jan: 18 Jan 00:00Z to 25 Jan 00:00Z,
+  // 168 h, restoration not recorded. og-2023-02-06-gas (6 to 15 Feb) and
+  // og-2023-02-15-gas.c1 (15 Feb, confirmed that day) touch: 240 h.
+  // og-2023-03-10-gas.c1 is confirmed on 10 Mar only: 24 h (under 48).
+  // og-2023-03-21-gas runs 21 Mar to 8 Jul: 109 days, 2,616 h. Nothing is
+  // ongoing: every cut ends where its records do.
+  ASSERT_EQ(gas.size(), 4u);
+  EXPECT_EQ(gas[0]->key, "gas-48h/lachin-2022-23/2022-12-13T14:30:00Z");
+  EXPECT_DOUBLE_EQ(gas[0]->hours, 57.5);
+  EXPECT_EQ(gas[0]->records, (std::vector<std::string>{"og-2022-12-13-gas.c1"}));
   EXPECT_EQ(gas[1]->key, "gas-48h/lachin-2022-23/2023-01-18T00:00:00Z");
-  EXPECT_TRUE(gas[1]->ongoing);
-  EXPECT_EQ(gas[1]->records, (std::vector<std::string>{"og-2023-01-18-gas", "og-2023-02-06-gas", "og-2023-02-15-gas",
-                                                       "og-2023-03-10-gas"}));
+  EXPECT_DOUBLE_EQ(gas[1]->hours, 168);
+  EXPECT_EQ(gas[1]->values["restored"], false);
+  EXPECT_EQ(gas[2]->records, (std::vector<std::string>{"og-2023-02-06-gas", "og-2023-02-15-gas.c1"}));
+  EXPECT_DOUBLE_EQ(gas[2]->hours, 240);
+  EXPECT_DOUBLE_EQ(gas[3]->hours, 2616);
+  EXPECT_EQ(gas[3]->values["restored"], true);
+  for (const AlertEvent* e : gas) EXPECT_FALSE(e->ongoing);
 }
 
 }  // namespace

@@ -40,6 +40,15 @@ std::string_view RouteStateName(RouteState s) {
   return "unknown";
 }
 
+std::string_view DirectionName(Direction d) {
+  switch (d) {
+    case Direction::kIn: return "in";
+    case Direction::kOut: return "out";
+    case Direction::kBoth: break;
+  }
+  return "both";
+}
+
 std::string_view QualifierName(Qualifier q) {
   switch (q) {
     case Qualifier::kAtLeast: return "at_least";
@@ -400,6 +409,17 @@ Result<int64_t> OptionalTime(const json& r, const char* field) {
   return TimeField(r, field);
 }
 
+// confirmed_until: a date (no time) is a source of that day confirming the
+// state, so it holds to the end of that day; a date-time is exact.
+Result<int64_t> ConfirmedUntil(const json& r) {
+  LIFELINE_ASSIGN_OR_RETURN(int64_t t, OptionalTime(r, "confirmed_until"));
+  if (t != kForever && r.at("confirmed_until").is_string() &&
+      r.at("confirmed_until").get_ref<const std::string&>().find('T') == std::string::npos) {
+    t += 86400;
+  }
+  return t;
+}
+
 // An incident's cause: as given, else from its ACLED event type (the
 // political-violence types are hostilities; anything else undetermined).
 Cause IncidentCause(const json& r) {
@@ -532,7 +552,8 @@ Status AddRecord(Dataset& ds, const json& r) {
       LIFELINE_ASSIGN_OR_RETURN(pt, DayField(r.at("period"), "to"));
     }
     int32_t row = ds.AppendMovement(
-        id, day, Str(r, "route"), Str(r, "operator"), dir == "out" ? Direction::kOut : Direction::kIn,
+        id, day, Str(r, "route"), Str(r, "operator"),
+        dir == "out" ? Direction::kOut : dir == "both" ? Direction::kBoth : Direction::kIn,
         outcome == "stopped" ? Outcome::kStopped : outcome == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted,
         Count(r, "vehicles"), Count(r, "persons"), Count(r, "patients"), pf, pt);
     std::string q = Str(r, "qualifier");
@@ -560,13 +581,13 @@ Status AddRecord(Dataset& ds, const json& r) {
   } else if (kind == "outage") {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
-    LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, OptionalTime(r, "confirmed_until"));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, ConfirmedUntil(r));
     ds.AppendOutage(id, Str(r, "utility"), from, until,
                     Str(r, "scope") == "supply_line" ? OutageScope::kSupplyLine : OutageScope::kService, confirmed);
   } else if (kind == "schedule") {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
-    LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, OptionalTime(r, "confirmed_until"));
+    LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, ConfirmedUntil(r));
     ds.AppendSchedule(id, Str(r, "utility"), from, until, confirmed, r.value("hours_off_per_day", 0.0));
   } else if (kind == "watch") {
     LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayField(r, "from"));

@@ -59,12 +59,17 @@ class StringTable {
   std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> index_;
 };
 
-enum class Direction : uint8_t { kIn = 0, kOut = 1 };
+// kBoth: a period total of both directions together (schema v2; never a
+// single-day row).
+enum class Direction : uint8_t { kIn = 0, kOut = 1, kBoth = 2 };
 enum class Outcome : uint8_t { kCompleted = 0, kStopped = 1, kTurnedBack = 2 };
 // Directions as bits (route_status.directions, baseline.directions,
 // watch.directions): kBothWays when the record gives none.
 enum DirectionBits : uint8_t { kWayIn = 1, kWayOut = 2, kBothWays = 3 };
-inline uint8_t WayOf(Direction d) { return d == Direction::kIn ? kWayIn : kWayOut; }
+inline uint8_t WayOf(Direction d) {
+  return d == Direction::kIn ? uint8_t{kWayIn} : d == Direction::kOut ? uint8_t{kWayOut} : uint8_t{kBothWays};
+}
+std::string_view DirectionName(Direction d);
 // movement.qualifier: how a record's figures bound the truth.
 enum class Qualifier : uint8_t { kAsStated = 0, kAtLeast = 1, kAbout = 2, kAtMost = 3 };
 std::string_view QualifierName(Qualifier q);

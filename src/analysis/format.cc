@@ -77,6 +77,7 @@ json EstimateJson(const RangeEstimate& e) {
               {"one_party", r.one_party}, {"operator", r.op},
               {"fit", r.fit},             {"used", r.used},
               {"daily_sum", r.daily_sum}};
+    if (!r.paired.empty()) j["paired"] = r.paired;
     if (r.fit == "partial") j["prorated"] = r.prorated;
     reports.push_back(std::move(j));
   }
@@ -323,7 +324,8 @@ json IndicatorsJson(const Indicators& ind) {
                     {"days", p.days},          {"expected", p.expected},
                     {"delivered", p.delivered}, {"lower_bound", p.lower_bound},
                     {"ratio", Opt(p.ratio)},   {"completeness", p.completeness},
-                    {"rule", p.rule},          {"report", p.report.empty() ? json(nullptr) : json(p.report)},
+                    {"rule", p.rule},          {"qualifier", p.qualifier},
+                    {"report", p.report.empty() ? json(nullptr) : json(p.report)},
                     {"reported_by", p.reported_by.empty() ? json(nullptr) : json(p.reported_by)},
                     {"records", p.records}});
     }
@@ -626,7 +628,8 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
   for (const auto& bc : ind.baselines) {
     for (const auto& p : bc.periods) {
       o << "  against baseline " << bc.route << " " << bc.measure << " " << p.from << " .. " << p.to << ": "
-        << (p.lower_bound ? "at least " : "") << (p.ratio ? Num(*p.ratio * 100) + "%" : "n/a") << " ("
+        << (p.qualifier == "as_stated" ? "" : p.qualifier + " ") << (p.ratio ? Num(*p.ratio * 100) + "%" : "n/a")
+        << " ("
         << Num(p.delivered) << " of " << Num(p.expected) << (p.report.empty() ? "" : ", " + p.report) << ")\n";
     }
   }

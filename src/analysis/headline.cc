@@ -92,7 +92,7 @@ void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
                          {"delivered", p.delivered},
                          {"expected", p.expected},
                          {"ratio", p.ratio ? json(*p.ratio) : json(nullptr)},
-                         {"bound", Bound(p.lower_bound)},
+                         {"bound", p.qualifier},
                          {"report", p.report},
                          {"reported_by", p.reported_by}});
     }

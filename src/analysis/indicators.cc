@@ -191,7 +191,6 @@ class Builder {
   void Estimates();
   void Baselines();
   void Requirements();
-  RangeEstimate SumOfWays(Quantity q, uint8_t ways, int32_t from, int32_t to) const;
 
   const Dataset& ds_;
   const Movements& m_;
@@ -671,7 +670,7 @@ void Builder::PeriodMovements() {
     pm.record = ds_.ids.at(m_.record[i]);
     pm.route = ds_.routes.at(m_.route[i]);
     pm.op = ds_.operators.at(m_.op[i]);
-    pm.direction = m_.direction[i] == Direction::kIn ? "in" : "out";
+    pm.direction = std::string(DirectionName(m_.direction[i]));
     pm.outcome = m_.outcome[i] == Outcome::kCompleted ? "completed"
                  : m_.outcome[i] == Outcome::kStopped ? "stopped"
                                                       : "turned_back";
@@ -703,7 +702,9 @@ void Builder::PeriodMovements() {
 // Every movement figure with any record, as an estimate over the range.
 void Builder::Estimates() {
   for (auto measure : {Quantity::Measure::kPatients, Quantity::Measure::kPersons, Quantity::Measure::kVehicles}) {
-    for (Direction dir : {Direction::kOut, Direction::kIn}) {
+    for (Direction dir : {Direction::kOut, Direction::kIn, Direction::kBoth}) {
+      // Both ways together for the traffic figures (patients go one way).
+      if (dir == Direction::kBoth && measure == Quantity::Measure::kPatients) continue;
       for (bool stopped : {false, true}) {
         Quantity q{measure, dir, stopped};
         RangeEstimate e = EstimateQuantity(ds_, q, from_, to_);
@@ -727,37 +728,6 @@ void Builder::Estimates() {
               "a figure over a range is the larger of the sum of its single-day records and the period reports that "
               "fall inside the range plus the single-day records of the days they do not cover; it is a lower bound "
               "unless every day is covered by a chosen report or watched");
-}
-
-// Both directions of a quantity as one figure: the estimates of each way
-// added (a lower bound if either is; observed days: those observed both
-// ways).
-RangeEstimate Builder::SumOfWays(Quantity q, uint8_t ways, int32_t from, int32_t to) const {
-  if (ways != kBothWays) {
-    q.direction = ways == kWayIn ? Direction::kIn : Direction::kOut;
-    return EstimateQuantity(ds_, q, from, to);
-  }
-  q.direction = Direction::kIn;
-  RangeEstimate a = EstimateQuantity(ds_, q, from, to);
-  q.direction = Direction::kOut;
-  RangeEstimate b = EstimateQuantity(ds_, q, from, to);
-  a.direction = "both";
-  a.daily_sum += b.daily_sum;
-  a.best += b.best;
-  a.lower_bound = a.lower_bound || b.lower_bound;
-  a.upper = a.upper && b.upper ? std::optional(*a.upper + *b.upper) : std::nullopt;
-  if (a.rule != b.rule) a.rule = "reports_and_daily";
-  a.completeness.complete = std::min(a.completeness.complete, b.completeness.complete);
-  a.completeness.unobserved = std::max(a.completeness.unobserved, b.completeness.unobserved);
-  a.completeness.partial = a.completeness.days - a.completeness.complete - a.completeness.unobserved;
-  a.reports.insert(a.reports.end(), b.reports.begin(), b.reports.end());
-  a.discrepancies.insert(a.discrepancies.end(), b.discrepancies.begin(), b.discrepancies.end());
-  a.records.insert(a.records.end(), b.records.begin(), b.records.end());
-  Unique(a.records);
-  a.without_figure.insert(a.without_figure.end(), b.without_figure.begin(), b.without_figure.end());
-  Unique(a.without_figure);
-  a.records_without_figure = static_cast<int64_t>(a.without_figure.size());
-  return a;
 }
 
 // Each baseline measure against the best estimate of what came through on
@@ -791,21 +761,32 @@ void Builder::Baselines() {
       if (ways & kWayIn) bc.directions.push_back("in");
       if (ways & kWayOut) bc.directions.push_back("out");
       bc.per_day = per_day;
-      auto period = [&](int32_t a, int32_t z, const std::string& report, const std::string& reporter) {
-        RangeEstimate e = SumOfWays(q, ways, a, z);
-        BaselinePeriod p{Date(a), Date(z), z - a + 1, per_day * (z - a + 1), e.best, e.lower_bound, std::nullopt,
-                         e.completeness.Fraction(), e.rule, report, reporter, e.records};
-        p.records.push_back(bc.record);
-        Unique(p.records);
-        if (p.expected > 0) p.ratio = p.delivered / p.expected;
-        bc.periods.push_back(std::move(p));
-        return e;
-      };
-      RangeEstimate whole = period(from_, to_, "", "");
+      Quantity scoped = q;
+      scoped.direction = ways == kWayIn ? Direction::kIn : ways == kWayOut ? Direction::kOut : Direction::kBoth;
+      // The range: the best estimate.
+      RangeEstimate whole = EstimateQuantity(ds_, scoped, from_, to_);
+      BaselinePeriod all{out_.from, out_.to, static_cast<int64_t>(ndays_), per_day * static_cast<double>(ndays_),
+                         whole.best, whole.lower_bound, std::nullopt, whole.completeness.Fraction(), whole.rule, "", "",
+                         whole.records};
+      all.qualifier = whole.lower_bound ? "at_least" : "as_stated";
+      // Each report inside the range: its own figure for its own days.
       for (const auto& r : whole.reports) {
         if (r.fit != "within") continue;
         auto a = record::ParseDate(r.from), z = record::ParseDate(r.to);
-        if (a.ok() && z.ok()) period(static_cast<int32_t>(a->days), static_cast<int32_t>(z->days), r.record, r.reported_by);
+        if (!a.ok() || !z.ok()) continue;
+        int64_t days = z->days - a->days + 1;
+        BaselinePeriod p{r.from, r.to, days, per_day * static_cast<double>(days), r.value,
+                         r.qualifier == "at_least", std::nullopt, 1.0, "report", r.record, r.reported_by,
+                         {bc.record, r.record}};
+        p.qualifier = r.qualifier;
+        if (!r.paired.empty()) p.records.push_back(r.paired);
+        bc.periods.push_back(std::move(p));
+      }
+      all.records.push_back(bc.record);
+      Unique(all.records);
+      bc.periods.insert(bc.periods.begin(), std::move(all));
+      for (auto& p : bc.periods) {
+        if (p.expected > 0) p.ratio = p.delivered / p.expected;
       }
       if (q.measure == Quantity::Measure::kCargo) {
         Quantity others = q;

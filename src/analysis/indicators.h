@@ -167,10 +167,11 @@ struct BaselinePeriod {
   bool lower_bound = true;
   std::optional<double> ratio;
   double completeness = 0;  // fraction of days observed
-  std::string rule;         // how the delivered figure was chosen
+  std::string rule;         // how the delivered figure was chosen ("report": the report's own figure)
   std::string report;       // the period report's record ("" for the range)
   std::string reported_by;
   RecordIds records;
+  std::string qualifier = "as_stated";  // of `delivered`: as_stated | at_least | about | at_most
 };
 
 struct BaselineComparison {

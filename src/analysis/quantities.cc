@@ -31,7 +31,12 @@ uint8_t MeasureBit(Quantity::Measure m) {
 
 bool InScope(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>& route_in, size_t i) {
   const Movements& m = ds.movements;
-  if (m.direction[i] != q.direction) return false;
+  // Both directions: single days of either; period reports for both (the
+  // one-direction reports are paired apart).
+  bool daily = m.period_from[i] == kNoDay;
+  if (q.direction == Direction::kBoth ? !(daily || m.direction[i] == Direction::kBoth) : m.direction[i] != q.direction) {
+    return false;
+  }
   if ((m.outcome[i] == Outcome::kCompleted) == q.stopped) return false;
   return q.routes.empty() || route_in[static_cast<size_t>(m.route[i])];
 }
@@ -87,6 +92,62 @@ std::vector<int32_t> WatchedRoutes(const Dataset& ds, const Quantity& q) {
   return {r.begin(), r.end()};
 }
 
+// A one-direction report alone is a lower bound of both directions over its
+// period (the other direction's traffic is not in it); "at most" says
+// nothing of the total.
+void AddOneWay(const Dataset& ds, const Figures& fig, size_t i, std::vector<PeriodReport>& reports,
+               std::set<std::string>& records) {
+  const Movements& m = ds.movements;
+  if (m.QualifierAt(i) == Qualifier::kAtMost) return;
+  reports.push_back({m.period_from[i], m.period_to[i], fig.value[i], Qualifier::kAtLeast, m.ReporterAt(i), m.op[i],
+                     m.record[i]});
+  records.insert(ds.ids.at(m.record[i]));
+}
+
+// For both directions together: an inbound and an outbound period report
+// of the same period, reporter and outcome add up to a report of both.
+void PairDirections(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>& route_in, const Figures& fig,
+                    int32_t from, int32_t to, std::vector<PeriodReport>& reports,
+                    std::vector<std::pair<int32_t, int32_t>>& pairs, std::set<std::string>& records) {
+  const Movements& m = ds.movements;
+  std::vector<size_t> in_rows, out_rows;
+  for (size_t i = 0; i < m.size(); ++i) {
+    if (m.period_from[i] == kNoDay || !fig.given[i] || m.period_to[i] < from || m.period_from[i] > to) continue;
+    if ((m.outcome[i] == Outcome::kCompleted) == q.stopped) continue;
+    if (!q.routes.empty() && !route_in[static_cast<size_t>(m.route[i])]) continue;
+    if (m.direction[i] == Direction::kIn) in_rows.push_back(i);
+    if (m.direction[i] == Direction::kOut) out_rows.push_back(i);
+  }
+  std::vector<uint8_t> paired_out(out_rows.size(), 0);
+  for (size_t a : in_rows) {
+    bool paired = false;
+    for (size_t k = 0; k < out_rows.size(); ++k) {
+      size_t b = out_rows[k];
+      if (paired_out[k] || m.period_from[a] != m.period_from[b] || m.period_to[a] != m.period_to[b] ||
+          m.ReporterAt(a) != m.ReporterAt(b)) {
+        continue;
+      }
+      paired_out[k] = 1;
+      paired = true;
+      // The sum is only as sure as its weaker part.
+      Qualifier qa = m.QualifierAt(a), qb = m.QualifierAt(b);
+      Qualifier q2 = qa == qb ? qa : (qa == Qualifier::kAtMost || qb == Qualifier::kAtMost) ? Qualifier::kAtMost
+                                : (qa == Qualifier::kAtLeast || qb == Qualifier::kAtLeast) ? Qualifier::kAtLeast
+                                                                                          : Qualifier::kAbout;
+      reports.push_back({m.period_from[a], m.period_to[a], fig.value[a] + fig.value[b], q2, m.ReporterAt(a), m.op[a],
+                         m.record[a]});
+      pairs.emplace_back(m.record[a], m.record[b]);
+      records.insert(ds.ids.at(m.record[a]));
+      records.insert(ds.ids.at(m.record[b]));
+      break;
+    }
+    if (!paired) AddOneWay(ds, fig, a, reports, records);
+  }
+  for (size_t k = 0; k < out_rows.size(); ++k) {
+    if (!paired_out[k]) AddOneWay(ds, fig, out_rows[k], reports, records);
+  }
+}
+
 }  // namespace
 
 std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to) {
@@ -100,7 +161,7 @@ std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t f
   for (int32_t r : routes) {
     std::vector<uint8_t> seen(n, 0);
     for (size_t i = 0; i < w.size(); ++i) {
-      if (w.route[i] != r || !(w.ways[i] & way) || !(w.measures[i] & bit)) continue;
+      if (w.route[i] != r || (w.ways[i] & way) != way || !(w.measures[i] & bit)) continue;
       for (int32_t d = std::max(from, w.from[i]); d <= std::min(to, w.to[i]); ++d) seen[static_cast<size_t>(d - from)] = 1;
     }
     for (size_t d = 0; d < n; ++d) count[d] = static_cast<uint16_t>(count[d] + seen[d]);
@@ -116,7 +177,7 @@ std::string Actor(const Dataset& ds, int32_t a) { return a == kNone ? std::strin
 
 void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, RangeEstimate& out) {
   out.measure = std::string(MeasureName(q.measure));
-  out.direction = q.direction == Direction::kIn ? "in" : "out";
+  out.direction = std::string(DirectionName(q.direction));
   out.outcome = q.stopped ? "stopped" : "delivered";
   if (q.measure == Quantity::Measure::kCargo) {
     out.unit = q.unit != kNone ? ds.units.at(q.unit) : q.commodities.empty() ? "" : ds.units.at(q.commodities[0].unit);
@@ -167,6 +228,8 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
       without.insert(ds.ids.at(m.record[i]));
     }
   }
+  std::vector<std::pair<int32_t, int32_t>> pairs;  // (inbound record, outbound record) summed
+  if (q.direction == Direction::kBoth) PairDirections(ds, q, route_in, fig, from, to, in.reports, pairs, records);
   Estimate e = ComputeEstimate(in);
   out.daily_sum = e.daily_sum;
   out.best = e.best;
@@ -188,6 +251,9 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
     r.daily_sum = p.daily_sum;
     r.used = p.used;
     r.one_party = ds.IsParty(p.report.reporter);
+    for (const auto& [a, b] : pairs) {
+      if (a == p.report.record) r.paired = ds.ids.at(b);
+    }
     out.reports.push_back(std::move(r));
   }
   for (const Discrepancy& d : e.discrepancies) {

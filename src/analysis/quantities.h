@@ -2,7 +2,8 @@
 // records a figure counts, and the estimate with the records named.
 //
 // A Quantity selects the movements of one figure — vehicles, persons,
-// patients or cargo — in one direction, with one outcome (delivered, or
+// patients or cargo — in one direction or both together, with one outcome
+// (delivered, or
 // stopped: stopped and turned back), on some routes (every route when
 // none are named). Cargo counts the lines whose (commodity, canonical unit)
 // the quantity weighs: every line of one canonical unit (against a
@@ -10,6 +11,13 @@
 // equivalents a need standard converts (1 kg of wheat flour = 3,640 kcal).
 // A movement in scope that does not give the figure (a convoy without a
 // tonnage) is counted apart: it shows a day was not empty, not how much.
+//
+// Both directions together: the single-day records of either direction,
+// the period reports given for both directions (`direction: both`), and,
+// for an inbound and an outbound report of the same period by the same
+// reporter, their sum; a one-direction report alone counts as "at least"
+// its figure (the other direction is not in it). A one-direction quantity
+// ignores reports for both directions.
 //
 // A day of the range is watched when every route in scope has a `watch`
 // covering it in the quantity's direction and measure (with no route named:
@@ -32,7 +40,7 @@ namespace lifeline::analysis {
 
 struct Quantity {
   enum class Measure : uint8_t { kVehicles, kPersons, kPatients, kCargo } measure = Measure::kPatients;
-  Direction direction = Direction::kOut;
+  Direction direction = Direction::kOut;  // kBoth: both directions together
   bool stopped = false;         // stopped or turned back, instead of delivered
   std::vector<int32_t> routes = {};  // empty: every route
   // Cargo: with no commodity, every line of `unit`; else the lines of each
@@ -63,6 +71,7 @@ struct RangeEstimate {
   Completeness completeness;
   struct Report {
     std::string record, from, to, fit, qualifier, reported_by, op;
+    std::string paired;  // both directions: the outbound report added to `record` (inbound)
     double value = 0, prorated = 0, daily_sum = 0;
     bool used = false, one_party = false;
   };

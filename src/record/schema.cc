@@ -479,7 +479,8 @@ const std::vector<Kind>& KindTable() {
        {{"route", Type::kRef, true, {}, "route"},
         {"date", Type::kDate, true},
         {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
-        {"direction", Type::kEnum, true, {"in", "out"}},
+        // v2: "both" for a period total of both directions together.
+        {"direction", Type::kEnum, true, {"in", "out", "both"}},
         {"operator", Type::kText, true},
         {"outcome", Type::kEnum, false, {"completed", "stopped", "turned_back"}},
         {"vehicles", Type::kCount},
@@ -634,6 +635,9 @@ void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
     }
   }
   if (kind == "incident") CheckCasualtySums(rec, ctx);
+  if (kind == "movement" && rec.contains("direction") && rec.at("direction") == "both" && !rec.contains("period")) {
+    ctx.Error("direction", "is \"both\" only for a total over a period (with period): a crossing has one direction");
+  }
   if (kind == "requirement" && rec.contains("measure") && rec.at("measure").is_string()) {
     const std::string& m = rec.at("measure").get_ref<const std::string&>();
     if (m == "cargo" && !rec.contains("unit")) ctx.Error("unit", "is required for a cargo requirement");

@@ -114,7 +114,7 @@ TEST_F(SubmitTest, AllOrNothingWritesNothingWhenOneRecordIsBad) {
   EXPECT_EQ(log_->size(), 0u);
   ASSERT_EQ(rep.rejections.size(), 1u);
   EXPECT_EQ(rep.rejections[0].ToString(),
-            "test.jsonl:5: record m1: direction: must be one of in, out, not \"sideways\"");
+            "test.jsonl:5: record m1: direction: must be one of in, out, both, not \"sideways\"");
 }
 
 TEST_F(SubmitTest, PartialModeDropsRecordsThatDependOnRejectedOnes) {
