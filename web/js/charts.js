@@ -1,6 +1,7 @@
 // uPlot wrappers shared by the charts and forecast pages. Every chart is
 // paired with a table (the text alternative), built by the page.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
+import { t } from './i18n.js';
 
 export const kPalette = ['#0b57a4', '#b3261e', '#176b34', '#8a5300', '#6a3d9a', '#00727a', '#5c6670', '#a3195b'];
 
@@ -29,7 +30,8 @@ export function lineChart(el, xs, series, opts = {}) {
       {},
       { label: opts.yLabel || '', values: opts.yValues, size: opts.ySize || 60 },
     ],
-    series: [{}, ...series.map((s, i) => ({
+    // uPlot's x series is labelled "Time" unless told: the date, in words.
+    series: [{ label: t('col_date') }, ...series.map((s, i) => ({
       label: s.label,
       stroke: s.color || kPalette[i % kPalette.length],
       width: s.width || 2,
