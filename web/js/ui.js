@@ -100,11 +100,15 @@ function withCode(text) {
 /**
  * The analysis's assumptions as list items, each in the reader's language
  * where the catalogue has it, else in English marked lang="en" (and said
- * to be untranslated); each stated once.
+ * to be untranslated); each stated once. keys: the analysis's stable keys
+ * (assumption_keys, parallel to list) where it gives them: the catalogue's
+ * assumption.KEY is then used whatever the English says.
  */
-export function assumptionList(list) {
-  return h('ul', { class: 'assumptions' }, [...new Set(list || [])].map((a) => {
-    const text = assumption(a);
+export function assumptionList(list, keys = []) {
+  const seen = new Set();
+  const items = (list || []).map((a, i) => [a, keys[i] || '']).filter(([a]) => !seen.has(a) && seen.add(a));
+  return h('ul', { class: 'assumptions' }, items.map(([a, key]) => {
+    const text = assumption(a, key);
     return text !== null ? h('li', {}, withCode(text))
       : h('li', { class: 'untranslated' }, h('span', { class: 'visually-hidden' }, `${t('assumption_untranslated')} `),
         h('span', { lang: 'en' }, withCode(a)));
