@@ -100,6 +100,64 @@ TEST(CatalogTest, UnknownLanguageAndKey) {
   EXPECT_EQ(fr->FormatPattern("{a} et {b} et {c}", {{"a", "1"}, {"b", "{a}"}}), "1 et {a} et {c}");
 }
 
+// No catalogue is English in disguise. Armenian and Russian messages use
+// Latin letters only for names and notations that stay Latin (Lifeline,
+// SHA-256, RFC, ACLED, a command, `code`); a French message equal to its
+// English one must be one a translator confirmed is French as written.
+TEST(CatalogTest, NoMessageIsLeftInEnglish) {
+  const std::set<std::string> latin_ok = {"lifeline", "acled", "ocha", "rfc", "sha", "utc", "json", "fig", "report",
+                                          "verify", "store", "forecast", "scenario", "origin", "natural", "earth",
+                                          "world", "atlas", "sphere", "max", "x", "a", "d", "f", "p"};
+  const std::set<std::string> french_as_english = {
+      // report
+      "subtitle", "section.incidents", "section.sources", "patients.count", "incidents.date", "incidents.type",
+      "incidents.sources", "compliance.obligation", "sources.date", "term.utility.internet",
+      "term.sub_event_type.Grenade", "term.unit.t", "term.unit.kg", "term.unit.g", "term.unit.l", "term.unit.m3",
+      "term.unit.kcal", "term.unit.kj", "term.unit.mwh", "term.unit.doses", "unit.mwh",
+      // dashboard
+      "app_name", "fig_incidents", "col_date", "col_corroboration", "col_type", "col_obligation", "pagination",
+      "sources", "corroboration", "map_legend_incident", "map_incidents", "field_cause", "field_date",
+      "field_description", "field_instrument", "field_note", "field_patients", "field_population", "field_public",
+      "field_sources", "field_type", "utility_internet", "sub_event_type_Grenade", "kind_source", "kind_incident",
+      "kind_obligation", "kind_stock", "unit_t", "unit_kg", "unit_g", "unit_l", "unit_m3", "unit_kcal", "unit_kj",
+      "unit_mwh", "unit_doses"};
+  for (const auto& lang : Languages()) {
+    if (lang == "en") continue;
+    for (const auto& [which, cat] : Catalogues(lang)) {
+      json en = which == "report" ? ReportCatalogue("en") : WebCatalogue("en");
+      for (auto it = cat.begin(); it != cat.end(); ++it) {
+        std::string msg = it.value();
+        if (msg == en[it.key()].get<std::string>() && it.key() != "subtitle" && it.key() != "app_name" &&
+            !(lang == "fr" && french_as_english.count(it.key()))) {
+          ADD_FAILURE() << lang << " " << which << " " << it.key() << " is the English text: \"" << msg << "\"";
+        }
+        if (lang == "fr") continue;
+        // The prose: without `code`, argument names and plural keywords.
+        std::string prose;
+        bool code = false;
+        for (char c : msg) {
+          if (c == '`') code = !code;
+          else if (!code) prose += c;
+        }
+        prose = std::regex_replace(prose, std::regex("\\{[a-z_]+(, *(plural|select|selectordinal|number)[^{}]*)?"), " ");
+        prose = std::regex_replace(prose, std::regex("\\b(offset|one|few|many|other|integer|percent)\\b"), " ");
+        std::string w;
+        for (char c : prose + " ") {
+          if (std::isalpha(static_cast<unsigned char>(c))) {
+            w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            continue;
+          }
+          if (!w.empty() && !latin_ok.count(w)) {
+            ADD_FAILURE() << lang << " " << which << " " << it.key() << " has the Latin word \"" << w << "\": \"" << msg
+                          << "\"";
+          }
+          w.clear();
+        }
+      }
+    }
+  }
+}
+
 // ---- The formatter ----
 
 TEST(FormatTest, HtmlEscapesTextButNotMarkup) {
