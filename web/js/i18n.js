@@ -318,6 +318,16 @@ export function date(s) {
   return new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
 }
 
+/** A day and month without the year, for chart axes: "12 Dec", "12 дек.", "12 déc.", "12 դեկ". */
+export function dayMonth(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s || '');
+  if (!m) return s || '—';
+  const fb = cldrFallback();
+  if (fb) return `${Number(m[3])} ${fb.months[Number(m[2]) - 1]}`;
+  return new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+}
+
 /**
  * An enumeration value in words: term('utility', 'gas') -> "Gas", "Газ".
  * The message GROUP_CODE, else the code itself (hasTerm tells which).
