@@ -1,12 +1,44 @@
 #include "report/catalog.h"
 
+#include <unicode/calendar.h>
+#include <unicode/datefmt.h>
+#include <unicode/dtptngen.h>
+#include <unicode/measunit.h>
+#include <unicode/messagepattern.h>
+#include <unicode/numberformatter.h>
+#include <unicode/plurrule.h>
+#include <unicode/smpdtfmt.h>
+#include <unicode/strenum.h>
+#include <unicode/timezone.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 
 #include "base/check.h"
 
 namespace lifeline::report {
+
+// ICU is used only here: every formatter of a language is made once, when
+// its catalogue is first asked for. Number formatters and plural rules are
+// immutable (safe to share across threads); date formatters are not, so
+// they are used under `mu`.
+struct Catalog::Impl {
+  icu::Locale locale;
+  icu::number::LocalizedNumberFormatter numbers;
+  std::unique_ptr<icu::PluralRules> cardinal, ordinal;
+  mutable std::mutex mu;
+  std::unique_ptr<icu::DateFormat> long_date;        // guarded by mu
+  std::unique_ptr<icu::SimpleDateFormat> month_year;  // guarded by mu
+};
+
 namespace {
 
 struct Embedded {
@@ -20,6 +52,11 @@ constexpr Embedded kEmbedded[] = {
 };
 
 using Messages = std::map<std::string, std::string>;
+
+// The ICU locale of each language: British English (day month year), and
+// the country whose official usage the translations follow.
+constexpr std::pair<const char*, const char*> kLocales[] = {
+    {"en", "en_GB"}, {"hy", "hy_AM"}, {"ru", "ru_RU"}, {"fr", "fr_FR"}};
 
 // Parsed once. A catalogue that is not a JSON object of strings is a build
 // defect (the catalogue test catches it), so it aborts.
@@ -40,6 +77,324 @@ std::map<std::string, Messages> Parse() {
 const std::map<std::string, Messages>& All() {
   static const std::map<std::string, Messages> all = Parse();
   return all;
+}
+
+std::string Utf8(const icu::UnicodeString& s) {
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+icu::UnicodeString Ustr(std::string_view s) {
+  return icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+}
+
+std::shared_ptr<const Catalog::Impl> MakeImpl(const char* locale_id) {
+  auto impl = std::make_shared<Catalog::Impl>();
+  UErrorCode e = U_ZERO_ERROR;
+  impl->locale = icu::Locale(locale_id);
+  impl->numbers = icu::number::NumberFormatter::withLocale(impl->locale).sign(UNUM_SIGN_NEGATIVE);
+  impl->cardinal.reset(icu::PluralRules::forLocale(impl->locale, UPLURAL_TYPE_CARDINAL, e));
+  impl->ordinal.reset(icu::PluralRules::forLocale(impl->locale, UPLURAL_TYPE_ORDINAL, e));
+  impl->long_date.reset(icu::DateFormat::createDateInstance(icu::DateFormat::kLong, impl->locale));
+  std::unique_ptr<icu::DateTimePatternGenerator> gen(icu::DateTimePatternGenerator::createInstance(impl->locale, e));
+  if (U_SUCCESS(e)) {
+    icu::UnicodeString p = gen->getBestPattern(icu::UnicodeString(u"yMMM"), e);
+    impl->month_year = std::make_unique<icu::SimpleDateFormat>(p, impl->locale, e);
+  }
+  // ICU's data for these four locales is part of libicu: a failure here is
+  // a broken installation, not a condition to handle.
+  LIFELINE_CHECK(U_SUCCESS(e) && impl->cardinal && impl->ordinal && impl->long_date && impl->month_year,
+                 locale_id);
+  const icu::TimeZone* utc = icu::TimeZone::getGMT();
+  impl->long_date->setTimeZone(*utc);
+  impl->month_year->setTimeZone(*utc);
+  return impl;
+}
+
+const std::shared_ptr<const Catalog::Impl>& ImplFor(const std::string& lang) {
+  static const std::map<std::string, std::shared_ptr<const Catalog::Impl>> impls = [] {
+    std::map<std::string, std::shared_ptr<const Catalog::Impl>> m;
+    for (const auto& [l, loc] : kLocales) m[l] = MakeImpl(loc);
+    return m;
+  }();
+  return impls.at(lang);
+}
+
+void AppendEscaped(std::string& out, std::string_view in, bool html) {
+  if (!html) {
+    out += in;
+    return;
+  }
+  for (char c : in) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+}
+
+// Lifeline's record units (record/values.cc) that CLDR names.
+std::optional<icu::MeasureUnit> CldrUnit(std::string_view unit) {
+  if (unit == "t") return icu::MeasureUnit::getTonne();
+  if (unit == "kg") return icu::MeasureUnit::getKilogram();
+  if (unit == "g") return icu::MeasureUnit::getGram();
+  if (unit == "l") return icu::MeasureUnit::getLiter();
+  if (unit == "m3") return icu::MeasureUnit::getCubicMeter();
+  if (unit == "kcal") return icu::MeasureUnit::getKilocalorie();
+  if (unit == "kj") return icu::MeasureUnit::getKilojoule();
+  return std::nullopt;
+}
+
+// A message pattern being formatted: ICU's MessagePattern gives the parse
+// (syntax, quoting, nesting); this walks it as icu::MessageFormat::format
+// does, but with arguments that may be markup (a report figure is a <data>
+// element, and '#' in a plural must show that element, which ICU's
+// formatter cannot do). Selection uses ICU's PluralRules on the number as
+// formatted, as ICU's formatter does.
+class Formatter {
+ public:
+  Formatter(const Catalog::Impl& impl, const MessageArgs& args, bool html) : impl_(impl), args_(args), html_(html) {}
+
+  // False when the pattern does not parse; *out is then unchanged.
+  bool Run(std::string_view pattern, std::string* out) {
+    UErrorCode e = U_ZERO_ERROR;
+    UParseError pe;
+    text_ = Ustr(pattern);
+    mp_ = std::make_unique<icu::MessagePattern>(UMSGPAT_APOS_DOUBLE_OPTIONAL, e);
+    mp_->parse(text_, &pe, e);
+    if (U_FAILURE(e)) return false;
+    std::string s;
+    Message(0, nullptr, s);
+    *out = std::move(s);
+    return true;
+  }
+
+ private:
+  struct PluralContext {
+    std::string display;  // what '#' shows
+  };
+
+  const Arg* Find(const icu::UnicodeString& name) const {
+    std::string n = Utf8(name);
+    for (const auto& [k, v] : args_) {
+      if (k == n) return &v;
+    }
+    return nullptr;
+  }
+
+  icu::number::LocalizedNumberFormatter NumberFormat(const Arg& a) const {
+    if (a.decimals()) return impl_.numbers.precision(icu::number::Precision::fixedFraction(*a.decimals()));
+    // As icu::MessageFormat's default number format: up to 3 decimals.
+    return impl_.numbers.precision(icu::number::Precision::maxFraction(3));
+  }
+
+  std::string FormatNumber(const Arg& a, double v) const {
+    UErrorCode e = U_ZERO_ERROR;
+    return Utf8(NumberFormat(a).formatDouble(v, e).toString(e));
+  }
+
+  icu::UnicodeString Keyword(const Arg& a, double v, bool ordinal) const {
+    UErrorCode e = U_ZERO_ERROR;
+    icu::number::FormattedNumber f = NumberFormat(a).formatDouble(v, e);
+    const icu::PluralRules& rules = ordinal ? *impl_.ordinal : *impl_.cardinal;
+    icu::UnicodeString k = rules.select(f, e);
+    return U_SUCCESS(e) ? k : icu::UnicodeString(u"other");
+  }
+
+  // The display of an argument in {name}.
+  void Simple(const Arg& a, std::string& out) const {
+    if (a.markup()) {
+      out += a.text();
+    } else if (a.number() && a.text().empty()) {
+      AppendEscaped(out, FormatNumber(a, *a.number()), html_);
+    } else {
+      AppendEscaped(out, a.text(), html_);
+    }
+  }
+
+  // Formats the message that starts at part `start` (a MSG_START).
+  void Message(int32_t start, const PluralContext* plural, std::string& out) {
+    int32_t prev = mp_->getPart(start).getLimit();
+    for (int32_t i = start + 1;; ++i) {
+      const icu::MessagePattern::Part& part = mp_->getPart(i);
+      UMessagePatternPartType type = part.getType();
+      AppendEscaped(out, Utf8(text_.tempSubString(prev, part.getIndex() - prev)), html_);
+      if (type == UMSGPAT_PART_TYPE_MSG_LIMIT) return;
+      prev = part.getLimit();
+      if (type == UMSGPAT_PART_TYPE_REPLACE_NUMBER) {
+        if (plural) out += plural->display;
+        continue;
+      }
+      if (type != UMSGPAT_PART_TYPE_ARG_START) continue;  // skipped syntax (quotes)
+      int32_t limit = mp_->getLimitPartIndex(i);
+      UMessagePatternArgType arg_type = part.getArgType();
+      icu::UnicodeString name = mp_->getSubstring(mp_->getPart(i + 1));
+      const Arg* a = Find(name);
+      int32_t style = i + 2;  // the first part after the name
+      if (!a) {
+        AppendEscaped(out, "{" + Utf8(name) + "}", html_);
+      } else if (arg_type == UMSGPAT_ARG_TYPE_NONE) {
+        Simple(*a, out);
+      } else if (arg_type == UMSGPAT_ARG_TYPE_SIMPLE) {
+        // {n, number}, {n, number, integer}, {n, number, percent}
+        icu::UnicodeString st;
+        if (mp_->getPartType(style + 1) == UMSGPAT_PART_TYPE_ARG_STYLE) st = mp_->getSubstring(mp_->getPart(style + 1));
+        st.trim();
+        if (!a->number()) {
+          Simple(*a, out);
+        } else if (st == icu::UnicodeString(u"percent")) {
+          UErrorCode e = U_ZERO_ERROR;
+          AppendEscaped(out,
+                        Utf8(impl_.numbers.unit(icu::NoUnit::percent())
+                                 .scale(icu::number::Scale::powerOfTen(2))
+                                 .precision(icu::number::Precision::fixedFraction(a->decimals().value_or(0)))
+                                 .formatDouble(*a->number(), e)
+                                 .toString(e)),
+                        html_);
+        } else if (st == icu::UnicodeString(u"integer")) {
+          AppendEscaped(out, FormatNumber(Arg::Number(*a->number(), 0), *a->number()), html_);
+        } else {
+          Simple(*a, out);
+        }
+      } else if (arg_type == UMSGPAT_ARG_TYPE_PLURAL || arg_type == UMSGPAT_ARG_TYPE_SELECTORDINAL) {
+        double offset = mp_->getPluralOffset(style);
+        double v = a->number().value_or(NAN);
+        icu::UnicodeString keyword = std::isfinite(v) ? Keyword(*a, v - offset, arg_type == UMSGPAT_ARG_TYPE_SELECTORDINAL)
+                                                      : icu::UnicodeString(u"other");
+        PluralContext ctx;
+        if (a->markup() && offset == 0) {
+          ctx.display = a->text();
+        } else if (std::isfinite(v)) {
+          AppendEscaped(ctx.display, FormatNumber(*a, v - offset), html_);
+        } else {
+          AppendEscaped(ctx.display, a->text(), html_);
+        }
+        int32_t sub = FindPluralMessage(style, v, keyword);
+        if (sub > 0) Message(sub, &ctx, out);
+      } else if (arg_type == UMSGPAT_ARG_TYPE_SELECT) {
+        std::string value = a->text();
+        if (a->number() && value.empty()) value = FormatNumber(*a, *a->number());
+        int32_t sub = FindSelectMessage(style, Ustr(value));
+        if (sub > 0) Message(sub, nullptr, out);
+      }
+      // Other argument types (choice) are rejected by CheckPattern.
+      prev = mp_->getPart(limit).getLimit();
+      i = limit;
+    }
+  }
+
+  // The MSG_START of the plural sub-message for `v` (explicit =N first, then
+  // the keyword, then "other"); 0 if none.
+  int32_t FindPluralMessage(int32_t i, double v, const icu::UnicodeString& keyword) const {
+    if (icu::MessagePattern::Part::hasNumericValue(mp_->getPartType(i))) ++i;  // offset:
+    int32_t keyword_msg = 0, other_msg = 0;
+    const int32_t count = mp_->countParts();
+    while (i < count) {
+      const icu::MessagePattern::Part& sel = mp_->getPart(i++);
+      if (sel.getType() == UMSGPAT_PART_TYPE_ARG_LIMIT) break;
+      if (icu::MessagePattern::Part::hasNumericValue(mp_->getPartType(i))) {
+        double exact = mp_->getNumericValue(mp_->getPart(i++));
+        if (exact == v) return i;
+      } else if (mp_->partSubstringMatches(sel, keyword)) {
+        if (!keyword_msg) keyword_msg = i;
+      } else if (mp_->partSubstringMatches(sel, icu::UnicodeString(u"other"))) {
+        if (!other_msg) other_msg = i;
+      }
+      i = mp_->getLimitPartIndex(i) + 1;
+    }
+    return keyword_msg ? keyword_msg : other_msg;
+  }
+
+  int32_t FindSelectMessage(int32_t i, const icu::UnicodeString& value) const {
+    int32_t other_msg = 0;
+    const int32_t count = mp_->countParts();
+    while (i < count) {
+      const icu::MessagePattern::Part& sel = mp_->getPart(i++);
+      if (sel.getType() == UMSGPAT_PART_TYPE_ARG_LIMIT) break;
+      if (mp_->partSubstringMatches(sel, value)) return i;
+      if (!other_msg && mp_->partSubstringMatches(sel, icu::UnicodeString(u"other"))) other_msg = i;
+      i = mp_->getLimitPartIndex(i) + 1;
+    }
+    return other_msg;
+  }
+
+  const Catalog::Impl& impl_;
+  const MessageArgs& args_;
+  bool html_;
+  icu::UnicodeString text_;
+  std::unique_ptr<icu::MessagePattern> mp_;
+};
+
+// An English catalogue message of the analysis (assumption.*, reason.*)
+// as something to recognise the analysis's own sentence by.
+struct EnglishSentence {
+  std::string key;
+  std::vector<std::string> names;  // its {name} arguments, in order
+  std::regex re;                   // the whole sentence, one group per name
+};
+
+// Messages with arguments become regular expressions: the text between
+// arguments literal, each {name} a lazy group.
+const std::vector<EnglishSentence>& EnglishSentences() {
+  static const std::vector<EnglishSentence> sentences = [] {
+    std::vector<EnglishSentence> out;
+    for (const auto& [k, v] : All().at("en")) {
+      if (k.rfind("assumption.", 0) != 0 && k.rfind("reason.", 0) != 0) continue;
+      if (v.find('{') == std::string::npos) continue;
+      EnglishSentence s;
+      s.key = k;
+      std::string re = "^";
+      size_t i = 0;
+      bool ok = true;
+      while (i < v.size()) {
+        if (v[i] == '{') {
+          size_t close = v.find('}', i);
+          std::string name = close == std::string::npos ? "" : v.substr(i + 1, close - i - 1);
+          if (name.empty() || name.find_first_of(",{") != std::string::npos) {
+            ok = false;  // only simple arguments can be matched back
+            break;
+          }
+          s.names.push_back(name);
+          re += "(.+?)";
+          i = close + 1;
+          continue;
+        }
+        if (std::string_view("\\^$.|?*+()[]{}").find(v[i]) != std::string_view::npos) re += '\\';
+        re += v[i++];
+      }
+      if (!ok) continue;
+      s.re = std::regex(re + "$");
+      out.push_back(std::move(s));
+    }
+    return out;
+  }();
+  return sentences;
+}
+
+bool IsIsoDate(const std::string& s) {
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
+// A matched part as an argument: "2,100" or "0.85" as numbers (with the
+// decimals written), dates as dates, other text as it is.
+std::optional<double> ParseEnglishNumber(const std::string& s, int* decimals) {
+  std::string digits;
+  for (char c : s) {
+    if (c != ',') digits += c;
+  }
+  if (digits.empty() || digits.find_first_not_of("-0123456789.") != std::string::npos) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(digits.c_str(), &end);
+  if (end != digits.c_str() + digits.size()) return std::nullopt;
+  size_t dot = digits.find('.');
+  *decimals = dot == std::string::npos ? 0 : static_cast<int>(digits.size() - dot - 1);
+  return v;
 }
 
 }  // namespace
@@ -67,8 +422,12 @@ Result<Catalog> Catalog::For(std::string_view lang) {
   }
   Catalog c;
   c.lang_ = std::string(lang);
+  for (const auto& [l, loc] : kLocales) {
+    if (c.lang_ == l) c.locale_ = loc;
+  }
   c.messages_ = &it->second;
   c.english_ = &all.at("en");
+  c.impl_ = ImplFor(c.lang_);
   return c;
 }
 
@@ -78,61 +437,37 @@ const std::string& Catalog::Get(const std::string& key) const {
   return key;
 }
 
-std::string Substitute(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& args) {
+bool Catalog::Has(const std::string& key) const { return messages_->count(key) || english_->count(key); }
+
+std::string Catalog::FormatPattern(std::string_view pattern, const MessageArgs& args, bool html) const {
   std::string out;
-  out.reserve(pattern.size() + 32);
-  size_t i = 0;
-  while (i < pattern.size()) {
-    if (pattern[i] == '{') {
-      size_t close = pattern.find('}', i + 1);
-      if (close != std::string_view::npos) {
-        std::string_view name = pattern.substr(i + 1, close - i - 1);
-        bool found = false;
-        for (const auto& [k, v] : args) {
-          if (k == name) {
-            out += v;
-            found = true;
-            break;
-          }
-        }
-        if (found) {
-          i = close + 1;
-          continue;
-        }
-      }
-    }
-    out += pattern[i++];
-  }
+  Formatter f(*impl_, args, html);
+  if (!f.Run(pattern, &out)) AppendEscaped(out, pattern, html);
   return out;
 }
 
-std::string Catalog::Format(const std::string& key,
-                            const std::vector<std::pair<std::string, std::string>>& args) const {
-  return Substitute(Get(key), args);
+std::string Catalog::Format(const std::string& key, const MessageArgs& args) const {
+  return FormatPattern(Get(key), args, false);
+}
+
+std::string Catalog::FormatHtml(const std::string& key, const MessageArgs& args) const {
+  return FormatPattern(Get(key), args, true);
 }
 
 std::string Catalog::Number(double v, int decimals) const {
   if (!std::isfinite(v)) return Get("na");
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s == "-0" || s.find_first_not_of("-0.") == std::string::npos) {
-    if (!s.empty() && s[0] == '-') s.erase(0, 1);  // no "-0"
-  }
-  bool negative = !s.empty() && s[0] == '-';
-  if (negative) s.erase(0, 1);
-  size_t dot = s.find('.');
-  std::string int_part = s.substr(0, dot), frac = dot == std::string::npos ? "" : s.substr(dot + 1);
-  const std::string& group = Get("number.group");
-  std::string grouped;
-  for (size_t i = 0; i < int_part.size(); ++i) {
-    if (i > 0 && (int_part.size() - i) % 3 == 0) grouped += group;
-    grouped += int_part[i];
-  }
-  std::string out = negative ? "-" : "";
-  out += grouped;
-  if (!frac.empty()) out += Get("number.decimal") + frac;
-  return out;
+  UErrorCode e = U_ZERO_ERROR;
+  return Utf8(impl_->numbers.precision(icu::number::Precision::fixedFraction(decimals)).formatDouble(v, e).toString(e));
+}
+
+std::string Catalog::Percent(double ratio, int decimals) const {
+  if (!std::isfinite(ratio)) return Get("na");
+  UErrorCode e = U_ZERO_ERROR;
+  return Utf8(impl_->numbers.unit(icu::NoUnit::percent())
+                  .scale(icu::number::Scale::powerOfTen(2))
+                  .precision(icu::number::Precision::fixedFraction(decimals))
+                  .formatDouble(ratio, e)
+                  .toString(e));
 }
 
 std::string Catalog::Date(std::string_view iso) const {
@@ -141,12 +476,183 @@ std::string Catalog::Date(std::string_view iso) const {
       m > 12 || d < 1 || d > 31) {
     return std::string(iso);
   }
-  return Format("date.format",
-                {{"day", std::to_string(d)}, {"month", Get("month." + std::to_string(m))}, {"year", std::to_string(y)}});
+  UErrorCode e = U_ZERO_ERROR;
+  std::unique_ptr<icu::Calendar> cal(icu::Calendar::createInstance(icu::TimeZone::getGMT()->clone(), e));
+  if (U_FAILURE(e)) return std::string(iso);
+  cal->clear();
+  cal->set(y, m - 1, d);
+  UDate when = cal->getTime(e);
+  if (U_FAILURE(e)) return std::string(iso);
+  icu::UnicodeString s;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->long_date->format(when, s);
+  return Utf8(s);
 }
 
 std::string Catalog::Month(int year, int month) const {
-  return Get("month_short." + std::to_string(month)) + " " + std::to_string(year);
+  UErrorCode e = U_ZERO_ERROR;
+  std::unique_ptr<icu::Calendar> cal(icu::Calendar::createInstance(icu::TimeZone::getGMT()->clone(), e));
+  if (U_FAILURE(e)) return std::to_string(year) + "-" + std::to_string(month);
+  cal->clear();
+  cal->set(year, month - 1, 1);
+  UDate when = cal->getTime(e);
+  icu::UnicodeString s;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->month_year->format(when, s);
+  return Utf8(s);
+}
+
+std::string Catalog::Quantity(double v, std::string_view unit, int decimals) const {
+  if (!std::isfinite(v)) return Get("na");
+  if (auto u = CldrUnit(unit)) {
+    UErrorCode e = U_ZERO_ERROR;
+    return Utf8(impl_->numbers.unit(*u)
+                    .unitWidth(UNUM_UNIT_WIDTH_SHORT)
+                    .precision(icu::number::Precision::fixedFraction(decimals))
+                    .formatDouble(v, e)
+                    .toString(e));
+  }
+  std::string key = "unit." + std::string(unit);
+  if (Has(key)) return Format(key, {{"count", Arg::Number(v, decimals)}});
+  return Number(v, decimals) + " " + std::string(unit);
+}
+
+// ICU has no stable API for a unit's short symbol alone
+// (MeasureFormat::getUnitDisplayName gives "grams" but "kg" in English), so
+// the catalogues hold CLDR's symbols as terms; a test checks them against
+// ICU's formatted quantities.
+std::string Catalog::Unit(std::string_view unit) const { return Term("unit", unit); }
+
+std::string Catalog::Term(std::string_view group, std::string_view code) const {
+  std::string key = "term." + std::string(group) + "." + std::string(code);
+  return Has(key) ? Get(key) : std::string(code);
+}
+
+bool Catalog::HasTerm(std::string_view group, std::string_view code) const {
+  return Has("term." + std::string(group) + "." + std::string(code));
+}
+
+std::optional<std::string> Catalog::AnalysisText(std::string_view prefix, std::string_view key,
+                                                 std::string_view english) const {
+  const std::string p = std::string(prefix) + ".";
+  // The catalogues write ’ where the analysis writes '.
+  std::string text;
+  for (char c : english) {
+    if (c == '\'') {
+      text += "\u2019";
+    } else {
+      text += c;
+    }
+  }
+  if (!key.empty()) {
+    if (auto it = messages_->find(p + std::string(key)); it != messages_->end()) return it->second;
+  }
+  // The same sentence word for word.
+  for (const auto& [k, v] : *english_) {
+    if (k.rfind(p, 0) == 0 && v == text) {
+      if (auto it = messages_->find(k); it != messages_->end()) return Format(k);
+      return std::nullopt;
+    }
+  }
+  // A sentence with values in it.
+  std::smatch m;
+  for (const auto& s : EnglishSentences()) {
+    if (s.key.rfind(p, 0) != 0 || !std::regex_match(text, m, s.re) || !messages_->count(s.key)) continue;
+    MessageArgs args;
+    for (size_t i = 0; i < s.names.size(); ++i) {
+      std::string part = m[static_cast<int>(i) + 1].str();
+      int decimals = 0;
+      if (s.names[i] == "seed" || s.names[i] == "record") {
+        args.emplace_back(s.names[i], part);  // identifiers stay as written
+      } else if (IsIsoDate(part)) {
+        args.emplace_back(s.names[i], Date(part));
+      } else if (auto n = ParseEnglishNumber(part, &decimals)) {
+        args.emplace_back(s.names[i], Arg::Number(*n, decimals));
+      } else if (HasTerm(s.names[i], part)) {
+        args.emplace_back(s.names[i], Term(s.names[i], part));
+      } else {
+        args.emplace_back(s.names[i], part);
+      }
+    }
+    return Format(s.key, args);
+  }
+  return std::nullopt;
+}
+
+Status Catalog::CheckPattern(std::string_view lang, std::string_view pattern, std::vector<std::string>* names) {
+  // An apostrophe inside a word ("log's") is prose: ICU would take it as
+  // the start of a quoted literal when a brace follows, and translators
+  // should not have to know when. Quoting ('{') stays possible.
+  auto word = [&](size_t i) {
+    unsigned char c = static_cast<unsigned char>(pattern[i]);
+    return std::isalnum(c) || c >= 0x80;
+  };
+  for (size_t i = 1; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] == '\'' && word(i - 1) && word(i + 1)) {
+      return InvalidArgumentError("an ASCII apostrophe inside a word at byte " + std::to_string(i) +
+                                  " (a quote in ICU MessageFormat): write ’ (U+2019)");
+    }
+  }
+  const char* locale_id = nullptr;
+  for (const auto& [l, loc] : kLocales) {
+    if (lang == l) locale_id = loc;
+  }
+  if (!locale_id) return InvalidArgumentError("unknown language " + std::string(lang));
+  const Impl& impl = *ImplFor(std::string(lang));
+  UErrorCode e = U_ZERO_ERROR;
+  UParseError pe;
+  icu::UnicodeString text = Ustr(pattern);
+  icu::MessagePattern mp(UMSGPAT_APOS_DOUBLE_OPTIONAL, e);
+  mp.parse(text, &pe, e);
+  if (U_FAILURE(e)) {
+    return InvalidArgumentError(std::string("not ICU MessageFormat: ") + u_errorName(e) + " at offset " +
+                                std::to_string(pe.offset));
+  }
+  auto keywords = [&](const icu::PluralRules& rules) {
+    std::set<std::string> out;
+    UErrorCode ke = U_ZERO_ERROR;
+    std::unique_ptr<icu::StringEnumeration> en(rules.getKeywords(ke));
+    if (!en) return out;
+    while (const icu::UnicodeString* k = en->snext(ke)) out.insert(Utf8(*k));
+    return out;
+  };
+  for (int32_t i = 0; i < mp.countParts(); ++i) {
+    const icu::MessagePattern::Part& part = mp.getPart(i);
+    if (part.getType() != UMSGPAT_PART_TYPE_ARG_START) continue;
+    std::string name = Utf8(mp.getSubstring(mp.getPart(i + 1)));
+    if (names) names->push_back(name);
+    UMessagePatternArgType t = part.getArgType();
+    if (t == UMSGPAT_ARG_TYPE_CHOICE) return InvalidArgumentError("{" + name + ", choice}: use plural or select");
+    if (t == UMSGPAT_ARG_TYPE_SIMPLE) {
+      std::string type = Utf8(mp.getSubstring(mp.getPart(i + 2)));
+      std::string style;
+      if (mp.getPartType(i + 3) == UMSGPAT_PART_TYPE_ARG_STYLE) style = Utf8(mp.getSubstring(mp.getPart(i + 3)));
+      if (type != "number" || !(style.empty() || style == "integer" || style == "percent")) {
+        return InvalidArgumentError("{" + name + ", " + type + (style.empty() ? "" : ", " + style) +
+                                    "}: only number, number integer and number percent are supported");
+      }
+    }
+    if (t == UMSGPAT_ARG_TYPE_PLURAL || t == UMSGPAT_ARG_TYPE_SELECTORDINAL || t == UMSGPAT_ARG_TYPE_SELECT) {
+      std::set<std::string> seen;
+      int32_t limit = mp.getLimitPartIndex(i);
+      for (int32_t j = i + 2; j < limit; ++j) {
+        const icu::MessagePattern::Part& p = mp.getPart(j);
+        if (p.getType() == UMSGPAT_PART_TYPE_ARG_SELECTOR) {
+          seen.insert(Utf8(mp.getSubstring(p)));
+          j = mp.getLimitPartIndex(j + (icu::MessagePattern::Part::hasNumericValue(mp.getPartType(j + 1)) ? 2 : 1));
+        }
+      }
+      if (!seen.count("other")) return InvalidArgumentError("{" + name + "} has no \"other\" form");
+      if (t != UMSGPAT_ARG_TYPE_SELECT) {
+        for (const auto& k : keywords(t == UMSGPAT_ARG_TYPE_PLURAL ? *impl.cardinal : *impl.ordinal)) {
+          if (!seen.count(k)) {
+            return InvalidArgumentError("{" + name + "} lacks the plural form \"" + k + "\" of " + std::string(lang));
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace lifeline::report

@@ -24,7 +24,6 @@ namespace lifeline::report {
 namespace {
 
 using json = nlohmann::json;
-using Args = std::vector<std::pair<std::string, std::string>>;
 
 std::string Fixed(double v, int decimals) {
   char buf[64];
@@ -46,6 +45,11 @@ class Figures {
   std::string OptNum(const std::string& key, std::optional<double> v, int decimals = 0) {
     if (!v) return Put(key, "", cat_.Get("na"));
     return Num(key, *v, decimals);
+  }
+  // A percentage (`pct` in percent: 45.2), shown as the language writes one.
+  std::string OptPct(const std::string& key, std::optional<double> pct, int decimals = 1) {
+    if (!pct) return Put(key, "", cat_.Get("na"));
+    return Put(key, Fixed(*pct, decimals), cat_.Percent(*pct / 100, decimals));
   }
   std::string Date(const std::string& key, const std::optional<std::string>& iso) {
     if (!iso || iso->empty()) return Put(key, "", cat_.Get("na"));
@@ -82,6 +86,39 @@ Result<std::unordered_map<std::string, json>> CurrentRecords(store::LogStore& st
 std::string Str(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Record content (names, titles, places, commodities as recorded) is quoted
+// as written, in a span of class "rc": readers, screen readers (with `lang`
+// when the record states its language) and the language tests tell it from
+// the report's own text.
+std::string Quoted(const std::string& text, const std::string& lang = "") {
+  if (text.empty()) return "";
+  return "<span class=\"rc\"" + (lang.empty() ? std::string() : " lang=\"" + Escape(lang) + "\"") + ">" + Escape(text) +
+         "</span>";
+}
+
+// `name` in the analysis's sentences (field names, ids) as <code>.
+std::string WithCode(const std::string& html) {
+  std::string out;
+  bool code = false;
+  for (char c : html) {
+    if (c == '`') {
+      out += code ? "</code>" : "<code>";
+      code = !code;
+    } else {
+      out += c;
+    }
+  }
+  if (code) out += "</code>";
+  return out;
+}
+
+// A route's recorded name, else its id.
+std::string RouteName(const std::unordered_map<std::string, json>& records, const std::string& id) {
+  auto it = records.find(id);
+  std::string name = it != records.end() ? Str(it->second, "name") : "";
+  return name.empty() ? id : name;
 }
 
 const char* kCss = R"css(
@@ -180,10 +217,10 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   out += "<meta name=\"generator\" content=\"Lifeline\">\n";
   out += "<title>" + Escape(cat.Format("title", {{"case", opts.case_id}})) + "</title>\n<style>" + kCss +
          "</style>\n</head>\n<body>\n<header>\n";
-  out += "<h1>" + Escape(cat.Format("title", {{"case", opts.case_id}})) + "</h1>\n";
-  if (!case_title.empty()) out += "<p><strong>" + Escape(case_title) + "</strong></p>\n";
-  out += "<p>" + Substitute(Escape(cat.Get("period")), {{"from", fig.Date("period.from", ind.from)},
-                                                         {"to", fig.Date("period.to", ind.to)}}) +
+  out += "<h1>" + cat.FormatHtml("title", {{"case", Arg::Markup("<code>" + Escape(opts.case_id) + "</code>")}}) + "</h1>\n";
+  if (!case_title.empty()) out += "<p><strong>" + Quoted(case_title) + "</strong></p>\n";
+  out += "<p>" + cat.FormatHtml("period", {{"from", Arg::Markup(fig.Date("period.from", ind.from))},
+                                           {"to", Arg::Markup(fig.Date("period.to", ind.to))}}) +
          "</p>\n";
   out += "<p class=\"note\">" + Escape(cat.Get("generated_note")) + " " + Escape(cat.Get("original_language_note")) +
          "</p>\n</header>\n";
@@ -214,25 +251,26 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
 
   // --- Key figures ---
   out += "<section id=\"key_figures\"><h2>" + Escape(cat.Get("section.key_figures")) + "</h2><ul class=\"kf\">";
+  // label: HTML.
   auto kf = [&](const std::string& label, const std::string& value) {
-    out += "<li>" + Escape(label) + "<span class=\"v\">" + value + "</span></li>";
+    out += "<li>" + label + "<span class=\"v\">" + value + "</span></li>";
   };
-  kf(cat.Get("kf.days_in_period"), fig.Num("period.days", static_cast<double>(ind.days.size())));
+  kf(cat.FormatHtml("kf.days_in_period"), fig.Num("period.days", static_cast<double>(ind.days.size())));
   for (const auto& r : ind.totals.routes) {
-    if (r.closed > 0) kf(cat.Format("kf.days_closed", {{"route", r.route}}), fig.Num("route." + r.route + ".closed", r.closed));
+    Arg route = Arg::Markup(Quoted(RouteName(records, r.route)));
+    if (r.closed > 0) kf(cat.FormatHtml("kf.days_closed", {{"route", route}}), fig.Num("route." + r.route + ".closed", r.closed));
     if (r.restricted > 0) {
-      kf(cat.Format("kf.days_restricted", {{"route", r.route}}),
+      kf(cat.FormatHtml("kf.days_restricted", {{"route", route}}),
          fig.Num("route." + r.route + ".restricted", r.restricted));
     }
   }
   for (const auto& n : ind.totals.needs) {
-    kf(cat.Format("kf.coverage", {{"commodity", n.commodity}}),
-       fig.OptNum("need." + n.commodity + ".coverage_pct", n.coverage ? std::optional(*n.coverage * 100) : std::nullopt, 1) +
-           (n.coverage ? " %" : ""));
+    kf(cat.FormatHtml("kf.coverage", {{"commodity", Arg::Markup(Quoted(n.commodity))}}),
+       fig.OptPct("need." + n.commodity + ".coverage_pct", n.coverage ? std::optional(*n.coverage * 100) : std::nullopt, 1));
   }
-  kf(cat.Get("kf.patients"), fig.Num("patients.total", static_cast<double>(patients_total)));
-  kf(cat.Get("kf.incidents"), fig.Num("incidents.count", static_cast<double>(ind.totals.incidents.incidents)));
-  kf(cat.Get("kf.fatalities"), fig.Num("incidents.fatalities_best", static_cast<double>(ind.totals.incidents.fatalities_best)));
+  kf(cat.FormatHtml("kf.patients"), fig.Num("patients.total", static_cast<double>(patients_total)));
+  kf(cat.FormatHtml("kf.incidents"), fig.Num("incidents.count", static_cast<double>(ind.totals.incidents.incidents)));
+  kf(cat.FormatHtml("kf.fatalities"), fig.Num("incidents.fatalities_best", static_cast<double>(ind.totals.incidents.fatalities_best)));
   out += "</ul></section>\n";
 
   // --- Routes ---
@@ -252,23 +290,24 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
     }
     std::string desc;
     for (const auto& r : ind.totals.routes) {
-      desc += cat.Format("routes.totals", {{"route", r.route},
-                                           {"open", cat.Number(r.open)},
-                                           {"restricted", cat.Number(r.restricted)},
-                                           {"closed", cat.Number(r.closed)},
-                                           {"unknown", cat.Number(r.unknown)}}) +
+      desc += cat.Format("routes.totals", {{"route", RouteName(records, r.route)},
+                                           {"open", r.open},
+                                           {"restricted", r.restricted},
+                                           {"closed", r.closed},
+                                           {"unknown", r.unknown}}) +
               ". ";
     }
+    for (auto& b : bands) b.first = RouteName(records, b.first);  // the chart names routes
     out += "<figure>" + RouteBands({"routes-chart", cat.Get("routes.chart_title"), desc}, dates, bands, cat) +
            "<figcaption><ul>";
     for (const auto& r : ind.totals.routes) {
       std::string k = "route." + r.route + ".";
-      out += "<li>" + Substitute(Escape(cat.Get("routes.totals")),
-                                 {{"route", "<strong>" + Escape(r.route) + "</strong>"},
-                                  {"open", fig.Num(k + "open", r.open)},
-                                  {"restricted", fig.Num(k + "restricted", r.restricted)},
-                                  {"closed", fig.Num(k + "closed", r.closed)},
-                                  {"unknown", fig.Num(k + "unknown", r.unknown)}}) +
+      out += "<li>" + cat.FormatHtml("routes.totals",
+                                     {{"route", Arg::Markup("<strong>" + Quoted(RouteName(records, r.route)) + "</strong>")},
+                                      {"open", Arg::Markup(fig.Num(k + "open", r.open), r.open)},
+                                      {"restricted", Arg::Markup(fig.Num(k + "restricted", r.restricted), r.restricted)},
+                                      {"closed", Arg::Markup(fig.Num(k + "closed", r.closed), r.closed)},
+                                      {"unknown", Arg::Markup(fig.Num(k + "unknown", r.unknown), r.unknown)}}) +
              "</li>";
     }
     out += "</ul></figcaption></figure></section>\n";
@@ -292,22 +331,24 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
       need.values.push_back(cn);
       del.values.push_back(cd);
     }
-    std::string title = cat.Format("cargo.chart_title", {{"commodity", n.commodity}, {"unit", n.unit}});
-    std::string desc = cat.Get("cargo.need") + ": " + cat.Number(n.need.value_or(NAN)) + " " + n.unit + "; " +
-                       cat.Get("cargo.delivered") + ": " + cat.Number(n.delivered) + " " + n.unit + ".";
-    out += "<h3>" + Escape(n.commodity) + " (" + Escape(n.unit) + ")</h3><figure>" +
+    std::string title = cat.Format("cargo.chart_title", {{"commodity", n.commodity}, {"unit", cat.Unit(n.unit)}});
+    std::string desc = cat.Format("cargo.chart_desc", {{"need", cat.Quantity(n.need.value_or(NAN), n.unit)},
+                                                       {"delivered", cat.Quantity(n.delivered, n.unit)}});
+    out += "<h3>" + Quoted(n.commodity) + " (" + Escape(cat.Unit(n.unit)) + ")</h3><figure>" +
            LineChart({"cargo-" + std::to_string(chart++), title, desc}, dates, {need, del}, cat) + "</figure>";
     out += "<table><thead><tr><th scope=\"col\">" + Escape(cat.Get("cargo.need")) + "</th><th scope=\"col\">" +
            Escape(cat.Get("cargo.delivered")) + "</th><th scope=\"col\">" + Escape(cat.Get("cargo.coverage")) +
            "</th><th scope=\"col\">" + Escape(cat.Get("cargo.shortfall")) + "</th></tr></thead><tbody><tr>";
     out += "<td class=\"n\">" + fig.OptNum(k + "need", n.need) + "</td><td class=\"n\">" + fig.Num(k + "delivered", n.delivered) +
            "</td><td class=\"n\">" +
-           fig.OptNum(k + "coverage_pct", n.coverage ? std::optional(*n.coverage * 100) : std::nullopt, 1) +
-           (n.coverage ? " %" : "") + "</td><td class=\"n\">" + fig.Num(k + "shortfall", n.shortfall) + "</td></tr>";
+           fig.OptPct(k + "coverage_pct", n.coverage ? std::optional(*n.coverage * 100) : std::nullopt, 1) +
+           "</td><td class=\"n\">" + fig.Num(k + "shortfall", n.shortfall) + "</td></tr>";
     out += "</tbody></table>";
     if (n.days_need_unknown > 0) {
       out += "<p class=\"note\">" +
-             Substitute(Escape(cat.Get("cargo.need_unknown")), {{"days", fig.Num(k + "days_need_unknown", n.days_need_unknown)}}) +
+             cat.FormatHtml("cargo.need_unknown",
+                            {{"commodity", Arg::Markup(Quoted(n.commodity))},
+                             {"days", Arg::Markup(fig.Num(k + "days_need_unknown", n.days_need_unknown), n.days_need_unknown)}}) +
              "</p>";
     }
   }
@@ -316,7 +357,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
            Escape(cat.Get("cargo.unit")) + "</th><th scope=\"col\" class=\"n\">" + Escape(cat.Get("cargo.delivered")) +
            "</th></tr></thead><tbody>";
     for (const auto& c : ind.totals.cargo) {
-      out += "<tr><td>" + Escape(c.commodity) + "</td><td>" + Escape(c.unit) + "</td><td class=\"n\">" +
+      out += "<tr><td>" + Quoted(c.commodity) + "</td><td>" + Escape(cat.Unit(c.unit)) + "</td><td class=\"n\">" +
              fig.Num("cargo." + c.commodity + "." + c.unit + ".delivered", c.delivered) + "</td></tr>";
     }
     out += "</tbody></table>";
@@ -341,7 +382,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
            Escape(cat.Get("patients.count")) + "</th></tr></thead><tbody>";
     for (const auto& f : ind.totals.flows) {
       if (f.delivered.patients == 0) continue;
-      out += "<tr><td>" + Escape(f.op) + "</td><td>" + Escape(cat.Get("dir." + f.direction)) + "</td><td class=\"n\">" +
+      out += "<tr><td>" + Quoted(f.op) + "</td><td>" + Escape(cat.Term("direction", f.direction)) + "</td><td class=\"n\">" +
              fig.Num("patients." + f.op + "." + f.direction, static_cast<double>(f.delivered.patients)) + "</td></tr>";
     }
     out += "</tbody></table><table><thead><tr><th scope=\"col\">" + Escape(cat.Get("incidents.date")) +
@@ -363,15 +404,16 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
     std::vector<Bar> bars;
     std::string desc;
     for (const auto& u : ind.totals.utilities) {
-      bars.push_back({u.utility, u.hours});
-      desc += u.utility + ": " + cat.Number(u.hours, 1) + ". ";
+      bars.push_back({cat.Term("utility", u.utility), u.hours});
+      desc += cat.Format("outages.bar_desc", {{"utility", cat.Term("utility", u.utility)}, {"hours", Arg::Number(u.hours, 1)}}) +
+              " ";
     }
     out += "<figure>" + BarChart({"outages-chart", cat.Get("outages.chart_title"), desc}, bars, cat, 1) +
            "</figure><table><thead><tr><th scope=\"col\">" + Escape(cat.Get("outages.utility")) +
            "</th><th scope=\"col\" class=\"n\">" + Escape(cat.Get("outages.hours")) + "</th><th scope=\"col\" class=\"n\">" +
            Escape(cat.Get("outages.days_equiv")) + "</th></tr></thead><tbody>";
     for (const auto& u : ind.totals.utilities) {
-      out += "<tr><td>" + Escape(u.utility) + "</td><td class=\"n\">" + fig.Num("outage_hours." + u.utility, u.hours, 1) +
+      out += "<tr><td>" + Escape(cat.Term("utility", u.utility)) + "</td><td class=\"n\">" + fig.Num("outage_hours." + u.utility, u.hours, 1) +
              "</td><td class=\"n\">" + Escape(cat.Number(u.hours / 24, 1)) + "</td></tr>";
     }
     out += "</tbody></table>";
@@ -403,8 +445,12 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
         std::string id = Str(j, "id");
         behind.insert(id);
         std::string place = j.contains("location") && j["location"].is_object() ? Str(j["location"], "name") : "";
-        std::string type = Str(j, "event_type");
-        if (!Str(j, "sub_event_type").empty()) type += " / " + Str(j, "sub_event_type");
+        // ACLED's event type is an enumeration; its sub-event type is text,
+        // translated when it is one of ACLED's, else quoted.
+        std::string type = Escape(cat.Term("event_type", Str(j, "event_type")));
+        if (std::string sub = Str(j, "sub_event_type"); !sub.empty()) {
+          type += " / " + (cat.HasTerm("sub_event_type", sub) ? Escape(cat.Term("sub_event_type", sub)) : Quoted(sub));
+        }
         std::optional<double> fat;
         if (j.contains("fatalities") && j["fatalities"].is_object() && j["fatalities"].contains("best") &&
             j["fatalities"]["best"].is_number()) {
@@ -420,8 +466,8 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
           }
         }
         out += "<tr><td>" + fig.Date("incident." + id + ".date", Str(j, "date").substr(0, 10)) + "</td><td>" +
-               Escape(place) + "</td><td>" + Escape(type) + "</td><td class=\"n\">" +
-               fig.OptNum("incident." + id + ".fatalities", fat) + "</td><td>" + Escape(pubs) + "</td></tr>";
+               Quoted(place) + "</td><td>" + type + "</td><td class=\"n\">" +
+               fig.OptNum("incident." + id + ".fatalities", fat) + "</td><td>" + Quoted(pubs) + "</td></tr>";
       }
       out += "</tbody></table>";
     }
@@ -443,10 +489,14 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
       behind.insert(o.obligation);
       for (const auto& vd : o.violations) add_ids(vd.records);
       std::string k = "compliance." + o.obligation + ".";
-      out += "<tr><th scope=\"row\">" + Escape(o.title.empty() ? o.obligation : o.title) + "<br><small>" +
-             Escape(o.instrument) + "</small></th><td>" + Escape(o.route) + "</td>";
+      out += "<tr><th scope=\"row\">" + Quoted(o.title.empty() ? o.obligation : o.title) + "<br><small>" +
+             Escape(cat.Term("instrument", o.instrument)) + "</small></th><td>" + Quoted(RouteName(records, o.route)) + "</td>";
       if (!o.evaluable) {
-        out += "<td colspan=\"4\">" + Escape(cat.Format("compliance.not_evaluable", {{"reason", o.reason}})) + "</td></tr>";
+        std::optional<std::string> why = cat.AnalysisText("reason", "", o.reason);
+        out += "<td colspan=\"4\">" +
+               cat.FormatHtml("compliance.not_evaluable",
+                              {{"reason", Arg::Markup(why ? WithCode(Escape(*why)) : "<span lang=\"en\">" + WithCode(Escape(o.reason)) + "</span>")}}) +
+               "</td></tr>";
         continue;
       }
       out += "<td class=\"n\">" + fig.Num(k + "days_in_violation", static_cast<double>(o.days_in_violation)) +
@@ -464,11 +514,13 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
     out += "<p>" + Escape(cat.Get("forecast.none")) + "</p>";
   } else {
     std::string start = record::FormatDate(record::Day{model->start});
-    out += "<p>" + Substitute(Escape(cat.Get("forecast.intro")),
-                              {{"scenario", "<code>" + Escape(opts.scenario_name) + "</code>"},
-                               {"trajectories", fig.Num("forecast.trajectories", static_cast<double>(model->trajectories))},
-                               {"start", fig.Date("forecast.start", start)},
-                               {"seed", "<code>" + std::to_string(model->seed) + "</code>"}}) +
+    out += "<p>" + cat.FormatHtml("forecast.intro",
+                                  {{"scenario", Arg::Markup("<code>" + Escape(opts.scenario_name) + "</code>")},
+                                   {"trajectories", Arg::Markup(fig.Num("forecast.trajectories",
+                                                                        static_cast<double>(model->trajectories)),
+                                                                model->trajectories)},
+                                   {"start", Arg::Markup(fig.Date("forecast.start", start))},
+                                   {"seed", Arg::Markup("<code>" + std::to_string(model->seed) + "</code>")}}) +
            "</p>";
     std::vector<std::string> fdates;
     for (int32_t d = 0; d < model->horizon; ++d) fdates.push_back(record::FormatDate(record::Day{model->start + d}));
@@ -481,16 +533,17 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
         pct.push_back({p[0], p[1], p[2], p[3], p[4]});
         median_sum += p[2];
       }
-      std::string title = cat.Format("forecast.chart_title", {{"commodity", cf.name}, {"unit", cf.unit}});
-      std::string desc = title + ". " + cat.Get("forecast.final_stock") + ": " +
-                         (cf.stock.empty() ? cat.Get("na") : cat.Number(cf.stock.back()[2], 1)) + " " + cf.unit + ".";
-      out += "<h3>" + Escape(cf.name) + " (" + Escape(cf.unit) + ")</h3><figure>" +
+      std::string title = cat.Format("forecast.chart_title", {{"commodity", cf.name}, {"unit", cat.Unit(cf.unit)}});
+      std::string desc = cat.Format("forecast.chart_desc",
+                                    {{"title", title},
+                                     {"stock", cf.stock.empty() ? cat.Get("na") : cat.Quantity(cf.stock.back()[2], cf.unit, 1)}});
+      out += "<h3>" + Quoted(cf.name) + " (" + Escape(cat.Unit(cf.unit)) + ")</h3><figure>" +
              FanChart({"forecast-" + std::to_string(c), title, desc}, fdates, pct, cf.threshold, cat) + "</figure>";
       out += "<table><thead><tr><th scope=\"col\">" + Escape(cat.Get("forecast.percentile")) + "</th>";
       for (double p : analysis::kForecastPercentiles) out += "<th scope=\"col\" class=\"n\">p" + Fixed(p, 0) + "</th>";
       out += "</tr></thead><tbody><tr><th scope=\"row\">" +
              Escape(cf.threshold ? cat.Format("forecast.days_to_threshold",
-                                              {{"threshold", cat.Number(*cf.threshold)}, {"unit", cf.unit}})
+                                              {{"threshold", cat.Quantity(*cf.threshold, cf.unit)}})
                                  : cat.Get("forecast.exhausted")) +
              "</th>";
       for (size_t i = 0; i < analysis::kForecastPercentiles.size(); ++i) {
@@ -506,9 +559,11 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
                        cf.stock.empty() ? 0 : cf.stock.back()[i], 1) +
                "</td>";
       }
-      out += "</tr></tbody></table><p>" + Escape(cat.Get("forecast.never")) + ": " +
-             fig.Num(k + "never_pct", cf.never_fraction * 100, 1) + " %. " + Escape(cat.Get("forecast.median_sum")) +
-             ": " + fig.Num(k + "median_sum", median_sum, 1) + "</p>";
+      out += "</tr></tbody></table><p>" +
+             cat.FormatHtml("forecast.never", {{"pct", Arg::Markup(fig.OptPct(k + "never_pct", cf.never_fraction * 100, 1))}}) +
+             " " +
+             cat.FormatHtml("forecast.median_sum", {{"sum", Arg::Markup(fig.Num(k + "median_sum", median_sum, 1))}}) +
+             "</p>";
     }
   }
   out += "</section>\n";
@@ -541,9 +596,9 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   for (const auto& [pub, date, jp] : sources) {
     std::string url = Str(*jp, "url");
     bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
-    out += "<tr><td>" + Escape(pub) + "</td><td>" + Escape(Str(*jp, "title")) + "</td><td>" +
+    out += "<tr><td>" + Quoted(pub) + "</td><td>" + Quoted(Str(*jp, "title"), Str(*jp, "language")) + "</td><td>" +
            Escape(cat.Date(date)) + "</td><td>" +
-           (web ? "<a href=\"" + Escape(url) + "\">" + Escape(url) + "</a>" : Escape(url)) + "</td></tr>";
+           (web ? "<a class=\"rc\" href=\"" + Escape(url) + "\">" + Escape(url) + "</a>" : Quoted(url)) + "</td></tr>";
   }
   out += "</tbody></table></section>\n";
 
@@ -555,11 +610,17 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   if (model) {
     assumptions.insert(assumptions.end(), model->assumptions.begin(), model->assumptions.end());
   }
-  for (const auto& a : assumptions) out += "<li lang=\"en\">" + Escape(a) + "</li>";
+  // The indicators and the compliance check share some assumptions: each is
+  // stated once.
+  std::set<std::string> stated;
+  for (const auto& a : assumptions) {
+    if (!stated.insert(a).second) continue;
+    std::optional<std::string> text = cat.Assumption("", a);
+    out += text ? "<li>" + WithCode(Escape(*text)) + "</li>" : "<li lang=\"en\">" + WithCode(Escape(a)) + "</li>";
+  }
   if (model) {
     out += "<li>" + Escape(cat.Format("forecast.trajectories_note",
-                                      {{"trajectories", cat.Number(static_cast<double>(model->trajectories))},
-                                       {"asked", cat.Number(static_cast<double>(asked_trajectories))}})) +
+                                      {{"trajectories", model->trajectories}, {"asked", asked_trajectories}})) +
            "</li>";
   }
   out += "</ul></section>\n";
@@ -576,7 +637,8 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
          fig.Text("checkpoint.root", v.cp.root) + "</code></td></tr></tbody></table>";
   out += "<h3>" + Escape(cat.Get("checkpoint.note")) + "</h3><pre id=\"checkpoint-note\">" + Escape(v.note) + "</pre>";
   out += "<h3>" + Escape(cat.Get("verify.heading")) + "</h3><ol><li>" +
-         Escape(cat.Format("verify.step1", {{"file", file}})) + "</li><li>" + Escape(cat.Get("verify.step2")) +
+         cat.FormatHtml("verify.step1", {{"file", Arg::Markup("<code>" + Escape(file) + "</code>")}}) + "</li><li>" +
+         Escape(cat.Get("verify.step2")) +
          "<pre>lifeline --store STORE verify\nlifeline --store STORE log export-tiles TILES\n"
          "lifeline verify --tiles TILES --vkey log.vkey\n"
          "tlog-verify tiles log.vkey TILES</pre></li><li>" +

@@ -1,5 +1,7 @@
-// The situation report: catalogues, formatting, charts, the Lachin report in
-// every language, verify-report against edits, and PDF output.
+// The situation report: charts, the Lachin report in every language (and in
+// its words: no English outside quoted record content, each line once),
+// verify-report against edits, and PDF output. The catalogues and their
+// formatting: catalog_test.cc.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +11,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
+#include <cstring>
 
 #include "analysis/analysis_testing.h"
 #include "analysis/compliance.h"
@@ -22,69 +26,6 @@ namespace lifeline::report {
 namespace {
 
 using json = nlohmann::json;
-
-// ---- Catalogues and formatting ----
-
-TEST(CatalogTest, EveryLanguageHasEveryEnglishKey) {
-  json en = json::parse(CatalogText("en"));
-  ASSERT_TRUE(en.is_object());
-  ASSERT_GT(en.size(), 100u);
-  for (const auto& lang : Languages()) {
-    json j = json::parse(CatalogText(lang), nullptr, false);
-    ASSERT_TRUE(j.is_object()) << lang << " is not a JSON object";
-    for (auto it = en.begin(); it != en.end(); ++it) {
-      ASSERT_TRUE(j.contains(it.key())) << lang << " lacks " << it.key();
-      EXPECT_TRUE(j[it.key()].is_string()) << lang << ": " << it.key();
-      EXPECT_FALSE(j[it.key()].get<std::string>().empty()) << lang << ": " << it.key();
-    }
-    for (auto it = j.begin(); it != j.end(); ++it) EXPECT_TRUE(en.contains(it.key())) << lang << " has extra " << it.key();
-  }
-}
-
-TEST(CatalogTest, PlaceholdersOfEnglishAreKeptInTranslations) {
-  json en = json::parse(CatalogText("en"));
-  std::regex ph("\\{[a-z_]+\\}");
-  for (const auto& lang : Languages()) {
-    json j = json::parse(CatalogText(lang));
-    for (auto it = en.begin(); it != en.end(); ++it) {
-      std::string e = it.value(), t = j[it.key()];
-      for (std::sregex_iterator m(e.begin(), e.end(), ph), end; m != end; ++m) {
-        EXPECT_NE(t.find(m->str()), std::string::npos) << lang << ": " << it.key() << " lacks " << m->str();
-      }
-    }
-  }
-}
-
-TEST(CatalogTest, UnknownLanguageAndKey) {
-  EXPECT_EQ(Catalog::For("de").status().code(), ErrorCode::kInvalidArgument);
-  auto fr = Catalog::For("fr");
-  ASSERT_TRUE(fr.ok());
-  EXPECT_EQ(fr->Get("no.such.key"), "no.such.key");
-  EXPECT_EQ(fr->Format("title", {{"case", "x"}}), "Rapport de situation : x");
-  EXPECT_EQ(Substitute("{a} and {b} and {c}", {{"a", "1"}, {"b", "{a}"}}), "1 and {a} and {c}");
-}
-
-TEST(FormatTest, NumbersPerLanguage) {
-  auto en = *Catalog::For("en"), fr = *Catalog::For("fr"), ru = *Catalog::For("ru"), hy = *Catalog::For("hy");
-  EXPECT_EQ(en.Number(1234.5, 1), "1,234.5");
-  EXPECT_EQ(en.Number(1234567), "1,234,567");
-  EXPECT_EQ(en.Number(999), "999");
-  EXPECT_EQ(en.Number(-1234.25, 1), "-1,234.2");  // printf rounding of the binary value
-  EXPECT_EQ(en.Number(-0.01, 1), "0.0");
-  EXPECT_EQ(fr.Number(1234.5, 1), "1\u00a0234,5");
-  EXPECT_EQ(ru.Number(120000), "120\u00a0000");
-  EXPECT_EQ(hy.Number(0.5, 2), "0,50");
-  EXPECT_EQ(en.Number(NAN), "n/a");
-}
-
-TEST(FormatTest, DatesPerLanguage) {
-  EXPECT_EQ(Catalog::For("en")->Date("2022-12-12"), "12 December 2022");
-  EXPECT_EQ(Catalog::For("fr")->Date("2023-08-01"), "1 août 2023");
-  EXPECT_EQ(Catalog::For("ru")->Date("2022-12-12"), "12 декабря 2022 г.");
-  EXPECT_EQ(Catalog::For("hy")->Date("2023-09-30"), "30 սեպտեմբերի 2023 թ.");
-  EXPECT_EQ(Catalog::For("en")->Date("not a date"), "not a date");
-  EXPECT_EQ(Catalog::For("en")->Month(2023, 2), "Feb 2023");
-}
 
 // ---- Charts ----
 
@@ -153,7 +94,7 @@ TEST(SvgTest, ChartsAreWellFormedWithTitleAndDesc) {
   EXPECT_NE(bands.find("Routes &lt;&amp;&gt;"), std::string::npos);
   EXPECT_NE(bands.find("rt-&lt;b&gt;"), std::string::npos);
   // The legend names every state in words (not colour alone).
-  for (const char* w : {"открыт", "ограничен", "закрыт", "неизвестно"}) EXPECT_NE(bands.find(w), std::string::npos) << w;
+  for (const char* w : {"открыт", "ограничен", "закрыт", "нет данных"}) EXPECT_NE(bands.find(w), std::string::npos) << w;
   EXPECT_NE(bar.find("1\u00a0234,5"), std::string::npos);
 }
 
@@ -387,6 +328,190 @@ TEST_F(LachinReportTest, ForecastWithTheScenarioIsReproducibleAndVerified) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->figures.count("forecast.trajectories"));
   EXPECT_NE(none->html.find("No forecast"), std::string::npos);
+}
+
+// ---- The report in its own words ----
+
+// The visible text of a report: the words of its elements, without script,
+// style, code, pre and quoted record content (class "rc"). Record content
+// that also occurs unmarked (in a chart's title) is taken out too.
+struct PageText {
+  std::vector<std::string> texts;        // text runs, attribute-free
+  std::vector<std::string> quoted;       // the texts of class "rc" elements
+  std::vector<std::vector<std::string>> lists;  // the items of each <ul>/<ol>
+  std::vector<std::string> english_lines;       // elements marked lang="en"
+};
+
+std::string Unescape(std::string s) {
+  for (auto [from, to] : {std::pair<const char*, const char*>{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+                          {"&#39;", "'"}, {"&amp;", "&"}}) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + 1)) {
+      s.replace(at, std::strlen(from), to);
+    }
+  }
+  return s;
+}
+
+PageText VisibleText(const std::string& html) {
+  PageText out;
+  struct Open {
+    std::string tag;
+    bool skip, rc, en;
+  };
+  std::vector<Open> stack;
+  std::vector<std::string> rc_text, en_text;
+  std::vector<std::vector<std::string>> lists;
+  std::vector<std::string> items;  // text of the open <li>s
+  size_t i = html.find("<body");
+  while (i < html.size()) {
+    if (html[i] != '<') {
+      size_t end = html.find('<', i);
+      std::string text = Unescape(html.substr(i, end - i));
+      bool skip = false, rc = false, en = false;
+      for (const auto& o : stack) {
+        skip = skip || o.skip;
+        rc = rc || o.rc;
+        en = en || o.en;
+      }
+      if (rc && !rc_text.empty()) rc_text.back() += text;
+      if (en && !en_text.empty()) en_text.back() += text;
+      if (!items.empty()) items.back() += text;
+      if (!skip && !rc) out.texts.push_back(text);
+      i = end;
+      continue;
+    }
+    size_t end = html.find('>', i);
+    std::string tag = html.substr(i + 1, end - i - 1);
+    i = end + 1;
+    if (tag.empty() || tag[0] == '!') continue;
+    if (tag[0] == '/') {
+      std::string name = tag.substr(1);
+      if (!stack.empty() && stack.back().tag == name) {
+        if (stack.back().rc) out.quoted.push_back(rc_text.back()), rc_text.pop_back();
+        if (stack.back().en) out.english_lines.push_back(en_text.back()), en_text.pop_back();
+        stack.pop_back();
+      }
+      if (name == "li" && !items.empty()) {
+        if (!lists.empty()) lists.back().push_back(items.back());
+        items.pop_back();
+      }
+      if ((name == "ul" || name == "ol") && !lists.empty()) out.lists.push_back(lists.back()), lists.pop_back();
+      continue;
+    }
+    std::string name = tag.substr(0, tag.find_first_of(" \n/"));
+    bool self_closing = tag.back() == '/' || name == "br" || name == "meta" || name == "hr" || name == "img";
+    if (self_closing) continue;
+    Open o{name, name == "script" || name == "style" || name == "code" || name == "pre",
+           tag.find("class=\"rc\"") != std::string::npos,
+           tag.find("lang=\"en\"") != std::string::npos && tag.find("class=\"rc\"") == std::string::npos};
+    if (o.rc) rc_text.emplace_back();
+    if (o.en) en_text.emplace_back();
+    if (name == "ul" || name == "ol") lists.emplace_back();
+    if (name == "li") items.emplace_back();
+    out.texts.push_back(" ");
+    stack.push_back(o);
+  }
+  return out;
+}
+
+// ASCII words (letters only), lowercased.
+std::vector<std::string> LatinWords(const std::string& text) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text + " ") {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    }
+  }
+  return words;
+}
+
+// Every ASCII word of a language's catalogues (the report's and the
+// dashboard's): the Latin words its own texts use (Lifeline, SHA-256, ...).
+std::set<std::string> CatalogueWords(const std::string& lang) {
+  std::set<std::string> words;
+  std::ifstream in(std::string(LIFELINE_SOURCE_DIR) + "/web/i18n/" + lang + ".json");
+  std::string web((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string& text : {std::string(CatalogText(lang)), web}) {
+    json j = json::parse(text);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      for (const auto& w : LatinWords(it.value().get<std::string>())) words.insert(w);
+    }
+  }
+  return words;
+}
+
+// The code's own identifiers (catalogue keys, enumeration codes) and the
+// English catalogue's words: none may show in another language's report
+// unless that language's catalogue itself uses the word.
+std::set<std::string> EnglishAndIdentifierWords(std::set<std::string>* keys) {
+  std::set<std::string> words = CatalogueWords("en");
+  json en = json::parse(CatalogText("en"));
+  for (auto it = en.begin(); it != en.end(); ++it) {
+    if (it.key().find_first_of("._") != std::string::npos) keys->insert(it.key());
+    for (const auto& w : LatinWords(it.key())) words.insert(w);
+  }
+  std::ifstream in(std::string(LIFELINE_SOURCE_DIR) + "/web/i18n/en.json");
+  json web = json::parse(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+  for (auto it = web.begin(); it != web.end(); ++it) {
+    if (it.key().find_first_of("._") != std::string::npos) keys->insert(it.key());
+    for (const auto& w : LatinWords(it.key())) words.insert(w);
+  }
+  for (const auto& w : {"rt", "ob", "src", "ns"}) words.erase(w);  // record id prefixes in <code>
+  return words;
+}
+
+TEST_F(LachinReportTest, EachLanguageSaysEverythingInItsOwnWordsAndEachLineOnce) {
+  std::ifstream in(LIFELINE_SOURCE_DIR "/data/cases/lachin-2022-23/scenarios/airlift.toml");
+  ASSERT_TRUE(in);
+  std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::set<std::string> keys;
+  const std::set<std::string> english = EnglishAndIdentifierWords(&keys);
+  for (const auto& lang : Languages()) {
+    SCOPED_TRACE(lang);
+    ReportOptions o = Options(lang);
+    o.scenario_name = "airlift.toml";
+    o.scenario_toml = toml;
+    auto r = Make(o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    PageText page = VisibleText(r->html);
+    std::string text;
+    for (const auto& t : page.texts) text += t;
+    // Record content that also shows unmarked (chart titles) is quoted content.
+    std::vector<std::string> quoted = page.quoted;
+    std::sort(quoted.begin(), quoted.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    for (const auto& q : quoted) {
+      if (q.size() < 3) continue;
+      for (size_t at = text.find(q); at != std::string::npos; at = text.find(q, at)) text.replace(at, q.size(), " ");
+    }
+    // No raw key, no snake_case identifier.
+    std::regex token("[A-Za-z0-9_.-]+");
+    for (std::sregex_iterator m(text.begin(), text.end(), token), end; m != end; ++m) {
+      std::string t = m->str();
+      while (!t.empty() && (t.back() == '.' || t.back() == '-')) t.pop_back();
+      EXPECT_FALSE(keys.count(t)) << "raw key " << t;
+      EXPECT_FALSE(std::regex_match(t, std::regex("[a-z]+_[a-z_]+"))) << "identifier " << t;
+    }
+    // Each list item once (the assumptions were printed twice).
+    for (const auto& items : page.lists) {
+      std::set<std::string> seen;
+      for (const auto& it : items) EXPECT_TRUE(seen.insert(it).second) << "twice: " << it;
+    }
+    if (lang == "en") continue;
+    // Nothing in English outside quoted content.
+    EXPECT_TRUE(page.english_lines.empty()) << "untranslated: " << page.english_lines[0];
+    std::set<std::string> own = CatalogueWords(lang);
+    for (const auto& w : LatinWords(text)) {
+      if (own.count(w)) continue;
+      EXPECT_FALSE(english.count(w)) << "English word \"" << w << "\"";
+      if (lang != "fr") {
+        EXPECT_LT(w.size(), 3u) << "Latin word \"" << w << "\" in " << lang;
+      }
+    }
+  }
 }
 
 // ---- PDF ----

@@ -138,7 +138,7 @@ std::string RouteBands(const ChartText& t, const std::vector<std::string>& dates
            Num(y) + "\" width=\"" + Num(dx * (j - i)) + "\" height=\"" + Num(kBand) + "\"" +
            (f.empty() ? "" : " style=\"fill:" + f + "\"") + "><title>" + Escape(routes[r].first) + ": " +
            Escape(cat.Date(dates[i])) + " – " + Escape(cat.Date(dates[j - 1])) + ": " +
-           Escape(cat.Get(std::string("state.") + StateClass(days[i]))) + "</title></rect>";
+           Escape(cat.Term("status", StateClass(days[i]))) + "</title></rect>";
       i = j;
     }
   }
@@ -150,7 +150,7 @@ std::string RouteBands(const ChartText& t, const std::vector<std::string>& dates
     std::string f = fill(st);
     s += "<rect class=\"st-" + std::string(StateClass(st)) + "\" x=\"" + Num(x) + "\" y=\"" + Num(legend_y) +
          "\" width=\"18\" height=\"12\"" + (f.empty() ? "" : " style=\"fill:" + f + "\"") + "/>";
-    std::string name = cat.Get(std::string("state.") + StateClass(st));
+    std::string name = cat.Term("status", StateClass(st));
     s += "<text class=\"legend\" x=\"" + Num(x + 24) + "\" y=\"" + Num(legend_y + 11) + "\">" + Escape(name) +
          "</text>";
     x += 130;

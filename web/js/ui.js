@@ -1,7 +1,7 @@
 // Shared page pieces: links between pages, error boxes, announcements.
 import { h, mount } from './dom.js';
 import { ApiError, getJson, allRecords } from './api.js';
-import { t } from './i18n.js';
+import { t, tn, assumption } from './i18n.js';
 
 export function caseHref(caseId, tab = '', params) {
   const q = params ? new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v != null)).toString() : '';
@@ -72,10 +72,47 @@ export async function caseRoutes(caseId) {
 
 export const routeName = (routes, id) => (routes.get(id) && routes.get(id).name) || id;
 
-/** "Computed from the log at checkpoint size N, root R." */
+/** "Computed from the log at the signed checkpoint of N entries, root hash R." */
 export function checkpointLine(cp) {
   if (!cp) return null;
-  return h('p', { class: 'checkpoint-line' }, t('computed_at_checkpoint', { size: cp.size, root: cp.root }));
+  return h('p', { class: 'checkpoint-line' }, tn('computed_at_checkpoint', { size: cp.size, root: h('code', {}, cp.root) }));
+}
+
+/**
+ * Record content (names, titles, places, commodities, operators as
+ * recorded), quoted as written: class "rc" tells it from the dashboard's
+ * own text (to readers, and to the language tests), with lang when the
+ * record states its language.
+ */
+export function quoted(text, lang = null) {
+  if (text === null || text === undefined || text === '') return '';
+  return h('span', { class: 'rc', lang }, String(text));
+}
+
+/** An identifier (a record id, a hash) as code. */
+export const ident = (text) => h('code', { class: 'id' }, String(text));
+
+// `field` names in the analysis's sentences become <code>.
+function withCode(text) {
+  return String(text).split('`').map((part, i) => (i % 2 ? h('code', {}, part) : part));
+}
+
+/**
+ * The analysis's assumptions as list items, each in the reader's language
+ * where the catalogue has it, else in English marked lang="en" (and said
+ * to be untranslated); each stated once. keys: the analysis's stable keys
+ * (assumption_keys, parallel to list) where it gives them: the catalogue's
+ * assumption.KEY is then used whatever the English says.
+ */
+export function assumptionList(list, keys = []) {
+  const seen = new Set();
+  const items = (list || []).map((a, i) => [a, keys[i] || '']).filter(([a]) => !seen.has(a) && seen.add(a));
+  return h('ul', { class: 'assumptions' }, items.map(([a, key]) => {
+    const text = assumption(a, key);
+    return text !== null ? h('li', {}, withCode(text))
+      : h('li', { class: 'untranslated' }, h('span', { class: 'visually-hidden' }, `${t('assumption_untranslated')} `),
+        h('span', { lang: 'en' }, withCode(a)));
+  }));
 }
 
 /** A status word (open, closed, corroborated...) as a labelled badge. */

@@ -2,7 +2,7 @@
 import { h, add } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, date } from '../i18n.js';
-import { caseHref } from '../ui.js';
+import { caseHref, quoted } from '../ui.js';
 
 export async function render(ctx) {
   const { cases } = await getJson('/api/v1/cases');
@@ -13,6 +13,6 @@ export async function render(ctx) {
   add(ctx.main, 
     h('h1', {}, t('cases_title')),
     cases.length === 0 ? h('p', {}, t('cases_none')) : h('ul', { class: 'case-list' }, cases.map((c) =>
-      h('li', {}, h('a', { href: caseHref(c.id) }, c.title || c.id), ' ',
-        h('span', { class: 'muted' }, `${c.region || ''} · ${date(c.started)}${c.ended ? ` – ${date(c.ended)}` : ''}`)))));
+      h('li', {}, h('a', { href: caseHref(c.id) }, quoted(c.title || c.id)), ' ',
+        h('span', { class: 'muted' }, quoted(c.region || ''), ` · ${date(c.started)}${c.ended ? ` – ${date(c.ended)}` : ''}`)))));
 }

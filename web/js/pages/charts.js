@@ -2,8 +2,8 @@
 // with a table of the same figures as its text alternative.
 import { h, add, table } from '../dom.js';
 import { getJson } from '../api.js';
-import { t, num, pct, date } from '../i18n.js';
-import { caseRoutes, routeName, checkpointLine } from '../ui.js';
+import { t, num, pct, date, quantity, term } from '../i18n.js';
+import { caseRoutes, routeName, checkpointLine, quoted } from '../ui.js';
 import { lineChart, epoch } from '../charts.js';
 
 const kStatusValue = { open: 2, restricted: 1, closed: 0 };
@@ -22,11 +22,11 @@ export async function render(ctx) {
   ctx.ind = ind;
   ctx.routes = routes;
   const totals = ind.totals || {};
-  const routeRows = (totals.routes || []).map((r) => [routeName(routes, r.route), num(r.days_open),
+  const routeRows = (totals.routes || []).map((r) => [quoted(routeName(routes, r.route)), num(r.days_open),
     num(r.days_restricted), num(r.days_closed), num(r.days_unknown)]);
-  const needRows = (totals.needs || []).map((n) => [n.commodity, `${num(n.delivered)} ${n.unit}`,
-    `${num(n.need)} ${n.unit}`, pct(n.coverage)]);
-  const utilRows = (totals.utilities || []).map((u) => [t(`utility_${u.utility}`), num(u.hours)]);
+  const needRows = (totals.needs || []).map((n) => [quoted(n.commodity), quantity(n.delivered, n.unit),
+    quantity(n.need, n.unit), pct(n.coverage)]);
+  const utilRows = (totals.utilities || []).map((u) => [term('utility', u.utility), num(u.hours)]);
   add(ctx.main, 
     h('h1', {}, t('charts_title')),
     h('p', { class: 'lead' }, t('period', { from: date(ind.from), to: date(ind.to) })),
@@ -73,7 +73,7 @@ export function after(ctx) {
 
   const utilities = [...new Set(days.flatMap((d) => (d.utilities || []).map((u) => u.utility)))];
   lineChart(document.getElementById('chart-utilities'), xs, utilities.map((name) => ({
-    label: t(`utility_${name}`),
+    label: term('utility', name),
     values: days.map((d) => {
       const u = (d.utilities || []).find((x) => x.utility === name);
       return u ? u.hours : 0;

@@ -2,8 +2,8 @@
 // day by day (lifeline compliance), with a strip of its days.
 import { h, add, table } from '../dom.js';
 import { getJson } from '../api.js';
-import { t, num, pct, date } from '../i18n.js';
-import { caseRoutes, routeName, checkpointLine, recordHref, badge } from '../ui.js';
+import { t, num, pct, date, term, analysisText } from '../i18n.js';
+import { caseRoutes, routeName, checkpointLine, recordHref, badge, quoted, ident } from '../ui.js';
 import { epoch } from '../charts.js';
 
 function dayList(from, to) {
@@ -24,7 +24,7 @@ function strip(o, caseFrom, caseTo) {
   const cells = dayList(from, to).map((d) => {
     const v = violated.get(d);
     const state = v ? 'violated' : unknown.has(d) ? 'unknown' : 'compliant';
-    return h('span', { class: `d-${state}`, title: `${d}: ${t(`day_${state}`)}${v ? ` (${v.status})` : ''}` });
+    return h('span', { class: `d-${state}`, title: `${date(d)}: ${t(`day_${state}`)}${v ? ` (${term('status', v.status)})` : ''}` });
   });
   return h('div', { class: 'strip', role: 'img', 'aria-label': t('strip_label', {
     from: date(from), to: date(to), violated: num(o.days_in_violation), unknown: num(o.days_unknown) }) }, cells);
@@ -35,7 +35,7 @@ export async function render(ctx) {
   const [c, routes] = await Promise.all([getJson(`/api/v1/cases/${encodeURIComponent(id)}/compliance`), caseRoutes(id)]);
   const obligations = c.obligations || [];
   const rows = obligations.map((o) => [
-    h('a', { href: `#obl-${o.obligation}` }, o.title || o.obligation),
+    h('a', { href: `#obl-${o.obligation}` }, quoted(o.title || o.obligation)),
     o.evaluable ? num(o.days_in_violation) : '—',
     o.evaluable ? num(o.days_evaluated) : '—',
     o.evaluable && o.days_evaluated ? pct(o.days_in_violation / o.days_evaluated) : '—',
@@ -50,16 +50,16 @@ export async function render(ctx) {
       h('span', { class: 'swatch', style: 'background:#176b34' }), t('day_compliant'), ' · ',
       h('span', { class: 'swatch', style: 'background:#aab2ba' }), t('day_unknown')),
     obligations.map((o) => h('section', { id: `obl-${o.obligation}`, 'aria-labelledby': `obl-${o.obligation}-h` },
-      h('h2', { id: `obl-${o.obligation}-h` }, h('span', { lang: 'en' }, o.title || o.obligation)),
-      h('p', {}, h('a', { href: recordHref(o.obligation) }, o.obligation), ' · ', t(`instrument_${o.instrument}`),
-        o.route ? ` · ${routeName(routes, o.route)}` : ''),
+      h('h2', { id: `obl-${o.obligation}-h` }, quoted(o.title || o.obligation)),
+      h('p', {}, h('a', { href: recordHref(o.obligation) }, ident(o.obligation)), ' · ', term('instrument', o.instrument),
+        o.route ? [' · ', quoted(routeName(routes, o.route))] : ''),
       o.evaluable
         ? [
           h('p', {}, badge('comp', o.days_in_violation > 0 ? 'violated' : 'compliant'), ' ',
-            t('compliance_summary', { violated: num(o.days_in_violation), evaluated: num(o.days_evaluated),
-              unknown: num(o.days_unknown), first: date(o.first_violation), last: date(o.last_violation) })),
+            t('compliance_summary', { violated: o.days_in_violation, evaluated: o.days_evaluated,
+              unknown: o.days_unknown, first: date(o.first_violation), last: date(o.last_violation) })),
           strip(o, c.from, c.to),
         ]
-        : h('p', {}, t('not_evaluable'), ' ', h('span', { lang: 'en' }, o.reason || '')))),
+        : h('p', {}, t('not_evaluable'), ' ', analysisText('reason', '', o.reason || '') ?? h('span', { lang: 'en' }, o.reason || '')))),
     checkpointLine(c.checkpoint));
 }

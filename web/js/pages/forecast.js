@@ -2,8 +2,8 @@
 // fan chart (percentile bands from the forecast JSON), with a table.
 import { h, add, table } from '../dom.js';
 import { getJson, query } from '../api.js';
-import { t, num, date } from '../i18n.js';
-import { caseHref, checkpointLine } from '../ui.js';
+import { t, num, date, quantity, unit } from '../i18n.js';
+import { caseHref, checkpointLine, quoted, assumptionList } from '../ui.js';
 import { lineChart, epoch } from '../charts.js';
 
 export async function render(ctx) {
@@ -12,7 +12,7 @@ export async function render(ctx) {
   const { scenarios } = await getJson(`/api/v1/cases/${enc}/scenarios`);
   const chosen = scenarios.includes(ctx.route.params.scenario) ? ctx.route.params.scenario : scenarios[0];
   const select = h('select', { id: 'scenario-select' },
-    scenarios.map((s) => h('option', { value: s, selected: s === chosen }, s)));
+    scenarios.map((s) => h('option', { value: s, selected: s === chosen, class: 'rc' }, s)));
   select.addEventListener('change', () => { location.hash = caseHref(id, '/forecast', { scenario: select.value }); });
   add(ctx.main, h('h1', {}, t('forecast_title')),
     h('div', { class: 'field' }, h('label', { for: 'scenario-select' }, t('scenario')), select));
@@ -24,22 +24,22 @@ export async function render(ctx) {
   ctx.forecast = f;
   const pcts = f.percentiles || [];
   add(ctx.main, 
-    h('p', { class: 'lead' }, t('forecast_note', { start: date(f.start), days: num(f.horizon_days), n: num(f.trajectories) })),
+    h('p', { class: 'lead' }, t('forecast_note', { start: date(f.start), days: f.horizon_days, n: f.trajectories })),
     (f.commodities || []).map((c, i) => {
       const every = Math.max(1, Math.ceil((c.days || []).length / 12));
       const rows = (c.days || []).filter((d, k) => k % every === 0 || k === c.days.length - 1)
         .map((d) => [date(d.date), ...d.stock.map((v) => num(v, 1))]);
       return h('section', { 'aria-labelledby': `fc-${i}-h` },
-        h('h2', { id: `fc-${i}-h` }, `${c.commodity} (${c.unit})`),
-        h('p', {}, t('forecast_commodity', { initial: num(c.initial_stock, 1), unit: c.unit,
-          threshold: c.threshold == null ? '—' : num(c.threshold, 1) })),
+        h('h2', { id: `fc-${i}-h` }, quoted(c.commodity), ` (${unit(c.unit)})`),
+        h('p', {}, t('forecast_commodity', { initial: quantity(c.initial_stock, c.unit, 1),
+          threshold: c.threshold == null ? '—' : quantity(c.threshold, c.unit, 1) })),
         h('div', { class: 'chart', id: `fan-${i}`, role: 'img',
           'aria-label': t('fan_label', { commodity: c.commodity, low: pcts[0], high: pcts[pcts.length - 1] }) }),
         h('details', {}, h('summary', {}, t('chart_table')),
           table(null, [t('col_date'), ...pcts.map((p) => `p${p}`)], rows)));
     }),
     (f.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')),
-      h('ul', {}, f.assumptions.map((a) => h('li', { lang: 'en' }, a)))) : null,
+      assumptionList(f.assumptions)) : null,
     checkpointLine(f.checkpoint));
 }
 
@@ -67,6 +67,6 @@ export function after(ctx) {
     if (c.threshold != null) {
       series.push({ label: t('threshold'), values: days.map(() => c.threshold), color: '#b3261e', dash: [8, 4], width: 1.5 });
     }
-    lineChart(document.getElementById(`fan-${i}`), xs, series, { bands, bandFills: fills, yLabel: c.unit });
+    lineChart(document.getElementById(`fan-${i}`), xs, series, { bands, bandFills: fills, yLabel: unit(c.unit) });
   });
 }

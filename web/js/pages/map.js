@@ -5,8 +5,8 @@
 import * as L from '../../vendor/leaflet/leaflet-src.esm.js';
 import { h, add, table } from '../dom.js';
 import { allRecords } from '../api.js';
-import { t, num, date } from '../i18n.js';
-import { recordHref } from '../ui.js';
+import { t, num, date, term } from '../i18n.js';
+import { recordHref, quoted, ident } from '../ui.js';
 
 let countriesPromise = null;
 
@@ -37,32 +37,33 @@ export async function render(ctx) {
   const unplaced = incidents.length - ctx.incidents.length;
   add(ctx.main, 
     h('h1', {}, t('map_title')),
-    h('p', { class: 'lead' }, t('map_note', { routes: num(ctx.routes.length), incidents: num(ctx.incidents.length) })),
+    h('p', { class: 'lead' }, t('map_note', { routes: ctx.routes.length, incidents: ctx.incidents.length })),
     h('div', { id: 'map', role: 'region', 'aria-label': t('map_title') }),
     h('p', { class: 'legend-note' },
       h('span', { class: 'swatch', style: 'background:#0b57a4' }), t('map_legend_route'), ' · ',
       h('span', { class: 'swatch', style: 'background:#b3261e;border-radius:50%' }), t('map_legend_incident'),
-      unplaced ? ` · ${t('map_unplaced', { n: num(unplaced) })}` : ''),
+      unplaced ? ` · ${t('map_unplaced', { n: unplaced })}` : ''),
     h('h2', {}, t('map_routes')),
     table(null, [t('col_route'), t('col_type'), t('col_from_to')], ctx.routes.map((r) => [
-      h('a', { href: recordHref(r.id) }, r.record.name || r.id), r.record.type || '',
-      [r.record.from, r.record.to].filter(Boolean).join(' – ')])),
+      h('a', { href: recordHref(r.id) }, quoted(r.record.name || r.id)), r.record.type ? term('route_type', r.record.type) : '',
+      quoted([r.record.from, r.record.to].filter(Boolean).join(' – '))])),
     h('h2', {}, t('map_incidents')),
     table(null, [t('col_record'), t('col_date'), t('col_place'), t('col_fatalities')], ctx.incidents.map((r) => [
-      h('a', { href: recordHref(r.id) }, r.id), date(r.record.date), r.record.location.name || '',
+      h('a', { href: recordHref(r.id) }, ident(r.id)), date(r.record.date), quoted(r.record.location.name || ''),
       num(r.record.fatalities ? r.record.fatalities.best : 0)])));
 }
 
 export async function after(ctx) {
   const el = document.getElementById('map');
-  const map = L.map(el, { attributionControl: true, worldCopyJump: false, minZoom: 2 });
+  const map = L.map(el, { attributionControl: true, zoomControl: false, worldCopyJump: false, minZoom: 2 });
+  L.control.zoom({ zoomInTitle: t('zoom_in'), zoomOutTitle: t('zoom_out') }).addTo(map);
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution('Natural Earth via world-atlas');
+  map.attributionControl.addAttribution('Natural Earth (world-atlas)');
   const bounds = L.latLngBounds([]);
   const routeLayer = L.featureGroup();
   for (const r of ctx.routes) {
     const line = L.polyline(r.record.path.filter(validPoint).map((p) => [p[0], p[1]]), { color: '#0b57a4', weight: 4 });
-    line.bindPopup(() => h('a', { href: recordHref(r.id) }, r.record.name || r.id));
+    line.bindPopup(() => h('a', { href: recordHref(r.id) }, quoted(r.record.name || r.id)));
     line.addTo(routeLayer);
     bounds.extend(line.getBounds());
   }
@@ -70,7 +71,7 @@ export async function after(ctx) {
   for (const r of ctx.incidents) {
     const ll = [r.record.location.lat, r.record.location.lon];
     const m = L.circleMarker(ll, { radius: 6, color: '#7a1a14', fillColor: '#b3261e', fillOpacity: 0.85, weight: 1 });
-    m.bindPopup(() => h('div', {}, h('a', { href: recordHref(r.id) }, r.id), h('br'), `${date(r.record.date)} · ${r.record.location.name || ''}`));
+    m.bindPopup(() => h('div', {}, h('a', { href: recordHref(r.id) }, ident(r.id)), h('br'), `${date(r.record.date)} · `, quoted(r.record.location.name || '')));
     m.addTo(incidentLayer);
     bounds.extend(ll);
   }

@@ -2,8 +2,8 @@
 // indicators at the latest checkpoint.
 import { h, add, table } from '../dom.js';
 import { getJson, reportUrl } from '../api.js';
-import { t, num, pct, date, language } from '../i18n.js';
-import { caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref } from '../ui.js';
+import { t, num, pct, date, language, quantity } from '../i18n.js';
+import { caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref, quoted, assumptionList } from '../ui.js';
 
 /** For each route: its status on the last day and the first day of that run. */
 export function statusNow(days) {
@@ -40,13 +40,13 @@ export async function render(ctx) {
 
   const figures = [];
   if (main) {
-    figures.push(figure(t('fig_days_closed'), num(main.days_closed), routeName(routes, main.route)));
+    figures.push(figure(t('fig_days_closed'), num(main.days_closed), quoted(routeName(routes, main.route))));
     figures.push(figure(t('fig_share_open'), pct(knownDays(main) ? main.days_open / knownDays(main) : null),
-      t('fig_of_days', { n: num(knownDays(main)) })));
+      t('fig_of_days', { n: knownDays(main) })));
   }
   for (const n of needs) {
     figures.push(figure(t('fig_coverage', { commodity: n.commodity }), pct(n.coverage),
-      t('fig_delivered_of_need', { delivered: num(n.delivered), need: num(n.need), unit: n.unit })));
+      t('fig_delivered_of_need', { delivered: quantity(n.delivered, n.unit), need: quantity(n.need, n.unit) })));
   }
   figures.push(figure(t('fig_incidents'), num(inc.incidents)));
   const f = inc.fatalities || {};
@@ -57,7 +57,7 @@ export async function render(ctx) {
   const routeRows = routeTotals.map((r) => {
     const s = now.get(r.route) || { status: 'unknown', since: null };
     return [
-      h('a', { href: caseHref(id, '/timeline', { route: r.route }) }, routeName(routes, r.route)),
+      h('a', { href: caseHref(id, '/timeline', { route: r.route }) }, quoted(routeName(routes, r.route))),
       badge('status', s.status),
       date(s.since),
       num(r.days_open), num(r.days_restricted), num(r.days_closed), num(r.days_unknown),
@@ -65,8 +65,8 @@ export async function render(ctx) {
   });
 
   add(ctx.main, 
-    h('h1', {}, c.title || id),
-    h('p', { class: 'lead' }, [c.region, c.country].filter(Boolean).join(', '), ' · ',
+    h('h1', {}, quoted(c.title || id)),
+    h('p', { class: 'lead' }, quoted([c.region, c.country].filter(Boolean).join(', ')), ' · ',
       t('period', { from: date(ind.from), to: date(ind.to) })),
     h('section', { 'aria-labelledby': 'figures-h' },
       h('h2', { id: 'figures-h' }, t('key_figures')),
@@ -78,10 +78,9 @@ export async function render(ctx) {
     needs.length ? h('section', { 'aria-labelledby': 'needs-h' },
       h('h2', { id: 'needs-h' }, t('needs_title')),
       table(null, [t('col_commodity'), t('col_delivered'), t('col_need'), t('col_coverage'), t('col_shortfall')],
-        needs.map((n) => [n.commodity, `${num(n.delivered)} ${n.unit}`, `${num(n.need)} ${n.unit}`, pct(n.coverage),
-          `${num(n.shortfall)} ${n.unit}`]))) : null,
+        needs.map((n) => [quoted(n.commodity), quantity(n.delivered, n.unit), quantity(n.need, n.unit), pct(n.coverage),
+          quantity(n.shortfall, n.unit)]))) : null,
     h('p', {}, h('a', { href: reportUrl(id, language()), class: 'button-link', id: 'overview-report-link' }, t('open_report'))),
     checkpointLine(ind.checkpoint),
-    (ind.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')),
-      h('ul', {}, ind.assumptions.map((a) => h('li', { lang: 'en' }, a)))) : null);
+    (ind.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')), assumptionList(ind.assumptions)) : null);
 }

@@ -3,8 +3,8 @@
 // reader can verify here (js/merkle.js, WebCrypto) without trusting the server.
 import { h, add, mount, table } from '../dom.js';
 import { getJson } from '../api.js';
-import { t, num, date } from '../i18n.js';
-import { recordHref, caseHref, badge, announce } from '../ui.js';
+import { t, tn, num, date, term, hasTerm, has } from '../i18n.js';
+import { recordHref, caseHref, badge, announce, quoted, ident } from '../ui.js';
 import { verifyRecordProof, leafHash, fromBase64, toHex } from '../merkle.js';
 
 /** A record value as text: scalars as they are, the rest as indented JSON. */
@@ -16,7 +16,25 @@ function valueNode(v) {
 
 function idLinks(ids) {
   if (!ids || !ids.length) return t('none');
-  return h('ul', { class: 'inline-list' }, ids.map((i) => h('li', {}, h('a', { href: recordHref(i) }, i))));
+  return h('ul', { class: 'inline-list' }, ids.map((i) => h('li', {}, h('a', { href: recordHref(i) }, ident(i)))));
+}
+
+// Fields whose values are enumerations of the schema, shown in words (the
+// code itself in the title), and the term group each belongs to.
+const kEnumFields = {
+  utility: 'utility', instrument: 'instrument', status: 'status', direction: 'direction', restricted: 'restriction',
+  event_type: 'event_type', sub_event_type: 'sub_event_type', outcome: 'outcome', stance: 'stance',
+  publisher_type: 'publisher_type', date_precision: 'date_precision', unit: 'unit',
+};
+
+function enumValue(group, v) {
+  const one = (x) => (hasTerm(group, x) ? term(group, x) : quoted(x));
+  return Array.isArray(v) ? v.flatMap((x, i) => (i ? [', ', one(x)] : [one(x)])) : one(v);
+}
+
+/** A field's label in words, with its name in the record as code. */
+function fieldLabel(k) {
+  return has(`field_${k}`) ? [t(`field_${k}`), ' ', h('code', { class: 'field-key' }, k)] : h('code', {}, k);
 }
 
 export async function render(ctx) {
@@ -26,22 +44,25 @@ export async function render(ctx) {
   const contentLang = rec.language || null;
 
   const fields = Object.entries(rec).filter(([k]) => !['kind', 'id'].includes(k)).map(([k, v]) => {
-    let value = valueNode(v);
-    if (k === 'case') value = h('a', { href: caseHref(v) }, v);
+    let value = h('div', { class: 'rc', lang: contentLang }, valueNode(v));
+    const group = k === 'type' && rec.kind === 'route' ? 'route_type' : kEnumFields[k];
+    if (k === 'case') value = h('a', { href: caseHref(v) }, ident(v));
     else if (k === 'sources' || k === 'supersedes' || k === 'about' || k === 'retracts' || (k === 'route' && typeof v === 'string')) {
       value = idLinks(Array.isArray(v) ? v : [v]);
+    } else if (group && (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))) {
+      value = h('div', {}, enumValue(group, v));
     }
-    return [k, h('div', { lang: contentLang }, value)];
+    return [fieldLabel(k), value];
   });
 
   const sources = (r.sources || []).map((s) => h('li', {},
-    h('strong', {}, s.publisher), ', ',
-    s.url ? h('a', { href: s.url, rel: 'noopener noreferrer', lang: contentLang }, s.title) : h('span', {}, s.title),
+    h('strong', {}, quoted(s.publisher)), ', ',
+    s.url ? h('a', { href: s.url, rel: 'noopener noreferrer' }, quoted(s.title, s.language || null)) : quoted(s.title, s.language || null),
     s.published ? ` (${date(s.published)})` : '', ' ',
-    h('a', { href: recordHref(s.id), class: 'muted' }, `[${s.id}]`)));
+    h('a', { href: recordHref(s.id), class: 'muted' }, '[', ident(s.id), ']')));
 
   const claims = (r.claims || []).map((c) => [
-    h('a', { href: recordHref(c.id) }, c.party), badge('stance', c.stance), h('span', {}, c.text)]);
+    h('a', { href: recordHref(c.id) }, quoted(c.party)), badge('stance', c.stance), quoted(c.text)]);
 
   // Hashes that pin the record: the log leaf (computed here from the entry
   // bytes), and any content hashes the record itself carries.
@@ -62,15 +83,16 @@ export async function render(ctx) {
       res = { ok: false, error: e.message || String(e) };
     }
     result.className = res.ok ? 'verify-ok' : 'verify-fail';
-    const text = res.ok ? t('verified', { size: num(r.tree_size), root: r.root }) : t('verify_failed', { error: res.error });
-    mount(result, h('strong', {}, res.ok ? '✓ ' : '✗ '), text);
+    const text = res.ok ? t('verified', { size: r.tree_size, root: r.root }) : t('verify_failed', { error: res.error });
+    mount(result, h('strong', {}, res.ok ? '✓ ' : '✗ '),
+      res.ok ? tn('verified', { size: r.tree_size, root: h('code', {}, r.root) }) : tn('verify_failed', { error: h('code', {}, res.error) }));
     announce(text);
     button.disabled = false;
   });
 
   add(ctx.main, 
     h('p', { class: 'breadcrumb' }, rec.case ? h('a', { href: caseHref(rec.case, '/timeline') }, t('back_to_timeline')) : null),
-    h('h1', {}, h('span', { class: 'muted' }, `${t(`kind_${rec.kind}`)} · `), h('span', {}, rec.id || id)),
+    h('h1', {}, h('span', { class: 'muted' }, `${term('kind', rec.kind)} · `), ident(rec.id || id)),
     h('p', {}, t('log_entry', { index: num(r.index) }), ' · ', badge('corr', r.status)),
     h('section', { 'aria-labelledby': 'fields-h' },
       h('h2', { id: 'fields-h' }, t('record_fields')),
@@ -82,7 +104,7 @@ export async function render(ctx) {
       h('h2', { id: 'corr-h' }, t('corroboration')),
       h('dl', { class: 'pairs' },
         h('dt', {}, t('corr_status')), h('dd', {}, badge('corr', r.status)),
-        h('dt', {}, t('corr_publishers')), h('dd', {}, (r.publishers || []).join('; ') || t('none')),
+        h('dt', {}, t('corr_publishers')), h('dd', {}, (r.publishers || []).length ? quoted(r.publishers.join('; ')) : t('none')),
         h('dt', {}, t('corr_confirmed_by')), h('dd', {}, idLinks(r.confirmed_by)),
         h('dt', {}, t('corr_disputed_by')), h('dd', {}, idLinks(r.disputed_by)),
         h('dt', {}, t('corr_retracted_by')), h('dd', {}, idLinks(r.retracted_by))),

@@ -2,8 +2,8 @@
 // records, filtered on the server, a page at a time.
 import { h, add, table } from '../dom.js';
 import { getJson, query } from '../api.js';
-import { t, num, date } from '../i18n.js';
-import { caseRoutes, routeName, caseHref, recordHref, badge } from '../ui.js';
+import { t, num, date, term } from '../i18n.js';
+import { caseRoutes, routeName, caseHref, recordHref, badge, ident } from '../ui.js';
 
 export const kKinds = ['source', 'evidence', 'route', 'route_status', 'baseline', 'movement', 'incident', 'outage',
   'obligation', 'need_standard', 'stock', 'claim', 'retraction'];
@@ -27,10 +27,10 @@ export async function render(ctx) {
 
   const kindSelect = h('select', { id: 'f-kind', name: 'kind' },
     h('option', { value: '' }, t('any')),
-    kKinds.map((k) => h('option', { value: k, selected: k === filters.kind }, t(`kind_${k}`))));
+    kKinds.map((k) => h('option', { value: k, selected: k === filters.kind }, term('kind', k))));
   const routeSelect = h('select', { id: 'f-route', name: 'route' },
     h('option', { value: '' }, t('any')),
-    [...routes.keys()].map((r) => h('option', { value: r, selected: r === filters.route }, routeName(routes, r))));
+    [...routes.keys()].map((r) => h('option', { value: r, selected: r === filters.route, class: 'rc' }, routeName(routes, r))));
   const from = h('input', { id: 'f-from', name: 'from', type: 'date', value: filters.from });
   const to = h('input', { id: 'f-to', name: 'to', type: 'date', value: filters.to });
   const text = h('input', { id: 'f-text', name: 'text', type: 'search', value: filters.text });
@@ -51,11 +51,11 @@ export async function render(ctx) {
   });
 
   const rows = res.records.map((r) => [
-    h('a', { href: recordHref(r.id) }, r.id),
+    h('a', { href: recordHref(r.id) }, ident(r.id)),
     date(r.date_from) + (r.date_to && r.date_to !== r.date_from ? ` – ${date(r.date_to)}` : ''),
-    t(`kind_${r.kind}`),
+    term('kind', r.kind),
     badge('corr', r.status),
-    h('span', { lang: (r.record && r.record.language) || null }, r.summary || ''),
+    h('span', { class: 'rc', lang: (r.record && r.record.language) || null }, r.summary || ''),
   ]);
   const pager = h('nav', { class: 'pager', 'aria-label': t('pagination') },
     page > 1 ? h('a', { href: caseHref(caseId, '/timeline', { ...filters, page: page - 1 }), rel: 'prev' }, t('prev_page')) : null,
@@ -65,7 +65,7 @@ export async function render(ctx) {
   add(ctx.main, 
     h('h1', {}, t('timeline_title')),
     form,
-    h('p', { id: 'timeline-count', role: 'status' }, t('records_found', { n: num(total) })),
+    h('p', { id: 'timeline-count', role: 'status' }, t('records_found', { n: total })),
     rows.length
       ? table(null, [t('col_record'), t('col_date'), t('col_kind'), t('col_corroboration'), t('col_summary')], rows,
         { id: 'timeline-table' })
