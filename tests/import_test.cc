@@ -2,12 +2,14 @@
 // malformed corpus, idempotent re-import, reindex, and real external files.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "subprocess.h"
 
@@ -422,7 +424,9 @@ TEST(ImportTest, EvidenceAddAndVerify) {
   EXPECT_EQ(shown["record"]["size"], 100003);
   EXPECT_EQ(shown["record"]["media_type"], "image/jpeg");
   EXPECT_EQ(RunCli(store, {"evidence", "verify"}).exit_code, 0);
-  // Adding the same file again adds nothing.
+  // Adding the same file again adds nothing, also in a later second (the
+  // custody step's time is the first addition's).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(RunJson(store, {"evidence", "add", photo, "--case", "lachin-2022-23", "--source",
                             "src-armenpress-2023-07-10-open-letter", "--description", "test photo"})["unchanged"],
             1);

@@ -747,6 +747,17 @@ int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
   if (!a.description.empty()) rec["description"] = a.description;
   rec["custody"] = json::array({{{"at", record::NowUtc()}, {"by", CliPrincipal()},
                                  {"action", "added to the evidence store from " + fs::path(a.file).filename().string()}}});
+  // The same file added again under the same id is the same record: keep the
+  // custody it was first logged with, so the submission finds it unchanged
+  // instead of refusing a record that differs only in the time it was added.
+  if (auto rs = OpenReadable(*dir); rs.ok()) {
+    if (auto row = rs->store->FindRecord(rec["id"].get<std::string>()); row.ok() && row->kind == "evidence") {
+      json old = json::parse(row->body, nullptr, false);
+      if (old.is_object() && old.value("sha256", "") == info->sha256 && old.contains("custody")) {
+        rec["custody"] = old["custody"];
+      }
+    }
+  }
   record::SubmitOptions opts;
   return SubmitAndReport(g, "evidence " + fs::path(a.file).filename().string() + " (sha256 " + info->sha256 + ")",
                          {record::Candidate{a.file, rec}}, opts);
