@@ -151,6 +151,9 @@ void NeedFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     if (!n.assessed) {
       f.bound = "not_assessed";
       f.reason = "dependency_not_assessed";
+    } else if (n.share && *n.share <= 0) {
+      f.bound = "not_applicable";
+      f.reason = "not_dependent";
     } else if (!n.coverage) {
       f.bound = "unknown";
       f.reason = n.reason;

@@ -25,7 +25,8 @@
 //   compliance.<obligation>  days in violation of each obligation;
 //   stopped                  convoys and cargo stopped.
 // A figure's `bound` says how to read its value: `exact`, `at_least` (a
-// lower bound: write "at least"), `not_assessed` or `unknown` (no value).
+// lower bound: write "at least"), `not_assessed`, `not_applicable` (a need
+// that did not depend on the lifeline routes) or `unknown` (no value).
 //
 // Pure: no I/O.
 #ifndef LIFELINE_ANALYSIS_HEADLINE_H_
@@ -44,7 +45,7 @@ namespace lifeline::analysis {
 struct HeadlineFigure {
   std::string key;
   std::optional<double> value;
-  std::string bound = "exact";  // exact | at_least | not_assessed | unknown
+  std::string bound = "exact";  // exact | at_least | not_assessed | not_applicable | unknown
   std::string unit;             // days | persons | patients | vehicles | kg | l | ratio | ...
   std::optional<double> completeness;  // fraction of the range observed
   std::string rule;             // the documented rule's key

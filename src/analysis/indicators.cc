@@ -515,6 +515,11 @@ void Builder::Needs() {
       total.reason = "not assessed: the case does not state how far this need depended on the lifeline routes";
     } else if (*total.need * *share <= 0) {
       total.reason = *total.need <= 0 ? "the need is 0" : "this need did not depend on the lifeline routes (share 0)";
+    } else if (total.estimate && total.estimate->completeness.Fraction() < kMinObservedForCoverage) {
+      // A percentage from a few observed days would read as the period's.
+      total.reason = "too few days observed: deliveries of " + n.commodity + " are known on " +
+                     std::to_string(total.estimate->completeness.complete) + " of " + std::to_string(ndays_) +
+                     " days (a coverage needs half of them)";
     } else {
       total.coverage = best / (*total.need * *share);
       total.coverage_lower_bound = !total.estimate || total.estimate->lower_bound || total.days_need_unknown > 0;

@@ -250,6 +250,11 @@ struct IndicatorOptions {
   bool explain = true;    // fill the record id lists
 };
 
+// A need's coverage over a range is published only when deliveries of it
+// are known (reported or watched) on at least this share of the days; on
+// fewer, a percentage would read as the period's (docs/analysis.md).
+inline constexpr double kMinObservedForCoverage = 0.5;
+
 // The longest range computed at once (about 100 years).
 inline constexpr int32_t kMaxRangeDays = 36600;
 

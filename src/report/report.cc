@@ -12,6 +12,7 @@
 #include "analysis/compliance.h"
 #include "analysis/dataset.h"
 #include "analysis/forecast.h"
+#include "analysis/headline.h"
 #include "analysis/indicators.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
@@ -114,6 +115,17 @@ std::string WithCode(const std::string& html) {
   return out;
 }
 
+// How a canonical unit is shown: a mass of 10 t or more in tonnes (the
+// unit sources and baselines use for supplies), else as it is.
+struct Shown {
+  std::string unit;
+  double factor;  // shown = canonical x factor
+};
+Shown ShowUnit(const std::string& unit, double largest) {
+  if (unit == "kg" && largest >= 10000) return {"t", 1e-3};
+  return {unit, 1};
+}
+
 // A route's recorded name, else its id.
 std::string RouteName(const std::unordered_map<std::string, json>& records, const std::string& id) {
   auto it = records.find(id);
@@ -139,7 +151,7 @@ code{font-family:"DejaVu Sans Mono",monospace;word-break:break-all}
 .note{color:#333;font-size:.92rem}
 svg.chart{width:100%;height:auto;display:block;margin:.5rem 0}
 svg text{font-family:inherit;font-size:11px;fill:#1a1a1a}
-svg .axis{text-anchor:middle}svg .ylabel{text-anchor:end}svg .label{text-anchor:end}
+svg .axis{text-anchor:middle}svg .ylabel{text-anchor:end}svg .label{text-anchor:end}svg .bandlabel{text-anchor:start;font-weight:bold}
 svg .grid{stroke:#ddd;stroke-width:1}svg .tick{stroke:#555}
 svg .st-open{fill:#4d9221}svg .st-restricted{fill:#f1a340}svg .st-closed{fill:#7f0000}svg .st-unknown{fill:#d9d9d9}
 svg .hatch{stroke:#5a3000;stroke-width:2}svg .dot{fill:#555}
@@ -148,24 +160,1015 @@ svg .bar{fill:#1f3a5f}
 svg .fan90{fill:#c6dbef}svg .fan50{fill:#6baed6}svg .median{stroke:#08306b}
 svg .threshold{stroke:#b2182b;stroke-width:1.5;stroke-dasharray:5 3}
 a{color:#0b4f9c}
+.kf .d{display:block;font-size:.85rem;color:#333;margin-top:.2rem}
+.kf li.wide{grid-column:1/-1}
+.flag{font-size:.8rem;border:1px solid #7f0000;color:#7f0000;border-radius:3px;padding:0 .25rem;white-space:nowrap}
 @media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}table,svg,figure{break-inside:avoid}a{color:inherit}nav{display:none}}
 )css";
+
+
+// Everything a report is computed from.
+struct Inputs {
+  const ReportOptions* opts = nullptr;
+  analysis::VerifiedDataset* v = nullptr;
+  const analysis::Indicators* ind = nullptr;
+  const analysis::Compliance* comp = nullptr;
+  const analysis::Headline* head = nullptr;
+  const std::optional<analysis::ForecastModel>* model = nullptr;
+  const std::vector<analysis::CommodityForecast>* forecast = nullptr;
+  const std::unordered_map<std::string, json>* records = nullptr;
+  int64_t asked_trajectories = 0;
+};
+
+const char* kSections[] = {"key_figures", "blockade", "supply",   "movements",   "casualties", "utilities",
+                           "claims",      "compliance", "forecast", "sources", "assumptions", "checkpoint"};
+
+// Writes the page section by section. Figures go through `fig_` (shown as
+// <data> elements and repeated in the JSON block); the records each figure
+// rests on go to `behind_`, whose sources the report lists.
+class Writer {
+ public:
+  Writer(const Catalog& cat, const Inputs& in) : cat_(cat), in_(in), fig_(cat) {}
+
+  std::string Page() {
+    out_.reserve(1 << 18);
+    Header();
+    out_ += "<main>\n";
+    KeyFigures();
+    Blockade();
+    Supply();
+    Movements();
+    Casualties();
+    Utilities();
+    Claims();
+    Compliance();
+    Forecast();
+    Sources();
+    Assumptions();
+    Checkpoint();
+    out_ += "</main>\n" + Block() + "</body>\n</html>\n";
+    return std::move(out_);
+  }
+  Figures& figures() { return fig_; }
+
+ private:
+  const analysis::Indicators& ind() const { return *in_.ind; }
+  const std::unordered_map<std::string, json>& records() const { return *in_.records; }
+  void Behind(const std::vector<std::string>& ids) { behind_.insert(ids.begin(), ids.end()); }
+  std::string H(const std::string& key) const { return Escape(cat_.Get(key)); }
+  std::string Route(const std::string& id) const { return Quoted(RouteName(records(), id)); }
+  std::string Section(const char* id) {
+    return "<section id=\"" + std::string(id) + "\"><h2>" + H(std::string("section.") + id) + "</h2>";
+  }
+  std::string Th(std::initializer_list<const char*> keys, std::initializer_list<const char*> numeric = {}) const {
+    std::string s = "<thead><tr>";
+    for (const char* k : keys) {
+      bool n = std::find_if(numeric.begin(), numeric.end(), [&](const char* x) { return std::string(x) == k; }) !=
+               numeric.end();
+      s += std::string("<th scope=\"col\"") + (n ? " class=\"n\"" : "") + ">" + H(k) + "</th>";
+    }
+    return s + "</tr></thead>";
+  }
+  // A number that may be a lower bound: "at least 944".
+  std::string Bounded(const std::string& key, double v, const std::string& bound, int decimals = 0) {
+    std::string n = fig_.Num(key, v, decimals);
+    if (bound == "at_least") return cat_.FormatHtml("fig.at_least", {{"value", Arg::Markup(n, v)}});
+    if (bound == "at_most") return cat_.FormatHtml("fig.at_most", {{"value", Arg::Markup(n, v)}});
+    if (bound == "about") return cat_.FormatHtml("fig.about", {{"value", Arg::Markup(n, v)}});
+    return n;
+  }
+  std::string BoundedPct(const std::string& key, std::optional<double> ratio, const std::string& bound) {
+    if (!ratio) return fig_.OptPct(key, std::nullopt);
+    std::string n = fig_.OptPct(key, *ratio * 100, 1);
+    if (bound == "at_least") return cat_.FormatHtml("fig.at_least", {{"value", Arg::Markup(n)}});
+    if (bound == "at_most") return cat_.FormatHtml("fig.at_most", {{"value", Arg::Markup(n)}});
+    if (bound == "about") return cat_.FormatHtml("fig.about", {{"value", Arg::Markup(n)}});
+    return n;
+  }
+  std::string Days(const std::string& key, double days, const std::string& bound = "exact") {
+    std::string n = fig_.Num(key, days);
+    std::string d = cat_.FormatHtml("value.days", {{"n", Arg::Markup(n, days)}});
+    return bound == "at_least" ? cat_.FormatHtml("fig.at_least", {{"value", Arg::Markup(d)}}) : d;
+  }
+  std::string Observed(const std::string& key, std::optional<double> completeness) {
+    if (!completeness) return "";
+    return cat_.FormatHtml("fig.observed", {{"pct", Arg::Markup(fig_.OptPct(key, *completeness * 100, 0))}});
+  }
+  // The publisher of a record's first source, for "reported by" columns.
+  std::string Reporter(const std::string& reported_by, bool one_party) const {
+    if (reported_by.empty()) return H("fig.reporter_not_stated");
+    return Quoted(reported_by) + (one_party ? " <span class=\"flag\">" + H("fig.one_party") + "</span>" : "");
+  }
+  void Card(const std::string& label, const std::string& value, const std::string& detail, bool wide = false) {
+    out_ += std::string("<li") + (wide ? " class=\"wide\"" : "") + ">" + label + "<span class=\"v\">" + value +
+            "</span>" + (detail.empty() ? "" : "<span class=\"d\">" + detail + "</span>") + "</li>";
+  }
+
+  void Header();
+  void KeyFigures();
+  void BlockadeCards();
+  void SupplyCards();
+  void MovementCards();
+  void DeathsCard();
+  void UtilityCards();
+  void Blockade();
+  void Supply();
+  void BaselineTables();
+  void NeedTables();
+  void StoppedTable();
+  void Movements();
+  void EstimateReports(const analysis::RangeEstimate& e, const std::string& k);
+  void Casualties();
+  void IncidentTable();
+  void Utilities();
+  void Claims();
+  void Compliance();
+  void Forecast();
+  void Sources();
+  void Assumptions();
+  void Checkpoint();
+  std::string Block();
+
+  const Catalog& cat_;
+  const Inputs& in_;
+  Figures fig_;
+  std::set<std::string> behind_;
+  std::string out_;
+};
+
+std::string CaseTitle(const analysis::Indicators& ind) {
+  return ind.case_title.empty() ? ind.case_id : ind.case_title;
+}
+
+void Writer::Header() {
+  const ReportOptions& o = *in_.opts;
+  std::string title = CaseTitle(ind());
+  out_ += "<!DOCTYPE html>\n<html lang=\"" + Escape(o.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out_ += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+  out_ += "<meta name=\"generator\" content=\"Lifeline\">\n";
+  out_ += "<title>" + Escape(cat_.Format("title", {{"case", title}})) + "</title>\n<style>" + kCss +
+          "</style>\n</head>\n<body>\n<header>\n";
+  out_ += "<h1>" + cat_.FormatHtml("title", {{"case", Arg::Markup(Quoted(title))}}) + "</h1>\n";
+  out_ += "<p class=\"note\">" +
+          cat_.FormatHtml("case.id", {{"id", Arg::Markup("<code>" + Escape(o.case_id) + "</code>")}}) + "</p>\n";
+  out_ += "<p>" + cat_.FormatHtml("period", {{"from", Arg::Markup(fig_.Date("period.from", ind().from))},
+                                             {"to", Arg::Markup(fig_.Date("period.to", ind().to))}}) +
+          "</p>\n";
+  out_ += "<p class=\"note\">" + H("generated_note") + " " + H("original_language_note") + "</p>\n</header>\n";
+  out_ += "<nav aria-labelledby=\"toc\"><h2 id=\"toc\">" + H("contents") + "</h2><ol>";
+  for (const char* s : kSections) {
+    out_ += "<li><a href=\"#" + std::string(s) + "\">" + H(std::string("section.") + s) + "</a></li>";
+  }
+  out_ += "</ol></nav>\n";
+}
+
+// --- Key figures: the headline figures, in the order of their rules. ---
+
+void Writer::KeyFigures() {
+  out_ += Section("key_figures") + "<p class=\"note\">" + H("kf.intro") + "</p><ul class=\"kf\">";
+  BlockadeCards();
+  SupplyCards();
+  MovementCards();
+  DeathsCard();
+  UtilityCards();
+  out_ += "</ul></section>\n";
+}
+
+void Writer::BlockadeCards() {
+  const analysis::Headline& h = *in_.head;
+  const analysis::Blockade& b = ind().blockade;
+  if (const auto* f = h.Find("blockade.days"); f && f->value) {
+    Behind(f->records);
+    std::string routes;
+    for (const auto& r : b.lifeline_routes) routes += (routes.empty() ? "" : ", ") + Route(r);
+    std::string detail = cat_.FormatHtml(
+        "kf.blockade_detail",
+        {{"from", Arg::Markup(fig_.Date("blockade.first_day", b.first_day))},
+         {"to", Arg::Markup(fig_.Date("blockade.last_day", b.last_day))},
+         {"closed", Arg::Markup(fig_.Num("blockade.fully_closed", static_cast<double>(b.fully_closed)),
+                                static_cast<double>(b.fully_closed))},
+         {"partial", Arg::Markup(fig_.Num("blockade.humanitarian_only", static_cast<double>(b.humanitarian_only)),
+                                 static_cast<double>(b.humanitarian_only))}});
+    Card(cat_.FormatHtml("kf.blockade", {{"routes", Arg::Markup(routes)}}),
+         Days("blockade.days", *f->value, f->bound), detail + " " + Observed("blockade.observed_pct", f->completeness),
+         true);
+  }
+  for (const char* kind : {"closed", "medical", "humanitarian"}) {
+    const auto* f = h.Find(std::string("blockade.longest.") + kind);
+    if (f == nullptr || !f->value) continue;
+    Behind(f->records);
+    std::string k = std::string("blockade.longest.") + kind;
+    Card(H(std::string("kf.longest.") + kind), Days(k + ".days", *f->value, f->bound),
+         cat_.FormatHtml("kf.episode_detail",
+                         {{"from", Arg::Markup(fig_.Date(k + ".from", f->detail["from"].get<std::string>()))},
+                          {"to", Arg::Markup(fig_.Date(k + ".to", f->detail["to"].get<std::string>()))},
+                          {"count", Arg::Markup(fig_.Num(k + ".episodes", f->detail["episodes"].get<double>()),
+                                                f->detail["episodes"].get<double>())}}));
+  }
+}
+
+void Writer::SupplyCards() {
+  for (const auto& f : in_.head->figures) {
+    if (f.key.rfind("supply.baseline.", 0) == 0) {
+      Behind(f.records);
+      const json& d = f.detail;
+      std::string k = "kf." + f.key;
+      Shown u = ShowUnit(d["unit"].get<std::string>(), d["expected"].get<double>());
+      std::string detail = cat_.FormatHtml(
+          "kf.supply_detail",
+          {{"delivered", Arg::Markup(Bounded(k + ".delivered", d["delivered"].get<double>() * u.factor, f.bound))},
+           {"expected", Arg::Markup(fig_.Num(k + ".expected", d["expected"].get<double>() * u.factor))},
+           {"unit", cat_.Unit(u.unit)},
+           {"per_day", Arg::Markup(fig_.Num(k + ".per_day", d["per_day"].get<double>() * u.factor))}});
+      Card(cat_.FormatHtml("kf.supply_baseline", {{"route", Arg::Markup(Route(d["route"].get<std::string>()))}}),
+           BoundedPct(k + ".pct", f.value, f.bound), detail + " " + Observed(k + ".observed_pct", f.completeness));
+    } else if (f.key.rfind("supply.requirement.", 0) == 0) {
+      Behind(f.records);
+      std::string k = "kf." + f.key;
+      Card(cat_.FormatHtml("kf.requirement", {{"basis", Arg::Markup(Quoted(f.detail["basis"].get<std::string>()))}}),
+           BoundedPct(k + ".pct", f.value, f.bound), Observed(k + ".observed_pct", f.completeness));
+    } else if (f.key.rfind("need.", 0) == 0) {
+      std::string commodity = f.detail["commodity"].get<std::string>(), k = "kf." + f.key;
+      std::string no_value = f.bound == "not_assessed"     ? "fig.not_assessed"
+                             : f.bound == "not_applicable" ? "fig.not_dependent"
+                                                           : "fig.unknown";
+      std::string value = f.value ? BoundedPct(k + ".pct", f.value, f.bound) : fig_.Text(k + ".pct", cat_.Get(no_value));
+      std::string detail = f.bound == "not_assessed"     ? H("kf.need_not_assessed")
+                           : f.bound == "not_applicable" ? H("kf.need_not_dependent")
+                           : f.value                     ? Observed(k + ".observed_pct", f.completeness)
+                                                         : H("kf.need_unknown");
+      if (f.value) Behind(f.records);
+      Card(cat_.FormatHtml("kf.need", {{"commodity", Arg::Markup(Quoted(commodity))}}), value, detail);
+    }
+  }
+}
+
+void Writer::MovementCards() {
+  for (const char* key : {"movements.patients.out", "movements.persons.out"}) {
+    const auto* f = in_.head->Find(key);
+    if (f == nullptr || !f->value) continue;
+    Behind(f->records);
+    std::string k = std::string("kf.") + key;
+    const json& d = f->detail;
+    std::string detail = cat_.FormatHtml(
+        "kf.estimate_detail",
+        {{"rule", cat_.Get("rule." + d["rule"].get<std::string>())},
+         {"daily", Arg::Markup(fig_.Num(k + ".daily_sum", d["daily_sum"].get<double>()), d["daily_sum"].get<double>())}});
+    if (!d["discrepancies"].empty()) {
+      detail += " " + cat_.FormatHtml("kf.discrepancies",
+                                      {{"n", Arg::Markup(fig_.Num(k + ".discrepancies", d["discrepancies"].size()),
+                                                         static_cast<double>(d["discrepancies"].size()))}});
+    }
+    Card(H(std::string("kf.") + key), Bounded(k, *f->value, f->bound),
+         detail + " " + Observed(k + ".observed_pct", f->completeness));
+  }
+}
+
+// Deaths by party: one line per party, never a total across parties.
+void Writer::DeathsCard() {
+  const auto* f = in_.head->Find("casualties");
+  if (f == nullptr || f->detail["by_party"].empty()) return;
+  Behind(f->records);
+  std::string lines;
+  for (const auto& p : f->detail["by_party"]) {
+    const json& fat = p["fatalities"];
+    if (fat["best"].get<int64_t>() == 0 && fat["high"].get<int64_t>() == 0) continue;
+    std::string party = p["party"].is_null() ? "" : p["party"].get<std::string>();
+    std::string k = "kf.deaths." + (party.empty() ? std::string("not_stated") : party);
+    double best = fat["best"].get<double>(), low = fat["low"].get<double>(), high = fat["high"].get<double>();
+    double own = p["one_party_best"].get<double>();
+    lines += "<br>" + cat_.FormatHtml(
+                          low == best && high == best ? "kf.deaths_line_exact" : "kf.deaths_line",
+                          {{"party", Arg::Markup(party.empty() ? H("fig.party_not_stated") : Quoted(party))},
+                           {"best", Arg::Markup(fig_.Num(k + ".best", best), best)},
+                           {"low", Arg::Markup(fig_.Num(k + ".low", low), low)},
+                           {"high", Arg::Markup(fig_.Num(k + ".high", high), high)}});
+    if (own > 0) {
+      lines += " " + cat_.FormatHtml("kf.deaths_own",
+                                     {{"n", Arg::Markup(fig_.Num(k + ".one_party_best", own), own)}});
+    }
+  }
+  if (lines.empty()) return;
+  Card(H("kf.deaths"), "", lines.substr(4) + "<br>" + H("kf.deaths_note"), true);
+}
+
+void Writer::UtilityCards() {
+  for (const auto& f : in_.head->figures) {
+    if (f.key.rfind("utilities.", 0) != 0 || !f.value || *f.value == 0) continue;
+    Behind(f.records);
+    const json& d = f.detail;
+    std::string utility = f.key.substr(10), k = "kf." + f.key;
+    std::string detail;
+    if (!d["first_supply_cut"].is_null()) {
+      detail += cat_.FormatHtml("kf.utility_cut",
+                                {{"from", Arg::Markup(fig_.Date(k + ".first_cut", d["first_supply_cut"].get<std::string>()))},
+                                 {"to", Arg::Markup(fig_.Date(k + ".last_cut", d["last_supply_cut"].get<std::string>()))}});
+    }
+    if (d["max_scheduled_hours"].get<double>() > 0) {
+      double hours = d["max_scheduled_hours"].get<double>();
+      int decimals = hours == std::round(hours) ? 0 : 1;
+      detail += " " + cat_.FormatHtml("kf.utility_rationing", {{"hours", Arg::Markup(fig_.Num(k + ".max_scheduled_hours",
+                                                                                             hours, decimals),
+                                                                                    hours, decimals)}});
+    }
+    if (d["days_unknown"].get<int64_t>() > 0) {
+      double unknown = d["days_unknown"].get<double>();
+      detail += " " + cat_.FormatHtml("kf.utility_unknown",
+                                      {{"days", Arg::Markup(fig_.Num(k + ".days_unknown", unknown), unknown)}});
+    }
+    Card(cat_.FormatHtml("kf.utility", {{"utility", cat_.Term("utility", utility)}}), Days(k + ".days", *f.value, f.bound),
+         detail);
+  }
+}
+
+// --- The blockade: route statuses by direction, its length, its episodes. ---
+
+void Writer::Blockade() {
+  const analysis::Blockade& b = ind().blockade;
+  out_ += Section("blockade") + "<p>" + H("blockade.intro") + "</p>";
+  if (b.lifeline_routes.empty()) {
+    out_ += "<p>" + H("blockade.no_lifeline") + "</p>";
+  } else {
+    std::string routes;
+    for (const auto& r : b.lifeline_routes) routes += (routes.empty() ? "" : ", ") + Route(r);
+    out_ += "<p>" + cat_.FormatHtml(b.lifeline_from_profile ? "blockade.lifeline_profile" : "blockade.lifeline_baseline",
+                                    {{"routes", Arg::Markup(routes)}}) +
+            "</p>";
+    out_ += "<table>" + Th({"blockade.route", "blockade.direction", "term.passage.open", "term.passage.humanitarian_only",
+                            "term.passage.closed", "term.passage.unknown"},
+                           {"term.passage.open", "term.passage.humanitarian_only", "term.passage.closed",
+                            "term.passage.unknown"}) +
+            "<tbody>";
+    for (const auto& r : b.routes) {
+      for (int w = 0; w < 2; ++w) {
+        const char* dir = w == 0 ? "in" : "out";
+        std::string k = "blockade." + r.route + "." + dir + ".";
+        out_ += "<tr><td>" + Route(r.route) + "</td><td>" + Escape(cat_.Term("direction", dir)) + "</td>";
+        for (const char* p : {"open", "humanitarian_only", "closed", "unknown"}) {
+          size_t idx = p == std::string("open") ? 1 : p == std::string("humanitarian_only") ? 2
+                                                    : p == std::string("closed")           ? 3
+                                                                                          : 0;
+          out_ += "<td class=\"n\">" + fig_.Num(k + p, static_cast<double>(r.by_direction[static_cast<size_t>(w)][idx])) +
+                  "</td>";
+        }
+        out_ += "</tr>";
+      }
+    }
+    out_ += "</tbody></table>";
+    if (!b.episodes.empty()) {
+      out_ += "<h3>" + H("blockade.episodes") + "</h3><table>" +
+              Th({"blockade.episode", "blockade.route", "blockade.from", "blockade.to", "blockade.days"},
+                 {"blockade.days"}) +
+              "<tbody>";
+      for (const auto& e : b.episodes) {
+        if (e.kind == "blockade") continue;  // the whole length is the key figure
+        Behind(e.records);
+        std::string k = "episode." + e.kind + "." + e.from + ".";
+        out_ += "<tr><td>" + Escape(cat_.Term("episode", e.kind)) + "</td><td>" + Route(e.route) + "</td><td>" +
+                fig_.Date(k + "from", e.from) + "</td><td>" + fig_.Date(k + "to", e.to) + "</td><td class=\"n\">" +
+                fig_.Num(k + "days", static_cast<double>(e.days)) + "</td></tr>";
+      }
+      out_ += "</tbody></table>";
+    }
+  }
+  // Every route's combined status, day by day.
+  std::vector<std::string> dates;
+  for (const auto& d : ind().days) dates.push_back(d.date);
+  std::vector<std::pair<std::string, std::vector<analysis::RouteState>>> bands;
+  for (const auto& r : ind().totals.routes) bands.push_back({r.route, {}});
+  for (const auto& d : ind().days) {
+    for (auto& band : bands) {
+      analysis::RouteState st = analysis::RouteState::kUnknown;
+      for (const auto& rd : d.routes) {
+        if (rd.route == band.first) st = rd.state;
+        Behind(rd.records);
+      }
+      band.second.push_back(st);
+    }
+  }
+  std::string desc;
+  for (const auto& r : ind().totals.routes) {
+    desc += cat_.Format("routes.totals", {{"route", RouteName(records(), r.route)},
+                                          {"open", r.open},
+                                          {"restricted", r.restricted},
+                                          {"closed", r.closed},
+                                          {"unknown", r.unknown}}) +
+            ". ";
+  }
+  for (auto& band : bands) band.first = RouteName(records(), band.first);
+  out_ += "<h3>" + H("routes.chart_title") + "</h3><p>" + H("routes.intro") + "</p><figure>" +
+          RouteBands({"routes-chart", cat_.Get("routes.chart_title"), desc}, dates, bands, cat_) + "<figcaption><ul>";
+  for (const auto& r : ind().totals.routes) {
+    std::string k = "route." + r.route + ".";
+    out_ += "<li>" + cat_.FormatHtml("routes.totals",
+                                     {{"route", Arg::Markup("<strong>" + Route(r.route) + "</strong>")},
+                                      {"open", Arg::Markup(fig_.Num(k + "open", r.open), r.open)},
+                                      {"restricted", Arg::Markup(fig_.Num(k + "restricted", r.restricted), r.restricted)},
+                                      {"closed", Arg::Markup(fig_.Num(k + "closed", r.closed), r.closed)},
+                                      {"unknown", Arg::Markup(fig_.Num(k + "unknown", r.unknown), r.unknown)}}) +
+            "</li>";
+  }
+  out_ += "</ul></figcaption></figure></section>\n";
+}
+
+// --- Supply: against the baseline per period, requirements, needs, what
+// arrived, what was stopped. ---
+
+void Writer::Supply() {
+  out_ += Section("supply") + "<p>" + H("supply.intro") + "</p>";
+  BaselineTables();
+  NeedTables();
+  if (!ind().totals.cargo.empty()) {
+    out_ += "<h3>" + H("supply.cargo") + "</h3><p class=\"note\">" + H("supply.cargo_note") + "</p><table>" +
+            Th({"cargo.commodity", "cargo.unit", "cargo.delivered", "supply.stopped"},
+               {"cargo.delivered", "supply.stopped"}) +
+            "<tbody>";
+    for (const auto& c : ind().totals.cargo) {
+      Behind(c.records);
+      std::string k = "cargo." + c.commodity + "." + c.unit + ".";
+      out_ += "<tr><td>" + Quoted(c.commodity) + "</td><td>" + Escape(cat_.Unit(c.unit)) + "</td><td class=\"n\">" +
+              fig_.Num(k + "delivered", c.delivered) + "</td><td class=\"n\">" + fig_.Num(k + "stopped", c.stopped) +
+              "</td></tr>";
+    }
+    out_ += "</tbody></table>";
+  }
+  StoppedTable();
+  out_ += "</section>\n";
+}
+
+void Writer::BaselineTables() {
+  for (const auto& bc : ind().baselines) {
+    Behind({bc.record});
+    Shown u = ShowUnit(bc.unit, bc.periods.empty() ? 0 : bc.periods[0].expected);
+    std::string what = bc.measure == "cargo" ? cat_.Format("supply.measure_cargo", {{"unit", cat_.Unit(u.unit)}})
+                                             : cat_.Term("measure", bc.measure);
+    std::string dirs;
+    for (const auto& d : bc.directions) dirs += (dirs.empty() ? "" : ", ") + cat_.Term("direction", d);
+    std::string kb = "baseline." + bc.route + "." + bc.measure + (bc.unit.empty() ? "" : "." + bc.unit) + ".";
+    out_ += "<h3>" + cat_.FormatHtml("supply.baseline_title", {{"what", what}, {"route", Arg::Markup(Route(bc.route))}}) +
+            "</h3><p>" +
+            cat_.FormatHtml("supply.baseline_intro",
+                            {{"per_day", Arg::Markup(fig_.Num(kb + "per_day", bc.per_day * u.factor), bc.per_day * u.factor)},
+                             {"directions", dirs}}) +
+            "</p><table>" +
+            Th({"supply.period", "supply.reported_by", "supply.delivered", "supply.expected", "supply.share"},
+               {"supply.delivered", "supply.expected", "supply.share"}) +
+            "<tbody>";
+    for (size_t i = 0; i < bc.periods.size(); ++i) {
+      const auto& p = bc.periods[i];
+      Behind(p.records);
+      std::string k = kb + (i == 0 ? std::string("range") : p.report) + ".";
+      std::string who = i == 0 ? H("supply.best_estimate")
+                               : Reporter(p.reported_by, in_.v->ds.IsParty(in_.v->ds.actors.Find(p.reported_by).value_or(analysis::kNone)));
+      out_ += "<tr><td>" + cat_.FormatHtml("supply.period_dates", {{"from", Arg::Markup(fig_.Date(k + "from", p.from))},
+                                                                   {"to", Arg::Markup(fig_.Date(k + "to", p.to))}}) +
+              "</td><td>" + who + "</td><td class=\"n\">" + Bounded(k + "delivered", p.delivered * u.factor, p.qualifier) +
+              "</td><td class=\"n\">" + fig_.Num(k + "expected", p.expected * u.factor) + "</td><td class=\"n\">" +
+              BoundedPct(k + "pct", p.ratio, p.qualifier == "as_stated" ? "exact" : p.qualifier) + "</td></tr>";
+    }
+    out_ += "</tbody></table>";
+    if (bc.other_routes_delivered > 0) {
+      Behind(bc.other_routes);
+      out_ += "<p class=\"note\">" +
+              cat_.FormatHtml("supply.other_routes",
+                              {{"delivered", Arg::Markup(fig_.Num(kb + "other_routes", bc.other_routes_delivered * u.factor, 1),
+                                                         bc.other_routes_delivered * u.factor, 1)},
+                               {"unit", cat_.Unit(u.unit)}}) +
+              "</p>";
+    }
+  }
+  for (const auto& r : ind().requirements) {
+    Behind(r.delivered.records);
+    std::string k = "requirement." + r.record + ".";
+    out_ += "<h3>" + cat_.FormatHtml("supply.requirement_title", {{"basis", Arg::Markup(Quoted(r.basis))}}) + "</h3><p>" +
+            cat_.FormatHtml("supply.requirement_line",
+                            {{"delivered", Arg::Markup(Bounded(k + "delivered", r.delivered.best,
+                                                               r.delivered.lower_bound ? "at_least" : "exact"))},
+                             {"expected", Arg::Markup(fig_.Num(k + "expected", r.expected), r.expected)},
+                             {"pct", Arg::Markup(BoundedPct(k + "pct", r.ratio,
+                                                            r.delivered.lower_bound ? "at_least" : "exact"))}}) +
+            "</p>";
+  }
+}
+
+void Writer::NeedTables() {
+  if (ind().totals.needs.empty()) return;
+  out_ += "<h3>" + H("supply.needs") + "</h3><p class=\"note\">" + H("supply.needs_intro") + "</p><table>" +
+          Th({"cargo.commodity", "supply.dependency", "cargo.need", "supply.delivered", "cargo.coverage"},
+             {"cargo.need", "supply.delivered", "cargo.coverage"}) +
+          "<tbody>";
+  for (const auto& n : ind().totals.needs) {
+    std::string k = "need." + n.commodity + ".";
+    std::string share = n.share ? fig_.OptPct(k + "share_pct", *n.share * 100, 0) : H("fig.not_assessed");
+    std::string coverage;
+    if (n.coverage) {
+      if (n.estimate) Behind(n.estimate->records);
+      coverage = BoundedPct(k + "coverage_pct", n.coverage, n.coverage_lower_bound ? "at_least" : "exact");
+    } else {
+      coverage = fig_.Text(k + "coverage_pct", cat_.Get(!n.assessed                   ? "fig.not_assessed"
+                                                        : n.share && *n.share <= 0 ? "fig.not_dependent"
+                                                                                   : "fig.unknown"));
+    }
+    double delivered = n.estimate ? n.estimate->best : n.delivered;
+    out_ += "<tr><td>" + Quoted(n.commodity) + "</td><td class=\"n\">" + share + "</td><td class=\"n\">" +
+            (n.need ? Escape(cat_.Quantity(*n.need, n.unit)) : H("na")) + "</td><td class=\"n\">" +
+            Bounded(k + "delivered", delivered, n.estimate && n.estimate->lower_bound ? "at_least" : "exact") + " " +
+            Escape(cat_.Unit(n.unit)) + "</td><td class=\"n\">" + coverage + "</td></tr>";
+  }
+  out_ += "</tbody></table>";
+}
+
+// Convoys and crossings that did not get through, as recorded.
+void Writer::StoppedTable() {
+  std::vector<std::pair<std::string, const json*>> rows;
+  for (const auto& [id, j] : records()) {
+    std::string outcome = Str(j, "outcome");
+    if (Str(j, "kind") != "movement" || (outcome != "stopped" && outcome != "turned_back")) continue;
+    std::string date = Str(j, "date");
+    if (date < ind().from || date > ind().to) continue;
+    rows.push_back({date + " " + id, &j});
+  }
+  if (rows.empty()) return;
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  out_ += "<h3>" + H("supply.stopped_title") + "</h3><table>" +
+          Th({"incidents.date", "patients.operator", "blockade.direction", "supply.outcome", "supply.what"}) + "<tbody>";
+  for (const auto& [sort_key, jp] : rows) {
+    const json& j = *jp;
+    std::string id = Str(j, "id");
+    behind_.insert(id);
+    std::string what;
+    for (const char* m : {"vehicles", "persons", "patients"}) {
+      if (j.contains(m) && j[m].is_number()) {
+        what += (what.empty() ? "" : "; ") + cat_.Quantity(j[m].get<double>(), m == std::string("patients") ? "persons" : m);
+      }
+    }
+    if (j.contains("cargo") && j["cargo"].is_array()) {
+      for (const auto& c : j["cargo"]) {
+        what += (what.empty() ? "" : "; ") + cat_.Quantity(c.value("quantity", 0.0), Str(c, "unit")) + " " +
+                Str(c, "commodity");
+      }
+    }
+    out_ += "<tr><td>" + fig_.Date("stopped." + id + ".date", Str(j, "date")) + "</td><td>" + Quoted(Str(j, "operator")) +
+            "</td><td>" + Escape(cat_.Term("direction", Str(j, "direction"))) + "</td><td>" +
+            Escape(cat_.Term("outcome", Str(j, "outcome"))) + "</td><td>" + Quoted(what) + "</td></tr>";
+  }
+  out_ += "</tbody></table>";
+}
+
+// --- Movements: each figure as an estimate, with the reports it weighs. ---
+
+void Writer::Movements() {
+  out_ += Section("movements") + "<p>" + H("movements.intro") + "</p><table>" +
+          Th({"movements.what", "movements.daily_sum", "movements.best", "movements.observed", "movements.rule"},
+             {"movements.daily_sum", "movements.best", "movements.observed"}) +
+          "<tbody>";
+  std::vector<const analysis::RangeEstimate*> shown;
+  for (const auto& e : ind().estimates) {
+    if (e.outcome != "delivered" || e.measure == "cargo") continue;
+    shown.push_back(&e);
+    Behind(e.records);
+    std::string k = "estimate." + e.measure + "." + e.direction + ".";
+    out_ += "<tr><td>" + Escape(cat_.Format("movements.label", {{"measure", cat_.Term("measure", e.measure)},
+                                                                 {"direction", cat_.Term("direction", e.direction)}})) +
+            "</td><td class=\"n\">" + fig_.Num(k + "daily_sum", e.daily_sum) + "</td><td class=\"n\">" +
+            Bounded(k + "best", e.best, e.lower_bound ? "at_least" : "exact") + "</td><td class=\"n\">" +
+            fig_.OptPct(k + "observed_pct", e.completeness.Fraction() * 100, 0) + "</td><td>" +
+            H("rule." + e.rule) + "</td></tr>";
+  }
+  out_ += "</tbody></table>";
+  for (const auto* e : shown) {
+    if (!e->reports.empty()) EstimateReports(*e, "estimate." + e->measure + "." + e->direction + ".");
+  }
+  out_ += "</section>\n";
+}
+
+// The period reports an estimate weighed, side by side, and where they
+// disagree.
+void Writer::EstimateReports(const analysis::RangeEstimate& e, const std::string& k) {
+  out_ += "<h3>" + Escape(cat_.Format("movements.reports_title", {{"measure", cat_.Term("measure", e.measure)},
+                                                                  {"direction", cat_.Term("direction", e.direction)}})) +
+          "</h3><table>" +
+          Th({"supply.period", "supply.reported_by", "movements.figure", "movements.used"}, {"movements.figure"}) +
+          "<tbody>";
+  for (const auto& r : e.reports) {
+    std::string rk = k + "report." + r.record + ".";
+    std::string fit = r.fit == "within" ? (r.used ? H("movements.used_yes") : H("movements.used_no"))
+                                        : H("movements.fit_" + r.fit);
+    out_ += "<tr><td>" + cat_.FormatHtml("supply.period_dates", {{"from", Arg::Markup(fig_.Date(rk + "from", r.from))},
+                                                                 {"to", Arg::Markup(fig_.Date(rk + "to", r.to))}}) +
+            "</td><td>" + Reporter(r.reported_by, r.one_party) + "</td><td class=\"n\">" +
+            Bounded(rk + "value", r.value, r.qualifier) + "</td><td>" + fit + "</td></tr>";
+  }
+  out_ += "</tbody></table>";
+  for (const auto& d : e.discrepancies) {
+    auto value_of = [&](const std::string& id) -> double {
+      for (const auto& r : e.reports) {
+        if (r.record == id) return r.value;
+      }
+      return 0;
+    };
+    std::string dk = k + "discrepancy." + d.a + "." + (d.b.empty() ? "records" : d.b) + ".";
+    if (d.kind == "reports") {
+      out_ += "<p class=\"note\">" +
+              cat_.FormatHtml("movements.discrepancy",
+                              {{"a", Arg::Markup(fig_.Num(dk + "a", value_of(d.a)))},
+                               {"who_a", Arg::Markup(Reporter(d.reporter_a, false))},
+                               {"b", Arg::Markup(fig_.Num(dk + "b", value_of(d.b)))},
+                               {"who_b", Arg::Markup(Reporter(d.reporter_b, false))}}) +
+              "</p>";
+    } else {
+      out_ += "<p class=\"note\">" +
+              cat_.FormatHtml("movements.records_exceed",
+                              {{"a", Arg::Markup(fig_.Num(dk + "a", d.value_a))},
+                               {"who_a", Arg::Markup(Reporter(d.reporter_a, false))},
+                               {"b", Arg::Markup(fig_.Num(dk + "b", d.value_b))}}) +
+              "</p>";
+    }
+  }
+}
+
+// --- Casualties by party, category and cause; the incidents. ---
+
+void Writer::Casualties() {
+  out_ += Section("casualties") + "<p>" + H("casualties.intro") + "</p>";
+  const analysis::CasualtyTotals& c = ind().totals.casualties;
+  if (!c.groups.empty()) {
+    out_ += "<table>" +
+            Th({"casualties.party", "casualties.category", "casualties.cause", "casualties.incidents",
+                "casualties.low", "casualties.best", "casualties.high", "casualties.injuries", "casualties.own_count"},
+               {"casualties.incidents", "casualties.low", "casualties.best", "casualties.high", "casualties.injuries",
+                "casualties.own_count"}) +
+            "<tbody>";
+    for (const auto& g : c.groups) {
+      std::string k = "casualties." + (g.party.empty() ? std::string("not_stated") : g.party) + "." + g.category + "." +
+                      g.cause + ".";
+      const analysis::CasualtyFigures& f = g.figures;
+      Behind(f.records);
+      out_ += "<tr><td>" + (g.party.empty() ? H("fig.party_not_stated") : Quoted(g.party)) + "</td><td>" +
+              Escape(cat_.Term("category", g.category)) + "</td><td>" + Escape(cat_.Term("cause", g.cause)) +
+              "</td><td class=\"n\">" + fig_.Num(k + "incidents", static_cast<double>(f.incidents)) +
+              "</td><td class=\"n\">" + fig_.Num(k + "low", static_cast<double>(f.low)) + "</td><td class=\"n\">" +
+              fig_.Num(k + "best", static_cast<double>(f.best)) + "</td><td class=\"n\">" +
+              fig_.Num(k + "high", static_cast<double>(f.high)) + "</td><td class=\"n\">" +
+              fig_.Num(k + "injuries", static_cast<double>(f.injuries)) + "</td><td class=\"n\">" +
+              fig_.Num(k + "one_party_best", static_cast<double>(f.one_party_best)) + "</td></tr>";
+    }
+    out_ += "</tbody></table><p class=\"note\">" + H("casualties.note") + "</p>";
+  }
+  IncidentTable();
+  out_ += "</section>\n";
+}
+
+void Writer::IncidentTable() {
+  std::vector<std::pair<std::string, const json*>> incs;
+  for (const auto& [id, j] : records()) {
+    if (Str(j, "kind") != "incident") continue;
+    std::string date = Str(j, "date").substr(0, 10);
+    if (date < ind().from || date > ind().to) continue;
+    incs.push_back({date + " " + id, &j});
+  }
+  std::sort(incs.begin(), incs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  out_ += "<h3>" + H("section.incidents") + "</h3>";
+  if (incs.empty()) {
+    out_ += "<p>" + H("incidents.none") + "</p>";
+    return;
+  }
+  out_ += "<table>" +
+          Th({"incidents.date", "incidents.place", "incidents.type", "incidents.fatalities", "incidents.sources"},
+             {"incidents.fatalities"}) +
+          "<tbody>";
+  for (const auto& [sort_key, jp] : incs) {
+    const json& j = *jp;
+    std::string id = Str(j, "id");
+    behind_.insert(id);
+    std::string place = j.contains("location") && j["location"].is_object() ? Str(j["location"], "name") : "";
+    std::string type = Escape(cat_.Term("event_type", Str(j, "event_type")));
+    if (std::string sub = Str(j, "sub_event_type"); !sub.empty()) {
+      type += " / " + (cat_.HasTerm("sub_event_type", sub) ? Escape(cat_.Term("sub_event_type", sub)) : Quoted(sub));
+    }
+    std::optional<double> fat;
+    if (j.contains("fatalities") && j["fatalities"].is_object() && j["fatalities"].contains("best") &&
+        j["fatalities"]["best"].is_number()) {
+      fat = j["fatalities"]["best"].get<double>();
+    }
+    std::string pubs;
+    if (j.contains("sources") && j["sources"].is_array()) {
+      for (const auto& s : j["sources"]) {
+        if (!s.is_string()) continue;
+        auto it = records().find(s.get<std::string>());
+        std::string name = it != records().end() ? Str(it->second, "publisher") : s.get<std::string>();
+        if (pubs.find(name) == std::string::npos) pubs += (pubs.empty() ? "" : "; ") + name;
+      }
+    }
+    out_ += "<tr><td>" + fig_.Date("incident." + id + ".date", Str(j, "date").substr(0, 10)) + "</td><td>" +
+            Quoted(place) + "</td><td>" + type + "</td><td class=\"n\">" +
+            fig_.OptNum("incident." + id + ".fatalities", fat) + "</td><td>" + Quoted(pubs) + "</td></tr>";
+  }
+  out_ += "</tbody></table>";
+}
+
+// --- Utilities: supply lines cut, hours without service, rationing, and
+// the days nothing is known. ---
+
+void Writer::Utilities() {
+  out_ += Section("utilities") + "<p>" + H("utilities.intro") + "</p>";
+  if (ind().totals.utilities.empty()) {
+    out_ += "<p>" + H("outages.none") + "</p></section>\n";
+    return;
+  }
+  out_ += "<table>" +
+          Th({"outages.utility", "utilities.supply_cut", "utilities.first", "utilities.last", "utilities.days_without",
+              "outages.hours", "utilities.rationing", "utilities.unknown"},
+             {"utilities.supply_cut", "utilities.days_without", "outages.hours", "utilities.rationing",
+              "utilities.unknown"}) +
+          "<tbody>";
+  for (const auto& u : ind().totals.utilities) {
+    Behind(u.records);
+    std::string k = "utility." + u.utility + ".";
+    out_ += "<tr><td>" + Escape(cat_.Term("utility", u.utility)) + "</td><td class=\"n\">" +
+            fig_.Num(k + "days_supply_cut", static_cast<double>(u.days_supply_cut)) + "</td><td>" +
+            fig_.Date(k + "first_supply_cut", u.first_supply_cut) + "</td><td>" +
+            fig_.Date(k + "last_supply_cut", u.last_supply_cut) + "</td><td class=\"n\">" +
+            fig_.Num(k + "days_without_service", static_cast<double>(u.days_without_service)) +
+            "</td><td class=\"n\">" + fig_.Num("outage_hours." + u.utility, u.hours, 1) + "</td><td class=\"n\">" +
+            fig_.Num(k + "max_scheduled_hours", u.max_scheduled, 1) + "</td><td class=\"n\">" +
+            fig_.Num(k + "days_unknown", static_cast<double>(u.days_unknown)) + "</td></tr>";
+  }
+  out_ += "</tbody></table></section>\n";
+}
+
+// --- The parties' positions on the records behind the figures. ---
+
+std::string Label(const json& j, const Catalog& cat) {
+  std::string kind = Str(j, "kind"), date = Str(j, "date");
+  if (date.empty()) date = Str(j, "from");
+  if (date.empty()) date = Str(j, "issued");
+  std::string what = Str(j, "title");
+  if (what.empty() && j.contains("location") && j["location"].is_object()) what = Str(j["location"], "name");
+  if (what.empty()) what = Str(j, "operator");
+  std::string s = Escape(cat.Term("kind", kind));
+  if (!date.empty()) s += ", " + Escape(cat.Date(date.substr(0, 10)));
+  if (!what.empty()) s += ": " + Quoted(what);
+  return s;
+}
+
+void Writer::Claims() {
+  std::vector<std::tuple<std::string, std::string, const json*>> claims;  // about, id, claim
+  for (const auto& [id, j] : records()) {
+    if (Str(j, "kind") != "claim") continue;
+    claims.emplace_back(Str(j, "about"), id, &j);
+  }
+  std::sort(claims.begin(), claims.end(),
+            [](const auto& a, const auto& b) { return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b)); });
+  out_ += Section("claims") + "<p>" + H("claims.intro") + "</p>";
+  if (claims.empty()) {
+    out_ += "<p>" + H("claims.none") + "</p></section>\n";
+    return;
+  }
+  out_ += "<table>" + Th({"claims.about", "claims.party", "claims.stance", "claims.text"}) + "<tbody>";
+  for (const auto& [about, id, jp] : claims) {
+    const json& c = *jp;
+    behind_.insert(id);
+    auto it = records().find(about);
+    std::string label = it != records().end() ? Label(it->second, cat_) : "<code>" + Escape(about) + "</code>";
+    out_ += "<tr><td>" + label + "</td><td>" + Quoted(Str(c, "party")) + "</td><td>" +
+            Escape(cat_.Term("stance", Str(c, "stance"))) + "</td><td>" + Quoted(Str(c, "text")) + "</td></tr>";
+  }
+  out_ += "</tbody></table></section>\n";
+}
+
+// --- Compliance with each obligation. ---
+
+void Writer::Compliance() {
+  const analysis::Compliance& comp = *in_.comp;
+  out_ += Section("compliance");
+  if (comp.obligations.empty()) {
+    out_ += "<p>" + H("compliance.none") + "</p></section>\n";
+    return;
+  }
+  out_ += "<table>" +
+          Th({"compliance.obligation", "compliance.route", "compliance.violated", "compliance.evaluated",
+              "compliance.first", "compliance.last"},
+             {"compliance.violated", "compliance.evaluated"}) +
+          "<tbody>";
+  for (const auto& o : comp.obligations) {
+    behind_.insert(o.obligation);
+    for (const auto& vd : o.violations) Behind(vd.records);
+    std::string k = "compliance." + o.obligation + ".";
+    out_ += "<tr><th scope=\"row\">" + Quoted(o.title.empty() ? o.obligation : o.title) + "<br><small>" +
+            Escape(cat_.Term("instrument", o.instrument)) + "</small></th><td>" + Route(o.route) + "</td>";
+    if (!o.evaluable) {
+      std::optional<std::string> why = cat_.AnalysisText("reason", "", o.reason);
+      out_ += "<td colspan=\"4\">" +
+              cat_.FormatHtml("compliance.not_evaluable",
+                              {{"reason", Arg::Markup(why ? WithCode(Escape(*why))
+                                                          : "<span lang=\"en\">" + WithCode(Escape(o.reason)) + "</span>")}}) +
+              "</td></tr>";
+      continue;
+    }
+    out_ += "<td class=\"n\">" + fig_.Num(k + "days_in_violation", static_cast<double>(o.days_in_violation)) +
+            "</td><td class=\"n\">" + fig_.Num(k + "days_evaluated", static_cast<double>(o.days_evaluated)) +
+            "</td><td>" + fig_.Date(k + "first_violation", o.first_violation) + "</td><td>" +
+            fig_.Date(k + "last_violation", o.last_violation) + "</td></tr>";
+  }
+  out_ += "</tbody></table></section>\n";
+}
+
+// --- The forecast, when a scenario was given. ---
+
+void Writer::Forecast() {
+  const std::optional<analysis::ForecastModel>& model = *in_.model;
+  const ReportOptions& o = *in_.opts;
+  out_ += Section("forecast");
+  if (!model) {
+    out_ += "<p>" + H("forecast.none") + "</p></section>\n";
+    return;
+  }
+  std::string start = record::FormatDate(record::Day{model->start});
+  out_ += "<p>" + cat_.FormatHtml("forecast.intro",
+                                  {{"scenario", Arg::Markup("<code>" + Escape(o.scenario_name) + "</code>")},
+                                   {"trajectories", Arg::Markup(fig_.Num("forecast.trajectories",
+                                                                         static_cast<double>(model->trajectories)),
+                                                                model->trajectories)},
+                                   {"start", Arg::Markup(fig_.Date("forecast.start", start))},
+                                   {"seed", Arg::Markup("<code>" + std::to_string(model->seed) + "</code>")}}) +
+          "</p>";
+  std::vector<std::string> fdates;
+  for (int32_t d = 0; d < model->horizon; ++d) fdates.push_back(record::FormatDate(record::Day{model->start + d}));
+  const auto& forecast = *in_.forecast;
+  for (size_t c = 0; c < forecast.size(); ++c) {
+    const auto& cf = forecast[c];
+    std::string k = "forecast." + cf.name + ".";
+    std::vector<std::array<double, 5>> pct;
+    double median_sum = 0;
+    for (const auto& p : cf.stock) {
+      pct.push_back({p[0], p[1], p[2], p[3], p[4]});
+      median_sum += p[2];
+    }
+    std::string title = cat_.Format("forecast.chart_title", {{"commodity", cf.name}, {"unit", cat_.Unit(cf.unit)}});
+    std::string desc = cat_.Format(
+        "forecast.chart_desc",
+        {{"title", title}, {"stock", cf.stock.empty() ? cat_.Get("na") : cat_.Quantity(cf.stock.back()[2], cf.unit, 1)}});
+    out_ += "<h3>" + Quoted(cf.name) + " (" + Escape(cat_.Unit(cf.unit)) + ")</h3><figure>" +
+            FanChart({"forecast-" + std::to_string(c), title, desc}, fdates, pct, cf.threshold, cat_) + "</figure>";
+    out_ += "<table><thead><tr><th scope=\"col\">" + H("forecast.percentile") + "</th>";
+    for (double p : analysis::kForecastPercentiles) out_ += "<th scope=\"col\" class=\"n\">p" + Fixed(p, 0) + "</th>";
+    out_ += "</tr></thead><tbody><tr><th scope=\"row\">" +
+            Escape(cf.threshold ? cat_.Format("forecast.days_to_threshold",
+                                              {{"threshold", cat_.Quantity(*cf.threshold, cf.unit)}})
+                                : cat_.Get("forecast.exhausted")) +
+            "</th>";
+    for (size_t i = 0; i < analysis::kForecastPercentiles.size(); ++i) {
+      std::string key = k + "days_to_threshold.p" + Fixed(analysis::kForecastPercentiles[i], 0);
+      const auto& d = cf.days_to_threshold[i];
+      out_ += "<td class=\"n\">" + (d ? fig_.Num(key, *d) : fig_.Text(key, cat_.Get("forecast.beyond"))) + "</td>";
+    }
+    out_ += "</tr><tr><th scope=\"row\">" + H("forecast.final_stock") + "</th>";
+    for (size_t i = 0; i < analysis::kForecastPercentiles.size(); ++i) {
+      out_ += "<td class=\"n\">" +
+              fig_.Num(k + "final_stock.p" + Fixed(analysis::kForecastPercentiles[i], 0),
+                       cf.stock.empty() ? 0 : cf.stock.back()[i], 1) +
+              "</td>";
+    }
+    out_ += "</tr></tbody></table><p>" +
+            cat_.FormatHtml("forecast.never",
+                            {{"pct", Arg::Markup(fig_.OptPct(k + "never_pct", cf.never_fraction * 100, 1))}}) +
+            " " +
+            cat_.FormatHtml("forecast.median_sum", {{"sum", Arg::Markup(fig_.Num(k + "median_sum", median_sum, 1))}}) +
+            "</p>";
+  }
+  out_ += "</section>\n";
+}
+
+// --- The sources of every record behind a figure. ---
+
+void Writer::Sources() {
+  std::set<std::string> source_ids;
+  for (const auto& id : behind_) {
+    auto it = records().find(id);
+    if (it == records().end() || !it->second.contains("sources") || !it->second["sources"].is_array()) continue;
+    for (const auto& s : it->second["sources"]) {
+      if (s.is_string()) source_ids.insert(s.get<std::string>());
+    }
+  }
+  std::vector<std::tuple<std::string, std::string, const json*>> sources;  // publisher, date, record
+  for (const auto& id : source_ids) {
+    auto it = records().find(id);
+    if (it == records().end()) continue;
+    sources.emplace_back(Str(it->second, "publisher"), Str(it->second, "published"), &it->second);
+  }
+  std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+  });
+  out_ += Section("sources") + "<p>" + H("sources.intro") + " (" +
+          fig_.Num("sources.count", static_cast<double>(sources.size())) + ")</p><table>" +
+          Th({"sources.publisher", "sources.title", "sources.date", "sources.url"}) + "<tbody>";
+  for (const auto& [pub, date, jp] : sources) {
+    std::string url = Str(*jp, "url");
+    bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    out_ += "<tr><td>" + Quoted(pub) + "</td><td>" + Quoted(Str(*jp, "title"), Str(*jp, "language")) + "</td><td>" +
+            Escape(cat_.Date(date)) + "</td><td>" +
+            (web ? "<a class=\"rc\" href=\"" + Escape(url) + "\">" + Escape(url) + "</a>" : Quoted(url)) + "</td></tr>";
+  }
+  out_ += "</tbody></table></section>\n";
+}
+
+// --- What the models assumed, in the reader's language where the
+// catalogue has the sentence. ---
+
+void Writer::Assumptions() {
+  const std::optional<analysis::ForecastModel>& model = *in_.model;
+  out_ += Section("assumptions") + "<p class=\"note\">" + H("assumptions.note") + "</p><ul>";
+  std::vector<std::pair<std::string, std::string>> all;  // key, English
+  auto add = [&](const std::vector<std::string>& keys, const std::vector<std::string>& texts) {
+    for (size_t i = 0; i < texts.size(); ++i) all.emplace_back(i < keys.size() ? keys[i] : "", texts[i]);
+  };
+  add(ind().assumption_keys, ind().assumptions);
+  add(in_.comp->assumption_keys, in_.comp->assumptions);
+  if (model) add({}, model->assumptions);
+  // The indicators and the compliance check share some assumptions: each is
+  // stated once.
+  std::set<std::string> stated;
+  for (const auto& [key, a] : all) {
+    if (!stated.insert(a).second) continue;
+    std::optional<std::string> text = cat_.Assumption(key, a);
+    out_ += text ? "<li>" + WithCode(Escape(*text)) + "</li>" : "<li lang=\"en\">" + WithCode(Escape(a)) + "</li>";
+  }
+  if (model) {
+    out_ += "<li>" + Escape(cat_.Format("forecast.trajectories_note",
+                                        {{"trajectories", model->trajectories}, {"asked", in_.asked_trajectories}})) +
+            "</li>";
+  }
+  out_ += "</ul></section>\n";
+}
+
+// --- The signed checkpoint and how to verify the report. ---
+
+void Writer::Checkpoint() {
+  const analysis::VerifiedDataset& v = *in_.v;
+  std::string file = in_.opts->file_name.empty() ? "REPORT.html" : in_.opts->file_name;
+  out_ += Section("checkpoint") + "<p>" + H("checkpoint.intro") + "</p><table><tbody>";
+  out_ += "<tr><th scope=\"row\">" + H("checkpoint.origin") + "</th><td><code>" + Escape(v.origin) + "</code></td></tr>";
+  out_ += "<tr><th scope=\"row\">" + H("checkpoint.size") + "</th><td>" +
+          fig_.Num("checkpoint.size", static_cast<double>(v.cp.size)) + "</td></tr>";
+  out_ += "<tr><th scope=\"row\">" + H("checkpoint.root") + "</th><td><code>" + fig_.Text("checkpoint.root", v.cp.root) +
+          "</code></td></tr></tbody></table>";
+  out_ += "<h3>" + H("checkpoint.note") + "</h3><pre id=\"checkpoint-note\">" + Escape(v.note) + "</pre>";
+  out_ += "<h3>" + H("verify.heading") + "</h3><ol><li>" +
+          cat_.FormatHtml("verify.step1", {{"file", Arg::Markup("<code>" + Escape(file) + "</code>")}}) + "</li><li>" +
+          H("verify.step2") +
+          "<pre>lifeline --store STORE verify\nlifeline --store STORE log export-tiles TILES\n"
+          "lifeline verify --tiles TILES --vkey log.vkey\n"
+          "tlog-verify tiles log.vkey TILES</pre></li><li>" +
+          H("verify.step3") + "</li></ol></section>\n";
+}
+
+// --- The machine-readable block: every figure, with what produced it. ---
+
+std::string Writer::Block() {
+  const ReportOptions& o = *in_.opts;
+  const analysis::VerifiedDataset& v = *in_.v;
+  const std::optional<analysis::ForecastModel>& model = *in_.model;
+  json block = {{"version", 1},
+                {"case", o.case_id},
+                {"from", ind().from},
+                {"to", ind().to},
+                {"lang", o.lang},
+                {"scenario", o.scenario_toml.empty() ? json(nullptr)
+                                                     : json{{"name", o.scenario_name},
+                                                            {"toml", o.scenario_toml},
+                                                            {"trajectories", model->trajectories}}},
+                {"checkpoint", {{"origin", v.origin}, {"size", v.cp.size}, {"root", v.cp.root}, {"note", v.note}}},
+                {"figures", fig_.values}};
+  std::string text = block.dump(-1, ' ', false, json::error_handler_t::replace);
+  // '<' occurs only inside JSON strings: escaping it keeps "</script>" and
+  // "<!--" out of the element.
+  std::string safe;
+  safe.reserve(text.size());
+  for (char ch : text) {
+    if (ch == '<') {
+      safe += "\\u003c";
+    } else {
+      safe += ch;
+    }
+  }
+  return "<script type=\"application/json\" id=\"lifeline-report\">" + safe + "</script>\n";
+}
+
+Result<int32_t> DayOption(const std::string& s, const char* flag) {
+  if (s.empty()) return analysis::kNoDay;
+  auto d = record::ParseDate(s);
+  if (!d.ok()) return d.status().Annotate(flag);
+  return static_cast<int32_t>(d->days);
+}
 
 }  // namespace
 
 Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_key, const ReportOptions& opts) {
   LIFELINE_ASSIGN_OR_RETURN(Catalog cat, Catalog::For(opts.lang));
-  int32_t from = analysis::kNoDay, to = analysis::kNoDay;
-  if (!opts.from.empty()) {
-    auto d = record::ParseDate(opts.from);
-    if (!d.ok()) return d.status().Annotate("--from");
-    from = static_cast<int32_t>(d->days);
-  }
-  if (!opts.to.empty()) {
-    auto d = record::ParseDate(opts.to);
-    if (!d.ok()) return d.status().Annotate("--to");
-    to = static_cast<int32_t>(d->days);
-  }
+  LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayOption(opts.from, "--from"));
+  LIFELINE_ASSIGN_OR_RETURN(int32_t to, DayOption(opts.to, "--to"));
   if (from != analysis::kNoDay && to != analysis::kNoDay && from > to) {
     return InvalidArgumentError("--from " + opts.from + " is after --to " + opts.to);
   }
@@ -191,6 +1194,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   io.explain = true;  // the record ids name the sources listed
   LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(v.ds, v.cp, io));
   LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance comp, analysis::ComputeCompliance(v.ds, v.cp, from, to));
+  analysis::Headline head = analysis::ComputeHeadline(ind, comp);
   std::optional<analysis::ForecastModel> model;
   std::vector<analysis::CommodityForecast> forecast;
   if (scenario) {
@@ -201,479 +1205,12 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   }
   LIFELINE_ASSIGN_OR_RETURN(auto records, CurrentRecords(store, opts.case_id, v.cp.size));
 
-  Figures fig(cat);
-  std::set<std::string> behind;  // record ids behind the figures
-  auto add_ids = [&](const std::vector<std::string>& ids) { behind.insert(ids.begin(), ids.end()); };
-  std::vector<std::string> dates;
-  for (const auto& d : ind.days) dates.push_back(d.date);
-
-  const json& case_rec = records.count(opts.case_id) ? records.at(opts.case_id) : json::object();
-  std::string case_title = Str(case_rec, "title");
-  std::string out;
-  out.reserve(1 << 18);
-  out += "<!DOCTYPE html>\n<html lang=\"" + Escape(opts.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
-  out += "<meta name=\"generator\" content=\"Lifeline\">\n";
-  out += "<title>" + Escape(cat.Format("title", {{"case", opts.case_id}})) + "</title>\n<style>" + kCss +
-         "</style>\n</head>\n<body>\n<header>\n";
-  out += "<h1>" + cat.FormatHtml("title", {{"case", Arg::Markup("<code>" + Escape(opts.case_id) + "</code>")}}) + "</h1>\n";
-  if (!case_title.empty()) out += "<p><strong>" + Quoted(case_title) + "</strong></p>\n";
-  out += "<p>" + cat.FormatHtml("period", {{"from", Arg::Markup(fig.Date("period.from", ind.from))},
-                                           {"to", Arg::Markup(fig.Date("period.to", ind.to))}}) +
-         "</p>\n";
-  out += "<p class=\"note\">" + Escape(cat.Get("generated_note")) + " " + Escape(cat.Get("original_language_note")) +
-         "</p>\n</header>\n";
-  // Contents.
-  const char* sections[] = {"key_figures", "routes",     "cargo",    "patients", "outages",   "incidents",
-                            "compliance",  "forecast",   "sources",  "assumptions", "checkpoint"};
-  out += "<nav aria-labelledby=\"toc\"><h2 id=\"toc\">" + Escape(cat.Get("contents")) + "</h2><ol>";
-  for (const char* s : sections) {
-    out += "<li><a href=\"#" + std::string(s) + "\">" + Escape(cat.Get(std::string("section.") + s)) + "</a></li>";
-  }
-  out += "</ol></nav>\n<main>\n";
-
-  // --- Figures computed up front (shown in several places). ---
-  int64_t patients_total = 0;
-  for (const auto& f : ind.totals.flows) patients_total += f.delivered.patients;
-  std::map<std::string, int64_t> patients_month;
-  for (const auto& d : ind.days) {
-    for (const auto& f : d.flows) {
-      if (f.delivered.patients > 0) patients_month[d.date.substr(0, 7)] += f.delivered.patients;
-      add_ids(f.delivered.records);
-    }
-    for (const auto& r : d.routes) add_ids(r.records);
-    for (const auto& c : d.cargo) add_ids(c.records);
-    for (const auto& n : d.needs) add_ids(n.records);
-    for (const auto& u : d.utilities) add_ids(u.records);
-  }
-  add_ids(ind.totals.incidents.records);
-
-  // --- Key figures ---
-  out += "<section id=\"key_figures\"><h2>" + Escape(cat.Get("section.key_figures")) + "</h2><ul class=\"kf\">";
-  // label: HTML.
-  auto kf = [&](const std::string& label, const std::string& value) {
-    out += "<li>" + label + "<span class=\"v\">" + value + "</span></li>";
-  };
-  kf(cat.FormatHtml("kf.days_in_period"), fig.Num("period.days", static_cast<double>(ind.days.size())));
-  for (const auto& r : ind.totals.routes) {
-    Arg route = Arg::Markup(Quoted(RouteName(records, r.route)));
-    if (r.closed > 0) kf(cat.FormatHtml("kf.days_closed", {{"route", route}}), fig.Num("route." + r.route + ".closed", r.closed));
-    if (r.restricted > 0) {
-      kf(cat.FormatHtml("kf.days_restricted", {{"route", route}}),
-         fig.Num("route." + r.route + ".restricted", r.restricted));
-    }
-  }
-  for (const auto& n : ind.totals.needs) {
-    kf(cat.FormatHtml("kf.coverage", {{"commodity", Arg::Markup(Quoted(n.commodity))}}),
-       fig.OptPct("need." + n.commodity + ".coverage_pct", n.coverage ? std::optional(*n.coverage * 100) : std::nullopt, 1));
-  }
-  kf(cat.FormatHtml("kf.patients"), fig.Num("patients.total", static_cast<double>(patients_total)));
-  kf(cat.FormatHtml("kf.incidents"), fig.Num("incidents.count", static_cast<double>(ind.totals.incidents.incidents)));
-  kf(cat.FormatHtml("kf.fatalities"), fig.Num("incidents.fatalities_best", static_cast<double>(ind.totals.incidents.fatalities_best)));
-  out += "</ul></section>\n";
-
-  // --- Routes ---
-  out += "<section id=\"routes\"><h2>" + Escape(cat.Get("section.routes")) + "</h2><p>" +
-         Escape(cat.Get("routes.intro")) + "</p>";
-  {
-    std::vector<std::pair<std::string, std::vector<analysis::RouteState>>> bands;
-    for (const auto& r : ind.totals.routes) bands.push_back({r.route, {}});
-    for (const auto& d : ind.days) {
-      for (size_t i = 0; i < bands.size(); ++i) {
-        analysis::RouteState st = analysis::RouteState::kUnknown;
-        for (const auto& rd : d.routes) {
-          if (rd.route == bands[i].first) st = rd.state;
-        }
-        bands[i].second.push_back(st);
-      }
-    }
-    std::string desc;
-    for (const auto& r : ind.totals.routes) {
-      desc += cat.Format("routes.totals", {{"route", RouteName(records, r.route)},
-                                           {"open", r.open},
-                                           {"restricted", r.restricted},
-                                           {"closed", r.closed},
-                                           {"unknown", r.unknown}}) +
-              ". ";
-    }
-    for (auto& b : bands) b.first = RouteName(records, b.first);  // the chart names routes
-    out += "<figure>" + RouteBands({"routes-chart", cat.Get("routes.chart_title"), desc}, dates, bands, cat) +
-           "<figcaption><ul>";
-    for (const auto& r : ind.totals.routes) {
-      std::string k = "route." + r.route + ".";
-      out += "<li>" + cat.FormatHtml("routes.totals",
-                                     {{"route", Arg::Markup("<strong>" + Quoted(RouteName(records, r.route)) + "</strong>")},
-                                      {"open", Arg::Markup(fig.Num(k + "open", r.open), r.open)},
-                                      {"restricted", Arg::Markup(fig.Num(k + "restricted", r.restricted), r.restricted)},
-                                      {"closed", Arg::Markup(fig.Num(k + "closed", r.closed), r.closed)},
-                                      {"unknown", Arg::Markup(fig.Num(k + "unknown", r.unknown), r.unknown)}}) +
-             "</li>";
-    }
-    out += "</ul></figcaption></figure></section>\n";
-  }
-
-  // --- Cargo against need ---
-  out += "<section id=\"cargo\"><h2>" + Escape(cat.Get("section.cargo")) + "</h2><p>" + Escape(cat.Get("cargo.intro")) +
-         "</p>";
-  if (ind.totals.needs.empty()) out += "<p>" + Escape(cat.Get("cargo.none")) + "</p>";
-  int chart = 0;
-  for (const auto& n : ind.totals.needs) {
-    std::string k = "need." + n.commodity + ".";
-    Series need{cat.Get("cargo.need"), {}, "s2"}, del{cat.Get("cargo.delivered"), {}, "s1"};
-    double cn = 0, cd = 0;
-    for (const auto& d : ind.days) {
-      for (const auto& nd : d.needs) {
-        if (nd.commodity != n.commodity || nd.unit != n.unit) continue;
-        cn += nd.need.value_or(0);
-        cd += nd.delivered;
-      }
-      need.values.push_back(cn);
-      del.values.push_back(cd);
-    }
-    std::string title = cat.Format("cargo.chart_title", {{"commodity", n.commodity}, {"unit", cat.Unit(n.unit)}});
-    std::string desc = cat.Format("cargo.chart_desc", {{"need", cat.Quantity(n.need.value_or(NAN), n.unit)},
-                                                       {"delivered", cat.Quantity(n.delivered, n.unit)}});
-    out += "<h3>" + Quoted(n.commodity) + " (" + Escape(cat.Unit(n.unit)) + ")</h3><figure>" +
-           LineChart({"cargo-" + std::to_string(chart++), title, desc}, dates, {need, del}, cat) + "</figure>";
-    out += "<table><thead><tr><th scope=\"col\">" + Escape(cat.Get("cargo.need")) + "</th><th scope=\"col\">" +
-           Escape(cat.Get("cargo.delivered")) + "</th><th scope=\"col\">" + Escape(cat.Get("cargo.coverage")) +
-           "</th><th scope=\"col\">" + Escape(cat.Get("cargo.shortfall")) + "</th></tr></thead><tbody><tr>";
-    out += "<td class=\"n\">" + fig.OptNum(k + "need", n.need) + "</td><td class=\"n\">" + fig.Num(k + "delivered", n.delivered) +
-           "</td><td class=\"n\">" +
-           fig.OptPct(k + "coverage_pct", n.coverage ? std::optional(*n.coverage * 100) : std::nullopt, 1) +
-           "</td><td class=\"n\">" + fig.Num(k + "shortfall", n.shortfall) + "</td></tr>";
-    out += "</tbody></table>";
-    if (n.days_need_unknown > 0) {
-      out += "<p class=\"note\">" +
-             cat.FormatHtml("cargo.need_unknown",
-                            {{"commodity", Arg::Markup(Quoted(n.commodity))},
-                             {"days", Arg::Markup(fig.Num(k + "days_need_unknown", n.days_need_unknown), n.days_need_unknown)}}) +
-             "</p>";
-    }
-  }
-  if (!ind.totals.cargo.empty()) {
-    out += "<table><thead><tr><th scope=\"col\">" + Escape(cat.Get("cargo.commodity")) + "</th><th scope=\"col\">" +
-           Escape(cat.Get("cargo.unit")) + "</th><th scope=\"col\" class=\"n\">" + Escape(cat.Get("cargo.delivered")) +
-           "</th></tr></thead><tbody>";
-    for (const auto& c : ind.totals.cargo) {
-      out += "<tr><td>" + Quoted(c.commodity) + "</td><td>" + Escape(cat.Unit(c.unit)) + "</td><td class=\"n\">" +
-             fig.Num("cargo." + c.commodity + "." + c.unit + ".delivered", c.delivered) + "</td></tr>";
-    }
-    out += "</tbody></table>";
-  }
-  out += "</section>\n";
-
-  // --- Patients ---
-  out += "<section id=\"patients\"><h2>" + Escape(cat.Get("section.patients")) + "</h2><p>" +
-         Escape(cat.Get("patients.intro")) + "</p>";
-  if (patients_total == 0) {
-    out += "<p>" + Escape(cat.Get("patients.none")) + "</p>";
-  } else {
-    std::vector<Bar> bars;
-    std::string desc;
-    for (const auto& [m, n] : patients_month) {
-      bars.push_back({cat.Month(std::stoi(m.substr(0, 4)), std::stoi(m.substr(5, 2))), static_cast<double>(n)});
-      desc += bars.back().label + ": " + cat.Number(static_cast<double>(n)) + ". ";
-    }
-    out += "<figure>" + BarChart({"patients-chart", cat.Get("patients.chart_title"), desc}, bars, cat, 0) +
-           "</figure><table><thead><tr><th scope=\"col\">" + Escape(cat.Get("patients.operator")) +
-           "</th><th scope=\"col\">" + Escape(cat.Get("patients.direction")) + "</th><th scope=\"col\" class=\"n\">" +
-           Escape(cat.Get("patients.count")) + "</th></tr></thead><tbody>";
-    for (const auto& f : ind.totals.flows) {
-      if (f.delivered.patients == 0) continue;
-      out += "<tr><td>" + Quoted(f.op) + "</td><td>" + Escape(cat.Term("direction", f.direction)) + "</td><td class=\"n\">" +
-             fig.Num("patients." + f.op + "." + f.direction, static_cast<double>(f.delivered.patients)) + "</td></tr>";
-    }
-    out += "</tbody></table><table><thead><tr><th scope=\"col\">" + Escape(cat.Get("incidents.date")) +
-           "</th><th scope=\"col\" class=\"n\">" + Escape(cat.Get("patients.count")) + "</th></tr></thead><tbody>";
-    for (const auto& [m, n] : patients_month) {
-      out += "<tr><td>" + Escape(cat.Month(std::stoi(m.substr(0, 4)), std::stoi(m.substr(5, 2)))) +
-             "</td><td class=\"n\">" + fig.Num("patients.month." + m, static_cast<double>(n)) + "</td></tr>";
-    }
-    out += "</tbody></table>";
-  }
-  out += "</section>\n";
-
-  // --- Outages ---
-  out += "<section id=\"outages\"><h2>" + Escape(cat.Get("section.outages")) + "</h2><p>" +
-         Escape(cat.Get("outages.intro")) + "</p>";
-  if (ind.totals.utilities.empty()) {
-    out += "<p>" + Escape(cat.Get("outages.none")) + "</p>";
-  } else {
-    std::vector<Bar> bars;
-    std::string desc;
-    for (const auto& u : ind.totals.utilities) {
-      bars.push_back({cat.Term("utility", u.utility), u.hours});
-      desc += cat.Format("outages.bar_desc", {{"utility", cat.Term("utility", u.utility)}, {"hours", Arg::Number(u.hours, 1)}}) +
-              " ";
-    }
-    out += "<figure>" + BarChart({"outages-chart", cat.Get("outages.chart_title"), desc}, bars, cat, 1) +
-           "</figure><table><thead><tr><th scope=\"col\">" + Escape(cat.Get("outages.utility")) +
-           "</th><th scope=\"col\" class=\"n\">" + Escape(cat.Get("outages.hours")) + "</th><th scope=\"col\" class=\"n\">" +
-           Escape(cat.Get("outages.days_equiv")) + "</th></tr></thead><tbody>";
-    for (const auto& u : ind.totals.utilities) {
-      out += "<tr><td>" + Escape(cat.Term("utility", u.utility)) + "</td><td class=\"n\">" + fig.Num("outage_hours." + u.utility, u.hours, 1) +
-             "</td><td class=\"n\">" + Escape(cat.Number(u.hours / 24, 1)) + "</td></tr>";
-    }
-    out += "</tbody></table>";
-  }
-  out += "</section>\n";
-
-  // --- Incidents ---
-  out += "<section id=\"incidents\"><h2>" + Escape(cat.Get("section.incidents")) + "</h2>";
-  {
-    std::vector<std::pair<std::string, const json*>> incs;
-    for (const auto& [id, j] : records) {
-      if (Str(j, "kind") != "incident") continue;
-      std::string date = Str(j, "date").substr(0, 10);
-      if (date < ind.from || date > ind.to) continue;
-      incs.push_back({date + " " + id, &j});
-    }
-    std::sort(incs.begin(), incs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (incs.empty()) {
-      out += "<p>" + Escape(cat.Get("incidents.none")) + "</p>";
-    } else {
-      out += "<table><thead><tr>";
-      for (const char* h : {"incidents.date", "incidents.place", "incidents.type", "incidents.fatalities",
-                            "incidents.sources"}) {
-        out += "<th scope=\"col\">" + Escape(cat.Get(h)) + "</th>";
-      }
-      out += "</tr></thead><tbody>";
-      for (const auto& [sort_key, jp] : incs) {
-        const json& j = *jp;
-        std::string id = Str(j, "id");
-        behind.insert(id);
-        std::string place = j.contains("location") && j["location"].is_object() ? Str(j["location"], "name") : "";
-        // ACLED's event type is an enumeration; its sub-event type is text,
-        // translated when it is one of ACLED's, else quoted.
-        std::string type = Escape(cat.Term("event_type", Str(j, "event_type")));
-        if (std::string sub = Str(j, "sub_event_type"); !sub.empty()) {
-          type += " / " + (cat.HasTerm("sub_event_type", sub) ? Escape(cat.Term("sub_event_type", sub)) : Quoted(sub));
-        }
-        std::optional<double> fat;
-        if (j.contains("fatalities") && j["fatalities"].is_object() && j["fatalities"].contains("best") &&
-            j["fatalities"]["best"].is_number()) {
-          fat = j["fatalities"]["best"].get<double>();
-        }
-        std::string pubs;
-        if (j.contains("sources") && j["sources"].is_array()) {
-          for (const auto& s : j["sources"]) {
-            if (!s.is_string()) continue;
-            auto it = records.find(s.get<std::string>());
-            std::string name = it != records.end() ? Str(it->second, "publisher") : s.get<std::string>();
-            if (pubs.find(name) == std::string::npos) pubs += (pubs.empty() ? "" : "; ") + name;
-          }
-        }
-        out += "<tr><td>" + fig.Date("incident." + id + ".date", Str(j, "date").substr(0, 10)) + "</td><td>" +
-               Quoted(place) + "</td><td>" + type + "</td><td class=\"n\">" +
-               fig.OptNum("incident." + id + ".fatalities", fat) + "</td><td>" + Quoted(pubs) + "</td></tr>";
-      }
-      out += "</tbody></table>";
-    }
-  }
-  out += "</section>\n";
-
-  // --- Compliance ---
-  out += "<section id=\"compliance\"><h2>" + Escape(cat.Get("section.compliance")) + "</h2>";
-  if (comp.obligations.empty()) {
-    out += "<p>" + Escape(cat.Get("compliance.none")) + "</p>";
-  } else {
-    out += "<table><thead><tr>";
-    for (const char* h : {"compliance.obligation", "compliance.route", "compliance.violated", "compliance.evaluated",
-                          "compliance.first", "compliance.last"}) {
-      out += "<th scope=\"col\">" + Escape(cat.Get(h)) + "</th>";
-    }
-    out += "</tr></thead><tbody>";
-    for (const auto& o : comp.obligations) {
-      behind.insert(o.obligation);
-      for (const auto& vd : o.violations) add_ids(vd.records);
-      std::string k = "compliance." + o.obligation + ".";
-      out += "<tr><th scope=\"row\">" + Quoted(o.title.empty() ? o.obligation : o.title) + "<br><small>" +
-             Escape(cat.Term("instrument", o.instrument)) + "</small></th><td>" + Quoted(RouteName(records, o.route)) + "</td>";
-      if (!o.evaluable) {
-        std::optional<std::string> why = cat.AnalysisText("reason", "", o.reason);
-        out += "<td colspan=\"4\">" +
-               cat.FormatHtml("compliance.not_evaluable",
-                              {{"reason", Arg::Markup(why ? WithCode(Escape(*why)) : "<span lang=\"en\">" + WithCode(Escape(o.reason)) + "</span>")}}) +
-               "</td></tr>";
-        continue;
-      }
-      out += "<td class=\"n\">" + fig.Num(k + "days_in_violation", static_cast<double>(o.days_in_violation)) +
-             "</td><td class=\"n\">" + fig.Num(k + "days_evaluated", static_cast<double>(o.days_evaluated)) +
-             "</td><td>" + fig.Date(k + "first_violation", o.first_violation) + "</td><td>" +
-             fig.Date(k + "last_violation", o.last_violation) + "</td></tr>";
-    }
-    out += "</tbody></table>";
-  }
-  out += "</section>\n";
-
-  // --- Forecast ---
-  out += "<section id=\"forecast\"><h2>" + Escape(cat.Get("section.forecast")) + "</h2>";
-  if (!model) {
-    out += "<p>" + Escape(cat.Get("forecast.none")) + "</p>";
-  } else {
-    std::string start = record::FormatDate(record::Day{model->start});
-    out += "<p>" + cat.FormatHtml("forecast.intro",
-                                  {{"scenario", Arg::Markup("<code>" + Escape(opts.scenario_name) + "</code>")},
-                                   {"trajectories", Arg::Markup(fig.Num("forecast.trajectories",
-                                                                        static_cast<double>(model->trajectories)),
-                                                                model->trajectories)},
-                                   {"start", Arg::Markup(fig.Date("forecast.start", start))},
-                                   {"seed", Arg::Markup("<code>" + std::to_string(model->seed) + "</code>")}}) +
-           "</p>";
-    std::vector<std::string> fdates;
-    for (int32_t d = 0; d < model->horizon; ++d) fdates.push_back(record::FormatDate(record::Day{model->start + d}));
-    for (size_t c = 0; c < forecast.size(); ++c) {
-      const auto& cf = forecast[c];
-      std::string k = "forecast." + cf.name + ".";
-      std::vector<std::array<double, 5>> pct;
-      double median_sum = 0;
-      for (const auto& p : cf.stock) {
-        pct.push_back({p[0], p[1], p[2], p[3], p[4]});
-        median_sum += p[2];
-      }
-      std::string title = cat.Format("forecast.chart_title", {{"commodity", cf.name}, {"unit", cat.Unit(cf.unit)}});
-      std::string desc = cat.Format("forecast.chart_desc",
-                                    {{"title", title},
-                                     {"stock", cf.stock.empty() ? cat.Get("na") : cat.Quantity(cf.stock.back()[2], cf.unit, 1)}});
-      out += "<h3>" + Quoted(cf.name) + " (" + Escape(cat.Unit(cf.unit)) + ")</h3><figure>" +
-             FanChart({"forecast-" + std::to_string(c), title, desc}, fdates, pct, cf.threshold, cat) + "</figure>";
-      out += "<table><thead><tr><th scope=\"col\">" + Escape(cat.Get("forecast.percentile")) + "</th>";
-      for (double p : analysis::kForecastPercentiles) out += "<th scope=\"col\" class=\"n\">p" + Fixed(p, 0) + "</th>";
-      out += "</tr></thead><tbody><tr><th scope=\"row\">" +
-             Escape(cf.threshold ? cat.Format("forecast.days_to_threshold",
-                                              {{"threshold", cat.Quantity(*cf.threshold, cf.unit)}})
-                                 : cat.Get("forecast.exhausted")) +
-             "</th>";
-      for (size_t i = 0; i < analysis::kForecastPercentiles.size(); ++i) {
-        std::string key = k + "days_to_threshold.p" + Fixed(analysis::kForecastPercentiles[i], 0);
-        const auto& d = cf.days_to_threshold[i];
-        out += "<td class=\"n\">" +
-               (d ? fig.Num(key, *d) : fig.Text(key, cat.Get("forecast.beyond"))) + "</td>";
-      }
-      out += "</tr><tr><th scope=\"row\">" + Escape(cat.Get("forecast.final_stock")) + "</th>";
-      for (size_t i = 0; i < analysis::kForecastPercentiles.size(); ++i) {
-        out += "<td class=\"n\">" +
-               fig.Num(k + "final_stock.p" + Fixed(analysis::kForecastPercentiles[i], 0),
-                       cf.stock.empty() ? 0 : cf.stock.back()[i], 1) +
-               "</td>";
-      }
-      out += "</tr></tbody></table><p>" +
-             cat.FormatHtml("forecast.never", {{"pct", Arg::Markup(fig.OptPct(k + "never_pct", cf.never_fraction * 100, 1))}}) +
-             " " +
-             cat.FormatHtml("forecast.median_sum", {{"sum", Arg::Markup(fig.Num(k + "median_sum", median_sum, 1))}}) +
-             "</p>";
-    }
-  }
-  out += "</section>\n";
-
-  // --- Sources ---
-  std::set<std::string> source_ids;
-  for (const auto& id : behind) {
-    auto it = records.find(id);
-    if (it == records.end() || !it->second.contains("sources") || !it->second["sources"].is_array()) continue;
-    for (const auto& s : it->second["sources"]) {
-      if (s.is_string()) source_ids.insert(s.get<std::string>());
-    }
-  }
-  std::vector<std::tuple<std::string, std::string, const json*>> sources;  // publisher, date, record
-  for (const auto& id : source_ids) {
-    auto it = records.find(id);
-    if (it == records.end()) continue;
-    sources.emplace_back(Str(it->second, "publisher"), Str(it->second, "published"), &it->second);
-  }
-  std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) {
-    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
-  });
-  out += "<section id=\"sources\"><h2>" + Escape(cat.Get("section.sources")) + "</h2><p>" +
-         Escape(cat.Get("sources.intro")) + " (" + fig.Num("sources.count", static_cast<double>(sources.size())) +
-         ")</p><table><thead><tr>";
-  for (const char* h : {"sources.publisher", "sources.title", "sources.date", "sources.url"}) {
-    out += "<th scope=\"col\">" + Escape(cat.Get(h)) + "</th>";
-  }
-  out += "</tr></thead><tbody>";
-  for (const auto& [pub, date, jp] : sources) {
-    std::string url = Str(*jp, "url");
-    bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
-    out += "<tr><td>" + Quoted(pub) + "</td><td>" + Quoted(Str(*jp, "title"), Str(*jp, "language")) + "</td><td>" +
-           Escape(cat.Date(date)) + "</td><td>" +
-           (web ? "<a class=\"rc\" href=\"" + Escape(url) + "\">" + Escape(url) + "</a>" : Quoted(url)) + "</td></tr>";
-  }
-  out += "</tbody></table></section>\n";
-
-  // --- Assumptions ---
-  out += "<section id=\"assumptions\"><h2>" + Escape(cat.Get("section.assumptions")) + "</h2><p class=\"note\">" +
-         Escape(cat.Get("assumptions.note")) + "</p><ul>";
-  std::vector<std::string> assumptions = ind.assumptions;
-  assumptions.insert(assumptions.end(), comp.assumptions.begin(), comp.assumptions.end());
-  if (model) {
-    assumptions.insert(assumptions.end(), model->assumptions.begin(), model->assumptions.end());
-  }
-  // The indicators and the compliance check share some assumptions: each is
-  // stated once.
-  std::set<std::string> stated;
-  for (const auto& a : assumptions) {
-    if (!stated.insert(a).second) continue;
-    std::optional<std::string> text = cat.Assumption("", a);
-    out += text ? "<li>" + WithCode(Escape(*text)) + "</li>" : "<li lang=\"en\">" + WithCode(Escape(a)) + "</li>";
-  }
-  if (model) {
-    out += "<li>" + Escape(cat.Format("forecast.trajectories_note",
-                                      {{"trajectories", model->trajectories}, {"asked", asked_trajectories}})) +
-           "</li>";
-  }
-  out += "</ul></section>\n";
-
-  // --- Checkpoint ---
-  std::string file = opts.file_name.empty() ? "REPORT.html" : opts.file_name;
-  out += "<section id=\"checkpoint\"><h2>" + Escape(cat.Get("section.checkpoint")) + "</h2><p>" +
-         Escape(cat.Get("checkpoint.intro")) + "</p><table><tbody>";
-  out += "<tr><th scope=\"row\">" + Escape(cat.Get("checkpoint.origin")) + "</th><td><code>" + Escape(v.origin) +
-         "</code></td></tr>";
-  out += "<tr><th scope=\"row\">" + Escape(cat.Get("checkpoint.size")) + "</th><td>" +
-         fig.Num("checkpoint.size", static_cast<double>(v.cp.size)) + "</td></tr>";
-  out += "<tr><th scope=\"row\">" + Escape(cat.Get("checkpoint.root")) + "</th><td><code>" +
-         fig.Text("checkpoint.root", v.cp.root) + "</code></td></tr></tbody></table>";
-  out += "<h3>" + Escape(cat.Get("checkpoint.note")) + "</h3><pre id=\"checkpoint-note\">" + Escape(v.note) + "</pre>";
-  out += "<h3>" + Escape(cat.Get("verify.heading")) + "</h3><ol><li>" +
-         cat.FormatHtml("verify.step1", {{"file", Arg::Markup("<code>" + Escape(file) + "</code>")}}) + "</li><li>" +
-         Escape(cat.Get("verify.step2")) +
-         "<pre>lifeline --store STORE verify\nlifeline --store STORE log export-tiles TILES\n"
-         "lifeline verify --tiles TILES --vkey log.vkey\n"
-         "tlog-verify tiles log.vkey TILES</pre></li><li>" +
-         Escape(cat.Get("verify.step3")) + "</li></ol></section>\n</main>\n";
-
-  // --- The machine-readable block ---
-  json block = {{"version", 1},
-                {"case", opts.case_id},
-                {"from", ind.from},
-                {"to", ind.to},
-                {"lang", opts.lang},
-                {"scenario", opts.scenario_toml.empty() ? json(nullptr)
-                                                        : json{{"name", opts.scenario_name},
-                                                               {"toml", opts.scenario_toml},
-                                                               {"trajectories", model->trajectories}}},
-                {"checkpoint", {{"origin", v.origin}, {"size", v.cp.size}, {"root", v.cp.root}, {"note", v.note}}},
-                {"figures", fig.values}};
-  std::string text = block.dump(-1, ' ', false, json::error_handler_t::replace);
-  // '<' occurs only inside JSON strings: escaping it keeps "</script>" and
-  // "<!--" out of the element.
-  std::string safe;
-  safe.reserve(text.size());
-  for (char ch : text) {
-    if (ch == '<') {
-      safe += "\\u003c";
-    } else {
-      safe += ch;
-    }
-  }
-  out += "<script type=\"application/json\" id=\"lifeline-report\">" + safe + "</script>\n</body>\n</html>\n";
-
+  Inputs in{&opts, &v, &ind, &comp, &head, &model, &forecast, &records, asked_trajectories};
+  Writer w(cat, in);
   RenderedReport r;
-  r.html = std::move(out);
-  r.figures = std::move(fig.values);
-  r.texts = std::move(fig.texts);
+  r.html = w.Page();
+  r.figures = std::move(w.figures().values);
+  r.texts = std::move(w.figures().texts);
   r.from = ind.from;
   r.to = ind.to;
   r.size = v.cp.size;

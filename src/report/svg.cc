@@ -104,7 +104,9 @@ std::string Escape(std::string_view in) {
 std::string RouteBands(const ChartText& t, const std::vector<std::string>& dates,
                        const std::vector<std::pair<std::string, std::vector<analysis::RouteState>>>& routes,
                        const Catalog& cat) {
-  constexpr double kBand = 22, kGap = 10, kLabelW = 150;
+  // Each band's route name is written above it, so that long names (the
+  // routes' recorded names) are never cut.
+  constexpr double kBand = 22, kGap = 24, kLabelW = 12;
   double plot_w = kWidth - kLabelW - kRight;
   double legend_y = kTop + static_cast<double>(routes.size()) * (kBand + kGap) + 26;
   double height = legend_y + 30;
@@ -125,8 +127,8 @@ std::string RouteBands(const ChartText& t, const std::vector<std::string>& dates
   };
   double dx = dates.empty() ? 0 : plot_w / static_cast<double>(dates.size());
   for (size_t r = 0; r < routes.size(); ++r) {
-    double y = kTop + static_cast<double>(r) * (kBand + kGap);
-    s += "<text class=\"label\" x=\"" + Num(kLabelW - 6) + "\" y=\"" + Num(y + kBand / 2 + 4) + "\">" +
+    double y = kTop + static_cast<double>(r) * (kBand + kGap) + kGap - 8;
+    s += "<text class=\"bandlabel\" x=\"" + Num(kLabelW) + "\" y=\"" + Num(y - 5) + "\">" +
          Escape(routes[r].first) + "</text>";
     const auto& days = routes[r].second;
     // One rectangle per run of equal days.
@@ -142,7 +144,7 @@ std::string RouteBands(const ChartText& t, const std::vector<std::string>& dates
       i = j;
     }
   }
-  s += XAxis(dates, kLabelW, plot_w, kTop + static_cast<double>(routes.size()) * (kBand + kGap) - kGap + 2, cat);
+  s += XAxis(dates, kLabelW, plot_w, kTop + static_cast<double>(routes.size()) * (kBand + kGap) - 6, cat);
   // Legend: a swatch and the state's name, in text.
   double x = kLabelW;
   for (auto st : {analysis::RouteState::kOpen, analysis::RouteState::kRestricted, analysis::RouteState::kClosed,
