@@ -226,6 +226,11 @@ TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
   EXPECT_EQ(m->transition_counts[1][1], 192);
   EXPECT_EQ(m->initial_state, 1);  // 14 Jul: restricted
   EXPECT_EQ(m->population.front(), 120000);
+  // No open day in the history: the row from open is the prior's, not
+  // "open stays open with probability 1".
+  for (double p : m->transition[0]) EXPECT_DOUBLE_EQ(p, 1.0 / 3);
+  // Closed row: (0 + 0.5, 3 + 0.5, 17 + 0.5) / (20 + 1.5).
+  EXPECT_DOUBLE_EQ(m->transition[2][1], 3.5 / 21.5);
   auto run = RunForecast(*m, {.threads = 2});
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   ASSERT_EQ(run->size(), 1u);
@@ -236,6 +241,7 @@ TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
   nlohmann::json j = ForecastJson(f);
   EXPECT_EQ(j["checkpoint"]["size"], cp_.size);
   EXPECT_FALSE(j["assumptions"].empty());
+  EXPECT_EQ(j["assumption_keys"].size(), j["assumptions"].size());
   EXPECT_NE(ForecastTable(f).find("The model assumes:"), std::string::npos);
 }
 

@@ -57,11 +57,13 @@ check "unknown checkpoint" 3 "no checkpoint of size 99999" -- "$LL" --store "$S"
 check "no --case" 2 "case" -- "$LL" --store "$S" indicators
 
 # The forecast's example scenario: checkpoint and assumptions named, the
-# route process fitted to the Lachin road (P(closed -> closed) = 17/20), and
-# the same output for the same seed, on 1 or 2 cores.
+# route process fitted to the Lachin road (from closed: 0, 3 and 17 days to
+# open, restricted, closed, plus the prior's 0.5 each: 0.5, 3.5 and 17.5 out
+# of 21.5 as the posterior mean), and the same output for the same seed, on
+# 1 or 2 cores.
 SC=$SRC/data/cases/lachin-2022-23/scenarios/airlift.toml
 check "forecast table" 0 "tree size $size, root " -- "$LL" --store "$S" forecast --case $C --scenario "$SC"
-check "forecast fitted process" 0 "closed +0\.0000 +0\.1500 +0\.8500" -- \
+check "forecast fitted process" 0 "closed +0\.0233 +0\.1628 +0\.8140" -- \
 	"$LL" --store "$S" forecast --case $C --scenario "$SC" --trajectories 100
 check "forecast assumptions" 0 "The model assumes:" -- "$LL" --store "$S" forecast --case $C --scenario "$SC"
 check "forecast json" 0 '"assumptions":\[".*"checkpoint":\{"root":"[A-Za-z0-9+/=]{44}","size":'"$size"'\}' -- \
