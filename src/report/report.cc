@@ -65,6 +65,35 @@ class Figures {
   const Catalog& cat_;
 };
 
+// What drives a forecast's band, in words: the variance shares on the day of
+// the widest band and for the days to the threshold (computed by
+// RunForecast, see analysis/forecast.h).
+std::string ForecastDrivers(const analysis::CommodityForecast& cf, const std::string& k,
+                            const std::vector<std::string>& dates, Figures& fig, const Catalog& cat) {
+  if (cf.drivers_trajectories == 0 || cf.stock.empty()) return "";
+  const size_t widest = analysis::WidestBandDay(cf);
+  auto shares = [&](const std::string& key, const analysis::BandDrivers& b) {
+    return std::vector<std::pair<std::string, std::string>>{
+        {"route_parameters", fig.Num(key + "route_parameters_pct", b.route_parameters * 100)},
+        {"route_days", fig.Num(key + "route_days_pct", b.route_days * 100)},
+        {"inflows", fig.Num(key + "inflows_pct", b.inflows * 100)},
+        {"interaction", fig.Num(key + "interaction_pct", b.interaction * 100)}};
+  };
+  std::string out = "<p>";
+  if (const auto& b = cf.stock_drivers[widest]) {
+    auto args = shares(k + "drivers.", *b);
+    args.emplace_back("date", fig.Date(k + "drivers.date", dates[widest]));
+    args.emplace_back("trajectories", fig.Num(k + "drivers.trajectories", static_cast<double>(cf.drivers_trajectories)));
+    out += Substitute(Escape(cat.Get("forecast.drivers")), args);
+  } else {
+    out += Escape(cat.Get("forecast.drivers_none"));
+  }
+  if (const auto& b = cf.days_to_threshold_drivers) {
+    out += " " + Substitute(Escape(cat.Get("forecast.drivers_days")), shares(k + "drivers.days_to_threshold.", *b));
+  }
+  return out + "</p>";
+}
+
 // The current records of a case at the checkpoint, by id, with the rules of
 // LoadDataset (superseded and retracted records left out).
 Result<std::unordered_map<std::string, json>> CurrentRecords(store::LogStore& st, const std::string& case_id,
@@ -509,6 +538,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
       out += "</tr></tbody></table><p>" + Escape(cat.Get("forecast.never")) + ": " +
              fig.Num(k + "never_pct", cf.never_fraction * 100, 1) + " %. " + Escape(cat.Get("forecast.median_sum")) +
              ": " + fig.Num(k + "median_sum", median_sum, 1) + "</p>";
+      out += ForecastDrivers(cf, k, fdates, fig, cat);
     }
   }
   out += "</section>\n";
