@@ -1439,6 +1439,81 @@ std::vector<float> CrossedDays(const Lane& lane, size_t c, size_t n, size_t h) {
   return out;
 }
 
+// A job of the simulation: trajectories [first, end) of a lane.
+struct Tile {
+  size_t lane, first, end;
+};
+
+// Sizes every lane and starts its trajectories (streams, drawn matrices),
+// in parallel; returns the lanes' tiles.
+std::vector<Tile> StartLanes(const ForecastModel& m, std::vector<Lane>& lanes, int threads) {
+  std::vector<Tile> tiles;
+  for (size_t l = 0; l < lanes.size(); ++l) {
+    AllocateLane(m, lanes[l]);
+    for (size_t t = 0; t < lanes[l].n; t += kTile) tiles.push_back({l, t, std::min(lanes[l].n, t + kTile)});
+  }
+  ParallelFor(threads, tiles.size(), [&](size_t j) { StartLane(m, lanes[tiles[j].lane], tiles[j].first, tiles[j].end); });
+  return tiles;
+}
+
+std::vector<CommodityForecast> EmptyForecasts(const ForecastModel& m, const DriverPlan& plan) {
+  std::vector<CommodityForecast> out(m.commodities.size());
+  for (size_t c = 0; c < out.size(); ++c) {
+    const ForecastCommodityModel& mc = m.commodities[c];
+    out[c].name = mc.name;
+    out[c].unit = mc.display_unit.empty() ? mc.unit : mc.display_unit;
+    if (mc.threshold) out[c].threshold = *mc.threshold / mc.display_factor;
+    out[c].stock.resize(static_cast<size_t>(m.horizon));
+    out[c].drivers_trajectories = static_cast<int64_t>(plan.n);
+    if (plan.n > 0) out[c].stock_drivers.resize(static_cast<size_t>(m.horizon));
+  }
+  return out;
+}
+
+// Simulates the chunk's days in every lane, then takes each (commodity,
+// day) row's percentiles and what drives its spread, one job per row.
+void RunChunk(const Shared& sh, std::vector<Lane>& lanes, const std::vector<Tile>& tiles, const DriverPlan& plan,
+              int threads, std::vector<CommodityForecast>& out) {
+  const ForecastModel& m = *sh.m;
+  const size_t days = sh.d1 - sh.d0, n = lanes[0].n;
+  ParallelFor(threads, tiles.size(), [&](size_t j) {
+    thread_local TileScratch scratch;
+    SimulateTile(sh, lanes[tiles[j].lane], tiles[j].first, tiles[j].end, scratch);
+  });
+  ParallelFor(threads, m.commodities.size() * days, [&](size_t j) {
+    thread_local Selector sel;
+    const size_t c = j / days, d = j % days;
+    PercentileValues p = StockPercentiles(lanes[0].chunk.data() + j * n, n, sel);
+    const double f = m.commodities[c].display_factor;
+    if (f != 1) {
+      for (double& v : p) v /= f;
+    }
+    out[c].stock[sh.d0 + d] = p;
+    if (plan.n == 0) return;
+    std::vector<const float*> rows;
+    for (const Lane& lane : lanes) rows.push_back(lane.chunk.data() + j * lane.n);
+    out[c].stock_drivers[sh.d0 + d] = Drivers(plan, c, rows[0], rows);
+  });
+}
+
+// The days to the threshold of commodity c: percentiles, the fraction that
+// never falls below, and what drives their spread.
+void SummariseThreshold(const std::vector<Lane>& lanes, const DriverPlan& plan, size_t c, size_t h,
+                        CommodityForecast& out) {
+  const size_t n = lanes[0].n;
+  std::vector<int32_t> days(lanes[0].crossed.begin() + static_cast<std::ptrdiff_t>(c * n),
+                            lanes[0].crossed.begin() + static_cast<std::ptrdiff_t>((c + 1) * n));
+  const size_t never = static_cast<size_t>(std::count(days.begin(), days.end(), kNever));
+  out.never_fraction = static_cast<double>(never) / static_cast<double>(n);
+  out.days_to_threshold = DayPercentiles(days);
+  if (plan.n == 0) return;
+  std::vector<std::vector<float>> crossed;
+  std::vector<const float*> rows;
+  for (const Lane& lane : lanes) crossed.push_back(CrossedDays(lane, c, plan.n, h));
+  for (const auto& v : crossed) rows.push_back(v.data());
+  out.days_to_threshold_drivers = Drivers(plan, c, rows[0], rows);
+}
+
 }  // namespace
 
 Result<std::vector<CommodityForecast>> RunForecast(const ForecastModel& m, const ForecastRunOptions& options) {
@@ -1454,67 +1529,18 @@ Result<std::vector<CommodityForecast>> RunForecast(const ForecastModel& m, const
   lanes[0].n = n;
   lanes[0].seeds = BaseSeeds(m.seed);
   const DriverPlan plan = PlanDrivers(m, n, options.drivers && nc > 0, lanes);
-  // Tiles of every lane, one job each.
-  std::vector<std::pair<size_t, size_t>> tiles;  // (lane, first trajectory)
-  size_t total = 0;
-  for (size_t l = 0; l < lanes.size(); ++l) {
-    AllocateLane(m, lanes[l]);
-    total += lanes[l].n;
-    for (size_t t = 0; t < lanes[l].n; t += kTile) tiles.emplace_back(l, t);
-  }
-  auto tile_end = [&](size_t j) { return std::min(lanes[tiles[j].first].n, tiles[j].second + kTile); };
-  ParallelFor(threads, tiles.size(), [&](size_t j) { StartLane(m, lanes[tiles[j].first], tiles[j].second, tile_end(j)); });
-
-  std::vector<CommodityForecast> out(nc);
-  for (size_t c = 0; c < nc; ++c) {
-    const ForecastCommodityModel& mc = m.commodities[c];
-    out[c].name = mc.name;
-    out[c].unit = mc.display_unit.empty() ? mc.unit : mc.display_unit;
-    if (mc.threshold) out[c].threshold = *mc.threshold / mc.display_factor;
-    out[c].stock.resize(sh.h);
-    out[c].drivers_trajectories = static_cast<int64_t>(plan.n);
-    if (plan.n > 0) out[c].stock_drivers.resize(sh.h);
-  }
+  const std::vector<Tile> tiles = StartLanes(m, lanes, threads);
+  std::vector<CommodityForecast> out = EmptyForecasts(m, plan);
   if (nc == 0) return out;
+  size_t total = 0;
+  for (const Lane& lane : lanes) total += lane.n;
   const size_t chunk_days = std::clamp<size_t>(kChunkBytes / (nc * total * sizeof(float)), 1, sh.h);
   for (Lane& lane : lanes) lane.chunk.resize(nc * chunk_days * lane.n);
   for (sh.d0 = 0; sh.d0 < sh.h; sh.d0 = sh.d1) {
     sh.d1 = std::min(sh.h, sh.d0 + chunk_days);
-    const size_t days = sh.d1 - sh.d0;
-    ParallelFor(threads, tiles.size(), [&](size_t j) {
-      thread_local TileScratch scratch;
-      SimulateTile(sh, lanes[tiles[j].first], tiles[j].second, tile_end(j), scratch);
-    });
-    // One job per (commodity, day) row of the chunk: its percentiles, and
-    // what drives its spread.
-    ParallelFor(threads, nc * days, [&](size_t j) {
-      thread_local Selector sel;
-      const size_t c = j / days, d = j % days;
-      PercentileValues p = StockPercentiles(lanes[0].chunk.data() + j * n, n, sel);
-      const double f = m.commodities[c].display_factor;
-      if (f != 1) {
-        for (double& v : p) v /= f;
-      }
-      out[c].stock[sh.d0 + d] = p;
-      if (plan.n == 0) return;
-      std::vector<const float*> rows;
-      for (const Lane& lane : lanes) rows.push_back(lane.chunk.data() + j * lane.n);
-      out[c].stock_drivers[sh.d0 + d] = Drivers(plan, c, rows[0], rows);
-    });
+    RunChunk(sh, lanes, tiles, plan, threads, out);
   }
-  for (size_t c = 0; c < nc; ++c) {
-    std::vector<int32_t> days(lanes[0].crossed.begin() + static_cast<std::ptrdiff_t>(c * n),
-                              lanes[0].crossed.begin() + static_cast<std::ptrdiff_t>((c + 1) * n));
-    size_t never = static_cast<size_t>(std::count(days.begin(), days.end(), kNever));
-    out[c].never_fraction = static_cast<double>(never) / static_cast<double>(n);
-    out[c].days_to_threshold = DayPercentiles(days);
-    if (plan.n == 0) continue;
-    std::vector<std::vector<float>> crossed;
-    std::vector<const float*> rows;
-    for (const Lane& lane : lanes) crossed.push_back(CrossedDays(lane, c, plan.n, sh.h));
-    for (const auto& v : crossed) rows.push_back(v.data());
-    out[c].days_to_threshold_drivers = Drivers(plan, c, rows[0], rows);
-  }
+  for (size_t c = 0; c < nc; ++c) SummariseThreshold(lanes, plan, c, sh.h, out[c]);
   return out;
 }
 
