@@ -958,8 +958,9 @@ struct TileScratch {
 // scenario's airlifts, thresholds or normal stocks.
 //
 // The stock update is S' = min(max(T, L+), U+) with L = S + net, U = L + K,
-// T = keep S + term, in that order in double precision (never contracted
-// into fused multiply-adds: the build is ISO C++, -ffp-contract=off).
+// T = keep S + term, in that order in double precision, never contracted
+// into fused multiply-adds (src/analysis/CMakeLists.txt: -ffp-contract=off;
+// GCC would otherwise contract in the AVX-512 copy only).
 //
 // The loops are written for the vectoriser: no branches (selects instead),
 // pools flattened with a 0 at the end for empty ones, and min, max and the
