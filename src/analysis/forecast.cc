@@ -806,38 +806,60 @@ double PortableExp(double y) {  // y <= 0
 // Uniform on (0, 1), never 0: its logarithm is finite.
 double OpenUnit(uint64_t& s) { return (static_cast<double>(Next(s) >> 11) + 0.5) * 0x1.0p-53; }
 
-// Marsaglia's polar method (one of the pair is used: simpler, and the
-// stream is private to these draws).
-double StandardNormal(uint64_t& s) {
-  for (;;) {
-    const double u = 2 * OpenUnit(s) - 1, v = 2 * OpenUnit(s) - 1;
-    const double q = u * u + v * v;
-    if (q > 0 && q < 1) return u * std::sqrt(-2 * PortableLog(q) / q);
+// Standard normal variates by Marsaglia's polar method, which makes them
+// in pairs: the second is kept for the next call (a trajectory's draws are
+// made by one thread, in order).
+class NormalSource {
+ public:
+  explicit NormalSource(uint64_t& stream) : s_(stream) {}
+  double Next() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    for (;;) {
+      const double u = 2 * OpenUnit(s_) - 1, v = 2 * OpenUnit(s_) - 1;
+      const double q = u * u + v * v;
+      if (q > 0 && q < 1) {
+        const double f = std::sqrt(-2 * PortableLog(q) / q);
+        spare_ = v * f;
+        has_spare_ = true;
+        return u * f;
+      }
+    }
   }
-}
+  uint64_t& stream() { return s_; }
 
-// The logarithm of a Gamma(a, 1) variate, a > 0: Marsaglia and Tsang
-// (2000), with their squeeze (which accepts about 98 % of candidates
-// without a logarithm; the region it accepts lies inside the exact one, so
-// the distribution is the same); below 1 through Gamma(a + 1) U^(1/a), kept
-// in logarithms so that small shapes (a prior of 0.01 on an unseen row)
-// cannot underflow to a row of zeros.
-double LogGammaVariate(double a, uint64_t& s) {
-  double boost = 0;
+ private:
+  uint64_t& s_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
+
+// A Gamma(a, 1) variate, a > 0, as g e^b: Marsaglia and Tsang (2000), with
+// their squeeze (which accepts about 98 % of candidates without a
+// logarithm; the region it accepts lies inside the exact one, so the
+// distribution is the same). Below 1 through Gamma(a + 1) U^(1/a), the power
+// kept as its logarithm b (0 otherwise) so that small shapes (a prior of
+// 0.01 on an unseen row) cannot underflow a whole row to zeros.
+struct GammaDraw {
+  double g, b;
+};
+
+GammaDraw GammaVariate(double a, NormalSource& normal) {
+  double b = 0;
   if (a < 1) {
-    boost = PortableLog(OpenUnit(s)) / a;
+    b = PortableLog(OpenUnit(normal.stream())) / a;
     a += 1;
   }
   const double d = a - 1.0 / 3, c = 1 / std::sqrt(9 * d);
   for (;;) {
-    const double x = StandardNormal(s);
+    const double x = normal.Next();
     double v = 1 + c * x;
     if (v <= 0) continue;
     v = v * v * v;
-    const double u = OpenUnit(s), x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2 || PortableLog(u) < 0.5 * x2 + d - d * v + d * PortableLog(v)) {
-      return PortableLog(d * v) + boost;
-    }
+    const double u = OpenUnit(normal.stream()), x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2 || PortableLog(u) < 0.5 * x2 + d - d * v + d * PortableLog(v)) return {d * v, b};
   }
 }
 
@@ -852,18 +874,22 @@ void SetThresholds(const std::array<double, kForecastStates>& p, uint32_t& to_op
 }
 
 // Trajectory t's matrix: the given one, or one drawn from the posterior,
-// each row from Dirichlet(counts + prior) as normalised gamma variates.
+// each row from Dirichlet(counts + prior) as normalised gamma variates
+// g_j e^(b_j), scaled by e^(-max b) first (so the largest power is 1 and the
+// row cannot vanish).
 void DrawTransitions(const ForecastModel& m, uint64_t route_params, TrajectoryStart& ts) {
+  NormalSource normal(route_params);
   for (size_t i = 0; i < kForecastStates; ++i) {
     std::array<double, kForecastStates> p = m.transition[i];
     if (!m.transition_given) {
-      std::array<double, kForecastStates> lg{};
+      std::array<GammaDraw, kForecastStates> g{};
+      double top = -std::numeric_limits<double>::infinity();
       for (size_t j = 0; j < kForecastStates; ++j) {
-        lg[j] = LogGammaVariate(static_cast<double>(m.transition_counts[i][j]) + m.route_prior, route_params);
+        g[j] = GammaVariate(static_cast<double>(m.transition_counts[i][j]) + m.route_prior, normal);
+        top = std::max(top, g[j].b);
       }
-      const double top = *std::max_element(lg.begin(), lg.end());
       double sum = 0;
-      for (size_t j = 0; j < kForecastStates; ++j) sum += p[j] = PortableExp(lg[j] - top);
+      for (size_t j = 0; j < kForecastStates; ++j) sum += p[j] = g[j].g * (g[j].b == top ? 1.0 : PortableExp(g[j].b - top));
       for (double& v : p) v /= sum;
     }
     SetThresholds(p, ts.to_open[i], ts.to_restricted[i]);
