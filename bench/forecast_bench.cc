@@ -3,13 +3,18 @@
 // this program fits and writes out as JSON).
 //
 //   forecast_bench [--trajectories N] [--days H] [--threads T] [--reps R]
-//                  [--model-out FILE] [--percentiles-out FILE]
+//                  [--no-drivers] [--model-out FILE] [--percentiles-out FILE]
 //
 // The case is synthetic and deterministic: a year of history on one road
 // whose daily status follows a fixed Markov chain, with food (t) and water
 // (l) delivered on open and restricted days, stocks and need standards as
-// records. Fitting it is timed apart from the run. Prints one JSON line:
-// the run's seconds (median of R), the fit's, and the peak RSS.
+// records. The scenario exercises the whole model: the fitted process
+// (each trajectory draws its matrix), bootstrap resamples of the pools,
+// restocking (food) and a range of capacities (water on restricted days).
+// Fitting it is timed apart from the run. --no-drivers leaves out what
+// drives the bands (the re-runs), so that the run does the work the numpy
+// reference does. Prints one JSON line: the run's seconds (median of R), the
+// fit's, and the peak RSS.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
   int64_t trajectories = 100000;
   int32_t days = 365;
   int threads = 0, reps = 1;
+  bool drivers = true;
   std::string model_out, percentiles_out;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -100,6 +106,7 @@ int main(int argc, char** argv) {
     else if (a == "--days") days = std::stoi(next());
     else if (a == "--threads") threads = std::stoi(next());
     else if (a == "--reps") reps = std::stoi(next());
+    else if (a == "--no-drivers") drivers = false;
     else if (a == "--model-out") model_out = next();
     else if (a == "--percentiles-out") percentiles_out = next();
     else {
@@ -125,6 +132,9 @@ int main(int argc, char** argv) {
     c.threshold = threshold;
     sc.commodities.push_back(c);
   }
+  sc.commodities[0].normal_stock = 3'000'000;  // food: restocked to its initial stock
+  sc.commodities[0].restock_days = 30;
+  sc.commodities[1].inflow_restricted = lifeline::analysis::ScenarioRange{400'000, 1'040'000};  // water
   sc.airlifts.push_back({"food", sc.start + 30, lifeline::analysis::kNoDay, 10'000});
 
   auto t0 = Clock::now();
@@ -141,14 +151,24 @@ int main(int argc, char** argv) {
     j["trajectories"] = m->trajectories;
     j["seed"] = m->seed;
     j["transition"] = m->transition;
+    j["transition_given"] = m->transition_given;
+    j["transition_counts"] = m->transition_counts;
+    j["route_prior"] = m->route_prior;
     j["initial_state"] = m->initial_state;
     j["reopen_offset"] = m->reopen_offset;
     j["percentiles"] = lifeline::analysis::kForecastPercentiles;
     for (const auto& c : m->commodities) {
+      nlohmann::json ranges = nlohmann::json::array();
+      for (const auto& r : c.inflow_range) {
+        ranges.push_back(r ? nlohmann::json::array({r->low, r->high}) : nlohmann::json(nullptr));
+      }
       j["commodities"].push_back({{"name", c.name},
                                   {"initial_stock", c.initial_stock},
                                   {"threshold", c.threshold.value_or(0.0)},
                                   {"pools", c.inflow_pool},
+                                  {"ranges", ranges},
+                                  {"normal_stock", c.normal_stock ? nlohmann::json(*c.normal_stock) : nlohmann::json(nullptr)},
+                                  {"restock_days", c.restock_days},
                                   {"consumption", c.consumption},
                                   {"airlift", c.airlift}});
     }
@@ -159,7 +179,7 @@ int main(int argc, char** argv) {
   std::vector<lifeline::analysis::CommodityForecast> out;
   for (int r = 0; r < reps; ++r) {
     auto t1 = Clock::now();
-    auto run = lifeline::analysis::RunForecast(*m, {.threads = threads});
+    auto run = lifeline::analysis::RunForecast(*m, {.threads = threads, .drivers = drivers});
     secs.push_back(std::chrono::duration<double>(Clock::now() - t1).count());
     if (!run.ok()) {
       std::cerr << run.status().ToString() << "\n";
@@ -183,6 +203,7 @@ int main(int argc, char** argv) {
                            {"days", days},
                            {"commodities", out.size()},
                            {"threads", threads},
+                           {"drivers", drivers},
                            {"fit_seconds", fit_s},
                            {"seconds", secs},
                            {"seconds_median", sorted[sorted.size() / 2]},

@@ -4,13 +4,22 @@ bench/forecast_bench in bench/run_analysis.sh.
 
     forecast_numpy.py MODEL.json [--reps R] [--compare PERCENTILES.json]
 
-MODEL.json is the model forecast_bench fitted (transition matrix, initial
-state, inflow pools per state, daily consumption and airlift per commodity).
-The model is the same as src/analysis/forecast.cc's (docs/analysis.md):
+MODEL.json is the model forecast_bench fitted (transition counts, prior or
+given matrix, initial state, inflow pools and ranges per state, normal
+stocks, daily consumption and airlift per commodity). The model is the same
+as src/analysis/forecast.cc's (docs/analysis.md):
 
-    state(d)  ~ Markov chain row of state(d-1); forced open from reopen_offset
-    inflow    = a uniform draw from the pool of state(d) (0 if the pool is empty)
-    stock(d)  = max(0, stock(d-1) + inflow + airlift(d) - consumption(d))
+    P_t       = the given matrix, or per trajectory t each row drawn from
+                Dirichlet(counts + prior)
+    state(d)  ~ row state(d-1) of P_t; forced open from reopen_offset
+    K         = capacity of state(d): a range's value, drawn once per
+                trajectory, uniform in [low, high]; else a uniform draw from
+                the trajectory's own bootstrap resample of the state's pool
+                (0 if the pool is empty); 0 on closed days
+    L         = stock(d-1) + airlift(d) - consumption(d)
+    stock(d)  = max(0, L + K) without a normal stock N; with one and
+                r = 1 / restock_days,
+                min(max((1 - r) stock(d-1) + r N, max(0, L)), max(0, L + K))
     days to threshold = first d with stock(d) < threshold or stock(d) <= 0
 
 vectorised over trajectories, one numpy step per day, the stocks kept as a
@@ -31,24 +40,60 @@ import time
 import numpy as np
 
 
+def transitions(model, rng, n):
+    """Per trajectory cumulative rows [n, 3, 2]: drawn from the posterior, or the given matrix."""
+    if model["transition_given"]:
+        cum = np.cumsum(np.asarray(model["transition"], dtype=np.float64), axis=1)[:, :2]
+        return np.broadcast_to(cum, (n, 3, 2))
+    alpha = np.asarray(model["transition_counts"], dtype=np.float64) + float(model["route_prior"])
+    g = rng.gamma(alpha, size=(n, 3, 3))
+    p = g / g.sum(axis=2, keepdims=True)
+    return np.cumsum(p, axis=2)[:, :, :2]
+
+
+def capacities(c, rng, n):
+    """Per state: ("range", values[n]), ("pool", pool, resample[n, len]) or None (nothing comes in)."""
+    out = []
+    for s in range(3):
+        r = c["ranges"][s] if s < 2 else None
+        pool = np.asarray(c["pools"][s], dtype=np.float64) if s < 2 else np.zeros(0)
+        if r is not None:
+            out.append(("range", rng.uniform(r[0], r[1], size=n)))
+        elif len(pool) > 0:
+            # Each trajectory's bootstrap resample of the pool, as indices.
+            dtype = np.uint16 if len(pool) < 65536 else np.uint32
+            out.append(("pool", pool, rng.integers(0, len(pool), size=(n, len(pool)), dtype=dtype)))
+        else:
+            out.append(None)
+    return out
+
+
+def capacity(src, state, rng, n, rows):
+    k = np.zeros(n)
+    for s, x in enumerate(src):
+        if x is None:
+            continue
+        sel = state == s
+        if not sel.any():
+            continue
+        if x[0] == "range":
+            k[sel] = x[1][sel]
+        else:
+            pool, resample = x[1], x[2]
+            slot = (rng.random(int(sel.sum())) * len(pool)).astype(np.int64)
+            k[sel] = pool[resample[rows[sel], slot]]
+    return k
+
+
 def run(model):
     n = int(model["trajectories"])
     h = int(model["horizon"])
     rng = np.random.default_rng(int(model["seed"]))
-    cum = np.cumsum(np.asarray(model["transition"], dtype=np.float64), axis=1)[:, :2]  # [3, 2]
+    cum = transitions(model, rng, n)
     reopen = int(model["reopen_offset"])
     comms = model["commodities"]
-    # Pools as a padded [3, max_len] table with their lengths: one gather per day.
-    tables = []
-    for c in comms:
-        pools = [np.asarray(p, dtype=np.float64) for p in c["pools"]]
-        width = max(1, max(len(p) for p in pools))
-        table = np.zeros((3, width))
-        lens = np.zeros(3, dtype=np.float64)
-        for s, p in enumerate(pools):
-            table[s, : len(p)] = p
-            lens[s] = len(p)
-        tables.append((table, lens))
+    sources = [capacities(c, rng, n) for c in comms]
+    rows = np.arange(n)
     state = np.full(n, int(model["initial_state"]), dtype=np.int64)
     level = [np.full(n, float(c["initial_stock"])) for c in comms]
     stocks = [np.empty((h, n), dtype=np.float32) for _ in comms]
@@ -60,15 +105,17 @@ def run(model):
         crossed.append(np.full(n, first, dtype=np.int64))
     for d in range(h):
         u = rng.random(n)
-        row = cum[state]  # [n, 2]
+        row = cum[rows, state]  # [n, 2]
         nxt = (u >= row[:, 0]).astype(np.int64) + (u >= row[:, 1])
         state = np.zeros(n, dtype=np.int64) if (reopen >= 0 and d >= reopen) else nxt
         for k, c in enumerate(comms):
-            table, lens = tables[k]
-            idx = (rng.random(n) * lens[state]).astype(np.int64)
-            inflow = table[state, idx]
-            s = level[k] + inflow + (c["airlift"][d] - c["consumption"][d])
-            np.maximum(s, 0.0, out=s)
+            cap = capacity(sources[k], state, rng, n, rows)
+            low = level[k] + (c["airlift"][d] - c["consumption"][d])
+            s = np.maximum(low + cap, 0.0)
+            if c["normal_stock"] is not None:
+                r = 1.0 / float(c["restock_days"])
+                target = (1.0 - r) * level[k] + r * float(c["normal_stock"])
+                s = np.minimum(np.maximum(target, np.maximum(low, 0.0)), s)
             level[k] = s
             stocks[k][d] = s
             below = ((s < c["threshold"]) | (s <= 0)) & (crossed[k] == never)

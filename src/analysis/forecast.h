@@ -1,33 +1,56 @@
 // Forecast: stocks of each commodity under uncertainty, by Monte Carlo over a
 // route-status process fitted to the case's history. The model, in brief
-// (docs/analysis.md has it in full, with what it assumes):
+// (docs/analysis.md has it in full, with what it assumes and why):
 //
 // - The area's access state on a day is the least restrictive status of the
 //   selected routes that day (open < restricted < closed; a route's day
-//   status is the indicators' rule). It follows a 3-state Markov chain whose
-//   daily transition probabilities are the transition frequencies of the
-//   history (or are given by the scenario). From `route.reopen` on, the
-//   state is forced open.
-// - Inflow of a commodity on a day is drawn with replacement from the
-//   deliveries recorded on the history's days of the same state (days with
-//   no delivery recorded count as 0); nothing arrives by road on closed
-//   days. Airlifts add a fixed quantity per day whatever the state.
-// - Consumption = population x per-person need x rationing, every day.
-// - stock(d) = max(0, stock(d-1) + inflow(d) + airlift(d) - consumption(d)):
-//   a need not met on a day is lost, not owed (stocks never go negative).
+//   status is the indicators' rule). It follows a 3-state Markov chain. Its
+//   daily transition probabilities are uncertain: each trajectory draws its
+//   own matrix, row by row, from the Dirichlet posterior of the history's
+//   transition counts plus a stated prior (`route.prior` pseudo-counts per
+//   cell), so a state never seen in the history is neither absorbing nor
+//   certain. A scenario may give the matrix instead (then every trajectory
+//   uses it). From `route.reopen` on, the state is forced open.
+// - The inflow capacity of a commodity on an open or restricted day is, when
+//   the scenario gives it, a fixed quantity or a range [low, high] from which
+//   each trajectory draws its own value once; otherwise a draw from the
+//   history's deliveries on days of that state (0 on a day without one),
+//   each trajectory drawing from its own bootstrap resample of those days.
+//   Nothing arrives by road on closed days. Airlifts add a fixed quantity
+//   per day whatever the state.
+// - Consumption C = population x per-person need x rationing, every day.
+// - Stocks: with L = S + A - C (S yesterday's stock, A the airlift) and K the
+//   capacity, S' = max(0, L + K): road inflow is what the road could carry.
+//   With a normal stock N (restocking), road inflow is demand-limited: it is
+//   min(K, max(0, C - A + r (N - S))) with r = 1 / restock_days, i.e.
+//   S' = min(max(T, L+), (L + K)+) with T = (1 - r) S + r N and x+ =
+//   max(0, x), so stocks converge to N instead of piling up.
 // - A commodity "falls below its threshold" at the end of the first day on
 //   which its stock is < threshold or is 0 (exhausted); day 0 if the initial
 //   stock already is.
 //
-// Reproducibility: trajectory t draws only from its own SplitMix64 stream,
-// keyed by (seed, t), in a fixed order (per day: 32 random bits for the
-// route state, then 32 per commodity, two to a 64-bit draw; always, even
-// when a value is not used), so
-// the output depends on the seed and the model only, never on the number of
-// threads or the order they run in. Because every draw is made whatever the
-// scenario, two scenarios differing only in airlifts see the same route
-// states and inflows trajectory by trajectory: more airlift never lowers a
-// stock, hence never lowers a percentile.
+// Reproducibility. Trajectory t has four random streams, each keyed by
+// (seed, component, t) and independent of every other trajectory:
+//   route parameters: SplitMix64 draws for its transition matrix (gamma
+//     variates by rejection, so any number of them), made before day 1;
+//   route days: one 64-bit draw per day, whose top 31 bits pick the state;
+//   inflow parameters: a key from which its bootstrap resamples and range
+//     values are hashed (no sequence);
+//   inflow days: ceil(commodities / 2) 64-bit draws per day, two 32-bit
+//     values each, one per commodity in order.
+// Every day's draws are made whether or not they are used (a closed day, a
+// forced-open day, a fixed inflow), so the output depends on the seed and
+// the model only, never on the number of threads or the order they run in,
+// and two scenarios differing only in airlifts see the same route states
+// and capacities trajectory by trajectory. Since S' above is non-decreasing
+// in both S and A (docs/analysis.md proves it, in floating point too), more
+// airlift never lowers a stock, hence never lowers a percentile.
+//
+// What drives the bands is computed, not asserted: RunForecast re-runs the
+// first min(trajectories, kDriverTrajectories) trajectories with some
+// streams redrawn and reports, per day, the shares of the stock's variance
+// due to the route parameters, the route days, the inflows and their
+// interaction (first-order Sobol indices, pick-freeze estimator).
 //
 // Pure: no I/O, no clock. ParseScenario reads TOML text; FitForecast reads a
 // finalized dataset; RunForecast starts threads and joins them before it
@@ -58,15 +81,33 @@ inline constexpr std::array<double, 5> kForecastPercentiles = {5, 25, 50, 75, 95
 using PercentileValues = std::array<double, kForecastPercentiles.size()>;
 
 // Limits: a scenario asking for more is refused (InvalidArgument); a run
-// keeping more than kMaxForecastCells stocks (commodities x trajectories,
-// about 13 bytes each with the trajectory's state) is refused with
-// ResourceExhausted. Memory does not grow with the horizon: days are
-// simulated in chunks whose percentiles are taken before the next chunk.
+// keeping more than kMaxForecastCells cells is refused with
+// ResourceExhausted. A cell is about 13 bytes: one per commodity and
+// trajectory (its stock) plus kTrajectoryCells per trajectory (its streams,
+// route state and transition matrix). Memory does not grow with the
+// horizon: days are simulated in chunks whose percentiles are taken before
+// the next chunk.
 inline constexpr int32_t kMaxHorizonDays = 36600;
 inline constexpr int64_t kMaxTrajectories = 100'000'000;
 inline constexpr uint64_t kMaxForecastCells = uint64_t{1} << 27;
+inline constexpr uint64_t kTrajectoryCells = 3;
+
+// The Dirichlet prior of a fitted route process, in pseudo-transitions per
+// cell of the matrix, when the scenario does not give route.prior: the
+// Jeffreys prior of a multinomial.
+inline constexpr double kDefaultRoutePrior = 0.5;
+// Restocking closes 1 / restock_days of the gap to the normal stock a day.
+inline constexpr double kDefaultRestockDays = 30;
+// Trajectories re-run (per redrawn source) to say what drives the bands.
+inline constexpr int64_t kDriverTrajectories = 5000;
 
 // ---- Scenarios (TOML; the format is in docs/analysis.md). ----
+
+// A quantity the scenario gives as a number (low == high) or as a range
+// [low, high] that each trajectory draws its own value from, uniformly.
+struct ScenarioRange {
+  double low = 0, high = 0;
+};
 
 struct ScenarioCommodity {
   std::string name;
@@ -77,10 +118,14 @@ struct ScenarioCommodity {
   std::optional<double> per_person;  // per person per day
   std::optional<double> rationing;   // overrides the scenario's
   std::optional<double> threshold;
-  // Fixed daily inflows replacing the history's draws on open / restricted
-  // days (e.g. a negotiated convoy schedule, or when the history has no
-  // open day to draw from).
-  std::optional<double> inflow_open, inflow_restricted;
+  // Daily inflow capacities replacing the history's draws on open /
+  // restricted days (e.g. a negotiated convoy schedule, or when the history
+  // has no open day to draw from).
+  std::optional<ScenarioRange> inflow_open, inflow_restricted;
+  // Restocking: the stock the area holds in normal times, which road
+  // inflows restore (none: inflows are not limited by demand).
+  std::optional<double> normal_stock;
+  std::optional<double> restock_days;  // >= 1 (default kDefaultRestockDays)
 };
 
 struct ScenarioAirlift {
@@ -106,6 +151,7 @@ struct Scenario {
   std::vector<std::string> routes;                     // empty: every route of the case
   std::optional<RouteState> initial_state;
   std::optional<TransitionMatrix> transition;  // rows: from open, restricted, closed
+  std::optional<double> route_prior;           // pseudo-counts per cell (> 0); not with `transition`
   int32_t reopen = kNoDay;
   std::optional<int64_t> population;  // at the start (else the case's figure)
   std::vector<ScenarioPopulationChange> population_changes;
@@ -131,9 +177,14 @@ struct ForecastCommodityModel {
   double per_person = 0, rationing = 1;
   std::string per_person_source;    // "need_standard ID" or "scenario"
   std::optional<double> threshold;  // none: the day the stock is exhausted
-  // Daily inflows to draw from, per state in kForecastStateOrder (closed:
-  // always empty). An empty pool means no inflow in that state.
+  // Daily inflow capacities, per state in kForecastStateOrder (closed:
+  // always none): the scenario's range when given, else draws from the
+  // pool (each trajectory from its own bootstrap resample of it). An empty
+  // pool and no range means no inflow in that state.
   std::array<std::vector<double>, kForecastStates> inflow_pool;
+  std::array<std::optional<ScenarioRange>, kForecastStates> inflow_range;
+  std::optional<double> normal_stock;  // none: no restocking (inflows not demand-limited)
+  double restock_days = kDefaultRestockDays;
   std::vector<double> consumption;  // per forecast day
   std::vector<double> airlift;      // per forecast day
 };
@@ -148,13 +199,20 @@ struct ForecastModel {
   std::array<int64_t, kForecastStates> history_days{};  // days per state in the history
   int64_t history_unknown_days = 0;
   std::array<std::array<int64_t, kForecastStates>, kForecastStates> transition_counts{};
+  // Given: the scenario's matrix, used by every trajectory. Fitted: the
+  // posterior mean (counts + prior) / (row + 3 prior); each trajectory
+  // draws its own matrix from Dirichlet(counts + prior), row by row.
   TransitionMatrix transition{};
   bool transition_given = false;
+  double route_prior = 0;  // pseudo-counts per cell; 0 when given
   int initial_state = 0;        // index in kForecastStateOrder: the state of the day before the start
   int32_t reopen_offset = -1;   // forecast day index (0 = start) from which the state is open; -1: never
   std::vector<int64_t> population;  // per forecast day
   std::vector<ForecastCommodityModel> commodities;
+  // What the model assumed, one short sentence each, and beside each a
+  // stable key ("forecast.restock") naming its kind, for translation.
   std::vector<std::string> assumptions;
+  std::vector<std::string> assumption_keys;
 };
 
 // Fits `sc` to the case's history. FailedPrecondition, naming what the
@@ -167,6 +225,21 @@ Result<ForecastModel> FitForecast(const Dataset& ds, const Scenario& sc);
 
 // ---- Running it. ----
 
+// What a forecast figure's spread across trajectories comes from, as shares
+// of its variance (they sum to 1): first-order Sobol indices estimated by
+// pick-freeze (Janon et al. 2014) from re-runs of the same trajectories
+// with some streams redrawn. route_parameters: the uncertainty of the
+// fitted transition probabilities; route_days: which days are open,
+// restricted or closed given them; inflows: the capacities drawn and their
+// parameters (bootstrap resamples, ranges); interaction: what only the
+// route and the inflows together explain. A source without randomness in
+// the model (a given matrix, fixed inflows) has share 0 exactly. Estimates:
+// their sampling error is about 1 / sqrt(trajectories), so a small share
+// may come out slightly negative.
+struct BandDrivers {
+  double route_parameters = 0, route_days = 0, inflows = 0, interaction = 0;
+};
+
 // In the display unit of the commodity.
 struct CommodityForecast {
   std::string name, unit;
@@ -177,10 +250,22 @@ struct CommodityForecast {
   // trajectories have fallen by day d); nullopt: not within the horizon.
   std::array<std::optional<int32_t>, kForecastPercentiles.size()> days_to_threshold;
   double never_fraction = 0;  // trajectories that never fall below within the horizon
+  // What drives the spread (see BandDrivers), from drivers_trajectories
+  // trajectories (0: not computed): per day for the stock, and for the
+  // days to the threshold (the horizon + 1 standing for never); nullopt
+  // where every trajectory has the same value.
+  int64_t drivers_trajectories = 0;
+  std::vector<std::optional<BandDrivers>> stock_drivers;
+  std::optional<BandDrivers> days_to_threshold_drivers;
 };
 
+// The forecast day (index) whose p5..p95 stock band is widest; the first
+// such day on ties. Precondition: !f.stock.empty().
+size_t WidestBandDay(const CommodityForecast& f);
+
 struct ForecastRunOptions {
-  int threads = 0;  // 0: std::thread::hardware_concurrency()
+  int threads = 0;       // 0: std::thread::hardware_concurrency()
+  bool drivers = true;   // compute what drives the bands (about 3 x min(trajectories, 5000) more trajectories)
 };
 
 // Runs the model's Monte Carlo. Stock percentiles use linear interpolation
@@ -192,6 +277,46 @@ Result<std::vector<CommodityForecast>> RunForecast(const ForecastModel& m, const
 // between order statistics as numpy.percentile does by default; exact.
 // What RunForecast uses per day (exposed for its tests).
 PercentileValues StockPercentiles(const float* values, size_t n);
+
+// The first-order share of Var(Y) explained by what y and y_frozen have in
+// common, from n >= 2 pairs (y_i, y_frozen_i) that share that source and
+// draw the rest independently: Janon et al.'s estimator, centred on the
+// pooled mean. nullopt when every value is the same. (Exposed for tests.)
+std::optional<double> FirstOrderShare(const float* y, const float* y_frozen, size_t n);
+
+// ---- Replaying one trajectory (for tests, and for checking a run by hand;
+// docs/analysis.md gives the arithmetic). ----
+
+// SplitMix64 (Steele, Lea, Flood 2014): the output function, and one step
+// of a stream.
+uint64_t ForecastMix64(uint64_t z);
+uint64_t ForecastNext(uint64_t& stream);
+// The log (x > 0) and exp (y <= 0) the matrix draws use: built from IEEE
+// operations alone, so that every machine draws the same matrices (libm's
+// may differ in the last bit between libraries and CPUs).
+double ForecastLog(double x);
+double ForecastExp(double y);
+
+// The start of trajectory t of a run of `m`: its streams and the
+// transition thresholds it drew. From state s the next state, for the top
+// 31 bits u of the day's route draw, is open if u < to_open[s], restricted
+// if u < to_restricted[s], else closed (thresholds are probabilities times
+// 2^31, rounded; probabilities 0 and 1 are exact).
+struct TrajectoryStart {
+  uint64_t route_days = 0, inflow_days = 0;  // stream states before day 1
+  uint64_t inflow_key = 0;                   // key of its inflow parameters
+  std::array<uint32_t, kForecastStates> to_open{}, to_restricted{};
+};
+TrajectoryStart StartTrajectory(const ForecastModel& m, uint64_t t);
+
+// Trajectory t's inflow capacity source for commodity c in state s (open or
+// restricted): its value when the model has a range for it, else for a
+// day's 32-bit draw x the index into inflow_pool[s] of its bootstrap
+// resample (pool size n >= 1): j = hi32(Mix64(key + (k + 1) * golden)) * n
+// >> 32 with k = x * n >> 32 and key = Mix64(inflow_key ^ (c * 3 + s + 1)
+// * 0xd1b54a32d192ed03).
+double TrajectoryRangeValue(const TrajectoryStart& ts, const ForecastModel& m, size_t c, size_t s);
+uint32_t TrajectoryPoolIndex(const TrajectoryStart& ts, size_t c, size_t s, uint32_t x, uint32_t n);
 
 // A forecast as the CLI reports it.
 struct Forecast {

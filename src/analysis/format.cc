@@ -744,6 +744,34 @@ std::string ForecastDate(const ForecastModel& m, size_t d) {
 
 json DaysJson(const std::optional<int32_t>& d) { return d ? json(*d) : json(nullptr); }
 
+json DriversJson(const std::optional<BandDrivers>& b) {
+  if (!b) return nullptr;
+  return {{"route_parameters", b->route_parameters},
+          {"route_days", b->route_days},
+          {"inflows", b->inflows},
+          {"interaction", b->interaction}};
+}
+
+json RangeJson(const std::optional<ScenarioRange>& r, double factor) {
+  if (!r) return nullptr;
+  return {{"low", r->low / factor}, {"high", r->high / factor}};
+}
+
+// What drives the bands of a commodity: per day in "days"; here the
+// method, the days to the threshold and the widest band's day.
+json CommodityDriversJson(const ForecastModel& m, const CommodityForecast& cf) {
+  if (cf.drivers_trajectories == 0) return nullptr;
+  json widest = nullptr;
+  if (!cf.stock.empty()) {
+    size_t d = WidestBandDay(cf);
+    widest = {{"date", ForecastDate(m, d)}, {"day", d + 1}, {"shares", DriversJson(cf.stock_drivers[d])}};
+  }
+  return {{"trajectories", cf.drivers_trajectories},
+          {"method", "first-order variance shares (Sobol indices) by pick-freeze re-runs"},
+          {"widest_band", widest},
+          {"days_to_threshold", DriversJson(cf.days_to_threshold_drivers)}};
+}
+
 }  // namespace
 
 json ForecastJson(const Forecast& f) {
@@ -762,12 +790,15 @@ json ForecastJson(const Forecast& f) {
     const ForecastCommodityModel& mc = m.commodities[c];
     json days = json::array();
     for (size_t d = 0; d < cf.stock.size(); ++d) {
-      days.push_back({{"date", ForecastDate(m, d)}, {"day", d + 1}, {"stock", json(cf.stock[d])}});
+      json day = {{"date", ForecastDate(m, d)}, {"day", d + 1}, {"stock", json(cf.stock[d])}};
+      if (d < cf.stock_drivers.size()) day["drivers"] = DriversJson(cf.stock_drivers[d]);
+      days.push_back(std::move(day));
     }
     json dtt = json::array();
     for (const auto& v : cf.days_to_threshold) dtt.push_back(DaysJson(v));
-    json pools = json::object();
+    json pools = json::object(), given = json::object();
     for (size_t s = 0; s < 2; ++s) {
+      given[std::string(RouteStateName(kForecastStateOrder[s]))] = RangeJson(mc.inflow_range[s], mc.display_factor);
       const auto& pool = mc.inflow_pool[s];
       double sum = 0;
       for (double v : pool) sum += v;
@@ -784,6 +815,10 @@ json ForecastJson(const Forecast& f) {
                            {"rationing", mc.rationing},
                            {"threshold", cf.threshold ? json(*cf.threshold) : json(nullptr)},
                            {"inflow_pools", pools},
+                           {"inflow_given", given},
+                           {"normal_stock", mc.normal_stock ? json(*mc.normal_stock / mc.display_factor) : json(nullptr)},
+                           {"restock_days", mc.normal_stock ? json(mc.restock_days) : json(nullptr)},
+                           {"drivers", CommodityDriversJson(m, cf)},
                            {"days_to_threshold", dtt},
                            {"never_below_threshold_fraction", cf.never_fraction},
                            {"days", days}});
@@ -801,6 +836,10 @@ json ForecastJson(const Forecast& f) {
             {"states", states},
             {"transition", matrix},
             {"given", m.transition_given},
+            {"transition_is", m.transition_given ? "given" : "posterior mean"},
+            {"prior", m.transition_given ? json(nullptr)
+                                         : json{{"dirichlet_pseudo_count", m.route_prior}}},
+            {"parameter_uncertainty", !m.transition_given},
             {"history",
              m.transition_given ? json(nullptr)
                                 : json{{"from", record::FormatDate(record::Day{m.history_from})},
@@ -810,7 +849,8 @@ json ForecastJson(const Forecast& f) {
                                        {"transition_counts", counts}}},
             {"initial", std::string(RouteStateName(kForecastStateOrder[static_cast<size_t>(m.initial_state)]))}}},
           {"commodities", commodities},
-          {"assumptions", m.assumptions}};
+          {"assumptions", m.assumptions},
+          {"assumption_keys", m.assumption_keys}};
 }
 
 std::string ForecastCsv(const Forecast& f) {
@@ -829,6 +869,34 @@ std::string ForecastCsv(const Forecast& f) {
   return out.str();
 }
 
+namespace {
+
+std::string Percent(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f %%", share * 100);
+  return buf;
+}
+
+std::string DriversLine(const std::string& what, const std::optional<BandDrivers>& b) {
+  if (!b) return "    " + what + ": no spread\n";
+  return "    " + what + ": route parameters " + Percent(b->route_parameters) + ", route days " +
+         Percent(b->route_days) + ", inflows " + Percent(b->inflows) + ", interaction " + Percent(b->interaction) +
+         "\n";
+}
+
+std::string DriversTable(const ForecastModel& m, const CommodityForecast& cf) {
+  if (cf.drivers_trajectories == 0 || cf.stock.empty()) return "";
+  const size_t widest = WidestBandDay(cf), last = cf.stock.size() - 1;
+  std::string out = "  what drives the spread (shares of the variance across trajectories, estimated from " +
+                    std::to_string(cf.drivers_trajectories) + " trajectories):\n";
+  out += DriversLine("stock on " + ForecastDate(m, widest) + " (widest p5-p95 band)", cf.stock_drivers[widest]);
+  if (last != widest) out += DriversLine("stock on " + ForecastDate(m, last) + " (last day)", cf.stock_drivers[last]);
+  out += DriversLine("days until below the threshold", cf.days_to_threshold_drivers);
+  return out;
+}
+
+}  // namespace
+
 std::string ForecastTable(const Forecast& f) {
   const ForecastModel& m = f.model;
   std::ostringstream out;
@@ -838,7 +906,10 @@ std::string ForecastTable(const Forecast& f) {
       << m.trajectories << " trajectories x " << m.horizon << " days from " << ForecastDate(m, 0) << ", seed "
       << m.seed << "\n\n";
   out << "Route process (daily transition probabilities; rows: from, columns: to)"
-      << (m.transition_given ? ", given in the scenario" : "") << "\n";
+      << (m.transition_given ? ", given in the scenario"
+                             : ", posterior mean: each trajectory draws its own (counts + " + Num(m.route_prior) +
+                                   " per cell)")
+      << "\n";
   std::snprintf(buf, sizeof buf, "  %-12s %10s %10s %10s\n", "", "open", "restricted", "closed");
   out << buf;
   for (size_t i = 0; i < kForecastStates; ++i) {
@@ -847,9 +918,16 @@ std::string ForecastTable(const Forecast& f) {
                   m.transition[i][2]);
     out << buf;
   }
-  for (const auto& cf : f.commodities) {
+  for (size_t c = 0; c < f.commodities.size(); ++c) {
+    const CommodityForecast& cf = f.commodities[c];
+    const ForecastCommodityModel& mc = m.commodities[c];
     out << "\n" << cf.name << " (" << cf.unit << "), threshold "
-        << (cf.threshold ? Num(*cf.threshold) : std::string("0 (exhausted)")) << "\n";
+        << (cf.threshold ? Num(*cf.threshold) : std::string("0 (exhausted)"));
+    if (mc.normal_stock) {
+      out << ", restocking to " << Num(*mc.normal_stock / mc.display_factor) << " (1/" << Num(mc.restock_days)
+          << " of the gap a day)";
+    }
+    out << "\n";
     out << "  days until below the threshold:";
     for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
       const auto& v = cf.days_to_threshold[p];
@@ -858,6 +936,7 @@ std::string ForecastTable(const Forecast& f) {
     }
     std::snprintf(buf, sizeof buf, "%.1f", cf.never_fraction * 100);
     out << "\n  never below it within the horizon: " << buf << " % of trajectories\n";
+    out << DriversTable(m, cf);
     std::snprintf(buf, sizeof buf, "  %-10s %14s %14s %14s %14s %14s\n", "date", "p5", "p25", "p50", "p75", "p95");
     out << buf;
     for (size_t d = 0; d < cf.stock.size(); ++d) {

@@ -236,17 +236,49 @@ TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
   EXPECT_EQ(m->transition_counts[1][1], 192);
   EXPECT_EQ(m->initial_state, 1);  // 14 Jul: restricted
   EXPECT_EQ(m->population.front(), 120000);
+  // No open day in the history: the row from open is the prior's, not
+  // "open stays open with probability 1".
+  for (double p : m->transition[0]) EXPECT_DOUBLE_EQ(p, 1.0 / 3);
+  // Closed row: (0 + 0.5, 3 + 0.5, 17 + 0.5) / (20 + 1.5).
+  EXPECT_DOUBLE_EQ(m->transition[2][1], 3.5 / 21.5);
   auto run = RunForecast(*m, {.threads = 2});
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   ASSERT_EQ(run->size(), 1u);
-  EXPECT_EQ((*run)[0].unit, "t");
-  // Day 1 (15 Jul) is restricted or closed: 1200 + 30.6 or 0 - 50.4 t.
-  EXPECT_NEAR((*run)[0].stock[0][4], 1200 + 30.6 - 50.4, 1e-3);
+  const CommodityForecast& food = (*run)[0];
+  EXPECT_EQ(food.unit, "t");
+  // Consumption 120,000 x 0.000577 t x 0.7 = 48.468 t a day. Day 1 (15 Jul)
+  // is restricted (capacity 0 .. 31.9 t, drawn per trajectory) or closed:
+  // between 1200 - 48.468 and 1200 - 48.468 + 31.9 t.
+  EXPECT_GE(food.stock[0][0], 1200 - 48.468 - 1e-3);
+  EXPECT_LE(food.stock[0][4], 1200 - 48.468 + 31.9 + 1e-3);
+  EXPECT_LT(food.stock[0][0], food.stock[0][4]);  // the ranges show in the band
+  // From the reopening (day index 48, 1 Sep) the capacity (>= 160 t) exceeds
+  // the demand 48.468 - 20 + (2080 - S) / 30 <= 97.8 t, and the airlift
+  // alone never does (S < 2,934 t), so S' = 29/30 S + 2080/30 exactly:
+  // S(179) = 2080 + (S(47) - 2080) (29/30)^132, (29/30)^132 = 0.01139. Before
+  // the reopening S stays below 1200 + 31 x (31.9 + 20 - 48.468) = 1307 t,
+  // so on 10 Jan 2024 every trajectory holds between 2080 - 2080 x 0.01139
+  // = 2056.3 and 2080 - 773 x 0.01139 = 2071.2 t: restocked, not piled up.
+  ASSERT_EQ(food.stock.size(), 180u);
+  EXPECT_GE(food.stock.back()[0], 2056.3 - 0.1);
+  EXPECT_LE(food.stock.back()[4], 2071.2 + 0.1);
+  // What drives the band is computed: on the widest day the shares sum to
+  // 1, and the route (whether the road lets goods in before the reopening)
+  // and the restricted-day capacity both play a part.
+  const size_t widest = WidestBandDay(food);
+  ASSERT_TRUE(food.stock_drivers[widest].has_value());
+  const BandDrivers& b = *food.stock_drivers[widest];
+  EXPECT_NEAR(b.route_parameters + b.route_days + b.inflows + b.interaction, 1.0, 1e-12);
+  EXPECT_GT(b.route_parameters + b.route_days, 0.05);
+  EXPECT_GT(b.inflows, 0.05);
   Forecast f{"lachin-2022-23", cp_, "airlift.toml", *m, *run};
   nlohmann::json j = ForecastJson(f);
   EXPECT_EQ(j["checkpoint"]["size"], cp_.size);
   EXPECT_FALSE(j["assumptions"].empty());
+  EXPECT_EQ(j["assumption_keys"].size(), j["assumptions"].size());
+  EXPECT_EQ(j["route_process"]["prior"]["dirichlet_pseudo_count"], 0.5);
   EXPECT_NE(ForecastTable(f).find("The model assumes:"), std::string::npos);
+  EXPECT_NE(ForecastTable(f).find("what drives the spread"), std::string::npos);
 }
 
 }  // namespace

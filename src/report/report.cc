@@ -70,6 +70,37 @@ class Figures {
   const Catalog& cat_;
 };
 
+// What drives a forecast's band, in words: the variance shares on the day of
+// the widest band and for the days to the threshold (computed by
+// RunForecast, see analysis/forecast.h).
+std::string ForecastDrivers(const analysis::CommodityForecast& cf, const std::string& k,
+                            const std::vector<std::string>& dates, Figures& fig, const Catalog& cat) {
+  if (cf.drivers_trajectories == 0 || cf.stock.empty()) return "";
+  const size_t widest = analysis::WidestBandDay(cf);
+  auto shares = [&](const std::string& key, const analysis::BandDrivers& b) {
+    auto pct = [&](const char* name, double v) {
+      return std::pair<std::string, Arg>{name, Arg::Markup(fig.Num(key + name + "_pct", v * 100), v * 100)};
+    };
+    return MessageArgs{pct("route_parameters", b.route_parameters), pct("route_days", b.route_days),
+                       pct("inflows", b.inflows), pct("interaction", b.interaction)};
+  };
+  std::string out = "<p>";
+  if (const auto& b = cf.stock_drivers[widest]) {
+    MessageArgs args = shares(k + "drivers.", *b);
+    args.emplace_back("date", Arg::Markup(fig.Date(k + "drivers.date", dates[widest])));
+    args.emplace_back("trajectories", Arg::Markup(fig.Num(k + "drivers.trajectories",
+                                                          static_cast<double>(cf.drivers_trajectories)),
+                                                  static_cast<double>(cf.drivers_trajectories)));
+    out += cat.FormatHtml("forecast.drivers", args);
+  } else {
+    out += Escape(cat.Get("forecast.drivers_none"));
+  }
+  if (const auto& b = cf.days_to_threshold_drivers) {
+    out += " " + cat.FormatHtml("forecast.drivers_days", shares(k + "drivers.days_to_threshold.", *b));
+  }
+  return out + "</p>";
+}
+
 // The current records of a case at the checkpoint, by id, with the rules of
 // LoadDataset (superseded and retracted records left out).
 Result<std::unordered_map<std::string, json>> CurrentRecords(store::LogStore& st, const std::string& case_id,
@@ -1037,6 +1068,7 @@ void Writer::Forecast() {
             " " +
             cat_.FormatHtml("forecast.median_sum", {{"sum", Arg::Markup(fig_.Num(k + "median_sum", median_sum, 1))}}) +
             "</p>";
+    out_ += ForecastDrivers(cf, k, fdates, fig_, cat_);
   }
   out_ += "</section>\n";
 }
@@ -1086,7 +1118,7 @@ void Writer::Assumptions() {
   };
   add(ind().assumption_keys, ind().assumptions);
   add(in_.comp->assumption_keys, in_.comp->assumptions);
-  if (model) add({}, model->assumptions);
+  if (model) add(model->assumption_keys, model->assumptions);
   // The indicators and the compliance check share some assumptions: each is
   // stated once.
   std::set<std::string> stated;

@@ -2,7 +2,7 @@
 // fan chart (percentile bands from the forecast JSON), with a table.
 import { h, add, table } from '../dom.js';
 import { getJson, query } from '../api.js';
-import { t, num, date, quantity, unit } from '../i18n.js';
+import { t, num, pct, date, quantity, unit } from '../i18n.js';
 import { caseHref, checkpointLine, quoted, assumptionList } from '../ui.js';
 import { lineChart, epoch } from '../charts.js';
 
@@ -33,14 +33,40 @@ export async function render(ctx) {
         h('h2', { id: `fc-${i}-h` }, quoted(c.commodity), ` (${unit(c.unit)})`),
         h('p', {}, t('forecast_commodity', { initial: quantity(c.initial_stock, c.unit, 1),
           threshold: c.threshold == null ? '—' : quantity(c.threshold, c.unit, 1) })),
+        c.normal_stock == null ? null
+          : h('p', {}, t('forecast_restock', { normal: quantity(c.normal_stock, c.unit, 1), days: c.restock_days })),
         h('div', { class: 'chart', id: `fan-${i}`, role: 'img',
           'aria-label': t('fan_label', { commodity: c.commodity, low: pcts[0], high: pcts[pcts.length - 1] }) }),
+        drivers(c, i),
         h('details', {}, h('summary', {}, t('chart_table')),
           table(null, [t('col_date'), ...pcts.map((p) => `p${p}`)], rows)));
     }),
     (f.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')),
-      assumptionList(f.assumptions)) : null,
+      assumptionList(f.assumptions, f.assumption_keys)) : null,
     checkpointLine(f.checkpoint));
+}
+
+// What drives the width of the bands: the variance shares the forecast
+// computed (on the widest band's day, the last day and for the days to the
+// threshold), not asserted.
+function drivers(c, i) {
+  const d = c.drivers;
+  if (!d) return null;
+  const days = c.days || [];
+  const last = days.length ? days[days.length - 1] : null;
+  const rows = [];
+  const row = (label, s) => {
+    if (s) rows.push([label, pct(s.route_parameters), pct(s.route_days), pct(s.inflows), pct(s.interaction)]);
+  };
+  if (d.widest_band) row(t('drivers_widest', { date: date(d.widest_band.date) }), d.widest_band.shares);
+  if (last && (!d.widest_band || last.date !== d.widest_band.date)) row(t('drivers_last', { date: date(last.date) }), last.drivers);
+  row(t('drivers_days'), d.days_to_threshold);
+  return h('section', { 'aria-labelledby': `fc-${i}-drivers` },
+    h('h3', { id: `fc-${i}-drivers` }, t('drivers_title')),
+    rows.length ? [h('p', {}, t('drivers_note', { n: num(d.trajectories) })),
+      table(null, [t('drivers_when'), t('drivers_route_parameters'), t('drivers_route_days'), t('drivers_inflows'),
+        t('drivers_interaction')], rows, { id: `drivers-${i}` })]
+      : h('p', {}, t('drivers_none')));
 }
 
 export function after(ctx) {
