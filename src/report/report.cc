@@ -469,12 +469,16 @@ void Writer::DeathsCard() {
     std::string k = "kf.deaths." + (party.empty() ? std::string("not_stated") : party);
     double best = fat["best"].get<double>(), low = fat["low"].get<double>(), high = fat["high"].get<double>();
     double own = p["one_party_best"].get<double>();
-    lines += "<br>" + cat_.FormatHtml(
-                          low == best && high == best ? "kf.deaths_line_exact" : "kf.deaths_line",
-                          {{"party", Arg::Markup(party.empty() ? H("fig.party_not_stated") : Quoted(party))},
-                           {"best", Arg::Markup(fig_.Num(k + ".best", best), best)},
-                           {"low", Arg::Markup(fig_.Num(k + ".low", low), low)},
-                           {"high", Arg::Markup(fig_.Num(k + ".high", high), high)}});
+    MessageArgs args = {{"party", Arg::Markup(party.empty() ? H("fig.party_not_stated") : Quoted(party))},
+                        {"best", Arg::Markup(fig_.Num(k + ".best", best), best)}};
+    // The range only where the counts differ (each figure shown is one the
+    // page carries).
+    bool range = low != best || high != best;
+    if (range) {
+      args.emplace_back("low", Arg::Markup(fig_.Num(k + ".low", low), low));
+      args.emplace_back("high", Arg::Markup(fig_.Num(k + ".high", high), high));
+    }
+    lines += "<br>" + cat_.FormatHtml(range ? "kf.deaths_line" : "kf.deaths_line_exact", args);
     if (own > 0) {
       lines += " " + cat_.FormatHtml("kf.deaths_own",
                                      {{"n", Arg::Markup(fig_.Num(k + ".one_party_best", own), own)}});

@@ -180,11 +180,16 @@ TEST_F(LachinReportTest, EachLanguageHasItsTextTheCheckpointAndTheAnalysisFigure
                 std::to_string(o.days_in_violation));
       EXPECT_EQ(r->figures.at("compliance." + o.obligation + ".first_violation"), o.first_violation.value_or(""));
     }
-    int64_t patients = 0;
-    for (const auto& f : ind->totals.flows) patients += f.delivered.patients;
-    EXPECT_GT(patients, 0);
-    EXPECT_EQ(r->figures.at("patients.total"), std::to_string(patients));
-    EXPECT_EQ(r->figures.at("incidents.count"), std::to_string(ind->totals.incidents.incidents));
+    // The headline figures: the blockade's length on the lifeline route and
+    // the patients' best estimate, as the analysis computes them.
+    EXPECT_EQ(r->figures.at("blockade.days"), std::to_string(ind->blockade.blockade_days));
+    EXPECT_EQ(r->figures.at("blockade.first_day"), ind->blockade.first_day.value_or(""));
+    for (const auto& e : ind->estimates) {
+      if (e.measure == "patients" && e.direction == "out" && e.outcome == "delivered") {
+        EXPECT_EQ(r->figures.at("kf.movements.patients.out"), std::to_string(static_cast<int64_t>(e.best)));
+        EXPECT_EQ(r->figures.at("kf.movements.patients.out.daily_sum"), std::to_string(static_cast<int64_t>(e.daily_sum)));
+      }
+    }
     // Each figure is in the JSON block and shown.
     EXPECT_EQ(b["figures"].size(), r->figures.size());
     for (const auto& [k, v] : r->figures) {
@@ -197,7 +202,7 @@ TEST_F(LachinReportTest, EachLanguageHasItsTextTheCheckpointAndTheAnalysisFigure
   auto ru = Make(Options("ru"));
   ASSERT_TRUE(ru.ok());
   EXPECT_NE(ru->html.find("декабря"), std::string::npos);
-  EXPECT_NE(ru->html.find("<data class=\"fig\" data-key=\"route.rt-lachin-road.restricted\" value=\"266\">266</data>"),
+  EXPECT_NE(ru->html.find("<data class=\"fig\" data-key=\"route.rt-lachin-road.restricted\" value=\"273\">273</data>"),
             std::string::npos);
 }
 
@@ -207,7 +212,7 @@ TEST_F(LachinReportTest, PeriodAndBadOptions) {
   o.to = "2023-06-30";
   auto r = Make(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->figures.at("period.days"), "30");
+  EXPECT_EQ(r->figures.at("blockade.days"), "30");  // every day of June
   EXPECT_EQ(r->figures.at("period.from"), "2023-06-01");
   o.lang = "xx";
   EXPECT_EQ(Make(o).status().code(), ErrorCode::kInvalidArgument);
@@ -265,14 +270,14 @@ TEST_F(LachinReportTest, VerifyCatchesTheJsonFigureEdited) {
   auto r = Make(Options("fr"));
   ASSERT_TRUE(r.ok());
   std::string html = r->html;
-  std::string from = "\"patients.total\":\"" + r->figures.at("patients.total") + "\"";
+  std::string from = "\"blockade.days\":\"" + r->figures.at("blockade.days") + "\"";
   size_t at = html.find(from);
   ASSERT_NE(at, std::string::npos);
-  html.replace(at, from.size(), "\"patients.total\":\"1\"");
+  html.replace(at, from.size(), "\"blockade.days\":\"1\"");
   auto v = Check(html);
   ASSERT_TRUE(v.ok());
   ASSERT_EQ(v->diffs.size(), 1u);
-  EXPECT_EQ(v->diffs[0].key, "patients.total");
+  EXPECT_EQ(v->diffs[0].key, "blockade.days");
   EXPECT_EQ(v->diffs[0].where, "json");
   EXPECT_EQ(v->diffs[0].reported, "1");
 }

@@ -263,12 +263,23 @@ struct Server::Impl {
   // a case whose case record says "public": true.
   Result<bool> CanReadCase(store::LogStore& st, const Principal& who, const std::string& case_id) {
     if (!who.anonymous()) return true;
-    auto row = st.FindRecord(case_id);
-    if (!row.ok()) {
-      if (row.status().code() == ErrorCode::kNotFound) return false;
-      return row.status();
-    }
-    return row->kind == "case" && IsPublicCase(row->body);
+    LIFELINE_ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, CurrentCaseRecord(st, case_id));
+    return row && IsPublicCase(row->body);
+  }
+
+  // The current case record of a case: its own, or the record that
+  // corrects it (schema v2: a correction names the case it corrects, so the
+  // case keeps its id). nullopt if none.
+  static Result<std::optional<store::RecordRow>> CurrentCaseRecord(store::LogStore& st, const std::string& case_id) {
+    store::RecordQuery q;
+    q.kind = "case";
+    q.case_id = case_id;
+    std::optional<store::RecordRow> found;
+    LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
+      found = r;
+      return Status::Ok();
+    }));
+    return found;
   }
 
   // A case record that says "public": true.
@@ -301,7 +312,16 @@ struct Server::Impl {
     q.kind = "case";
     json cases = json::array();
     Status s = (*st)->ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
-      if (!who.anonymous() || IsPublicCase(r.body)) cases.push_back(record::WithheldBody(r.body));
+      if (!who.anonymous() || IsPublicCase(r.body)) {
+        // A case is listed by its case id; a corrected case record (its own
+        // id differs) says which record it is.
+        json c = record::WithheldBody(r.body);
+        if (c.is_object() && r.id != r.case_id) {
+          c["record_id"] = r.id;
+          c["id"] = r.case_id;
+        }
+        cases.push_back(std::move(c));
+      }
       return Status::Ok();
     });
     if (!s.ok()) return SendStatus(res, s);

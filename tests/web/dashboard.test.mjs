@@ -96,8 +96,31 @@ await check('the overview shows key figures and each route\'s status now', async
   assert(page.url().includes(`#/case/${encodeURIComponent(caseId)}`), `/ did not open the case: ${page.url()}`);
   const figures = await page.locator('.figure').count();
   assert(figures >= 4, `only ${figures} key figures`);
-  const fig = await page.locator('.figures').innerText();
-  assert(/Days closed/.test(fig) && /Incidents/.test(fig) && /Fatalities/.test(fig), `figures lack labels: ${fig}`);
+  // The overview leads with the headline figures of the API (the report's
+  // key figures), by the same rules: the blockade's length first.
+  const head = await (await fetch(`${base}/api/v1/cases/${encodeURIComponent(caseId)}/headline`)).json();
+  const keys = await page.locator('#key-figures .figure').evaluateAll((els) => els.map((e) => e.dataset.key));
+  assert(keys[0] === 'blockade.days', `the first key figure is ${keys[0]}`);
+  const blockade = head.figures.find((f) => f.key === 'blockade.days');
+  const first = await page.locator('#key-figures .figure').first().innerText();
+  assert(first.includes(`${blockade.value} days`), `the blockade figure does not show ${blockade.value} days: ${first}`);
+  const patients = head.figures.find((f) => f.key === 'movements.patients.out');
+  if (patients && patients.value !== null) {
+    const shown = await page.locator('[data-key="movements.patients.out"] .figure-value').innerText();
+    const n = new Intl.NumberFormat('en-GB').format(patients.value);
+    assert(shown === (patients.bound === 'at_least' ? `at least ${n}` : n), `patients: ${shown} for ${patients.value}`);
+  }
+  // Deaths by party, one line each: never one number across parties.
+  const deaths = head.figures.find((f) => f.key === 'casualties');
+  if (deaths) {
+    const parties = deaths.detail.by_party.filter((p) => p.fatalities.best > 0 || p.fatalities.high > 0).length;
+    assert(await page.locator('[data-key="casualties"] .deaths li').count() === parties, 'deaths are not one line a party');
+    assert(await page.locator('[data-key="casualties"] .figure-value').innerText() === '', 'deaths have a total');
+  }
+  // Every figure lists the records it rests on.
+  assert(await page.locator('[data-key="blockade.days"] .figure-records').count() === 1, 'no records under the blockade');
+  await page.click('[data-key="blockade.days"] .figure-records summary');
+  assert(await page.locator('[data-key="blockade.days"] .figure-records a').count() > 0, 'no record links');
   const statuses = await page.locator('#routes-table tbody .badge').allInnerTexts();
   assert(statuses.length > 0 && statuses.every((s) => /^(open|restricted|closed|unknown)$/.test(s)), `route statuses: ${statuses}`);
   await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });

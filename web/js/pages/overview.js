@@ -1,9 +1,13 @@
-// #/case/ID : key figures and each route's status now, from the case's
-// indicators at the latest checkpoint.
+// #/case/ID : the headline figures of the case (GET .../headline, the same
+// figures and rules as the situation report's key figures: docs/analysis.md,
+// "Headline figures"), each with how much of the period it rests on and its
+// records, then each route's status now and the sources' own totals.
 import { h, add, table } from '../dom.js';
 import { getJson, reportUrl } from '../api.js';
-import { t, num, pct, date, language, quantity } from '../i18n.js';
-import { caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref, quoted, assumptionList } from '../ui.js';
+import { t, tn, num, pct, date, language, quantity, term } from '../i18n.js';
+import {
+  caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref, recordHref, quoted, assumptionList, ident,
+} from '../ui.js';
 
 /** For each route: its status on the last day and the first day of that run. */
 export function statusNow(days) {
@@ -19,42 +23,154 @@ export function statusNow(days) {
   return out;
 }
 
-function figure(label, value, detail) {
-  return h('div', { class: 'figure' },
+/** A value that may be a bound: "at least 944". */
+function bounded(text, bound) {
+  if (bound === 'at_least') return t('fig_at_least', { value: text });
+  if (bound === 'at_most') return t('fig_at_most', { value: text });
+  if (bound === 'about') return t('fig_about', { value: text });
+  return text;
+}
+
+const days = (n, bound) => bounded(t('value_days', { n }), bound);
+const observed = (f) => (f.completeness === null || f.completeness === undefined ? null
+  : t('fig_observed', { pct: pct(f.completeness, 0) }));
+
+/** The records a figure rests on, as links (folded). */
+function recordList(records) {
+  if (!records || !records.length) return null;
+  return h('details', { class: 'figure-records' },
+    h('summary', {}, t('fig_records', { n: records.length })),
+    h('ul', {}, records.map((r) => h('li', {}, h('a', { href: recordHref(r) }, ident(r))))));
+}
+
+function figure(key, label, value, detail, records, wide = false) {
+  return h('div', { class: wide ? 'figure figure-wide' : 'figure', 'data-key': key },
     h('dt', {}, label),
-    h('dd', {}, h('span', { class: 'figure-value' }, value), detail ? h('span', { class: 'figure-detail' }, detail) : null));
+    h('dd', {}, h('span', { class: 'figure-value' }, value),
+      detail ? h('span', { class: 'figure-detail' }, detail) : null,
+      recordList(records)));
+}
+
+const join = (parts) => parts.filter(Boolean).join(' ');
+
+function blockadeFigures(head, routes) {
+  const out = [];
+  const b = head.find((f) => f.key === 'blockade.days');
+  if (b && b.value !== null) {
+    const d = b.detail;
+    const names = (d.routes || []).map((r) => r.name || routeName(routes, r.route)).join(', ');
+    out.push(figure(b.key, tn('fig_blockade', { routes: quoted(names) }), days(b.value, b.bound),
+      join([t('fig_blockade_detail', { from: date(d.first_day), to: date(d.last_day), closed: d.fully_closed,
+        partial: d.humanitarian_only }), observed(b)]), b.records, true));
+  }
+  for (const kind of ['closed', 'medical', 'humanitarian']) {
+    const f = head.find((x) => x.key === `blockade.longest.${kind}`);
+    if (!f || f.value === null) continue;
+    out.push(figure(f.key, t(`fig_longest_${kind}`), days(f.value, f.bound),
+      t('fig_episode_detail', { from: date(f.detail.from), to: date(f.detail.to), count: f.detail.episodes }), f.records));
+  }
+  return out;
+}
+
+// Masses of 10 t or more in tonnes, as the report shows them.
+function shown(value, u, largest) {
+  return u === 'kg' && largest >= 10000 ? quantity(value / 1000, 't') : quantity(value, u);
+}
+
+function supplyFigures(head, routes) {
+  const out = [];
+  for (const f of head) {
+    if (f.key.startsWith('supply.baseline.')) {
+      const d = f.detail;
+      out.push(figure(f.key, tn('fig_supply_baseline', { route: quoted(routeName(routes, d.route)) }),
+        f.value === null ? t('fig_unknown') : bounded(pct(f.value), f.bound),
+        join([t('fig_supply_detail', { delivered: bounded(shown(d.delivered, d.unit, d.expected), f.bound),
+          expected: shown(d.expected, d.unit, d.expected), per_day: shown(d.per_day, d.unit, d.expected) }), observed(f)]),
+        f.records));
+    } else if (f.key.startsWith('supply.requirement.')) {
+      out.push(figure(f.key, tn('fig_requirement', { basis: quoted(f.detail.basis) }),
+        f.value === null ? t('fig_unknown') : bounded(pct(f.value), f.bound), observed(f), f.records));
+    } else if (f.key.startsWith('need.')) {
+      const none = { not_assessed: 'fig_not_assessed', not_applicable: 'fig_not_dependent' }[f.bound] || 'fig_unknown';
+      const why = { not_assessed: 'fig_need_not_assessed', not_applicable: 'fig_need_not_dependent' }[f.bound]
+        || 'fig_need_unknown';
+      out.push(figure(f.key, tn('fig_need', { commodity: quoted(f.detail.commodity) }),
+        f.value === null ? t(none) : bounded(pct(f.value), f.bound), f.value === null ? t(why) : observed(f),
+        f.value === null ? null : f.records));
+    }
+  }
+  return out;
+}
+
+function movementFigures(head) {
+  const out = [];
+  for (const key of ['movements.patients.out', 'movements.persons.out']) {
+    const f = head.find((x) => x.key === key);
+    if (!f || f.value === null) continue;
+    const d = f.detail;
+    out.push(figure(key, t(`fig_${key.replace(/\./g, '_')}`), bounded(num(f.value), f.bound),
+      join([t('fig_estimate_detail', { rule: t(`rule_${d.rule}`), daily: d.daily_sum }),
+        d.discrepancies.length ? t('fig_discrepancies', { n: d.discrepancies.length }) : null, observed(f)]),
+      f.records));
+  }
+  return out;
+}
+
+// Deaths by party: one line per party, never a total across parties.
+function deathsFigure(head) {
+  const f = head.find((x) => x.key === 'casualties');
+  if (!f) return null;
+  const lines = (f.detail.by_party || []).filter((p) => p.fatalities.best > 0 || p.fatalities.high > 0).map((p) => {
+    const party = p.party === null ? t('fig_party_not_stated') : quoted(p.party);
+    const fat = p.fatalities;
+    const exact = fat.low === fat.best && fat.high === fat.best;
+    return h('li', {}, tn(exact ? 'fig_deaths_line_exact' : 'fig_deaths_line',
+      { party, best: num(fat.best), low: num(fat.low), high: num(fat.high) }),
+    p.one_party_best > 0 ? ` ${t('fig_deaths_own', { n: p.one_party_best })}` : '');
+  });
+  if (!lines.length) return null;
+  return figure('casualties', t('fig_deaths'), '', h('span', {}, h('ul', { class: 'deaths' }, lines), t('fig_deaths_note')),
+    f.records, true);
+}
+
+function utilityFigures(head) {
+  return head.filter((f) => f.key.startsWith('utilities.') && f.value).map((f) => {
+    const d = f.detail;
+    return figure(f.key, t('fig_utility', { utility: term('utility', f.key.slice(10)) }), days(f.value, f.bound),
+      join([d.first_supply_cut ? t('fig_utility_cut', { from: date(d.first_supply_cut), to: date(d.last_supply_cut) }) : null,
+        d.max_scheduled_hours > 0 ? t('fig_utility_rationing', { hours: d.max_scheduled_hours }) : null,
+        d.days_unknown > 0 ? t('fig_utility_unknown', { days: d.days_unknown }) : null]), f.records);
+  });
+}
+
+/** The sources' own totals of patients transferred, side by side. */
+function patientReports(head) {
+  const f = head.find((x) => x.key === 'movements.patients.out');
+  if (!f || !(f.detail.reports || []).length) return null;
+  const rows = f.detail.reports.map((r) => [
+    t('period_dates', { from: date(r.period.from), to: date(r.period.to) }),
+    h('span', {}, r.reported_by ? quoted(r.reported_by) : t('fig_reporter_not_stated'),
+      r.one_party ? h('span', { class: 'flag' }, ` ${t('fig_one_party')}`) : null),
+    bounded(num(r.value), r.qualifier),
+    r.fit !== 'within' ? t(`used_fit_${r.fit}`) : t(r.used ? 'used_yes' : 'used_no'),
+    h('a', { href: recordHref(r.record) }, ident(r.record)),
+  ]);
+  return h('section', { 'aria-labelledby': 'reports-h' },
+    h('h2', { id: 'reports-h' }, t('reports_title')),
+    h('p', { class: 'note' }, t('reports_note')),
+    table(null, [t('col_period'), t('col_reported_by'), t('col_figure'), t('col_used'), t('col_record')], rows,
+      { id: 'reports-table' }));
 }
 
 export async function render(ctx) {
   const id = ctx.route.caseId;
   const enc = encodeURIComponent(id);
-  const [c, ind, routes] = await Promise.all([
-    caseRecord(id), getJson(`/api/v1/cases/${enc}/indicators`), caseRoutes(id)]);
-  const totals = ind.totals || {};
-  const routeTotals = totals.routes || [];
-  const knownDays = (r) => r.days_open + r.days_restricted + r.days_closed + r.days_unknown;
-  // The headline route: the one closed longest (the blockaded corridor).
-  const main = routeTotals.reduce((a, b) => (!a || b.days_closed > a.days_closed ? b : a), null);
-  const inc = totals.incidents || { incidents: 0, fatalities: {} };
-  const needs = totals.needs || [];
-
-  const figures = [];
-  if (main) {
-    figures.push(figure(t('fig_days_closed'), num(main.days_closed), quoted(routeName(routes, main.route))));
-    figures.push(figure(t('fig_share_open'), pct(knownDays(main) ? main.days_open / knownDays(main) : null),
-      t('fig_of_days', { n: knownDays(main) })));
-  }
-  for (const n of needs) {
-    figures.push(figure(t('fig_coverage', { commodity: n.commodity }), pct(n.coverage),
-      t('fig_delivered_of_need', { delivered: quantity(n.delivered, n.unit), need: quantity(n.need, n.unit) })));
-  }
-  figures.push(figure(t('fig_incidents'), num(inc.incidents)));
-  const f = inc.fatalities || {};
-  figures.push(figure(t('fig_fatalities'), num(f.best),
-    f.low !== f.high ? t('fig_range', { low: num(f.low), high: num(f.high) }) : null));
-
+  const [c, head, ind, routes] = await Promise.all([
+    caseRecord(id), getJson(`/api/v1/cases/${enc}/headline`), getJson(`/api/v1/cases/${enc}/indicators`),
+    caseRoutes(id)]);
+  const figures = head.figures || [];
   const now = statusNow(ind.days || []);
-  const routeRows = routeTotals.map((r) => {
+  const routeRows = ((ind.totals || {}).routes || []).map((r) => {
     const s = now.get(r.route) || { status: 'unknown', since: null };
     return [
       h('a', { href: caseHref(id, '/timeline', { route: r.route }) }, quoted(routeName(routes, r.route))),
@@ -64,23 +180,25 @@ export async function render(ctx) {
     ];
   });
 
-  add(ctx.main, 
+  add(ctx.main,
     h('h1', {}, quoted(c.title || id)),
     h('p', { class: 'lead' }, quoted([c.region, c.country].filter(Boolean).join(', ')), ' · ',
-      t('period', { from: date(ind.from), to: date(ind.to) })),
+      t('period', { from: date(head.from), to: date(head.to) })),
     h('section', { 'aria-labelledby': 'figures-h' },
       h('h2', { id: 'figures-h' }, t('key_figures')),
-      h('dl', { class: 'figures' }, figures)),
+      h('p', { class: 'note' }, t('key_figures_note')),
+      h('dl', { class: 'figures', id: 'key-figures' }, [
+        ...blockadeFigures(figures, routes), ...supplyFigures(figures, routes), ...movementFigures(figures),
+        deathsFigure(figures), ...utilityFigures(figures)])),
     h('section', { 'aria-labelledby': 'routes-h' },
       h('h2', { id: 'routes-h' }, t('routes_now')),
       table(null, [t('col_route'), t('col_status_now'), t('col_since'), t('col_days_open'), t('col_days_restricted'),
         t('col_days_closed'), t('col_days_unknown')], routeRows, { id: 'routes-table' })),
-    needs.length ? h('section', { 'aria-labelledby': 'needs-h' },
-      h('h2', { id: 'needs-h' }, t('needs_title')),
-      table(null, [t('col_commodity'), t('col_delivered'), t('col_need'), t('col_coverage'), t('col_shortfall')],
-        needs.map((n) => [quoted(n.commodity), quantity(n.delivered, n.unit), quantity(n.need, n.unit), pct(n.coverage),
-          quantity(n.shortfall, n.unit)]))) : null,
+    patientReports(figures),
     h('p', {}, h('a', { href: reportUrl(id, language()), class: 'button-link', id: 'overview-report-link' }, t('open_report'))),
-    checkpointLine(ind.checkpoint),
-    (ind.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')), assumptionList(ind.assumptions)) : null);
+    checkpointLine(head.checkpoint),
+    (ind.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')),
+      assumptionList(ind.assumptions, ind.assumption_keys)) : null);
 }
+
+
