@@ -128,6 +128,26 @@ void NoPatientTransfer(const Rule& rule, const Dataset& ds, const Indicators& in
   }
   std::vector<bool> none(ind.days.size());
   for (size_t d = 0; d < none.size(); ++d) none[d] = transfers[d].empty();
+  // A source's total of transfers over a period (the ICRC's "24 patients
+  // since 14 Jul") that falls wholly on days without a recorded transfer
+  // says transfers happened on some of them: those days are not part of a
+  // run without transfers (the run is split around them), and the report
+  // names them.
+  const int64_t ndays = static_cast<int64_t>(ind.days.size());
+  for (size_t i = 0; i < m.size(); ++i) {
+    if (m.outcome[i] != analysis::Outcome::kCompleted || m.period_from[i] == analysis::kNoDay || m.patients[i] <= 0) {
+      continue;
+    }
+    int64_t a = int64_t{m.period_from[i]} - from, b = int64_t{m.period_to[i]} - from;
+    if (a < 0 || b >= ndays) continue;
+    bool all_none = true;
+    for (int64_t d = a; d <= b; ++d) all_none = all_none && none[static_cast<size_t>(d)];
+    if (!all_none) continue;
+    for (int64_t d = a; d <= b; ++d) {
+      none[static_cast<size_t>(d)] = false;
+      transfers[static_cast<size_t>(d)].push_back(static_cast<int32_t>(i));
+    }
+  }
   for (const Run& run : Runs(none, rule.days)) {
     AlertEvent e = NewEvent(rule, ind, ind.days[run.first].date, ind.days[run.last].date, ind.days[run.first].date);
     e.ongoing = run.last + 1 == ind.days.size();

@@ -142,6 +142,35 @@ TEST_F(EvaluateTest, NoPatientTransfer) {
   EXPECT_TRUE(one.events[0].values["last_transfer_before"].is_null());
 }
 
+// A source's total of transfers over days without a recorded transfer says
+// transfers happened on some of them: the run without transfers is split
+// around the report's period, never reported across it.
+TEST(NoPatientTransferTest, APeriodReportSplitsTheRun) {
+  TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c","publisher":"P","title":"T"})",
+      R"({"kind":"case","id":"c","title":"T","region":"R","started":"2023-01-01","ended":"2023-01-10","sources":["s1"]})",
+      R"({"kind":"route","id":"r","case":"c","name":"Road","type":"road","sources":["s1"]})",
+      R"({"kind":"movement","id":"t1","case":"c","route":"r","date":"2023-01-01","direction":"out","operator":"ICRC",
+          "patients":1,"sources":["s1"]})",
+      R"({"kind":"movement","id":"t2","case":"c","route":"r","date":"2023-01-10","direction":"out","operator":"ICRC",
+          "patients":1,"sources":["s1"]})",
+      R"({"kind":"movement","id":"p","case":"c","route":"r","date":"2023-01-06","direction":"out","operator":"ICRC",
+          "patients":5,"period":{"from":"2023-01-04","to":"2023-01-06"},"sources":["s1"]})",
+  });
+  auto ds = log.Load("c");
+  ASSERT_TRUE(ds.ok());
+  auto ev = Evaluate(Rules("[[rule]]\nid = \"np\"\ncase = \"c\"\ntype = \"no_patient_transfer\"\ndays = 3\n"), *ds,
+                     *analysis::ResolveCheckpoint(log.store(), std::nullopt));
+  ASSERT_TRUE(ev.ok());
+  // Without the report: 01-02 .. 01-09, 8 days. With it: 01-02 .. 01-03 (2,
+  // under 3) and 01-07 .. 01-09 (3 days), bounded by the report and t2.
+  ASSERT_EQ(ev->events.size(), 1u);
+  EXPECT_EQ(ev->events[0].first_day, "2023-01-07");
+  EXPECT_EQ(ev->events[0].days, 3);
+  EXPECT_EQ(ev->events[0].records, (std::vector<std::string>{"p", "t2"}));
+}
+
 TEST_F(EvaluateTest, CoverageBelow) {
   // Coverage: 01-02 100 %, 01-06 25 %, other days 0 %. Below 50 %: 01-01
   // (1 day) and 01-03..01-10 (8 days): delivered 100 kg of 8 x 400 kg.

@@ -330,12 +330,13 @@ Result<History> ReadHistory(const Dataset& ds, const Scenario& sc, ForecastModel
     RouteDayTable rt = ComputeRouteDays(ds, m.history_from, m.history_to, /*with_records=*/false);
     h.day_state.assign(static_cast<size_t>(rt.days), -1);
     for (int32_t d = 0; d < rt.days; ++d) {
-      // Least restrictive known status of the selected routes: goods get in
-      // by whichever road is most open.
+      // Least restrictive known inbound status of the selected routes: goods
+      // get in by whichever road is most open into the area (a road open
+      // outbound only brings nothing in).
       RouteState best = RouteState::kUnknown;
       for (size_t r = 0; r < ds.routes.size(); ++r) {
         if (!h.selected[r] || !rt.has_status[r]) continue;
-        RouteState s = rt.state[rt.cell(static_cast<int32_t>(r), rt.from + d)];
+        RouteState s = rt.way_state[0][rt.cell(static_cast<int32_t>(r), rt.from + d)];
         if (s == RouteState::kUnknown) continue;
         if (best == RouteState::kUnknown || s < best) best = s;
       }
@@ -408,7 +409,8 @@ Status FitRouteProcess(const Scenario& sc, const History& h, ForecastModel& m) {
   Assume(m, "forecast.route.day_state",
          "A day's state is the least restrictive day status among the routes " + (routes.empty() ? "(none)" : routes) +
              ".");
-  Assume(m, "forecast.route.day_status", "A route's day status is the most restrictive status in force that day.");
+  Assume(m, "forecast.route.day_status",
+         "A route's day status is the most restrictive inbound status in force that day.");
   if (m.history_unknown_days > 0) {
     Assume(m, "forecast.route.unknown_days",
            std::to_string(m.history_unknown_days) + " history days without any route status in force are left out "

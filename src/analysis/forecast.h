@@ -2,9 +2,9 @@
 // route-status process fitted to the case's history. The model, in brief
 // (docs/analysis.md has it in full, with what it assumes and why):
 //
-// - The area's access state on a day is the least restrictive status of the
-//   selected routes that day (open < restricted < closed; a route's day
-//   status is the indicators' rule). It follows a 3-state Markov chain. Its
+// - The area's access state on a day is the least restrictive inbound status
+//   of the selected routes that day (open < restricted < closed; a route's
+//   day status is the indicators' rule, in the direction into the area). It follows a 3-state Markov chain. Its
 //   daily transition probabilities are uncertain: each trajectory draws its
 //   own matrix, row by row, from the Dirichlet posterior of the history's
 //   transition counts plus a stated prior (`route.prior` pseudo-counts per

@@ -21,9 +21,9 @@ size=$("$LL" --store "$S" --json log checkpoint | sed 's/.*"size":\([0-9]*\).*/\
 C=lachin-2022-23
 
 check "indicators table" 0 "tree size $size, root " -- "$LL" --store "$S" indicators --case $C
-check "indicators table totals" 0 "rt-lachin-road: open 7, restricted 266, closed 20, unknown 0 days" -- \
+check "indicators table totals" 0 "rt-lachin-road: open 0, restricted 273, closed 20, unknown 0 days" -- \
 	"$LL" --store "$S" indicators --case $C
-check "indicators period movements apart" 0 "mv-cum-2023-09-30-exodus 2023-09-24 \.\. 2023-09-30" -- \
+check "indicators period movements apart" 0 "mv-cum-2023-09-30-exodus.c1 2023-09-24 \.\. 2023-09-30" -- \
 	"$LL" --store "$S" indicators --case $C
 check "indicators explain" 0 "rt-lachin-road: rs-2023-06-15-full-closure" -- \
 	"$LL" --store "$S" indicators --case $C --from 2023-06-15 --to 2023-06-15 --explain
@@ -33,12 +33,22 @@ check "indicators json records" 0 '"delivered":66000\.0,"records":\["mv-2023-09-
 	"$LL" --store "$S" --json indicators --case $C --from 2023-09-23 --to 2023-09-23
 check "indicators csv" 0 "^2023-09-23,cargo_in,wheat flour,in,delivered,66000,kg,mv-2023-09-23-icrc-70t$" -- \
 	"$LL" --store "$S" indicators --case $C --from 2023-09-23 --to 2023-09-23 --format csv
-check "compliance table" 0 "in violation 214, in compliance 7, unknown 0" -- \
+check "compliance table" 0 "in violation 221, in compliance 0, unknown 0" -- \
 	"$LL" --store "$S" compliance --case $C
 check "compliance csv" 0 "^ob-icj-2023-02-22-order,2023-06-15,violation,closed,,rs-2023-06-15-full-closure$" -- \
 	"$LL" --store "$S" compliance --case $C --format csv
 check "compliance json" 0 '"days_in_violation":30' -- \
 	"$LL" --store "$S" --json compliance --case $C --from 2023-06-01 --to 2023-06-30
+# The headline figures: the blockade on the lifeline road leads, casualties
+# by party (no total across parties), the patients as a lower bound.
+check "headline blockade" 0 "blockade.days: 293 days; observed 100 % of the days" -- \
+	"$LL" --store "$S" headline --case $C
+check "headline casualties by party" 0 "^    Azerbaijan: [0-9]+/[0-9]+/[0-9]+" -- "$LL" --store "$S" headline --case $C
+check "headline patients" 0 "movements.patients.out: at least [0-9]+ patients" -- "$LL" --store "$S" headline --case $C
+check "headline json" 0 '"key":"blockade.days","reason":null,"records":\["rs-2022-12-12-closure"' -- "$LL" --store "$S" --json headline --case $C
+check "headline csv refused" 2 "headline: --format must be table or json" -- \
+	"$LL" --store "$S" headline --case $C --format csv
+
 # The first checkpoint (after init) holds no records: the case is unknown there.
 check "at the empty checkpoint" 3 "no current case \"$C\" in the log at checkpoint size 0" -- \
 	"$LL" --store "$S" indicators --case $C --at 0
