@@ -307,6 +307,7 @@ class Writer {
   void BaselineTables();
   void NeedTables();
   void StoppedTable();
+  void StockTable();
   void Movements();
   void EstimateReports(const analysis::RangeEstimate& e, const std::string& k);
   void Casualties();
@@ -629,7 +630,32 @@ void Writer::Supply() {
     out_ += "</tbody></table>";
   }
   StoppedTable();
+  StockTable();
   out_ += "</section>\n";
+}
+
+// Stocks on hand as reported (the forecast's starting points).
+void Writer::StockTable() {
+  std::vector<std::pair<std::string, const json*>> rows;
+  for (const auto& [id, j] : records()) {
+    if (Str(j, "kind") != "stock") continue;
+    std::string date = Str(j, "date");
+    if (date < ind().from || date > ind().to) continue;
+    rows.push_back({date + " " + id, &j});
+  }
+  if (rows.empty()) return;
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  out_ += "<h3>" + H("supply.stocks_title") + "</h3><table>" +
+          Th({"incidents.date", "cargo.commodity", "supply.stock", "supply.area"}, {"supply.stock"}) + "<tbody>";
+  for (const auto& [sort_key, jp] : rows) {
+    const json& j = *jp;
+    std::string id = Str(j, "id");
+    behind_.insert(id);
+    out_ += "<tr><td>" + fig_.Date("stock." + id + ".date", Str(j, "date")) + "</td><td>" + Quoted(Str(j, "commodity")) +
+            "</td><td class=\"n\">" + fig_.Num("stock." + id + ".quantity", j.value("quantity", 0.0), 1) + " " +
+            Escape(cat_.Unit(Str(j, "unit"))) + "</td><td>" + Quoted(Str(j, "area")) + "</td></tr>";
+  }
+  out_ += "</tbody></table>";
 }
 
 void Writer::BaselineTables() {
