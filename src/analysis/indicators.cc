@@ -504,7 +504,7 @@ void Builder::Needs() {
       if (explain_) nd.records = Names(ds_, rows);
       out_.days[d].needs.push_back(std::move(nd));
     }
-    if (!q.commodities.empty()) total.estimate = EstimateQuantity(ds_, q, from_, to_);
+    if (!q.commodities.empty()) total.estimate = EstimateQuantity(ds_, q, from_, to_, explain_);
     double best = total.estimate ? total.estimate->best : total.delivered;
     if (total.days_need_unknown == static_cast<int64_t>(ndays_)) {
       total.need.reset();
@@ -712,7 +712,7 @@ void Builder::Estimates() {
       if (dir == Direction::kBoth && measure == Quantity::Measure::kPatients) continue;
       for (bool stopped : {false, true}) {
         Quantity q{measure, dir, stopped};
-        RangeEstimate e = EstimateQuantity(ds_, q, from_, to_);
+        RangeEstimate e = EstimateQuantity(ds_, q, from_, to_, explain_);
         if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
       }
     }
@@ -725,7 +725,7 @@ void Builder::Estimates() {
     for (bool stopped : {false, true}) {
       Quantity q{Quantity::Measure::kCargo, Direction::kIn, stopped};
       q.unit = u;
-      RangeEstimate e = EstimateQuantity(ds_, q, from_, to_);
+      RangeEstimate e = EstimateQuantity(ds_, q, from_, to_, explain_);
       if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
     }
   }
@@ -769,7 +769,7 @@ void Builder::Baselines() {
       Quantity scoped = q;
       scoped.direction = ways == kWayIn ? Direction::kIn : ways == kWayOut ? Direction::kOut : Direction::kBoth;
       // The range: the best estimate.
-      RangeEstimate whole = EstimateQuantity(ds_, scoped, from_, to_);
+      RangeEstimate whole = EstimateQuantity(ds_, scoped, from_, to_, explain_);
       BaselinePeriod all{out_.from, out_.to, static_cast<int64_t>(ndays_), per_day * static_cast<double>(ndays_),
                          whole.best, whole.lower_bound, std::nullopt, whole.completeness.Fraction(), whole.rule, "", "",
                          whole.records};
@@ -800,7 +800,7 @@ void Builder::Baselines() {
           if (static_cast<int32_t>(r) != b.route) others.routes.push_back(static_cast<int32_t>(r));
         }
         if (!others.routes.empty()) {
-          RangeEstimate e = EstimateQuantity(ds_, others, from_, to_);
+          RangeEstimate e = EstimateQuantity(ds_, others, from_, to_, explain_);
           bc.other_routes_delivered = e.best;
           bc.other_routes = e.records;
         }
@@ -845,7 +845,7 @@ void Builder::Requirements() {
     c.to = Date(z);
     c.days = z - a + 1;
     c.expected = rq.per_day * static_cast<double>(c.days);
-    c.delivered = EstimateQuantity(ds_, q, a, z);
+    c.delivered = EstimateQuantity(ds_, q, a, z, explain_);
     if (c.expected > 0) c.ratio = c.delivered.best / c.expected;
     out_.requirements.push_back(std::move(c));
   }

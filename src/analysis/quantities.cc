@@ -96,19 +96,19 @@ std::vector<int32_t> WatchedRoutes(const Dataset& ds, const Quantity& q) {
 // period (the other direction's traffic is not in it); "at most" says
 // nothing of the total.
 void AddOneWay(const Dataset& ds, const Figures& fig, size_t i, std::vector<PeriodReport>& reports,
-               std::set<std::string>& records) {
+               std::vector<int32_t>& records) {
   const Movements& m = ds.movements;
   if (m.QualifierAt(i) == Qualifier::kAtMost) return;
   reports.push_back({m.period_from[i], m.period_to[i], fig.value[i], Qualifier::kAtLeast, m.ReporterAt(i), m.op[i],
                      m.record[i]});
-  records.insert(ds.ids.at(m.record[i]));
+  records.push_back(m.record[i]);
 }
 
 // For both directions together: an inbound and an outbound period report
 // of the same period, reporter and outcome add up to a report of both.
 void PairDirections(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>& route_in, const Figures& fig,
                     int32_t from, int32_t to, std::vector<PeriodReport>& reports,
-                    std::vector<std::pair<int32_t, int32_t>>& pairs, std::set<std::string>& records) {
+                    std::vector<std::pair<int32_t, int32_t>>& pairs, std::vector<int32_t>& records) {
   const Movements& m = ds.movements;
   std::vector<size_t> in_rows, out_rows;
   for (size_t i = 0; i < m.size(); ++i) {
@@ -137,8 +137,8 @@ void PairDirections(const Dataset& ds, const Quantity& q, const std::vector<uint
       reports.push_back({m.period_from[a], m.period_to[a], fig.value[a] + fig.value[b], q2, m.ReporterAt(a), m.op[a],
                          m.record[a]});
       pairs.emplace_back(m.record[a], m.record[b]);
-      records.insert(ds.ids.at(m.record[a]));
-      records.insert(ds.ids.at(m.record[b]));
+      records.push_back(m.record[a]);
+      records.push_back(m.record[b]);
       break;
     }
     if (!paired) AddOneWay(ds, fig, a, reports, records);
@@ -191,7 +191,22 @@ void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, Ra
 
 }  // namespace
 
-RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to) {
+namespace {
+
+// Record indices gathered unsorted, named once at the end.
+std::vector<std::string> Named(const Dataset& ds, std::vector<int32_t> rows) {
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (int32_t r : rows) out.push_back(ds.ids.at(r));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, bool with_records) {
   RangeEstimate out;
   Describe(ds, q, from, to, out);
   const Movements& m = ds.movements;
@@ -207,12 +222,12 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
   in.has_record.assign(n, 0);
   in.watched = WatchedDays(ds, q, from, to);
   in.tolerance = ds.discrepancy_tolerance;
-  std::set<std::string> records, without;
+  std::vector<int32_t> records, without;
   for (size_t i = 0; i < m.size(); ++i) {
     if (!InScope(ds, q, route_in, i)) continue;
     if (m.period_from[i] != kNoDay) {
       if (m.period_to[i] < from || m.period_from[i] > to) continue;
-      records.insert(ds.ids.at(m.record[i]));
+      records.push_back(m.record[i]);
       if (!fig.given[i]) continue;
       in.reports.push_back({m.period_from[i], m.period_to[i], fig.value[i], m.QualifierAt(i), m.ReporterAt(i), m.op[i],
                             m.record[i]});
@@ -221,11 +236,11 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
     if (m.day[i] < from || m.day[i] > to) continue;
     size_t d = static_cast<size_t>(m.day[i] - from);
     in.has_record[d] = 1;
-    records.insert(ds.ids.at(m.record[i]));
+    if (with_records) records.push_back(m.record[i]);
     if (fig.given[i]) {
       in.daily[d] += fig.value[i];
     } else {
-      without.insert(ds.ids.at(m.record[i]));
+      without.push_back(m.record[i]);
     }
   }
   std::vector<std::pair<int32_t, int32_t>> pairs;  // (inbound record, outbound record) summed
@@ -261,9 +276,13 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
                                  ds.ids.at(d.a), d.b == kNone ? "" : ds.ids.at(d.b), Actor(ds, d.reporter_a),
                                  Actor(ds, d.reporter_b), d.value_a, d.value_b});
   }
-  out.records.assign(records.begin(), records.end());
-  out.without_figure.assign(without.begin(), without.end());
+  std::sort(without.begin(), without.end());
+  without.erase(std::unique(without.begin(), without.end()), without.end());
   out.records_without_figure = static_cast<int64_t>(without.size());
+  if (with_records) {
+    out.records = Named(ds, std::move(records));
+    out.without_figure = Named(ds, std::move(without));
+  }
   return out;
 }
 

@@ -91,8 +91,12 @@ struct RangeEstimate {
 // in the quantity's direction and measure.
 std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to);
 
-// Precondition: ds.finalized, from <= to.
-RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to);
+// Precondition: ds.finalized, from <= to. Without `with_records` the
+// record lists (records, without_figure) are left empty: on a large case
+// they cost more than the figures (records_without_figure is still counted).
+// Linear in the movements and cargo lines.
+RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to,
+                               bool with_records = true);
 
 }  // namespace lifeline::analysis
 
