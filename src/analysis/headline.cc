@@ -32,7 +32,11 @@ void BlockadeFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   f.records = b.records;
   if (b.lifeline_routes.empty()) {
     f.bound = "unknown";
-    f.reason = "the case names no lifeline route and has no baseline";
+    f.reason = "no_lifeline_route";
+  } else if (b.unknown == b.days) {
+    f.bound = "unknown";  // no status of a lifeline route is in force in the range
+    f.reason = "no_status";
+    f.completeness = 0;
   } else {
     f.value = static_cast<double>(b.blockade_days);
     // Unknown days may have been blockade days too.
@@ -77,8 +81,12 @@ void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     const BaselinePeriod& all = bc.periods[0];
     HeadlineFigure f;
     f.key = "supply.baseline." + bc.unit;
-    f.value = all.ratio;
-    f.bound = all.ratio ? Bound(all.lower_bound) : "unknown";
+    // Nothing reported or recorded in the range: no percentage ("at least
+    // 0 %" would say nothing and read as a figure).
+    bool nothing = all.delivered == 0 && all.completeness == 0;
+    f.value = nothing ? std::nullopt : all.ratio;
+    f.bound = f.value ? Bound(all.lower_bound) : "unknown";
+    if (nothing) f.reason = "no_data";
     f.unit = "ratio";
     f.completeness = all.completeness;
     f.rule = "supply_against_baseline";

@@ -370,7 +370,9 @@ void Writer::KeyFigures() {
 void Writer::BlockadeCards() {
   const analysis::Headline& h = *in_.head;
   const analysis::Blockade& b = ind().blockade;
-  if (const auto* f = h.Find("blockade.days"); f && f->value) {
+  if (const auto* f = h.Find("blockade.days"); f && !f->value && f->reason == "no_status") {
+    Card(H("kf.blockade_none"), fig_.Text("blockade.days", cat_.Get("fig.unknown")), H("kf.no_status"), true);
+  } else if (f && f->value) {
     Behind(f->records);
     std::string routes;
     for (const auto& r : b.lifeline_routes) routes += (routes.empty() ? "" : ", ") + Route(r);
@@ -406,6 +408,11 @@ void Writer::SupplyCards() {
       Behind(f.records);
       const json& d = f.detail;
       std::string k = "kf." + f.key;
+      if (!f.value) {
+        Card(cat_.FormatHtml("kf.supply_baseline", {{"route", Arg::Markup(Route(d["route"].get<std::string>()))}}),
+             fig_.Text(k + ".pct", cat_.Get("fig.unknown")), H("kf.no_data"));
+        continue;
+      }
       Shown u = ShowUnit(d["unit"].get<std::string>(), d["expected"].get<double>());
       std::string detail = cat_.FormatHtml(
           "kf.supply_detail",

@@ -240,6 +240,25 @@ TEST_F(LachinReportTest, VerifyPassesOnAnUntouchedReportInEveryLanguage) {
   }
 }
 
+// Every figure the page carries is shown, whatever the period: one before
+// the case (no status, no delivery), one day, the one-way week, June.
+TEST_F(LachinReportTest, VerifyPassesForAnyPeriod) {
+  for (auto [from, to] : {std::pair{"2022-11-01", "2022-11-05"}, std::pair{"2023-01-18", "2023-01-18"},
+                          std::pair{"2023-09-24", "2023-09-30"}, std::pair{"2023-06-01", "2023-06-30"}}) {
+    SCOPED_TRACE(std::string(from) + " .. " + to);
+    ReportOptions o = Options("en");
+    o.from = from;
+    o.to = to;
+    auto r = Make(o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    auto v = Check(r->html);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    EXPECT_TRUE(v->ok()) << (v->diffs.empty() ? "" : v->diffs[0].key + " " + v->diffs[0].where);
+    EXPECT_EQ(v->figures, r->figures.size());
+    EXPECT_GE(v->elements, r->figures.size());
+  }
+}
+
 TEST_F(LachinReportTest, VerifyCatchesAVisibleFigureEdited) {
   auto r = Make(Options("en"));
   ASSERT_TRUE(r.ok());

@@ -56,7 +56,9 @@ const join = (parts) => parts.filter(Boolean).join(' ');
 function blockadeFigures(head, routes) {
   const out = [];
   const b = head.find((f) => f.key === 'blockade.days');
-  if (b && b.value !== null) {
+  if (b && b.value === null && b.reason === 'no_status') {
+    out.push(figure(b.key, t('fig_blockade_none'), t('fig_unknown'), t('fig_no_status'), null, true));
+  } else if (b && b.value !== null) {
     const d = b.detail;
     const names = (d.routes || []).map((r) => r.name || routeName(routes, r.route)).join(', ');
     out.push(figure(b.key, tn('fig_blockade', { routes: quoted(names) }), days(b.value, b.bound),
@@ -84,8 +86,10 @@ function supplyFigures(head, routes) {
       const d = f.detail;
       out.push(figure(f.key, tn('fig_supply_baseline', { route: quoted(routeName(routes, d.route)) }),
         f.value === null ? t('fig_unknown') : bounded(pct(f.value), f.bound),
-        join([t('fig_supply_detail', { delivered: bounded(shown(d.delivered, d.unit, d.expected), f.bound),
-          expected: shown(d.expected, d.unit, d.expected), per_day: shown(d.per_day, d.unit, d.expected) }), observed(f)]),
+        f.value === null ? t('fig_no_data')
+          : join([t('fig_supply_detail', { delivered: bounded(shown(d.delivered, d.unit, d.expected), f.bound),
+            expected: shown(d.expected, d.unit, d.expected), per_day: shown(d.per_day, d.unit, d.expected) }),
+          observed(f)]),
         f.records));
     } else if (f.key.startsWith('supply.requirement.')) {
       out.push(figure(f.key, tn('fig_requirement', { basis: quoted(f.detail.basis) }),
