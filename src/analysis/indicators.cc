@@ -148,8 +148,8 @@ std::string Date(int32_t d) { return record::FormatDate(record::Day{d}); }
 class Builder {
  public:
   Builder(const Dataset& ds, int32_t from, int32_t to, bool explain, Indicators& out)
-      : ds_(ds), m_(ds.movements), from_(from), to_(to), explain_(explain), ndays_(static_cast<size_t>(to - from + 1)),
-        out_(out) {}
+      : ds_(ds), m_(ds.movements), index_(ds.movements), from_(from), to_(to), explain_(explain),
+        ndays_(static_cast<size_t>(to - from + 1)), out_(out) {}
 
   Status Run() {
     const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
@@ -194,6 +194,7 @@ class Builder {
 
   const Dataset& ds_;
   const Movements& m_;
+  const MovementIndex index_;  // the movements by direction and outcome, for the estimates
   const int32_t from_, to_;
   const bool explain_;
   const size_t ndays_;
@@ -504,7 +505,7 @@ void Builder::Needs() {
       if (explain_) nd.records = Names(ds_, rows);
       out_.days[d].needs.push_back(std::move(nd));
     }
-    if (!q.commodities.empty()) total.estimate = EstimateQuantity(ds_, q, from_, to_, explain_);
+    if (!q.commodities.empty()) total.estimate = EstimateQuantity(ds_, index_, q, from_, to_, explain_);
     double best = total.estimate ? total.estimate->best : total.delivered;
     if (total.days_need_unknown == static_cast<int64_t>(ndays_)) {
       total.need.reset();
@@ -712,7 +713,7 @@ void Builder::Estimates() {
       if (dir == Direction::kBoth && measure == Quantity::Measure::kPatients) continue;
       for (bool stopped : {false, true}) {
         Quantity q{measure, dir, stopped};
-        RangeEstimate e = EstimateQuantity(ds_, q, from_, to_, explain_);
+        RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_);
         if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
       }
     }
@@ -725,7 +726,7 @@ void Builder::Estimates() {
     for (bool stopped : {false, true}) {
       Quantity q{Quantity::Measure::kCargo, Direction::kIn, stopped};
       q.unit = u;
-      RangeEstimate e = EstimateQuantity(ds_, q, from_, to_, explain_);
+      RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_);
       if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
     }
   }
@@ -769,7 +770,7 @@ void Builder::Baselines() {
       Quantity scoped = q;
       scoped.direction = ways == kWayIn ? Direction::kIn : ways == kWayOut ? Direction::kOut : Direction::kBoth;
       // The range: the best estimate.
-      RangeEstimate whole = EstimateQuantity(ds_, scoped, from_, to_, explain_);
+      RangeEstimate whole = EstimateQuantity(ds_, index_, scoped, from_, to_, explain_);
       BaselinePeriod all{out_.from, out_.to, static_cast<int64_t>(ndays_), per_day * static_cast<double>(ndays_),
                          whole.best, whole.lower_bound, std::nullopt, whole.completeness.Fraction(), whole.rule, "", "",
                          whole.records};
@@ -800,7 +801,7 @@ void Builder::Baselines() {
           if (static_cast<int32_t>(r) != b.route) others.routes.push_back(static_cast<int32_t>(r));
         }
         if (!others.routes.empty()) {
-          RangeEstimate e = EstimateQuantity(ds_, others, from_, to_, explain_);
+          RangeEstimate e = EstimateQuantity(ds_, index_, others, from_, to_, explain_);
           bc.other_routes_delivered = e.best;
           bc.other_routes = e.records;
         }
@@ -845,7 +846,7 @@ void Builder::Requirements() {
     c.to = Date(z);
     c.days = z - a + 1;
     c.expected = rq.per_day * static_cast<double>(c.days);
-    c.delivered = EstimateQuantity(ds_, q, a, z, explain_);
+    c.delivered = EstimateQuantity(ds_, index_, q, a, z, explain_);
     if (c.expected > 0) c.ratio = c.delivered.best / c.expected;
     out_.requirements.push_back(std::move(c));
   }

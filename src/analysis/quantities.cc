@@ -42,43 +42,46 @@ bool InScope(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>& r
 }
 
 // The figure of each movement row for the quantity, and whether the row
-// gives it. Cargo weighs the lines the quantity counts.
-struct Figures {
-  std::vector<double> value;
-  std::vector<uint8_t> given;
-};
-
-Figures MovementFigures(const Dataset& ds, const Quantity& q) {
-  const Movements& m = ds.movements;
-  Figures f{std::vector<double>(m.size(), 0.0), std::vector<uint8_t>(m.size(), 0)};
-  if (q.measure != Quantity::Measure::kCargo) {
-    const std::vector<int64_t>& col = q.measure == Quantity::Measure::kVehicles  ? m.vehicles
-                                      : q.measure == Quantity::Measure::kPersons ? m.persons
-                                                                                 : m.patients;
-    uint8_t bit = MeasureBit(q.measure);
-    for (size_t i = 0; i < m.size(); ++i) {
-      f.value[i] = static_cast<double>(col[i]);
-      f.given[i] = (m.GivenAt(i) & bit) ? 1 : 0;
+// gives it. Counts read the movement's column (nothing is copied); cargo
+// weighs the lines the quantity counts, summed per movement once.
+class Figures {
+ public:
+  Figures(const Dataset& ds, const Quantity& q) : m_(ds.movements) {
+    if (q.measure != Quantity::Measure::kCargo) {
+      column_ = q.measure == Quantity::Measure::kVehicles  ? &m_.vehicles
+                : q.measure == Quantity::Measure::kPersons ? &m_.persons
+                                                           : &m_.patients;
+      bit_ = MeasureBit(q.measure);
+      return;
     }
-    return f;
-  }
-  const Cargo& c = ds.cargo;
-  for (size_t i = 0; i < c.size(); ++i) {
-    double factor = 0;
-    if (q.commodities.empty()) {
-      factor = c.unit[i] == q.unit ? 1 : 0;
-    } else {
-      for (const auto& w : q.commodities) {
-        if (w.commodity == c.commodity[i] && w.unit == c.unit[i]) factor = w.factor;
+    cargo_.assign(m_.size(), 0.0);
+    cargo_given_.assign(m_.size(), 0);
+    const Cargo& c = ds.cargo;
+    for (size_t i = 0; i < c.size(); ++i) {
+      double factor = 0;
+      if (q.commodities.empty()) {
+        factor = c.unit[i] == q.unit ? 1 : 0;
+      } else {
+        for (const auto& w : q.commodities) {
+          if (w.commodity == c.commodity[i] && w.unit == c.unit[i]) factor = w.factor;
+        }
       }
+      if (factor == 0) continue;
+      size_t row = static_cast<size_t>(c.movement[i]);
+      cargo_[row] += c.quantity[i] * factor;
+      cargo_given_[row] = 1;
     }
-    if (factor == 0) continue;
-    size_t row = static_cast<size_t>(c.movement[i]);
-    f.value[row] += c.quantity[i] * factor;
-    f.given[row] = 1;
   }
-  return f;
-}
+  double value(size_t i) const { return column_ ? static_cast<double>((*column_)[i]) : cargo_[i]; }
+  bool given(size_t i) const { return column_ ? (m_.GivenAt(i) & bit_) != 0 : cargo_given_[i] != 0; }
+
+ private:
+  const Movements& m_;
+  const std::vector<int64_t>* column_ = nullptr;
+  uint8_t bit_ = 0;
+  std::vector<double> cargo_;
+  std::vector<uint8_t> cargo_given_;
+};
 
 // Routes a watch must cover for a day to count as watched: the quantity's,
 // or (every route) the routes that carried anything in the case, the
@@ -86,10 +89,15 @@ Figures MovementFigures(const Dataset& ds, const Quantity& q) {
 // at all is not required (a road the case never saw used).
 std::vector<int32_t> WatchedRoutes(const Dataset& ds, const Quantity& q) {
   if (!q.routes.empty()) return q.routes;
-  std::set<int32_t> r(ds.movements.route.begin(), ds.movements.route.end());
-  for (int32_t l : ds.LifelineRoutes()) r.insert(l);
-  r.insert(ds.watches.route.begin(), ds.watches.route.end());
-  return {r.begin(), r.end()};
+  std::vector<uint8_t> used(ds.routes.size(), 0);
+  for (int32_t r : ds.movements.route) used[static_cast<size_t>(r)] = 1;
+  for (int32_t r : ds.LifelineRoutes()) used[static_cast<size_t>(r)] = 1;
+  for (int32_t r : ds.watches.route) used[static_cast<size_t>(r)] = 1;
+  std::vector<int32_t> out;
+  for (size_t r = 0; r < used.size(); ++r) {
+    if (used[r]) out.push_back(static_cast<int32_t>(r));
+  }
+  return out;
 }
 
 // A one-direction report alone is a lower bound of both directions over its
@@ -99,7 +107,7 @@ void AddOneWay(const Dataset& ds, const Figures& fig, size_t i, std::vector<Peri
                std::vector<int32_t>& records) {
   const Movements& m = ds.movements;
   if (m.QualifierAt(i) == Qualifier::kAtMost) return;
-  reports.push_back({m.period_from[i], m.period_to[i], fig.value[i], Qualifier::kAtLeast, m.ReporterAt(i), m.op[i],
+  reports.push_back({m.period_from[i], m.period_to[i], fig.value(i), Qualifier::kAtLeast, m.ReporterAt(i), m.op[i],
                      m.record[i]});
   records.push_back(m.record[i]);
 }
@@ -112,7 +120,7 @@ void PairDirections(const Dataset& ds, const Quantity& q, const std::vector<uint
   const Movements& m = ds.movements;
   std::vector<size_t> in_rows, out_rows;
   for (size_t i = 0; i < m.size(); ++i) {
-    if (m.period_from[i] == kNoDay || !fig.given[i] || m.period_to[i] < from || m.period_from[i] > to) continue;
+    if (m.period_from[i] == kNoDay || !fig.given(i) || m.period_to[i] < from || m.period_from[i] > to) continue;
     if ((m.outcome[i] == Outcome::kCompleted) == q.stopped) continue;
     if (!q.routes.empty() && !route_in[static_cast<size_t>(m.route[i])]) continue;
     if (m.direction[i] == Direction::kIn) in_rows.push_back(i);
@@ -134,7 +142,7 @@ void PairDirections(const Dataset& ds, const Quantity& q, const std::vector<uint
       Qualifier q2 = qa == qb ? qa : (qa == Qualifier::kAtMost || qb == Qualifier::kAtMost) ? Qualifier::kAtMost
                                 : (qa == Qualifier::kAtLeast || qb == Qualifier::kAtLeast) ? Qualifier::kAtLeast
                                                                                           : Qualifier::kAbout;
-      reports.push_back({m.period_from[a], m.period_to[a], fig.value[a] + fig.value[b], q2, m.ReporterAt(a), m.op[a],
+      reports.push_back({m.period_from[a], m.period_to[a], fig.value(a) + fig.value(b), q2, m.ReporterAt(a), m.op[a],
                          m.record[a]});
       pairs.emplace_back(m.record[a], m.record[b]);
       records.push_back(m.record[a]);
@@ -152,8 +160,9 @@ void PairDirections(const Dataset& ds, const Quantity& q, const std::vector<uint
 
 std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to) {
   const size_t n = static_cast<size_t>(to - from + 1);
+  if (ds.watches.size() == 0) return std::vector<uint8_t>(n, 0);
   std::vector<int32_t> routes = WatchedRoutes(ds, q);
-  if (routes.empty() || ds.watches.size() == 0) return std::vector<uint8_t>(n, 0);
+  if (routes.empty()) return std::vector<uint8_t>(n, 0);
   // Per route, the days watched; a day is watched when all routes are.
   std::vector<uint16_t> count(n, 0);
   const Watches& w = ds.watches;
@@ -206,14 +215,29 @@ std::vector<std::string> Named(const Dataset& ds, std::vector<int32_t> rows) {
 
 }  // namespace
 
+MovementIndex::MovementIndex(const Movements& m) {
+  for (uint32_t i = 0; i < m.size(); ++i) {
+    if (m.period_from[i] != kNoDay) {
+      period.push_back(i);
+    } else if (m.direction[i] != Direction::kBoth) {
+      daily[static_cast<int>(m.direction[i])][m.outcome[i] == Outcome::kCompleted ? 0 : 1].push_back(i);
+    }
+  }
+}
+
 RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, bool with_records) {
+  return EstimateQuantity(ds, MovementIndex(ds.movements), q, from, to, with_records);
+}
+
+RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
+                               int32_t to, bool with_records) {
   RangeEstimate out;
   Describe(ds, q, from, to, out);
   const Movements& m = ds.movements;
   const size_t n = static_cast<size_t>(to - from + 1);
   std::vector<uint8_t> route_in(ds.routes.size(), 0);
   for (int32_t r : q.routes) route_in[static_cast<size_t>(r)] = 1;
-  Figures fig = MovementFigures(ds, q);
+  Figures fig(ds, q);
 
   EstimateInput in;
   in.from = from;
@@ -223,24 +247,30 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
   in.watched = WatchedDays(ds, q, from, to);
   in.tolerance = ds.discrepancy_tolerance;
   std::vector<int32_t> records, without;
-  for (size_t i = 0; i < m.size(); ++i) {
-    if (!InScope(ds, q, route_in, i)) continue;
-    if (m.period_from[i] != kNoDay) {
-      if (m.period_to[i] < from || m.period_from[i] > to) continue;
-      records.push_back(m.record[i]);
-      if (!fig.given[i]) continue;
-      in.reports.push_back({m.period_from[i], m.period_to[i], fig.value[i], m.QualifierAt(i), m.ReporterAt(i), m.op[i],
-                            m.record[i]});
-      continue;
-    }
-    if (m.day[i] < from || m.day[i] > to) continue;
-    size_t d = static_cast<size_t>(m.day[i] - from);
-    in.has_record[d] = 1;
-    if (with_records) records.push_back(m.record[i]);
-    if (fig.given[i]) {
-      in.daily[d] += fig.value[i];
-    } else {
-      without.push_back(m.record[i]);
+  // Period reports: few, scanned in full.
+  for (uint32_t i : index.period) {
+    if (!InScope(ds, q, route_in, i) || m.period_to[i] < from || m.period_from[i] > to) continue;
+    records.push_back(m.record[i]);
+    if (!fig.given(i)) continue;
+    in.reports.push_back({m.period_from[i], m.period_to[i], fig.value(i), m.QualifierAt(i), m.ReporterAt(i), m.op[i],
+                          m.record[i]});
+  }
+  // Single days: only the rows of the quantity's directions and outcome.
+  const int outcome = q.stopped ? 1 : 0;
+  for (int dir = 0; dir < 2; ++dir) {
+    if (q.direction != Direction::kBoth && static_cast<int>(q.direction) != dir) continue;
+    for (uint32_t i : index.daily[dir][outcome]) {
+      if ((!q.routes.empty() && !route_in[static_cast<size_t>(m.route[i])]) || m.day[i] < from || m.day[i] > to) {
+        continue;
+      }
+      size_t d = static_cast<size_t>(m.day[i] - from);
+      in.has_record[d] = 1;
+      if (with_records) records.push_back(m.record[i]);
+      if (fig.given(i)) {
+        in.daily[d] += fig.value(i);
+      } else {
+        without.push_back(m.record[i]);
+      }
     }
   }
   std::vector<std::pair<int32_t, int32_t>> pairs;  // (inbound record, outbound record) summed

@@ -87,6 +87,16 @@ struct RangeEstimate {
   std::vector<std::string> without_figure;  // their ids (sorted)
 };
 
+// The movement rows by kind, built once for many estimates of one dataset:
+// single-day rows by direction (in, out) and outcome (0 delivered, 1
+// stopped or turned back), and the period rows. An estimate then reads only
+// the rows of its direction and outcome.
+struct MovementIndex {
+  explicit MovementIndex(const Movements& m);
+  std::vector<uint32_t> daily[2][2];
+  std::vector<uint32_t> period;
+};
+
 // Per day of [from, to]: 1 when every route in scope is watched that day
 // in the quantity's direction and measure.
 std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to);
@@ -97,6 +107,9 @@ std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t f
 // Linear in the movements and cargo lines.
 RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to,
                                bool with_records = true);
+// The same with the dataset's MovementIndex already built.
+RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
+                               int32_t to, bool with_records = true);
 
 }  // namespace lifeline::analysis
 
