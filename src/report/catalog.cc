@@ -544,8 +544,12 @@ std::optional<std::string> Catalog::AnalysisText(std::string_view prefix, std::s
       text += c;
     }
   }
-  if (!key.empty()) {
-    if (auto it = messages_->find(p + std::string(key)); it != messages_->end()) return it->second;
+  // A key, when the analysis gives one, names the message; a sentence with
+  // values in it takes them from the key's English pattern.
+  const std::string keyed = key.empty() ? std::string() : p + std::string(key);
+  if (!keyed.empty() && messages_->count(keyed)) {
+    auto en = english_->find(keyed);
+    if (en == english_->end() || en->second.find('{') == std::string::npos) return Format(keyed);
   }
   // The same sentence word for word.
   for (const auto& [k, v] : *english_) {
@@ -554,10 +558,9 @@ std::optional<std::string> Catalog::AnalysisText(std::string_view prefix, std::s
       return std::nullopt;
     }
   }
-  // A sentence with values in it.
+  // A sentence with values in it: the key's own first, then any other.
   std::smatch m;
-  for (const auto& s : EnglishSentences()) {
-    if (s.key.rfind(p, 0) != 0 || !std::regex_match(text, m, s.re) || !messages_->count(s.key)) continue;
+  auto with_values = [&](const EnglishSentence& s) {
     MessageArgs args;
     for (size_t i = 0; i < s.names.size(); ++i) {
       std::string part = m[static_cast<int>(i) + 1].str();
@@ -575,6 +578,13 @@ std::optional<std::string> Catalog::AnalysisText(std::string_view prefix, std::s
       }
     }
     return Format(s.key, args);
+  };
+  for (const auto& s : EnglishSentences()) {
+    if (s.key == keyed && messages_->count(s.key) && std::regex_match(text, m, s.re)) return with_values(s);
+  }
+  for (const auto& s : EnglishSentences()) {
+    if (s.key.rfind(p, 0) != 0 || !std::regex_match(text, m, s.re) || !messages_->count(s.key)) continue;
+    return with_values(s);
   }
   return std::nullopt;
 }

@@ -157,11 +157,14 @@ class Catalog {
   bool HasTerm(std::string_view group, std::string_view code) const;
   // The translation of a sentence the analysis states in English (an
   // assumption, a reason an obligation is not evaluable):
-  //   1. the message PREFIX.KEY, when `key` is given and this catalogue has it;
+  //   1. the message PREFIX.KEY, when `key` is given and this catalogue has
+  //      it, and the English PREFIX.KEY has no {name} argument;
   //   2. else the English catalogue's PREFIX.* message that equals `english`,
-  //      or whose simple {name} arguments match parts of it (today's analysis
-  //      states its sentences without keys, some with numbers and dates in
-  //      them), in this language, with the matched parts as arguments: a
+  //      or whose simple {name} arguments match parts of it (PREFIX.KEY's
+  //      first: a keyed sentence with values, such as the forecast's, has
+  //      them matched, and one whose English PREFIX.KEY does not match, say
+  //      a variant, is matched like a sentence without a key), in this
+  //      language, with the matched parts as arguments: a
   //      number is shown in the language's format (and selects plural forms),
   //      a YYYY-MM-DD date as Date(), a value with a term in the group named
   //      like the argument as Term() ({status} "open" -> "ouverte"), and

@@ -396,19 +396,23 @@ function englishSentences(prefix) {
 /**
  * The translation of a sentence the analysis writes in English, or null
  * (then show the English, marked lang="en"): the message PREFIX.KEY when key
- * is given; else the English catalogue's PREFIX.* message equal to it or
- * matching it with {name} parts: numbers shown in the language's format,
- * dates as date(), codes with a term of the group named like the part
- * ({status}) as term(), {seed} and {record} as written.
+ * is given and the English PREFIX.KEY has no {name} part; else the English
+ * catalogue's PREFIX.* message equal to it or matching it with {name} parts
+ * (PREFIX.KEY's first, so that a keyed sentence with values has them):
+ * numbers shown in the language's format, dates as date(), codes with a term
+ * of the group named like the part ({status}) as term(), {seed} and {record}
+ * as written.
  *   analysisText('assumption', '', "a route's status on a day is ...")
  */
 export function analysisText(prefix, key, english) {
-  if (key && `${prefix}.${key}` in messages) return t(`${prefix}.${key}`);
+  const keyed = key ? `${prefix}.${key}` : '';
+  if (keyed && keyed in messages && !String(fallback[keyed] ?? '').includes('{')) return t(keyed);
   const text = String(english).replace(/'/g, '\u2019');
   for (const [k, v] of Object.entries(fallback)) {
     if (k.startsWith(`${prefix}.`) && v === text) return k in messages ? t(k) : null;
   }
-  for (const s of englishSentences(prefix)) {
+  const list = englishSentences(prefix);
+  for (const s of [...list.filter((x) => x.key === keyed), ...list]) {
     const m = s.re.exec(text);
     if (!m || !(s.key in messages)) continue;
     const vars = {};

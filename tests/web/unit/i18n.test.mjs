@@ -86,17 +86,21 @@ test('plural forms for 0, 1, 2, 5, 21, 22, 25 and 1.5 in each language', () => {
       '22 enregistrements', '25 enregistrements', '1,5 enregistrement'],
   };
   const days = {
-    en: ['of 0 days', 'of 1 day', 'of 2 days', 'of 5 days', 'of 21 days', 'of 22 days', 'of 25 days', 'of 1.5 days'],
-    hy: ['0 օրից', '1 օրից', '2 օրից', '5 օրից', '21 օրից', '22 օրից', '25 օրից', '1,5 օրից'],
-    // After "из": the genitive (из 1 дня, из 2 дней, из 21 дня, из 1,5 дня).
-    ru: ['из 0 дней', 'из 1 дня', 'из 2 дней', 'из 5 дней', 'из 21 дня', 'из 22 дней', 'из 25 дней', 'из 1,5 дня'],
-    fr: ['sur 0 jour', 'sur 1 jour', 'sur 2 jours', 'sur 5 jours', 'sur 21 jours', 'sur 22 jours', 'sur 25 jours', 'sur 1,5 jour'],
+    en: ['0 days', '1 day', '2 days', '5 days', '21 days', '22 days', '25 days', '1.5 days'],
+    hy: ['0 օր', '1 օր', '2 օր', '5 օր', '21 օր', '22 օր', '25 օր', '1,5 օր'],
+    ru: ['0 дней', '1 день', '2 дня', '5 дней', '21 день', '22 дня', '25 дней', '1,5 дня'],
+    fr: ['0 jour', '1 jour', '2 jours', '5 jours', '21 jours', '22 jours', '25 jours', '1,5 jour'],
   };
   for (const lang of ['en', 'hy', 'ru', 'fr']) {
     useCatalogues(lang, load(lang), en);
     assert.deepEqual(kValues.map((n) => t('records_found', { n })), want[lang], lang);
-    assert.deepEqual(kValues.map((n) => t('fig_of_days', { n })), days[lang], lang);
+    assert.deepEqual(kValues.map((n) => t('value_days', { n })), days[lang], lang);
   }
+  // After "до" (up to): the genitive (до 1 часа, до 2 часов, до 21 часа, до 1,5 часа).
+  useCatalogues('ru', load('ru'), en);
+  assert.deepEqual(kValues.map((hours) => t('fig_utility_rationing', { hours })),
+    ['0 часов', '1 часа', '2 часов', '5 часов', '21 часа', '22 часов', '25 часов', '1,5 часа']
+      .map((h) => `Нормирование — до ${h} в сутки.`));
   useCatalogues('fr', load('fr'), en);
   assert.equal(t('records_found', { n: 1000000 }), '1\u202f000\u202f000 d’enregistrements');
 });
@@ -121,15 +125,23 @@ test('numbers, percentages, quantities and terms in the language\'s format', () 
 
 test('the analysis\'s English sentences are found in the catalogue, with their values', () => {
   useCatalogues('ru', load('ru'), en);
-  assert.match(assumption("a route's status on a day is the most restrictive status in force at any time of that UTC day"),
-    /самое ограничительное/);
+  assert.match(assumption("a route's status on a day, in each direction, is the most restrictive status in force that way "
+    + 'at any time of that UTC day'), /самое ограничительное/);
   assert.equal(assumption('nobody translated this'), null);
   // Dates as the browser's Intl writes them (its CLDR version decides the space before "г.").
-  assert.match(assumption('population 90000 from 2023-10-01 (scenario)'), /^население 90\u00a0000 с 1 окт\. 2023\sг\. \(сценарий\)$/);
+  const population = /^Население 90\u00a0000 с 1 окт\. 2023\sг\. \(сценарий\)\.$/;
+  assert.match(assumption('Population 90000 from 2023-10-01 (scenario).'), population);
   assert.equal(analysisText('assumption', 'indicators.open_outage', 'whatever'), t('assumption.indicators.open_outage'));
+  // A keyed sentence with values has them; a variant under the same key is
+  // matched by its own sentence.
+  assert.match(assumption('Population 90000 from 2023-10-01 (scenario).', 'forecast.population.change'), population);
+  assert.match(assumption('flour: airlift of 5 t per day from 2023-10-01 to 2023-10-09, whatever the route status.',
+    'forecast.airlift'), /^flour: воздушная доставка 5 т в сутки с 1 окт\. 2023\sг\. по 9 окт\. 2023\sг\. независимо/);
+  assert.match(assumption('flour: airlift of 5 t per day from 2023-10-01, whatever the route status.', 'forecast.airlift'),
+    /^flour: воздушная доставка 5 т в сутки с 1 окт\. 2023\sг\. независимо/);
   useCatalogues('fr', load('fr'), en);
-  assert.equal(assumption('the day before the start is closed (given in the scenario)'),
-    'le jour précédant le début est à l’état «\u00a0fermée\u00a0» (donné dans le scénario)');
+  assert.equal(assumption('The day before the start is closed (scenario).'),
+    'Le jour précédant le début est à l’état «\u00a0fermée\u00a0» (scénario).');
 });
 
 test('MessageFormat: select, offset, exact values, quoting', () => {
