@@ -116,7 +116,7 @@ TEST(CatalogTest, NoMessageIsLeftInEnglish) {
       "term.sub_event_type.Grenade", "term.unit.t", "term.unit.kg", "term.unit.g", "term.unit.l", "term.unit.m3",
       "term.unit.kcal", "term.unit.kj", "term.unit.mwh", "term.unit.doses", "unit.mwh", "term.measure.patients",
       "term.cause.accident", "term.kind.source", "term.kind.incident", "term.kind.obligation", "term.kind.stock",
-      "casualties.cause", "casualties.incidents", "claims.stance",
+      "casualties.cause", "casualties.incidents", "claims.stance", "supply.stock",
       // dashboard
       "app_name", "fig_incidents", "col_date", "col_corroboration", "col_type", "col_obligation", "pagination",
       "sources", "corroboration", "map_legend_incident", "map_incidents", "field_cause", "field_date",
