@@ -191,6 +191,15 @@ class Builder {
   void Estimates();
   void Baselines();
   void Requirements();
+  // The baselines' rows in the order of their record ids.
+  std::vector<size_t> BaselineOrder() const {
+    std::vector<size_t> order(ds_.baselines.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return ds_.ids.at(ds_.baselines[a].record) < ds_.ids.at(ds_.baselines[b].record);
+    });
+    return order;
+  }
 
   const Dataset& ds_;
   const Movements& m_;
@@ -547,12 +556,7 @@ void Builder::Needs() {
 // range's figure with period reports is in Baselines()).
 void Builder::BaselinesDaily() {
   const size_t nroutes = ds_.routes.size(), nunits = std::max<size_t>(ds_.units.size(), 1);
-  std::vector<size_t> order(ds_.baselines.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return ds_.ids.at(ds_.baselines[a].record) < ds_.ids.at(ds_.baselines[b].record);
-  });
-  for (size_t bi : order) {
+  for (size_t bi : BaselineOrder()) {
     const Baseline& b = ds_.baselines[bi];
     struct Measure {
       std::string name;
@@ -739,12 +743,7 @@ void Builder::Estimates() {
 // Each baseline measure against the best estimate of what came through on
 // its route: over the range, and over each period report's own period.
 void Builder::Baselines() {
-  std::vector<size_t> order(ds_.baselines.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return ds_.ids.at(ds_.baselines[a].record) < ds_.ids.at(ds_.baselines[b].record);
-  });
-  for (size_t bi : order) {
+  for (size_t bi : BaselineOrder()) {
     const Baseline& b = ds_.baselines[bi];
     std::vector<std::tuple<Quantity, double, uint8_t>> measures;  // quantity, per day, ways
     auto add = [&](Quantity::Measure m, std::optional<double> per_day, uint8_t legacy_ways, int32_t unit) {

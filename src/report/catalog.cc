@@ -23,6 +23,7 @@
 #include <set>
 
 #include "base/check.h"
+#include "report/svg.h"
 
 namespace lifeline::report {
 
@@ -121,22 +122,7 @@ const std::shared_ptr<const Catalog::Impl>& ImplFor(const std::string& lang) {
   return impls.at(lang);
 }
 
-void AppendEscaped(std::string& out, std::string_view in, bool html) {
-  if (!html) {
-    out += in;
-    return;
-  }
-  for (char c : in) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
+void AppendEscaped(std::string& out, std::string_view in, bool html) { out += html ? Escape(in) : std::string(in); }
 
 // Lifeline's record units (record/values.cc) that CLDR names.
 std::optional<icu::MeasureUnit> CldrUnit(std::string_view unit) {

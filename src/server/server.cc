@@ -607,13 +607,19 @@ struct Server::Impl {
     return static_cast<int32_t>(day->days);
   }
 
+  // ?from=&to= as the indicators' range, with the records behind each value.
+  static Result<analysis::IndicatorOptions> RangeParams(const httplib::Request& req) {
+    analysis::IndicatorOptions o;
+    LIFELINE_ASSIGN_OR_RETURN(o.from, DayParam(req, "from"));
+    LIFELINE_ASSIGN_OR_RETURN(o.to, DayParam(req, "to"));
+    o.explain = true;
+    return o;
+  }
+
   void Indicators(const httplib::Request& req, httplib::Response& res, const Principal& who) {
     Analysis(req, res, who, "indicators", {"from", "to", "at"},
              [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
-               analysis::IndicatorOptions o;
-               LIFELINE_ASSIGN_OR_RETURN(o.from, DayParam(req, "from"));
-               LIFELINE_ASSIGN_OR_RETURN(o.to, DayParam(req, "to"));
-               o.explain = true;
+               LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
                LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
                return analysis::IndicatorsJson(ind);
              });
@@ -624,10 +630,7 @@ struct Server::Impl {
   void Headline(const httplib::Request& req, httplib::Response& res, const Principal& who) {
     Analysis(req, res, who, "headline", {"from", "to", "at"},
              [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
-               analysis::IndicatorOptions o;
-               LIFELINE_ASSIGN_OR_RETURN(o.from, DayParam(req, "from"));
-               LIFELINE_ASSIGN_OR_RETURN(o.to, DayParam(req, "to"));
-               o.explain = true;
+               LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
                LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
                LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance c, analysis::ComputeCompliance(ds, cp, o.from, o.to));
                return analysis::HeadlineJson(analysis::ComputeHeadline(ind, c));
