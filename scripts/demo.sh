@@ -47,7 +47,10 @@ if [ -x "$TV" ] && command -v go >/dev/null; then
 	"$TV" proof "$STORE/log.vkey" "$STORE/closure.tlog-proof" "$STORE/closure.entry"
 fi
 
-step "8. Compliance with each obligation, day by day, from the records at that checkpoint"
+step "8. The headline figures: blockade days on the lifeline road, supplies against the pre-blockade imports, patients as a best estimate, deaths by party"
+"$LL" --store "$STORE" headline --case lachin-2022-23
+
+step "8b. Compliance with each obligation, day by day, from the records at that checkpoint"
 "$LL" --store "$STORE" compliance --case lachin-2022-23
 
 step "9. Daily indicators for the week of the 15 June 2023 incident at the Hakari bridge"
