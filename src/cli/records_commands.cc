@@ -917,7 +917,7 @@ void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
   auto* ev_verify = ev->add_subcommand("verify", "rehash every evidence file and check every record has its file");
   ev_verify->callback([&, a] { action = [&, a] { return CmdEvidenceVerify(g); }; });
 
-  auto* schema = app.add_subcommand("schema", "print the JSON Schema of records (docs/schema/records-v1.json)");
+  auto* schema = app.add_subcommand("schema", "print the JSON Schema of records (docs/schema/records-v2.json)");
   schema->callback([&, a] {
     action = [&, a] {
       std::cout << record::JsonSchema().dump(2) << "\n";

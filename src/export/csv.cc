@@ -29,7 +29,7 @@ Status CheckEveryMemberHasAColumn(const json& record, const std::vector<CsvColum
   for (auto it = record.begin(); it != record.end(); ++it) {
     if (fields.count(it.key())) continue;
     if (!objects.count(it.key())) {
-      return InvalidArgumentError(it.key() + ": not a field of schema v1, so no column holds it");
+      return InvalidArgumentError(it.key() + ": not a field of the record schema (v2), so no column holds it");
     }
     if (!it->is_object()) return InvalidArgumentError(it.key() + ": wanted an object");
     for (auto m = it->begin(); m != it->end(); ++m) {
@@ -37,7 +37,7 @@ Status CheckEveryMemberHasAColumn(const json& record, const std::vector<CsvColum
       for (const CsvColumn& c : layout) known |= c.object == it.key() && c.member == m.key();
       if (!known) {
         return InvalidArgumentError(it.key() + "." + m.key() +
-                                    ": not a field of schema v1, so no column holds it");
+                                    ": not a field of the record schema (v2), so no column holds it");
       }
     }
   }

@@ -3,7 +3,7 @@
 // GeoJSON). src/export/README.md gives every column and hashtag.
 //
 // Input: records as the log holds them, JSON objects following
-// docs/records.md (schema v1) plus the server fields `recorded` and `by`, in
+// docs/records.md (schema v2) plus the server fields `recorded` and `by`, in
 // the order they are to appear. Output: the whole file as one string, or an
 // error naming the record (by id, else by its 0-based index) and the field.
 //
@@ -60,7 +60,7 @@ Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
 // objects or of arrays (cargo, population, custody, path) are written as
 // canonical JSON text in one cell.
 // InvalidArgument for an unknown kind, and for a record holding a field that
-// schema v1 does not define (the CSV would silently lose it).
+// the schema does not define (the CSV would silently lose it).
 Result<std::string> WriteCsv(std::span<const nlohmann::json> records, std::string_view kind);
 
 // The column names of WriteCsv for `kind`, in order; empty for an unknown

@@ -13,7 +13,7 @@
 // objects have one column per member, named with a dot (location.lat,
 // fatalities.best, period.from, per_day.cargo, rule.for). Each column holds
 // one kind of cell (CsvCell):
-//   kText     the string exactly, whitespace included; never empty (schema v1
+//   kText     the string exactly, whitespace included; never empty (the schema
 //             has no empty strings), so an empty cell is an absent field
 //   kInteger  a JSON integer as RFC 8785 writes it: -?(0|[1-9][0-9]*)
 //   kNumber   a JSON number as RFC 8785 writes it (1.5, 400, 1e+21): integral

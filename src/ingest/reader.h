@@ -1,7 +1,7 @@
 // The common surface of Lifeline's import readers.
 //
 // A reader is PURE: it turns the bytes of one file into candidate records
-// (JSON objects following docs/records.md, schema v1), each tagged with the
+// (JSON objects following docs/records.md, schema v2), each tagged with the
 // physical line where its row starts, plus errors that name a line and a
 // field. It touches no store, no log, no clock and no file system; validating
 // the records against the schema and appending them happen elsewhere.
