@@ -24,8 +24,15 @@ export async function render(ctx) {
   const totals = ind.totals || {};
   const routeRows = (totals.routes || []).map((r) => [quoted(routeName(routes, r.route)), num(r.days_open),
     num(r.days_restricted), num(r.days_closed), num(r.days_unknown)]);
-  const needRows = (totals.needs || []).map((n) => [quoted(n.commodity), quantity(n.delivered, n.unit),
-    quantity(n.need, n.unit), pct(n.coverage)]);
+  // What arrived is the best estimate (the sources' totals with the
+  // single-day records), "at least" where it is a lower bound; coverage
+  // only where the case assesses the import dependency (else why not).
+  const atLeast = (text, lower) => (lower ? t('fig_at_least', { value: text }) : text);
+  const needRows = (totals.needs || []).map((n) => [quoted(n.commodity),
+    n.estimate ? atLeast(quantity(n.estimate.best, n.unit), n.estimate.lower_bound) : quantity(n.delivered, n.unit),
+    quantity(n.need, n.unit),
+    n.coverage != null ? atLeast(pct(n.coverage), n.coverage_lower_bound)
+      : t(!n.assessed ? 'fig_not_assessed' : n.share === 0 ? 'fig_not_dependent' : 'fig_unknown')]);
   const utilRows = (totals.utilities || []).map((u) => [term('utility', u.utility), num(u.hours)]);
   add(ctx.main, 
     h('h1', {}, t('charts_title')),
@@ -76,7 +83,7 @@ export function after(ctx) {
     label: term('utility', name),
     values: days.map((d) => {
       const u = (d.utilities || []).find((x) => x.utility === name);
-      return u ? u.hours : 0;
+      return !u || u.unknown ? null : u.hours;  // a gap where nothing is known, never 0
     }),
   })), { yLabel: t('col_hours'), yRange: [0, 24] });
 }
