@@ -935,7 +935,6 @@ constexpr size_t kTile = 64;  // trajectories advanced together: one row segment
 // (commodities x days x trajectories floats) are kept to about this many
 // bytes, so that they are still in cache when they are selected in.
 constexpr size_t kChunkBytes = size_t{16} << 20;
-constexpr int64_t kInfinityBits = 0x7ff0000000000000LL;  // +inf as int64
 
 // What every trajectory shares: the model flattened for the tile loop.
 struct Shared {
