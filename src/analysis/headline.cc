@@ -327,7 +327,10 @@ std::string Num(double v, int decimals = 0) {
 }
 
 std::string Value(const HeadlineFigure& f) {
-  if (!f.value) return f.bound == "not_assessed" ? "not assessed" : "unknown";
+  if (!f.value) {
+    if (f.bound == "not_assessed") return "not assessed";
+    return f.bound == "not_applicable" ? "not applicable" : "unknown";
+  }
   std::string v = f.unit == "ratio" ? Num(*f.value * 100, 1) + " %" : Num(*f.value) + " " + f.unit;
   return (f.bound == "at_least" ? "at least " : "") + v;
 }
@@ -353,7 +356,7 @@ std::string HeadlineTable(const Headline& h, bool explain) {
       }
     } else {
       o << Value(f);
-      if (f.completeness) o << "; observed " << Num(*f.completeness * 100) << " % of the days";
+      if (f.completeness && f.bound != "not_applicable") o << "; observed " << Num(*f.completeness * 100) << " % of the days";
       if (!f.reason.empty()) o << " (" << f.reason << ")";
     }
     o << "\n";

@@ -401,5 +401,15 @@ TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
   EXPECT_NE(ForecastTable(f).find("what drives the spread"), std::string::npos);
 }
 
+// The table says "not applicable" for a need met locally, never "unknown"
+// with a completeness that would suggest missing data, and gives the lower
+// bound its words.
+TEST_F(LachinTest, HeadlineTableSaysWhatEachBoundIs) {
+  const std::string t = HeadlineTable(*head_, false);
+  EXPECT_NE(t.find("need.water: not applicable (not_dependent)\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("supply.baseline.kg: at least "), std::string::npos) << t;
+  EXPECT_EQ(t.find("casualties: by party (low/best/high):\n    Azerbaijan: "), t.find("casualties: ")) << t;
+}
+
 }  // namespace
 }  // namespace lifeline::analysis
