@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/forecast.h"
+#include "analysis/forecast_testing.h"
 
 namespace lifeline::analysis {
 namespace {
@@ -133,19 +134,6 @@ Replay ReplayTrajectory(const ForecastModel& m, uint64_t t) {
     }
   }
   return r;
-}
-
-// numpy.percentile's default over floats, by sorting.
-PercentileValues SortedPercentiles(std::vector<float> v) {
-  std::sort(v.begin(), v.end());
-  PercentileValues out{};
-  for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
-    double pos = kForecastPercentiles[p] / 100.0 * static_cast<double>(v.size() - 1);
-    size_t k = static_cast<size_t>(std::floor(pos));
-    size_t k1 = std::min(k + 1, v.size() - 1);
-    out[p] = v[k] + (static_cast<double>(v[k1]) - v[k]) * (pos - static_cast<double>(k));
-  }
-  return out;
 }
 
 RC_GTEST_PROP(ForecastPropertyTest, RunEqualsThePlainReplay, ()) {

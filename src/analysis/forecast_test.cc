@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "analysis/format.h"
+#include "analysis/forecast_testing.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
@@ -340,20 +341,6 @@ TEST(ForecastTest, TooLargeARunIsAResourceError) {
   ASSERT_TRUE(m.ok());
   auto run = RunForecast(*m);
   EXPECT_EQ(run.status().code(), ErrorCode::kResourceExhausted);
-}
-
-// numpy.percentile's default: sort, then interpolate between the order
-// statistics around p/100 * (n - 1).
-PercentileValues SortedPercentiles(std::vector<float> v) {
-  std::sort(v.begin(), v.end());
-  PercentileValues out{};
-  for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
-    double pos = kForecastPercentiles[p] / 100.0 * static_cast<double>(v.size() - 1);
-    size_t k = static_cast<size_t>(std::floor(pos));
-    size_t k1 = std::min(k + 1, v.size() - 1);
-    out[p] = v[k] + (static_cast<double>(v[k1]) - v[k]) * (pos - static_cast<double>(k));
-  }
-  return out;
 }
 
 TEST(ForecastTest, StockPercentilesEqualSortingAndInterpolating) {
