@@ -527,48 +527,157 @@ Result<Requirement> ReadRequirement(Dataset& ds, const json& r) {
   return q;
 }
 
+Status AddCase(Dataset& ds, const std::string& id, const json& r) {
+  ds.case_record = ds.ids.Intern(id);
+  LIFELINE_ASSIGN_OR_RETURN(ds.started, DayField(r, "started"));
+  if (r.contains("ended")) {
+    LIFELINE_ASSIGN_OR_RETURN(ds.ended, DayField(r, "ended"));
+  }
+  if (r.contains("population") && r.at("population").is_array()) {
+    for (const auto& p : r.at("population")) {
+      LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(p, "date"));
+      ds.population.push_back({day, Count(p, "count")});
+    }
+  }
+  return AddProfile(ds, r);
+}
+
+Status AddMovement(Dataset& ds, const std::string& id, const json& r) {
+  LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
+  std::string dir = Str(r, "direction"), outcome = Str(r, "outcome");
+  int32_t pf = kNoDay, pt = kNoDay;
+  if (r.contains("period")) {
+    LIFELINE_ASSIGN_OR_RETURN(pf, DayField(r.at("period"), "from"));
+    LIFELINE_ASSIGN_OR_RETURN(pt, DayField(r.at("period"), "to"));
+  }
+  int32_t row = ds.AppendMovement(
+      id, day, Str(r, "route"), Str(r, "operator"),
+      dir == "out" ? Direction::kOut : dir == "both" ? Direction::kBoth : Direction::kIn,
+      outcome == "stopped" ? Outcome::kStopped : outcome == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted,
+      Count(r, "vehicles"), Count(r, "persons"), Count(r, "patients"), pf, pt);
+  std::string q = Str(r, "qualifier");
+  ds.SetMovementSource(row,
+                       q == "at_least" ? Qualifier::kAtLeast
+                       : q == "about"  ? Qualifier::kAbout
+                       : q == "at_most" ? Qualifier::kAtMost
+                                        : Qualifier::kAsStated,
+                       Str(r, "reported_by"), GivenFigures(r));
+  if (r.contains("cargo") && r.at("cargo").is_array()) {
+    for (const auto& q : r.at("cargo")) {
+      LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(q));
+      ds.AppendCargo(row, c.commodity, c.quantity, c.unit);
+    }
+  }
+  return Status::Ok();
+}
+
+Status AddIncident(Dataset& ds, const std::string& id, const json& r) {
+  LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
+  Fatalities f = ReadFatalities(r);
+  int32_t row = ds.AppendIncident(id, day, f.low, f.best, f.high, Count(r, "injuries"), IncidentCause(r));
+  if (r.contains("casualties") && r.at("casualties").is_array()) {
+    for (const auto& c : r.at("casualties")) {
+      Fatalities cf = ReadFatalities(c);
+      std::string cat = Str(c, "category");
+      ds.AppendCasualty(row, Str(c, "party"),
+                        cat == "combatant"  ? CasualtyCategory::kCombatant
+                        : cat == "civilian" ? CasualtyCategory::kCivilian
+                                            : CasualtyCategory::kUnknown,
+                        cf.low, cf.best, cf.high, Count(c, "injuries"), Str(c, "reported_by"));
+    }
+  }
+  return Status::Ok();
+}
+
+Status AddNeedStandard(Dataset& ds, const std::string& id, const json& r) {
+  auto info = record::LookupUnit(Str(r, "unit"));
+  if (!info) return InvalidArgumentError("unknown unit \"" + Str(r, "unit") + "\"");
+  NeedStandard n;
+  n.commodity = ds.commodities.Intern(Str(r, "commodity"));
+  n.quantity = r.value("quantity", 0.0) * info->factor;
+  n.unit = ds.units.Intern(info->canonical);
+  n.basis = Str(r, "basis");
+  n.record = ds.ids.Intern(id);
+  if (r.contains("equivalents") && r.at("equivalents").is_array()) {
+    for (const auto& e : r.at("equivalents")) {
+      auto eu = record::LookupUnit(Str(e, "unit"));
+      if (!eu) return InvalidArgumentError("equivalents: unknown unit \"" + Str(e, "unit") + "\"");
+      if (!e.contains("quantity") || !e.at("quantity").is_number()) {
+        return InvalidArgumentError("equivalents: quantity is missing");
+      }
+      // One `unit` of the commodity is `quantity` of the standard's unit:
+      // per canonical unit of the commodity, in the standard's canonical unit.
+      n.equivalents.push_back(Equivalent{ds.commodities.Intern(Str(e, "commodity")), ds.units.Intern(eu->canonical),
+                                         e.at("quantity").get<double>() * info->factor / eu->factor});
+    }
+  }
+  ds.needs.push_back(std::move(n));
+  return Status::Ok();
+}
+
+Status AddBaseline(Dataset& ds, const std::string& id, const json& r) {
+  Baseline b;
+  b.route = ds.routes.Intern(Str(r, "route"));
+  b.record = ds.ids.Intern(id);
+  if (r.contains("period")) {
+    LIFELINE_ASSIGN_OR_RETURN(b.period_from, DayField(r.at("period"), "from"));
+    LIFELINE_ASSIGN_OR_RETURN(b.period_to, DayField(r.at("period"), "to"));
+  }
+  b.ways = Ways(r, "directions");
+  const json pd = r.value("per_day", json::object());
+  for (auto [name, field] : {std::pair{"vehicles", &b.vehicles}, std::pair{"persons", &b.persons},
+                             std::pair{"patients", &b.patients}}) {
+    if (pd.contains(name) && pd.at(name).is_number()) *field = pd.at(name).get<double>();
+  }
+  if (pd.contains("cargo") && pd.at("cargo").is_array()) {
+    for (const auto& q : pd.at("cargo")) {
+      LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(q));
+      int32_t unit = ds.units.Intern(c.unit);
+      auto it = std::find_if(b.cargo.begin(), b.cargo.end(), [&](const BaselineCargo& x) { return x.unit == unit; });
+      if (it == b.cargo.end()) {
+        b.cargo.push_back({unit, c.quantity});
+      } else {
+        it->quantity += c.quantity;
+      }
+    }
+  }
+  ds.baselines.push_back(std::move(b));
+  return Status::Ok();
+}
+
+Status AddObligation(Dataset& ds, const std::string& id, const json& r) {
+  Obligation o;
+  o.record = ds.ids.Intern(id);
+  o.title = Str(r, "title");
+  o.instrument = Str(r, "instrument");
+  const json rule = r.value("rule", json::object());
+  o.type_name = Str(rule, "type");
+  if (o.type_name == "route_open") {
+    o.type = RuleType::kRouteOpen;
+    o.route = ds.routes.Intern(Str(rule, "route"));
+    o.for_mask = Mask(rule, "for");
+    o.ways = Ways(rule, "directions");
+    if (o.ways == 0) o.ways = kBothWays;
+    LIFELINE_ASSIGN_OR_RETURN(o.from, DayField(rule, "from"));
+    if (rule.contains("until")) {
+      LIFELINE_ASSIGN_OR_RETURN(o.until, DayField(rule, "until"));
+    }
+    if (o.for_mask == 0) o.problem = "the rule names nothing in `for` that a route status can restrict";
+  } else {
+    o.type = RuleType::kUnknown;
+    o.problem = "rule type \"" + o.type_name + "\" is not one Lifeline can evaluate (known: route_open)";
+  }
+  ds.obligations.push_back(std::move(o));
+  return Status::Ok();
+}
+
 Status AddRecord(Dataset& ds, const json& r) {
   const std::string kind = Str(r, "kind");
   const std::string id = Str(r, "id");
   if (kind == "case") {
-    ds.case_record = ds.ids.Intern(id);
-    LIFELINE_ASSIGN_OR_RETURN(ds.started, DayField(r, "started"));
-    if (r.contains("ended")) {
-      LIFELINE_ASSIGN_OR_RETURN(ds.ended, DayField(r, "ended"));
-    }
-    if (r.contains("population") && r.at("population").is_array()) {
-      for (const auto& p : r.at("population")) {
-        LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(p, "date"));
-        ds.population.push_back({day, Count(p, "count")});
-      }
-    }
-    LIFELINE_RETURN_IF_ERROR(AddProfile(ds, r));
+    return AddCase(ds, id, r);
   } else if (kind == "movement") {
-    LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
-    std::string dir = Str(r, "direction"), outcome = Str(r, "outcome");
-    int32_t pf = kNoDay, pt = kNoDay;
-    if (r.contains("period")) {
-      LIFELINE_ASSIGN_OR_RETURN(pf, DayField(r.at("period"), "from"));
-      LIFELINE_ASSIGN_OR_RETURN(pt, DayField(r.at("period"), "to"));
-    }
-    int32_t row = ds.AppendMovement(
-        id, day, Str(r, "route"), Str(r, "operator"),
-        dir == "out" ? Direction::kOut : dir == "both" ? Direction::kBoth : Direction::kIn,
-        outcome == "stopped" ? Outcome::kStopped : outcome == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted,
-        Count(r, "vehicles"), Count(r, "persons"), Count(r, "patients"), pf, pt);
-    std::string q = Str(r, "qualifier");
-    ds.SetMovementSource(row,
-                         q == "at_least" ? Qualifier::kAtLeast
-                         : q == "about"  ? Qualifier::kAbout
-                         : q == "at_most" ? Qualifier::kAtMost
-                                          : Qualifier::kAsStated,
-                         Str(r, "reported_by"), GivenFigures(r));
-    if (r.contains("cargo") && r.at("cargo").is_array()) {
-      for (const auto& q : r.at("cargo")) {
-        LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(q));
-        ds.AppendCargo(row, c.commodity, c.quantity, c.unit);
-      }
-    }
+    return AddMovement(ds, id, r);
   } else if (kind == "route_status") {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     int64_t until = kForever;
@@ -604,102 +713,17 @@ Status AddRecord(Dataset& ds, const json& r) {
     if (ds.route_names.size() <= static_cast<size_t>(route)) ds.route_names.resize(static_cast<size_t>(route) + 1);
     ds.route_names[static_cast<size_t>(route)] = Str(r, "name");
   } else if (kind == "incident") {
-    LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
-    Fatalities f = ReadFatalities(r);
-    int32_t row = ds.AppendIncident(id, day, f.low, f.best, f.high, Count(r, "injuries"), IncidentCause(r));
-    if (r.contains("casualties") && r.at("casualties").is_array()) {
-      for (const auto& c : r.at("casualties")) {
-        Fatalities cf = ReadFatalities(c);
-        std::string cat = Str(c, "category");
-        ds.AppendCasualty(row, Str(c, "party"),
-                          cat == "combatant"  ? CasualtyCategory::kCombatant
-                          : cat == "civilian" ? CasualtyCategory::kCivilian
-                                              : CasualtyCategory::kUnknown,
-                          cf.low, cf.best, cf.high, Count(c, "injuries"), Str(c, "reported_by"));
-      }
-    }
+    return AddIncident(ds, id, r);
   } else if (kind == "stock") {
     LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
     LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(r));
     ds.AppendStock(id, c.commodity, day, c.quantity, c.unit);
   } else if (kind == "need_standard") {
-    auto info = record::LookupUnit(Str(r, "unit"));
-    if (!info) return InvalidArgumentError("unknown unit \"" + Str(r, "unit") + "\"");
-    NeedStandard n;
-    n.commodity = ds.commodities.Intern(Str(r, "commodity"));
-    n.quantity = r.value("quantity", 0.0) * info->factor;
-    n.unit = ds.units.Intern(info->canonical);
-    n.basis = Str(r, "basis");
-    n.record = ds.ids.Intern(id);
-    if (r.contains("equivalents") && r.at("equivalents").is_array()) {
-      for (const auto& e : r.at("equivalents")) {
-        auto eu = record::LookupUnit(Str(e, "unit"));
-        if (!eu) return InvalidArgumentError("equivalents: unknown unit \"" + Str(e, "unit") + "\"");
-        if (!e.contains("quantity") || !e.at("quantity").is_number()) {
-          return InvalidArgumentError("equivalents: quantity is missing");
-        }
-        // One `unit` of the commodity is `quantity` of the standard's unit:
-        // per canonical unit of the commodity, in the standard's canonical unit.
-        n.equivalents.push_back(Equivalent{ds.commodities.Intern(Str(e, "commodity")), ds.units.Intern(eu->canonical),
-                                           e.at("quantity").get<double>() * info->factor / eu->factor});
-      }
-    }
-    ds.needs.push_back(std::move(n));
+    return AddNeedStandard(ds, id, r);
   } else if (kind == "baseline") {
-    Baseline b;
-    b.route = ds.routes.Intern(Str(r, "route"));
-    b.record = ds.ids.Intern(id);
-    if (r.contains("period")) {
-      LIFELINE_ASSIGN_OR_RETURN(b.period_from, DayField(r.at("period"), "from"));
-      LIFELINE_ASSIGN_OR_RETURN(b.period_to, DayField(r.at("period"), "to"));
-    }
-    b.ways = Ways(r, "directions");
-    const json pd = r.value("per_day", json::object());
-    for (auto [name, field] : {std::pair{"vehicles", &b.vehicles}, std::pair{"persons", &b.persons},
-                               std::pair{"patients", &b.patients}}) {
-      if (pd.contains(name) && pd.at(name).is_number()) *field = pd.at(name).get<double>();
-    }
-    if (pd.contains("cargo") && pd.at("cargo").is_array()) {
-      for (const auto& q : pd.at("cargo")) {
-        LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(q));
-        int32_t unit = ds.units.Intern(c.unit);
-        auto it = std::find_if(b.cargo.begin(), b.cargo.end(), [&](const BaselineCargo& x) { return x.unit == unit; });
-        if (it == b.cargo.end()) {
-          b.cargo.push_back({unit, c.quantity});
-        } else {
-          it->quantity += c.quantity;
-        }
-      }
-    }
-    ds.baselines.push_back(std::move(b));
+    return AddBaseline(ds, id, r);
   } else if (kind == "obligation") {
-    Obligation o;
-    o.record = ds.ids.Intern(id);
-    o.title = Str(r, "title");
-    o.instrument = Str(r, "instrument");
-    const json rule = r.value("rule", json::object());
-    o.type_name = Str(rule, "type");
-    if (o.type_name == "route_open") {
-      o.type = RuleType::kRouteOpen;
-      o.route = ds.routes.Intern(Str(rule, "route"));
-      o.for_mask = Mask(rule, "for");
-      if (rule.contains("directions") && rule.at("directions").is_array()) {
-        for (const auto& d : rule.at("directions")) {
-          if (d.is_string()) o.directions.push_back(d.get<std::string>());
-        }
-      }
-      o.ways = Ways(rule, "directions");
-      if (o.ways == 0) o.ways = kBothWays;
-      LIFELINE_ASSIGN_OR_RETURN(o.from, DayField(rule, "from"));
-      if (rule.contains("until")) {
-      LIFELINE_ASSIGN_OR_RETURN(o.until, DayField(rule, "until"));
-    }
-      if (o.for_mask == 0) o.problem = "the rule names nothing in `for` that a route status can restrict";
-    } else {
-      o.type = RuleType::kUnknown;
-      o.problem = "rule type \"" + o.type_name + "\" is not one Lifeline can evaluate (known: route_open)";
-    }
-    ds.obligations.push_back(std::move(o));
+    return AddObligation(ds, id, r);
   }
   // Other kinds (source, evidence, claim, retraction) carry no figure the
   // analysis uses.

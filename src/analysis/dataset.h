@@ -291,7 +291,6 @@ struct Obligation {
   std::string type_name;      // as written in the rule
   int32_t route = kNone;
   uint32_t for_mask = 0;
-  std::vector<std::string> directions;
   uint8_t ways = kBothWays;  // the rule's directions as bits
   int32_t from = kNoDay, until = kNoDay;  // until kNoDay: open-ended
   std::string problem;                    // why it cannot be evaluated, if so
