@@ -134,12 +134,22 @@ struct NeedSpec {
   std::vector<Equivalent> equivalents = {};
 };
 
+// The cargo a need counts, as (commodity, unit) pairs: its commodity in its
+// unit and the equivalents its standard gives, each pair once. Its commodity
+// in another unit cannot be compared.
+struct NeedCells {
+  std::optional<int32_t> commodity;
+  std::optional<int32_t> match;
+  std::vector<std::pair<int32_t, double>> converted;  // pair, factor
+  std::vector<int32_t> other_units;
+  std::vector<bool> counted;  // per pair
+  Quantity q{Quantity::Measure::kCargo, Direction::kIn};
+};
+
 std::vector<int32_t> SortedBy(const StringTable& t, std::vector<int32_t> idx) {
   std::sort(idx.begin(), idx.end(), [&](int32_t a, int32_t b) { return t.at(a) < t.at(b); });
   return idx;
 }
-
-
 
 std::string Date(int32_t d) { return record::FormatDate(record::Day{d}); }
 
@@ -184,6 +194,14 @@ class Builder {
   void Flows();
   Status CargoIn();
   void Needs();
+  std::vector<NeedSpec> NeedSpecs();
+  std::vector<std::optional<int64_t>> PopulationByDay() const;
+  NeedCells CellsOf(const NeedSpec& n) const;
+  std::optional<double> DependencyShare(const std::string& commodity) const;
+  std::string UncountedNote(size_t d, const NeedSpec& n, const NeedCells& cells) const;
+  NeedDay NeedOn(size_t d, const NeedSpec& n, const NeedCells& cells, std::optional<int64_t> population, bool watched,
+                 std::optional<double> share) const;
+  void NeedCoverage(const NeedSpec& n, const NeedCells& cells, NeedTotal& total) const;
   void BaselinesDaily();
   void Utilities();
   void Incidents();
@@ -371,9 +389,9 @@ Status Builder::CargoIn() {
   return Status::Ok();
 }
 
-// The need standards of the case (or Sphere's defaults) and, per day, need,
-// what arrived, and coverage where the case assesses the import dependency.
-void Builder::Needs() {
+// The need standards of the case, or Sphere's defaults when it has none, in
+// a stable order.
+std::vector<NeedSpec> Builder::NeedSpecs() {
   std::vector<NeedSpec> needs;
   for (const auto& n : ds_.needs) {
     needs.push_back({ds_.commodities.at(n.commodity), ds_.units.at(n.unit), n.basis, n.quantity, n.record,
@@ -389,155 +407,189 @@ void Builder::Needs() {
   std::sort(needs.begin(), needs.end(), [](const NeedSpec& a, const NeedSpec& b) {
     return std::tie(a.commodity, a.unit, a.quantity) < std::tie(b.commodity, b.unit, b.quantity);
   });
+  return needs;
+}
+
+// The population on each day: the latest figure dated on or before it.
+std::vector<std::optional<int64_t>> Builder::PopulationByDay() const {
   std::vector<std::optional<int64_t>> population(ndays_);
-  {
-    size_t p = 0;
-    std::optional<int64_t> cur;
-    for (size_t d = 0; d < ndays_; ++d) {
-      int32_t day = from_ + static_cast<int32_t>(d);
-      while (p < ds_.population.size() && ds_.population[p].day <= day) cur = ds_.population[p++].count;
-      population[d] = cur;
+  size_t p = 0;
+  std::optional<int64_t> cur;
+  for (size_t d = 0; d < ndays_; ++d) {
+    int32_t day = from_ + static_cast<int32_t>(d);
+    while (p < ds_.population.size() && ds_.population[p].day <= day) cur = ds_.population[p++].count;
+    population[d] = cur;
+  }
+  return population;
+}
+
+NeedCells Builder::CellsOf(const NeedSpec& n) const {
+  NeedCells cells;
+  cells.commodity = ds_.commodities.Find(n.commodity);
+  auto unit = ds_.units.Find(n.unit);
+  const size_t np = pairs_.size();
+  cells.counted.assign(np, false);
+  for (size_t p = 0; p < np; ++p) {
+    if (!cells.commodity || pairs_[p].first != *cells.commodity) continue;
+    if (unit && pairs_[p].second == *unit) {
+      cells.match = static_cast<int32_t>(p);
+      cells.counted[p] = true;
+    } else {
+      cells.other_units.push_back(static_cast<int32_t>(p));
     }
   }
-  const size_t np = pairs_.size();
-  bool any_assessed = false;
-  for (const NeedSpec& n : needs) {
-    auto com = ds_.commodities.Find(n.commodity);
-    auto unit = ds_.units.Find(n.unit);
-    std::optional<int32_t> match;
-    std::vector<int32_t> other_units;
+  if (cells.commodity && unit) cells.q.commodities.push_back({*cells.commodity, *unit, 1});
+  for (const Equivalent& e : n.equivalents) {
+    cells.q.commodities.push_back({e.commodity, e.unit, e.factor});
     for (size_t p = 0; p < np; ++p) {
-      if (!com || pairs_[p].first != *com) continue;
-      if (unit && pairs_[p].second == *unit) {
-        match = static_cast<int32_t>(p);
-      } else {
-        other_units.push_back(static_cast<int32_t>(p));
+      if (pairs_[p].first == e.commodity && pairs_[p].second == e.unit && !cells.counted[p]) {
+        cells.converted.emplace_back(static_cast<int32_t>(p), e.factor);
+        cells.counted[p] = true;
       }
     }
-    std::vector<std::pair<int32_t, double>> converted;
-    std::vector<bool> counted(np, false);
-    if (match) counted[static_cast<size_t>(*match)] = true;
-    Quantity q{Quantity::Measure::kCargo, Direction::kIn};
-    if (com && unit) q.commodities.push_back({*com, *unit, 1});
-    for (const Equivalent& e : n.equivalents) {
-      q.commodities.push_back({e.commodity, e.unit, e.factor});
-      for (size_t p = 0; p < np; ++p) {
-        if (pairs_[p].first == e.commodity && pairs_[p].second == e.unit && !counted[p]) {
-          converted.emplace_back(static_cast<int32_t>(p), e.factor);
-          counted[p] = true;
-        }
-      }
+  }
+  return cells;
+}
+
+// The case profile: the share of a need that came through the lifeline
+// routes before the crisis; none when the case does not assess it.
+std::optional<double> Builder::DependencyShare(const std::string& commodity) const {
+  std::optional<double> share;
+  for (const Dependency& dep : ds_.dependency) {
+    if (dep.commodity == commodity && dep.share) share = dep.share;
+  }
+  return share;
+}
+
+// Inbound cargo of day `d` that counts towards no need of this commodity.
+std::string Builder::UncountedNote(size_t d, const NeedSpec& n, const NeedCells& cells) const {
+  std::string uncounted;
+  for (int32_t p : pair_order_) {
+    const size_t pi = static_cast<size_t>(p);
+    if (cargo_in_[d * pairs_.size() + pi] <= 0 || cells.counted[pi]) continue;
+    if (cells.commodity && pairs_[pi].first == *cells.commodity) continue;
+    uncounted += (uncounted.empty() ? "" : ", ") + ds_.commodities.at(pairs_[pi].first);
+  }
+  if (uncounted.empty()) return "";
+  return "inbound cargo not counted against " + n.commodity + " (other commodities, not converted): " + uncounted;
+}
+
+// One day of a need: what arrived of it and, where the day is known and the
+// dependency assessed, its coverage and shortfall.
+NeedDay Builder::NeedOn(size_t d, const NeedSpec& n, const NeedCells& cells, std::optional<int64_t> population,
+                        bool watched, std::optional<double> share) const {
+  NeedDay nd;
+  nd.commodity = n.commodity;
+  nd.unit = n.unit;
+  nd.per_person = n.quantity;
+  nd.basis = n.basis;
+  nd.population = population;
+  std::vector<int32_t> rows;
+  if (n.record != kNone) rows.push_back(n.record);
+  if (population) rows.push_back(ds_.case_record);
+  auto cell = [&](int32_t p) { return d * pairs_.size() + static_cast<size_t>(p); };
+  auto records_of = [&](size_t c) {
+    if (explain_) rows.insert(rows.end(), cargo_records_[c].begin(), cargo_records_[c].end());
+  };
+  bool delivery_record = false;
+  auto add_cell = [&](int32_t p, double factor) {
+    size_t c = cell(p);
+    nd.delivered += cargo_in_[c] * factor;
+    delivery_record |= delivered_lines_[c] > 0;
+    if (cargo_in_[c] > 0) records_of(c);
+  };
+  if (cells.match) add_cell(*cells.match, 1);
+  for (auto [p, factor] : cells.converted) add_cell(p, factor);
+  bool incomparable = false;
+  for (int32_t p : cells.other_units) {
+    if (cargo_lines_[cell(p)] == 0) continue;
+    incomparable = true;
+    records_of(cell(p));
+  }
+  nd.note = UncountedNote(d, n, cells);
+  if (explain_) nd.records = Names(ds_, rows);
+  if (!population) {
+    nd.reason = "no population figure on or before this day";
+    return nd;
+  }
+  nd.need = static_cast<double>(*population) * n.quantity;
+  double dependent = *nd.need * share.value_or(0);
+  if (incomparable) {
+    nd.reason = "cargo of " + n.commodity + " is recorded in a unit not comparable with " + n.unit;
+  } else if (!share) {
+    nd.reason = "the case does not assess how far this need depended on the lifeline routes";
+  } else if (dependent <= 0) {
+    nd.reason = *nd.need <= 0 ? "the need is 0" : "this need did not depend on the lifeline routes (share 0)";
+  } else if (!watched && !delivery_record) {
+    nd.reason = "no record of deliveries this day and the day is not watched";
+  } else {
+    nd.coverage = nd.delivered / dependent;
+    nd.coverage_lower_bound = !watched;
+    nd.shortfall = std::max(0.0, dependent - nd.delivered);
+  }
+  return nd;
+}
+
+// The range's coverage of a need from its best estimate of deliveries, or
+// the reason there is none.
+void Builder::NeedCoverage(const NeedSpec& n, const NeedCells& cells, NeedTotal& total) const {
+  if (total.days_need_unknown == static_cast<int64_t>(ndays_)) {
+    total.need.reset();
+    total.reason = "no population figure on or before any day of the range";
+  } else if (!cells.other_units.empty()) {
+    total.reason = "cargo of " + n.commodity + " is recorded in a unit not comparable with " + n.unit;
+  } else if (!total.share) {
+    total.reason = "not assessed: the case does not state how far this need depended on the lifeline routes";
+  } else if (*total.need * *total.share <= 0) {
+    total.reason = *total.need <= 0 ? "the need is 0" : "this need did not depend on the lifeline routes (share 0)";
+  } else if (total.estimate && total.estimate->completeness.Fraction() < kMinObservedForCoverage) {
+    // A percentage from a few observed days would read as the period's.
+    total.reason = "too few days observed: deliveries of " + n.commodity + " are known on " +
+                   std::to_string(total.estimate->completeness.complete) + " of " + std::to_string(ndays_) +
+                   " days (a coverage needs half of them)";
+  } else {
+    double best = total.estimate ? total.estimate->best : total.delivered;
+    total.coverage = best / (*total.need * *total.share);
+    total.coverage_lower_bound = !total.estimate || total.estimate->lower_bound || total.days_need_unknown > 0;
+    if (total.days_need_unknown > 0) {
+      total.reason = "need over the " + std::to_string(ndays_ - static_cast<size_t>(total.days_need_unknown)) +
+                     " days with a population figure";
     }
-    // The case profile: the share of this need that came through the
-    // lifeline routes before the crisis, if assessed.
-    std::optional<double> share;
-    bool assessed = false;
-    for (const Dependency& dep : ds_.dependency) {
-      if (dep.commodity == n.commodity && dep.share) {
-        share = dep.share;
-        assessed = true;
-      }
-    }
-    any_assessed |= assessed;
+  }
+}
+
+// Per need and day: need, what arrived, and coverage where the case assesses
+// the import dependency; per need, the range's totals.
+void Builder::Needs() {
+  const std::vector<std::optional<int64_t>> population = PopulationByDay();
+  bool any_assessed = false;
+  for (const NeedSpec& n : NeedSpecs()) {
+    const NeedCells cells = CellsOf(n);
+    const std::optional<double> share = DependencyShare(n.commodity);
+    any_assessed |= share.has_value();
     std::vector<uint8_t> watched =
-        q.commodities.empty() ? std::vector<uint8_t>(ndays_, 0) : WatchedDays(ds_, q, from_, to_);
+        cells.q.commodities.empty() ? std::vector<uint8_t>(ndays_, 0) : WatchedDays(ds_, cells.q, from_, to_);
     NeedTotal total{n.commodity, n.unit, 0.0, 0, 0, std::nullopt, true, "", 0};
-    total.assessed = assessed;
+    total.assessed = share.has_value();
     total.share = share;
-    double running = 0;
-    bool any_known = false;
+    std::optional<double> running;
     for (size_t d = 0; d < ndays_; ++d) {
-      NeedDay nd;
-      nd.commodity = n.commodity;
-      nd.unit = n.unit;
-      nd.per_person = n.quantity;
-      nd.basis = n.basis;
-      nd.population = population[d];
-      std::vector<int32_t> rows;
-      if (n.record != kNone) rows.push_back(n.record);
-      if (population[d]) rows.push_back(ds_.case_record);
-      bool delivery_record = false;
-      auto add_cell = [&](int32_t p, double factor) {
-        size_t c = d * np + static_cast<size_t>(p);
-        nd.delivered += cargo_in_[c] * factor;
-        delivery_record |= delivered_lines_[c] > 0;
-        if (explain_ && cargo_in_[c] > 0) rows.insert(rows.end(), cargo_records_[c].begin(), cargo_records_[c].end());
-      };
-      if (match) add_cell(*match, 1);
-      for (auto [p, factor] : converted) add_cell(p, factor);
-      bool incomparable = false;
-      for (int32_t p : other_units) {
-        size_t c = d * np + static_cast<size_t>(p);
-        if (cargo_lines_[c] > 0) {
-          incomparable = true;
-          if (explain_) rows.insert(rows.end(), cargo_records_[c].begin(), cargo_records_[c].end());
-        }
-      }
-      std::string uncounted;
-      for (int32_t p : pair_order_) {
-        size_t c = d * np + static_cast<size_t>(p);
-        if (cargo_in_[c] <= 0 || counted[static_cast<size_t>(p)] || (com && pairs_[static_cast<size_t>(p)].first == *com)) {
-          continue;
-        }
-        uncounted += (uncounted.empty() ? "" : ", ") + ds_.commodities.at(pairs_[static_cast<size_t>(p)].first);
-      }
-      if (!uncounted.empty()) {
-        nd.note = "inbound cargo not counted against " + n.commodity + " (other commodities, not converted): " +
-                  uncounted;
-      }
+      NeedDay nd = NeedOn(d, n, cells, population[d], watched[d] != 0, share);
       total.delivered += nd.delivered;
-      if (!population[d]) {
-        nd.reason = "no population figure on or before this day";
-        ++total.days_need_unknown;
-      } else {
-        nd.need = static_cast<double>(*population[d]) * n.quantity;
+      if (nd.need) {
         *total.need += *nd.need;
-        double dependent = *nd.need * share.value_or(0);
-        if (incomparable) {
-          nd.reason = "cargo of " + n.commodity + " is recorded in a unit not comparable with " + n.unit;
-        } else if (!assessed) {
-          nd.reason = "the case does not assess how far this need depended on the lifeline routes";
-        } else if (dependent <= 0) {
-          nd.reason = *nd.need <= 0 ? "the need is 0" : "this need did not depend on the lifeline routes (share 0)";
-        } else if (!watched[d] && !delivery_record) {
-          nd.reason = "no record of deliveries this day and the day is not watched";
-        } else {
-          nd.coverage = nd.delivered / dependent;
-          nd.coverage_lower_bound = !watched[d];
-          nd.shortfall = std::max(0.0, dependent - nd.delivered);
-          running += *nd.shortfall;
-          any_known = true;
-          total.shortfall += *nd.shortfall;
-        }
+      } else {
+        ++total.days_need_unknown;
       }
-      if (any_known) nd.cumulative_deficit = running;
-      if (explain_) nd.records = Names(ds_, rows);
+      if (nd.shortfall) {
+        running = running.value_or(0) + *nd.shortfall;
+        total.shortfall += *nd.shortfall;
+      }
+      nd.cumulative_deficit = running;
       out_.days[d].needs.push_back(std::move(nd));
     }
-    if (!q.commodities.empty()) total.estimate = EstimateQuantity(ds_, index_, q, from_, to_, explain_);
-    double best = total.estimate ? total.estimate->best : total.delivered;
-    if (total.days_need_unknown == static_cast<int64_t>(ndays_)) {
-      total.need.reset();
-      total.reason = "no population figure on or before any day of the range";
-    } else if (!other_units.empty()) {
-      total.reason = "cargo of " + n.commodity + " is recorded in a unit not comparable with " + n.unit;
-    } else if (!assessed) {
-      total.reason = "not assessed: the case does not state how far this need depended on the lifeline routes";
-    } else if (*total.need * *share <= 0) {
-      total.reason = *total.need <= 0 ? "the need is 0" : "this need did not depend on the lifeline routes (share 0)";
-    } else if (total.estimate && total.estimate->completeness.Fraction() < kMinObservedForCoverage) {
-      // A percentage from a few observed days would read as the period's.
-      total.reason = "too few days observed: deliveries of " + n.commodity + " are known on " +
-                     std::to_string(total.estimate->completeness.complete) + " of " + std::to_string(ndays_) +
-                     " days (a coverage needs half of them)";
-    } else {
-      total.coverage = best / (*total.need * *share);
-      total.coverage_lower_bound = !total.estimate || total.estimate->lower_bound || total.days_need_unknown > 0;
-      if (total.days_need_unknown > 0) {
-        total.reason = "need over the " + std::to_string(ndays_ - static_cast<size_t>(total.days_need_unknown)) +
-                       " days with a population figure";
-      }
-    }
+    if (!cells.q.commodities.empty()) total.estimate = EstimateQuantity(ds_, index_, cells.q, from_, to_, explain_);
+    NeedCoverage(n, cells, total);
     out_.totals.needs.push_back(std::move(total));
   }
   out_.Assume("indicators.need_matching",
