@@ -344,12 +344,13 @@ std::string HeadlineTable(const Headline& h, bool explain) {
   for (const auto& f : h.figures) {
     o << "  " << f.key << ": ";
     if (f.key == "casualties") {
-      o << "by party (low/best/high):";
+      o << "by party (killed low/best/high):";
       for (const auto& p : f.detail["by_party"]) {
         const auto& fat = p["fatalities"];
         o << "\n    " << (p["party"].is_null() ? std::string("party not stated") : p["party"].get<std::string>())
           << ": " << fat["low"].get<int64_t>() << "/" << fat["best"].get<int64_t>() << "/"
           << fat["high"].get<int64_t>();
+        if (p["injuries"].get<int64_t>() > 0) o << ", " << p["injuries"].get<int64_t>() << " injured";
         if (p["one_party_best"].get<int64_t>() > 0) {
           o << " (" << p["one_party_best"].get<int64_t>() << " by a party's own count)";
         }

@@ -408,7 +408,10 @@ TEST_F(LachinTest, HeadlineTableSaysWhatEachBoundIs) {
   const std::string t = HeadlineTable(*head_, false);
   EXPECT_NE(t.find("need.water: not applicable (not_dependent)\n"), std::string::npos) << t;
   EXPECT_NE(t.find("supply.baseline.kg: at least "), std::string::npos) << t;
-  EXPECT_EQ(t.find("casualties: by party (low/best/high):\n    Azerbaijan: "), t.find("casualties: ")) << t;
+  EXPECT_EQ(t.find("casualties: by party (killed low/best/high):\n    Azerbaijan: "), t.find("casualties: ")) << t;
+  // The row of casualties whose party no source states is there for the
+  // injured of the Hakari bridge incident: it says so.
+  EXPECT_NE(t.find("party not stated: 0/0/0, 1 injured\n"), std::string::npos) << t;
 }
 
 }  // namespace
