@@ -115,8 +115,6 @@ bool Contradict(const PeriodReport& a, const PeriodReport& b, double tol) {
   return true;
 }
 
-bool NearlySamePeriod(const PeriodReport& a, const PeriodReport& b);
-
 // The best estimate of the days [a, b] of the range from the records and
 // the reports inside them, leaving out the reports of nearly the same
 // period as `of` (those are compared with it figure to figure).

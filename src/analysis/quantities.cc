@@ -114,13 +114,14 @@ void AddOneWay(const Dataset& ds, const Figures& fig, size_t i, std::vector<Peri
 
 // For both directions together: an inbound and an outbound period report
 // of the same period, reporter and outcome add up to a report of both.
-void PairDirections(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>& route_in, const Figures& fig,
-                    int32_t from, int32_t to, std::vector<PeriodReport>& reports,
-                    std::vector<std::pair<int32_t, int32_t>>& pairs, std::vector<int32_t>& records) {
+void PairDirections(const Dataset& ds, const MovementIndex& index, const Quantity& q,
+                    const std::vector<uint8_t>& route_in, const Figures& fig, int32_t from, int32_t to,
+                    std::vector<PeriodReport>& reports, std::vector<std::pair<int32_t, int32_t>>& pairs,
+                    std::vector<int32_t>& records) {
   const Movements& m = ds.movements;
   std::vector<size_t> in_rows, out_rows;
-  for (size_t i = 0; i < m.size(); ++i) {
-    if (m.period_from[i] == kNoDay || !fig.given(i) || m.period_to[i] < from || m.period_from[i] > to) continue;
+  for (size_t i : index.period) {
+    if (!fig.given(i) || m.period_to[i] < from || m.period_from[i] > to) continue;
     if ((m.outcome[i] == Outcome::kCompleted) == q.stopped) continue;
     if (!q.routes.empty() && !route_in[static_cast<size_t>(m.route[i])]) continue;
     if (m.direction[i] == Direction::kIn) in_rows.push_back(i);
@@ -198,10 +199,6 @@ void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, Ra
   out.to = record::FormatDate(record::Day{to});
 }
 
-}  // namespace
-
-namespace {
-
 // Record indices gathered unsorted, named once at the end.
 std::vector<std::string> Named(const Dataset& ds, std::vector<int32_t> rows) {
   std::sort(rows.begin(), rows.end());
@@ -274,7 +271,9 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
     }
   }
   std::vector<std::pair<int32_t, int32_t>> pairs;  // (inbound record, outbound record) summed
-  if (q.direction == Direction::kBoth) PairDirections(ds, q, route_in, fig, from, to, in.reports, pairs, records);
+  if (q.direction == Direction::kBoth) {
+    PairDirections(ds, index, q, route_in, fig, from, to, in.reports, pairs, records);
+  }
   Estimate e = ComputeEstimate(in);
   out.daily_sum = e.daily_sum;
   out.best = e.best;

@@ -58,7 +58,7 @@ std::string_view MeasureName(Quantity::Measure m);
 // An estimate with the record ids it rests on.
 struct RangeEstimate {
   std::string measure;    // vehicles | persons | patients | cargo
-  std::string direction;  // in | out
+  std::string direction;  // in | out | both
   std::string outcome;    // delivered | stopped
   std::string unit;       // cargo: canonical unit of the figure; else ""
   std::vector<std::string> commodities;  // cargo: counted commodities ("" = all of the unit)
