@@ -137,7 +137,7 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
       cls[d] = ClassOf(in, out);
       switch (cls[d]) {
         case DayClass::kFullyClosed: ++rb.fully_closed; break;
-        case DayClass::kBlockade: ++rb.humanitarian_only; break;
+        case DayClass::kBlockade: ++rb.partly_open; break;
         case DayClass::kOpen: ++rb.open; break;
         case DayClass::kUnknown: ++rb.unknown; break;
       }
@@ -170,7 +170,7 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
       ++b.open;
     } else if (all_blockade) {
       ++b.blockade_days;
-      ++(all_closed ? b.fully_closed : b.humanitarian_only);
+      ++(all_closed ? b.fully_closed : b.partly_open);
       if (!b.first_day) b.first_day = Date(from + static_cast<int32_t>(d));
       b.last_day = Date(from + static_cast<int32_t>(d));
     } else {

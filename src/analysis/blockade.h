@@ -68,7 +68,9 @@ DayClass ClassOf(Passage in, Passage out);
 struct RouteBlockade {
   std::string route, name;
   bool lifeline = false;   // a lifeline route (else: it has a baseline only)
-  int64_t blockade_days = 0, fully_closed = 0, humanitarian_only = 0, open = 0, unknown = 0;
+  // blockade_days = fully_closed + partly_open, where partly_open are the
+  // blockade days with humanitarian or one-way passage.
+  int64_t blockade_days = 0, fully_closed = 0, partly_open = 0, open = 0, unknown = 0;
   // Per direction (0 in, 1 out): days of each Passage, indexed by its value.
   std::array<std::array<int64_t, 4>, 2> by_direction{};
   std::optional<std::string> first_day, last_day;  // of the blockade days
@@ -87,7 +89,8 @@ struct Blockade {
   std::vector<std::string> lifeline_routes;
   bool lifeline_from_profile = false;  // named by the case; else routes with a baseline
   int64_t days = 0;                    // in the range
-  int64_t blockade_days = 0, fully_closed = 0, humanitarian_only = 0, open = 0, unknown = 0;
+  // As a route's, for the case (days = blockade_days + open + unknown).
+  int64_t blockade_days = 0, fully_closed = 0, partly_open = 0, open = 0, unknown = 0;
   std::optional<std::string> first_day, last_day;
   std::vector<RouteBlockade> routes;  // lifeline routes, then routes with a baseline
   std::vector<Episode> episodes;      // sorted by (kind, from, route)

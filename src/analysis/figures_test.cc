@@ -163,7 +163,7 @@ TEST_F(FiguresTest, BlockadeDaysOnTheLifelineRouteByDirection) {
   EXPECT_EQ(b.days, 10);
   EXPECT_EQ(b.blockade_days, 8);
   EXPECT_EQ(b.fully_closed, 4);
-  EXPECT_EQ(b.humanitarian_only, 4);
+  EXPECT_EQ(b.partly_open, 4);
   EXPECT_EQ(b.open, 2);
   EXPECT_EQ(b.unknown, 0);
   EXPECT_EQ(*b.first_day, "2024-03-02");

@@ -126,7 +126,7 @@ json BlockadeJson(const Blockade& b) {
                       {"lifeline", r.lifeline},
                       {"blockade_days", r.blockade_days},
                       {"fully_closed", r.fully_closed},
-                      {"humanitarian_only", r.humanitarian_only},
+                      {"partly_open", r.partly_open},
                       {"open", r.open},
                       {"unknown", r.unknown},
                       {"first_day", OptDate(r.first_day)},
@@ -153,7 +153,7 @@ json BlockadeJson(const Blockade& b) {
           {"days", b.days},
           {"blockade_days", b.blockade_days},
           {"fully_closed", b.fully_closed},
-          {"humanitarian_only", b.humanitarian_only},
+          {"partly_open", b.partly_open},
           {"open", b.open},
           {"unknown", b.unknown},
           {"first_day", OptDate(b.first_day)},
@@ -608,7 +608,7 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
   const Blockade& b = ind.blockade;
   o << "\nBlockade on the lifeline routes (" << Join(b.lifeline_routes, ", ") << ")\n  " << b.blockade_days
     << " of " << b.days << " days not open to civilian and commercial traffic both ways (" << b.fully_closed
-    << " fully closed, " << b.humanitarian_only << " humanitarian or one-way passage only); open " << b.open
+    << " fully closed, " << b.partly_open << " humanitarian or one-way passage only); open " << b.open
     << ", unknown " << b.unknown;
   if (b.first_day) o << "; first " << *b.first_day << ", last " << *b.last_day;
   o << "\n";

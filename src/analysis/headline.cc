@@ -49,7 +49,7 @@ void BlockadeFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   }
   f.detail = {{"days", b.days},
               {"fully_closed", b.fully_closed},
-              {"humanitarian_only", b.humanitarian_only},
+              {"partly_open", b.partly_open},
               {"open", b.open},
               {"unknown", b.unknown},
               {"first_day", b.first_day ? json(*b.first_day) : json(nullptr)},

@@ -382,8 +382,8 @@ void Writer::BlockadeCards() {
          {"to", Arg::Markup(fig_.Date("blockade.last_day", b.last_day))},
          {"closed", Arg::Markup(fig_.Num("blockade.fully_closed", static_cast<double>(b.fully_closed)),
                                 static_cast<double>(b.fully_closed))},
-         {"partial", Arg::Markup(fig_.Num("blockade.humanitarian_only", static_cast<double>(b.humanitarian_only)),
-                                 static_cast<double>(b.humanitarian_only))}});
+         {"partial", Arg::Markup(fig_.Num("blockade.partly_open", static_cast<double>(b.partly_open)),
+                                 static_cast<double>(b.partly_open))}});
     Card(cat_.FormatHtml("kf.blockade", {{"routes", Arg::Markup(routes)}}),
          Days("blockade.days", *f->value, f->bound), detail + " " + Observed("blockade.observed_pct", f->completeness),
          true);
@@ -548,12 +548,10 @@ void Writer::Blockade() {
         const char* dir = w == 0 ? "in" : "out";
         std::string k = "blockade." + r.route + "." + dir + ".";
         out_ += "<tr><td>" + Route(r.route) + "</td><td>" + Escape(cat_.Term("direction", dir)) + "</td>";
-        for (const char* p : {"open", "humanitarian_only", "closed", "unknown"}) {
-          size_t idx = p == std::string("open") ? 1 : p == std::string("humanitarian_only") ? 2
-                                                    : p == std::string("closed")           ? 3
-                                                                                          : 0;
-          out_ += "<td class=\"n\">" + fig_.Num(k + p, static_cast<double>(r.by_direction[static_cast<size_t>(w)][idx])) +
-                  "</td>";
+        for (auto p : {analysis::Passage::kOpen, analysis::Passage::kHumanitarianOnly, analysis::Passage::kClosed,
+                       analysis::Passage::kUnknown}) {
+          double days = static_cast<double>(r.by_direction[static_cast<size_t>(w)][static_cast<size_t>(p)]);
+          out_ += "<td class=\"n\">" + fig_.Num(k + std::string(analysis::PassageName(p)), days) + "</td>";
         }
         out_ += "</tr>";
       }

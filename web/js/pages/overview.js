@@ -63,7 +63,7 @@ function blockadeFigures(head, routes) {
     const names = (d.routes || []).map((r) => r.name || routeName(routes, r.route)).join(', ');
     out.push(figure(b.key, tn('fig_blockade', { routes: quoted(names) }), days(b.value, b.bound),
       join([t('fig_blockade_detail', { from: date(d.first_day), to: date(d.last_day), closed: d.fully_closed,
-        partial: d.humanitarian_only }), observed(b)]), b.records, true));
+        partial: d.partly_open }), observed(b)]), b.records, true));
   }
   for (const kind of ['closed', 'medical', 'humanitarian']) {
     const f = head.find((x) => x.key === `blockade.longest.${kind}`);
