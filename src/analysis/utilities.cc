@@ -21,18 +21,6 @@ Span Evidence(int64_t from, int64_t until, int64_t confirmed, int32_t record) {
   return {from, (static_cast<int64_t>(DayOfInstant(from)) + 1) * 86400, true, record};
 }
 
-// Adds the seconds of [a, b) to the days they fall on (clipped to the range).
-void AddSeconds(int64_t a, int64_t b, int32_t from, int32_t to, std::vector<double>& seconds) {
-  a = std::max(a, static_cast<int64_t>(from) * 86400);
-  b = std::min(b, (static_cast<int64_t>(to) + 1) * 86400);
-  for (int64_t t = a; t < b;) {
-    int64_t day_end = (static_cast<int64_t>(DayOfInstant(t)) + 1) * 86400;
-    int64_t e = std::min(b, day_end);
-    seconds[static_cast<size_t>(DayOfInstant(t) - from)] += static_cast<double>(e - t);
-    t = e;
-  }
-}
-
 // Calls f(day index, seconds of that day inside [a, b)) for the range.
 template <typename F>
 void ForDays(int64_t a, int64_t b, int32_t from, int32_t to, F f) {
@@ -85,7 +73,9 @@ UtilitySeries Compute(const Dataset& ds, int32_t u, int32_t from, int32_t to, bo
     }
   }
   std::vector<double> seconds(n, 0.0);
-  for (const auto& [a, b] : merged) AddSeconds(a, b, from, to, seconds);
+  for (const auto& [a, b] : merged) {
+    ForDays(a, b, from, to, [&](size_t d, double secs) { seconds[d] += secs; });
+  }
   for (size_t i = 0; i < sched.size(); ++i) {
     ForDays(sched[i].from, sched[i].end, from, to, [&](size_t d, double secs) {
       s.scheduled[d] = std::max(s.scheduled[d], sched_hours[i] * secs / 86400.0);
