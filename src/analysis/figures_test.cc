@@ -10,6 +10,7 @@
 #include "analysis/analysis_testing.h"
 #include "analysis/compliance.h"
 #include "analysis/format.h"
+#include "analysis/headline.h"
 #include "analysis/indicators.h"
 
 namespace lifeline::analysis {
@@ -398,6 +399,37 @@ TEST(FiguresV1Test, VersionOneRecordsReadAsBefore) {
   EXPECT_EQ(ind->blockade.fully_closed, 2);
   EXPECT_DOUBLE_EQ(ind->days[0].utilities[0].hours, 24);
   EXPECT_FALSE(ind->days[0].utilities[0].supply_cut);
+}
+
+// "Stopped" counts movements: a source's period total of stopped convoys is
+// not one more movement, so the figure is the single-day records (at least
+// what happened), while all three records are named behind it.
+TEST(FiguresStoppedTest, APeriodReportIsNotCountedAsAMovement) {
+  TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s","case":"c","publisher":"P","title":"T"})",
+      R"({"kind":"case","id":"c","title":"T","region":"R","started":"2023-01-01","ended":"2023-01-05","sources":["s"]})",
+      R"({"kind":"route","id":"r","case":"c","name":"Road","type":"road","sources":["s"]})",
+      R"({"kind":"movement","id":"m1","case":"c","route":"r","date":"2023-01-02","direction":"in","operator":"O",
+          "outcome":"stopped","vehicles":3,"sources":["s"]})",
+      R"({"kind":"movement","id":"m2","case":"c","route":"r","date":"2023-01-03","direction":"in","operator":"O",
+          "outcome":"stopped","vehicles":2,"sources":["s"]})",
+      R"({"kind":"movement","id":"p","case":"c","route":"r","date":"2023-01-05","direction":"in","operator":"O",
+          "outcome":"stopped","vehicles":10,"period":{"from":"2023-01-01","to":"2023-01-05"},"sources":["s"]})",
+  });
+  auto ds = log.Load("c");
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  CheckpointRef cp = *ResolveCheckpoint(log.store(), std::nullopt);
+  auto ind = ComputeIndicators(*ds, cp, IndicatorOptions{});
+  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  auto comp = ComputeCompliance(*ds, cp, kNoDay, kNoDay);
+  ASSERT_TRUE(comp.ok());
+  Headline h = ComputeHeadline(*ind, *comp);
+  const HeadlineFigure* f = h.Find("stopped");
+  ASSERT_NE(f, nullptr);
+  EXPECT_DOUBLE_EQ(*f->value, 2);
+  EXPECT_EQ(f->bound, "at_least");
+  EXPECT_EQ(f->records, (std::vector<std::string>{"m1", "m2", "p"}));
 }
 
 }  // namespace

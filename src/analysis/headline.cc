@@ -264,17 +264,25 @@ void ComplianceFigures(const Compliance& comp, std::vector<HeadlineFigure>& out)
 void StoppedFigure(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   json stopped = json::array();
   std::set<std::string> records;
+  std::set<std::string> movements;  // single-day records: one movement each
   for (const auto& e : ind.estimates) {
     if (e.outcome != "stopped") continue;
     stopped.push_back({{"measure", e.measure}, {"direction", e.direction}, {"unit", e.unit}, {"best", e.best},
                        {"bound", Bound(e.lower_bound)}});
     records.insert(e.records.begin(), e.records.end());
+    std::set<std::string> reports;
+    for (const auto& r : e.reports) reports.insert({r.record, r.paired});
+    for (const auto& id : e.records) {
+      if (!reports.count(id)) movements.insert(id);
+    }
   }
   if (stopped.empty()) return;
   HeadlineFigure f;
   f.key = "stopped";
   f.unit = "movements";
-  f.value = static_cast<double>(records.size());
+  // A period report of stopped convoys is not one movement: the count is
+  // of the single-day records, at least what happened.
+  f.value = static_cast<double>(movements.size());
   f.bound = "at_least";
   f.rule = "stopped";
   f.records.assign(records.begin(), records.end());

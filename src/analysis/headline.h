@@ -8,7 +8,8 @@
 //   blockade.days            blockade days on the lifeline routes (both
 //                            directions not open to civilian and commercial
 //                            traffic), with first/last day, fully closed
-//                            and humanitarian-only days;
+//                            and partly open (humanitarian or one-way
+//                            passage) days;
 //   blockade.longest.<kind>  the longest closure, suspension of medical
 //                            transfers and of humanitarian deliveries;
 //   supply.baseline.<unit>   inbound cargo against the pre-blockade
@@ -62,7 +63,9 @@ struct Headline {
   const HeadlineFigure* Find(const std::string& key) const;
 };
 
-// Precondition: ind and comp are of the same case, checkpoint and range.
+// Precondition: ind and comp are of the same case, checkpoint and range;
+// ind computed with `explain` (each figure names its records, and the
+// count of stopped movements is of records).
 Headline ComputeHeadline(const Indicators& ind, const Compliance& comp);
 
 nlohmann::json HeadlineJson(const Headline& h);
