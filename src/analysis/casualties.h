@@ -3,8 +3,8 @@
 // (combatant, civilian, unknown) and cause (hostilities, deprivation,
 // accident, undetermined) — never one total across parties.
 //
-// An incident without `casualties` contributes one group with party "" (not
-// stated) and category unknown. A figure whose `reported_by` is one of the
+// An incident without `casualties` that gives fatalities or injuries
+// contributes one group with party "" (not stated) and category unknown. A figure whose `reported_by` is one of the
 // case's parties is a one-party claim: its best figure is counted in
 // `one_party_best` so the reader sees how much of a total rests on one
 // party's word.

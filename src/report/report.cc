@@ -260,26 +260,27 @@ class Writer {
     }
     return s + "</tr></thead>";
   }
+  // A figure's html as its bound (or qualifier) reads: "at least 944",
+  // "about 40 %"; `number` for the message's plural forms.
+  std::string Qualified(std::string html, const std::string& bound, std::optional<double> number = std::nullopt) {
+    const char* key = bound == "at_least" ? "fig.at_least"
+                      : bound == "at_most" ? "fig.at_most"
+                      : bound == "about"   ? "fig.about"
+                                           : nullptr;
+    if (key == nullptr) return html;
+    return cat_.FormatHtml(key, {{"value", Arg::Markup(std::move(html), number)}});
+  }
   // A number that may be a lower bound: "at least 944".
   std::string Bounded(const std::string& key, double v, const std::string& bound, int decimals = 0) {
-    std::string n = fig_.Num(key, v, decimals);
-    if (bound == "at_least") return cat_.FormatHtml("fig.at_least", {{"value", Arg::Markup(n, v)}});
-    if (bound == "at_most") return cat_.FormatHtml("fig.at_most", {{"value", Arg::Markup(n, v)}});
-    if (bound == "about") return cat_.FormatHtml("fig.about", {{"value", Arg::Markup(n, v)}});
-    return n;
+    return Qualified(fig_.Num(key, v, decimals), bound, v);
   }
   std::string BoundedPct(const std::string& key, std::optional<double> ratio, const std::string& bound) {
     if (!ratio) return fig_.OptPct(key, std::nullopt);
-    std::string n = fig_.OptPct(key, *ratio * 100, 1);
-    if (bound == "at_least") return cat_.FormatHtml("fig.at_least", {{"value", Arg::Markup(n)}});
-    if (bound == "at_most") return cat_.FormatHtml("fig.at_most", {{"value", Arg::Markup(n)}});
-    if (bound == "about") return cat_.FormatHtml("fig.about", {{"value", Arg::Markup(n)}});
-    return n;
+    return Qualified(fig_.OptPct(key, *ratio * 100, 1), bound);
   }
   std::string Days(const std::string& key, double days, const std::string& bound = "exact") {
-    std::string n = fig_.Num(key, days);
-    std::string d = cat_.FormatHtml("value.days", {{"n", Arg::Markup(n, days)}});
-    return bound == "at_least" ? cat_.FormatHtml("fig.at_least", {{"value", Arg::Markup(d)}}) : d;
+    std::string d = cat_.FormatHtml("value.days", {{"n", Arg::Markup(fig_.Num(key, days), days)}});
+    return Qualified(std::move(d), bound == "at_least" ? bound : "exact");
   }
   std::string Observed(const std::string& key, std::optional<double> completeness) {
     if (!completeness) return "";
@@ -289,6 +290,21 @@ class Writer {
   std::string Reporter(const std::string& reported_by, bool one_party) const {
     if (reported_by.empty()) return H("fig.reporter_not_stated");
     return Quoted(reported_by) + (one_party ? " <span class=\"flag\">" + H("fig.one_party") + "</span>" : "");
+  }
+  // The current records of `kind` dated within the range (a date-time by
+  // its day), by date then id; `keep`, if given, filters further.
+  std::vector<const json*> DatedInRange(const char* kind, bool (*keep)(const json&) = nullptr) const {
+    std::vector<std::pair<std::string, const json*>> rows;
+    for (const auto& [id, j] : records()) {
+      if (Str(j, "kind") != kind || (keep != nullptr && !keep(j))) continue;
+      std::string date = Str(j, "date").substr(0, 10);
+      if (date < ind().from || date > ind().to) continue;
+      rows.push_back({date + " " + id, &j});
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<const json*> out;
+    for (const auto& r : rows) out.push_back(r.second);
+    return out;
   }
   void Card(const std::string& label, const std::string& value, const std::string& detail, bool wide = false) {
     out_ += std::string("<li") + (wide ? " class=\"wide\"" : "") + ">" + label + "<span class=\"v\">" + value +
@@ -641,18 +657,11 @@ void Writer::Supply() {
 
 // Stocks on hand as reported (the forecast's starting points).
 void Writer::StockTable() {
-  std::vector<std::pair<std::string, const json*>> rows;
-  for (const auto& [id, j] : records()) {
-    if (Str(j, "kind") != "stock") continue;
-    std::string date = Str(j, "date");
-    if (date < ind().from || date > ind().to) continue;
-    rows.push_back({date + " " + id, &j});
-  }
+  std::vector<const json*> rows = DatedInRange("stock");
   if (rows.empty()) return;
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   out_ += "<h3>" + H("supply.stocks_title") + "</h3><table>" +
           Th({"incidents.date", "cargo.commodity", "supply.stock", "supply.area"}, {"supply.stock"}) + "<tbody>";
-  for (const auto& [sort_key, jp] : rows) {
+  for (const json* jp : rows) {
     const json& j = *jp;
     std::string id = Str(j, "id");
     behind_.insert(id);
@@ -747,19 +756,14 @@ void Writer::NeedTables() {
 
 // Convoys and crossings that did not get through, as recorded.
 void Writer::StoppedTable() {
-  std::vector<std::pair<std::string, const json*>> rows;
-  for (const auto& [id, j] : records()) {
+  std::vector<const json*> rows = DatedInRange("movement", [](const json& j) {
     std::string outcome = Str(j, "outcome");
-    if (Str(j, "kind") != "movement" || (outcome != "stopped" && outcome != "turned_back")) continue;
-    std::string date = Str(j, "date");
-    if (date < ind().from || date > ind().to) continue;
-    rows.push_back({date + " " + id, &j});
-  }
+    return outcome == "stopped" || outcome == "turned_back";
+  });
   if (rows.empty()) return;
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   out_ += "<h3>" + H("supply.stopped_title") + "</h3><table>" +
           Th({"incidents.date", "patients.operator", "blockade.direction", "supply.outcome", "supply.what"}) + "<tbody>";
-  for (const auto& [sort_key, jp] : rows) {
+  for (const json* jp : rows) {
     const json& j = *jp;
     std::string id = Str(j, "id");
     behind_.insert(id);
@@ -827,27 +831,26 @@ void Writer::EstimateReports(const analysis::RangeEstimate& e, const std::string
             Bounded(rk + "value", r.value, r.qualifier) + "</td><td>" + fit + "</td></tr>";
   }
   out_ += "</tbody></table>";
+  // The one-party flag of a report's reporter, as in the table above.
+  auto one_party = [&](const std::string& id) {
+    return std::any_of(e.reports.begin(), e.reports.end(),
+                       [&](const analysis::RangeEstimate::Report& r) { return r.record == id && r.one_party; });
+  };
   for (const auto& d : e.discrepancies) {
-    auto value_of = [&](const std::string& id) -> double {
-      for (const auto& r : e.reports) {
-        if (r.record == id) return r.value;
-      }
-      return 0;
-    };
     std::string dk = k + "discrepancy." + d.a + "." + (d.b.empty() ? "records" : d.b) + ".";
     if (d.kind == "reports") {
       out_ += "<p class=\"note\">" +
               cat_.FormatHtml("movements.discrepancy",
-                              {{"a", Arg::Markup(fig_.Num(dk + "a", value_of(d.a)))},
-                               {"who_a", Arg::Markup(Reporter(d.reporter_a, false))},
-                               {"b", Arg::Markup(fig_.Num(dk + "b", value_of(d.b)))},
-                               {"who_b", Arg::Markup(Reporter(d.reporter_b, false))}}) +
+                              {{"a", Arg::Markup(fig_.Num(dk + "a", d.value_a))},
+                               {"who_a", Arg::Markup(Reporter(d.reporter_a, one_party(d.a)))},
+                               {"b", Arg::Markup(fig_.Num(dk + "b", d.value_b))},
+                               {"who_b", Arg::Markup(Reporter(d.reporter_b, one_party(d.b)))}}) +
               "</p>";
     } else {
       out_ += "<p class=\"note\">" +
               cat_.FormatHtml("movements.records_exceed",
                               {{"a", Arg::Markup(fig_.Num(dk + "a", d.value_a))},
-                               {"who_a", Arg::Markup(Reporter(d.reporter_a, false))},
+                               {"who_a", Arg::Markup(Reporter(d.reporter_a, one_party(d.a)))},
                                {"b", Arg::Markup(fig_.Num(dk + "b", d.value_b))}}) +
               "</p>";
     }
@@ -887,14 +890,7 @@ void Writer::Casualties() {
 }
 
 void Writer::IncidentTable() {
-  std::vector<std::pair<std::string, const json*>> incs;
-  for (const auto& [id, j] : records()) {
-    if (Str(j, "kind") != "incident") continue;
-    std::string date = Str(j, "date").substr(0, 10);
-    if (date < ind().from || date > ind().to) continue;
-    incs.push_back({date + " " + id, &j});
-  }
-  std::sort(incs.begin(), incs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const json*> incs = DatedInRange("incident");
   out_ += "<h3>" + H("section.incidents") + "</h3>";
   if (incs.empty()) {
     out_ += "<p>" + H("incidents.none") + "</p>";
@@ -904,7 +900,7 @@ void Writer::IncidentTable() {
           Th({"incidents.date", "incidents.place", "incidents.type", "incidents.fatalities", "incidents.sources"},
              {"incidents.fatalities"}) +
           "<tbody>";
-  for (const auto& [sort_key, jp] : incs) {
+  for (const json* jp : incs) {
     const json& j = *jp;
     std::string id = Str(j, "id");
     behind_.insert(id);
