@@ -135,8 +135,37 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
   // The rest of one candidate's check, given its schema problems: duplicate
   // ids, and the record already in the log under its id. Returns true when
   // the candidate is newly rejected.
+  // A correction of a case record stays in its case: the record it
+  // supersedes is that case's own record or a correction of it, never
+  // another case's (which would give one case two current case records).
+  auto case_of = [&](const std::string& target) -> Result<std::optional<std::string>> {
+    if (auto it = owner.find(target); it != owner.end()) {
+      const json& r = candidates[it->second].record;
+      if (r.contains("case") && r.at("case").is_string()) return std::optional<std::string>(r.at("case").get<std::string>());
+      return std::optional<std::string>(target);
+    }
+    LIFELINE_ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, existing_fn(target));
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(row->case_id);
+  };
+  auto check_case_correction = [&](size_t i, std::vector<Rejection>& found) -> Status {
+    const json& rec = candidates[i].record;
+    if (!found.empty() || rec.value("kind", json()) != "case" || !rec.contains("supersedes") ||
+        !rec.at("supersedes").is_string() || !rec.contains("case") || !rec.at("case").is_string()) {
+      return Status::Ok();
+    }
+    const std::string target = rec.at("supersedes").get<std::string>(), case_id = rec.at("case").get<std::string>();
+    LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> target_case, case_of(target));
+    if (target_case && *target_case != case_id) {
+      found.push_back(Rejection{candidates[i].where, ids[i], "supersedes",
+                                "\"" + target + "\" is the case record of case \"" + *target_case +
+                                    "\", not of \"" + case_id + "\": a case record corrects only its own case's"});
+    }
+    return Status::Ok();
+  };
   auto settle = [&](size_t i, std::vector<Rejection> found) -> Result<bool> {
     const std::string& id = ids[i];
+    LIFELINE_RETURN_IF_ERROR(check_case_correction(i, found));
     if (duplicate_of[i]) {
       found.push_back(Rejection{candidates[i].where, id, "id",
                                 "\"" + id + "\" is also the id of " + candidates[*duplicate_of[i]].where});

@@ -181,6 +181,27 @@ TEST_F(SubmitTest, CorrectionsAndRetractionsShapeTheCurrentView) {
   EXPECT_EQ(referrers, (std::vector<std::string>{"rs1-v2"}));
 }
 
+// A corrected case record keeps its case's id and stays in that case; it
+// can never take over another case (whose case record would then have two
+// current versions, one of them perhaps public).
+TEST_F(SubmitTest, ACaseRecordCorrectsOnlyItsOwnCase) {
+  MustSubmit(kBase);
+  MustSubmit({R"({"kind":"case","id":"c2","title":"Other","region":"R","started":"2023-01-01","sources":["s1"]})"});
+  auto rep = MustSubmit({R"({"kind":"case","id":"c1-v2","case":"c1","supersedes":"c2","title":"Blockade",
+                             "region":"R","started":"2022-12-12","public":true,"sources":["s1"]})"});
+  ASSERT_EQ(rep.rejected, 1u);
+  EXPECT_EQ(rep.rejections[0].field, "supersedes");
+  EXPECT_NE(rep.rejections[0].message.find("case \"c2\""), std::string::npos) << rep.rejections[0].message;
+  EXPECT_EQ(CurrentIds("case"), (std::vector<std::string>{"c1", "c2"}));  // in log order
+  // Its own case's record, in the log or in the same submission, it does correct.
+  rep = MustSubmit({R"({"kind":"case","id":"c1-v2","case":"c1","supersedes":"c1","title":"Blockade",
+                        "region":"R","started":"2022-12-12","sources":["s1"]})",
+                    R"({"kind":"case","id":"c1-v3","case":"c1","supersedes":"c1-v2","title":"Blockade",
+                        "region":"R","started":"2022-12-11","sources":["s1"]})"});
+  EXPECT_EQ(rep.rejected, 0u) << (rep.rejections.empty() ? "" : rep.rejections[0].ToString());
+  EXPECT_EQ(CurrentIds("case"), (std::vector<std::string>{"c2", "c1-v3"}));  // in log order
+}
+
 TEST_F(SubmitTest, DryRunWritesNothing) {
   SubmitOptions opts;
   opts.dry_run = true;

@@ -263,23 +263,25 @@ struct Server::Impl {
   // a case whose case record says "public": true.
   Result<bool> CanReadCase(store::LogStore& st, const Principal& who, const std::string& case_id) {
     if (!who.anonymous()) return true;
-    LIFELINE_ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, CurrentCaseRecord(st, case_id));
-    return row && IsPublicCase(row->body);
+    return IsPublicCaseId(st, case_id);
   }
 
-  // The current case record of a case: its own, or the record that
-  // corrects it (schema v2: a correction names the case it corrects, so the
-  // case keeps its id). nullopt if none.
-  static Result<std::optional<store::RecordRow>> CurrentCaseRecord(store::LogStore& st, const std::string& case_id) {
+  // Whether a case is public by its current case record: its own, or the
+  // record that corrects it (schema v2: a correction names the case it
+  // corrects, so the case keeps its id). Fails closed: a case without a
+  // current case record, or with more than one that is not public (which
+  // submission refuses), is not public.
+  static Result<bool> IsPublicCaseId(store::LogStore& st, const std::string& case_id) {
     store::RecordQuery q;
     q.kind = "case";
     q.case_id = case_id;
-    std::optional<store::RecordRow> found;
+    bool any = false, all_public = true;
     LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
-      found = r;
+      any = true;
+      all_public &= IsPublicCase(r.body);
       return Status::Ok();
     }));
-    return found;
+    return any && all_public;
   }
 
   // A case record that says "public": true.
