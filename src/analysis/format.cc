@@ -13,9 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-json Opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-json Opt(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
-
 json CheckpointJson(const CheckpointRef& cp) { return {{"size", cp.size}, {"root", cp.root}}; }
 
 json FlowsJson(const Flows& f) {
@@ -35,15 +32,13 @@ json CargoJson(const CargoAmount& c) {
 
 json BaselineJson(const BaselineDay& b) {
   return {{"route", b.route},         {"measure", b.measure}, {"baseline", b.baseline},
-          {"delivered", b.delivered}, {"ratio", Opt(b.ratio)}, {"records", b.records}};
+          {"delivered", b.delivered}, {"ratio", OrNull(b.ratio)}, {"records", b.records}};
 }
 
 json UtilityJson(const UtilityDay& u) {
   return {{"utility", u.utility},          {"hours", u.hours},     {"scheduled_hours", u.scheduled},
           {"supply_cut", u.supply_cut},    {"unknown", u.unknown}, {"records", u.records}};
 }
-
-json OptDate(const std::optional<std::string>& d) { return d ? json(*d) : json(nullptr); }
 
 json UtilityTotalJson(const UtilityTotal& u) {
   return {{"utility", u.utility},
@@ -52,8 +47,8 @@ json UtilityTotalJson(const UtilityTotal& u) {
           {"days_scheduled", u.days_scheduled},
           {"max_scheduled_hours", u.max_scheduled},
           {"days_supply_cut", u.days_supply_cut},
-          {"first_supply_cut", OptDate(u.first_supply_cut)},
-          {"last_supply_cut", OptDate(u.last_supply_cut)},
+          {"first_supply_cut", OrNull(u.first_supply_cut)},
+          {"last_supply_cut", OrNull(u.last_supply_cut)},
           {"days_unknown", u.days_unknown},
           {"records", u.records}};
 }
@@ -96,7 +91,7 @@ json EstimateJson(const RangeEstimate& e) {
             {"daily_sum", e.daily_sum},
             {"best", e.best},
             {"lower_bound", e.lower_bound},
-            {"upper", e.upper ? json(*e.upper) : json(nullptr)},
+            {"upper", OrNull(e.upper)},
             {"rule", e.rule},
             {"completeness", CompletenessJson(e.completeness)},
             {"reports", reports},
@@ -129,8 +124,8 @@ json BlockadeJson(const Blockade& b) {
                       {"partly_open", r.partly_open},
                       {"open", r.open},
                       {"unknown", r.unknown},
-                      {"first_day", OptDate(r.first_day)},
-                      {"last_day", OptDate(r.last_day)},
+                      {"first_day", OrNull(r.first_day)},
+                      {"last_day", OrNull(r.last_day)},
                       {"by_direction", by_dir}});
   }
   for (const auto& e : b.episodes) {
@@ -156,8 +151,8 @@ json BlockadeJson(const Blockade& b) {
           {"partly_open", b.partly_open},
           {"open", b.open},
           {"unknown", b.unknown},
-          {"first_day", OptDate(b.first_day)},
-          {"last_day", OptDate(b.last_day)},
+          {"first_day", OrNull(b.first_day)},
+          {"last_day", OrNull(b.last_day)},
           {"routes", routes},
           {"episodes", episodes},
           {"longest", longest},
@@ -261,13 +256,13 @@ json IndicatorsJson(const Indicators& ind) {
                 {"unit", n.unit},
                 {"per_person", n.per_person},
                 {"basis", n.basis},
-                {"population", Opt(n.population)},
-                {"need", Opt(n.need)},
+                {"population", OrNull(n.population)},
+                {"need", OrNull(n.need)},
                 {"delivered", n.delivered},
-                {"coverage", Opt(n.coverage)},
+                {"coverage", OrNull(n.coverage)},
                 {"coverage_lower_bound", n.coverage_lower_bound},
-                {"shortfall", Opt(n.shortfall)},
-                {"cumulative_deficit", Opt(n.cumulative_deficit)},
+                {"shortfall", OrNull(n.shortfall)},
+                {"cumulative_deficit", OrNull(n.cumulative_deficit)},
                 {"records", n.records}};
       if (!n.reason.empty()) j["reason"] = n.reason;
       if (!n.note.empty()) j["note"] = n.note;
@@ -293,11 +288,11 @@ json IndicatorsJson(const Indicators& ind) {
   for (const auto& f : ind.totals.flows) t_flows.push_back(OperatorFlowsJson(f));
   for (const auto& c : ind.totals.cargo) t_cargo.push_back(CargoJson(c));
   for (const auto& n : ind.totals.needs) {
-    json j = {{"commodity", n.commodity}, {"unit", n.unit},           {"need", Opt(n.need)},
-              {"delivered", n.delivered}, {"coverage", Opt(n.coverage)}, {"shortfall", n.shortfall},
+    json j = {{"commodity", n.commodity}, {"unit", n.unit},           {"need", OrNull(n.need)},
+              {"delivered", n.delivered}, {"coverage", OrNull(n.coverage)}, {"shortfall", n.shortfall},
               {"days_need_unknown", n.days_need_unknown},
               {"coverage_lower_bound", n.coverage_lower_bound},
-              {"assessed", n.assessed},   {"share", Opt(n.share)},
+              {"assessed", n.assessed},   {"share", OrNull(n.share)},
               {"estimate", n.estimate ? EstimateJson(*n.estimate) : json(nullptr)}};
     if (!n.reason.empty()) j["reason"] = n.reason;
     t_needs.push_back(std::move(j));
@@ -323,7 +318,7 @@ json IndicatorsJson(const Indicators& ind) {
       ps.push_back({{"from", p.from},          {"to", p.to},
                     {"days", p.days},          {"expected", p.expected},
                     {"delivered", p.delivered}, {"lower_bound", p.lower_bound},
-                    {"ratio", Opt(p.ratio)},   {"completeness", p.completeness},
+                    {"ratio", OrNull(p.ratio)},   {"completeness", p.completeness},
                     {"rule", p.rule},          {"qualifier", p.qualifier},
                     {"report", p.report.empty() ? json(nullptr) : json(p.report)},
                     {"reported_by", p.reported_by.empty() ? json(nullptr) : json(p.reported_by)},
@@ -343,7 +338,7 @@ json IndicatorsJson(const Indicators& ind) {
                             {"unit", r.unit},       {"basis", r.basis},     {"routes", r.routes},
                             {"per_day", r.per_day}, {"weekly", r.weekly},   {"from", r.from},
                             {"to", r.to},           {"days", r.days},       {"expected", r.expected},
-                            {"delivered", EstimateJson(r.delivered)},       {"ratio", Opt(r.ratio)}});
+                            {"delivered", EstimateJson(r.delivered)},       {"ratio", OrNull(r.ratio)}});
   }
   for (const auto& [id, name] : ind.route_names) names[id] = name;
   json incidents = {{"incidents", ind.totals.incidents.incidents}, {"records", ind.totals.incidents.records}};
@@ -671,8 +666,8 @@ json ComplianceJson(const Compliance& c) {
       j["days_in_compliance"] = o.days_in_compliance;
       j["days_in_violation"] = o.days_in_violation;
       j["days_unknown"] = o.days_unknown;
-      j["first_violation"] = o.first_violation ? json(*o.first_violation) : json(nullptr);
-      j["last_violation"] = o.last_violation ? json(*o.last_violation) : json(nullptr);
+      j["first_violation"] = OrNull(o.first_violation);
+      j["last_violation"] = OrNull(o.last_violation);
       j["violations"] = v;
       j["unknown_days"] = o.unknown_days;
     }
@@ -742,8 +737,6 @@ std::string ForecastDate(const ForecastModel& m, size_t d) {
   return record::FormatDate(record::Day{m.start + static_cast<int32_t>(d)});
 }
 
-json DaysJson(const std::optional<int32_t>& d) { return d ? json(*d) : json(nullptr); }
-
 json DriversJson(const std::optional<BandDrivers>& b) {
   if (!b) return nullptr;
   return {{"route_parameters", b->route_parameters},
@@ -795,7 +788,7 @@ json ForecastJson(const Forecast& f) {
       days.push_back(std::move(day));
     }
     json dtt = json::array();
-    for (const auto& v : cf.days_to_threshold) dtt.push_back(DaysJson(v));
+    for (const auto& v : cf.days_to_threshold) dtt.push_back(OrNull(v));
     json pools = json::object(), given = json::object();
     for (size_t s = 0; s < 2; ++s) {
       given[std::string(RouteStateName(kForecastStateOrder[s]))] = RangeJson(mc.inflow_range[s], mc.display_factor);
@@ -813,7 +806,7 @@ json ForecastJson(const Forecast& f) {
                            {"per_person", mc.per_person / mc.display_factor},
                            {"per_person_source", mc.per_person_source},
                            {"rationing", mc.rationing},
-                           {"threshold", cf.threshold ? json(*cf.threshold) : json(nullptr)},
+                           {"threshold", OrNull(cf.threshold)},
                            {"inflow_pools", pools},
                            {"inflow_given", given},
                            {"normal_stock", mc.normal_stock ? json(*mc.normal_stock / mc.display_factor) : json(nullptr)},

@@ -5,6 +5,7 @@
 #define LIFELINE_ANALYSIS_FORMAT_H_
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "analysis/compliance.h"
@@ -12,6 +13,12 @@
 #include "analysis/indicators.h"
 
 namespace lifeline::analysis {
+
+// An optional value as JSON: null when absent.
+template <typename T>
+nlohmann::json OrNull(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 nlohmann::json IndicatorsJson(const Indicators& ind);
 // The parts of the indicators' JSON, for the headline figures.

@@ -52,8 +52,8 @@ void BlockadeFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
               {"partly_open", b.partly_open},
               {"open", b.open},
               {"unknown", b.unknown},
-              {"first_day", b.first_day ? json(*b.first_day) : json(nullptr)},
-              {"last_day", b.last_day ? json(*b.last_day) : json(nullptr)},
+              {"first_day", OrNull(b.first_day)},
+              {"last_day", OrNull(b.last_day)},
               {"routes", routes},
               {"lifeline_routes_from", b.lifeline_from_profile ? "case profile" : "routes with a baseline"}};
   out.push_back(std::move(f));
@@ -99,7 +99,7 @@ void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
                          {"days", p.days},
                          {"delivered", p.delivered},
                          {"expected", p.expected},
-                         {"ratio", p.ratio ? json(*p.ratio) : json(nullptr)},
+                         {"ratio", OrNull(p.ratio)},
                          {"bound", p.qualifier},
                          {"report", p.report},
                          {"reported_by", p.reported_by}});
@@ -175,8 +175,8 @@ void NeedFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     }
     f.detail = {{"commodity", n.commodity},
                 {"unit", n.unit},
-                {"share", n.share ? json(*n.share) : json(nullptr)},
-                {"need", n.need ? json(*n.need) : json(nullptr)},
+                {"share", OrNull(n.share)},
+                {"need", OrNull(n.need)},
                 {"delivered", n.estimate ? n.estimate->best : n.delivered},
                 {"days_need_unknown", n.days_need_unknown}};
     out.push_back(std::move(f));
@@ -217,8 +217,8 @@ void UtilityFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     f.value = static_cast<double>(cut_days);
     f.bound = Bound(u.days_unknown > 0);
     f.detail = {{"days_supply_cut", u.days_supply_cut},
-                {"first_supply_cut", u.first_supply_cut ? json(*u.first_supply_cut) : json(nullptr)},
-                {"last_supply_cut", u.last_supply_cut ? json(*u.last_supply_cut) : json(nullptr)},
+                {"first_supply_cut", OrNull(u.first_supply_cut)},
+                {"last_supply_cut", OrNull(u.last_supply_cut)},
                 {"days_without_service", u.days_without_service},
                 {"hours_without_service", u.hours},
                 {"days_scheduled", u.days_scheduled},
@@ -255,8 +255,8 @@ void ComplianceFigures(const Compliance& comp, std::vector<HeadlineFigure>& out)
                 {"days_evaluated", o.days_evaluated},
                 {"days_in_compliance", o.days_in_compliance},
                 {"days_unknown", o.days_unknown},
-                {"first_violation", o.first_violation ? json(*o.first_violation) : json(nullptr)},
-                {"last_violation", o.last_violation ? json(*o.last_violation) : json(nullptr)}};
+                {"first_violation", OrNull(o.first_violation)},
+                {"last_violation", OrNull(o.last_violation)}};
     out.push_back(std::move(f));
   }
 }
@@ -309,10 +309,10 @@ json HeadlineJson(const Headline& h) {
   json figures = json::array();
   for (const auto& f : h.figures) {
     figures.push_back({{"key", f.key},
-                       {"value", f.value ? json(*f.value) : json(nullptr)},
+                       {"value", OrNull(f.value)},
                        {"bound", f.bound},
                        {"unit", f.unit},
-                       {"completeness", f.completeness ? json(*f.completeness) : json(nullptr)},
+                       {"completeness", OrNull(f.completeness)},
                        {"rule", f.rule},
                        {"reason", f.reason.empty() ? json(nullptr) : json(f.reason)},
                        {"detail", f.detail},
