@@ -253,10 +253,13 @@ TEST_F(AnalysisTest, HoursWithoutUtilitiesCountOverlapsOnce) {
 TEST_F(AnalysisTest, IncidentsFatalitiesLowBestHigh) {
   const IncidentTotals& t = ind_.days[2].incidents;
   EXPECT_EQ(t.incidents, 2);
-  EXPECT_EQ(t.fatalities_low, 3);   // 2 (best, no low) + 1
-  EXPECT_EQ(t.fatalities_best, 5);
-  EXPECT_EQ(t.fatalities_high, 7);  // 2 (best, no high) + 5
-  EXPECT_EQ(t.injuries, 1);
+  // Neither incident states a party: one line, party not stated.
+  ASSERT_EQ(t.casualties.size(), 1u);
+  EXPECT_EQ(t.casualties[0].party, "");
+  EXPECT_EQ(t.casualties[0].low, 3);   // 2 (best, no low) + 1
+  EXPECT_EQ(t.casualties[0].best, 5);
+  EXPECT_EQ(t.casualties[0].high, 7);  // 2 (best, no high) + 5
+  EXPECT_EQ(t.casualties[0].injuries, 1);
   EXPECT_EQ(t.records, (RecordIds{"i1", "i2"}));
   // The range's totals never add fatalities across incidents of different
   // parties: they are in the casualties breakdown. Neither incident names

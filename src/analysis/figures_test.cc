@@ -337,9 +337,23 @@ TEST_F(FiguresTest, CasualtiesByPartyCategoryAndCauseNeverAcrossParties) {
   EXPECT_EQ(c.by_party[1].figures.best, 3);
   EXPECT_EQ(c.by_party[1].figures.incidents, 2);
   EXPECT_EQ(c.by_party[1].figures.reported_by, (std::vector<std::string>{"South", "UN"}));
-  // The JSON has no total across parties.
+  // Nor does a day: the battle of 03 is one line per party (days[2]).
+  const IncidentTotals& day3 = ind_->days[2].incidents;
+  EXPECT_EQ(day3.incidents, 1);
+  ASSERT_EQ(day3.casualties.size(), 2u);
+  EXPECT_EQ(day3.casualties[0].party, "North");
+  EXPECT_EQ(day3.casualties[0].best, 5);
+  EXPECT_EQ(day3.casualties[1].party, "South");
+  EXPECT_EQ(day3.casualties[1].best, 2);
+  // The JSON has no total across parties, for the range or a day.
   nlohmann::json j = IndicatorsJson(*ind_);
   EXPECT_FALSE(j["totals"]["incidents"].contains("fatalities"));
+  EXPECT_FALSE(j["days"][2]["incidents"].contains("fatalities"));
+  EXPECT_EQ(j["days"][2]["incidents"]["casualties"][1]["party"], "South");
+  // The CSV names the party as the subject of each casualty figure.
+  const std::string csv = IndicatorsCsv(*ind_);
+  EXPECT_NE(csv.find("2024-03-03,incidents,North,,fatalities best,5,persons,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("2024-03-06,incidents,party not stated,,fatalities best,2,persons,"), std::string::npos);
 }
 
 TEST_F(FiguresTest, UtilitiesFromSupplyLineSchedulesAndEvidence) {

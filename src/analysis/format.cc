@@ -187,11 +187,16 @@ json CasualtiesJson(const CasualtyTotals& c) {
 namespace {
 
 json IncidentsJson(const IncidentTotals& t) {
-  return {{"incidents", t.incidents},
-          {"fatalities", {{"low", t.fatalities_low}, {"best", t.fatalities_best}, {"high", t.fatalities_high}}},
-          {"injuries", t.injuries},
-          {"records", t.records}};
+  json parties = json::array();
+  for (const auto& p : t.casualties) {
+    parties.push_back({{"party", p.party.empty() ? json(nullptr) : json(p.party)},
+                       {"fatalities", {{"low", p.low}, {"best", p.best}, {"high", p.high}}},
+                       {"injuries", p.injuries}});
+  }
+  return {{"incidents", t.incidents}, {"casualties", parties}, {"records", t.records}};
 }
+
+std::string PartyName(const std::string& party) { return party.empty() ? "party not stated" : party; }
 
 // Numbers for text: integers without a fraction, others with up to 3
 // decimals.
@@ -389,10 +394,13 @@ std::string IndicatorsCsv(const Indicators& ind) {
   };
   auto incidents = [&](const std::string& date, const IncidentTotals& t) {
     row(date, "incidents", "", "", "incidents", std::to_string(t.incidents), "", t.records);
-    row(date, "incidents", "", "", "fatalities low", std::to_string(t.fatalities_low), "persons", t.records);
-    row(date, "incidents", "", "", "fatalities best", std::to_string(t.fatalities_best), "persons", t.records);
-    row(date, "incidents", "", "", "fatalities high", std::to_string(t.fatalities_high), "persons", t.records);
-    row(date, "incidents", "", "", "injuries", std::to_string(t.injuries), "persons", t.records);
+    for (const auto& p : t.casualties) {  // the subject is the party: never a total across parties
+      const std::string who = PartyName(p.party);
+      row(date, "incidents", who, "", "fatalities low", std::to_string(p.low), "persons", t.records);
+      row(date, "incidents", who, "", "fatalities best", std::to_string(p.best), "persons", t.records);
+      row(date, "incidents", who, "", "fatalities high", std::to_string(p.high), "persons", t.records);
+      row(date, "incidents", who, "", "injuries", std::to_string(p.injuries), "persons", t.records);
+    }
   };
   auto opt = [](const std::optional<double>& v) { return v ? Num(*v) : std::string(); };
   for (const auto& d : ind.days) {
@@ -449,7 +457,7 @@ std::string IndicatorsCsv(const Indicators& ind) {
   }
   row("total", "incidents", "", "", "incidents", std::to_string(t.incidents.incidents), "", t.incidents.records);
   for (const auto& g : t.casualties.groups) {
-    std::string subject = (g.party.empty() ? "party not stated" : g.party) + "/" + g.category + "/" + g.cause;
+    std::string subject = PartyName(g.party) + "/" + g.category + "/" + g.cause;
     row("total", "casualties", subject, "", "fatalities low", std::to_string(g.figures.low), "persons", g.figures.records);
     row("total", "casualties", subject, "", "fatalities best", std::to_string(g.figures.best), "persons",
         g.figures.records);
@@ -507,7 +515,7 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
   o << " | in veh/pers/pat | out veh/pers/pat | stopped | cargo in";
   for (const auto& n : needs) o << " | " << n << " coverage";
   for (const auto& u : utils) o << " | " << u << " h";
-  o << " | incidents (killed low/best/high, injured)\n";
+  o << " | incidents (per party: killed low/best/high, injured)\n";
   for (const auto& d : ind.days) {
     o << d.date;
     for (const auto& r : d.routes) o << " | " << RouteStateName(r.state);
@@ -533,8 +541,10 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
     for (const auto& u : d.utilities) o << " | " << Num(u.hours);
     const IncidentTotals& t = d.incidents;
     o << " | " << t.incidents;
-    if (t.incidents > 0) {
-      o << " (" << t.fatalities_low << "/" << t.fatalities_best << "/" << t.fatalities_high << ", " << t.injuries << ")";
+    for (size_t i = 0; i < t.casualties.size(); ++i) {
+      const PartyDayCasualties& p = t.casualties[i];
+      o << (i == 0 ? " (" : "; ") << PartyName(p.party) << ": " << p.low << "/" << p.best << "/" << p.high << ", "
+        << p.injuries << (i + 1 == t.casualties.size() ? ")" : "");
     }
     o << "\n";
     if (explain) {
@@ -595,7 +605,7 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
   }
   o << "  incidents: " << t.incidents.incidents << "\n";
   for (const auto& p : t.casualties.by_party) {
-    o << "  killed, " << (p.party.empty() ? "party not stated" : p.party) << ": " << p.figures.low << "/"
+    o << "  killed, " << PartyName(p.party) << ": " << p.figures.low << "/"
       << p.figures.best << "/" << p.figures.high << " (low/best/high), injured " << p.figures.injuries;
     if (p.figures.one_party_best > 0) o << "; " << p.figures.one_party_best << " of the best figure by a party's own count";
     o << "\n";

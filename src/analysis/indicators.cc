@@ -694,17 +694,31 @@ void Builder::Incidents() {
   for (size_t i = 0; i < inc.size(); ++i) {
     if (inc.day[i] < from_ || inc.day[i] > to_) continue;
     size_t d = Day(inc.day[i]);
-    IncidentTotals& t = out_.days[d].incidents;
-    t.incidents += 1;
-    t.fatalities_low += inc.low[i];
-    t.fatalities_best += inc.best[i];
-    t.fatalities_high += inc.high[i];
-    t.injuries += inc.injuries[i];
+    out_.days[d].incidents.incidents += 1;
     if (explain_) rows[d].push_back(inc.record[i]);
+  }
+  // Casualties per day and party: the dataset gives every incident with
+  // fatalities or injuries rows by party (party not stated where none is).
+  const Casualties& cas = ds_.casualties;
+  for (size_t i = 0; i < cas.size(); ++i) {
+    int32_t day = inc.day[static_cast<size_t>(cas.incident[i])];
+    if (day < from_ || day > to_) continue;
+    std::vector<PartyDayCasualties>& parties = out_.days[Day(day)].incidents.casualties;
+    const std::string party = cas.party[i] == kNone ? "" : ds_.actors.at(cas.party[i]);
+    auto it = std::find_if(parties.begin(), parties.end(), [&](const PartyDayCasualties& p) { return p.party == party; });
+    if (it == parties.end()) it = parties.insert(parties.end(), PartyDayCasualties{party});
+    it->low += cas.low[i];
+    it->best += cas.best[i];
+    it->high += cas.high[i];
+    it->injuries += cas.injuries[i];
   }
   IncidentTotals& tt = out_.totals.incidents;
   for (size_t d = 0; d < ndays_; ++d) {
     IncidentTotals& t = out_.days[d].incidents;
+    std::sort(t.casualties.begin(), t.casualties.end(), [](const PartyDayCasualties& a, const PartyDayCasualties& b) {
+      if (a.party.empty() != b.party.empty()) return b.party.empty();  // "not stated" last
+      return a.party < b.party;
+    });
     if (explain_) t.records = Names(ds_, rows[d]);
     tt.incidents += t.incidents;
     Append(tt.records, t.records);

@@ -121,8 +121,17 @@ struct UtilityTotal {
   RecordIds records = {};
 };
 
+// One party's casualties in a day's incidents ("" when no source states
+// the party). Casualties are never added across parties, not even for a
+// day.
+struct PartyDayCasualties {
+  std::string party;
+  int64_t low = 0, best = 0, high = 0, injuries = 0;
+};
+
 struct IncidentTotals {
-  int64_t incidents = 0, fatalities_low = 0, fatalities_best = 0, fatalities_high = 0, injuries = 0;
+  int64_t incidents = 0;
+  std::vector<PartyDayCasualties> casualties;  // per party, by name ("" last); days only
   RecordIds records;
 };
 
