@@ -11,36 +11,11 @@
 // "N passed, N failed"; exits 1 when any check failed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { root, serverUrl, launchChromium, check, assert, finish } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const base = (process.env.LIFELINE_URL || '').replace(/\/+$/, '');
-if (!base) {
-  console.error('dashboard.test: set LIFELINE_URL to the server to test (e.g. http://127.0.0.1:8080)');
-  process.exit(2);
-}
+const base = serverUrl('dashboard.test');
 const shots = path.resolve(root, process.env.LIFELINE_SCREENSHOTS || 'build/screenshots');
 fs.mkdirSync(shots, { recursive: true });
-const { chromium } = await import(path.join(root, 'web/node_modules/playwright-core/index.mjs')).catch((e) => {
-  console.error(`dashboard.test: playwright-core is missing (run scripts/web.sh): ${e.message}`);
-  process.exit(2);
-});
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 4).join('\n  ')}`);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 
 // Polls fn(arg) in the page (page.evaluate: CDP, allowed by the CSP, unlike
 // waitForFunction, which evaluates a string) until it returns true.
@@ -53,12 +28,7 @@ async function waitUntil(page, fn, arg, timeout = 15000) {
   }
 }
 
-// playwright gives every launch a fresh temporary profile (--user-data-dir).
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'],
-});
+const browser = await launchChromium('dashboard.test');
 const origin = new URL(base).origin;
 const problems = [];
 
@@ -324,5 +294,4 @@ await check('nothing was fetched from another origin and no script error or CSP 
 
 await browser.close();
 console.log(`screenshots in ${shots}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

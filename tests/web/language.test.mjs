@@ -18,15 +18,11 @@
 //   LIFELINE_URL=http://127.0.0.1:8080 node tests/web/language.test.mjs
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { root, serverUrl, launchChromium, check as checkWith, finish } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const base = (process.env.LIFELINE_URL || '').replace(/\/+$/, '');
-if (!base) {
-  console.error('language.test: set LIFELINE_URL to the server to test');
-  process.exit(2);
-}
-const { chromium } = await import(path.join(root, 'web/node_modules/playwright-core/index.mjs'));
+const base = serverUrl('language.test');
+// A failure lists what was found, line by line.
+const check = (name, fn) => checkWith(name, fn, { lines: 12, stack: false });
 
 const kLangs = ['en', 'hy', 'ru', 'fr'];
 const read = (p) => JSON.parse(fs.readFileSync(path.join(root, p), 'utf8'));
@@ -42,19 +38,6 @@ for (const c of catalogues.en) {
   for (const k of Object.keys(c)) {
     if (/[._]/.test(k)) keys.add(k);
     for (const w of latinWords(k.replace(/[._-]/g, ' '))) english.add(w);
-  }
-}
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${String(e && e.message ? e.message : e).split('\n').slice(0, 12).join('\n  ')}`);
   }
 }
 
@@ -114,11 +97,7 @@ function problems(lang, page) {
   return [...new Set(out)];
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'],
-});
+const browser = await launchChromium('language.test');
 
 const cases = (await (await fetch(`${base}/api/v1/cases`)).json()).cases || [];
 const caseId = process.env.LIFELINE_CASE || (cases[0] && cases[0].id);
@@ -169,5 +148,4 @@ for (const lang of kLangs) {
 }
 
 await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -8,19 +8,7 @@
 set -euo pipefail
 LL=$1
 SRC=$2
-WORK=$(mktemp -d)
-# shellcheck source=../cli/serve.sh
-. "$SRC/tests/cli/serve.sh"
-if [ ! -d "$SRC/web/node_modules/playwright-core" ] || [ ! -f "$SRC/web/vendor/leaflet/leaflet-src.esm.js" ]; then
-	echo "language_test: web/vendor or playwright-core is missing: run scripts/web.sh (make build does)" >&2
-	exit 1
-fi
-if [ ! -x /usr/bin/chromium ]; then
-	echo "language_test: /usr/bin/chromium is missing: run scripts/deps.sh (apt-get install chromium)" >&2
-	exit 1
-fi
-"$LL" init --origin example.org/language "$WORK/store" >/dev/null
-"$LL" --store "$WORK/store" -q import "$SRC/data/cases/lachin-2022-23/records.jsonl" >/dev/null
-start_server "$LL" "$WORK/store" --web "$SRC/web" --cases-dir "$SRC/data/cases"
-trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+# shellcheck source=lachin_server.sh
+. "$SRC/tests/web/lachin_server.sh"
+serve_lachin language_test "$LL" "$SRC"
 LIFELINE_URL=$URL node "$SRC/tests/web/language.test.mjs"

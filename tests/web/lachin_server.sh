@@ -1,0 +1,24 @@
+# Sourced by the browser tests: checks that the browser parts are installed,
+# then serves the bundled Lachin case from a fresh store on a free port of
+# 127.0.0.1 with the dashboard (sets URL and SERVER_PID; the server and the
+# store go when the script exits).
+#
+#   serve_lachin TEST_NAME LIFELINE_BINARY SOURCE_DIR
+serve_lachin() {
+	local name=$1 ll=$2 src=$3
+	if [ ! -f "$src/web/vendor/leaflet/leaflet-src.esm.js" ] || [ ! -d "$src/web/node_modules/playwright-core" ]; then
+		echo "$name: web/vendor or playwright-core is missing: run scripts/web.sh (make build does)" >&2
+		exit 1
+	fi
+	if [ ! -x /usr/bin/chromium ]; then
+		echo "$name: /usr/bin/chromium is missing: run scripts/deps.sh (apt-get install chromium)" >&2
+		exit 1
+	fi
+	# shellcheck source=../cli/serve.sh
+	. "$src/tests/cli/serve.sh"
+	LACHIN_WORK=$(mktemp -d)
+	"$ll" init --origin "example.org/$name" "$LACHIN_WORK/store" >/dev/null
+	"$ll" --store "$LACHIN_WORK/store" -q import "$src/data/cases/lachin-2022-23/records.jsonl" >/dev/null
+	start_server "$ll" "$LACHIN_WORK/store" --web "$src/web" --cases-dir "$src/data/cases"
+	trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$LACHIN_WORK"' EXIT
+}
