@@ -499,10 +499,11 @@ std::string IndicatorsCsv(const Indicators& ind) {
   return o.str();
 }
 
-std::string IndicatorsTable(const Indicators& ind, bool explain) {
-  std::ostringstream o;
-  o << "Indicators for case " << ind.case_id << ", " << ind.from << " .. " << ind.to << "\n"
-    << CheckpointLine(ind.checkpoint) << "\n\n";
+namespace {
+
+// The day-by-day part of the indicators table: one line per day, with the
+// records behind each value under it when `explain`.
+void DaysTable(const Indicators& ind, bool explain, std::ostringstream& o) {
   // Header: one column per route, then flows, then needs, utilities, incidents.
   o << "date      ";
   std::vector<std::string> routes, needs, utils;
@@ -566,6 +567,10 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
       if (!d.incidents.records.empty()) o << "    incidents: " << Join(d.incidents.records, ", ") << "\n";
     }
   }
+}
+
+// The totals over the range, each within one party, route or commodity.
+void TotalsTable(const Indicators& ind, std::ostringstream& o) {
   const Totals& t = ind.totals;
   o << "\nTotals over " << ind.days.size() << " days\n";
   for (const auto& r : t.routes) {
@@ -610,6 +615,11 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
     if (p.figures.one_party_best > 0) o << "; " << p.figures.one_party_best << " of the best figure by a party's own count";
     o << "\n";
   }
+}
+
+// The figures of the range: the blockade, the estimates with the sources'
+// totals, the baselines per period, the movements reported for a period.
+void RangeTable(const Indicators& ind, std::ostringstream& o) {
   const Blockade& b = ind.blockade;
   o << "\nBlockade on the lifeline routes (" << Join(b.lifeline_routes, ", ") << ")\n  " << b.blockade_days
     << " of " << b.days << " days not open to civilian and commercial traffic both ways (" << b.fully_closed
@@ -647,6 +657,17 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
       o << "\n";
     }
   }
+}
+
+}  // namespace
+
+std::string IndicatorsTable(const Indicators& ind, bool explain) {
+  std::ostringstream o;
+  o << "Indicators for case " << ind.case_id << ", " << ind.from << " .. " << ind.to << "\n"
+    << CheckpointLine(ind.checkpoint) << "\n\n";
+  DaysTable(ind, explain, o);
+  TotalsTable(ind, o);
+  RangeTable(ind, o);
   o << "\nAssumptions\n";
   for (const auto& a : ind.assumptions) o << "  - " << a << "\n";
   return o.str();
