@@ -748,14 +748,8 @@ Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std
     rows.push_back(r);
     return Status::Ok();
   }));
-  // Retractions may name a record of this case from anywhere in the log.
-  store::RecordQuery rq;
-  rq.kind = "retraction";
-  rq.current_only = false;
-  LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(rq, [&](const store::RecordRow& r) {
-    if (r.index < size) gone.insert(r.target);
-    return Status::Ok();
-  }));
+  // Only the case's own corrections and retractions count (store.h
+  // Replaces): all of them are among `rows`' versions.
   std::erase_if(rows, [&](const store::RecordRow& r) { return gone.count(r.id) > 0; });
   return rows;
 }

@@ -81,6 +81,7 @@ int CmdServe(const Globals& g, ServeArgs a) {
   auto srv = server::Server::Create(a.o);
   if (!srv.ok()) return Fail(g, srv.status().Annotate("serve"));
   g_server = srv->get();
+  if (!g.quiet) std::cerr << "serve: " << (*srv)->ExposureNote() << "\n";
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGPIPE, SIG_IGN);

@@ -14,23 +14,24 @@ Result<json> Body(const store::RecordRow& r) {
   return j;
 }
 
-// Adds the publishers of the sources `rec` cites.
-Status AddPublishers(store::LogStore& store, const json& rec, std::set<std::string>* out) {
+// Adds the publishers of the sources `rec` (of case `case_id`) cites.
+Status AddPublishers(store::LogStore& store, const std::string& case_id, const json& rec, std::set<std::string>* out) {
   if (!rec.contains("sources") || !rec.at("sources").is_array()) return Status::Ok();
   for (const auto& s : rec.at("sources")) {
     if (!s.is_string()) continue;
     auto row = store.FindRecord(s.get<std::string>());
     if (!row.ok()) continue;  // validated at submission; a gap here is not ours to judge
+    if (!store::SameCase(*row, case_id)) continue;  // references stay within a case (store.h)
     LIFELINE_ASSIGN_OR_RETURN(json src, Body(*row));
     if (src.contains("publisher") && src.at("publisher").is_string()) out->insert(src.at("publisher").get<std::string>());
   }
   return Status::Ok();
 }
 
-Result<bool> IsCurrent(store::LogStore& store, const std::string& id) {
+Result<bool> IsCurrent(store::LogStore& store, const store::RecordRow& row) {
   bool current = true;
-  LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(id, [&](const store::RecordRow& r) {
-    if (r.supersedes == id || (r.kind == "retraction" && r.target == id)) current = false;
+  LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(row.id, [&](const store::RecordRow& r) {
+    if (store::Replaces(r, row)) current = false;
     return Status::Ok();
   }));
   return current;
@@ -43,15 +44,15 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
   LIFELINE_ASSIGN_OR_RETURN(json rec, Body(row));
   Corroboration c;
   std::set<std::string> publishers, parties;
-  LIFELINE_RETURN_IF_ERROR(AddPublishers(store, rec, &publishers));
+  LIFELINE_RETURN_IF_ERROR(AddPublishers(store, row.case_id, rec, &publishers));
   std::vector<store::RecordRow> referrers;
   LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(id, [&](const store::RecordRow& r) {
-    referrers.push_back(r);
+    if (store::SameCase(r, row.case_id)) referrers.push_back(r);
     return Status::Ok();
   }));
   for (const auto& r : referrers) {
     if (r.target != id) continue;
-    LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, r.id));
+    LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, r));
     if (!current) continue;
     LIFELINE_ASSIGN_OR_RETURN(json ref, Body(r));
     if (r.kind == "retraction") {
@@ -60,7 +61,7 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
       std::string stance = ref.value("stance", "");
       if (stance == "confirms") {
         c.confirmed_by.push_back(r.id);
-        LIFELINE_RETURN_IF_ERROR(AddPublishers(store, ref, &publishers));
+        LIFELINE_RETURN_IF_ERROR(AddPublishers(store, row.case_id, ref, &publishers));
       } else if (stance == "disputes") {
         c.dispute_claims.push_back(r.id);
         parties.insert(ref.value("party", ""));

@@ -1,6 +1,7 @@
-// A compact set of record ids with a small code per id, for imports of tens
-// of millions of records: ids are kept as 64-bit hashes in one open-addressed
-// table (9 bytes a slot, at most 3/4 full), not as strings or nodes.
+// A compact set of record ids with a small code and a group per id, for
+// imports of tens of millions of records: ids are kept as 64-bit hashes in
+// one open-addressed table (11 bytes a slot, at most 3/4 full), not as
+// strings or nodes.
 //
 // A hash collision makes two ids look equal; with n ids the chance of any is
 // about n^2 / 2^65 (3e-6 at 10 million). Callers confirm a hit against the
@@ -23,8 +24,8 @@ class IdIndex {
     return h == 0 ? 1 : h;  // 0 marks an empty slot
   }
 
-  // Sets the code of `id`'s hash, adding it if new.
-  void Put(uint64_t hash, uint8_t code) {
+  // Sets the code and group of `id`'s hash, adding it if new.
+  void Put(uint64_t hash, uint8_t code, uint16_t group = 0) {
     if ((size_ + 1) * 4 > keys_.size() * 3) Grow();
     size_t i = Find(hash);
     if (keys_[i] == 0) {
@@ -32,6 +33,7 @@ class IdIndex {
       ++size_;
     }
     codes_[i] = code;
+    groups_[i] = group;
   }
 
   std::optional<uint8_t> Get(uint64_t hash) const {
@@ -39,6 +41,14 @@ class IdIndex {
     size_t i = Find(hash);
     if (keys_[i] == 0) return std::nullopt;
     return codes_[i];
+  }
+
+  // The group Put with the hash, or nullopt when absent.
+  std::optional<uint16_t> Group(uint64_t hash) const {
+    if (keys_.empty()) return std::nullopt;
+    size_t i = Find(hash);
+    if (keys_[i] == 0) return std::nullopt;
+    return groups_[i];
   }
 
   size_t size() const { return size_; }
@@ -55,18 +65,22 @@ class IdIndex {
   void Grow() {
     std::vector<uint64_t> old_keys(keys_.empty() ? 1024 : keys_.size() * 2, 0);
     std::vector<uint8_t> old_codes(old_keys.size(), 0);
+    std::vector<uint16_t> old_groups(old_keys.size(), 0);
     old_keys.swap(keys_);
     old_codes.swap(codes_);
+    old_groups.swap(groups_);
     for (size_t i = 0; i < old_keys.size(); ++i) {
       if (old_keys[i] == 0) continue;
       size_t j = Find(old_keys[i]);
       keys_[j] = old_keys[i];
       codes_[j] = old_codes[i];
+      groups_[j] = old_groups[i];
     }
   }
 
   std::vector<uint64_t> keys_;
   std::vector<uint8_t> codes_;
+  std::vector<uint16_t> groups_;
   size_t size_ = 0;
 };
 

@@ -48,7 +48,8 @@ bool GetString(FILE* f, std::string* s) {
 // only when the hash is known (so unknown ids cost no query).
 class ImportSession::IndexResolver : public Resolver {
  public:
-  explicit IndexResolver(const IdIndex& ids) : ids_(ids) {}
+  IndexResolver(const IdIndex& ids, const std::vector<std::string>& case_names)
+      : ids_(ids), case_names_(case_names) {}
   std::optional<std::string> KindOf(const std::string& id) const override {
     auto found = ids_.Get(IdHash(id));
     if (!found) return std::nullopt;
@@ -56,19 +57,38 @@ class ImportSession::IndexResolver : public Resolver {
     if (code < Kinds().size()) return Kinds()[code];
     return std::nullopt;
   }
-  // Reads only ids_, which AddChunk changes after validation.
+  std::optional<std::string> CaseOf(const std::string& id) const override {
+    auto group = ids_.Group(IdHash(id));
+    if (!group || *group == 0 || *group > case_names_.size()) return std::nullopt;
+    return case_names_[*group - 1];
+  }
+  // Reads only ids_ and case_names_, which AddChunk changes after validation.
   bool ThreadSafe() const override { return true; }
 
  private:
   const IdIndex& ids_;
+  const std::vector<std::string>& case_names_;
 };
+
+// Cases beyond the 65,535th in one store get code 0 (not known): references
+// to their records are not checked for case.
+uint16_t ImportSession::CaseCode(const std::string& case_id) {
+  auto it = case_codes_.find(case_id);
+  if (it != case_codes_.end()) return it->second;
+  if (case_names_.size() >= UINT16_MAX) return 0;
+  case_names_.push_back(case_id);
+  uint16_t code = static_cast<uint16_t>(case_names_.size());
+  case_codes_.emplace(case_id, code);
+  return code;
+}
 
 Result<std::unique_ptr<ImportSession>> ImportSession::Start(store::LogStore& reader, SubmitOptions options,
                                                             const std::string& spool_dir) {
   std::unique_ptr<ImportSession> s(new ImportSession(reader, std::move(options)));  // NOLINT: private constructor
   s->recorded_ = s->options_.recorded.empty() ? NowUtc() : s->options_.recorded;
-  LIFELINE_RETURN_IF_ERROR(reader.ForEachIdAndKind([&](const std::string& id, const std::string& kind) {
-    s->ids_.Put(IdHash(id), KindCode(kind) | kInStore);
+  LIFELINE_RETURN_IF_ERROR(reader.ForEachIdAndKind([&](const std::string& id, const std::string& kind,
+                                                      const std::string& case_id) {
+    s->ids_.Put(IdHash(id), KindCode(kind) | kInStore, s->CaseCode(case_id));
     return Status::Ok();
   }));
   // Spools left by imports that were killed (their process is gone) are
@@ -93,7 +113,7 @@ ImportSession::~ImportSession() {
 }
 
 Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
-  IndexResolver outer(ids_);
+  IndexResolver outer(ids_, case_names_);
   ExistingFn existing = [&](const std::string& id) -> Result<std::optional<store::RecordRow>> {
     auto found = ids_.Get(IdHash(id));
     if (!found) return std::optional<store::RecordRow>();
@@ -130,7 +150,7 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   std::string buf;
   for (size_t i = 0; i < entries.size(); ++i) {
     const store::RecordRow& r = rows[i];
-    ids_.Put(IdHash(r.id), KindCode(r.kind));
+    ids_.Put(IdHash(r.id), KindCode(r.kind), CaseCode(r.case_id));
     buf.clear();
     PutString(&buf, entries[i]);
     for (const std::string* f : {&r.id, &r.kind, &r.case_id, &r.supersedes, &r.target, &r.route, &r.date_from,

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -54,8 +55,12 @@ class ImportSession {
   SubmitOptions options_;
   std::string recorded_;
   SubmitReport report_;
-  // id hash -> kind code (index into Kinds()) | kInStore.
+  // id hash -> kind code (index into Kinds()) | kInStore, and its case's
+  // code (an index into case_names_ plus one; 0 = not known).
   IdIndex ids_;
+  std::vector<std::string> case_names_;
+  std::unordered_map<std::string, uint16_t> case_codes_;
+  uint16_t CaseCode(const std::string& case_id);
   std::string spool_path_;
   FILE* spool_ = nullptr;
 };

@@ -1,5 +1,6 @@
 #include "record/projection.h"
 
+#include "record/schema.h"
 #include "record/values.h"
 
 namespace lifeline::record {
@@ -27,8 +28,7 @@ Result<store::RecordRow> ProjectRecord(const nlohmann::json& rec, std::string bo
   if (r.id.empty() || r.kind.empty()) return InvalidArgumentError("a record needs kind and id");
   // A case record belongs to itself, unless it corrects another case record
   // (schema v2): then it names the case it corrects.
-  r.case_id = Str(rec, "case");
-  if (r.kind == "case" && r.case_id.empty()) r.case_id = r.id;
+  r.case_id = RecordCase(rec);
   r.supersedes = Str(rec, "supersedes");
   if (r.kind == "retraction") r.target = Str(rec, "retracts");
   if (r.kind == "claim") r.target = Str(rec, "about");

@@ -54,6 +54,7 @@ struct Field {
 struct Ctx {
   const Resolver* resolver;
   std::vector<FieldError>* errors;
+  std::string case_id;  // the record's case (RecordCase)
   void Error(const std::string& field, const std::string& msg) { errors->push_back({field, msg}); }
 };
 
@@ -106,6 +107,9 @@ void CheckRef(const json& v, const std::string& path, const std::string& ref_kin
     ctx.Error(path, "refers to \"" + id + "\", which is not in the store or earlier in the batch");
   } else if (!ref_kind.empty() && *kind != ref_kind) {
     ctx.Error(path, "refers to \"" + id + "\", a " + *kind + " record; it must be a " + ref_kind);
+  } else if (auto other = ctx.resolver->CaseOf(id); other && *other != ctx.case_id && path != "case") {
+    ctx.Error(path, "refers to \"" + id + "\", a record of case \"" + *other +
+                        "\"; a record refers only to records of its own case (\"" + ctx.case_id + "\")");
   }
 }
 
@@ -669,9 +673,20 @@ bool IsFactualKind(const std::string& kind) {
   return k != nullptr && k->factual;
 }
 
+std::string RecordCase(const json& rec) {
+  if (!rec.is_object()) return "";
+  auto str = [&](const char* k) -> std::string {
+    auto it = rec.find(k);
+    return it != rec.end() && it->is_string() ? it->get<std::string>() : "";
+  };
+  std::string c = str("case");
+  if (c.empty() && str("kind") == "case") c = str("id");
+  return c;
+}
+
 std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options) {
   std::vector<FieldError> errors;
-  Ctx ctx{resolver, &errors};
+  Ctx ctx{resolver, &errors, RecordCase(rec)};
   if (!rec.is_object()) {
     ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
     return errors;

@@ -30,6 +30,10 @@ class Resolver {
  public:
   virtual ~Resolver() = default;
   virtual std::optional<std::string> KindOf(const std::string& id) const = 0;
+  // The case `id` belongs to (store::RecordRow::case_id), if known. A
+  // reference to a record of another case is refused: references stay
+  // within a case (store.h SameCase). nullopt: not known, not checked.
+  virtual std::optional<std::string> CaseOf(const std::string&) const { return std::nullopt; }
   // True when KindOf may be called from several threads at once (the
   // resolver reads only memory it does not change); then a batch is
   // validated on several cores.
@@ -46,6 +50,10 @@ struct ValidateOptions {
 // checks (used when a batch is checked before its references exist).
 std::vector<FieldError> Validate(const nlohmann::json& rec, const Resolver* resolver,
                                  ValidateOptions options = {});
+
+// The case a record belongs to: its `case`, or a case record's own id when
+// it corrects nothing ("" when neither is a string).
+std::string RecordCase(const nlohmann::json& rec);
 
 // The kinds, in documentation order.
 const std::vector<std::string>& Kinds();

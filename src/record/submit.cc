@@ -23,18 +23,26 @@ using nlohmann::json;
 class BatchResolver : public Resolver {
  public:
   explicit BatchResolver(const Resolver& outer) : outer_(outer) {}
+  struct Entry {
+    std::string kind, case_id;
+  };
   std::optional<std::string> KindOf(const std::string& id) const override {
     auto it = batch_.find(id);
-    if (it != batch_.end()) return it->second;
+    if (it != batch_.end()) return it->second.kind;
     return outer_.KindOf(id);
+  }
+  std::optional<std::string> CaseOf(const std::string& id) const override {
+    auto it = batch_.find(id);
+    if (it != batch_.end()) return it->second.case_id;
+    return outer_.CaseOf(id);
   }
   bool ThreadSafe() const override { return outer_.ThreadSafe(); }
   // Keys point into the caller's ids, which outlive the resolver.
-  std::unordered_map<std::string_view, std::string>& batch() { return batch_; }
+  std::unordered_map<std::string_view, Entry>& batch() { return batch_; }
 
  private:
   const Resolver& outer_;
-  std::unordered_map<std::string_view, std::string> batch_;
+  std::unordered_map<std::string_view, Entry> batch_;
 };
 
 class StoreResolver : public Resolver {
@@ -43,6 +51,11 @@ class StoreResolver : public Resolver {
   std::optional<std::string> KindOf(const std::string& id) const override {
     auto row = store_.FindRecord(id);
     if (row.ok()) return row->kind;
+    return std::nullopt;
+  }
+  std::optional<std::string> CaseOf(const std::string& id) const override {
+    auto row = store_.FindRecord(id);
+    if (row.ok()) return row->case_id;
     return std::nullopt;
   }
 
@@ -111,7 +124,7 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
       duplicate_of[i] = it->second;
       continue;
     }
-    resolver.batch()[ids[i]] = rec.at("kind").get<std::string>();
+    resolver.batch()[ids[i]] = {rec.at("kind").get<std::string>(), RecordCase(rec)};
   }
   auto validate = [&](size_t i) {
     std::vector<Rejection> found;

@@ -186,7 +186,8 @@ TEST_F(SubmitTest, CorrectionsAndRetractionsShapeTheCurrentView) {
 // current versions, one of them perhaps public).
 TEST_F(SubmitTest, ACaseRecordCorrectsOnlyItsOwnCase) {
   MustSubmit(kBase);
-  MustSubmit({R"({"kind":"case","id":"c2","title":"Other","region":"R","started":"2023-01-01","sources":["s1"]})"});
+  MustSubmit({R"({"kind":"source","id":"s2","case":"c2","publisher":"UN","title":"Note"})",
+              R"({"kind":"case","id":"c2","title":"Other","region":"R","started":"2023-01-01","sources":["s2"]})"});
   auto rep = MustSubmit({R"({"kind":"case","id":"c1-v2","case":"c1","supersedes":"c2","title":"Blockade",
                              "region":"R","started":"2022-12-12","public":true,"sources":["s1"]})"});
   ASSERT_EQ(rep.rejected, 1u);

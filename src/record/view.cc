@@ -42,6 +42,12 @@ namespace {
 
 // True when the entry's confidential member (if any) is sealed, so that its
 // bytes may be shown to anyone.
+// Who recorded an entry (its `by`), or "".
+std::string AuthorOf(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  return j.is_object() && j.contains("by") && j.at("by").is_string() ? j.at("by").get<std::string>() : "";
+}
+
 bool EntryIsPublishable(const json& entry) {
   if (!entry.is_object() || !entry.contains("confidential")) return true;
   const json& c = entry["confidential"];
@@ -67,14 +73,18 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
   }
   // History: older versions through `supersedes`, newer through referrers.
   std::vector<std::string> older, newer;
+  // Only versions of the same case (store.h SameCase).
+  bool corrects_another_author = false;
   for (std::string cur = row.supersedes; !cur.empty() && older.size() < 1000;) {
-    older.push_back(cur);
     auto r = st.FindRecord(cur);
-    cur = r.ok() ? r->supersedes : "";
+    if (!r.ok() || !store::SameCase(*r, row.case_id)) break;
+    if (older.empty()) corrects_another_author = AuthorOf(r->body) != AuthorOf(row.body);
+    older.push_back(cur);
+    cur = r->supersedes;
   }
   std::vector<store::RecordRow> refs;
   LIFELINE_RETURN_IF_ERROR(st.ForEachReferrer(id, [&](const store::RecordRow& r) {
-    refs.push_back(r);
+    if (store::SameCase(r, row.case_id)) refs.push_back(r);
     return Status::Ok();
   }));
   json claims = json::array();
@@ -91,7 +101,7 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
     for (const auto& s : rec["sources"]) {
       if (!s.is_string()) continue;
       auto sr = st.FindRecord(s.get<std::string>());
-      if (!sr.ok()) continue;
+      if (!sr.ok() || !store::SameCase(*sr, row.case_id)) continue;
       json sj = json::parse(sr->body, nullptr, false);
       sources.push_back({{"id", sr->id}, {"publisher", sj.value("publisher", "")}, {"title", sj.value("title", "")},
                          {"url", sj.value("url", "")}, {"published", sj.value("published", "")}});
@@ -126,6 +136,7 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
               {"claims", claims},
               {"sources", sources},
               {"older_versions", older},
+              {"corrects_another_author", corrects_another_author},
               {"newer_versions", newer},
               {"checkpoint", {{"size", cp.size}, {"root", root}}},
               {"checkpoint_note", cp.note},

@@ -22,10 +22,13 @@ nlohmann::json WithheldBody(const std::string& body);
 // at most 60 bytes, cut at a UTF-8 boundary.
 std::string Summary(const nlohmann::json& record);
 
-// The view of record `id`:
+// The view of record `id`, computed from records of its own case only
+// (store.h SameCase):
 //   record, index, status, publishers, confirmed_by, disputed_by,
 //   retracted_by, claims [{id, stance, party, text}], sources [{id,
 //   publisher, title, url, published}], older_versions, newer_versions,
+//   corrects_another_author (the record corrects one recorded `by` another
+//   principal),
 //   checkpoint {size, root}, checkpoint_note, receipt (c2sp.org/tlog-proof),
 //   leaf_index, tree_size, root, proof [base64 hashes], and `entry` (base64
 //   of the exact log entry) unless the entry holds an unsealed confidential

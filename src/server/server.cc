@@ -41,6 +41,7 @@
 #include "server/openapi.h"
 #include "server/rate_limit.h"
 #include "server/tokens.h"
+#include "server/visibility.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace lifeline::server {
@@ -51,8 +52,9 @@ namespace fs = std::filesystem;
 
 // What each route asks of its caller.
 enum class Access {
-  kLog,       // the log for witnesses: anyone, unless --private-log
-  kRead,      // anyone; case-scoped reads check the case is public for anonymous callers
+  kLog,       // checkpoints and hash tiles: anyone, unless --private-log
+  kEntries,   // entry bundles: as kLog, and a token while the log holds a case that is not public
+  kRead,      // anyone; what an anonymous caller sees is decided by CaseVisibility
   kSubmit,    // verifier (claims only), monitor, admin
   kAdmin,     // admin
 };
@@ -153,6 +155,11 @@ struct Server::Impl {
   std::unordered_map<std::string, std::shared_ptr<std::mutex>> flights;
   static constexpr size_t kCacheEntries = 64, kLatestEntries = 256;
 
+  // LogHidesCases, refreshed at most once a second.
+  std::mutex hides_mu;
+  bool hides_cases = true;
+  std::chrono::steady_clock::time_point hides_when;
+
   // Full tiles never change: cached, bounded.
   std::mutex tile_mu;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> tiles;
@@ -248,6 +255,9 @@ struct Server::Impl {
       case Access::kLog:
         if (opt.private_log && !need_token()) return std::nullopt;
         break;
+      case Access::kEntries:
+        if ((opt.private_log || LogHidesCases()) && !need_token()) return std::nullopt;
+        break;
       case Access::kRead: break;
       case Access::kSubmit:
         if (!need_role(Role::kVerifier)) return std::nullopt;
@@ -259,48 +269,38 @@ struct Server::Impl {
     return *p;
   }
 
-  // Whether `who` may read case `case_id`: any token; anonymous callers only
-  // a case whose case record says "public": true.
-  Result<bool> CanReadCase(store::LogStore& st, const Principal& who, const std::string& case_id) {
-    if (!who.anonymous()) return true;
-    return IsPublicCaseId(st, case_id);
+  // The one decision of what `who` may read (server/visibility.h).
+  static Result<CaseVisibility> VisibilityFor(store::LogStore& st, const Principal& who) {
+    if (!who.anonymous()) return CaseVisibility::Everything();
+    return CaseVisibility::PublicOnly(st);
   }
 
-  // Whether a case is public by its current case record: its own, or the
-  // record that corrects it (schema v2: a correction names the case it
-  // corrects, so the case keeps its id). Fails closed: a case without a
-  // current case record, or with more than one that is not public (which
-  // submission refuses), is not public.
-  static Result<bool> IsPublicCaseId(store::LogStore& st, const std::string& case_id) {
-    store::RecordQuery q;
-    q.kind = "case";
-    q.case_id = case_id;
-    bool any = false, all_public = true;
-    LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
-      any = true;
-      all_public &= IsPublicCase(r.body);
-      return Status::Ok();
-    }));
-    return any && all_public;
+  // Whether the log holds records of a case that is not public, so that its
+  // entry bundles need a token. Read at most once a second: a case withdrawn
+  // from the public is hidden in the bundles within a second.
+  bool LogHidesCases() {
+    std::lock_guard<std::mutex> lock(hides_mu);
+    auto now = std::chrono::steady_clock::now();
+    if (now - hides_when < std::chrono::seconds(1)) return hides_cases;
+    auto st = Reader();
+    if (!st.ok()) return true;  // fail closed
+    auto v = CaseVisibility::PublicOnly(**st);
+    hides_cases = !v.ok() || v->HidesSome();
+    hides_when = now;
+    return hides_cases;
   }
 
-  // A case record that says "public": true.
-  static bool IsPublicCase(const std::string& body) {
-    json c = json::parse(body, nullptr, false);
-    return c.is_object() && c.value("public", false) == true;
-  }
-
-  // Fills res and returns false when `who` may not read the case: 401 for
-  // anonymous callers (a token may help; whether the case exists is not said).
+  // Fills res and returns false when `who` may not read the case. An
+  // anonymous caller gets the same 404 for a case that is not public as for
+  // one that does not exist: whether it exists is not said.
   bool AdmitCase(store::LogStore& st, const Principal& who, const std::string& case_id, httplib::Response& res) {
-    auto ok = CanReadCase(st, who, case_id);
-    if (!ok.ok()) {
-      SendStatus(res, ok.status());
+    auto v = VisibilityFor(st, who);
+    if (!v.ok()) {
+      SendStatus(res, v.status());
       return false;
     }
-    if (*ok) return true;
-    res.set_header("WWW-Authenticate", "Bearer");
-    SendError(res, 401, "case " + case_id + " is not public: this needs a token");
+    if (v->CanRead(case_id)) return true;
+    SendError(res, 404, "no public case \"" + case_id + "\" (a token may read cases that are not public)");
     return false;
   }
 
@@ -310,11 +310,13 @@ struct Server::Impl {
     if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
     auto st = Reader();
     if (!st.ok()) return SendStatus(res, st.status());
+    auto vis = VisibilityFor(**st, who);
+    if (!vis.ok()) return SendStatus(res, vis.status());
     store::RecordQuery q;
     q.kind = "case";
     json cases = json::array();
     Status s = (*st)->ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
-      if (!who.anonymous() || IsPublicCase(r.body)) {
+      if (vis->CanRead(r.case_id)) {
         // A case is listed by its case id; a corrected case record (its own
         // id differs) says which record it is.
         json c = record::WithheldBody(r.body);
@@ -357,16 +359,13 @@ struct Server::Impl {
     const uint64_t lim = limit->value_or(100), off = offset->value_or(0);
     auto st = Reader();
     if (!st.ok()) return SendStatus(res, st.status());
-    if (!q.case_id.empty() && !AdmitCase(**st, who, q.case_id, res)) return;
-    std::map<std::string, bool> visible;  // case -> readable by `who`
+    // A case the caller may not read lists as empty, as a missing one does.
+    auto vis = VisibilityFor(**st, who);
+    if (!vis.ok()) return SendStatus(res, vis.status());
     uint64_t total = 0;
     std::vector<store::RecordRow> page;
     Status s = (*st)->ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
-      auto [it, fresh] = visible.try_emplace(r.case_id, false);
-      if (fresh) {
-        LIFELINE_ASSIGN_OR_RETURN(it->second, CanReadCase(**st, who, r.case_id));
-      }
-      if (!it->second) return Status::Ok();
+      if (!vis->CanRead(r.case_id)) return Status::Ok();
       if (total >= off && page.size() < lim) page.push_back(r);
       ++total;
       return Status::Ok();
@@ -390,14 +389,11 @@ struct Server::Impl {
     auto st = Reader();
     if (!st.ok()) return SendStatus(res, st.status());
     auto row = (*st)->FindRecord(id);
-    if (!row.ok()) return SendStatus(res, row.status());
-    auto visible = CanReadCase(**st, who, row->case_id);
-    if (!visible.ok()) return SendStatus(res, visible.status());
-    if (!*visible) {
-      // Not even whether it exists.
-      res.set_header("WWW-Authenticate", "Bearer");
-      return SendError(res, 401, "record " + id + " is not in a public case: this needs a token");
-    }
+    if (!row.ok() && row.status().code() != ErrorCode::kNotFound) return SendStatus(res, row.status());
+    auto vis = VisibilityFor(**st, who);
+    if (!vis.ok()) return SendStatus(res, vis.status());
+    // A record the caller may not read gets the answer of a missing one.
+    if (!row.ok() || !vis->CanRead(row->case_id)) return SendError(res, 404, "no record \"" + id + "\"");
     // Confidential fields are opened for the roles that may read them, never
     // for viewers or anonymous callers.
     std::optional<record::SealKey> key;
@@ -412,6 +408,28 @@ struct Server::Impl {
     auto view = record::ViewRecord(**st, verifier, id, key ? &*key : nullptr);
     if (!view.ok()) return SendStatus(res, view.status());
     SendJson(res, 200, *view);
+  }
+
+  // A verifier corrects only claims it wrote: a claim's `supersedes` must
+  // name a record of the log recorded `by` this token (or one earlier in the
+  // same request, which the token writes). Monitors and admins may correct
+  // anyone's records; the record view says when a correction is of another
+  // author's record.
+  static Status OnlyOwnClaims(store::LogStore& st, const std::vector<record::Candidate>& candidates,
+                              const Principal& who) {
+    for (const auto& c : candidates) {
+      auto it = c.record.find("supersedes");
+      if (it == c.record.end() || !it->is_string()) continue;
+      auto row = st.FindRecord(it->get<std::string>());
+      if (!row.ok()) continue;  // in this request, or missing (validation says which)
+      json old = json::parse(row->body, nullptr, false);
+      const bool own = old.is_object() && old.contains("by") && old.at("by") == who.name();
+      if (!own) {
+        return FailedPreconditionError(c.where + ": supersedes: \"" + row->id +
+                                     "\" was recorded by another principal; the verifier role corrects only its own claims");
+      }
+    }
+    return Status::Ok();
   }
 
   void Submit(const httplib::Request& req, httplib::Response& res, const Principal& who) {
@@ -449,7 +467,8 @@ struct Server::Impl {
     // A verifier adds claims (corroboration, disputes) and nothing else.
     if (!who.AtLeast(Role::kMonitor)) {
       for (const auto& c : candidates) {
-        if (!c.record.is_object() || c.record.value("kind", "") != "claim") {
+        const json* kind = c.record.is_object() && c.record.contains("kind") ? &c.record.at("kind") : nullptr;
+        if (kind == nullptr || !kind->is_string() || *kind != "claim") {
           return SendError(res, 403, c.where + ": the verifier role submits only claim records (monitor or admin for other kinds)");
         }
       }
@@ -463,6 +482,9 @@ struct Server::Impl {
       std::lock_guard<std::mutex> lock(write_mu);
       auto reader = Reader();
       if (!reader.ok()) return SendStatus(res, reader.status());
+      if (!who.AtLeast(Role::kMonitor)) {
+        if (Status s = OnlyOwnClaims(**reader, candidates, who); !s.ok()) return SendError(res, 403, s.message());
+      }
       if (dry_run) {
         // Checks as a real write would; with no key yet, a fresh one (a
         // dry run creates nothing).
@@ -685,6 +707,11 @@ struct Server::Impl {
 
   void Forecast(const httplib::Request& req, httplib::Response& res, const Principal& who) {
     const std::string case_id = req.matches[1];
+    {  // before anything about the case's scenarios is said
+      auto st = Reader();
+      if (!st.ok()) return SendStatus(res, st.status());
+      if (!AdmitCase(**st, who, case_id, res)) return;
+    }
     std::string name = req.get_param_value("scenario");
     auto text = ScenarioText(case_id, name);
     if (!text.ok()) return SendStatus(res, text.status());
@@ -903,6 +930,8 @@ struct Server::Impl {
     // the log's tiles, fetched in bulk, come first.
     http.Get("/checkpoint",
              Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, false); }));
+    http.Get(R"(/tile/(entries/.+))",
+             Guard(Access::kEntries, [this](const auto& q, auto& r, const Principal&) { Tile(q, r); }));
     http.Get(R"(/tile/(.+))", Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Tile(q, r); }));
     http.Get("/api/v1/cases", Guard(Access::kRead, bind(&Impl::Cases)));
     http.Get("/api/v1/records", Guard(Access::kRead, bind(&Impl::ListRecords)));
@@ -1046,6 +1075,16 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
     impl->after_thread = std::thread([p] { p->AfterWriteLoop(); });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::string Server::ExposureNote() {
+  if (impl_->opt.private_log) return "the log is private (--private-log): its checkpoint and tiles need a token";
+  if (impl_->LogHidesCases()) {
+    return "the log holds cases that are not public: its entry bundles (/tile/entries/...) need a token; "
+           "the checkpoint and hash tiles, which show no record, are public";
+  }
+  return "every case in the log is public: its checkpoint and tiles, records included, are readable by anyone "
+         "(entry bundles will need a token if a case is made private; --private-log closes them all)";
 }
 
 Status Server::Run(const std::function<void(int port)>& ready) {

@@ -61,6 +61,11 @@ class Server {
   Status Run(const std::function<void(int port)>& ready = nullptr);
   void Stop();
 
+  // One line for the operator on what the log shows anonymous readers: with
+  // --private-log nothing; else the checkpoint and hash tiles, and the entry
+  // bundles (the records themselves) only while every case is public.
+  std::string ExposureNote();
+
  private:
   struct Impl;
   explicit Server(std::unique_ptr<Impl> impl);

@@ -70,7 +70,7 @@ struct RecordQuery {
   std::string from;  // records that apply on or after this date
   std::string to;    // records that apply on or before this date
   std::string text;  // a substring of the record's JSON
-  bool current_only = true;  // skip superseded and retracted records
+  bool current_only = true;  // skip superseded and retracted records (Replaces)
   uint64_t limit = 0;        // 0 = no limit
 };
 
@@ -82,6 +82,22 @@ struct StoredCheckpoint {
 // True when `r` passes the filters of `q` other than current_only (the one
 // definition every store's queries follow).
 bool MatchesQuery(const RecordRow& r, const RecordQuery& q);
+
+// A case is a closed world: a record's references (sources, supersedes, a
+// claim's or retraction's target) take effect only within its own case.
+// Submission refuses references across cases (record/submit.h); a reference
+// across cases already in a log is read as absent, so a correction or
+// retraction filed in another case replaces nothing, a claim filed in
+// another case counts for nothing, and what a reader sees of a record
+// depends on its own case alone (the privacy model, docs/api.md).
+inline bool SameCase(const RecordRow& r, const std::string& case_id) { return r.case_id == case_id; }
+
+// True when `by` takes `row` out of the current view: it corrects `row`
+// (supersedes) or retracts it, within `row`'s case. current_only follows this.
+inline bool Replaces(const RecordRow& by, const RecordRow& row) {
+  if (!SameCase(by, row.case_id)) return false;
+  return by.supersedes == row.id || (by.kind == "retraction" && by.target == row.id);
+}
 
 class LogStore {
  public:
@@ -114,9 +130,10 @@ class LogStore {
   // Records matching `q`, in log order.
   virtual Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) = 0;
 
-  // Every record's id and kind (all versions), in no particular order:
+  // Every record's id, kind and case (all versions), in no particular order:
   // cheaper than ForEachRecord when only identities are needed.
-  virtual Status ForEachIdAndKind(const std::function<Status(const std::string& id, const std::string& kind)>& fn) = 0;
+  virtual Status ForEachIdAndKind(
+      const std::function<Status(const std::string& id, const std::string& kind, const std::string& case_id)>& fn) = 0;
 
   // Records that supersede, retract or make a claim about `id`.
   virtual Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) = 0;

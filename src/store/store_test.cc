@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "store/lock.h"
@@ -87,6 +88,42 @@ TEST_P(StoreContractTest, RefusesACommitBuiltOnAnotherSize) {
   // Nothing of the refused commit is visible.
   EXPECT_EQ(store_->LatestCheckpoint()->note, "cp3");
   EXPECT_EQ(store_->ReadTile(0, 0)->id.width, 3u);
+}
+
+// The current view (store.h Replaces): a correction or retraction takes a
+// record out only from within its own case, and ForEachIdAndKind names
+// each record's case.
+TEST_P(StoreContractTest, OnlyTheSameCaseReplacesARecord) {
+  auto row = [](uint64_t i, std::string id, std::string kind, std::string case_id, std::string supersedes = "",
+                std::string target = "") {
+    return RecordRow{i, id, kind, case_id, supersedes, target, "", "", "", "{}"};
+  };
+  Commit c = MakeCommit(0, 7, 7, "cp7");
+  c.records = {row(0, "a", "incident", "c1"),
+               row(1, "b", "incident", "c1"),
+               row(2, "x-fix-a", "incident", "c2", "a"),         // another case's correction: inert
+               row(3, "x-retract-b", "retraction", "c2", "", "b"),  // another case's retraction: inert
+               row(4, "a-v2", "incident", "c1", "a"),
+               row(5, "c", "incident", "c1"),
+               row(6, "retract-c", "retraction", "c1", "", "c")};
+  ASSERT_TRUE(store_->Apply(c).ok());
+  RecordQuery q;
+  q.case_id = "c1";
+  q.kind = "incident";
+  std::vector<std::string> ids;
+  ASSERT_TRUE(store_->ForEachRecord(q, [&](const RecordRow& r) {
+    ids.push_back(r.id);
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(ids, (std::vector<std::string>{"b", "a-v2"}));
+  std::map<std::string, std::string> cases;
+  ASSERT_TRUE(store_->ForEachIdAndKind([&](const std::string& id, const std::string&, const std::string& case_id) {
+    cases[id] = case_id;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(cases.size(), 7u);
+  EXPECT_EQ(cases["x-fix-a"], "c2");
+  EXPECT_EQ(cases["a"], "c1");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStores, StoreContractTest, ::testing::Values("memory", "sqlite"));

@@ -1,5 +1,7 @@
 #include "store/memory/memory_store.h"
 
+#include <array>
+
 namespace lifeline::store {
 
 MemoryStore::MemoryStore(std::string origin) { meta_["origin"] = std::move(origin); }
@@ -115,14 +117,15 @@ Status MemoryStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
   std::vector<RecordRow> out;
   {
     std::lock_guard<std::mutex> l(mu_);
-    std::set<std::string> superseded, retracted;
+    // (case, id) of each record that something replaces (store.h Replaces).
+    std::set<std::pair<std::string, std::string>> replaced;
     for (const auto& r : records_) {
-      if (!r.supersedes.empty()) superseded.insert(r.supersedes);
-      if (r.kind == "retraction") retracted.insert(r.target);
+      if (!r.supersedes.empty()) replaced.emplace(r.case_id, r.supersedes);
+      if (r.kind == "retraction") replaced.emplace(r.case_id, r.target);
     }
     for (const auto& r : records_) {
       if (!MatchesQuery(r, q)) continue;
-      if (q.current_only && (superseded.count(r.id) || retracted.count(r.id))) continue;
+      if (q.current_only && replaced.count({r.case_id, r.id})) continue;
       out.push_back(r);
       if (q.limit && out.size() >= q.limit) break;
     }
@@ -143,13 +146,13 @@ Status MemoryStore::ForEachReferrer(const std::string& id, const std::function<S
   return Status::Ok();
 }
 
-Status MemoryStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&)>& fn) {
-  std::vector<std::pair<std::string, std::string>> out;
+Status MemoryStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) {
+  std::vector<std::array<std::string, 3>> out;
   {
     std::lock_guard<std::mutex> l(mu_);
-    for (const auto& r : records_) out.emplace_back(r.id, r.kind);
+    for (const auto& r : records_) out.push_back({r.id, r.kind, r.case_id});
   }
-  for (const auto& [id, kind] : out) LIFELINE_RETURN_IF_ERROR(fn(id, kind));
+  for (const auto& [id, kind, case_id] : out) LIFELINE_RETURN_IF_ERROR(fn(id, kind, case_id));
   return Status::Ok();
 }
 

@@ -388,9 +388,11 @@ Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
   if (q.current_only) {
     // The `!= ''` terms let SQLite use the partial indexes on supersedes and
     // target; without them each row's check scans the table (quadratic).
-    sql += " AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.id AND s.supersedes != '')"
+    // Only a record of the same case replaces one (store.h Replaces).
+    sql += " AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.id AND s.supersedes != ''"
+           " AND s.case_id = r.case_id)"
            " AND NOT EXISTS (SELECT 1 FROM records t WHERE t.target = r.id AND t.target != ''"
-           " AND t.kind = 'retraction')";
+           " AND t.kind = 'retraction' AND t.case_id = r.case_id)";
   }
   sql += " ORDER BY idx";
   if (q.limit) sql += " LIMIT " + std::to_string(q.limit);
@@ -421,9 +423,9 @@ Status SqliteStore::ForEachReferrer(const std::string& id, const std::function<S
   return Status::Ok();
 }
 
-Status SqliteStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&)>& fn) {
+Status SqliteStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT id, kind FROM records", -1, &raw, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "SELECT id, kind, case_id FROM records", -1, &raw, nullptr) != SQLITE_OK) {
     return Error("listing record ids");
   }
   Stmt s(raw);
@@ -431,7 +433,7 @@ Status SqliteStore::ForEachIdAndKind(const std::function<Status(const std::strin
     int rc = sqlite3_step(s.get());
     if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return Error("listing record ids");
-    LIFELINE_RETURN_IF_ERROR(fn(ColumnText(s.get(), 0), ColumnText(s.get(), 1)));
+    LIFELINE_RETURN_IF_ERROR(fn(ColumnText(s.get(), 0), ColumnText(s.get(), 1), ColumnText(s.get(), 2)));
   }
 }
 

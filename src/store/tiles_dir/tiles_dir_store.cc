@@ -59,7 +59,7 @@ Status TilesDirStore::ForEachRecord(const RecordQuery&, const std::function<Stat
 Status TilesDirStore::ForEachReferrer(const std::string&, const std::function<Status(const RecordRow&)>&) {
   return FailedPreconditionError("a tiles directory has no record tables");
 }
-Status TilesDirStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&)>&) {
+Status TilesDirStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>&) {
   return FailedPreconditionError("a tiles directory has no record tables");
 }
 Status TilesDirStore::ReplaceRecords(const std::vector<RecordRow>&) {
