@@ -10,7 +10,7 @@ export function caseHref(caseId, tab = '', params) {
 
 export const recordHref = (id) => `#/record/${encodeURIComponent(id)}`;
 
-/** Shows an API or loading error in the main area, 401/403 spelled out. */
+/** Shows an API or loading error in the main area, 401/403/404 spelled out. */
 export function errorBox(err) {
   let title = t('error_title');
   let hint = '';
@@ -23,6 +23,7 @@ export function errorBox(err) {
       hint = t('error_403_hint');
     } else if (err.status === 404) {
       title = t('error_404');
+      hint = t('error_404_hint');
     } else if (err.status === 0) {
       title = t('error_network');
     }
