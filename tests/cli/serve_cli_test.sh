@@ -55,6 +55,17 @@ else
 	failed=$((failed + 1))
 fi
 
+# A private case in the log: its entry bundles now need a token (the hash
+# tiles and the checkpoint stay public), within a second of the write.
+PRIV='[{"kind":"source","id":"src-serve-priv","case":"serve-priv","publisher":"P","title":"T"},
+{"kind":"case","id":"serve-priv","title":"A private case","region":"R","started":"2024-01-01","sources":["src-serve-priv"]}]'
+expect "monitor writes a private case" "$(code -X POST -H "Authorization: Bearer $monitor" -H 'Content-Type: application/json' --data "$PRIV" "$URL/api/v1/records")" 201
+sleep 1.1
+expect "anonymous: entry bundles of a log with a private case" "$(code "$URL/tile/entries/000")" 401
+expect "a token reads them" "$(code -H "Authorization: Bearer $monitor" "$URL/tile/entries/000")" 200
+expect "anonymous: hash tiles stay public" "$(code "$URL/tile/0/000")" 200
+expect "anonymous: a private record is not found" "$(code "$URL/api/v1/records/serve-priv")" 404
+
 # Revocation is seen by the running server (it re-reads the token file).
 "$LL" --store "$S" -q token revoke "${viewer:4:8}"
 sleep 1.2
@@ -73,6 +84,7 @@ curl -s -o /dev/null -H "Authorization: Bearer $monitor" "$url2/api/v1/cases?x=$
 kill $pid
 wait $pid 2>/dev/null
 check "access log line" 0 "GET /api/v1/cases 400" -- cat "$WORK/access.log"
+check "serve says what the log shows anonymous readers" 0 "serve: the log holds cases that are not public: its entry bundles" -- cat "$WORK/access.log"
 expect "no token in the access log" "$(grep -cF -- "${monitor:13}" "$WORK/access.log")" 0
 
 finish

@@ -140,7 +140,7 @@ wait_cosigned 25
 check "serve: pushed at start, cosigned size 25 served" 0 "^OK cosigner=witness.example/w1" -- \
 	"$TV" cosig "$(vkey_of w1)" "$WORK/served"
 RECS='[{"kind":"source","id":"src-w","case":"case-w","publisher":"P","title":"T","published":"2024-01-01"},
-{"kind":"case","id":"case-w","title":"A case","region":"R","started":"2024-01-01","sources":["src-w"]}]'
+{"kind":"case","id":"case-w","title":"A case","region":"R","started":"2024-01-01","public":true,"sources":["src-w"]}]'
 expect "serve: a write" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $monitor" \
 	-H 'Content-Type: application/json' --data "$RECS" "$URL/api/v1/records")" 201
 wait_cosigned 27
