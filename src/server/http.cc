@@ -463,8 +463,12 @@ struct Server::Impl {
           *upload_data_size = 0;
           return MHD_YES;
         }
-        // The whole request is here: a worker answers it.
+        // The whole request is here: answered from memory, or by a worker.
         impl->SetDeadline(ex->conn, kNever);
+        if (impl->self->TryFast(req, ex->res)) {
+          ex->stage = Exchange::kReady;
+          return Queue(connection, ex->res);
+        }
         if (impl->Submit(ex)) return MHD_YES;
         ex->stage = Exchange::kReady;
         impl->self->Refuse(req, ex->res, 503);
@@ -486,6 +490,18 @@ Server::~Server() = default;
 void Server::set_mount_point(std::string dir, StaticAllowlist allow) {
   mount_dir_ = std::move(dir);
   allow_ = std::move(allow);
+}
+
+bool Server::TryFast(Request& req, Response& res) const {
+  if (!fast_) return false;
+  try {
+    if (!fast_(req, res)) return false;
+  } catch (...) {
+    res = Response();
+    return false;  // a worker answers it, through the exception handler if need be
+  }
+  Refuse(req, res, res.status == -1 ? 200 : res.status);
+  return true;
 }
 
 void Server::Dispatch(Request& req, Response& res) const {

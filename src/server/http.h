@@ -166,6 +166,11 @@ class Server {
   void set_exception_handler(std::function<void(const Request&, Response&, std::exception_ptr)> h) {
     exception_ = std::move(h);
   }
+  // Runs on the event thread for a complete request, before it would go to
+  // a worker: true when it answered (then pre-routing and routing are
+  // skipped; error and post-routing handlers and the logger still run). For
+  // answers from memory only (a cached tile): it must never block.
+  void set_fast_handler(std::function<bool(const Request&, Response&)> h) { fast_ = std::move(h); }
   // One call per response, after it was produced.
   void set_logger(std::function<void(const Request&, const Response&)> h) { logger_ = std::move(h); }
   // Serves the files of `dir` that `allow` names, for GET and HEAD requests
@@ -177,6 +182,8 @@ class Server {
   // Async-signal-safe: makes Listen return (after handlers in flight end).
   void Stop();
 
+  // The fast handler's answer, if it gives one (on the event thread).
+  bool TryFast(Request& req, Response& res) const;
   // The whole request path after the body is read: pre-routing, routing or
   // a static file, error and post-routing handlers, the logger. Thread-safe
   // once set up. Public for tests and the fuzzer.
@@ -189,6 +196,7 @@ class Server {
   struct Impl;
   Router router_;
   std::function<HandlerResponse(const Request&, Response&)> pre_;
+  std::function<bool(const Request&, Response&)> fast_;
   Handler post_, error_;
   std::function<void(const Request&, Response&, std::exception_ptr)> exception_;
   std::function<void(const Request&, const Response&)> logger_;

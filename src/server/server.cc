@@ -844,6 +844,29 @@ struct Server::Impl {
     res.set_shared_content(data, "application/octet-stream");
   }
 
+  // A cached full tile is sent from the event thread, with no worker and no
+  // store: only where Guard(kLog) would admit anyone (no --private-log, no
+  // Authorization header to check).
+  void FastTiles() {
+    http.set_fast_handler([this](const http::Request& req, http::Response& res) {
+      if (opt.private_log || (req.method != "GET" && req.method != "HEAD") || req.has_header("Authorization") ||
+          req.path.rfind("/tile/", 0) != 0) {
+        return false;
+      }
+      std::shared_ptr<const std::string> data;
+      {
+        std::lock_guard<std::mutex> lock(tile_mu);
+        auto it = tiles.find(req.path.substr(1));
+        if (it == tiles.end()) return false;
+        data = it->second;
+      }
+      auto id = merkle::ParseTilePath(req.path.substr(1));
+      if (!id.ok()) return false;
+      SendTile(res, *id, data);
+      return true;
+    });
+  }
+
   void Tokens(const http::Request& req, http::Response& res) {
     if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
     auto list = tokens.List();
@@ -1013,6 +1036,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   Impl* p = impl.get();
   impl->Routes();
   impl->Headers();
+  impl->FastTiles();
   if (!impl->opt.web_dir.empty()) {
     // The dashboard's own files only (web/index.html and what it loads:
     // scripts/web.sh vendors the libraries into web/vendor/); never
