@@ -589,9 +589,12 @@ Status Server::Listen(const Options& options, const std::function<void(int port)
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
+  // One event loop per core (at most 4): each holds its share of the
+  // connections, and cached tiles are answered on them.
+  const unsigned loops = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   impl.daemon = MHD_start_daemon(
       MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr, &Impl::OnRequest, &impl,
-      MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, options.max_connections,
+      MHD_OPTION_THREAD_POOL_SIZE, loops, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, options.max_connections,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, options.max_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(options.idle_timeout.count()), MHD_OPTION_CONNECTION_MEMORY_LIMIT, options.head_bytes,
       MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_CONNECTION, &Impl::OnConnection, &impl,
