@@ -24,7 +24,9 @@
 #      25% (+16 MiB) in the second half of the run.
 # wrk, nginx and lifeline share this machine's cores: every figure is for all
 # three on the same CPUs. Scratch: $BENCH_DIR (default /var/tmp/lifeline-bench).
-# ONLY=tiles|api|soak runs one part.
+# ONLY=tiles|api|soak runs one part. BASELINE=/path/to/another/lifeline adds
+# that binary's `serve` to the tiles part, on the same store, alternating
+# with the others (e.g. main's build, to compare a change in one run).
 set -euo pipefail
 BUILD=${1:?usage: bench/run_serve.sh BUILD_DIR [quick]}
 MODE=${2:-full}
@@ -153,8 +155,16 @@ EOF
 	PIDS+=("$NG_PID")
 	wait_port "$NG_PORT"
 	start_lifeline "$WORK/tiles-store"
+	BL_PORT=
+	if [ -n "${BASELINE:-}" ]; then
+		BL_PORT=$(free_port)
+		"$BASELINE" --store "$WORK/tiles-store" -q serve --port "$BL_PORT" --rate-limit 0 --web "" >"$WORK/bl.out" 2>"$WORK/bl.err" &
+		BL_PID=$!
+		PIDS+=("$BL_PID")
+		wait_port "$BL_PORT"
+	fi
 	# Warm-up: nginx's page cache, lifeline's tile cache (every path once at least).
-	for port in "$NG_PORT" "$LL_PORT"; do
+	for port in "$NG_PORT" "$LL_PORT" $BL_PORT; do
 		PATHS="$WORK/tile-paths.txt" wrk -t2 -c32 -d5s -s "$HERE/serve/paths.lua" "http://127.0.0.1:$port" >"$WORK/wrk.txt"
 		wrk_rps "$WORK/wrk.txt" >/dev/null
 	done
@@ -165,10 +175,19 @@ EOF
 		wrk_rps "$WORK/wrk.txt" >>"$WORK/ng.txt"
 		PATHS="$WORK/tile-paths.txt" wrk -t2 -c32 -d${RUN_S}s -s "$HERE/serve/paths.lua" "http://127.0.0.1:$LL_PORT" >"$WORK/wrk.txt"
 		wrk_rps "$WORK/wrk.txt" >>"$WORK/ll.txt"
+		if [ -n "$BL_PORT" ]; then
+			PATHS="$WORK/tile-paths.txt" wrk -t2 -c32 -d${RUN_S}s -s "$HERE/serve/paths.lua" "http://127.0.0.1:$BL_PORT" >"$WORK/wrk.txt"
+			wrk_rps "$WORK/wrk.txt" >>"$WORK/bl.txt"
+		fi
 	done
 	ng=$(median <"$WORK/ng.txt")
 	ll=$(median <"$WORK/ll.txt")
 	ll_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LL_PID/status")
+	if [ -n "$BL_PORT" ]; then
+		bl=$(median <"$WORK/bl.txt")
+		bl_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$BL_PID/status")
+		stop "$BL_PID"
+	fi
 	stop "$LL_PID"
 	stop "$NG_PID"
 	echo "### Tiles"
@@ -181,6 +200,9 @@ EOF
 	echo "|---|---|---|---|"
 	echo "| nginx (sendfile, $(nproc) workers) | $(paste -sd' ' "$WORK/ng.txt") | $ng | |"
 	echo "| lifeline serve (RSS $ll_rss MiB after) | $(paste -sd' ' "$WORK/ll.txt") | $ll | $(awk -v a="$ll" -v b="$ng" 'BEGIN {printf "%.2fx", a / b}') (target 0.8x) |"
+	if [ -n "$BL_PORT" ]; then
+		echo "| baseline \`$BASELINE serve\` (RSS $bl_rss MiB after) | $(paste -sd' ' "$WORK/bl.txt") | $bl | $(awk -v a="$bl" -v b="$ng" 'BEGIN {printf "%.2fx", a / b}') |"
+	fi
 	echo
 	rm -rf "$WORK/tiles-store" "$WORK/tiles"
 fi

@@ -171,7 +171,17 @@ void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
       ->check(CLI::PositiveNumber);
   serve->add_option("--cors-origin", a->o.cors_origin, "allow cross-origin reads from this origin (default: none)");
   serve->add_flag("--private-log", a->o.private_log, "tiles and checkpoint need a token too (default: public, for witnesses)");
-  serve->add_option("--threads", a->o.threads, "worker threads, one per open connection (default: 16 per core, at least 64)")->check(CLI::Range(1, 1024));
+  serve->add_option("--threads", a->o.threads, "worker threads running requests (default: 4 per core, at least 16)")->check(CLI::Range(1, 1024));
+  serve->add_option("--max-connections", a->o.max_connections, "open connections in all; more wait until one closes (default 1024)")
+      ->check(CLI::Range(1u, 100000u));
+  serve->add_option("--max-per-address", a->o.max_per_address, "open connections from one remote address (default 64)")
+      ->check(CLI::Range(1u, 100000u));
+  serve->add_option("--idle-timeout", a->o.idle_timeout_seconds,
+                    "seconds a connection may be silent, and a request body may take (default 30)")
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--header-timeout", a->o.header_timeout_seconds,
+                    "seconds a request's head may take in all, however slowly it comes (default 10)")
+      ->check(CLI::Range(0.1, 3600.0));
   serve->callback([&, a] { action = [&, a] { return CmdServe(g, *a); }; });
 
   auto* token = app.add_subcommand("token", "API tokens (stored hashed in the store directory)");

@@ -63,6 +63,8 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
       return IoError("creating " + dir + ": " + ec.message());
     }
     created_dir = true;
+    // The store's files are its owner's: keys, the database, tokens.
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
   }
   auto undo = [&](Status s) {
     for (const char* f : {"/lifeline.db", "/lifeline.db-wal", "/lifeline.db-shm", "/log.key", "/log.vkey", "/confidential.key", "/LOCK"}) {

@@ -99,7 +99,7 @@ Result<BlobInfo> BlobStore::Add(const std::string& path, const std::function<voi
   }
   static std::atomic<uint64_t> counter{0};
   std::string tmp = dir_ + "/tmp/" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-  int out = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+  int out = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);  // evidence: the owner reads it, no one writes
   if (out < 0) {
     int err = errno;
     close(in);

@@ -1,9 +1,5 @@
 #include "server/server.h"
 
-// Debian's cpp-httplib is a compiled library: the CPPHTTPLIB_* defines of its
-// pkg-config file come with PkgConfig::HTTPLIB (STYLE.md).
-#include <httplib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -38,6 +34,7 @@
 #include "record/values.h"
 #include "record/view.h"
 #include "report/report.h"
+#include "server/http.h"
 #include "server/openapi.h"
 #include "server/rate_limit.h"
 #include "server/tokens.h"
@@ -74,19 +71,19 @@ int HttpStatusFor(const Status& s) {
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-void SendJson(httplib::Response& res, int status, const json& j) {
+void SendJson(http::Response& res, int status, const json& j) {
   res.status = status;
   res.set_content(Dump(j), "application/json");
 }
 
-void SendError(httplib::Response& res, int status, const std::string& message) {
+void SendError(http::Response& res, int status, const std::string& message) {
   SendJson(res, status, json{{"ok", false}, {"error", message}});
 }
 
-void SendStatus(httplib::Response& res, const Status& s) { SendError(res, HttpStatusFor(s), s.message()); }
+void SendStatus(http::Response& res, const Status& s) { SendError(res, HttpStatusFor(s), s.message()); }
 
 // A strict decimal parameter.
-Result<std::optional<int64_t>> IntParam(const httplib::Request& req, const char* name, int64_t lo, int64_t hi) {
+Result<std::optional<int64_t>> IntParam(const http::Request& req, const char* name, int64_t lo, int64_t hi) {
   if (!req.has_param(name)) return std::optional<int64_t>();
   std::string v = req.get_param_value(name);
   if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
@@ -100,7 +97,7 @@ Result<std::optional<int64_t>> IntParam(const httplib::Request& req, const char*
   return std::optional<int64_t>(n);
 }
 
-Result<std::string> DateParam(const httplib::Request& req, const char* name) {
+Result<std::string> DateParam(const http::Request& req, const char* name) {
   if (!req.has_param(name)) return std::string();
   std::string v = req.get_param_value(name);
   if (!record::ParseDate(v).ok()) {
@@ -111,7 +108,7 @@ Result<std::string> DateParam(const httplib::Request& req, const char* name) {
 
 // Every parameter a route accepts; an unknown one is a 400 (a typo must not
 // silently widen a query).
-Status OnlyParams(const httplib::Request& req, std::initializer_list<const char*> allowed) {
+Status OnlyParams(const http::Request& req, std::initializer_list<const char*> allowed) {
   for (const auto& [k, v] : req.params) {
     bool ok = false;
     for (const char* a : allowed) ok = ok || k == a;
@@ -127,7 +124,7 @@ struct Server::Impl {
   note::Verifier verifier;
   TokenStore tokens;
   RateLimiter limiter;
-  httplib::Server http;
+  http::Server http;
 
   // A pool of read-only connections: SqliteStore is not thread-safe, so each
   // request borrows one.
@@ -211,7 +208,7 @@ struct Server::Impl {
 
   // The caller from the Authorization header. A bad token is an error (401),
   // never silently anonymous.
-  Result<Principal> Authenticate(const httplib::Request& req) {
+  Result<Principal> Authenticate(const http::Request& req) {
     Principal p;
     if (!req.has_header("Authorization")) return p;
     std::string h = req.get_header_value("Authorization");
@@ -224,14 +221,14 @@ struct Server::Impl {
 
   // Whose bucket a request counts against: the token's id when it is valid,
   // else the remote address.
-  std::string LimitKey(const httplib::Request& req) {
+  std::string LimitKey(const http::Request& req) {
     if (auto p = Authenticate(req); p.ok() && !p->anonymous()) return "token:" + p->token->id;
     return "ip:" + req.remote_addr;
   }
 
   // Checks `access` for the caller; on refusal fills res (401/403) and
   // returns nullopt.
-  std::optional<Principal> Admit(const httplib::Request& req, httplib::Response& res, Access access) {
+  std::optional<Principal> Admit(const http::Request& req, http::Response& res, Access access) {
     auto p = Authenticate(req);
     if (!p.ok()) {
       res.set_header("WWW-Authenticate", "Bearer");
@@ -293,7 +290,7 @@ struct Server::Impl {
   // Fills res and returns false when `who` may not read the case. An
   // anonymous caller gets the same 404 for a case that is not public as for
   // one that does not exist: whether it exists is not said.
-  bool AdmitCase(store::LogStore& st, const Principal& who, const std::string& case_id, httplib::Response& res) {
+  bool AdmitCase(store::LogStore& st, const Principal& who, const std::string& case_id, http::Response& res) {
     auto v = VisibilityFor(st, who);
     if (!v.ok()) {
       SendStatus(res, v.status());
@@ -306,7 +303,7 @@ struct Server::Impl {
 
   // --- handlers -------------------------------------------------------------
 
-  void Cases(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Cases(const http::Request& req, http::Response& res, const Principal& who) {
     if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
     auto st = Reader();
     if (!st.ok()) return SendStatus(res, st.status());
@@ -332,7 +329,7 @@ struct Server::Impl {
     SendJson(res, 200, json{{"ok", true}, {"cases", cases}});
   }
 
-  void ListRecords(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void ListRecords(const http::Request& req, http::Response& res, const Principal& who) {
     if (Status s = OnlyParams(req, {"case", "kind", "route", "from", "to", "text", "limit", "offset", "all"});
         !s.ok()) {
       return SendStatus(res, s);
@@ -383,7 +380,7 @@ struct Server::Impl {
     SendJson(res, 200, json{{"ok", true}, {"records", items}, {"total", total}, {"offset", off}, {"limit", lim}});
   }
 
-  void ShowRecord(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void ShowRecord(const http::Request& req, http::Response& res, const Principal& who) {
     if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
     const std::string id = req.matches[1];
     auto st = Reader();
@@ -432,7 +429,7 @@ struct Server::Impl {
     return Status::Ok();
   }
 
-  void Submit(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Submit(const http::Request& req, http::Response& res, const Principal& who) {
     if (Status s = OnlyParams(req, {"dry_run"}); !s.ok()) return SendStatus(res, s);
     const bool dry_run = req.get_param_value("dry_run") == "true";
     std::string type = req.get_header_value("Content-Type");
@@ -571,14 +568,14 @@ struct Server::Impl {
     return f;
   }
 
-  static void SendText(httplib::Response& res, const std::shared_ptr<const std::string>& body) {
+  static void SendText(http::Response& res, const std::shared_ptr<const std::string>& body) {
     res.status = 200;
     res.set_content(*body, "application/json");
   }
 
   // Runs `compute` on the case's dataset at the checkpoint (at=, or the
   // latest), cached as described at `cache`; sends the JSON.
-  void Analysis(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& what,
+  void Analysis(const http::Request& req, http::Response& res, const Principal& who, const std::string& what,
                 std::initializer_list<const char*> params,
                 const std::function<Result<json>(const analysis::Dataset&, const analysis::CheckpointRef&)>& compute,
                 const std::string& extra_key = "") {
@@ -623,7 +620,7 @@ struct Server::Impl {
     SendText(res, body);
   }
 
-  static Result<int32_t> DayParam(const httplib::Request& req, const char* name) {
+  static Result<int32_t> DayParam(const http::Request& req, const char* name) {
     LIFELINE_ASSIGN_OR_RETURN(std::string d, DateParam(req, name));
     if (d.empty()) return analysis::kNoDay;
     auto day = record::ParseDate(d);
@@ -632,7 +629,7 @@ struct Server::Impl {
   }
 
   // ?from=&to= as the indicators' range, with the records behind each value.
-  static Result<analysis::IndicatorOptions> RangeParams(const httplib::Request& req) {
+  static Result<analysis::IndicatorOptions> RangeParams(const http::Request& req) {
     analysis::IndicatorOptions o;
     LIFELINE_ASSIGN_OR_RETURN(o.from, DayParam(req, "from"));
     LIFELINE_ASSIGN_OR_RETURN(o.to, DayParam(req, "to"));
@@ -640,7 +637,7 @@ struct Server::Impl {
     return o;
   }
 
-  void Indicators(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Indicators(const http::Request& req, http::Response& res, const Principal& who) {
     Analysis(req, res, who, "indicators", {"from", "to", "at"},
              [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
                LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
@@ -651,7 +648,7 @@ struct Server::Impl {
 
   // The headline figures (analysis/headline.h): what the dashboard's
   // overview and the report lead with, by the same rules.
-  void Headline(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Headline(const http::Request& req, http::Response& res, const Principal& who) {
     Analysis(req, res, who, "headline", {"from", "to", "at"},
              [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
                LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
@@ -661,7 +658,7 @@ struct Server::Impl {
              });
   }
 
-  void Compliance(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Compliance(const http::Request& req, http::Response& res, const Principal& who) {
     Analysis(req, res, who, "compliance", {"from", "to", "at"},
              [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
                LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayParam(req, "from"));
@@ -683,7 +680,7 @@ struct Server::Impl {
     return names;
   }
 
-  void Scenarios(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Scenarios(const http::Request& req, http::Response& res, const Principal& who) {
     if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
     const std::string case_id = req.matches[1];
     auto st = Reader();
@@ -705,7 +702,7 @@ struct Server::Impl {
     return cli::ReadFile((fs::path(opt.cases_dir) / case_id / "scenarios" / (name + ".toml")).string());
   }
 
-  void Forecast(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Forecast(const http::Request& req, http::Response& res, const Principal& who) {
     const std::string case_id = req.matches[1];
     {  // before anything about the case's scenarios is said
       auto st = Reader();
@@ -731,7 +728,7 @@ struct Server::Impl {
              HexEncode(ByteSpan(h.data(), h.size())));
   }
 
-  void Report(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Report(const http::Request& req, http::Response& res, const Principal& who) {
     if (Status s = OnlyParams(req, {"lang", "from", "to", "at", "scenario"}); !s.ok()) return SendStatus(res, s);
     report::ReportOptions ro;
     ro.case_id = req.matches[1];
@@ -762,7 +759,7 @@ struct Server::Impl {
     res.set_content(std::move(*html), "text/html; charset=utf-8");
   }
 
-  void Export(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+  void Export(const http::Request& req, http::Response& res, const Principal& who) {
     if (Status s = OnlyParams(req, {"format", "kind", "from", "to"}); !s.ok()) return SendStatus(res, s);
     const std::string case_id = req.matches[1];
     std::string format = req.has_param("format") ? req.get_param_value("format") : "jsonl";
@@ -815,7 +812,7 @@ struct Server::Impl {
     res.set_content(std::move(*out), type.c_str());
   }
 
-  void Checkpoint(const httplib::Request& req, httplib::Response& res, bool as_json) {
+  void Checkpoint(const http::Request& req, http::Response& res, bool as_json) {
     if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
     auto st = Reader();
     if (!st.ok()) return SendStatus(res, st.status());
@@ -831,7 +828,7 @@ struct Server::Impl {
                   {"origin", opened->checkpoint.origin}, {"note", text}, {"vkey", verifier.ToString()}});
   }
 
-  void Tile(const httplib::Request& req, httplib::Response& res) {
+  void Tile(const http::Request& req, http::Response& res) {
     std::string path = "tile/" + std::string(req.matches[1]);
     auto id = merkle::ParseTilePath(path);
     if (!id.ok()) return SendError(res, 404, "not a tile path: " + id.status().message());
@@ -865,19 +862,48 @@ struct Server::Impl {
     SendTile(res, *id, shared);
   }
 
-  static void SendTile(httplib::Response& res, const merkle::TileId& id, const std::shared_ptr<const std::string>& data) {
+  static void SendTile(http::Response& res, const merkle::TileId& id, const std::shared_ptr<const std::string>& data) {
     // A full tile never changes; a partial one is replaced by a wider one
     // as the log grows, but its own bytes never change either.
     res.set_header("Cache-Control", id.is_full() ? "public, max-age=31536000, immutable" : "public, max-age=60");
-    // Written straight from the cached bytes, which the provider keeps
+    // Written straight from the cached bytes, which the response keeps
     // alive: no copy of the tile (up to ~77 KiB for a bundle) per request.
-    res.set_content_provider(data->size(), "application/octet-stream",
-                             [data](size_t offset, size_t length, httplib::DataSink& sink) {
-                               return sink.write(data->data() + offset, std::min(length, data->size() - offset));
-                             });
+    res.set_shared_content(data, "application/octet-stream");
   }
 
-  void Tokens(const httplib::Request& req, httplib::Response& res) {
+  // LogHidesCases as last read, without touching the store (for the event
+  // thread): true when not read within the last second.
+  bool LogHidesCasesCached() {
+    std::lock_guard<std::mutex> lock(hides_mu);
+    return hides_cases || std::chrono::steady_clock::now() - hides_when >= std::chrono::seconds(1);
+  }
+
+  // A cached full tile is sent from the event thread, with no worker and no
+  // store: only where Guard would admit anyone (no --private-log, no
+  // Authorization header to check, and for an entry bundle a log known,
+  // within the last second, to hold public cases only).
+  void FastTiles() {
+    http.set_fast_handler([this](const http::Request& req, http::Response& res) {
+      if (opt.private_log || (req.method != "GET" && req.method != "HEAD") || req.has_header("Authorization") ||
+          req.path.rfind("/tile/", 0) != 0) {
+        return false;
+      }
+      if (req.path.rfind("/tile/entries/", 0) == 0 && LogHidesCasesCached()) return false;
+      std::shared_ptr<const std::string> data;
+      {
+        std::lock_guard<std::mutex> lock(tile_mu);
+        auto it = tiles.find(req.path.substr(1));
+        if (it == tiles.end()) return false;
+        data = it->second;
+      }
+      auto id = merkle::ParseTilePath(req.path.substr(1));
+      if (!id.ok()) return false;
+      SendTile(res, *id, data);
+      return true;
+    });
+  }
+
+  void Tokens(const http::Request& req, http::Response& res) {
     if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
     auto list = tokens.List();
     if (!list.ok()) return SendStatus(res, list.status());
@@ -912,10 +938,10 @@ struct Server::Impl {
 
   // --- wiring ---------------------------------------------------------------
 
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+  using Handler = std::function<void(const http::Request&, http::Response&, const Principal&)>;
 
-  httplib::Server::Handler Guard(Access access, Handler h) {
-    return [this, access, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+  http::Handler Guard(Access access, Handler h) {
+    return [this, access, h = std::move(h)](const http::Request& req, http::Response& res) {
       auto who = Admit(req, res, access);
       if (!who) return;
       h(req, res, *who);
@@ -923,10 +949,10 @@ struct Server::Impl {
   }
 
   void Routes() {
-    auto bind = [this](void (Impl::*m)(const httplib::Request&, httplib::Response&, const Principal&)) -> Handler {
-      return [this, m](const httplib::Request& q, httplib::Response& r, const Principal& p) { (this->*m)(q, r, p); };
+    auto bind = [this](void (Impl::*m)(const http::Request&, http::Response&, const Principal&)) -> Handler {
+      return [this, m](const http::Request& q, http::Response& r, const Principal& p) { (this->*m)(q, r, p); };
     };
-    // cpp-httplib tries the patterns in this order, one regex match each:
+    // The router tries the patterns in this order, one regex match each:
     // the log's tiles, fetched in bulk, come first.
     http.Get("/checkpoint",
              Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, false); }));
@@ -948,13 +974,13 @@ struct Server::Impl {
     http.Get("/api/v1/checkpoint",
              Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, true); }));
     http.Get("/api/v1/tokens", Guard(Access::kAdmin, [this](const auto& q, auto& r, const Principal&) { Tokens(q, r); }));
-    http.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+    http.Get("/openapi.json", [](const http::Request&, http::Response& res) {
       res.set_content(std::string(OpenApiDocument()), "application/json");
     });
   }
 
   void Headers() {
-    http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    http.set_post_routing_handler([this](const http::Request& req, http::Response& res) {
       res.set_header("X-Content-Type-Options", "nosniff");
       res.set_header("Referrer-Policy", "no-referrer");
       res.set_header("X-Frame-Options", "DENY");
@@ -973,41 +999,42 @@ struct Server::Impl {
     // Rate limits before anything else: by token id when the token is
     // valid, else by remote address. The log's tiles are exempt: mirrors and
     // witnesses fetch them in bulk, and they are immutable and cached.
-    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    http.set_pre_routing_handler([this](const http::Request& req, http::Response& res) {
       int retry = 1;
       if (limiter.enabled() && req.path.rfind("/tile/", 0) != 0 && !limiter.Allow(LimitKey(req), &retry)) {
         res.set_header("Retry-After", std::to_string(retry));
         SendError(res, 429, "too many requests; retry in " + std::to_string(retry) + " s");
-        return httplib::Server::HandlerResponse::Handled;
+        return http::HandlerResponse::kHandled;
       }
       // web/ holds the npm tree the dashboard's files are copied from: never served.
       if (req.path.rfind("/node_modules", 0) == 0 || req.path.find("/.") != std::string::npos) {
         SendError(res, 404, "not found");
-        return httplib::Server::HandlerResponse::Handled;
+        return http::HandlerResponse::kHandled;
       }
       if (req.method == "OPTIONS" && opt.cors_origin.empty()) {
         SendError(res, 403, "cross-origin requests are not enabled on this server (serve --cors-origin)");
-        return httplib::Server::HandlerResponse::Handled;
+        return http::HandlerResponse::kHandled;
       }
-      return httplib::Server::HandlerResponse::Unhandled;
+      return http::HandlerResponse::kUnhandled;
     });
-    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    http.set_error_handler([](const http::Request&, http::Response& res) {
       if (!res.body.empty()) return;
       std::string msg = res.status == 413 ? "request body too large" : res.status == 404 ? "not found" : "error";
       SendError(res, res.status, msg);
     });
-    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-      std::string what = "internal error";
+    http.set_exception_handler([](const http::Request& req, http::Response& res, std::exception_ptr ep) {
+      // The exception's text goes to the operator's log, never to the caller.
       try {
         if (ep) std::rethrow_exception(ep);
       } catch (const std::exception& e) {
-        what = std::string("internal error: ") + e.what();
+        std::fprintf(stderr, "internal error: %s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
       } catch (...) {
+        std::fprintf(stderr, "internal error: %s %s: an unknown exception\n", req.method.c_str(), req.path.c_str());
       }
-      SendError(res, 500, what);
+      SendError(res, 500, "internal error");
     });
     if (opt.access_log) {
-      http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      http.set_logger([](const http::Request& req, const http::Response& res) {
         // The method, path and status only: never headers (tokens) or bodies.
         std::time_t t = std::time(nullptr);
         char ts[32];
@@ -1045,30 +1072,18 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   auto impl = std::make_unique<Impl>(std::move(options), rs.verifier);
   impl->pool.push_back(std::move(rs.store));
   Impl* p = impl.get();
-  // cpp-httplib gives each connection a worker for as long as it is kept
-  // alive: enough workers that idle keep-alive connections (a dashboard
-  // holds several) do not queue the others.
-  int threads = impl->opt.threads > 0 ? impl->opt.threads : std::max(64, static_cast<int>(std::thread::hardware_concurrency()) * 16);
-  impl->http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
-  // second server on the same port would silently share its requests.
-  impl->http.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  impl->http.set_payload_max_length(impl->opt.max_body_bytes);
-  impl->http.set_keep_alive_max_count(1000);
-  // Responses go out as a header write and a body write: with Nagle's
-  // algorithm on, the second waits for the client's delayed ACK (40 ms on
-  // Linux), which capped keep-alive connections at ~25 responses a second.
-  impl->http.set_tcp_nodelay(true);
   impl->Routes();
   impl->Headers();
+  impl->FastTiles();
   if (!impl->opt.web_dir.empty()) {
-    impl->http.set_mount_point("/", impl->opt.web_dir);
-    impl->http.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
-    impl->http.set_file_extension_and_mimetype_mapping("json", "application/json");
-    impl->http.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
+    // The dashboard's own files only (web/index.html and what it loads:
+    // scripts/web.sh vendors the libraries into web/vendor/); never
+    // package.json, node_modules, dotfiles, licences or source maps.
+    http::StaticAllowlist allow;
+    allow.files = {"index.html"};
+    allow.dirs = {"css", "js", "i18n", "vendor"};
+    allow.extensions = {".css", ".js", ".json", ".png"};
+    impl->http.set_mount_point(impl->opt.web_dir, std::move(allow));
   }
   if (impl->opt.after_write) {
     impl->after_pending = true;  // once at start too: a checkpoint may wait for its cosignatures
@@ -1088,21 +1103,19 @@ std::string Server::ExposureNote() {
 }
 
 Status Server::Run(const std::function<void(int port)>& ready) {
-  int port = impl_->opt.port;
-  if (port == 0) {
-    port = impl_->http.bind_to_any_port(impl_->opt.host);
-    if (port < 0) return UnavailableError("cannot bind " + impl_->opt.host);
-  } else if (!impl_->http.bind_to_port(impl_->opt.host, port)) {
-    return UnavailableError("cannot listen on " + impl_->opt.host + ":" + std::to_string(port) +
-                            " (in use? try --port)");
-  }
-  if (ready) ready(port);
-  if (!impl_->http.listen_after_bind()) return IoError("the server stopped with an error");
-  return Status::Ok();
+  const ServerOptions& o = impl_->opt;
+  http::Options h;
+  h.host = o.host;
+  h.port = o.port;
+  h.max_body_bytes = o.max_body_bytes;
+  h.max_connections = o.max_connections;
+  h.max_per_address = o.max_per_address;
+  h.idle_timeout = std::chrono::seconds(o.idle_timeout_seconds);
+  h.header_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.header_timeout_seconds * 1000));
+  h.threads = o.threads;
+  return impl_->http.Listen(h, ready);
 }
 
-void Server::Stop() {
-  if (impl_->http.is_running()) impl_->http.stop();
-}
+void Server::Stop() { impl_->http.Stop(); }
 
 }  // namespace lifeline::server

@@ -11,10 +11,15 @@
 // cases only; confidential fields never leave the server except to
 // verifier, monitor and admin tokens; request bodies and URIs bounded;
 // per-caller rate limits; security headers on every response; no CORS
-// unless an origin is named. Every write is a record appended to the log.
+// unless an origin is named; of the dashboard's directory only its own
+// files. Every write is a record appended to the log.
 //
-// This module is the only includer of httplib.h (besides the documented
-// HTTP clients of alerts and witness).
+// Slow or idle clients cannot starve it (http.h): an event loop on GNU
+// libmicrohttpd holds every connection, handlers run on worker threads once
+// their request is complete, and connections are bounded in number (in all
+// and per remote address), in idle time and in the time their request head
+// may take; bodies are bounded while they are read, before authentication.
+// http.cc is the only includer of microhttpd.h.
 #ifndef LIFELINE_SERVER_SERVER_H_
 #define LIFELINE_SERVER_SERVER_H_
 
@@ -34,12 +39,16 @@ struct ServerOptions {
   int port = 8080;             // 0: any free port (see Server::port)
   std::string web_dir;         // static files served at / ("" = none)
   std::string cases_dir;       // forecast scenarios: <dir>/<case>/scenarios/*.toml ("" = none)
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes = 1 << 20;  // larger bodies: 413, before routing and authentication
+  unsigned max_connections = 1024;  // open connections in all; more wait in the listen queue
+  unsigned max_per_address = 64;    // open connections from one remote address
+  int idle_timeout_seconds = 30;    // a connection with no byte either way is closed; a body must arrive within it
+  double header_timeout_seconds = 10;  // a request head must be complete within it (slow heads are cut)
   double rate_per_minute = 1200;  // per caller; 0 = unlimited
   double rate_burst = 200;
   std::string cors_origin;     // "" = no CORS headers at all
   bool private_log = false;    // tiles and checkpoint need a token too
-  int threads = 0;             // worker threads; 0 = a default
+  int threads = 0;             // worker threads running handlers; 0 = a default (4 per core, at least 16)
   bool access_log = true;      // one line per request on stderr (no tokens)
   // Called after each write that appended records, and once at start (e.g.
   // to push the latest checkpoint to witnesses). Runs on a background

@@ -402,6 +402,10 @@ TEST_F(ServerTest, TilesAndCheckpointForWitnesses) {
   bundle = Get("/tile/entries/000", "viewer");
   ASSERT_TRUE(bundle);
   EXPECT_EQ(bundle->status, 200);
+  // Now in the tile cache, whose answers skip the worker: still refused.
+  bundle = Get("/tile/entries/000");
+  ASSERT_TRUE(bundle);
+  EXPECT_EQ(bundle->status, 401);
 }
 
 TEST_F(ServerTest, SecurityHeadersAndNoCors) {

@@ -1,12 +1,27 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 
 namespace lifeline::store {
 namespace {
+
+// The database holds every record (and, sealed, their confidential fields):
+// its files are the owner's only. SQLite gives the -wal and -shm files the
+// database file's mode, so the database is made 0600 before SQLite opens it;
+// a store made before that is tightened when opened (best effort: a reader
+// that does not own the files leaves them).
+void TightenModes(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string f = path + suffix;
+    struct stat st;
+    if (stat(f.c_str(), &st) == 0 && (st.st_mode & 077) != 0) (void)chmod(f.c_str(), st.st_mode & 0700);
+  }
+}
 
 constexpr const char* kFormatVersion = "1";
 
@@ -127,6 +142,9 @@ Status SqliteStore::Prepare() {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path, const std::string& origin) {
   struct stat st;
   if (stat(path.c_str(), &st) == 0) return AlreadyExistsError(path + " already exists");
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);  // an empty file is an empty database
+  if (fd < 0) return ErrnoError("creating " + path, errno);
+  close(fd);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, nullptr);
   std::unique_ptr<SqliteStore> s(new SqliteStore(path, db));  // NOLINT: private constructor
@@ -172,6 +190,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     if (errno == ENOENT) return NotFoundError("no store database at " + path);
     return ErrnoError("opening " + path, errno);
   }
+  TightenModes(path);
   sqlite3* db = nullptr;
   int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_EXRESCODE;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
