@@ -20,10 +20,10 @@
 //     No byte-order mark.
 //   - CSV output is spreadsheet-safe unless CsvExportOptions::raw: a cell
 //     whose first character is '=', '+', '-', '@', TAB or CR (and is not
-//     wholly a number such as -45.2), or is "'", is written with a "'" in
-//     front (ingest::NeutraliseCsvCell, in ingest/csv.h, gives the rule), so
-//     that a spreadsheet shows it as text instead of running it as a
-//     formula. Every reader in src/ingest removes that "'" again
+//     wholly a number such as -45.2), or that starts "'" and then one of
+//     those or "'", is written with a "'" in front (ingest::NeutraliseCsvCell,
+//     in ingest/csv.h, gives the rule), so that a spreadsheet shows it as
+//     text instead of running it as a formula. Every reader in src/ingest removes that "'" again
 //     (ingest::RestoreCsvCell), so the round trips below hold.
 //
 // Round trips through the import readers (src/ingest) are part of the

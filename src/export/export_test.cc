@@ -1179,9 +1179,9 @@ TEST(SpreadsheetSafeTest, RawWritesCellsVerbatim) {
   }
 }
 
-// Values at the edges of the rule: each formula character, a "'" (which is
-// escaped too, so that the reader never guesses), '-' before letters and
-// before digits, a whole number as text.
+// Values at the edges of the rule: each formula character, a "'" before a
+// letter (a quotation: as it is) and before what the reader would remove
+// (escaped), '-' before letters and before digits, a whole number as text.
 const std::vector<std::string> kTrickyPrefixes = {"=",  "+",   "-",  "@",   "\t", "\r", "'",
                                                   "''", "'=",  "-x", "-1",  "'-", "+-", "'\t"};
 

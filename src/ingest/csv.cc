@@ -254,7 +254,9 @@ bool IsPlainNumber(std::string_view s) {
 std::string NeutraliseCsvCell(std::string_view text) {
   if (text.empty()) return std::string();
   const bool dangerous = IsFormulaStart(text[0]) && !IsPlainNumber(text);
-  if (!dangerous && text[0] != '\'') return std::string(text);
+  // Text the reader would shorten ("'=x", "''") is escaped as well, and only
+  // that: a quotation such as "'Catastrophic ...'" is written as it is.
+  if (!dangerous && RestoreCsvCell(text).size() == text.size()) return std::string(text);
   std::string out;
   out.reserve(text.size() + 1);
   out.push_back('\'');
@@ -264,8 +266,8 @@ std::string NeutraliseCsvCell(std::string_view text) {
 
 std::string_view RestoreCsvCell(std::string_view cell) {
   // Every string NeutraliseCsvCell prefixes starts with a formula character
-  // or "'", and no string it leaves alone starts with "'": so a "'" followed
-  // by one of those is always the writer's.
+  // or with what this function shortens, and it leaves alone no string this
+  // function shortens: so such a "'" is always the writer's.
   if (cell.size() >= 2 && cell[0] == '\'' && (IsFormulaStart(cell[1]) || cell[1] == '\'')) {
     cell.remove_prefix(1);
   }

@@ -82,16 +82,17 @@ CsvTable ParseCsv(std::string_view data, const CsvOptions& options = {});
 // number, [+-]?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)? (a longitude of -45.2, an
 // exponent of 1e-7): a number is not a formula, and numeric columns stay
 // numbers in a spreadsheet.
-//   NeutraliseCsvCell(s) = "'" + s   when s is dangerous or starts with "'"
-//                        = s         otherwise
 //   RestoreCsvCell(c)    = c without its first byte when c is "'" followed
 //                          by '=', '+', '-', '@', TAB, CR or "'"
 //                        = c         otherwise
-// Escaping a leading "'" too makes the rule exact: RestoreCsvCell(
-// NeutraliseCsvCell(s)) == s for every string s (property-tested), and a
-// reader never has to guess whether a "'" was the writer's. The cost: a
-// file from elsewhere holding a cell like "''x" or "'=x" reads with one "'"
-// fewer. Pure; thread-safe.
+//   NeutraliseCsvCell(s) = "'" + s   when s is dangerous, or when
+//                                    RestoreCsvCell would change s (s is
+//                                    "'" then one of those: "'=x", "''")
+//                        = s         otherwise ("'Quoted" stays as it is)
+// So the rule is exact: RestoreCsvCell(NeutraliseCsvCell(s)) == s for every
+// string s (property-tested), and a reader never has to guess whether a "'"
+// was the writer's. The cost: a file from elsewhere holding a cell like
+// "''x" or "'=x" reads with one "'" fewer. Pure; thread-safe.
 std::string NeutraliseCsvCell(std::string_view text);
 std::string_view RestoreCsvCell(std::string_view cell);
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # `lifeline export` writes spreadsheet-safe CSV, HXL and ACLED: a cell that
-# starts with = + - @ TAB or CR (and is not a number) or with ' gets a
-# leading ' (src/export/README.md); --raw writes cells as they are; and the
+# starts with = + - @ TAB or CR (and is not a number), or with ' and then one
+# of those or ', gets a leading ' (src/export/README.md); --raw writes cells as they are; and the
 # files read back through `lifeline import` to the same records.
 #
 #   export_cli_test.sh LIFELINE_BINARY
@@ -79,7 +79,9 @@ for f in "csv --kind incident" "csv --kind source" "csv --kind case" "hxl --kind
 		expect "$f: '$s' neutralised" "$(cells "$WORK/$name.csv" "\"'$s\" + 'HYPERLINK(\"http://example.org\",\"x\")'")" 1
 		expect "$f: '$s' verbatim with --raw" "$(cells "$WORK/$name.raw.csv" "\"$s\" + 'HYPERLINK(\"http://example.org\",\"x\")'")" 1
 	done
-	expect "$f: ' escaped" "$(cells "$WORK/$name.csv" "\"''note\"")" 1
+	expect "$f: '= escaped" "$(cells "$WORK/$name.csv" "\"''=note\"")" 1
+	expect "$f: '' escaped" "$(cells "$WORK/$name.csv" "\"'''note\"")" 1
+	expect "$f: a quotation as it is" "$(cells "$WORK/$name.csv" "\"'note\"")" 1
 	expect "$f: numbers as they are" "$(cells "$WORK/$name.csv" "'-45.2'")" 11
 	expect "$f: --raw has formula cells" "$(formulas "$WORK/$name.raw.csv" | grep -c HYPERLINK)" 7
 done
