@@ -30,10 +30,15 @@ rc::Gen<std::string> Text() {
       rc::gen::element<std::string>("=", "+", "-", "@", "\t", "\r", "\n", "\r\n", "'", "\"", ",",
                                     ";", " ", "0", "7", ".", "e", "E", "[", "Ստ", "Л"),
       rc::gen::map(rc::gen::inRange(1, 128), [](int c) { return std::string(1, static_cast<char>(c)); }));
-  return rc::gen::map(rc::gen::container<std::vector<std::string>>(piece),
-                      [](const std::vector<std::string>& pieces) {
-                        std::string s;
-                        for (const std::string& p : pieces) s += p;
+  // The first bytes decide the rule: start from one of its edges half the
+  // time, so that "'=", "''" or "-1" are not left to chance.
+  rc::Gen<std::string> start = rc::gen::element<std::string>(
+      "", "", "", "", "", "", "", "", "", "", "", "", "'", "''", "'=", "'-", "'\t", "'\r", "'+",
+      "'@", "=", "-", "-1", "-1.5", "+2e-7", "@", "\t", "\r");
+  return rc::gen::map(rc::gen::pair(start, rc::gen::container<std::vector<std::string>>(piece)),
+                      [](const std::pair<std::string, std::vector<std::string>>& parts) {
+                        std::string s = parts.first;
+                        for (const std::string& p : parts.second) s += p;
                         return s;
                       });
 }
