@@ -5,8 +5,13 @@
 //   - record lines are >= 1, increasing, and within the file's lines;
 //   - every field is UTF-8 (the input was UTF-8, or was transcoded);
 //   - errors have a line within the file and a message;
-//   - without errors, writing the records back as RFC 4180 CSV (every field
-//     quoted) and reading that gives the same fields.
+//   - every field read with restore_neutralised (the default) is the field
+//     read without it, passed through RestoreCsvCell;
+//   - no field made spreadsheet-safe by NeutraliseCsvCell starts a formula
+//     (= + - @ TAB CR) unless it is wholly a number;
+//   - without errors, writing the records back as Lifeline's exports do
+//     (NeutraliseCsvCell, then RFC 4180 quoting: every field quoted) and
+//     reading that gives the same fields.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,6 +24,29 @@
 
 using lifeline::ingest::CsvOptions;
 using lifeline::ingest::CsvTable;
+
+namespace {
+
+// = + - @ TAB CR first, and not [+-]?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)?.
+bool StartsAFormula(std::string_view s) {
+  if (s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos) return false;
+  size_t i = s[0] == '+' || s[0] == '-' ? 1 : 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (!digits()) return true;
+  if (i < s.size() && s[i] == '.' && (++i, !digits())) return true;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return true;
+  }
+  return i != s.size();
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -44,14 +72,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     LIFELINE_CHECK(e.line >= 1 && e.line <= max_line, "error line");
     LIFELINE_CHECK(!e.message.empty(), "error without a message");
   }
+  CsvOptions verbatim = options;
+  verbatim.restore_neutralised = false;
+  CsvTable raw = lifeline::ingest::ParseCsv(in, verbatim);
+  LIFELINE_CHECK(raw.records.size() == t.records.size(), "restoring changed the record count");
+  for (size_t r = 0; r < t.records.size(); ++r) {
+    LIFELINE_CHECK(raw.records[r].fields.size() == t.records[r].fields.size(), "restoring changed a width");
+    for (size_t i = 0; i < t.records[r].fields.size(); ++i) {
+      LIFELINE_CHECK(lifeline::ingest::RestoreCsvCell(raw.records[r].fields[i]) == t.records[r].fields[i],
+                     "a field is not its restored bytes");
+    }
+  }
   if (!t.errors.empty()) return 0;
 
   std::string out;
   for (const auto& rec : t.records) {
     for (size_t i = 0; i < rec.fields.size(); ++i) {
       if (i > 0) out.push_back(options.delimiter);
+      const std::string safe = lifeline::ingest::NeutraliseCsvCell(rec.fields[i]);
+      LIFELINE_CHECK(!StartsAFormula(safe), "a neutralised field starts a formula");
       out.push_back('"');
-      for (char c : rec.fields[i]) {
+      for (char c : safe) {
         if (c == '"') out.push_back('"');
         out.push_back(c);
       }

@@ -1,16 +1,21 @@
 // libFuzzer target: the header-row readers on the same bytes — ReadAcledCsv,
-// ReadUcdpCsv and ReadCsvWithMapping (with a fixed mapping).
+// ReadUcdpCsv, ReadCsvWithMapping (with a fixed mapping) and
+// ReadLifelineCsv (Lifeline's own flat CSV export).
 //
 // Invariants checked: those of check_result.h for each; ACLED and UCDP ids
 // carry their prefixes; the mapping's skip rule and its array-element
-// constants hold.
+// constants hold; ReadLifelineCsv's records are of one kind with a layout,
+// hold only that layout's fields, and have unique non-empty string ids.
 #include <cstddef>
 #include <cstdint>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "base/check.h"
 #include "check_result.h"
 #include "ingest/acled.h"
+#include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
 #include "ingest/ucdp.h"
 
@@ -85,6 +90,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (m.contains("cargo")) {
       LIFELINE_CHECK(m["cargo"].size() == 1 && m["cargo"][0].contains("quantity"),
                      "cargo element constant without its column");
+    }
+  }
+
+  auto own = lifeline::ingest::ReadLifelineCsv(in, options);
+  lifeline::ingest::fuzz::CheckResult(own, max_line, false);
+  std::set<std::string> ids;
+  for (const auto& row : own.rows) {
+    const auto& r = row.record;
+    const auto& layout = lifeline::ingest::LifelineCsvLayout(r["kind"].get<std::string>());
+    LIFELINE_CHECK(!layout.empty(), "lifeline csv: a kind without a layout");
+    LIFELINE_CHECK(r["kind"] == own.rows[0].record["kind"], "lifeline csv: two kinds in one file");
+    LIFELINE_CHECK(r["id"].is_string() && !r["id"].get<std::string>().empty(), "lifeline csv: id");
+    LIFELINE_CHECK(ids.insert(r["id"].get<std::string>()).second, "lifeline csv: id twice");
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      if (it.key() == "kind") continue;
+      bool known = false;
+      for (const auto& c : layout) known |= (c.object.empty() ? c.member : c.object) == it.key();
+      LIFELINE_CHECK(known, "lifeline csv: a field no column holds");
     }
   }
   return 0;

@@ -589,7 +589,8 @@ int CmdList(const Globals& g, store::RecordQuery q) {
 
 // --- export ---------------------------------------------------------------
 
-int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q, bool all, const std::string& out) {
+int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q, bool all, bool raw,
+              const std::string& out) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
   auto rs = OpenReadable(*dir);
@@ -613,9 +614,11 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
                                                   " (jsonl, csv, hxl, acled, geojson)");
   uint64_t skipped = 0;
   if (format == "jsonl") text = exports::WriteJsonLines(records);
-  if (format == "csv") text = exports::WriteCsv(records, q.kind);
-  if (format == "hxl") text = exports::WriteHxlCsv(records);
-  if (format == "acled") text = exports::WriteAcledCsv(records);
+  // Spreadsheet-safe cells unless --raw (export/export.h).
+  const exports::CsvExportOptions csv{.raw = raw};
+  if (format == "csv") text = exports::WriteCsv(records, q.kind, csv);
+  if (format == "hxl") text = exports::WriteHxlCsv(records, csv);
+  if (format == "acled") text = exports::WriteAcledCsv(records, csv);
   if (format == "geojson") {
     auto gj = exports::WriteGeoJson(records);
     if (gj.ok()) {
@@ -827,6 +830,7 @@ struct RecordArgs {
   std::string exp_format = "jsonl", exp_out;
   store::RecordQuery eq;
   bool exp_all = false;
+  bool exp_raw = false;
   EvidenceArgs ea;
 };
 
@@ -893,10 +897,13 @@ void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
   exp->add_option("--to", a->eq.to, "records that apply on or before this date");
   exp->add_option("-o,--output", a->exp_out, "write to this file (default: stdout)");
   exp->add_flag("--all", a->exp_all, "include superseded and retracted records");
+  exp->add_flag("--raw", a->exp_raw,
+                "csv, hxl, acled: write cells verbatim, without the leading ' that keeps a cell "
+                "starting with = + - @ TAB CR from running as a spreadsheet formula");
   exp->callback([&, a] {
     action = [&, a] {
       if (Status d = CheckQueryDates(a->eq); !d.ok()) return Fail(g, d);
-      return CmdExport(g, a->exp_format, a->eq, a->exp_all, a->exp_out);
+      return CmdExport(g, a->exp_format, a->eq, a->exp_all, a->exp_raw, a->exp_out);
     };
   });
 

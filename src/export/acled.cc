@@ -157,16 +157,16 @@ Result<std::vector<std::string>> Row(const json& r) {
 
 }  // namespace
 
-Result<std::string> WriteAcledCsv(std::span<const json> records) {
+Result<std::string> WriteAcledCsv(std::span<const json> records, const CsvExportOptions& options) {
   std::string out;
   const std::vector<std::string> header(kColumns.begin(), kColumns.end());
-  internal::AppendCsvRow(out, header);
+  internal::AppendCsvRow(out, header, options);
   for (size_t i = 0; i < records.size(); ++i) {
     LIFELINE_RETURN_IF_ERROR(internal::CheckRecord(records[i], i));
     if (records[i].at("kind") != "incident") continue;
     Result<std::vector<std::string>> row = Row(records[i]);
     if (!row.ok()) return row.status().Annotate(internal::RecordName(records[i], i));
-    internal::AppendCsvRow(out, *row);
+    internal::AppendCsvRow(out, *row, options);
   }
   return out;
 }

@@ -70,7 +70,8 @@ std::vector<std::string> CsvColumns(std::string_view kind) {
   return names;
 }
 
-Result<std::string> WriteCsv(std::span<const json> records, std::string_view kind) {
+Result<std::string> WriteCsv(std::span<const json> records, std::string_view kind,
+                             const CsvExportOptions& options) {
   const std::vector<CsvColumn>& layout = ingest::LifelineCsvLayout(kind);
   if (layout.empty()) {
     std::string all;
@@ -79,7 +80,7 @@ Result<std::string> WriteCsv(std::span<const json> records, std::string_view kin
   }
   std::string out;
   const std::vector<std::string> header = CsvColumns(kind);
-  internal::AppendCsvRow(out, header);
+  internal::AppendCsvRow(out, header, options);
   for (size_t i = 0; i < records.size(); ++i) {
     const json& r = records[i];
     LIFELINE_RETURN_IF_ERROR(internal::CheckRecord(r, i));
@@ -99,7 +100,7 @@ Result<std::string> WriteCsv(std::span<const json> records, std::string_view kin
       if (!text.ok()) return text.status().Annotate(c.name).Annotate(internal::RecordName(r, i));
       cells.push_back(std::move(*text));
     }
-    internal::AppendCsvRow(out, cells);
+    internal::AppendCsvRow(out, cells, options);
   }
   return out;
 }

@@ -18,6 +18,13 @@
 //   - CSV output follows RFC 4180: CRLF line ends, a field is quoted when it
 //     holds a comma, a double quote, CR or LF, and quotes inside are doubled.
 //     No byte-order mark.
+//   - CSV output is spreadsheet-safe unless CsvExportOptions::raw: a cell
+//     whose first character is '=', '+', '-', '@', TAB or CR (and is not
+//     wholly a number such as -45.2), or that starts "'" and then one of
+//     those or "'", is written with a "'" in front (ingest::NeutraliseCsvCell,
+//     in ingest/csv.h, gives the rule), so that a spreadsheet shows it as
+//     text instead of running it as a formula. Every reader in src/ingest removes that "'" again
+//     (ingest::RestoreCsvCell), so the round trips below hold.
 //
 // Round trips through the import readers (src/ingest) are part of the
 // contract and tested: ReadJsonLines(WriteJsonLines(r)) gives back the log's
@@ -43,6 +50,16 @@
 
 namespace lifeline::exports {
 
+// How the CSV-shaped writers (WriteCsv, WriteHxlCsv, WriteAcledCsv) write
+// their cells.
+struct CsvExportOptions {
+  // false (the default): every cell is spreadsheet-safe
+  // (ingest::NeutraliseCsvCell). true: every cell is the value verbatim, as
+  // `lifeline export --raw` and the API's `raw=1` ask; opening such a file in
+  // a spreadsheet may run its cells as formulas.
+  bool raw = false;
+};
+
 // One record per line (LF), each in RFC 8785 canonical form without its
 // `confidential` member: exactly the log's entry bytes otherwise. Every kind
 // is written. InvalidArgument for a record that is not an object with a
@@ -61,7 +78,8 @@ Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
 // canonical JSON text in one cell.
 // InvalidArgument for an unknown kind, and for a record holding a field that
 // the schema does not define (the CSV would silently lose it).
-Result<std::string> WriteCsv(std::span<const nlohmann::json> records, std::string_view kind);
+Result<std::string> WriteCsv(std::span<const nlohmann::json> records, std::string_view kind,
+                             const CsvExportOptions& options = {});
 
 // The column names of WriteCsv for `kind`, in order; empty for an unknown
 // kind.
@@ -75,7 +93,8 @@ std::vector<std::string> CsvColumns(std::string_view kind);
 // longest actors list), so that each cell names one actor. ReadHxlCsv reads
 // incidents and movements back field for field (all but `recorded` and
 // `by`) and refuses rows of other kinds, whose fields HXL does not carry.
-Result<std::string> WriteHxlCsv(std::span<const nlohmann::json> records);
+Result<std::string> WriteHxlCsv(std::span<const nlohmann::json> records,
+                                const CsvExportOptions& options = {});
 
 // The incidents among `records` (other kinds are left out) in the columns of
 // ACLED's codebook, in its order: event_id_cnty, event_date, year,
@@ -86,7 +105,8 @@ Result<std::string> WriteHxlCsv(std::span<const nlohmann::json> records);
 // fatalities, tags, timestamp. Columns whose content ACLED derives from its
 // own coding (disorder_type, inter*, interaction, civilian_targeting, region,
 // source_scale, assoc_actor_*) are left empty. README.md gives each column.
-Result<std::string> WriteAcledCsv(std::span<const nlohmann::json> records);
+Result<std::string> WriteAcledCsv(std::span<const nlohmann::json> records,
+                                  const CsvExportOptions& options = {});
 
 struct GeoJsonExport {
   std::string text;  // an RFC 7946 FeatureCollection, one feature per line

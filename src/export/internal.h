@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "export/export.h"
 
 namespace lifeline::exports::internal {
 
@@ -19,8 +20,11 @@ namespace lifeline::exports::internal {
 // quotes doubled; as is otherwise.
 void AppendCsvField(std::string& out, std::string_view field);
 
-// Appends the fields separated by commas and a CRLF.
-void AppendCsvRow(std::string& out, std::span<const std::string> fields);
+// Appends the fields separated by commas and a CRLF. Unless `options.raw`,
+// each field is first made spreadsheet-safe (ingest::NeutraliseCsvCell):
+// this is the one place every CSV-shaped writer neutralises its cells.
+void AppendCsvRow(std::string& out, std::span<const std::string> fields,
+                  const CsvExportOptions& options);
 
 // "record \"inc-1\"" or "record 3" (0-based index) when the id is missing.
 std::string RecordName(const nlohmann::json& record, size_t index);

@@ -208,7 +208,70 @@ CsvTable ParseCsv(std::string_view data, const CsvOptions& options) {
     table.first_non_utf8_line = line;
   }
   Parser(text, options.delimiter, table).Run();
+  if (options.restore_neutralised) {
+    for (CsvRecord& rec : table.records) {
+      for (std::string& f : rec.fields) {
+        std::string_view restored = RestoreCsvCell(f);
+        if (restored.size() != f.size()) f.erase(0, 1);
+      }
+    }
+  }
   return table;
+}
+
+namespace {
+
+bool IsFormulaStart(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// [+-]?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)? in full.
+bool IsPlainNumber(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    return i > start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (!digits()) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace
+
+std::string NeutraliseCsvCell(std::string_view text) {
+  if (text.empty()) return std::string();
+  const bool dangerous = IsFormulaStart(text[0]) && !IsPlainNumber(text);
+  // Text the reader would shorten ("'=x", "''") is escaped as well, and only
+  // that: a quotation such as "'Catastrophic ...'" is written as it is.
+  if (!dangerous && RestoreCsvCell(text).size() == text.size()) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 1);
+  out.push_back('\'');
+  out += text;
+  return out;
+}
+
+std::string_view RestoreCsvCell(std::string_view cell) {
+  // Every string NeutraliseCsvCell prefixes starts with a formula character
+  // or with what this function shortens, and it leaves alone no string this
+  // function shortens: so such a "'" is always the writer's.
+  if (cell.size() >= 2 && cell[0] == '\'' && (IsFormulaStart(cell[1]) || cell[1] == '\'')) {
+    cell.remove_prefix(1);
+  }
+  return cell;
 }
 
 std::string CsvFieldName(size_t column, const std::vector<std::string>* header) {

@@ -65,9 +65,36 @@ struct CsvTable {
 struct CsvOptions {
   char delimiter = ',';
   bool transcode_non_utf8 = true;
+  // Undo the spreadsheet-safe neutralisation of Lifeline's exports in every
+  // field (RestoreCsvCell). Every reader in src/ingest leaves this on, so that
+  // an export reads back to the values written; off, fields are the file's
+  // bytes exactly.
+  bool restore_neutralised = true;
 };
 
 CsvTable ParseCsv(std::string_view data, const CsvOptions& options = {});
+
+// Spreadsheet-safe cells (OWASP "CSV injection"): the one rule every
+// CSV-shaped export writes (src/export) and every CSV reader here undoes.
+//
+// A cell is *dangerous* when its first byte is '=', '+', '-', '@', TAB or CR
+// (a spreadsheet may run it as a formula) — unless the whole cell is a
+// number, [+-]?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)? (a longitude of -45.2, an
+// exponent of 1e-7): a number is not a formula, and numeric columns stay
+// numbers in a spreadsheet.
+//   RestoreCsvCell(c)    = c without its first byte when c is "'" followed
+//                          by '=', '+', '-', '@', TAB, CR or "'"
+//                        = c         otherwise
+//   NeutraliseCsvCell(s) = "'" + s   when s is dangerous, or when
+//                                    RestoreCsvCell would change s (s is
+//                                    "'" then one of those: "'=x", "''")
+//                        = s         otherwise ("'Quoted" stays as it is)
+// So the rule is exact: RestoreCsvCell(NeutraliseCsvCell(s)) == s for every
+// string s (property-tested), and a reader never has to guess whether a "'"
+// was the writer's. The cost: a file from elsewhere holding a cell like
+// "''x" or "'=x" reads with one "'" fewer. Pure; thread-safe.
+std::string NeutraliseCsvCell(std::string_view text);
+std::string_view RestoreCsvCell(std::string_view cell);
 
 // The field name for a CSV error: header[column-1] when the header has it,
 // else "column N", or "(file)" for column 0.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ingest/fields.h"
 #include "ingest/ingest_testing.h"
 
 namespace lifeline::ingest {
@@ -98,6 +99,58 @@ TEST(CsvTest, NulByteIsAnError) {
   EXPECT_EQ(t.errors[0].line, 2u);
   EXPECT_EQ(t.errors[0].column, 2u);
   EXPECT_EQ(t.records.size(), 2u);
+}
+
+// The spreadsheet-safe rule of csv.h, case by case: each formula character
+// gets a "'", so does a "'" the reader would remove; numbers, quotations and
+// everything else do not.
+TEST(CsvTest, NeutraliseEscapesFormulaStartsAndQuotesButNotNumbers) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"=1+1", "'=1+1"},
+      {"+7 cmd", "'+7 cmd"},
+      {"-abc", "'-abc"},
+      {"@SUM(A1)", "'@SUM(A1)"},
+      {"\tindented", "'\tindented"},
+      {"\rline", "'\rline"},
+      {"-", "'-"},
+      {"'", "'"},
+      {"'quoted'", "'quoted'"},  // a quotation, as the Lachin case holds
+      {"''", "'''"},
+      {"'=1", "''=1"},
+      {"'-", "''-"},
+      {"'\t", "''\t"},
+      {"-45.2", "-45.2"},  // a number is not a formula
+      {"+3", "+3"},
+      {"-1e-07", "-1e-07"},
+      {"-1E+21", "-1E+21"},
+      {"-45.", "'-45."},  // not a whole number
+      {"-1e", "'-1e"},
+      {"-2+3", "'-2+3"},
+      {"-0x10", "'-0x10"},
+      {"", ""},
+      {"plain", "plain"},
+      {" =x", " =x"},  // only the first character counts
+      {"a'b", "a'b"},
+      {"\n=x", "\n=x"},
+  };
+  for (const auto& [text, want] : cases) {
+    EXPECT_EQ(NeutraliseCsvCell(text), want) << Quote(text);
+    EXPECT_EQ(RestoreCsvCell(want), text) << Quote(want);
+  }
+  EXPECT_EQ(RestoreCsvCell("'Ayn 'Isa"), "'Ayn 'Isa");
+}
+
+TEST(CsvTest, ParsingRestoresNeutralisedCellsUnlessAskedNotTo) {
+  const std::string file = "a,b,c\n'=1+1,\"'\r\",''x\n'y,-4.5,'-\n";
+  CsvTable t = ParseCsv(file);
+  ASSERT_TRUE(t.errors.empty());
+  ASSERT_EQ(t.records.size(), 3u);
+  EXPECT_EQ(t.records[1].fields, (Fields{"=1+1", "\r", "'x"}));
+  EXPECT_EQ(t.records[2].fields, (Fields{"'y", "-4.5", "-"}));
+  CsvTable raw = ParseCsv(file, {.restore_neutralised = false});
+  ASSERT_EQ(raw.records.size(), 3u);
+  EXPECT_EQ(raw.records[1].fields, (Fields{"'=1+1", "'\r", "''x"}));
+  EXPECT_EQ(raw.records[2].fields, (Fields{"'y", "-4.5", "'-"}));
 }
 
 TEST(CsvTest, Utf16IsRejected) {

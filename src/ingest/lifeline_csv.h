@@ -26,6 +26,8 @@
 //             on every ';' (no trimming).
 //   kJson     an array of objects or arrays (cargo, population, custody,
 //             path) as canonical JSON text.
+// Every cell is read after ParseCsv has removed the spreadsheet-safe "'" the
+// writer may have put in front (csv.h, RestoreCsvCell), whatever its type.
 // An empty cell is an absent field; an object whose columns are all empty is
 // absent, except a required one (location of an incident, period, per_day,
 // rule), which reads as {} so that the validator names what it lacks.

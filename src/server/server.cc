@@ -760,8 +760,15 @@ struct Server::Impl {
   }
 
   void Export(const http::Request& req, http::Response& res, const Principal& who) {
-    if (Status s = OnlyParams(req, {"format", "kind", "from", "to"}); !s.ok()) return SendStatus(res, s);
+    if (Status s = OnlyParams(req, {"format", "kind", "from", "to", "raw"}); !s.ok()) return SendStatus(res, s);
     const std::string case_id = req.matches[1];
+    // CSV cells are spreadsheet-safe unless raw=true (export/export.h).
+    exports::CsvExportOptions csv;
+    if (req.has_param("raw")) {
+      const std::string raw = req.get_param_value("raw");
+      if (raw != "true" && raw != "false") return SendError(res, 400, "parameter raw must be true or false");
+      csv.raw = raw == "true";
+    }
     std::string format = req.has_param("format") ? req.get_param_value("format") : "jsonl";
     store::RecordQuery q;
     q.case_id = case_id;
@@ -794,11 +801,11 @@ struct Server::Impl {
       type = "application/x-ndjson";
       ext = "jsonl";
     } else if (format == "csv") {
-      out = exports::WriteCsv(records, q.kind);
+      out = exports::WriteCsv(records, q.kind, csv);
     } else if (format == "hxl") {
-      out = exports::WriteHxlCsv(records);
+      out = exports::WriteHxlCsv(records, csv);
     } else if (format == "acled") {
-      out = exports::WriteAcledCsv(records);
+      out = exports::WriteAcledCsv(records, csv);
     } else if (format == "geojson") {
       auto g = exports::WriteGeoJson(records);
       out = g.ok() ? Result<std::string>(std::move(g->text)) : Result<std::string>(g.status());

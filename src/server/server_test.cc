@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "cli/store_dir.h"
+#include "ingest/csv.h"
 #include "log/log.h"
 #include "record/canonical.h"
 #include "record/seal.h"
@@ -449,6 +451,63 @@ TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
       EXPECT_NE(g->status, 404) << concrete;
     }
   }
+}
+
+// Export cells that a spreadsheet would run as formulas get a leading "'",
+// in every CSV-shaped format; raw=true writes them as they are
+// (src/export/README.md, "Spreadsheet-safe cells").
+TEST_F(ServerTest, CsvExportsAreSpreadsheetSafeUnlessRaw) {
+  const std::vector<std::string> starts = {"=", "+", "-", "@", "\t", "\r"};
+  json batch = json::array();
+  batch.push_back(json::parse(R"({"kind":"case","id":"formula-case","title":"Formulas","region":"Nowhere","started":"2024-01-01","sources":["src-formula"]})"));
+  batch.push_back(json::parse(R"({"kind":"source","id":"src-formula","case":"formula-case","publisher":"A monitor","title":"Field note","published":"2024-01-02"})"));
+  for (size_t i = 0; i < starts.size(); ++i) {
+    const std::string& s = starts[i];
+    batch.push_back({{"kind", "incident"}, {"id", "inc-formula-" + std::to_string(i)}, {"case", "formula-case"},
+                     {"date", "2024-01-03"}, {"event_type", "Protests"}, {"sources", json::array({"src-formula"})},
+                     {"description", s + "HYPERLINK(\"http://example.org\",\"x\")"}, {"note", s + "note"},
+                     {"actors", json::array({s + "Party"})},
+                     {"location", {{"name", s + "cmd|' /C calc'!A0"}, {"country", "AZE"}, {"lat", -40.5}, {"lon", -45.2}}}});
+  }
+  auto posted = Post("/api/v1/records", batch.dump(), "application/json", "admin");
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 201) << posted->body;
+
+  const std::string base = "/api/v1/cases/formula-case/export?";
+  for (const std::string format : {"format=csv&kind=incident", "format=hxl", "format=acled"}) {
+    SCOPED_TRACE(format);
+    auto safe = Get(base + format, "viewer");
+    auto raw = Get(base + format + "&raw=true", "viewer");
+    ASSERT_TRUE(safe && raw);
+    ASSERT_EQ(safe->status, 200) << safe->body;
+    ASSERT_EQ(raw->status, 200) << raw->body;
+    std::vector<std::string> safe_cells, raw_cells;
+    for (auto [body, cells] : {std::pair{&safe->body, &safe_cells}, std::pair{&raw->body, &raw_cells}}) {
+      ingest::CsvTable t = ingest::ParseCsv(*body, {.restore_neutralised = false});
+      ASSERT_TRUE(t.errors.empty());
+      for (const auto& rec : t.records) cells->insert(cells->end(), rec.fields.begin(), rec.fields.end());
+    }
+    for (const std::string& s : starts) {
+      const std::string description = s + "HYPERLINK(\"http://example.org\",\"x\")";
+      auto count = [](const std::vector<std::string>& cells, const std::string& cell) {
+        return std::count(cells.begin(), cells.end(), cell);
+      };
+      EXPECT_EQ(count(safe_cells, "'" + description), 1) << "neutralised: " << s;
+      EXPECT_EQ(count(safe_cells, description), 0) << "verbatim: " << s;
+      EXPECT_EQ(count(raw_cells, description), 1) << "raw: " << s;
+      for (const std::string& cell : safe_cells) {
+        EXPECT_FALSE(cell.starts_with(s) && cell != "-45.2" && cell != "-40.5") << "a formula cell: " << cell;
+      }
+    }
+    // The same reading back: the readers drop the "'" again.
+    ingest::CsvTable back = ingest::ParseCsv(safe->body);
+    std::vector<std::string> back_cells;
+    for (const auto& rec : back.records) back_cells.insert(back_cells.end(), rec.fields.begin(), rec.fields.end());
+    EXPECT_EQ(back_cells, raw_cells);
+  }
+  auto bad = Get(base + "format=hxl&raw=yes", "viewer");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
 }
 
 TEST(RateLimiterTest, BucketRefillsAtItsRate) {
