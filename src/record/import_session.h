@@ -20,6 +20,7 @@
 #define LIFELINE_RECORD_IMPORT_SESSION_H_
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ class ImportSession {
   SubmitReport report_;
   // id hash -> kind code (index into Kinds()) | kInStore.
   IdIndex ids_;
+  // The case records accepted so far (few): an earlier chunk's case record
+  // sets the plausible dates of later chunks.
+  std::map<std::string, nlohmann::json> case_records_;
   std::string spool_path_;
   FILE* spool_ = nullptr;
 };

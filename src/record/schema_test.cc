@@ -101,7 +101,7 @@ TEST(SchemaTest, ServerFieldsAllowedWhenReadingBack) {
   auto j = *ParseJson(R"({"kind":"source","id":"s2","case":"c1","publisher":"P","title":"T",
                           "recorded":"2023-01-01T00:00:00Z","by":"cli:root"})");
   EXPECT_FALSE(Validate(j, &r).empty());
-  EXPECT_TRUE(Validate(j, &r, ValidateOptions{true}).empty());
+  EXPECT_TRUE(Validate(j, &r, ValidateOptions{true, std::nullopt}).empty());
 }
 
 // Schema v2 (docs/records.md, "Version 2: credible figures").
@@ -220,6 +220,42 @@ TEST(SchemaV2Test, FirstReleaseOfTheBundledCaseIsUnchanged) {
   EXPECT_EQ(HexEncode(crypto::Sha256(first)),
             "8c5035b7cac85beb7b2233691785a98067f6d911b423c68ea926c2355243cc71")
       << "the first 271 lines of records.jsonl were edited: append a correction (supersedes) instead";
+}
+
+TEST(SchemaTest, DatesOutsideTheWindowAreRejectedOnlyWhenAWindowIsGiven) {
+  MapResolver r = Fixture();
+  auto j = ParseJson(R"({"kind":"movement","id":"m9","case":"c1","route":"r1","date":"9999-12-31",
+      "period":{"from":"2023-01-01","to":"9999-12-31"},"direction":"both","operator":"O","sources":["s1"]})");
+  ASSERT_TRUE(j.ok());
+  EXPECT_TRUE(Validate(*j, &r).empty());  // pure: no clock, no window
+  const Day today = *ParseDate("2023-07-10");
+  auto errors = Validate(*j, &r, ValidateOptions{false, PlausibleDates(nullptr, today)});
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "date");
+  EXPECT_EQ(errors[1].field, "period.to");
+  // The default window and a case's own.
+  DateWindow w = PlausibleDates(nullptr, today);
+  EXPECT_EQ(FormatDate(w.from), "1900-01-01");
+  EXPECT_EQ(FormatDate(w.until), "2024-07-10");
+  nlohmann::json c = {{"date_window", {{"from", "1990-01-01"}}}};
+  w = PlausibleDates(&c, today);
+  EXPECT_EQ(FormatDate(w.from), "1990-01-01");
+  EXPECT_EQ(FormatDate(w.until), "2024-07-10");
+  // Readers of the log use DatesOutside, which ignores free text.
+  auto far = DatesOutside(*j, w);
+  ASSERT_EQ(far.size(), 2u);
+  EXPECT_EQ(far[1].field, "period.to");
+  (*j)["note"] = "9999-12-31";
+  EXPECT_EQ(DatesOutside(*j, w).size(), 2u);
+}
+
+TEST(SchemaTest, ARetractionOfARetractionIsRejected) {
+  MapResolver r = Fixture();
+  r.kinds["rt1"] = "retraction";
+  auto j = ParseJson(R"({"kind":"retraction","id":"rt2","case":"c1","retracts":"rt1","reason":"undo"})");
+  auto errors = Validate(*j, &r);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "retracts");
 }
 
 TEST(SchemaTest, JsonSchemaCoversEveryKind) {
