@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "analysis/route_days.h"
@@ -736,14 +737,17 @@ Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std
   // Every version below the checkpoint: the current view is computed here,
   // for that tree, rather than by the store's current_only (which would
   // apply corrections appended after the checkpoint).
+  // As store::RecordQuery::current_only, a record is superseded only by a
+  // later entry: a cycle of supersedes in an old log keeps its latest record.
   std::vector<store::RecordRow> rows;
-  std::unordered_set<std::string> gone;  // superseded or retracted
+  std::unordered_set<std::string> gone;  // retracted
+  std::unordered_map<std::string, uint64_t> corrected_at;  // id -> index of its latest correction
   store::RecordQuery q;
   q.case_id = case_id;
   q.current_only = false;
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
     if (r.index >= size) return Status::Ok();
-    if (!r.supersedes.empty()) gone.insert(r.supersedes);
+    if (!r.supersedes.empty()) corrected_at[r.supersedes] = std::max(corrected_at[r.supersedes], r.index);
     if (r.kind == "retraction") gone.insert(r.target);
     rows.push_back(r);
     return Status::Ok();
@@ -756,7 +760,10 @@ Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std
     if (r.index < size) gone.insert(r.target);
     return Status::Ok();
   }));
-  std::erase_if(rows, [&](const store::RecordRow& r) { return gone.count(r.id) > 0; });
+  std::erase_if(rows, [&](const store::RecordRow& r) {
+    auto c = corrected_at.find(r.id);
+    return gone.count(r.id) > 0 || (c != corrected_at.end() && c->second > r.index);
+  });
   return rows;
 }
 

@@ -27,10 +27,12 @@ Status AddPublishers(store::LogStore& store, const json& rec, std::set<std::stri
   return Status::Ok();
 }
 
-Result<bool> IsCurrent(store::LogStore& store, const std::string& id) {
+// As store::RecordQuery::current_only: superseded only by a later entry.
+Result<bool> IsCurrent(store::LogStore& store, const store::RecordRow& row) {
+  const std::string& id = row.id;
   bool current = true;
   LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(id, [&](const store::RecordRow& r) {
-    if (r.supersedes == id || (r.kind == "retraction" && r.target == id)) current = false;
+    if ((r.supersedes == id && r.index > row.index) || (r.kind == "retraction" && r.target == id)) current = false;
     return Status::Ok();
   }));
   return current;
@@ -51,7 +53,7 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
   }));
   for (const auto& r : referrers) {
     if (r.target != id) continue;
-    LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, r.id));
+    LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, r));
     if (!current) continue;
     LIFELINE_ASSIGN_OR_RETURN(json ref, Body(r));
     if (r.kind == "retraction") {

@@ -191,6 +191,24 @@ TEST_F(InputChecksTest, CyclesOfCorrectionsAndRetractionsOfRetractionsAreRefused
   EXPECT_EQ(log_->size(), 4u);  // kBase and rt1
 }
 
+TEST_F(InputChecksTest, ACycleAlreadyInTheLogKeepsItsLatestRecordAndABoundedHistory) {
+  MustSubmit(kBase);
+  AppendUnchecked({
+      R"({"kind":"route","id":"a","case":"c1","name":"A","type":"road","sources":["s1"],"supersedes":"b"})",
+      R"({"kind":"route","id":"b","case":"c1","name":"B","type":"road","sources":["s1"],"supersedes":"a"})",
+  });
+  // Before: both left the current view. Now the later entry supersedes.
+  EXPECT_EQ(CurrentIds("route"), (std::vector<std::string>{"r1", "b"}));
+  auto view = ViewRecord(*mem_, TestSigner().verifier(), "b");
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ((*view)["older_versions"], json({"a"}));  // was a, b, a, b ... 1,000 of them
+  EXPECT_EQ((*view)["newer_versions"], json::array());
+  view = ViewRecord(*mem_, TestSigner().verifier(), "a");
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ((*view)["older_versions"], json::array());
+  EXPECT_EQ((*view)["newer_versions"], json({"b"}));
+}
+
 std::string Movement(size_t i) {
   return R"({"kind":"movement","id":"m)" + std::to_string(i) +
          R"(","case":"c1","route":"r1","date":"2023-01-01","direction":"in","operator":"ICRC","sources":["s1"]})";

@@ -66,11 +66,16 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
     rec = Withhold(std::move(body));
   }
   // History: older versions through `supersedes`, newer through referrers.
+  // Each step goes to an earlier entry (a record supersedes only what came
+  // before it: store.h), so the walk ends even on a cycle an old log holds.
   std::vector<std::string> older, newer;
-  for (std::string cur = row.supersedes; !cur.empty() && older.size() < 1000;) {
-    older.push_back(cur);
+  uint64_t at = row.index;
+  for (std::string cur = row.supersedes; !cur.empty();) {
     auto r = st.FindRecord(cur);
-    cur = r.ok() ? r->supersedes : "";
+    if (!r.ok() || r->index >= at) break;
+    older.push_back(cur);
+    at = r->index;
+    cur = r->supersedes;
   }
   std::vector<store::RecordRow> refs;
   LIFELINE_RETURN_IF_ERROR(st.ForEachReferrer(id, [&](const store::RecordRow& r) {
@@ -79,7 +84,7 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
   }));
   json claims = json::array();
   for (const auto& r : refs) {
-    if (r.supersedes == id) newer.push_back(r.id);
+    if (r.supersedes == id && r.index > row.index) newer.push_back(r.id);
     if (r.kind == "claim") {
       json c = json::parse(r.body, nullptr, false);
       claims.push_back({{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},

@@ -70,7 +70,12 @@ struct RecordQuery {
   std::string from;  // records that apply on or after this date
   std::string to;    // records that apply on or before this date
   std::string text;  // a substring of the record's JSON
-  bool current_only = true;  // skip superseded and retracted records
+  // Skip superseded and retracted records. A record is superseded by a
+  // record that names it in `supersedes` and comes after it in the log
+  // (submission refuses a correction placed before what it corrects, so
+  // only a log written before that check can hold a cycle: its latest
+  // record stays current).
+  bool current_only = true;
   uint64_t limit = 0;        // 0 = no limit
 };
 

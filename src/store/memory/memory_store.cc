@@ -1,5 +1,8 @@
 #include "store/memory/memory_store.h"
 
+#include <algorithm>
+#include <map>
+
 namespace lifeline::store {
 
 MemoryStore::MemoryStore(std::string origin) { meta_["origin"] = std::move(origin); }
@@ -115,14 +118,19 @@ Status MemoryStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
   std::vector<RecordRow> out;
   {
     std::lock_guard<std::mutex> l(mu_);
-    std::set<std::string> superseded, retracted;
+    // id -> the index of its latest correction: a record is superseded only
+    // by a later entry (store.h).
+    std::map<std::string, uint64_t> superseded;
+    std::set<std::string> retracted;
     for (const auto& r : records_) {
-      if (!r.supersedes.empty()) superseded.insert(r.supersedes);
+      if (!r.supersedes.empty()) superseded[r.supersedes] = std::max(superseded[r.supersedes], r.index);
       if (r.kind == "retraction") retracted.insert(r.target);
     }
     for (const auto& r : records_) {
       if (!MatchesQuery(r, q)) continue;
-      if (q.current_only && (superseded.count(r.id) || retracted.count(r.id))) continue;
+      auto s = superseded.find(r.id);
+      const bool is_superseded = s != superseded.end() && s->second > r.index;
+      if (q.current_only && (is_superseded || retracted.count(r.id))) continue;
       out.push_back(r);
       if (q.limit && out.size() >= q.limit) break;
     }

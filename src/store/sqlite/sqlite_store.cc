@@ -388,7 +388,10 @@ Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
   if (q.current_only) {
     // The `!= ''` terms let SQLite use the partial indexes on supersedes and
     // target; without them each row's check scans the table (quadratic).
-    sql += " AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.id AND s.supersedes != '')"
+    // A record is superseded only by a later entry (store.h): a cycle of
+    // supersedes in an old log leaves its latest record current.
+    sql += " AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.id AND s.supersedes != ''"
+           " AND s.idx > r.idx)"
            " AND NOT EXISTS (SELECT 1 FROM records t WHERE t.target = r.id AND t.target != ''"
            " AND t.kind = 'retraction')";
   }
