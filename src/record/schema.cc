@@ -55,12 +55,12 @@ struct Field {
 struct Ctx {
   const Resolver* resolver;
   std::vector<FieldError>* errors;
-  const std::optional<DateWindow>* dates = nullptr;
+  const DateWindow* dates = nullptr;
   void Error(const std::string& field, const std::string& msg) { errors->push_back({field, msg}); }
   // A valid date or date-time's day, checked against the window if any.
   void CheckDay(const std::string& path, Day day) {
-    if (dates == nullptr || !dates->has_value() || path.rfind("date_window.", 0) == 0) return;
-    const DateWindow& w = **dates;
+    if (dates == nullptr || path.rfind("date_window.", 0) == 0) return;
+    const DateWindow& w = *dates;
     if (day < w.from || w.until < day) {
       Error(path, FormatDate(day) + " is outside the case's plausible dates, " + FormatDate(w.from) + " to " +
                       FormatDate(w.until) + " (docs/records.md, \"Plausible dates\"; a case sets its own with date_window)");
@@ -672,7 +672,7 @@ void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
   }
 }
 
-// Fields of free text, which may hold tab and newline (LF or CR LF: prose
+// Fields of free text, which may hold tab and line breaks (CR, LF: prose
 // over several lines); every other string (ids, dates, enums, names, units,
 // URLs, object keys) holds no control character at all.
 bool IsProse(const std::string& key) {
@@ -681,7 +681,7 @@ bool IsProse(const std::string& key) {
 }
 
 // The first character of `s` a record must not hold, as "U+XXXX (what) at
-// byte N", or "" when there is none: C0 controls (but tab and newline in prose), DEL,
+// byte N", or "" when there is none: C0 controls (but tab, CR and LF in prose), DEL,
 // C1 controls (U+0080..U+009F) and the byte order mark U+FEFF, which is
 // invisible and marks a file's start, never text. `s` is UTF-8 (the JSON
 // reader and the CSV reader ensure it).
@@ -689,9 +689,9 @@ std::string ForbiddenCharacter(const std::string& s, bool prose) {
   char buf[64];
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    // CR LF in prose: a multi-line cell of a spreadsheet saved on Windows.
-    const bool line_break = c == '\n' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n');
-    if ((c < 0x20 && !(prose && (c == '\t' || line_break))) || c == 0x7f) {
+    // Line breaks in prose: LF, CR LF (a multi-line cell saved on Windows),
+    // CR (old Mac files); the CSV round trip keeps each as written.
+    if ((c < 0x20 && !(prose && (c == '\t' || c == '\n' || c == '\r'))) || c == 0x7f) {
       std::snprintf(buf, sizeof buf, "U+%04X (a control character) at byte %zu", c, i);
       return buf;
     }
@@ -715,7 +715,7 @@ void CheckCharacters(const json& v, const std::string& path, bool prose, Ctx& ct
     std::string bad = ForbiddenCharacter(v.get_ref<const std::string&>(), prose);
     if (!bad.empty()) {
       ctx.Error(path, std::string("holds ") + bad +
-                          (prose ? "; free text may hold tab and newline (LF, CR LF) but no other control character"
+                          (prose ? "; free text may hold tab and line breaks (CR, LF) but no other control character"
                                  : "; this field may hold no control character, not even tab or newline"));
     }
   } else if (v.is_array()) {
@@ -817,9 +817,10 @@ DateWindow PlausibleDates(const json* case_record, Day reference) {
   return w;
 }
 
-std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options) {
+std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options,
+                                 const DateWindow* dates) {
   std::vector<FieldError> errors;
-  Ctx ctx{resolver, &errors, &options.dates};
+  Ctx ctx{resolver, &errors, dates};
   if (!rec.is_object()) {
     ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
     return errors;

@@ -61,10 +61,6 @@ struct ValidateOptions {
   // Records read back from the log carry `recorded` and `by`; submissions
   // must not.
   bool allow_server_fields = false;
-  // When set, every date and date-time in the record (but those of a case
-  // record's own `date_window`) must fall on a day in it. Unset: no check
-  // (Validate stays pure; the caller owns the clock).
-  std::optional<DateWindow> dates;
 };
 
 // The dates in `rec` outside `window`, each as an error at its field: every
@@ -76,8 +72,11 @@ std::vector<FieldError> DatesOutside(const nlohmann::json& rec, const DateWindow
 
 // Checks `rec` against the schema. `resolver` may be null to skip reference
 // checks (used when a batch is checked before its references exist).
+// `dates`, when given, is the window every date and date-time of the record
+// (but those of a case record's own `date_window`) must fall in; null: no
+// such check (Validate stays pure: the caller owns the clock).
 std::vector<FieldError> Validate(const nlohmann::json& rec, const Resolver* resolver,
-                                 ValidateOptions options = {});
+                                 ValidateOptions options = {}, const DateWindow* dates = nullptr);
 
 // The kinds, in documentation order.
 const std::vector<std::string>& Kinds();

@@ -101,7 +101,7 @@ TEST(SchemaTest, ServerFieldsAllowedWhenReadingBack) {
   auto j = *ParseJson(R"({"kind":"source","id":"s2","case":"c1","publisher":"P","title":"T",
                           "recorded":"2023-01-01T00:00:00Z","by":"cli:root"})");
   EXPECT_FALSE(Validate(j, &r).empty());
-  EXPECT_TRUE(Validate(j, &r, ValidateOptions{true, std::nullopt}).empty());
+  EXPECT_TRUE(Validate(j, &r, ValidateOptions{true}).empty());
 }
 
 // Schema v2 (docs/records.md, "Version 2: credible figures").
@@ -229,7 +229,8 @@ TEST(SchemaTest, DatesOutsideTheWindowAreRejectedOnlyWhenAWindowIsGiven) {
   ASSERT_TRUE(j.ok());
   EXPECT_TRUE(Validate(*j, &r).empty());  // pure: no clock, no window
   const Day today = *ParseDate("2023-07-10");
-  auto errors = Validate(*j, &r, ValidateOptions{false, PlausibleDates(nullptr, today)});
+  const DateWindow window = PlausibleDates(nullptr, today);
+  auto errors = Validate(*j, &r, {}, &window);
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].field, "date");
   EXPECT_EQ(errors[1].field, "period.to");

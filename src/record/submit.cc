@@ -279,7 +279,8 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
                             DateWindows(candidates, options, recorded, case_record));
   auto validate = [&](size_t i) {
     std::vector<Rejection> found;
-    for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{options.preserve_stamps, windows[i]})) {
+    for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{options.preserve_stamps},
+                            windows[i] ? &*windows[i] : nullptr)) {
       found.push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
     }
     // Seal before anything compares or canonicalises the record: from here
@@ -420,7 +421,8 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
     for (size_t i = 0; i < n; ++i) {
       if (state[i] != State::kPending) continue;
       problems[i].clear();
-      for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{true, windows[i]})) {
+      for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{true},
+                              windows[i] ? &*windows[i] : nullptr)) {
         problems[i].push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
       }
       if (problems[i].empty()) continue;
