@@ -127,6 +127,9 @@ TEST(FarDateTest, ARecordDatedFarAwayIsLeftOutOfTheAnalysesByName) {
   auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
   ASSERT_TRUE(ind.ok()) << ind.status().ToString();
   EXPECT_EQ(ind->to, "2023-01-03");
+  ASSERT_FALSE(ind->assumption_keys.empty());
+  EXPECT_EQ(ind->assumption_keys.back(), "indicators.far_date");
+  EXPECT_NE(ind->assumptions.back().find("m-far"), std::string::npos);
   int32_t from = kNoDay, to = kNoDay;
   ASSERT_TRUE(ResolveRange(*ds, &from, &to).ok());
   auto comp = ComputeCompliance(*ds, *cp, from, to);

@@ -89,6 +89,11 @@ TEST(FarDateReportTest, AFarDatedRecordDoesNotBreakTheCasesReport) {
   auto html = RenderReport(log.store(), log.verifier(), opts);
   ASSERT_TRUE(html.ok()) << html.status().ToString();
   EXPECT_EQ(html->find("9999"), std::string::npos);
+  EXPECT_NE(html->find("record m-far is left out"), std::string::npos);  // said, by name
+  opts.lang = "fr";
+  html = RenderReport(log.store(), log.verifier(), opts);
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  EXPECT_NE(html->find("l’enregistrement m-far est laissé de côté"), std::string::npos);
 }
 
 TEST(SvgTest, ChartsAreWellFormedWithTitleAndDesc) {
