@@ -156,6 +156,52 @@ TEST(ImportTest, DryRunAndPartial) {
   EXPECT_EQ(partial["rejections"][0]["field"], "type");
 }
 
+// 10,001 valid records and one too large for the log: the import used to
+// append the first batch of 10,000, then fail without file, line, record
+// or field. Now the dry run and the import say where, and nothing is
+// appended. A BOM at the start of the file's 10,001st line (the first of
+// its second chunk) used to be dropped silently: now it is an error.
+TEST(ImportTest, AnOversizedRecordAfterTenThousandAppendsNothingAndIsNamed) {
+  TempDir dir("lifeline-import");
+  std::string store = Init(dir, "oversized");
+  std::string file = dir.path() + "/big.jsonl";
+  {
+    std::ofstream out(file);
+    out << R"({"kind":"source","id":"s1","case":"c1","publisher":"P","title":"T"})" << "\n"
+        << R"({"kind":"case","id":"c1","title":"T","region":"R","started":"2022-01-01","sources":["s1"]})" << "\n"
+        << R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})" << "\n";
+    for (int i = 0; i < 9998; ++i) {
+      out << R"({"kind":"movement","id":"m)" << i
+          << R"(","case":"c1","route":"r1","date":"2022-02-01","direction":"in","operator":"O","sources":["s1"]})"
+          << "\n";
+    }
+    out << R"({"kind":"movement","id":"big","case":"c1","route":"r1","date":"2022-02-01","direction":"in",)"
+        << R"("operator":"O","sources":["s1"],"note":")" << std::string(70000, 'x') << "\"}\n";
+  }
+  for (bool dry : {true, false}) {
+    std::vector<std::string> args = {"import", file};
+    if (dry) args.insert(args.begin() + 1, "--dry-run");
+    json j = RunJson(store, args, 2);
+    EXPECT_FALSE(j["written"].get<bool>());
+    ASSERT_EQ(j["rejections"].size(), 1u) << j.dump();
+    EXPECT_EQ(j["rejections"][0]["where"], "big.jsonl:10002");
+    EXPECT_EQ(j["rejections"][0]["id"], "big");
+    EXPECT_EQ(j["rejections"][0]["field"], "note");
+    EXPECT_EQ(LogSize(store), 0u);
+  }
+  std::string bom = dir.path() + "/bom.jsonl";
+  {
+    std::ifstream in(file);
+    std::ofstream out(bom);
+    std::string line;
+    for (int n = 1; std::getline(in, line) && n <= 10001; ++n) out << (n == 10001 ? "\xEF\xBB\xBF" : "") << line << "\n";
+  }
+  json j = RunJson(store, {"import", bom}, 2);
+  ASSERT_EQ(j["reader_errors"].size(), 1u) << j.dump();
+  EXPECT_NE(j["reader_errors"][0].get<std::string>().find("bom.jsonl:10001"), std::string::npos) << j.dump();
+  EXPECT_EQ(LogSize(store), 0u);
+}
+
 // ACLED files are read in chunks of 10,000 rows (behind a copy of the
 // header): a row with a newline inside quotes stays whole, and the lines of
 // rejected rows are the file's own, in the first chunk, across a chunk's

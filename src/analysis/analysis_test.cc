@@ -5,6 +5,7 @@
 #include "analysis/analysis_testing.h"
 #include "analysis/compliance.h"
 #include "analysis/format.h"
+#include "analysis/headline.h"
 #include "analysis/indicators.h"
 #include "record/values.h"
 
@@ -94,6 +95,59 @@ class AnalysisTest : public ::testing::Test {
   CheckpointRef cp_;
   Indicators ind_;
 };
+
+// A case without an end, and a record dated 9999-12-31 appended before
+// submission checked dates: it made every day range of the case run to
+// 9999 (longer than an analysis may be), so indicators, compliance, the
+// headline and the report failed for the whole case. It is left out, by
+// name, judged at the day it was recorded (never by the clock).
+const std::vector<std::string> kOpenCase = {
+    R"({"kind":"source","id":"s1","case":"c9","publisher":"Monitor","title":"Report"})",
+    R"({"kind":"case","id":"c9","title":"Open","region":"R","started":"2023-01-01","sources":["s1"],
+        "population":[{"date":"2023-01-01","count":1000}]})",
+    R"({"kind":"route","id":"r1","case":"c9","name":"Road","type":"road","sources":["s1"]})",
+    R"({"kind":"route_status","id":"rs1","case":"c9","route":"r1","from":"2023-01-01","status":"closed","sources":["s1"]})",
+    R"({"kind":"movement","id":"m1","case":"c9","route":"r1","date":"2023-01-03","direction":"in","operator":"ICRC",
+        "vehicles":2,"sources":["s1"]})",
+};
+
+TEST(FarDateTest, ARecordDatedFarAwayIsLeftOutOfTheAnalysesByName) {
+  TestLog log;
+  log.Submit(kOpenCase);
+  log.AppendUnchecked({R"({"kind":"movement","id":"m-far","case":"c9","route":"r1","date":"9999-12-31",
+        "direction":"in","operator":"ICRC","vehicles":5,"sources":["s1"]})"});
+  auto ds = log.Load("c9");
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_EQ(ds->skipped.size(), 1u);
+  EXPECT_EQ(ds->skipped[0].id, "m-far");
+  EXPECT_EQ(ds->skipped[0].field, "date");
+  EXPECT_NE(ds->skipped[0].message.find("9999-12-31"), std::string::npos) << ds->skipped[0].message;
+  auto cp = ResolveCheckpoint(log.store(), std::nullopt);
+  ASSERT_TRUE(cp.ok());
+  auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
+  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  EXPECT_EQ(ind->to, "2023-01-03");
+  ASSERT_FALSE(ind->assumption_keys.empty());
+  EXPECT_EQ(ind->assumption_keys.back(), "indicators.far_date");
+  EXPECT_NE(ind->assumptions.back().find("m-far"), std::string::npos);
+  int32_t from = kNoDay, to = kNoDay;
+  ASSERT_TRUE(ResolveRange(*ds, &from, &to).ok());
+  auto comp = ComputeCompliance(*ds, *cp, from, to);
+  ASSERT_TRUE(comp.ok()) << comp.status().ToString();
+  Headline head = ComputeHeadline(*ind, *comp);
+  EXPECT_FALSE(HeadlineJson(head).empty());
+  // A date the case's own window allows is kept.
+  TestLog wide;
+  std::vector<std::string> lines = kOpenCase;
+  lines[1] = R"({"kind":"case","id":"c9","title":"Open","region":"R","started":"2023-01-01","sources":["s1"],
+        "date_window":{"until":"2100-01-01"}})";
+  wide.Submit(lines);
+  wide.AppendUnchecked({R"({"kind":"movement","id":"m-2099","case":"c9","route":"r1","date":"2099-01-01",
+        "direction":"in","operator":"ICRC","vehicles":5,"sources":["s1"]})"});
+  auto wds = wide.Load("c9");
+  ASSERT_TRUE(wds.ok()) << wds.status().ToString();
+  EXPECT_TRUE(wds->skipped.empty());
+}
 
 TEST_F(AnalysisTest, RangeDefaultsToTheCaseAndNamesTheCheckpoint) {
   EXPECT_EQ(ind_.from, "2023-01-01");

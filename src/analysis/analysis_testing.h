@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/dataset.h"
 #include "log/log.h"
 #include "record/canonical.h"
+#include "record/projection.h"
 #include "record/submit.h"
 #include "store/memory/memory_store.h"
 
@@ -25,7 +27,9 @@ class TestLog {
     seed[5] = 5;
     auto mem = std::make_unique<store::MemoryStore>("example.org/analysis");
     mem_ = mem.get();
-    auto l = log::Log::Open(std::move(mem), note::Signer("example.org/analysis", seed));
+    note::Signer signer("example.org/analysis", seed);
+    verifier_ = signer.verifier();
+    auto l = log::Log::Open(std::move(mem), signer);
     if (!l.ok()) std::abort();
     log_ = std::move(*l);
   }
@@ -51,7 +55,29 @@ class TestLog {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
+  // Appends `lines` as entries with their projections, past every check of
+  // record::Submit: a log written before a check existed.
+  void AppendUnchecked(const std::vector<std::string>& lines) {
+    std::vector<std::string> entries;
+    std::vector<store::RecordRow> rows;
+    for (const auto& line : lines) {
+      auto j = record::ParseJson(line);
+      ASSERT_TRUE(j.ok()) << line;
+      (*j)["recorded"] = "2024-01-01T00:00:00Z";
+      (*j)["by"] = "cli";
+      auto body = record::Canonicalize(*j);
+      ASSERT_TRUE(body.ok());
+      auto row = record::ProjectRecord(*j, *body);
+      ASSERT_TRUE(row.ok()) << row.status().ToString();
+      entries.push_back(*body);
+      rows.push_back(std::move(*row));
+    }
+    auto r = log_->AppendMany(std::move(entries), std::move(rows)).get();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+
   store::MemoryStore& store() { return *mem_; }
+  const note::Verifier& verifier() const { return *verifier_; }
   uint64_t size() const { return log_->size(); }
 
   // The dataset at the latest checkpoint (or the one of size `at`).
@@ -63,6 +89,7 @@ class TestLog {
  private:
   store::MemoryStore* mem_ = nullptr;
   std::unique_ptr<log::Log> log_;
+  std::optional<note::Verifier> verifier_;
 };
 
 }  // namespace lifeline::analysis

@@ -1,14 +1,18 @@
 #include "analysis/dataset.h"
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "analysis/route_days.h"
 #include "base/bytes.h"
 #include "note/checkpoint.h"
 #include "note/note.h"
+#include "record/schema.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
@@ -732,25 +736,52 @@ Status AddRecord(Dataset& ds, const json& r) {
 
 }  // namespace
 
+namespace {
+
+// Whether `rec` (logged as `row`) has a date outside its case's plausible
+// dates at the day it was recorded; a record without a readable
+// `recorded` is judged by the lower bound and the case's own window only.
+std::optional<Dataset::Skipped> FarDated(const json& rec, const store::RecordRow& row, const json& profile) {
+  record::Day reference{std::numeric_limits<int32_t>::max() / 2};
+  if (rec.contains("recorded") && rec.at("recorded").is_string()) {
+    auto secs = record::ParseDateTime(rec.at("recorded").get_ref<const std::string&>());
+    if (secs.ok()) reference = record::Day{*secs / 86400};
+  }
+  record::DateWindow window = record::PlausibleDates(profile.is_object() ? &profile : nullptr, reference);
+  std::vector<record::FieldError> far = record::DatesOutside(rec, window);
+  if (far.empty()) return std::nullopt;
+  return Dataset::Skipped{row.id, row.index, far[0].field,
+                          "record " + row.id + " (entry " + std::to_string(row.index) + "): " + far[0].field + ": " +
+                              far[0].message + ": left out of the analyses (retract or correct it)"};
+}
+
+}  // namespace
+
 Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
   // Every version below the checkpoint: the current view is computed here,
   // for that tree, rather than by the store's current_only (which would
   // apply corrections appended after the checkpoint).
+  // As store::RecordQuery::current_only, a record is superseded only by a
+  // later entry: a cycle of supersedes in an old log keeps its latest record.
   std::vector<store::RecordRow> rows;
-  std::unordered_set<std::string> gone;  // superseded or retracted
+  std::unordered_set<std::string> gone;  // retracted
+  std::unordered_map<std::string, uint64_t> corrected_at;  // id -> index of its latest correction
   store::RecordQuery q;
   q.case_id = case_id;
   q.current_only = false;
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
     if (r.index >= size) return Status::Ok();
-    if (!r.supersedes.empty()) gone.insert(r.supersedes);
+    if (!r.supersedes.empty()) corrected_at[r.supersedes] = std::max(corrected_at[r.supersedes], r.index);
     if (r.kind == "retraction") gone.insert(r.target);
     rows.push_back(r);
     return Status::Ok();
   }));
   // Only the case's own corrections and retractions count (store.h
   // Replaces): all of them are among `rows`' versions.
-  std::erase_if(rows, [&](const store::RecordRow& r) { return gone.count(r.id) > 0; });
+  std::erase_if(rows, [&](const store::RecordRow& r) {
+    auto c = corrected_at.find(r.id);
+    return gone.count(r.id) > 0 || (c != corrected_at.end() && c->second > r.index);
+  });
   return rows;
 }
 
@@ -759,9 +790,21 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
   Dataset ds;
   ds.case_id = case_id;
   bool have_case = false;
+  // The case's current case record (the last in log order) gives the
+  // plausible dates; each record is judged at the day it was recorded.
+  json profile;
+  for (const auto& r : rows) {
+    if (r.kind == "case") profile = json::parse(r.body, nullptr, false);
+  }
   for (const auto& r : rows) {
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + ") is not a JSON object");
+    if (r.kind != "case") {
+      if (std::optional<Dataset::Skipped> skip = FarDated(j, r, profile)) {
+        ds.skipped.push_back(std::move(*skip));
+        continue;
+      }
+    }
     Status s = AddRecord(ds, j);
     if (!s.ok()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + "): " + s.message());
     have_case |= r.kind == "case";

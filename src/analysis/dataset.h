@@ -335,6 +335,19 @@ struct Dataset {
   std::vector<int32_t> LifelineRoutes() const;
   bool IsParty(int32_t actor) const;
 
+  // Records left out because a date in them is outside the case's
+  // plausible dates (docs/records.md), judged at the day each was recorded,
+  // so the same log always gives the same dataset. Such a record (a
+  // 9999-12-31 appended before submission checked dates) would otherwise
+  // stretch every day range of the case past what can be computed.
+  struct Skipped {
+    std::string id;
+    uint64_t index = 0;
+    std::string field;
+    std::string message;  // "record x (entry 7): date: 9999-12-31 is outside ..."
+  };
+  std::vector<Skipped> skipped;
+
   bool finalized = false;
   // The latest day any record speaks of (kNoDay if none).
   int32_t last_record_day = kNoDay;

@@ -934,6 +934,12 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   for (int32_t p : ds.parties) out.parties.push_back(ds.actors.at(p));
   Builder b(ds, from, to, options.explain, out);
   LIFELINE_RETURN_IF_ERROR(b.Run());
+  // Said wherever the indicators' assumptions are shown (JSON, table, the
+  // report): a record the dataset left out for a far date (dataset.h).
+  for (const auto& s : ds.skipped) {
+    out.Assume("indicators.far_date",
+               "record " + s.id + " is left out: a date in it is outside the case’s plausible dates");
+  }
   return out;
 }
 

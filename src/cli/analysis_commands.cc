@@ -72,13 +72,24 @@ Result<Loaded> Load(const Globals& g, const AnalysisArgs& a) {
   }
   l.ds = std::move(v->ds);
   l.cp = std::move(v->cp);
+  // Records left out for a far date: said on stderr (and in the JSON).
+  if (!g.quiet && !g.json) {
+    for (const auto& s : l.ds.skipped) std::cerr << "warning: " << s.message << "\n";
+  }
   return l;
 }
 
-void Print(const Globals& g, const std::string& format, nlohmann::json j, const std::string& csv,
-           const std::string& table) {
+void Print(const Globals& g, const analysis::Dataset& ds, const std::string& format, nlohmann::json j,
+           const std::string& csv, const std::string& table) {
   if (g.json || format == "json") {
     j["ok"] = true;
+    if (!ds.skipped.empty()) {
+      nlohmann::json skipped = nlohmann::json::array();
+      for (const auto& s : ds.skipped) {
+        skipped.push_back({{"id", s.id}, {"entry", s.index}, {"field", s.field}, {"message", s.message}});
+      }
+      j["skipped_records"] = std::move(skipped);
+    }
     std::cout << j.dump(g.json ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (format == "csv") {
     std::cout << csv;
@@ -98,7 +109,7 @@ int CmdIndicators(const Globals& g, const AnalysisArgs& a) {
   auto ind = analysis::ComputeIndicators(l->ds, l->cp, opts);
   if (!ind.ok()) return Fail(g, ind.status());
   bool json = g.json || a.format == "json";
-  Print(g, a.format, json ? analysis::IndicatorsJson(*ind) : nlohmann::json(),
+  Print(g, l->ds, a.format, json ? analysis::IndicatorsJson(*ind) : nlohmann::json(),
         a.format == "csv" ? analysis::IndicatorsCsv(*ind) : "",
         a.format == "table" ? analysis::IndicatorsTable(*ind, a.explain) : "");
   return 0;
@@ -110,7 +121,7 @@ int CmdCompliance(const Globals& g, const AnalysisArgs& a) {
   auto c = analysis::ComputeCompliance(l->ds, l->cp, l->from, l->to);
   if (!c.ok()) return Fail(g, c.status());
   bool json = g.json || a.format == "json";
-  Print(g, a.format, json ? analysis::ComplianceJson(*c) : nlohmann::json(),
+  Print(g, l->ds, a.format, json ? analysis::ComplianceJson(*c) : nlohmann::json(),
         a.format == "csv" ? analysis::ComplianceCsv(*c) : "",
         a.format == "table" ? analysis::ComplianceTable(*c, a.explain) : "");
   return 0;
@@ -130,7 +141,7 @@ int CmdHeadline(const Globals& g, const AnalysisArgs& a) {
   if (!c.ok()) return Fail(g, c.status());
   analysis::Headline h = analysis::ComputeHeadline(*ind, *c);
   bool json = g.json || a.format == "json";
-  Print(g, a.format, json ? analysis::HeadlineJson(h) : nlohmann::json(), "",
+  Print(g, l->ds, a.format, json ? analysis::HeadlineJson(h) : nlohmann::json(), "",
         a.format == "table" ? analysis::HeadlineTable(h, a.explain) : "");
   return 0;
 }
@@ -157,7 +168,7 @@ int CmdForecast(const Globals& g, const AnalysisArgs& a) {
   if (!run.ok()) return Fail(g, run.status());
   analysis::Forecast f{a.case_id, l->cp, a.scenario, std::move(*model), std::move(*run)};
   bool json = g.json || a.format == "json";
-  Print(g, a.format, json ? analysis::ForecastJson(f) : nlohmann::json(),
+  Print(g, l->ds, a.format, json ? analysis::ForecastJson(f) : nlohmann::json(),
         a.format == "csv" ? analysis::ForecastCsv(f) : "", a.format == "table" ? analysis::ForecastTable(f) : "");
   return 0;
 }

@@ -318,7 +318,9 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
         ++lines;
       }
       if (lines == kImportChunk || (!more && lines > 0)) {
-        if (!emit(ReadChunk{ingest::ReadJsonLines(text, io), line_offset, done, total})) return Status::Ok();
+        ingest::ImportOptions chunk_io = io;
+        chunk_io.continues_file = line_offset > 0;  // a BOM is the file's only on its first line
+        if (!emit(ReadChunk{ingest::ReadJsonLines(text, chunk_io), line_offset, done, total})) return Status::Ok();
         line_offset += lines;
         lines = 0;
         text.clear();

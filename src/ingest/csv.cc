@@ -216,6 +216,15 @@ CsvTable ParseCsv(std::string_view data, const CsvOptions& options) {
       }
     }
   }
+  // A byte order mark marks a file's start: at the start of a later line it
+  // is a second file pasted in (or a cell that would carry an invisible
+  // character), never data.
+  for (size_t at = text.find("\xEF\xBB\xBF"); at != std::string_view::npos; at = text.find("\xEF\xBB\xBF", at + 3)) {
+    if (at == 0 || (text[at - 1] != '\n' && text[at - 1] != '\r')) continue;
+    const uint64_t line = 1 + CountLineBreaks(text.substr(0, at));
+    table.errors.push_back({line, 0, "the line starts with a byte order mark (U+FEFF): only a file's first line "
+                                     "may (were two files joined?)"});
+  }
   return table;
 }
 

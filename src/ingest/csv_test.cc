@@ -33,6 +33,14 @@ TEST(CsvTest, EmbeddedNewlinesKeepPhysicalLines) {
   EXPECT_EQ(t.physical_lines, 7u);
 }
 
+TEST(CsvTest, AByteOrderMarkOnALaterLineIsAnError) {
+  CsvTable t = ParseCsv("\xEF\xBB\xBFid,name\r\n1,a\r\n\xEF\xBB\xBF" "2,b\r\n3,\"x\n\xEF\xBB\xBFy\"\n");
+  ASSERT_EQ(t.errors.size(), 2u);
+  EXPECT_EQ(t.errors[0].line, 3u);
+  EXPECT_NE(t.errors[0].message.find("byte order mark"), std::string::npos);
+  EXPECT_EQ(t.errors[1].line, 5u);  // inside a quoted cell: still not data
+}
+
 TEST(CsvTest, LineEndingsBomBlankLinesAndEmptyFields) {
   CsvTable t = ParseCsv("\xEF\xBB\xBFid,name\r\n\r\n1,\r\n2,b\r3,c\n,\n4,\"\"");
   ASSERT_TRUE(t.errors.empty());

@@ -199,14 +199,20 @@ Result<json> ParseJsonStrictly(std::string_view text) {
 
 ReadResult ReadJsonLines(std::string_view data, const ImportOptions& options) {
   ReadResult out;
-  if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);
+  if (!options.continues_file && data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);
   uint64_t line = 1;
   while (!data.empty()) {
     size_t eol = data.find('\n');
     std::string_view text = data.substr(0, eol);
     data.remove_prefix(eol == std::string_view::npos ? data.size() : eol + 1);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    if (!Trim(text).empty()) ReadLine(text, line, options, out);
+    if (text.starts_with("\xEF\xBB\xBF")) {
+      out.errors.push_back({line, "(line)",
+                            "the line starts with a byte order mark (U+FEFF): only a file's first line may "
+                            "(were two files joined?)"});
+    } else if (!Trim(text).empty()) {
+      ReadLine(text, line, options, out);
+    }
     ++line;
   }
   return out;

@@ -1,7 +1,9 @@
 // JSON Lines (https://jsonlines.org): one record per line, each a JSON object
 // already in the shape of docs/records.md.
 //
-// - Lines end in LF or CRLF; a UTF-8 BOM at the start is dropped; lines that
+// - Lines end in LF or CRLF; a UTF-8 BOM at the start of the file is
+//   dropped (not when ImportOptions::continues_file: a later chunk), a BOM
+//   at the start of any other line is an error (field "(line)"); lines that
 //   are empty or only whitespace are skipped.
 // - Each other line must be exactly one JSON object (RFC 8259): otherwise a
 //   RowError names the line and says what is wrong with the byte position

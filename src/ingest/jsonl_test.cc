@@ -29,6 +29,25 @@ TEST(JsonLinesTest, ReadsObjectsWithTheirLines) {
   EXPECT_FALSE(r.rows[2].record.contains("case"));  // the case record has none
 }
 
+// Only the file's first line may start with a BOM: on a later line (two
+// files joined), or on the first line of a later chunk of a file read in
+// chunks (which used to drop it silently), it is an error naming the line.
+TEST(JsonLinesTest, AByteOrderMarkOnALaterLineIsAnError) {
+  const std::string kRecord = "{\"kind\":\"source\",\"id\":\"s\",\"publisher\":\"P\",\"title\":\"t\"}";
+  ReadResult r = ReadJsonLines(kRecord + "\n" + kRecord + "\n\xEF\xBB\xBF" + kRecord + "\n", kOptions);
+  EXPECT_EQ(r.rows.size(), 2u);
+  ASSERT_EQ(r.errors.size(), 1u) << testing::Dump(r.errors);
+  EXPECT_EQ(r.errors[0].line, 3u);
+  EXPECT_EQ(r.errors[0].field, "(line)");
+  EXPECT_NE(r.errors[0].message.find("byte order mark"), std::string::npos);
+  ImportOptions later = kOptions;
+  later.continues_file = true;
+  r = ReadJsonLines("\xEF\xBB\xBF" + kRecord + "\n", later);
+  EXPECT_TRUE(r.rows.empty());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 1u);
+}
+
 TEST(JsonLinesTest, WithoutCaseIdRecordsAreLeftAlone) {
   ReadResult r = ReadJsonLines("{\"kind\":\"x\",\"case\":\"other\"}\n", {});
   ASSERT_TRUE(r.ok());

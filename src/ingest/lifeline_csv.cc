@@ -21,10 +21,15 @@ struct FieldSpec {
   CsvCell cell = CsvCell::kText;
   std::vector<std::pair<std::string_view, CsvCell>> members = {};  // an object when not empty
   bool required_object = false;
-  int since = 1;  // the schema version that added the field
+  // The layout that added the field: 1 and 2 are schema versions 1 and 2,
+  // kDateWindowLayout is version 2 with the case's date_window (added later
+  // to version 2; exports written before it still read back).
+  int since = 1;
 };
 
 using C = CsvCell;
+
+constexpr int kDateWindowLayout = 3;
 
 const std::vector<std::pair<std::string_view, CsvCell>>& LocationMembers() {
   static const std::vector<std::pair<std::string_view, CsvCell>> members = {
@@ -44,7 +49,8 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
        {{"title"}, {"region"}, {"country"}, {"started"}, {"ended"}, {"population", C::kJson},
         {"displaced", C::kJson}, {"public", C::kBoolean}, {"lifeline_routes", C::kList, {}, false, 2},
         {"parties", C::kList, {}, false, 2}, {"dependency", C::kJson, {}, false, 2},
-        {"discrepancy_tolerance", C::kNumber, {}, false, 2}}},
+        {"discrepancy_tolerance", C::kNumber, {}, false, 2},
+        {"date_window", C::kText, {{"from", C::kText}, {"until", C::kText}}, false, kDateWindowLayout}}},
       {"source",
        {{"publisher"}, {"title"}, {"url"}, {"published"}, {"language"}, {"publisher_type"},
         {"party"}, {"reliability"}, {"credibility", C::kInteger}, {"archived_sha256"}}},
@@ -139,7 +145,13 @@ LayoutMap MakeLayouts(int version) {
 
 // Today's layouts (what the export writes).
 const LayoutMap& Layouts() {
-  static const LayoutMap layouts = MakeLayouts(kCsvSchemaVersion);
+  static const LayoutMap layouts = MakeLayouts(kDateWindowLayout);
+  return layouts;
+}
+
+// The layouts of version 2 exports written before date_window existed.
+const LayoutMap& LayoutsV2() {
+  static const LayoutMap layouts = MakeLayouts(2);
   return layouts;
 }
 
@@ -155,11 +167,11 @@ struct Recognised {
 };
 
 // The kind whose columns the header holds exactly (any order), in today's
-// layout or version 1's, or an error that names the nearest kind's missing
+// layout, version 2's before date_window or version 1's, or an error that names the nearest kind's missing
 // and unknown columns.
 Result<Recognised> RecogniseKind(const std::vector<std::string>& header) {
   const std::set<std::string> have(header.begin(), header.end());
-  for (const LayoutMap* layouts : {&Layouts(), &LayoutsV1()}) {
+  for (const LayoutMap* layouts : {&Layouts(), &LayoutsV2(), &LayoutsV1()}) {
     for (const auto& [kind, layout] : *layouts) {
       std::set<std::string> want;
       for (const CsvColumn& c : layout) want.insert(c.name);

@@ -77,7 +77,8 @@ struct CsvColumn {
 };
 
 // The schema version of the layouts below. Version 1 exports (without the
-// columns version 2 added) still read back.
+// columns version 2 added), and version 2 exports written before the case's
+// date_window columns, still read back.
 inline constexpr int kCsvSchemaVersion = 2;
 
 // The columns of `kind` in order (envelope first); empty for an unknown kind.

@@ -70,6 +70,10 @@ struct ReadResult {
 struct ImportOptions {
   std::string case_id;    // `case` of every record; omitted when empty
   std::string file_name;  // base name used in messages, source ids and titles
+  // The data continues a file read in chunks (JSON Lines): its first line
+  // is not the file's, so a byte order mark there is an error, not the
+  // file's BOM to drop.
+  bool continues_file = false;
 };
 
 // "gaza.csv:12: total_truck: not an integer: '1O'" (file name omitted when

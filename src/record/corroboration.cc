@@ -28,6 +28,7 @@ Status AddPublishers(store::LogStore& store, const std::string& case_id, const j
   return Status::Ok();
 }
 
+// As store::RecordQuery::current_only (store.h Replaces).
 Result<bool> IsCurrent(store::LogStore& store, const store::RecordRow& row) {
   bool current = true;
   LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(row.id, [&](const store::RecordRow& r) {

@@ -145,12 +145,19 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   }
   std::vector<std::string> entries;
   std::vector<store::RecordRow> rows;
-  LIFELINE_RETURN_IF_ERROR(CheckBatch(fresh, outer, existing, options_, recorded_, &report_, &entries, &rows));
+  CaseRecordFn in_store = StoreCaseRecords(reader_);
+  CaseRecordFn case_record = [&](const std::string& case_id) -> Result<std::optional<nlohmann::json>> {
+    if (auto it = case_records_.find(case_id); it != case_records_.end()) return std::optional(it->second);
+    return in_store(case_id);
+  };
+  LIFELINE_RETURN_IF_ERROR(
+      CheckBatch(fresh, outer, existing, options_, recorded_, &report_, &entries, &rows, case_record));
   report_.accepted += entries.size();
   std::string buf;
   for (size_t i = 0; i < entries.size(); ++i) {
     const store::RecordRow& r = rows[i];
     ids_.Put(IdHash(r.id), KindCode(r.kind), CaseCode(r.case_id));
+    if (r.kind == "case") case_records_[r.case_id] = nlohmann::json::parse(r.body, nullptr, false);
     buf.clear();
     PutString(&buf, entries[i]);
     for (const std::string* f : {&r.id, &r.kind, &r.case_id, &r.supersedes, &r.target, &r.route, &r.date_from,

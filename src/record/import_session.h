@@ -20,6 +20,7 @@
 #define LIFELINE_RECORD_IMPORT_SESSION_H_
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -61,6 +62,9 @@ class ImportSession {
   std::vector<std::string> case_names_;
   std::unordered_map<std::string, uint16_t> case_codes_;
   uint16_t CaseCode(const std::string& case_id);
+  // The case records accepted so far (few): an earlier chunk's case record
+  // sets the plausible dates of later chunks.
+  std::map<std::string, nlohmann::json> case_records_;
   std::string spool_path_;
   FILE* spool_ = nullptr;
 };

@@ -1,5 +1,6 @@
 #include "record/schema.h"
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <algorithm>
@@ -55,7 +56,17 @@ struct Ctx {
   const Resolver* resolver;
   std::vector<FieldError>* errors;
   std::string case_id;  // the record's case (RecordCase)
+  const DateWindow* dates = nullptr;
   void Error(const std::string& field, const std::string& msg) { errors->push_back({field, msg}); }
+  // A valid date or date-time's day, checked against the window if any.
+  void CheckDay(const std::string& path, Day day) {
+    if (dates == nullptr || path.rfind("date_window.", 0) == 0) return;
+    const DateWindow& w = *dates;
+    if (day < w.from || w.until < day) {
+      Error(path, FormatDate(day) + " is outside the case's plausible dates, " + FormatDate(w.from) + " to " +
+                      FormatDate(w.until) + " (docs/records.md, \"Plausible dates\"; a case sets its own with date_window)");
+    }
+  }
 };
 
 // ^[a-z0-9][a-z0-9._:-]{0,127}$ without std::regex (a hot path: every
@@ -326,6 +337,8 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
         ctx.Error(path, "must be a date YYYY-MM-DD, not " + TypeName(v));
       } else if (auto d = ParseDate(v.get_ref<const std::string&>()); !d.ok()) {
         ctx.Error(path, d.status().message());
+      } else {
+        ctx.CheckDay(path, *d);
       }
       return;
     case Type::kDateTime:
@@ -333,6 +346,9 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
         ctx.Error(path, "must be an RFC 3339 date-time or a date, not " + TypeName(v));
       } else if (auto d = ParseDateTime(v.get_ref<const std::string&>()); !d.ok()) {
         ctx.Error(path, d.status().message());
+      } else {
+        // The UTC day (floor division: before 1970 too).
+        ctx.CheckDay(path, Day{*d >= 0 ? *d / 86400 : -((-*d + 86399) / 86400)});
       }
       return;
     case Type::kCount:
@@ -423,7 +439,10 @@ const std::vector<Kind>& KindTable() {
                   {"sources", Type::kRefList, false, {}, "source"},
                   {"note", Type::kText}},
                  "import dependency {commodity, share, sources, note}")},
-        {"discrepancy_tolerance", Type::kFraction}},
+        {"discrepancy_tolerance", Type::kFraction},
+        // v2: the days the case's records may be dated (Plausible dates).
+        {"date_window", Type::kObject, false, {}, {},
+         ObjectOf({{"from", Type::kDate}, {"until", Type::kDate}}, "plausible dates {from, until}")}},
        "the case: a population cut off, and when"},
       {"source", false,
        {{"publisher", Type::kText, true},
@@ -639,6 +658,13 @@ void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
     }
   }
   if (kind == "incident") CheckCasualtySums(rec, ctx);
+  if (kind == "case" && rec.contains("date_window") && rec.at("date_window").is_object()) {
+    const json& w = rec.at("date_window");
+    if (w.contains("from") && w.contains("until") && w.at("from").is_string() && w.at("until").is_string()) {
+      auto f = ParseDate(w.at("from").get<std::string>()), u = ParseDate(w.at("until").get<std::string>());
+      if (f.ok() && u.ok() && *u < *f) ctx.Error("date_window.until", "is before date_window.from");
+    }
+  }
   if (kind == "movement" && rec.contains("direction") && rec.at("direction") == "both" && !rec.contains("period")) {
     ctx.Error("direction", "is \"both\" only for a total over a period (with period): a crossing has one direction");
   }
@@ -647,6 +673,85 @@ void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
     if (m == "cargo" && !rec.contains("unit")) ctx.Error("unit", "is required for a cargo requirement");
     if (m != "cargo" && rec.contains("commodity")) ctx.Error("commodity", "is given only for a cargo requirement");
     if (m != "cargo" && rec.contains("unit")) ctx.Error("unit", "is given only for a cargo requirement");
+  }
+}
+
+// Fields of free text, which may hold tab and line breaks (CR, LF: prose
+// over several lines); every other string (ids, dates, enums, names, units,
+// URLs, object keys) holds no control character at all.
+bool IsProse(const std::string& key) {
+  static const std::set<std::string> kProse = {"note", "description", "text", "reason", "basis", "controls"};
+  return kProse.count(key) > 0;
+}
+
+// The first character of `s` a record must not hold, as "U+XXXX (what) at
+// byte N", or "" when there is none: C0 controls (but tab, CR and LF in prose), DEL,
+// C1 controls (U+0080..U+009F) and the byte order mark U+FEFF, which is
+// invisible and marks a file's start, never text. `s` is UTF-8 (the JSON
+// reader and the CSV reader ensure it).
+std::string ForbiddenCharacter(const std::string& s, bool prose) {
+  char buf[64];
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    // Line breaks in prose: LF, CR LF (a multi-line cell saved on Windows),
+    // CR (old Mac files); the CSV round trip keeps each as written.
+    if ((c < 0x20 && !(prose && (c == '\t' || c == '\n' || c == '\r'))) || c == 0x7f) {
+      std::snprintf(buf, sizeof buf, "U+%04X (a control character) at byte %zu", c, i);
+      return buf;
+    }
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      std::snprintf(buf, sizeof buf, "U+%04X (a C1 control character) at byte %zu",
+                    static_cast<unsigned char>(s[i + 1]), i);
+      return buf;
+    }
+    if (c == 0xef && s.compare(i, 3, "\xEF\xBB\xBF") == 0) {
+      std::snprintf(buf, sizeof buf, "U+FEFF (a byte order mark) at byte %zu", i);
+      return buf;
+    }
+  }
+  return "";
+}
+
+// Every string and key in `v`, at `path`; `prose` when free text.
+void CheckCharacters(const json& v, const std::string& path, bool prose, Ctx& ctx) {
+  if (v.is_string()) {
+    std::string bad = ForbiddenCharacter(v.get_ref<const std::string&>(), prose);
+    if (!bad.empty()) {
+      ctx.Error(path, std::string("holds ") + bad +
+                          (prose ? "; free text may hold tab and line breaks (CR, LF) but no other control character"
+                                 : "; this field may hold no control character, not even tab or newline"));
+    }
+  } else if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) CheckCharacters(v[i], path + "[" + std::to_string(i) + "]", prose, ctx);
+  } else if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      std::string bad = ForbiddenCharacter(it.key(), false);
+      std::string child = path.empty() ? it.key() : path + "." + it.key();
+      if (!bad.empty()) {
+        ctx.Error(path.empty() ? "(key)" : path, "a key holds " + bad + ": " + json(it.key()).dump());
+        continue;
+      }
+      // Inside `confidential` every value is free text (its fields are the submitter's).
+      CheckCharacters(it.value(), child, prose || IsProse(it.key()) || (path.empty() && it.key() == "confidential"),
+                      ctx);
+    }
+  }
+}
+
+// A retraction withdraws a record: never itself, never another retraction
+// (retracting a retraction would bring a withdrawn record back by a second
+// withdrawal, and two retracting each other would hide each other).
+void CheckRetraction(const json& rec, Ctx& ctx) {
+  if (!rec.contains("retracts") || !rec.at("retracts").is_string()) return;
+  const std::string& target = rec.at("retracts").get_ref<const std::string&>();
+  if (rec.contains("id") && rec.at("id") == target) {
+    ctx.Error("retracts", "a record cannot retract itself");
+    return;
+  }
+  if (ctx.resolver == nullptr) return;
+  if (auto kind = ctx.resolver->KindOf(target); kind && *kind == "retraction") {
+    ctx.Error("retracts", "refers to \"" + target + "\", a retraction: a retraction cannot be retracted");
   }
 }
 
@@ -684,9 +789,53 @@ std::string RecordCase(const json& rec) {
   return c;
 }
 
-std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options) {
+namespace {
+
+void CollectDatesOutside(const json& v, const std::string& path, const DateWindow& w, std::vector<FieldError>* out) {
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (s.size() < 10 || s.size() > 40 || s[4] != '-' || s[7] != '-') return;
+    auto secs = ParseDateTime(s);
+    if (!secs.ok()) return;
+    Day day{*secs >= 0 ? *secs / 86400 : -((-*secs + 86399) / 86400)};
+    if (day < w.from || w.until < day) {
+      out->push_back({path, s + " is outside the plausible dates " + FormatDate(w.from) + " to " + FormatDate(w.until)});
+    }
+  } else if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) CollectDatesOutside(v[i], path + "[" + std::to_string(i) + "]", w, out);
+  } else if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const std::string& k = it.key();
+      if (IsProse(k) || (path.empty() && (k == "confidential" || k == "recorded" || k == "date_window"))) continue;
+      CollectDatesOutside(it.value(), path.empty() ? k : path + "." + k, w, out);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<FieldError> DatesOutside(const json& rec, const DateWindow& window) {
+  std::vector<FieldError> out;
+  CollectDatesOutside(rec, "", window, &out);
+  return out;
+}
+
+DateWindow PlausibleDates(const json* case_record, Day reference) {
+  DateWindow w{*ParseDate(kEarliestPlausibleDate), Day{reference.days + kPlausibleDaysAhead}};
+  if (case_record == nullptr || !case_record->is_object() || !case_record->contains("date_window")) return w;
+  const json& dw = case_record->at("date_window");
+  if (!dw.is_object()) return w;
+  for (auto [key, bound] : {std::pair{"from", &w.from}, std::pair{"until", &w.until}}) {
+    if (!dw.contains(key) || !dw.at(key).is_string()) continue;
+    if (auto d = ParseDate(dw.at(key).get_ref<const std::string&>()); d.ok()) *bound = *d;
+  }
+  return w;
+}
+
+std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options,
+                                 const DateWindow* dates) {
   std::vector<FieldError> errors;
-  Ctx ctx{resolver, &errors, RecordCase(rec)};
+  Ctx ctx{resolver, &errors, RecordCase(rec), dates};
   if (!rec.is_object()) {
     ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
     return errors;
@@ -801,6 +950,8 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
     }
   }
   CheckCrossFields(kind_name, rec, ctx);
+  if (kind_name == "retraction") CheckRetraction(rec, ctx);
+  CheckCharacters(rec, "", false, ctx);
   for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}, std::pair{"from", "to"},
                              std::pair{"from", "confirmed_until"}}) {
     std::string x = str(a), y = str(b);

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "record/values.h"
+
 namespace lifeline::record {
 
 inline constexpr int kSchemaVersion = 2;
@@ -40,16 +42,45 @@ class Resolver {
   virtual bool ThreadSafe() const { return false; }
 };
 
+// The days a record's dates may fall on, both ends included
+// (docs/records.md, "Plausible dates").
+struct DateWindow {
+  Day from;
+  Day until;
+};
+
+// The default window: not before 1900-01-01.
+inline constexpr std::string_view kEarliestPlausibleDate = "1900-01-01";
+// The default window: not after this many days after the reference day.
+inline constexpr int64_t kPlausibleDaysAhead = 366;
+
+// The window for the records of a case whose case record is `case_record`
+// (null when unknown): its `date_window` {from, until}, each bound it leaves
+// out taken from the default (1900-01-01; `reference` + 366 days). At
+// submission `reference` is today; when analysing a logged record, the day
+// it was recorded, so that reading a log never depends on the clock.
+DateWindow PlausibleDates(const nlohmann::json* case_record, Day reference);
+
 struct ValidateOptions {
   // Records read back from the log carry `recorded` and `by`; submissions
   // must not.
   bool allow_server_fields = false;
 };
 
+// The dates in `rec` outside `window`, each as an error at its field: every
+// string of the form YYYY-MM-DD or an RFC 3339 date-time, at any depth, but
+// in free text, `confidential`, `recorded` and a case's `date_window`. For
+// readers of the log (the analyses skip such a record and say so), which
+// cannot reject what is already logged. Pure; cheaper than Validate.
+std::vector<FieldError> DatesOutside(const nlohmann::json& rec, const DateWindow& window);
+
 // Checks `rec` against the schema. `resolver` may be null to skip reference
 // checks (used when a batch is checked before its references exist).
+// `dates`, when given, is the window every date and date-time of the record
+// (but those of a case record's own `date_window`) must fall in; null: no
+// such check (Validate stays pure: the caller owns the clock).
 std::vector<FieldError> Validate(const nlohmann::json& rec, const Resolver* resolver,
-                                 ValidateOptions options = {});
+                                 ValidateOptions options = {}, const DateWindow* dates = nullptr);
 
 // The case a record belongs to: its `case`, or a case record's own id when
 // it corrects nothing ("" when neither is a string).

@@ -222,6 +222,43 @@ TEST(SchemaV2Test, FirstReleaseOfTheBundledCaseIsUnchanged) {
       << "the first 271 lines of records.jsonl were edited: append a correction (supersedes) instead";
 }
 
+TEST(SchemaTest, DatesOutsideTheWindowAreRejectedOnlyWhenAWindowIsGiven) {
+  MapResolver r = Fixture();
+  auto j = ParseJson(R"({"kind":"movement","id":"m9","case":"c1","route":"r1","date":"9999-12-31",
+      "period":{"from":"2023-01-01","to":"9999-12-31"},"direction":"both","operator":"O","sources":["s1"]})");
+  ASSERT_TRUE(j.ok());
+  EXPECT_TRUE(Validate(*j, &r).empty());  // pure: no clock, no window
+  const Day today = *ParseDate("2023-07-10");
+  const DateWindow window = PlausibleDates(nullptr, today);
+  auto errors = Validate(*j, &r, {}, &window);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "date");
+  EXPECT_EQ(errors[1].field, "period.to");
+  // The default window and a case's own.
+  DateWindow w = PlausibleDates(nullptr, today);
+  EXPECT_EQ(FormatDate(w.from), "1900-01-01");
+  EXPECT_EQ(FormatDate(w.until), "2024-07-10");
+  nlohmann::json c = {{"date_window", {{"from", "1990-01-01"}}}};
+  w = PlausibleDates(&c, today);
+  EXPECT_EQ(FormatDate(w.from), "1990-01-01");
+  EXPECT_EQ(FormatDate(w.until), "2024-07-10");
+  // Readers of the log use DatesOutside, which ignores free text.
+  auto far = DatesOutside(*j, w);
+  ASSERT_EQ(far.size(), 2u);
+  EXPECT_EQ(far[1].field, "period.to");
+  (*j)["note"] = "9999-12-31";
+  EXPECT_EQ(DatesOutside(*j, w).size(), 2u);
+}
+
+TEST(SchemaTest, ARetractionOfARetractionIsRejected) {
+  MapResolver r = Fixture();
+  r.kinds["rt1"] = "retraction";
+  auto j = ParseJson(R"({"kind":"retraction","id":"rt2","case":"c1","retracts":"rt1","reason":"undo"})");
+  auto errors = Validate(*j, &r);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "retracts");
+}
+
 TEST(SchemaTest, JsonSchemaCoversEveryKind) {
   auto s = JsonSchema();
   EXPECT_EQ(s["oneOf"].size(), Kinds().size());

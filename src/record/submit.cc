@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "base/parallel.h"
+#include "merkle/tile.h"
 #include "record/canonical.h"
 #include "record/projection.h"
 #include "record/schema.h"
@@ -68,7 +69,167 @@ std::string IdOf(const json& rec) {
   return "";
 }
 
+std::string StringOr(const json& rec, const char* key) {
+  if (rec.is_object() && rec.contains(key) && rec.at(key).is_string()) return rec.at(key).get<std::string>();
+  return "";
+}
+
+// The case a record belongs to: its `case`, or a case record's own id.
+std::string CaseIdOf(const json& rec) {
+  std::string c = StringOr(rec, "case");
+  if (c.empty() && StringOr(rec, "kind") == "case") c = IdOf(rec);
+  return c;
+}
+
+// --- Plausible dates (docs/records.md) ---
+
+// The window each candidate's dates must fall in: from its case's current
+// case record (the last one in the batch, else `case_record`'s), around
+// the day the record is stamped with.
+Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Candidate>& candidates,
+                                                           const SubmitOptions& options,
+                                                           const std::string& recorded,
+                                                           const CaseRecordFn& case_record) {
+  auto day_of = [](const std::string& t) -> std::optional<Day> {
+    auto secs = ParseDateTime(t);
+    if (!secs.ok()) return std::nullopt;
+    return Day{*secs >= 0 ? *secs / 86400 : -((-*secs + 86399) / 86400)};
+  };
+  const std::optional<Day> today = day_of(recorded);
+  std::unordered_map<std::string, const json*> in_batch;
+  for (const Candidate& c : candidates) {
+    if (StringOr(c.record, "kind") == "case" && !CaseIdOf(c.record).empty()) in_batch[CaseIdOf(c.record)] = &c.record;
+  }
+  std::unordered_map<std::string, std::optional<json>> stored;
+  std::vector<std::optional<DateWindow>> out(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const json& rec = candidates[i].record;
+    std::optional<Day> ref = today;
+    if (options.preserve_stamps && rec.is_object() && rec.contains("recorded") && rec.at("recorded").is_string()) {
+      if (auto own = day_of(rec.at("recorded").get<std::string>())) ref = own;
+    }
+    if (!ref) continue;
+    const std::string case_id = CaseIdOf(rec);
+    const json* profile = nullptr;
+    if (auto it = in_batch.find(case_id); it != in_batch.end()) {
+      profile = it->second;
+    } else if (!case_id.empty() && case_record) {
+      auto [it2, fresh] = stored.try_emplace(case_id);
+      if (fresh) {
+        LIFELINE_ASSIGN_OR_RETURN(it2->second, case_record(case_id));
+      }
+      if (it2->second) profile = &*it2->second;
+    }
+    out[i] = PlausibleDates(profile, *ref);
+  }
+  return out;
+}
+
+// --- Corrections: after what they correct, never in a cycle ---
+
+// Within one batch a reference may point forward, but a correction must
+// come after the record it corrects: the log then never holds a record
+// superseded by an earlier entry, and no cycle of supersedes can be
+// submitted (across batches the record corrected is already in the log).
+// Adds a problem to each record in a cycle, and to each correction placed
+// before the record it corrects.
+void CheckCorrectionOrder(const std::vector<Candidate>& candidates, const std::vector<std::string>& ids,
+                          const std::unordered_map<std::string_view, size_t>& owner,
+                          std::vector<std::vector<Rejection>>& problems) {
+  const size_t n = candidates.size();
+  auto target_of = [&](size_t i) -> std::optional<size_t> {
+    std::string t = StringOr(candidates[i].record, "supersedes");
+    if (t.empty()) return std::nullopt;
+    auto it = owner.find(t);
+    if (it == owner.end() || it->second == i) return std::nullopt;  // in the store; itself: Validate says so
+    return it->second;
+  };
+  std::vector<bool> in_cycle(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    auto j = target_of(i);
+    if (!j || *j < i || in_cycle[i]) continue;
+    // Follow the chain from i: back to i is a cycle (at most n steps).
+    std::vector<size_t> chain = {i};
+    std::optional<size_t> cur = j;
+    while (cur && *cur != i && chain.size() <= n) {
+      chain.push_back(*cur);
+      cur = target_of(*cur);
+    }
+    if (cur && *cur == i) {
+      std::string path;
+      for (size_t k : chain) path += "\"" + ids[k] + "\" supersedes ";
+      path += "\"" + ids[i] + "\"";
+      for (size_t k : chain) {
+        in_cycle[k] = true;
+        problems[k].push_back(Rejection{candidates[k].where, ids[k], "supersedes",
+                                        "forms a cycle of corrections: " + path});
+      }
+      continue;
+    }
+    problems[i].push_back(Rejection{candidates[i].where, ids[i], "supersedes",
+                                    "refers to \"" + ids[*j] + "\", which comes later in this submission (" +
+                                        candidates[*j].where +
+                                        "): a correction must come after the record it corrects"});
+  }
+}
+
+// --- Entry size ---
+
+// The member of `v` (at `path`) that takes most of its bytes, descending
+// while one child holds most of its parent: "description", "cargo[3].note".
+std::pair<std::string, size_t> LargestField(const json& v, const std::string& path, size_t size) {
+  std::string best_path;
+  size_t best = 0;
+  const json* best_value = nullptr;
+  auto consider = [&](const json& child, const std::string& child_path) {
+    auto c = Canonicalize(child);
+    size_t n = c.ok() ? c->size() : child.dump().size();
+    if (n > best) {
+      best = n;
+      best_path = child_path;
+      best_value = &child;
+    }
+  };
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) consider(it.value(), path.empty() ? it.key() : path + "." + it.key());
+  } else if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) consider(v[i], path + "[" + std::to_string(i) + "]");
+  }
+  if (best_value == nullptr || (!path.empty() && best * 2 < size)) return {path, size};
+  if (best_value->is_structured()) return LargestField(*best_value, best_path, best);
+  return {best_path, best};
+}
+
+// A rejection when the entry (the canonical, stamped, sealed record: the
+// bytes the log stores) is over the limit of a tlog-tiles entry bundle.
+std::optional<Rejection> CheckEntrySize(const Candidate& c, const std::string& id, const json& stamped,
+                                        const std::string& entry) {
+  if (entry.size() <= merkle::kMaxEntrySize) return std::nullopt;
+  auto [field, bytes] = LargestField(stamped, "", entry.size());
+  return Rejection{c.where, id, field,
+                   "the record is " + std::to_string(entry.size()) + " bytes as the log would store it; the limit is " +
+                       std::to_string(merkle::kMaxEntrySize) + " (tlog-tiles bundles store a 16-bit length); " +
+                       (field.empty() ? std::string("no one field dominates")
+                                      : "its largest field, " + field + ", is " + std::to_string(bytes) + " bytes") +
+                       ": shorten it, or split the record"};
+}
+
 }  // namespace
+
+CaseRecordFn StoreCaseRecords(store::LogStore& reader) {
+  return [&reader](const std::string& case_id) -> Result<std::optional<json>> {
+    std::optional<json> found;
+    store::RecordQuery q;
+    q.kind = "case";
+    q.case_id = case_id;
+    LIFELINE_RETURN_IF_ERROR(reader.ForEachRecord(q, [&](const store::RecordRow& r) {
+      json j = json::parse(r.body, nullptr, false);
+      if (j.is_object()) found = std::move(j);  // the latest current one
+      return Status::Ok();
+    }));
+    return found;
+  };
+}
 
 std::string Rejection::ToString() const {
   std::string s = where + ": ";
@@ -96,7 +257,8 @@ Result<std::string> ContentOf(json rec) {
 
 Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, const ExistingFn& existing_fn,
                   const SubmitOptions& options, const std::string& recorded, SubmitReport* report,
-                  std::vector<std::string>* entries_out, std::vector<store::RecordRow>* rows_out) {
+                  std::vector<std::string>* entries_out, std::vector<store::RecordRow>* rows_out,
+                  const CaseRecordFn& case_record) {
   SubmitReport& rep = *report;
   const size_t n = candidates.size();
   rep.candidates += n;
@@ -126,9 +288,12 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
     }
     resolver.batch()[ids[i]] = {rec.at("kind").get<std::string>(), RecordCase(rec)};
   }
+  LIFELINE_ASSIGN_OR_RETURN(std::vector<std::optional<DateWindow>> windows,
+                            DateWindows(candidates, options, recorded, case_record));
   auto validate = [&](size_t i) {
     std::vector<Rejection> found;
-    for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{options.preserve_stamps})) {
+    for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{options.preserve_stamps},
+                            windows[i] ? &*windows[i] : nullptr)) {
       found.push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
     }
     // Seal before anything compares or canonicalises the record: from here
@@ -218,6 +383,7 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
   ParallelFor(n, workers, [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) problems[i] = validate(i);
   });
+  CheckCorrectionOrder(candidates, ids, owner, problems);
   bool changed = false;
   for (size_t i = 0; i < n; ++i) {
     LIFELINE_ASSIGN_OR_RETURN(bool rejected, settle(i, std::move(problems[i])));
@@ -248,6 +414,37 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
       projected[i] = ProjectRecord(stamped, std::move(*body));
     }
   });
+  // An entry too large for the log is rejected here, so that a dry run
+  // says so and nothing of an all-or-nothing import is appended. With
+  // --partial, records that refer to it are rejected too (checked again
+  // as stamped records, rare).
+  bool oversized = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (state[i] != State::kPending || !projected[i].ok()) continue;
+    if (auto r = CheckEntrySize(candidates[i], ids[i], candidates[i].record, projected[i]->body)) {
+      problems[i].push_back(std::move(*r));
+      state[i] = State::kRejected;
+      oversized = true;
+      auto own = owner.find(ids[i]);
+      if (own != owner.end() && own->second == i) resolver.batch().erase(std::string_view(ids[i]));
+    }
+  }
+  for (changed = oversized && !options.all_or_nothing; changed;) {
+    changed = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (state[i] != State::kPending) continue;
+      problems[i].clear();
+      for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{true},
+                              windows[i] ? &*windows[i] : nullptr)) {
+        problems[i].push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
+      }
+      if (problems[i].empty()) continue;
+      state[i] = State::kRejected;
+      changed = true;
+      auto own = owner.find(ids[i]);
+      if (own != owner.end() && own->second == i) resolver.batch().erase(std::string_view(ids[i]));
+    }
+  }
   std::vector<std::string>& entries = *entries_out;
   std::vector<store::RecordRow>& rows = *rows_out;
   for (size_t i = 0; i < n; ++i) {
@@ -283,7 +480,8 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
   const std::string recorded = options.recorded.empty() ? NowUtc() : options.recorded;
   std::vector<std::string> entries;
   std::vector<store::RecordRow> rows;
-  LIFELINE_RETURN_IF_ERROR(CheckBatch(candidates, outer, existing, options, recorded, &rep, &entries, &rows));
+  LIFELINE_RETURN_IF_ERROR(
+      CheckBatch(candidates, outer, existing, options, recorded, &rep, &entries, &rows, StoreCaseRecords(reader)));
   rep.accepted += entries.size();
   if (options.dry_run || entries.empty() || (options.all_or_nothing && rep.rejected > 0)) return rep;
   LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options, &rep));

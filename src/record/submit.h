@@ -89,13 +89,26 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
 // The record already in the log under an id, if any.
 using ExistingFn = std::function<Result<std::optional<store::RecordRow>>(const std::string& id)>;
 
+// The current case record of a case in the store, if any (its date_window
+// sets the plausible dates of the case's records).
+using CaseRecordFn = std::function<Result<std::optional<nlohmann::json>>(const std::string& case_id)>;
+
+// CaseRecordFn over a store: the current case record of the case.
+CaseRecordFn StoreCaseRecords(store::LogStore& reader);
+
 // Validates `candidates` as one batch (references may point anywhere in it,
 // or to what `outer` knows), adds its counts and rejections to *report, and
 // appends the accepted records, stamped and canonical, with their
-// projections, to *entries / *rows. Writes nothing.
+// projections, to *entries / *rows. Writes nothing. Beyond the schema it
+// checks each record's dates against its case's plausible dates (a case
+// record in the batch, else `case_record`; none: the default window), that
+// a correction comes after the record it corrects and forms no cycle, and
+// that each entry, exactly as the log would store it, fits in
+// merkle::kMaxEntrySize bytes.
 Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, const ExistingFn& existing,
                   const SubmitOptions& options, const std::string& recorded, SubmitReport* report,
-                  std::vector<std::string>* entries, std::vector<store::RecordRow>* rows);
+                  std::vector<std::string>* entries, std::vector<store::RecordRow>* rows,
+                  const CaseRecordFn& case_record = {});
 
 // Appends checked records in batches of options.batch (two in flight),
 // updating report->appended, first_index and written.

@@ -72,14 +72,19 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
     rec = Withhold(std::move(body));
   }
   // History: older versions through `supersedes`, newer through referrers.
+  // Each step goes to an earlier entry (a record supersedes only what came
+  // before it: store.h), so the walk ends even on a cycle an old log holds.
   std::vector<std::string> older, newer;
-  // Only versions of the same case (store.h SameCase).
+  // Only earlier versions of the same case (store.h Replaces), so the walk
+  // ends even on a cycle an old log may hold.
   bool corrects_another_author = false;
-  for (std::string cur = row.supersedes; !cur.empty() && older.size() < 1000;) {
+  uint64_t at = row.index;
+  for (std::string cur = row.supersedes; !cur.empty();) {
     auto r = st.FindRecord(cur);
-    if (!r.ok() || !store::SameCase(*r, row.case_id)) break;
+    if (!r.ok() || r->index >= at || !store::SameCase(*r, row.case_id)) break;
     if (older.empty()) corrects_another_author = AuthorOf(r->body) != AuthorOf(row.body);
     older.push_back(cur);
+    at = r->index;
     cur = r->supersedes;
   }
   std::vector<store::RecordRow> refs;
@@ -89,7 +94,7 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
   }));
   json claims = json::array();
   for (const auto& r : refs) {
-    if (r.supersedes == id) newer.push_back(r.id);
+    if (r.supersedes == id && r.index > row.index) newer.push_back(r.id);
     if (r.kind == "claim") {
       json c = json::parse(r.body, nullptr, false);
       claims.push_back({{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},

@@ -70,6 +70,32 @@ using json = nlohmann::json;
   return ::testing::AssertionSuccess();
 }
 
+// A record dated 9999-12-31, appended before submission checked dates,
+// made the report of its whole case fail; it is now left out of the
+// analysis (analysis/dataset.h) and the report renders.
+TEST(FarDateReportTest, AFarDatedRecordDoesNotBreakTheCasesReport) {
+  analysis::TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c9","publisher":"Monitor","title":"Report"})",
+      R"({"kind":"case","id":"c9","title":"Open","region":"R","started":"2023-01-01","sources":["s1"],
+          "population":[{"date":"2023-01-01","count":1000}]})",
+      R"({"kind":"route","id":"r1","case":"c9","name":"Road","type":"road","sources":["s1"]})",
+      R"({"kind":"route_status","id":"rs1","case":"c9","route":"r1","from":"2023-01-01","status":"closed","sources":["s1"]})",
+  });
+  log.AppendUnchecked({R"({"kind":"movement","id":"m-far","case":"c9","route":"r1","date":"9999-12-31",
+        "direction":"in","operator":"ICRC","vehicles":5,"sources":["s1"]})"});
+  ReportOptions opts;
+  opts.case_id = "c9";
+  auto html = RenderReport(log.store(), log.verifier(), opts);
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  EXPECT_EQ(html->find("9999"), std::string::npos);
+  EXPECT_NE(html->find("record m-far is left out"), std::string::npos);  // said, by name
+  opts.lang = "fr";
+  html = RenderReport(log.store(), log.verifier(), opts);
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  EXPECT_NE(html->find("l’enregistrement m-far est laissé de côté"), std::string::npos);
+}
+
 TEST(SvgTest, ChartsAreWellFormedWithTitleAndDesc) {
   auto cat = *Catalog::For("ru");
   std::vector<std::string> dates = {"2023-01-30", "2023-01-31", "2023-02-01", "2023-02-02"};

@@ -463,11 +463,12 @@ TEST_F(ServerTest, CsvExportsAreSpreadsheetSafeUnlessRaw) {
   batch.push_back(json::parse(R"({"kind":"source","id":"src-formula","case":"formula-case","publisher":"A monitor","title":"Field note","published":"2024-01-02"})"));
   for (size_t i = 0; i < starts.size(); ++i) {
     const std::string& s = starts[i];
+    const std::string n = s == "\t" || s == "\r" ? "" : s;  // names hold no tab or CR; prose may
     batch.push_back({{"kind", "incident"}, {"id", "inc-formula-" + std::to_string(i)}, {"case", "formula-case"},
                      {"date", "2024-01-03"}, {"event_type", "Protests"}, {"sources", json::array({"src-formula"})},
                      {"description", s + "HYPERLINK(\"http://example.org\",\"x\")"}, {"note", s + "note"},
-                     {"actors", json::array({s + "Party"})},
-                     {"location", {{"name", s + "cmd|' /C calc'!A0"}, {"country", "AZE"}, {"lat", -40.5}, {"lon", -45.2}}}});
+                     {"actors", json::array({n + "Party"})},
+                     {"location", {{"name", n + "cmd|' /C calc'!A0"}, {"country", "AZE"}, {"lat", -40.5}, {"lon", -45.2}}}});
   }
   auto posted = Post("/api/v1/records", batch.dump(), "application/json", "admin");
   ASSERT_TRUE(posted);

@@ -70,7 +70,10 @@ struct RecordQuery {
   std::string from;  // records that apply on or after this date
   std::string to;    // records that apply on or before this date
   std::string text;  // a substring of the record's JSON
-  bool current_only = true;  // skip superseded and retracted records (Replaces)
+  // Skip superseded and retracted records (Replaces). Only a log written
+  // before submission refused corrections placed before what they correct
+  // can hold a cycle of supersedes: its latest record stays current.
+  bool current_only = true;
   uint64_t limit = 0;        // 0 = no limit
 };
 
@@ -92,11 +95,12 @@ bool MatchesQuery(const RecordRow& r, const RecordQuery& q);
 // depends on its own case alone (the privacy model, docs/api.md).
 inline bool SameCase(const RecordRow& r, const std::string& case_id) { return r.case_id == case_id; }
 
-// True when `by` takes `row` out of the current view: it corrects `row`
-// (supersedes) or retracts it, within `row`'s case. current_only follows this.
+// True when `by` takes `row` out of the current view: within `row`'s case,
+// it corrects `row` (supersedes) from a later entry, or retracts it.
+// current_only follows this.
 inline bool Replaces(const RecordRow& by, const RecordRow& row) {
   if (!SameCase(by, row.case_id)) return false;
-  return by.supersedes == row.id || (by.kind == "retraction" && by.target == row.id);
+  return (by.supersedes == row.id && by.index > row.index) || (by.kind == "retraction" && by.target == row.id);
 }
 
 class LogStore {

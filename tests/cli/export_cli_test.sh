@@ -13,7 +13,7 @@ trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/check.sh"
 
 # One incident per dangerous first character, its text fields all starting
-# with it, plus values at the rule's edges: a leading ', - before letters,
+# with it (its names too, but for tab and CR, which names may not hold), plus values at the rule's edges: a leading ', - before letters,
 # text that is a negative number, a negative longitude.
 python3 - "$WORK/records.jsonl" <<'PY'
 import json, sys
@@ -25,11 +25,13 @@ rows = [
      "title": "-Field note", "published": "2024-01-02", "note": "@source"},
 ]
 for i, s in enumerate(starts):
+    # Names may hold no tab or CR (docs/records.md, input rules): prose may.
+    n = "" if s in ("\t", "\r") else s
     rows.append({"kind": "incident", "id": f"inc-formula-{i}", "case": "formula-case",
                  "date": "2024-01-03", "event_type": "Protests", "sources": ["src-formula"],
                  "description": s + 'HYPERLINK("http://example.org","x")', "note": s + "note",
-                 "actors": [s + "Party A", s + "Party B"],
-                 "location": {"name": s + "cmd|' /C calc'!A0", "admin1": s + "East",
+                 "actors": [n + "Party A", n + "Party B"],
+                 "location": {"name": n + "cmd|' /C calc'!A0", "admin1": n + "East",
                               "country": "AZE", "lat": -40.5, "lon": -45.2}})
 rows.append({"kind": "incident", "id": "inc-number-text", "case": "formula-case",
              "date": "2024-01-03", "event_type": "Protests", "sources": ["src-formula"],

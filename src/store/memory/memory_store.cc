@@ -1,6 +1,8 @@
 #include "store/memory/memory_store.h"
 
+#include <algorithm>
 #include <array>
+#include <map>
 
 namespace lifeline::store {
 
@@ -117,15 +119,22 @@ Status MemoryStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
   std::vector<RecordRow> out;
   {
     std::lock_guard<std::mutex> l(mu_);
-    // (case, id) of each record that something replaces (store.h Replaces).
-    std::set<std::pair<std::string, std::string>> replaced;
+    // (case, id) -> the index of its latest correction from the same case,
+    // and the (case, id) of retracted records (store.h Replaces).
+    std::map<std::pair<std::string, std::string>, uint64_t> superseded;
+    std::set<std::pair<std::string, std::string>> retracted;
     for (const auto& r : records_) {
-      if (!r.supersedes.empty()) replaced.emplace(r.case_id, r.supersedes);
-      if (r.kind == "retraction") replaced.emplace(r.case_id, r.target);
+      if (!r.supersedes.empty()) {
+        uint64_t& latest = superseded[{r.case_id, r.supersedes}];
+        latest = std::max(latest, r.index);
+      }
+      if (r.kind == "retraction") retracted.emplace(r.case_id, r.target);
     }
     for (const auto& r : records_) {
       if (!MatchesQuery(r, q)) continue;
-      if (q.current_only && replaced.count({r.case_id, r.id})) continue;
+      auto s = superseded.find({r.case_id, r.id});
+      const bool is_superseded = s != superseded.end() && s->second > r.index;
+      if (q.current_only && (is_superseded || retracted.count({r.case_id, r.id}))) continue;
       out.push_back(r);
       if (q.limit && out.size() >= q.limit) break;
     }

@@ -407,9 +407,10 @@ Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
   if (q.current_only) {
     // The `!= ''` terms let SQLite use the partial indexes on supersedes and
     // target; without them each row's check scans the table (quadratic).
-    // Only a record of the same case replaces one (store.h Replaces).
+    // Only a later record of the same case supersedes one, only one of the
+    // same case retracts it (store.h Replaces).
     sql += " AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.id AND s.supersedes != ''"
-           " AND s.case_id = r.case_id)"
+           " AND s.case_id = r.case_id AND s.idx > r.idx)"
            " AND NOT EXISTS (SELECT 1 FROM records t WHERE t.target = r.id AND t.target != ''"
            " AND t.kind = 'retraction' AND t.case_id = r.case_id)";
   }
