@@ -7,6 +7,7 @@
 #include "analysis/format.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "base/status_testing.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
@@ -81,13 +82,13 @@ class AnalysisTest : public ::testing::Test {
   void SetUp() override {
     log_.Submit(kCase);
     auto ds = log_.Load("c1");
-    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ASSERT_OK(ds);
     ds_ = std::move(*ds);
     auto cp = ResolveCheckpoint(log_.store(), std::nullopt);
-    ASSERT_TRUE(cp.ok());
+    ASSERT_OK(cp);
     cp_ = *cp;
     auto ind = ComputeIndicators(ds_, cp_, IndicatorOptions{});
-    ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+    ASSERT_OK(ind);
     ind_ = std::move(*ind);
   }
   TestLog log_;
@@ -117,15 +118,15 @@ TEST(FarDateTest, ARecordDatedFarAwayIsLeftOutOfTheAnalysesByName) {
   log.AppendUnchecked({R"({"kind":"movement","id":"m-far","case":"c9","route":"r1","date":"9999-12-31",
         "direction":"in","operator":"ICRC","vehicles":5,"sources":["s1"]})"});
   auto ds = log.Load("c9");
-  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_OK(ds);
   ASSERT_EQ(ds->skipped.size(), 1u);
   EXPECT_EQ(ds->skipped[0].id, "m-far");
   EXPECT_EQ(ds->skipped[0].field, "date");
   EXPECT_NE(ds->skipped[0].message.find("9999-12-31"), std::string::npos) << ds->skipped[0].message;
   auto cp = ResolveCheckpoint(log.store(), std::nullopt);
-  ASSERT_TRUE(cp.ok());
+  ASSERT_OK(cp);
   auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
-  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  ASSERT_OK(ind);
   EXPECT_EQ(ind->to, "2023-01-03");
   ASSERT_FALSE(ind->assumption_keys.empty());
   EXPECT_EQ(ind->assumption_keys.back(), "indicators.far_date");
@@ -133,7 +134,7 @@ TEST(FarDateTest, ARecordDatedFarAwayIsLeftOutOfTheAnalysesByName) {
   int32_t from = kNoDay, to = kNoDay;
   ASSERT_TRUE(ResolveRange(*ds, &from, &to).ok());
   auto comp = ComputeCompliance(*ds, *cp, from, to);
-  ASSERT_TRUE(comp.ok()) << comp.status().ToString();
+  ASSERT_OK(comp);
   Headline head = ComputeHeadline(*ind, *comp);
   EXPECT_FALSE(HeadlineJson(head).empty());
   // A date the case's own window allows is kept.
@@ -145,7 +146,7 @@ TEST(FarDateTest, ARecordDatedFarAwayIsLeftOutOfTheAnalysesByName) {
   wide.AppendUnchecked({R"({"kind":"movement","id":"m-2099","case":"c9","route":"r1","date":"2099-01-01",
         "direction":"in","operator":"ICRC","vehicles":5,"sources":["s1"]})"});
   auto wds = wide.Load("c9");
-  ASSERT_TRUE(wds.ok()) << wds.status().ToString();
+  ASSERT_OK(wds);
   EXPECT_TRUE(wds->skipped.empty());
 }
 
@@ -264,9 +265,9 @@ TEST(NeedDependencyTest, NotAssessedMeansNoCoverage) {
   TestLog log;
   log.Submit(lines);
   auto ds = log.Load("c1");
-  ASSERT_TRUE(ds.ok());
+  ASSERT_OK(ds);
   auto ind = ComputeIndicators(*ds, *ResolveCheckpoint(log.store(), std::nullopt), IndicatorOptions{});
-  ASSERT_TRUE(ind.ok());
+  ASSERT_OK(ind);
   const NeedTotal& t = ind->totals.needs[0];
   EXPECT_FALSE(t.assessed);
   EXPECT_FALSE(t.coverage.has_value());
@@ -345,7 +346,7 @@ TEST_F(AnalysisTest, PeriodMovementsReportedApart) {
 
 TEST_F(AnalysisTest, ComplianceDayByDay) {
   auto c = ComputeCompliance(ds_, cp_, kNoDay, kNoDay);
-  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_OK(c);
   ASSERT_EQ(c->obligations.size(), 2u);
   // ob-cargo: 01-01 .. 01-04; violated while restricted for cargo or closed.
   const ObligationCompliance& cargo = c->obligations[0];
@@ -378,7 +379,7 @@ TEST_F(AnalysisTest, OutputsCarryCheckpointAndRecords) {
   EXPECT_NE(table.find("tree size " + std::to_string(cp_.size)), std::string::npos);
   EXPECT_NE(table.find("m5b"), std::string::npos);
   auto c = ComputeCompliance(ds_, cp_, kNoDay, kNoDay);
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   std::string ccsv = ComplianceCsv(*c);
   EXPECT_NE(ccsv.find("ob-cargo,2023-01-04,violation,closed,,rs3\n"), std::string::npos) << ccsv;
 }
@@ -388,7 +389,7 @@ TEST_F(AnalysisTest, ExplicitRangeAndBadRange) {
   o.from = D("2023-01-03");
   o.to = D("2023-01-03");
   auto ind = ComputeIndicators(ds_, cp_, o);
-  ASSERT_TRUE(ind.ok());
+  ASSERT_OK(ind);
   ASSERT_EQ(ind->days.size(), 1u);
   EXPECT_EQ(ind->totals.incidents.incidents, 2);
   o.from = D("2023-01-04");
@@ -414,10 +415,10 @@ TEST(AnalysisCheckpointTest, AnOldCheckpointIgnoresLaterCorrections) {
   log.Submit({R"({"kind":"retraction","id":"retx","case":"c1","retracts":"mx","reason":"wrong"})"});
   auto vehicles_on_0102 = [&](std::optional<uint64_t> at) -> int64_t {
     auto ds = log.Load("c1", at);
-    EXPECT_TRUE(ds.ok()) << ds.status().ToString();
+    EXPECT_OK(ds);
     auto cp = ResolveCheckpoint(log.store(), at);
     auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
-    EXPECT_TRUE(ind.ok());
+    EXPECT_OK(ind);
     int64_t v = 0;
     for (const auto& f : ind->days[1].flows) v += f.delivered.vehicles;
     return v;
@@ -434,10 +435,10 @@ TEST(AnalysisDefaultsTest, SphereDefaultsAndLatestPopulationFigure) {
           "population":[{"date":"2023-01-03","count":2000},{"date":"2023-01-02","count":1000}],"sources":["s1"]})",
   });
   auto ds = log.Load("c2");
-  ASSERT_TRUE(ds.ok());
+  ASSERT_OK(ds);
   auto cp = ResolveCheckpoint(log.store(), std::nullopt);
   auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
-  ASSERT_TRUE(ind.ok());
+  ASSERT_OK(ind);
   ASSERT_EQ(ind->days[0].needs.size(), 2u);
   EXPECT_EQ(ind->days[0].needs[0].commodity, "food energy");
   EXPECT_EQ(ind->days[0].needs[1].commodity, "water");
@@ -479,12 +480,12 @@ TEST(AnalysisEquivalentsTest, OtherCommoditiesCountThroughTheStandardsEquivalent
           {"commodity":"salt","quantity":50,"unit":"kg"}],"sources":["s1"]})",
   });
   auto ds = log.Load("c3");
-  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_OK(ds);
   auto cp = ResolveCheckpoint(log.store(), std::nullopt);
   IndicatorOptions opts;
   opts.explain = true;
   auto ind = ComputeIndicators(*ds, *cp, opts);
-  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  ASSERT_OK(ind);
   ASSERT_EQ(ind->days[0].needs.size(), 1u);
   const NeedDay& n = ind->days[0].needs[0];
   EXPECT_EQ(n.unit, "kcal");
@@ -512,7 +513,7 @@ TEST(AnalysisDatasetTest, IncomparableUnitsGiveNullCoverageWithReason) {
   ds.AppendCargo(row, "water", 100, "kg");
   ds.Finalize();
   auto ind = ComputeIndicators(ds, CheckpointRef{1, "x"}, IndicatorOptions{});
-  ASSERT_TRUE(ind.ok());
+  ASSERT_OK(ind);
   const NeedDay& n = ind->days[0].needs[0];
   EXPECT_DOUBLE_EQ(*n.need, 150);
   EXPECT_FALSE(n.coverage.has_value());
@@ -532,7 +533,7 @@ TEST(AnalysisDatasetTest, UnknownRuleTypeIsNotEvaluable) {
   ds.obligations.push_back(o);
   ds.Finalize();
   auto c = ComputeCompliance(ds, CheckpointRef{1, "x"}, kNoDay, kNoDay);
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   ASSERT_EQ(c->obligations.size(), 1u);
   EXPECT_FALSE(c->obligations[0].evaluable);
   EXPECT_EQ(c->obligations[0].days_in_compliance, 0);
@@ -560,7 +561,7 @@ TEST(AnalysisDatasetTest, ClosedThreeDaysAfterAnOrder) {
   ds.obligations.push_back(o);
   ds.Finalize();
   auto c = ComputeCompliance(ds, CheckpointRef{1, "x"}, kNoDay, kNoDay);
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   const ObligationCompliance& oc = c->obligations[0];
   EXPECT_EQ(oc.days_evaluated, 11);  // 01-10 .. 01-20
   EXPECT_EQ(oc.days_in_violation, 3);

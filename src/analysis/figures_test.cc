@@ -12,6 +12,7 @@
 #include "analysis/format.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "base/status_testing.h"
 
 namespace lifeline::analysis {
 namespace {
@@ -121,12 +122,12 @@ class FiguresTest : public ::testing::Test {
     log_ = new TestLog();
     log_->Submit(kValley);
     auto ds = log_->Load("v");
-    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ASSERT_OK(ds);
     ds_ = new Dataset(std::move(*ds));
     cp_ = *ResolveCheckpoint(log_->store(), std::nullopt);
     IndicatorOptions opts;
     auto ind = ComputeIndicators(*ds_, cp_, opts);
-    ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+    ASSERT_OK(ind);
     ind_ = new Indicators(std::move(*ind));
   }
   void SetUp() override { ASSERT_NE(ind_, nullptr) << "the case did not load (see SetUpTestSuite)"; }
@@ -207,7 +208,7 @@ TEST_F(FiguresTest, ClosureAndSuspensionEpisodes) {
 
 TEST_F(FiguresTest, ATwoWayObligationIsViolatedOnOneWayDays) {
   auto c = ComputeCompliance(*ds_, cp_, kNoDay, kNoDay);
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   ASSERT_EQ(c->obligations.size(), 2u);
   const ObligationCompliance& all = c->obligations[0];
   ASSERT_EQ(all.obligation, "ob-all");
@@ -402,9 +403,9 @@ TEST(FiguresV1Test, VersionOneRecordsReadAsBefore) {
       R"({"kind":"outage","id":"o","case":"c","utility":"gas","from":"2023-01-01","until":"2023-01-02","sources":["s"]})",
   });
   auto ds = log.Load("c");
-  ASSERT_TRUE(ds.ok());
+  ASSERT_OK(ds);
   auto ind = ComputeIndicators(*ds, *ResolveCheckpoint(log.store(), std::nullopt), IndicatorOptions{});
-  ASSERT_TRUE(ind.ok());
+  ASSERT_OK(ind);
   EXPECT_EQ(ind->days[0].routes[0].in, RouteState::kClosed);
   EXPECT_EQ(ind->days[0].routes[0].out, RouteState::kClosed);
   // Without lifeline_routes, the route with a baseline is the lifeline.
@@ -432,12 +433,12 @@ TEST(FiguresStoppedTest, APeriodReportIsNotCountedAsAMovement) {
           "outcome":"stopped","vehicles":10,"period":{"from":"2023-01-01","to":"2023-01-05"},"sources":["s"]})",
   });
   auto ds = log.Load("c");
-  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_OK(ds);
   CheckpointRef cp = *ResolveCheckpoint(log.store(), std::nullopt);
   auto ind = ComputeIndicators(*ds, cp, IndicatorOptions{});
-  ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+  ASSERT_OK(ind);
   auto comp = ComputeCompliance(*ds, cp, kNoDay, kNoDay);
-  ASSERT_TRUE(comp.ok());
+  ASSERT_OK(comp);
   Headline h = ComputeHeadline(*ind, *comp);
   const HeadlineFigure* f = h.Find("stopped");
   ASSERT_NE(f, nullptr);

@@ -18,6 +18,7 @@
 
 #include "analysis/format.h"
 #include "analysis/forecast_testing.h"
+#include "base/status_testing.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
@@ -79,7 +80,7 @@ TEST(ForecastTest, ClosedFormWhenInflowAndConsumptionAreFixed) {
   // closed form.
   sc.reopen = sc.start;
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_OK(m);
   EXPECT_EQ(m->initial_state, 0);  // open
   EXPECT_EQ(m->transition_counts[0][0], to - from);  // every consecutive pair open -> open: 89
   // Posterior mean with the default prior of 0.5 per cell: (89 + 0.5) /
@@ -94,7 +95,7 @@ TEST(ForecastTest, ClosedFormWhenInflowAndConsumptionAreFixed) {
   EXPECT_EQ(m->commodities[0].per_person_source, "need_standard ns-flour");
   EXPECT_EQ(m->commodities[0].inflow_pool[0].size(), static_cast<size_t>(to - from + 1));
   auto run = RunForecast(*m, {.threads = 2});
-  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_OK(run);
   const CommodityForecast& f = (*run)[0];
   ASSERT_EQ(f.stock.size(), 60u);
   for (int d = 1; d <= 60; ++d) {
@@ -118,9 +119,9 @@ TEST(ForecastTest, ClosedFormWithRationingPopulationChangeAndAirlift) {
   sc.population_changes.push_back({to + 11, 25});
   sc.airlifts.push_back({"flour", to + 21, kNoDay, 5.0});
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_OK(m);
   auto run = RunForecast(*m, {.threads = 1});
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   double s = 1000;
   for (int d = 1; d <= 30; ++d) {
     s += 30 + (d >= 21 ? 5 : 0) - (d <= 10 ? 40 : 20);
@@ -136,9 +137,9 @@ TEST(ForecastTest, NeverBelowThresholdWhenStocksGrow) {
   Scenario sc = FlourScenario(to + 1, 30, 500);
   sc.reopen = sc.start;  // open throughout: +30 kg a day
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   auto run = RunForecast(*m);
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   for (const auto& d : (*run)[0].days_to_threshold) EXPECT_FALSE(d.has_value());
   EXPECT_EQ((*run)[0].never_fraction, 1.0);
 }
@@ -147,9 +148,9 @@ TEST(ForecastTest, InitialStockBelowThresholdIsDayZero) {
   const int32_t from = D("2023-01-01"), to = D("2023-01-31");
   Dataset ds = OpenRouteCase(from, to, 80, 50, 1.0, 100);
   auto m = FitForecast(ds, FlourScenario(to + 1, 10, 500));
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   auto run = RunForecast(*m);
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   for (const auto& d : (*run)[0].days_to_threshold) EXPECT_EQ(d, 0);
 }
 
@@ -207,7 +208,7 @@ Scenario MixedScenario() {
 TEST(ForecastTest, SameSeedSameOutputWhateverTheThreads) {
   Dataset ds = MixedCase();
   auto m = FitForecast(ds, MixedScenario());
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_OK(m);
   auto one = RunForecast(*m, {.threads = 1});
   auto again = RunForecast(*m, {.threads = 1});
   auto two = RunForecast(*m, {.threads = 2});
@@ -226,7 +227,7 @@ TEST(ForecastTest, SameSeedSameOutputWhateverTheThreads) {
   ForecastModel other = *m;
   other.seed = 54321;
   auto o = RunForecast(other, {.threads = 2});
-  ASSERT_TRUE(o.ok());
+  ASSERT_OK(o);
   Forecast fo{"c", kCheckpoint, "mixed.toml", other, *o};
   EXPECT_NE(ForecastJson(fo)["commodities"].dump(), ForecastJson(f1)["commodities"].dump());
 }
@@ -236,9 +237,9 @@ TEST(ForecastTest, StocksNeverNegativeAndPercentilesOrdered) {
   Scenario sc = MixedScenario();
   sc.commodities[0].per_person = 5.0;  // consumption far above inflows: stocks hit 0
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   auto run = RunForecast(*m);
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   bool hit_zero = false;
   for (const auto& c : *run) {
     for (const auto& p : c.stock) {
@@ -273,9 +274,9 @@ TEST(ForecastTest, MoreAirliftNeverLowersAPercentile) {
       if (seed >= 3) sc.commodities[0].normal_stock = 25000;  // restocking on for seeds 3 and 99
       if (air > 0) sc.airlifts.push_back({"flour", sc.start + 10, kNoDay, air});
       auto m = FitForecast(ds, sc);
-      ASSERT_TRUE(m.ok());
+      ASSERT_OK(m);
       auto run = RunForecast(*m, {.threads = 2});
-      ASSERT_TRUE(run.ok());
+      ASSERT_OK(run);
       runs.push_back(std::move(*run));
     }
     for (size_t k = 1; k < runs.size(); ++k) {
@@ -310,9 +311,9 @@ TEST(ForecastTest, ReopenForcesTheRouteOpen) {
   sc.transition = TransitionMatrix{{{0, 0, 1}, {0, 0, 1}, {0, 0, 1}}};
   sc.reopen = sc.start + 10;
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_OK(m);
   auto run = RunForecast(*m);
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   const auto& st = (*run)[0].stock;
   for (double p : st[9]) EXPECT_DOUBLE_EQ(p, 20000 - 10 * 50);
   for (double p : st[19]) EXPECT_DOUBLE_EQ(p, 20000 - 10 * 50 + 10 * 50);
@@ -338,7 +339,7 @@ TEST(ForecastTest, TooLargeARunIsAResourceError) {
   sc.trajectories = kMaxTrajectories;
   sc.horizon_days = 365;
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   auto run = RunForecast(*m);
   EXPECT_EQ(run.status().code(), ErrorCode::kResourceExhausted);
 }
@@ -432,7 +433,7 @@ TEST(ForecastTest, RestockingByHand) {
     mc.restock_days = 4;
     mc.airlift.assign(2, c.a);
     auto run = RunForecast(m, {.threads = 1});
-    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    ASSERT_OK(run);
     for (double p : (*run)[0].stock[0]) EXPECT_EQ(p, c.s1) << "S0 " << c.s0 << " K " << c.k << " A " << c.a;
     for (double p : (*run)[0].stock[1]) EXPECT_EQ(p, c.s2) << "S0 " << c.s0 << " K " << c.k << " A " << c.a;
   }
@@ -452,9 +453,9 @@ TEST(ForecastTest, RestockedStocksSettleAtTheNormalLevel) {
   sc.commodities[0].restock_days = 10;
   sc.reopen = sc.start + 10;
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_OK(m);
   auto run = RunForecast(*m, {.threads = 2});
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   for (double p : (*run)[0].stock.back()) EXPECT_NEAR(p, 30000, 0.3);
   EXPECT_NE(std::find(m->assumption_keys.begin(), m->assumption_keys.end(), "forecast.restock"),
             m->assumption_keys.end());
@@ -463,9 +464,9 @@ TEST(ForecastTest, RestockedStocksSettleAtTheNormalLevel) {
   sc.commodities[0].normal_stock.reset();
   sc.commodities[0].restock_days.reset();
   auto unlimited = FitForecast(ds, sc);
-  ASSERT_TRUE(unlimited.ok());
+  ASSERT_OK(unlimited);
   auto run2 = RunForecast(*unlimited, {.threads = 2});
-  ASSERT_TRUE(run2.ok());
+  ASSERT_OK(run2);
   EXPECT_GE((*run2)[0].stock.back()[0], 110 * 4500.0);
   EXPECT_NE(std::find(unlimited->assumption_keys.begin(), unlimited->assumption_keys.end(), "forecast.inflow.piles_up"),
             unlimited->assumption_keys.end());
@@ -480,7 +481,7 @@ TEST(ForecastTest, AStateNeverSeenIsNotAbsorbing) {
   Scenario sc = FlourScenario(to + 1, 365, 100);
   sc.trajectories = 4000;
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   for (size_t i : {1u, 2u}) {
     for (size_t j = 0; j < kForecastStates; ++j) EXPECT_DOUBLE_EQ(m->transition[i][j], 1.0 / 3);
   }
@@ -506,7 +507,7 @@ TEST(ForecastTest, AStateNeverSeenIsNotAbsorbing) {
   // 454.5 = 80 % do) and come back: had closed been absorbing, the
   // median trajectory would end exhausted.
   auto run = RunForecast(*m, {.threads = 2});
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   EXPECT_GT((*run)[0].stock.back()[2], 1000);
 }
 
@@ -522,7 +523,7 @@ TEST(ForecastTest, EachTrajectoryDrawsFromItsOwnBootstrapResample) {
   m.trajectories = 4000;
   for (int v = 0; v < 50; ++v) m.commodities[0].inflow_pool[0].push_back(v);
   auto run = RunForecast(m, {.threads = 2});
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   const PercentileValues& last = (*run)[0].stock.back();
   EXPECT_NEAR(last[2], 400 * 24.5, 150);
   EXPECT_NEAR(last[4] - last[0], 2845, 0.15 * 2845);
@@ -579,9 +580,9 @@ TEST(ForecastTest, FixedInflowsLeaveTheBandsToTheRoute) {
     c.inflow_restricted = ScenarioRange{300, 300};
   }
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   auto run = RunForecast(*m, {.threads = 2});
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   int with_spread = 0;
   for (const auto& c : *run) {
     EXPECT_EQ(c.drivers_trajectories, 3001);
@@ -604,9 +605,9 @@ TEST(ForecastTest, AForcedOpenRouteLeavesTheBandsToTheInflows) {
   Scenario sc = MixedScenario();
   sc.reopen = sc.start;
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   auto run = RunForecast(*m, {.threads = 2});
-  ASSERT_TRUE(run.ok());
+  ASSERT_OK(run);
   const auto& b = (*run)[0].stock_drivers[30];
   ASSERT_TRUE(b.has_value());
   EXPECT_EQ(b->inflows, 1.0);
@@ -661,7 +662,7 @@ TEST(ForecastTest, AssumptionsAreShortSentencesWithKeys) {
   sc.airlifts.push_back({"flour", sc.start + 10, kNoDay, 50});
   sc.population_changes.push_back({sc.start + 20, 900});
   auto m = FitForecast(ds, sc);
-  ASSERT_TRUE(m.ok());
+  ASSERT_OK(m);
   ASSERT_EQ(m->assumptions.size(), m->assumption_keys.size());
   for (size_t i = 0; i < m->assumptions.size(); ++i) {
     const std::string& a = m->assumptions[i];
@@ -714,7 +715,7 @@ date = 2023-09-25
 count = 20000
 )";
   auto sc = ParseScenario(text, "s.toml");
-  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  ASSERT_OK(sc);
   EXPECT_EQ(sc->start, D("2023-07-15"));
   EXPECT_EQ(sc->horizon_days, 90);
   EXPECT_EQ(sc->trajectories, 2000);
@@ -749,7 +750,7 @@ inflow_open = [160, 240]
 inflow_restricted = 0
 )";
   auto sc = ParseScenario(text, "s.toml");
-  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  ASSERT_OK(sc);
   EXPECT_EQ(sc->route_prior, 1.5);
   const ScenarioCommodity& c = sc->commodities[0];
   EXPECT_DOUBLE_EQ(*c.normal_stock, 2'080'000);  // kg

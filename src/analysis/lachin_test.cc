@@ -16,6 +16,7 @@
 #include "analysis/format.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "base/status_testing.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
@@ -70,14 +71,14 @@ class LachinTest : public ::testing::Test {
     file_ = new CaseFile(lines);
     log_->Submit(lines);
     auto ds = log_->Load("lachin-2022-23");
-    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ASSERT_OK(ds);
     ds_ = new Dataset(std::move(*ds));
     cp_ = *ResolveCheckpoint(log_->store(), std::nullopt);
     auto ind = ComputeIndicators(*ds_, cp_, IndicatorOptions{});
-    ASSERT_TRUE(ind.ok()) << ind.status().ToString();
+    ASSERT_OK(ind);
     ind_ = new Indicators(std::move(*ind));
     auto comp = ComputeCompliance(*ds_, cp_, kNoDay, kNoDay);
-    ASSERT_TRUE(comp.ok()) << comp.status().ToString();
+    ASSERT_OK(comp);
     head_ = new Headline(ComputeHeadline(*ind_, *comp));
     comp_ = new Compliance(std::move(*comp));
   }
@@ -339,9 +340,9 @@ TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
   ASSERT_TRUE(in) << "scenarios/airlift.toml is missing";
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto sc = ParseScenario(text, "airlift.toml");
-  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  ASSERT_OK(sc);
   auto m = FitForecast(*ds_, *sc);
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_OK(m);
   // History 12 Dec 2022 .. 14 Jul 2023 = 20 + 31 + 28 + 31 + 30 + 31 + 30 +
   // 14 = 215 days of the Lachin road: closed 12-18 Dec (7), 15-24 Jun (10:
   // closed from 15 and 22 Jun, restricted from 25 Jun) and 11-13 Jul (3) =
@@ -362,7 +363,7 @@ TEST_F(LachinTest, ExampleScenarioFitsTheRouteHistory) {
   // Closed row: (0 + 0.5, 3 + 0.5, 17 + 0.5) / (20 + 1.5).
   EXPECT_DOUBLE_EQ(m->transition[2][1], 3.5 / 21.5);
   auto run = RunForecast(*m, {.threads = 2});
-  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_OK(run);
   ASSERT_EQ(run->size(), 1u);
   const CommodityForecast& food = (*run)[0];
   EXPECT_EQ(food.unit, "t");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status_testing.h"
 #include "ingest/acled.h"
 #include "ingest/csv.h"
 #include "ingest/fields.h"
@@ -171,7 +172,7 @@ TEST(ConfidentialTest, NeverInAnyFormat) {
   for (const json& r : all) ASSERT_TRUE(r.contains("confidential")) << r["id"];
 
   auto jsonl = WriteJsonLines(all);
-  ASSERT_TRUE(jsonl.ok()) << jsonl.status().ToString();
+  ASSERT_OK(jsonl);
   ExpectNoSecret(*jsonl, "JSON Lines");
 
   for (const std::string& kind : record::Kinds()) {
@@ -180,15 +181,15 @@ TEST(ConfidentialTest, NeverInAnyFormat) {
     ExpectNoSecret(*csv, "CSV of " + kind);
   }
   auto hxl = WriteHxlCsv(all);
-  ASSERT_TRUE(hxl.ok()) << hxl.status().ToString();
+  ASSERT_OK(hxl);
   ExpectNoSecret(*hxl, "HXL");
 
   auto acled = WriteAcledCsv(all);
-  ASSERT_TRUE(acled.ok()) << acled.status().ToString();
+  ASSERT_OK(acled);
   ExpectNoSecret(*acled, "ACLED");
 
   auto geo = WriteGeoJson(all);
-  ASSERT_TRUE(geo.ok()) << geo.status().ToString();
+  ASSERT_OK(geo);
   ExpectNoSecret(geo->text, "GeoJSON");
 }
 
@@ -209,7 +210,7 @@ TEST(ConfidentialTest, SealedObjectsAreNeverExportedEither) {
     for (const auto& b : blobs) EXPECT_EQ(text.find(b.substr(0, 24)), std::string::npos) << what << " carries sealed bytes";
   };
   auto jsonl = WriteJsonLines(all);
-  ASSERT_TRUE(jsonl.ok()) << jsonl.status().ToString();
+  ASSERT_OK(jsonl);
   expect_clean(*jsonl, "JSON Lines");
   for (const std::string& kind : record::Kinds()) {
     auto csv = WriteCsv(all, kind);
@@ -217,13 +218,13 @@ TEST(ConfidentialTest, SealedObjectsAreNeverExportedEither) {
     expect_clean(*csv, "CSV of " + kind);
   }
   auto hxl = WriteHxlCsv(all);
-  ASSERT_TRUE(hxl.ok()) << hxl.status().ToString();
+  ASSERT_OK(hxl);
   expect_clean(*hxl, "HXL");
   auto acled = WriteAcledCsv(all);
-  ASSERT_TRUE(acled.ok()) << acled.status().ToString();
+  ASSERT_OK(acled);
   expect_clean(*acled, "ACLED");
   auto geo = WriteGeoJson(all);
-  ASSERT_TRUE(geo.ok()) << geo.status().ToString();
+  ASSERT_OK(geo);
   expect_clean(geo->text, "GeoJSON");
 }
 
@@ -259,7 +260,7 @@ TEST(InputTest, EveryWriterRejectsANonObject) {
 TEST(JsonLinesTest, GoldenCanonicalLines) {
   std::vector<json> records = {CrossingRoute(), Source()};
   auto out = WriteJsonLines(records);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(*out,
             "{\"by\":\"editor@example.org\",\"case\":\"case-x\",\"id\":\"route-crossing\","
             "\"kind\":\"route\",\"name\":\"North crossing\",\"path\":[[41.25,45.125]],"
@@ -273,7 +274,7 @@ TEST(JsonLinesTest, GoldenCanonicalLines) {
 TEST(JsonLinesTest, RoundTripsThroughReadJsonLinesByteForByte) {
   const std::vector<json> all = AllRecords();
   auto out = WriteJsonLines(all);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   ingest::ReadResult back = ingest::ReadJsonLines(*out, {});
   ASSERT_TRUE(back.ok());
   ASSERT_EQ(back.rows.size(), all.size());
@@ -292,7 +293,7 @@ TEST(JsonLinesTest, RoundTripsThroughReadJsonLinesByteForByte) {
 TEST(JsonLinesTest, KeepsUnicodeAndEscapesAsJcsDoes) {
   json r = {{"kind", "note"}, {"id", "u"}, {"text", "Ստեփանակերտ \u00e9\t\"q\"\n"}};
   auto out = WriteJsonLines(std::vector<json>{r});
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_EQ(*out, "{\"id\":\"u\",\"kind\":\"note\",\"text\":\"Ստեփանակերտ é\\t\\\"q\\\"\\n\"}\n");
 }
 
@@ -311,7 +312,7 @@ TEST(JsonLinesTest, EmptyInputIsEmptyFile) { EXPECT_EQ(*WriteJsonLines({}), "");
 TEST(CsvTest, GoldenIncidents) {
   std::vector<json> records = {Incident1(), Incident3(), Source()};
   auto out = WriteCsv(records, "incident");
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(*out,
             "id,case,sources,supersedes,note,recorded,by,date,date_precision,location.name,"
             "location.admin1,location.admin2,location.admin3,location.country,location.lat,"
@@ -329,7 +330,7 @@ TEST(CsvTest, GoldenIncidents) {
 
 TEST(CsvTest, GoldenNestedAndJsonCells) {
   auto out = WriteCsv(std::vector<json>{Movement(), Baseline(), Obligation()}, "movement");
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(*out,
             "id,case,sources,supersedes,note,recorded,by,route,date,date_precision,direction,"
             "operator,outcome,vehicles,persons,patients,cargo,period.from,period.to,qualifier,"
@@ -341,7 +342,7 @@ TEST(CsvTest, GoldenNestedAndJsonCells) {
             "\"\"quantity\"\":1.5,\"\"unit\"\":\"\"l\"\"}]\",,,,\r\n");
 
   auto baseline = WriteCsv(std::vector<json>{Baseline()}, "baseline");
-  ASSERT_TRUE(baseline.ok()) << baseline.status().ToString();
+  ASSERT_OK(baseline);
   EXPECT_EQ(*baseline,
             "id,case,sources,supersedes,note,recorded,by,route,period.from,period.to,"
             "per_day.vehicles,per_day.persons,per_day.patients,per_day.cargo,directions\r\n"
@@ -350,7 +351,7 @@ TEST(CsvTest, GoldenNestedAndJsonCells) {
             "\"[{\"\"commodity\"\":\"\"food\"\",\"\"quantity\"\":400,\"\"unit\"\":\"\"t\"\"}]\",\r\n");
 
   auto obligation = WriteCsv(std::vector<json>{Obligation()}, "obligation");
-  ASSERT_TRUE(obligation.ok()) << obligation.status().ToString();
+  ASSERT_OK(obligation);
   EXPECT_EQ(*obligation,
             "id,case,sources,supersedes,note,recorded,by,instrument,title,issued,issuer,binding_on,"
             "text,rule.type,rule.route,rule.for,rule.directions,rule.from,rule.until\r\n"
@@ -364,7 +365,7 @@ TEST(CsvTest, EscapesCommasQuotesAndLineBreaksPerRfc4180) {
   r["description"] = "a,b \"c\"\r\nd\re\nf";
   r["note"] = "plain";
   auto out = WriteCsv(std::vector<json>{r}, "incident");
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_NE(out->find(",plain,"), std::string::npos);  // no quotes when none are needed
   EXPECT_NE(out->find(",\"a,b \"\"c\"\"\r\nd\re\nf\",,\r\n"), std::string::npos) << *out;
   // An independent RFC 4180 reader gets the value back exactly.
@@ -382,11 +383,11 @@ TEST(CsvTest, ListsWithSeparatorsOrEmptyItemsBecomeJson) {
   json r = Incident3();
   r["actors"] = {"A; B", "C"};
   auto out = WriteCsv(std::vector<json>{r}, "incident");
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_NE(out->find(",\"[\"\"A; B\"\",\"\"C\"\"]\","), std::string::npos) << *out;
   r["actors"] = {"A", ""};
   out = WriteCsv(std::vector<json>{r}, "incident");
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_NE(out->find(",\"[\"\"A\"\",\"\"\"\"]\","), std::string::npos) << *out;
 }
 
@@ -584,7 +585,7 @@ std::vector<json> FullRecords() {
 json Entry(json r, std::initializer_list<const char*> drop) {
   for (const char* d : drop) r.erase(d);
   Result<std::string> text = record::Canonicalize(r);
-  EXPECT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_OK(text);
   return json::parse(*text);
 }
 
@@ -615,7 +616,7 @@ TEST(CsvRoundTripTest, FullRecordsAreValidAndCoverEveryKindAndColumn) {
     EXPECT_TRUE(errors.empty()) << r["id"] << ": " << (errors.empty() ? "" : errors[0].field + " " + errors[0].message);
     // Every column of the kind has a value: no field is left untested.
     auto csv = WriteCsv(std::vector<json>{r}, r["kind"].get<std::string>());
-    ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+    ASSERT_OK(csv);
     ingest::CsvTable table = ingest::ParseCsv(*csv);
     ASSERT_EQ(table.records.size(), 2u);
     for (size_t i = 0; i < table.records[1].fields.size(); ++i) {
@@ -662,7 +663,7 @@ TEST(CsvRoundTripTest, EmptyListsAndAbsentFieldsStayApart) {
   s["id"] = "inc-4";
   s["actors"] = {"[x]", "y"};
   auto csv = WriteCsv(std::vector<json>{Incident3(), r, s}, "incident");
-  ASSERT_TRUE(csv.ok());
+  ASSERT_OK(csv);
   ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {});
   ASSERT_TRUE(back.ok());
   ASSERT_EQ(back.rows.size(), 3u);
@@ -714,7 +715,7 @@ TEST(CsvRoundTripTest, CellTypesMatchTheSchema) {
 
 TEST(HxlTest, GoldenIncidents) {
   auto out = WriteHxlCsv(std::vector<json>{Incident1(), Incident3()});
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(*out,
             "id,kind,date,date_precision,location.admin1,location.admin2,location.admin3,"
             "location.name,location.country,location.lat,location.lon,location.geo_precision,"
@@ -737,7 +738,7 @@ TEST(HxlTest, GoldenIncidents) {
 
 TEST(HxlTest, MovementColumnsAndOtherKindsEnvelopeOnly) {
   auto out = WriteHxlCsv(std::vector<json>{Movement(), RouteStatus()});
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(*out,
             "id,kind,date,date_precision,route,direction,operator,outcome,vehicles,persons,"
             "patients,cargo,period.from,period.to,sources,case,supersedes,note,recorded,by\r\n"
@@ -755,7 +756,7 @@ TEST(HxlTest, MovementColumnsAndOtherKindsEnvelopeOnly) {
 
 TEST(HxlTest, EveryHashtagIsValidHxl) {
   auto out = WriteHxlCsv(AllRecords());
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   ingest::CsvTable table = ingest::ParseCsv(*out);
   ASSERT_TRUE(table.errors.empty());
   ASSERT_GE(table.records.size(), 2u);
@@ -811,7 +812,7 @@ TEST(HxlTest, RoundTripsIncidentsAndMovementsFieldForField) {
   const std::vector<json> records = {Incident1(),          Incident2(), Incident3(),
                                      IncidentEveryField(), Movement(),  MovementEveryField()};
   auto out = WriteHxlCsv(records);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"case-x", "export.csv"}, {"Lifeline"});
   ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
   EXPECT_TRUE(back.warnings.empty()) << ingest::FormatRowError(back.warnings[0], "");
@@ -850,7 +851,7 @@ TEST(HxlTest, EveryColumnTheWriterEmitsIsReadBack) {
           changed.erase(key);
         }
         auto out = WriteHxlCsv(std::vector<json>{changed});
-        ASSERT_TRUE(out.ok()) << out.status().ToString();
+        ASSERT_OK(out);
         // No case for the import: `case` comes from its column alone.
         ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"", "export.csv"}, {"x"});
         ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
@@ -868,7 +869,7 @@ TEST(HxlTest, EveryColumnTheWriterEmitsIsReadBack) {
 TEST(HxlTest, KindsHxlCannotCarryAreRefusedOnImport) {
   const std::vector<json> all = AllRecords();
   auto out = WriteHxlCsv(all);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"case-x", "export.csv"}, {"Lifeline"});
   size_t carried = 0;
   for (size_t i = 0; i < all.size(); ++i) {
@@ -902,7 +903,7 @@ const char kAcledHeader[] =
 
 TEST(AcledTest, GoldenRows) {
   auto out = WriteAcledCsv(AllRecords());  // other kinds are left out
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(*out,
             std::string(kAcledHeader) +
                 "inc-1,2023-09-19,2023,1,,Explosions/Remote violence,"
@@ -920,7 +921,7 @@ TEST(AcledTest, GoldenRows) {
 TEST(AcledTest, RoundTripsThroughReadAcledCsv) {
   const std::vector<json> incidents = Incidents();
   auto out = WriteAcledCsv(incidents);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   ingest::ReadResult back = ingest::ReadAcledCsv(*out, {"case-x", "export.csv"});
   ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
   EXPECT_TRUE(back.warnings.empty()) << ingest::FormatRowError(back.warnings[0], "");
@@ -955,7 +956,7 @@ TEST(AcledTest, ReconstructsAcledEventIds) {
   json r = Incident2();
   r["id"] = "acled-arm4567";
   auto out = WriteAcledCsv(std::vector<json>{r});
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_TRUE(out->starts_with(std::string(kAcledHeader) + "ARM4567,")) << *out;
 }
 
@@ -963,7 +964,7 @@ TEST(AcledTest, UnassignedCountryCodeIsKeptAsTheName) {
   json r = Incident3();
   r["location"]["country"] = "XKX";
   auto out = WriteAcledCsv(std::vector<json>{r});
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_NE(out->find(",,,XKX,,,,Southvale,"), std::string::npos) << *out;
 }
 
@@ -984,7 +985,7 @@ TEST(AcledTest, BadDatePrecisionAndRecordedAreErrors) {
 
 TEST(GeoJsonTest, GoldenFeatureCollection) {
   auto out = WriteGeoJson(AllRecords());
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(out->features, 4u);
   EXPECT_EQ(out->skipped_without_coordinates, 3u);  // inc-3, route-stub, route-air
   EXPECT_EQ(out->not_geographic, 6u);
@@ -1013,7 +1014,7 @@ TEST(GeoJsonTest, GoldenFeatureCollection) {
 
 TEST(GeoJsonTest, CoordinatesAreLonLatWithFullPrecision) {
   auto out = WriteGeoJson(AllRecords());
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   json fc = json::parse(out->text);
   ASSERT_EQ(fc["type"], "FeatureCollection");
   ASSERT_EQ(fc["features"].size(), 4u);
@@ -1031,7 +1032,7 @@ TEST(GeoJsonTest, CoordinatesAreLonLatWithFullPrecision) {
 
 TEST(GeoJsonTest, EmptyCollection) {
   auto out = WriteGeoJson(std::vector<json>{Movement(), Incident3()});
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_EQ(out->text, "{\"type\":\"FeatureCollection\",\"features\":[]}\n");
   EXPECT_EQ(out->features, 0u);
   EXPECT_EQ(out->skipped_without_coordinates, 1u);
@@ -1115,10 +1116,10 @@ std::vector<std::pair<std::string, std::string>> EveryCsvFile(const std::vector<
     files.emplace_back("csv " + kind, csv.ok() ? *csv : "");
   }
   auto hxl = WriteHxlCsv(records, options);
-  EXPECT_TRUE(hxl.ok()) << hxl.status().ToString();
+  EXPECT_OK(hxl);
   files.emplace_back("hxl", hxl.ok() ? *hxl : "");
   auto acled = WriteAcledCsv(records, options);
-  EXPECT_TRUE(acled.ok()) << acled.status().ToString();
+  EXPECT_OK(acled);
   files.emplace_back("acled", acled.ok() ? *acled : "");
   return files;
 }
@@ -1220,7 +1221,7 @@ TEST(SpreadsheetSafeTest, HxlReadsBackToTheSameIncidentsAndMovements) {
     SCOPED_TRACE("prefix " + prefix);
     const std::vector<json> records = {DangerousIncident(prefix), DangerousMovement(prefix)};
     auto out = WriteHxlCsv(records);
-    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ASSERT_OK(out);
     ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"case-x", "export.csv"}, {"Lifeline"});
     ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
     ASSERT_EQ(back.rows.size(), records.size());
@@ -1236,7 +1237,7 @@ TEST(SpreadsheetSafeTest, AcledReadsBackTheSameText) {
     SCOPED_TRACE("prefix " + prefix);
     const json want = DangerousIncident(prefix);
     auto out = WriteAcledCsv(std::vector<json>{want});
-    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ASSERT_OK(out);
     ingest::ReadResult back = ingest::ReadAcledCsv(*out, {"case-x", "export.csv"});
     ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
     ASSERT_EQ(back.rows.size(), 2u);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "merkle/hash.h"
 #include "merkle/merkle_testing.h"
 
@@ -68,10 +69,10 @@ TEST(ProofTest, InclusionProofsOfRfc6962TestTree) {
   };
   for (const Case& c : cases) {
     Result<std::vector<Hash>> proof = InclusionProof(c.index, c.size, tree.Reader(c.size));
-    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    ASSERT_OK(proof);
     EXPECT_EQ(*proof, c.proof) << "index " << c.index << " size " << c.size;
     Result<Hash> root = TreeRoot(c.size, tree.Reader(c.size));
-    ASSERT_TRUE(root.ok());
+    ASSERT_OK(root);
     EXPECT_TRUE(VerifyInclusion(c.index, c.size, tree.leaves()[c.index], *proof, *root).ok());
   }
 }
@@ -102,7 +103,7 @@ TEST(ProofTest, ConsistencyProofsOfRfc6962TestTree) {
   };
   for (const Case& c : cases) {
     Result<std::vector<Hash>> proof = ConsistencyProof(c.size1, c.size2, tree.Reader(c.size2));
-    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    ASSERT_OK(proof);
     EXPECT_EQ(*proof, c.proof) << "sizes " << c.size1 << " -> " << c.size2;
     const Hash root1 = *TreeRoot(c.size1, tree.Reader(c.size1));
     const Hash root2 = *TreeRoot(c.size2, tree.Reader(c.size2));
@@ -115,7 +116,7 @@ TEST(ProofTest, RangeHashOfAnyRangeIsMthOfThatRange) {
   for (uint64_t begin = 0; begin <= 70; ++begin) {
     for (uint64_t end = begin; end <= 70; ++end) {
       Result<Hash> got = RangeHash(begin, end, tree.Reader(70));
-      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      ASSERT_OK(got);
       const std::span<const Hash> range =
           std::span<const Hash>(tree.leaves()).subspan(begin, end - begin);
       ASSERT_EQ(*got, RootFromLeafHashes(range)) << "[" << begin << ", " << end << ")";
@@ -141,7 +142,7 @@ TEST(ProofTest, GenerationRejectsBadArguments) {
   EXPECT_EQ(ConsistencyProof(3, 2, tree.Reader(4)).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(RangeHash(3, 2, tree.Reader(4)).status().code(), ErrorCode::kInvalidArgument);
   Result<std::vector<Hash>> empty = ConsistencyProof(0, 4, tree.Reader(4));
-  ASSERT_TRUE(empty.ok());
+  ASSERT_OK(empty);
   EXPECT_TRUE(empty->empty());
   EXPECT_EQ(*TreeRoot(0, tree.Reader(4)), EmptyRoot());
 }
@@ -206,7 +207,7 @@ TEST(ProofTest, TreesNear64BitSizes) {
     const Hash root = *TreeRoot(size, uniform);
     for (uint64_t index : {uint64_t{0}, uint64_t{12345}, kTop - 1, size / 2 + 7, size - 2, size - 1}) {
       Result<std::vector<Hash>> proof = InclusionProof(index, size, uniform);
-      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      ASSERT_OK(proof);
       EXPECT_TRUE(VerifyInclusion(index, size, level_hash[0], *proof, root).ok())
           << index << " in " << size;
       EXPECT_FALSE(VerifyInclusion(index, size, level_hash[1], *proof, root).ok());
@@ -215,7 +216,7 @@ TEST(ProofTest, TreesNear64BitSizes) {
                            size - 1, size}) {
       const Hash root1 = *TreeRoot(size1, uniform);
       Result<std::vector<Hash>> proof = ConsistencyProof(size1, size, uniform);
-      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      ASSERT_OK(proof);
       EXPECT_TRUE(VerifyConsistency(size1, size, *proof, root1, root).ok()) << size1 << " -> " << size;
     }
   }

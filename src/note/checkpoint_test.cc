@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "crypto/sha256.h"
 #include "note/cosignature.h"
 
@@ -42,7 +43,7 @@ void ExpectError(const Result<T>& r, const std::string& want, const std::string&
 
 Signer FixtureSigner() {
   Result<Signer> s = Signer::Parse(kFixtureSkey);
-  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_OK(s);
   return *std::move(s);
 }
 
@@ -58,14 +59,14 @@ TEST(CheckpointTest, FormatsAndParses) {
   std::string body = FormatCheckpoint(cp);
   EXPECT_EQ(body, "example.org/log\n8\n" + Base64Encode(cp.root) + "\n");
   Result<Checkpoint> parsed = ParseCheckpoint(body);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_OK(parsed);
   EXPECT_EQ(*parsed, cp);
 
   cp.extensions = {"ext one", "\xe2\x80\x94 two"};
   body = FormatCheckpoint(cp);
   EXPECT_EQ(body, "example.org/log\n8\n" + Base64Encode(cp.root) + "\next one\n\xe2\x80\x94 two\n");
   parsed = ParseCheckpoint(body);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_OK(parsed);
   EXPECT_EQ(*parsed, cp);
   EXPECT_EQ(FormatCheckpoint(*parsed), body);
 }
@@ -73,12 +74,12 @@ TEST(CheckpointTest, FormatsAndParses) {
 TEST(CheckpointTest, AcceptsLimits) {
   std::string r = Base64Encode(LeafHash("x"));
   Result<Checkpoint> cp = ParseCheckpoint("o\n9223372036854775807\n" + r + "\n");
-  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  ASSERT_OK(cp);
   EXPECT_EQ(cp->size, 9223372036854775807u);
   std::string empty_root = Base64Encode(crypto::Sha256(std::string_view()));
   EXPECT_EQ(empty_root, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
   cp = ParseCheckpoint("o\n0\n" + empty_root + "\n");
-  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  ASSERT_OK(cp);
   EXPECT_EQ(cp->size, 0u);
 }
 
@@ -149,16 +150,16 @@ TEST(CheckpointTest, SignsFixtureCheckpointsLikeGo) {
   };
   for (const auto& [cp, want] : cases) {
     Result<std::string> got = SignNote(FormatCheckpoint(cp), signer);
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_OK(got);
     EXPECT_EQ(*got, want);
   }
 }
 
 TEST(CheckpointTest, OpensFixtureCheckpoint) {
   Result<Verifier> v = Verifier::Parse(kFixtureVkey);
-  ASSERT_TRUE(v.ok());
+  ASSERT_OK(v);
   Result<SignedCheckpoint> sc = OpenCheckpoint(kFixtureCheckpoint3, *v);
-  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  ASSERT_OK(sc);
   EXPECT_EQ(sc->checkpoint.origin, kFixtureOrigin);
   EXPECT_EQ(sc->checkpoint.size, 3u);
   EXPECT_EQ(Base64Encode(sc->checkpoint.root), "JuepCLEeDgtaydy1MBABTLXvSvOXbV6jWV1IpMD7cYs=");
@@ -168,13 +169,13 @@ TEST(CheckpointTest, OpensFixtureCheckpoint) {
   EXPECT_EQ(FormatNote(sc->note), kFixtureCheckpoint3);
 
   sc = OpenCheckpoint(kFixtureCheckpoint0, *v);
-  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  ASSERT_OK(sc);
   EXPECT_EQ(sc->checkpoint.size, 0u);
 }
 
 TEST(CheckpointTest, OpenRejectsTamperingAndWrongKeys) {
   Result<Verifier> v = Verifier::Parse(kFixtureVkey);
-  ASSERT_TRUE(v.ok());
+  ASSERT_OK(v);
   std::string cp = kFixtureCheckpoint3;
   std::string tampered = cp;
   tampered.replace(tampered.find("\n3\n"), 3, "\n4\n");
@@ -198,7 +199,7 @@ TEST(CheckpointTest, OpenRequiresOriginToMatchKeyName) {
   Signer signer = Signer::Generate("example.org/log-a");
   Checkpoint cp{"example.org/log-b", 1, LeafHash("x"), {}};
   Result<std::string> msg = SignNote(FormatCheckpoint(cp), signer);
-  ASSERT_TRUE(msg.ok());
+  ASSERT_OK(msg);
   Result<SignedCheckpoint> sc = OpenCheckpoint(*msg, signer.verifier());
   EXPECT_EQ(sc.status().code(), ErrorCode::kVerificationFailed);
   ExpectError(
@@ -216,10 +217,10 @@ TEST(CheckpointTest, OpenKeepsCosignatures) {
   Note note{body, {signer.Sign(body), witness.Sign(body, 1700000000)}};
   std::string msg = FormatNote(note);
   Result<SignedCheckpoint> sc = OpenCheckpoint(msg, signer.verifier());
-  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  ASSERT_OK(sc);
   ASSERT_EQ(sc->note.signatures.size(), 2u);
   Result<uint64_t> ts = witness.verifier().Verify(sc->note.text, sc->note.signatures[1]);
-  ASSERT_TRUE(ts.ok()) << ts.status().ToString();
+  ASSERT_OK(ts);
   EXPECT_EQ(*ts, 1700000000u);
   EXPECT_EQ(sc->text, msg);
 }

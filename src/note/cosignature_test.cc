@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "note/checkpoint.h"
 
 namespace lifeline::note {
@@ -52,13 +53,13 @@ TEST(CosignatureTest, ReproducesGoVector) {
 
 TEST(CosignatureTest, VerifiesGoVector) {
   Result<CosignatureVerifier> v = CosignatureVerifier::Parse(kWitnessVkey);
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_OK(v);
   EXPECT_EQ(v->name(), kWitnessName);
   EXPECT_EQ(v->ToString(), kWitnessVkey);
   Result<Note> note = ParseNote(std::string(kBody) + "\n" + kLine);
-  ASSERT_TRUE(note.ok()) << note.status().ToString();
+  ASSERT_OK(note);
   Result<uint64_t> ts = v->Verify(note->text, note->signatures[0]);
-  ASSERT_TRUE(ts.ok()) << ts.status().ToString();
+  ASSERT_OK(ts);
   EXPECT_EQ(*ts, kTime);
 }
 
@@ -70,7 +71,7 @@ TEST(CosignatureTest, SignedCosignatureVerifies) {
     Signature sig = signer.Sign(kBody, t);
     EXPECT_EQ(sig.signature.size(), 72u);
     Result<uint64_t> ts = signer.verifier().Verify(kBody, sig);
-    ASSERT_TRUE(ts.ok()) << ts.status().ToString();
+    ASSERT_OK(ts);
     EXPECT_EQ(*ts, t);
   }
 }
@@ -119,7 +120,7 @@ TEST(CosignatureTest, CosignatureIsNotANoteSignature) {
   // A note signed by the log and cosigned still opens with the log key.
   std::string msg = FormatNote(Note{kBody, {log_signer.Sign(kBody), cosig}});
   Result<Note> n = OpenNote(msg, log_signer.verifier());
-  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_OK(n);
   EXPECT_EQ(n->signatures.size(), 2u);
 }
 

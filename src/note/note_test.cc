@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "crypto/sha256.h"
 
 namespace lifeline::note {
@@ -42,23 +43,23 @@ void ExpectError(const Status& s, const std::string& want, const std::string& in
 
 Verifier MustVerifier(std::string_view vkey) {
   Result<Verifier> v = Verifier::Parse(vkey);
-  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_OK(v);
   return *std::move(v);
 }
 
 TEST(NoteTest, SignsPeterNeumannExampleByteForByte) {
   Result<Signer> signer = Signer::Parse(kPeterSkey);
-  ASSERT_TRUE(signer.ok()) << signer.status().ToString();
+  ASSERT_OK(signer);
   EXPECT_EQ(signer->name(), "PeterNeumann");
   EXPECT_EQ(signer->key_hash(), 0xc74f20a3u);
   Result<std::string> msg = SignNote(kText, *signer);
-  ASSERT_TRUE(msg.ok()) << msg.status().ToString();
+  ASSERT_OK(msg);
   EXPECT_EQ(*msg, std::string(kText) + "\n" + kPeterSig);
 }
 
 TEST(NoteTest, DerivesPeterNeumannVerifierKey) {
   Result<Signer> signer = Signer::Parse(kPeterSkey);
-  ASSERT_TRUE(signer.ok());
+  ASSERT_OK(signer);
   EXPECT_EQ(signer->verifier().ToString(), kPeterVkey);
   EXPECT_EQ(signer->ToString(), kPeterSkey);
   Verifier v = MustVerifier(kPeterVkey);
@@ -70,7 +71,7 @@ TEST(NoteTest, OpensPeterNeumannExample) {
   Verifier v = MustVerifier(kPeterVkey);
   std::string msg = std::string(kText) + "\n" + kPeterSig;
   Result<Note> n = OpenNote(msg, v);
-  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_OK(n);
   EXPECT_EQ(n->text, kText);
   ASSERT_EQ(n->signatures.size(), 1u);
   EXPECT_EQ(n->signatures[0].name, "PeterNeumann");
@@ -124,7 +125,7 @@ TEST(NoteTest, OpenRejectsBadDuplicateOfVerifiedSignature) {
   Verifier v = MustVerifier(kPeterVkey);
   ExpectError(OpenNote(std::string(kText) + "\n" + sig + bad, v), "does not verify", "dup");
   Result<Note> n = OpenNote(std::string(kText) + "\n" + sig + sig, v);
-  ASSERT_TRUE(n.ok());
+  ASSERT_OK(n);
   EXPECT_EQ(n->signatures.size(), 2u);
 }
 
@@ -135,7 +136,7 @@ TEST(NoteTest, OpensC2spSignedNoteExample) {
       "This is an example message.\n\n\xe2\x80\x94 example.com/foo "
       "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n",
       v);
-  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_OK(n);
   EXPECT_EQ(n->text, "This is an example message.\n");
 }
 
@@ -143,7 +144,7 @@ TEST(NoteTest, AcceptsHundredSignaturesRejectsHundredAndOne) {
   std::string sigs;
   for (int i = 0; i < 100; ++i) sigs += kPeterSig;
   Result<Note> n = OpenNote(std::string(kText) + "\n" + sigs, MustVerifier(kPeterVkey));
-  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_OK(n);
   EXPECT_EQ(n->signatures.size(), 100u);
   std::string msg = std::string(kText) + "\n" + sigs + kPeterSig;
   ExpectError(ParseNote(msg), "more than 100 signatures", "101 signatures");
@@ -155,9 +156,9 @@ TEST(NoteTest, TextMayContainBlankLines) {
   Signer s = Signer::Generate("example.org/log");
   for (std::string text : {"a\n\nb\n", "a\n\n", "\n", "\n\n\n", "line\n\xe2\x80\x94 x AAAA\n"}) {
     Result<std::string> msg = SignNote(text, s);
-    ASSERT_TRUE(msg.ok()) << msg.status().ToString();
+    ASSERT_OK(msg);
     Result<Note> n = OpenNote(*msg, s.verifier());
-    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    ASSERT_OK(n);
     EXPECT_EQ(n->text, text);
   }
 }
@@ -229,7 +230,7 @@ TEST(NoteTest, RoundTripsThroughParseAndFormat) {
                      Signature{"c\xc3\xa9", 0x01020304, std::string(1, '\0')}};
   std::string msg = FormatNote(note);
   Result<Note> parsed = ParseNote(msg);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_OK(parsed);
   EXPECT_EQ(parsed->text, note.text);
   EXPECT_EQ(parsed->signatures, note.signatures);
   EXPECT_EQ(FormatNote(*parsed), msg);
@@ -250,11 +251,11 @@ TEST(NoteTest, SignNoteRejectsBadText) {
 TEST(NoteTest, GeneratedKeysRoundTrip) {
   Signer s = Signer::Generate("example.org/humanitarian-log");
   Result<Signer> s2 = Signer::Parse(s.ToString());
-  ASSERT_TRUE(s2.ok()) << s2.status().ToString();
+  ASSERT_OK(s2);
   EXPECT_EQ(s2->ToString(), s.ToString());
   EXPECT_EQ(s2->key_hash(), s.key_hash());
   Result<Verifier> v = Verifier::Parse(s.verifier().ToString());
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_OK(v);
   EXPECT_EQ(v->key_hash(), s.key_hash());
   EXPECT_EQ(v->name(), "example.org/humanitarian-log");
   Signature sig = s2->Sign("hi\n");

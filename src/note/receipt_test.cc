@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "note/checkpoint.h"
 #include "note/note.h"
 
@@ -57,7 +58,7 @@ crypto::Hash LeafHash(std::string_view entry) {
 
 TEST(ReceiptTest, ParsesGoFixtureReceipts) {
   Result<Receipt> r = ParseReceipt(Receipt2());
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   EXPECT_FALSE(r->extra.has_value());
   EXPECT_EQ(r->index, 2u);
   ASSERT_EQ(r->proof.size(), 1u);
@@ -67,7 +68,7 @@ TEST(ReceiptTest, ParsesGoFixtureReceipts) {
   EXPECT_EQ(FormatReceipt(*r), Receipt2());
 
   r = ParseReceipt(Receipt0());
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   EXPECT_EQ(r->index, 0u);
   ASSERT_EQ(r->proof.size(), 2u);
   EXPECT_EQ(r->proof[0], LeafHash("entry 1\n"));
@@ -76,7 +77,7 @@ TEST(ReceiptTest, ParsesGoFixtureReceipts) {
 
   // The checkpoint inside opens with the log's key.
   Result<Verifier> v = Verifier::Parse(kVkey);
-  ASSERT_TRUE(v.ok());
+  ASSERT_OK(v);
   EXPECT_TRUE(OpenCheckpoint(r->checkpoint, *v).ok());
 }
 
@@ -88,14 +89,14 @@ TEST(ReceiptTest, RoundTripsWithExtra) {
   std::string text = FormatReceipt(r);
   EXPECT_EQ(text, std::string("c2sp.org/tlog-proof@v1\nextra AAEC\nindex 0\n\n") + kCheckpoint1);
   Result<Receipt> parsed = ParseReceipt(text);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_OK(parsed);
   EXPECT_EQ(*parsed, r);
 
   r.extra = "";  // present but empty
   text = FormatReceipt(r);
   EXPECT_EQ(text, std::string("c2sp.org/tlog-proof@v1\nextra \nindex 0\n\n") + kCheckpoint1);
   parsed = ParseReceipt(text);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_OK(parsed);
   EXPECT_EQ(*parsed, r);
 }
 
@@ -105,7 +106,7 @@ TEST(ReceiptTest, AcceptsSixtyThreeHashes) {
   r.proof.assign(63, LeafHash("x"));
   r.checkpoint = kCheckpoint3;
   Result<Receipt> parsed = ParseReceipt(FormatReceipt(r));
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_OK(parsed);
   EXPECT_EQ(*parsed, r);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status_testing.h"
 #include "merkle/tile.h"
 #include "note/note.h"
 #include "record/canonical.h"
@@ -39,7 +40,7 @@ class InputChecksTest : public ::testing::Test {
     auto mem = std::make_unique<store::MemoryStore>("example.org/records");
     mem_ = mem.get();
     auto l = log::Log::Open(std::move(mem), TestSigner());
-    ASSERT_TRUE(l.ok());
+    ASSERT_OK(l);
     log_ = std::move(*l);
   }
 
@@ -56,7 +57,7 @@ class InputChecksTest : public ::testing::Test {
   SubmitReport MustSubmit(const std::vector<std::string>& lines, SubmitOptions opts = SubmitOptions()) {
     if (opts.recorded.empty()) opts.recorded = "2023-07-10T12:00:00Z";
     auto r = Submit(Parse(lines), *mem_, log_.get(), opts);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_OK(r);
     return r.ok() ? *r : SubmitReport{};
   }
 
@@ -71,12 +72,12 @@ class InputChecksTest : public ::testing::Test {
       j["by"] = "cli";
       std::string body = *Canonicalize(j);
       auto row = ProjectRecord(j, body);
-      ASSERT_TRUE(row.ok()) << row.status().ToString();
+      ASSERT_OK(row);
       entries.push_back(body);
       rows.push_back(*row);
     }
     auto r = log_->AppendMany(std::move(entries), std::move(rows)).get();
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_OK(r);
   }
 
   std::vector<std::string> CurrentIds(const std::string& kind) {
@@ -200,11 +201,11 @@ TEST_F(InputChecksTest, ACycleAlreadyInTheLogKeepsItsLatestRecordAndABoundedHist
   // Before: both left the current view. Now the later entry supersedes.
   EXPECT_EQ(CurrentIds("route"), (std::vector<std::string>{"r1", "b"}));
   auto view = ViewRecord(*mem_, TestSigner().verifier(), "b");
-  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  ASSERT_OK(view);
   EXPECT_EQ((*view)["older_versions"], json({"a"}));  // was a, b, a, b ... 1,000 of them
   EXPECT_EQ((*view)["newer_versions"], json::array());
   view = ViewRecord(*mem_, TestSigner().verifier(), "a");
-  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  ASSERT_OK(view);
   EXPECT_EQ((*view)["older_versions"], json::array());
   EXPECT_EQ((*view)["newer_versions"], json({"b"}));
 }
@@ -260,12 +261,12 @@ TEST_F(InputChecksTest, TenThousandAndOneRecordsAndOneOversizedAppendNothing) {
   std::string dir = ::testing::TempDir() + "/input_checks_spool";
   std::filesystem::create_directories(dir);
   auto session = ImportSession::Start(*mem_, opts, dir);
-  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  ASSERT_OK(session);
   std::vector<std::string> first(lines.begin(), lines.begin() + 10000), second(lines.begin() + 10000, lines.end());
   ASSERT_TRUE((*session)->AddChunk(Parse(first)).ok());
   ASSERT_TRUE((*session)->AddChunk(Parse(second, 10001)).ok());
   auto done = (*session)->Finish(log_.get());
-  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_OK(done);
   EXPECT_FALSE(done->written);
   EXPECT_EQ(done->rejected, 1u);
   EXPECT_EQ(done->rejections[0].ToString().rfind("in.jsonl:10002: record big: note: ", 0), 0u)

@@ -17,6 +17,7 @@
 #include "analysis/analysis_testing.h"
 #include "analysis/compliance.h"
 #include "analysis/indicators.h"
+#include "base/status_testing.h"
 #include "report/catalog.h"
 #include "report/pdf.h"
 #include "report/report.h"
@@ -87,12 +88,12 @@ TEST(FarDateReportTest, AFarDatedRecordDoesNotBreakTheCasesReport) {
   ReportOptions opts;
   opts.case_id = "c9";
   auto html = RenderReport(log.store(), log.verifier(), opts);
-  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  ASSERT_OK(html);
   EXPECT_EQ(html->find("9999"), std::string::npos);
   EXPECT_NE(html->find("record m-far is left out"), std::string::npos);  // said, by name
   opts.lang = "fr";
   html = RenderReport(log.store(), log.verifier(), opts);
-  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  ASSERT_OK(html);
   EXPECT_NE(html->find("l’enregistrement m-far est laissé de côté"), std::string::npos);
 }
 
@@ -164,20 +165,20 @@ std::string Block(const std::string& html) {
 
 TEST_F(LachinReportTest, EachLanguageHasItsTextTheCheckpointAndTheAnalysisFigures) {
   auto ds = log_->Load("lachin-2022-23");
-  ASSERT_TRUE(ds.ok());
+  ASSERT_OK(ds);
   auto cp = *analysis::ResolveCheckpoint(log_->store(), std::nullopt);
   auto ind = analysis::ComputeIndicators(*ds, cp, {});
-  ASSERT_TRUE(ind.ok());
+  ASSERT_OK(ind);
   auto comp = analysis::ComputeCompliance(*ds, cp, analysis::kNoDay, analysis::kNoDay);
-  ASSERT_TRUE(comp.ok());
+  ASSERT_OK(comp);
   auto stored = log_->store().LatestCheckpoint();
-  ASSERT_TRUE(stored.ok());
+  ASSERT_OK(stored);
   std::map<std::string, std::string> marker = {
       {"en", "Situation report"}, {"hy", "Իրավիճակի զեկույց"}, {"ru", "Доклад о ситуации"}, {"fr", "Rapport de situation"}};
   for (const auto& lang : Languages()) {
     SCOPED_TRACE(lang);
     auto r = Make(Options(lang));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_OK(r);
     EXPECT_NE(r->html.find("<html lang=\"" + lang + "\">"), std::string::npos);
     EXPECT_NE(r->html.find("<meta charset=\"utf-8\">"), std::string::npos);
     EXPECT_NE(r->html.find(marker[lang]), std::string::npos);
@@ -223,10 +224,10 @@ TEST_F(LachinReportTest, EachLanguageHasItsTextTheCheckpointAndTheAnalysisFigure
     }
   }
   auto hy = Make(Options("hy"));
-  ASSERT_TRUE(hy.ok());
+  ASSERT_OK(hy);
   EXPECT_NE(hy->html.find("դեկտեմբերի"), std::string::npos);  // a date in Armenian
   auto ru = Make(Options("ru"));
-  ASSERT_TRUE(ru.ok());
+  ASSERT_OK(ru);
   EXPECT_NE(ru->html.find("декабря"), std::string::npos);
   EXPECT_NE(ru->html.find("<data class=\"fig\" data-key=\"route.rt-lachin-road.restricted\" value=\"273\">273</data>"),
             std::string::npos);
@@ -237,7 +238,7 @@ TEST_F(LachinReportTest, PeriodAndBadOptions) {
   o.from = "2023-06-01";
   o.to = "2023-06-30";
   auto r = Make(o);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   EXPECT_EQ(r->figures.at("blockade.days"), "30");  // every day of June
   EXPECT_EQ(r->figures.at("period.from"), "2023-06-01");
   o.lang = "xx";
@@ -257,9 +258,9 @@ TEST_F(LachinReportTest, PeriodAndBadOptions) {
 TEST_F(LachinReportTest, VerifyPassesOnAnUntouchedReportInEveryLanguage) {
   for (const auto& lang : Languages()) {
     auto r = Make(Options(lang));
-    ASSERT_TRUE(r.ok());
+    ASSERT_OK(r);
     auto v = Check(r->html);
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    ASSERT_OK(v);
     EXPECT_TRUE(v->ok()) << lang << ": " << (v->diffs.empty() ? "" : v->diffs[0].key + " " + v->diffs[0].where);
     EXPECT_EQ(v->figures, r->figures.size());
     EXPECT_GE(v->elements, r->figures.size());
@@ -276,9 +277,9 @@ TEST_F(LachinReportTest, VerifyPassesForAnyPeriod) {
     o.from = from;
     o.to = to;
     auto r = Make(o);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_OK(r);
     auto v = Check(r->html);
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    ASSERT_OK(v);
     EXPECT_TRUE(v->ok()) << (v->diffs.empty() ? "" : v->diffs[0].key + " " + v->diffs[0].where);
     EXPECT_EQ(v->figures, r->figures.size());
     EXPECT_GE(v->elements, r->figures.size());
@@ -287,7 +288,7 @@ TEST_F(LachinReportTest, VerifyPassesForAnyPeriod) {
 
 TEST_F(LachinReportTest, VerifyCatchesAVisibleFigureEdited) {
   auto r = Make(Options("en"));
-  ASSERT_TRUE(r.ok());
+  ASSERT_OK(r);
   std::string html = r->html;
   std::string from = "data-key=\"route.rt-lachin-road.closed\" value=\"20\">20</data>";
   size_t at = html.find(from);
@@ -296,7 +297,7 @@ TEST_F(LachinReportTest, VerifyCatchesAVisibleFigureEdited) {
   std::string text_edit = html;
   text_edit.replace(at, from.size(), "data-key=\"route.rt-lachin-road.closed\" value=\"20\">2</data>");
   auto v = Check(text_edit);
-  ASSERT_TRUE(v.ok());
+  ASSERT_OK(v);
   ASSERT_EQ(v->diffs.size(), 1u);
   EXPECT_EQ(v->diffs[0].key, "route.rt-lachin-road.closed");
   EXPECT_EQ(v->diffs[0].where, "text");
@@ -304,7 +305,7 @@ TEST_F(LachinReportTest, VerifyCatchesAVisibleFigureEdited) {
   std::string both = html;
   both.replace(at, from.size(), "data-key=\"route.rt-lachin-road.closed\" value=\"2\">2</data>");
   v = Check(both);
-  ASSERT_TRUE(v.ok());
+  ASSERT_OK(v);
   ASSERT_FALSE(v->ok());
   EXPECT_EQ(v->diffs[0].key, "route.rt-lachin-road.closed");
   EXPECT_EQ(v->diffs[0].reported, "2");
@@ -313,14 +314,14 @@ TEST_F(LachinReportTest, VerifyCatchesAVisibleFigureEdited) {
 
 TEST_F(LachinReportTest, VerifyCatchesTheJsonFigureEdited) {
   auto r = Make(Options("fr"));
-  ASSERT_TRUE(r.ok());
+  ASSERT_OK(r);
   std::string html = r->html;
   std::string from = "\"blockade.days\":\"" + r->figures.at("blockade.days") + "\"";
   size_t at = html.find(from);
   ASSERT_NE(at, std::string::npos);
   html.replace(at, from.size(), "\"blockade.days\":\"1\"");
   auto v = Check(html);
-  ASSERT_TRUE(v.ok());
+  ASSERT_OK(v);
   ASSERT_EQ(v->diffs.size(), 1u);
   EXPECT_EQ(v->diffs[0].key, "blockade.days");
   EXPECT_EQ(v->diffs[0].where, "json");
@@ -329,7 +330,7 @@ TEST_F(LachinReportTest, VerifyCatchesTheJsonFigureEdited) {
 
 TEST_F(LachinReportTest, VerifyRefusesAnAlteredCheckpointNote) {
   auto r = Make(Options("en"));
-  ASSERT_TRUE(r.ok());
+  ASSERT_OK(r);
   std::string html = r->html;
   json b = json::parse(Block(html));
   std::string note = b["checkpoint"]["note"];
@@ -362,20 +363,20 @@ TEST_F(LachinReportTest, ForecastWithTheScenarioIsReproducibleAndVerified) {
   o.scenario_name = "airlift.toml";
   o.scenario_toml = toml;
   auto r1 = Make(o);
-  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  ASSERT_OK(r1);
   auto r2 = Make(o);
-  ASSERT_TRUE(r2.ok());
+  ASSERT_OK(r2);
   EXPECT_EQ(r1->html, r2->html);
   EXPECT_EQ(r1->figures.at("forecast.trajectories"), std::to_string(kReportTrajectories));
   EXPECT_TRUE(r1->figures.count("forecast.food.days_to_threshold.p50"));
   EXPECT_NE(r1->html.find("class=\"fan90\""), std::string::npos);
   auto v = Check(r1->html);
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_OK(v);
   EXPECT_TRUE(v->ok());
   EXPECT_EQ(v->scenario, "airlift.toml");
   // Without a scenario: no forecast, said in words.
   auto none = Make(Options("en"));
-  ASSERT_TRUE(none.ok());
+  ASSERT_OK(none);
   EXPECT_FALSE(none->figures.count("forecast.trajectories"));
   EXPECT_NE(none->html.find("No forecast"), std::string::npos);
 }
@@ -526,7 +527,7 @@ TEST_F(LachinReportTest, EachLanguageSaysEverythingInItsOwnWordsAndEachLineOnce)
     o.scenario_name = "airlift.toml";
     o.scenario_toml = toml;
     auto r = Make(o);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_OK(r);
     PageText page = VisibleText(r->html);
     std::string text;
     for (const auto& t : page.texts) text += t;
@@ -598,7 +599,7 @@ TEST(PdfTest, PrintsAPdfWithChromium) {
   std::string out = ::testing::TempDir() + "/report-test.pdf";
   std::filesystem::remove(out);
   Status s = HtmlToPdf("<!DOCTYPE html><html lang=\"hy\"><meta charset=\"utf-8\"><p>Իրավիճակի զեկույց — Доклад</p></html>", out);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s);
   std::ifstream f(out, std::ios::binary);
   char head[5] = {};
   f.read(head, 4);

@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "base/status_testing.h"
 #include "cli/store_dir.h"
 #include "log/log.h"
 #include "record/canonical.h"
@@ -58,30 +59,30 @@ class PrivacyTest : public ::testing::Test {
     ASSERT_TRUE(cli::InitStore(*dir_, "test.invalid/privacy").ok());
     {
       auto ws = cli::OpenWritable(*dir_);
-      ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+      ASSERT_OK(ws);
       auto lg = log::Log::Open(std::move(ws->store), ws->signer);
-      ASSERT_TRUE(lg.ok());
+      ASSERT_OK(lg);
       auto reader = store::SqliteStore::Open(*dir_ + "/lifeline.db", store::SqliteStore::Mode::kReadOnly);
-      ASSERT_TRUE(reader.ok());
+      ASSERT_OK(reader);
       auto key = record::LoadSealKey(*dir_);
-      ASSERT_TRUE(key.ok());
+      ASSERT_OK(key);
       record::SubmitOptions so;
       so.seal_key = std::make_shared<const record::SealKey>(std::move(*key));
       std::vector<record::Candidate> cands;
       for (const auto& t : kValid) cands.push_back({"valid", *record::ParseJson(t)});
       auto rep = record::Submit(std::move(cands), **reader, lg->get(), so);
-      ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+      ASSERT_OK(rep);
       ASSERT_EQ(rep->rejected, 0u) << rep->rejections[0].ToString();
       // Around validation, straight into the log.
       std::vector<std::string> entries;
       std::vector<store::RecordRow> rows;
       for (const auto& t : kAcross) {
         auto j = record::ParseJson(t);
-        ASSERT_TRUE(j.ok());
+        ASSERT_OK(j);
         auto text = record::Canonicalize(*j);
-        ASSERT_TRUE(text.ok());
+        ASSERT_OK(text);
         auto row = record::ProjectRecord(*j, *text);
-        ASSERT_TRUE(row.ok());
+        ASSERT_OK(row);
         entries.push_back(*text);
         rows.push_back(*row);
       }
@@ -93,7 +94,7 @@ class PrivacyTest : public ::testing::Test {
     for (const char* who : {"viewer", "verifier", "verifier2", "monitor"}) {
       auto role = ParseRole(std::string(who) == "verifier2" ? "verifier" : who);
       auto t = ts.Create(*role, who);
-      ASSERT_TRUE(t.ok());
+      ASSERT_OK(t);
       (*tokens_)[who] = *t;
     }
     ServerOptions o;
@@ -102,7 +103,7 @@ class PrivacyTest : public ::testing::Test {
     o.rate_per_minute = 0;
     o.access_log = false;
     auto s = Server::Create(o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_OK(s);
     server_ = s->release();
     std::promise<int> port;
     auto f = port.get_future();

@@ -1,3 +1,4 @@
+#include "base/status_testing.h"
 #include "witness/policy.h"
 
 #include <gtest/gtest.h>
@@ -32,7 +33,7 @@ std::string ExamplePolicy() {
 
 TEST(PolicyTest, ParsesTheSpecExampleAndEvaluatesTheQuorum) {
   Result<Policy> p = ParsePolicy(ExamplePolicy(), "policy");
-  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_OK(p);
   EXPECT_EQ(p->logs.size(), 1u);
   EXPECT_EQ(p->logs[0].url, "https://log.example/");
   EXPECT_EQ(p->witnesses.size(), 6u);
@@ -49,19 +50,19 @@ TEST(PolicyTest, ParsesTheSpecExampleAndEvaluatesTheQuorum) {
 
 TEST(PolicyTest, FormatRoundTrips) {
   Result<Policy> p = ParsePolicy(ExamplePolicy(), "policy");
-  ASSERT_TRUE(p.ok());
+  ASSERT_OK(p);
   Result<Policy> again = ParsePolicy(FormatPolicy(*p), "formatted");
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_OK(again);
   EXPECT_EQ(*again, *p);
 }
 
 TEST(PolicyTest, QuorumNoneNeedsNothing) {
   Result<Policy> p = ParsePolicy("quorum none\n", "p");
-  ASSERT_TRUE(p.ok());
+  ASSERT_OK(p);
   EXPECT_TRUE(QuorumMet(*p, {}));
   // A single witness as the quorum.
   p = ParsePolicy("witness w " + WitnessVkey("w", 1) + "\nquorum w", "p");
-  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_OK(p);
   EXPECT_FALSE(QuorumMet(*p, {}));
   EXPECT_TRUE(QuorumMet(*p, {"w"}));
 }
@@ -107,7 +108,7 @@ TEST(PolicyTest, NamesAreOpaqueOctets) {
   Result<Policy> p = ParsePolicy("witness \xe2\x84\xaa " + WitnessVkey("k", 1) + "\nwitness K " + WitnessVkey("K", 2) +
                                      "\ngroup g all \xe2\x84\xaa K\nquorum g\n",
                                  "p");
-  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_OK(p);
   EXPECT_FALSE(QuorumMet(*p, {"K"}));
   EXPECT_TRUE(QuorumMet(*p, {"K", "\xe2\x84\xaa"}));
 }
@@ -153,7 +154,7 @@ TEST(PolicyTest, EditsKeepTheManagedGroupInStep) {
   ASSERT_TRUE(RemoveWitness(p, "w1").ok());
   // Every edit leaves a policy that parses back to itself.
   Result<Policy> again = ParsePolicy(FormatPolicy(p), "p");
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_OK(again);
   EXPECT_EQ(*again, p);
 }
 
@@ -161,7 +162,7 @@ TEST(PolicyTest, HandWrittenGroupsBlockRemoval) {
   std::string t = "witness a " + WitnessVkey("a", 1) + "\nwitness b " + WitnessVkey("b", 2) +
                   "\ngroup mine any a b\nquorum mine\n";
   Result<Policy> p = ParsePolicy(t, "p");
-  ASSERT_TRUE(p.ok());
+  ASSERT_OK(p);
   Status s = RemoveWitness(*p, "a");
   EXPECT_EQ(s.code(), ErrorCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("group \"mine\""), std::string::npos);
