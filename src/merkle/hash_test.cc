@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 
 namespace lifeline::merkle {
 namespace {
@@ -57,7 +58,7 @@ TEST(HashTest, Rfc6962TestTreeRoots) {
   std::vector<Hash> leaves;
   for (const char* hex : kLeaves) {
     Result<std::string> bytes = HexDecode(hex);
-    ASSERT_TRUE(bytes.ok());
+    ASSERT_OK(bytes);
     leaves.push_back(LeafHash(AsBytes(*bytes)));
   }
   for (size_t n = 1; n <= leaves.size(); ++n) {

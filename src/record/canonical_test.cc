@@ -1,3 +1,4 @@
+#include "base/status_testing.h"
 #include "record/canonical.h"
 
 #include <gtest/gtest.h>
@@ -58,7 +59,7 @@ TEST(CanonicalTest, Rfc8785Example) {
     "literals": [null, true, false]
   })";
   auto out = CanonicalizeText(input);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_OK(out);
   EXPECT_EQ(*out,
             "{\"literals\":[null,true,false],\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],"
             "\"string\":\"\xe2\x82\xac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}");
@@ -76,7 +77,7 @@ TEST(CanonicalTest, Rfc8785SortingExample) {
     "\u00f6": "Latin Small Letter O With Diaeresis"
   })";
   auto out = CanonicalizeText(input);
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   std::string want =
       "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xc2\x80\":\"Control\","
       "\"\xc3\xb6\":\"Latin Small Letter O With Diaeresis\",\"\xe2\x82\xac\":\"Euro Sign\","
@@ -86,7 +87,7 @@ TEST(CanonicalTest, Rfc8785SortingExample) {
 
 TEST(CanonicalTest, NestedObjectsAndArraysAndIdempotence) {
   auto out = CanonicalizeText(R"( { "b" : [ 1 , {"z":1,"a":2} ], "a" : { } } )");
-  ASSERT_TRUE(out.ok());
+  ASSERT_OK(out);
   EXPECT_EQ(*out, R"({"a":{},"b":[1,{"a":2,"z":1}]})");
   EXPECT_EQ(*CanonicalizeText(*out), *out);
 }

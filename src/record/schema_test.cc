@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "crypto/sha256.h"
 #include "record/canonical.h"
 #include "record/values.h"
@@ -192,7 +193,7 @@ TEST(SchemaV2Test, VersionOneRecordsStayValid) {
   while (std::getline(in, line) && n < 271) {  // the first 271 lines are the version 1 release
     ++n;
     auto j = ParseJson(line);
-    ASSERT_TRUE(j.ok());
+    ASSERT_OK(j);
     auto e = Validate(*j, nullptr);
     EXPECT_TRUE(e.empty()) << "line " << n << ": " << e[0].field << " " << e[0].message;
   }
@@ -226,7 +227,7 @@ TEST(SchemaTest, DatesOutsideTheWindowAreRejectedOnlyWhenAWindowIsGiven) {
   MapResolver r = Fixture();
   auto j = ParseJson(R"({"kind":"movement","id":"m9","case":"c1","route":"r1","date":"9999-12-31",
       "period":{"from":"2023-01-01","to":"9999-12-31"},"direction":"both","operator":"O","sources":["s1"]})");
-  ASSERT_TRUE(j.ok());
+  ASSERT_OK(j);
   EXPECT_TRUE(Validate(*j, &r).empty());  // pure: no clock, no window
   const Day today = *ParseDate("2023-07-10");
   const DateWindow window = PlausibleDates(nullptr, today);
@@ -272,7 +273,7 @@ TEST(SchemaTest, PublishedJsonSchemaIsCurrent) {
   ASSERT_TRUE(in) << "docs/schema/records-v2.json is missing";
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto published = ParseJson(text);
-  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  ASSERT_OK(published);
   EXPECT_EQ(*published, JsonSchema())
       << "regenerate with: build/cmd/lifeline/lifeline schema > docs/schema/records-v2.json";
 }

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "base/status_testing.h"
 #include "log/reader.h"
 #include "record/canonical.h"
 #include "record/corroboration.h"
@@ -27,7 +28,7 @@ class SubmitTest : public ::testing::Test {
     auto mem = std::make_unique<store::MemoryStore>("example.org/records");
     mem_ = mem.get();
     auto l = log::Log::Open(std::move(mem), TestSigner());
-    ASSERT_TRUE(l.ok());
+    ASSERT_OK(l);
     log_ = std::move(*l);
   }
 
@@ -44,7 +45,7 @@ class SubmitTest : public ::testing::Test {
   SubmitReport MustSubmit(const std::vector<std::string>& lines, SubmitOptions opts = SubmitOptions()) {
     opts.recorded = "2023-07-10T12:00:00Z";
     auto r = Submit(Parse(lines), *mem_, log_.get(), opts);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_OK(r);
     return r.ok() ? *r : SubmitReport{};
   }
 
@@ -87,19 +88,19 @@ TEST_F(SubmitTest, EntriesAreCanonicalStampedAndProjectedInTheSameCommit) {
   MustSubmit(kBase, opts);
   log::LogReader reader(mem_);
   auto entry = reader.Entry(3);
-  ASSERT_TRUE(entry.ok());
+  ASSERT_OK(entry);
   EXPECT_EQ(*entry,
             R"({"by":"monitor:anna","case":"c1","from":"2022-12-12T10:30:00+04:00","id":"rs1","kind":"route_status",)"
             R"("recorded":"2023-07-10T12:00:00Z","route":"r1","sources":["s1"],"status":"closed"})");
   auto row = mem_->FindRecord("rs1");
-  ASSERT_TRUE(row.ok());
+  ASSERT_OK(row);
   EXPECT_EQ(row->index, 3u);
   EXPECT_EQ(row->body, *entry);
   EXPECT_EQ(row->route, "r1");
   EXPECT_EQ(row->date_from, "2022-12-12");  // 10:30 at +04:00 is 06:30 UTC
   // The projection is a function of the entry alone.
   auto again = ProjectRecord(*ParseJson(*entry), *entry);
-  ASSERT_TRUE(again.ok());
+  ASSERT_OK(again);
   again->index = 3;
   EXPECT_EQ(*again, *row);
 }
@@ -224,7 +225,7 @@ TEST_F(SubmitTest, StoreFailureWritesNothingAndSaysHowFarItGot) {
 TEST_F(SubmitTest, CorroborationIsComputedFromSourcesClaimsAndRetractions) {
   MustSubmit(kBase);
   auto c = Corroborate(*mem_, "rs1");
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   EXPECT_EQ(c->status, "single-source");
   EXPECT_EQ(c->publishers, (std::vector<std::string>{"ICRC"}));
   // A second source from the same publisher does not corroborate.
@@ -296,7 +297,7 @@ TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
     std::vector<Candidate> out;
     for (size_t i = 0; i < lines.size(); ++i) {
       auto j = ParseJson(lines[i]);
-      EXPECT_TRUE(j.ok());
+      EXPECT_OK(j);
       out.push_back(Candidate{"t.jsonl:" + std::to_string(i + 1), *j});
     }
     return out;
@@ -321,7 +322,7 @@ TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
     MapResolver outer(known, parallel);
     auto cands = parse();
     Status s = CheckBatch(cands, outer, existing, opts, "2023-07-10T12:00:00Z", &o.rep, &o.entries, &o.rows);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return o;
   };
   Out serial = run(false), parallel = run(true);
