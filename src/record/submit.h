@@ -1,6 +1,6 @@
 // Submitting records: validate -> canonicalise -> append to the log ->
 // project, the one path every record takes into Lifeline (CLI `add` and
-// `import`, and later the HTTP API).
+// `import`, and POST /api/v1/records).
 //
 // Guarantees:
 // - Every problem is reported with where it came from (file:line), the

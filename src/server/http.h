@@ -4,7 +4,8 @@
 //
 // Why not a thread per connection: a connection that is idle, silent or
 // sends its head a byte a second must cost a socket and a few KiB, never a
-// thread. One event thread (epoll) reads every connection's head and body;
+// thread. Event threads (epoll; one per core, at most four) read every
+// connection's head and body;
 // a handler runs on a worker thread only once its request is complete, with
 // the connection suspended meanwhile, so slow handlers (reports, analyses)
 // and slow clients never hold up the others.
