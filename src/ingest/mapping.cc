@@ -509,16 +509,12 @@ std::string FormatFieldPath(const FieldPath& path) {
   return out;
 }
 
-Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) {
-  MappingErrors err(name);
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return err.At(e.source().begin.line, "(toml)", std::string(e.description()));
-  }
-  Mapping m;
-  m.name = std::string(name);
+namespace {
+
+using Targets = std::vector<std::pair<FieldPath, std::string>>;  // field set, by which rule
+
+// version, kind, id, header_row and source.
+Status ParseMappingHead(const toml::table& root, const MappingErrors& err, Mapping* m) {
   static constexpr std::string_view kTopKeys[] = {
       "version", "kind", "id", "header_row", "source", "constants", "columns", "skip"};
   for (auto&& [k, v] : root) {
@@ -535,22 +531,22 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
   }
   const auto* kind = root["kind"].as_string();
   if (kind == nullptr) return err.At(0, "kind", "required: the kind of record each row becomes");
-  m.kind = kind->get();
-  if (!OneOf(m.kind, kKinds)) {
-    return err.At(LineOf(*kind), "kind", "not a record kind of docs/records.md: " + Quote(m.kind));
+  m->kind = kind->get();
+  if (!OneOf(m->kind, kKinds)) {
+    return err.At(LineOf(*kind), "kind", "not a record kind of docs/records.md: " + Quote(m->kind));
   }
   const auto* id = root["id"].as_string();
   if (id == nullptr) return err.At(0, "id", "required: the id template, e.g. \"x-{date|slug}\"");
-  m.id_template = id->get();
-  auto parts = ParseIdTemplate(m.id_template);
+  m->id_template = id->get();
+  auto parts = ParseIdTemplate(m->id_template);
   if (!parts.ok()) return err.At(LineOf(*id), "id", parts.status().message());
-  m.id_parts = std::move(*parts);
+  m->id_parts = std::move(*parts);
   if (auto header = root["header_row"]; header) {
     std::optional<int64_t> h = header.value<int64_t>();
     if (!header.is_integer() || !h || *h < 1 || *h > 1000) {
       return err.At(LineOf(*header.node()), "header_row", "wanted an integer from 1 to 1000");
     }
-    m.header_row = static_cast<size_t>(*h);
+    m->header_row = static_cast<size_t>(*h);
   }
   if (auto source = root["source"]; source) {
     const auto* t = source.as_table();
@@ -566,10 +562,13 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
         return err.At(LineOf(*t), "source." + std::string(r), "cannot be set here");
       }
     }
-    m.source = std::move(*j);
+    m->source = std::move(*j);
   }
+  return Status::Ok();
+}
 
-  std::vector<std::pair<FieldPath, std::string>> targets;  // for overlap checks
+// [[columns]]: at least one.
+Status ParseMappingColumns(const toml::table& root, const MappingErrors& err, Mapping* m, Targets* targets) {
   if (auto columns = root["columns"]; columns) {
     const auto* a = columns.as_array();
     if (a == nullptr || !a->is_array_of_tables()) {
@@ -580,37 +579,47 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
       std::string where = "columns[" + std::to_string(i) + "]";
       auto rule = ParseColumnRule(*a->get(i)->as_table(), err, where);
       if (!rule.ok()) return rule.status();
-      targets.emplace_back(rule->field, where);
-      m.columns.push_back(std::move(*rule));
+      targets->emplace_back(rule->field, where);
+      m->columns.push_back(std::move(*rule));
     }
   }
-  if (m.columns.empty()) {
+  if (m->columns.empty()) {
     return err.At(0, "columns", "required: at least one [[columns]] rule");
   }
-  if (auto constants = root["constants"]; constants) {
-    const auto* t = constants.as_table();
-    if (t == nullptr) return err.At(LineOf(*constants.node()), "constants", "wanted a table");
-    for (auto&& [k, v] : *t) {
-      std::string key(k.str());
-      auto path = ParseFieldPath(key);
-      if (!path.ok()) return err.At(LineOf(v), "constants." + key, path.status().message());
-      if (Status s = CheckFieldPath(*path); !s.ok()) {
-        return err.At(LineOf(v), "constants." + key, s.message());
-      }
-      auto j = TomlToJson(v);
-      if (!j.ok()) return err.At(LineOf(v), "constants." + key, j.status().message());
-      ConstantRule c{*path, std::move(*j), {}};
-      FieldPath element = ElementPrefix(c.field);
-      if (!element.empty()) {
-        for (size_t r = 0; r < m.columns.size(); ++r) {
-          if (IsPrefix(element, m.columns[r].field)) c.element_columns.push_back(r);
-        }
-      }
-      targets.emplace_back(c.field, "constants." + key);
-      m.constants.push_back(std::move(c));
+  return Status::Ok();
+}
+
+// [constants], after the columns (an element constant applies to the
+// columns that fill the same array element).
+Status ParseMappingConstants(const toml::table& root, const MappingErrors& err, Mapping* m, Targets* targets) {
+  auto constants = root["constants"];
+  if (!constants) return Status::Ok();
+  const auto* t = constants.as_table();
+  if (t == nullptr) return err.At(LineOf(*constants.node()), "constants", "wanted a table");
+  for (auto&& [k, v] : *t) {
+    std::string key(k.str());
+    auto path = ParseFieldPath(key);
+    if (!path.ok()) return err.At(LineOf(v), "constants." + key, path.status().message());
+    if (Status s = CheckFieldPath(*path); !s.ok()) {
+      return err.At(LineOf(v), "constants." + key, s.message());
     }
+    auto j = TomlToJson(v);
+    if (!j.ok()) return err.At(LineOf(v), "constants." + key, j.status().message());
+    ConstantRule c{*path, std::move(*j), {}};
+    FieldPath element = ElementPrefix(c.field);
+    if (!element.empty()) {
+      for (size_t r = 0; r < m->columns.size(); ++r) {
+        if (IsPrefix(element, m->columns[r].field)) c.element_columns.push_back(r);
+      }
+    }
+    targets->emplace_back(c.field, "constants." + key);
+    m->constants.push_back(std::move(c));
   }
-  // No field set twice; array indices without gaps.
+  return Status::Ok();
+}
+
+// No field set twice; array indices without gaps.
+Status CheckMappingTargets(const Targets& targets, const MappingErrors& err) {
   for (size_t a = 0; a < targets.size(); ++a) {
     for (size_t b = a + 1; b < targets.size(); ++b) {
       if (IsPrefix(targets[a].first, targets[b].first) ||
@@ -636,24 +645,33 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
                     "array indices must run 0, 1, 2, ... without gaps");
     }
   }
-  if (auto skip = root["skip"]; skip) {
-    const auto* t = skip.as_table();
-    if (t == nullptr) return err.At(LineOf(*skip.node()), "skip", "wanted a table");
-    for (auto&& [k, v] : *t) {
-      std::string key(k.str());
-      auto list = StringList(v);
-      if (!list.ok()) return err.At(LineOf(v), "skip." + key, list.status().message());
-      if (key == "when_empty") {
-        m.skip_when_empty = *list;
-      } else if (key == "when_zero") {
-        m.skip_when_zero = *list;
-      } else {
-        return err.At(LineOf(v), "skip." + key, "unknown key (when_empty, when_zero)");
-      }
+  return Status::Ok();
+}
+
+// [skip]: when_empty, when_zero.
+Status ParseMappingSkip(const toml::table& root, const MappingErrors& err, Mapping* m) {
+  auto skip = root["skip"];
+  if (!skip) return Status::Ok();
+  const auto* t = skip.as_table();
+  if (t == nullptr) return err.At(LineOf(*skip.node()), "skip", "wanted a table");
+  for (auto&& [k, v] : *t) {
+    std::string key(k.str());
+    auto list = StringList(v);
+    if (!list.ok()) return err.At(LineOf(v), "skip." + key, list.status().message());
+    if (key == "when_empty") {
+      m->skip_when_empty = *list;
+    } else if (key == "when_zero") {
+      m->skip_when_zero = *list;
+    } else {
+      return err.At(LineOf(v), "skip." + key, "unknown key (when_empty, when_zero)");
     }
   }
-  // Ids are public (log entries, exports): none may be made from what the
-  // record keeps confidential (sealed in the log, record/seal.h).
+  return Status::Ok();
+}
+
+// Ids are public (log entries, exports): none may be made from what the
+// record keeps confidential (sealed in the log, record/seal.h).
+Status CheckIdNotConfidential(const toml::table& root, const MappingErrors& err, const Mapping& m) {
   auto confidential = [](const FieldPath& f) {
     return !f.empty() && std::holds_alternative<std::string>(f[0]) && std::get<std::string>(f[0]) == "confidential";
   };
@@ -661,11 +679,33 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
     bool secret = p.kind == IdPart::Kind::kField && confidential(p.field);
     for (const ColumnRule& r : m.columns) secret |= p.kind == IdPart::Kind::kColumn && r.column == p.text && confidential(r.field);
     if (secret) {
-      return err.At(LineOf(*id), "id",
+      return err.At(LineOf(*root["id"].node()), "id",
                     "the id template uses {" + std::string(p.kind == IdPart::Kind::kField ? "@" : "") + p.text +
                         "}, which is confidential: ids are published, confidential fields never are");
     }
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) {
+  MappingErrors err(name);
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, name);
+  } catch (const toml::parse_error& e) {
+    return err.At(e.source().begin.line, "(toml)", std::string(e.description()));
+  }
+  Mapping m;
+  m.name = std::string(name);
+  Targets targets;
+  LIFELINE_RETURN_IF_ERROR(ParseMappingHead(root, err, &m));
+  LIFELINE_RETURN_IF_ERROR(ParseMappingColumns(root, err, &m, &targets));
+  LIFELINE_RETURN_IF_ERROR(ParseMappingConstants(root, err, &m, &targets));
+  LIFELINE_RETURN_IF_ERROR(CheckMappingTargets(targets, err));
+  LIFELINE_RETURN_IF_ERROR(ParseMappingSkip(root, err, &m));
+  LIFELINE_RETURN_IF_ERROR(CheckIdNotConfidential(root, err, m));
   return m;
 }
 
