@@ -10,6 +10,7 @@
 #include "store/lock.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/store_testing.h"
 
 namespace lifeline::store {
 namespace {
@@ -30,24 +31,18 @@ Commit MakeCommit(uint64_t base, uint64_t size, uint32_t width, const std::strin
   return c;
 }
 
+// The contract suite: every test runs once per backend of
+// store_testing.h Backends(), named StoreContractTest.<Test>/<backend>.
 class StoreContractTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "memory") {
-      store_ = std::make_unique<MemoryStore>("example.org/log");
-    } else {
-      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-      for (char& c : name) {
-        if (c == '/') c = '_';
-      }
-      path_ = TempPath(name + ".db");
-      std::filesystem::remove(path_);
-      auto s = SqliteStore::Create(path_, "example.org/log");
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-      store_ = std::move(*s);
-    }
+    auto s = testing::FactoryFor(GetParam())(scratch_.path(), "example.org/log");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
   }
-  std::string path_;
+  void TearDown() override { store_.reset(); }  // close before scratch_ is removed
+
+  testing::ScratchDir scratch_;
   std::unique_ptr<LogStore> store_;
 };
 
@@ -126,7 +121,8 @@ TEST_P(StoreContractTest, OnlyTheSameCaseReplacesARecord) {
   EXPECT_EQ(cases["a"], "c1");
 }
 
-INSTANTIATE_TEST_SUITE_P(AllStores, StoreContractTest, ::testing::Values("memory", "sqlite"));
+INSTANTIATE_TEST_SUITE_P(AllStores, StoreContractTest, ::testing::ValuesIn(testing::BackendNames()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 TEST(MemoryStoreTest, InjectedFailureLeavesStoreUnchanged) {
   MemoryStore st("o");
