@@ -168,6 +168,7 @@ Status MemoryStore::ForEachIdAndKind(const std::function<Status(const std::strin
 Status MemoryStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
   std::lock_guard<std::mutex> l(mu_);
   records_ = rows;
+  std::stable_sort(records_.begin(), records_.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
   return Status::Ok();
 }
 
