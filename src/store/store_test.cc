@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -379,6 +380,8 @@ TEST_P(StoreContractTest, ForEachRecordAppliesEveryFilter) {
       {"text absent", q([](RecordQuery& r) { r.text = "snow"; }), {}},
       {"limit", q([](RecordQuery& r) { r.limit = 2; }), {"undated", "before"}},
       {"limit above count", q([](RecordQuery& r) { r.limit = 100; }),
+       {"undated", "before", "touch-start", "across", "inside", "open-ended", "touch-end", "after"}},
+      {"largest limit", q([](RecordQuery& r) { r.limit = std::numeric_limits<uint64_t>::max(); }),
        {"undated", "before", "touch-start", "across", "inside", "open-ended", "touch-end", "after"}},
       {"limit after filters",
        q([](RecordQuery& r) {
