@@ -148,7 +148,7 @@ Status MemoryStore::ForEachReferrer(const std::string& id, const std::function<S
   {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& r : records_) {
-      if (r.supersedes == id || r.target == id) out.push_back(r);
+      if (!id.empty() && (r.supersedes == id || r.target == id)) out.push_back(r);
     }
   }
   for (const auto& r : out) LIFELINE_RETURN_IF_ERROR(fn(r));
@@ -168,6 +168,7 @@ Status MemoryStore::ForEachIdAndKind(const std::function<Status(const std::strin
 Status MemoryStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
   std::lock_guard<std::mutex> l(mu_);
   records_ = rows;
+  std::stable_sort(records_.begin(), records_.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
   return Status::Ok();
 }
 

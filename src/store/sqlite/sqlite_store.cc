@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <limits>
 
 namespace lifeline::store {
 namespace {
@@ -415,7 +417,7 @@ Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
            " AND t.kind = 'retraction' AND t.case_id = r.case_id)";
   }
   sql += " ORDER BY idx";
-  if (q.limit) sql += " LIMIT " + std::to_string(q.limit);
+  if (q.limit) sql += " LIMIT " + std::to_string(std::min<uint64_t>(q.limit, std::numeric_limits<int64_t>::max()));
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("querying records");
   Stmt s(raw);
