@@ -99,7 +99,7 @@ inline bool SameCase(const RecordRow& r, const std::string& case_id) { return r.
 // it corrects `row` (supersedes) from a later entry, or retracts it.
 // current_only follows this.
 inline bool Replaces(const RecordRow& by, const RecordRow& row) {
-  if (!SameCase(by, row.case_id)) return false;
+  if (!SameCase(by, row.case_id) || row.id.empty()) return false;  // an empty reference names nothing
   return (by.supersedes == row.id && by.index > row.index) || (by.kind == "retraction" && by.target == row.id);
 }
 
