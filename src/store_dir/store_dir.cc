@@ -1,4 +1,4 @@
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include "log/log.h"
 #include "record/seal.h"
 
-namespace lifeline::cli {
+namespace lifeline::store_dir {
 namespace {
 
 std::string Trim(std::string s) {
@@ -115,4 +115,4 @@ Result<ReadableStore> OpenReadable(const std::string& dir) {
   return ReadableStore{std::move(st), std::move(*verifier)};
 }
 
-}  // namespace lifeline::cli
+}  // namespace lifeline::store_dir
