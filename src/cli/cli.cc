@@ -18,6 +18,7 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "store_dir/store_dir.h"
+#include "base/file.h"
 #include "log/export.h"
 #include "log/log.h"
 #include "log/reader.h"
@@ -233,7 +234,7 @@ int CmdProve(const Globals& g, uint64_t index, std::optional<uint64_t> size, con
                                       opened->checkpoint.root);
   if (!ok.ok()) return Fail(g, CorruptionError("the stored tiles give a bad proof: " + ok.message()));
   if (!out.empty()) {
-    Status w = log::WriteFileAtomically(out, *receipt);
+    Status w = WriteFileAtomically(out, *receipt);
     if (!w.ok()) return Fail(g, w);
   }
   if (g.json) {

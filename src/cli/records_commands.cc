@@ -25,7 +25,7 @@
 #include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
 #include "ingest/ucdp.h"
-#include "log/export.h"
+#include "base/file.h"
 #include "log/log.h"
 #include "log/reader.h"
 #include "merkle/proof.h"
@@ -519,7 +519,7 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
   if (!view.ok()) return Fail(g, view.status());
   const json& out = *view;
   if (!receipt_out.empty()) {
-    Status w = log::WriteFileAtomically(receipt_out, out["receipt"].get<std::string>());
+    Status w = WriteFileAtomically(receipt_out, out["receipt"].get<std::string>());
     if (!w.ok()) return Fail(g, w);
   }
   if (g.json) {
@@ -634,7 +634,7 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
   if (out.empty() || out == "-") {
     std::cout << *text;
   } else {
-    Status w = log::WriteFileAtomically(out, *text);
+    Status w = WriteFileAtomically(out, *text);
     if (!w.ok()) return Fail(g, w);
   }
   if (!g.quiet && !out.empty() && out != "-") {

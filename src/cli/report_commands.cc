@@ -11,7 +11,7 @@
 
 #include "cli/common.h"
 #include "store_dir/store_dir.h"
-#include "log/export.h"
+#include "base/file.h"
 #include "report/pdf.h"
 #include "report/report.h"
 
@@ -68,7 +68,7 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
     size_t at = cp == std::string::npos ? cp : r->html.find("REPORT.html", cp);
     if (at != std::string::npos) r->html.replace(at, 11, html_name);
   }
-  Status w = a.format == "pdf" ? report::HtmlToPdf(r->html, out) : log::WriteFileAtomically(out, r->html);
+  Status w = a.format == "pdf" ? report::HtmlToPdf(r->html, out) : WriteFileAtomically(out, r->html);
   if (!w.ok()) return Fail(g, w.Annotate("writing " + out));
   if (g.json) {
     std::cout << nlohmann::json{{"ok", true},       {"file", out},         {"format", a.format},
