@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
 #include <sstream>
 
 #include "base/bytes.h"
@@ -181,7 +180,7 @@ Result<TokenInfo> TokenStore::Authenticate(std::string_view token) {
   LIFELINE_RETURN_IF_ERROR(Refresh());
   for (const auto& t : cache_) {
     if (t.id != id) continue;
-    if (t.sha256.size() != hash.size() || CRYPTO_memcmp(t.sha256.data(), hash.data(), hash.size()) != 0) break;
+    if (!crypto::ConstantTimeEquals(t.sha256, hash)) break;
     if (t.revoked) return NotFoundError("token " + id + " was revoked");
     return t;
   }
