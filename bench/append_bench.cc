@@ -28,7 +28,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "log/log.h"
 
 namespace {
@@ -104,13 +104,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::filesystem::remove_all(dir);
-  auto vkey = cli::InitStore(dir, "bench.example/log");
+  auto vkey = store_dir::InitStore(dir, "bench.example/log");
   if (!vkey.ok()) {
     std::fprintf(stderr, "%s\n", vkey.status().ToString().c_str());
     return 1;
   }
   const std::string sync = FlagS(argc, argv, "--sync", "full");  // full | normal | off (to find the CPU limit)
-  auto ws = cli::OpenWritable(dir, sync == "off"      ? store::SqliteStore::Sync::kOff
+  auto ws = store_dir::OpenWritable(dir, sync == "off"      ? store::SqliteStore::Sync::kOff
                                    : sync == "normal" ? store::SqliteStore::Sync::kNormal
                                                       : store::SqliteStore::Sync::kFull);
   if (!ws.ok()) {

@@ -34,7 +34,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "log/log.h"
 #include "merkle/tile.h"
 #include "store/sqlite/sqlite_store.h"
@@ -115,7 +115,7 @@ ProcessResult VerifyTiles(const std::string& tiles_dir, const std::string& vkey_
 // Opens the store as a writer would (lock, key, Log::Open: the latest
 // checkpoint's signature and the right edge of the tree), appending nothing.
 Status OpenLogForWriting(const std::string& dir) {
-  auto ws = cli::OpenWritable(dir);
+  auto ws = store_dir::OpenWritable(dir);
   if (!ws.ok()) return ws.status();
   auto lg = log::Log::Open(std::move(ws->store), ws->signer);
   return lg.status();
@@ -139,7 +139,7 @@ Fixture BuildFixture() {
   f.store = f.tmp->path() + "/store";
   f.exported = f.tmp->path() + "/reference";
   f.vkey_file = f.store + "/log.vkey";
-  auto init = cli::InitStore(f.store, kOrigin);
+  auto init = store_dir::InitStore(f.store, kOrigin);
   if (!init.ok()) {
     f.error = init.status().ToString();
     return f;
@@ -181,7 +181,7 @@ Fixture BuildFixture() {
     f.error = "the WAL was not checkpointed into lifeline.db";
     return f;
   }
-  auto rs = cli::OpenReadable(f.store);
+  auto rs = store_dir::OpenReadable(f.store);
   if (!rs.ok()) {
     f.error = rs.status().ToString();
     return f;

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "log/log.h"
 
 namespace {
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const pid_t parent = getppid();
-  auto ws = lifeline::cli::OpenWritable(dir);
+  auto ws = lifeline::store_dir::OpenWritable(dir);
   if (!ws.ok()) {
     std::fprintf(stderr, "crash_appender: %s\n", ws.status().ToString().c_str());
     return lifeline::ExitCodeFor(ws.status());

@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "log/log.h"
 #include "log/reader.h"
 #include "log/verify.h"
@@ -86,7 +86,7 @@ Acks ParseOutput(const std::string& out) {
 // (a), (b) and (c) for a store the appender no longer writes to; returns
 // the latest checkpoint's size (0 after a failure).
 uint64_t CheckStore(const std::string& dir, const std::map<uint64_t, std::string>& acked) {
-  auto rs = cli::OpenReadable(dir);
+  auto rs = store_dir::OpenReadable(dir);
   EXPECT_TRUE(rs.ok()) << rs.status().ToString();
   if (!rs.ok()) return 0;
   auto rep = log::VerifyLog(*rs->store, rs->verifier);
@@ -122,7 +122,7 @@ uint64_t CheckStore(const std::string& dir, const std::map<uint64_t, std::string
 // queued groups whole and in order, each thread's entries must be a prefix
 // s0, s1, s2, ... of what it queued: no gap, no reordering, no duplicate.
 void CheckRunEntries(const std::string& dir, int run, uint64_t from, uint64_t to) {
-  auto rs = cli::OpenReadable(dir);
+  auto rs = store_dir::OpenReadable(dir);
   ASSERT_TRUE(rs.ok()) << rs.status().ToString();
   log::LogReader reader(rs->store.get());
   std::map<int, uint64_t> next_seq;  // thread -> the seq its next entry must have
@@ -151,7 +151,7 @@ TEST(CrashTest, KilledWriterLosesNoAcknowledgedEntry) {
   std::mt19937_64 rng(testing::TestSeed("CrashTest.KilledWriterLosesNoAcknowledgedEntry"));
   TempDir tmp("lifeline-crash");
   const std::string dir = tmp.path() + "/store";
-  auto init = cli::InitStore(dir, kOrigin);
+  auto init = store_dir::InitStore(dir, kOrigin);
   ASSERT_TRUE(init.ok()) << init.status().ToString();
 
   std::map<uint64_t, std::string> acked;  // across all iterations
@@ -207,7 +207,7 @@ TEST(CrashTest, KilledWriterLosesNoAcknowledgedEntry) {
   EXPECT_GE(iterations_with_acks, kIterations / 4) << "too few iterations got far enough to append";
 
   // (d) for the last kill: the store opens for writing and takes an entry.
-  auto ws = cli::OpenWritable(dir);
+  auto ws = store_dir::OpenWritable(dir);
   ASSERT_TRUE(ws.ok()) << ws.status().ToString();
   auto lg = log::Log::Open(std::move(ws->store), ws->signer);
   ASSERT_TRUE(lg.ok()) << lg.status().ToString();
@@ -227,7 +227,7 @@ TEST(CrashTest, SecondWriterIsRefusedWhileFirstHoldsTheLock) {
   std::mt19937_64 rng(testing::TestSeed("CrashTest.SecondWriterIsRefusedWhileFirstHoldsTheLock"));
   TempDir tmp("lifeline-lock");
   const std::string dir = tmp.path() + "/store";
-  auto init = cli::InitStore(dir, kOrigin);
+  auto init = store_dir::InitStore(dir, kOrigin);
   ASSERT_TRUE(init.ok()) << init.status().ToString();
 
   Child first;
@@ -243,7 +243,7 @@ TEST(CrashTest, SecondWriterIsRefusedWhileFirstHoldsTheLock) {
   EXPECT_EQ(second.exit_code, 4) << second.Describe();
   EXPECT_NE(second.err.find("locked by another writer"), std::string::npos) << second.Describe();
   EXPECT_NE(second.err.find("pid " + std::to_string(first.pid())), std::string::npos) << second.Describe();
-  auto ws = cli::OpenWritable(dir);
+  auto ws = store_dir::OpenWritable(dir);
   ASSERT_FALSE(ws.ok());
   EXPECT_EQ(ws.status().code(), ErrorCode::kFailedPrecondition) << ws.status().ToString();
 

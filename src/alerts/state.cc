@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "log/export.h"
+#include "base/file.h"
 
 namespace lifeline::alerts {
 
@@ -74,7 +74,7 @@ std::string_view DeliveryStatusName(DeliveryStatus s) {
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& data) {
-  return log::WriteFileDurably(path, data);
+  return WriteFileAtomically(path, data);
 }
 
 Result<AlertState> AlertState::Load(const std::string& path) {

@@ -29,7 +29,7 @@
 #include "analysis/dataset.h"
 #include "base/bytes.h"
 #include "cli/common.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "note/checkpoint.h"
 #include "store/lock.h"
 
@@ -59,7 +59,7 @@ struct Outcome {
 };
 
 Result<alerts::RuleSet> LoadRules(const std::string& path) {
-  LIFELINE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  LIFELINE_ASSIGN_OR_RETURN(std::string text, store_dir::ReadFile(path));
   return alerts::ParseRules(text, path);
 }
 
@@ -92,7 +92,7 @@ Result<Outcome> Run(const std::string& dir, const AlertsArgs& a) {
   const std::string path = RulesPath(dir, a.rules);
   LIFELINE_ASSIGN_OR_RETURN(alerts::RuleSet rules, LoadRules(path));
   Outcome out;
-  LIFELINE_ASSIGN_OR_RETURN(ReadableStore rs, OpenReadable(dir));
+  LIFELINE_ASSIGN_OR_RETURN(store_dir::ReadableStore rs, store_dir::OpenReadable(dir));
   LIFELINE_ASSIGN_OR_RETURN(store::StoredCheckpoint stored, rs.store->LatestCheckpoint());
   auto opened = note::OpenCheckpoint(stored.note, rs.verifier);
   if (!opened.ok()) return opened.status().Annotate("the checkpoint does not verify");

@@ -17,7 +17,7 @@
 #include "analysis/verified.h"
 #include "base/bytes.h"
 #include "cli/common.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "note/checkpoint.h"
 #include "record/values.h"
 
@@ -59,7 +59,7 @@ Result<Loaded> Load(const Globals& g, const AnalysisArgs& a) {
     return InvalidArgumentError("--from " + a.from + " is after --to " + a.to);
   }
   LIFELINE_ASSIGN_OR_RETURN(std::string dir, StoreDir(g));
-  LIFELINE_ASSIGN_OR_RETURN(ReadableStore rs, OpenReadable(dir));
+  LIFELINE_ASSIGN_OR_RETURN(store_dir::ReadableStore rs, store_dir::OpenReadable(dir));
   std::optional<uint64_t> at;
   if (a.at >= 0) at = static_cast<uint64_t>(a.at);
   auto v = analysis::LoadVerifiedDataset(*rs.store, rs.verifier, a.case_id, at);
@@ -148,7 +148,7 @@ int CmdHeadline(const Globals& g, const AnalysisArgs& a) {
 
 int CmdForecast(const Globals& g, const AnalysisArgs& a) {
   // The scenario first: a bad file fails before the store is opened.
-  auto text = ReadFile(a.scenario);
+  auto text = store_dir::ReadFile(a.scenario);
   if (!text.ok()) return Fail(g, text.status().Annotate("reading the scenario"));
   auto sc = analysis::ParseScenario(*text, a.scenario);
   if (!sc.ok()) return Fail(g, sc.status());

@@ -17,7 +17,8 @@
 #include "base/bytes.h"
 #include "cli/common.h"
 #include "cli/progress.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
+#include "base/file.h"
 #include "log/export.h"
 #include "log/log.h"
 #include "log/reader.h"
@@ -45,7 +46,7 @@ std::string DefaultOrigin() {
 int CmdInit(const Globals& g, const std::string& dir, std::string origin, const std::string& key_file) {
   std::optional<note::Signer> signer;
   if (!key_file.empty()) {
-    auto text = ReadFile(key_file);
+    auto text = store_dir::ReadFile(key_file);
     if (!text.ok()) return Fail(g, text.status());
     while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
     auto parsed = note::Signer::Parse(*text);
@@ -57,7 +58,7 @@ int CmdInit(const Globals& g, const std::string& dir, std::string origin, const 
     signer = std::move(*parsed);
   }
   if (origin.empty()) origin = DefaultOrigin();
-  auto vkey = InitStore(dir, origin, signer);
+  auto vkey = store_dir::InitStore(dir, origin, signer);
   if (!vkey.ok()) return Fail(g, vkey.status().Annotate("init " + dir));
   if (g.json) {
     std::cout << json{{"ok", true}, {"store", dir}, {"origin", origin}, {"vkey", *vkey}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -111,7 +112,7 @@ int CmdAppend(const Globals& g, const std::string& file, size_t batch, bool base
     entries = ReadEntries(in, file, base64, keep_newline);
   }
   if (!entries.ok()) return Fail(g, entries.status());
-  auto ws = OpenWritable(*dir);
+  auto ws = store_dir::OpenWritable(*dir);
   if (!ws.ok()) return Fail(g, ws.status());
   log::LogOptions opts;
   opts.max_batch_entries = batch;
@@ -173,7 +174,7 @@ Result<store::StoredCheckpoint> CheckpointFor(store::LogStore& st, std::optional
 int CmdCheckpoint(const Globals& g, std::optional<uint64_t> size) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto cp = CheckpointFor(*rs->store, size);
   if (!cp.ok()) return Fail(g, cp.status());
@@ -193,7 +194,7 @@ int CmdCheckpoint(const Globals& g, std::optional<uint64_t> size) {
 int CmdEntry(const Globals& g, uint64_t index) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto cp = rs->store->LatestCheckpoint();
   if (!cp.ok()) return Fail(g, cp.status());
@@ -215,7 +216,7 @@ int CmdEntry(const Globals& g, uint64_t index) {
 int CmdProve(const Globals& g, uint64_t index, std::optional<uint64_t> size, const std::string& out) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto cp = CheckpointFor(*rs->store, size);
   if (!cp.ok()) return Fail(g, cp.status());
@@ -233,7 +234,7 @@ int CmdProve(const Globals& g, uint64_t index, std::optional<uint64_t> size, con
                                       opened->checkpoint.root);
   if (!ok.ok()) return Fail(g, CorruptionError("the stored tiles give a bad proof: " + ok.message()));
   if (!out.empty()) {
-    Status w = log::WriteFileAtomically(out, *receipt);
+    Status w = WriteFileAtomically(out, *receipt);
     if (!w.ok()) return Fail(g, w);
   }
   if (g.json) {
@@ -254,7 +255,7 @@ int CmdProve(const Globals& g, uint64_t index, std::optional<uint64_t> size, con
 int CmdConsistency(const Globals& g, uint64_t from, std::optional<uint64_t> to) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto cp = CheckpointFor(*rs->store, to);
   if (!cp.ok()) return Fail(g, cp.status());
@@ -295,7 +296,7 @@ int CmdConsistency(const Globals& g, uint64_t from, std::optional<uint64_t> to) 
 int CmdExportTiles(const Globals& g, const std::string& out) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   Progress progress("exporting", ShowProgress(g));
   auto rep = log::ExportTiles(*rs->store, out, [&](uint64_t d, uint64_t t) { progress.Update(d, t); });
@@ -314,7 +315,7 @@ int CmdExportTiles(const Globals& g, const std::string& out) {
 int CmdVkey(const Globals& g) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   if (g.json) {
     std::cout << json{{"ok", true}, {"vkey", rs->verifier.ToString()}, {"origin", rs->verifier.name()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
@@ -352,7 +353,7 @@ Result<note::Verifier> LoadVerifier(const std::string& arg) {
   std::string text = arg;
   std::error_code ec;
   if (std::filesystem::is_regular_file(arg, ec)) {
-    LIFELINE_ASSIGN_OR_RETURN(text, ReadFile(arg));
+    LIFELINE_ASSIGN_OR_RETURN(text, store_dir::ReadFile(arg));
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   }
   auto v = note::Verifier::Parse(text);
@@ -370,7 +371,7 @@ Result<note::Verifier> VerifierFor(const Globals& g, const std::string& vkey_arg
 int CmdVerifyTiles(const Globals& g, const std::string& tiles, const std::string& vkey_arg) {
   Result<note::Verifier> key = VerifierFor(g, vkey_arg);
   if (!key.ok()) return Fail(g, key.status());
-  auto note_text = ReadFile(tiles + "/checkpoint");
+  auto note_text = store_dir::ReadFile(tiles + "/checkpoint");
   if (!note_text.ok()) return Fail(g, note_text.status());
   auto cp = note::OpenCheckpoint(*note_text, *key);
   if (!cp.ok()) {
@@ -386,7 +387,7 @@ int CmdVerify(const Globals& g, const std::string& tiles, const std::string& vke
   if (!tiles.empty()) return CmdVerifyTiles(g, tiles, vkey);
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   Status qc = rs->store->QuickCheck();
   if (!qc.ok()) {
@@ -402,9 +403,9 @@ int CmdVerifyReceipt(const Globals& g, const std::string& vkey_arg, const std::s
                      const std::string& entry_file) {
   Result<note::Verifier> key = VerifierFor(g, vkey_arg);
   if (!key.ok()) return Fail(g, key.status());
-  auto text = ReadFile(receipt_file);
+  auto text = store_dir::ReadFile(receipt_file);
   if (!text.ok()) return Fail(g, text.status());
-  auto entry = ReadFile(entry_file);
+  auto entry = store_dir::ReadFile(entry_file);
   if (!entry.ok()) return Fail(g, entry.status());
   auto receipt = note::ParseReceipt(*text);
   if (!receipt.ok()) return Fail(g, receipt.status().Annotate(receipt_file));

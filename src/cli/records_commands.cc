@@ -16,7 +16,7 @@
 #include "base/parallel.h"
 #include "cli/common.h"
 #include "cli/progress.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "evidence/blob_store.h"
 #include "export/export.h"
 #include "ingest/acled.h"
@@ -25,7 +25,7 @@
 #include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
 #include "ingest/ucdp.h"
-#include "log/export.h"
+#include "base/file.h"
 #include "log/log.h"
 #include "log/reader.h"
 #include "merkle/proof.h"
@@ -65,7 +65,7 @@ struct OpenLog {
 };
 
 Result<OpenLog> OpenForWriting(const std::string& dir) {
-  LIFELINE_ASSIGN_OR_RETURN(WritableStore ws, OpenWritable(dir));
+  LIFELINE_ASSIGN_OR_RETURN(store_dir::WritableStore ws, store_dir::OpenWritable(dir));
   // Under the writer's lock: a store made before sealing existed gets its
   // key here, on its first write.
   LIFELINE_ASSIGN_OR_RETURN(record::SealKey key, record::LoadOrCreateSealKey(dir));
@@ -135,7 +135,7 @@ int SubmitAndReport(const Globals& g, const std::string& what, std::vector<recor
   Result<record::SubmitReport> rep = InternalError("not run");
   std::string checkpoint;
   if (opts.dry_run) {
-    auto rs = OpenReadable(*dir);
+    auto rs = store_dir::OpenReadable(*dir);
     if (!rs.ok()) return Fail(g, rs.status());
     auto key = DryRunSealKey(*dir);
     if (!key.ok()) return Fail(g, key.status());
@@ -164,7 +164,7 @@ int CmdAdd(const Globals& g, const std::string& file, bool dry_run) {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     where = "stdin";
   } else {
-    auto t = ReadFile(file);
+    auto t = store_dir::ReadFile(file);
     if (!t.ok()) return Fail(g, t.status());
     text = std::move(*t);
     where = file;
@@ -334,7 +334,7 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
     if (case_id.empty()) return InvalidArgumentError("--format " + format + " needs --case ID");
     return ReadRowChunks(file, format, io, emit);
   }
-  LIFELINE_ASSIGN_OR_RETURN(std::string data, ReadFile(file));
+  LIFELINE_ASSIGN_OR_RETURN(std::string data, store_dir::ReadFile(file));
   if (format == "csv" && mapping_file.empty()) {
     // Lifeline's own CSV export (recognised by its header row; any other
     // header is an error that asks for --mapping).
@@ -343,7 +343,7 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
     return Status::Ok();
   }
   if (format == "csv") {
-    LIFELINE_ASSIGN_OR_RETURN(std::string mtext, ReadFile(mapping_file));
+    LIFELINE_ASSIGN_OR_RETURN(std::string mtext, store_dir::ReadFile(mapping_file));
     LIFELINE_ASSIGN_OR_RETURN(auto mapping, ingest::ParseMapping(mtext, fs::path(mapping_file).filename().string()));
     emit(ReadChunk{ingest::ReadCsvWithMapping(data, mapping, io), 0, data.size(), data.size()});
     return Status::Ok();
@@ -439,10 +439,10 @@ int CmdImport(const Globals& g, const std::vector<std::string>& files, const std
   // Writers take the lock before reading anything, so that what is checked
   // is what is appended to.
   std::optional<OpenLog> ol;
-  std::optional<ReadableStore> rs;
+  std::optional<store_dir::ReadableStore> rs;
   store::LogStore* reader = nullptr;
   if (dry_run) {
-    auto r = OpenReadable(*dir);
+    auto r = store_dir::OpenReadable(*dir);
     if (!r.ok()) return Fail(g, r.status());
     rs.emplace(std::move(*r));
     reader = rs->store.get();
@@ -506,7 +506,7 @@ int CmdImport(const Globals& g, const std::vector<std::string>& files, const std
 int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_out, bool confidential) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   std::optional<record::SealKey> key;
   if (confidential) {
@@ -519,7 +519,7 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
   if (!view.ok()) return Fail(g, view.status());
   const json& out = *view;
   if (!receipt_out.empty()) {
-    Status w = log::WriteFileAtomically(receipt_out, out["receipt"].get<std::string>());
+    Status w = WriteFileAtomically(receipt_out, out["receipt"].get<std::string>());
     if (!w.ok()) return Fail(g, w);
   }
   if (g.json) {
@@ -558,7 +558,7 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
 int CmdList(const Globals& g, store::RecordQuery q) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   std::vector<store::RecordRow> rows;
   Status s = rs->store->ForEachRecord(q, [&](const store::RecordRow& r) {
@@ -595,7 +595,7 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
               const std::string& out) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   // JSON Lines carries the whole history (so that re-importing it gives the
   // same entries); the other formats the current view unless --all.
@@ -634,7 +634,7 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
   if (out.empty() || out == "-") {
     std::cout << *text;
   } else {
-    Status w = log::WriteFileAtomically(out, *text);
+    Status w = WriteFileAtomically(out, *text);
     if (!w.ok()) return Fail(g, w);
   }
   if (!g.quiet && !out.empty() && out != "-") {
@@ -650,7 +650,7 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
 int CmdReindex(const Globals& g) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto ws = OpenWritable(*dir);
+  auto ws = store_dir::OpenWritable(*dir);
   if (!ws.ok()) return Fail(g, ws.status());
   store::SqliteStore& st = *ws->store;
   auto cp = st.LatestCheckpoint();
@@ -755,7 +755,7 @@ int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
   // The same file added again under the same id is the same record: keep the
   // custody it was first logged with, so the submission finds it unchanged
   // instead of refusing a record that differs only in the time it was added.
-  if (auto rs = OpenReadable(*dir); rs.ok()) {
+  if (auto rs = store_dir::OpenReadable(*dir); rs.ok()) {
     if (auto row = rs->store->FindRecord(rec["id"].get<std::string>()); row.ok() && row->kind == "evidence") {
       json old = json::parse(row->body, nullptr, false);
       if (old.is_object() && old.value("sha256", "") == info->sha256 && old.contains("custody")) {
@@ -771,7 +771,7 @@ int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
 int CmdEvidenceVerify(const Globals& g) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   evidence::BlobStore blobs(*dir + "/blobs");
   Progress progress("rehashing", ShowProgress(g));

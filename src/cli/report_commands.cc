@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "cli/common.h"
-#include "cli/store_dir.h"
-#include "log/export.h"
+#include "store_dir/store_dir.h"
+#include "base/file.h"
 #include "report/pdf.h"
 #include "report/report.h"
 
@@ -40,7 +40,7 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
   if (a.at >= 0) opts.at = static_cast<uint64_t>(a.at);
   opts.trajectories = a.trajectories;
   if (!a.scenario.empty()) {
-    auto text = ReadFile(a.scenario);
+    auto text = store_dir::ReadFile(a.scenario);
     if (!text.ok()) return Fail(g, text.status().Annotate("reading the scenario"));
     opts.scenario_toml = *text;
     opts.scenario_name = std::filesystem::path(a.scenario).filename().string();
@@ -53,7 +53,7 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
   if (!a.out.empty()) opts.file_name = std::filesystem::path(a.out).filename().string();
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto r = report::Render(*rs->store, rs->verifier, opts);
   if (!r.ok()) return Fail(g, r.status());
@@ -68,7 +68,7 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
     size_t at = cp == std::string::npos ? cp : r->html.find("REPORT.html", cp);
     if (at != std::string::npos) r->html.replace(at, 11, html_name);
   }
-  Status w = a.format == "pdf" ? report::HtmlToPdf(r->html, out) : log::WriteFileAtomically(out, r->html);
+  Status w = a.format == "pdf" ? report::HtmlToPdf(r->html, out) : WriteFileAtomically(out, r->html);
   if (!w.ok()) return Fail(g, w.Annotate("writing " + out));
   if (g.json) {
     std::cout << nlohmann::json{{"ok", true},       {"file", out},         {"format", a.format},
@@ -86,7 +86,7 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
 }
 
 int CmdVerifyReport(const Globals& g, const std::string& file) {
-  auto html = ReadFile(file);
+  auto html = store_dir::ReadFile(file);
   if (!html.ok()) return Fail(g, html.status());
   if (html->rfind("%PDF", 0) == 0) {
     return Fail(g, InvalidArgumentError(file + " is a PDF: verify-report reads the HTML report the PDF was printed "
@@ -94,7 +94,7 @@ int CmdVerifyReport(const Globals& g, const std::string& file) {
   }
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto v = report::VerifyReport(*html, *rs->store, rs->verifier);
   if (!v.ok()) {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "server/server.h"
 #include "server/tokens.h"
 #include "witness/witness.h"
@@ -64,7 +64,7 @@ int CmdServe(const Globals& g, ServeArgs a) {
   a.o.after_write = [d, quiet = g.quiet] {
     auto policy = witness::LoadPolicy(d);
     if (!policy.ok() || policy->witnesses.empty()) return;  // none configured
-    auto rs = OpenReadable(d);
+    auto rs = store_dir::OpenReadable(d);
     if (!rs.ok()) {
       std::fprintf(stderr, "witness push: %s\n", rs.status().ToString().c_str());
       return;
@@ -107,7 +107,7 @@ int CmdTokenCreate(const Globals& g, const std::string& role, const std::string&
   if (!dir.ok()) return Fail(g, dir.status());
   auto r = server::ParseRole(role);
   if (!r.ok()) return Fail(g, r.status());
-  if (auto rs = OpenReadable(*dir); !rs.ok()) return Fail(g, rs.status());
+  if (auto rs = store_dir::OpenReadable(*dir); !rs.ok()) return Fail(g, rs.status());
   server::TokenStore ts(*dir + "/tokens.json");
   auto token = ts.Create(*r, label);
   if (!token.ok()) return Fail(g, token.status());

@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "store/lock.h"
 #include "witness/policy.h"
 #include "witness/witness.h"
@@ -55,7 +55,7 @@ Result<witness::Policy> PolicyForEdit(const std::string& dir) {
 int CmdAdd(const Globals& g, const WitnessArgs& a) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto v = note::CosignatureVerifier::Parse(a.vkey);
   if (!v.ok()) return Fail(g, v.status().Annotate("VKEY"));
@@ -100,7 +100,7 @@ int CmdRemove(const Globals& g, const WitnessArgs& a) {
 int CmdQuorum(const Globals& g, const WitnessArgs& a) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto lock = LockWitnessFiles(*dir);
   if (!lock.ok()) return Fail(g, lock.status());
@@ -153,7 +153,7 @@ int CmdPolicy(const Globals& g) {
   auto p = witness::LoadPolicy(*dir);  // validates, naming line and field
   if (!p.ok()) return Fail(g, p.status());
   std::string text = witness::FormatPolicy(*p);
-  auto raw = ReadFile(*dir + "/" + std::string(witness::kPolicyFile));
+  auto raw = store_dir::ReadFile(*dir + "/" + std::string(witness::kPolicyFile));
   if (raw.ok()) text = *raw;  // as written, comments included
   if (g.json) {
     std::cout << Dump({{"ok", true}, {"policy", text}, {"quorum", witness::DescribeQuorum(*p)}}) << "\n";
@@ -166,7 +166,7 @@ int CmdPolicy(const Globals& g) {
 int CmdPush(const Globals& g, const WitnessArgs& a) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  auto rs = OpenReadable(*dir);
+  auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   auto timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_s * 1000));
   auto rep = witness::PushToWitnesses(*dir, *rs->store, rs->verifier, timeout);

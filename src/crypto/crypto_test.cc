@@ -43,5 +43,13 @@ TEST(Ed25519Test, Rfc8032TestVector1) {
   EXPECT_EQ(key.seed(), seed);
 }
 
+TEST(ConstantTimeEqualsTest, ComparesBytesAndLengths) {
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
+}
+
 }  // namespace
 }  // namespace lifeline::crypto

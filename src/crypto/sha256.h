@@ -28,6 +28,11 @@ Hash Sha256Node(uint8_t prefix, const Hash& a, const Hash& b);
 
 // HMAC-SHA256 (RFC 2104) of `data` under `key`: webhook signatures.
 Hash HmacSha256(ByteSpan key, ByteSpan data);
+
+// Whether `a` and `b` hold the same bytes, in time that depends only on their
+// lengths, not on where they first differ: for comparing secrets, MACs and
+// token hashes. Strings of different lengths are unequal.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
 inline Hash HmacSha256(std::string_view key, std::string_view data) { return HmacSha256(AsBytes(key), AsBytes(data)); }
 
 // Incremental hashing for streams (evidence files, whole-store digests).

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "base/file.h"
 #include "crypto/sha256.h"
 
 namespace lifeline::evidence {
@@ -23,16 +24,6 @@ bool IsSha256Name(const std::string& s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
-}
-
-Status SyncDir(const std::string& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("opening " + dir, errno);
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return ErrnoError("syncing " + dir, err);
-  return Status::Ok();
 }
 
 // Reads `fd` to the end, feeding `sink`; returns the byte count.
@@ -145,7 +136,7 @@ Result<BlobInfo> BlobStore::Add(const std::string& path, const std::function<voi
     unlink(tmp.c_str());
     return ErrnoError("renaming " + tmp + " to " + dest, err);
   }
-  LIFELINE_RETURN_IF_ERROR(SyncDir(fs::path(dest).parent_path().string()));
+  LIFELINE_RETURN_IF_ERROR(SyncDirectory(fs::path(dest).parent_path().string()));
   return BlobInfo{sha, *n, existed};
 }
 

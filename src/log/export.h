@@ -31,14 +31,6 @@ struct ExportReport {
 Result<ExportReport> ExportTiles(store::LogStore& store, const std::string& dir,
                                  const ProgressFn& progress = nullptr);
 
-// Writes `data` to `path` atomically (temporary file, rename), creating
-// parent directories; with `sync`, fsyncs the file before the rename.
-Status WriteFileAtomically(const std::string& path, std::string_view data, bool sync = true);
-
-// WriteFileAtomically with sync, then fsyncs the parent directory, so that
-// the rename itself survives a crash: a small file replaced durably.
-Status WriteFileDurably(const std::string& path, std::string_view data);
-
 }  // namespace lifeline::log
 
 #endif  // LIFELINE_LOG_EXPORT_H_

@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "base/bytes.h"
+#include "base/file.h"
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
 #include "record/canonical.h"
@@ -185,37 +186,15 @@ Result<SealKey> LoadSealKey(const std::string& dir) {
 
 Result<SealKey> CreateSealKey(const std::string& dir) {
   const std::string path = KeyPath(dir);
-  // Written whole to a temporary name, then linked into place: a reader never
-  // sees a half-written key, and link() refuses to replace an existing one.
-  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  unlink(tmp.c_str());
+  // Written whole to a temporary name, then linked into place (replace =
+  // false): a reader never sees a half-written key, and an existing one is
+  // never replaced. The directory is synced: a key lost in a crash loses
+  // what it sealed.
   SealKey key = SealKey::Generate();
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoError("creating " + tmp, errno);
   std::string text = key.ToText();
-  ssize_t n = write(fd, text.data(), text.size());
-  int err = errno;
-  bool synced = n == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
-  if (!synced && err == 0) err = EIO;
-  close(fd);
+  Status s = WriteFileAtomically(path, text, {.mode = 0600, .replace = false});
   crypto::Wipe(std::span<uint8_t>(reinterpret_cast<uint8_t*>(text.data()), text.size()));
-  if (!synced) {
-    unlink(tmp.c_str());
-    return ErrnoError("writing " + tmp, err);
-  }
-  int linked = link(tmp.c_str(), path.c_str());
-  err = errno;
-  unlink(tmp.c_str());
-  if (linked != 0) {
-    if (err == EEXIST) return AlreadyExistsError(path + " already exists");
-    return ErrnoError("creating " + path, err);
-  }
-  // The directory entry too: a key lost in a crash loses what it sealed.
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
+  LIFELINE_RETURN_IF_ERROR(s);
   return key;
 }
 

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "log/export.h"
+#include "base/file.h"
 
 extern char** environ;
 
@@ -90,7 +90,7 @@ Status HtmlToPdf(const std::string& html, const std::string& out, int timeout_se
   LIFELINE_ASSIGN_OR_RETURN(std::string chromium, FindChromium());
   LIFELINE_ASSIGN_OR_RETURN(TempDir tmp, TempDir::Make());
   std::string in = tmp.path() + "/report.html", pdf = tmp.path() + "/report.pdf", profile = tmp.path() + "/profile";
-  LIFELINE_RETURN_IF_ERROR(log::WriteFileAtomically(in, html, false));
+  LIFELINE_RETURN_IF_ERROR(WriteFileAtomically(in, html, {.sync = false, .sync_directory = false}));
   std::vector<std::string> args = {chromium,
                                    "--headless",
                                    "--no-sandbox",
@@ -144,7 +144,7 @@ Status HtmlToPdf(const std::string& html, const std::string& out, int timeout_se
   std::ifstream f(pdf, std::ios::binary);
   std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   if (data.rfind("%PDF", 0) != 0) return UnavailableError(chromium + " wrote no PDF");
-  return log::WriteFileAtomically(out, data);
+  return WriteFileAtomically(out, data);
 }
 
 }  // namespace lifeline::report

@@ -21,7 +21,7 @@
 #include <future>
 #include <thread>
 
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "server/server.h"
 
 namespace lifeline::server {
@@ -110,7 +110,7 @@ class AttackTest : public ::testing::Test {
              std::to_string(getpid())))
                .string();
     fs::remove_all(dir_);
-    ASSERT_TRUE(cli::InitStore(dir_, "test.invalid/http").ok());
+    ASSERT_TRUE(store_dir::InitStore(dir_, "test.invalid/http").ok());
   }
 
   void Start(ServerOptions o) {

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "base/status_testing.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "log/log.h"
 #include "record/canonical.h"
 #include "record/projection.h"
@@ -56,9 +56,9 @@ class PrivacyTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new std::string((fs::temp_directory_path() / ("lifeline-privacy-test-" + std::to_string(getpid()))).string());
     fs::remove_all(*dir_);
-    ASSERT_TRUE(cli::InitStore(*dir_, "test.invalid/privacy").ok());
+    ASSERT_TRUE(store_dir::InitStore(*dir_, "test.invalid/privacy").ok());
     {
-      auto ws = cli::OpenWritable(*dir_);
+      auto ws = store_dir::OpenWritable(*dir_);
       ASSERT_OK(ws);
       auto lg = log::Log::Open(std::move(ws->store), ws->signer);
       ASSERT_OK(lg);

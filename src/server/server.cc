@@ -21,7 +21,7 @@
 #include "analysis/indicators.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "export/export.h"
 #include "log/log.h"
 #include "log/reader.h"
@@ -489,7 +489,7 @@ struct Server::Impl {
         so.seal_key = std::make_shared<const record::SealKey>(key.ok() ? std::move(*key) : record::SealKey::Generate());
         rep = record::Submit(std::move(candidates), **reader, nullptr, so);
       } else {
-        auto ws = cli::OpenWritable(opt.store_dir);
+        auto ws = store_dir::OpenWritable(opt.store_dir);
         if (!ws.ok()) {
           if (ws.status().code() == ErrorCode::kFailedPrecondition) {
             res.set_header("Retry-After", "1");
@@ -699,7 +699,7 @@ struct Server::Impl {
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       return NotFoundError("case " + case_id + " has no scenario \"" + name + "\"");
     }
-    return cli::ReadFile((fs::path(opt.cases_dir) / case_id / "scenarios" / (name + ".toml")).string());
+    return store_dir::ReadFile((fs::path(opt.cases_dir) / case_id / "scenarios" / (name + ".toml")).string());
   }
 
   void Forecast(const http::Request& req, http::Response& res, const Principal& who) {
@@ -1068,7 +1068,7 @@ Server::~Server() {
 }
 
 Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
-  LIFELINE_ASSIGN_OR_RETURN(cli::ReadableStore rs, cli::OpenReadable(options.store_dir));
+  LIFELINE_ASSIGN_OR_RETURN(store_dir::ReadableStore rs, store_dir::OpenReadable(options.store_dir));
   auto cp = rs.store->LatestCheckpoint();
   if (!cp.ok()) return cp.status();
   auto opened = note::OpenCheckpoint(cp->note, rs.verifier);

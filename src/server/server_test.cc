@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 #include "ingest/csv.h"
 #include "log/log.h"
 #include "record/canonical.h"
@@ -62,7 +62,7 @@ class ServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new std::string((fs::temp_directory_path() / ("lifeline-server-test-" + std::to_string(getpid()))).string());
     fs::remove_all(*dir_);
-    ASSERT_TRUE(cli::InitStore(*dir_, "test.invalid/server").ok());
+    ASSERT_TRUE(store_dir::InitStore(*dir_, "test.invalid/server").ok());
     std::vector<record::Candidate> cands;
     std::istringstream lines(ReadAll(std::string(LIFELINE_SOURCE_DIR) + "/data/cases/lachin-2022-23/records.jsonl"));
     std::string line;
@@ -78,7 +78,7 @@ class ServerTest : public ::testing::Test {
       cands.push_back({"private", std::move(*j)});
     }
     {
-      auto ws = cli::OpenWritable(*dir_);
+      auto ws = store_dir::OpenWritable(*dir_);
       ASSERT_TRUE(ws.ok()) << ws.status().ToString();
       auto lg = log::Log::Open(std::move(ws->store), ws->signer);
       ASSERT_TRUE(lg.ok());
@@ -562,7 +562,7 @@ class EmptyStoreServer : public ::testing::Test {
              std::to_string(getpid())))
                .string();
     fs::remove_all(dir_);
-    ASSERT_TRUE(cli::InitStore(dir_, "test.invalid/empty").ok());
+    ASSERT_TRUE(store_dir::InitStore(dir_, "test.invalid/empty").ok());
   }
 
   // Starts the server; returns a client of it.

@@ -5,13 +5,12 @@
 #include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
 #include <sstream>
 
 #include "base/bytes.h"
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
-#include "log/export.h"
+#include "base/file.h"
 #include "record/submit.h"
 
 namespace lifeline::server {
@@ -103,7 +102,7 @@ Status TokenStore::Save(const std::vector<TokenInfo>& tokens) {
   }
   json doc = {{"version", 1}, {"note", "SHA-256 hashes of Lifeline API tokens; the tokens themselves are not kept"},
               {"tokens", arr}};
-  LIFELINE_RETURN_IF_ERROR(log::WriteFileAtomically(path_, doc.dump(2) + "\n"));
+  LIFELINE_RETURN_IF_ERROR(WriteFileAtomically(path_, doc.dump(2) + "\n"));
   if (chmod(path_.c_str(), 0600) != 0) return ErrnoError("chmod " + path_, errno);
   cache_ = tokens;
   mtime_ns_ = -1;  // re-stat on next use
@@ -181,7 +180,7 @@ Result<TokenInfo> TokenStore::Authenticate(std::string_view token) {
   LIFELINE_RETURN_IF_ERROR(Refresh());
   for (const auto& t : cache_) {
     if (t.id != id) continue;
-    if (t.sha256.size() != hash.size() || CRYPTO_memcmp(t.sha256.data(), hash.data(), hash.size()) != 0) break;
+    if (!crypto::ConstantTimeEquals(t.sha256, hash)) break;
     if (t.revoked) return NotFoundError("token " + id + " was revoked");
     return t;
   }

@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "base/bytes.h"
-#include "log/export.h"
+#include "base/file.h"
 #include "log/reader.h"
 #include "note/checkpoint.h"
 #include "note/cosignature.h"
@@ -41,7 +41,7 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 // Atomic (temporary file, rename) and durable (the file and then its
 // directory are fsynced, so the rename survives a crash).
 Status WriteDurably(const std::string& dir, std::string_view name, std::string_view data) {
-  return log::WriteFileDurably(PathIn(dir, name), data);
+  return WriteFileAtomically(PathIn(dir, name), data);
 }
 
 std::string HttpMeaning(int status) {

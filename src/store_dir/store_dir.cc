@@ -1,4 +1,4 @@
-#include "cli/store_dir.h"
+#include "store_dir/store_dir.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,29 +9,16 @@
 #include <fstream>
 #include <sstream>
 
-#include "log/export.h"
+#include "base/file.h"
 #include "log/log.h"
 #include "record/seal.h"
 
-namespace lifeline::cli {
+namespace lifeline::store_dir {
 namespace {
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
-}
-
-Status WriteSecret(const std::string& path, const std::string& data) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoError("creating " + path, errno);
-  ssize_t n = write(fd, data.data(), data.size());
-  int err = errno;
-  if (n != static_cast<ssize_t>(data.size()) || fsync(fd) != 0) {
-    close(fd);
-    return ErrnoError("writing " + path, n < 0 ? err : EIO);
-  }
-  close(fd);
-  return Status::Ok();
 }
 
 }  // namespace
@@ -76,9 +63,10 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
   auto lock = store::FileLock::Acquire(dir + "/LOCK");
   if (!lock.ok()) return undo(lock.status());
   note::Signer signer = given ? *given : note::Signer::Generate(origin);
-  Status s = WriteSecret(dir + "/log.key", signer.ToString() + "\n");
+  // The signer key: the owner's alone, and never replaced.
+  Status s = WriteFileAtomically(dir + "/log.key", signer.ToString() + "\n", {.mode = 0600, .replace = false});
   if (!s.ok()) return undo(s);
-  s = log::WriteFileAtomically(dir + "/log.vkey", signer.verifier().ToString() + "\n");
+  s = WriteFileAtomically(dir + "/log.vkey", signer.verifier().ToString() + "\n");
   if (!s.ok()) return undo(s);
   auto seal_key = record::CreateSealKey(dir);
   if (!seal_key.ok()) return undo(seal_key.status());
@@ -115,4 +103,4 @@ Result<ReadableStore> OpenReadable(const std::string& dir) {
   return ReadableStore{std::move(st), std::move(*verifier)};
 }
 
-}  // namespace lifeline::cli
+}  // namespace lifeline::store_dir

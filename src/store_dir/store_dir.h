@@ -7,8 +7,8 @@
 //                      (record/seal.h), mode 0600; created on first need
 //                      for stores made before it existed
 //   DIR/LOCK           held (flock) by the one writer
-#ifndef LIFELINE_CLI_STORE_DIR_H_
-#define LIFELINE_CLI_STORE_DIR_H_
+#ifndef LIFELINE_STORE_DIR_STORE_DIR_H_
+#define LIFELINE_STORE_DIR_STORE_DIR_H_
 
 #include <memory>
 #include <optional>
@@ -19,7 +19,7 @@
 #include "store/lock.h"
 #include "store/sqlite/sqlite_store.h"
 
-namespace lifeline::cli {
+namespace lifeline::store_dir {
 
 struct WritableStore {
   std::unique_ptr<store::FileLock> lock;
@@ -45,6 +45,6 @@ Result<ReadableStore> OpenReadable(const std::string& dir);
 // Reads a whole small file. NotFound / I/O errors name the path.
 Result<std::string> ReadFile(const std::string& path);
 
-}  // namespace lifeline::cli
+}  // namespace lifeline::store_dir
 
-#endif  // LIFELINE_CLI_STORE_DIR_H_
+#endif  // LIFELINE_STORE_DIR_STORE_DIR_H_

@@ -1,0 +1,52 @@
+// Durable small files: the one place Lifeline replaces or creates a file on
+// disk so that a reader, or a crash, never sees half of it.
+//
+// WriteFileAtomically writes the bytes to a temporary file in the target's
+// own directory (`<path>.tmp.<pid>.<n>`, so the final step never crosses a
+// file system), fsyncs it, then moves it into place and fsyncs the
+// directory. After it returns Ok with the default options, `path` holds
+// exactly `data` and survives a crash. On any error `path` is unchanged (the
+// old file, or none) and the temporary file has been removed.
+//
+// Thread safety: calls may run concurrently, also for the same path (the
+// temporary names differ); the last rename wins.
+#ifndef LIFELINE_BASE_FILE_H_
+#define LIFELINE_BASE_FILE_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace lifeline {
+
+struct FileWriteOptions {
+  // Permission bits of the new file (the umask still applies). Keys and
+  // store files use 0600; evidence blobs 0400.
+  mode_t mode = 0644;
+  // fsync the file before it takes the final name. Off only for files made
+  // durable together afterwards (e.g. by one syncfs over a tiles export).
+  bool sync = true;
+  // fsync the parent directory after the final name is in place, so the
+  // rename (or link) itself survives a crash.
+  bool sync_directory = true;
+  // false: never replace; fails with AlreadyExists if `path` exists (the
+  // file is linked into place, which refuses an existing name).
+  bool replace = true;
+  // Create missing parent directories first.
+  bool create_parents = true;
+};
+
+// Writes `data` to `path` as described above. Errors name the path (or the
+// temporary file) and the step that failed.
+[[nodiscard]] Status WriteFileAtomically(const std::string& path, std::string_view data,
+                                         const FileWriteOptions& options = {});
+
+// fsyncs the directory `dir` ("" means "."), making the names in it durable.
+[[nodiscard]] Status SyncDirectory(const std::string& dir);
+
+}  // namespace lifeline
+
+#endif  // LIFELINE_BASE_FILE_H_
