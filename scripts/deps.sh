@@ -9,7 +9,7 @@ set -eu
 
 PKGS="cmake ninja-build pkg-config g++ clang libclang-rt-14-dev
 libsqlite3-dev sqlite3 libssl-dev openssl libsodium-dev nlohmann-json3-dev
-libcpp-httplib-dev libmicrohttpd-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
+libcpp-httplib-dev libmicrohttpd-dev libcli11-dev libtomlplusplus-dev
 libicu-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libmimalloc-dev
 golang-go golang-golang-x-mod-dev python3 curl"
 # The dashboard (scripts/web.sh vendors its libraries from npm), its browser

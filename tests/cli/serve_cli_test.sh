@@ -27,8 +27,8 @@ expect "tokens stored hashed" "$(grep -cF -e "${viewer#llt_????????_}" -e "${mon
 expect "token file mode" "$(stat -c %a "$S/tokens.json")" 600
 check "token list" 0 "viewer +[0-9TZ:-]+ +a journalist" -- "$LL" --store "$S" token list
 
+trap 'stop_server; rm -rf "$WORK"' EXIT
 start_server "$LL" "$S" || exit 1
-trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 
 code() { curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
 REC='{"kind":"claim","id":"cl-serve-test","case":"lachin-2022-23","about":"rs-2022-12-12-closure","party":"A test party","stance":"confirms","text":"Seen.","sources":["src-ombudsmen-2023-01-13-joint-report"]}'

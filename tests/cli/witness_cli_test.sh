@@ -126,6 +126,7 @@ expect "the cosigned checkpoint is of size 20" "$(sed -n 2p "$S/checkpoint.cosig
 seq -f 'entry %.0f' 20 24 | "$LL" --store "$S" -q log append --keep-newline
 monitor=$("$LL" --store "$S" -q token create --role monitor)
 start_server "$LL" "$S" --web "" || exit 1
+PIDS+=("$SERVER_PID")  # stopped by cleanup (serve.sh leaves the EXIT trap to us)
 PIDS+=("$SERVER_PID")
 # wait_cosigned SIZE: until /checkpoint is of SIZE and carries w1's cosignature.
 wait_cosigned() {

@@ -17,8 +17,8 @@ serve_lachin() {
 	# shellcheck source=../cli/serve.sh
 	. "$src/tests/cli/serve.sh"
 	LACHIN_WORK=$(mktemp -d)
+	trap 'stop_server; rm -rf "$LACHIN_WORK"' EXIT
 	"$ll" init --origin "example.org/$name" "$LACHIN_WORK/store" >/dev/null
 	"$ll" --store "$LACHIN_WORK/store" -q import "$src/data/cases/lachin-2022-23/records.jsonl" >/dev/null
-	start_server "$ll" "$LACHIN_WORK/store" --web "$src/web" --cases-dir "$src/data/cases"
-	trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$LACHIN_WORK"' EXIT
+	start_server "$ll" "$LACHIN_WORK/store" --web "$src/web" --cases-dir "$src/data/cases" || exit 1
 }
