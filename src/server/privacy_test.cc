@@ -20,6 +20,7 @@
 #include "record/seal.h"
 #include "record/submit.h"
 #include "server/server.h"
+#include "server/server_testing.h"
 #include "server/tokens.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -54,7 +55,7 @@ const std::vector<std::string> kAcross = {
 class PrivacyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string((fs::temp_directory_path() / ("lifeline-privacy-test-" + std::to_string(getpid()))).string());
+    dir_ = std::make_unique<std::string>((fs::temp_directory_path() / ("lifeline-privacy-test-" + std::to_string(getpid()))).string());
     fs::remove_all(*dir_);
     ASSERT_TRUE(store_dir::InitStore(*dir_, "test.invalid/privacy").ok());
     {
@@ -90,7 +91,7 @@ class PrivacyTest : public ::testing::Test {
       ASSERT_TRUE(record::AppendRecords(lg->get(), entries, rows, so, &appended).ok());
     }
     TokenStore ts(*dir_ + "/tokens.json");
-    tokens_ = new std::map<std::string, std::string>;
+    tokens_ = std::make_unique<std::map<std::string, std::string>>();
     for (const char* who : {"viewer", "verifier", "verifier2", "monitor"}) {
       auto role = ParseRole(std::string(who) == "verifier2" ? "verifier" : who);
       auto t = ts.Create(*role, who);
@@ -99,26 +100,19 @@ class PrivacyTest : public ::testing::Test {
     }
     ServerOptions o;
     o.store_dir = *dir_;
-    o.port = 0;
     o.rate_per_minute = 0;
     o.access_log = false;
-    auto s = Server::Create(o);
+    auto s = RunningServer::Start(o);
     ASSERT_OK(s);
-    server_ = s->release();
-    std::promise<int> port;
-    auto f = port.get_future();
-    thread_ = new std::thread([&port] { EXPECT_TRUE(server_->Run([&port](int p) { port.set_value(p); }).ok()); });
-    port_ = f.get();
+    server_ = std::move(*s);
+    port_ = server_->port();
   }
 
   static void TearDownTestSuite() {
-    if (server_ != nullptr) server_->Stop();
-    if (thread_ != nullptr) thread_->join();
-    delete thread_;
-    delete server_;
+    server_.reset();
     fs::remove_all(*dir_);
-    delete dir_;
-    delete tokens_;
+    dir_.reset();
+    tokens_.reset();
   }
 
   void SetUp() override { ASSERT_NE(server_, nullptr) << "the suite's set-up failed"; }
@@ -157,18 +151,11 @@ class PrivacyTest : public ::testing::Test {
     ASSERT_EQ(r->status, 201) << r->body;
   }
 
-  static std::string* dir_;
-  static std::map<std::string, std::string>* tokens_;
-  static Server* server_;
-  static std::thread* thread_;
-  static int port_;
+  inline static std::unique_ptr<std::string> dir_;
+  inline static std::unique_ptr<std::map<std::string, std::string>> tokens_;
+  inline static std::unique_ptr<RunningServer> server_;
+  inline static int port_ = 0;
 };
-
-std::string* PrivacyTest::dir_ = nullptr;
-std::map<std::string, std::string>* PrivacyTest::tokens_ = nullptr;
-Server* PrivacyTest::server_ = nullptr;
-std::thread* PrivacyTest::thread_ = nullptr;
-int PrivacyTest::port_ = 0;
 
 // What a public record shows comes from its own case only: a claim, a
 // correction and a retraction filed in the private case neither show nor

@@ -21,6 +21,7 @@
 #include "record/submit.h"
 #include "server/openapi.h"
 #include "server/rate_limit.h"
+#include "server/server_testing.h"
 #include "server/tokens.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -60,7 +61,7 @@ std::vector<std::string> PrivateCase() {
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string((fs::temp_directory_path() / ("lifeline-server-test-" + std::to_string(getpid()))).string());
+    dir_ = std::make_unique<std::string>((fs::temp_directory_path() / ("lifeline-server-test-" + std::to_string(getpid()))).string());
     fs::remove_all(*dir_);
     ASSERT_TRUE(store_dir::InitStore(*dir_, "test.invalid/server").ok());
     std::vector<record::Candidate> cands;
@@ -93,7 +94,7 @@ class ServerTest : public ::testing::Test {
       ASSERT_EQ(rep->rejected, 0u) << (rep->rejections.empty() ? "" : rep->rejections[0].ToString());
     }
     TokenStore ts(*dir_ + "/tokens.json");
-    tokens_ = new std::map<std::string, std::string>;
+    tokens_ = std::make_unique<std::map<std::string, std::string>>();
     for (const char* r : {"viewer", "verifier", "monitor", "admin"}) {
       auto t = ts.Create(*ParseRole(r), std::string("test ") + r);
       ASSERT_TRUE(t.ok());
@@ -106,31 +107,21 @@ class ServerTest : public ::testing::Test {
 
     ServerOptions o;
     o.store_dir = *dir_;
-    o.port = 0;
     o.cases_dir = std::string(LIFELINE_SOURCE_DIR) + "/data/cases";
     o.rate_per_minute = 0;
     o.access_log = false;
     o.max_body_bytes = 64 * 1024;
-    auto s = Server::Create(o);
+    auto s = RunningServer::Start(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = s->release();
-    std::promise<int> port;
-    auto f = port.get_future();
-    thread_ = new std::thread([&port] {
-      Status st = server_->Run([&port](int p) { port.set_value(p); });
-      EXPECT_TRUE(st.ok()) << st.ToString();
-    });
-    port_ = f.get();
+    server_ = std::move(*s);
+    port_ = server_->port();
   }
 
   static void TearDownTestSuite() {
-    server_->Stop();
-    thread_->join();
-    delete thread_;
-    delete server_;
+    server_.reset();
     fs::remove_all(*dir_);
-    delete dir_;
-    delete tokens_;
+    dir_.reset();
+    tokens_.reset();
   }
 
   // A failed suite set-up fails every test (it must never pass by skipping).
@@ -153,18 +144,11 @@ class ServerTest : public ::testing::Test {
     return c.Post(path.c_str(), Auth(who), body, type.c_str());
   }
 
-  static std::string* dir_;
-  static std::map<std::string, std::string>* tokens_;
-  static Server* server_;
-  static std::thread* thread_;
-  static int port_;
+  inline static std::unique_ptr<std::string> dir_;
+  inline static std::unique_ptr<std::map<std::string, std::string>> tokens_;
+  inline static std::unique_ptr<RunningServer> server_;
+  inline static int port_ = 0;
 };
-
-std::string* ServerTest::dir_ = nullptr;
-std::map<std::string, std::string>* ServerTest::tokens_ = nullptr;
-Server* ServerTest::server_ = nullptr;
-std::thread* ServerTest::thread_ = nullptr;
-int ServerTest::port_ = 0;
 
 // A new claim about a Lachin record, unique per call.
 std::string NewClaim(const std::string& tag) {
