@@ -552,27 +552,21 @@ class EmptyStoreServer : public ::testing::Test {
   // Starts the server; returns a client of it.
   std::unique_ptr<httplib::Client> Start(ServerOptions o) {
     o.store_dir = dir_;
-    o.port = 0;
     o.access_log = false;
-    auto s = Server::Create(o);
+    auto s = RunningServer::Start(o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     if (!s.ok()) return nullptr;
     server_ = std::move(*s);
-    std::promise<int> port;
-    auto f = port.get_future();
-    thread_ = std::thread([&] { (void)server_->Run([&](int p) { port.set_value(p); }); });
-    return std::make_unique<httplib::Client>("127.0.0.1", f.get());
+    return std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   }
 
   void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
+    server_.reset();
     fs::remove_all(dir_);
   }
 
   std::string dir_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
+  std::unique_ptr<RunningServer> server_;
 };
 
 TEST_F(EmptyStoreServer, TilesAndCheckpointNeedATokenWithPrivateLog) {
