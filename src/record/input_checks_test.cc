@@ -14,6 +14,7 @@
 #include "record/import_session.h"
 #include "record/projection.h"
 #include "record/submit.h"
+#include "record/submit_testing.h"
 #include "record/view.h"
 #include "store/memory/memory_store.h"
 
@@ -22,44 +23,15 @@ namespace {
 
 using nlohmann::json;
 
-note::Signer TestSigner() {
-  crypto::Ed25519Seed seed{};
-  seed[3] = 7;
-  return note::Signer("example.org/records", seed);
-}
-
 const std::vector<std::string> kBase = {
     R"({"kind":"source","id":"s1","case":"c1","publisher":"ICRC","title":"Statement"})",
     R"({"kind":"case","id":"c1","title":"Blockade","region":"R","started":"2022-12-12","sources":["s1"]})",
     R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})",
 };
 
-class InputChecksTest : public ::testing::Test {
+class InputChecksTest : public SubmitFixture {
  protected:
-  void SetUp() override {
-    auto mem = std::make_unique<store::MemoryStore>("example.org/records");
-    mem_ = mem.get();
-    auto l = log::Log::Open(std::move(mem), TestSigner());
-    ASSERT_OK(l);
-    log_ = std::move(*l);
-  }
-
-  static std::vector<Candidate> Parse(const std::vector<std::string>& lines, size_t first_line = 1) {
-    std::vector<Candidate> out;
-    for (size_t i = 0; i < lines.size(); ++i) {
-      auto j = ParseJson(lines[i]);
-      EXPECT_TRUE(j.ok()) << lines[i];
-      out.push_back(Candidate{"in.jsonl:" + std::to_string(first_line + i), *j});
-    }
-    return out;
-  }
-
-  SubmitReport MustSubmit(const std::vector<std::string>& lines, SubmitOptions opts = SubmitOptions()) {
-    if (opts.recorded.empty()) opts.recorded = "2023-07-10T12:00:00Z";
-    auto r = Submit(Parse(lines), *mem_, log_.get(), opts);
-    EXPECT_OK(r);
-    return r.ok() ? *r : SubmitReport{};
-  }
+  InputChecksTest() : SubmitFixture("in.jsonl") {}
 
   // Appends records as they are, past every check: a log written before
   // the checks existed.
@@ -80,25 +52,12 @@ class InputChecksTest : public ::testing::Test {
     ASSERT_OK(r);
   }
 
-  std::vector<std::string> CurrentIds(const std::string& kind) {
-    std::vector<std::string> ids;
-    store::RecordQuery q;
-    q.kind = kind;
-    EXPECT_TRUE(mem_->ForEachRecord(q, [&](const store::RecordRow& r) {
-      ids.push_back(r.id);
-      return Status::Ok();
-    }).ok());
-    return ids;
-  }
-
   static std::string Rejections(const SubmitReport& rep) {
     std::string s;
     for (const auto& r : rep.rejections) s += r.ToString() + "\n";
     return s;
   }
 
-  store::MemoryStore* mem_ = nullptr;
-  std::unique_ptr<log::Log> log_;
 };
 
 TEST_F(InputChecksTest, ControlCharactersAreRefusedNamingTheField) {

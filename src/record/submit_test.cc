@@ -9,6 +9,7 @@
 #include "record/canonical.h"
 #include "record/corroboration.h"
 #include "record/projection.h"
+#include "record/submit_testing.h"
 #include "store/memory/memory_store.h"
 
 namespace lifeline::record {
@@ -16,53 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-note::Signer TestSigner() {
-  crypto::Ed25519Seed seed{};
-  seed[3] = 3;
-  return note::Signer("example.org/records", seed);
-}
-
-class SubmitTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto mem = std::make_unique<store::MemoryStore>("example.org/records");
-    mem_ = mem.get();
-    auto l = log::Log::Open(std::move(mem), TestSigner());
-    ASSERT_OK(l);
-    log_ = std::move(*l);
-  }
-
-  std::vector<Candidate> Parse(const std::vector<std::string>& lines) {
-    std::vector<Candidate> out;
-    for (size_t i = 0; i < lines.size(); ++i) {
-      auto j = ParseJson(lines[i]);
-      EXPECT_TRUE(j.ok()) << lines[i];
-      out.push_back(Candidate{"test.jsonl:" + std::to_string(i + 1), *j});
-    }
-    return out;
-  }
-
-  SubmitReport MustSubmit(const std::vector<std::string>& lines, SubmitOptions opts = SubmitOptions()) {
-    opts.recorded = "2023-07-10T12:00:00Z";
-    auto r = Submit(Parse(lines), *mem_, log_.get(), opts);
-    EXPECT_OK(r);
-    return r.ok() ? *r : SubmitReport{};
-  }
-
-  std::vector<std::string> CurrentIds(const std::string& kind = "") {
-    std::vector<std::string> ids;
-    store::RecordQuery q;
-    q.kind = kind;
-    EXPECT_TRUE(mem_->ForEachRecord(q, [&](const store::RecordRow& r) {
-      ids.push_back(r.id);
-      return Status::Ok();
-    }).ok());
-    return ids;
-  }
-
-  store::MemoryStore* mem_ = nullptr;
-  std::unique_ptr<log::Log> log_;
-};
+class SubmitTest : public SubmitFixture {};
 
 const std::vector<std::string> kBase = {
     R"({"kind":"source","id":"s1","case":"c1","publisher":"ICRC","title":"Statement"})",
