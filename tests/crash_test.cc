@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/status_testing.h"
 #include "store_dir/store_dir.h"
 #include "log/log.h"
 #include "log/reader.h"
@@ -87,12 +88,12 @@ Acks ParseOutput(const std::string& out) {
 // the latest checkpoint's size (0 after a failure).
 uint64_t CheckStore(const std::string& dir, const std::map<uint64_t, std::string>& acked) {
   auto rs = store_dir::OpenReadable(dir);
-  EXPECT_TRUE(rs.ok()) << rs.status().ToString();
+  EXPECT_OK(rs);
   if (!rs.ok()) return 0;
   auto rep = log::VerifyLog(*rs->store, rs->verifier);
   EXPECT_TRUE(rep.ok()) << "VerifyLog: " << rep.status().ToString();
   auto latest = rs->store->LatestCheckpoint();
-  EXPECT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_OK(latest);
   if (!rep.ok() || !latest.ok()) return 0;
   EXPECT_EQ(rep->size, latest->size);
   if (!acked.empty()) {
@@ -123,7 +124,7 @@ uint64_t CheckStore(const std::string& dir, const std::map<uint64_t, std::string
 // s0, s1, s2, ... of what it queued: no gap, no reordering, no duplicate.
 void CheckRunEntries(const std::string& dir, int run, uint64_t from, uint64_t to) {
   auto rs = store_dir::OpenReadable(dir);
-  ASSERT_TRUE(rs.ok()) << rs.status().ToString();
+  ASSERT_OK(rs);
   log::LogReader reader(rs->store.get());
   std::map<int, uint64_t> next_seq;  // thread -> the seq its next entry must have
   const std::string prefix = "crash r" + std::to_string(run) + " t";
@@ -152,7 +153,7 @@ TEST(CrashTest, KilledWriterLosesNoAcknowledgedEntry) {
   TempDir tmp("lifeline-crash");
   const std::string dir = tmp.path() + "/store";
   auto init = store_dir::InitStore(dir, kOrigin);
-  ASSERT_TRUE(init.ok()) << init.status().ToString();
+  ASSERT_OK(init);
 
   std::map<uint64_t, std::string> acked;  // across all iterations
   uint64_t size = 0;
@@ -208,12 +209,12 @@ TEST(CrashTest, KilledWriterLosesNoAcknowledgedEntry) {
 
   // (d) for the last kill: the store opens for writing and takes an entry.
   auto ws = store_dir::OpenWritable(dir);
-  ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+  ASSERT_OK(ws);
   auto lg = log::Log::Open(std::move(ws->store), ws->signer);
-  ASSERT_TRUE(lg.ok()) << lg.status().ToString();
+  ASSERT_OK(lg);
   EXPECT_EQ((*lg)->size(), size);
   auto idx = (*lg)->Append("after the last crash").get();
-  ASSERT_TRUE(idx.ok()) << idx.status().ToString();
+  ASSERT_OK(idx);
   EXPECT_EQ(*idx, size);
   lg->reset();
   ws->lock.reset();
@@ -228,7 +229,7 @@ TEST(CrashTest, SecondWriterIsRefusedWhileFirstHoldsTheLock) {
   TempDir tmp("lifeline-lock");
   const std::string dir = tmp.path() + "/store";
   auto init = store_dir::InitStore(dir, kOrigin);
-  ASSERT_TRUE(init.ok()) << init.status().ToString();
+  ASSERT_OK(init);
 
   Child first;
   ASSERT_TRUE(first.Start(AppenderArgs(dir, "lock", 2, 64, rng())));

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status_testing.h"
 #include "log/log.h"
 #include "note/checkpoint.h"
 #include "note/cosignature.h"
@@ -41,9 +42,9 @@ class WitnessPushTest : public ::testing::Test {
     signer_ = std::make_unique<note::Signer>(kOrigin, seed);
     log_key_ = std::make_unique<note::Verifier>(signer_->verifier());
     auto st = store::SqliteStore::Create(db(), kOrigin);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    ASSERT_OK(st);
     auto lg = log::Log::Open(std::move(*st), *signer_);  // commits the empty tree's checkpoint
-    ASSERT_TRUE(lg.ok()) << lg.status().ToString();
+    ASSERT_OK(lg);
   }
 
   std::string db() const { return dir_ + "/lifeline.db"; }
@@ -69,9 +70,9 @@ class WitnessPushTest : public ::testing::Test {
 
   void Append(int n) {
     auto st = store::SqliteStore::Open(db(), store::SqliteStore::Mode::kReadWrite);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    ASSERT_OK(st);
     auto lg = log::Log::Open(std::move(*st), *signer_);
-    ASSERT_TRUE(lg.ok()) << lg.status().ToString();
+    ASSERT_OK(lg);
     std::vector<std::future<Result<uint64_t>>> fs;
     for (int i = 0; i < n; ++i) fs.push_back((*lg)->Append("entry " + std::to_string(next_++)));
     for (auto& f : fs) ASSERT_TRUE(f.get().ok());
@@ -99,7 +100,7 @@ class WitnessPushTest : public ::testing::Test {
   // Which of the witnesses' keys have a valid cosignature in `text`.
   int ValidCosignatures(const std::string& text) {
     auto cp = note::OpenCheckpoint(text, *log_key_);  // the log's signature still verifies
-    EXPECT_TRUE(cp.ok()) << cp.status().ToString();
+    EXPECT_OK(cp);
     if (!cp.ok()) return -1;
     int n = 0;
     for (const auto& w : witnesses_) {
@@ -131,7 +132,7 @@ TEST_F(WitnessPushTest, ThreeWitnessesCosignAndTheQuorumIsMet) {
   StartWitnesses(3, "2");
   Append(10);
   auto r = Push();
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   EXPECT_EQ(r->origin, kOrigin);
   EXPECT_EQ(r->size, 10u);
   EXPECT_TRUE(r->quorum_met);
@@ -167,7 +168,7 @@ TEST_F(WitnessPushTest, QuorumNotMetWhenAWitnessIsDown) {
   Append(5);
   witnesses_[1]->Stop();
   auto r = Push(2s);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   EXPECT_FALSE(r->quorum_met);
   EXPECT_EQ(r->cosigners, (std::vector<std::string>{"w1", "w3"}));
   const WitnessResult& down = ResultFor(*r, "w2");
@@ -230,7 +231,7 @@ TEST_F(WitnessPushTest, ConsistencyAcrossSeveralAppendsStartsFromTheAcknowledged
   for (int round = 1; round <= 4; ++round) {
     Append(round * 37);  // sizes 37, 111, 222, 370: odd sizes, several proof shapes
     auto r = Push();
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_OK(r);
     EXPECT_TRUE(r->quorum_met) << "round " << round;
     for (const WitnessResult& w : r->witnesses) {
       EXPECT_EQ(w.outcome, Outcome::kCosigned) << w.error;
@@ -258,7 +259,7 @@ TEST_F(WitnessPushTest, ConflictIsRecoveredFromTheWitnessSize) {
   std::filesystem::remove(dir_ + "/witness-state.json");
   Append(13);
   auto r = Push();
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   EXPECT_TRUE(r->quorum_met);
   for (const WitnessResult& w : r->witnesses) {
     EXPECT_EQ(w.outcome, Outcome::kCosigned) << w.error;
@@ -311,7 +312,7 @@ TEST_F(WitnessPushTest, UnknownLogAndUntrustedKey) {
   ASSERT_TRUE(SavePolicy(dir_, p).ok());
   Append(2);
   auto r = Push();
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   EXPECT_FALSE(r->quorum_met);
   EXPECT_EQ(r->witnesses[0].http_status, 404);
   EXPECT_NE(r->witnesses[0].error.find("does not know this log"), std::string::npos);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "alerts/state.h"
+#include "base/status_testing.h"
 
 namespace lifeline::alerts {
 namespace {
@@ -123,7 +124,7 @@ TEST(StateTest, SavesAndLoadsAtomically) {
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(all.find("secret"), std::string::npos);  // secrets stay in the rules file
   auto back = AlertState::Load(dir + "/alerts.state.jsonl");
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_OK(back);
   ASSERT_EQ(back->alerts().size(), 1u);
   EXPECT_EQ(EventJson(back->alerts()[0].event), EventJson(Sample()));
   EXPECT_EQ(back->alerts()[0].first_seen, 42);

@@ -9,6 +9,7 @@
 
 #include "alerts/state.h"
 #include "analysis/analysis_testing.h"
+#include "base/status_testing.h"
 
 namespace lifeline::alerts {
 namespace {
@@ -59,7 +60,7 @@ const std::vector<std::string> kCase = {
 
 RuleSet Rules(const std::string& toml) {
   auto rs = ParseRules(toml, "test.toml");
-  EXPECT_TRUE(rs.ok()) << rs.status().ToString();
+  EXPECT_OK(rs);
   return rs.ok() ? *rs : RuleSet{};
 }
 
@@ -68,10 +69,10 @@ class EvaluateTest : public ::testing::Test {
   void SetUp() override { log_.Submit(kCase); }
   Evaluation Eval(const std::string& toml) {
     auto ds = log_.Load("c1");
-    EXPECT_TRUE(ds.ok()) << ds.status().ToString();
+    EXPECT_OK(ds);
     auto cp = analysis::ResolveCheckpoint(log_.store(), std::nullopt);
     auto ev = Evaluate(Rules(toml), *ds, *cp);
-    EXPECT_TRUE(ev.ok()) << ev.status().ToString();
+    EXPECT_OK(ev);
     return ev.ok() ? *ev : Evaluation{};
   }
   TestLog log_;
@@ -243,7 +244,7 @@ TEST_F(EvaluateTest, EventJsonRoundTrips) {
   Evaluation ev = Eval("[[rule]]\nid = \"gas\"\ncase = \"c1\"\ntype = \"utility_out\"\nutility = \"gas\"\nhours = 5\n");
   ASSERT_FALSE(ev.events.empty());
   auto back = EventFromJson(EventJson(ev.events[0]));
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_OK(back);
   EXPECT_EQ(EventJson(*back), EventJson(ev.events[0]));
   nlohmann::json bad = EventJson(ev.events[0]);
   bad["days"] = "three";
@@ -326,7 +327,7 @@ TEST(LachinAlertsTest, RouteClosedEpisodesOfTheLachinRoad) {
   }
   log.Submit(lines);
   auto ds = log.Load("lachin-2022-23");
-  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_OK(ds);
   auto cp = analysis::ResolveCheckpoint(log.store(), std::nullopt);
   const RuleSet rules = Rules(R"([[rule]]
 id = "lachin-closed"
@@ -342,7 +343,7 @@ utility = "gas"
 hours = 48
 )");
   auto ev = Evaluate(rules, *ds, *cp);
-  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  ASSERT_OK(ev);
   std::vector<const AlertEvent*> closed, gas;
   for (const auto& e : ev->events) (e.rule_id == "lachin-closed" ? closed : gas).push_back(&e);
   ASSERT_EQ(closed.size(), 3u);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/status_testing.h"
+
 namespace lifeline::alerts {
 namespace {
 
@@ -43,7 +45,7 @@ utility = "gas"
 hours = 48.5
 )",
                        "alerts.toml");
-  ASSERT_TRUE(rs.ok()) << rs.status().ToString();
+  ASSERT_OK(rs);
   ASSERT_EQ(rs->rules.size(), 4u);
   const Rule& c = rs->rules[0];
   EXPECT_EQ(c.type, RuleType::kRouteClosed);

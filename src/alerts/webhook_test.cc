@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "crypto/sha256.h"
 
 namespace lifeline::alerts {
@@ -114,12 +115,12 @@ class WebhookTest : public ::testing::Test {
   // A "process": the state read from disk, the event recorded, one run.
   DeliveryReport RunOnce() {
     auto st = AlertState::Load(dir_ + "/alerts.state.jsonl");
-    EXPECT_TRUE(st.ok()) << st.status().ToString();
+    EXPECT_OK(st);
     st->Record({Event()}, rules_, clock_.NowMs() / 1000);
     EXPECT_TRUE(st->Save().ok());
     Deliverer d(options_, &clock_, 7);
     auto rep = d.Run(*st, rules_, [&] { return st->Save(); });
-    EXPECT_TRUE(rep.ok()) << rep.status().ToString();
+    EXPECT_OK(rep);
     return rep.ok() ? *rep : DeliveryReport{};
   }
   Delivery StoredDelivery() {

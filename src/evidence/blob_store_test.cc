@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/status_testing.h"
+
 namespace lifeline::evidence {
 namespace {
 
@@ -30,7 +32,7 @@ class BlobStoreTest : public ::testing::Test {
 TEST_F(BlobStoreTest, AddsByContentAndVerifies) {
   BlobStore store((dir_ / "blobs").string());
   auto a = store.Add(Write("a.txt", "abc"));
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_OK(a);
   EXPECT_EQ(a->sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(a->size, 3u);
   EXPECT_FALSE(a->existed);

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "base/status_testing.h"
 #include "log/verify.h"
 #include "merkle/proof.h"
 #include "note/receipt.h"
@@ -33,7 +34,7 @@ Fixture OpenMemoryLog(LogOptions opts = {}) {
   Fixture f;
   f.mem = mem.get();
   auto l = Log::Open(std::move(mem), TestSigner(), opts);
-  EXPECT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_OK(l);
   f.log = std::move(*l);
   return f;
 }
@@ -41,7 +42,7 @@ Fixture OpenMemoryLog(LogOptions opts = {}) {
 TEST(LogTest, NewLogHasSignedEmptyCheckpoint) {
   auto f = OpenMemoryLog();
   auto cp = note::OpenCheckpoint(f.log->checkpoint(), TestSigner().verifier());
-  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  ASSERT_OK(cp);
   EXPECT_EQ(cp->checkpoint.size, 0u);
   EXPECT_EQ(cp->checkpoint.root, merkle::EmptyRoot());
 }
@@ -62,7 +63,7 @@ TEST(LogTest, ConcurrentAppendersGetUniqueContiguousIndices) {
       }
       for (auto& [fut, e] : futs) {
         auto r = fut.get();
-        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        ASSERT_OK(r);
         got[t].emplace_back(*r, e);
       }
     });
@@ -94,7 +95,7 @@ TEST(LogTest, ConcurrentAppendersGetUniqueContiguousIndices) {
     }
   }
   auto rep = VerifyLog(*f.mem, TestSigner().verifier());
-  EXPECT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_OK(rep);
 }
 
 TEST(LogTest, AppendManyIsContiguousAndInOrder) {
@@ -137,7 +138,7 @@ TEST(LogTest, DiskFullFailsTheBatchAndWritesNothing) {
   // Space is freed: the log carries on from where it was.
   f.mem->ClearFailures();
   auto r2 = f.log->AppendMany({"c", "d"}).get();
-  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  ASSERT_OK(r2);
   EXPECT_EQ(*r2, 2u);
   EXPECT_TRUE(VerifyLog(*f.mem, TestSigner().verifier()).ok());
 }
@@ -152,7 +153,7 @@ TEST(LogTest, ReopenContinuesTheSameTree) {
   std::string first_cp;
   {
     auto st = store::SqliteStore::Create(path, "example.org/log");
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    ASSERT_OK(st);
     auto l = Log::Open(std::move(*st), TestSigner());
     ASSERT_TRUE(l.ok());
     for (int i = 0; i < 600; ++i) ASSERT_TRUE((*l)->Append("e" + std::to_string(i)).get().ok());
@@ -160,9 +161,9 @@ TEST(LogTest, ReopenContinuesTheSameTree) {
   }
   {
     auto st = store::SqliteStore::Open(path, store::SqliteStore::Mode::kReadWrite);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    ASSERT_OK(st);
     auto l = Log::Open(std::move(*st), TestSigner());
-    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    ASSERT_OK(l);
     EXPECT_EQ((*l)->size(), 600u);
     EXPECT_EQ((*l)->checkpoint(), first_cp);
     auto next = (*l)->AppendMany({"after-0", "after-1"}).get();
@@ -172,7 +173,7 @@ TEST(LogTest, ReopenContinuesTheSameTree) {
   auto st = store::SqliteStore::Open(path, store::SqliteStore::Mode::kReadOnly);
   ASSERT_TRUE(st.ok());
   auto rep = VerifyLog(**st, TestSigner().verifier());
-  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_OK(rep);
   EXPECT_EQ(rep->size, 602u);
   EXPECT_EQ(rep->checkpoints, 602u);  // the empty tree, 600 single appends, one pair
   LogReader reader(st->get());
@@ -196,7 +197,7 @@ TEST(LogTest, ReceiptVerifies) {
   auto text = MakeReceipt(reader, 517, 1000, f.log->checkpoint());
   ASSERT_TRUE(text.ok());
   auto r = note::ParseReceipt(*text);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
   auto cp = note::OpenCheckpoint(r->checkpoint, TestSigner().verifier());
   ASSERT_TRUE(cp.ok());
   EXPECT_TRUE(merkle::VerifyInclusion(517, 1000, merkle::LeafHash(AsBytes(es[517])), r->proof, cp->checkpoint.root)

@@ -5,6 +5,7 @@
 #include <map>
 #include <random>
 
+#include "base/status_testing.h"
 #include "store/memory/memory_store.h"
 
 namespace lifeline::log {
@@ -78,7 +79,7 @@ TEST(TreeStateTest, LoadFromTilesReproducesTheState) {
   store::Commit c{0, t.size(), changed, "cp", {}};
   ASSERT_TRUE(st.Apply(c).ok());
   auto loaded = TreeState::Load(st, t.size());
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_OK(loaded);
   EXPECT_EQ(loaded->Root(), t.Root());
   // And both continue identically.
   std::vector<store::TileData> a, b;

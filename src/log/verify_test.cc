@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/status_testing.h"
 #include "log/log.h"
 #include "note/checkpoint.h"
 #include "store/memory/memory_store.h"
@@ -39,7 +40,7 @@ class VerifyTest : public ::testing::Test {
 TEST_F(VerifyTest, IntactLogVerifies) {
   uint64_t last = 0;
   auto rep = VerifyLog(st_, TestSigner().verifier(), [&](uint64_t d, uint64_t) { last = d; });
-  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_OK(rep);
   EXPECT_EQ(rep->size, 70000u);
   EXPECT_EQ(rep->entries, 70000u);
   EXPECT_EQ(rep->checkpoints, 4u);

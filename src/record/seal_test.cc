@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "base/bytes.h"
+#include "base/status_testing.h"
 #include "log/reader.h"
 #include "record/canonical.h"
 #include "record/schema.h"
@@ -200,7 +201,7 @@ TEST(SealKeyTest, FileIsCreatedPrivateAndLoadsBack) {
   std::filesystem::create_directories(dir);
   EXPECT_EQ(LoadSealKey(dir).status().code(), ErrorCode::kNotFound);
   auto created = LoadOrCreateSealKey(dir);
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  ASSERT_OK(created);
   struct stat st {};
   ASSERT_EQ(stat((dir + "/confidential.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -238,7 +239,7 @@ class SealSubmitTest : public ::testing::Test {
     std::vector<Candidate> cs;
     for (const auto& l : lines) cs.push_back(Candidate{"t", json::parse(l)});
     auto r = Submit(std::move(cs), *mem_, log_.get(), opts);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_OK(r);
     return r.ok() ? *r : SubmitReport{};
   }
   std::string AllEntries() {

@@ -21,6 +21,7 @@
 #include <future>
 #include <thread>
 
+#include "base/status_testing.h"
 #include "store_dir/store_dir.h"
 #include "server/server.h"
 
@@ -119,13 +120,13 @@ class AttackTest : public ::testing::Test {
     o.access_log = false;
     o.rate_per_minute = 0;
     auto s = Server::Create(o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_OK(s);
     server_ = std::move(*s);
     std::promise<int> port;
     auto f = port.get_future();
     thread_ = std::thread([&] {
       Status st = server_->Run([&](int p) { port.set_value(p); });
-      EXPECT_TRUE(st.ok()) << st.ToString();
+      EXPECT_OK(st);
     });
     port_ = f.get();
   }

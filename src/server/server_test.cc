@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/status_testing.h"
 #include "store_dir/store_dir.h"
 #include "ingest/csv.h"
 #include "log/log.h"
@@ -70,27 +71,27 @@ class ServerTest : public ::testing::Test {
     size_t n = 0;
     while (std::getline(lines, line)) {
       auto j = record::ParseJson(line);
-      ASSERT_TRUE(j.ok()) << j.status().ToString();
+      ASSERT_OK(j);
       cands.push_back({"lachin:" + std::to_string(++n), std::move(*j)});
     }
     for (const auto& text : PrivateCase()) {
       auto j = record::ParseJson(text);
-      ASSERT_TRUE(j.ok()) << j.status().ToString();
+      ASSERT_OK(j);
       cands.push_back({"private", std::move(*j)});
     }
     {
       auto ws = store_dir::OpenWritable(*dir_);
-      ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+      ASSERT_OK(ws);
       auto lg = log::Log::Open(std::move(ws->store), ws->signer);
       ASSERT_TRUE(lg.ok());
       auto reader = store::SqliteStore::Open(*dir_ + "/lifeline.db", store::SqliteStore::Mode::kReadOnly);
       ASSERT_TRUE(reader.ok());
       auto key = record::LoadSealKey(*dir_);
-      ASSERT_TRUE(key.ok()) << key.status().ToString();
+      ASSERT_OK(key);
       record::SubmitOptions so;
       so.seal_key = std::make_shared<const record::SealKey>(std::move(*key));
       auto rep = record::Submit(std::move(cands), **reader, lg->get(), so);
-      ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+      ASSERT_OK(rep);
       ASSERT_EQ(rep->rejected, 0u) << (rep->rejections.empty() ? "" : rep->rejections[0].ToString());
     }
     TokenStore ts(*dir_ + "/tokens.json");
@@ -112,7 +113,7 @@ class ServerTest : public ::testing::Test {
     o.access_log = false;
     o.max_body_bytes = 64 * 1024;
     auto s = RunningServer::Start(o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_OK(s);
     server_ = std::move(*s);
     port_ = server_->port();
   }
@@ -554,7 +555,7 @@ class EmptyStoreServer : public ::testing::Test {
     o.store_dir = dir_;
     o.access_log = false;
     auto s = RunningServer::Start(o);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_OK(s);
     if (!s.ok()) return nullptr;
     server_ = std::move(*s);
     return std::make_unique<httplib::Client>("127.0.0.1", server_->port());
