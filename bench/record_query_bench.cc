@@ -121,6 +121,11 @@ RecordQuery Query(std::string kind, std::string case_id, std::string text, uint6
 }
 
 void BM_FirstPage(benchmark::State& state) { Run(state, Query("", "", "", 50)); }
+void BM_FirstPageAllVersions(benchmark::State& state) {
+  RecordQuery q = Query("", "", "", 50);
+  q.current_only = false;
+  Run(state, q);
+}
 void BM_FirstPageOfCase(benchmark::State& state) { Run(state, Query("", "c0", "", 50)); }
 void BM_PageOfKind(benchmark::State& state) { Run(state, Query("movement", "c1", "", 50)); }
 void BM_TextSearch(benchmark::State& state) { Run(state, Query("", "", "zzzz", 50)); }
@@ -128,6 +133,7 @@ void BM_CaseRecords(benchmark::State& state) { Run(state, Query("case", "", "", 
 void BM_WholeCase(benchmark::State& state) { Run(state, Query("", "c1", "", 0)); }
 
 BENCHMARK(BM_FirstPage)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FirstPageAllVersions)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FirstPageOfCase)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PageOfKind)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TextSearch)->Unit(benchmark::kMillisecond);
