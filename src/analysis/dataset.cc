@@ -5,8 +5,6 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "analysis/route_days.h"
 #include "base/bytes.h"
@@ -14,6 +12,7 @@
 #include "note/note.h"
 #include "record/schema.h"
 #include "record/values.h"
+#include "store/current_view.h"
 
 namespace lifeline::analysis {
 
@@ -758,30 +757,23 @@ std::optional<Dataset::Skipped> FarDated(const json& rec, const store::RecordRow
 }  // namespace
 
 Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
-  // Every version below the checkpoint: the current view is computed here,
-  // for that tree, rather than by the store's current_only (which would
-  // apply corrections appended after the checkpoint).
-  // As store::RecordQuery::current_only, a record is superseded only by a
-  // later entry: a cycle of supersedes in an old log keeps its latest record.
+  // Every version below the checkpoint, and the current view of that tree
+  // (store::CurrentView bounded to `size`), rather than the store's
+  // current_only (which would apply corrections appended after the
+  // checkpoint). Only the case's own corrections and retractions count
+  // (store.h Replaces): all of them are among these versions.
   std::vector<store::RecordRow> rows;
-  std::unordered_set<std::string> gone;  // retracted
-  std::unordered_map<std::string, uint64_t> corrected_at;  // id -> index of its latest correction
+  store::CurrentView view(size);
   store::RecordQuery q;
   q.case_id = case_id;
   q.current_only = false;
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
     if (r.index >= size) return Status::Ok();
-    if (!r.supersedes.empty()) corrected_at[r.supersedes] = std::max(corrected_at[r.supersedes], r.index);
-    if (r.kind == "retraction") gone.insert(r.target);
+    view.Add(r);
     rows.push_back(r);
     return Status::Ok();
   }));
-  // Only the case's own corrections and retractions count (store.h
-  // Replaces): all of them are among `rows`' versions.
-  std::erase_if(rows, [&](const store::RecordRow& r) {
-    auto c = corrected_at.find(r.id);
-    return gone.count(r.id) > 0 || (c != corrected_at.end() && c->second > r.index);
-  });
+  std::erase_if(rows, [&](const store::RecordRow& r) { return view.IsReplaced(r); });
   return rows;
 }
 

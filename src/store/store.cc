@@ -1,6 +1,19 @@
 #include "store/store.h"
 
+#include <algorithm>
+
+#include "store/current_view.h"
+
 namespace lifeline::store {
+namespace {
+
+// How many scanned rows ForEachRecord gathers before it asks for the records
+// that replace them: large enough that a long listing makes few lookups,
+// small enough that a page reads few rows beyond its limit (a page gathers
+// no more than it still needs).
+constexpr uint64_t kBatch = 256;
+
+}  // namespace
 
 bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   if (!q.kind.empty() && r.kind != q.kind) return false;
@@ -14,6 +27,52 @@ bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   }
   if (!q.text.empty() && r.body.find(q.text) == std::string::npos) return false;
   return true;
+}
+
+Status LogStore::ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) {
+  uint64_t passed = 0;  // rows handed to fn
+  auto done = [&] { return q.limit != 0 && passed >= q.limit; };
+  if (!q.current_only) {
+    return ScanRecords(q, [&](const RecordRow& r) -> Result<ScanStep> {
+      LIFELINE_RETURN_IF_ERROR(fn(r));
+      ++passed;
+      return done() ? ScanStep::kStop : ScanStep::kContinue;
+    });
+  }
+  // The current view, a batch at a time: gather scanned rows, read the
+  // records that may replace them (an indexed lookup by id), drop the
+  // replaced ones (CurrentView: store.h Replaces), pass the others on.
+  std::vector<RecordRow> batch;
+  std::vector<std::string> ids;
+  CurrentView view;
+  auto flush = [&]() -> Result<ScanStep> {
+    std::vector<RecordRow> rows = std::move(batch);
+    batch.clear();
+    ids.clear();
+    for (const auto& r : rows) {
+      if (!r.id.empty()) ids.push_back(r.id);
+    }
+    view.Clear();
+    LIFELINE_RETURN_IF_ERROR(ForEachReplacingRecord(ids, [&](const RecordRow& by) {
+      view.Add(by);
+      return Status::Ok();
+    }));
+    for (const auto& r : rows) {
+      if (view.IsReplaced(r)) continue;
+      LIFELINE_RETURN_IF_ERROR(fn(r));
+      ++passed;
+      if (done()) return ScanStep::kStop;
+    }
+    return ScanStep::kContinue;
+  };
+  LIFELINE_RETURN_IF_ERROR(ScanRecords(q, [&](const RecordRow& r) -> Result<ScanStep> {
+    batch.push_back(r);
+    const uint64_t wanted = q.limit == 0 ? kBatch : std::min(kBatch, q.limit - passed);
+    if (batch.size() < wanted) return ScanStep::kContinue;
+    return flush();
+  }));
+  if (batch.empty()) return Status::Ok();
+  return flush().status();
 }
 
 }  // namespace lifeline::store

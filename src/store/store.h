@@ -70,12 +70,16 @@ struct RecordQuery {
   std::string from;  // records that apply on or after this date
   std::string to;    // records that apply on or before this date
   std::string text;  // a substring of the record's JSON
-  // Skip superseded and retracted records (Replaces). Only a log written
-  // before submission refused corrections placed before what they correct
-  // can hold a cycle of supersedes: its latest record stays current.
+  // Skip superseded and retracted records (Replaces, computed by
+  // store::CurrentView). Only a log written before submission refused
+  // corrections placed before what they correct can hold a cycle of
+  // supersedes: its latest record stays current.
   bool current_only = true;
-  uint64_t limit = 0;        // 0 = no limit
+  uint64_t limit = 0;        // at most this many rows (after current_only); 0 = no limit
 };
+
+// What a scan's callback asks of the scan: the next row, or no more.
+enum class ScanStep { kContinue, kStop };
 
 struct StoredCheckpoint {
   uint64_t size = 0;
@@ -97,7 +101,8 @@ inline bool SameCase(const RecordRow& r, const std::string& case_id) { return r.
 
 // True when `by` takes `row` out of the current view: within `row`'s case,
 // it corrects `row` (supersedes) from a later entry, or retracts it.
-// current_only follows this.
+// current_only follows this through store::CurrentView (current_view.h),
+// the one implementation of the view over many rows.
 inline bool Replaces(const RecordRow& by, const RecordRow& row) {
   if (!SameCase(by, row.case_id) || row.id.empty()) return false;  // an empty reference names nothing
   return (by.supersedes == row.id && by.index > row.index) || (by.kind == "retraction" && by.target == row.id);
@@ -131,8 +136,11 @@ class LogStore {
   // ids are unique, so only a replayed log could do that), or NotFound.
   virtual Result<RecordRow> FindRecord(const std::string& id) = 0;
 
-  // Records matching `q`, in log order.
-  virtual Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) = 0;
+  // Records matching `q`, in log order; an error from `fn` ends the query
+  // and is returned. Not virtual: current_only and limit are applied here,
+  // once for every backend, over ScanRecords and ForEachReplacingRecord
+  // (store.cc). The scan stops as soon as `limit` rows were passed to `fn`.
+  Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn);
 
   // Every record's id, kind and case (all versions), in no particular order:
   // cheaper than ForEachRecord when only identities are needed.
@@ -144,6 +152,27 @@ class LogStore {
 
   // Replaces the whole projection (reindex), atomically.
   virtual Status ReplaceRecords(const std::vector<RecordRow>& rows) = 0;
+
+ protected:
+  // --- The two plain reads ForEachRecord is made of; backends implement. ---
+
+  // Every record version (superseded and retracted ones too) for which
+  // MatchesQuery(row, q) holds, in log order (ascending index), passed to
+  // `fn` one at a time. MUST ignore q.current_only and q.limit. MUST stop
+  // reading and return OK when `fn` returns kStop, and return `fn`'s error
+  // unchanged when it fails. `fn` may call the store's other methods
+  // (ForEachReplacingRecord) while the scan is under way.
+  virtual Status ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) = 0;
+
+  // Every record version that may replace one of `ids` (store.h Replaces):
+  // its supersedes is one of them, or it is a retraction whose target is
+  // one of them; in any case (CurrentView checks the case) and any order,
+  // each at least once. The rows passed MUST carry index, kind, case_id,
+  // supersedes and target; the other fields may be left empty. An empty id
+  // in `ids` names nothing. `ids` may be long: a backend splits it as its
+  // query language needs.
+  virtual Status ForEachReplacingRecord(const std::vector<std::string>& ids,
+                                        const std::function<Status(const RecordRow&)>& fn) = 0;
 };
 
 }  // namespace lifeline::store

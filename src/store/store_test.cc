@@ -474,6 +474,42 @@ TEST_P(StoreContractTest, CurrentViewIsDecidedBeforeFiltersAndLimit) {
   EXPECT_EQ(QueryIds(*store_, q), std::vector<std::string>{"a"});
 }
 
+// A limit counts current records only, however many replaced ones come
+// first (more than one batch of store.cc's ForEachRecord), and a callback's
+// error ends a current_only query too.
+TEST_P(StoreContractTest, LimitCountsCurrentRecordsPastManyReplacedOnes) {
+  std::vector<RecordRow> rows;
+  auto add = [&](std::string id, std::string kind, std::string supersedes = "", std::string target = "") {
+    rows.push_back({.index = rows.size(), .id = id, .kind = kind, .case_id = "c1", .supersedes = supersedes,
+                    .target = target, .body = "{}"});
+  };
+  for (int i = 0; i < 300; ++i) add("a" + std::to_string(i), "incident");
+  for (int k = 0; k < 150; ++k) add("a" + std::to_string(2 * k) + "-v2", "incident", "a" + std::to_string(2 * k));
+  for (int k = 0; k < 150; ++k) add("ret" + std::to_string(k), "retraction", "", "a" + std::to_string(2 * k + 1));
+  ASSERT_TRUE(store_->Apply(RecordsCommit(*store_, rows)).ok());
+  RecordQuery q;
+  q.kind = "incident";
+  q.limit = 5;
+  EXPECT_EQ(QueryIds(*store_, q), (std::vector<std::string>{"a0-v2", "a2-v2", "a4-v2", "a6-v2", "a8-v2"}));
+  q.limit = 0;
+  EXPECT_EQ(QueryIds(*store_, q).size(), 150u);
+  q.kind.clear();
+  q.limit = 152;
+  std::vector<std::string> ids = QueryIds(*store_, q);
+  ASSERT_EQ(ids.size(), 152u);
+  EXPECT_EQ(ids[149], "a298-v2");
+  EXPECT_EQ(ids[150], "ret0");
+  EXPECT_EQ(ids[151], "ret1");
+  q.limit = 0;
+  EXPECT_EQ(QueryIds(*store_, q).size(), 300u);
+  int calls = 0;
+  EXPECT_EQ(store_->ForEachRecord(q, [&](const RecordRow&) {
+    ++calls;
+    return InvalidArgumentError("stop");
+  }).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(calls, 1);
+}
+
 // Every ForEach* walk stops at the first error its callback returns and
 // returns that error.
 TEST_P(StoreContractTest, EveryWalkStopsAtTheCallbacksError) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <vector>
 
 namespace lifeline::store {
 
@@ -95,7 +96,7 @@ Status MemoryStore::Apply(const Commit& commit) {
     }
   }
   for (const auto& t : commit.tiles) tiles_[{t.id.level, t.id.index}] = t;
-  records_.insert(records_.end(), commit.records.begin(), commit.records.end());
+  for (const auto& r : commit.records) AddRecord(r);
   checkpoints_.push_back(StoredCheckpoint{commit.new_size, commit.checkpoint});
   return Status::Ok();
 }
@@ -115,28 +116,36 @@ Result<RecordRow> MemoryStore::FindRecord(const std::string& id) {
   return NotFoundError("no record \"" + id + "\"");
 }
 
-Status MemoryStore::ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) {
+void MemoryStore::AddRecord(const RecordRow& r) {
+  if (!r.supersedes.empty()) replacing_.emplace(r.supersedes, records_.size());
+  if (r.kind == "retraction" && !r.target.empty() && r.target != r.supersedes) {
+    replacing_.emplace(r.target, records_.size());
+  }
+  records_.push_back(r);
+}
+
+Status MemoryStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
+  for (size_t pos = 0;;) {
+    RecordRow row;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      while (pos < records_.size() && !MatchesQuery(records_[pos], q)) ++pos;
+      if (pos >= records_.size()) return Status::Ok();
+      row = records_[pos++];
+    }
+    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
+    if (step == ScanStep::kStop) return Status::Ok();
+  }
+}
+
+Status MemoryStore::ForEachReplacingRecord(const std::vector<std::string>& ids,
+                                           const std::function<Status(const RecordRow&)>& fn) {
   std::vector<RecordRow> out;
   {
     std::lock_guard<std::mutex> l(mu_);
-    // (case, id) -> the index of its latest correction from the same case,
-    // and the (case, id) of retracted records (store.h Replaces).
-    std::map<std::pair<std::string, std::string>, uint64_t> superseded;
-    std::set<std::pair<std::string, std::string>> retracted;
-    for (const auto& r : records_) {
-      if (!r.supersedes.empty()) {
-        uint64_t& latest = superseded[{r.case_id, r.supersedes}];
-        latest = std::max(latest, r.index);
-      }
-      if (r.kind == "retraction") retracted.emplace(r.case_id, r.target);
-    }
-    for (const auto& r : records_) {
-      if (!MatchesQuery(r, q)) continue;
-      auto s = superseded.find({r.case_id, r.id});
-      const bool is_superseded = s != superseded.end() && s->second > r.index;
-      if (q.current_only && (is_superseded || retracted.count({r.case_id, r.id}))) continue;
-      out.push_back(r);
-      if (q.limit && out.size() >= q.limit) break;
+    for (const auto& id : ids) {
+      auto [begin, end] = replacing_.equal_range(id);
+      for (auto it = begin; it != end; ++it) out.push_back(records_[it->second]);
     }
   }
   for (const auto& r : out) LIFELINE_RETURN_IF_ERROR(fn(r));
@@ -167,8 +176,11 @@ Status MemoryStore::ForEachIdAndKind(const std::function<Status(const std::strin
 
 Status MemoryStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
   std::lock_guard<std::mutex> l(mu_);
-  records_ = rows;
-  std::stable_sort(records_.begin(), records_.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
+  std::vector<RecordRow> sorted = rows;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
+  records_.clear();
+  replacing_.clear();
+  for (const auto& r : sorted) AddRecord(r);
   return Status::Ok();
 }
 

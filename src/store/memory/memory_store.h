@@ -9,9 +9,9 @@
 #define LIFELINE_STORE_MEMORY_MEMORY_STORE_H_
 
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 
 #include "store/store.h"
@@ -43,10 +43,16 @@ class MemoryStore : public LogStore {
   Status Apply(const Commit& commit) override;
   Result<std::string> GetMeta(const std::string& key) override;
   Result<RecordRow> FindRecord(const std::string& id) override;
-  Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) override;
   Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
+
+ protected:
+  // A scan reads one row at a time under the lock and calls `fn` without
+  // it: rows applied during a scan may be seen.
+  Status ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) override;
+  Status ForEachReplacingRecord(const std::vector<std::string>& ids,
+                                const std::function<Status(const RecordRow&)>& fn) override;
 
  private:
   struct Fault {
@@ -55,12 +61,16 @@ class MemoryStore : public LogStore {
     bool sticky = false;
   };
   Status MaybeFail(Op op);  // requires mu_
+  void AddRecord(const RecordRow& r);  // requires mu_
 
   mutable std::mutex mu_;
   std::map<std::string, std::string> meta_;
   std::map<std::pair<uint32_t, uint64_t>, TileData> tiles_;
   std::vector<StoredCheckpoint> checkpoints_;
   std::vector<RecordRow> records_;
+  // A referenced id -> positions in records_ of the records that supersede
+  // it or retract it (ForEachReplacingRecord).
+  std::unordered_multimap<std::string, size_t> replacing_;
   std::map<Op, Fault> faults_;
   int apply_calls_ = 0;
 };

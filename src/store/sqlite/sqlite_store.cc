@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <limits>
 
 namespace lifeline::store {
 namespace {
@@ -26,6 +25,15 @@ void TightenModes(const std::string& path) {
 }
 
 constexpr const char* kFormatVersion = "1";
+
+// Records that supersede or retract ?1. The `!= ''` terms let SQLite use the
+// partial indexes records_by_supersedes and records_by_target (every store
+// has them, since format 1): no index is added, so older files are read as
+// fast.
+constexpr const char* kReplacingSql =
+    "SELECT idx, kind, case_id, supersedes, target FROM records WHERE supersedes = ?1 AND supersedes != ''"
+    " UNION ALL SELECT idx, kind, case_id, supersedes, target FROM records"
+    " WHERE target = ?1 AND target != '' AND kind = 'retraction'";
 
 int64_t TileKey(uint32_t level, uint64_t index) {
   int64_t code = level == merkle::kEntriesLevel ? 0 : static_cast<int64_t>(level) + 1;
@@ -80,7 +88,7 @@ std::string BlobString(sqlite3_stmt* s, int col) {
 
 struct SqliteStore::Statements {
   Stmt latest, read_tile, write_tile, insert_cp, all_cps, cp_at, get_meta, begin, commit, rollback;
-  Stmt insert_record, find_record, referrers;
+  Stmt insert_record, find_record, referrers, replacing;
 };
 
 SqliteStore::SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
@@ -135,6 +143,7 @@ Status SqliteStore::Prepare() {
       // The `!= ''` terms let SQLite use the partial indexes (without them
       // every lookup scans the whole table).
       " WHERE (supersedes = ?1 AND supersedes != '') OR (target = ?1 AND target != '') ORDER BY idx"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->replacing, kReplacingSql));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->begin, "BEGIN IMMEDIATE"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->commit, "COMMIT"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->rollback, "ROLLBACK"));
@@ -385,9 +394,9 @@ Result<RecordRow> SqliteStore::FindRecord(const std::string& id) {
   return ReadRow(s);
 }
 
-Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) {
+Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
   std::string sql =
-      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records r WHERE 1";
+      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records WHERE 1";
   std::vector<std::string> args;
   auto add = [&](const std::string& cond, const std::string& v) {
     args.push_back(v);
@@ -406,18 +415,7 @@ Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
     args.push_back(q.text);
     sql += " AND instr(body, ?" + std::to_string(args.size()) + ") > 0";
   }
-  if (q.current_only) {
-    // The `!= ''` terms let SQLite use the partial indexes on supersedes and
-    // target; without them each row's check scans the table (quadratic).
-    // Only a later record of the same case supersedes one, only one of the
-    // same case retracts it (store.h Replaces).
-    sql += " AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.id AND s.supersedes != ''"
-           " AND s.case_id = r.case_id AND s.idx > r.idx)"
-           " AND NOT EXISTS (SELECT 1 FROM records t WHERE t.target = r.id AND t.target != ''"
-           " AND t.kind = 'retraction' AND t.case_id = r.case_id)";
-  }
   sql += " ORDER BY idx";
-  if (q.limit) sql += " LIMIT " + std::to_string(std::min<uint64_t>(q.limit, std::numeric_limits<int64_t>::max()));
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("querying records");
   Stmt s(raw);
@@ -426,8 +424,37 @@ Status SqliteStore::ForEachRecord(const RecordQuery& q, const std::function<Stat
     int rc = sqlite3_step(s.get());
     if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return Error("querying records");
-    LIFELINE_RETURN_IF_ERROR(fn(ReadRow(s.get())));
+    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(ReadRow(s.get())));
+    if (step == ScanStep::kStop) return Status::Ok();
   }
+}
+
+Status SqliteStore::ForEachReplacingRecord(const std::vector<std::string>& ids,
+                                           const std::function<Status(const RecordRow&)>& fn) {
+  // One indexed lookup per id. An IN list bound as a JSON array (one
+  // statement per batch) measured no faster (bench/record_query_bench).
+  sqlite3_stmt* s = stmts_->replacing.get();
+  std::vector<RecordRow> rows;
+  for (const auto& id : ids) {
+    if (id.empty()) continue;
+    Resetter r(s);
+    BindText(s, 1, id);
+    for (;;) {
+      int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return Error("finding corrections and retractions of " + id);
+      RecordRow row;
+      row.index = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
+      row.kind = ColumnText(s, 1);
+      row.case_id = ColumnText(s, 2);
+      row.supersedes = ColumnText(s, 3);
+      row.target = ColumnText(s, 4);
+      rows.push_back(std::move(row));
+    }
+  }
+  // fn runs after the statement is reset: it may query the store.
+  for (const auto& row : rows) LIFELINE_RETURN_IF_ERROR(fn(row));
+  return Status::Ok();
 }
 
 Status SqliteStore::ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) {

@@ -48,7 +48,6 @@ class SqliteStore : public LogStore {
   Status Apply(const Commit& commit) override;
   Result<std::string> GetMeta(const std::string& key) override;
   Result<RecordRow> FindRecord(const std::string& id) override;
-  Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) override;
   Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
@@ -57,6 +56,11 @@ class SqliteStore : public LogStore {
   Status QuickCheck();
 
   const std::string& path() const { return path_; }
+
+ protected:
+  Status ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) override;
+  Status ForEachReplacingRecord(const std::vector<std::string>& ids,
+                                const std::function<Status(const RecordRow&)>& fn) override;
 
  private:
   struct Statements;

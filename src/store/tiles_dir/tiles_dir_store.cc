@@ -53,7 +53,11 @@ Result<std::string> TilesDirStore::GetMeta(const std::string& key) {
 Result<RecordRow> TilesDirStore::FindRecord(const std::string&) {
   return FailedPreconditionError("a tiles directory has no record tables");
 }
-Status TilesDirStore::ForEachRecord(const RecordQuery&, const std::function<Status(const RecordRow&)>&) {
+Status TilesDirStore::ScanRecords(const RecordQuery&, const std::function<Result<ScanStep>(const RecordRow&)>&) {
+  return FailedPreconditionError("a tiles directory has no record tables");
+}
+Status TilesDirStore::ForEachReplacingRecord(const std::vector<std::string>&,
+                                             const std::function<Status(const RecordRow&)>&) {
   return FailedPreconditionError("a tiles directory has no record tables");
 }
 Status TilesDirStore::ForEachReferrer(const std::string&, const std::function<Status(const RecordRow&)>&) {

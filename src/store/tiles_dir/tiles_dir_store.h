@@ -29,10 +29,14 @@ class TilesDirStore : public LogStore {
   Result<std::string> GetMeta(const std::string& key) override;
   // A tiles directory holds no projection: these fail with FailedPrecondition.
   Result<RecordRow> FindRecord(const std::string& id) override;
-  Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) override;
   Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
+
+ protected:
+  Status ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) override;
+  Status ForEachReplacingRecord(const std::vector<std::string>& ids,
+                                const std::function<Status(const RecordRow&)>& fn) override;
 
  private:
   std::string dir_;
