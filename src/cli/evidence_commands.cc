@@ -114,6 +114,7 @@ int CmdEvidenceVerify(const Globals& g) {
   }
   return 0;
 }
+
 }  // namespace
 
 void AddEvidenceCommands(CLI::App& app, Globals& g, std::function<int()>& action) {

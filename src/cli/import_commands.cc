@@ -354,10 +354,10 @@ int CmdImport(const Globals& g, const std::vector<std::string>& files, const std
 
 // Where CLI11 writes the import command's arguments.
 struct ImportArgs {
-  std::vector<std::string> imp_files;
-  std::string imp_format, imp_mapping, imp_case;
-  bool imp_dry = false, imp_partial = false, imp_stamps = false;
-  size_t imp_batch = 10000;
+  std::vector<std::string> files;
+  std::string format, mapping, case_id;
+  bool dry_run = false, partial = false, preserve_stamps = false;
+  size_t batch = 10000;
 };
 
 }  // namespace
@@ -367,22 +367,23 @@ void AddImportCommand(CLI::App& app, Globals& g, std::function<int()>& action) {
   auto a = std::make_shared<ImportArgs>();
   auto* imp = app.add_subcommand(
       "import", "import records from JSON Lines, CSV (Lifeline's export, or any with a mapping), ACLED, UCDP or HXL");
-  imp->add_option("FILE", a->imp_files,
+  imp->add_option("FILE", a->files,
                   "the files to import, checked and appended together (e.g. each kind's CSV export)")
       ->required();
-  imp->add_option("--format", a->imp_format,
+  imp->add_option("--format", a->format,
                   "jsonl, csv (Lifeline's CSV export; other layouts with --mapping), acled, ucdp or hxl "
                   "(default: from the extension)");
-  imp->add_option("--mapping", a->imp_mapping, "TOML mapping from CSV columns to record fields (src/ingest/README.md)");
-  imp->add_option("--case", a->imp_case, "the case id the records belong to");
-  imp->add_flag("--dry-run", a->imp_dry, "validate and report; write nothing");
-  imp->add_flag("--partial", a->imp_partial, "append the valid records even if some are rejected");
-  imp->add_flag("--preserve-stamps", a->imp_stamps,
+  imp->add_option("--mapping", a->mapping, "TOML mapping from CSV columns to record fields (src/ingest/README.md)");
+  imp->add_option("--case", a->case_id, "the case id the records belong to");
+  imp->add_flag("--dry-run", a->dry_run, "validate and report; write nothing");
+  imp->add_flag("--partial", a->partial, "append the valid records even if some are rejected");
+  imp->add_flag("--preserve-stamps", a->preserve_stamps,
                 "keep `recorded` and `by` from the file (re-importing a Lifeline JSON Lines or CSV export)");
-  imp->add_option("--batch", a->imp_batch, "records per signed checkpoint")->check(CLI::Range(1, 1000000));
+  imp->add_option("--batch", a->batch, "records per signed checkpoint")->check(CLI::Range(1, 1000000));
   imp->callback([&, a] {
     action = [&, a] {
-      return CmdImport(g, a->imp_files, a->imp_format, a->imp_mapping, a->imp_case, a->imp_dry, a->imp_partial, a->imp_stamps, a->imp_batch);
+      return CmdImport(g, a->files, a->format, a->mapping, a->case_id, a->dry_run, a->partial, a->preserve_stamps,
+                       a->batch);
     };
   });
 }
