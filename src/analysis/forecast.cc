@@ -975,6 +975,27 @@ struct TileScratch {
   std::vector<double> fixed;   // [commodity][state 0..1][i]: range values
 };
 
+// The tile's inflow parameters, hashed again for every chunk (cheaper than
+// keeping them per trajectory): per commodity and route state, each
+// trajectory's key and, for a range, its value. Once per tile, outside
+// SimulateTile's vectorised loops.
+void HashInflowParams(const ForecastModel& m, const Lane& lane, size_t t0, size_t w, TileScratch& scratch) {
+  const size_t nc = m.commodities.size();
+  scratch.key.resize(nc * 2 * kTile);
+  scratch.fixed.resize(nc * 2 * kTile);
+  for (size_t i = 0; i < w; ++i) {
+    const uint64_t base = StreamStart(lane.seeds.inflow_params, t0 + i);
+    for (size_t c = 0; c < nc; ++c) {
+      for (size_t s = 0; s < 2; ++s) {
+        const uint64_t key = InflowKey(base, c, s);
+        const auto& range = m.commodities[c].inflow_range[s];
+        scratch.key[(c * 2 + s) * kTile + i] = key;
+        scratch.fixed[(c * 2 + s) * kTile + i] = range ? RangeValue(key, *range) : 0.0;
+      }
+    }
+  }
+}
+
 // Advances trajectories [t0, t1) of a lane over the chunk's days. Per day,
 // each trajectory draws once from its route days stream (the top 31 bits
 // pick tomorrow's state from today's row of its matrix), then
@@ -1017,21 +1038,7 @@ void SimulateTile(const Shared& sh, Lane& lane, size_t t0, size_t t1, TileScratc
     ir[i] = lane.inflow_rng[t0 + i];
     state[i] = lane.state[t0 + i];
   }
-  // The tile's inflow parameters, hashed again for every chunk (cheaper
-  // than keeping them per trajectory).
-  scratch.key.resize(nc * 2 * kTile);
-  scratch.fixed.resize(nc * 2 * kTile);
-  for (size_t i = 0; i < w; ++i) {
-    const uint64_t base = StreamStart(lane.seeds.inflow_params, t0 + i);
-    for (size_t c = 0; c < nc; ++c) {
-      for (size_t s = 0; s < 2; ++s) {
-        const uint64_t key = InflowKey(base, c, s);
-        const auto& range = m.commodities[c].inflow_range[s];
-        scratch.key[(c * 2 + s) * kTile + i] = key;
-        scratch.fixed[(c * 2 + s) * kTile + i] = range ? RangeValue(key, *range) : 0.0;
-      }
-    }
-  }
+  HashInflowParams(m, lane, t0, w, scratch);
   const uint32_t* __restrict a0 = lane.to_open[0].data() + t0;
   const uint32_t* __restrict a1 = lane.to_open[1].data() + t0;
   const uint32_t* __restrict a2 = lane.to_open[2].data() + t0;
@@ -1137,6 +1144,118 @@ uint32_t OrderKey(float f) {
 }
 float FromOrderKey(uint32_t k) { return std::bit_cast<float>(k ^ ((k >> 31) ? 0x80000000u : 0xffffffffu)); }
 
+// StockPercentiles' histogram: each value's bucket (of key width 1 << shift
+// from `lo`) into sel.bucket_of and sel.count[b + 1] the number of values
+// in buckets <= b. Returns how many values equal the minimum `lo`.
+size_t CountBuckets(Selector& sel, size_t n, uint32_t lo, int shift) {
+  constexpr size_t kB = Selector::kBuckets;
+  const uint32_t* key = sel.key.data();
+  std::fill(sel.count.begin(), sel.count.end(), 0u);
+  size_t n_lo = 0;
+  uint16_t* bucket_of = sel.bucket_of.data();
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t b = (key[i] - lo) >> shift;
+    bucket_of[i] = static_cast<uint16_t>(b);
+    n_lo += key[i] == lo;
+  }
+  // Four interleaved histograms: when values pile into one bucket (the
+  // zeros), one histogram would be a chain of increments of the same
+  // counter, each waiting for the last.
+  std::fill(sel.count4.begin(), sel.count4.end(), 0u);
+  uint32_t* c4 = sel.count4.data();
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    ++c4[bucket_of[i]];
+    ++c4[kB + bucket_of[i + 1]];
+    ++c4[2 * kB + bucket_of[i + 2]];
+    ++c4[3 * kB + bucket_of[i + 3]];
+  }
+  for (; i < n; ++i) ++c4[bucket_of[i]];
+  for (size_t b = 0; b < kB; ++b) {
+    // count[b + 1]: values in buckets <= b
+    sel.count[b + 1] = sel.count[b] + c4[b] + c4[kB + b] + c4[2 * kB + b] + c4[3 * kB + b];
+  }
+  return n_lo;
+}
+
+// A rank StockPercentiles wants, and the bucket holding it.
+struct WantedRank {
+  size_t rank, bucket;
+};
+using WantedRanks = std::array<WantedRank, 2 * kForecastPercentiles.size()>;
+
+// The ranks wanted: floor and ceiling of each percentile's position (in
+// increasing rank order), and each percentile's fraction between them.
+WantedRanks PlanRanks(const Selector& sel, size_t n, std::array<double, kForecastPercentiles.size()>& frac) {
+  WantedRanks wants{};
+  auto bucket_of_rank = [&](size_t r) {
+    // The first bucket b with count[b + 1] > r.
+    return static_cast<size_t>(std::upper_bound(sel.count.begin() + 1, sel.count.end(), static_cast<uint32_t>(r)) -
+                               (sel.count.begin() + 1));
+  };
+  for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
+    double pos = kForecastPercentiles[p] / 100.0 * static_cast<double>(n - 1);
+    size_t k = static_cast<size_t>(std::floor(pos));
+    frac[p] = pos - static_cast<double>(k);
+    size_t k1 = std::min(k + 1, n - 1);
+    wants[2 * p] = {k, bucket_of_rank(k)};
+    wants[2 * p + 1] = {k1, bucket_of_rank(k1)};
+  }
+  return wants;
+}
+
+// The values at the wanted ranks (ranks below n_lo are the minimum `lo`).
+std::array<double, 2 * kForecastPercentiles.size()> SelectRanks(Selector& sel, const WantedRanks& wants, size_t n,
+                                                                size_t n_lo, uint32_t lo) {
+  constexpr size_t kB = Selector::kBuckets;
+  const uint32_t* key = sel.key.data();
+  const uint16_t* bucket_of = sel.bucket_of.data();
+  bool gather = false;
+  for (const WantedRank& w : wants) {
+    if (w.rank < n_lo) continue;
+    sel.wanted[w.bucket] = 1;
+    sel.members[w.bucket].clear();
+    gather = true;
+  }
+  if (gather) {
+    // Branch-free compaction of the wanted values' positions first (which
+    // values are wanted is data, a branch on it mispredicts), then the few
+    // of them sorted into their buckets.
+    sel.picked.resize(n);
+    uint32_t* picked = sel.picked.data();
+    size_t np = 0;
+    for (size_t j = 0; j < n; ++j) {
+      picked[np] = static_cast<uint32_t>(j);
+      np += sel.wanted[bucket_of[j]];
+    }
+    for (size_t j = 0; j < np; ++j) sel.members[bucket_of[picked[j]]].push_back(key[picked[j]]);
+  }
+  // Within a bucket, from the highest wanted rank down, each selection
+  // working on the part below the previous one (the wants are in
+  // increasing rank order).
+  std::array<double, 2 * kForecastPercentiles.size()> value{};
+  size_t limit_bucket = kB, limit = 0;  // members[limit_bucket][0, limit) is still unselected
+  for (size_t j = wants.size(); j-- > 0;) {
+    const WantedRank& w = wants[j];
+    if (w.rank < n_lo) {
+      value[j] = FromOrderKey(lo);
+      continue;
+    }
+    std::vector<uint32_t>& mem = sel.members[w.bucket];
+    size_t local = w.rank - sel.count[w.bucket];
+    size_t end = w.bucket == limit_bucket ? limit : mem.size();
+    if (local < end) {
+      std::nth_element(mem.begin(), mem.begin() + static_cast<std::ptrdiff_t>(local),
+                       mem.begin() + static_cast<std::ptrdiff_t>(end));
+      limit_bucket = w.bucket;
+      limit = local;
+    }
+    value[j] = FromOrderKey(mem[local]);
+  }
+  for (const WantedRank& w : wants) sel.wanted[w.bucket] = 0;
+  return value;
+}
+
 // Linear-interpolated percentiles (numpy's default) of a[0..n), exact.
 // Rather than sorting or selecting in the whole row, the values' order keys
 // (integers, so every pass vectorises) are counted into buckets of equal
@@ -1165,93 +1284,10 @@ PercentileValues StockPercentiles(const float* a, size_t n, Selector& sel) {
   while (((hi - lo) >> shift) >= kB) ++shift;
   // Stocks pile up at exactly 0 (clipped) in many trajectories: ranks among
   // the values equal to the minimum need no selection at all.
-  std::fill(sel.count.begin(), sel.count.end(), 0u);
-  size_t n_lo = 0;
-  uint16_t* bucket_of = sel.bucket_of.data();
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t b = (key[i] - lo) >> shift;
-    bucket_of[i] = static_cast<uint16_t>(b);
-    n_lo += key[i] == lo;
-  }
-  // Four interleaved histograms: when values pile into one bucket (the
-  // zeros), one histogram would be a chain of increments of the same
-  // counter, each waiting for the last.
-  std::fill(sel.count4.begin(), sel.count4.end(), 0u);
-  uint32_t* c4 = sel.count4.data();
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    ++c4[bucket_of[i]];
-    ++c4[kB + bucket_of[i + 1]];
-    ++c4[2 * kB + bucket_of[i + 2]];
-    ++c4[3 * kB + bucket_of[i + 3]];
-  }
-  for (; i < n; ++i) ++c4[bucket_of[i]];
-  for (size_t b = 0; b < kB; ++b) {
-    // count[b + 1]: values in buckets <= b
-    sel.count[b + 1] = sel.count[b] + c4[b] + c4[kB + b] + c4[2 * kB + b] + c4[3 * kB + b];
-  }
-  // The ranks wanted: floor and ceiling of each percentile's position.
-  struct Want {
-    size_t rank, bucket;
-  };
-  std::array<Want, 2 * kForecastPercentiles.size()> wants{};
+  const size_t n_lo = CountBuckets(sel, n, lo, shift);
   std::array<double, kForecastPercentiles.size()> frac{};
-  auto bucket_of_rank = [&](size_t r) {
-    // The first bucket b with count[b + 1] > r.
-    return static_cast<size_t>(std::upper_bound(sel.count.begin() + 1, sel.count.end(), static_cast<uint32_t>(r)) -
-                               (sel.count.begin() + 1));
-  };
-  for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
-    double pos = kForecastPercentiles[p] / 100.0 * static_cast<double>(n - 1);
-    size_t k = static_cast<size_t>(std::floor(pos));
-    frac[p] = pos - static_cast<double>(k);
-    size_t k1 = std::min(k + 1, n - 1);
-    wants[2 * p] = {k, bucket_of_rank(k)};
-    wants[2 * p + 1] = {k1, bucket_of_rank(k1)};
-  }
-  bool gather = false;
-  for (const Want& w : wants) {
-    if (w.rank < n_lo) continue;
-    sel.wanted[w.bucket] = 1;
-    sel.members[w.bucket].clear();
-    gather = true;
-  }
-  if (gather) {
-    // Branch-free compaction of the wanted values' positions first (which
-    // values are wanted is data, a branch on it mispredicts), then the few
-    // of them sorted into their buckets.
-    sel.picked.resize(n);
-    uint32_t* picked = sel.picked.data();
-    size_t np = 0;
-    for (size_t j = 0; j < n; ++j) {
-      picked[np] = static_cast<uint32_t>(j);
-      np += sel.wanted[bucket_of[j]];
-    }
-    for (size_t j = 0; j < np; ++j) sel.members[bucket_of[picked[j]]].push_back(key[picked[j]]);
-  }
-  // Within a bucket, from the highest wanted rank down, each selection
-  // working on the part below the previous one (the wants are in
-  // increasing rank order).
-  std::array<double, 2 * kForecastPercentiles.size()> value{};
-  size_t limit_bucket = kB, limit = 0;  // members[limit_bucket][0, limit) is still unselected
-  for (size_t j = wants.size(); j-- > 0;) {
-    const Want& w = wants[j];
-    if (w.rank < n_lo) {
-      value[j] = FromOrderKey(lo);
-      continue;
-    }
-    std::vector<uint32_t>& mem = sel.members[w.bucket];
-    size_t local = w.rank - sel.count[w.bucket];
-    size_t end = w.bucket == limit_bucket ? limit : mem.size();
-    if (local < end) {
-      std::nth_element(mem.begin(), mem.begin() + static_cast<std::ptrdiff_t>(local),
-                       mem.begin() + static_cast<std::ptrdiff_t>(end));
-      limit_bucket = w.bucket;
-      limit = local;
-    }
-    value[j] = FromOrderKey(mem[local]);
-  }
-  for (const Want& w : wants) sel.wanted[w.bucket] = 0;
+  const WantedRanks wants = PlanRanks(sel, n, frac);
+  const std::array<double, 2 * kForecastPercentiles.size()> value = SelectRanks(sel, wants, n, n_lo, lo);
   for (size_t p = 0; p < kForecastPercentiles.size(); ++p) {
     out[p] = value[2 * p] + (value[2 * p + 1] - value[2 * p]) * frac[p];
   }

@@ -237,53 +237,57 @@ std::string CheckpointLine(const CheckpointRef& cp) {
 
 }  // namespace
 
-json IndicatorsJson(const Indicators& ind) {
-  json days = json::array();
-  for (const auto& d : ind.days) {
-    json routes = json::array(), flows = json::array(), cargo = json::array(), needs = json::array(),
-         baseline = json::array(), utilities = json::array();
-    for (const auto& r : d.routes) {
-      routes.push_back({{"route", r.route},
-                        {"status", std::string(RouteStateName(r.state))},
-                        {"restricted", r.restricted},
-                        {"in", {{"status", std::string(RouteStateName(r.in))},
-                                {"restricted", r.restricted_in},
-                                {"passage", std::string(PassageName(r.passage_in))}}},
-                        {"out", {{"status", std::string(RouteStateName(r.out))},
-                                 {"restricted", r.restricted_out},
-                                 {"passage", std::string(PassageName(r.passage_out))}}},
-                        {"records", r.records}});
-    }
-    for (const auto& f : d.flows) flows.push_back(OperatorFlowsJson(f));
-    for (const auto& c : d.cargo) cargo.push_back(CargoJson(c));
-    for (const auto& n : d.needs) {
-      json j = {{"commodity", n.commodity},
-                {"unit", n.unit},
-                {"per_person", n.per_person},
-                {"basis", n.basis},
-                {"population", OrNull(n.population)},
-                {"need", OrNull(n.need)},
-                {"delivered", n.delivered},
-                {"coverage", OrNull(n.coverage)},
-                {"coverage_lower_bound", n.coverage_lower_bound},
-                {"shortfall", OrNull(n.shortfall)},
-                {"cumulative_deficit", OrNull(n.cumulative_deficit)},
-                {"records", n.records}};
-      if (!n.reason.empty()) j["reason"] = n.reason;
-      if (!n.note.empty()) j["note"] = n.note;
-      needs.push_back(std::move(j));
-    }
-    for (const auto& b : d.baseline) baseline.push_back(BaselineJson(b));
-    for (const auto& u : d.utilities) utilities.push_back(UtilityJson(u));
-    days.push_back({{"date", d.date},
-                    {"routes", routes},
-                    {"movements", flows},
-                    {"cargo_in", cargo},
-                    {"needs", needs},
-                    {"baseline", baseline},
-                    {"utilities", utilities},
-                    {"incidents", IncidentsJson(d.incidents)}});
+namespace {
+
+// One day of IndicatorsJson's "days".
+json DayJson(const DayIndicators& d) {
+  json routes = json::array(), flows = json::array(), cargo = json::array(), needs = json::array(),
+       baseline = json::array(), utilities = json::array();
+  for (const auto& r : d.routes) {
+    routes.push_back({{"route", r.route},
+                      {"status", std::string(RouteStateName(r.state))},
+                      {"restricted", r.restricted},
+                      {"in", {{"status", std::string(RouteStateName(r.in))},
+                              {"restricted", r.restricted_in},
+                              {"passage", std::string(PassageName(r.passage_in))}}},
+                      {"out", {{"status", std::string(RouteStateName(r.out))},
+                               {"restricted", r.restricted_out},
+                               {"passage", std::string(PassageName(r.passage_out))}}},
+                      {"records", r.records}});
   }
+  for (const auto& f : d.flows) flows.push_back(OperatorFlowsJson(f));
+  for (const auto& c : d.cargo) cargo.push_back(CargoJson(c));
+  for (const auto& n : d.needs) {
+    json j = {{"commodity", n.commodity},
+              {"unit", n.unit},
+              {"per_person", n.per_person},
+              {"basis", n.basis},
+              {"population", OrNull(n.population)},
+              {"need", OrNull(n.need)},
+              {"delivered", n.delivered},
+              {"coverage", OrNull(n.coverage)},
+              {"coverage_lower_bound", n.coverage_lower_bound},
+              {"shortfall", OrNull(n.shortfall)},
+              {"cumulative_deficit", OrNull(n.cumulative_deficit)},
+              {"records", n.records}};
+    if (!n.reason.empty()) j["reason"] = n.reason;
+    if (!n.note.empty()) j["note"] = n.note;
+    needs.push_back(std::move(j));
+  }
+  for (const auto& b : d.baseline) baseline.push_back(BaselineJson(b));
+  for (const auto& u : d.utilities) utilities.push_back(UtilityJson(u));
+  return {{"date", d.date},
+                  {"routes", routes},
+                  {"movements", flows},
+                  {"cargo_in", cargo},
+                  {"needs", needs},
+                  {"baseline", baseline},
+                  {"utilities", utilities},
+                  {"incidents", IncidentsJson(d.incidents)}};
+}
+
+// IndicatorsJson's "totals".
+json TotalsJson(const Indicators& ind) {
   json t_routes = json::array(), t_flows = json::array(), t_cargo = json::array(), t_needs = json::array(),
        t_baseline = json::array(), t_util = json::array();
   for (const auto& r : ind.totals.routes) {
@@ -304,6 +308,19 @@ json IndicatorsJson(const Indicators& ind) {
   }
   for (const auto& b : ind.totals.baseline) t_baseline.push_back(BaselineJson(b));
   for (const auto& u : ind.totals.utilities) t_util.push_back(UtilityTotalJson(u));
+  json incidents = {{"incidents", ind.totals.incidents.incidents}, {"records", ind.totals.incidents.records}};
+  return {{"routes", t_routes},
+          {"movements", t_flows},
+          {"cargo_in", t_cargo},
+          {"needs", t_needs},
+          {"baseline", t_baseline},
+          {"utilities", t_util},
+          {"incidents", incidents},
+          {"casualties", CasualtiesJson(ind.totals.casualties)}};
+}
+
+// IndicatorsJson's "period_movements".
+json PeriodMovementsJson(const Indicators& ind) {
   json periods = json::array();
   for (const auto& p : ind.period_movements) {
     json cargo = json::array();
@@ -315,8 +332,12 @@ json IndicatorsJson(const Indicators& ind) {
                        {"reported_by", p.reported_by.empty() ? json(nullptr) : json(p.reported_by)},
                        {"one_party", p.one_party}});
   }
-  json estimates = json::array(), baselines = json::array(), requirements = json::array(), names = json::object();
-  for (const auto& e : ind.estimates) estimates.push_back(EstimateJson(e));
+  return periods;
+}
+
+// IndicatorsJson's "baselines".
+json BaselinesJson(const Indicators& ind) {
+  json baselines = json::array();
   for (const auto& b : ind.baselines) {
     json ps = json::array();
     for (const auto& p : b.periods) {
@@ -338,6 +359,12 @@ json IndicatorsJson(const Indicators& ind) {
                          {"periods", ps},
                          {"other_routes", {{"delivered", b.other_routes_delivered}, {"records", b.other_routes}}}});
   }
+  return baselines;
+}
+
+// IndicatorsJson's "requirements".
+json RequirementsJson(const Indicators& ind) {
+  json requirements = json::array();
   for (const auto& r : ind.requirements) {
     requirements.push_back({{"record", r.record},   {"measure", r.measure}, {"commodity", r.commodity},
                             {"unit", r.unit},       {"basis", r.basis},     {"routes", r.routes},
@@ -345,8 +372,156 @@ json IndicatorsJson(const Indicators& ind) {
                             {"to", r.to},           {"days", r.days},       {"expected", r.expected},
                             {"delivered", EstimateJson(r.delivered)},       {"ratio", OrNull(r.ratio)}});
   }
+  return requirements;
+}
+
+// The rows of IndicatorsCsv, written to `o` in the columns of its header.
+struct CsvRows {
+  std::ostringstream& o;
+
+  void Row(const std::string& date, const std::string& ind_name, const std::string& subject, const std::string& dir,
+           const std::string& measure, const std::string& value, const std::string& unit,
+           const std::vector<std::string>& records) {
+    o << Csv(date) << ',' << Csv(ind_name) << ',' << Csv(subject) << ',' << Csv(dir) << ',' << Csv(measure) << ','
+      << Csv(value) << ',' << Csv(unit) << ',' << Csv(Join(records, ";")) << '\n';
+  }
+  void Flows(const std::string& date, const OperatorFlows& f) {
+    for (const auto& [what, fl] : {std::pair{"delivered", &f.delivered}, std::pair{"stopped", &f.stopped}}) {
+      if (fl->movements == 0) continue;
+      std::string w = what;
+      Row(date, "movements", f.op, f.direction, w + " movements", std::to_string(fl->movements), "", fl->records);
+      Row(date, "movements", f.op, f.direction, w + " vehicles", std::to_string(fl->vehicles), "vehicles", fl->records);
+      Row(date, "movements", f.op, f.direction, w + " persons", std::to_string(fl->persons), "persons", fl->records);
+      Row(date, "movements", f.op, f.direction, w + " patients", std::to_string(fl->patients), "persons", fl->records);
+    }
+  }
+  void Incidents(const std::string& date, const IncidentTotals& t) {
+    Row(date, "incidents", "", "", "incidents", std::to_string(t.incidents), "", t.records);
+    for (const auto& p : t.casualties) {  // the subject is the party: never a total across parties
+      const std::string who = PartyName(p.party);
+      Row(date, "incidents", who, "", "fatalities low", std::to_string(p.low), "persons", t.records);
+      Row(date, "incidents", who, "", "fatalities best", std::to_string(p.best), "persons", t.records);
+      Row(date, "incidents", who, "", "fatalities high", std::to_string(p.high), "persons", t.records);
+      Row(date, "incidents", who, "", "injuries", std::to_string(p.injuries), "persons", t.records);
+    }
+  }
+};
+
+std::string OptNum(const std::optional<double>& v) { return v ? Num(*v) : std::string(); }
+
+// IndicatorsCsv's day-by-day rows.
+void DaysCsv(const Indicators& ind, CsvRows& out) {
+  for (const auto& d : ind.days) {
+    for (const auto& r : d.routes) {
+      out.Row(d.date, "route_status", r.route, "", "status", std::string(RouteStateName(r.state)), Join(r.restricted, ";"),
+          r.records);
+    }
+    for (const auto& f : d.flows) out.Flows(d.date, f);
+    for (const auto& c : d.cargo) {
+      out.Row(d.date, "cargo_in", c.commodity, "in", "delivered", Num(c.delivered), c.unit, c.records);
+      if (c.stopped > 0) out.Row(d.date, "cargo_in", c.commodity, "in", "stopped", Num(c.stopped), c.unit, c.records);
+    }
+    for (const auto& n : d.needs) {
+      out.Row(d.date, "need", n.commodity, "", "need", OptNum(n.need), n.unit, n.records);
+      out.Row(d.date, "need", n.commodity, "", "delivered", Num(n.delivered), n.unit, n.records);
+      out.Row(d.date, "need", n.commodity, "", "coverage", OptNum(n.coverage), n.reason.empty() ? "ratio" : n.reason,
+          n.records);
+      out.Row(d.date, "need", n.commodity, "", "shortfall", OptNum(n.shortfall), n.unit, n.records);
+      out.Row(d.date, "need", n.commodity, "", "cumulative deficit", OptNum(n.cumulative_deficit), n.unit, n.records);
+    }
+    for (const auto& b : d.baseline) {
+      out.Row(d.date, "baseline", b.route, "", b.measure + " delivered", Num(b.delivered), "", b.records);
+      out.Row(d.date, "baseline", b.route, "", b.measure + " ratio", OptNum(b.ratio), "ratio", b.records);
+    }
+    for (const auto& u : d.utilities) out.Row(d.date, "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
+    out.Incidents(d.date, d.incidents);
+  }
+}
+
+// IndicatorsCsv's "total" rows.
+void TotalsCsv(const Indicators& ind, CsvRows& out) {
+  const Totals& t = ind.totals;
+  for (const auto& r : t.routes) {
+    out.Row("total", "route_status", r.route, "", "days open", std::to_string(r.open), "days", {});
+    out.Row("total", "route_status", r.route, "", "days restricted", std::to_string(r.restricted), "days", {});
+    out.Row("total", "route_status", r.route, "", "days closed", std::to_string(r.closed), "days", {});
+    out.Row("total", "route_status", r.route, "", "days unknown", std::to_string(r.unknown), "days", {});
+  }
+  for (const auto& f : t.flows) out.Flows("total", f);
+  for (const auto& c : t.cargo) {
+    out.Row("total", "cargo_in", c.commodity, "in", "delivered", Num(c.delivered), c.unit, c.records);
+    if (c.stopped > 0) out.Row("total", "cargo_in", c.commodity, "in", "stopped", Num(c.stopped), c.unit, c.records);
+  }
+  for (const auto& n : t.needs) {
+    out.Row("total", "need", n.commodity, "", "need", OptNum(n.need), n.unit, {});
+    out.Row("total", "need", n.commodity, "", "delivered", Num(n.delivered), n.unit, {});
+    out.Row("total", "need", n.commodity, "", "coverage", OptNum(n.coverage), n.reason.empty() ? "ratio" : n.reason, {});
+    out.Row("total", "need", n.commodity, "", "shortfall", Num(n.shortfall), n.unit, {});
+  }
+  for (const auto& b : t.baseline) {
+    out.Row("total", "baseline", b.route, "", b.measure + " delivered", Num(b.delivered), "", b.records);
+    out.Row("total", "baseline", b.route, "", b.measure + " ratio", OptNum(b.ratio), "ratio", b.records);
+  }
+  for (const auto& u : t.utilities) {
+    out.Row("total", "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
+    out.Row("total", "outage", u.utility, "", "days supply cut", std::to_string(u.days_supply_cut), "days", u.records);
+    out.Row("total", "outage", u.utility, "", "days unknown", std::to_string(u.days_unknown), "days", u.records);
+  }
+  out.Row("total", "incidents", "", "", "incidents", std::to_string(t.incidents.incidents), "", t.incidents.records);
+  for (const auto& g : t.casualties.groups) {
+    std::string subject = PartyName(g.party) + "/" + g.category + "/" + g.cause;
+    out.Row("total", "casualties", subject, "", "fatalities low", std::to_string(g.figures.low), "persons", g.figures.records);
+    out.Row("total", "casualties", subject, "", "fatalities best", std::to_string(g.figures.best), "persons",
+        g.figures.records);
+    out.Row("total", "casualties", subject, "", "fatalities high", std::to_string(g.figures.high), "persons",
+        g.figures.records);
+    out.Row("total", "casualties", subject, "", "one-party best", std::to_string(g.figures.one_party_best), "persons",
+        g.figures.records);
+  }
+  const Blockade& b = ind.blockade;
+  out.Row("total", "blockade", Join(b.lifeline_routes, ";"), "", "blockade days", std::to_string(b.blockade_days), "days",
+      b.records);
+  out.Row("total", "blockade", Join(b.lifeline_routes, ";"), "", "fully closed days", std::to_string(b.fully_closed),
+      "days", b.records);
+  out.Row("total", "blockade", Join(b.lifeline_routes, ";"), "", "unknown days", std::to_string(b.unknown), "days", {});
+}
+
+// IndicatorsCsv's estimates, baseline periods and period movements.
+void EstimatesAndPeriodsCsv(const Indicators& ind, CsvRows& out) {
+  for (const auto& e : ind.estimates) {
+    std::string subject = e.measure + (e.unit.empty() ? "" : " (" + e.unit + ")");
+    out.Row("total", "estimate " + e.outcome, subject, e.direction, e.lower_bound ? "best (at least)" : "best",
+        Num(e.best), e.unit, e.records);
+    out.Row("total", "estimate " + e.outcome, subject, e.direction, "daily sum", Num(e.daily_sum), e.unit, e.records);
+    out.Row("total", "estimate " + e.outcome, subject, e.direction, "completeness", Num(e.completeness.Fraction()),
+        "ratio", {});
+  }
+  for (const auto& bc : ind.baselines) {
+    for (const auto& p : bc.periods) {
+      out.Row("period " + p.from + ".." + p.to, "against baseline", bc.route + " " + bc.measure, Join(bc.directions, ";"),
+          p.lower_bound ? "ratio (at least)" : "ratio", p.ratio ? Num(*p.ratio) : "", "ratio", p.records);
+    }
+  }
+  for (const auto& p : ind.period_movements) {
+    std::string period = "period " + p.from + ".." + p.to;
+    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " vehicles", std::to_string(p.vehicles), "vehicles", {p.record});
+    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " persons", std::to_string(p.persons), "persons", {p.record});
+    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " patients", std::to_string(p.patients), "persons", {p.record});
+    for (const auto& c : p.cargo) {
+      out.Row(period, "period_movement", p.op, p.direction, p.outcome + " cargo " + c.commodity,
+          Num(c.delivered + c.stopped), c.unit, {p.record});
+    }
+  }
+}
+
+}  // namespace
+
+json IndicatorsJson(const Indicators& ind) {
+  json days = json::array();
+  for (const auto& d : ind.days) days.push_back(DayJson(d));
+  json estimates = json::array(), names = json::object();
+  for (const auto& e : ind.estimates) estimates.push_back(EstimateJson(e));
   for (const auto& [id, name] : ind.route_names) names[id] = name;
-  json incidents = {{"incidents", ind.totals.incidents.incidents}, {"records", ind.totals.incidents.records}};
   return {{"case", ind.case_id},
           {"title", ind.case_title},
           {"checkpoint", CheckpointJson(ind.checkpoint)},
@@ -355,20 +530,12 @@ json IndicatorsJson(const Indicators& ind) {
           {"route_names", names},
           {"parties", ind.parties},
           {"days", days},
-          {"totals",
-           {{"routes", t_routes},
-            {"movements", t_flows},
-            {"cargo_in", t_cargo},
-            {"needs", t_needs},
-            {"baseline", t_baseline},
-            {"utilities", t_util},
-            {"incidents", incidents},
-            {"casualties", CasualtiesJson(ind.totals.casualties)}}},
+          {"totals", TotalsJson(ind)},
           {"blockade", BlockadeJson(ind.blockade)},
           {"estimates", estimates},
-          {"baselines", baselines},
-          {"requirements", requirements},
-          {"period_movements", periods},
+          {"baselines", BaselinesJson(ind)},
+          {"requirements", RequirementsJson(ind)},
+          {"period_movements", PeriodMovementsJson(ind)},
           {"assumptions", ind.assumptions},
           {"assumption_keys", ind.assumption_keys}};
 }
@@ -376,126 +543,10 @@ json IndicatorsJson(const Indicators& ind) {
 std::string IndicatorsCsv(const Indicators& ind) {
   std::ostringstream o;
   o << "date,indicator,subject,direction,measure,value,unit,records\n";
-  auto row = [&](const std::string& date, const std::string& ind_name, const std::string& subject,
-                 const std::string& dir, const std::string& measure, const std::string& value, const std::string& unit,
-                 const std::vector<std::string>& records) {
-    o << Csv(date) << ',' << Csv(ind_name) << ',' << Csv(subject) << ',' << Csv(dir) << ',' << Csv(measure) << ','
-      << Csv(value) << ',' << Csv(unit) << ',' << Csv(Join(records, ";")) << '\n';
-  };
-  auto flows = [&](const std::string& date, const OperatorFlows& f) {
-    for (const auto& [what, fl] : {std::pair{"delivered", &f.delivered}, std::pair{"stopped", &f.stopped}}) {
-      if (fl->movements == 0) continue;
-      std::string w = what;
-      row(date, "movements", f.op, f.direction, w + " movements", std::to_string(fl->movements), "", fl->records);
-      row(date, "movements", f.op, f.direction, w + " vehicles", std::to_string(fl->vehicles), "vehicles", fl->records);
-      row(date, "movements", f.op, f.direction, w + " persons", std::to_string(fl->persons), "persons", fl->records);
-      row(date, "movements", f.op, f.direction, w + " patients", std::to_string(fl->patients), "persons", fl->records);
-    }
-  };
-  auto incidents = [&](const std::string& date, const IncidentTotals& t) {
-    row(date, "incidents", "", "", "incidents", std::to_string(t.incidents), "", t.records);
-    for (const auto& p : t.casualties) {  // the subject is the party: never a total across parties
-      const std::string who = PartyName(p.party);
-      row(date, "incidents", who, "", "fatalities low", std::to_string(p.low), "persons", t.records);
-      row(date, "incidents", who, "", "fatalities best", std::to_string(p.best), "persons", t.records);
-      row(date, "incidents", who, "", "fatalities high", std::to_string(p.high), "persons", t.records);
-      row(date, "incidents", who, "", "injuries", std::to_string(p.injuries), "persons", t.records);
-    }
-  };
-  auto opt = [](const std::optional<double>& v) { return v ? Num(*v) : std::string(); };
-  for (const auto& d : ind.days) {
-    for (const auto& r : d.routes) {
-      row(d.date, "route_status", r.route, "", "status", std::string(RouteStateName(r.state)), Join(r.restricted, ";"),
-          r.records);
-    }
-    for (const auto& f : d.flows) flows(d.date, f);
-    for (const auto& c : d.cargo) {
-      row(d.date, "cargo_in", c.commodity, "in", "delivered", Num(c.delivered), c.unit, c.records);
-      if (c.stopped > 0) row(d.date, "cargo_in", c.commodity, "in", "stopped", Num(c.stopped), c.unit, c.records);
-    }
-    for (const auto& n : d.needs) {
-      row(d.date, "need", n.commodity, "", "need", opt(n.need), n.unit, n.records);
-      row(d.date, "need", n.commodity, "", "delivered", Num(n.delivered), n.unit, n.records);
-      row(d.date, "need", n.commodity, "", "coverage", opt(n.coverage), n.reason.empty() ? "ratio" : n.reason,
-          n.records);
-      row(d.date, "need", n.commodity, "", "shortfall", opt(n.shortfall), n.unit, n.records);
-      row(d.date, "need", n.commodity, "", "cumulative deficit", opt(n.cumulative_deficit), n.unit, n.records);
-    }
-    for (const auto& b : d.baseline) {
-      row(d.date, "baseline", b.route, "", b.measure + " delivered", Num(b.delivered), "", b.records);
-      row(d.date, "baseline", b.route, "", b.measure + " ratio", opt(b.ratio), "ratio", b.records);
-    }
-    for (const auto& u : d.utilities) row(d.date, "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
-    incidents(d.date, d.incidents);
-  }
-  const Totals& t = ind.totals;
-  for (const auto& r : t.routes) {
-    row("total", "route_status", r.route, "", "days open", std::to_string(r.open), "days", {});
-    row("total", "route_status", r.route, "", "days restricted", std::to_string(r.restricted), "days", {});
-    row("total", "route_status", r.route, "", "days closed", std::to_string(r.closed), "days", {});
-    row("total", "route_status", r.route, "", "days unknown", std::to_string(r.unknown), "days", {});
-  }
-  for (const auto& f : t.flows) flows("total", f);
-  for (const auto& c : t.cargo) {
-    row("total", "cargo_in", c.commodity, "in", "delivered", Num(c.delivered), c.unit, c.records);
-    if (c.stopped > 0) row("total", "cargo_in", c.commodity, "in", "stopped", Num(c.stopped), c.unit, c.records);
-  }
-  for (const auto& n : t.needs) {
-    row("total", "need", n.commodity, "", "need", opt(n.need), n.unit, {});
-    row("total", "need", n.commodity, "", "delivered", Num(n.delivered), n.unit, {});
-    row("total", "need", n.commodity, "", "coverage", opt(n.coverage), n.reason.empty() ? "ratio" : n.reason, {});
-    row("total", "need", n.commodity, "", "shortfall", Num(n.shortfall), n.unit, {});
-  }
-  for (const auto& b : t.baseline) {
-    row("total", "baseline", b.route, "", b.measure + " delivered", Num(b.delivered), "", b.records);
-    row("total", "baseline", b.route, "", b.measure + " ratio", opt(b.ratio), "ratio", b.records);
-  }
-  for (const auto& u : t.utilities) {
-    row("total", "outage", u.utility, "", "hours without", Num(u.hours), "h", u.records);
-    row("total", "outage", u.utility, "", "days supply cut", std::to_string(u.days_supply_cut), "days", u.records);
-    row("total", "outage", u.utility, "", "days unknown", std::to_string(u.days_unknown), "days", u.records);
-  }
-  row("total", "incidents", "", "", "incidents", std::to_string(t.incidents.incidents), "", t.incidents.records);
-  for (const auto& g : t.casualties.groups) {
-    std::string subject = PartyName(g.party) + "/" + g.category + "/" + g.cause;
-    row("total", "casualties", subject, "", "fatalities low", std::to_string(g.figures.low), "persons", g.figures.records);
-    row("total", "casualties", subject, "", "fatalities best", std::to_string(g.figures.best), "persons",
-        g.figures.records);
-    row("total", "casualties", subject, "", "fatalities high", std::to_string(g.figures.high), "persons",
-        g.figures.records);
-    row("total", "casualties", subject, "", "one-party best", std::to_string(g.figures.one_party_best), "persons",
-        g.figures.records);
-  }
-  const Blockade& b = ind.blockade;
-  row("total", "blockade", Join(b.lifeline_routes, ";"), "", "blockade days", std::to_string(b.blockade_days), "days",
-      b.records);
-  row("total", "blockade", Join(b.lifeline_routes, ";"), "", "fully closed days", std::to_string(b.fully_closed),
-      "days", b.records);
-  row("total", "blockade", Join(b.lifeline_routes, ";"), "", "unknown days", std::to_string(b.unknown), "days", {});
-  for (const auto& e : ind.estimates) {
-    std::string subject = e.measure + (e.unit.empty() ? "" : " (" + e.unit + ")");
-    row("total", "estimate " + e.outcome, subject, e.direction, e.lower_bound ? "best (at least)" : "best",
-        Num(e.best), e.unit, e.records);
-    row("total", "estimate " + e.outcome, subject, e.direction, "daily sum", Num(e.daily_sum), e.unit, e.records);
-    row("total", "estimate " + e.outcome, subject, e.direction, "completeness", Num(e.completeness.Fraction()),
-        "ratio", {});
-  }
-  for (const auto& bc : ind.baselines) {
-    for (const auto& p : bc.periods) {
-      row("period " + p.from + ".." + p.to, "against baseline", bc.route + " " + bc.measure, Join(bc.directions, ";"),
-          p.lower_bound ? "ratio (at least)" : "ratio", p.ratio ? Num(*p.ratio) : "", "ratio", p.records);
-    }
-  }
-  for (const auto& p : ind.period_movements) {
-    std::string period = "period " + p.from + ".." + p.to;
-    row(period, "period_movement", p.op, p.direction, p.outcome + " vehicles", std::to_string(p.vehicles), "vehicles", {p.record});
-    row(period, "period_movement", p.op, p.direction, p.outcome + " persons", std::to_string(p.persons), "persons", {p.record});
-    row(period, "period_movement", p.op, p.direction, p.outcome + " patients", std::to_string(p.patients), "persons", {p.record});
-    for (const auto& c : p.cargo) {
-      row(period, "period_movement", p.op, p.direction, p.outcome + " cargo " + c.commodity,
-          Num(c.delivered + c.stopped), c.unit, {p.record});
-    }
-  }
+  CsvRows out{o};
+  DaysCsv(ind, out);
+  TotalsCsv(ind, out);
+  EstimatesAndPeriodsCsv(ind, out);
   return o.str();
 }
 

@@ -31,6 +31,14 @@ bool ShowProgress(const Globals& g);
 // evidence, schema). `action` is set to the chosen command's body.
 void AddRecordCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers `import` (import_commands.cc). Called by AddRecordCommands, so
+// that `lifeline --help` lists it after `add`.
+void AddImportCommand(CLI::App& app, Globals& g, std::function<int()>& action);
+
+// Registers `evidence add|verify` (evidence_commands.cc). Called by
+// AddRecordCommands, so that `lifeline --help` lists it after `reindex`.
+void AddEvidenceCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
 // Registers the analysis commands (indicators, compliance).
 void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 

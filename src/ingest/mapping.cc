@@ -709,15 +709,11 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) 
   return m;
 }
 
-ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
-                              const ImportOptions& options) {
-  ReadResult out;
-  Sheet sheet = ReadSheet(data, out, mapping.header_row - 1);
-  if (!sheet.has_header) {
-    SortDiagnostics(out);
-    return out;
-  }
-  // Every column the mapping names must be in the header.
+namespace {
+
+// Every column the mapping names must be in the header: an error for each
+// one missing. True when none is.
+bool HasMappedColumns(const Sheet& sheet, const Mapping& mapping, ReadResult& out) {
   std::set<std::string> missing;
   auto need = [&](const std::string& column, std::string_view use) {
     if (!sheet.Find(column) && missing.insert(column).second) {
@@ -732,7 +728,96 @@ ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
   }
   for (const std::string& c : mapping.skip_when_empty) need(c, "skip.when_empty");
   for (const std::string& c : mapping.skip_when_zero) need(c, "skip.when_zero");
-  if (!missing.empty()) {
+  return missing.empty();
+}
+
+// A row skipped by the mapping's skip.when_empty or skip.when_zero.
+bool SkipRow(const Mapping& mapping, RowCells& cells) {
+  bool skip = false;
+  for (const std::string& c : mapping.skip_when_empty) skip = skip || cells.Get(c).empty();
+  for (const std::string& c : mapping.skip_when_zero) {
+    auto n = ParseNumber(cells.Get(c));
+    skip = skip || (n.ok() && *n == 0);
+  }
+  return skip;
+}
+
+// Sets the fields of `r` from the row's cells (or the columns' defaults),
+// then the constants that apply.
+void FillFields(const Mapping& mapping, RowCells& cells, json& r) {
+  std::vector<bool> filled(mapping.columns.size(), false);
+  for (size_t i = 0; i < mapping.columns.size(); ++i) {
+    const ColumnRule& rule = mapping.columns[i];
+    std::string_view cell = cells.Get(rule.column);
+    std::optional<json> value;
+    if (cell.empty()) {
+      if (rule.default_value) {
+        value = *rule.default_value;
+      } else if (rule.required) {
+        cells.Error(rule.column, "empty: mapping " + Quote(mapping.name) + " requires it (" +
+                                     FormatFieldPath(rule.field) + ")");
+      }
+    } else {
+      value = Convert(rule, cell, cells);
+    }
+    if (value) {
+      SetPath(r, rule.field, std::move(*value));
+      filled[i] = true;
+    }
+  }
+  for (const ConstantRule& c : mapping.constants) {
+    bool apply = c.element_columns.empty() ||
+                 std::any_of(c.element_columns.begin(), c.element_columns.end(),
+                             [&](size_t i) { return filled[i]; });
+    if (apply) SetPath(r, c.field, c.value);
+  }
+}
+
+// The record id from the mapping's id template; false (with an error on the
+// row unless it has one already) when a field it uses has no value.
+bool MakeId(const Mapping& mapping, const CsvRecord& row, RowCells& cells, const json& r, std::string* id_out) {
+  std::string& id = *id_out;
+  bool id_ok = true;
+  for (const IdPart& p : mapping.id_parts) {
+    switch (p.kind) {
+      case IdPart::Kind::kText:
+        id += p.text;
+        break;
+      case IdPart::Kind::kLine:
+        id += ApplyFilters(std::to_string(row.line), p.filters);
+        break;
+      case IdPart::Kind::kColumn:
+        id += ApplyFilters(std::string(cells.Get(p.text)), p.filters);
+        break;
+      case IdPart::Kind::kField: {
+        const json* v = GetPath(r, p.field);
+        if (v == nullptr || v->is_null() || v->is_structured()) {
+          if (!cells.failed()) {
+            cells.Error("id", "the id template uses {@" + p.text +
+                                  "}, which this row leaves without a value");
+          }
+          id_ok = false;
+          break;
+        }
+        id += ApplyFilters(v->is_string() ? v->get<std::string>() : v->dump(), p.filters);
+        break;
+      }
+    }
+  }
+  return id_ok;
+}
+
+}  // namespace
+
+ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
+                              const ImportOptions& options) {
+  ReadResult out;
+  Sheet sheet = ReadSheet(data, out, mapping.header_row - 1);
+  if (!sheet.has_header) {
+    SortDiagnostics(out);
+    return out;
+  }
+  if (!HasMappedColumns(sheet, mapping, out)) {
     SortDiagnostics(out);
     return out;
   }
@@ -742,74 +827,18 @@ ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
   std::map<std::string, uint64_t> ids;
   for (const CsvRecord& row : sheet.rows) {
     RowCells cells(sheet, row, out);
-    bool skip = false;
-    for (const std::string& c : mapping.skip_when_empty) skip = skip || cells.Get(c).empty();
-    for (const std::string& c : mapping.skip_when_zero) {
-      auto n = ParseNumber(cells.Get(c));
-      skip = skip || (n.ok() && *n == 0);
-    }
+    bool skip = SkipRow(mapping, cells);
     if (skip) {
       ++out.skipped_rows;
       continue;
     }
     json r = NewRecord(mapping.kind, "", options);
-    std::vector<bool> filled(mapping.columns.size(), false);
-    for (size_t i = 0; i < mapping.columns.size(); ++i) {
-      const ColumnRule& rule = mapping.columns[i];
-      std::string_view cell = cells.Get(rule.column);
-      std::optional<json> value;
-      if (cell.empty()) {
-        if (rule.default_value) {
-          value = *rule.default_value;
-        } else if (rule.required) {
-          cells.Error(rule.column, "empty: mapping " + Quote(mapping.name) + " requires it (" +
-                                       FormatFieldPath(rule.field) + ")");
-        }
-      } else {
-        value = Convert(rule, cell, cells);
-      }
-      if (value) {
-        SetPath(r, rule.field, std::move(*value));
-        filled[i] = true;
-      }
-    }
-    for (const ConstantRule& c : mapping.constants) {
-      bool apply = c.element_columns.empty() ||
-                   std::any_of(c.element_columns.begin(), c.element_columns.end(),
-                               [&](size_t i) { return filled[i]; });
-      if (apply) SetPath(r, c.field, c.value);
-    }
+    FillFields(mapping, cells, r);
     DropNullElements(r);
     if (source_id && !r.contains("sources")) r["sources"] = json::array({*source_id});
 
     std::string id;
-    bool id_ok = true;
-    for (const IdPart& p : mapping.id_parts) {
-      switch (p.kind) {
-        case IdPart::Kind::kText:
-          id += p.text;
-          break;
-        case IdPart::Kind::kLine:
-          id += ApplyFilters(std::to_string(row.line), p.filters);
-          break;
-        case IdPart::Kind::kColumn:
-          id += ApplyFilters(std::string(cells.Get(p.text)), p.filters);
-          break;
-        case IdPart::Kind::kField: {
-          const json* v = GetPath(r, p.field);
-          if (v == nullptr || v->is_null() || v->is_structured()) {
-            if (!cells.failed()) {
-              cells.Error("id", "the id template uses {@" + p.text +
-                                    "}, which this row leaves without a value");
-            }
-            id_ok = false;
-            break;
-          }
-          id += ApplyFilters(v->is_string() ? v->get<std::string>() : v->dump(), p.filters);
-          break;
-        }
-      }
-    }
+    bool id_ok = MakeId(mapping, row, cells, r, &id);
     if (id_ok && !cells.failed()) {
       if (!IsValidRecordId(id)) {
         cells.Error("id", "the id template " + Quote(mapping.id_template) + " gives " + Quote(id) +

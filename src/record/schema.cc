@@ -273,19 +273,62 @@ void CheckPath(const json& v, const std::string& path, Ctx& ctx) {
   }
 }
 
+// A kText or kUrl value: a non-empty string; a URL is http(s).
+void CheckTextValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
+  if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
+    ctx.Error(path, "must be a non-empty string, not " + TypeName(v));
+  } else if (f.type == Type::kUrl) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (s.rfind("https://", 0) != 0 && s.rfind("http://", 0) != 0) {
+      ctx.Error(path, "must be an http(s) URL, not \"" + s + "\"");
+    }
+  }
+}
+
+// A kEnumList value: an array of the field's values, none repeated.
+void CheckEnumListValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
+  if (!v.is_array()) {
+    ctx.Error(path, "must be an array, not " + TypeName(v));
+    return;
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < v.size(); ++i) {
+    Field one = f;
+    one.type = Type::kEnum;
+    CheckValue(one, v[i], path + "[" + std::to_string(i) + "]", ctx);
+    if (v[i].is_string() && !seen.insert(v[i].get<std::string>()).second) {
+      ctx.Error(path + "[" + std::to_string(i) + "]", "repeats " + v[i].dump());
+    }
+  }
+}
+
+// A kDate (YYYY-MM-DD) or kDateTime (RFC 3339, or a date) value, within the
+// plausible dates.
+void CheckDateValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
+  if (f.type == Type::kDate) {
+    if (!v.is_string()) {
+      ctx.Error(path, "must be a date YYYY-MM-DD, not " + TypeName(v));
+    } else if (auto d = ParseDate(v.get_ref<const std::string&>()); !d.ok()) {
+      ctx.Error(path, d.status().message());
+    } else {
+      ctx.CheckDay(path, *d);
+    }
+    return;
+  }
+  if (!v.is_string()) {
+    ctx.Error(path, "must be an RFC 3339 date-time or a date, not " + TypeName(v));
+  } else if (auto d = ParseDateTime(v.get_ref<const std::string&>()); !d.ok()) {
+    ctx.Error(path, d.status().message());
+  } else {
+    // The UTC day (floor division: before 1970 too).
+    ctx.CheckDay(path, Day{*d >= 0 ? *d / 86400 : -((-*d + 86399) / 86400)});
+  }
+}
+
 void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
   switch (f.type) {
     case Type::kText:
-    case Type::kUrl:
-      if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
-        ctx.Error(path, "must be a non-empty string, not " + TypeName(v));
-      } else if (f.type == Type::kUrl) {
-        const std::string& s = v.get_ref<const std::string&>();
-        if (s.rfind("https://", 0) != 0 && s.rfind("http://", 0) != 0) {
-          ctx.Error(path, "must be an http(s) URL, not \"" + s + "\"");
-        }
-      }
-      return;
+    case Type::kUrl: CheckTextValue(f, v, path, ctx); return;
     case Type::kId:
       if (!v.is_string() || !IsId(v.get_ref<const std::string&>())) {
         ctx.Error(path, "must match ^[a-z0-9][a-z0-9._:-]{0,127}$, not " + v.dump());
@@ -307,22 +350,7 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       }
       return;
     }
-    case Type::kEnumList: {
-      if (!v.is_array()) {
-        ctx.Error(path, "must be an array, not " + TypeName(v));
-        return;
-      }
-      std::set<std::string> seen;
-      for (size_t i = 0; i < v.size(); ++i) {
-        Field one = f;
-        one.type = Type::kEnum;
-        CheckValue(one, v[i], path + "[" + std::to_string(i) + "]", ctx);
-        if (v[i].is_string() && !seen.insert(v[i].get<std::string>()).second) {
-          ctx.Error(path + "[" + std::to_string(i) + "]", "repeats " + v[i].dump());
-        }
-      }
-      return;
-    }
+    case Type::kEnumList: CheckEnumListValue(f, v, path, ctx); return;
     case Type::kTextList:
       if (!v.is_array()) {
         ctx.Error(path, "must be an array of strings, not " + TypeName(v));
@@ -333,24 +361,7 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       }
       return;
     case Type::kDate:
-      if (!v.is_string()) {
-        ctx.Error(path, "must be a date YYYY-MM-DD, not " + TypeName(v));
-      } else if (auto d = ParseDate(v.get_ref<const std::string&>()); !d.ok()) {
-        ctx.Error(path, d.status().message());
-      } else {
-        ctx.CheckDay(path, *d);
-      }
-      return;
-    case Type::kDateTime:
-      if (!v.is_string()) {
-        ctx.Error(path, "must be an RFC 3339 date-time or a date, not " + TypeName(v));
-      } else if (auto d = ParseDateTime(v.get_ref<const std::string&>()); !d.ok()) {
-        ctx.Error(path, d.status().message());
-      } else {
-        // The UTC day (floor division: before 1970 too).
-        ctx.CheckDay(path, Day{*d >= 0 ? *d / 86400 : -((-*d + 86399) / 86400)});
-      }
-      return;
+    case Type::kDateTime: CheckDateValue(f, v, path, ctx); return;
     case Type::kCount:
       if (!v.is_number_integer() || v.get<int64_t>() < 0) ctx.Error(path, "must be a whole number >= 0, not " + v.dump());
       return;
@@ -832,31 +843,12 @@ DateWindow PlausibleDates(const json* case_record, Day reference) {
   return w;
 }
 
-std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options,
-                                 const DateWindow* dates) {
-  std::vector<FieldError> errors;
-  Ctx ctx{resolver, &errors, RecordCase(rec), dates};
-  if (!rec.is_object()) {
-    ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
-    return errors;
-  }
-  if (!rec.contains("kind") || !rec.at("kind").is_string()) {
-    std::string all;
-    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
-    ctx.Error("kind", "is required: one of " + all);
-    return errors;
-  }
-  const std::string kind_name = rec.at("kind").get<std::string>();
-  const Kind* kind = FindKind(kind_name);
-  if (kind == nullptr) {
-    std::string all;
-    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
-    ctx.Error("kind", "\"" + kind_name + "\" is not a record kind (" + all + ")");
-    return errors;
-  }
-  // Envelope.
-  static const std::set<std::string> kEnvelope = {"kind", "id", "case", "sources", "supersedes", "note",
-                                                  "confidential", "recorded", "by"};
+namespace {
+
+// Validate's envelope: the fields every kind shares (id, case, sources,
+// supersedes, note, confidential, and the server's recorded and by).
+void CheckEnvelope(const json& rec, const std::string& kind_name, const Kind& kind, ValidateOptions options,
+                   Ctx& ctx) {
   if (!rec.contains("id")) {
     ctx.Error("id", "is required");
   } else {
@@ -889,7 +881,7 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
       }
     }
   }
-  if (kind->factual && (!rec.contains("sources") || !rec.at("sources").is_array() || rec.at("sources").empty())) {
+  if (kind.factual && (!rec.contains("sources") || !rec.at("sources").is_array() || rec.at("sources").empty())) {
     ctx.Error("sources", "a " + kind_name + " record must cite at least one source record");
   }
   if (rec.contains("supersedes")) {
@@ -917,8 +909,14 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
       }
     }
   }
-  // Kind fields.
-  for (const auto& f : kind->fields) {
+}
+
+// Validate's kind fields: each present one checked, required ones present,
+// no field that is neither the envelope's nor the kind's.
+void CheckKindFields(const json& rec, const std::string& kind_name, const Kind& kind, Ctx& ctx) {
+  static const std::set<std::string> kEnvelope = {"kind", "id", "case", "sources", "supersedes", "note",
+                                                  "confidential", "recorded", "by"};
+  for (const auto& f : kind.fields) {
     if (!rec.contains(f.name)) {
       if (f.required) ctx.Error(f.name, "is required for a " + kind_name + " record");
       continue;
@@ -928,10 +926,13 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
   for (auto it = rec.begin(); it != rec.end(); ++it) {
     if (kEnvelope.count(it.key())) continue;
     bool known = false;
-    for (const auto& f : kind->fields) known |= f.name == it.key();
+    for (const auto& f : kind.fields) known |= f.name == it.key();
     if (!known) ctx.Error(it.key(), "is not a field of a " + kind_name + " record");
   }
-  // Cross-field rules.
+}
+
+// Validate's cross-field rules: between fields of one record.
+void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& ctx) {
   auto str = [&](const char* k) -> std::string {
     return rec.contains(k) && rec.at(k).is_string() ? rec.at(k).get<std::string>() : "";
   };
@@ -960,6 +961,35 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
       if (tx.ok() && ty.ok() && *ty < *tx) ctx.Error(b, "is before " + std::string(a));
     }
   }
+}
+
+}  // namespace
+
+std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options,
+                                 const DateWindow* dates) {
+  std::vector<FieldError> errors;
+  Ctx ctx{resolver, &errors, RecordCase(rec), dates};
+  if (!rec.is_object()) {
+    ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
+    return errors;
+  }
+  if (!rec.contains("kind") || !rec.at("kind").is_string()) {
+    std::string all;
+    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
+    ctx.Error("kind", "is required: one of " + all);
+    return errors;
+  }
+  const std::string kind_name = rec.at("kind").get<std::string>();
+  const Kind* kind = FindKind(kind_name);
+  if (kind == nullptr) {
+    std::string all;
+    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
+    ctx.Error("kind", "\"" + kind_name + "\" is not a record kind (" + all + ")");
+    return errors;
+  }
+  CheckEnvelope(rec, kind_name, *kind, options, ctx);
+  CheckKindFields(rec, kind_name, *kind, ctx);
+  CheckRecordCrossFields(rec, kind_name, ctx);
   return errors;
 }
 

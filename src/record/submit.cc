@@ -255,214 +255,277 @@ Result<std::string> ContentOf(json rec) {
   return Canonicalize(rec);
 }
 
-Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, const ExistingFn& existing_fn,
-                  const SubmitOptions& options, const std::string& recorded, SubmitReport* report,
-                  std::vector<std::string>* entries_out, std::vector<store::RecordRow>* rows_out,
-                  const CaseRecordFn& case_record) {
-  SubmitReport& rep = *report;
-  const size_t n = candidates.size();
-  rep.candidates += n;
-  BatchResolver resolver(outer);
-  // Validation and canonical form are per record and pure: they run on every
-  // core when the resolver allows it. Everything that orders records (ids,
-  // duplicates, lookups in the store, the report) stays on this thread.
-  const size_t workers = outer.ThreadSafe() ? DefaultWorkers() : 1;
+namespace {
 
+// One CheckBatch call: the candidates' ids and states and the problems found
+// so far, shared by its phases (index the ids, validate, settle, project,
+// reject oversized entries, collect the report). Lives on CheckBatch's stack.
+class BatchCheck {
+ public:
   enum class State { kPending, kUnchanged, kRejected };
-  std::vector<State> state(n, State::kPending);
-  std::vector<std::vector<Rejection>> problems(n);
-  std::vector<std::string> ids(n);
+
+  BatchCheck(std::vector<Candidate>& candidates, const Resolver& outer, const ExistingFn& existing_fn,
+             const SubmitOptions& options)
+      : candidates_(candidates),
+        existing_fn_(existing_fn),
+        options_(options),
+        n_(candidates.size()),
+        resolver_(outer),
+        // Validation and canonical form are per record and pure: they run on
+        // every core when the resolver allows it. Everything that orders
+        // records (ids, duplicates, lookups in the store, the report) stays
+        // on this thread.
+        workers_(outer.ThreadSafe() ? DefaultWorkers() : 1),
+        state_(n_, State::kPending),
+        problems_(n_),
+        ids_(n_),
+        duplicate_of_(n_) {}
+
   // Ids first, so that references can point anywhere in the submission. A
   // repeated id is rejected, after its other problems are found too.
-  std::unordered_map<std::string_view, size_t> owner;
-  owner.reserve(n);
-  std::vector<std::optional<size_t>> duplicate_of(n);
-  for (size_t i = 0; i < n; ++i) {
-    const json& rec = candidates[i].record;
-    ids[i] = IdOf(rec);
-    if (ids[i].empty() || !rec.contains("kind") || !rec.at("kind").is_string()) continue;
-    auto [it, fresh] = owner.emplace(ids[i], i);
-    if (!fresh) {
-      duplicate_of[i] = it->second;
-      continue;
+  void IndexIds() {
+    owner_.reserve(n_);
+    for (size_t i = 0; i < n_; ++i) {
+      const json& rec = candidates_[i].record;
+      ids_[i] = IdOf(rec);
+      if (ids_[i].empty() || !rec.contains("kind") || !rec.at("kind").is_string()) continue;
+      auto [it, fresh] = owner_.emplace(ids_[i], i);
+      if (!fresh) {
+        duplicate_of_[i] = it->second;
+        continue;
+      }
+      resolver_.batch()[ids_[i]] = {rec.at("kind").get<std::string>(), RecordCase(rec)};
     }
-    resolver.batch()[ids[i]] = {rec.at("kind").get<std::string>(), RecordCase(rec)};
   }
-  LIFELINE_ASSIGN_OR_RETURN(std::vector<std::optional<DateWindow>> windows,
-                            DateWindows(candidates, options, recorded, case_record));
-  auto validate = [&](size_t i) {
+
+  Status ComputeWindows(const std::string& recorded, const CaseRecordFn& case_record) {
+    LIFELINE_ASSIGN_OR_RETURN(windows_, DateWindows(candidates_, options_, recorded, case_record));
+    return Status::Ok();
+  }
+
+  // First pass on every core; then, until nothing changes, a record that
+  // refers to one rejected meanwhile is rejected too (rare: serial).
+  Status ValidateAndSettle() {
+    ParallelFor(n_, workers_, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) problems_[i] = ValidateAndSeal(i);
+    });
+    CheckCorrectionOrder(candidates_, ids_, owner_, problems_);
+    bool changed = false;
+    for (size_t i = 0; i < n_; ++i) {
+      LIFELINE_ASSIGN_OR_RETURN(bool rejected, Settle(i, std::move(problems_[i])));
+      changed |= rejected;
+    }
+    while (changed) {
+      changed = false;
+      for (size_t i = 0; i < n_; ++i) {
+        if (state_[i] != State::kPending) continue;
+        LIFELINE_ASSIGN_OR_RETURN(bool rejected, Settle(i, ValidateAndSeal(i)));
+        changed |= rejected;
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Stamp, canonicalise and project the accepted records, on every core.
+  void Project(const std::string& recorded) {
+    projected_.assign(n_, Result<store::RecordRow>(InternalError("not projected")));
+    ParallelFor(n_, workers_, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) {
+        if (state_[i] != State::kPending) continue;
+        json& stamped = candidates_[i].record;
+        if (!options_.preserve_stamps || !stamped.contains("recorded")) stamped["recorded"] = recorded;
+        if (!options_.preserve_stamps || !stamped.contains("by")) stamped["by"] = options_.principal;
+        auto body = Canonicalize(stamped);
+        if (!body.ok()) {
+          projected_[i] = body.status();
+          continue;
+        }
+        projected_[i] = ProjectRecord(stamped, std::move(*body));
+      }
+    });
+  }
+
+  // An entry too large for the log is rejected here, so that a dry run
+  // says so and nothing of an all-or-nothing import is appended. With
+  // --partial, records that refer to it are rejected too (checked again
+  // as stamped records, rare).
+  void RejectOversized() {
+    bool oversized = false;
+    for (size_t i = 0; i < n_; ++i) {
+      if (state_[i] != State::kPending || !projected_[i].ok()) continue;
+      if (auto r = CheckEntrySize(candidates_[i], ids_[i], candidates_[i].record, projected_[i]->body)) {
+        problems_[i].push_back(std::move(*r));
+        state_[i] = State::kRejected;
+        oversized = true;
+        ForgetIfOwner(i);
+      }
+    }
+    for (bool changed = oversized && !options_.all_or_nothing; changed;) {
+      changed = false;
+      for (size_t i = 0; i < n_; ++i) {
+        if (state_[i] != State::kPending) continue;
+        problems_[i].clear();
+        for (auto& e : record::Validate(candidates_[i].record, &resolver_, ValidateOptions{true},
+                                        windows_[i] ? &*windows_[i] : nullptr)) {
+          problems_[i].push_back(Rejection{candidates_[i].where, ids_[i], e.field, e.message});
+        }
+        if (problems_[i].empty()) continue;
+        state_[i] = State::kRejected;
+        changed = true;
+        ForgetIfOwner(i);
+      }
+    }
+  }
+
+  // Counts and rejections into the report; accepted entries and rows out.
+  void Collect(SubmitReport& rep, std::vector<std::string>& entries, std::vector<store::RecordRow>& rows) {
+    for (size_t i = 0; i < n_; ++i) {
+      if (state_[i] == State::kUnchanged) {
+        ++rep.unchanged;
+        continue;
+      }
+      if (state_[i] == State::kPending) {
+        if (projected_[i].ok()) {
+          entries.push_back(projected_[i]->body);
+          rows.push_back(std::move(*projected_[i]));
+          continue;
+        }
+        problems_[i].push_back(Rejection{candidates_[i].where, ids_[i], "", projected_[i].status().message()});
+      }
+      ++rep.rejected;
+      for (auto& p : problems_[i]) rep.rejections.push_back(std::move(p));
+    }
+  }
+
+ private:
+  // A rejected record that owns its id leaves the batch's resolver, so that
+  // references to it fail.
+  void ForgetIfOwner(size_t i) {
+    auto own = owner_.find(ids_[i]);
+    if (own != owner_.end() && own->second == i) resolver_.batch().erase(std::string_view(ids_[i]));
+  }
+
+  std::vector<Rejection> ValidateAndSeal(size_t i) {
     std::vector<Rejection> found;
-    for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{options.preserve_stamps},
-                            windows[i] ? &*windows[i] : nullptr)) {
-      found.push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
+    for (auto& e : record::Validate(candidates_[i].record, &resolver_, ValidateOptions{options_.preserve_stamps},
+                                    windows_[i] ? &*windows_[i] : nullptr)) {
+      found.push_back(Rejection{candidates_[i].where, ids_[i], e.field, e.message});
     }
     // Seal before anything compares or canonicalises the record: from here
     // on it holds no plaintext confidential object. Sealing is idempotent,
     // so a record validated again (below) is unchanged by it.
     if (found.empty()) {
-      Status sealed = SealRecord(&candidates[i].record, options.seal_key.get());
+      Status sealed = SealRecord(&candidates_[i].record, options_.seal_key.get());
       if (!sealed.ok()) {
         std::string msg = sealed.message();
         const std::string prefix = "confidential: ";
         if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
-        found.push_back(Rejection{candidates[i].where, ids[i], "confidential", msg});
+        found.push_back(Rejection{candidates_[i].where, ids_[i], "confidential", msg});
       }
     }
     return found;
-  };
-  // The rest of one candidate's check, given its schema problems: duplicate
-  // ids, and the record already in the log under its id. Returns true when
-  // the candidate is newly rejected.
+  }
+
   // A correction of a case record stays in its case: the record it
   // supersedes is that case's own record or a correction of it, never
   // another case's (which would give one case two current case records).
-  auto case_of = [&](const std::string& target) -> Result<std::optional<std::string>> {
-    if (auto it = owner.find(target); it != owner.end()) {
-      const json& r = candidates[it->second].record;
+  Result<std::optional<std::string>> CaseOf(const std::string& target) {
+    if (auto it = owner_.find(target); it != owner_.end()) {
+      const json& r = candidates_[it->second].record;
       if (r.contains("case") && r.at("case").is_string()) return std::optional<std::string>(r.at("case").get<std::string>());
       return std::optional<std::string>(target);
     }
-    LIFELINE_ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, existing_fn(target));
+    LIFELINE_ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, existing_fn_(target));
     if (!row) return std::optional<std::string>();
     return std::optional<std::string>(row->case_id);
-  };
-  auto check_case_correction = [&](size_t i, std::vector<Rejection>& found) -> Status {
-    const json& rec = candidates[i].record;
+  }
+
+  Status CheckCaseCorrection(size_t i, std::vector<Rejection>& found) {
+    const json& rec = candidates_[i].record;
     if (!found.empty() || rec.value("kind", json()) != "case" || !rec.contains("supersedes") ||
         !rec.at("supersedes").is_string() || !rec.contains("case") || !rec.at("case").is_string()) {
       return Status::Ok();
     }
     const std::string target = rec.at("supersedes").get<std::string>(), case_id = rec.at("case").get<std::string>();
-    LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> target_case, case_of(target));
+    LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> target_case, CaseOf(target));
     if (target_case && *target_case != case_id) {
-      found.push_back(Rejection{candidates[i].where, ids[i], "supersedes",
+      found.push_back(Rejection{candidates_[i].where, ids_[i], "supersedes",
                                 "\"" + target + "\" is the case record of case \"" + *target_case +
                                     "\", not of \"" + case_id + "\": a case record corrects only its own case's"});
     }
     return Status::Ok();
-  };
-  auto settle = [&](size_t i, std::vector<Rejection> found) -> Result<bool> {
-    const std::string& id = ids[i];
-    LIFELINE_RETURN_IF_ERROR(check_case_correction(i, found));
-    if (duplicate_of[i]) {
-      found.push_back(Rejection{candidates[i].where, id, "id",
-                                "\"" + id + "\" is also the id of " + candidates[*duplicate_of[i]].where});
+  }
+
+  // The rest of one candidate's check, given its schema problems: duplicate
+  // ids, and the record already in the log under its id. Returns true when
+  // the candidate is newly rejected.
+  Result<bool> Settle(size_t i, std::vector<Rejection> found) {
+    const std::string& id = ids_[i];
+    LIFELINE_RETURN_IF_ERROR(CheckCaseCorrection(i, found));
+    if (duplicate_of_[i]) {
+      found.push_back(Rejection{candidates_[i].where, id, "id",
+                                "\"" + id + "\" is also the id of " + candidates_[*duplicate_of_[i]].where});
     }
     if (found.empty() && !id.empty()) {
-      auto existing_or = existing_fn(id);
+      auto existing_or = existing_fn_(id);
       if (!existing_or.ok()) return existing_or.status().Annotate("looking up " + id);
       if (existing_or->has_value()) {
         const store::RecordRow* existing = &**existing_or;
         json old_record = json::parse(existing->body, nullptr, false);
         // An export of the stored record carries no `confidential`.
-        if (old_record.is_object() && candidates[i].record.is_object() &&
-            !candidates[i].record.contains("confidential")) {
+        if (old_record.is_object() && candidates_[i].record.is_object() &&
+            !candidates_[i].record.contains("confidential")) {
           old_record.erase("confidential");
         }
         auto old_content = ContentOf(std::move(old_record));
-        auto new_content = ContentOf(candidates[i].record);
+        auto new_content = ContentOf(candidates_[i].record);
         if (old_content.ok() && new_content.ok() && *old_content == *new_content) {
-          state[i] = State::kUnchanged;
+          state_[i] = State::kUnchanged;
           return false;
         }
-        found.push_back(Rejection{candidates[i].where, id, "id",
+        found.push_back(Rejection{candidates_[i].where, id, "id",
                                   "\"" + id + "\" is already in the log (entry " + std::to_string(existing->index) +
                                       ") with different content; submit a correction with a new id and "
                                       "\"supersedes\": \"" + id + "\""});
       }
     }
     if (found.empty()) return false;
-    problems[i] = std::move(found);
-    state[i] = State::kRejected;
-    auto own = owner.find(id);
-    if (!id.empty() && own != owner.end() && own->second == i) resolver.batch().erase(std::string_view(id));
+    problems_[i] = std::move(found);
+    state_[i] = State::kRejected;
+    if (!id.empty()) ForgetIfOwner(i);
     return true;
-  };
-  // First pass on every core; then, until nothing changes, a record that
-  // refers to one rejected meanwhile is rejected too (rare: serial).
-  ParallelFor(n, workers, [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) problems[i] = validate(i);
-  });
-  CheckCorrectionOrder(candidates, ids, owner, problems);
-  bool changed = false;
-  for (size_t i = 0; i < n; ++i) {
-    LIFELINE_ASSIGN_OR_RETURN(bool rejected, settle(i, std::move(problems[i])));
-    changed |= rejected;
-  }
-  while (changed) {
-    changed = false;
-    for (size_t i = 0; i < n; ++i) {
-      if (state[i] != State::kPending) continue;
-      LIFELINE_ASSIGN_OR_RETURN(bool rejected, settle(i, validate(i)));
-      changed |= rejected;
-    }
   }
 
-  // Stamp, canonicalise and project the accepted records, on every core.
-  std::vector<Result<store::RecordRow>> projected(n, Result<store::RecordRow>(InternalError("not projected")));
-  ParallelFor(n, workers, [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      if (state[i] != State::kPending) continue;
-      json& stamped = candidates[i].record;
-      if (!options.preserve_stamps || !stamped.contains("recorded")) stamped["recorded"] = recorded;
-      if (!options.preserve_stamps || !stamped.contains("by")) stamped["by"] = options.principal;
-      auto body = Canonicalize(stamped);
-      if (!body.ok()) {
-        projected[i] = body.status();
-        continue;
-      }
-      projected[i] = ProjectRecord(stamped, std::move(*body));
-    }
-  });
-  // An entry too large for the log is rejected here, so that a dry run
-  // says so and nothing of an all-or-nothing import is appended. With
-  // --partial, records that refer to it are rejected too (checked again
-  // as stamped records, rare).
-  bool oversized = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (state[i] != State::kPending || !projected[i].ok()) continue;
-    if (auto r = CheckEntrySize(candidates[i], ids[i], candidates[i].record, projected[i]->body)) {
-      problems[i].push_back(std::move(*r));
-      state[i] = State::kRejected;
-      oversized = true;
-      auto own = owner.find(ids[i]);
-      if (own != owner.end() && own->second == i) resolver.batch().erase(std::string_view(ids[i]));
-    }
-  }
-  for (changed = oversized && !options.all_or_nothing; changed;) {
-    changed = false;
-    for (size_t i = 0; i < n; ++i) {
-      if (state[i] != State::kPending) continue;
-      problems[i].clear();
-      for (auto& e : Validate(candidates[i].record, &resolver, ValidateOptions{true},
-                              windows[i] ? &*windows[i] : nullptr)) {
-        problems[i].push_back(Rejection{candidates[i].where, ids[i], e.field, e.message});
-      }
-      if (problems[i].empty()) continue;
-      state[i] = State::kRejected;
-      changed = true;
-      auto own = owner.find(ids[i]);
-      if (own != owner.end() && own->second == i) resolver.batch().erase(std::string_view(ids[i]));
-    }
-  }
-  std::vector<std::string>& entries = *entries_out;
-  std::vector<store::RecordRow>& rows = *rows_out;
-  for (size_t i = 0; i < n; ++i) {
-    if (state[i] == State::kUnchanged) {
-      ++rep.unchanged;
-      continue;
-    }
-    if (state[i] == State::kPending) {
-      if (projected[i].ok()) {
-        entries.push_back(projected[i]->body);
-        rows.push_back(std::move(*projected[i]));
-        continue;
-      }
-      problems[i].push_back(Rejection{candidates[i].where, ids[i], "", projected[i].status().message()});
-    }
-    ++rep.rejected;
-    for (auto& p : problems[i]) rep.rejections.push_back(std::move(p));
-  }
+  std::vector<Candidate>& candidates_;
+  const ExistingFn& existing_fn_;
+  const SubmitOptions& options_;
+  const size_t n_;
+  BatchResolver resolver_;
+  const size_t workers_;
+  std::vector<State> state_;
+  std::vector<std::vector<Rejection>> problems_;
+  std::vector<std::string> ids_;
+  // Keys point into ids_.
+  std::unordered_map<std::string_view, size_t> owner_;
+  std::vector<std::optional<size_t>> duplicate_of_;
+  std::vector<std::optional<DateWindow>> windows_;
+  std::vector<Result<store::RecordRow>> projected_;
+};
+
+}  // namespace
+
+Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, const ExistingFn& existing_fn,
+                  const SubmitOptions& options, const std::string& recorded, SubmitReport* report,
+                  std::vector<std::string>* entries_out, std::vector<store::RecordRow>* rows_out,
+                  const CaseRecordFn& case_record) {
+  report->candidates += candidates.size();
+  BatchCheck check(candidates, outer, existing_fn, options);
+  check.IndexIds();
+  LIFELINE_RETURN_IF_ERROR(check.ComputeWindows(recorded, case_record));
+  LIFELINE_RETURN_IF_ERROR(check.ValidateAndSettle());
+  check.Project(recorded);
+  check.RejectOversized();
+  check.Collect(*report, *entries_out, *rows_out);
   return Status::Ok();
 }
 
