@@ -14,6 +14,7 @@
 
 #include "base/check.h"
 #include "check_result.h"
+#include "line_bound.h"
 #include "ingest/acled.h"
 #include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
@@ -68,7 +69,7 @@ when_zero = ["n"]
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   const lifeline::ingest::ImportOptions options{"fuzz-case", "fuzz.csv"};
-  const uint64_t max_line = lifeline::ingest::fuzz::LineBound(in);
+  const uint64_t max_line = lifeline::tabular::fuzz::LineBound(in);
 
   auto acled = lifeline::ingest::ReadAcledCsv(in, options);
   lifeline::ingest::fuzz::CheckResult(acled, max_line, true);

@@ -14,7 +14,7 @@
 
 #include "export/export.h"
 #include "export/internal.h"
-#include "ingest/csv.h"
+#include "tabular/csv.h"
 #include "ingest/lifeline_csv.h"
 
 namespace lifeline::exports {
@@ -51,17 +51,17 @@ bool StartsAFormula(const std::string& cell) {
 }
 
 RC_GTEST_PROP(SpreadsheetSafePropertyTest, RestoreUndoesNeutraliseForAnyBytes, (const std::string& s)) {
-  RC_ASSERT(std::string(ingest::RestoreCsvCell(ingest::NeutraliseCsvCell(s))) == s);
+  RC_ASSERT(std::string(tabular::RestoreCsvCell(tabular::NeutraliseCsvCell(s))) == s);
 }
 
 RC_GTEST_PROP(SpreadsheetSafePropertyTest, RestoreUndoesNeutraliseForText, ()) {
   const std::string s = *Text();
-  RC_ASSERT(std::string(ingest::RestoreCsvCell(ingest::NeutraliseCsvCell(s))) == s);
+  RC_ASSERT(std::string(tabular::RestoreCsvCell(tabular::NeutraliseCsvCell(s))) == s);
 }
 
 RC_GTEST_PROP(SpreadsheetSafePropertyTest, NeutralisedCellNeverStartsAFormula, ()) {
   const std::string s = *Text();
-  RC_ASSERT(!StartsAFormula(ingest::NeutraliseCsvCell(s)));
+  RC_ASSERT(!StartsAFormula(tabular::NeutraliseCsvCell(s)));
 }
 
 RC_GTEST_PROP(SpreadsheetSafePropertyTest, RowsReadBackThroughParseCsv, ()) {
@@ -73,7 +73,7 @@ RC_GTEST_PROP(SpreadsheetSafePropertyTest, RowsReadBackThroughParseCsv, ()) {
     RC_PRE(!(row.size() == 1 && row[0].empty()));
     internal::AppendCsvRow(file, row, {});
   }
-  ingest::CsvTable t = ingest::ParseCsv(file);
+  tabular::CsvTable t = tabular::ParseCsv(file);
   RC_ASSERT(t.errors.empty());
   RC_ASSERT(t.records.size() == rows.size());
   for (size_t i = 0; i < rows.size(); ++i) RC_ASSERT(t.records[i].fields == rows[i]);

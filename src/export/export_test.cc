@@ -12,7 +12,7 @@
 
 #include "base/status_testing.h"
 #include "ingest/acled.h"
-#include "ingest/csv.h"
+#include "tabular/csv.h"
 #include "ingest/fields.h"
 #include "ingest/hxl.h"
 #include "ingest/jsonl.h"
@@ -369,7 +369,7 @@ TEST(CsvTest, EscapesCommasQuotesAndLineBreaksPerRfc4180) {
   EXPECT_NE(out->find(",plain,"), std::string::npos);  // no quotes when none are needed
   EXPECT_NE(out->find(",\"a,b \"\"c\"\"\r\nd\re\nf\",,\r\n"), std::string::npos) << *out;
   // An independent RFC 4180 reader gets the value back exactly.
-  ingest::CsvTable table = ingest::ParseCsv(*out);
+  tabular::CsvTable table = tabular::ParseCsv(*out);
   ASSERT_TRUE(table.errors.empty());
   ASSERT_EQ(table.records.size(), 2u);
   const std::vector<std::string> header = CsvColumns("incident");
@@ -396,7 +396,7 @@ TEST(CsvTest, EveryKindHasAHeaderAndRowsOfItsWidth) {
   for (const std::string& kind : record::Kinds()) {
     auto out = WriteCsv(all, kind);
     ASSERT_TRUE(out.ok()) << kind << ": " << out.status().ToString();
-    ingest::CsvTable table = ingest::ParseCsv(*out);
+    tabular::CsvTable table = tabular::ParseCsv(*out);
     ASSERT_TRUE(table.errors.empty()) << kind;
     ASSERT_GE(table.records.size(), 1u) << kind;
     EXPECT_EQ(table.records[0].fields, CsvColumns(kind)) << kind;
@@ -617,7 +617,7 @@ TEST(CsvRoundTripTest, FullRecordsAreValidAndCoverEveryKindAndColumn) {
     // Every column of the kind has a value: no field is left untested.
     auto csv = WriteCsv(std::vector<json>{r}, r["kind"].get<std::string>());
     ASSERT_OK(csv);
-    ingest::CsvTable table = ingest::ParseCsv(*csv);
+    tabular::CsvTable table = tabular::ParseCsv(*csv);
     ASSERT_EQ(table.records.size(), 2u);
     for (size_t i = 0; i < table.records[1].fields.size(); ++i) {
       EXPECT_FALSE(table.records[1].fields[i].empty()) << r["kind"] << ": " << table.records[0].fields[i];
@@ -757,7 +757,7 @@ TEST(HxlTest, MovementColumnsAndOtherKindsEnvelopeOnly) {
 TEST(HxlTest, EveryHashtagIsValidHxl) {
   auto out = WriteHxlCsv(AllRecords());
   ASSERT_OK(out);
-  ingest::CsvTable table = ingest::ParseCsv(*out);
+  tabular::CsvTable table = tabular::ParseCsv(*out);
   ASSERT_TRUE(table.errors.empty());
   ASSERT_GE(table.records.size(), 2u);
   EXPECT_FALSE(ingest::ParseHashtagRow(table.records[0].fields).has_value());  // the header
@@ -1126,10 +1126,10 @@ std::vector<std::pair<std::string, std::string>> EveryCsvFile(const std::vector<
 
 // The cells of a CSV file exactly as a spreadsheet sees them.
 std::vector<std::string> RawCells(const std::string& file) {
-  ingest::CsvTable t = ingest::ParseCsv(file, {.restore_neutralised = false});
+  tabular::CsvTable t = tabular::ParseCsv(file, {.restore_neutralised = false});
   EXPECT_TRUE(t.errors.empty());
   std::vector<std::string> cells;
-  for (const ingest::CsvRecord& r : t.records) cells.insert(cells.end(), r.fields.begin(), r.fields.end());
+  for (const tabular::CsvRecord& r : t.records) cells.insert(cells.end(), r.fields.begin(), r.fields.end());
   return cells;
 }
 

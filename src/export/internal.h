@@ -16,13 +16,10 @@
 
 namespace lifeline::exports::internal {
 
-// Appends one RFC 4180 field: quoted when it holds ',', '"', CR or LF, with
-// quotes doubled; as is otherwise.
-void AppendCsvField(std::string& out, std::string_view field);
-
-// Appends the fields separated by commas and a CRLF. Unless `options.raw`,
-// each field is first made spreadsheet-safe (ingest::NeutraliseCsvCell):
-// this is the one place every CSV-shaped writer neutralises its cells.
+// Appends the fields (tabular::AppendCsvField) separated by commas and a
+// CRLF. Unless `options.raw`, each field is first made spreadsheet-safe
+// (tabular::NeutraliseCsvCell): this is the one place every CSV-shaped
+// writer neutralises its cells.
 void AppendCsvRow(std::string& out, std::span<const std::string> fields,
                   const CsvExportOptions& options);
 

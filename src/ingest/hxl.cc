@@ -7,9 +7,11 @@
 #include <set>
 
 #include "ingest/build.h"
-#include "ingest/country_codes.h"
 #include "ingest/csv.h"
 #include "ingest/fields.h"
+#include "tabular/country_codes.h"
+#include "tabular/csv.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 namespace {
@@ -72,7 +74,7 @@ std::vector<const Column*> Select(const std::vector<Column>& columns,
 }
 
 std::string_view Cell(const std::vector<std::string>& fields, size_t index) {
-  return index < fields.size() ? Trim(fields[index]) : std::string_view();
+  return index < fields.size() ? tabular::Trim(fields[index]) : std::string_view();
 }
 
 // The first of `cols` with a non-empty cell in this row.
@@ -149,7 +151,7 @@ Plan MakePlan(const std::vector<Column>& cols) {
 bool LooksLikeHashtagsWithoutHash(const std::vector<std::string>& cells, std::string* example) {
   size_t non_empty = 0, valid = 0;
   for (const std::string& c : cells) {
-    std::string_view t = Trim(c);
+    std::string_view t = tabular::Trim(c);
     if (t.empty()) continue;
     ++non_empty;
     if (t.front() != '#' && t.find('+') != std::string_view::npos &&
@@ -303,7 +305,7 @@ class RowReader {
   // True when an accepted row cites the file's `source` record.
   bool cites_file_source() const { return cites_file_source_; }
 
-  void Read(const CsvRecord& rec) {
+  void Read(const tabular::CsvRecord& rec) {
     const auto& f = rec.fields;
     bool any = false;
     for (const Column& c : columns_) any = any || !Cell(f, c.index).empty();
@@ -637,7 +639,7 @@ class RowReader {
     } else {
       for (size_t start = 0;;) {
         size_t end = std::min(v.find(';', start), v.size());
-        ids.push_back(Trim(v.substr(start, end - start)));
+        ids.push_back(tabular::Trim(v.substr(start, end - start)));
         if (end == v.size()) break;
         start = end + 1;
       }
@@ -660,7 +662,7 @@ class RowReader {
     if (const Column* c = FirstFilled(plan_.country_code, f)) {
       std::string code(Cell(f, c->index));
       for (char& ch : code) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
-      if (IsAlpha3(code)) {
+      if (tabular::IsAlpha3(code)) {
         alpha3 = code;
       } else if (warned_codes_.insert(code).second) {
         Warn(c->label, "not an ISO 3166-1 alpha-3 code: " + Quote(code) +
@@ -670,7 +672,7 @@ class RowReader {
     if (!alpha3) {
       if (const Column* c = FirstFilled(plan_.country_name, f)) {
         std::string_view country = Cell(f, c->index);
-        alpha3 = Alpha3FromName(country);
+        alpha3 = tabular::Alpha3FromName(country);
         if (!alpha3 && warned_codes_.insert(std::string(country)).second) {
           Warn(c->label, "no ISO 3166-1 alpha-3 code known for country " + Quote(country) +
                              ": location.country is left out");
@@ -748,7 +750,7 @@ bool IsNumericHashtag(const Hashtag& h) {
 }
 
 std::optional<Hashtag> ParseHashtag(std::string_view spec) {
-  std::string_view s = Trim(spec);
+  std::string_view s = tabular::Trim(spec);
   size_t pos = 0;
   if (pos >= s.size() || s[pos] != '#') return std::nullopt;
   ++pos;
@@ -772,7 +774,7 @@ std::optional<HashtagRow> ParseHashtagRow(const std::vector<std::string>& cells)
   HashtagRow row;
   size_t non_empty = 0;
   for (size_t i = 0; i < cells.size(); ++i) {
-    std::string_view t = Trim(cells[i]);
+    std::string_view t = tabular::Trim(cells[i]);
     if (t.empty()) {
       row.columns.emplace_back();
       continue;
@@ -789,7 +791,7 @@ std::optional<HashtagRow> ParseHashtagRow(const std::vector<std::string>& cells)
 ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
                       const HxlOptions& hxl_options) {
   ReadResult out;
-  CsvTable table = ParseCsv(data);
+  tabular::CsvTable table = tabular::ParseCsv(data);
   std::optional<size_t> tag_index;
   std::optional<HashtagRow> tag_row;
   for (size_t r = 0; r < table.records.size() && r < kMaxHeaderRows; ++r) {
@@ -822,14 +824,14 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
     return out;
   }
 
-  const CsvRecord& tags = table.records[*tag_index];
+  const tabular::CsvRecord& tags = table.records[*tag_index];
   const std::vector<std::string>* headers =
       *tag_index > 0 ? &table.records[*tag_index - 1].fields : nullptr;
   std::vector<Column> columns;
   std::vector<std::string> names;  // per cell: hashtag, else header, for CSV errors
   for (size_t i = 0; i < tag_row->columns.size(); ++i) {
     std::string header = headers != nullptr && i < headers->size()
-                             ? std::string(Trim((*headers)[i]))
+                             ? std::string(tabular::Trim((*headers)[i]))
                              : std::string();
     if (tag_row->columns[i]) {
       columns.push_back({i, *tag_row->columns[i], tag_row->columns[i]->ToString(), header});
@@ -840,7 +842,7 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
   }
   AppendCsvDiagnostics(table, &names, out);
   for (size_t i : tag_row->invalid) {
-    out.warnings.push_back({tags.line, std::string(Trim(tags.fields[i])),
+    out.warnings.push_back({tags.line, std::string(tabular::Trim(tags.fields[i])),
                             "not an HXL hashtag: column " + std::to_string(i + 1) +
                                 " is not read"});
   }

@@ -9,6 +9,7 @@
 #include "ingest/fields.h"
 #include "ingest/jsonl.h"
 #include "ingest/sheet.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 namespace {
@@ -222,7 +223,7 @@ bool IsJsonInteger(std::string_view s) {
 
 // The value of one non-empty cell, or an error message.
 Result<json> ReadCell(const CsvColumn& column, std::string_view cell) {
-  if (column.cell != CsvCell::kText && column.cell != CsvCell::kList && Trim(cell) != cell) {
+  if (column.cell != CsvCell::kText && column.cell != CsvCell::kList && tabular::Trim(cell) != cell) {
     return InvalidArgumentError("whitespace around the value: " + Quote(cell));
   }
   switch (column.cell) {
@@ -322,7 +323,7 @@ ReadResult ReadLifelineCsv(std::string_view data, const ImportOptions& options,
   for (const CsvColumn& c : layout) index.push_back(*sheet.Find(c.name));
 
   std::map<std::string, uint64_t, std::less<>> ids;
-  for (const CsvRecord& row : sheet.rows) {
+  for (const tabular::CsvRecord& row : sheet.rows) {
     RowCells cells(sheet, row, out);
     json r = {{"kind", *kind}};
     for (size_t i = 0; i < layout.size(); ++i) {
