@@ -19,6 +19,7 @@
 #include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
 #include "ingest/ucdp.h"
+#include "tabular/lifeline_csv.h"
 
 namespace {
 
@@ -99,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::set<std::string> ids;
   for (const auto& row : own.rows) {
     const auto& r = row.record;
-    const auto& layout = lifeline::ingest::LifelineCsvLayout(r["kind"].get<std::string>());
+    const auto& layout = lifeline::tabular::LifelineCsvLayout(r["kind"].get<std::string>());
     LIFELINE_CHECK(!layout.empty(), "lifeline csv: a kind without a layout");
     LIFELINE_CHECK(r["kind"] == own.rows[0].record["kind"], "lifeline csv: two kinds in one file");
     LIFELINE_CHECK(r["id"].is_string() && !r["id"].get<std::string>().empty(), "lifeline csv: id");

@@ -101,8 +101,8 @@ Result<std::vector<std::string>> Row(const json& r) {
   const json& loc = internal::Member(r, "location");
   if (!loc.is_null() && !loc.is_object()) return InvalidArgumentError("location: wanted an object");
   LIFELINE_ASSIGN_OR_RETURN(std::string alpha3, internal::MemberText(loc, "country"));
-  // ISO 3166-1 as ingest reads it, so that `iso` and `country` read back as
-  // the record's alpha-3 code.
+  // The ISO 3166-1 table the readers use (tabular/country_codes.h), so that
+  // `iso` and `country` read back as the record's alpha-3 code.
   if (auto c = tabular::CountryFromAlpha3(alpha3)) {
     row[Col("iso")] = std::to_string(c->numeric);
     row[Col("country")] = c->name;

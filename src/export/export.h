@@ -68,9 +68,10 @@ struct CsvExportOptions {
 Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
 
 // A flat CSV of the records of one `kind` (records of other kinds are left
-// out), in the layout of ingest/lifeline_csv.h, which reads it back. Header
-// row first; columns: id, case, sources, supersedes, note, recorded, by, then
-// the kind's fields in schema order (CsvColumns). Nested objects are
+// out), in the layout of tabular/lifeline_csv.h, which ReadLifelineCsv
+// (ingest/lifeline_csv.h) reads back. Header row first; columns: id, case,
+// sources, supersedes, note, recorded, by, then the kind's fields in schema
+// order (CsvColumns). Nested objects are
 // flattened with dots (location.lat, fatalities.best, period.from,
 // rule.for); arrays of strings are joined with ';' (but written as a JSON
 // array when empty, when an element is empty or holds a ';', or when the

@@ -17,6 +17,7 @@
 #include "ingest/hxl.h"
 #include "ingest/jsonl.h"
 #include "ingest/lifeline_csv.h"
+#include "tabular/lifeline_csv.h"
 #include "record/canonical.h"
 #include "record/schema.h"
 #include "record/seal.h"
@@ -676,26 +677,26 @@ TEST(CsvRoundTripTest, EmptyListsAndAbsentFieldsStayApart) {
 // that a field changing type in the schema cannot be missed by the layout.
 TEST(CsvRoundTripTest, CellTypesMatchTheSchema) {
   const json schema = record::JsonSchema();
-  auto expected = [&](const json& p) -> std::optional<ingest::CsvCell> {
+  auto expected = [&](const json& p) -> std::optional<tabular::CsvCell> {
     if (p.contains("$ref") || p.value("type", "") == "object") return std::nullopt;  // columns per member
     if (p.contains("enum")) {
-      return p["enum"][0].is_string() ? ingest::CsvCell::kText : ingest::CsvCell::kInteger;
+      return p["enum"][0].is_string() ? tabular::CsvCell::kText : tabular::CsvCell::kInteger;
     }
     const std::string type = p.value("type", "");
-    if (type == "integer") return ingest::CsvCell::kInteger;
-    if (type == "number") return ingest::CsvCell::kNumber;
-    if (type == "boolean") return ingest::CsvCell::kBoolean;
+    if (type == "integer") return tabular::CsvCell::kInteger;
+    if (type == "number") return tabular::CsvCell::kNumber;
+    if (type == "boolean") return tabular::CsvCell::kBoolean;
     if (type == "array") {
       const json items = p.value("items", json::object());
       bool strings = items.value("type", "") == "string" ||
                      (items.contains("enum") && items["enum"][0].is_string());
-      return strings ? ingest::CsvCell::kList : ingest::CsvCell::kJson;
+      return strings ? tabular::CsvCell::kList : tabular::CsvCell::kJson;
     }
-    return ingest::CsvCell::kText;
+    return tabular::CsvCell::kText;
   };
   size_t checked = 0;
   for (const json& k : schema["oneOf"]) {
-    for (const ingest::CsvColumn& c : ingest::LifelineCsvLayout(k["title"].get<std::string>())) {
+    for (const tabular::CsvColumn& c : tabular::LifelineCsvLayout(k["title"].get<std::string>())) {
       const json& p = c.object.empty() ? k["properties"][c.member] : json();
       if (c.object == "location") {
         auto cell = expected(schema["$defs"]["location"]["properties"][c.member]);

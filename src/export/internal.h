@@ -36,8 +36,8 @@ Result<std::string> ScalarText(const nlohmann::json& value);
 
 // An array of scalars joined with ';', or its canonical JSON text when it
 // is empty, an element is an empty string, holds ';', or is not a scalar, or
-// the first element starts with '[' (ingest/lifeline_csv.h reads a cell
-// starting with '[' as JSON).
+// the first element starts with '[' (a kList cell starting with '[' is JSON:
+// tabular/lifeline_csv.h).
 Result<std::string> ListText(const nlohmann::json& array);
 
 // `record[key]` when present, else null (records are objects).
