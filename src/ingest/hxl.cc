@@ -11,6 +11,7 @@
 #include "ingest/fields.h"
 #include "tabular/country_codes.h"
 #include "tabular/csv.h"
+#include "tabular/lifeline_hxl.h"
 #include "tabular/text.h"
 
 namespace lifeline::ingest {
@@ -166,81 +167,12 @@ bool LooksLikeHashtagsWithoutHash(const std::vector<std::string>& cells, std::st
 // --- Lifeline's own HXL export -------------------------------------------
 //
 // src/export's WriteHxlCsv writes one column per record field, tagged as
-// below. A file whose hashtag row has #meta+kind is read with this table
-// instead of the mapping for HXL data in general, so that an export comes
-// back field for field (hxl.h lists what does not).
+// tabular/lifeline_hxl.h says. A file whose hashtag row has #meta+kind is
+// read with that table instead of the mapping for HXL data in general, so
+// that an export comes back field for field (hxl.h lists what does not).
 
-enum class ExportValue {
-  kText,           // the cell as written, surrounding whitespace included
-  kId,             // a record id
-  kIdList,         // record ids joined with ';', or a JSON array of them
-  kKind,           // incident or movement
-  kCase,           // a record id that must agree with ImportOptions::case_id
-  kDate,           // a date (ParseLooseDate)
-  kDatePrecision,  // day, week, month, year
-  kDay,            // a day, YYYY-MM-DD, kept as written (a period's bounds)
-  kLat,
-  kLon,
-  kGeoPrecision,   // 1..3
-  kAccess,         // 1..9
-  kCount,          // a whole number >= 0
-  kActor,          // one element of `actors` per column
-  kDirection,      // in, out
-  kOutcome,        // completed, stopped, turned_back
-  kCargo,          // a JSON array of quantities
-  kStamp,          // recorded, by: not read (reader.h: Lifeline sets them)
-};
-
-constexpr unsigned kIncidentRow = 1, kMovementRow = 2, kEitherRow = 3;
-
-struct ExportField {
-  std::string_view hashtag;  // as WriteHxlCsv writes it
-  std::string_view field;    // record field path, members joined with '.'
-  ExportValue value;
-  unsigned kinds;  // the row kinds that have this field
-};
-
-// Keep in step with Plan() in src/export/hxl.cc (export_test round-trips
-// every column).
-constexpr ExportField kExportFields[] = {
-    {"#meta+id", "id", ExportValue::kId, kEitherRow},
-    {"#meta+kind", "kind", ExportValue::kKind, kEitherRow},
-    {"#date+occurred", "date", ExportValue::kDate, kEitherRow},
-    {"#meta+date_precision", "date_precision", ExportValue::kDatePrecision, kEitherRow},
-    {"#adm1+name", "location.admin1", ExportValue::kText, kIncidentRow},
-    {"#adm2+name", "location.admin2", ExportValue::kText, kIncidentRow},
-    {"#adm3+name", "location.admin3", ExportValue::kText, kIncidentRow},
-    {"#loc+name", "location.name", ExportValue::kText, kIncidentRow},
-    {"#country+code", "location.country", ExportValue::kText, kIncidentRow},
-    {"#geo+lat", "location.lat", ExportValue::kLat, kIncidentRow},
-    {"#geo+lon", "location.lon", ExportValue::kLon, kIncidentRow},
-    {"#meta+geo_precision", "location.geo_precision", ExportValue::kGeoPrecision, kIncidentRow},
-    {"#event+type", "event_type", ExportValue::kText, kIncidentRow},
-    {"#event+type+sub", "sub_event_type", ExportValue::kText, kIncidentRow},
-    {"#access+code", "access_constraint", ExportValue::kAccess, kIncidentRow},
-    {"#group+name", "actors", ExportValue::kActor, kIncidentRow},
-    {"#affected+killed", "fatalities.best", ExportValue::kCount, kIncidentRow},
-    {"#affected+killed+min", "fatalities.low", ExportValue::kCount, kIncidentRow},
-    {"#affected+killed+max", "fatalities.high", ExportValue::kCount, kIncidentRow},
-    {"#affected+injured", "injuries", ExportValue::kCount, kIncidentRow},
-    {"#description", "description", ExportValue::kText, kIncidentRow},
-    {"#meta+route", "route", ExportValue::kId, kMovementRow},
-    {"#indicator+direction", "direction", ExportValue::kDirection, kMovementRow},
-    {"#org+operator", "operator", ExportValue::kText, kMovementRow},
-    {"#status+outcome", "outcome", ExportValue::kOutcome, kMovementRow},
-    {"#indicator+vehicles+num", "vehicles", ExportValue::kCount, kMovementRow},
-    {"#indicator+persons+num", "persons", ExportValue::kCount, kMovementRow},
-    {"#indicator+patients+num", "patients", ExportValue::kCount, kMovementRow},
-    {"#item+cargo", "cargo", ExportValue::kCargo, kMovementRow},
-    {"#date+start", "period.from", ExportValue::kDay, kMovementRow},
-    {"#date+end", "period.to", ExportValue::kDay, kMovementRow},
-    {"#meta+source", "sources", ExportValue::kIdList, kEitherRow},
-    {"#meta+case", "case", ExportValue::kCase, kEitherRow},
-    {"#meta+supersedes", "supersedes", ExportValue::kId, kEitherRow},
-    {"#meta+note", "note", ExportValue::kText, kEitherRow},
-    {"#meta+recorded", "recorded", ExportValue::kStamp, kEitherRow},
-    {"#meta+by", "by", ExportValue::kStamp, kEitherRow},
-};
+using tabular::HxlValue;
+using tabular::LifelineHxlColumn;
 
 // Same tag and the same set of attributes (HXL: order does not matter).
 bool SameHashtag(const Hashtag& a, const Hashtag& b) {
@@ -251,8 +183,8 @@ bool SameHashtag(const Hashtag& a, const Hashtag& b) {
   return true;
 }
 
-const ExportField* FindExportField(const Hashtag& h) {
-  for (const ExportField& e : kExportFields) {
+const LifelineHxlColumn* FindExportField(const Hashtag& h) {
+  for (const LifelineHxlColumn& e : tabular::LifelineHxlLayout()) {
     if (SameHashtag(h, *ParseHashtag(e.hashtag))) return &e;
   }
   return nullptr;
@@ -265,7 +197,7 @@ bool IsExportLayout(const std::vector<Column>& columns) {
 }
 
 struct ExportPlan {
-  std::vector<const ExportField*> fields;  // per entry of the columns; null: not read
+  std::vector<const LifelineHxlColumn*> fields;  // per entry of the columns; null: not read
   const Column* kind = nullptr;
   const Column* id = nullptr;
 };
@@ -381,12 +313,12 @@ class RowReader {
     }
   }
 
-  // Lifeline's own export: one column per field (kExportFields).
+  // Lifeline's own export: one column per field (tabular::LifelineHxlLayout()).
   void ReadExport(const std::vector<std::string>& f) {
     const Column& kind_column = *export_->kind;
     const std::string kind(Cell(f, kind_column.index));
     const unsigned row_kind =
-        kind == "incident" ? kIncidentRow : kind == "movement" ? kMovementRow : 0;
+        kind == "incident" ? tabular::kHxlIncident : kind == "movement" ? tabular::kHxlMovement : 0;
     if (row_kind == 0) {
       Error(kind_column,
             kind.empty()
@@ -401,7 +333,7 @@ class RowReader {
     const Column *date = nullptr, *precision = nullptr;
     for (size_t i = 0; i < columns_.size(); ++i) {
       const Column& c = columns_[i];
-      const ExportField* e = export_->fields[i];
+      const LifelineHxlColumn* e = export_->fields[i];
       const std::string_view v = Cell(f, c.index);
       if (v.empty()) continue;
       if (e == nullptr) {
@@ -416,22 +348,22 @@ class RowReader {
       // it is, and trimming would change the record.
       const std::string_view raw = f[c.index];
       switch (e->value) {
-        case ExportValue::kText:
+        case HxlValue::kText:
           SetPath(r, e->field, raw);
           break;
-        case ExportValue::kActor:
+        case HxlValue::kActor:
           actors.push_back(raw);  // repeats too: the record's list as it is
           break;
-        case ExportValue::kKind:
-        case ExportValue::kStamp:
+        case HxlValue::kKind:
+        case HxlValue::kStamp:
           break;
-        case ExportValue::kId:
+        case HxlValue::kId:
           if (IsRecordId(c, v)) SetPath(r, e->field, v);
           break;
-        case ExportValue::kIdList:
+        case HxlValue::kIdList:
           if (auto ids = IdList(c, v)) r["sources"] = std::move(*ids);
           break;
-        case ExportValue::kCase:
+        case HxlValue::kCase:
           if (!IsRecordId(c, v)) break;
           if (!options_.case_id.empty() && v != options_.case_id) {
             Error(c, "the record belongs to case " + Quote(v) + ", the import is into case " +
@@ -440,13 +372,13 @@ class RowReader {
           }
           r["case"] = v;
           break;
-        case ExportValue::kDate:
+        case HxlValue::kDate:
           date = &c;
           break;
-        case ExportValue::kDatePrecision:
+        case HxlValue::kDatePrecision:
           precision = &c;
           break;
-        case ExportValue::kDay: {
+        case HxlValue::kDay: {
           auto d = ParseDateWithFormat(v, "%Y-%m-%d");
           if (d.ok() && FormatDate(*d) == v) {
             SetPath(r, e->field, v);
@@ -455,9 +387,9 @@ class RowReader {
           }
           break;
         }
-        case ExportValue::kLat:
-        case ExportValue::kLon: {
-          auto d = e->value == ExportValue::kLat ? ParseLatitude(v) : ParseLongitude(v);
+        case HxlValue::kLat:
+        case HxlValue::kLon: {
+          auto d = e->value == HxlValue::kLat ? ParseLatitude(v) : ParseLongitude(v);
           if (d.ok()) {
             SetPath(r, e->field, *d);
           } else {
@@ -465,24 +397,24 @@ class RowReader {
           }
           break;
         }
-        case ExportValue::kGeoPrecision:
+        case HxlValue::kGeoPrecision:
           if (auto n = Code(c, v, 1, 3, kGeoPrecisionRule)) SetPath(r, e->field, *n);
           break;
-        case ExportValue::kAccess:
+        case HxlValue::kAccess:
           if (auto n = Code(c, v, 1, 9, kAccessRule)) SetPath(r, e->field, *n);
           break;
-        case ExportValue::kCount:
+        case HxlValue::kCount:
           if (auto n = WholeCount(c, v, /*report_not_a_number=*/true)) SetPath(r, e->field, *n);
           break;
-        case ExportValue::kDirection:
+        case HxlValue::kDirection:
           if (OneOf(c, v, {"in", "out"}, e->field)) SetPath(r, e->field, v);
           break;
-        case ExportValue::kOutcome:
+        case HxlValue::kOutcome:
           if (OneOf(c, v, {"completed", "stopped", "turned_back"}, e->field)) {
             SetPath(r, e->field, v);
           }
           break;
-        case ExportValue::kCargo: {
+        case HxlValue::kCargo: {
           json cargo = json::parse(std::string(v), nullptr, /*allow_exceptions=*/false);
           if (cargo.is_discarded() || !cargo.is_array()) {
             Error(c, "cargo must be a JSON array of quantities, not " + Quote(v));
@@ -854,10 +786,10 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
     // One column per field: a second column for the same field (actors
     // aside) would leave the record ambiguous.
     export_plan.emplace();
-    std::map<const ExportField*, const Column*> seen;
+    std::map<const LifelineHxlColumn*, const Column*> seen;
     bool duplicate = false;
     for (const Column& c : columns) {
-      const ExportField* e = FindExportField(c.hashtag);
+      const LifelineHxlColumn* e = FindExportField(c.hashtag);
       export_plan->fields.push_back(e);
       if (e == nullptr) {
         out.warnings.push_back({tags.line, c.label,
@@ -865,9 +797,9 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
                                     " is checked but not read"});
         continue;
       }
-      if (e->value == ExportValue::kKind) export_plan->kind = &c;
+      if (e->value == HxlValue::kKind) export_plan->kind = &c;
       if (e->field == "id") export_plan->id = &c;
-      if (auto [it, fresh] = seen.emplace(e, &c); !fresh && e->value != ExportValue::kActor) {
+      if (auto [it, fresh] = seen.emplace(e, &c); !fresh && e->value != HxlValue::kActor) {
         out.errors.push_back({tags.line, c.label,
                               "a second " + c.label + " column (" + Where(c) + ", first " +
                                   Where(*it->second) + "): a Lifeline HXL export has one "
