@@ -21,7 +21,7 @@
 //     Lifeline stamps the records it appends.
 // What does not come back: `confidential` (never written), and `recorded`
 // and `by` without keep_stamps. Everything else comes back with the same
-// canonical bytes (export_test round-trips every kind).
+// canonical bytes (tests/export_roundtrip_test.cc round-trips every kind).
 //
 // Pure; thread-safe.
 #ifndef LIFELINE_INGEST_LIFELINE_CSV_H_
