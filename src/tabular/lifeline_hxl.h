@@ -37,7 +37,7 @@ enum class HxlValue {
   kIdList,         // record ids joined with ';', or a JSON array of them
   kKind,           // incident or movement
   kCase,           // a record id that must agree with the import's case
-  kDate,           // a date (YYYY-MM-DD, or partial with date_precision)
+  kDate,           // a date as the record holds it (the reader: ParseLooseDate)
   kDatePrecision,  // day, week, month, year
   kDay,            // a day, YYYY-MM-DD, kept as written (a period's bounds)
   kLat,
