@@ -10,6 +10,7 @@
 #include "base/check.h"
 #include "ingest/fields.h"
 #include "ingest/reader.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest::fuzz {
 
@@ -24,8 +25,8 @@ inline void CheckResult(const ReadResult& r, uint64_t max_line, bool from_tables
       LIFELINE_CHECK(!e.field.empty(), "diagnostic without a field");
       LIFELINE_CHECK(!e.message.empty(), "diagnostic without a message");
       // Messages and field names go into JSON and terminals: always UTF-8.
-      LIFELINE_CHECK(!FirstInvalidUtf8(e.message).has_value(), "message is not UTF-8");
-      LIFELINE_CHECK(!FirstInvalidUtf8(e.field).has_value(), "field is not UTF-8");
+      LIFELINE_CHECK(!tabular::FirstInvalidUtf8(e.message).has_value(), "message is not UTF-8");
+      LIFELINE_CHECK(!tabular::FirstInvalidUtf8(e.field).has_value(), "field is not UTF-8");
     }
   }
   std::set<std::string> ids;
@@ -62,15 +63,6 @@ inline void CheckResult(const ReadResult& r, uint64_t max_line, bool from_tables
       }
     }
   }
-}
-
-// Physical lines as the CSV reader counts them (LF, CRLF, lone CR), plus one.
-inline uint64_t LineBound(std::string_view s) {
-  uint64_t n = 1;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\n' || (s[i] == '\r' && !(i + 1 < s.size() && s[i + 1] == '\n'))) ++n;
-  }
-  return n + 1;
 }
 
 }  // namespace lifeline::ingest::fuzz

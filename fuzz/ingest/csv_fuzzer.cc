@@ -18,12 +18,12 @@
 #include <string_view>
 
 #include "base/check.h"
-#include "check_result.h"
-#include "ingest/csv.h"
-#include "ingest/fields.h"
+#include "line_bound.h"
+#include "tabular/csv.h"
+#include "tabular/text.h"
 
-using lifeline::ingest::CsvOptions;
-using lifeline::ingest::CsvTable;
+using lifeline::tabular::CsvOptions;
+using lifeline::tabular::CsvTable;
 
 namespace {
 
@@ -56,15 +56,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.transcode_non_utf8 = (data[0] & 4) == 0;
   std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
 
-  CsvTable t = lifeline::ingest::ParseCsv(in, options);
-  const uint64_t max_line = lifeline::ingest::fuzz::LineBound(in);
+  CsvTable t = lifeline::tabular::ParseCsv(in, options);
+  const uint64_t max_line = lifeline::tabular::fuzz::LineBound(in);
   uint64_t last = 0;
   for (const auto& rec : t.records) {
     LIFELINE_CHECK(rec.line >= 1 && rec.line > last && rec.line <= max_line, "record line");
     last = rec.line;
     LIFELINE_CHECK(!rec.fields.empty(), "record without fields");
     for (const std::string& f : rec.fields) {
-      LIFELINE_CHECK(!lifeline::ingest::FirstInvalidUtf8(f).has_value(), "field is not UTF-8");
+      LIFELINE_CHECK(!lifeline::tabular::FirstInvalidUtf8(f).has_value(), "field is not UTF-8");
     }
   }
   LIFELINE_CHECK(t.physical_lines <= max_line, "physical line count");
@@ -74,12 +74,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   CsvOptions verbatim = options;
   verbatim.restore_neutralised = false;
-  CsvTable raw = lifeline::ingest::ParseCsv(in, verbatim);
+  CsvTable raw = lifeline::tabular::ParseCsv(in, verbatim);
   LIFELINE_CHECK(raw.records.size() == t.records.size(), "restoring changed the record count");
   for (size_t r = 0; r < t.records.size(); ++r) {
     LIFELINE_CHECK(raw.records[r].fields.size() == t.records[r].fields.size(), "restoring changed a width");
     for (size_t i = 0; i < t.records[r].fields.size(); ++i) {
-      LIFELINE_CHECK(lifeline::ingest::RestoreCsvCell(raw.records[r].fields[i]) == t.records[r].fields[i],
+      LIFELINE_CHECK(lifeline::tabular::RestoreCsvCell(raw.records[r].fields[i]) == t.records[r].fields[i],
                      "a field is not its restored bytes");
     }
   }
@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& rec : t.records) {
     for (size_t i = 0; i < rec.fields.size(); ++i) {
       if (i > 0) out.push_back(options.delimiter);
-      const std::string safe = lifeline::ingest::NeutraliseCsvCell(rec.fields[i]);
+      const std::string safe = lifeline::tabular::NeutraliseCsvCell(rec.fields[i]);
       LIFELINE_CHECK(!StartsAFormula(safe), "a neutralised field starts a formula");
       out.push_back('"');
       for (char c : safe) {
@@ -102,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   CsvOptions utf8 = options;
   utf8.transcode_non_utf8 = false;
-  CsvTable again = lifeline::ingest::ParseCsv(out, utf8);
+  CsvTable again = lifeline::tabular::ParseCsv(out, utf8);
   LIFELINE_CHECK(again.errors.empty(), "re-read of written CSV failed");
   LIFELINE_CHECK(again.records.size() == t.records.size(), "re-read record count differs");
   for (size_t r = 0; r < t.records.size(); ++r) {

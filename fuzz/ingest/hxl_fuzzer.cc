@@ -10,13 +10,14 @@
 
 #include "base/check.h"
 #include "check_result.h"
+#include "line_bound.h"
 #include "ingest/hxl.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   const lifeline::ingest::ImportOptions options{"fuzz-case", "fuzz.csv"};
   lifeline::ingest::ReadResult r = lifeline::ingest::ReadHxlCsv(in, options);
-  lifeline::ingest::fuzz::CheckResult(r, lifeline::ingest::fuzz::LineBound(in),
+  lifeline::ingest::fuzz::CheckResult(r, lifeline::tabular::fuzz::LineBound(in),
                                       /*from_tables=*/true);
   if (!r.rows.empty()) {
     const auto& source = r.rows.front().record;

@@ -14,10 +14,12 @@
 
 #include "base/check.h"
 #include "check_result.h"
+#include "line_bound.h"
 #include "ingest/acled.h"
 #include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
 #include "ingest/ucdp.h"
+#include "tabular/lifeline_csv.h"
 
 namespace {
 
@@ -68,7 +70,7 @@ when_zero = ["n"]
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   const lifeline::ingest::ImportOptions options{"fuzz-case", "fuzz.csv"};
-  const uint64_t max_line = lifeline::ingest::fuzz::LineBound(in);
+  const uint64_t max_line = lifeline::tabular::fuzz::LineBound(in);
 
   auto acled = lifeline::ingest::ReadAcledCsv(in, options);
   lifeline::ingest::fuzz::CheckResult(acled, max_line, true);
@@ -98,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::set<std::string> ids;
   for (const auto& row : own.rows) {
     const auto& r = row.record;
-    const auto& layout = lifeline::ingest::LifelineCsvLayout(r["kind"].get<std::string>());
+    const auto& layout = lifeline::tabular::LifelineCsvLayout(r["kind"].get<std::string>());
     LIFELINE_CHECK(!layout.empty(), "lifeline csv: a kind without a layout");
     LIFELINE_CHECK(r["kind"] == own.rows[0].record["kind"], "lifeline csv: two kinds in one file");
     LIFELINE_CHECK(r["id"].is_string() && !r["id"].get<std::string>().empty(), "lifeline csv: id");

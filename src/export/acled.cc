@@ -8,8 +8,8 @@
 #include "base/check.h"
 #include "export/export.h"
 #include "export/internal.h"
-#include "ingest/country_codes.h"
 #include "record/values.h"
+#include "tabular/country_codes.h"
 
 namespace lifeline::exports {
 namespace {
@@ -101,9 +101,9 @@ Result<std::vector<std::string>> Row(const json& r) {
   const json& loc = internal::Member(r, "location");
   if (!loc.is_null() && !loc.is_object()) return InvalidArgumentError("location: wanted an object");
   LIFELINE_ASSIGN_OR_RETURN(std::string alpha3, internal::MemberText(loc, "country"));
-  // ISO 3166-1 as ingest reads it, so that `iso` and `country` read back as
-  // the record's alpha-3 code.
-  if (auto c = ingest::CountryFromAlpha3(alpha3)) {
+  // The ISO 3166-1 table the readers use (tabular/country_codes.h), so that
+  // `iso` and `country` read back as the record's alpha-3 code.
+  if (auto c = tabular::CountryFromAlpha3(alpha3)) {
     row[Col("iso")] = std::to_string(c->numeric);
     row[Col("country")] = c->name;
   } else {

@@ -1,22 +1,23 @@
 // WriteCsv: one kind's records as a flat table.
 //
-// The columns and the kind of cell each holds are ingest's
-// LifelineCsvLayout, which ReadLifelineCsv reads back with: one table for
-// both directions, so that an export always re-imports. export_test checks
-// that table against record::JsonSchema().
+// The columns and the kind of cell each holds are tabular's
+// LifelineCsvLayout, which ReadLifelineCsv (src/ingest) reads back with: one
+// table for both directions, so that an export always re-imports.
+// tests/export_roundtrip_test.cc checks that table against
+// record::JsonSchema().
 #include <set>
 #include <vector>
 
 #include "export/export.h"
 #include "export/internal.h"
-#include "ingest/lifeline_csv.h"
 #include "record/canonical.h"
+#include "tabular/lifeline_csv.h"
 
 namespace lifeline::exports {
 namespace {
 
-using ingest::CsvCell;
-using ingest::CsvColumn;
+using tabular::CsvCell;
+using tabular::CsvColumn;
 using nlohmann::json;
 
 // InvalidArgument for a member of `record` (or of one of its objects) that
@@ -66,16 +67,16 @@ Result<std::string> CellText(const json& value, const CsvColumn& c) {
 
 std::vector<std::string> CsvColumns(std::string_view kind) {
   std::vector<std::string> names;
-  for (const CsvColumn& c : ingest::LifelineCsvLayout(kind)) names.push_back(c.name);
+  for (const CsvColumn& c : tabular::LifelineCsvLayout(kind)) names.push_back(c.name);
   return names;
 }
 
 Result<std::string> WriteCsv(std::span<const json> records, std::string_view kind,
                              const CsvExportOptions& options) {
-  const std::vector<CsvColumn>& layout = ingest::LifelineCsvLayout(kind);
+  const std::vector<CsvColumn>& layout = tabular::LifelineCsvLayout(kind);
   if (layout.empty()) {
     std::string all;
-    for (const std::string& each : ingest::LifelineCsvKinds()) all += (all.empty() ? "" : ", ") + each;
+    for (const std::string& each : tabular::LifelineCsvKinds()) all += (all.empty() ? "" : ", ") + each;
     return InvalidArgumentError("\"" + std::string(kind) + "\" is not a record kind (" + all + ")");
   }
   std::string out;

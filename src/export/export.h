@@ -21,10 +21,11 @@
 //   - CSV output is spreadsheet-safe unless CsvExportOptions::raw: a cell
 //     whose first character is '=', '+', '-', '@', TAB or CR (and is not
 //     wholly a number such as -45.2), or that starts "'" and then one of
-//     those or "'", is written with a "'" in front (ingest::NeutraliseCsvCell,
-//     in ingest/csv.h, gives the rule), so that a spreadsheet shows it as
-//     text instead of running it as a formula. Every reader in src/ingest removes that "'" again
-//     (ingest::RestoreCsvCell), so the round trips below hold.
+//     those or "'", is written with a "'" in front (tabular::NeutraliseCsvCell,
+//     in tabular/csv.h, gives the rule), so that a spreadsheet shows it as
+//     text instead of running it as a formula. Every reader in src/ingest
+//     removes that "'" again (tabular::RestoreCsvCell, which ParseCsv
+//     applies), so the round trips below hold.
 //
 // Round trips through the import readers (src/ingest) are part of the
 // contract and tested: ReadJsonLines(WriteJsonLines(r)) gives back the log's
@@ -54,7 +55,7 @@ namespace lifeline::exports {
 // their cells.
 struct CsvExportOptions {
   // false (the default): every cell is spreadsheet-safe
-  // (ingest::NeutraliseCsvCell). true: every cell is the value verbatim, as
+  // (tabular::NeutraliseCsvCell). true: every cell is the value verbatim, as
   // `lifeline export --raw` and the API's `raw=1` ask; opening such a file in
   // a spreadsheet may run its cells as formulas.
   bool raw = false;
@@ -67,9 +68,10 @@ struct CsvExportOptions {
 Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
 
 // A flat CSV of the records of one `kind` (records of other kinds are left
-// out), in the layout of ingest/lifeline_csv.h, which reads it back. Header
-// row first; columns: id, case, sources, supersedes, note, recorded, by, then
-// the kind's fields in schema order (CsvColumns). Nested objects are
+// out), in the layout of tabular/lifeline_csv.h, which ReadLifelineCsv
+// (ingest/lifeline_csv.h) reads back. Header row first; columns: id, case,
+// sources, supersedes, note, recorded, by, then the kind's fields in schema
+// order (CsvColumns). Nested objects are
 // flattened with dots (location.lat, fatalities.best, period.from,
 // rule.for); arrays of strings are joined with ';' (but written as a JSON
 // array when empty, when an element is empty or holds a ';', or when the

@@ -1,6 +1,7 @@
-// WriteHxlCsv. The hashtags are chosen so that ReadHxlCsv (src/ingest/hxl.h)
-// reads an incident back field for field; README.md gives the table and the
-// reasons. Two constraints from that reader shape the choice:
+// WriteHxlCsv. The columns are tabular::LifelineHxlLayout(), the table
+// ReadHxlCsv (src/ingest/hxl.h) reads an export back with, field for field;
+// README.md gives the table and the reasons. Two constraints from that
+// reader shaped the hashtags:
 //   - it checks every non-empty #date cell as a date, so date-times
 //     (`recorded`) are tagged #meta, never #date;
 //   - it reads each #org/#group cell as one actor, so actors get one column
@@ -11,6 +12,7 @@
 #include "export/export.h"
 #include "export/internal.h"
 #include "record/canonical.h"
+#include "tabular/lifeline_hxl.h"
 
 namespace lifeline::exports {
 namespace {
@@ -27,98 +29,82 @@ enum class Cell {
 struct Column {
   std::string header;   // the Lifeline field, for people
   std::string hashtag;  // for machines
-  std::vector<std::string_view> kinds;  // kinds that fill it; empty: every kind
-  std::vector<std::string_view> path;   // members from the record down
+  unsigned kinds = 0;   // tabular::kHxlIncident/kHxlMovement bits that fill it
+  bool envelope = false;  // filled for records of every kind
+  std::vector<std::string> path;  // members from the record down
   Cell cell = Cell::kScalar;
   size_t actor = 0;
 };
 
-constexpr std::string_view kIncident = "incident";
-constexpr std::string_view kMovement = "movement";
+unsigned KindBit(const json& kind) {
+  if (kind == "incident") return tabular::kHxlIncident;
+  if (kind == "movement") return tabular::kHxlMovement;
+  return 0;
+}
 
-// The column set for these records: the envelope always; a kind's group when
-// a record of that kind is present.
+Cell CellOf(tabular::HxlValue value) {
+  switch (value) {
+    case tabular::HxlValue::kIdList:
+      return Cell::kList;
+    case tabular::HxlValue::kCargo:
+      return Cell::kJson;
+    case tabular::HxlValue::kActor:
+      return Cell::kActor;
+    default:
+      return Cell::kScalar;
+  }
+}
+
+// "location.admin1" -> {"location", "admin1"}.
+std::vector<std::string> PathOf(std::string_view field) {
+  std::vector<std::string> path;
+  for (size_t dot; (dot = field.find('.')) != std::string_view::npos; field.remove_prefix(dot + 1)) {
+    path.emplace_back(field.substr(0, dot));
+  }
+  path.emplace_back(field);
+  return path;
+}
+
+// The columns of tabular::LifelineHxlLayout() for these records: the
+// envelope always; a kind's columns when a record of that kind is present;
+// one #group+name column per actor of the incident that names most (at least
+// one when there are incidents: the table says where actors go even when
+// none is named).
 std::vector<Column> Plan(std::span<const json> records) {
-  bool incidents = false, movements = false;
+  unsigned present = 0;
   size_t actors = 0;
   for (const json& r : records) {
-    const json& kind = r.at("kind");
-    if (kind == kIncident) {
-      incidents = true;
+    const unsigned bit = KindBit(r.at("kind"));
+    present |= bit;
+    if (bit == tabular::kHxlIncident) {
       const json& a = internal::Member(r, "actors");
       if (a.is_array()) actors = std::max(actors, a.size());
-    } else if (kind == kMovement) {
-      movements = true;
     }
   }
-  // At least one actor column when there are incidents: the table says where
-  // actors go even when none is named.
-  if (incidents) actors = std::max<size_t>(actors, 1);
+  if (present & tabular::kHxlIncident) actors = std::max<size_t>(actors, 1);
 
   std::vector<Column> cols;
-  cols.push_back({"id", "#meta+id", {}, {"id"}});
-  cols.push_back({"kind", "#meta+kind", {}, {"kind"}});
-  std::vector<std::string_view> dated;
-  if (incidents) dated.push_back(kIncident);
-  if (movements) dated.push_back(kMovement);
-  if (!dated.empty()) {
-    cols.push_back({"date", "#date+occurred", dated, {"date"}});
-    cols.push_back({"date_precision", "#meta+date_precision", dated, {"date_precision"}});
-  }
-  if (incidents) {
-    const std::vector<std::string_view> in = {kIncident};
-    cols.push_back({"location.admin1", "#adm1+name", in, {"location", "admin1"}});
-    cols.push_back({"location.admin2", "#adm2+name", in, {"location", "admin2"}});
-    cols.push_back({"location.admin3", "#adm3+name", in, {"location", "admin3"}});
-    cols.push_back({"location.name", "#loc+name", in, {"location", "name"}});
-    cols.push_back({"location.country", "#country+code", in, {"location", "country"}});
-    cols.push_back({"location.lat", "#geo+lat", in, {"location", "lat"}});
-    cols.push_back({"location.lon", "#geo+lon", in, {"location", "lon"}});
-    cols.push_back(
-        {"location.geo_precision", "#meta+geo_precision", in, {"location", "geo_precision"}});
-    cols.push_back({"event_type", "#event+type", in, {"event_type"}});
-    cols.push_back({"sub_event_type", "#event+type+sub", in, {"sub_event_type"}});
-    cols.push_back({"access_constraint", "#access+code", in, {"access_constraint"}});
-    for (size_t i = 0; i < actors; ++i) {
-      cols.push_back({"actors[" + std::to_string(i) + "]", "#group+name", in, {"actors"},
-                      Cell::kActor, i});
+  for (const tabular::LifelineHxlColumn& c : tabular::LifelineHxlLayout()) {
+    if (!c.envelope && (c.kinds & present) == 0) continue;
+    Column col{std::string(c.field), std::string(c.hashtag), c.kinds, c.envelope,
+               PathOf(c.field), CellOf(c.value)};
+    if (col.cell != Cell::kActor) {
+      cols.push_back(std::move(col));
+      continue;
     }
-    cols.push_back({"fatalities.best", "#affected+killed", in, {"fatalities", "best"}});
-    cols.push_back({"fatalities.low", "#affected+killed+min", in, {"fatalities", "low"}});
-    cols.push_back({"fatalities.high", "#affected+killed+max", in, {"fatalities", "high"}});
-    cols.push_back({"injuries", "#affected+injured", in, {"injuries"}});
-    cols.push_back({"description", "#description", in, {"description"}});
+    for (size_t i = 0; i < actors; ++i) {
+      col.header = std::string(c.field) + "[" + std::to_string(i) + "]";
+      col.actor = i;
+      cols.push_back(col);
+    }
   }
-  if (movements) {
-    const std::vector<std::string_view> mv = {kMovement};
-    cols.push_back({"route", "#meta+route", mv, {"route"}});
-    cols.push_back({"direction", "#indicator+direction", mv, {"direction"}});
-    cols.push_back({"operator", "#org+operator", mv, {"operator"}});
-    cols.push_back({"outcome", "#status+outcome", mv, {"outcome"}});
-    cols.push_back({"vehicles", "#indicator+vehicles+num", mv, {"vehicles"}});
-    cols.push_back({"persons", "#indicator+persons+num", mv, {"persons"}});
-    cols.push_back({"patients", "#indicator+patients+num", mv, {"patients"}});
-    cols.push_back({"cargo", "#item+cargo", mv, {"cargo"}, Cell::kJson});
-    cols.push_back({"period.from", "#date+start", mv, {"period", "from"}});
-    cols.push_back({"period.to", "#date+end", mv, {"period", "to"}});
-  }
-  cols.push_back({"sources", "#meta+source", {}, {"sources"}, Cell::kList});
-  cols.push_back({"case", "#meta+case", {}, {"case"}});
-  cols.push_back({"supersedes", "#meta+supersedes", {}, {"supersedes"}});
-  cols.push_back({"note", "#meta+note", {}, {"note"}});
-  cols.push_back({"recorded", "#meta+recorded", {}, {"recorded"}});
-  cols.push_back({"by", "#meta+by", {}, {"by"}});
   return cols;
 }
 
 Result<std::string> CellText(const json& record, const Column& c) {
-  if (!c.kinds.empty() &&
-      std::find(c.kinds.begin(), c.kinds.end(), record.at("kind").get<std::string>()) ==
-          c.kinds.end()) {
-    return std::string();
-  }
+  if (!c.envelope && (c.kinds & KindBit(record.at("kind"))) == 0) return std::string();
   const json* v = &record;
-  for (std::string_view member : c.path) v = &internal::Member(*v, member);
+  for (const std::string& member : c.path) v = &internal::Member(*v, member);
   Result<std::string> text = std::string();
   switch (c.cell) {
     case Cell::kScalar:

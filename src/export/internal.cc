@@ -1,33 +1,20 @@
 #include "export/internal.h"
 
-#include "ingest/csv.h"
 #include "record/canonical.h"
+#include "tabular/csv.h"
 
 namespace lifeline::exports::internal {
 
 using nlohmann::json;
-
-void AppendCsvField(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += field;
-    return;
-  }
-  out.push_back('"');
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
 
 void AppendCsvRow(std::string& out, std::span<const std::string> fields,
                   const CsvExportOptions& options) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out.push_back(',');
     if (options.raw) {
-      AppendCsvField(out, fields[i]);
+      tabular::AppendCsvField(out, fields[i]);
     } else {
-      AppendCsvField(out, ingest::NeutraliseCsvCell(fields[i]));
+      tabular::AppendCsvField(out, tabular::NeutraliseCsvCell(fields[i]));
     }
   }
   out += "\r\n";

@@ -16,13 +16,10 @@
 
 namespace lifeline::exports::internal {
 
-// Appends one RFC 4180 field: quoted when it holds ',', '"', CR or LF, with
-// quotes doubled; as is otherwise.
-void AppendCsvField(std::string& out, std::string_view field);
-
-// Appends the fields separated by commas and a CRLF. Unless `options.raw`,
-// each field is first made spreadsheet-safe (ingest::NeutraliseCsvCell):
-// this is the one place every CSV-shaped writer neutralises its cells.
+// Appends the fields (tabular::AppendCsvField) separated by commas and a
+// CRLF. Unless `options.raw`, each field is first made spreadsheet-safe
+// (tabular::NeutraliseCsvCell): this is the one place every CSV-shaped
+// writer neutralises its cells.
 void AppendCsvRow(std::string& out, std::span<const std::string> fields,
                   const CsvExportOptions& options);
 
@@ -39,8 +36,8 @@ Result<std::string> ScalarText(const nlohmann::json& value);
 
 // An array of scalars joined with ';', or its canonical JSON text when it
 // is empty, an element is an empty string, holds ';', or is not a scalar, or
-// the first element starts with '[' (ingest/lifeline_csv.h reads a cell
-// starting with '[' as JSON).
+// the first element starts with '[' (a kList cell starting with '[' is JSON:
+// tabular/lifeline_csv.h).
 Result<std::string> ListText(const nlohmann::json& array);
 
 // `record[key]` when present, else null (records are objects).

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "ingest/build.h"
-#include "ingest/country_codes.h"
 #include "ingest/fields.h"
 #include "ingest/sheet.h"
+#include "tabular/country_codes.h"
 
 namespace lifeline::ingest {
 namespace {
@@ -36,7 +36,7 @@ std::optional<std::string> Country(RowCells& cells) {
   std::string_view name = cells.Get("country");
   std::optional<std::string> by_code;
   if (!iso.empty()) {
-    by_code = Alpha3FromNumeric(iso);
+    by_code = tabular::Alpha3FromNumeric(iso);
     if (!by_code) {
       if (!ParseInteger(iso).ok()) {
         cells.Error("iso", "not a numeric ISO 3166-1 code: " + Quote(iso));
@@ -46,7 +46,7 @@ std::optional<std::string> Country(RowCells& cells) {
                             "; trying the country name");
     }
   }
-  std::optional<std::string> by_name = name.empty() ? std::nullopt : Alpha3FromName(name);
+  std::optional<std::string> by_name = name.empty() ? std::nullopt : tabular::Alpha3FromName(name);
   if (by_code && by_name && *by_code != *by_name) {
     cells.Warn("country", "country " + Quote(name) + " is " + *by_name + " but iso " +
                               Quote(iso) + " is " + *by_code + "; using the code");
@@ -74,7 +74,7 @@ ReadResult ReadAcledCsv(std::string_view data, const ImportOptions& options) {
   }
   const std::string source_id = SourceIdForFile("acled", options.file_name);
   std::map<std::string, uint64_t> ids;
-  for (const CsvRecord& row : sheet.rows) {
+  for (const tabular::CsvRecord& row : sheet.rows) {
     RowCells cells(sheet, row, out);
     std::string_view event_id = cells.Required("event_id_cnty");
     std::string id = "acled-" + AsciiLower(event_id);

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <system_error>
 
+#include "tabular/text.h"
+
 namespace lifeline::ingest {
 namespace {
 
@@ -14,34 +16,6 @@ bool IsSpace(char c) {
 }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Windows-1252 0x80..0x9F (WHATWG index); unassigned bytes map to the C1
-// control of the same value, as browsers do.
-constexpr std::array<uint16_t, 32> kCp1252High = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-
-// ASCII for U+00C0..U+00FF; "" where the character is not a letter.
-constexpr std::array<const char*, 64> kLatin1Fold = {
-    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-    "D", "N", "O", "O", "O", "O", "O", "",  "O", "U", "U", "U", "U", "Y", "TH", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
 
 constexpr std::array<std::string_view, 12> kMonths = {
     "january", "february", "march",     "april",   "may",      "june",
@@ -101,79 +75,6 @@ bool ValidDecimalSyntax(std::string_view s) {
 
 }  // namespace
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::optional<size_t> FirstInvalidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += len;
-  }
-  return std::nullopt;
-}
-
-bool HasUtf8MultiByte(std::string_view s) {
-  for (size_t i = 0; i + 1 < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    auto d = static_cast<unsigned char>(s[i + 1]);
-    if (c >= 0xC2 && c <= 0xF4 && (d & 0xC0) == 0x80) {
-      std::string_view rest = s.substr(i);
-      size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      if (rest.size() >= len && !FirstInvalidUtf8(rest.substr(0, len))) return true;
-    }
-  }
-  return false;
-}
-
-std::string Windows1252ToUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out.push_back(ch);
-    } else if (c < 0xA0) {
-      AppendUtf8(out, kCp1252High[c - 0x80]);
-    } else {
-      AppendUtf8(out, c);
-    }
-  }
-  return out;
-}
-
 std::string Quote(std::string_view value) {
   constexpr size_t kMax = 60;
   bool cut = false;
@@ -197,7 +98,7 @@ std::string EscapeForMessage(std::string_view value) {
     if (u >= 0x80) {
       size_t len = u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : 2;
       std::string_view seq = value.substr(i, len);
-      if (seq.size() == len && !FirstInvalidUtf8(seq)) {
+      if (seq.size() == len && !tabular::FirstInvalidUtf8(seq)) {
         out += seq;
         i += len;
         continue;
@@ -227,29 +128,8 @@ std::string AsciiLower(std::string_view s) {
   return out;
 }
 
-std::string FoldLatinAccents(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0xC3 && i + 1 < s.size()) {
-      auto d = static_cast<unsigned char>(s[i + 1]);
-      if (d >= 0x80 && d <= 0xBF) {
-        const char* folded = kLatin1Fold[d - 0x80];
-        if (*folded != '\0') {
-          out += folded;
-          ++i;
-          continue;
-        }
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
 std::string Slug(std::string_view s) {
-  std::string folded = FoldLatinAccents(s);
+  std::string folded = tabular::FoldLatinAccents(s);
   std::string out;
   out.reserve(folded.size());
   bool pending_dash = false;
@@ -307,7 +187,7 @@ std::string SourceIdForFile(std::string_view prefix, std::string_view file_name)
 }
 
 Result<int64_t> ParseInteger(std::string_view s) {
-  std::string_view t = Trim(s);
+  std::string_view t = tabular::Trim(s);
   if (t.empty()) return InvalidArgumentError("empty, wanted an integer");
   std::string_view digits = t;
   if (digits.front() == '+') digits.remove_prefix(1);
@@ -329,7 +209,7 @@ Result<int64_t> ParseInteger(std::string_view s) {
 }
 
 Result<double> ParseNumber(std::string_view s) {
-  std::string_view t = Trim(s);
+  std::string_view t = tabular::Trim(s);
   if (t.empty()) return InvalidArgumentError("empty, wanted a number");
   if (!ValidDecimalSyntax(t)) return InvalidArgumentError("not a number: " + Quote(t));
   std::string_view body = t.front() == '+' ? t.substr(1) : t;
@@ -345,7 +225,7 @@ Result<double> ParseNumber(std::string_view s) {
 }
 
 Result<double> ParseNumberWithThousands(std::string_view s) {
-  std::string_view t = Trim(s);
+  std::string_view t = tabular::Trim(s);
   if (t.find(',') == std::string_view::npos) return ParseNumber(t);
   // [+-]? d{1,3} (,ddd)+ (.d+)?
   size_t i = 0;
@@ -399,7 +279,7 @@ std::string FormatDate(const Date& d) {
 }
 
 Result<Date> ParseDateWithFormat(std::string_view value, std::string_view format) {
-  std::string_view v = Trim(value);
+  std::string_view v = tabular::Trim(value);
   if (v.empty()) return InvalidArgumentError("empty, wanted a date");
   auto mismatch = [&]() {
     return InvalidArgumentError("not a date in the form " + Quote(format) + ": " + Quote(v));
@@ -468,7 +348,7 @@ Result<Date> ParseDateWithFormat(std::string_view value, std::string_view format
 }
 
 Result<LooseDate> ParseLooseDate(std::string_view value) {
-  std::string_view v = Trim(value);
+  std::string_view v = tabular::Trim(value);
   if (v.empty()) return InvalidArgumentError("empty, wanted a date");
   // An RFC 3339 date-time stands for its date.
   if (v.size() > 10 && v[10] == 'T') v = v.substr(0, 10);
@@ -500,7 +380,7 @@ Result<double> ParseLatitude(std::string_view s) {
   auto v = ParseNumber(s);
   if (!v.ok()) return v.status();
   if (*v < -90.0 || *v > 90.0) {
-    return InvalidArgumentError("latitude outside [-90, 90]: " + Quote(Trim(s)));
+    return InvalidArgumentError("latitude outside [-90, 90]: " + Quote(tabular::Trim(s)));
   }
   return *v;
 }
@@ -509,7 +389,7 @@ Result<double> ParseLongitude(std::string_view s) {
   auto v = ParseNumber(s);
   if (!v.ok()) return v.status();
   if (*v < -180.0 || *v > 180.0) {
-    return InvalidArgumentError("longitude outside [-180, 180]: " + Quote(Trim(s)));
+    return InvalidArgumentError("longitude outside [-180, 180]: " + Quote(tabular::Trim(s)));
   }
   return *v;
 }

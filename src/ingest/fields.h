@@ -18,21 +18,8 @@
 namespace lifeline::ingest {
 
 // --- Text ------------------------------------------------------------------
-
-// Without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF).
-std::string_view Trim(std::string_view s);
-
-// Offset of the first byte that is not part of a well-formed UTF-8 sequence
-// (overlong forms, surrogates and code points above U+10FFFF are ill-formed),
-// or nullopt when all of `s` is UTF-8.
-std::optional<size_t> FirstInvalidUtf8(std::string_view s);
-
-// True when `s` holds at least one multi-byte UTF-8 sequence.
-bool HasUtf8MultiByte(std::string_view s);
-
-// Decodes Windows-1252 (the WHATWG "latin1" decoder: 0x80-0x9F are the
-// Windows punctuation, the five unassigned ones map to U+0081 etc.) to UTF-8.
-std::string Windows1252ToUtf8(std::string_view s);
+// Trimming, UTF-8 checks and accent folding are in tabular/text.h (the
+// writers share them).
 
 // Quotes a value for a message: 'abc', cut after 60 bytes, control
 // characters and bytes that are not UTF-8 escaped (\n, \x01, \xe9).
@@ -44,10 +31,6 @@ std::string EscapeForMessage(std::string_view value);
 
 // ASCII lower case; other bytes unchanged.
 std::string AsciiLower(std::string_view s);
-
-// Latin-1 letters written in UTF-8 (U+00C0-U+00FF) without their accents:
-// "Panamá" -> "Panama", "Straße" -> "Strasse"; other bytes unchanged.
-std::string FoldLatinAccents(std::string_view s);
 
 // Lower-case ASCII letters and digits, '.', '_', ':' kept; Latin-1 letters
 // written in UTF-8 lose their accents (é -> e); anything else becomes '-';

@@ -2,19 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include "ingest/country_codes.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 namespace {
 
-TEST(FieldsTest, TrimAndSlug) {
-  EXPECT_EQ(Trim("  a b\t\r\n"), "a b");
-  EXPECT_EQ(Trim(""), "");
+TEST(FieldsTest, Slug) {
   EXPECT_EQ(Slug("07 October 2023"), "07-october-2023");
   EXPECT_EQ(Slug("  Panamá / Los Santos!! "), "panama-los-santos");
   EXPECT_EQ(Slug("a..b__c::d"), "a..b__c::d");
   EXPECT_EQ(Slug("---"), "");
-  EXPECT_EQ(FoldLatinAccents("Chocó, Straße, Ñandú"), "Choco, Strasse, Nandu");
 }
 
 TEST(FieldsTest, RecordIds) {
@@ -109,27 +106,13 @@ TEST(FieldsTest, LooseDates) {
   }
 }
 
-TEST(FieldsTest, Utf8) {
-  EXPECT_FALSE(FirstInvalidUtf8("plain ascii"));
-  EXPECT_FALSE(FirstInvalidUtf8("Panam\xc3\xa1 \xe2\x82\xac \xf0\x9f\x98\x80"));
-  EXPECT_EQ(FirstInvalidUtf8("Panam\xe1"), 5u);           // Latin-1 á
-  EXPECT_EQ(FirstInvalidUtf8("a\xc0\xaf"), 1u);           // overlong '/'
-  EXPECT_EQ(FirstInvalidUtf8("a\xed\xa0\x80"), 1u);       // surrogate U+D800
-  EXPECT_EQ(FirstInvalidUtf8("a\xf4\x90\x80\x80"), 1u);   // above U+10FFFF
-  EXPECT_EQ(FirstInvalidUtf8("ab\xe2\x82"), 2u);          // truncated
-  EXPECT_TRUE(HasUtf8MultiByte("x\xc3\xa1"));
-  EXPECT_FALSE(HasUtf8MultiByte("Panam\xe1 Choc\xf3"));
-  EXPECT_EQ(Windows1252ToUtf8("Panam\xe1 \x80 \x93q\x94 \x81"),
-            "Panam\xc3\xa1 \xe2\x82\xac \xe2\x80\x9cq\xe2\x80\x9d \xc2\x81");
-}
-
 TEST(FieldsTest, Quote) {
   EXPECT_EQ(Quote("a\nb"), "'a\\nb'");
   EXPECT_EQ(Quote(std::string(100, 'x')), "'" + std::string(60, 'x') + "'...");
   std::string accented;
   for (int i = 0; i < 40; ++i) accented += "\xc3\xa9";  // 80 bytes of é
   std::string q = Quote(accented);
-  EXPECT_FALSE(FirstInvalidUtf8(q)) << "cut inside a UTF-8 sequence";
+  EXPECT_FALSE(tabular::FirstInvalidUtf8(q)) << "cut inside a UTF-8 sequence";
 }
 
 TEST(FieldsTest, Coordinates) {
@@ -138,29 +121,6 @@ TEST(FieldsTest, Coordinates) {
   EXPECT_FALSE(ParseLatitude("90.0001").ok());
   EXPECT_FALSE(ParseLongitude("-181").ok());
   EXPECT_FALSE(ParseLatitude("N 12").ok());
-}
-
-TEST(CountryCodesTest, NumericAndNames) {
-  EXPECT_EQ(Alpha3FromNumeric("50"), "BGD");
-  EXPECT_EQ(Alpha3FromNumeric("050"), "BGD");
-  EXPECT_EQ(Alpha3FromNumeric("104"), "MMR");
-  EXPECT_EQ(Alpha3FromNumeric("275"), "PSE");
-  EXPECT_EQ(Alpha3FromNumeric("51"), "ARM");
-  EXPECT_EQ(Alpha3FromNumeric("0"), std::nullopt);
-  EXPECT_EQ(Alpha3FromNumeric("abc"), std::nullopt);
-  EXPECT_EQ(Alpha3FromName("Bangladesh"), "BGD");
-  EXPECT_EQ(Alpha3FromName("Myanmar (Burma)"), "MMR");
-  EXPECT_EQ(Alpha3FromName("DR Congo (Zaire)"), "COD");
-  EXPECT_EQ(Alpha3FromName("Democratic Republic of Congo"), "COD");
-  EXPECT_EQ(Alpha3FromName("Panamá"), "PAN");
-  EXPECT_EQ(Alpha3FromName("  syria "), "SYR");
-  EXPECT_EQ(Alpha3FromName("Russia (Soviet Union)"), "RUS");
-  EXPECT_EQ(Alpha3FromName("Cote d'Ivoire"), "CIV");
-  EXPECT_EQ(Alpha3FromName("Côte d’Ivoire"), "CIV");  // typographic apostrophe
-  EXPECT_EQ(Alpha3FromName("Atlantis"), std::nullopt);
-  EXPECT_TRUE(IsAlpha3("BGD"));
-  EXPECT_FALSE(IsAlpha3("bgd"));
-  EXPECT_FALSE(IsAlpha3("XYZ"));
 }
 
 }  // namespace

@@ -7,9 +7,12 @@
 #include <set>
 
 #include "ingest/build.h"
-#include "ingest/country_codes.h"
 #include "ingest/csv.h"
 #include "ingest/fields.h"
+#include "tabular/country_codes.h"
+#include "tabular/csv.h"
+#include "tabular/lifeline_hxl.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 namespace {
@@ -72,7 +75,7 @@ std::vector<const Column*> Select(const std::vector<Column>& columns,
 }
 
 std::string_view Cell(const std::vector<std::string>& fields, size_t index) {
-  return index < fields.size() ? Trim(fields[index]) : std::string_view();
+  return index < fields.size() ? tabular::Trim(fields[index]) : std::string_view();
 }
 
 // The first of `cols` with a non-empty cell in this row.
@@ -149,7 +152,7 @@ Plan MakePlan(const std::vector<Column>& cols) {
 bool LooksLikeHashtagsWithoutHash(const std::vector<std::string>& cells, std::string* example) {
   size_t non_empty = 0, valid = 0;
   for (const std::string& c : cells) {
-    std::string_view t = Trim(c);
+    std::string_view t = tabular::Trim(c);
     if (t.empty()) continue;
     ++non_empty;
     if (t.front() != '#' && t.find('+') != std::string_view::npos &&
@@ -164,81 +167,12 @@ bool LooksLikeHashtagsWithoutHash(const std::vector<std::string>& cells, std::st
 // --- Lifeline's own HXL export -------------------------------------------
 //
 // src/export's WriteHxlCsv writes one column per record field, tagged as
-// below. A file whose hashtag row has #meta+kind is read with this table
-// instead of the mapping for HXL data in general, so that an export comes
-// back field for field (hxl.h lists what does not).
+// tabular/lifeline_hxl.h says. A file whose hashtag row has #meta+kind is
+// read with that table instead of the mapping for HXL data in general, so
+// that an export comes back field for field (hxl.h lists what does not).
 
-enum class ExportValue {
-  kText,           // the cell as written, surrounding whitespace included
-  kId,             // a record id
-  kIdList,         // record ids joined with ';', or a JSON array of them
-  kKind,           // incident or movement
-  kCase,           // a record id that must agree with ImportOptions::case_id
-  kDate,           // a date (ParseLooseDate)
-  kDatePrecision,  // day, week, month, year
-  kDay,            // a day, YYYY-MM-DD, kept as written (a period's bounds)
-  kLat,
-  kLon,
-  kGeoPrecision,   // 1..3
-  kAccess,         // 1..9
-  kCount,          // a whole number >= 0
-  kActor,          // one element of `actors` per column
-  kDirection,      // in, out
-  kOutcome,        // completed, stopped, turned_back
-  kCargo,          // a JSON array of quantities
-  kStamp,          // recorded, by: not read (reader.h: Lifeline sets them)
-};
-
-constexpr unsigned kIncidentRow = 1, kMovementRow = 2, kEitherRow = 3;
-
-struct ExportField {
-  std::string_view hashtag;  // as WriteHxlCsv writes it
-  std::string_view field;    // record field path, members joined with '.'
-  ExportValue value;
-  unsigned kinds;  // the row kinds that have this field
-};
-
-// Keep in step with Plan() in src/export/hxl.cc (export_test round-trips
-// every column).
-constexpr ExportField kExportFields[] = {
-    {"#meta+id", "id", ExportValue::kId, kEitherRow},
-    {"#meta+kind", "kind", ExportValue::kKind, kEitherRow},
-    {"#date+occurred", "date", ExportValue::kDate, kEitherRow},
-    {"#meta+date_precision", "date_precision", ExportValue::kDatePrecision, kEitherRow},
-    {"#adm1+name", "location.admin1", ExportValue::kText, kIncidentRow},
-    {"#adm2+name", "location.admin2", ExportValue::kText, kIncidentRow},
-    {"#adm3+name", "location.admin3", ExportValue::kText, kIncidentRow},
-    {"#loc+name", "location.name", ExportValue::kText, kIncidentRow},
-    {"#country+code", "location.country", ExportValue::kText, kIncidentRow},
-    {"#geo+lat", "location.lat", ExportValue::kLat, kIncidentRow},
-    {"#geo+lon", "location.lon", ExportValue::kLon, kIncidentRow},
-    {"#meta+geo_precision", "location.geo_precision", ExportValue::kGeoPrecision, kIncidentRow},
-    {"#event+type", "event_type", ExportValue::kText, kIncidentRow},
-    {"#event+type+sub", "sub_event_type", ExportValue::kText, kIncidentRow},
-    {"#access+code", "access_constraint", ExportValue::kAccess, kIncidentRow},
-    {"#group+name", "actors", ExportValue::kActor, kIncidentRow},
-    {"#affected+killed", "fatalities.best", ExportValue::kCount, kIncidentRow},
-    {"#affected+killed+min", "fatalities.low", ExportValue::kCount, kIncidentRow},
-    {"#affected+killed+max", "fatalities.high", ExportValue::kCount, kIncidentRow},
-    {"#affected+injured", "injuries", ExportValue::kCount, kIncidentRow},
-    {"#description", "description", ExportValue::kText, kIncidentRow},
-    {"#meta+route", "route", ExportValue::kId, kMovementRow},
-    {"#indicator+direction", "direction", ExportValue::kDirection, kMovementRow},
-    {"#org+operator", "operator", ExportValue::kText, kMovementRow},
-    {"#status+outcome", "outcome", ExportValue::kOutcome, kMovementRow},
-    {"#indicator+vehicles+num", "vehicles", ExportValue::kCount, kMovementRow},
-    {"#indicator+persons+num", "persons", ExportValue::kCount, kMovementRow},
-    {"#indicator+patients+num", "patients", ExportValue::kCount, kMovementRow},
-    {"#item+cargo", "cargo", ExportValue::kCargo, kMovementRow},
-    {"#date+start", "period.from", ExportValue::kDay, kMovementRow},
-    {"#date+end", "period.to", ExportValue::kDay, kMovementRow},
-    {"#meta+source", "sources", ExportValue::kIdList, kEitherRow},
-    {"#meta+case", "case", ExportValue::kCase, kEitherRow},
-    {"#meta+supersedes", "supersedes", ExportValue::kId, kEitherRow},
-    {"#meta+note", "note", ExportValue::kText, kEitherRow},
-    {"#meta+recorded", "recorded", ExportValue::kStamp, kEitherRow},
-    {"#meta+by", "by", ExportValue::kStamp, kEitherRow},
-};
+using tabular::HxlValue;
+using tabular::LifelineHxlColumn;
 
 // Same tag and the same set of attributes (HXL: order does not matter).
 bool SameHashtag(const Hashtag& a, const Hashtag& b) {
@@ -249,8 +183,8 @@ bool SameHashtag(const Hashtag& a, const Hashtag& b) {
   return true;
 }
 
-const ExportField* FindExportField(const Hashtag& h) {
-  for (const ExportField& e : kExportFields) {
+const LifelineHxlColumn* FindExportField(const Hashtag& h) {
+  for (const LifelineHxlColumn& e : tabular::LifelineHxlLayout()) {
     if (SameHashtag(h, *ParseHashtag(e.hashtag))) return &e;
   }
   return nullptr;
@@ -263,7 +197,7 @@ bool IsExportLayout(const std::vector<Column>& columns) {
 }
 
 struct ExportPlan {
-  std::vector<const ExportField*> fields;  // per entry of the columns; null: not read
+  std::vector<const LifelineHxlColumn*> fields;  // per entry of the columns; null: not read
   const Column* kind = nullptr;
   const Column* id = nullptr;
 };
@@ -303,7 +237,7 @@ class RowReader {
   // True when an accepted row cites the file's `source` record.
   bool cites_file_source() const { return cites_file_source_; }
 
-  void Read(const CsvRecord& rec) {
+  void Read(const tabular::CsvRecord& rec) {
     const auto& f = rec.fields;
     bool any = false;
     for (const Column& c : columns_) any = any || !Cell(f, c.index).empty();
@@ -379,12 +313,12 @@ class RowReader {
     }
   }
 
-  // Lifeline's own export: one column per field (kExportFields).
+  // Lifeline's own export: one column per field (tabular::LifelineHxlLayout()).
   void ReadExport(const std::vector<std::string>& f) {
     const Column& kind_column = *export_->kind;
     const std::string kind(Cell(f, kind_column.index));
     const unsigned row_kind =
-        kind == "incident" ? kIncidentRow : kind == "movement" ? kMovementRow : 0;
+        kind == "incident" ? tabular::kHxlIncident : kind == "movement" ? tabular::kHxlMovement : 0;
     if (row_kind == 0) {
       Error(kind_column,
             kind.empty()
@@ -399,7 +333,7 @@ class RowReader {
     const Column *date = nullptr, *precision = nullptr;
     for (size_t i = 0; i < columns_.size(); ++i) {
       const Column& c = columns_[i];
-      const ExportField* e = export_->fields[i];
+      const LifelineHxlColumn* e = export_->fields[i];
       const std::string_view v = Cell(f, c.index);
       if (v.empty()) continue;
       if (e == nullptr) {
@@ -414,22 +348,22 @@ class RowReader {
       // it is, and trimming would change the record.
       const std::string_view raw = f[c.index];
       switch (e->value) {
-        case ExportValue::kText:
+        case HxlValue::kText:
           SetPath(r, e->field, raw);
           break;
-        case ExportValue::kActor:
+        case HxlValue::kActor:
           actors.push_back(raw);  // repeats too: the record's list as it is
           break;
-        case ExportValue::kKind:
-        case ExportValue::kStamp:
+        case HxlValue::kKind:
+        case HxlValue::kStamp:
           break;
-        case ExportValue::kId:
+        case HxlValue::kId:
           if (IsRecordId(c, v)) SetPath(r, e->field, v);
           break;
-        case ExportValue::kIdList:
+        case HxlValue::kIdList:
           if (auto ids = IdList(c, v)) r["sources"] = std::move(*ids);
           break;
-        case ExportValue::kCase:
+        case HxlValue::kCase:
           if (!IsRecordId(c, v)) break;
           if (!options_.case_id.empty() && v != options_.case_id) {
             Error(c, "the record belongs to case " + Quote(v) + ", the import is into case " +
@@ -438,13 +372,13 @@ class RowReader {
           }
           r["case"] = v;
           break;
-        case ExportValue::kDate:
+        case HxlValue::kDate:
           date = &c;
           break;
-        case ExportValue::kDatePrecision:
+        case HxlValue::kDatePrecision:
           precision = &c;
           break;
-        case ExportValue::kDay: {
+        case HxlValue::kDay: {
           auto d = ParseDateWithFormat(v, "%Y-%m-%d");
           if (d.ok() && FormatDate(*d) == v) {
             SetPath(r, e->field, v);
@@ -453,9 +387,9 @@ class RowReader {
           }
           break;
         }
-        case ExportValue::kLat:
-        case ExportValue::kLon: {
-          auto d = e->value == ExportValue::kLat ? ParseLatitude(v) : ParseLongitude(v);
+        case HxlValue::kLat:
+        case HxlValue::kLon: {
+          auto d = e->value == HxlValue::kLat ? ParseLatitude(v) : ParseLongitude(v);
           if (d.ok()) {
             SetPath(r, e->field, *d);
           } else {
@@ -463,24 +397,24 @@ class RowReader {
           }
           break;
         }
-        case ExportValue::kGeoPrecision:
+        case HxlValue::kGeoPrecision:
           if (auto n = Code(c, v, 1, 3, kGeoPrecisionRule)) SetPath(r, e->field, *n);
           break;
-        case ExportValue::kAccess:
+        case HxlValue::kAccess:
           if (auto n = Code(c, v, 1, 9, kAccessRule)) SetPath(r, e->field, *n);
           break;
-        case ExportValue::kCount:
+        case HxlValue::kCount:
           if (auto n = WholeCount(c, v, /*report_not_a_number=*/true)) SetPath(r, e->field, *n);
           break;
-        case ExportValue::kDirection:
+        case HxlValue::kDirection:
           if (OneOf(c, v, {"in", "out"}, e->field)) SetPath(r, e->field, v);
           break;
-        case ExportValue::kOutcome:
+        case HxlValue::kOutcome:
           if (OneOf(c, v, {"completed", "stopped", "turned_back"}, e->field)) {
             SetPath(r, e->field, v);
           }
           break;
-        case ExportValue::kCargo: {
+        case HxlValue::kCargo: {
           json cargo = json::parse(std::string(v), nullptr, /*allow_exceptions=*/false);
           if (cargo.is_discarded() || !cargo.is_array()) {
             Error(c, "cargo must be a JSON array of quantities, not " + Quote(v));
@@ -637,7 +571,7 @@ class RowReader {
     } else {
       for (size_t start = 0;;) {
         size_t end = std::min(v.find(';', start), v.size());
-        ids.push_back(Trim(v.substr(start, end - start)));
+        ids.push_back(tabular::Trim(v.substr(start, end - start)));
         if (end == v.size()) break;
         start = end + 1;
       }
@@ -660,7 +594,7 @@ class RowReader {
     if (const Column* c = FirstFilled(plan_.country_code, f)) {
       std::string code(Cell(f, c->index));
       for (char& ch : code) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
-      if (IsAlpha3(code)) {
+      if (tabular::IsAlpha3(code)) {
         alpha3 = code;
       } else if (warned_codes_.insert(code).second) {
         Warn(c->label, "not an ISO 3166-1 alpha-3 code: " + Quote(code) +
@@ -670,7 +604,7 @@ class RowReader {
     if (!alpha3) {
       if (const Column* c = FirstFilled(plan_.country_name, f)) {
         std::string_view country = Cell(f, c->index);
-        alpha3 = Alpha3FromName(country);
+        alpha3 = tabular::Alpha3FromName(country);
         if (!alpha3 && warned_codes_.insert(std::string(country)).second) {
           Warn(c->label, "no ISO 3166-1 alpha-3 code known for country " + Quote(country) +
                              ": location.country is left out");
@@ -748,7 +682,7 @@ bool IsNumericHashtag(const Hashtag& h) {
 }
 
 std::optional<Hashtag> ParseHashtag(std::string_view spec) {
-  std::string_view s = Trim(spec);
+  std::string_view s = tabular::Trim(spec);
   size_t pos = 0;
   if (pos >= s.size() || s[pos] != '#') return std::nullopt;
   ++pos;
@@ -772,7 +706,7 @@ std::optional<HashtagRow> ParseHashtagRow(const std::vector<std::string>& cells)
   HashtagRow row;
   size_t non_empty = 0;
   for (size_t i = 0; i < cells.size(); ++i) {
-    std::string_view t = Trim(cells[i]);
+    std::string_view t = tabular::Trim(cells[i]);
     if (t.empty()) {
       row.columns.emplace_back();
       continue;
@@ -789,7 +723,7 @@ std::optional<HashtagRow> ParseHashtagRow(const std::vector<std::string>& cells)
 ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
                       const HxlOptions& hxl_options) {
   ReadResult out;
-  CsvTable table = ParseCsv(data);
+  tabular::CsvTable table = tabular::ParseCsv(data);
   std::optional<size_t> tag_index;
   std::optional<HashtagRow> tag_row;
   for (size_t r = 0; r < table.records.size() && r < kMaxHeaderRows; ++r) {
@@ -822,14 +756,14 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
     return out;
   }
 
-  const CsvRecord& tags = table.records[*tag_index];
+  const tabular::CsvRecord& tags = table.records[*tag_index];
   const std::vector<std::string>* headers =
       *tag_index > 0 ? &table.records[*tag_index - 1].fields : nullptr;
   std::vector<Column> columns;
   std::vector<std::string> names;  // per cell: hashtag, else header, for CSV errors
   for (size_t i = 0; i < tag_row->columns.size(); ++i) {
     std::string header = headers != nullptr && i < headers->size()
-                             ? std::string(Trim((*headers)[i]))
+                             ? std::string(tabular::Trim((*headers)[i]))
                              : std::string();
     if (tag_row->columns[i]) {
       columns.push_back({i, *tag_row->columns[i], tag_row->columns[i]->ToString(), header});
@@ -840,7 +774,7 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
   }
   AppendCsvDiagnostics(table, &names, out);
   for (size_t i : tag_row->invalid) {
-    out.warnings.push_back({tags.line, std::string(Trim(tags.fields[i])),
+    out.warnings.push_back({tags.line, std::string(tabular::Trim(tags.fields[i])),
                             "not an HXL hashtag: column " + std::to_string(i + 1) +
                                 " is not read"});
   }
@@ -852,10 +786,10 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
     // One column per field: a second column for the same field (actors
     // aside) would leave the record ambiguous.
     export_plan.emplace();
-    std::map<const ExportField*, const Column*> seen;
+    std::map<const LifelineHxlColumn*, const Column*> seen;
     bool duplicate = false;
     for (const Column& c : columns) {
-      const ExportField* e = FindExportField(c.hashtag);
+      const LifelineHxlColumn* e = FindExportField(c.hashtag);
       export_plan->fields.push_back(e);
       if (e == nullptr) {
         out.warnings.push_back({tags.line, c.label,
@@ -863,9 +797,9 @@ ReadResult ReadHxlCsv(std::string_view data, const ImportOptions& options,
                                     " is checked but not read"});
         continue;
       }
-      if (e->value == ExportValue::kKind) export_plan->kind = &c;
+      if (e->value == HxlValue::kKind) export_plan->kind = &c;
       if (e->field == "id") export_plan->id = &c;
-      if (auto [it, fresh] = seen.emplace(e, &c); !fresh && e->value != ExportValue::kActor) {
+      if (auto [it, fresh] = seen.emplace(e, &c); !fresh && e->value != HxlValue::kActor) {
         out.errors.push_back({tags.line, c.label,
                               "a second " + c.label + " column (" + Where(c) + ", first " +
                                   Where(*it->second) + "): a Lifeline HXL export has one "

@@ -58,9 +58,9 @@
 // that would supply it.
 //
 // Lifeline's own HXL export (src/export WriteHxlCsv; a hashtag row with
-// #meta+kind) is read by its column table instead, so that export -> import
-// gives back the records field for field (src/export/README.md lists the
-// columns):
+// #meta+kind) is read by its column table instead (tabular/lifeline_hxl.h,
+// which the writer shares), so that export -> import gives back the records
+// field for field (src/export/README.md lists the columns):
 //   - each row's kind is #meta+kind: incident or movement. The writer fills
 //     only the envelope of other kinds, so such a row is an error (import
 //     those records from the JSON Lines export); so is an empty kind;

@@ -100,7 +100,7 @@ TEST(HxlTest, Latin1FileReadsLikeTheUtf8One) {
   ReadResult latin = ReadShared("input-valid-latin1.csv");
   ReadResult utf8 = ReadShared("input-valid.csv");
   ASSERT_TRUE(latin.ok()) << testing::Dump(latin.errors);
-  EXPECT_EQ(latin.encoding, TextEncoding::kWindows1252);
+  EXPECT_EQ(latin.encoding, tabular::TextEncoding::kWindows1252);
   EXPECT_TRUE(HasError(latin.warnings, 1, "(file)", "Windows-1252"));
   ASSERT_EQ(latin.rows.size(), utf8.rows.size());
   for (size_t i = 1; i < latin.rows.size(); ++i) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ingest/fields.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 namespace {
@@ -210,7 +211,7 @@ ReadResult ReadJsonLines(std::string_view data, const ImportOptions& options) {
       out.errors.push_back({line, "(line)",
                             "the line starts with a byte order mark (U+FEFF): only a file's first line may "
                             "(were two files joined?)"});
-    } else if (!Trim(text).empty()) {
+    } else if (!tabular::Trim(text).empty()) {
       ReadLine(text, line, options, out);
     }
     ++line;

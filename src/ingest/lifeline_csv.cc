@@ -9,157 +9,15 @@
 #include "ingest/fields.h"
 #include "ingest/jsonl.h"
 #include "ingest/sheet.h"
+#include "tabular/lifeline_csv.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 namespace {
 
 using nlohmann::json;
-
-// One field of a kind: a column, or an object with a column per member.
-struct FieldSpec {
-  std::string_view name;
-  CsvCell cell = CsvCell::kText;
-  std::vector<std::pair<std::string_view, CsvCell>> members = {};  // an object when not empty
-  bool required_object = false;
-  // The layout that added the field: 1 and 2 are schema versions 1 and 2,
-  // kDateWindowLayout is version 2 with the case's date_window (added later
-  // to version 2; exports written before it still read back).
-  int since = 1;
-};
-
-using C = CsvCell;
-
-constexpr int kDateWindowLayout = 3;
-
-const std::vector<std::pair<std::string_view, CsvCell>>& LocationMembers() {
-  static const std::vector<std::pair<std::string_view, CsvCell>> members = {
-      {"name", C::kText},    {"admin1", C::kText}, {"admin2", C::kText},
-      {"admin3", C::kText},  {"country", C::kText}, {"lat", C::kNumber},
-      {"lon", C::kNumber},   {"geo_precision", C::kInteger}};
-  return members;
-}
-
-// The kinds' fields in the order of the schema tables in
-// src/record/schema.cc, which keeps them private; export_test checks this
-// table against record::JsonSchema() (names and types), so that a schema
-// change cannot be missed.
-const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTable() {
-  static const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>> kinds = {
-      {"case",
-       {{"title"}, {"region"}, {"country"}, {"started"}, {"ended"}, {"population", C::kJson},
-        {"displaced", C::kJson}, {"public", C::kBoolean}, {"lifeline_routes", C::kList, {}, false, 2},
-        {"parties", C::kList, {}, false, 2}, {"dependency", C::kJson, {}, false, 2},
-        {"discrepancy_tolerance", C::kNumber, {}, false, 2},
-        {"date_window", C::kText, {{"from", C::kText}, {"until", C::kText}}, false, kDateWindowLayout}}},
-      {"source",
-       {{"publisher"}, {"title"}, {"url"}, {"published"}, {"language"}, {"publisher_type"},
-        {"party"}, {"reliability"}, {"credibility", C::kInteger}, {"archived_sha256"}}},
-      {"evidence",
-       {{"sha256"}, {"media_type"}, {"size", C::kInteger}, {"captured_at"},
-        {"location", C::kText, LocationMembers()}, {"description"}, {"file_name"},
-        {"custody", C::kJson}}},
-      {"route", {{"name"}, {"type"}, {"from"}, {"to"}, {"path", C::kJson}, {"description"}}},
-      {"route_status",
-       {{"route"}, {"from"}, {"until"}, {"status"}, {"restricted", C::kList}, {"imposed_by"},
-        {"directions", C::kList, {}, false, 2}, {"controls", C::kText, {}, false, 2}}},
-      {"baseline",
-       {{"route"},
-        {"period", C::kText, {{"from", C::kText}, {"to", C::kText}}, true},
-        {"per_day", C::kText,
-         {{"vehicles", C::kNumber}, {"persons", C::kNumber}, {"patients", C::kNumber},
-          {"cargo", C::kJson}},
-         true},
-        {"directions", C::kList, {}, false, 2}}},
-      {"movement",
-       {{"route"}, {"date"}, {"date_precision"}, {"direction"}, {"operator"}, {"outcome"},
-        {"vehicles", C::kInteger}, {"persons", C::kInteger}, {"patients", C::kInteger},
-        {"cargo", C::kJson}, {"period", C::kText, {{"from", C::kText}, {"to", C::kText}}},
-        {"qualifier", C::kText, {}, false, 2}, {"reported_by", C::kText, {}, false, 2}}},
-      {"incident",
-       {{"date"}, {"date_precision"}, {"location", C::kText, LocationMembers(), true},
-        {"event_type"}, {"sub_event_type"}, {"access_constraint", C::kInteger},
-        {"actors", C::kList},
-        {"fatalities", C::kText,
-         {{"low", C::kInteger}, {"best", C::kInteger}, {"high", C::kInteger}}},
-        {"injuries", C::kInteger}, {"description"}, {"cause", C::kText, {}, false, 2},
-        {"casualties", C::kJson, {}, false, 2}}},
-      {"outage",
-       {{"utility"}, {"from"}, {"until"}, {"area"}, {"cause"}, {"attributed_to"}, {"scope", C::kText, {}, false, 2},
-        {"confirmed_until", C::kText, {}, false, 2}}},
-      {"schedule",
-       {{"utility"}, {"from"}, {"until"}, {"hours_off_per_day", C::kNumber}, {"area"}, {"confirmed_until"}}},
-      {"obligation",
-       {{"instrument"}, {"title"}, {"issued"}, {"issuer"}, {"binding_on", C::kList}, {"text"},
-        {"rule", C::kText,
-         {{"type", C::kText}, {"route", C::kText}, {"for", C::kList}, {"directions", C::kList},
-          {"from", C::kText}, {"until", C::kText}},
-         true}}},
-      {"need_standard", {{"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"basis"}, {"equivalents", C::kJson}}},
-      {"stock", {{"commodity"}, {"date"}, {"quantity", C::kNumber}, {"unit"}, {"area"}}},
-      {"watch", {{"route"}, {"from"}, {"to"}, {"directions", C::kList}, {"measures", C::kList}}},
-      {"requirement",
-       {{"measure"}, {"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"per"}, {"routes", C::kList},
-        {"from"}, {"until"}, {"basis"}}},
-      {"claim", {{"about"}, {"stance"}, {"party"}, {"text"}}},
-      {"retraction", {{"retracts"}, {"reason"}}},
-  };
-  return kinds;
-}
-
-const std::vector<FieldSpec>& Envelope() {
-  static const std::vector<FieldSpec> fields = {{"id"},   {"case"},     {"sources", C::kList},
-                                                {"supersedes"}, {"note"}, {"recorded"},
-                                                {"by"}};
-  return fields;
-}
-
-// The columns of `fields` that exist in schema version `version`.
-void AppendColumns(const std::vector<FieldSpec>& fields, int version, std::vector<CsvColumn>& out) {
-  for (const FieldSpec& f : fields) {
-    if (f.since > version) continue;
-    if (f.members.empty()) {
-      out.push_back({std::string(f.name), "", std::string(f.name), f.cell, false});
-      continue;
-    }
-    for (const auto& [member, cell] : f.members) {
-      out.push_back({std::string(f.name) + "." + std::string(member), std::string(f.name),
-                     std::string(member), cell, f.required_object});
-    }
-  }
-}
-
-using LayoutMap = std::map<std::string, std::vector<CsvColumn>, std::less<>>;
-
-// The layouts of every kind in schema version `version` (a kind added later
-// has none in an earlier version).
-LayoutMap MakeLayouts(int version) {
-  LayoutMap m;
-  for (const auto& [kind, fields] : KindTable()) {
-    if (version < 2 && (kind == "schedule" || kind == "watch" || kind == "requirement")) continue;  // added in v2
-    std::vector<CsvColumn>& columns = m[std::string(kind)];
-    AppendColumns(Envelope(), version, columns);
-    AppendColumns(fields, version, columns);
-  }
-  return m;
-}
-
-// Today's layouts (what the export writes).
-const LayoutMap& Layouts() {
-  static const LayoutMap layouts = MakeLayouts(kDateWindowLayout);
-  return layouts;
-}
-
-// The layouts of version 2 exports written before date_window existed.
-const LayoutMap& LayoutsV2() {
-  static const LayoutMap layouts = MakeLayouts(2);
-  return layouts;
-}
-
-// The layouts of version 1 exports, which still read back.
-const LayoutMap& LayoutsV1() {
-  static const LayoutMap layouts = MakeLayouts(1);
-  return layouts;
-}
+using tabular::CsvCell;
+using tabular::CsvColumn;
 
 struct Recognised {
   std::string kind;
@@ -171,7 +29,7 @@ struct Recognised {
 // and unknown columns.
 Result<Recognised> RecogniseKind(const std::vector<std::string>& header) {
   const std::set<std::string> have(header.begin(), header.end());
-  for (const LayoutMap* layouts : {&Layouts(), &LayoutsV2(), &LayoutsV1()}) {
+  for (const tabular::LifelineCsvLayouts* layouts : tabular::LifelineCsvLayoutHistory()) {
     for (const auto& [kind, layout] : *layouts) {
       std::set<std::string> want;
       for (const CsvColumn& c : layout) want.insert(c.name);
@@ -180,9 +38,9 @@ Result<Recognised> RecogniseKind(const std::vector<std::string>& header) {
   }
   std::string nearest;
   size_t nearest_common = 0;
-  for (const std::string& kind : LifelineCsvKinds()) {
+  for (const std::string& kind : tabular::LifelineCsvKinds()) {
     std::set<std::string> want;
-    for (const CsvColumn& c : LifelineCsvLayout(kind)) want.insert(c.name);
+    for (const CsvColumn& c : tabular::LifelineCsvLayout(kind)) want.insert(c.name);
     size_t common = 0;
     for (const std::string& h : have) common += want.count(h);
     // Only kind columns tell kinds apart: the envelope is common to all.
@@ -199,7 +57,7 @@ Result<Recognised> RecogniseKind(const std::vector<std::string>& header) {
   }
   std::string missing, unknown;
   std::set<std::string> want;
-  for (const CsvColumn& c : LifelineCsvLayout(nearest)) {
+  for (const CsvColumn& c : tabular::LifelineCsvLayout(nearest)) {
     want.insert(c.name);
     if (!have.count(c.name)) missing += (missing.empty() ? "" : ", ") + c.name;
   }
@@ -222,7 +80,7 @@ bool IsJsonInteger(std::string_view s) {
 
 // The value of one non-empty cell, or an error message.
 Result<json> ReadCell(const CsvColumn& column, std::string_view cell) {
-  if (column.cell != CsvCell::kText && column.cell != CsvCell::kList && Trim(cell) != cell) {
+  if (column.cell != CsvCell::kText && column.cell != CsvCell::kList && tabular::Trim(cell) != cell) {
     return InvalidArgumentError("whitespace around the value: " + Quote(cell));
   }
   switch (column.cell) {
@@ -287,21 +145,6 @@ Result<json> ReadCell(const CsvColumn& column, std::string_view cell) {
 
 }  // namespace
 
-const std::vector<CsvColumn>& LifelineCsvLayout(std::string_view kind) {
-  static const std::vector<CsvColumn> kNone;
-  auto it = Layouts().find(kind);
-  return it == Layouts().end() ? kNone : it->second;
-}
-
-const std::vector<std::string>& LifelineCsvKinds() {
-  static const std::vector<std::string> kinds = [] {
-    std::vector<std::string> k;
-    for (const auto& [kind, fields] : KindTable()) k.emplace_back(kind);
-    return k;
-  }();
-  return kinds;
-}
-
 ReadResult ReadLifelineCsv(std::string_view data, const ImportOptions& options,
                            const LifelineCsvOptions& csv_options) {
   ReadResult out;
@@ -322,7 +165,7 @@ ReadResult ReadLifelineCsv(std::string_view data, const ImportOptions& options,
   for (const CsvColumn& c : layout) index.push_back(*sheet.Find(c.name));
 
   std::map<std::string, uint64_t, std::less<>> ids;
-  for (const CsvRecord& row : sheet.rows) {
+  for (const tabular::CsvRecord& row : sheet.rows) {
     RowCells cells(sheet, row, out);
     json r = {{"kind", *kind}};
     for (size_t i = 0; i < layout.size(); ++i) {

@@ -1,6 +1,6 @@
 // The reader of Lifeline's own flat CSV on hand-written files: what it
 // refuses and where. The round trip of every kind through the writer is in
-// src/export/export_test.cc.
+// tests/export_roundtrip_test.cc.
 #include "ingest/lifeline_csv.h"
 
 #include <gtest/gtest.h>
@@ -161,17 +161,6 @@ TEST(LifelineCsvTest, HeadersOfOtherLayoutsAreRefusedAtTheHeader) {
   ASSERT_TRUE(rr.ok()) << testing::Dump(rr.errors);
   EXPECT_EQ(rr.rows[0].record["kind"], "claim");
   EXPECT_EQ(rr.rows[0].record["text"], "T");
-}
-
-TEST(LifelineCsvTest, EveryKindHasALayoutStartingWithTheEnvelope) {
-  ASSERT_EQ(LifelineCsvKinds().size(), 17u);
-  for (const std::string& kind : LifelineCsvKinds()) {
-    const auto& layout = LifelineCsvLayout(kind);
-    ASSERT_GT(layout.size(), 7u) << kind;
-    EXPECT_EQ(layout[0].name, "id");
-    EXPECT_EQ(layout[6].name, "by");
-  }
-  EXPECT_TRUE(LifelineCsvLayout("incidents").empty());
 }
 
 }  // namespace

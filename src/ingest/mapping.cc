@@ -13,6 +13,7 @@
 #include "ingest/build.h"
 #include "ingest/fields.h"
 #include "ingest/sheet.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 namespace {
@@ -165,7 +166,7 @@ Result<std::vector<IdPart>> ParseIdTemplate(std::string_view t) {
       size_t start = 0;
       for (size_t k = 0; k <= inner.size(); ++k) {
         if (k == inner.size() || inner[k] == '|') {
-          pieces.emplace_back(Trim(inner.substr(start, k - start)));
+          pieces.emplace_back(tabular::Trim(inner.substr(start, k - start)));
           start = k + 1;
         }
       }
@@ -244,10 +245,10 @@ Result<ColumnRule> ParseColumnRule(const toml::table& t, const MappingErrors& er
     }
   }
   const auto* column = t["column"].as_string();
-  if (column == nullptr || Trim(column->get()).empty()) {
+  if (column == nullptr || tabular::Trim(column->get()).empty()) {
     return err.At(rule.mapping_line, where + ".column", "required: the header name to read");
   }
-  rule.column = std::string(Trim(column->get()));
+  rule.column = std::string(tabular::Trim(column->get()));
   const auto* field = t["field"].as_string();
   if (field == nullptr) {
     return err.At(rule.mapping_line, where + ".field", "required: the field path to fill");
@@ -387,7 +388,7 @@ std::string ApplyFilters(std::string s, const std::vector<std::string>& filters)
     } else if (f == "upper") {
       for (char& c : s) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
     } else if (f == "trim") {
-      s = std::string(Trim(s));
+      s = std::string(tabular::Trim(s));
     }
   }
   return s;
@@ -825,7 +826,7 @@ ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
   std::optional<std::string> source_id;
   if (mapping.source) source_id = mapping.source->at("id").get<std::string>();
   std::map<std::string, uint64_t> ids;
-  for (const CsvRecord& row : sheet.rows) {
+  for (const tabular::CsvRecord& row : sheet.rows) {
     RowCells cells(sheet, row, out);
     bool skip = SkipRow(mapping, cells);
     if (skip) {

@@ -27,6 +27,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tabular/text.h"
+
 namespace lifeline::ingest {
 
 // One candidate record and the 1-based physical line where its row starts
@@ -45,13 +47,6 @@ struct RowError {
   friend bool operator==(const RowError&, const RowError&) = default;
 };
 
-// How the input bytes were decoded.
-enum class TextEncoding {
-  kUtf8,         // valid UTF-8 (a leading BOM is dropped)
-  kWindows1252,  // not UTF-8: read as Windows-1252 (a superset of the printable
-                 // Latin-1 range) and transcoded to UTF-8; see ReadResult::warnings
-};
-
 struct ReadResult {
   std::vector<Row> rows;
   std::vector<RowError> errors;
@@ -59,7 +54,8 @@ struct ReadResult {
   // not make the import wrong: transcoding, ignored columns, values kept as
   // the source gives them although they look inconsistent.
   std::vector<RowError> warnings;
-  TextEncoding encoding = TextEncoding::kUtf8;
+  // How the bytes were decoded; see warnings when kWindows1252.
+  tabular::TextEncoding encoding = tabular::TextEncoding::kUtf8;
   // Data rows deliberately produced no record (mapping `skip` rules, rows
   // whose cells are all empty).
   uint64_t skipped_rows = 0;

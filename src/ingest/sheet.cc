@@ -3,6 +3,7 @@
 #include <map>
 
 #include "ingest/fields.h"
+#include "tabular/text.h"
 
 namespace lifeline::ingest {
 
@@ -18,19 +19,19 @@ std::optional<size_t> Sheet::Find(std::string_view name) const {
 
 bool IsBlankRow(const std::vector<std::string>& fields) {
   for (const std::string& f : fields) {
-    if (!Trim(f).empty()) return false;
+    if (!tabular::Trim(f).empty()) return false;
   }
   return true;
 }
 
 Sheet ReadSheet(std::string_view data, ReadResult& out, size_t header_record) {
   Sheet sheet;
-  CsvTable table = ParseCsv(data);
+  tabular::CsvTable table = tabular::ParseCsv(data);
   if (table.records.size() > header_record) {
-    const CsvRecord& h = table.records[header_record];
+    const tabular::CsvRecord& h = table.records[header_record];
     sheet.has_header = true;
     sheet.header_line = h.line;
-    for (const std::string& name : h.fields) sheet.header.emplace_back(Trim(name));
+    for (const std::string& name : h.fields) sheet.header.emplace_back(tabular::Trim(name));
     // Excel leaves empty cells at the right of a header: not columns.
     while (!sheet.header.empty() && sheet.header.back().empty()) sheet.header.pop_back();
   }
@@ -59,12 +60,12 @@ Sheet ReadSheet(std::string_view data, ReadResult& out, size_t header_record) {
   }
   const size_t width = sheet.header.size();
   for (size_t r = header_record + 1; r < table.records.size(); ++r) {
-    CsvRecord& rec = table.records[r];
+    tabular::CsvRecord& rec = table.records[r];
     if (IsBlankRow(rec.fields)) {
       ++out.skipped_rows;
       continue;
     }
-    while (rec.fields.size() > width && Trim(rec.fields.back()).empty()) rec.fields.pop_back();
+    while (rec.fields.size() > width && tabular::Trim(rec.fields.back()).empty()) rec.fields.pop_back();
     if (rec.fields.size() != width) {
       std::string field = rec.fields.size() < width ? sheet.header[rec.fields.size()]
                                                     : "column " + std::to_string(width + 1);
@@ -96,7 +97,7 @@ bool RequireColumns(const Sheet& sheet, std::initializer_list<std::string_view> 
 std::string_view RowCells::Get(std::string_view column) const {
   std::optional<size_t> i = sheet_.Find(column);
   if (!i || *i >= row_.fields.size()) return {};
-  return Trim(row_.fields[*i]);
+  return tabular::Trim(row_.fields[*i]);
 }
 
 std::string_view RowCells::Required(std::string_view column) {

@@ -14,6 +14,7 @@
 
 #include "ingest/csv.h"
 #include "ingest/reader.h"
+#include "tabular/csv.h"
 
 namespace lifeline::ingest {
 
@@ -23,7 +24,7 @@ struct Sheet {
   std::vector<std::string> header;  // trimmed column names
   // Data rows, each exactly as wide as the header (extra empty trailing
   // fields dropped); rows whose cells are all blank are left out.
-  std::vector<CsvRecord> rows;
+  std::vector<tabular::CsvRecord> rows;
 
   // Index of the column named `name` (exact match after trimming; the
   // first of equal names). Readers ask for a dozen columns per row, so the
@@ -59,7 +60,7 @@ bool IsBlankRow(const std::vector<std::string>& fields);
 // and result must outlive the RowCells.
 class RowCells {
  public:
-  RowCells(const Sheet& sheet, const CsvRecord& row, ReadResult& out)
+  RowCells(const Sheet& sheet, const tabular::CsvRecord& row, ReadResult& out)
       : sheet_(sheet), row_(row), out_(out) {}
 
   uint64_t line() const { return row_.line; }
@@ -80,7 +81,7 @@ class RowCells {
 
  private:
   const Sheet& sheet_;
-  const CsvRecord& row_;
+  const tabular::CsvRecord& row_;
   ReadResult& out_;
   size_t errors_ = 0;
 };

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "ingest/build.h"
-#include "ingest/country_codes.h"
 #include "ingest/fields.h"
 #include "ingest/hxl.h"
 #include "ingest/sheet.h"
+#include "tabular/country_codes.h"
 
 namespace lifeline::ingest {
 namespace {
@@ -36,13 +36,13 @@ json UcdpLocation(RowCells& cells) {
   std::string_view iso3 = cells.Get("iso3");
   std::string_view country = cells.Get("country");
   if (!iso3.empty()) {
-    if (IsAlpha3(iso3)) {
+    if (tabular::IsAlpha3(iso3)) {
       loc["country"] = iso3;
     } else {
       cells.Error("iso3", "not an ISO 3166-1 alpha-3 code: " + Quote(iso3));
     }
   } else if (!country.empty()) {
-    if (auto c = Alpha3FromName(country)) {
+    if (auto c = tabular::Alpha3FromName(country)) {
       loc["country"] = *c;
     } else {
       cells.Warn("country", "no ISO 3166-1 alpha-3 code known for " + Quote(country) +
@@ -141,7 +141,7 @@ ReadResult ReadUcdpCsv(std::string_view data, const ImportOptions& options) {
   const std::string source_id = SourceIdForFile("ucdp", options.file_name);
   std::map<std::string, uint64_t> ids;
   for (size_t i = first; i < sheet.rows.size(); ++i) {
-    const CsvRecord& row = sheet.rows[i];
+    const tabular::CsvRecord& row = sheet.rows[i];
     RowCells cells(sheet, row, out);
     std::string_view event_id = cells.Required("id");
     std::string id = "ucdp-" + AsciiLower(event_id);

@@ -15,7 +15,6 @@
 
 #include "base/status_testing.h"
 #include "store_dir/store_dir.h"
-#include "ingest/csv.h"
 #include "log/log.h"
 #include "record/canonical.h"
 #include "record/seal.h"
@@ -24,6 +23,7 @@
 #include "server/rate_limit.h"
 #include "server/server_testing.h"
 #include "server/tokens.h"
+#include "tabular/csv.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace lifeline::server {
@@ -469,7 +469,7 @@ TEST_F(ServerTest, CsvExportsAreSpreadsheetSafeUnlessRaw) {
     ASSERT_EQ(raw->status, 200) << raw->body;
     std::vector<std::string> safe_cells, raw_cells;
     for (auto [body, cells] : {std::pair{&safe->body, &safe_cells}, std::pair{&raw->body, &raw_cells}}) {
-      ingest::CsvTable t = ingest::ParseCsv(*body, {.restore_neutralised = false});
+      tabular::CsvTable t = tabular::ParseCsv(*body, {.restore_neutralised = false});
       ASSERT_TRUE(t.errors.empty());
       for (const auto& rec : t.records) cells->insert(cells->end(), rec.fields.begin(), rec.fields.end());
     }
@@ -486,7 +486,7 @@ TEST_F(ServerTest, CsvExportsAreSpreadsheetSafeUnlessRaw) {
       }
     }
     // The same reading back: the readers drop the "'" again.
-    ingest::CsvTable back = ingest::ParseCsv(safe->body);
+    tabular::CsvTable back = tabular::ParseCsv(safe->body);
     std::vector<std::string> back_cells;
     for (const auto& rec : back.records) back_cells.insert(back_cells.end(), rec.fields.begin(), rec.fields.end());
     EXPECT_EQ(back_cells, raw_cells);

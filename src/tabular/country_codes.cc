@@ -1,10 +1,14 @@
-#include "ingest/country_codes.h"
+#include "tabular/country_codes.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <map>
+#include <system_error>
 
-#include "ingest/fields.h"
+#include "tabular/text.h"
 
-namespace lifeline::ingest {
+namespace lifeline::tabular {
 namespace {
 
 struct Country {
@@ -16,7 +20,7 @@ struct Country {
 };
 
 constexpr Country kCountries[] = {
-#include "ingest/country_codes_table.inc"
+#include "tabular/country_codes_table.inc"
 };
 
 // Names that conflict-data sets use where ISO 3166-1 words them otherwise.
@@ -98,10 +102,19 @@ const std::map<std::string, std::string>& NameIndex() {
 }  // namespace
 
 std::optional<std::string> Alpha3FromNumeric(std::string_view numeric) {
-  auto n = ParseInteger(numeric);
-  if (!n.ok() || *n < 0) return std::nullopt;
+  // Digits with an optional '+', whitespace around: a negative number (or
+  // -0) names no country, as none is numbered 0.
+  std::string_view digits = Trim(numeric);
+  if (digits.starts_with('+')) digits.remove_prefix(1);
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(),
+                                     [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
   for (const Country& c : kCountries) {
-    if (c.numeric == *n) return std::string(c.alpha3);
+    if (c.numeric == n) return std::string(c.alpha3);
   }
   return std::nullopt;
 }
@@ -128,4 +141,4 @@ std::optional<CountryInfo> CountryFromAlpha3(std::string_view alpha3) {
   return std::nullopt;
 }
 
-}  // namespace lifeline::ingest
+}  // namespace lifeline::tabular

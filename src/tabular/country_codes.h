@@ -6,14 +6,14 @@
 // written by gen_country_codes.py) plus the spellings that ACLED and UCDP use
 // where they differ from ISO's ("Myanmar (Burma)", "DR Congo (Zaire)",
 // "Ivory Coast", ...). Thread-safe.
-#ifndef LIFELINE_INGEST_COUNTRY_CODES_H_
-#define LIFELINE_INGEST_COUNTRY_CODES_H_
+#ifndef LIFELINE_TABULAR_COUNTRY_CODES_H_
+#define LIFELINE_TABULAR_COUNTRY_CODES_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace lifeline::ingest {
+namespace lifeline::tabular {
 
 // "050" or "50" -> "BGD"; nullopt for codes ISO 3166-1 does not assign.
 std::optional<std::string> Alpha3FromNumeric(std::string_view numeric);
@@ -34,6 +34,6 @@ struct CountryInfo {
 };
 std::optional<CountryInfo> CountryFromAlpha3(std::string_view alpha3);
 
-}  // namespace lifeline::ingest
+}  // namespace lifeline::tabular
 
-#endif  // LIFELINE_INGEST_COUNTRY_CODES_H_
+#endif  // LIFELINE_TABULAR_COUNTRY_CODES_H_

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes country_codes_table.inc from Debian's iso-codes (ISO 3166-1).
 
-    python3 src/ingest/gen_country_codes.py /usr/share/iso-codes/json/iso_3166-1.json \
-        > src/ingest/country_codes_table.inc
+    python3 src/tabular/gen_country_codes.py /usr/share/iso-codes/json/iso_3166-1.json \
+        > src/tabular/country_codes_table.inc
 
 The table is checked in, so that a build needs neither Python nor iso-codes.
 """
