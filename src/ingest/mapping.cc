@@ -776,7 +776,7 @@ void FillFields(const Mapping& mapping, RowCells& cells, json& r) {
 
 // The record id from the mapping's id template; false (with an error on the
 // row unless it has one already) when a field it uses has no value.
-bool MakeId(const Mapping& mapping, const CsvRecord& row, RowCells& cells, const json& r, std::string* id_out) {
+bool MakeId(const Mapping& mapping, const tabular::CsvRecord& row, RowCells& cells, const json& r, std::string* id_out) {
   std::string& id = *id_out;
   bool id_ok = true;
   for (const IdPart& p : mapping.id_parts) {
