@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/kinds.h"
 #include "base/status_testing.h"
 #include "crypto/sha256.h"
 #include "record/canonical.h"
@@ -29,6 +30,13 @@ MapResolver Fixture() {
   MapResolver r;
   r.kinds = {{"c1", "case"}, {"s1", "source"}, {"r1", "route"}};
   return r;
+}
+
+// The schema's kinds are exactly the named constants code compares against
+// (base/kinds.h), in the same order: a kind added to one list only fails here.
+TEST(SchemaTest, KindsAreTheNamedConstants) {
+  std::vector<std::string> named(kinds::kAll.begin(), kinds::kAll.end());
+  EXPECT_EQ(Kinds(), named);
 }
 
 TEST(SchemaTest, EveryMalformedRecordIsRejectedAtItsField) {

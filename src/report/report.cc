@@ -16,6 +16,7 @@
 #include "analysis/indicators.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
+#include "base/kinds.h"
 #include "note/checkpoint.h"
 #include "record/values.h"
 #include "report/catalog.h"
@@ -978,7 +979,7 @@ std::string Label(const json& j, const Catalog& cat) {
 void Writer::Claims() {
   std::vector<std::tuple<std::string, std::string, const json*>> claims;  // about, id, claim
   for (const auto& [id, j] : records()) {
-    if (Str(j, "kind") != "claim") continue;
+    if (Str(j, "kind") != kinds::kClaim) continue;
     claims.emplace_back(Str(j, "about"), id, &j);
   }
   std::sort(claims.begin(), claims.end(),
