@@ -67,7 +67,7 @@ TEST(CsvRoundTripTest, EveryKindComesBackFieldForField) {
   const std::vector<json> records = FullRecords();
   for (const std::string& kind : record::Kinds()) {
     auto csv = WriteCsv(records, kind);
-    ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+    ASSERT_OK(csv) << kind;
     for (bool stamps : {false, true}) {
       ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {}, {.keep_stamps = stamps});
       ASSERT_TRUE(back.ok()) << kind << ":\n" << ingest::FormatRowError(back.errors[0], kind);
@@ -289,7 +289,7 @@ TEST(SpreadsheetSafeTest, FlatCsvOfEveryKindReadsBackToTheSameRecords) {
     records.push_back(number_text);
     for (const std::string& kind : record::Kinds()) {
       auto csv = WriteCsv(records, kind);
-      ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+      ASSERT_OK(csv) << kind;
       ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {}, {.keep_stamps = true});
       ASSERT_TRUE(back.ok()) << kind << ":\n" << ingest::FormatRowError(back.errors[0], kind);
       std::vector<json> want;

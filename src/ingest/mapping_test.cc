@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "base/status_testing.h"
 #include "ingest/ingest_testing.h"
 
 namespace lifeline::ingest {
@@ -18,7 +19,7 @@ const ImportOptions kOptions{"gaza-2023", "gaza_food_trucks.csv"};
 
 Mapping MustParse(std::string_view toml, std::string_view name = "test.toml") {
   Result<Mapping> m = ParseMapping(toml, name);
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_OK(m);
   return m.ok() ? *m : Mapping{};
 }
 
