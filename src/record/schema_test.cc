@@ -48,7 +48,7 @@ TEST(SchemaTest, EveryMalformedRecordIsRejectedAtItsField) {
   while (std::getline(in, line)) {
     ++n;
     auto j = ParseJson(line);
-    ASSERT_TRUE(j.ok()) << "corpus line " << n << ": " << j.status().ToString();
+    ASSERT_OK(j) << "corpus line " << n;
     std::string want = (*j)["expect"];
     auto errors = Validate((*j)["record"], &r);
     ASSERT_FALSE(errors.empty()) << "corpus line " << n << " was accepted: " << line;
