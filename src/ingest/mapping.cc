@@ -1,4 +1,3 @@
-#include "base/kinds.h"
 #include "ingest/mapping.h"
 
 #include <algorithm>
@@ -7,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "base/kinds.h"
 #include "config/toml_fields.h"
 #include "ingest/build.h"
 #include "ingest/fields.h"
