@@ -37,7 +37,7 @@ std::string IndependentDate(const std::string& s) {
   EXPECT_EQ(std::sscanf(s.c_str(), "%d %15s %d", &day, month, &year), 3) << s;
   for (int m = 0; m < 12; ++m) {
     if (std::string(month) == kMonths[m]) {
-      char buf[16];
+      char buf[40];  // room for any int year, month and day (GCC checks)
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, m + 1, day);
       return buf;
     }
