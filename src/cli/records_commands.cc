@@ -145,6 +145,45 @@ int CmdList(const Globals& g, store::RecordQuery q) {
 
 // --- export ---------------------------------------------------------------
 
+// JSON Lines record by record, in bounded memory: a line per record is
+// written as the scan passes it (to a temporary file that takes the name
+// `out` only when every record was written, as WriteFileAtomically would).
+int ExportJsonLines(const Globals& g, store::LogStore& st, const store::RecordQuery& q, const std::string& out) {
+  const bool to_stdout = out.empty() || out == "-";
+  std::optional<AtomicFileWriter> file;
+  if (!to_stdout) {
+    auto f = AtomicFileWriter::Create(out);
+    if (!f.ok()) return Fail(g, f.status());
+    file.emplace(std::move(*f));
+  }
+  constexpr size_t kFlushBytes = 1 << 20;
+  std::string buf;
+  auto flush = [&]() -> Status {
+    if (to_stdout) {
+      std::cout.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      if (!std::cout) return IoError("writing the export to stdout");
+    } else {
+      LIFELINE_RETURN_IF_ERROR(file->Append(buf));
+    }
+    buf.clear();
+    return Status::Ok();
+  };
+  uint64_t n = 0;
+  Status s = st.ForEachRecord(q, [&](const store::RecordRow& r) {
+    json j = json::parse(r.body, nullptr, false);
+    if (j.is_discarded()) return CorruptionError("record " + r.id + " in the query tables is not JSON");
+    LIFELINE_RETURN_IF_ERROR(exports::AppendJsonLine(j, n++, &buf).Annotate("export jsonl"));
+    return buf.size() >= kFlushBytes ? flush() : Status::Ok();
+  });
+  if (s.ok()) s = flush();
+  if (s.ok() && file) s = file->Commit();
+  if (!s.ok()) return Fail(g, s);
+  if (!g.quiet && !to_stdout) {
+    std::cerr << "exported " << n << " records as jsonl to " << out << "; confidential fields are never exported\n";
+  }
+  return 0;
+}
+
 int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q, bool all, bool raw,
               const std::string& out) {
   auto dir = StoreDir(g);
@@ -158,6 +197,7 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
   if (format == "csv" && q.kind.empty()) {
     return Fail(g, InvalidArgumentError("--format csv needs --kind (one table per kind)"));
   }
+  if (format == "jsonl") return ExportJsonLines(g, *rs->store, q, out);
   std::vector<json> records;
   Status s = rs->store->ForEachRecord(q, [&](const store::RecordRow& r) {
     json j = json::parse(r.body, nullptr, false);
@@ -169,7 +209,6 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
   Result<std::string> text = InvalidArgumentError("unknown --format " + format +
                                                   " (jsonl, csv, hxl, acled, geojson)");
   uint64_t skipped = 0;
-  if (format == "jsonl") text = exports::WriteJsonLines(records);
   // Spreadsheet-safe cells unless --raw (export/export.h).
   const exports::CsvExportOptions csv{.raw = raw};
   if (format == "csv") text = exports::WriteCsv(records, q.kind, csv);
