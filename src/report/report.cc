@@ -122,28 +122,18 @@ struct CaseRecords {
   std::vector<std::vector<std::string>> source_lists;
 };
 
-bool KeptParsed(const json& j, const std::unordered_set<std::string>& claimed) {
-  if (Str(j, "kind") != "movement") return true;
-  std::string outcome = Str(j, "outcome");
-  return outcome == "stopped" || outcome == "turned_back" || claimed.count(Str(j, "id")) > 0;
-}
-
 Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_id, uint64_t size) {
-  LIFELINE_ASSIGN_OR_RETURN(std::vector<store::RecordRow> rows, analysis::CurrentRows(st, case_id, size));
-  std::unordered_set<std::string> claimed;  // what the claims are about
-  for (const auto& r : rows) {
-    if (r.kind != "claim") continue;
-    json j = json::parse(r.body, nullptr, false);
-    if (j.is_object()) claimed.insert(Str(j, "about"));
-  }
   CaseRecords out;
   std::map<std::vector<std::string>, uint32_t> interned;
-  for (const auto& r : rows) {
+  std::unordered_set<std::string> claimed;  // what the claims are about
+  LIFELINE_RETURN_IF_ERROR(analysis::ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) -> Status {
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
-    if (KeptParsed(j, claimed)) {
+    if (Str(j, "kind") == "claim") claimed.insert(Str(j, "about"));
+    std::string outcome = Str(j, "outcome");
+    if (Str(j, "kind") != "movement" || outcome == "stopped" || outcome == "turned_back") {
       out.parsed[r.id] = std::move(j);
-      continue;
+      return Status::Ok();
     }
     std::vector<std::string> sources;
     if (auto it = j.find("sources"); it != j.end() && it->is_array()) {
@@ -154,6 +144,16 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
     auto [at, added] = interned.try_emplace(std::move(sources), static_cast<uint32_t>(out.source_lists.size()));
     if (added) out.source_lists.push_back(at->first);
     out.sources_of[r.id] = at->second;
+    return Status::Ok();
+  }));
+  // A movement a claim is about, read again whole (ids are unique, so the
+  // stored row of that id is the current one seen above).
+  for (const auto& id : claimed) {
+    if (!out.sources_of.count(id) || out.parsed.count(id)) continue;
+    LIFELINE_ASSIGN_OR_RETURN(store::RecordRow r, st.FindRecord(id));
+    json j = json::parse(r.body, nullptr, false);
+    if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
+    out.parsed[id] = std::move(j);
   }
   return out;
 }
