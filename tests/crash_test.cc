@@ -91,7 +91,7 @@ uint64_t CheckStore(const std::string& dir, const std::map<uint64_t, std::string
   EXPECT_OK(rs);
   if (!rs.ok()) return 0;
   auto rep = log::VerifyLog(*rs->store, rs->verifier);
-  EXPECT_TRUE(rep.ok()) << "VerifyLog: " << rep.status().ToString();
+  EXPECT_OK(rep) << "VerifyLog";
   auto latest = rs->store->LatestCheckpoint();
   EXPECT_OK(latest);
   if (!rep.ok() || !latest.ok()) return 0;
@@ -130,7 +130,7 @@ void CheckRunEntries(const std::string& dir, int run, uint64_t from, uint64_t to
   const std::string prefix = "crash r" + std::to_string(run) + " t";
   for (uint64_t i = from; i < to; ++i) {
     auto e = reader.Entry(i);
-    ASSERT_TRUE(e.ok()) << "entry " << i << ": " << e.status().ToString();
+    ASSERT_OK(e) << "entry " << i;
     int thread = -1;
     unsigned long long seq = 0;
     ASSERT_TRUE(e->rfind(prefix, 0) == 0 &&

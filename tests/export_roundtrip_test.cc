@@ -15,6 +15,7 @@
 #include "export/export_testing.h"
 #include "ingest/acled.h"
 #include "ingest/hxl.h"
+#include "ingest/ingest_testing.h"
 #include "ingest/jsonl.h"
 #include "ingest/lifeline_csv.h"
 #include "record/canonical.h"
@@ -67,10 +68,10 @@ TEST(CsvRoundTripTest, EveryKindComesBackFieldForField) {
   const std::vector<json> records = FullRecords();
   for (const std::string& kind : record::Kinds()) {
     auto csv = WriteCsv(records, kind);
-    ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+    ASSERT_OK(csv) << kind;
     for (bool stamps : {false, true}) {
       ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {}, {.keep_stamps = stamps});
-      ASSERT_TRUE(back.ok()) << kind << ":\n" << ingest::FormatRowError(back.errors[0], kind);
+      ASSERT_TRUE(ingest::testing::ReadOk(back)) << kind;
       std::vector<json> want;
       for (const json& r : records) {
         if (r["kind"] != kind) continue;
@@ -172,7 +173,7 @@ TEST(HxlTest, RoundTripsIncidentsAndMovementsFieldForField) {
   auto out = WriteHxlCsv(records);
   ASSERT_OK(out);
   ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"case-x", "export.csv"}, {"Lifeline"});
-  ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
+  ASSERT_TRUE(ingest::testing::ReadOk(back));
   EXPECT_TRUE(back.warnings.empty()) << ingest::FormatRowError(back.warnings[0], "");
   // Every record names its sources, so no source record for the file.
   ASSERT_EQ(back.rows.size(), records.size());
@@ -212,7 +213,7 @@ TEST(HxlTest, EveryColumnTheWriterEmitsIsReadBack) {
         ASSERT_OK(out);
         // No case for the import: `case` comes from its column alone.
         ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"", "export.csv"}, {"x"});
-        ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
+        ASSERT_TRUE(ingest::testing::ReadOk(back));
         const json& got = back.rows.back().record;
         EXPECT_NE(got, want);
         // Without sources the row cites the file's source record instead.
@@ -249,7 +250,7 @@ TEST(AcledTest, RoundTripsThroughReadAcledCsv) {
   auto out = WriteAcledCsv(incidents);
   ASSERT_OK(out);
   ingest::ReadResult back = ingest::ReadAcledCsv(*out, {"case-x", "export.csv"});
-  ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
+  ASSERT_TRUE(ingest::testing::ReadOk(back));
   EXPECT_TRUE(back.warnings.empty()) << ingest::FormatRowError(back.warnings[0], "");
   ASSERT_EQ(back.rows.size(), incidents.size() + 1);
   for (size_t i = 0; i < incidents.size(); ++i) {
@@ -289,9 +290,9 @@ TEST(SpreadsheetSafeTest, FlatCsvOfEveryKindReadsBackToTheSameRecords) {
     records.push_back(number_text);
     for (const std::string& kind : record::Kinds()) {
       auto csv = WriteCsv(records, kind);
-      ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+      ASSERT_OK(csv) << kind;
       ingest::ReadResult back = ingest::ReadLifelineCsv(*csv, {}, {.keep_stamps = true});
-      ASSERT_TRUE(back.ok()) << kind << ":\n" << ingest::FormatRowError(back.errors[0], kind);
+      ASSERT_TRUE(ingest::testing::ReadOk(back)) << kind;
       std::vector<json> want;
       for (const json& r : records) {
         if (r["kind"] == kind) want.push_back(Entry(r, {"confidential"}));
@@ -314,7 +315,7 @@ TEST(SpreadsheetSafeTest, HxlReadsBackToTheSameIncidentsAndMovements) {
     auto out = WriteHxlCsv(records);
     ASSERT_OK(out);
     ingest::ReadResult back = ingest::ReadHxlCsv(*out, {"case-x", "export.csv"}, {"Lifeline"});
-    ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
+    ASSERT_TRUE(ingest::testing::ReadOk(back));
     ASSERT_EQ(back.rows.size(), records.size());
     for (size_t i = 0; i < records.size(); ++i) {
       EXPECT_EQ(back.rows[i].record, AsImported(records[i]));
@@ -330,7 +331,7 @@ TEST(SpreadsheetSafeTest, AcledReadsBackTheSameText) {
     auto out = WriteAcledCsv(std::vector<json>{want});
     ASSERT_OK(out);
     ingest::ReadResult back = ingest::ReadAcledCsv(*out, {"case-x", "export.csv"});
-    ASSERT_TRUE(back.ok()) << ingest::FormatRowError(back.errors[0], "");
+    ASSERT_TRUE(ingest::testing::ReadOk(back));
     ASSERT_EQ(back.rows.size(), 2u);
     const json& got = back.rows[1].record;
     for (const char* key : {"description", "note", "event_type", "sub_event_type"}) {

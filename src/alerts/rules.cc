@@ -4,19 +4,19 @@
 #include <cmath>
 #include <set>
 
-#include "analysis/toml_fields.h"
+#include "config/toml_fields.h"
 
 namespace lifeline::alerts {
 
 namespace {
 
-using analysis::CheckKeys;
-using analysis::ForEachTable;
-using analysis::ParseToml;
-using analysis::TomlErrors;
-using analysis::TomlInteger;
-using analysis::TomlNumber;
-using analysis::TomlString;
+using config::CheckKeys;
+using config::ForEachTable;
+using config::ParseToml;
+using config::TomlErrors;
+using config::TomlInteger;
+using config::TomlNumber;
+using config::TomlString;
 
 // Longest run a rule may ask for: the indicators' longest range.
 constexpr int64_t kMaxDays = 36600;

@@ -8,6 +8,7 @@
 
 #include "analysis/route_days.h"
 #include "base/bytes.h"
+#include "base/kinds.h"
 #include "note/checkpoint.h"
 #include "note/note.h"
 #include "record/schema.h"
@@ -677,11 +678,11 @@ Status AddObligation(Dataset& ds, const std::string& id, const json& r) {
 Status AddRecord(Dataset& ds, const json& r) {
   const std::string kind = Str(r, "kind");
   const std::string id = Str(r, "id");
-  if (kind == "case") {
+  if (kind == kinds::kCase) {
     return AddCase(ds, id, r);
-  } else if (kind == "movement") {
+  } else if (kind == kinds::kMovement) {
     return AddMovement(ds, id, r);
-  } else if (kind == "route_status") {
+  } else if (kind == kinds::kRouteStatus) {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     int64_t until = kForever;
     if (r.contains("until")) {
@@ -690,42 +691,42 @@ Status AddRecord(Dataset& ds, const json& r) {
     std::string st = Str(r, "status");
     RouteState state = st == "open" ? RouteState::kOpen : st == "closed" ? RouteState::kClosed : RouteState::kRestricted;
     ds.AppendRouteStatus(id, Str(r, "route"), from, until, state, Mask(r, "restricted"), Ways(r, "directions"));
-  } else if (kind == "outage") {
+  } else if (kind == kinds::kOutage) {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, ConfirmedUntil(r));
     ds.AppendOutage(id, Str(r, "utility"), from, until,
                     Str(r, "scope") == "supply_line" ? OutageScope::kSupplyLine : OutageScope::kService, confirmed);
-  } else if (kind == "schedule") {
+  } else if (kind == kinds::kSchedule) {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, ConfirmedUntil(r));
     ds.AppendSchedule(id, Str(r, "utility"), from, until, confirmed, r.value("hours_off_per_day", 0.0));
-  } else if (kind == "watch") {
+  } else if (kind == kinds::kWatch) {
     LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayField(r, "from"));
     int32_t to = from;
     if (r.contains("to")) {
       LIFELINE_ASSIGN_OR_RETURN(to, DayField(r, "to"));
     }
     ds.AppendWatch(id, Str(r, "route"), from, to, Ways(r, "directions"), Measures(r));
-  } else if (kind == "requirement") {
+  } else if (kind == kinds::kRequirement) {
     LIFELINE_ASSIGN_OR_RETURN(Requirement q, ReadRequirement(ds, r));
     ds.requirements.push_back(std::move(q));
-  } else if (kind == "route") {
+  } else if (kind == kinds::kRoute) {
     int32_t route = ds.routes.Intern(id);
     if (ds.route_names.size() <= static_cast<size_t>(route)) ds.route_names.resize(static_cast<size_t>(route) + 1);
     ds.route_names[static_cast<size_t>(route)] = Str(r, "name");
-  } else if (kind == "incident") {
+  } else if (kind == kinds::kIncident) {
     return AddIncident(ds, id, r);
-  } else if (kind == "stock") {
+  } else if (kind == kinds::kStock) {
     LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
     LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(r));
     ds.AppendStock(id, c.commodity, day, c.quantity, c.unit);
-  } else if (kind == "need_standard") {
+  } else if (kind == kinds::kNeedStandard) {
     return AddNeedStandard(ds, id, r);
-  } else if (kind == "baseline") {
+  } else if (kind == kinds::kBaseline) {
     return AddBaseline(ds, id, r);
-  } else if (kind == "obligation") {
+  } else if (kind == kinds::kObligation) {
     return AddObligation(ds, id, r);
   }
   // Other kinds (source, evidence, claim, retraction) carry no figure the
@@ -774,7 +775,7 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
     if (r.index >= size) return Status::Ok();
     view.Add(r);
-    if (case_rows != nullptr && r.kind == "case") cases.push_back(r);
+    if (case_rows != nullptr && r.kind == kinds::kCase) cases.push_back(r);
     return Status::Ok();
   }));
   if (case_rows != nullptr) {
@@ -812,7 +813,7 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
     }
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + ") is not a JSON object");
-    if (r.kind != "case") {
+    if (r.kind != kinds::kCase) {
       if (std::optional<Dataset::Skipped> skip = FarDated(j, r, profile)) {
         ds.skipped.push_back(std::move(*skip));
         return Status::Ok();
@@ -820,7 +821,7 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
     }
     Status s = AddRecord(ds, j);
     if (!s.ok()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + "): " + s.message());
-    have_case |= r.kind == "case";
+    have_case |= r.kind == kinds::kCase;
     return Status::Ok();
   };
   LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, cp.size, add, &case_rows));

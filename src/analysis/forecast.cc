@@ -10,11 +10,19 @@
 #include <thread>
 
 #include "analysis/indicators.h"
-#include "analysis/toml_fields.h"
 #include "analysis/route_days.h"
+#include "config/toml_fields.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
+
+using config::CheckKeys;
+using config::ForEachTable;
+using config::ParseToml;
+using config::TomlErrors;
+using config::TomlInteger;
+using config::TomlNumber;
+using config::TomlString;
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "base/kinds.h"
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/record_writes.h"
@@ -63,7 +64,7 @@ int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
   // custody it was first logged with, so the submission finds it unchanged
   // instead of refusing a record that differs only in the time it was added.
   if (auto rs = store_dir::OpenReadable(*dir); rs.ok()) {
-    if (auto row = rs->store->FindRecord(rec["id"].get<std::string>()); row.ok() && row->kind == "evidence") {
+    if (auto row = rs->store->FindRecord(rec["id"].get<std::string>()); row.ok() && row->kind == kinds::kEvidence) {
       json old = json::parse(row->body, nullptr, false);
       if (old.is_object() && old.value("sha256", "") == info->sha256 && old.contains("custody")) {
         rec["custody"] = old["custody"];
@@ -87,7 +88,7 @@ int CmdEvidenceVerify(const Globals& g) {
   if (!problems.ok()) return Fail(g, problems.status());
   // Every evidence record's file must be present.
   store::RecordQuery q;
-  q.kind = "evidence";
+  q.kind = kinds::kEvidence;
   q.current_only = false;
   uint64_t records = 0;
   Status s = rs->store->ForEachRecord(q, [&](const store::RecordRow& r) {

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "base/kinds.h"
 #include "base/parallel.h"
 #include "cli/common.h"
 #include "cli/progress.h"
@@ -133,7 +134,7 @@ Status ReadRowChunks(const std::string& file, const std::string& format, const i
       std::vector<ingest::Row> kept;
       for (auto& row : c.rr.rows) {
         const json& r = row.record;
-        if (r.value("kind", "") == "source") {
+        if (r.value("kind", "") == kinds::kSource) {
           if (!file_records.insert(r.value("id", "")).second) continue;
         }
         kept.push_back(std::move(row));

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "base/file.h"
+#include "base/kinds.h"
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/record_writes.h"
@@ -193,7 +194,7 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
   // JSON Lines carries the whole history (so that re-importing it gives the
   // same entries); the other formats the current view unless --all.
   q.current_only = format != "jsonl" && !all;
-  if (format == "acled" && q.kind.empty()) q.kind = "incident";
+  if (format == "acled" && q.kind.empty()) q.kind = kinds::kIncident;
   if (format == "csv" && q.kind.empty()) {
     return Fail(g, InvalidArgumentError("--format csv needs --kind (one table per kind)"));
   }

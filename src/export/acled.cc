@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/check.h"
+#include "base/kinds.h"
 #include "export/export.h"
 #include "export/internal.h"
 #include "record/values.h"
@@ -163,7 +164,7 @@ Result<std::string> WriteAcledCsv(std::span<const json> records, const CsvExport
   internal::AppendCsvRow(out, header, options);
   for (size_t i = 0; i < records.size(); ++i) {
     LIFELINE_RETURN_IF_ERROR(internal::CheckRecord(records[i], i));
-    if (records[i].at("kind") != "incident") continue;
+    if (records[i].at("kind") != kinds::kIncident) continue;
     Result<std::vector<std::string>> row = Row(records[i]);
     if (!row.ok()) return row.status().Annotate(internal::RecordName(records[i], i));
     internal::AppendCsvRow(out, *row, options);

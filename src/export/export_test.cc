@@ -31,7 +31,7 @@ TEST(ConfidentialTest, NeverInAnyFormat) {
 
   for (const std::string& kind : record::Kinds()) {
     auto csv = WriteCsv(all, kind);
-    ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+    ASSERT_OK(csv) << kind;
     ExpectNoSecret(*csv, "CSV of " + kind);
   }
   auto hxl = WriteHxlCsv(all);
@@ -68,7 +68,7 @@ TEST(ConfidentialTest, SealedObjectsAreNeverExportedEither) {
   expect_clean(*jsonl, "JSON Lines");
   for (const std::string& kind : record::Kinds()) {
     auto csv = WriteCsv(all, kind);
-    ASSERT_TRUE(csv.ok()) << kind << ": " << csv.status().ToString();
+    ASSERT_OK(csv) << kind;
     expect_clean(*csv, "CSV of " + kind);
   }
   auto hxl = WriteHxlCsv(all);
@@ -226,7 +226,7 @@ TEST(CsvTest, EveryKindHasAHeaderAndRowsOfItsWidth) {
   const std::vector<json> all = AllRecords();
   for (const std::string& kind : record::Kinds()) {
     auto out = WriteCsv(all, kind);
-    ASSERT_TRUE(out.ok()) << kind << ": " << out.status().ToString();
+    ASSERT_OK(out) << kind;
     tabular::CsvTable table = tabular::ParseCsv(*out);
     ASSERT_TRUE(table.errors.empty()) << kind;
     ASSERT_GE(table.records.size(), 1u) << kind;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "base/kinds.h"
 #include "export/export.h"
 #include "export/internal.h"
 #include "record/canonical.h"
@@ -106,9 +107,9 @@ Result<GeoJsonExport> WriteGeoJson(std::span<const json> records) {
     LIFELINE_RETURN_IF_ERROR(internal::CheckRecord(r, i));
     const json& kind = r.at("kind");
     Result<std::optional<json>> feature = std::optional<json>();
-    if (kind == "incident") {
+    if (kind == kinds::kIncident) {
       feature = IncidentFeature(r);
-    } else if (kind == "route") {
+    } else if (kind == kinds::kRoute) {
       feature = RouteFeature(r);
     } else {
       ++out.not_geographic;

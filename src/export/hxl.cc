@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "base/kinds.h"
 #include "export/export.h"
 #include "export/internal.h"
 #include "record/canonical.h"
@@ -37,8 +38,8 @@ struct Column {
 };
 
 unsigned KindBit(const json& kind) {
-  if (kind == "incident") return tabular::kHxlIncident;
-  if (kind == "movement") return tabular::kHxlMovement;
+  if (kind == kinds::kIncident) return tabular::kHxlIncident;
+  if (kind == kinds::kMovement) return tabular::kHxlMovement;
   return 0;
 }
 

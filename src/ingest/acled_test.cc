@@ -50,7 +50,7 @@ std::string AcledRow(std::map<std::string, std::string> set) {
 TEST(AcledTest, SampleImportsEveryRowAndField) {
   const std::string data = testing::ReadFile(testing::TestData("acled_sample.csv"));
   ReadResult r = ReadAcledCsv(data, kOptions);
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   EXPECT_TRUE(r.warnings.empty()) << testing::Dump(r.warnings);
   auto naive = testing::NaiveCsv(data);
   ASSERT_EQ(naive.size(), 21u);
@@ -147,7 +147,7 @@ TEST(AcledTest, ColumnOrderIsFreeAndExtraColumnsAreIgnored) {
       "3,Somewhere,x,Riots,2020-03-15,ABC77\n"
       "0,Elsewhere,y,Protests,15 March 2020,ABC78\n",
       {});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_EQ(r.rows[0].record["id"], "src-acled-unnamed");
   EXPECT_FALSE(r.rows[0].record.contains("case"));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/kinds.h"
+
 namespace lifeline::ingest {
 
 nlohmann::json NewRecord(std::string_view kind, std::string_view id,
@@ -9,7 +11,7 @@ nlohmann::json NewRecord(std::string_view kind, std::string_view id,
   nlohmann::json r = nlohmann::json::object();
   r["kind"] = kind;
   r["id"] = id;
-  if (!options.case_id.empty() && kind != "case") r["case"] = options.case_id;
+  if (!options.case_id.empty() && kind != kinds::kCase) r["case"] = options.case_id;
   return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/status_testing.h"
 #include "tabular/text.h"
 
 namespace lifeline::ingest {
@@ -97,7 +98,7 @@ TEST(FieldsTest, LooseDates) {
                         Case{"March 2015", {2015, 3, 1}, DatePrecision::kMonth},
                         Case{"2013", {2013, 1, 1}, DatePrecision::kYear}}) {
     auto d = ParseLooseDate(c.in);
-    ASSERT_TRUE(d.ok()) << c.in << ": " << d.status().message();
+    ASSERT_OK(d) << c.in;
     EXPECT_EQ(d->date, c.want) << c.in;
     EXPECT_EQ(d->precision, c.precision) << c.in;
   }

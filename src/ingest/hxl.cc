@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "base/kinds.h"
 #include "ingest/build.h"
 #include "ingest/csv.h"
 #include "ingest/fields.h"
@@ -318,7 +319,7 @@ class RowReader {
     const Column& kind_column = *export_->kind;
     const std::string kind(Cell(f, kind_column.index));
     const unsigned row_kind =
-        kind == "incident" ? tabular::kHxlIncident : kind == "movement" ? tabular::kHxlMovement : 0;
+        kind == kinds::kIncident ? tabular::kHxlIncident : kind == kinds::kMovement ? tabular::kHxlMovement : 0;
     if (row_kind == 0) {
       Error(kind_column,
             kind.empty()

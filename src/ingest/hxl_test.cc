@@ -73,7 +73,7 @@ TEST(HashtagTest, NumericListMatchesTheDefaultSchema) {
 
 TEST(HxlTest, ValidFile) {
   ReadResult r = ReadShared("input-valid.csv");
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 5u);  // source + 4 data rows
   EXPECT_EQ(r.rows[0].record["id"], "src-hxl-input-valid");
   EXPECT_EQ(r.rows[0].record["publisher"], "unstated");
@@ -99,7 +99,7 @@ TEST(HxlTest, ValidFile) {
 TEST(HxlTest, Latin1FileReadsLikeTheUtf8One) {
   ReadResult latin = ReadShared("input-valid-latin1.csv");
   ReadResult utf8 = ReadShared("input-valid.csv");
-  ASSERT_TRUE(latin.ok()) << testing::Dump(latin.errors);
+  ASSERT_TRUE(testing::ReadOk(latin));
   EXPECT_EQ(latin.encoding, tabular::TextEncoding::kWindows1252);
   EXPECT_TRUE(HasError(latin.warnings, 1, "(file)", "Windows-1252"));
   ASSERT_EQ(latin.rows.size(), utf8.rows.size());
@@ -115,7 +115,7 @@ TEST(HxlTest, Latin1FileReadsLikeTheUtf8One) {
 
 TEST(HxlTest, HashtagRowBelowSeveralHeaderRows) {
   ReadResult r = ReadShared("input-multiple-headers.csv", {.publisher = "Example Org"});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_EQ(r.rows[0].record["publisher"], "Example Org");
   EXPECT_EQ(r.rows[1].line, 4u);
@@ -127,7 +127,7 @@ TEST(HxlTest, HashtagRowBelowSeveralHeaderRows) {
 
 TEST(HxlTest, MultilineValues) {
   ReadResult r = ReadShared("input-multiline.csv");
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 2u);
   EXPECT_EQ(r.rows[1].line, 2u);
   EXPECT_EQ(r.rows[1].record["description"], "Line 1\nLine 2\nLine 3");
@@ -135,7 +135,7 @@ TEST(HxlTest, MultilineValues) {
 
 TEST(HxlTest, FuzzyHashtagRowIgnoresItsBadCells) {
   ReadResult r = ReadShared("input-fuzzy.csv");
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 5u);
   EXPECT_TRUE(HasError(r.warnings, 3, "country", "not an HXL hashtag: column 7"));
   EXPECT_TRUE(HasError(r.warnings, 3, "adm1", "not an HXL hashtag: column 8"));
@@ -187,7 +187,7 @@ TEST(HxlTest, IncidentMappingFromCommonHashtags) {
       "Party A,\"1,200\",1000,1500,3,A road blocked,Report 1\n"
       "EV-2,March 2023,Stepanakert,,,,aze,39.8,46.7,,Party B,,0,,,,,\n",
       {"lachin", "events.csv"}, {.publisher = "Example NGO"});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_EQ(r.rows[1].record, json::parse(R"js({
     "kind": "incident", "id": "hxl-ev-1", "case": "lachin", "sources": ["src-hxl-events"],
@@ -245,7 +245,7 @@ TEST(HxlTest, AcledStyleColumnsForSubEventAdmin3AndPrecisions) {
       "2023-09,,Southvale,,,,,,Attack,\n"
       "2023,year,Westfield,,,,,,,\n",
       {"c", "acled-like.csv"});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 4u);
   const json& a = r.rows[1].record;
   EXPECT_EQ(a["date_precision"], "week");
@@ -315,7 +315,7 @@ TEST(HxlExportLayoutTest, ReadsEveryColumnBackOntoItsField) {
       "\"[{\"\"commodity\"\":\"\"flour\"\",\"\"quantity\"\":20000,\"\"unit\"\":\"\"kg\"\"}]\","
       "\"[\"\"src-a\"\"]\",case-x,,,2023-10-01T00:00:00Z,editor@example.org\r\n";
   ReadResult r = ReadHxlCsv(data, {"case-x", "export.csv"});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   EXPECT_TRUE(r.warnings.empty()) << testing::Dump(r.warnings);
   ASSERT_EQ(r.rows.size(), 2u);  // every row names its sources: no file source record
   EXPECT_EQ(r.rows[0].line, 3u);
@@ -339,7 +339,7 @@ TEST(HxlExportLayoutTest, RowWithoutSourcesCitesTheFile) {
       "#meta+id,#meta+kind,#date+occurred,#loc+name,#event+type,#meta+source\n"
       "inc-1,incident,2023-09-19,A,Battles,\n",
       {"", "hand.csv"}, {.publisher = "Monitor"});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 2u);
   EXPECT_EQ(r.rows[0].record["id"], "src-hxl-hand");
   EXPECT_EQ(r.rows[1].record["sources"], json::array({"src-hxl-hand"}));
@@ -444,7 +444,7 @@ TEST(HxlExportLayoutTest, HashtagRowProblems) {
       "#meta+id,#meta+kind,#affected+max+killed,#group +name,#group+name,#meta+source\n"
       "i,incident,2,A,B,s\n",
       {"c", "ok.csv"});
-  ASSERT_TRUE(ok.ok()) << testing::Dump(ok.errors);
+  ASSERT_TRUE(testing::ReadOk(ok));
   ASSERT_EQ(ok.rows.size(), 1u);
   EXPECT_EQ(ok.rows[0].record["actors"], json::array({"A", "B"}));
   EXPECT_EQ(ok.rows[0].record["fatalities"], json({{"high", 2}}));
@@ -461,7 +461,7 @@ TEST(HxlTest, UcdpFileReadAsHxl) {
   // event, dated from #date+start, with #group+name actors and #affected+killed.
   const std::string data = ReadFile(SharedData("ucdp/conflict_data_BGD.csv"));
   ReadResult r = ReadHxlCsv(data, {"bgd", "conflict_data_BGD.csv"});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), testing::NaiveCsv(data).size() - 2 + 1);
   const json& e = r.rows[1].record;
   EXPECT_EQ(e["date"], "2013-12-13");

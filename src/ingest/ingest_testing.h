@@ -26,6 +26,13 @@ inline std::string Dump(const std::vector<RowError>& errors) {
   return s;
 }
 
+// Success when the reader reported no error; else every error, one a line:
+//   ASSERT_TRUE(ReadOk(r));
+inline ::testing::AssertionResult ReadOk(const ReadResult& r) {
+  if (r.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << r.errors.size() << " error(s):\n" << Dump(r.errors);
+}
+
 // Asserts that `errors` holds an error at `line` for `field` whose message
 // contains `part`.
 inline ::testing::AssertionResult HasError(const std::vector<RowError>& errors, uint64_t line,

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "base/kinds.h"
 #include "ingest/fields.h"
 #include "tabular/text.h"
 
@@ -168,7 +169,7 @@ void ReadLine(std::string_view text, uint64_t line, const ImportOptions& options
     out.errors.push_back({line, "kind", "kind must be a string"});
     return;
   }
-  if (!options.case_id.empty() && *kind != "case") {
+  if (!options.case_id.empty() && *kind != kinds::kCase) {
     auto c = value.find("case");
     if (c == value.end()) {
       value["case"] = options.case_id;

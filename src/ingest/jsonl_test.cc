@@ -19,7 +19,7 @@ TEST(JsonLinesTest, ReadsObjectsWithTheirLines) {
       "{\"kind\":\"incident\",\"id\":\"i-1\",\"case\":\"lachin-2022-23\"}\n"
       "{\"kind\":\"case\",\"id\":\"lachin-2022-23\"}",
       kOptions);
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_EQ(r.rows[0].line, 1u);
   EXPECT_EQ(r.rows[0].record["publisher"], "ICRC");

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "base/kinds.h"
 #include "ingest/build.h"
 #include "ingest/fields.h"
 #include "ingest/jsonl.h"
@@ -193,7 +194,7 @@ ReadResult ReadLifelineCsv(std::string_view data, const ImportOptions& options,
       cells.Error("id", "the id " + Quote(id) + " is also at line " + std::to_string(it->second) +
                             ": ids are unique in a log");
     }
-    if (*kind != "case" && !options.case_id.empty()) {
+    if (*kind != kinds::kCase && !options.case_id.empty()) {
       auto c = r.find("case");
       if (c == r.end()) {
         r["case"] = options.case_id;

@@ -29,7 +29,7 @@ TEST(LifelineCsvTest, ReadsAMovementWithTypedCells) {
                                 "\"[{\"\"commodity\"\":\"\"flour\"\",\"\"quantity\"\":1.5,"
                                 "\"\"unit\"\":\"\"t\"\"}]\"");
   ReadResult rr = ReadLifelineCsv(csv, {});
-  ASSERT_TRUE(rr.ok()) << testing::Dump(rr.errors);
+  ASSERT_TRUE(testing::ReadOk(rr));
   ASSERT_EQ(rr.rows.size(), 1u);
   EXPECT_EQ(rr.rows[0].line, 2u);
   const json& r = rr.rows[0].record;
@@ -50,13 +50,13 @@ TEST(LifelineCsvTest, ReadsAMovementWithTypedCells) {
 // with the new cells.
 TEST(LifelineCsvTest, VersionOneAndVersionTwoLayoutsBothRead) {
   ReadResult v1 = ReadLifelineCsv(std::string(kMovementHeader) + MovementRow("mv-1", "3", ""), {});
-  ASSERT_TRUE(v1.ok()) << testing::Dump(v1.errors);
+  ASSERT_TRUE(testing::ReadOk(v1));
   EXPECT_FALSE(v1.rows[0].record.contains("qualifier"));
   std::string v2 = std::string(kMovementHeader).substr(0, std::string(kMovementHeader).size() - 2) +
                    ",qualifier,reported_by\r\n" +
                    "mv-2,c1,s1,,,2023-01-01T00:00:00Z,me,r1,2023-01-02,,in,ICRC,,3,,,,,,at_least,Party A\r\n";
   ReadResult rr = ReadLifelineCsv(v2, {});
-  ASSERT_TRUE(rr.ok()) << testing::Dump(rr.errors);
+  ASSERT_TRUE(testing::ReadOk(rr));
   EXPECT_EQ(rr.rows[0].record["qualifier"], "at_least");
   EXPECT_EQ(rr.rows[0].record["reported_by"], "Party A");
   // A kind added in version 2 has no version 1 layout, and a version 1
@@ -158,7 +158,7 @@ TEST(LifelineCsvTest, HeadersOfOtherLayoutsAreRefusedAtTheHeader) {
   rr = ReadLifelineCsv("text,party,stance,about,by,recorded,note,supersedes,sources,case,id\r\n"
                        "T,P,confirms,inc-1,,,,,s1,c,cl-1\r\n",
                        {});
-  ASSERT_TRUE(rr.ok()) << testing::Dump(rr.errors);
+  ASSERT_TRUE(testing::ReadOk(rr));
   EXPECT_EQ(rr.rows[0].record["kind"], "claim");
   EXPECT_EQ(rr.rows[0].record["text"], "T");
 }

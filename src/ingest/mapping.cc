@@ -6,10 +6,8 @@
 #include <map>
 #include <set>
 
-// toml++ is a compiled library here, built with exceptions: toml::parse
-// throws toml::parse_error, caught in ParseMapping and nowhere else.
-#include <toml++/toml.h>
-
+#include "base/kinds.h"
+#include "config/toml_fields.h"
 #include "ingest/build.h"
 #include "ingest/fields.h"
 #include "ingest/sheet.h"
@@ -20,33 +18,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kKinds[] = {
-    "case",     "source",   "evidence", "route",      "route_status", "baseline", "movement",
-    "incident", "outage",   "schedule",   "obligation",    "need_standard", "stock", "watch",
-    "requirement", "claim", "retraction"};
-
 // Fields a mapping may not set: the envelope that the mapping's own keys or
 // Lifeline set.
 constexpr std::string_view kReservedFields[] = {"kind", "id", "case", "recorded", "by"};
 
-class MappingErrors {
- public:
-  explicit MappingErrors(std::string_view name) : name_(name) {}
-  Status At(uint64_t line, std::string_view key, std::string_view message) const {
-    std::string m = name_;
-    if (line > 0) m += ":" + std::to_string(line);
-    m += ": ";
-    m += key;
-    m += ": ";
-    m += message;
-    return InvalidArgumentError(std::move(m));
-  }
-
- private:
-  std::string name_;
-};
-
-uint64_t LineOf(const toml::node& n) { return n.source().begin.line; }
+// Errors name the mapping file, the line and the key: "map.toml:14:
+// columns[2].type: ...", or no line for the file as a whole (line 0).
+using config::LineOf;
+using config::TomlErrors;
 
 std::string TwoDigits(int v) {
   char buf[8];
@@ -231,7 +210,7 @@ Status CheckFieldPath(const FieldPath& p) {
   return Status::Ok();
 }
 
-Result<ColumnRule> ParseColumnRule(const toml::table& t, const MappingErrors& err,
+Result<ColumnRule> ParseColumnRule(const toml::table& t, const TomlErrors& err,
                                    const std::string& where) {
   ColumnRule rule;
   rule.mapping_line = LineOf(t);
@@ -515,7 +494,7 @@ namespace {
 using Targets = std::vector<std::pair<FieldPath, std::string>>;  // field set, by which rule
 
 // version, kind, id, header_row and source.
-Status ParseMappingHead(const toml::table& root, const MappingErrors& err, Mapping* m) {
+Status ParseMappingHead(const toml::table& root, const TomlErrors& err, Mapping* m) {
   static constexpr std::string_view kTopKeys[] = {
       "version", "kind", "id", "header_row", "source", "constants", "columns", "skip"};
   for (auto&& [k, v] : root) {
@@ -533,7 +512,7 @@ Status ParseMappingHead(const toml::table& root, const MappingErrors& err, Mappi
   const auto* kind = root["kind"].as_string();
   if (kind == nullptr) return err.At(0, "kind", "required: the kind of record each row becomes");
   m->kind = kind->get();
-  if (!OneOf(m->kind, kKinds)) {
+  if (std::find(kinds::kAll.begin(), kinds::kAll.end(), m->kind) == kinds::kAll.end()) {
     return err.At(LineOf(*kind), "kind", "not a record kind of docs/records.md: " + Quote(m->kind));
   }
   const auto* id = root["id"].as_string();
@@ -569,7 +548,7 @@ Status ParseMappingHead(const toml::table& root, const MappingErrors& err, Mappi
 }
 
 // [[columns]]: at least one.
-Status ParseMappingColumns(const toml::table& root, const MappingErrors& err, Mapping* m, Targets* targets) {
+Status ParseMappingColumns(const toml::table& root, const TomlErrors& err, Mapping* m, Targets* targets) {
   if (auto columns = root["columns"]; columns) {
     const auto* a = columns.as_array();
     if (a == nullptr || !a->is_array_of_tables()) {
@@ -592,7 +571,7 @@ Status ParseMappingColumns(const toml::table& root, const MappingErrors& err, Ma
 
 // [constants], after the columns (an element constant applies to the
 // columns that fill the same array element).
-Status ParseMappingConstants(const toml::table& root, const MappingErrors& err, Mapping* m, Targets* targets) {
+Status ParseMappingConstants(const toml::table& root, const TomlErrors& err, Mapping* m, Targets* targets) {
   auto constants = root["constants"];
   if (!constants) return Status::Ok();
   const auto* t = constants.as_table();
@@ -620,7 +599,7 @@ Status ParseMappingConstants(const toml::table& root, const MappingErrors& err, 
 }
 
 // No field set twice; array indices without gaps.
-Status CheckMappingTargets(const Targets& targets, const MappingErrors& err) {
+Status CheckMappingTargets(const Targets& targets, const TomlErrors& err) {
   for (size_t a = 0; a < targets.size(); ++a) {
     for (size_t b = a + 1; b < targets.size(); ++b) {
       if (IsPrefix(targets[a].first, targets[b].first) ||
@@ -650,7 +629,7 @@ Status CheckMappingTargets(const Targets& targets, const MappingErrors& err) {
 }
 
 // [skip]: when_empty, when_zero.
-Status ParseMappingSkip(const toml::table& root, const MappingErrors& err, Mapping* m) {
+Status ParseMappingSkip(const toml::table& root, const TomlErrors& err, Mapping* m) {
   auto skip = root["skip"];
   if (!skip) return Status::Ok();
   const auto* t = skip.as_table();
@@ -672,7 +651,7 @@ Status ParseMappingSkip(const toml::table& root, const MappingErrors& err, Mappi
 
 // Ids are public (log entries, exports): none may be made from what the
 // record keeps confidential (sealed in the log, record/seal.h).
-Status CheckIdNotConfidential(const toml::table& root, const MappingErrors& err, const Mapping& m) {
+Status CheckIdNotConfidential(const toml::table& root, const TomlErrors& err, const Mapping& m) {
   auto confidential = [](const FieldPath& f) {
     return !f.empty() && std::holds_alternative<std::string>(f[0]) && std::get<std::string>(f[0]) == "confidential";
   };
@@ -691,13 +670,8 @@ Status CheckIdNotConfidential(const toml::table& root, const MappingErrors& err,
 }  // namespace
 
 Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name) {
-  MappingErrors err(name);
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return err.At(e.source().begin.line, "(toml)", std::string(e.description()));
-  }
+  TomlErrors err(name);
+  LIFELINE_ASSIGN_OR_RETURN(toml::table root, config::ParseToml(toml_text, name, err));
   Mapping m;
   m.name = std::string(name);
   Targets targets;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "base/status_testing.h"
 #include "ingest/ingest_testing.h"
 
 namespace lifeline::ingest {
@@ -18,7 +19,7 @@ const ImportOptions kOptions{"gaza-2023", "gaza_food_trucks.csv"};
 
 Mapping MustParse(std::string_view toml, std::string_view name = "test.toml") {
   Result<Mapping> m = ParseMapping(toml, name);
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_OK(m);
   return m.ok() ? *m : Mapping{};
 }
 
@@ -61,7 +62,7 @@ TEST(MappingTest, GazaFoodTrucksImportsEveryRow) {
   const std::string path = testing::SharedData("sieges/gaza_food_trucks.csv");
   const std::string data = ReadFile(path);
   ReadResult r = ReadCsvWithMapping(data, GazaMapping(), kOptions);
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   EXPECT_TRUE(r.warnings.empty()) << testing::Dump(r.warnings);
 
   // Independent recount: a naive CSV split of the same file.
@@ -131,7 +132,7 @@ TEST(MappingTest, FuelExampleScalesSkipsAndSlugs) {
       "2023-11-03,Rafah,,100,ok\n"
       "04/11/2023,Khan Younis,1.25,,ok\n",
       m, {"gaza-2023", "fuel.csv"});
-  ASSERT_TRUE(r.ok()) << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r));
   EXPECT_EQ(r.skipped_rows, 2u);
   ASSERT_EQ(r.rows.size(), 2u);
   const json& a = r.rows[0].record;

@@ -45,7 +45,7 @@ Expected Recount(const std::string& data) {
 void ExpectCompleteImport(const std::string& file, bool has_hxl_row) {
   const std::string data = testing::ReadFile(testing::SharedData("ucdp/" + file));
   ReadResult r = ReadUcdpCsv(data, {"bgd", file});
-  ASSERT_TRUE(r.ok()) << file << "\n" << testing::Dump(r.errors);
+  ASSERT_TRUE(testing::ReadOk(r)) << file;
   Expected want = Recount(data);
   ASSERT_GT(want.events, 500u);
   ASSERT_EQ(r.rows.size(), want.events + 1) << file;  // + the source record

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status_testing.h"
+
 namespace lifeline::merkle {
 namespace {
 
@@ -46,7 +48,7 @@ TEST(TileTest, ParseRoundTrips) {
   for (const TileId& id : ids) {
     const std::string path = TilePath(id);
     Result<TileId> parsed = ParseTilePath(path);
-    ASSERT_TRUE(parsed.ok()) << path << ": " << parsed.status().ToString();
+    ASSERT_OK(parsed) << path;
     EXPECT_EQ(*parsed, id) << path;
   }
 }

@@ -84,7 +84,7 @@ TEST(NoteTest, OpenKeepsSignaturesByOtherKeys) {
   std::string msg = std::string(kText) + "\n" + kPeterSig + kEnochSig;
   for (const char* vkey : {kPeterVkey, kEnochVkey}) {
     Result<Note> n = OpenNote(msg, MustVerifier(vkey));
-    ASSERT_TRUE(n.ok()) << vkey << ": " << n.status().ToString();
+    ASSERT_OK(n) << vkey;
     ASSERT_EQ(n->signatures.size(), 2u);
     EXPECT_EQ(n->signatures[0].name, "PeterNeumann");
     EXPECT_EQ(n->signatures[1].name, "EnochRoot");

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "base/kinds.h"
+
 namespace lifeline::record {
 namespace {
 
@@ -56,9 +58,9 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
     LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, r));
     if (!current) continue;
     LIFELINE_ASSIGN_OR_RETURN(json ref, Body(r));
-    if (r.kind == "retraction") {
+    if (r.kind == kinds::kRetraction) {
       c.retracted_by.push_back(r.id);
-    } else if (r.kind == "claim") {
+    } else if (r.kind == kinds::kClaim) {
       std::string stance = ref.value("stance", "");
       if (stance == "confirms") {
         c.confirmed_by.push_back(r.id);

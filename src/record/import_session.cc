@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 
+#include "base/kinds.h"
 #include "record/schema.h"
 
 namespace lifeline::record {
@@ -157,7 +158,7 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   for (size_t i = 0; i < entries.size(); ++i) {
     const store::RecordRow& r = rows[i];
     ids_.Put(IdHash(r.id), KindCode(r.kind), CaseCode(r.case_id));
-    if (r.kind == "case") case_records_[r.case_id] = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.kind == kinds::kCase) case_records_[r.case_id] = nlohmann::json::parse(r.body, nullptr, false);
     buf.clear();
     PutString(&buf, entries[i]);
     for (const std::string* f : {&r.id, &r.kind, &r.case_id, &r.supersedes, &r.target, &r.route, &r.date_from,

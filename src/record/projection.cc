@@ -1,5 +1,6 @@
 #include "record/projection.h"
 
+#include "base/kinds.h"
 #include "record/schema.h"
 #include "record/values.h"
 
@@ -30,39 +31,39 @@ Result<store::RecordRow> ProjectRecord(const nlohmann::json& rec, std::string bo
   // (schema v2): then it names the case it corrects.
   r.case_id = RecordCase(rec);
   r.supersedes = Str(rec, "supersedes");
-  if (r.kind == "retraction") r.target = Str(rec, "retracts");
-  if (r.kind == "claim") r.target = Str(rec, "about");
-  if (r.kind == "route_status" || r.kind == "baseline" || r.kind == "movement" || r.kind == "watch") {
+  if (r.kind == kinds::kRetraction) r.target = Str(rec, "retracts");
+  if (r.kind == kinds::kClaim) r.target = Str(rec, "about");
+  if (r.kind == kinds::kRouteStatus || r.kind == kinds::kBaseline || r.kind == kinds::kMovement || r.kind == kinds::kWatch) {
     r.route = Str(rec, "route");
   }
-  if (r.kind == "route") r.route = r.id;
-  if (r.kind == "obligation" && rec.contains("rule")) r.route = Str(rec.at("rule"), "route");
+  if (r.kind == kinds::kRoute) r.route = r.id;
+  if (r.kind == kinds::kObligation && rec.contains("rule")) r.route = Str(rec.at("rule"), "route");
 
   auto day = [&](const std::string& v, std::string* out) -> Status {
     if (v.empty()) return Status::Ok();
     LIFELINE_ASSIGN_OR_RETURN(*out, UtcDay(v));
     return Status::Ok();
   };
-  if (r.kind == "route_status" || r.kind == "outage" || r.kind == "schedule" || r.kind == "requirement") {
+  if (r.kind == kinds::kRouteStatus || r.kind == kinds::kOutage || r.kind == kinds::kSchedule || r.kind == kinds::kRequirement) {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "from"), &r.date_from));
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "until"), &r.date_to));
-  } else if (r.kind == "watch") {
+  } else if (r.kind == kinds::kWatch) {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "from"), &r.date_from));
     std::string to = Str(rec, "to");
     LIFELINE_RETURN_IF_ERROR(day(to.empty() ? Str(rec, "from") : to, &r.date_to));
-  } else if (r.kind == "movement" || r.kind == "incident" || r.kind == "stock") {
+  } else if (r.kind == kinds::kMovement || r.kind == kinds::kIncident || r.kind == kinds::kStock) {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "date"), &r.date_from));
     r.date_to = r.date_from;
-  } else if (r.kind == "case") {
+  } else if (r.kind == kinds::kCase) {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "started"), &r.date_from));
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "ended"), &r.date_to));
-  } else if (r.kind == "baseline" && rec.contains("period")) {
+  } else if (r.kind == kinds::kBaseline && rec.contains("period")) {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("period"), "from"), &r.date_from));
     LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("period"), "to"), &r.date_to));
-  } else if (r.kind == "obligation" && rec.contains("rule")) {
+  } else if (r.kind == kinds::kObligation && rec.contains("rule")) {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("rule"), "from"), &r.date_from));
     LIFELINE_RETURN_IF_ERROR(day(Str(rec.at("rule"), "until"), &r.date_to));
-  } else if (r.kind == "source") {
+  } else if (r.kind == kinds::kSource) {
     LIFELINE_RETURN_IF_ERROR(day(Str(rec, "published"), &r.date_from));
     r.date_to = r.date_from;
   }

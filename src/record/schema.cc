@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/kinds.h"
 #include "record/seal.h"
 #include "record/values.h"
 
@@ -426,7 +427,7 @@ const std::vector<std::string> kEventTypes = {"Battles", "Explosions/Remote viol
 
 const std::vector<Kind>& KindTable() {
   static const std::vector<Kind> kinds = {
-      {"case", true,
+      {std::string(kinds::kCase), true,
        {{"title", Type::kText, true},
         {"region", Type::kText, true},
         {"country", Type::kText},
@@ -455,7 +456,7 @@ const std::vector<Kind>& KindTable() {
         {"date_window", Type::kObject, false, {}, {},
          ObjectOf({{"from", Type::kDate}, {"until", Type::kDate}}, "plausible dates {from, until}")}},
        "the case: a population cut off, and when"},
-      {"source", false,
+      {std::string(kinds::kSource), false,
        {{"publisher", Type::kText, true},
         {"title", Type::kText, true},
         {"url", Type::kUrl},
@@ -468,7 +469,7 @@ const std::vector<Kind>& KindTable() {
         {"credibility", Type::kIntRange, false, {"1", "6"}},
         {"archived_sha256", Type::kSha256}},
        "a publication records cite"},
-      {"evidence", true,
+      {std::string(kinds::kEvidence), true,
        {{"sha256", Type::kSha256, true},
         {"media_type", Type::kText, true},
         {"size", Type::kCount, true},
@@ -480,7 +481,7 @@ const std::vector<Kind>& KindTable() {
          ArrayOf({{"at", Type::kDateTime, true}, {"by", Type::kText, true}, {"action", Type::kText, true}},
                  "custody steps {at, by, action}")}},
        "a file kept in the blob store; only its hash enters the log"},
-      {"route", true,
+      {std::string(kinds::kRoute), true,
        {{"name", Type::kText, true},
         {"type", Type::kEnum, true,
          {"road", "bridge", "crossing", "checkpoint", "air", "rail", "pipeline", "power_line", "cable"}},
@@ -489,7 +490,7 @@ const std::vector<Kind>& KindTable() {
         {"path", Type::kArray, false, {}, {}, CheckPath},
         {"description", Type::kText}},
        "a lifeline into the area"},
-      {"route_status", true,
+      {std::string(kinds::kRouteStatus), true,
        {{"route", Type::kRef, true, {}, "route"},
         {"from", Type::kDateTime, true},
         {"until", Type::kDateTime},
@@ -499,7 +500,7 @@ const std::vector<Kind>& KindTable() {
         {"directions", Type::kEnumList, false, {"in", "out"}},  // v2; absent: both
         {"controls", Type::kText}},                              // v2
        "a change of a route's status"},
-      {"baseline", true,
+      {std::string(kinds::kBaseline), true,
        {{"route", Type::kRef, true, {}, "route"},
         {"period", Type::kObject, true, {}, {},
          ObjectOf({{"from", Type::kDate, true}, {"to", Type::kDate, true}}, "a period {from, to}")},
@@ -509,7 +510,7 @@ const std::vector<Kind>& KindTable() {
                   "daily flows {vehicles, persons, patients, cargo}")},
         {"directions", Type::kEnumList, false, {"in", "out"}}},  // v2
        "the flow along a route before the crisis"},
-      {"movement", true,
+      {std::string(kinds::kMovement), true,
        {{"route", Type::kRef, true, {}, "route"},
         {"date", Type::kDate, true},
         {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
@@ -529,7 +530,7 @@ const std::vector<Kind>& KindTable() {
         {"qualifier", Type::kEnum, false, {"at_least", "about", "at_most"}},
         {"reported_by", Type::kText}},
        "a crossing (or an attempt) along a route, or a total over a period"},
-      {"incident", true,
+      {std::string(kinds::kIncident), true,
        {{"date", Type::kDate, true},
         {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
         {"location", Type::kLocation, true},
@@ -551,7 +552,7 @@ const std::vector<Kind>& KindTable() {
                   {"note", Type::kText}},
                  "casualties {party, category, fatalities, injuries, reported_by, note}")}},
        "an event: attack, clash, protest, strategic development"},
-      {"outage", true,
+      {std::string(kinds::kOutage), true,
        {{"utility", Type::kEnum, true, kUtilities},
         {"from", Type::kDateTime, true},
         {"until", Type::kDateTime},
@@ -561,7 +562,7 @@ const std::vector<Kind>& KindTable() {
         {"scope", Type::kEnum, false, {"service", "supply_line"}},  // v2; absent: service
         {"confirmed_until", Type::kDateTime}},                      // v2
        "a cut of gas, power, water or communications"},
-      {"schedule", true,
+      {std::string(kinds::kSchedule), true,
        {{"utility", Type::kEnum, true, kUtilities},
         {"from", Type::kDateTime, true},
         {"until", Type::kDateTime},
@@ -569,7 +570,7 @@ const std::vector<Kind>& KindTable() {
         {"area", Type::kText},
         {"confirmed_until", Type::kDateTime}},
        "a rationing or blackout schedule: hours a day without a utility"},
-      {"obligation", true,
+      {std::string(kinds::kObligation), true,
        {{"instrument", Type::kEnum, true,
          {"court_order", "interim_measure", "agreement", "resolution", "statement"}},
         {"title", Type::kText, true},
@@ -579,7 +580,7 @@ const std::vector<Kind>& KindTable() {
         {"text", Type::kText},
         {"rule", Type::kObject, true, {}, {}, CheckRule}},
        "a court order, agreement or resolution, with a machine-checkable rule"},
-      {"need_standard", true,
+      {std::string(kinds::kNeedStandard), true,
        {{"commodity", Type::kText, true},
         {"quantity", Type::kNonNegNumber, true},
         {"unit", Type::kObject, true, {}, {}, CheckUnit},
@@ -592,21 +593,21 @@ const std::vector<Kind>& KindTable() {
                  "equivalents {commodity, quantity, unit}: one `unit` of `commodity` counts as `quantity` of the "
                  "standard's unit")}},
        "what one person needs per day of a commodity"},
-      {"stock", true,
+      {std::string(kinds::kStock), true,
        {{"commodity", Type::kText, true},
         {"date", Type::kDate, true},
         {"quantity", Type::kNonNegNumber, true},
         {"unit", Type::kObject, true, {}, {}, CheckUnit},
         {"area", Type::kText}},
        "a reported stock on hand"},
-      {"watch", true,
+      {std::string(kinds::kWatch), true,
        {{"route", Type::kRef, true, {}, "route"},
         {"from", Type::kDate, true},
         {"to", Type::kDate},
         {"directions", Type::kEnumList, false, {"in", "out"}},
         {"measures", Type::kEnumList, false, kMeasures}},
        "a route watched on these days: every crossing is recorded, so a day without one is a recorded zero"},
-      {"requirement", true,
+      {std::string(kinds::kRequirement), true,
        {{"measure", Type::kEnum, true, {"vehicles", "persons", "cargo"}},
         {"commodity", Type::kText},
         {"quantity", Type::kNonNegNumber, true},
@@ -617,13 +618,13 @@ const std::vector<Kind>& KindTable() {
         {"until", Type::kDate},
         {"basis", Type::kText, true}},
        "a stated requirement: a flow (vehicles, persons or cargo a day or a week) the population needs"},
-      {"claim", true,
+      {std::string(kinds::kClaim), true,
        {{"about", Type::kRef, true},
         {"stance", Type::kEnum, true, {"confirms", "disputes"}},
         {"party", Type::kText, true},
         {"text", Type::kText, true}},
        "a party's position on another record"},
-      {"retraction", false,
+      {std::string(kinds::kRetraction), false,
        {{"retracts", Type::kRef, true}, {"reason", Type::kText, true}},
        "withdraws a record"},
   };
@@ -668,18 +669,18 @@ void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
       ctx.Error(list, "must name at least one value (leave it out for all)");
     }
   }
-  if (kind == "incident") CheckCasualtySums(rec, ctx);
-  if (kind == "case" && rec.contains("date_window") && rec.at("date_window").is_object()) {
+  if (kind == kinds::kIncident) CheckCasualtySums(rec, ctx);
+  if (kind == kinds::kCase && rec.contains("date_window") && rec.at("date_window").is_object()) {
     const json& w = rec.at("date_window");
     if (w.contains("from") && w.contains("until") && w.at("from").is_string() && w.at("until").is_string()) {
       auto f = ParseDate(w.at("from").get<std::string>()), u = ParseDate(w.at("until").get<std::string>());
       if (f.ok() && u.ok() && *u < *f) ctx.Error("date_window.until", "is before date_window.from");
     }
   }
-  if (kind == "movement" && rec.contains("direction") && rec.at("direction") == "both" && !rec.contains("period")) {
+  if (kind == kinds::kMovement && rec.contains("direction") && rec.at("direction") == "both" && !rec.contains("period")) {
     ctx.Error("direction", "is \"both\" only for a total over a period (with period): a crossing has one direction");
   }
-  if (kind == "requirement" && rec.contains("measure") && rec.at("measure").is_string()) {
+  if (kind == kinds::kRequirement && rec.contains("measure") && rec.at("measure").is_string()) {
     const std::string& m = rec.at("measure").get_ref<const std::string&>();
     if (m == "cargo" && !rec.contains("unit")) ctx.Error("unit", "is required for a cargo requirement");
     if (m != "cargo" && rec.contains("commodity")) ctx.Error("commodity", "is given only for a cargo requirement");
@@ -761,7 +762,7 @@ void CheckRetraction(const json& rec, Ctx& ctx) {
     return;
   }
   if (ctx.resolver == nullptr) return;
-  if (auto kind = ctx.resolver->KindOf(target); kind && *kind == "retraction") {
+  if (auto kind = ctx.resolver->KindOf(target); kind && *kind == kinds::kRetraction) {
     ctx.Error("retracts", "refers to \"" + target + "\", a retraction: a retraction cannot be retracted");
   }
 }
@@ -796,7 +797,7 @@ std::string RecordCase(const json& rec) {
     return it != rec.end() && it->is_string() ? it->get<std::string>() : "";
   };
   std::string c = str("case");
-  if (c.empty() && str("kind") == "case") c = str("id");
+  if (c.empty() && str("kind") == kinds::kCase) c = str("id");
   return c;
 }
 
@@ -854,7 +855,7 @@ void CheckEnvelope(const json& rec, const std::string& kind_name, const Kind& ki
   } else {
     CheckValue(Field{"id", Type::kId}, rec.at("id"), "id", ctx);
   }
-  if (kind_name == "case") {
+  if (kind_name == kinds::kCase) {
     // A correction of a case record stays in its case (schema v2): it names
     // the case it corrects, so the case keeps its id.
     if (rec.contains("case") && !rec.contains("supersedes")) {
@@ -936,14 +937,14 @@ void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& 
   auto str = [&](const char* k) -> std::string {
     return rec.contains(k) && rec.at(k).is_string() ? rec.at(k).get<std::string>() : "";
   };
-  if (kind_name == "route_status") {
+  if (kind_name == kinds::kRouteStatus) {
     bool has_list = rec.contains("restricted");
     if (str("status") == "restricted" && !has_list) {
       ctx.Error("restricted", "is required when status is restricted: what is blocked");
     }
     if (str("status") == "open" && has_list) ctx.Error("restricted", "must be absent when status is open");
   }
-  if (kind_name == "movement" && rec.contains("period") && rec.at("period").is_object()) {
+  if (kind_name == kinds::kMovement && rec.contains("period") && rec.at("period").is_object()) {
     const json& p = rec.at("period");
     if (p.contains("from") && p.contains("to") && p.at("from").is_string() && p.at("to").is_string()) {
       auto pf = ParseDate(p.at("from").get<std::string>()), pt = ParseDate(p.at("to").get<std::string>());
@@ -951,7 +952,7 @@ void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& 
     }
   }
   CheckCrossFields(kind_name, rec, ctx);
-  if (kind_name == "retraction") CheckRetraction(rec, ctx);
+  if (kind_name == kinds::kRetraction) CheckRetraction(rec, ctx);
   CheckCharacters(rec, "", false, ctx);
   for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}, std::pair{"from", "to"},
                              std::pair{"from", "confirmed_until"}}) {
@@ -1069,7 +1070,7 @@ json JsonSchema() {
                   {"recorded", {{"type", "string"}, {"format", "date-time"}}},
                   {"by", {{"type", "string"}}}};
     json required = {"kind", "id"};
-    if (k.name != "case") required.push_back("case");
+    if (k.name != kinds::kCase) required.push_back("case");
     if (k.factual) {
       required.push_back("sources");
       props["sources"]["minItems"] = 1;

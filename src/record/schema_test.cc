@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/kinds.h"
 #include "base/status_testing.h"
 #include "crypto/sha256.h"
 #include "record/canonical.h"
@@ -31,6 +32,13 @@ MapResolver Fixture() {
   return r;
 }
 
+// The schema's kinds are exactly the named constants code compares against
+// (base/kinds.h), in the same order: a kind added to one list only fails here.
+TEST(SchemaTest, KindsAreTheNamedConstants) {
+  std::vector<std::string> named(kinds::kAll.begin(), kinds::kAll.end());
+  EXPECT_EQ(Kinds(), named);
+}
+
 TEST(SchemaTest, EveryMalformedRecordIsRejectedAtItsField) {
   std::ifstream in(LIFELINE_SOURCE_DIR "/src/record/testdata/malformed.jsonl");
   ASSERT_TRUE(in) << "corpus missing";
@@ -40,7 +48,7 @@ TEST(SchemaTest, EveryMalformedRecordIsRejectedAtItsField) {
   while (std::getline(in, line)) {
     ++n;
     auto j = ParseJson(line);
-    ASSERT_TRUE(j.ok()) << "corpus line " << n << ": " << j.status().ToString();
+    ASSERT_OK(j) << "corpus line " << n;
     std::string want = (*j)["expect"];
     auto errors = Validate((*j)["record"], &r);
     ASSERT_FALSE(errors.empty()) << "corpus line " << n << " was accepted: " << line;

@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "base/kinds.h"
 #include "base/parallel.h"
 #include "merkle/tile.h"
 #include "record/canonical.h"
@@ -77,7 +78,7 @@ std::string StringOr(const json& rec, const char* key) {
 // The case a record belongs to: its `case`, or a case record's own id.
 std::string CaseIdOf(const json& rec) {
   std::string c = StringOr(rec, "case");
-  if (c.empty() && StringOr(rec, "kind") == "case") c = IdOf(rec);
+  if (c.empty() && StringOr(rec, "kind") == kinds::kCase) c = IdOf(rec);
   return c;
 }
 
@@ -98,7 +99,7 @@ Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Can
   const std::optional<Day> today = day_of(recorded);
   std::unordered_map<std::string, const json*> in_batch;
   for (const Candidate& c : candidates) {
-    if (StringOr(c.record, "kind") == "case" && !CaseIdOf(c.record).empty()) in_batch[CaseIdOf(c.record)] = &c.record;
+    if (StringOr(c.record, "kind") == kinds::kCase && !CaseIdOf(c.record).empty()) in_batch[CaseIdOf(c.record)] = &c.record;
   }
   std::unordered_map<std::string, std::optional<json>> stored;
   std::vector<std::optional<DateWindow>> out(candidates.size());
@@ -220,7 +221,7 @@ CaseRecordFn StoreCaseRecords(store::LogStore& reader) {
   return [&reader](const std::string& case_id) -> Result<std::optional<json>> {
     std::optional<json> found;
     store::RecordQuery q;
-    q.kind = "case";
+    q.kind = kinds::kCase;
     q.case_id = case_id;
     LIFELINE_RETURN_IF_ERROR(reader.ForEachRecord(q, [&](const store::RecordRow& r) {
       json j = json::parse(r.body, nullptr, false);
@@ -442,7 +443,7 @@ class BatchCheck {
 
   Status CheckCaseCorrection(size_t i, std::vector<Rejection>& found) {
     const json& rec = candidates_[i].record;
-    if (!found.empty() || rec.value("kind", json()) != "case" || !rec.contains("supersedes") ||
+    if (!found.empty() || rec.value("kind", json()) != kinds::kCase || !rec.contains("supersedes") ||
         !rec.at("supersedes").is_string() || !rec.contains("case") || !rec.at("case").is_string()) {
       return Status::Ok();
     }

@@ -1,6 +1,7 @@
 #include "record/view.h"
 
 #include "base/bytes.h"
+#include "base/kinds.h"
 #include "log/log.h"
 #include "log/reader.h"
 #include "merkle/hash.h"
@@ -95,7 +96,7 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
   json claims = json::array();
   for (const auto& r : refs) {
     if (r.supersedes == id && r.index > row.index) newer.push_back(r.id);
-    if (r.kind == "claim") {
+    if (r.kind == kinds::kClaim) {
       json c = json::parse(r.body, nullptr, false);
       claims.push_back({{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},
                         {"text", c.value("text", "")}});

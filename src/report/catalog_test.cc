@@ -19,6 +19,8 @@
 #include <set>
 #include <sstream>
 
+#include "base/status_testing.h"
+
 namespace lifeline::report {
 namespace {
 
@@ -67,7 +69,7 @@ TEST(CatalogTest, EveryMessageIsIcuMessageFormatWithTheArgumentsOfTheEnglish) {
         SCOPED_TRACE(which + " " + lang + " " + it.key());
         std::vector<std::string> names, en_names;
         Status s = Catalog::CheckPattern(lang, it.value().get<std::string>(), &names);
-        EXPECT_TRUE(s.ok()) << s.ToString() << ": " << it.value();
+        EXPECT_OK(s) << it.value();
         ASSERT_TRUE(Catalog::CheckPattern("en", en[it.key()].get<std::string>(), &en_names).ok());
         std::set<std::string> a(names.begin(), names.end()), b(en_names.begin(), en_names.end());
         EXPECT_EQ(a, b) << "arguments differ from the English";

@@ -18,6 +18,7 @@
 #include "analysis/indicators.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
+#include "base/kinds.h"
 #include "note/checkpoint.h"
 #include "record/values.h"
 #include "report/catalog.h"
@@ -131,7 +132,7 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
     if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
     if (Str(j, "kind") == "claim") claimed.insert(Str(j, "about"));
     std::string outcome = Str(j, "outcome");
-    if (Str(j, "kind") != "movement" || outcome == "stopped" || outcome == "turned_back") {
+    if (Str(j, "kind") != kinds::kMovement || outcome == "stopped" || outcome == "turned_back") {
       out.parsed[r.id] = std::move(j);
       return Status::Ok();
     }
@@ -1017,7 +1018,7 @@ std::string Label(const json& j, const Catalog& cat) {
 void Writer::Claims() {
   std::vector<std::tuple<std::string, std::string, const json*>> claims;  // about, id, claim
   for (const auto& [id, j] : records()) {
-    if (Str(j, "kind") != "claim") continue;
+    if (Str(j, "kind") != kinds::kClaim) continue;
     claims.emplace_back(Str(j, "about"), id, &j);
   }
   std::sort(claims.begin(), claims.end(),

@@ -21,6 +21,7 @@
 #include "analysis/indicators.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
+#include "base/kinds.h"
 #include "store_dir/store_dir.h"
 #include "export/export.h"
 #include "log/log.h"
@@ -310,7 +311,7 @@ struct Server::Impl {
     auto vis = VisibilityFor(**st, who);
     if (!vis.ok()) return SendStatus(res, vis.status());
     store::RecordQuery q;
-    q.kind = "case";
+    q.kind = kinds::kCase;
     json cases = json::array();
     Status s = (*st)->ForEachRecord(q, [&](const store::RecordRow& r) -> Status {
       if (vis->CanRead(r.case_id)) {
@@ -465,7 +466,7 @@ struct Server::Impl {
     if (!who.AtLeast(Role::kMonitor)) {
       for (const auto& c : candidates) {
         const json* kind = c.record.is_object() && c.record.contains("kind") ? &c.record.at("kind") : nullptr;
-        if (kind == nullptr || !kind->is_string() || *kind != "claim") {
+        if (kind == nullptr || !kind->is_string() || *kind != kinds::kClaim) {
           return SendError(res, 403, c.where + ": the verifier role submits only claim records (monitor or admin for other kinds)");
         }
       }

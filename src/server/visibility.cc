@@ -3,6 +3,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "base/kinds.h"
+
 namespace lifeline::server {
 
 CaseVisibility CaseVisibility::Everything() {
@@ -17,7 +19,7 @@ Result<CaseVisibility> CaseVisibility::PublicOnly(store::LogStore& st) {
   std::map<std::string, bool> current;
   std::set<std::string> ever;
   store::RecordQuery q;
-  q.kind = "case";
+  q.kind = kinds::kCase;
   q.current_only = false;
   store::RecordQuery cq = q;
   cq.current_only = true;

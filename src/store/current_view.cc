@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/kinds.h"
+
 namespace lifeline::store {
 
 std::string CurrentView::Key(const std::string& case_id, const std::string& id) {
@@ -19,7 +21,7 @@ void CurrentView::Add(const RecordRow& by) {
     auto [it, fresh] = latest_correction_.try_emplace(Key(by.case_id, by.supersedes), by.index);
     if (!fresh) it->second = std::max(it->second, by.index);
   }
-  if (by.kind == "retraction" && !by.target.empty()) retracted_.insert(Key(by.case_id, by.target));
+  if (by.kind == kinds::kRetraction && !by.target.empty()) retracted_.insert(Key(by.case_id, by.target));
 }
 
 bool CurrentView::IsReplaced(const RecordRow& row) const {

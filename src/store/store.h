@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "base/kinds.h"
 #include "base/status.h"
 #include "merkle/tile.h"
 
@@ -105,7 +106,7 @@ inline bool SameCase(const RecordRow& r, const std::string& case_id) { return r.
 // the one implementation of the view over many rows.
 inline bool Replaces(const RecordRow& by, const RecordRow& row) {
   if (!SameCase(by, row.case_id) || row.id.empty()) return false;  // an empty reference names nothing
-  return (by.supersedes == row.id && by.index > row.index) || (by.kind == "retraction" && by.target == row.id);
+  return (by.supersedes == row.id && by.index > row.index) || (by.kind == kinds::kRetraction && by.target == row.id);
 }
 
 class LogStore {

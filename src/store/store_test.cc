@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/status_testing.h"
 #include "store/lock.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -48,7 +49,7 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     auto s = testing::FactoryFor(GetParam())(scratch_.path(), "example.org/log");
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_OK(s);
     store_ = std::move(*s);
   }
   void TearDown() override { store_.reset(); }  // close before scratch_ is removed
@@ -146,7 +147,7 @@ std::vector<RecordRow> Query(LogStore& st, const RecordQuery& q) {
     out.push_back(r);
     return Status::Ok();
   });
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s);
   return out;
 }
 
@@ -165,7 +166,7 @@ std::vector<std::string> ReferrerIds(LogStore& st, const std::string& id) {
     out.push_back(r);
     return Status::Ok();
   });
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s);
   std::sort(out.begin(), out.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
   return Ids(out);
 }
@@ -244,7 +245,7 @@ TEST_P(StoreContractTest, TilesAreKeyedByLevelAndIndexAndReadBackExactly) {
   ASSERT_TRUE(store_->Apply(c).ok());
   for (const TileData& want : c.tiles) {
     auto got = store_->ReadTile(want.id.level, want.id.index);
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_OK(got);
     EXPECT_EQ(got->id.level, want.id.level);
     EXPECT_EQ(got->id.index, want.id.index);
     EXPECT_EQ(got->id.width, want.id.width);
@@ -679,7 +680,7 @@ TEST(SqliteStoreTest, SurvivesReopen) {
     ASSERT_TRUE((*s)->Apply(MakeCommit(0, 2, 2, "cp2")).ok());
   }
   auto s = SqliteStore::Open(p, SqliteStore::Mode::kReadOnly);
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_OK(s);
   EXPECT_EQ((*s)->LatestCheckpoint()->note, "cp2");
   EXPECT_TRUE((*s)->QuickCheck().ok());
   // A read-only handle cannot write.

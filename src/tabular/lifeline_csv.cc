@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "base/kinds.h"
+
 namespace lifeline::tabular {
 namespace {
 
@@ -123,7 +125,7 @@ void AppendColumns(const std::vector<FieldSpec>& fields, int version, std::vecto
 LifelineCsvLayouts MakeLayouts(int version) {
   LifelineCsvLayouts m;
   for (const auto& [kind, fields] : KindTable()) {
-    if (version < 2 && (kind == "schedule" || kind == "watch" || kind == "requirement")) continue;  // added in v2
+    if (version < 2 && (kind == kinds::kSchedule || kind == kinds::kWatch || kind == kinds::kRequirement)) continue;  // added in v2
     std::vector<CsvColumn>& columns = m[std::string(kind)];
     AppendColumns(Envelope(), version, columns);
     AppendColumns(fields, version, columns);

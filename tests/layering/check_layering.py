@@ -13,7 +13,10 @@ LEVELS = [
     ["base"],
     # tabular: what the readers (ingest) and the writers (export) of CSV
     # share; it needs nothing above base.
-    ["crypto", "tabular"],
+    # config: TOML configuration with errors naming file, line and key, used
+    # by ingest (mappings), analysis (scenarios) and alerts (rules); it needs
+    # nothing above base.
+    ["crypto", "tabular", "config"],
     ["merkle", "note"],
     ["store"],
     ["log"],

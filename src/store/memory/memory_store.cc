@@ -6,6 +6,8 @@
 #include <map>
 #include <vector>
 
+#include "base/kinds.h"
+
 namespace lifeline::store {
 
 MemoryStore::MemoryStore(std::string origin) { meta_["origin"] = std::move(origin); }
@@ -119,7 +121,7 @@ Result<RecordRow> MemoryStore::FindRecord(const std::string& id) {
 
 void MemoryStore::AddRecord(const RecordRow& r) {
   if (!r.supersedes.empty()) replacing_.emplace(r.supersedes, records_.size());
-  if (r.kind == "retraction" && !r.target.empty() && r.target != r.supersedes) {
+  if (r.kind == kinds::kRetraction && !r.target.empty() && r.target != r.supersedes) {
     replacing_.emplace(r.target, records_.size());
   }
   records_.push_back(r);

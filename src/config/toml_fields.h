@@ -1,11 +1,14 @@
-// Reading configuration written in TOML (forecast scenarios, alert rules)
-// with errors that name the file, the line and the key:
+// Reading configuration written in TOML (forecast scenarios, alert rules,
+// import mappings) with errors that name the file, the line and the key:
 // "airlift.toml:12: commodity.threshhold: unknown key (known: ...)".
 //
 // toml++ is a compiled library here, built with exceptions: toml::parse
-// throws toml::parse_error, caught in ParseToml and nowhere else.
-#ifndef LIFELINE_ANALYSIS_TOML_FIELDS_H_
-#define LIFELINE_ANALYSIS_TOML_FIELDS_H_
+// throws toml::parse_error, caught in ParseToml and nowhere else in
+// Lifeline. Every module that reads TOML parses it through ParseToml.
+//
+// Pure: no I/O, no shared state; safe to call from any thread.
+#ifndef LIFELINE_CONFIG_TOML_FIELDS_H_
+#define LIFELINE_CONFIG_TOML_FIELDS_H_
 
 #include <toml++/toml.h>
 
@@ -16,15 +19,20 @@
 
 #include "base/status.h"
 
-namespace lifeline::analysis {
+namespace lifeline::config {
 
-// Errors of one TOML file, each "NAME:LINE: KEY: MESSAGE".
+// The line a node starts on (1-based); 0 when it has none.
+inline uint64_t LineOf(const toml::node& n) { return n.source().begin.line; }
+
+// Errors of one TOML file, each "NAME:LINE: KEY: MESSAGE" (InvalidArgument),
+// or "NAME: KEY: MESSAGE" for line 0: an error of the file as a whole (a
+// required key missing, two keys that contradict each other).
 class TomlErrors {
  public:
   explicit TomlErrors(std::string_view name) : name_(name) {}
   Status At(uint64_t line, std::string_view key, std::string_view message) const;
   Status At(const toml::node& n, std::string_view key, std::string_view message) const {
-    return At(n.source().begin.line, key, message);
+    return At(LineOf(n), key, message);
   }
 
  private:
@@ -60,6 +68,6 @@ Status ForEachTable(const toml::node& n, std::string_view key, const TomlErrors&
   return Status::Ok();
 }
 
-}  // namespace lifeline::analysis
+}  // namespace lifeline::config
 
-#endif  // LIFELINE_ANALYSIS_TOML_FIELDS_H_
+#endif  // LIFELINE_CONFIG_TOML_FIELDS_H_

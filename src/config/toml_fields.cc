@@ -1,13 +1,20 @@
-#include "analysis/toml_fields.h"
+#include "config/toml_fields.h"
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
-namespace lifeline::analysis {
+namespace lifeline::config {
 
 Status TomlErrors::At(uint64_t line, std::string_view key, std::string_view message) const {
-  return InvalidArgumentError(name_ + ":" + std::to_string(line) + ": " + std::string(key) + ": " +
-                              std::string(message));
+  std::string m = name_;
+  if (line > 0) m += ":" + std::to_string(line);
+  m += ": ";
+  m += key;
+  m += ": ";
+  m += message;
+  return InvalidArgumentError(std::move(m));
 }
 
 Result<toml::table> ParseToml(std::string_view text, std::string_view name, const TomlErrors& err) {
@@ -53,4 +60,4 @@ Result<int64_t> TomlInteger(const toml::node& n, std::string_view key, const Tom
   return i->get();
 }
 
-}  // namespace lifeline::analysis
+}  // namespace lifeline::config
