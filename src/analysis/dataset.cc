@@ -757,51 +757,74 @@ std::optional<Dataset::Skipped> FarDated(const json& rec, const store::RecordRow
 
 }  // namespace
 
-Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
+Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64_t size,
+                         const std::function<Status(const store::RecordRow&)>& fn,
+                         std::vector<store::RecordRow>* case_rows) {
   // Every version below the checkpoint, and the current view of that tree
   // (store::CurrentView bounded to `size`), rather than the store's
   // current_only (which would apply corrections appended after the
   // checkpoint). Only the case's own corrections and retractions count
-  // (store.h Replaces): all of them are among these versions.
-  std::vector<store::RecordRow> rows;
+  // (store.h Replaces): all of them are among these versions. Two scans
+  // instead of holding every row: a case of a million records would hold
+  // them all (bodies included) while it is parsed.
   store::CurrentView view(size);
+  std::vector<store::RecordRow> cases;
   store::RecordQuery q;
   q.case_id = case_id;
   q.current_only = false;
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
     if (r.index >= size) return Status::Ok();
     view.Add(r);
+    if (case_rows != nullptr && r.kind == kinds::kCase) cases.push_back(r);
+    return Status::Ok();
+  }));
+  if (case_rows != nullptr) {
+    std::erase_if(cases, [&](const store::RecordRow& r) { return view.IsReplaced(r); });
+    *case_rows = std::move(cases);
+  }
+  return st.ForEachRecord(q, [&](const store::RecordRow& r) {
+    if (r.index >= size || view.IsReplaced(r)) return Status::Ok();
+    return fn(r);
+  });
+}
+
+Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
+  std::vector<store::RecordRow> rows;
+  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) {
     rows.push_back(r);
     return Status::Ok();
   }));
-  std::erase_if(rows, [&](const store::RecordRow& r) { return view.IsReplaced(r); });
   return rows;
 }
 
 Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp) {
-  LIFELINE_ASSIGN_OR_RETURN(std::vector<store::RecordRow> rows, CurrentRows(st, case_id, cp.size));
   Dataset ds;
   ds.case_id = case_id;
   bool have_case = false;
   // The case's current case record (the last in log order) gives the
   // plausible dates; each record is judged at the day it was recorded.
   json profile;
-  for (const auto& r : rows) {
-    if (r.kind == kinds::kCase) profile = json::parse(r.body, nullptr, false);
-  }
-  for (const auto& r : rows) {
+  std::vector<store::RecordRow> case_rows;  // filled by the first scan
+  bool have_profile = false;
+  auto add = [&](const store::RecordRow& r) -> Status {
+    if (!have_profile) {
+      for (const auto& c : case_rows) profile = json::parse(c.body, nullptr, false);
+      have_profile = true;
+    }
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + ") is not a JSON object");
     if (r.kind != kinds::kCase) {
       if (std::optional<Dataset::Skipped> skip = FarDated(j, r, profile)) {
         ds.skipped.push_back(std::move(*skip));
-        continue;
+        return Status::Ok();
       }
     }
     Status s = AddRecord(ds, j);
     if (!s.ok()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + "): " + s.message());
     have_case |= r.kind == kinds::kCase;
-  }
+    return Status::Ok();
+  };
+  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, cp.size, add, &case_rows));
   // The case record's own row carries its id as case_id (projection.h).
   if (!have_case) {
     return NotFoundError("no current case \"" + case_id + "\" in the log at checkpoint size " +

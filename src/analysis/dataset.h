@@ -408,6 +408,16 @@ Result<CheckpointRef> ResolveCheckpoint(store::LogStore& st, std::optional<uint6
 // `size` are left out (docs/records.md, applied to that tree).
 Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size);
 
+// CurrentRows one row at a time, in log order, without holding them: two
+// scans of the case's rows, the first to learn what replaces what (the
+// CurrentView keeps only the replaced records' keys), the second to pass each
+// current row to `fn`. `case_rows`, if given, receives the current rows of
+// kind "case" (in log order) before the second scan starts. An error from
+// `fn` ends the scan and is returned.
+Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64_t size,
+                         const std::function<Status(const store::RecordRow&)>& fn,
+                         std::vector<store::RecordRow>* case_rows = nullptr);
+
 // Loads the current records of `case_id` among the entries below
 // cp.size: records superseded or retracted by an entry below cp.size are
 // left out (the rules of docs/records.md, applied to that tree, so an

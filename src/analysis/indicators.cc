@@ -74,21 +74,46 @@ namespace {
 // The largest dense aggregation table accepted (cells of int64 sums).
 constexpr size_t kMaxCells = size_t{1} << 27;
 
-RecordIds Names(const Dataset& ds, const std::vector<int32_t>& rows) {
-  RecordIds out;
-  out.reserve(rows.size());
-  for (int32_t r : rows) {
-    if (r != kNone) out.push_back(ds.ids.at(r));
+// The order of the record ids (ds.ids) as text, computed once: each value's
+// list is then sorted and merged as integers, and only the result is turned
+// into strings. Sorting the strings of each list (and of each total, which
+// holds every record of the range) cost a string sort per value, so that a
+// case's totals cost several sorts of a million strings.
+class IdOrder {
+ public:
+  IdOrder() = default;
+  explicit IdOrder(const StringTable& ids) : ids_(&ids), rank_(ids.size()), by_rank_(ids.size()) {
+    for (size_t i = 0; i < by_rank_.size(); ++i) by_rank_[i] = static_cast<int32_t>(i);
+    std::sort(by_rank_.begin(), by_rank_.end(), [&](int32_t a, int32_t b) { return ids.at(a) < ids.at(b); });
+    for (size_t r = 0; r < by_rank_.size(); ++r) rank_[static_cast<size_t>(by_rank_[r])] = static_cast<int32_t>(r);
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
 
-// Totals gather their records by appending; Unique sorts once at the end
-// (sorting the running total every day made totals cost days x records).
-void Append(RecordIds& into, const RecordIds& more) { into.insert(into.end(), more.begin(), more.end()); }
+  // The ids of `rows` (record id indices; kNone skipped), sorted, each once:
+  // what sorting and deduplicating their strings gives (interned ids are
+  // distinct strings).
+  RecordIds Names(const std::vector<int32_t>& rows) const {
+    std::vector<int32_t> ranks;
+    ranks.reserve(rows.size());
+    for (int32_t r : rows) {
+      if (r != kNone) ranks.push_back(rank_.at(static_cast<size_t>(r)));
+    }
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    RecordIds out;
+    out.reserve(ranks.size());
+    for (int32_t k : ranks) out.push_back(ids_->at(by_rank_[static_cast<size_t>(k)]));
+    return out;
+  }
 
+ private:
+  const StringTable* ids_ = nullptr;
+  std::vector<int32_t> rank_;     // id index -> position in text order
+  std::vector<int32_t> by_rank_;  // position in text order -> id index
+};
+
+// Totals gather their records' id indices day by day and name them once at
+// the end (IdOrder::Names); sorting the running total every day made totals
+// cost days x records. Unique is for lists gathered as text.
 void Unique(RecordIds& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -112,9 +137,9 @@ struct FlowSums {
     patients[c] += m.patients[row];
     if (!records.empty()) records[c].push_back(m.record[row]);
   }
-  Flows At(const Dataset& ds, size_t c) const {
+  Flows At(const IdOrder& order, size_t c) const {
     Flows f{movements[c], vehicles[c], persons[c], patients[c], {}};
-    if (!records.empty()) f.records = Names(ds, records[c]);
+    if (!records.empty()) f.records = order.Names(records[c]);
     return f;
   }
 };
@@ -124,7 +149,6 @@ void AddFlows(Flows& a, const Flows& b) {
   a.vehicles += b.vehicles;
   a.persons += b.persons;
   a.patients += b.patients;
-  Append(a.records, b.records);
 }
 
 struct NeedSpec {
@@ -159,7 +183,7 @@ class Builder {
  public:
   Builder(const Dataset& ds, int32_t from, int32_t to, bool explain, Indicators& out)
       : ds_(ds), m_(ds.movements), index_(ds.movements), from_(from), to_(to), explain_(explain),
-        ndays_(static_cast<size_t>(to - from + 1)), out_(out) {}
+        order_(explain ? IdOrder(ds.ids) : IdOrder()), ndays_(static_cast<size_t>(to - from + 1)), out_(out) {}
 
   Status Run() {
     const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
@@ -224,6 +248,7 @@ class Builder {
   const MovementIndex index_;  // the movements by direction and outcome, for the estimates
   const int32_t from_, to_;
   const bool explain_;
+  const IdOrder order_;  // empty unless explain_
   const size_t ndays_;
   Indicators& out_;
   RouteDayTable rt_;
@@ -251,7 +276,7 @@ void Builder::Routes() {
       size_t c = rt_.cell(r, from_ + static_cast<int32_t>(d));
       RouteDay day{ds_.routes.at(r), rt_.state[c], {}, {}};
       if (rt_.state[c] == RouteState::kRestricted) day.restricted = RestrictionNames(rt_.restricted[c]);
-      if (explain_) day.records = Names(ds_, rt_.in_force[c]);
+      if (explain_) day.records = order_.Names(rt_.in_force[c]);
       day.in = rt_.way_state[0][c];
       day.out = rt_.way_state[1][c];
       if (day.in == RouteState::kRestricted) day.restricted_in = RestrictionNames(rt_.way_restricted[0][c]);
@@ -302,22 +327,29 @@ void Builder::Flows() {
   for (size_t o = 0; o < nops; ++o) ops[o] = static_cast<int32_t>(o);
   ops = SortedBy(ds_.operators, ops);
   std::map<std::pair<std::string, std::string>, OperatorFlows> totals;
+  // The totals' records, as id indices (delivered, stopped), named once.
+  std::map<std::pair<std::string, std::string>, std::pair<std::vector<int32_t>, std::vector<int32_t>>> total_rows;
   for (size_t d = 0; d < ndays_; ++d) {
     for (int32_t o : ops) {
       for (int dir = 0; dir < 2; ++dir) {
         size_t c = (d * nops + static_cast<size_t>(o)) * 2 + static_cast<size_t>(dir);
         if (delivered.movements[c] == 0 && stopped.movements[c] == 0) continue;
-        OperatorFlows f{ds_.operators.at(o), dir == 0 ? "in" : "out", delivered.At(ds_, c), stopped.At(ds_, c)};
+        OperatorFlows f{ds_.operators.at(o), dir == 0 ? "in" : "out", delivered.At(order_, c), stopped.At(order_, c)};
         auto [it, fresh] = totals.try_emplace({f.op, f.direction}, OperatorFlows{f.op, f.direction, {}, {}});
         AddFlows(it->second.delivered, f.delivered);
         AddFlows(it->second.stopped, f.stopped);
+        if (explain_) {
+          auto& [drows, srows] = total_rows[{f.op, f.direction}];
+          drows.insert(drows.end(), delivered.records[c].begin(), delivered.records[c].end());
+          srows.insert(srows.end(), stopped.records[c].begin(), stopped.records[c].end());
+        }
         out_.days[d].flows.push_back(std::move(f));
       }
     }
   }
   for (auto& [k, f] : totals) {
-    Unique(f.delivered.records);
-    Unique(f.stopped.records);
+    f.delivered.records = order_.Names(total_rows[k].first);
+    f.stopped.records = order_.Names(total_rows[k].second);
     out_.totals.flows.push_back(std::move(f));
   }
 }
@@ -371,19 +403,20 @@ Status Builder::CargoIn() {
   for (int32_t p : pair_order_) {
     const auto& [com, unit] = pairs_[static_cast<size_t>(p)];
     CargoAmount total{ds_.commodities.at(com), ds_.units.at(unit), 0, 0, {}};
+    std::vector<int32_t> total_rows;
     bool any = false;
     for (size_t d = 0; d < ndays_; ++d) {
       size_t c = d * np + static_cast<size_t>(p);
       if (cargo_lines_[c] == 0) continue;
       any = true;
       CargoAmount a{total.commodity, total.unit, cargo_in_[c], cargo_stopped_[c], {}};
-      if (explain_) a.records = Names(ds_, cargo_records_[c]);
+      if (explain_) a.records = order_.Names(cargo_records_[c]);
       total.delivered += a.delivered;
       total.stopped += a.stopped;
-      Append(total.records, a.records);
+      if (explain_) total_rows.insert(total_rows.end(), cargo_records_[c].begin(), cargo_records_[c].end());
       out_.days[d].cargo.push_back(std::move(a));
     }
-    Unique(total.records);
+    total.records = order_.Names(total_rows);
     if (any) out_.totals.cargo.push_back(std::move(total));
   }
   return Status::Ok();
@@ -507,7 +540,7 @@ NeedDay Builder::NeedOn(size_t d, const NeedSpec& n, const NeedCells& cells, std
     records_of(cell(p));
   }
   nd.note = UncountedNote(d, n, cells);
-  if (explain_) nd.records = Names(ds_, rows);
+  if (explain_) nd.records = order_.Names(rows);
   if (!population) {
     nd.reason = "no population figure on or before this day";
     return nd;
@@ -623,6 +656,7 @@ void Builder::BaselinesDaily() {
     for (const auto& c : b.cargo) measures.push_back({"cargo (" + ds_.units.at(c.unit) + ")", c.quantity, 3, c.unit});
     for (const Measure& me : measures) {
       BaselineDay total{ds_.routes.at(b.route), me.name, 0, 0, std::nullopt, {}};
+      std::vector<int32_t> total_rows;
       for (size_t d = 0; d < ndays_; ++d) {
         size_t c = d * nroutes + static_cast<size_t>(b.route);
         BaselineDay bd{total.route, me.name, me.per_day, 0, std::nullopt, {}};
@@ -636,14 +670,14 @@ void Builder::BaselinesDaily() {
         if (explain_) {
           std::vector<int32_t> rows = {b.record};
           if (bd.delivered > 0) rows.insert(rows.end(), by_route_.records[c].begin(), by_route_.records[c].end());
-          bd.records = Names(ds_, rows);
+          bd.records = order_.Names(rows);
+          total_rows.insert(total_rows.end(), rows.begin(), rows.end());
         }
         total.baseline += bd.baseline;
         total.delivered += bd.delivered;
-        Append(total.records, bd.records);
         out_.days[d].baseline.push_back(std::move(bd));
       }
-      Unique(total.records);
+      total.records = order_.Names(total_rows);
       if (total.baseline > 0) total.ratio = total.delivered / total.baseline;
       out_.totals.baseline.push_back(std::move(total));
     }
@@ -656,9 +690,10 @@ void Builder::Utilities() {
   for (const UtilitySeries& s : series) {
     open_ended |= s.open_ended;
     UtilityTotal total{ds_.utilities.at(s.utility)};
+    std::vector<int32_t> total_rows;
     for (size_t d = 0; d < ndays_; ++d) {
       UtilityDay ud{total.utility, s.hours[d], {}, s.scheduled[d], s.supply_cut[d] != 0, s.unknown[d] != 0};
-      if (explain_) ud.records = Names(ds_, s.records[d]);
+      if (explain_) ud.records = order_.Names(s.records[d]);
       total.hours += ud.hours;
       total.days_without_service += ud.hours > 0;
       total.days_scheduled += ud.scheduled > 0;
@@ -669,10 +704,10 @@ void Builder::Utilities() {
         if (!total.first_supply_cut) total.first_supply_cut = out_.days[d].date;
         total.last_supply_cut = out_.days[d].date;
       }
-      Append(total.records, ud.records);
+      if (explain_) total_rows.insert(total_rows.end(), s.records[d].begin(), s.records[d].end());
       out_.days[d].utilities.push_back(std::move(ud));
     }
-    Unique(total.records);
+    total.records = order_.Names(total_rows);
     out_.totals.utilities.push_back(std::move(total));
   }
   if (!series.empty()) {
@@ -713,17 +748,18 @@ void Builder::Incidents() {
     it->injuries += cas.injuries[i];
   }
   IncidentTotals& tt = out_.totals.incidents;
+  std::vector<int32_t> total_rows;
   for (size_t d = 0; d < ndays_; ++d) {
     IncidentTotals& t = out_.days[d].incidents;
     std::sort(t.casualties.begin(), t.casualties.end(), [](const PartyDayCasualties& a, const PartyDayCasualties& b) {
       if (a.party.empty() != b.party.empty()) return b.party.empty();  // "not stated" last
       return a.party < b.party;
     });
-    if (explain_) t.records = Names(ds_, rows[d]);
+    if (explain_) t.records = order_.Names(rows[d]);
     tt.incidents += t.incidents;
-    Append(tt.records, t.records);
+    if (explain_) total_rows.insert(total_rows.end(), rows[d].begin(), rows[d].end());
   }
-  Unique(tt.records);
+  tt.records = order_.Names(total_rows);
   out_.totals.casualties = ComputeCasualties(ds_, from_, to_);
   out_.Assume("indicators.casualties",
               "an incident's missing fatalities low or high is taken as its best figure; casualties are added up "

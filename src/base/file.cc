@@ -37,7 +37,7 @@ Status SyncDirectory(const std::string& dir) {
   return Status::Ok();
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view data, const FileWriteOptions& options) {
+Result<AtomicFileWriter> AtomicFileWriter::Create(const std::string& path, const FileWriteOptions& options) {
   std::filesystem::path p(path);
   const std::string dir = p.parent_path().string();
   if (options.create_parents && !dir.empty()) {
@@ -46,41 +46,74 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, const
     if (ec) return IoError("creating " + dir + ": " + ec.message());
   }
   static std::atomic<uint64_t> counter{0};
-  const std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
+  std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, options.mode);
   if (fd < 0) return ErrnoError("creating " + tmp, errno);
+  return AtomicFileWriter(path, std::move(tmp), fd, options);
+}
+
+AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
+    : path_(std::move(other.path_)), tmp_(std::move(other.tmp_)), fd_(std::exchange(other.fd_, -1)),
+      options_(other.options_) {}
+
+AtomicFileWriter::~AtomicFileWriter() { Abandon(); }
+
+void AtomicFileWriter::Abandon() {
+  if (fd_ < 0) return;
+  close(fd_);
+  fd_ = -1;
+  unlink(tmp_.c_str());
+}
+
+Status AtomicFileWriter::Append(std::string_view data) {
+  if (fd_ < 0) return FailedPreconditionError("writing " + tmp_ + " after Commit");
+  if (int err = WriteAll(fd_, data); err != 0) {
+    Abandon();
+    return ErrnoError("writing " + tmp_, err);
+  }
+  return Status::Ok();
+}
+
+Status AtomicFileWriter::Commit() {
+  if (fd_ < 0) return FailedPreconditionError("committing " + tmp_ + " twice");
+  const std::string dir = std::filesystem::path(path_).parent_path().string();
+  if (options_.sync && fsync(fd_) != 0) {
+    Status s = ErrnoError("syncing " + tmp_, errno);
+    Abandon();
+    return s;
+  }
+  int rc = close(fd_);
+  int err = errno;
+  fd_ = -1;
   auto fail = [&](Status s) {
-    unlink(tmp.c_str());
+    unlink(tmp_.c_str());
     return s;
   };
-  if (int err = WriteAll(fd, data); err != 0) {
-    close(fd);
-    return fail(ErrnoError("writing " + tmp, err));
-  }
-  if (options.sync && fsync(fd) != 0) {
-    int err = errno;
-    close(fd);
-    return fail(ErrnoError("syncing " + tmp, err));
-  }
-  if (close(fd) != 0) return fail(ErrnoError("writing " + tmp, errno));
-  if (options.replace) {
-    if (rename(tmp.c_str(), path.c_str()) != 0) {
-      return fail(ErrnoError("renaming " + tmp + " to " + path, errno));
+  if (rc != 0) return fail(ErrnoError("writing " + tmp_, err));
+  if (options_.replace) {
+    if (rename(tmp_.c_str(), path_.c_str()) != 0) {
+      return fail(ErrnoError("renaming " + tmp_ + " to " + path_, errno));
     }
   } else {
     // link() refuses an existing name: a file that must not be replaced
     // (a key) is either absent or whole.
-    int rc = link(tmp.c_str(), path.c_str());
-    int err = errno;
-    unlink(tmp.c_str());
+    rc = link(tmp_.c_str(), path_.c_str());
+    err = errno;
+    unlink(tmp_.c_str());
     if (rc != 0) {
-      if (err == EEXIST) return AlreadyExistsError(path + " already exists");
-      return ErrnoError("creating " + path, err);
+      if (err == EEXIST) return AlreadyExistsError(path_ + " already exists");
+      return ErrnoError("creating " + path_, err);
     }
   }
   // At this point `path` is whole; syncing the directory makes its name durable.
-  if (options.sync_directory) return SyncDirectory(dir);
+  if (options_.sync_directory) return SyncDirectory(dir);
   return Status::Ok();
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view data, const FileWriteOptions& options) {
+  LIFELINE_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(path, options));
+  LIFELINE_RETURN_IF_ERROR(w.Append(data));
+  return w.Commit();
 }
 
 }  // namespace lifeline

@@ -17,6 +17,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/status.h"
 
@@ -43,6 +44,38 @@ struct FileWriteOptions {
 // temporary file) and the step that failed.
 [[nodiscard]] Status WriteFileAtomically(const std::string& path, std::string_view data,
                                          const FileWriteOptions& options = {});
+
+// A file written piece by piece with the promise of WriteFileAtomically:
+// the pieces go to the temporary file, and only Commit() gives it `path`.
+// Until then `path` is unchanged; a writer destroyed (or a process killed)
+// before Commit leaves no `path` change (the destructor removes the
+// temporary file). Memory stays bounded by what the caller holds: for
+// outputs too large to build as one string (an export of a large store).
+// Not thread-safe.
+class AtomicFileWriter {
+ public:
+  // Creates the temporary file for `path` (and missing parents, if asked).
+  [[nodiscard]] static Result<AtomicFileWriter> Create(const std::string& path, const FileWriteOptions& options = {});
+  AtomicFileWriter(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  // Appends `data` to the temporary file.
+  [[nodiscard]] Status Append(std::string_view data);
+  // fsyncs (per the options), then gives the file its name. Once only; on an
+  // error the temporary file is removed and `path` is unchanged.
+  [[nodiscard]] Status Commit();
+
+ private:
+  AtomicFileWriter(std::string path, std::string tmp, int fd, const FileWriteOptions& options)
+      : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd), options_(options) {}
+  void Abandon();
+
+  std::string path_, tmp_;
+  int fd_ = -1;  // -1 once committed or abandoned
+  FileWriteOptions options_;
+};
 
 // fsyncs the directory `dir` ("" means "."), making the names in it durable.
 [[nodiscard]] Status SyncDirectory(const std::string& dir);

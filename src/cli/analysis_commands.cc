@@ -90,7 +90,16 @@ void Print(const Globals& g, const analysis::Dataset& ds, const std::string& for
       }
       j["skipped_records"] = std::move(skipped);
     }
-    std::cout << j.dump(g.json ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    // Serialised straight to stdout: what j.dump() writes, without holding
+    // the text (as large as the DOM on a large case) as a second copy.
+    nlohmann::detail::serializer<nlohmann::json> out(nlohmann::detail::output_adapter<char>(std::cout), ' ',
+                                                     nlohmann::json::error_handler_t::replace);
+    if (g.json) {
+      out.dump(j, false, false, 0);
+    } else {
+      out.dump(j, true, false, 2);
+    }
+    std::cout << "\n";
   } else if (format == "csv") {
     std::cout << csv;
   } else {

@@ -146,6 +146,45 @@ int CmdList(const Globals& g, store::RecordQuery q) {
 
 // --- export ---------------------------------------------------------------
 
+// JSON Lines record by record, in bounded memory: a line per record is
+// written as the scan passes it (to a temporary file that takes the name
+// `out` only when every record was written, as WriteFileAtomically would).
+int ExportJsonLines(const Globals& g, store::LogStore& st, const store::RecordQuery& q, const std::string& out) {
+  const bool to_stdout = out.empty() || out == "-";
+  std::optional<AtomicFileWriter> file;
+  if (!to_stdout) {
+    auto f = AtomicFileWriter::Create(out);
+    if (!f.ok()) return Fail(g, f.status());
+    file.emplace(std::move(*f));
+  }
+  constexpr size_t kFlushBytes = 1 << 20;
+  std::string buf;
+  auto flush = [&]() -> Status {
+    if (to_stdout) {
+      std::cout.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      if (!std::cout) return IoError("writing the export to stdout");
+    } else {
+      LIFELINE_RETURN_IF_ERROR(file->Append(buf));
+    }
+    buf.clear();
+    return Status::Ok();
+  };
+  uint64_t n = 0;
+  Status s = st.ForEachRecord(q, [&](const store::RecordRow& r) {
+    json j = json::parse(r.body, nullptr, false);
+    if (j.is_discarded()) return CorruptionError("record " + r.id + " in the query tables is not JSON");
+    LIFELINE_RETURN_IF_ERROR(exports::AppendJsonLine(j, n++, &buf).Annotate("export jsonl"));
+    return buf.size() >= kFlushBytes ? flush() : Status::Ok();
+  });
+  if (s.ok()) s = flush();
+  if (s.ok() && file) s = file->Commit();
+  if (!s.ok()) return Fail(g, s);
+  if (!g.quiet && !to_stdout) {
+    std::cerr << "exported " << n << " records as jsonl to " << out << "; confidential fields are never exported\n";
+  }
+  return 0;
+}
+
 int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q, bool all, bool raw,
               const std::string& out) {
   auto dir = StoreDir(g);
@@ -159,6 +198,7 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
   if (format == "csv" && q.kind.empty()) {
     return Fail(g, InvalidArgumentError("--format csv needs --kind (one table per kind)"));
   }
+  if (format == "jsonl") return ExportJsonLines(g, *rs->store, q, out);
   std::vector<json> records;
   Status s = rs->store->ForEachRecord(q, [&](const store::RecordRow& r) {
     json j = json::parse(r.body, nullptr, false);
@@ -170,7 +210,6 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
   Result<std::string> text = InvalidArgumentError("unknown --format " + format +
                                                   " (jsonl, csv, hxl, acled, geojson)");
   uint64_t skipped = 0;
-  if (format == "jsonl") text = exports::WriteJsonLines(records);
   // Spreadsheet-safe cells unless --raw (export/export.h).
   const exports::CsvExportOptions csv{.raw = raw};
   if (format == "csv") text = exports::WriteCsv(records, q.kind, csv);
@@ -202,6 +241,45 @@ int CmdExport(const Globals& g, const std::string& format, store::RecordQuery q,
 
 // --- reindex --------------------------------------------------------------
 
+// The log's projection, row by row in log order: the rows `reindex` compares
+// the query tables with, and writes when they differ. Reads the entries below
+// `size` through `reader`; entries that are not records (raw `log append`
+// entries) are counted and skipped.
+class Projection {
+ public:
+  Projection(log::LogReader* reader, uint64_t size) : reader_(reader), size_(size) {}
+
+  // The next row, or nullopt after the last entry.
+  Result<std::optional<store::RecordRow>> Next() {
+    while (next_ < size_) {
+      uint64_t i = next_++;
+      LIFELINE_ASSIGN_OR_RETURN(std::string e, reader_->Entry(i));
+      auto j = record::ParseJson(e);
+      Result<store::RecordRow> row = j.ok() ? record::ProjectRecord(*j, std::move(e)) : Result<store::RecordRow>(j.status());
+      if (!row.ok()) {
+        ++not_records_;  // a raw `log append` entry: in the log, not a record
+        continue;
+      }
+      row->index = i;
+      ++records_;
+      return std::optional<store::RecordRow>(std::move(*row));
+    }
+    return std::optional<store::RecordRow>();
+  }
+  uint64_t position() const { return next_; }
+  uint64_t records() const { return records_; }
+  uint64_t not_records() const { return not_records_; }
+
+ private:
+  log::LogReader* reader_;
+  uint64_t size_, next_ = 0, records_ = 0, not_records_ = 0;
+};
+
+// Compares the query tables with the log's projection and rewrites them when
+// they differ, in bounded memory: the comparison walks the tables (in index
+// order) and the log side by side, and the rewrite hands the projection to
+// the store a batch at a time inside one transaction (RebuildRecords), so a
+// crash leaves the old tables or the new ones.
 int CmdReindex(const Globals& g) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
@@ -211,51 +289,63 @@ int CmdReindex(const Globals& g) {
   auto cp = st.LatestCheckpoint();
   if (!cp.ok()) return Fail(g, cp.status());
   log::LogReader reader(&st);
-  std::vector<store::RecordRow> rebuilt;
-  uint64_t not_records = 0;
   Progress progress("reindexing", ShowProgress(g));
-  for (uint64_t i = 0; i < cp->size; ++i) {
-    auto e = reader.Entry(i);
-    if (!e.ok()) return Fail(g, e.status());
-    auto j = record::ParseJson(*e);
-    Result<store::RecordRow> row = j.ok() ? record::ProjectRecord(*j, *e) : Result<store::RecordRow>(j.status());
-    if (!row.ok()) {
-      ++not_records;  // a raw `log append` entry: in the log, not a record
-      continue;
-    }
-    row->index = i;
-    rebuilt.push_back(std::move(*row));
-    if (i % 4096 == 0) progress.Update(i, cp->size);
-  }
-  progress.Update(cp->size, cp->size);
-  std::vector<store::RecordRow> existing;
+  // Pass 1: a merge of two index-ordered streams. A stored row with no equal
+  // projected row of its index, and a projected row with no stored row, each
+  // count as one difference.
+  Projection proj(&reader, cp->size);
+  std::optional<store::RecordRow> want;
+  uint64_t differences = 0;
+  auto advance = [&]() -> Status {
+    LIFELINE_ASSIGN_OR_RETURN(want, proj.Next());
+    if (proj.position() % 4096 == 0) progress.Update(proj.position(), cp->size);
+    return Status::Ok();
+  };
+  Status s = advance();
   store::RecordQuery all;
   all.current_only = false;
-  Status s = st.ForEachRecord(all, [&](const store::RecordRow& r) {
-    existing.push_back(r);
-    return Status::Ok();
-  });
-  if (!s.ok()) return Fail(g, s);
-  uint64_t differences = 0;
-  std::map<uint64_t, const store::RecordRow*> by_index;
-  for (const auto& r : existing) by_index[r.index] = &r;
-  for (const auto& r : rebuilt) {
-    auto it = by_index.find(r.index);
-    if (it == by_index.end() || !(*it->second == r)) ++differences;
-    if (it != by_index.end()) by_index.erase(it);
+  if (s.ok()) {
+    s = st.ForEachRecord(all, [&](const store::RecordRow& r) {
+      while (want && want->index < r.index) {
+        ++differences;  // missing from the tables
+        LIFELINE_RETURN_IF_ERROR(advance());
+      }
+      if (want && want->index == r.index) {
+        if (!(*want == r)) ++differences;
+        return advance();
+      }
+      ++differences;  // a row with no entry behind it
+      return Status::Ok();
+    });
   }
-  differences += by_index.size();  // rows with no entry behind them
+  while (s.ok() && want) {
+    ++differences;
+    s = advance();
+  }
+  if (!s.ok()) return Fail(g, s);
+  progress.Update(cp->size, cp->size);
+  const uint64_t records = proj.records(), not_records = proj.not_records();
   if (differences > 0) {
-    Status w = st.ReplaceRecords(rebuilt);
+    // Pass 2: the projection again, written in batches in one transaction.
+    constexpr size_t kBatch = 4096;
+    Projection again(&reader, cp->size);
+    Status w = st.RebuildRecords([&](std::vector<store::RecordRow>* batch) -> Result<bool> {
+      while (batch->size() < kBatch) {
+        LIFELINE_ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, again.Next());
+        if (!row) break;
+        batch->push_back(std::move(*row));
+      }
+      return !batch->empty();
+    });
     if (!w.ok()) return Fail(g, w.Annotate("rewriting the query tables"));
   }
   if (g.json) {
-    std::cout << json{{"ok", true}, {"entries", cp->size}, {"records", rebuilt.size()}, {"not_records", not_records},
+    std::cout << json{{"ok", true}, {"entries", cp->size}, {"records", records}, {"not_records", not_records},
                       {"differences", differences}, {"repaired", differences > 0}}
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
-    std::cout << "reindexed " << cp->size << " entries: " << rebuilt.size() << " records";
+    std::cout << "reindexed " << cp->size << " entries: " << records << " records";
     if (not_records) std::cout << " (" << not_records << " entries are not records)";
     if (differences == 0) {
       std::cout << "; the query tables equal the log's projection\n";

@@ -67,6 +67,13 @@ struct CsvExportOptions {
 // string `kind`, or that holds a number JCS cannot write.
 Result<std::string> WriteJsonLines(std::span<const nlohmann::json> records);
 
+// One line of WriteJsonLines: `record` as written there, with its LF,
+// appended to `*out`. `position` (0-based, in the export) names the record in
+// errors when it has no id. For exports written record by record in bounded
+// memory (`lifeline export --format jsonl`); WriteJsonLines is this applied
+// to each record in turn.
+[[nodiscard]] Status AppendJsonLine(const nlohmann::json& record, size_t position, std::string* out);
+
 // A flat CSV of the records of one `kind` (records of other kinds are left
 // out), in the layout of tabular/lifeline_csv.h, which ReadLifelineCsv
 // (ingest/lifeline_csv.h) reads back. Header row first; columns: id, case,

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "analysis/compliance.h"
 #include "analysis/dataset.h"
@@ -102,23 +104,59 @@ std::string ForecastDrivers(const analysis::CommodityForecast& cf, const std::st
   return out + "</p>";
 }
 
-// The current records of a case at the checkpoint, by id, with the rules of
-// LoadDataset (superseded and retracted records left out).
-Result<std::unordered_map<std::string, json>> CurrentRecords(store::LogStore& st, const std::string& case_id,
-                                                             uint64_t size) {
-  LIFELINE_ASSIGN_OR_RETURN(std::vector<store::RecordRow> rows, analysis::CurrentRows(st, case_id, size));
-  std::unordered_map<std::string, json> out;
-  for (const auto& r : rows) {
-    json j = json::parse(r.body, nullptr, false);
-    if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
-    out[r.id] = std::move(j);
-  }
-  return out;
-}
-
 std::string Str(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The current records of a case at the checkpoint, with the rules of
+// LoadDataset (superseded and retracted records left out), as the report
+// reads them. A movement that got through is read only for its sources (the
+// sources section), so of those only the source list is kept, interned: a
+// case of a million movements would otherwise hold a million parsed objects
+// of about 2.5 KB each. Every other record is kept parsed, by id: the
+// movements that were stopped or turned back (the stopped table lists
+// them), and any movement a claim is about (the claims table labels it).
+struct CaseRecords {
+  std::unordered_map<std::string, json> parsed;
+  std::unordered_map<std::string, uint32_t> sources_of;  // id -> source_lists index
+  std::vector<std::vector<std::string>> source_lists;
+};
+
+Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_id, uint64_t size) {
+  CaseRecords out;
+  std::map<std::vector<std::string>, uint32_t> interned;
+  std::unordered_set<std::string> claimed;  // what the claims are about
+  LIFELINE_RETURN_IF_ERROR(analysis::ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) -> Status {
+    json j = json::parse(r.body, nullptr, false);
+    if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
+    if (Str(j, "kind") == "claim") claimed.insert(Str(j, "about"));
+    std::string outcome = Str(j, "outcome");
+    if (Str(j, "kind") != kinds::kMovement || outcome == "stopped" || outcome == "turned_back") {
+      out.parsed[r.id] = std::move(j);
+      return Status::Ok();
+    }
+    std::vector<std::string> sources;
+    if (auto it = j.find("sources"); it != j.end() && it->is_array()) {
+      for (const auto& s : *it) {
+        if (s.is_string()) sources.push_back(s.get<std::string>());
+      }
+    }
+    auto [at, added] = interned.try_emplace(std::move(sources), static_cast<uint32_t>(out.source_lists.size()));
+    if (added) out.source_lists.push_back(at->first);
+    out.sources_of[r.id] = at->second;
+    return Status::Ok();
+  }));
+  // A movement a claim is about, read again whole (ids are unique, so the
+  // stored row of that id is the current one seen above).
+  for (const auto& id : claimed) {
+    if (!out.sources_of.count(id) || out.parsed.count(id)) continue;
+    LIFELINE_ASSIGN_OR_RETURN(store::RecordRow r, st.FindRecord(id));
+    json j = json::parse(r.body, nullptr, false);
+    if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
+    out.parsed[id] = std::move(j);
+  }
+  return out;
 }
 
 // Record content (names, titles, places, commodities as recorded) is quoted
@@ -208,7 +246,7 @@ struct Inputs {
   const analysis::Headline* head = nullptr;
   const std::optional<analysis::ForecastModel>* model = nullptr;
   const std::vector<analysis::CommodityForecast>* forecast = nullptr;
-  const std::unordered_map<std::string, json>* records = nullptr;
+  const CaseRecords* records = nullptr;
   int64_t asked_trajectories = 0;
 };
 
@@ -245,7 +283,8 @@ class Writer {
 
  private:
   const analysis::Indicators& ind() const { return *in_.ind; }
-  const std::unordered_map<std::string, json>& records() const { return *in_.records; }
+  // The records kept parsed (CaseRecords): every kind the report reads.
+  const std::unordered_map<std::string, json>& records() const { return in_.records->parsed; }
   void Behind(const std::vector<std::string>& ids) { behind_.insert(ids.begin(), ids.end()); }
   std::string H(const std::string& key) const { return Escape(cat_.Get(key)); }
   std::string Route(const std::string& id) const { return Quoted(RouteName(records(), id)); }
@@ -1110,6 +1149,11 @@ void Writer::Forecast() {
 void Writer::Sources() {
   std::set<std::string> source_ids;
   for (const auto& id : behind_) {
+    if (auto c = in_.records->sources_of.find(id); c != in_.records->sources_of.end()) {
+      const std::vector<std::string>& list = in_.records->source_lists[c->second];
+      source_ids.insert(list.begin(), list.end());
+      continue;
+    }
     auto it = records().find(id);
     if (it == records().end() || !it->second.contains("sources") || !it->second["sources"].is_array()) continue;
     for (const auto& s : it->second["sources"]) {

@@ -29,6 +29,16 @@ bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   return true;
 }
 
+Status LogStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
+  bool given = false;
+  return RebuildRecords([&](std::vector<RecordRow>* batch) -> Result<bool> {
+    if (given) return false;
+    given = true;
+    *batch = rows;
+    return true;
+  });
+}
+
 Status LogStore::ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) {
   uint64_t passed = 0;  // rows handed to fn
   auto done = [&] { return q.limit != 0 && passed >= q.limit; };

@@ -151,8 +151,22 @@ class LogStore {
   // Records that supersede, retract or make a claim about `id`.
   virtual Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) = 0;
 
-  // Replaces the whole projection (reindex), atomically.
-  virtual Status ReplaceRecords(const std::vector<RecordRow>& rows) = 0;
+  // Yields a rebuilt projection a batch at a time (RebuildRecords): fills
+  // `*batch` (handed over empty) and returns true, or returns false when no
+  // rows are left; an error ends the rebuild.
+  using RecordBatches = std::function<Result<bool>(std::vector<RecordRow>* batch)>;
+
+  // Replaces the whole projection (reindex) with the rows `next` yields, in
+  // any order, atomically: a reader, and a crash at any point, sees the old
+  // projection or the new one, never a mix. An error from `next` or from the
+  // backend leaves the old projection and is returned. Memory: the backend
+  // MUST NOT need more than one batch at a time beyond what it holds anyway
+  // (SQLite writes each batch into one open transaction, so a reindex of a
+  // large log runs in bounded memory; the memory store holds every row).
+  virtual Status RebuildRecords(const RecordBatches& next) = 0;
+
+  // RebuildRecords with `rows` as the one batch.
+  Status ReplaceRecords(const std::vector<RecordRow>& rows);
 
  protected:
   // --- The two plain reads ForEachRecord is made of; backends implement. ---

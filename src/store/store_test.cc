@@ -597,6 +597,36 @@ TEST_P(StoreContractTest, ReplaceRecordsSwapsTheWholeProjection) {
   EXPECT_EQ(QueryIds(*store_, All()), std::vector<std::string>{"later"});
 }
 
+// RebuildRecords takes the projection a batch at a time (reindex of a large
+// log in bounded memory) and is all or nothing: a failing batch source
+// leaves the old projection whole.
+TEST_P(StoreContractTest, RebuildRecordsInBatchesIsAllOrNothing) {
+  ASSERT_TRUE(store_->Apply(RecordsCommit(*store_, {{.index = 0, .id = "old", .kind = "incident", .case_id = "c1"},
+                                                    {.index = 1, .id = "old2", .kind = "incident", .case_id = "c1"}}))
+                  .ok());
+  std::vector<std::vector<RecordRow>> batches = {
+      {{.index = 2, .id = "c", .kind = "incident", .case_id = "c1"},
+       {.index = 0, .id = "a", .kind = "incident", .case_id = "c1"}},
+      {},  // an empty batch is not the end
+      {{.index = 1, .id = "b", .kind = "incident", .case_id = "c1", .supersedes = "a"}}};
+  auto source = [&](size_t fail_at) {
+    return [&batches, fail_at, i = size_t{0}](std::vector<RecordRow>* batch) mutable -> Result<bool> {
+      EXPECT_TRUE(batch->empty());
+      if (i == fail_at) return IoError("injected");
+      if (i == batches.size()) return false;
+      *batch = batches[i++];
+      return true;
+    };
+  };
+  for (size_t fail_at : {0, 1, 3}) {
+    EXPECT_EQ(store_->RebuildRecords(source(fail_at)).code(), ErrorCode::kIo) << fail_at;
+    EXPECT_EQ(QueryIds(*store_, All()), (std::vector<std::string>{"old", "old2"})) << fail_at;
+  }
+  ASSERT_TRUE(store_->RebuildRecords(source(99)).ok());
+  EXPECT_EQ(QueryIds(*store_, All()), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(QueryIds(*store_, RecordQuery{}), (std::vector<std::string>{"b", "c"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(AllStores, StoreContractTest, ::testing::ValuesIn(testing::BackendNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <map>
 #include <vector>
 
@@ -176,9 +177,17 @@ Status MemoryStore::ForEachIdAndKind(const std::function<Status(const std::strin
   return Status::Ok();
 }
 
-Status MemoryStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
+Status MemoryStore::RebuildRecords(const RecordBatches& next) {
+  // Every row is gathered before the swap: the old projection stays whole
+  // until then, and a failing `next` leaves it untouched.
+  std::vector<RecordRow> sorted, batch;
+  for (;;) {
+    batch.clear();
+    LIFELINE_ASSIGN_OR_RETURN(bool more, next(&batch));
+    if (!more) break;
+    std::move(batch.begin(), batch.end(), std::back_inserter(sorted));
+  }
   std::lock_guard<std::mutex> l(mu_);
-  std::vector<RecordRow> sorted = rows;
   std::stable_sort(sorted.begin(), sorted.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
   records_.clear();
   replacing_.clear();

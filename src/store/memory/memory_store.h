@@ -45,7 +45,7 @@ class MemoryStore : public LogStore {
   Result<RecordRow> FindRecord(const std::string& id) override;
   Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) override;
-  Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
+  Status RebuildRecords(const RecordBatches& next) override;
 
  protected:
   // A scan reads one row at a time under the lock and calls `fn` without

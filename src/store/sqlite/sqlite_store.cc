@@ -486,10 +486,21 @@ Status SqliteStore::ForEachIdAndKind(const std::function<Status(const std::strin
   }
 }
 
-Status SqliteStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
+Status SqliteStore::RebuildRecords(const RecordBatches& next) {
+  // One transaction around every batch: readers keep seeing the old rows
+  // until COMMIT, and a crash before it rolls back to them at the next open.
+  // Only the current batch is in memory; SQLite spills the transaction's
+  // pages to the WAL as its cache fills.
   LIFELINE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   Status st = Exec("DELETE FROM records");
-  for (size_t i = 0; st.ok() && i < rows.size(); ++i) st = InsertRecord(rows[i]);
+  std::vector<RecordRow> batch;
+  while (st.ok()) {
+    batch.clear();
+    Result<bool> more = next(&batch);
+    if (!more.ok()) st = more.status();
+    if (!st.ok() || !*more) break;
+    for (size_t i = 0; st.ok() && i < batch.size(); ++i) st = InsertRecord(batch[i]);
+  }
   if (!st.ok()) {
     Exec("ROLLBACK").IgnoreError();
     return st;

@@ -50,7 +50,7 @@ class SqliteStore : public LogStore {
   Result<RecordRow> FindRecord(const std::string& id) override;
   Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) override;
-  Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
+  Status RebuildRecords(const RecordBatches& next) override;
 
   // SQLite's own "PRAGMA quick_check": Corruption naming what it found.
   Status QuickCheck();

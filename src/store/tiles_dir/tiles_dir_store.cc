@@ -66,7 +66,7 @@ Status TilesDirStore::ForEachReferrer(const std::string&, const std::function<St
 Status TilesDirStore::ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>&) {
   return FailedPreconditionError("a tiles directory has no record tables");
 }
-Status TilesDirStore::ReplaceRecords(const std::vector<RecordRow>&) {
+Status TilesDirStore::RebuildRecords(const RecordBatches&) {
   return FailedPreconditionError("a tiles directory is read-only");
 }
 

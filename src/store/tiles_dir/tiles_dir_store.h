@@ -31,7 +31,7 @@ class TilesDirStore : public LogStore {
   Result<RecordRow> FindRecord(const std::string& id) override;
   Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) override;
-  Status ReplaceRecords(const std::vector<RecordRow>& rows) override;
+  Status RebuildRecords(const RecordBatches& next) override;
 
  protected:
   Status ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) override;
