@@ -42,3 +42,5 @@ copy node_modules/topojson-client/dist/topojson-client.min.js vendor/topojson-cl
 copy node_modules/topojson-client/LICENSE vendor/topojson-client/LICENSE
 copy node_modules/world-atlas/countries-10m.json vendor/world-atlas/countries-10m.json
 copy node_modules/world-atlas/LICENSE vendor/world-atlas/LICENSE
+copy node_modules/@noble/ed25519/index.js vendor/noble-ed25519/index.js
+copy node_modules/@noble/ed25519/LICENSE vendor/noble-ed25519/LICENSE

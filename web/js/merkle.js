@@ -37,7 +37,8 @@ export function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function sha256(...parts) {
+/** SHA-256 of the concatenated parts (Uint8Arrays), with WebCrypto. */
+export async function sha256(...parts) {
   if (!subtle) throw new ProofError('WebCrypto is not available (the page needs a secure context: https or http://127.0.0.1)');
   let n = 0;
   for (const p of parts) n += p.length;
@@ -60,7 +61,8 @@ export function nodeHash(left, right) {
   return sha256(Uint8Array.of(1), left, right);
 }
 
-function equalBytes(a, b) {
+/** Constant-time equality of two byte arrays. */
+export function equalBytes(a, b) {
   if (a.length !== b.length) return false;
   let d = 0;
   for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
