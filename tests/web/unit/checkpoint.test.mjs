@@ -226,6 +226,12 @@ test('fingerprints: 128 bits of SHA-256(alg || key) in groups of four, one per k
   assert.notEqual(fp, await fingerprint(await parseVerifierKey(PETER_VKEY)));
 });
 
+test('fingerprint of the PeterNeumann key is the one src/note/note_test.cc pins', async () => {
+  // note::Fingerprint (C++) must print the same string: the CLI, the report
+  // and the dashboard show a reader one fingerprint per key.
+  assert.equal(await fingerprint(await parseVerifierKey(PETER_VKEY)), 'dca0 235f 866e b8d2 9160 92f4 d814 8074');
+});
+
 test('receipts: the entry is proved under the signed root; another entry or index fails', async () => {
   const f = await fixture();
   const entries = ['a', 'b', 'c'].map((s) => utf8.encode(s));
