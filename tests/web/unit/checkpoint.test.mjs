@@ -55,6 +55,16 @@ test("x/mod's example note verifies with its key and fails when edited", async (
   assert.equal(await verifyNoteSignature(parseNote(edited), key), false);
 });
 
+test('verifier keys whose base64 contains "+" parse (a key lifeline made)', async () => {
+  // The name and hash end at the first two '+'; the key's base64 may hold more.
+  const text = 'example.org/trust-test+36fb6bdf+Ad5heCQq+mnJJoN4UQAyUxIVhPK23ZDf9VaZmayEWrtp';
+  const key = await parseVerifierKey(text);
+  assert.equal(key.name, 'example.org/trust-test');
+  assert.equal(key.hash, 0x36fb6bdf);
+  assert.equal(key.publicKey.length, 32);
+  await assert.rejects(parseVerifierKey(text.replace('+mnJ', '+mnK')), /does not match the key|not canonical/);
+});
+
 test('verifier keys: malformed ones are refused with a reason', async () => {
   const cases = [
     ['', 'is not <name>+<hash>+<key>'],
