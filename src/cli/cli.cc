@@ -25,6 +25,7 @@
 #include "log/verify.h"
 #include "merkle/proof.h"
 #include "note/checkpoint.h"
+#include "note/note.h"
 #include "note/receipt.h"
 #include "store/tiles_dir/tiles_dir_store.h"
 
@@ -318,10 +319,16 @@ int CmdVkey(const Globals& g) {
   auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
   if (g.json) {
-    std::cout << json{{"ok", true}, {"vkey", rs->verifier.ToString()}, {"origin", rs->verifier.name()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+    std::cout << json{{"ok", true},
+                      {"vkey", rs->verifier.ToString()},
+                      {"origin", rs->verifier.name()},
+                      {"fingerprint", note::Fingerprint(rs->verifier)}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
-    std::cout << rs->verifier.ToString() << "\n";
+    // The key on the first line (scripts take `head -n 1`), then what a
+    // reader compares with the dashboard's and the report's fingerprint.
+    std::cout << rs->verifier.ToString() << "\nfingerprint " << note::Fingerprint(rs->verifier) << "\n";
   }
   return 0;
 }
@@ -509,7 +516,7 @@ int Run(int argc, char** argv) {
   AddServeCommands(app, g, action);
   AddWitnessCommands(app, g, action);
 
-  auto* vkey = app.add_subcommand("vkey", "print the log's verifier key");
+  auto* vkey = app.add_subcommand("vkey", "print the log's verifier key and its fingerprint");
   vkey->callback([&] { action = [&] { return CmdVkey(g); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute every hash, tile and checkpoint of the store");

@@ -61,6 +61,19 @@ int CmdServe(const Globals& g, ServeArgs a) {
     auto p = witness::PublishedCheckpoint(d, note);
     return p.ok() ? *p : note;
   };
+  // The policy readers check cosignatures against: DIR/witness-policy, or
+  // without one the log alone with no quorum (read per request: an edit by
+  // `lifeline witness ...` is served at once).
+  a.o.witness_policy = [d]() -> Result<std::string> {
+    auto policy = witness::LoadPolicy(d);
+    if (policy.ok()) return witness::FormatPolicy(*policy);
+    if (policy.status().code() != ErrorCode::kNotFound) return policy.status();
+    auto rs = store_dir::OpenReadable(d);
+    if (!rs.ok()) return rs.status();
+    witness::Policy none;
+    if (Status s = witness::EnsureLog(none, rs->verifier); !s.ok()) return s;
+    return witness::FormatPolicy(none);
+  };
   a.o.after_write = [d, quiet = g.quiet] {
     auto policy = witness::LoadPolicy(d);
     if (!policy.ok() || policy->witnesses.empty()) return;  // none configured

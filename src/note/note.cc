@@ -358,6 +358,19 @@ std::string Verifier::ToString() const {
   return internal::FormatPublicKeyText(name_, key_hash_, kAlgEd25519, key_);
 }
 
+std::string Fingerprint(const Verifier& verifier) {
+  std::string data(1, static_cast<char>(kAlgEd25519));
+  data.append(reinterpret_cast<const char*>(verifier.public_key().data()), verifier.public_key().size());
+  const crypto::Hash h = crypto::Sha256(data);
+  const std::string hex = HexEncode(ByteSpan(h.data(), 16));
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 4) {
+    if (i > 0) out += ' ';
+    out.append(hex, i, 4);
+  }
+  return out;
+}
+
 bool Verifier::Verify(std::string_view text, const Signature& sig) const {
   if (sig.name != name_ || sig.key_hash != key_hash_) return false;
   if (sig.signature.size() != crypto::kEd25519SignatureSize) return false;

@@ -81,6 +81,13 @@ class Verifier {
   crypto::Ed25519PublicKey key_;
 };
 
+// What a reader compares by eye with a key published elsewhere: the first
+// 128 bits of SHA-256(0x01 || public key), in lowercase hex, groups of four
+// digits separated by single spaces ("dca0 235f ... 8074", 39 characters).
+// The dashboard (web/js/checkpoint.js `fingerprint`) computes the same; both
+// unit tests pin one value so the two cannot drift.
+std::string Fingerprint(const Verifier& verifier);
+
 class Signer {
  public:
   // Parses a signer key (PRIVATE+KEY+...).

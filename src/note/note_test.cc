@@ -67,6 +67,16 @@ TEST(NoteTest, DerivesPeterNeumannVerifierKey) {
   EXPECT_EQ(v.public_key(), signer->verifier().public_key());
 }
 
+// The same key and string are pinned in tests/web/unit/checkpoint.test.mjs:
+// the dashboard and the CLI must show a reader the same fingerprint.
+TEST(NoteTest, FingerprintOfPeterNeumannKeyIsPinned) {
+  Verifier v = MustVerifier(kPeterVkey);
+  EXPECT_EQ(Fingerprint(v), "dca0 235f 866e b8d2 9160 92f4 d814 8074");
+  Verifier other = Signer::Generate("other").verifier();
+  EXPECT_NE(Fingerprint(other), Fingerprint(v));
+  EXPECT_EQ(Fingerprint(other).size(), 39u);
+}
+
 TEST(NoteTest, OpensPeterNeumannExample) {
   Verifier v = MustVerifier(kPeterVkey);
   std::string msg = std::string(kText) + "\n" + kPeterSig;

@@ -248,6 +248,7 @@ struct Inputs {
   const std::vector<analysis::CommodityForecast>* forecast = nullptr;
   const CaseRecords* records = nullptr;
   int64_t asked_trajectories = 0;
+  const note::Verifier* log_key = nullptr;
 };
 
 const char* kSections[] = {"key_figures", "blockade", "supply",   "movements",   "casualties", "utilities",
@@ -1221,7 +1222,14 @@ void Writer::Checkpoint() {
   out_ += "<tr><th scope=\"row\">" + H("checkpoint.size") + "</th><td>" +
           fig_.Num("checkpoint.size", static_cast<double>(v.cp.size)) + "</td></tr>";
   out_ += "<tr><th scope=\"row\">" + H("checkpoint.root") + "</th><td><code>" + fig_.Text("checkpoint.root", v.cp.root) +
-          "</code></td></tr></tbody></table>";
+          "</code></td></tr>";
+  // The key the note is signed with and its fingerprint (note::Fingerprint),
+  // which a reader compares with the dashboard's trust status and with
+  // `lifeline vkey`.
+  out_ += "<tr><th scope=\"row\">" + H("checkpoint.vkey") + "</th><td><code id=\"log-vkey\">" +
+          Escape(in_.log_key->ToString()) + "</code></td></tr>";
+  out_ += "<tr><th scope=\"row\">" + H("checkpoint.fingerprint") + "</th><td><code id=\"log-fingerprint\">" +
+          Escape(note::Fingerprint(*in_.log_key)) + "</code></td></tr></tbody></table>";
   out_ += "<h3>" + H("checkpoint.note") + "</h3><pre id=\"checkpoint-note\">" + Escape(v.note) + "</pre>";
   out_ += "<h3>" + H("verify.heading") + "</h3><ol><li>" +
           cat_.FormatHtml("verify.step1", {{"file", Arg::Markup("<code>" + Escape(file) + "</code>")}}) + "</li><li>" +
@@ -1313,7 +1321,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   }
   LIFELINE_ASSIGN_OR_RETURN(auto records, CurrentRecords(store, opts.case_id, v.cp.size));
 
-  Inputs in{&opts, &v, &ind, &comp, &head, &model, &forecast, &records, asked_trajectories};
+  Inputs in{&opts, &v, &ind, &comp, &head, &model, &forecast, &records, asked_trajectories, &log_key};
   Writer w(cat, in);
   RenderedReport r;
   r.html = w.Page();

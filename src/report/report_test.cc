@@ -18,6 +18,7 @@
 #include "analysis/compliance.h"
 #include "analysis/indicators.h"
 #include "base/status_testing.h"
+#include "note/note.h"
 #include "report/catalog.h"
 #include "report/pdf.h"
 #include "report/report.h"
@@ -95,6 +96,28 @@ TEST(FarDateReportTest, AFarDatedRecordDoesNotBreakTheCasesReport) {
   html = RenderReport(log.store(), log.verifier(), opts);
   ASSERT_OK(html);
   EXPECT_NE(html->find("l’enregistrement m-far est laissé de côté"), std::string::npos);
+}
+
+// The report names the key its checkpoint is signed with and the key's
+// fingerprint, as `lifeline vkey` and the dashboard show it, in each language.
+TEST(ReportKeyTest, ShowsTheLogKeyAndItsFingerprintNearTheCheckpoint) {
+  analysis::TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c9","publisher":"Monitor","title":"Report"})",
+      R"({"kind":"case","id":"c9","title":"Open","region":"R","started":"2023-01-01","sources":["s1"]})",
+  });
+  ReportOptions opts;
+  opts.case_id = "c9";
+  for (const char* lang : {"en", "hy", "ru", "fr"}) {
+    opts.lang = lang;
+    auto html = RenderReport(log.store(), log.verifier(), opts);
+    ASSERT_OK(html);
+    const std::string fp = "<code id=\"log-fingerprint\">" + note::Fingerprint(log.verifier()) + "</code>";
+    const size_t at = html->find(fp);
+    EXPECT_NE(at, std::string::npos) << lang;
+    EXPECT_NE(html->find("<code id=\"log-vkey\">" + log.verifier().ToString() + "</code>"), std::string::npos) << lang;
+    EXPECT_LT(at, html->find("id=\"checkpoint-note\"")) << lang;  // in the checkpoint's table, above the note
+  }
 }
 
 TEST(SvgTest, ChartsAreWellFormedWithTitleAndDesc) {

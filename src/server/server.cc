@@ -405,6 +405,12 @@ struct Server::Impl {
     }
     auto view = record::ViewRecord(**st, verifier, id, key ? &*key : nullptr);
     if (!view.ok()) return SendStatus(res, view.status());
+    // The checkpoint as published (with the witnesses' cosignatures when
+    // they are of this very checkpoint): the dashboard checks the quorum on
+    // the note the proof is against.
+    if (opt.published_checkpoint && view->contains("checkpoint_note") && (*view)["checkpoint_note"].is_string()) {
+      (*view)["checkpoint_note"] = opt.published_checkpoint((*view)["checkpoint_note"].get<std::string>());
+    }
     SendJson(res, 200, *view);
   }
 
@@ -836,6 +842,46 @@ struct Server::Impl {
                   {"origin", opened->checkpoint.origin}, {"note", text}, {"vkey", verifier.ToString()}});
   }
 
+  // The witness policy readers check the checkpoint's cosignatures against
+  // (the dashboard pins it as it pins the log's key: web/js/trust.js).
+  void WitnessPolicy(const http::Request& req, http::Response& res) {
+    if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
+    std::string text = "log " + verifier.ToString() + "\nquorum none\n";
+    if (opt.witness_policy) {
+      auto p = opt.witness_policy();
+      if (!p.ok()) return SendStatus(res, p.status());
+      text = std::move(*p);
+    }
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(std::move(text), "text/plain; charset=utf-8");
+  }
+
+  // RFC 9162 section 2.1.4 consistency proof between two sizes of the
+  // latest tree (from >= 1: a proof from the empty tree says nothing).
+  void Consistency(const http::Request& req, http::Response& res) {
+    if (Status s = OnlyParams(req, {"from", "to"}); !s.ok()) return SendStatus(res, s);
+    auto from = IntParam(req, "from", 1, INT64_MAX / 2);
+    if (!from.ok()) return SendStatus(res, from.status());
+    auto to = IntParam(req, "to", 1, INT64_MAX / 2);
+    if (!to.ok()) return SendStatus(res, to.status());
+    if (!*from || !*to) return SendError(res, 400, "parameters from and to are required");
+    auto st = Reader();
+    if (!st.ok()) return SendStatus(res, st.status());
+    auto cp = (*st)->LatestCheckpoint();
+    if (!cp.ok()) return SendStatus(res, cp.status());
+    const auto size1 = static_cast<uint64_t>(**from);
+    const auto size2 = static_cast<uint64_t>(**to);
+    if (size1 > size2 || size2 > cp->size) {
+      return SendError(res, 400, "need 1 <= from <= to <= " + std::to_string(cp->size) + " (the latest tree size)");
+    }
+    log::LogReader reader(&**st);
+    auto proof = reader.ConsistencyProof(size1, size2);
+    if (!proof.ok()) return SendStatus(res, proof.status());
+    json hashes = json::array();
+    for (const auto& h : *proof) hashes.push_back(Base64Encode(h));
+    SendJson(res, 200, json{{"ok", true}, {"from", size1}, {"to", size2}, {"proof", hashes}});
+  }
+
   void Tile(const http::Request& req, http::Response& res) {
     std::string path = "tile/" + std::string(req.matches[1]);
     auto id = merkle::ParseTilePath(path);
@@ -981,6 +1027,10 @@ struct Server::Impl {
     http.Get(c + "/report", Guard(Access::kRead, bind(&Impl::Report)));
     http.Get("/api/v1/checkpoint",
              Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Checkpoint(q, r, true); }));
+    http.Get("/witness-policy",
+             Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { WitnessPolicy(q, r); }));
+    http.Get("/api/v1/consistency",
+             Guard(Access::kLog, [this](const auto& q, auto& r, const Principal&) { Consistency(q, r); }));
     http.Get("/api/v1/tokens", Guard(Access::kAdmin, [this](const auto& q, auto& r, const Principal&) { Tokens(q, r); }));
     http.Get("/openapi.json", [](const http::Request&, http::Response& res) {
       res.set_content(std::string(OpenApiDocument()), "application/json");

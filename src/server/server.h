@@ -57,6 +57,12 @@ struct ServerOptions {
   // The checkpoint text to publish at /checkpoint given the latest signed
   // note (e.g. with witness cosignatures added); unset = the note itself.
   std::function<std::string(const std::string& latest_note)> published_checkpoint;
+  // The witness policy (c2sp.org/tlog-policy text) to serve at
+  // /witness-policy, for readers checking cosignatures themselves (the
+  // dashboard). Unset = "log <the log's vkey>" and "quorum none". An error
+  // is answered as such (e.g. a policy file that no longer parses). Called
+  // on worker threads, concurrently: it must be thread-safe.
+  std::function<Result<std::string>()> witness_policy;
 };
 
 class Server {

@@ -16,6 +16,8 @@
 #include "base/status_testing.h"
 #include "store_dir/store_dir.h"
 #include "log/log.h"
+#include "log/reader.h"
+#include "merkle/proof.h"
 #include "record/canonical.h"
 #include "record/seal.h"
 #include "record/submit.h"
@@ -184,6 +186,8 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       {"GET", L + "/report?lang=hy&from=2023-06-01&to=2023-06-30", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", "/api/v1/checkpoint", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", "/checkpoint", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/witness-policy", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/consistency?from=3&to=9", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", "/tile/0/000", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", "/openapi.json", {200, 200, 200, 200, 200, 200, 200}},
       // a private case: a token of any role; to anonymous callers it answers
@@ -395,6 +399,60 @@ TEST_F(ServerTest, TilesAndCheckpointForWitnesses) {
   EXPECT_EQ(bundle->status, 401);
 }
 
+// What the dashboard checks a larger checkpoint against the one it saw
+// before with (web/js/trust.js).
+TEST_F(ServerTest, ConsistencyProofsVerifyAgainstTheTreesRoots) {
+  auto st = store::SqliteStore::Open(*dir_ + "/lifeline.db", store::SqliteStore::Mode::kReadOnly);
+  ASSERT_TRUE(st.ok());
+  log::LogReader reader(st->get());
+  const uint64_t n = LogSize(*dir_);
+  for (uint64_t from : {uint64_t{1}, uint64_t{7}, n / 2, n}) {
+    auto r = Get("/api/v1/consistency?from=" + std::to_string(from) + "&to=" + std::to_string(n));
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    json j = json::parse(r->body);
+    EXPECT_EQ(j["from"], from);
+    EXPECT_EQ(j["to"], n);
+    std::vector<merkle::Hash> proof;
+    for (const auto& b : j["proof"]) {
+      auto raw = Base64Decode(b.get<std::string>());
+      ASSERT_OK(raw);
+      ASSERT_EQ(raw->size(), 32u);
+      merkle::Hash h;
+      std::copy(raw->begin(), raw->end(), h.begin());
+      proof.push_back(h);
+    }
+    auto root1 = reader.Root(from);
+    auto root2 = reader.Root(n);
+    ASSERT_OK(root1);
+    ASSERT_OK(root2);
+    EXPECT_OK(merkle::VerifyConsistency(from, n, proof, *root1, *root2)) << from;
+  }
+  for (const std::string& bad : std::vector<std::string>{"from=0&to=3", "from=4&to=3", "from=1&to=" + std::to_string(n + 1), "from=1", "to=3",
+                          "from=x&to=3", "from=1&to=3&extra=1"}) {
+    auto r = Get("/api/v1/consistency?" + bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad << ": " << r->body;
+  }
+}
+
+// Without DIR/witness-policy the server serves the log alone, quorum none;
+// `lifeline serve` passes the store's policy (tests/web/trust_test.sh).
+TEST_F(ServerTest, WitnessPolicyDefaultsToTheLogAloneWithNoQuorum) {
+  auto r = Get("/witness-policy");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_EQ(r->get_header_value("Content-Type").rfind("text/plain", 0), 0u);
+  auto st = store::SqliteStore::Open(*dir_ + "/lifeline.db", store::SqliteStore::Mode::kReadOnly);
+  ASSERT_TRUE(st.ok());
+  auto cp = (*st)->LatestCheckpoint();
+  ASSERT_TRUE(cp.ok());
+  auto vkey = ReadAll(*dir_ + "/log.vkey");
+  while (!vkey.empty() && vkey.back() == '\n') vkey.pop_back();
+  EXPECT_EQ(r->body, "log " + vkey + "\nquorum none\n");
+}
+
 TEST_F(ServerTest, SecurityHeadersAndNoCors) {
   for (std::string p : {"/api/v1/cases", "/openapi.json", "/tile/0/000", "/api/v1/records/nope"}) {
     auto r = Get(p);
@@ -580,6 +638,8 @@ TEST_F(EmptyStoreServer, TilesAndCheckpointNeedATokenWithPrivateLog) {
   EXPECT_EQ(c->Get("/checkpoint")->status, 401);
   EXPECT_EQ(c->Get("/api/v1/checkpoint")->status, 401);
   EXPECT_EQ(c->Get("/checkpoint", {{"Authorization", "Bearer " + *token}})->status, 200);
+  EXPECT_EQ(c->Get("/witness-policy")->status, 401);
+  EXPECT_EQ(c->Get("/witness-policy", {{"Authorization", "Bearer " + *token}})->status, 200);
 }
 
 TEST_F(EmptyStoreServer, RateLimitAnswers429WithRetryAfter) {

@@ -9,10 +9,12 @@
 //   #/case/ID/compliance        obligations day by day
 //   #/case/ID/forecast?scenario=NAME
 //   #/record/ID                 one record and its inclusion proof
+//   #pin=<vkey>                 pins the log's key (js/trust.js), then #/
 import { h, mount } from './dom.js';
 import { getToken, setToken, reportUrl } from './api.js';
 import { caseHref, errorBox, announce } from './ui.js';
 import { t, setLanguage, savedLanguage, language } from './i18n.js';
+import { pinFromLocation, refreshTrustStatus } from './trust_view.js';
 
 const pages = {
   cases: () => import('./pages/cases.js'),
@@ -69,8 +71,12 @@ function renderNav(route) {
 
 async function render() {
   const seq = ++renderSeq;
+  await pinFromLocation();  // #pin=<vkey>: pinned, and the address becomes #/
   const route = parseHash(location.hash);
   renderNav(route);
+  // The footer's trust status, checked afresh on every page (not awaited:
+  // the page does not wait for the checkpoint's checks).
+  refreshTrustStatus();
   const routeKey = `${route.page}|${route.caseId || ''}|${route.recordId || ''}`;
   const first = lastRouteKey === '';
   const moved = routeKey !== lastRouteKey;

@@ -76,9 +76,12 @@ export async function keyHash(name, alg, publicKey) {
  */
 export async function parseVerifierKey(text, alg = ALG_ED25519) {
   if (typeof text !== 'string') throw new NoteError('verifier key is not text');
-  const parts = text.split('+');
-  if (parts.length !== 3) throw new NoteError(`verifier key "${text}" is not <name>+<hash>+<key>`);
-  const [name, hashHex, keyB64] = parts;
+  // The name and hash end at the first two '+'; the rest is base64, which
+  // may itself contain '+' (as x/mod's note.NewVerifier reads it).
+  const first = text.indexOf('+');
+  const second = first < 0 ? -1 : text.indexOf('+', first + 1);
+  if (second < 0) throw new NoteError(`verifier key "${text}" is not <name>+<hash>+<key>`);
+  const [name, hashHex, keyB64] = [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
   checkKeyName(name);
   if (!/^[0-9a-f]{8}$/.test(hashHex)) throw new NoteError(`verifier key hash "${hashHex}" is not 8 lowercase hex digits`);
   const raw = strictBase64(keyB64, 'verifier key');

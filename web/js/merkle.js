@@ -141,3 +141,61 @@ export async function verifyRecordProof(rec) {
     throw e;
   }
 }
+
+/**
+ * Verifies an RFC 9162 (section 2.1.4.2) consistency proof: that the tree of
+ * size1 leaves with root1 is a prefix of the tree of size2 leaves with root2.
+ * Sizes: Number or BigInt; roots and proof hashes: 32-byte Uint8Arrays.
+ * A proof from size 0 proves nothing and is refused. Resolves to {ok: true}
+ * or {ok: false, error}; never rejects for a bad proof.
+ */
+export async function verifyConsistency(size1, size2, proof, root1, root2) {
+  try {
+    const n1 = BigInt(size1);
+    const n2 = BigInt(size2);
+    if (n1 < 0n || n2 < 0n) throw new ProofError('negative tree size');
+    if (n1 > n2) throw new ProofError(`the older tree (${n1}) is larger than the newer one (${n2})`);
+    if (n1 === 0n) throw new ProofError('a consistency proof from the empty tree proves nothing');
+    if (n1 === n2) {
+      if (proof.length !== 0) throw new ProofError('equal sizes need an empty proof');
+      if (!equalBytes(root1, root2)) throw new ProofError(`two different roots for the tree of size ${n1}`);
+      return { ok: true };
+    }
+    if (proof.length === 0) throw new ProofError('the proof is empty');
+    for (const p of proof) if (p.length !== 32) throw new ProofError(`proof hash has ${p.length} bytes, not 32`);
+    // Step 2: when size1 is a power of two, the old root is the first node.
+    const path = (n1 & (n1 - 1n)) === 0n ? [root1, ...proof] : proof;
+    let fn = n1 - 1n;
+    let sn = n2 - 1n;
+    while ((fn & 1n) === 1n) {
+      fn >>= 1n;
+      sn >>= 1n;
+    }
+    let fr = path[0];
+    let sr = path[0];
+    for (const c of path.slice(1)) {
+      if (sn === 0n) throw new ProofError('the proof is longer than the tree is deep');
+      if ((fn & 1n) === 1n || fn === sn) {
+        fr = await nodeHash(c, fr);
+        sr = await nodeHash(c, sr);
+        if ((fn & 1n) === 0n) {
+          while ((fn & 1n) === 0n && fn !== 0n) {
+            fn >>= 1n;
+            sn >>= 1n;
+          }
+        }
+      } else {
+        sr = await nodeHash(sr, c);
+      }
+      fn >>= 1n;
+      sn >>= 1n;
+    }
+    if (sn !== 0n) throw new ProofError('the proof is shorter than the tree is deep');
+    if (!equalBytes(fr, root1)) throw new ProofError(`the proof does not lead to the older root ${toBase64(root1)}`);
+    if (!equalBytes(sr, root2)) throw new ProofError(`the proof does not lead to the newer root ${toBase64(root2)}`);
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof ProofError) return { ok: false, error: e.message };
+    throw e;
+  }
+}

@@ -55,6 +55,16 @@ test("x/mod's example note verifies with its key and fails when edited", async (
   assert.equal(await verifyNoteSignature(parseNote(edited), key), false);
 });
 
+test('verifier keys whose base64 contains "+" parse (a key lifeline made)', async () => {
+  // The name and hash end at the first two '+'; the key's base64 may hold more.
+  const text = 'example.org/trust-test+36fb6bdf+Ad5heCQq+mnJJoN4UQAyUxIVhPK23ZDf9VaZmayEWrtp';
+  const key = await parseVerifierKey(text);
+  assert.equal(key.name, 'example.org/trust-test');
+  assert.equal(key.hash, 0x36fb6bdf);
+  assert.equal(key.publicKey.length, 32);
+  await assert.rejects(parseVerifierKey(text.replace('+mnJ', '+mnK')), /does not match the key|not canonical/);
+});
+
 test('verifier keys: malformed ones are refused with a reason', async () => {
   const cases = [
     ['', 'is not <name>+<hash>+<key>'],
@@ -224,6 +234,12 @@ test('fingerprints: 128 bits of SHA-256(alg || key) in groups of four, one per k
   const fp = await fingerprint(f.logKey);
   assert.match(fp, /^([0-9a-f]{4} ){7}[0-9a-f]{4}$/);
   assert.notEqual(fp, await fingerprint(await parseVerifierKey(PETER_VKEY)));
+});
+
+test('fingerprint of the PeterNeumann key is the one src/note/note_test.cc pins', async () => {
+  // note::Fingerprint (C++) must print the same string: the CLI, the report
+  // and the dashboard show a reader one fingerprint per key.
+  assert.equal(await fingerprint(await parseVerifierKey(PETER_VKEY)), 'dca0 235f 866e b8d2 9160 92f4 d814 8074');
 });
 
 test('receipts: the entry is proved under the signed root; another entry or index fails', async () => {

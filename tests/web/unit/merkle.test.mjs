@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  fromBase64, toBase64, toHex, leafHash, nodeHash, verifyInclusion, verifyRecordProof,
+  fromBase64, toBase64, toHex, leafHash, nodeHash, verifyInclusion, verifyRecordProof, verifyConsistency,
 } from '../../../web/js/merkle.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -109,4 +109,60 @@ test('verifyRecordProof takes the API fields and rejects a tampered entry, proof
   assert.match((await verifyRecordProof({ ...rec, leaf_index: 5 })).error, /not below tree size/);
   assert.match((await verifyRecordProof({ ...rec, proof: undefined })).error, /sent no "proof"/);
   assert.match((await verifyRecordProof({ ...rec, root: '!!' })).error, /base64/);
+});
+
+const consistencyDir = path.join(shared, 'data/tlog-vectors/testdata/consistency');
+
+test('the RFC 6962 consistency vectors: every positive one verifies, every negative one fails', async () => {
+  assert.ok(fs.existsSync(consistencyDir), `test vectors missing: ${consistencyDir} (set LIFELINE_SHARED_DIR)`);
+  const files = [];
+  for (const d of fs.readdirSync(consistencyDir)) {
+    for (const f of fs.readdirSync(path.join(consistencyDir, d))) if (f.endsWith('.json')) files.push(path.join(consistencyDir, d, f));
+  }
+  assert.ok(files.length >= 20, `only ${files.length} vector files under ${consistencyDir}`);
+  let positive = 0;
+  let negative = 0;
+  for (const f of files.sort()) {
+    const v = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const res = await verifyConsistency(v.size1, v.size2, (v.proof || []).map(fromBase64), fromBase64(v.root1), fromBase64(v.root2));
+    const rel = path.relative(consistencyDir, f);
+    if (v.wantErr) {
+      assert.equal(res.ok, false, `${rel} (${v.desc}) verified but should fail`);
+      assert.ok(res.error.length > 0);
+      negative++;
+    } else {
+      assert.equal(res.ok, true, `${rel} (${v.desc}) failed: ${res.error}`);
+      positive++;
+    }
+  }
+  assert.ok(positive >= 5 && negative > 0, `positive ${positive}, negative ${negative}`);
+});
+
+// RFC 6962 2.1.2's PROOF(m, D[n]), recursive as the specification writes it.
+async function subproof(m, leaves, whole) {
+  const n = leaves.length;
+  if (m === n) return whole ? [] : [await mth(leaves)];
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  if (m <= k) return [...(await subproof(m, leaves.slice(0, k), whole)), await mth(leaves.slice(k))];
+  return [...(await subproof(m - k, leaves.slice(k), false)), await mth(leaves.slice(0, k))];
+}
+
+test('consistency between every pair of prefixes of the reference tree; a forked tree fails', async () => {
+  const hashes = await Promise.all(kLeaves.map(leafHash));
+  for (let n = 1; n <= hashes.length; n++) {
+    for (let m = 1; m <= n; m++) {
+      const proof = await subproof(m, hashes.slice(0, n), true);
+      const r1 = await mth(hashes.slice(0, m));
+      const r2 = await mth(hashes.slice(0, n));
+      const ok = await verifyConsistency(m, n, proof, r1, r2);
+      assert.equal(ok.ok, true, `${m} -> ${n}: ${ok.error}`);
+      if (m < n) {
+        // A fork: the older tree's first leaf rewritten.
+        const forked = [await leafHash(Uint8Array.of(0xff)), ...hashes.slice(1, m)];
+        const bad = await verifyConsistency(m, n, proof, await mth(forked), r2);
+        assert.equal(bad.ok, false, `${m} -> ${n}: a forked older tree verified`);
+      }
+    }
+  }
 });

@@ -1,11 +1,15 @@
 // #/record/ID : one record as logged, its sources, corroboration and claims,
 // its history, the hashes that pin it, and its inclusion proof, which the
-// reader can verify here (js/merkle.js, WebCrypto) without trusting the server.
+// reader can verify here (js/trust.js: the checkpoint's signature against the
+// pinned key, the witness quorum, consistency with what this browser saw, and
+// the proof with js/merkle.js) without trusting the server.
 import { h, add, mount, table } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, tn, num, date, term, hasTerm, has } from '../i18n.js';
 import { recordHref, caseHref, badge, announce, quoted, ident } from '../ui.js';
-import { verifyRecordProof, leafHash, fromBase64, toHex } from '../merkle.js';
+import { leafHash, fromBase64, toHex } from '../merkle.js';
+import { checkRecord } from '../trust.js';
+import { browserEnv, problemItems, statusText } from '../trust_view.js';
 
 /** A record value as text: scalars as they are, the rest as indented JSON. */
 function valueNode(v) {
@@ -73,20 +77,34 @@ export async function render(ctx) {
 
   const result = h('div', { id: 'verify-result', role: 'status', 'aria-live': 'polite' });
   const button = h('button', { type: 'button', id: 'verify-button' }, t('verify'));
+  // "Verified" only when this browser checked the checkpoint's signature
+  // against the pinned key, the witness quorum, what it saw before, and the
+  // proof against the signed root (js/trust.js).
   button.addEventListener('click', async () => {
     button.disabled = true;
     mount(result, t('verifying'));
-    let res;
+    let v;
     try {
-      res = await verifyRecordProof(r);
+      v = await checkRecord(browserEnv(), r);
     } catch (e) {
-      res = { ok: false, error: e.message || String(e) };
+      v = { status: 'failed', failures: [{ code: 'bad_note', detail: e.message || String(e) }], alarms: [], cosigners: [] };
     }
-    result.className = res.ok ? 'verify-ok' : 'verify-fail';
-    const text = res.ok ? t('verified', { size: r.tree_size, root: r.root }) : t('verify_failed', { error: res.error });
-    mount(result, h('strong', {}, res.ok ? '✓ ' : '✗ '),
-      res.ok ? tn('verified', { size: r.tree_size, root: h('code', {}, r.root) }) : tn('verify_failed', { error: h('code', {}, res.error) }));
-    announce(text);
+    const ok = v.status === 'verified' || v.status === 'unwitnessed';
+    result.className = v.status === 'verified' ? 'verify-ok' : v.status === 'unwitnessed' ? 'verify-partial' : 'verify-fail';
+    result.dataset.status = v.status;
+    const size = v.checkpoint ? num(Number(v.checkpoint.size)) : '';
+    const root = v.checkpoint ? h('code', {}, v.checkpoint.root) : '';
+    let line;
+    if (v.status === 'verified') {
+      line = tn('verified', { size, root, cosigners: h('code', {}, v.cosigners.join(', ')), quorum: h('code', {}, v.quorum) });
+    } else if (v.status === 'unwitnessed') {
+      line = tn('verified_unwitnessed', { size, root });
+    } else {
+      line = [statusText(v.status)];
+    }
+    mount(result, h('p', {}, h('strong', {}, ok ? '✓ ' : '✗ '), line),
+      ok ? null : h('ul', { class: 'verify-problems' }, problemItems(v)));
+    announce(result.textContent);
     button.disabled = false;
   });
 
