@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -313,7 +314,7 @@ int CmdExportTiles(const Globals& g, const std::string& out) {
   return 0;
 }
 
-int CmdVkey(const Globals& g) {
+int CmdVkey(const Globals& g, bool fingerprint) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
   auto rs = store_dir::OpenReadable(*dir);
@@ -326,9 +327,10 @@ int CmdVkey(const Globals& g) {
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
-    // The key on the first line (scripts take `head -n 1`), then what a
-    // reader compares with the dashboard's and the report's fingerprint.
-    std::cout << rs->verifier.ToString() << "\nfingerprint " << note::Fingerprint(rs->verifier) << "\n";
+    // One line either way, so that `$(lifeline vkey)` stays the key: the
+    // fingerprint is what a reader compares with the dashboard's and the
+    // report's.
+    std::cout << (fingerprint ? note::Fingerprint(rs->verifier) : rs->verifier.ToString()) << "\n";
   }
   return 0;
 }
@@ -516,8 +518,10 @@ int Run(int argc, char** argv) {
   AddServeCommands(app, g, action);
   AddWitnessCommands(app, g, action);
 
-  auto* vkey = app.add_subcommand("vkey", "print the log's verifier key and its fingerprint");
-  vkey->callback([&] { action = [&] { return CmdVkey(g); }; });
+  auto* vkey = app.add_subcommand("vkey", "print the log's verifier key (or its fingerprint)");
+  auto vkey_fp = std::make_shared<bool>(false);
+  vkey->add_flag("--fingerprint", *vkey_fp, "print the key's fingerprint instead (as the dashboard and report show it)");
+  vkey->callback([&, vkey_fp] { action = [&, vkey_fp] { return CmdVkey(g, *vkey_fp); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute every hash, tile and checkpoint of the store");
   std::string verify_tiles, verify_vkey;

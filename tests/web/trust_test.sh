@@ -64,6 +64,6 @@ printf 'honest entry %s\n' 1 2 3 | "$LL" --store "$S" -q log append
 "$LL" --store "$S" -q witness push --timeout 10 >/dev/null
 
 start_server "$LL" "$S" --web "$SRC/web" --cases-dir "$SRC/data/cases" || exit 1
-LIFELINE_URL=$URL LIFELINE_FINGERPRINT=$("$LL" --store "$S" vkey | sed -n 's/^fingerprint //p') \
+LIFELINE_URL=$URL LIFELINE_FINGERPRINT=$("$LL" --store "$S" vkey --fingerprint) \
 	LIFELINE_OLDER=$WORK/older.cosigned LIFELINE_FORK=$WORK/fork/checkpoint.cosigned \
 	node "$SRC/tests/web/trust.test.mjs"
