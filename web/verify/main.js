@@ -282,13 +282,12 @@ async function checkReceipt(o, receiptBytes, entry) {
 const RECEIPT_HEADER = 'c2sp.org/tlog-proof@v1\n';
 
 function kindOf(bytes) {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
-  if (head.startsWith('%PDF-')) return 'pdf';
-  if (head.startsWith(RECEIPT_HEADER)) return 'receipt';
-  if (head.includes('id="lifeline-report"') || /<html|<!doctype/i.test(head)) return 'html';
-  const all = new TextDecoder('latin1').decode(bytes);
-  if (all.includes('id="lifeline-report"')) return 'html';
-  if (/\n\n\u00e2\u0080\u0094 /.test(all)) return 'checkpoint'; // "\n\n— " in UTF-8
+  const pdf = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
+  if (pdf.every((b, i) => bytes[i] === b)) return 'pdf';
+  const text = new TextDecoder('utf-8').decode(bytes); // bad bytes become U+FFFD
+  if (text.startsWith(RECEIPT_HEADER)) return 'receipt';
+  if (text.includes('id="lifeline-report"') || /^\s*<(!doctype|html)/i.test(text)) return 'html';
+  if (text.includes('\n\n\u2014 ')) return 'checkpoint';
   return 'other';
 }
 
