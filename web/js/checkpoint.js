@@ -76,9 +76,12 @@ export async function keyHash(name, alg, publicKey) {
  */
 export async function parseVerifierKey(text, alg = ALG_ED25519) {
   if (typeof text !== 'string') throw new NoteError('verifier key is not text');
-  const parts = text.split('+');
-  if (parts.length !== 3) throw new NoteError(`verifier key "${text}" is not <name>+<hash>+<key>`);
-  const [name, hashHex, keyB64] = parts;
+  // The name holds no '+'; the key's base64 may (x/mod/sumdb/note splits at
+  // the first two '+' too).
+  const i = text.indexOf('+');
+  const j = i < 0 ? -1 : text.indexOf('+', i + 1);
+  if (j < 0) throw new NoteError(`verifier key "${text}" is not <name>+<hash>+<key>`);
+  const [name, hashHex, keyB64] = [text.slice(0, i), text.slice(i + 1, j), text.slice(j + 1)];
   checkKeyName(name);
   if (!/^[0-9a-f]{8}$/.test(hashHex)) throw new NoteError(`verifier key hash "${hashHex}" is not 8 lowercase hex digits`);
   const raw = strictBase64(keyB64, 'verifier key');
