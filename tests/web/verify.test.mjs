@@ -49,6 +49,9 @@ async function openPage(file) {
 
 // Checks `files` (paths under W) and returns {verdict, checks: [{id, result, key, text}], unchecked}.
 async function verify(page, files, entry = null) {
+  // Empty the file field first: a change of the entry field then checks
+  // nothing, and setting the files again is always a change.
+  await page.setInputFiles('#files', []);
   await page.setInputFiles('#entry', entry ? [f(entry)] : []);
   await page.evaluate(() => { document.getElementById('verdict').dataset.verdict = ''; });
   await page.setInputFiles('#files', files.map(f));
