@@ -44,6 +44,10 @@ void WriteVerifierBeside(const Globals& g, const std::string& store_dir, const s
     return;
   }
   auto old = store_dir::ReadFile(path);
+  if (!old.ok() && old.status().code() != ErrorCode::kNotFound) {
+    std::cerr << "report: not replacing " << path << ": " << old.status().message() << "\n";
+    return;
+  }
   if (old.ok() && !IsLifelineVerifier(*old)) {
     std::cerr << "report: not replacing " << path
               << ": it is not a Lifeline verifier (lifeline verifier --out FILE writes one elsewhere)\n";
