@@ -16,6 +16,8 @@ golang-go golang-golang-x-mod-dev python3 curl"
 # tests (playwright-core driving Debian's chromium), PDF reports (chromium)
 # and the fonts reports name for Armenian and Cyrillic text.
 PKGS="$PKGS chromium fonts-noto-core fonts-dejavu-core"
+# verify.html's browser test attaches a report to a PDF with qpdf.
+PKGS="$PKGS qpdf"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"

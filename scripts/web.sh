@@ -44,3 +44,7 @@ copy node_modules/world-atlas/countries-10m.json vendor/world-atlas/countries-10
 copy node_modules/world-atlas/LICENSE vendor/world-atlas/LICENSE
 copy node_modules/@noble/ed25519/index.js vendor/noble-ed25519/index.js
 copy node_modules/@noble/ed25519/LICENSE vendor/noble-ed25519/LICENSE
+
+# verify.html's template: the one-file verifier (web/verify/), bundled with
+# esbuild into one inline script; `lifeline verifier` pins the key and policy.
+node verify/build.mjs

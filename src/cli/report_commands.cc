@@ -10,10 +10,12 @@
 #include <optional>
 
 #include "cli/common.h"
+#include "cli/verifier.h"
 #include "store_dir/store_dir.h"
 #include "base/file.h"
 #include "report/pdf.h"
 #include "report/report.h"
+#include "witness/witness.h"
 
 namespace lifeline::cli {
 namespace {
@@ -24,9 +26,46 @@ constexpr int kExitFiguresDiffer = 8;
 
 struct ReportArgs {
   std::string case_id, from, to, lang = "en", format = "html", out, scenario;
+  bool no_verifier = false;
   int64_t at = -1;
   int64_t trajectories = 0;
 };
+
+// Writes verify.html (the one-file verifier of this log) beside a report,
+// so that whoever receives the two can check the report without the CLI.
+// Never fails the report: what went wrong is said on stderr. An existing
+// verify.html that is not a Lifeline verifier is left alone.
+void WriteVerifierBeside(const Globals& g, const std::string& store_dir, const std::string& report_path) {
+  std::filesystem::path dir = std::filesystem::path(report_path).parent_path();
+  const std::string path = (dir.empty() ? std::filesystem::path("verify.html") : dir / "verify.html").string();
+  auto page = VerifierPage(store_dir, DefaultWebDir());
+  if (!page.ok()) {
+    std::cerr << "report: no " << path << " written beside the report: " << page.status().message() << "\n";
+    return;
+  }
+  auto old = store_dir::ReadFile(path);
+  if (!old.ok() && old.status().code() != ErrorCode::kNotFound) {
+    std::cerr << "report: not replacing " << path << ": " << old.status().message() << "\n";
+    return;
+  }
+  if (old.ok() && !IsLifelineVerifier(*old)) {
+    std::cerr << "report: not replacing " << path
+              << ": it is not a Lifeline verifier (lifeline verifier --out FILE writes one elsewhere)\n";
+    return;
+  }
+  if (old.ok() && *old == *page) {
+    if (!g.quiet) std::cerr << "report: " << path << " (the verifier of this log) is up to date\n";
+    return;
+  }
+  Status w = WriteFileAtomically(path, *page);
+  if (!w.ok()) {
+    std::cerr << "report: writing " << path << ": " << w.message() << "\n";
+    return;
+  }
+  if (!g.quiet) {
+    std::cerr << "report: wrote " << path << " beside it: open it in a browser to check the report offline\n";
+  }
+}
 
 int CmdReport(const Globals& g, const ReportArgs& a) {
   if (a.format != "html" && a.format != "pdf") {
@@ -55,6 +94,12 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
   if (!dir.ok()) return Fail(g, dir.status());
   auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
+  // The witnesses' cosignatures, when gathered for this checkpoint, go into
+  // the report, so that verify.html can check the quorum.
+  opts.published_note = [d = *dir](const std::string& note) {
+    auto p = witness::PublishedCheckpoint(d, note);
+    return p.ok() ? *p : note;
+  };
   auto r = report::Render(*rs->store, rs->verifier, opts);
   if (!r.ok()) return Fail(g, r.status());
   std::string out = a.out;
@@ -70,6 +115,7 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
   }
   Status w = a.format == "pdf" ? report::HtmlToPdf(r->html, out) : WriteFileAtomically(out, r->html);
   if (!w.ok()) return Fail(g, w.Annotate("writing " + out));
+  if (!a.no_verifier) WriteVerifierBeside(g, *dir, out);
   if (g.json) {
     std::cout << nlohmann::json{{"ok", true},       {"file", out},         {"format", a.format},
                                 {"case", a.case_id}, {"from", r->from},     {"to", r->to},
@@ -81,6 +127,21 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
     std::cout << "wrote " << out << " (" << a.case_id << ", " << r->from << " .. " << r->to << ", " << a.lang
               << ", " << r->figures.size() << " figures, checkpoint size " << r->size << " root " << r->root
               << ")\n";
+  }
+  return 0;
+}
+
+int CmdVerifier(const Globals& g, const std::string& out, const std::string& web) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  auto page = VerifierPage(*dir, web.empty() ? DefaultWebDir() : web);
+  if (!page.ok()) return Fail(g, page.status());
+  Status w = WriteFileAtomically(out, *page);
+  if (!w.ok()) return Fail(g, w.Annotate("writing " + out));
+  if (g.json) {
+    std::cout << nlohmann::json{{"ok", true}, {"file", out}, {"bytes", page->size()}}.dump() << "\n";
+  } else if (!g.quiet) {
+    std::cout << "wrote " << out << " (" << page->size() << " bytes): the verifier of this log, its key and witness policy pinned\n";
   }
   return 0;
 }
@@ -139,7 +200,8 @@ void AddReportCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
   rc->add_option("--to", a->to, "last day (default: the case's end, else the last record's day)");
   rc->add_option("--lang", a->lang, "language: en (default), hy, ru or fr");
   rc->add_option("--format", a->format, "html (default) or pdf (needs Chromium)");
-  rc->add_option("-o,--output", a->out, "output file (default: sitrep-CASE-FROM-TO-LANG.html|pdf)");
+  rc->add_option("-o,--output,--out", a->out, "output file (default: sitrep-CASE-FROM-TO-LANG.html|pdf); verify.html is written beside it");
+  rc->add_flag("--no-verifier", a->no_verifier, "do not write verify.html beside the report");
   rc->add_option("--at", a->at, "the checkpoint (tree size) to compute from (default: the latest)")
       ->check(CLI::NonNegativeNumber);
   rc->add_option("--scenario", a->scenario, "forecast scenario (TOML); without it the report has no forecast");
@@ -151,6 +213,13 @@ void AddReportCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
   auto* vr = app.add_subcommand("verify-report", "recompute every figure of a report from the log and compare");
   vr->add_option("FILE", *file, "the report (HTML)")->required();
   vr->callback([&, file] { action = [&, file] { return CmdVerifyReport(g, *file); }; });
+
+  auto vout = std::make_shared<std::string>("verify.html");
+  auto vweb = std::make_shared<std::string>();
+  auto* vf = app.add_subcommand("verifier", "write verify.html: a one-file offline verifier with this log's key and witness policy pinned");
+  vf->add_option("-o,--out", *vout, "the file to write (default: verify.html)");
+  vf->add_option("--web", *vweb, "the directory holding vendor/verify/verify.template.html (default: as serve)");
+  vf->callback([&, vout, vweb] { action = [&, vout, vweb] { return CmdVerifier(g, *vout, *vweb); }; });
 }
 
 }  // namespace lifeline::cli

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "cli/verifier.h"
 #include "store_dir/store_dir.h"
 #include "server/server.h"
 #include "server/tokens.h"
@@ -20,17 +21,6 @@ server::Server* g_server = nullptr;
 
 void OnSignal(int) {
   if (g_server != nullptr) g_server->Stop();
-}
-
-// The dashboard's files: --web, else $LIFELINE_WEB, else web/ of the source
-// tree this binary was built from (when it is there).
-std::string DefaultWebDir() {
-  if (const char* e = std::getenv("LIFELINE_WEB"); e != nullptr && *e != '\0') return e;
-#ifdef LIFELINE_SOURCE_WEB_DIR
-  std::error_code ec;
-  if (std::filesystem::exists(std::string(LIFELINE_SOURCE_WEB_DIR) + "/index.html", ec)) return LIFELINE_SOURCE_WEB_DIR;
-#endif
-  return "";
 }
 
 std::string DefaultCasesDir() {
@@ -54,6 +44,9 @@ int CmdServe(const Globals& g, ServeArgs a) {
   a.o.web_dir = a.web == "-" ? DefaultWebDir() : a.web;
   a.o.cases_dir = a.cases == "-" ? DefaultCasesDir() : a.cases;
   a.o.access_log = !g.quiet;
+  // /verify.html: the one-file verifier with this log's key and witness
+  // policy pinned, made per request so that a policy edit shows at once.
+  a.o.verifier_page = [d = *dir, web = a.o.web_dir] { return VerifierPage(d, web); };
   // Witnesses (docs/witness.md): /checkpoint carries their cosignatures, and
   // each new checkpoint is pushed to them after a write.
   const std::string d = *dir;

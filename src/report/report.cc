@@ -1303,6 +1303,15 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   }
   LIFELINE_ASSIGN_OR_RETURN(analysis::VerifiedDataset v,
                             analysis::LoadVerifiedDataset(store, log_key, opts.case_id, opts.at));
+  if (opts.published_note) {
+    std::string published = opts.published_note(v.note);
+    auto pub = note::OpenCheckpoint(published, log_key);
+    auto stored = note::OpenCheckpoint(v.note, log_key);
+    if (pub.ok() && stored.ok() && pub->checkpoint.size == stored->checkpoint.size &&
+        pub->checkpoint.root == stored->checkpoint.root) {
+      v.note = std::move(published);
+    }
+  }
   LIFELINE_RETURN_IF_ERROR(analysis::ResolveRange(v.ds, &from, &to));
   analysis::IndicatorOptions io;
   io.from = from;

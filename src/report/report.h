@@ -19,6 +19,7 @@
 #define LIFELINE_REPORT_REPORT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,6 +49,12 @@ struct ReportOptions {
   std::string scenario_name, scenario_toml;
   int64_t trajectories = 0;      // 0: min(the scenario's, kReportTrajectories)
   std::string file_name;         // named in the verification instructions
+  // The checkpoint note to embed, given the stored signed one: e.g. with the
+  // witnesses' cosignatures appended, so that a reader's verifier can check
+  // the quorum (docs/report.md). Unset: the stored note. A note that does
+  // not verify with the log's key or names another size or root is ignored
+  // (the stored note is used). Figures never depend on it.
+  std::function<std::string(const std::string& stored_note)> published_note;
 };
 
 // A report and its figures (key -> canonical value), in key order.

@@ -756,6 +756,7 @@ struct Server::Impl {
       ro.scenario_toml = std::move(*text);
     }
     ro.file_name = "sitrep-" + ro.case_id + "-" + ro.lang + ".html";
+    if (opt.published_checkpoint) ro.published_note = opt.published_checkpoint;
     auto st = Reader();
     if (!st.ok()) return SendStatus(res, st.status());
     if (!AdmitCase(**st, who, ro.case_id, res)) return;
@@ -1035,6 +1036,20 @@ struct Server::Impl {
     http.Get("/openapi.json", [](const http::Request&, http::Response& res) {
       res.set_content(std::string(OpenApiDocument()), "application/json");
     });
+    http.Get("/verify.html", [this](const http::Request&, http::Response& res) { VerifierPage(res); });
+  }
+
+  // verify.html is one page with inline script and styles that loads nothing
+  // (its own CSP meta tag says the same); its pins change with the policy.
+  void VerifierPage(http::Response& res) {
+    if (!opt.verifier_page) return SendError(res, 404, "not found");
+    auto page = opt.verifier_page();
+    if (!page.ok()) return SendStatus(res, page.status());
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+                   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(std::move(*page), "text/html; charset=utf-8");
   }
 
   void Headers() {
@@ -1043,11 +1058,14 @@ struct Server::Impl {
       res.set_header("Referrer-Policy", "no-referrer");
       res.set_header("X-Frame-Options", "DENY");
       res.set_header("Cross-Origin-Opener-Policy", "same-origin");
-      // Reports are self-contained pages (inline styles, no scripts); the
-      // dashboard loads its own scripts and styles only.
-      res.set_header("Content-Security-Policy",
-                     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+      // The dashboard loads its own scripts and styles only. Reports and
+      // verify.html set their own policy (a second header would be
+      // enforced too, and block verify.html's inline script).
+      if (!res.has_header("Content-Security-Policy")) {
+        res.set_header("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+      }
       if (req.path.rfind("/api/", 0) == 0 && !res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
       if (!opt.cors_origin.empty()) {
         res.set_header("Access-Control-Allow-Origin", opt.cors_origin);

@@ -4,6 +4,7 @@
 //   /checkpoint, /tile/... the log for witnesses and verifiers (C2SP
 //                          tlog-tiles; full tiles are immutable and cached)
 //   /openapi.json          the OpenAPI 3 description
+//   /verify.html           the one-file verifier (ServerOptions::verifier_page)
 //   /                      the dashboard (static files of web/)
 //
 // Security: binds 127.0.0.1 unless told otherwise; bearer tokens (tokens.h)
@@ -63,6 +64,10 @@ struct ServerOptions {
   // is answered as such (e.g. a policy file that no longer parses). Called
   // on worker threads, concurrently: it must be thread-safe.
   std::function<Result<std::string>()> witness_policy;
+  // The page served at /verify.html (the one-file verifier with the log's
+  // key and witness policy pinned; the CLI makes it); unset = 404. Called
+  // on a worker thread for each request; must be thread-safe.
+  std::function<Result<std::string>()> verifier_page;
 };
 
 class Server {

@@ -114,6 +114,7 @@ class ServerTest : public ::testing::Test {
     o.rate_per_minute = 0;
     o.access_log = false;
     o.max_body_bytes = 64 * 1024;
+    o.verifier_page = [] { return Result<std::string>("<!DOCTYPE html><title>verifier</title><script>1</script>"); };
     auto s = RunningServer::Start(o);
     ASSERT_OK(s);
     server_ = std::move(*s);
@@ -453,6 +454,21 @@ TEST_F(ServerTest, WitnessPolicyDefaultsToTheLogAloneWithNoQuorum) {
   EXPECT_EQ(r->body, "log " + vkey + "\nquorum none\n");
 }
 
+// verify.html runs its inline script under its own policy, and under no
+// other: a second Content-Security-Policy header would be enforced too.
+TEST_F(ServerTest, VerifierPageHasItsOwnPolicyOnly) {
+  auto r = Get("/verify.html");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "<!DOCTYPE html><title>verifier</title><script>1</script>");
+  EXPECT_EQ(r->get_header_value_count("Content-Security-Policy"), 1u);
+  EXPECT_EQ(r->get_header_value("Content-Security-Policy").rfind("default-src 'none'; script-src 'unsafe-inline';", 0), 0u);
+  EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY");
+  auto rep = Get("/api/v1/cases/lachin-2022-23/report?from=2023-06-01&to=2023-06-02");
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(rep->get_header_value_count("Content-Security-Policy"), 1u);
+}
+
 TEST_F(ServerTest, SecurityHeadersAndNoCors) {
   for (std::string p : {"/api/v1/cases", "/openapi.json", "/tile/0/000", "/api/v1/records/nope"}) {
     auto r = Get(p);
@@ -477,7 +493,7 @@ TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
   for (const char* p : {"/api/v1/cases", "/api/v1/records", "/api/v1/records/{id}", "/api/v1/cases/{case}/indicators",
                         "/api/v1/cases/{case}/compliance", "/api/v1/cases/{case}/scenarios",
                         "/api/v1/cases/{case}/forecast", "/api/v1/cases/{case}/export", "/api/v1/cases/{case}/report", "/api/v1/checkpoint",
-                        "/api/v1/tokens", "/checkpoint", "/tile/{path}", "/openapi.json"}) {
+                        "/api/v1/tokens", "/checkpoint", "/tile/{path}", "/openapi.json", "/verify.html"}) {
     EXPECT_TRUE(doc["paths"].contains(p)) << p;
   }
   EXPECT_TRUE(doc["paths"]["/api/v1/records"].contains("post"));
