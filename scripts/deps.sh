@@ -18,8 +18,9 @@ golang-go golang-golang-x-mod-dev python3 curl"
 PKGS="$PKGS chromium fonts-noto-core fonts-dejavu-core"
 # PDF reports carry their HTML as an attachment (qpdf writes it, poppler-cpp
 # reads a PDF's text for verify-report); the CLI test edits a PDF with the
-# qpdf and fix-qdf programs and reads it back with pdftotext (poppler-utils).
-PKGS="$PKGS libqpdf-dev libpoppler-cpp-dev qpdf poppler-utils"
+# qpdf program and pikepdf (python3-pikepdf, on qpdf) and reads it back with
+# pdftotext (poppler-utils).
+PKGS="$PKGS libqpdf-dev libpoppler-cpp-dev qpdf poppler-utils python3-pikepdf"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"
