@@ -77,6 +77,9 @@ constexpr const char* kAttachmentDescription =
 constexpr const char* kNoReportAdvice =
     "verify the HTML report it was printed from, or re-run `lifeline report --format pdf`, which attaches the HTML";
 
+// What to do about a damaged one.
+constexpr const char* kDamagedAdvice = "copy the file again, or re-run `lifeline report --format pdf`";
+
 // Opens `pdf` with qpdf, refusing a file qpdf had to repair (a truncated or
 // damaged file: what it recovers is not what was signed off). Throws what
 // qpdf throws; the callers catch.
@@ -85,7 +88,9 @@ Status OpenStrictly(QPDF& q, std::string_view pdf, const std::string& what) {
   q.processMemoryFile(what.c_str(), pdf.data(), pdf.size());
   if (q.anyWarnings()) {
     auto w = q.getWarnings();
-    return InvalidArgumentError("the PDF is damaged or truncated (" + (w.empty() ? std::string("qpdf warned") : std::string(w.front().what())) + ")");
+    return InvalidArgumentError("the PDF is damaged or truncated (qpdf: " +
+                                (w.empty() ? std::string("warnings") : std::string(w.front().what())) + "): " +
+                                kDamagedAdvice);
   }
   return Status::Ok();
 }
@@ -142,17 +147,22 @@ Result<PdfReport> ReadPdfReport(std::string_view pdf) {
     std::shared_ptr<Buffer> data = stream.getStreamData(qpdf_dl_all);
     out.html.assign(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
     if (q.anyWarnings()) {
-      return InvalidArgumentError("the PDF is damaged (" + std::string(q.getWarnings().front().what()) + ")");
+      return InvalidArgumentError("the PDF is damaged (qpdf: " + std::string(q.getWarnings().front().what()) +
+                                  "): " + kDamagedAdvice);
     }
   } catch (const std::exception& e) {
-    return InvalidArgumentError(std::string("the PDF is damaged, truncated or unreadable (qpdf: ") + e.what() + ")");
+    return InvalidArgumentError(std::string("the PDF is damaged, truncated or unreadable (qpdf: ") + e.what() +
+                                "): " + kDamagedAdvice);
   }
   if (pdf.size() > static_cast<size_t>(INT_MAX)) return InvalidArgumentError("the PDF is larger than poppler reads");
   SilencePoppler();
   try {
     std::unique_ptr<poppler::document> doc(
         poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
-    if (!doc) return InvalidArgumentError("the PDF is damaged or unreadable (poppler cannot open it)");
+    if (!doc) {
+      return InvalidArgumentError(std::string("the PDF is damaged or unreadable (poppler cannot open it): ") +
+                                  kDamagedAdvice);
+    }
     if (doc->is_locked()) return InvalidArgumentError("the PDF is encrypted");
     for (int i = 0; i < doc->pages(); ++i) {
       std::unique_ptr<poppler::page> page(doc->create_page(i));
