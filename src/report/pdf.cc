@@ -117,7 +117,8 @@ Result<std::string> AttachReportHtml(std::string_view pdf, std::string_view html
     files.replaceEmbeddedFile(name, spec);
     QPDFWriter w(q);
     w.setOutputMemory();
-    // The same HTML printed the same way gives the same file.
+    // The document ID from the content, not a clock: the same PDF and HTML
+    // give the same bytes (Chromium's PDF itself carries its print time).
     w.setDeterministicID(true);
     w.write();
     std::shared_ptr<Buffer> buf = w.getBufferSharedPointer();
