@@ -16,8 +16,11 @@ golang-go golang-golang-x-mod-dev python3 curl"
 # tests (playwright-core driving Debian's chromium), PDF reports (chromium)
 # and the fonts reports name for Armenian and Cyrillic text.
 PKGS="$PKGS chromium fonts-noto-core fonts-dejavu-core"
-# verify.html's browser test attaches a report to a PDF with qpdf.
-PKGS="$PKGS qpdf"
+# PDF reports carry their HTML as an attachment (qpdf writes it, poppler-cpp
+# reads a PDF's text for verify-report); the CLI test edits a PDF with the
+# qpdf program and pikepdf (python3-pikepdf, on qpdf) and reads it back with
+# pdftotext (poppler-utils).
+PKGS="$PKGS libqpdf-dev libpoppler-cpp-dev qpdf poppler-utils python3-pikepdf"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"

@@ -106,12 +106,11 @@ int CmdReport(const Globals& g, const ReportArgs& a) {
   if (out.empty()) {
     std::string base = "sitrep-" + a.case_id + "-" + r->from + "-" + r->to + "-" + a.lang;
     out = base + "." + a.format;
-    // The verification instructions name the file (the HTML one: a PDF is
-    // checked through the HTML it was printed from).
-    std::string html_name = base + ".html";
+    // The verification instructions name the file (a PDF verifies itself:
+    // it carries its HTML).
     size_t cp = r->html.find("<section id=\"checkpoint\">");
     size_t at = cp == std::string::npos ? cp : r->html.find("REPORT.html", cp);
-    if (at != std::string::npos) r->html.replace(at, 11, html_name);
+    if (at != std::string::npos) r->html.replace(at, 11, out);
   }
   Status w = a.format == "pdf" ? report::HtmlToPdf(r->html, out) : WriteFileAtomically(out, r->html);
   if (!w.ok()) return Fail(g, w.Annotate("writing " + out));
@@ -147,17 +146,16 @@ int CmdVerifier(const Globals& g, const std::string& out, const std::string& web
 }
 
 int CmdVerifyReport(const Globals& g, const std::string& file) {
-  auto html = store_dir::ReadFile(file);
-  if (!html.ok()) return Fail(g, html.status());
-  if (html->rfind("%PDF", 0) == 0) {
-    return Fail(g, InvalidArgumentError(file + " is a PDF: verify-report reads the HTML report the PDF was printed "
-                                               "from (lifeline report --format html)"));
-  }
+  auto data = store_dir::ReadFile(file);
+  if (!data.ok()) return Fail(g, data.status());
+  // A PDF by its magic, whatever its name: its attached HTML and its text.
+  const bool pdf = report::IsPdf(*data);
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
   auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
-  auto v = report::VerifyReport(*html, *rs->store, rs->verifier);
+  auto v = pdf ? report::VerifyPdfReport(*data, *rs->store, rs->verifier)
+               : report::VerifyReport(*data, *rs->store, rs->verifier);
   if (!v.ok()) {
     Status s = v.status().Annotate(file);
     if (!g.json && (s.code() == ErrorCode::kVerificationFailed)) std::cout << "FAIL " << s.message() << "\n";
@@ -171,7 +169,8 @@ int CmdVerifyReport(const Globals& g, const std::string& file) {
     std::cout << nlohmann::json{{"ok", v->ok()},     {"file", file},         {"case", v->case_id},
                                 {"from", v->from},   {"to", v->to},          {"lang", v->lang},
                                 {"size", v->size},   {"root", v->root},      {"figures", v->figures},
-                                {"elements", v->elements}, {"differ", diffs}}
+                                {"elements", v->elements}, {"format", pdf ? "pdf" : "html"},
+                                {"pdf_pages", v->pdf_pages}, {"differ", diffs}}
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
@@ -181,7 +180,9 @@ int CmdVerifyReport(const Globals& g, const std::string& file) {
     }
     if (v->ok()) {
       std::cout << "OK " << file << ": " << v->figures << " figures and " << v->elements
-                << " visible values recomputed from the log at size " << v->size << " root " << v->root << "\n";
+                << " visible values recomputed from the log at size " << v->size << " root " << v->root;
+      if (pdf) std::cout << "; the text of its " << v->pdf_pages << " pages says the same";
+      std::cout << "\n";
     } else {
       std::cout << "FAIL " << file << ": " << v->diffs.size() << " difference(s) from the log at size " << v->size
                 << " root " << v->root << "\n";
@@ -211,7 +212,7 @@ void AddReportCommands(CLI::App& app, Globals& g, std::function<int()>& action) 
 
   auto file = std::make_shared<std::string>();
   auto* vr = app.add_subcommand("verify-report", "recompute every figure of a report from the log and compare");
-  vr->add_option("FILE", *file, "the report (HTML)")->required();
+  vr->add_option("FILE", *file, "the report (HTML, or a PDF written by lifeline report --format pdf)")->required();
   vr->callback([&, file] { action = [&, file] { return CmdVerifyReport(g, *file); }; });
 
   auto vout = std::make_shared<std::string>("verify.html");

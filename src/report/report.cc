@@ -233,7 +233,7 @@ a{color:#0b4f9c}
 .kf .d{display:block;font-size:.85rem;color:#333;margin-top:.2rem}
 .kf li.wide{grid-column:1/-1}
 .flag{font-size:.8rem;border:1px solid #7f0000;color:#7f0000;border-radius:3px;padding:0 .25rem;white-space:nowrap}
-@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}table,svg,figure{break-inside:avoid}a{color:inherit}nav{display:none}}
+@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}table,svg,figure,tr,.kf li{break-inside:avoid}a{color:inherit}nav{display:none}td a.rc{word-break:break-all;font-size:.8em}th{overflow-wrap:anywhere}}
 )css";
 
 

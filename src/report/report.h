@@ -80,7 +80,9 @@ Result<std::string> RenderReport(store::LogStore& store, const note::Verifier& l
 // One figure that differs. `where`: "json" (the embedded JSON block),
 // "element" (a visible <data class="fig"> value), "text" (the visible text
 // of an element does not say its value), "checkpoint-note" (the visible
-// note differs from the signed one).
+// note differs from the signed one), "pdf-text" (a PDF report's text layer
+// differs from the HTML it carries: key is the figure the difference falls
+// in, else "page N"; see text_layer.h).
 struct FigureDiff {
   std::string key, where, reported, recomputed;
 };
@@ -91,6 +93,7 @@ struct VerifyResult {
   std::string root;
   size_t figures = 0;   // figures in the JSON block
   size_t elements = 0;  // visible figure elements checked
+  size_t pdf_pages = 0; // a PDF report: the pages whose text was compared (0: HTML)
   std::vector<FigureDiff> diffs;
   bool ok() const { return diffs.empty(); }
 };

@@ -21,6 +21,7 @@
 #include "note/note.h"
 #include "report/catalog.h"
 #include "report/pdf.h"
+#include "report/text_layer.h"
 #include "report/report.h"
 #include "report/svg.h"
 
@@ -621,12 +622,20 @@ TEST(PdfTest, PrintsAPdfWithChromium) {
   if (!FindChromium().ok()) GTEST_SKIP() << "Chromium is not installed";
   std::string out = ::testing::TempDir() + "/report-test.pdf";
   std::filesystem::remove(out);
-  Status s = HtmlToPdf("<!DOCTYPE html><html lang=\"hy\"><meta charset=\"utf-8\"><p>Իրավիճակի զեկույց — Доклад</p></html>", out);
+  const std::string html =
+      "<!DOCTYPE html><html lang=\"hy\"><meta charset=\"utf-8\"><p>Իրավիճակի զեկույց — Доклад</p></html>";
+  Status s = HtmlToPdf(html, out);
   ASSERT_OK(s);
   std::ifstream f(out, std::ios::binary);
-  char head[5] = {};
-  f.read(head, 4);
-  EXPECT_EQ(std::string(head), "%PDF");
+  std::string pdf((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(IsPdf(pdf));
+  // It carries the exact HTML, and its text says what the HTML says.
+  auto r = ReadPdfReport(pdf);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->html, html);
+  auto printed = PrintedTextOf(html);
+  ASSERT_TRUE(printed.ok());
+  EXPECT_TRUE(ComparePrintedText(*printed, r->pages).empty());
   std::filesystem::remove(out);
 }
 
