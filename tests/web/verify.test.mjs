@@ -4,8 +4,8 @@
 // verify_test.sh, which made them with the real binary:
 //
 //   A/verify.html          the verifier of log A (no witness policy)
-//   A/report.html          an honest report of A, A/report.pdf with it attached,
-//   A/plain.pdf            a PDF without the attachment,
+//   A/report.html          an honest report of A; A/report.pdf, `report --format pdf`,
+//   A/plain.pdf            that PDF with its attachment removed,
 //   A/receipt, A/entry, A/other-entry   a record's receipt, its entry, another
 //   B/report.html          a report of log B (another key, the same origin name)
 //   B/witnessed.html, B/verify.html   B's report after witness w3 cosigned, B's verifier

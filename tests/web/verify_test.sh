@@ -1,7 +1,7 @@
 #!/bin/bash
 # verify.html (the one-file verifier) in chromium, offline, on files made
 # with the real binary: reports of the bundled Lachin case from two logs, a
-# PDF with the report attached (qpdf), a record's receipt and entries, and
+# PDF report (its HTML attached, as `report --format pdf` writes it), a record's receipt and entries, and
 # checkpoints cosigned by test witnesses (one in the policy, one not). Then
 # `lifeline serve` serves the same page at /verify.html.
 #
@@ -37,9 +37,11 @@ mkdir -p "$W/A" "$W/B" "$W/C"
 cp "$W/sa/log.vkey" "$W/A/log.vkey"
 "$LL" --store "$W/sa" report --case $CASE --from 2023-06-01 --to 2023-06-30 -o "$W/A/report.html" 2>"$W/A/stderr" >/dev/null
 grep -q "wrote $W/A/verify.html beside it" "$W/A/stderr" || { echo "FAIL: report did not say it wrote verify.html: $(cat "$W/A/stderr")"; exit 1; }
-"$LL" --store "$W/sa" report --case $CASE --from 2023-06-01 --to 2023-06-30 --format pdf -o "$W/A/plain.pdf" --no-verifier >/dev/null
-qpdf "$W/A/plain.pdf" --add-attachment "$W/A/report.html" --key=lifeline-report.html --filename=lifeline-report.html \
-	--mimetype=text/html -- "$W/A/report.pdf"
+# The PDF report as `report --format pdf` writes it (its HTML attached), and
+# the same PDF with the attachment removed.
+"$LL" --store "$W/sa" report --case $CASE --from 2023-06-01 --to 2023-06-30 --format pdf -o "$W/A/report.pdf" --no-verifier >/dev/null
+qpdf --list-attachments "$W/A/report.pdf" | grep -q lifeline-report.html || { echo "FAIL: the PDF report carries no lifeline-report.html"; exit 1; }
+qpdf "$W/A/report.pdf" --remove-attachment=lifeline-report.html -- "$W/A/plain.pdf"
 # A record's receipt, its entry, and another record's entry.
 ID=$("$LL" --store "$W/sa" --json show rs-2022-12-12-closure --receipt "$W/A/receipt" | python3 -c 'import json,sys; print(json.load(sys.stdin)["index"])')
 "$LL" --store "$W/sa" log entry --index "$ID" >"$W/A/entry"
@@ -99,7 +101,7 @@ key = next(k for k, v in block["figures"].items()
 v = block["figures"][key]
 open(sys.argv[2], "w", encoding="utf-8").write(html.replace(f'"{key}":"{v}"', f'"{key}":"{int(v) + 1}"'))
 PY
-qpdf "$W/A/plain.pdf" --add-attachment "$W/A/edited-for-pdf.html" --key=lifeline-report.html \
+qpdf "$W/A/report.pdf" --add-attachment "$W/A/edited-for-pdf.html" --key=lifeline-report.html --replace \
 	--filename=lifeline-report.html --mimetype=text/html -- "$W/A/edited.pdf"
 
 VERIFY_WORK=$W node "$SRC/tests/web/verify.test.mjs"
