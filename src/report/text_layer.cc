@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstdint>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 namespace lifeline::report {
@@ -238,206 +239,262 @@ std::string WithoutWhitespace(std::string_view s) {
   return out;
 }
 
-Result<PrintedText> PrintedTextOf(std::string_view html) {
-  PrintedText out;
+namespace {
+
+// What PrintedTextOf tracks while it reads the markup.
+class PrintedTextReader {
+ public:
+  // A text node: appended without white space to the printed text, and to
+  // the <thead> and the figure being read.
+  void Text(std::string_view raw) {
+    std::string decoded = DecodeEntities(raw);
+    std::string printed = WithoutWhitespace(decoded);
+    if (HasRightToLeft(printed)) out_.rtl.push_back({out_.text.size(), out_.text.size() + printed.size()});
+    out_.text += printed;
+    if (head_of_) out_.tables[*head_of_].head += printed;
+    if (figure_) out_.figures[*figure_].text += decoded;
+  }
+
+  Status Open(const Tag& tag) {
+    const std::string& n = tag.name;
+    if (n == "ol") {
+      std::string start = tag.Attr("start");
+      lists_.push_back({true, start.empty() ? 1 : std::strtol(start.c_str(), nullptr, 10)});
+    } else if (n == "ul") {
+      lists_.push_back({false, 0});
+    } else if (n == "li" && !lists_.empty() && lists_.back().ordered) {
+      out_.text += std::to_string(lists_.back().next++) + ".";  // Chromium prints the marker
+    } else if (n == "table") {
+      out_.tables.push_back({out_.text.size(), out_.text.size(), ""});
+      tables_.push_back(out_.tables.size() - 1);
+    } else if (n == "thead" && !tables_.empty()) {
+      head_of_ = tables_.back();
+    } else if (n == "data" && (" " + tag.Attr("class") + " ").find(" fig ") != std::string::npos) {
+      if (figure_) return InvalidArgumentError("a figure element inside another");
+      out_.figures.push_back({tag.Attr("data-key"), "", out_.text.size(), out_.text.size()});
+      figure_ = out_.figures.size() - 1;
+    }
+    return Status::Ok();
+  }
+
+  void Close(const Tag& tag) {
+    const std::string& n = tag.name;
+    if ((n == "ol" || n == "ul") && !lists_.empty()) {
+      lists_.pop_back();
+    } else if (n == "table" && !tables_.empty()) {
+      out_.tables[tables_.back()].end = out_.text.size();
+      tables_.pop_back();
+    } else if (n == "thead") {
+      head_of_.reset();
+    } else if (n == "data" && figure_) {
+      out_.figures[*figure_].end = out_.text.size();
+      figure_.reset();
+    }
+  }
+
+  Result<PrintedText> Finish() {
+    if (figure_) return InvalidArgumentError("a figure element without </data>");
+    return std::move(out_);
+  }
+
+ private:
   struct List {
     bool ordered;
     long next;
   };
-  std::vector<List> lists;
-  std::vector<size_t> tables;  // indices into out.tables, innermost last
-  std::optional<size_t> head_of;  // the table whose <thead> is being read
-  std::optional<size_t> figure;   // the figure being read
+  PrintedText out_;
+  std::vector<List> lists_;
+  std::vector<size_t> tables_;     // indices into out_.tables, innermost last
+  std::optional<size_t> head_of_;  // the table whose <thead> is being read
+  std::optional<size_t> figure_;   // the figure being read
+};
+
+// Elements Chromium does not print (none of them nests inside itself in a
+// report).
+bool NotPrinted(const std::string& n) {
+  return n == "head" || n == "script" || n == "style" || n == "nav" || n == "title" || n == "desc";
+}
+
+// Skips a comment or declaration starting at `lt`; the position after it.
+Result<size_t> SkipDeclaration(std::string_view html, size_t lt) {
+  if (html.compare(lt, 4, "<!--") == 0) {
+    size_t e = html.find("-->", lt + 4);
+    if (e == std::string_view::npos) return InvalidArgumentError("an unterminated HTML comment");
+    return e + 3;
+  }
+  size_t e = html.find('>', lt);
+  if (e == std::string_view::npos) return InvalidArgumentError("an unterminated <!...> declaration");
+  return e + 1;
+}
+
+}  // namespace
+
+Result<PrintedText> PrintedTextOf(std::string_view html) {
+  PrintedTextReader reader;
   size_t pos = 0;
-  auto text = [&](std::string_view raw) {
-    std::string decoded = DecodeEntities(raw);
-    std::string printed = WithoutWhitespace(decoded);
-    if (HasRightToLeft(printed)) out.rtl.push_back({out.text.size(), out.text.size() + printed.size()});
-    out.text += printed;
-    if (head_of) out.tables[*head_of].head += printed;
-    if (figure) out.figures[*figure].text += decoded;
-  };
   while (pos < html.size()) {
     size_t lt = html.find('<', pos);
     if (lt == std::string_view::npos) {
-      text(html.substr(pos));
+      reader.Text(html.substr(pos));
       break;
     }
-    text(html.substr(pos, lt - pos));
-    if (html.compare(lt, 4, "<!--") == 0) {
-      size_t e = html.find("-->", lt + 4);
-      if (e == std::string_view::npos) return InvalidArgumentError("an unterminated HTML comment");
-      pos = e + 3;
-      continue;
-    }
+    reader.Text(html.substr(pos, lt - pos));
     if (html.compare(lt, 2, "<!") == 0 || html.compare(lt, 2, "<?") == 0) {
-      size_t e = html.find('>', lt);
-      if (e == std::string_view::npos) return InvalidArgumentError("an unterminated <!...> declaration");
-      pos = e + 1;
+      LIFELINE_ASSIGN_OR_RETURN(pos, SkipDeclaration(html, lt));
       continue;
     }
-    size_t end = 0;
-    LIFELINE_ASSIGN_OR_RETURN(Tag tag, ParseTag(html, lt, &end));
-    pos = end;
-    const std::string& n = tag.name;
-    if (!tag.closing) {
-      // Elements Chromium does not print: skip to their end tag (none of
-      // them nests inside itself in a report).
-      if (n == "head" || n == "script" || n == "style" || n == "nav" || n == "title" || n == "desc") {
-        std::string close = "</" + n + ">";
-        size_t e = html.find(close, pos);
-        if (e == std::string_view::npos) return InvalidArgumentError("a <" + n + "> element without " + close);
-        pos = e + close.size();
-        continue;
-      }
-      if (n == "ol") {
-        std::string start = tag.Attr("start");
-        lists.push_back({true, start.empty() ? 1 : std::strtol(start.c_str(), nullptr, 10)});
-      } else if (n == "ul") {
-        lists.push_back({false, 0});
-      } else if (n == "li" && !lists.empty() && lists.back().ordered) {
-        out.text += std::to_string(lists.back().next++) + ".";
-      } else if (n == "table") {
-        out.tables.push_back({out.text.size(), out.text.size(), ""});
-        tables.push_back(out.tables.size() - 1);
-      } else if (n == "thead" && !tables.empty()) {
-        head_of = tables.back();
-      } else if (n == "data" && (" " + tag.Attr("class") + " ").find(" fig ") != std::string::npos) {
-        if (figure) return InvalidArgumentError("a figure element inside another");
-        out.figures.push_back({tag.Attr("data-key"), "", out.text.size(), out.text.size()});
-        figure = out.figures.size() - 1;
-      }
+    LIFELINE_ASSIGN_OR_RETURN(Tag tag, ParseTag(html, lt, &pos));
+    if (tag.closing) {
+      reader.Close(tag);
+    } else if (NotPrinted(tag.name)) {
+      std::string close = "</" + tag.name + ">";
+      size_t e = html.find(close, pos);
+      if (e == std::string_view::npos) return InvalidArgumentError("a <" + tag.name + "> element without " + close);
+      pos = e + close.size();
     } else {
-      if ((n == "ol" || n == "ul") && !lists.empty()) {
-        lists.pop_back();
-      } else if (n == "table" && !tables.empty()) {
-        out.tables[tables.back()].end = out.text.size();
-        tables.pop_back();
-      } else if (n == "thead") {
-        head_of.reset();
-      } else if (n == "data" && figure) {
-        out.figures[*figure].end = out.text.size();
-        figure.reset();
+      LIFELINE_RETURN_IF_ERROR(reader.Open(tag));
+    }
+  }
+  return reader.Finish();
+}
+
+namespace {
+
+// The expected text (the HTML's) and the PDF's, both without white space,
+// and the byte offsets of the PDF's pages.
+struct TextPair {
+  const PrintedText& expected;
+  const std::string& want;
+  std::string pdf;
+  std::vector<size_t> starts;
+  std::vector<size_t> figure_starts;
+
+  std::string PageName(size_t at) const { return "page " + std::to_string(std::max<size_t>(1, PageOf(starts, at))); }
+};
+
+// Chromium repeats a table's header row at the top of each page the table
+// continues on: at a page start j, inside a table at i, skips it.
+void SkipRepeatedHeader(const TextPair& t, size_t i, size_t* j) {
+  if (*j >= t.pdf.size() || !std::binary_search(t.starts.begin(), t.starts.end(), *j)) return;
+  for (const auto& table : t.expected.tables) {
+    if (!table.head.empty() && table.begin < i && i < table.end &&
+        t.pdf.compare(*j, table.head.size(), table.head) == 0 && t.want.compare(i, table.head.size(), table.head) != 0) {
+      *j += table.head.size();
+      return;
+    }
+  }
+}
+
+// A run of right-to-left text: Chromium draws it in visual order, and
+// poppler returns its words and ligatures in an order of its own. The run
+// must hold the same letters, as many of each; true (and both moved past
+// it) when it does.
+bool MatchRightToLeftRun(const TextPair& t, size_t* i, size_t* j) {
+  for (const auto& [b, e] : t.expected.rtl) {
+    if (!(b <= *i && *i < e)) continue;
+    if (*j < *i - b || *j - (*i - b) + (e - b) > t.pdf.size()) return false;
+    size_t pb = *j - (*i - b);
+    if (SortedLetters(std::string_view(t.want).substr(b, e - b)) !=
+        SortedLetters(std::string_view(t.pdf).substr(pb, e - b))) {
+      return false;
+    }
+    *i = e;
+    *j = pb + (e - b);
+    return true;
+  }
+  return false;
+}
+
+// Where the texts agree again after a difference at (i, j): the nearest
+// (fewest characters skipped in both) 24 bytes that match, or both ends.
+std::optional<std::pair<size_t, size_t>> Resync(const TextPair& t, size_t i, size_t j) {
+  constexpr size_t kWindow = 24, kReach = 256;
+  for (size_t s = 1; s <= 2 * kReach; ++s) {
+    for (size_t l = s > kReach ? s - kReach : 0; l <= std::min(s, kReach); ++l) {
+      size_t k = s - l, a = i + l, b = j + k;
+      if (a > t.want.size() || b > t.pdf.size()) continue;
+      if (a == t.want.size() && b == t.pdf.size()) return std::make_pair(a, b);
+      // Up to the next figure at most, so that a second edit close by is
+      // reported as its own difference. (A short window may resume at a
+      // wrong place; that changes how later differences are described,
+      // never whether a difference is found.)
+      size_t w = std::min(kWindow, t.want.size() - a);
+      auto next = std::upper_bound(t.figure_starts.begin(), t.figure_starts.end(), a);
+      if (next != t.figure_starts.end()) w = std::min(w, *next - a);
+      if (w > 0 && b + w <= t.pdf.size() && (w == kWindow || a + w < t.want.size() || b + w == t.pdf.size()) &&
+          t.want.compare(a, w, t.pdf, b, w) == 0) {
+        return std::make_pair(a, b);
       }
     }
   }
-  if (figure) return InvalidArgumentError("a figure element without </data>");
-  return out;
+  return std::nullopt;
 }
+
+// The difference at (i, j): named by the figure it falls in (or right after:
+// a digit appended), else by its page.
+FigureDiff Describe(const TextPair& t, size_t i, size_t j, const std::optional<std::pair<size_t, size_t>>& sync) {
+  const PrintedText::Figure* fig = nullptr;
+  for (const auto& f : t.expected.figures) {
+    if (f.begin <= i && i < f.end) {
+      fig = &f;
+      break;
+    }
+    if (f.end == i && f.end > f.begin) fig = &f;
+  }
+  if (fig == nullptr) return {t.PageName(j), "pdf-text", Around(t.pdf, j), Around(t.want, i)};
+  size_t pb = j - (i - fig->begin);
+  size_t pe;
+  if (sync && sync->first <= fig->end) {
+    pe = sync->second + (fig->end - sync->first);
+  } else if (sync) {
+    pe = sync->second;
+  } else {
+    pe = j + (fig->end - i);
+  }
+  pe = SnapBack(t.pdf, std::min(pe, t.pdf.size()));
+  return {fig->key, "pdf-text", t.pdf.substr(pb, pe - pb), fig->text};
+}
+
+}  // namespace
 
 std::vector<FigureDiff> ComparePrintedText(const PrintedText& expected, const std::vector<std::string>& pages,
                                            size_t max_diffs) {
-  std::string pdf;
-  std::vector<size_t> starts;
+  TextPair t{expected, expected.text, "", {}, {}};
   for (const auto& p : pages) {
-    starts.push_back(pdf.size());
-    pdf += WithoutWhitespace(p);
+    t.starts.push_back(t.pdf.size());
+    t.pdf += WithoutWhitespace(p);
   }
-  const std::string& want = expected.text;
+  for (const auto& f : expected.figures) t.figure_starts.push_back(f.begin);
   std::vector<FigureDiff> diffs;
-  std::vector<size_t> figure_starts;
-  for (const auto& f : expected.figures) figure_starts.push_back(f.begin);
   size_t i = 0, j = 0;
-  auto page_name = [&](size_t at) { return "page " + std::to_string(std::max<size_t>(1, PageOf(starts, at))); };
   while (diffs.size() < max_diffs) {
-    // Chromium repeats a table's header row at the top of each page the
-    // table continues on.
-    if (j < pdf.size() && std::binary_search(starts.begin(), starts.end(), j)) {
-      for (const auto& t : expected.tables) {
-        if (!t.head.empty() && t.begin < i && i < t.end && pdf.compare(j, t.head.size(), t.head) == 0 &&
-            want.compare(i, t.head.size(), t.head) != 0) {
-          j += t.head.size();
-          break;
-        }
-      }
-    }
-    auto next_start = std::upper_bound(starts.begin(), starts.end(), j);
-    size_t limit = next_start == starts.end() ? pdf.size() : *next_start;
-    while (i < want.size() && j < limit && want[i] == pdf[j]) {
+    SkipRepeatedHeader(t, i, &j);
+    auto next_start = std::upper_bound(t.starts.begin(), t.starts.end(), j);
+    size_t limit = next_start == t.starts.end() ? t.pdf.size() : *next_start;
+    while (i < t.want.size() && j < limit && t.want[i] == t.pdf[j]) {
       ++i;
       ++j;
     }
-    if (i == want.size() && j == pdf.size()) break;
-    if (j == limit && j < pdf.size() && i < want.size()) continue;  // a page boundary: check for a header row
+    if (i == t.want.size() && j == t.pdf.size()) break;
+    if (j == limit && j < t.pdf.size() && i < t.want.size()) continue;  // a page boundary: check for a header row
     // They differ at the code point that holds byte i (j): the bytes before
     // it match, so both move back by the same count.
-    size_t back = i - SnapBack(want, i);
+    size_t back = i - SnapBack(t.want, i);
     i -= back;
     j -= back;
-    if (i == want.size()) {
-      diffs.push_back({page_name(j), "pdf-text", Around(pdf, j), "(the end of the report's text)"});
+    if (i == t.want.size()) {
+      diffs.push_back({t.PageName(j), "pdf-text", Around(t.pdf, j), "(the end of the report's text)"});
       break;
     }
-    if (j == pdf.size()) {
-      diffs.push_back({page_name(j), "pdf-text", "(the end of the PDF's text)", Around(want, i)});
+    if (j == t.pdf.size()) {
+      diffs.push_back({t.PageName(j), "pdf-text", "(the end of the PDF's text)", Around(t.want, i)});
       break;
     }
-    // A run of right-to-left text: Chromium draws it in visual order, and
-    // poppler returns its words and ligatures in an order of its own. The
-    // run must hold the same letters, as many of each.
-    bool rtl_matched = false;
-    for (const auto& [b, e] : expected.rtl) {
-      if (b <= i && i < e && j >= i - b && j - (i - b) + (e - b) <= pdf.size()) {
-        size_t pb = j - (i - b);
-        if (SortedLetters(std::string_view(want).substr(b, e - b)) ==
-            SortedLetters(std::string_view(pdf).substr(pb, e - b))) {
-          i = e;
-          j = pb + (e - b);
-          rtl_matched = true;
-        }
-        break;
-      }
-    }
-    if (rtl_matched) continue;
-    // Where the texts agree again: the nearest (fewest characters skipped
-    // in both) 24 bytes that match, or both ends.
-    constexpr size_t kWindow = 24, kReach = 256;
-    std::optional<std::pair<size_t, size_t>> sync;
-    for (size_t s = 1; s <= 2 * kReach && !sync; ++s) {
-      for (size_t l = s > kReach ? s - kReach : 0; l <= std::min(s, kReach) && !sync; ++l) {
-        size_t k = s - l, a = i + l, b = j + k;
-        if (a > want.size() || b > pdf.size()) continue;
-        // Up to the next figure at most, so that a second edit close by is
-        // reported as its own difference. (A short window may resume at a
-        // wrong place; that changes how later differences are described,
-        // never whether a difference is found.)
-        size_t w = std::min(kWindow, want.size() - a);
-        auto next = std::upper_bound(figure_starts.begin(), figure_starts.end(), a);
-        if (next != figure_starts.end()) w = std::min(w, *next - a);
-        if ((a == want.size() && b == pdf.size()) ||
-            (w > 0 && b + w <= pdf.size() && (w == kWindow || a + w < want.size() || b + w == pdf.size()) &&
-             want.compare(a, w, pdf, b, w) == 0)) {
-          sync = std::make_pair(a, b);
-        }
-      }
-    }
-    // The figure the difference falls in (or right after: a digit appended).
-    const PrintedText::Figure* fig = nullptr;
-    for (const auto& f : expected.figures) {
-      if (f.begin <= i && i < f.end) {
-        fig = &f;
-        break;
-      }
-      if (f.end == i && f.end > f.begin) fig = &f;
-    }
-    if (fig != nullptr) {
-      size_t pb = j - (i - fig->begin);
-      size_t pe;
-      if (sync && sync->first <= fig->end) {
-        pe = sync->second + (fig->end - sync->first);
-      } else if (sync) {
-        pe = sync->second;
-      } else {
-        pe = j + (fig->end - i);
-      }
-      pe = SnapBack(pdf, std::min(pe, pdf.size()));
-      diffs.push_back({fig->key, "pdf-text", pdf.substr(pb, pe - pb), fig->text});
-    } else {
-      diffs.push_back({page_name(j), "pdf-text", Around(pdf, j), Around(want, i)});
-    }
+    if (MatchRightToLeftRun(t, &i, &j)) continue;
+    auto sync = Resync(t, i, j);
+    diffs.push_back(Describe(t, i, j, sync));
     if (!sync) break;
-    i = sync->first;
-    j = sync->second;
+    std::tie(i, j) = *sync;
   }
   return diffs;
 }
