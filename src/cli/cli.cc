@@ -19,6 +19,7 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "store_dir/store_dir.h"
+#include "witness/witness.h"
 #include "base/file.h"
 #include "log/export.h"
 #include "log/log.h"
@@ -227,6 +228,10 @@ int CmdProve(const Globals& g, uint64_t index, std::optional<uint64_t> size, con
   log::LogReader reader(rs->store.get());
   auto receipt = log::MakeReceipt(reader, index, cp->size, cp->note);
   if (!receipt.ok()) return Fail(g, receipt.status());
+  // With the witnesses' cosignatures when they are of this checkpoint.
+  if (auto published = witness::PublishedCheckpoint(*dir, cp->note); published.ok()) {
+    *receipt = note::WithPublishedNote(std::move(*receipt), cp->note, *published);
+  }
   // Check our own receipt before handing it out.
   auto entry = reader.Entry(index);
   if (!entry.ok()) return Fail(g, entry.status());

@@ -26,6 +26,7 @@
 #include "record/values.h"
 #include "record/view.h"
 #include "store_dir/store_dir.h"
+#include "witness/witness.h"
 
 namespace lifeline::cli {
 namespace {
@@ -72,6 +73,12 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
   }
   auto view = record::ViewRecord(*rs->store, rs->verifier, id, key ? &*key : nullptr);
   if (!view.ok()) return Fail(g, view.status());
+  // With the witnesses' cosignatures when they are of this checkpoint, so
+  // that the receipt alone shows the quorum (verify.html).
+  record::UsePublishedCheckpoint(*view, [d = *dir](const std::string& note) {
+    auto p = witness::PublishedCheckpoint(d, note);
+    return p.ok() ? *p : note;
+  });
   const json& out = *view;
   if (!receipt_out.empty()) {
     Status w = WriteFileAtomically(receipt_out, out["receipt"].get<std::string>());

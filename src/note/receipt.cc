@@ -22,6 +22,15 @@ Status Malformed(std::string what) { return InvalidArgumentError("malformed rece
 
 }  // namespace
 
+std::string WithPublishedNote(std::string receipt, std::string_view note, std::string_view published) {
+  if (note.empty() || published.size() <= note.size() || !published.starts_with(note) ||
+      !std::string_view(receipt).ends_with(note)) {
+    return receipt;
+  }
+  receipt.append(published.substr(note.size()));
+  return receipt;
+}
+
 std::string FormatReceipt(const Receipt& r) {
   std::string out(kHeader);
   out += '\n';

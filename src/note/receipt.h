@@ -31,6 +31,13 @@ struct Receipt {
 
 std::string FormatReceipt(const Receipt& r);
 
+// `receipt` (ending in the signed note `note`) with `published` in its
+// place when `published` is that same note with more signature lines after
+// it (the witnesses' cosignatures, as /checkpoint serves them), so that a
+// reader can check the witness quorum on the receipt alone. Otherwise (an
+// older checkpoint, cosignatures of another one) `receipt` unchanged.
+std::string WithPublishedNote(std::string receipt, std::string_view note, std::string_view published);
+
 // Strict parse; the checkpoint is returned unverified (use OpenCheckpoint).
 // Canonical base64 only, no leading zeros in the index, exactly 32-byte
 // hashes, at most 63 of them. The checkpoint must at least be a well-formed

@@ -169,5 +169,21 @@ TEST(ReceiptTest, RejectsMalformedReceipts) {
   }
 }
 
+// A receipt takes the published note in place of its own only when that is
+// the same note with more signature lines.
+TEST(ReceiptTest, WithPublishedNoteAddsCosignaturesOfTheSameNoteOnly) {
+  const std::string note = kCheckpoint1;
+  const std::string receipt = FormatReceipt(Receipt{std::nullopt, 0, {}, note});
+  const std::string cosig = "\xe2\x80\x94 witness.example/w1 AAAAAAAAAAAA\n";
+  const std::string upgraded = WithPublishedNote(receipt, note, note + cosig);
+  EXPECT_EQ(upgraded, receipt + cosig);
+  ASSERT_OK(ParseReceipt(upgraded));
+  EXPECT_EQ(ParseReceipt(upgraded)->checkpoint, note + cosig);
+  EXPECT_EQ(WithPublishedNote(receipt, note, note), receipt);              // nothing more
+  EXPECT_EQ(WithPublishedNote(receipt, note, "other" + cosig), receipt);   // another note
+  EXPECT_EQ(WithPublishedNote(receipt, note + "x", note + "x" + cosig), receipt);  // not this receipt's
+  EXPECT_EQ(WithPublishedNote(receipt, "", cosig), receipt);
+}
+
 }  // namespace
 }  // namespace lifeline::note

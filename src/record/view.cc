@@ -7,6 +7,7 @@
 #include "merkle/hash.h"
 #include "merkle/proof.h"
 #include "note/checkpoint.h"
+#include "note/receipt.h"
 #include "record/corroboration.h"
 
 namespace lifeline::record {
@@ -153,6 +154,16 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
               {"proof", proof_b64}};
   if (publishable) out["entry"] = Base64Encode(AsBytes(entry));
   return out;
+}
+
+void UsePublishedCheckpoint(nlohmann::json& view, const std::function<std::string(const std::string&)>& published) {
+  if (!published || !view.contains("checkpoint_note") || !view["checkpoint_note"].is_string()) return;
+  const std::string note = view["checkpoint_note"].get<std::string>();
+  const std::string cosigned = published(note);
+  view["checkpoint_note"] = cosigned;
+  if (view.contains("receipt") && view["receipt"].is_string()) {
+    view["receipt"] = note::WithPublishedNote(view["receipt"].get<std::string>(), note, cosigned);
+  }
 }
 
 }  // namespace lifeline::record

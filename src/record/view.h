@@ -6,6 +6,7 @@
 #define LIFELINE_RECORD_VIEW_H_
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <string>
 
 #include "base/status.h"
@@ -40,6 +41,12 @@ std::string Summary(const nlohmann::json& record);
 // checkpoint's signature does not verify.
 Result<nlohmann::json> ViewRecord(store::LogStore& store, const note::Verifier& log_key, const std::string& id,
                                   const SealKey* reveal = nullptr);
+
+// Puts the published checkpoint (the same note with the witnesses'
+// cosignatures, when they are of this very checkpoint) in a view from
+// ViewRecord: `checkpoint_note`, and the checkpoint inside `receipt`.
+// `published` maps the log's note to the published one.
+void UsePublishedCheckpoint(nlohmann::json& view, const std::function<std::string(const std::string&)>& published);
 
 }  // namespace lifeline::record
 

@@ -406,11 +406,10 @@ struct Server::Impl {
     auto view = record::ViewRecord(**st, verifier, id, key ? &*key : nullptr);
     if (!view.ok()) return SendStatus(res, view.status());
     // The checkpoint as published (with the witnesses' cosignatures when
-    // they are of this very checkpoint): the dashboard checks the quorum on
-    // the note the proof is against.
-    if (opt.published_checkpoint && view->contains("checkpoint_note") && (*view)["checkpoint_note"].is_string()) {
-      (*view)["checkpoint_note"] = opt.published_checkpoint((*view)["checkpoint_note"].get<std::string>());
-    }
+    // they are of this very checkpoint), in the note and the receipt: the
+    // dashboard and verify.html check the quorum on the note the proof is
+    // against.
+    record::UsePublishedCheckpoint(*view, opt.published_checkpoint);
     SendJson(res, 200, *view);
   }
 

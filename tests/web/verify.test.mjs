@@ -9,6 +9,7 @@
 //   A/receipt, A/entry, A/other-entry   a record's receipt, its entry, another
 //   B/report.html          a report of log B (another key, the same origin name)
 //   B/witnessed.html, B/verify.html   B's report after witness w3 cosigned, B's verifier
+//   B/receipt, B/prove-receipt, B/entry   B's receipts after the push, the entry
 //   C/verify.html          the verifier of log C (witness w1, quorum 1)
 //   C/cosigned             C's checkpoint cosigned by w1
 //   C/unknown-witness      C's checkpoint cosigned only by w2, unknown to C's policy
@@ -177,6 +178,13 @@ await check('the same log\'s report without cosignatures fails the quorum', asyn
   const r = await verify(pageB, ['B/report.html']);
   assert(r.verdict === 'failed' && result(r, 'quorum') === 'fail' && result(r, 'signature') === 'pass', show(r));
 });
+
+for (const f of ['receipt', 'prove-receipt']) {
+  await check(`a witnessed log's receipt (B/${f}) carries the cosignature and is verified with its entry`, async () => {
+    const r = await verify(pageB, [`B/${f}`], 'B/entry');
+    assert(r.verdict === 'verified' && result(r, 'quorum') === 'pass' && result(r, 'proof') === 'pass', `${r.verdict} ${show(r)}`);
+  });
+}
 
 const pageC = await openPage('C/verify.html');
 

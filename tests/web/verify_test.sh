@@ -87,6 +87,14 @@ cp "$SRC/web/vendor/verify/verify.template.html" "$W/template.html"
 "$LL" --store "$W/sb" -q report --case $CASE --from 2023-06-01 --to 2023-06-30 -o "$W/B/witnessed.html" 2>/dev/null
 grep -q "witness.example/w3" "$W/B/witnessed.html" || { echo "FAIL: the report of B carries no cosignature"; exit 1; }
 "$LL" --store "$W/sb" verify-report "$W/B/witnessed.html" >/dev/null || { echo "FAIL: verify-report refuses a report with cosignatures"; exit 1; }
+# B's receipts after the push carry w3's cosignature too: from `show
+# --receipt` and from `log prove`.
+BID=$("$LL" --store "$W/sb" --json show rs-2022-12-12-closure --receipt "$W/B/receipt" | python3 -c 'import json,sys; print(json.load(sys.stdin)["index"])')
+"$LL" --store "$W/sb" log entry --index "$BID" >"$W/B/entry"
+"$LL" --store "$W/sb" -q log prove --index "$BID" -o "$W/B/prove-receipt" >/dev/null
+for f in receipt prove-receipt; do
+	grep -q "witness.example/w3" "$W/B/$f" || { echo "FAIL: B/$f carries no cosignature"; exit 1; }
+done
 
 # An edited report inside a PDF (the test writes A/edited-json.html first).
 python3 - "$W/A/report.html" "$W/A/edited-for-pdf.html" <<'PY'
