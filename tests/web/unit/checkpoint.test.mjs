@@ -12,6 +12,7 @@ import {
   parseReceipt, parseVerifierKey, quorumMet, verifyCheckpoint, verifyCosignature, verifyNoteSignature, verifyReceipt,
 } from '../../../web/js/checkpoint.js';
 import { leafHash, nodeHash, toBase64 } from '../../../web/js/merkle.js';
+import { makeKey, sign, cosign } from './signers.mjs';
 
 const hex = (h) => Uint8Array.from(h.match(/../g) || [], (b) => parseInt(b, 16));
 const utf8 = new TextEncoder();
@@ -128,31 +129,7 @@ test('checkpoints: strict sizes and roots', () => {
   }
 });
 
-// A log key and witnesses made here, and notes they sign.
-async function makeKey(name, alg, seedByte) {
-  const secret = new Uint8Array(32).fill(seedByte);
-  const publicKey = await ed.getPublicKeyAsync(secret);
-  const hash = await keyHash(name, alg, publicKey);
-  const text = `${name}+${hash.toString(16).padStart(8, '0')}+${toBase64(Uint8Array.of(alg, ...publicKey))}`;
-  return { secret, hash, text, name };
-}
-
-function sigLine(name, hash, bytes) {
-  const raw = Uint8Array.of(hash >>> 24, (hash >>> 16) & 255, (hash >>> 8) & 255, hash & 255, ...bytes);
-  return `\u2014 ${name} ${toBase64(raw)}\n`;
-}
-
-async function logSign(key, body) {
-  return sigLine(key.name, key.hash, await ed.signAsync(utf8.encode(body), key.secret));
-}
-
-async function cosign(key, body, time) {
-  const ts = new Uint8Array(8);
-  new DataView(ts.buffer).setBigUint64(0, BigInt(time));
-  const sig = await ed.signAsync(utf8.encode(`cosignature/v1\ntime ${time}\n${body}`), key.secret);
-  return sigLine(key.name, key.hash, [...ts, ...sig]);
-}
-
+// A log key and witnesses made here (./signers.mjs), and notes they sign.
 async function fixture() {
   const log = await makeKey('example.org/lifeline', ALG_ED25519, 1);
   const w1 = await makeKey('w1.example', ALG_COSIGNATURE_V1, 2);
@@ -166,7 +143,7 @@ async function fixture() {
 test('a checkpoint verifies only with the log signature and the quorum of cosignatures', async () => {
   const f = await fixture();
   const body = `example.org/lifeline\n7\n${toBase64(new Uint8Array(32).fill(9))}\n`;
-  const logSig = await logSign(f.log, body);
+  const logSig = await sign(f.log, body);
   const c1 = await cosign(f.w1, body, 1700000000);
   const c2 = await cosign(f.w2, body, 1700000001);
 
@@ -183,7 +160,7 @@ test('a checkpoint verifies only with the log signature and the quorum of cosign
 
   // Signed by another key under the log's name: not signed.
   const other = await makeKey('example.org/lifeline', ALG_ED25519, 7);
-  r = await verifyCheckpoint(`${body}\n${await logSign(other, body)}${c1}${c2}`, f.logKey, f.policy);
+  r = await verifyCheckpoint(`${body}\n${await sign(other, body)}${c1}${c2}`, f.logKey, f.policy);
   assert.equal(r.ok, false);
   assert.equal(r.signed, false);
 
@@ -206,7 +183,7 @@ test('a checkpoint verifies only with the log signature and the quorum of cosign
 
   // The origin must be the pinned log.
   const foreign = `example.org/other\n7\n${toBase64(new Uint8Array(32))}\n`;
-  r = await verifyCheckpoint(`${foreign}\n${await logSign(f.log, foreign)}${await cosign(f.w1, foreign, 1)}${await cosign(f.w2, foreign, 1)}`, f.logKey, f.policy);
+  r = await verifyCheckpoint(`${foreign}\n${await sign(f.log, foreign)}${await cosign(f.w1, foreign, 1)}${await cosign(f.w2, foreign, 1)}`, f.logKey, f.policy);
   assert.equal(r.ok, false);
   assert.match(r.problems.join(), /origin/);
 
@@ -267,7 +244,7 @@ test('receipts: the entry is proved under the signed root; another entry or inde
   // Tree of 3: root = H(H(l0, l1), l2); proof for leaf 1 = [l0, l2].
   const root = await nodeHash(await nodeHash(leaves[0], leaves[1]), leaves[2]);
   const body = `example.org/lifeline\n3\n${toBase64(root)}\n`;
-  const cp = `${body}\n${await logSign(f.log, body)}${await cosign(f.w1, body, 1)}${await cosign(f.w3, body, 1)}`;
+  const cp = `${body}\n${await sign(f.log, body)}${await cosign(f.w1, body, 1)}${await cosign(f.w3, body, 1)}`;
   const text = `c2sp.org/tlog-proof@v1\nindex 1\n${toBase64(leaves[0])}\n${toBase64(leaves[2])}\n\n${cp}`;
   const receipt = parseReceipt(text);
   assert.equal(receipt.index, 1n);

@@ -3,32 +3,12 @@
 // A log, its witnesses and a real tree are made here; storage is an object.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ed from '../../../web/vendor/noble-ed25519/index.js';
-import { ALG_COSIGNATURE_V1, ALG_ED25519, keyHash } from '../../../web/js/checkpoint.js';
+import { ALG_COSIGNATURE_V1, ALG_ED25519 } from '../../../web/js/checkpoint.js';
 import { leafHash, nodeHash, toBase64 } from '../../../web/js/merkle.js';
+import { makeKey, sign, cosign } from './signers.mjs';
 import { checkCheckpoint, checkRecord, pinKey, acceptPolicy, trustState, pinFromHash } from '../../../web/js/trust.js';
 
 const utf8 = new TextEncoder();
-
-async function makeKey(name, alg, seedByte) {
-  const secret = new Uint8Array(32).fill(seedByte);
-  const publicKey = await ed.getPublicKeyAsync(secret);
-  const hash = await keyHash(name, alg, publicKey);
-  const text = `${name}+${hash.toString(16).padStart(8, '0')}+${toBase64(Uint8Array.of(alg, ...publicKey))}`;
-  return { secret, hash, text, name };
-}
-function sigLine(k, bytes) {
-  const h = k.hash;
-  return `\u2014 ${k.name} ${toBase64(Uint8Array.of(h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255, ...bytes))}\n`;
-}
-async function sign(k, body) {
-  return sigLine(k, await ed.signAsync(utf8.encode(body), k.secret));
-}
-async function cosign(k, body, time = 1700000000) {
-  const ts = new Uint8Array(8);
-  new DataView(ts.buffer).setBigUint64(0, BigInt(time));
-  return sigLine(k, [...ts, ...(await ed.signAsync(utf8.encode(`cosignature/v1\ntime ${time}\n${body}`), k.secret))]);
-}
 
 // RFC 6962 MTH and PROOF, recursive as the specification writes them.
 async function mth(l) {
