@@ -91,6 +91,8 @@ std::vector<uint32_t> SortedLetters(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
 // HTML character references: the named ones Lifeline's writer uses, and
 // numeric ones. Anything else is kept as written.
 std::string DecodeEntities(std::string_view s) {
@@ -139,6 +141,8 @@ std::string DecodeEntities(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 struct Tag {
   std::string name;  // lower case as written by the report

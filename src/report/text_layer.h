@@ -68,6 +68,11 @@ Result<PrintedText> PrintedTextOf(std::string_view html);
 // format characters soft hyphen, zero-width space/joiners and BOM.
 std::string WithoutWhitespace(std::string_view s);
 
+// `s` with HTML character references decoded as a browser shows them: the
+// named ones Lifeline's writer uses (amp, lt, gt, quot, apos, nbsp) and
+// numeric ones (&#39;, &#x2014;). Anything else is kept as written.
+std::string DecodeEntities(std::string_view s);
+
 // Compares `expected` with the text of a PDF's pages (one UTF-8 string per
 // page, in page order). Each difference is a FigureDiff with where
 // "pdf-text": key the figure the difference falls in (reported: the PDF's

@@ -5,40 +5,12 @@
 #include "base/bytes.h"
 #include "note/checkpoint.h"
 #include "report/report.h"
+#include "report/text_layer.h"
 
 namespace lifeline::report {
 namespace {
 
 using json = nlohmann::json;
-
-std::string Unescape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out += s[i];
-      continue;
-    }
-    size_t semi = s.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 8) {
-      out += s[i];
-      continue;
-    }
-    std::string_view ent = s.substr(i + 1, semi - i - 1);
-    if (ent == "amp") out += '&';
-    else if (ent == "lt") out += '<';
-    else if (ent == "gt") out += '>';
-    else if (ent == "quot") out += '"';
-    else if (ent == "#39" || ent == "apos") out += '\'';
-    else if (ent == "nbsp") out += "\xC2\xA0";
-    else {
-      out += s[i];
-      continue;
-    }
-    i = semi;
-  }
-  return out;
-}
 
 struct Element {
   std::string key, value, text;
@@ -72,7 +44,7 @@ Result<std::vector<Element>> FigureElements(std::string_view html) {
       char q = attrs[eq + 1];
       size_t close = attrs.find(q, eq + 2);
       if (close == std::string_view::npos) return InvalidArgumentError("an unterminated <data> attribute");
-      std::string val = Unescape(attrs.substr(eq + 2, close - eq - 2));
+      std::string val = DecodeEntities(attrs.substr(eq + 2, close - eq - 2));
       if (name == "class") fig = (" " + val + " ").find(" fig ") != std::string::npos;
       if (name == "data-key") {
         e.key = val;
@@ -86,7 +58,7 @@ Result<std::vector<Element>> FigureElements(std::string_view html) {
     }
     size_t text_end = html.find("</data>", end);
     if (text_end == std::string_view::npos) return InvalidArgumentError("a <data> element without </data>");
-    e.text = Unescape(html.substr(end + 1, text_end - end - 1));
+    e.text = DecodeEntities(html.substr(end + 1, text_end - end - 1));
     pos = text_end + 7;
     if (!fig) continue;
     if (!has_key) return InvalidArgumentError("a figure element without data-key");
@@ -234,7 +206,7 @@ Result<VerifyResult> VerifyReport(std::string_view html, store::LogStore& store,
   if (pre != std::string_view::npos) {
     size_t start = pre + std::string_view("<pre id=\"checkpoint-note\">").size();
     size_t end = html.find("</pre>", start);
-    std::string shown_note = end == std::string_view::npos ? "" : Unescape(html.substr(start, end - start));
+    std::string shown_note = end == std::string_view::npos ? "" : DecodeEntities(html.substr(start, end - start));
     if (shown_note != note_text) res.diffs.push_back({"checkpoint.note", "checkpoint-note", shown_note, note_text});
   } else {
     res.diffs.push_back({"checkpoint.note", "checkpoint-note", "(missing)", note_text});
