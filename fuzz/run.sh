@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS_EACH] [TARGET...]}
 secs=${2:-30}
 [ $# -ge 2 ] && shift 2 || shift $#
-targets=${*:-note_fuzzer checkpoint_fuzzer receipt_fuzzer key_fuzzer http_fuzzer csv_fuzzer jsonl_fuzzer hxl_fuzzer table_fuzzer}
+targets=${*:-note_fuzzer checkpoint_fuzzer receipt_fuzzer key_fuzzer http_fuzzer report_text_fuzzer csv_fuzzer jsonl_fuzzer hxl_fuzzer table_fuzzer}
 build=$(cd "$build" && pwd)
 
 for t in $targets; do

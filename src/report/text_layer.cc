@@ -12,7 +12,8 @@ namespace lifeline::report {
 namespace {
 
 // The next code point of `s` at `*i` (advanced past it); a byte that does not
-// start a valid UTF-8 sequence is returned as itself (>= 0x80 < 0x100).
+// start a valid UTF-8 sequence (truncated, overlong, a surrogate, beyond
+// U+10FFFF) is returned as itself (>= 0x80 < 0x100), advanced by one.
 uint32_t NextCodePoint(std::string_view s, size_t* i) {
   auto b = static_cast<unsigned char>(s[*i]);
   int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
@@ -28,6 +29,11 @@ uint32_t NextCodePoint(std::string_view s, size_t* i) {
       return b;
     }
     cp = (cp << 6) | (c & 0x3F);
+  }
+  bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+  if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    ++*i;
+    return b;
   }
   *i += len;
   return cp;
@@ -238,7 +244,11 @@ std::string WithoutWhitespace(std::string_view s) {
   while (i < s.size()) {
     size_t start = i;
     uint32_t cp = NextCodePoint(s, &i);
-    if (!IsSpaceOrInvisible(cp)) out.append(s.substr(start, i - start));
+    if (cp >= 0x80 && i - start == 1) {
+      out += "\uFFFD";  // not UTF-8: shown as a browser shows it
+    } else if (!IsSpaceOrInvisible(cp)) {
+      out.append(s.substr(start, i - start));
+    }
   }
   return out;
 }
@@ -446,7 +456,9 @@ FigureDiff Describe(const TextPair& t, size_t i, size_t j, const std::optional<s
     if (f.end == i && f.end > f.begin) fig = &f;
   }
   if (fig == nullptr) return {t.PageName(j), "pdf-text", Around(t.pdf, j), Around(t.want, i)};
-  size_t pb = j - (i - fig->begin);
+  // The PDF's text where the figure would be; a PDF whose text before the
+  // difference is shorter than the figure's start in it begins at 0.
+  size_t pb = SnapBack(t.pdf, j >= i - fig->begin ? j - (i - fig->begin) : 0);
   size_t pe;
   if (sync && sync->first <= fig->end) {
     pe = sync->second + (fig->end - sync->first);
@@ -455,7 +467,7 @@ FigureDiff Describe(const TextPair& t, size_t i, size_t j, const std::optional<s
   } else {
     pe = j + (fig->end - i);
   }
-  pe = SnapBack(t.pdf, std::min(pe, t.pdf.size()));
+  pe = std::max(pb, SnapBack(t.pdf, std::min(pe, t.pdf.size())));
   return {fig->key, "pdf-text", t.pdf.substr(pb, pe - pb), fig->text};
 }
 
@@ -471,6 +483,11 @@ std::vector<FigureDiff> ComparePrintedText(const PrintedText& expected, const st
   for (const auto& f : expected.figures) t.figure_starts.push_back(f.begin);
   std::vector<FigureDiff> diffs;
   size_t i = 0, j = 0;
+  // Where the last right-to-left run or resynchronisation left the
+  // comparison: moving back to a code point's start never crosses it (with
+  // malformed UTF-8 a run can end inside a sequence, and crossing back into
+  // the run would match it again, forever).
+  size_t settled = 0;
   while (diffs.size() < max_diffs) {
     SkipRepeatedHeader(t, i, &j);
     auto next_start = std::upper_bound(t.starts.begin(), t.starts.end(), j);
@@ -483,7 +500,7 @@ std::vector<FigureDiff> ComparePrintedText(const PrintedText& expected, const st
     if (j == limit && j < t.pdf.size() && i < t.want.size()) continue;  // a page boundary: check for a header row
     // They differ at the code point that holds byte i (j): the bytes before
     // it match, so both move back by the same count.
-    size_t back = i - SnapBack(t.want, i);
+    size_t back = i - std::max(SnapBack(t.want, i), settled);
     i -= back;
     j -= back;
     if (i == t.want.size()) {
@@ -494,11 +511,15 @@ std::vector<FigureDiff> ComparePrintedText(const PrintedText& expected, const st
       diffs.push_back({t.PageName(j), "pdf-text", "(the end of the PDF's text)", Around(t.want, i)});
       break;
     }
-    if (MatchRightToLeftRun(t, &i, &j)) continue;
+    if (MatchRightToLeftRun(t, &i, &j)) {
+      settled = i;
+      continue;
+    }
     auto sync = Resync(t, i, j);
     diffs.push_back(Describe(t, i, j, sync));
     if (!sync) break;
     std::tie(i, j) = *sync;
+    settled = i;
   }
   return diffs;
 }

@@ -65,7 +65,9 @@ Result<PrintedText> PrintedTextOf(std::string_view html);
 
 // `s` without white space: ASCII white space and the Unicode space
 // separators (no-break, narrow no-break, thin, ...), and the invisible
-// format characters soft hyphen, zero-width space/joiners and BOM.
+// format characters soft hyphen, zero-width space/joiners and BOM. A byte
+// that is not part of valid UTF-8 becomes U+FFFD (as a browser shows it),
+// so the result is valid UTF-8 and WithoutWhitespace of it is itself.
 std::string WithoutWhitespace(std::string_view s);
 
 // `s` with HTML character references decoded as a browser shows them: the

@@ -41,6 +41,16 @@ TEST(WithoutWhitespaceTest, RemovesUnicodeSpaces) {
   EXPECT_EQ(WithoutWhitespace("1\u202F234,5\u00A0ккал \t\n12\u2009%\u00AD"), "1234,5ккал12%");
 }
 
+// Bytes that are not UTF-8 become U+FFFD, so that removing a space cannot
+// join two halves into a space character a second pass would remove (found
+// by fuzz/report_text_fuzzer), and differences print as valid UTF-8.
+TEST(WithoutWhitespaceTest, MalformedUtf8BecomesReplacementCharacters) {
+  const std::string joined = "a\xe2 \x80\xaf" "b";  // U+202F once the space goes
+  EXPECT_EQ(WithoutWhitespace(joined), "a\uFFFD\uFFFD\uFFFD" "b");
+  EXPECT_EQ(WithoutWhitespace(WithoutWhitespace(joined)), WithoutWhitespace(joined));
+  EXPECT_EQ(WithoutWhitespace("\xc0\x80|\xed\xa0\x80|\xa0"), "\uFFFD\uFFFD|\uFFFD\uFFFD\uFFFD|\uFFFD");
+}
+
 std::vector<std::string> Pages(const std::string& a, const std::string& b = "") {
   return b.empty() ? std::vector<std::string>{a} : std::vector<std::string>{a, b};
 }
@@ -103,6 +113,36 @@ TEST(ComparePrintedTextTest, EditedProseAndMissingTextAreReported) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].key, "page 2");
   EXPECT_EQ(d[0].recomputed, "(the end of the report's text)");
+}
+
+// Found by fuzz/report_text_fuzzer: after a first difference the texts
+// resynchronise with the PDF behind (two letters dropped), and a second
+// difference inside the same figure lies further into the figure than the
+// PDF's text reaches; the PDF's side of the figure then starts at 0 (it
+// once underflowed and threw std::out_of_range).
+TEST(ComparePrintedTextTest, ADifferenceBeyondWhereThePdfStartsIsReported) {
+  auto p = PrintedTextOf("<data class=\"fig\" data-key=\"k\">outlass=\"fig\"data-key=erout</data>");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  auto d = ComparePrintedText(*p, Pages("tlass=\"fig\"data-key=erouo"));
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].key, "k");
+  EXPECT_EQ(d[1].key, "k");
+  EXPECT_EQ(d[1].reported, "tlass=\"fig\"data-key=erouo");
+  EXPECT_EQ(d[1].recomputed, "outlass=\"fig\"data-key=erout");
+}
+
+// Found by fuzz/report_text_fuzzer: a right-to-left run that ends inside a
+// UTF-8 sequence, and a difference right after it. Moving back to the start
+// of the code point re-entered the run, which matched again, forever.
+// (PrintedTextOf no longer makes such text, since WithoutWhitespace replaces
+// malformed bytes; ComparePrintedText must still end on any PrintedText.)
+TEST(ComparePrintedTextTest, ARightToLeftRunEndingInsideACodePointEnds) {
+  PrintedText p;
+  p.text = "\xd9\x85\xd8\xb5x";
+  p.rtl = {{0, 3}};
+  auto d = ComparePrintedText(p, Pages("\xd9\x85\xd8\xb6x"));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].key, "page 1");
 }
 
 }  // namespace
