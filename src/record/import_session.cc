@@ -132,13 +132,15 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   fresh.reserve(chunk.size());
   for (auto& c : chunk) {
     const auto& r = c.record;
-    if (r.is_object() && r.contains("id") && r.at("id").is_string()) {
-      auto found = ids_.Get(IdHash(r.at("id").get_ref<const std::string&>()));
+    auto id = r.is_object() ? r.find("id") : r.end();  // one lookup: this runs once per record
+    if (id != r.end() && id->is_string()) {
+      const std::string& id_text = id->get_ref<const std::string&>();
+      auto found = ids_.Get(IdHash(id_text));
       if (found && !(*found & kInStore)) {
         report_.candidates++;
         report_.rejected++;
-        report_.rejections.push_back(Rejection{c.where, r.at("id").get<std::string>(), "id",
-                                               "is also the id of a record earlier in this import"});
+        report_.rejections.push_back(
+            Rejection{c.where, id_text, "id", "is also the id of a record earlier in this import"});
         continue;
       }
     }
