@@ -28,7 +28,9 @@ Result<std::unique_ptr<Log>> Log::Open(std::unique_ptr<store::LogStore> store, n
   if (options.max_batch_entries == 0) return InvalidArgumentError("max_batch_entries must be positive");
   std::unique_ptr<Log> log(new Log(std::move(store), std::move(signer), options));  // NOLINT
   LIFELINE_RETURN_IF_ERROR(log->Recover());
-  log->integrator_ = std::thread([l = log.get()] { l->IntegratorLoop(); });
+  log->next_tree_ = log->tree_;
+  log->hasher_ = std::thread([l = log.get()] { l->HasherLoop(); });
+  log->committer_ = std::thread([l = log.get()] { l->CommitterLoop(); });
   return log;
 }
 
@@ -45,7 +47,7 @@ Status Log::Recover() {
   if (!latest.ok()) {
     // A new store: sign and commit the empty tree, so that every store
     // always holds a signed checkpoint.
-    state_ = TreeState();
+    tree_ = TreeState();
     root_ = merkle::EmptyRoot();
     LIFELINE_ASSIGN_OR_RETURN(std::string note, note::SignNote(CheckpointBody(origin_, 0, root_), signer_));
     store::Commit c;
@@ -65,8 +67,8 @@ Status Log::Recover() {
     return CorruptionError("the latest checkpoint is stored as size " + std::to_string(latest->size) +
                            " but says " + std::to_string(opened->checkpoint.size));
   }
-  LIFELINE_ASSIGN_OR_RETURN(state_, TreeState::Load(*store_, latest->size));
-  root_ = state_.Root();
+  LIFELINE_ASSIGN_OR_RETURN(tree_, TreeState::Load(*store_, latest->size));
+  root_ = tree_.Root();
   if (root_ != opened->checkpoint.root) {
     return CorruptionError("the stored tiles give root " + Base64Encode(root_) + " for size " +
                            std::to_string(latest->size) + " but the checkpoint says " +
@@ -84,7 +86,8 @@ Log::~Log() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (integrator_.joinable()) integrator_.join();
+  if (hasher_.joinable()) hasher_.join();
+  if (committer_.joinable()) committer_.join();
 }
 
 std::future<Result<uint64_t>> Log::Append(std::string entry) {
@@ -150,88 +153,160 @@ LogStats Log::stats() const {
   return stats_;
 }
 
-void Log::IntegratorLoop() {
+std::vector<Log::Group> Log::TakeBatch() {
+  std::vector<Group> batch;
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
+  if (queue_.empty()) return batch;  // stopping, and drained
+  if (options_.batch_wait.count() > 0 && !stopping_ && queued_entries_ < options_.max_batch_entries) {
+    cv_.wait_for(l, options_.batch_wait,
+                 [&] { return stopping_ || queued_entries_ >= options_.max_batch_entries; });
+  }
+  size_t n = 0;
+  while (!queue_.empty() && (batch.empty() || n + queue_.front().entries.size() <= options_.max_batch_entries)) {
+    n += queue_.front().entries.size();
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  queued_entries_ -= n;
+  return batch;
+}
+
+void Log::HasherLoop() {
   for (;;) {
-    std::vector<Group> batch;
+    std::vector<Group> batch = TakeBatch();
+    if (batch.empty()) break;
+    HandOver(HashBatch(std::move(batch)));
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    hasher_done_ = true;
+  }
+  handover_cv_.notify_all();
+}
+
+Log::Hashed Log::HashBatch(std::vector<Group> batch) {
+  {
+    // After a failed commit, start again from the tree the store holds.
+    std::lock_guard<std::mutex> l(mu_);
+    if (next_epoch_ != failure_epoch_) {
+      next_tree_ = recovered_tree_;
+      next_epoch_ = failure_epoch_;
+    }
+  }
+  Hashed h;
+  h.epoch = next_epoch_;
+  h.base_size = next_tree_.size();
+  for (auto& g : batch) {
+    uint64_t first = next_tree_.size();
+    next_tree_.Append(g.entries, &h.tiles);
+    for (size_t i = 0; i < g.records.size(); ++i) {
+      h.rows.push_back(std::move(g.records[i]));
+      h.rows.back().index = first + i;
+    }
+  }
+  h.new_size = next_tree_.size();
+  h.new_root = next_tree_.Root();
+  h.tree = next_tree_;
+  h.groups = std::move(batch);
+  return h;
+}
+
+void Log::HandOver(Hashed h) {
+  {
+    std::unique_lock<std::mutex> l(mu_);
+    ++stats_.hashed_batches;
+    handover_cv_.wait(l, [&] { return !handed_.has_value(); });
+    handed_.emplace(std::move(h));
+  }
+  handover_cv_.notify_all();
+}
+
+void Log::CommitterLoop() {
+  for (;;) {
+    Hashed h;
     {
       std::unique_lock<std::mutex> l(mu_);
-      cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and drained
-      if (options_.batch_wait.count() > 0 && !stopping_ && queued_entries_ < options_.max_batch_entries) {
-        cv_.wait_for(l, options_.batch_wait,
-                     [&] { return stopping_ || queued_entries_ >= options_.max_batch_entries; });
-      }
-      size_t n = 0;
-      while (!queue_.empty() && (batch.empty() || n + queue_.front().entries.size() <= options_.max_batch_entries)) {
-        n += queue_.front().entries.size();
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      queued_entries_ -= n;
+      handover_cv_.wait(l, [&] { return handed_.has_value() || hasher_done_; });
+      if (!handed_.has_value()) return;  // the hasher is done, and everything committed
+      h = std::move(*handed_);
+      handed_.reset();
     }
-    auto first = Integrate(batch);
-    if (first.ok()) {
-      uint64_t next = *first;
-      for (auto& g : batch) {
+    handover_cv_.notify_all();
+    auto first = Commit(h);
+    uint64_t next = first.ok() ? *first : 0;
+    for (auto& g : h.groups) {
+      if (first.ok()) {
         g.done.set_value(next);
         next += g.entries.size();
+      } else {
+        g.done.set_value(first.status());
       }
-    } else {
-      for (auto& g : batch) g.done.set_value(first.status());
     }
   }
 }
 
-Result<uint64_t> Log::Integrate(std::vector<Group>& batch) {
-  const uint64_t old_size = state_.size();
-  const Hash old_root = root_;
-  TreeState next = state_;
-  std::vector<store::TileData> changed;
-  std::vector<store::RecordRow> rows;
-  for (auto& g : batch) {
-    uint64_t first = next.size();
-    next.Append(g.entries, &changed);
-    for (size_t i = 0; i < g.records.size(); ++i) {
-      rows.push_back(std::move(g.records[i]));
-      rows.back().index = first + i;
+Result<uint64_t> Log::Commit(Hashed& h) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (h.epoch != failure_epoch_) {
+      return Status(failure_.code(), "entries " + std::to_string(h.base_size) + ".." +
+                                         std::to_string(h.new_size - 1) +
+                                         " were not committed: the batch before them failed: " + failure_.message());
     }
   }
-  const uint64_t new_size = next.size();
-  const Hash new_root = next.Root();
+  auto first = SignAndApply(h);
+  if (!first.ok()) {
+    // Batches hashed on top of this one are stale: the hasher starts again
+    // from tree_ (reloaded, or as it was if nothing was written or the
+    // reload failed).
+    std::lock_guard<std::mutex> l(mu_);
+    ++failure_epoch_;
+    recovered_tree_ = tree_;
+    failure_ = first.status();
+  }
+  return first;
+}
 
+Result<uint64_t> Log::SignAndApply(Hashed& h) {
+  const uint64_t old_size = tree_.size();
+  LIFELINE_CHECK(h.base_size == old_size, "a batch was hashed on a tree the log does not hold");
   // Before signing: the new tree must extend the last signed one. The proof
   // is read through the tiles about to be written, so it checks them too.
-  LIFELINE_CHECK(new_size >= old_size, "a checkpoint must never shrink the log");
-  reader_.SetOverlay(&changed);
-  auto proof = reader_.ConsistencyProof(old_size, new_size);
+  LIFELINE_CHECK(h.new_size >= old_size, "a checkpoint must never shrink the log");
+  reader_.SetOverlay(&h.tiles);
+  auto proof = reader_.ConsistencyProof(old_size, h.new_size);
   reader_.SetOverlay(nullptr);
   if (!proof.ok()) return proof.status().Annotate("proving the new checkpoint consistent");
-  Status consistent = merkle::VerifyConsistency(old_size, new_size, *proof, old_root, new_root);
+  Status consistent = merkle::VerifyConsistency(old_size, h.new_size, *proof, root_, h.new_root);
   LIFELINE_CHECK(consistent.ok(), "the new tree is not consistent with the last checkpoint");
 
-  LIFELINE_ASSIGN_OR_RETURN(std::string note, note::SignNote(CheckpointBody(origin_, new_size, new_root), signer_));
-  store::Commit commit{old_size, new_size, std::move(changed), note, std::move(rows)};
+  LIFELINE_ASSIGN_OR_RETURN(std::string note,
+                            note::SignNote(CheckpointBody(origin_, h.new_size, h.new_root), signer_));
+  store::Commit commit{old_size, h.new_size, std::move(h.tiles), note, std::move(h.rows)};
   Status applied = store_->Apply(commit);
-  if (!applied.ok()) {
-    // The store promises the commit is all or nothing, but an error can be
-    // ambiguous (it may have been made). Reload what the store holds.
-    Status reload = Recover();
-    std::string msg = "committing entries " + std::to_string(old_size) + ".." + std::to_string(new_size - 1) +
-                      ": " + applied.message();
-    msg += reload.ok() ? "; the log stands at size " + std::to_string(state_.size())
-                       : "; reloading the log failed too: " + reload.message();
-    return Status(applied.code(), msg);
-  }
-  state_ = std::move(next);
-  root_ = new_root;
+  if (!applied.ok()) return Reload(applied, h);
+  tree_ = std::move(h.tree);
+  root_ = h.new_root;
   {
     std::lock_guard<std::mutex> l(mu_);
     checkpoint_ = note;
-    size_ = new_size;
+    size_ = h.new_size;
     stats_.commits++;
-    stats_.entries += new_size - old_size;
+    stats_.entries += h.new_size - old_size;
   }
   return old_size;
+}
+
+Status Log::Reload(const Status& applied, const Hashed& h) {
+  // The store promises the commit is all or nothing, but an error can be
+  // ambiguous (it may have been made). Reload what the store holds.
+  Status reload = Recover();
+  std::string msg = "committing entries " + std::to_string(h.base_size) + ".." + std::to_string(h.new_size - 1) +
+                    ": " + applied.message();
+  msg += reload.ok() ? "; the log stands at size " + std::to_string(tree_.size())
+                     : "; reloading the log failed too: " + reload.message();
+  return Status(applied.code(), msg);
 }
 
 Result<std::string> MakeReceipt(LogReader& reader, uint64_t index, uint64_t size,

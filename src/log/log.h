@@ -1,13 +1,20 @@
-// Log: append -> integrate -> publish, batched.
+// Log: append -> integrate -> publish, batched and pipelined over two threads.
 //
 // Many threads may call Append()/AppendMany() at once; each call queues its
-// entries (sequencing is the queue order). One integrator thread takes the
-// queued groups, up to max_batch_entries at a time, appends them to the tree
-// (TreeState), checks that the new tree is consistent with the last signed
-// one, signs the new checkpoint and commits tiles, bundles and checkpoint to
-// the store in one atomic Apply. Only then are the callers' futures
-// fulfilled: an index returned by Append is covered by a durable, signed
-// checkpoint.
+// entries (sequencing is the queue order). Two threads integrate:
+// - the hasher takes the queued groups, up to max_batch_entries at a time,
+//   and appends them to its copy of the tree (TreeState: leaf hashes, tiles,
+//   bundles, the new root). It works on the tree as it will stand once every
+//   batch before this one is committed, so it hashes batch N+1 while batch N
+//   is being committed; it hands over one batch at a time (at most one
+//   waiting, one committing).
+// - the committer takes the hashed batches in order, checks that each new
+//   tree is consistent with the last signed one (reading the stored tiles
+//   with the batch's tiles as overlay), signs the new checkpoint and commits
+//   tiles, bundles and checkpoint to the store in one atomic Apply. Only
+//   then are the callers' futures fulfilled: an index returned by Append is
+//   covered by a durable, signed checkpoint. The committer is the only
+//   thread that uses the store.
 //
 // Durability promises:
 // - A future that holds an index: the entry is durable and signed (a crash
@@ -17,6 +24,11 @@
 //   after writing, say); in that ambiguous case the log reloads its state
 //   from the store, and the error message says so.
 // - Groups are committed whole, in order; a group is never split.
+// - When a commit fails (Apply, or reading the tiles for its proof), every
+//   batch already hashed on top of it fails too (its futures hold an error
+//   naming the failed batch; nothing of it is committed), and the hasher
+//   starts again from the reloaded tree: nothing after a failed batch is
+//   committed out of order or on a tree the store does not hold.
 //
 // Invariants (checked before every signature, abort if broken): the new
 // size is at least the last checkpoint's, and a consistency proof from the
@@ -33,6 +45,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,10 +60,10 @@
 namespace lifeline::log {
 
 struct LogOptions {
-  // Target number of entries per commit (a larger single group is committed
+  // Target number of entries per commit and per hashed batch (a larger single group is committed
   // on its own).
   size_t max_batch_entries = 10000;
-  // How long the integrator waits for more appends once it has some; zero
+  // How long the hasher waits for more appends once it has some; zero
   // integrates whatever is queued at once (lowest latency).
   std::chrono::microseconds batch_wait{0};
   // Pushback: Append fails with ResourceExhausted beyond this many queued
@@ -61,6 +74,7 @@ struct LogOptions {
 struct LogStats {
   uint64_t commits = 0;
   uint64_t entries = 0;
+  uint64_t hashed_batches = 0;  // batches the hasher has finished (committed or not)
 };
 
 class Log {
@@ -72,7 +86,7 @@ class Log {
   static Result<std::unique_ptr<Log>> Open(std::unique_ptr<store::LogStore> store,
                                            note::Signer signer, LogOptions options = {});
 
-  // Integrates everything queued, then stops the integrator.
+  // Integrates everything queued, then stops the hasher and the committer.
   ~Log();
   Log(const Log&) = delete;
   Log& operator=(const Log&) = delete;
@@ -100,12 +114,38 @@ class Log {
     std::vector<store::RecordRow> records;  // empty, or one per entry
     std::promise<Result<uint64_t>> done;
   };
+  // A batch the hasher has appended to its tree, not yet signed or committed.
+  struct Hashed {
+    std::vector<Group> groups;
+    uint64_t epoch = 0;  // failure_epoch_ when hashing began
+    uint64_t base_size = 0;
+    uint64_t new_size = 0;
+    merkle::Hash new_root{};
+    TreeState tree;  // the tree with this batch
+    std::vector<store::TileData> tiles;
+    std::vector<store::RecordRow> rows;
+  };
 
   Log(std::unique_ptr<store::LogStore> store, note::Signer signer, LogOptions options);
+  // Loads the latest checkpoint and its tree from the store into tree_,
+  // root_, checkpoint_ and size_ (Open, and the committer after a failure).
   Status Recover();
-  void IntegratorLoop();
-  // Commits the groups' entries as one batch; returns the first index.
-  Result<uint64_t> Integrate(std::vector<Group>& batch);
+  void HasherLoop();
+  void CommitterLoop();
+  // Waits for queued groups and takes up to max_batch_entries of them; an
+  // empty batch once the log is stopping and the queue is drained.
+  std::vector<Group> TakeBatch();
+  Hashed HashBatch(std::vector<Group> batch);
+  // Waits until the committer can take `h`, then hands it over.
+  void HandOver(Hashed h);
+  // Commits `h` unless it was hashed on a batch that failed; returns its
+  // first index. On an error, bumps the failure epoch.
+  Result<uint64_t> Commit(Hashed& h);
+  // Proves `h` consistent with the last checkpoint, signs and applies it.
+  Result<uint64_t> SignAndApply(Hashed& h);
+  // After a failed Apply: reloads the tree from the store (Recover); the
+  // error, saying where the log stands.
+  Status Reload(const Status& applied, const Hashed& h);
 
   std::unique_ptr<store::LogStore> store_;
   note::Signer signer_;
@@ -113,21 +153,36 @@ class Log {
   LogOptions options_;
   std::string origin_;
 
-  // Integrator-owned state (only the integrator thread touches these after
-  // Open returns).
-  TreeState state_;
+  // Committer-owned (only the committer thread touches these after Open
+  // returns): the last committed tree and root, and the reader that proves
+  // each new tree consistent with it.
+  TreeState tree_;
   merkle::Hash root_{};
   LogReader reader_;
 
+  // Hasher-owned: the tree with every batch handed over so far, and the
+  // failure epoch it was built in.
+  TreeState next_tree_;
+  uint64_t next_epoch_ = 0;
+
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Group> queue_;  // guarded by mu_
-  size_t queued_entries_ = 0;  // guarded by mu_
-  bool stopping_ = false;      // guarded by mu_
-  std::string checkpoint_;     // guarded by mu_
-  uint64_t size_ = 0;          // guarded by mu_
-  LogStats stats_;             // guarded by mu_
-  std::thread integrator_;
+  std::condition_variable cv_;           // queue_ and stopping_ changed
+  std::condition_variable handover_cv_;  // handed_ or hasher_done_ changed
+  std::deque<Group> queue_;              // guarded by mu_
+  size_t queued_entries_ = 0;            // guarded by mu_
+  bool stopping_ = false;                // guarded by mu_
+  std::optional<Hashed> handed_;         // guarded by mu_: the batch the committer takes next
+  bool hasher_done_ = false;             // guarded by mu_
+  // Bumped by every failed commit; a Hashed batch of an older epoch was
+  // built on a tree that may not be in the store and is never committed.
+  uint64_t failure_epoch_ = 0;           // guarded by mu_
+  TreeState recovered_tree_;             // guarded by mu_: tree_ after the last failure
+  Status failure_;                       // guarded by mu_: why the last commit failed
+  std::string checkpoint_;               // guarded by mu_
+  uint64_t size_ = 0;                    // guarded by mu_
+  LogStats stats_;                       // guarded by mu_
+  std::thread hasher_;
+  std::thread committer_;
 };
 
 // Builds a c2sp.org/tlog-proof@v1 receipt for the entry at `index` against

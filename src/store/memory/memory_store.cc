@@ -22,6 +22,14 @@ void MemoryStore::ClearFailures() {
   faults_.clear();
 }
 
+void MemoryStore::HoldApply(bool hold) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    hold_apply_ = hold;
+  }
+  released_.notify_all();
+}
+
 int MemoryStore::apply_calls() const {
   std::lock_guard<std::mutex> l(mu_);
   return apply_calls_;
@@ -88,7 +96,8 @@ Result<StoredCheckpoint> MemoryStore::CheckpointAt(uint64_t size) {
 }
 
 Status MemoryStore::Apply(const Commit& commit) {
-  std::lock_guard<std::mutex> l(mu_);
+  std::unique_lock<std::mutex> l(mu_);
+  released_.wait(l, [&] { return !hold_apply_; });
   ++apply_calls_;
   LIFELINE_RETURN_IF_ERROR(MaybeFail(Op::kApply));
   uint64_t current = checkpoints_.empty() ? 0 : checkpoints_.back().size;
@@ -101,7 +110,7 @@ Status MemoryStore::Apply(const Commit& commit) {
   for (const auto& t : commit.tiles) tiles_[{t.id.level, t.id.index}] = t;
   for (const auto& r : commit.records) AddRecord(r);
   checkpoints_.push_back(StoredCheckpoint{commit.new_size, commit.checkpoint});
-  return Status::Ok();
+  return MaybeFail(Op::kApplyCommitted);
 }
 
 Result<std::string> MemoryStore::GetMeta(const std::string& key) {

@@ -3,11 +3,15 @@
 // Failures are injected per operation kind: the next N calls of that kind
 // succeed, then the given status is returned (once, or every time). A failed
 // Apply leaves the store unchanged, as the LogStore contract requires of a
-// crash inside Apply. Thread-safe (one mutex), so tests can inject from
+// crash inside Apply; kApplyCommitted is the ambiguous failure instead (the
+// commit is made, then the error returned, as after an fsync error). Apply
+// can be held (it waits until released), so that tests can line up work
+// behind a commit. Thread-safe (one mutex), so tests can inject from
 // another thread while a log integrates.
 #ifndef LIFELINE_STORE_MEMORY_MEMORY_STORE_H_
 #define LIFELINE_STORE_MEMORY_MEMORY_STORE_H_
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,7 +24,7 @@ namespace lifeline::store {
 
 class MemoryStore : public LogStore {
  public:
-  enum class Op { kApply, kReadTile, kLatestCheckpoint };
+  enum class Op { kApply, kApplyCommitted, kReadTile, kLatestCheckpoint };
 
   explicit MemoryStore(std::string origin);
 
@@ -28,6 +32,8 @@ class MemoryStore : public LogStore {
   // `sticky` keeps failing (a full disk), otherwise only once.
   void InjectFailure(Op op, Status status, int after = 0, bool sticky = false);
   void ClearFailures();
+  // While held, Apply waits (before it counts or fails) until released.
+  void HoldApply(bool hold);
 
   // Counters for tests.
   int apply_calls() const;
@@ -64,6 +70,8 @@ class MemoryStore : public LogStore {
   void AddRecord(const RecordRow& r);  // requires mu_
 
   mutable std::mutex mu_;
+  std::condition_variable released_;  // hold_apply_ became false
+  bool hold_apply_ = false;
   std::map<std::string, std::string> meta_;
   std::map<std::pair<uint32_t, uint64_t>, TileData> tiles_;
   std::vector<StoredCheckpoint> checkpoints_;
