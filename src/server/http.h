@@ -23,6 +23,13 @@
 // once (and with `Expect: 100-continue` no 100 is sent); a chunked body is cut
 // with 413 as soon as it passes the limit.
 //
+// Every answer made here (refusals included) goes through the error and
+// post-routing handlers, so it carries the server's headers. libmicrohttpd
+// answers a few malformed requests itself, before any callback: 431 or 414
+// for a head over head_bytes, 400 for a Content-Length that is not a number
+// or broken chunked framing. Those have a fixed HTML body, close the
+// connection, and lack our headers: 0.9.75 has no hook to add any.
+//
 // The types mirror the cpp-httplib surface that server.cc was written
 // against (set_header, get_param_value, ...), so handlers read the same.
 #ifndef LIFELINE_SERVER_HTTP_H_
