@@ -6,16 +6,22 @@
 
 namespace lifeline::server {
 
-TileCache::Bytes TileCache::Find(const std::string& path) {
+TileCache::Entry TileCache::Find(const std::string& path) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = tiles_.find(path);
-  return it == tiles_.end() ? nullptr : it->second;
+  return it == tiles_.end() ? Entry{} : it->second;
 }
 
 void TileCache::Insert(const std::string& path, Bytes data) {
   std::lock_guard<std::mutex> lock(mu_);
   if (tiles_.size() >= kEntries) tiles_.erase(tiles_.begin());
-  tiles_.emplace(path, std::move(data));
+  tiles_.emplace(path, Entry{std::move(data), nullptr});
+}
+
+void TileCache::KeepAnswer(const std::string& path, std::shared_ptr<const http::Prepared> answer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = tiles_.find(path);
+  if (it != tiles_.end() && !it->second.answer) it->second.answer = std::move(answer);
 }
 
 void SendTile(http::Response& res, const merkle::TileId& id, const TileCache::Bytes& data) {
@@ -32,7 +38,7 @@ void GetTile(Context& c, const http::Request& req, http::Response& res, const Pr
   auto id = merkle::ParseTilePath(path);
   if (!id.ok()) return SendError(res, 404, "not a tile path: " + id.status().message());
   if (id->is_full()) {
-    if (auto hit = c.tiles.Find(path)) return SendTile(res, *id, hit);
+    if (auto hit = c.tiles.Find(path); hit.data) return SendTile(res, *id, hit.data);
   }
   auto st = c.readers.Borrow();
   if (!st.ok()) return SendStatus(res, st.status());
@@ -61,11 +67,19 @@ bool FastTile(Context& c, const http::Request& req, http::Response& res) {
     return false;
   }
   if (req.path.rfind("/tile/entries/", 0) == 0 && c.gate.LogHidesCasesCached()) return false;
-  auto data = c.tiles.Find(req.path.substr(1));
-  if (!data) return false;
-  auto id = merkle::ParseTilePath(req.path.substr(1));
+  std::string path = req.path.substr(1);
+  auto hit = c.tiles.Find(path);
+  if (!hit.data) return false;
+  // The same answer for every anonymous request of the tile: made on the
+  // first one, then sent as it is.
+  if (hit.answer) {
+    res.prepared = std::move(hit.answer);
+    return true;
+  }
+  auto id = merkle::ParseTilePath(path);
   if (!id.ok()) return false;
-  SendTile(res, *id, data);
+  SendTile(res, *id, hit.data);
+  res.keep_prepared = [&c, path](std::shared_ptr<const http::Prepared> p) { c.tiles.KeepAnswer(path, std::move(p)); };
   return true;
 }
 

@@ -17,19 +17,27 @@
 
 namespace lifeline::server {
 
-// Full tiles by path ("tile/0/001", "tile/entries/x001/002"). Thread-safe.
+// Full tiles by path ("tile/0/001", "tile/entries/x001/002"), each with the
+// anonymous answer for it once one was sent from the event thread (the
+// same bytes and headers, made once). Thread-safe.
 class TileCache {
  public:
   using Bytes = std::shared_ptr<const std::string>;
   static constexpr size_t kEntries = 8192;
+  struct Entry {
+    Bytes data;
+    std::shared_ptr<const http::Prepared> answer;  // null until first sent by FastTile
+  };
 
-  // The tile's bytes, or null when it is not cached.
-  Bytes Find(const std::string& path);
+  // The entry for `path`; data is null when the tile is not cached.
+  Entry Find(const std::string& path);
   void Insert(const std::string& path, Bytes data);
+  // Keeps `answer` with the tile, if it is still cached.
+  void KeepAnswer(const std::string& path, std::shared_ptr<const http::Prepared> answer);
 
  private:
   std::mutex mu_;
-  std::unordered_map<std::string, Bytes> tiles_;
+  std::unordered_map<std::string, Entry> tiles_;
 };
 
 // The response for a tile's bytes: its Cache-Control (a full tile is
