@@ -8,10 +8,14 @@
 #      batches of 10 k), its tiles exported with `lifeline log export-tiles`;
 #      Debian's nginx (a generated minimal nginx.conf: worker_processes auto,
 #      sendfile on, access_log off) serves the export and `lifeline serve` the
-#      store. wrk (-t2 -c32) requests the same fixed random sample of 2,000
-#      full tiles (levels 0 and 1 and entry bundles; at 1 M entries level 2
-#      has only a partial tile) from each, alternately, 3 runs of 20 s each
-#      (quick: 5 s) after a warm-up; the medians and lifeline / nginx.
+#      store. wrk (-t2 --latency, at 32 and at 256 connections; TILE_CONNS
+#      changes the list) requests the same fixed random sample of 2,000 full
+#      tiles (levels 0 and 1 and entry bundles; at 1 M entries level 2 has
+#      only a partial tile) from each, alternately, 3 runs of 20 s each
+#      (quick: 5 s) at each connection count after a warm-up; the medians of
+#      requests/s and of p99 latency, and lifeline / nginx. All connections
+#      come from 127.0.0.1, so lifeline serves the tiles with
+#      --max-per-address 1024 (the default, 64, is per remote address).
 #   2. API: the Lachin case imported into a store; wrk --latency (-t2 -c8,
 #      10 s each; quick: 5 s) on each endpoint; p50 / p99.
 #   3. Soak: `lifeline serve` on a fresh Lachin store for 10 minutes (quick:
@@ -44,6 +48,7 @@ if [ "$MODE" = quick ]; then
 	SOAK_S=60
 fi
 ONLY=${ONLY:-tiles api soak}
+TILE_CONNS=${TILE_CONNS:-32 256}
 for tool in wrk nginx python3; do
 	command -v $tool >/dev/null || { echo "run_serve.sh: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }
 done
@@ -67,11 +72,13 @@ wait_port() { # PORT: until something accepts connections on it
 	echo "nothing listens on port $1" >&2
 	return 1
 }
-# start_lifeline STORE: starts `lifeline serve` in the background; sets
-# LL_PID and LL_PORT.
+# start_lifeline STORE [SERVE OPTIONS...]: starts `lifeline serve` in the
+# background; sets LL_PID and LL_PORT.
 start_lifeline() {
 	LL_PORT=$(free_port)
-	"$LL" --store "$1" -q serve --port "$LL_PORT" --rate-limit 0 --web "" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	local store=$1
+	shift
+	"$LL" --store "$store" -q serve --port "$LL_PORT" --rate-limit 0 --web "" "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 	LL_PID=$!
 	PIDS+=("$LL_PID")
 	wait_port "$LL_PORT"
@@ -154,11 +161,11 @@ EOF
 	NG_PID=$!
 	PIDS+=("$NG_PID")
 	wait_port "$NG_PORT"
-	start_lifeline "$WORK/tiles-store"
+	start_lifeline "$WORK/tiles-store" --max-per-address 1024
 	BL_PORT=
 	if [ -n "${BASELINE:-}" ]; then
 		BL_PORT=$(free_port)
-		"$BASELINE" --store "$WORK/tiles-store" -q serve --port "$BL_PORT" --rate-limit 0 --web "" >"$WORK/bl.out" 2>"$WORK/bl.err" &
+		"$BASELINE" --store "$WORK/tiles-store" -q serve --port "$BL_PORT" --rate-limit 0 --web "" --max-per-address 1024 >"$WORK/bl.out" 2>"$WORK/bl.err" &
 		BL_PID=$!
 		PIDS+=("$BL_PID")
 		wait_port "$BL_PORT"
@@ -168,23 +175,38 @@ EOF
 		PATHS="$WORK/tile-paths.txt" wrk -t2 -c32 -d5s -s "$HERE/serve/paths.lua" "http://127.0.0.1:$port" >"$WORK/wrk.txt"
 		wrk_rps "$WORK/wrk.txt" >/dev/null
 	done
-	: >"$WORK/ng.txt"
-	: >"$WORK/ll.txt"
-	for i in 1 2 3; do
-		PATHS="$WORK/tile-paths.txt" wrk -t2 -c32 -d${RUN_S}s -s "$HERE/serve/paths.lua" "http://127.0.0.1:$NG_PORT" >"$WORK/wrk.txt"
-		wrk_rps "$WORK/wrk.txt" >>"$WORK/ng.txt"
-		PATHS="$WORK/tile-paths.txt" wrk -t2 -c32 -d${RUN_S}s -s "$HERE/serve/paths.lua" "http://127.0.0.1:$LL_PORT" >"$WORK/wrk.txt"
-		wrk_rps "$WORK/wrk.txt" >>"$WORK/ll.txt"
-		if [ -n "$BL_PORT" ]; then
-			PATHS="$WORK/tile-paths.txt" wrk -t2 -c32 -d${RUN_S}s -s "$HERE/serve/paths.lua" "http://127.0.0.1:$BL_PORT" >"$WORK/wrk.txt"
-			wrk_rps "$WORK/wrk.txt" >>"$WORK/bl.txt"
-		fi
+	# cpu_ticks PID: CPU time (user + system, clock ticks) of PID and its
+	# children (nginx's workers).
+	cpu_ticks() {
+		local t=0 p
+		for p in "$1" $(pgrep -P "$1" || true); do
+			t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+		done
+		echo "$t"
+	}
+	# tile_run NAME PORT PID CONNS: one wrk run; appends requests/s to
+	# NAME-CONNS.rps, p99 (ms) to NAME-CONNS.p99 and the server's CPU
+	# milliseconds per 1,000 requests to NAME-CONNS.cpu.
+	tile_run() {
+		local t0 t1 rps
+		t0=$(cpu_ticks "$3")
+		PATHS="$WORK/tile-paths.txt" wrk -t2 -c"$4" -d${RUN_S}s --latency -s "$HERE/serve/paths.lua" "http://127.0.0.1:$2" >"$WORK/wrk.txt"
+		t1=$(cpu_ticks "$3")
+		rps=$(wrk_rps "$WORK/wrk.txt")
+		echo "$rps" >>"$WORK/$1-$4.rps"
+		wrk_latency "$WORK/wrk.txt" | awk '{print $2}' >>"$WORK/$1-$4.p99"
+		awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v r="$rps" -v s="$RUN_S" \
+			'BEGIN {printf "%.1f\n", d / hz * 1000 / (r * s / 1000)}' >>"$WORK/$1-$4.cpu"
+	}
+	for c in $TILE_CONNS; do
+		for i in 1 2 3; do
+			tile_run ng "$NG_PORT" "$NG_PID" "$c"
+			tile_run ll "$LL_PORT" "$LL_PID" "$c"
+			[ -z "$BL_PORT" ] || tile_run bl "$BL_PORT" "$BL_PID" "$c"
+		done
 	done
-	ng=$(median <"$WORK/ng.txt")
-	ll=$(median <"$WORK/ll.txt")
 	ll_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LL_PID/status")
 	if [ -n "$BL_PORT" ]; then
-		bl=$(median <"$WORK/bl.txt")
 		bl_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$BL_PID/status")
 		stop "$BL_PID"
 	fi
@@ -194,15 +216,28 @@ EOF
 	echo
 	echo "$N raw 300-byte entries (\`lifeline log append --batch 10000\`): $full_count full tiles and bundles;"
 	echo "a fixed sample of 2,000 ($mix; mean $sample_bytes KiB), the same for both servers."
-	echo "\`wrk -t2 -c32 -d${RUN_S}s\`, 3 runs each, alternating, after a 5 s warm-up of each."
+	echo "\`wrk -t2 -cN -d${RUN_S}s --latency\`, 3 runs each, alternating, after a 5 s warm-up of each;"
+	echo "lifeline RSS after all runs: $ll_rss MiB${bl_rss:+ (baseline: $bl_rss MiB)}."
 	echo
-	echo "| server | requests/s (runs) | median | lifeline / nginx |"
-	echo "|---|---|---|---|"
-	echo "| nginx (sendfile, $(nproc) workers) | $(paste -sd' ' "$WORK/ng.txt") | $ng | |"
-	echo "| lifeline serve (RSS $ll_rss MiB after) | $(paste -sd' ' "$WORK/ll.txt") | $ll | $(awk -v a="$ll" -v b="$ng" 'BEGIN {printf "%.2fx", a / b}') (target 0.8x) |"
-	if [ -n "$BL_PORT" ]; then
-		echo "| baseline \`$BASELINE serve\` (RSS $bl_rss MiB after) | $(paste -sd' ' "$WORK/bl.txt") | $bl | $(awk -v a="$bl" -v b="$ng" 'BEGIN {printf "%.2fx", a / b}') |"
-	fi
+	echo "CPU: the server's own (user + system, with nginx's workers) per 1,000 requests, median of the runs."
+	echo
+	echo "| connections | server | requests/s (runs) | median | / nginx | p99 ms (runs) | median p99 | CPU ms / 1k req |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for c in $TILE_CONNS; do
+		ng=$(median <"$WORK/ng-$c.rps")
+		for who in ng ll bl; do
+			[ -f "$WORK/$who-$c.rps" ] || continue
+			case $who in
+			ng) label="nginx (sendfile, $(nproc) workers)" ;;
+			ll) label="lifeline serve" ;;
+			bl) label="baseline \`$BASELINE serve\`" ;;
+			esac
+			m=$(median <"$WORK/$who-$c.rps")
+			ratio=$(awk -v a="$m" -v b="$ng" 'BEGIN {printf "%.2fx", a / b}')
+			[ $who = ng ] && ratio=
+			echo "| $c | $label | $(paste -sd' ' "$WORK/$who-$c.rps") | $m | $ratio | $(paste -sd' ' "$WORK/$who-$c.p99") | $(median <"$WORK/$who-$c.p99") | $(median <"$WORK/$who-$c.cpu") |"
+		done
+	done
 	echo
 	rm -rf "$WORK/tiles-store" "$WORK/tiles"
 fi

@@ -291,6 +291,20 @@ struct Server::Impl {
 
   // Hands `res` to libmicrohttpd. On the event thread.
   static MHD_Result Queue(MHD_Connection* connection, Response& res) {
+    if (res.prepared) return MHD_queue_response(connection, static_cast<unsigned>(res.status), res.prepared->response_);
+    MHD_Response* r = Build(res);
+    if (r == nullptr) return MHD_NO;
+    MHD_Result ok = MHD_queue_response(connection, static_cast<unsigned>(res.status), r);
+    if (res.keep_prepared) {
+      res.keep_prepared(std::shared_ptr<const Prepared>(new Prepared(r, res.status)));  // takes our reference
+    } else {
+      MHD_destroy_response(r);
+    }
+    return ok;
+  }
+
+  // libmicrohttpd's response for `res`; nullptr when it cannot make one.
+  static MHD_Response* Build(Response& res) {
     MHD_Response* r = nullptr;
     if (!res.file_path.empty()) {
       int fd = open(res.file_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -318,14 +332,12 @@ struct Server::Impl {
           body->size(), body->data(), [](void* cls) { delete static_cast<std::string*>(cls); }, body);
       if (r == nullptr) delete body;
     }
-    if (r == nullptr) return MHD_NO;
+    if (r == nullptr) return nullptr;
     for (const auto& [k, v] : res.headers) {
       // Refused for CR or LF in a value: never sent split.
       (void)MHD_add_response_header(r, k.c_str(), v.c_str());
     }
-    MHD_Result ok = MHD_queue_response(connection, static_cast<unsigned>(res.status), r);
-    MHD_destroy_response(r);
-    return ok;
+    return r;
   }
 
   // A body passed the limit mid-way (chunked): libmicrohttpd 0.9.75 takes a
@@ -483,6 +495,8 @@ struct Server::Impl {
   }
 };
 
+Prepared::~Prepared() { MHD_destroy_response(response_); }
+
 Server::Server() : impl_(std::make_unique<Impl>(this)) {}
 
 Server::~Server() = default;
@@ -499,6 +513,11 @@ bool Server::TryFast(Request& req, Response& res) const {
   } catch (...) {
     res = Response();
     return false;  // a worker answers it, through the exception handler if need be
+  }
+  if (res.prepared) {  // its headers are in it already
+    res.status = res.prepared->status();
+    if (logger_) logger_(req, res);
+    return true;
   }
   Refuse(req, res, res.status == -1 ? 200 : res.status);
   return true;

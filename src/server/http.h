@@ -23,6 +23,13 @@
 // once (and with `Expect: 100-continue` no 100 is sent); a chunked body is cut
 // with 413 as soon as it passes the limit.
 //
+// Every answer made here (refusals included) goes through the error and
+// post-routing handlers, so it carries the server's headers. libmicrohttpd
+// answers a few malformed requests itself, before any callback: 431 or 414
+// for a head over head_bytes, 400 for a Content-Length that is not a number
+// or broken chunked framing. Those have a fixed HTML body, close the
+// connection, and lack our headers: 0.9.75 has no hook to add any.
+//
 // The types mirror the cpp-httplib surface that server.cc was written
 // against (set_header, get_param_value, ...), so handlers read the same.
 #ifndef LIFELINE_SERVER_HTTP_H_
@@ -43,7 +50,11 @@
 
 #include "base/status.h"
 
+struct MHD_Response;  // libmicrohttpd's, opaque here
+
 namespace lifeline::server::http {
+
+class Prepared;
 
 struct CaseInsensitiveLess {
   bool operator()(const std::string& a, const std::string& b) const;
@@ -79,6 +90,13 @@ struct Response {
   std::shared_ptr<const std::string> shared_body;
   // A file to send instead of `body` (static files), by sendfile.
   std::string file_path;
+  // A response made earlier, sent instead of all of the above (status,
+  // headers and body as they were then); from a fast handler only.
+  std::shared_ptr<const Prepared> prepared;
+  // From a fast handler: called (on the event thread, so it must not
+  // block) with this response as it is about to be sent, its headers final,
+  // so that the same answer can be sent again as `prepared`.
+  std::function<void(std::shared_ptr<const Prepared>)> keep_prepared;
 
   // Adds a header (a name may repeat, as with cpp-httplib).
   void set_header(const std::string& name, const std::string& value) { headers.emplace(name, value); }
@@ -87,6 +105,23 @@ struct Response {
   void set_content(std::string content, const std::string& content_type);
   // The bytes of `content` as the body, kept alive until sent.
   void set_shared_content(std::shared_ptr<const std::string> content, const std::string& content_type);
+};
+
+// A response built once and sent as it is by any number of connections (a
+// cached tile: no headers to add, no body to wrap, per request). Immutable
+// and thread-safe; the connections sending it keep it alive.
+class Prepared {
+ public:
+  ~Prepared();
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+  int status() const { return status_; }
+
+ private:
+  friend class Server;
+  Prepared(MHD_Response* response, int status) : response_(response), status_(status) {}
+  MHD_Response* response_;  // our reference to it
+  int status_;
 };
 
 using Handler = std::function<void(const Request&, Response&)>;

@@ -400,6 +400,36 @@ TEST_F(ServerTest, TilesAndCheckpointForWitnesses) {
   EXPECT_EQ(bundle->status, 401);
 }
 
+// A full tile is read by a worker once, answered from the cache on the event
+// thread the second time, and from then on sent as the answer made then
+// (http::Prepared): every one the same, headers and all.
+TEST_F(ServerTest, CachedTileAnswersAreTheSameAsTheFirst) {
+  auto headers = [](const httplib::Result& r) {
+    httplib::Headers h = r->headers;
+    h.erase("Date");
+    h.erase("Keep-Alive");
+    return h;
+  };
+  auto first = Get("/tile/0/000");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200);
+  EXPECT_EQ(first->get_header_value("X-Content-Type-Options"), "nosniff");
+  for (int i = 0; i < 4; ++i) {
+    auto again = Get("/tile/0/000");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200) << i;
+    EXPECT_EQ(again->body, first->body) << i;
+    EXPECT_EQ(headers(again), headers(first)) << i;
+  }
+  httplib::Client c("127.0.0.1", port_);
+  auto head = c.Head("/tile/0/000");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+  EXPECT_EQ(head->get_header_value("Content-Length"), std::to_string(first->body.size()));
+  EXPECT_EQ(head->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+}
+
 // What the dashboard checks a larger checkpoint against the one it saw
 // before with (web/js/trust.js).
 TEST_F(ServerTest, ConsistencyProofsVerifyAgainstTheTreesRoots) {

@@ -1,0 +1,46 @@
+// What the handlers of `lifeline serve` share: the options, the log's key,
+// tokens and rate limits, the store's read connections, the access gate,
+// the caches, the one writer lock and the after-write thread. One per
+// Server, made by Server::Create; every member is thread-safe or, for
+// `opt` and `verifier`, read only once serving.
+#ifndef LIFELINE_SERVER_CONTEXT_H_
+#define LIFELINE_SERVER_CONTEXT_H_
+
+#include <mutex>
+#include <utility>
+
+#include "note/checkpoint.h"
+#include "server/access.h"
+#include "server/after_write.h"
+#include "server/analysis_cache.h"
+#include "server/rate_limit.h"
+#include "server/reader_pool.h"
+#include "server/server.h"
+#include "server/tiles.h"
+#include "server/tokens.h"
+
+namespace lifeline::server {
+
+struct Context {
+  Context(ServerOptions o, note::Verifier v)
+      : opt(std::move(o)), verifier(std::move(v)), tokens(opt.store_dir + "/tokens.json"),
+        limiter(opt.rate_per_minute, opt.rate_burst), readers(opt.store_dir + "/lifeline.db"),
+        gate(&tokens, &readers, opt.private_log) {}
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  const ServerOptions opt;
+  const note::Verifier verifier;
+  TokenStore tokens;
+  RateLimiter limiter;
+  ReaderPool readers;
+  Gate gate;
+  AnalysisCache analyses;
+  TileCache tiles;
+  std::mutex write_mu;  // one writer at a time within this process
+  AfterWrite after_write;
+};
+
+}  // namespace lifeline::server
+
+#endif  // LIFELINE_SERVER_CONTEXT_H_

@@ -1,0 +1,60 @@
+// The handlers of `lifeline serve`'s routes, by resource; routes.cc binds
+// them to paths, each behind the Access it names (access.h), so a handler
+// runs only for a caller already admitted and is given who it is. Each
+// fills the response (status, headers, body); none throws on bad input.
+// All run on worker threads, concurrently, on the shared Context.
+#ifndef LIFELINE_SERVER_HANDLERS_H_
+#define LIFELINE_SERVER_HANDLERS_H_
+
+#include <string>
+
+#include "base/status.h"
+#include "server/context.h"
+#include "server/http.h"
+#include "server/tokens.h"
+
+namespace lifeline::server {
+
+// Every guarded handler has this shape (req.matches[1] is the route's id).
+using RouteHandler = void (*)(Context&, const http::Request&, http::Response&, const Principal&);
+
+// records.cc: cases and records, as the caller may see them.
+void GetCases(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetRecords(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetRecord(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+
+// submit.cc: POST /api/v1/records, the one write.
+void PostRecords(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+
+// case_analyses.cc: a case's analyses at a checkpoint, cached (analysis_cache.h).
+void GetIndicators(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetHeadline(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetCompliance(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetScenarios(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetForecast(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+// The TOML of the case's forecast scenario `name` (<cases_dir>/<case>/scenarios/<name>.toml).
+Result<std::string> ScenarioText(const Context& c, const std::string& case_id, const std::string& name);
+
+// documents.cc: a case as a file: its records exported, its report.
+void GetExport(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetReport(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+
+// log_routes.cc: the log itself, for witnesses, monitors and verifiers.
+void GetCheckpointNote(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetCheckpointJson(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetWitnessPolicy(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetConsistency(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+// tiles.cc: /tile/... (req.matches[1] is the path after "/tile/").
+void GetTile(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+// A cached full tile answered on the event thread, with no worker and no
+// store: only where Gate would admit anyone (no --private-log, no
+// Authorization header to check, and for an entry bundle a log known,
+// within the last second, to hold public cases only). False: not answered.
+bool FastTile(Context& c, const http::Request& req, http::Response& res);
+
+// routes.cc: the admin's list of tokens.
+void GetTokens(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+
+}  // namespace lifeline::server
+
+#endif  // LIFELINE_SERVER_HANDLERS_H_

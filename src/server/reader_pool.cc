@@ -1,0 +1,27 @@
+#include "server/reader_pool.h"
+
+namespace lifeline::server {
+
+ReaderPool::Lease::~Lease() {
+  if (s_) pool_->Give(std::move(s_));
+}
+
+Result<ReaderPool::Lease> ReaderPool::Borrow() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      auto s = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(s));
+    }
+  }
+  LIFELINE_ASSIGN_OR_RETURN(auto s, store::SqliteStore::Open(db_path_, store::SqliteStore::Mode::kReadOnly));
+  return Lease(this, std::move(s));
+}
+
+void ReaderPool::Give(std::unique_ptr<store::SqliteStore> s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(std::move(s));
+}
+
+}  // namespace lifeline::server
