@@ -580,10 +580,10 @@ struct Server::Impl {
   }
 
   // Runs `compute` on the case's dataset at the checkpoint (at=, or the
-  // latest), cached as described at `cache`; sends the JSON.
+  // latest), cached as described at `cache`; sends the JSON text it returns.
   void Analysis(const http::Request& req, http::Response& res, const Principal& who, const std::string& what,
                 std::initializer_list<const char*> params,
-                const std::function<Result<json>(const analysis::Dataset&, const analysis::CheckpointRef&)>& compute,
+                const std::function<Result<std::string>(const analysis::Dataset&, const analysis::CheckpointRef&)>& compute,
                 const std::string& extra_key = "") {
     if (Status s = OnlyParams(req, params); !s.ok()) return SendStatus(res, s);
     const std::string case_id = req.matches[1];
@@ -614,7 +614,7 @@ struct Server::Impl {
     if (!ds.ok()) return SendStatus(res, ds.status());
     auto out = compute(*ds, cp);
     if (!out.ok()) return SendStatus(res, out.status());
-    auto body = std::make_shared<const std::string>(Dump(*out));
+    auto body = std::make_shared<const std::string>(std::move(*out));
     // Only one result per key for the moving latest checkpoint: the soak grew
     // the server to 1 GiB keeping every checkpoint's indicators of a 60 k
     // record case in the exact cache.
@@ -645,10 +645,10 @@ struct Server::Impl {
 
   void Indicators(const http::Request& req, http::Response& res, const Principal& who) {
     Analysis(req, res, who, "indicators", {"from", "to", "at"},
-             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
                LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
                LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
-               return analysis::IndicatorsJson(ind);
+               return analysis::IndicatorsJsonText(ind);
              });
   }
 
@@ -656,21 +656,21 @@ struct Server::Impl {
   // overview and the report lead with, by the same rules.
   void Headline(const http::Request& req, http::Response& res, const Principal& who) {
     Analysis(req, res, who, "headline", {"from", "to", "at"},
-             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
                LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
                LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
                LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance c, analysis::ComputeCompliance(ds, cp, o.from, o.to));
-               return analysis::HeadlineJson(analysis::ComputeHeadline(ind, c));
+               return Dump(analysis::HeadlineJson(analysis::ComputeHeadline(ind, c)));
              });
   }
 
   void Compliance(const http::Request& req, http::Response& res, const Principal& who) {
     Analysis(req, res, who, "compliance", {"from", "to", "at"},
-             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
                LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayParam(req, "from"));
                LIFELINE_ASSIGN_OR_RETURN(int32_t to, DayParam(req, "to"));
                LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance c, analysis::ComputeCompliance(ds, cp, from, to));
-               return analysis::ComplianceJson(c);
+               return Dump(analysis::ComplianceJson(c));
              });
   }
 
@@ -723,13 +723,13 @@ struct Server::Impl {
     // The file's content is part of the cache key: an edited scenario is recomputed.
     crypto::Hash h = crypto::Sha256(*text);
     Analysis(req, res, who, "forecast", {"scenario", "at"},
-             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+             [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
                LIFELINE_ASSIGN_OR_RETURN(analysis::ForecastModel model, analysis::FitForecast(ds, *sc));
                analysis::ForecastRunOptions ro;
                ro.threads = 1;  // one request, one core: others are served meanwhile
                LIFELINE_ASSIGN_OR_RETURN(auto run, analysis::RunForecast(model, ro));
                analysis::Forecast f{case_id, cp, name, std::move(model), std::move(run)};
-               return analysis::ForecastJson(f);
+               return Dump(analysis::ForecastJson(f));
              },
              HexEncode(ByteSpan(h.data(), h.size())));
   }
