@@ -15,9 +15,20 @@ namespace {
 
 json CheckpointJson(const CheckpointRef& cp) { return {{"size", cp.size}, {"root", cp.root}}; }
 
+// The members of FlowsJson and CargoJson but their records: the totals
+// write those lists streamed (WithRecords), every movement's id in one list.
+json FlowCounts(const Flows& f) {
+  return {{"movements", f.movements}, {"vehicles", f.vehicles}, {"persons", f.persons}, {"patients", f.patients}};
+}
+
+json CargoFields(const CargoAmount& c) {
+  return {{"commodity", c.commodity}, {"unit", c.unit}, {"delivered", c.delivered}, {"stopped", c.stopped}};
+}
+
 json FlowsJson(const Flows& f) {
-  return {{"movements", f.movements}, {"vehicles", f.vehicles}, {"persons", f.persons},
-          {"patients", f.patients},   {"records", f.records}};
+  json j = FlowCounts(f);
+  j["records"] = f.records;
+  return j;
 }
 
 json OperatorFlowsJson(const OperatorFlows& f) {
@@ -26,8 +37,24 @@ json OperatorFlowsJson(const OperatorFlows& f) {
 }
 
 json CargoJson(const CargoAmount& c) {
-  return {{"commodity", c.commodity}, {"unit", c.unit}, {"delivered", c.delivered}, {"stopped", c.stopped},
-          {"records", c.records}};
+  json j = CargoFields(c);
+  j["records"] = c.records;
+  return j;
+}
+
+// Writes the object `fields` with a "records" member streamed from `records`
+// (which must outlive the call).
+void WithRecords(JsonWriter& w, json fields, const RecordIds& records) {
+  JsonMembers m = MembersOf(std::move(fields));
+  m.push_back({"records", [&records](JsonWriter& out) { out.Strings(records); }});
+  WriteObject(w, std::move(m));
+}
+
+void WriteOperatorFlows(JsonWriter& w, const OperatorFlows& f) {
+  WriteObject(w, {{"operator", [&](JsonWriter& o) { o.String(f.op); }},
+                  {"direction", [&](JsonWriter& o) { o.String(f.direction); }},
+                  {"delivered", [&](JsonWriter& o) { WithRecords(o, FlowCounts(f.delivered), f.delivered.records); }},
+                  {"stopped", [&](JsonWriter& o) { WithRecords(o, FlowCounts(f.stopped), f.stopped.records); }}});
 }
 
 json BaselineJson(const BaselineDay& b) {
@@ -63,7 +90,10 @@ json CompletenessJson(const Completeness& c) {
 
 }  // namespace
 
-json EstimateJson(const RangeEstimate& e) {
+namespace {
+
+// EstimateJson but its records (written streamed by WriteEstimate).
+json EstimateFields(const RangeEstimate& e) {
   json reports = json::array(), conflicts = json::array();
   for (const auto& r : e.reports) {
     json j = {{"record", r.record},       {"period", {{"from", r.from}, {"to", r.to}}},
@@ -96,12 +126,21 @@ json EstimateJson(const RangeEstimate& e) {
             {"completeness", CompletenessJson(e.completeness)},
             {"reports", reports},
             {"discrepancies", conflicts},
-            {"records_without_figure", e.without_figure},
-            {"records", e.records}};
+            {"records_without_figure", e.without_figure}};
   if (e.measure == "cargo") {
     j["unit"] = e.unit;
     j["commodities"] = e.commodities;
   }
+  return j;
+}
+
+void WriteEstimate(JsonWriter& w, const RangeEstimate& e) { WithRecords(w, EstimateFields(e), e.records); }
+
+}  // namespace
+
+json EstimateJson(const RangeEstimate& e) {
+  json j = EstimateFields(e);
+  j["records"] = e.records;
   return j;
 }
 
@@ -286,37 +325,44 @@ json DayJson(const DayIndicators& d) {
                   {"incidents", IncidentsJson(d.incidents)}};
 }
 
-// IndicatorsJson's "totals".
-json TotalsJson(const Indicators& ind) {
-  json t_routes = json::array(), t_flows = json::array(), t_cargo = json::array(), t_needs = json::array(),
-       t_baseline = json::array(), t_util = json::array();
-  for (const auto& r : ind.totals.routes) {
-    t_routes.push_back({{"route", r.route}, {"days_open", r.open}, {"days_restricted", r.restricted},
-                        {"days_closed", r.closed}, {"days_unknown", r.unknown}});
-  }
-  for (const auto& f : ind.totals.flows) t_flows.push_back(OperatorFlowsJson(f));
-  for (const auto& c : ind.totals.cargo) t_cargo.push_back(CargoJson(c));
-  for (const auto& n : ind.totals.needs) {
-    json j = {{"commodity", n.commodity}, {"unit", n.unit},           {"need", OrNull(n.need)},
-              {"delivered", n.delivered}, {"coverage", OrNull(n.coverage)}, {"shortfall", n.shortfall},
-              {"days_need_unknown", n.days_need_unknown},
-              {"coverage_lower_bound", n.coverage_lower_bound},
-              {"assessed", n.assessed},   {"share", OrNull(n.share)},
-              {"estimate", n.estimate ? EstimateJson(*n.estimate) : json(nullptr)}};
-    if (!n.reason.empty()) j["reason"] = n.reason;
-    t_needs.push_back(std::move(j));
-  }
-  for (const auto& b : ind.totals.baseline) t_baseline.push_back(BaselineJson(b));
-  for (const auto& u : ind.totals.utilities) t_util.push_back(UtilityTotalJson(u));
-  json incidents = {{"incidents", ind.totals.incidents.incidents}, {"records", ind.totals.incidents.records}};
-  return {{"routes", t_routes},
-          {"movements", t_flows},
-          {"cargo_in", t_cargo},
-          {"needs", t_needs},
-          {"baseline", t_baseline},
-          {"utilities", t_util},
-          {"incidents", incidents},
-          {"casualties", CasualtiesJson(ind.totals.casualties)}};
+// Writes each element of `v` with `write`, as an array.
+template <typename T, typename F>
+void WriteArray(JsonWriter& w, const std::vector<T>& v, F write) {
+  w.BeginArray();
+  for (const auto& x : v) write(w, x);
+  w.EndArray();
+}
+
+json NeedTotalJson(const NeedTotal& n) {
+  json j = {{"commodity", n.commodity}, {"unit", n.unit},           {"need", OrNull(n.need)},
+            {"delivered", n.delivered}, {"coverage", OrNull(n.coverage)}, {"shortfall", n.shortfall},
+            {"days_need_unknown", n.days_need_unknown},
+            {"coverage_lower_bound", n.coverage_lower_bound},
+            {"assessed", n.assessed},   {"share", OrNull(n.share)}};
+  if (!n.reason.empty()) j["reason"] = n.reason;
+  return j;
+}
+
+// IndicatorsJson's "totals": the lists of every record of the range
+// (movements, cargo, estimates) streamed, the rest one small DOM each.
+void WriteTotals(JsonWriter& w, const Indicators& ind) {
+  const auto& t = ind.totals;
+  auto dom = [](auto f) { return [f](JsonWriter& o, const auto& x) { o.Value(f(x)); }; };
+  WriteObject(w, {
+    {"routes", [&](JsonWriter& o) { WriteArray(o, t.routes, dom([](const RouteDays& r) {
+       return json{{"route", r.route}, {"days_open", r.open}, {"days_restricted", r.restricted},
+                   {"days_closed", r.closed}, {"days_unknown", r.unknown}}; })); }},
+    {"movements", [&](JsonWriter& o) { WriteArray(o, t.flows, WriteOperatorFlows); }},
+    {"cargo_in", [&](JsonWriter& o) { WriteArray(o, t.cargo, [](JsonWriter& a, const CargoAmount& c) {
+       WithRecords(a, CargoFields(c), c.records); }); }},
+    {"needs", [&](JsonWriter& o) { WriteArray(o, t.needs, [](JsonWriter& a, const NeedTotal& n) {
+       JsonMembers m = MembersOf(NeedTotalJson(n));
+       m.push_back({"estimate", [&n](JsonWriter& b) { n.estimate ? WriteEstimate(b, *n.estimate) : b.Value(nullptr); }});
+       WriteObject(a, std::move(m)); }); }},
+    {"baseline", [&](JsonWriter& o) { WriteArray(o, t.baseline, dom(BaselineJson)); }},
+    {"utilities", [&](JsonWriter& o) { WriteArray(o, t.utilities, dom(UtilityTotalJson)); }},
+    {"incidents", [&](JsonWriter& o) { WithRecords(o, {{"incidents", t.incidents.incidents}}, t.incidents.records); }},
+    {"casualties", [&](JsonWriter& o) { o.Value(CasualtiesJson(t.casualties)); }}});
 }
 
 // IndicatorsJson's "period_movements".
@@ -516,29 +562,36 @@ void EstimatesAndPeriodsCsv(const Indicators& ind, CsvRows& out) {
 
 }  // namespace
 
-json IndicatorsJson(const Indicators& ind) {
-  json days = json::array();
-  for (const auto& d : ind.days) days.push_back(DayJson(d));
-  json estimates = json::array(), names = json::object();
-  for (const auto& e : ind.estimates) estimates.push_back(EstimateJson(e));
+JsonMembers IndicatorsMembers(const Indicators& ind) {
+  json names = json::object();
   for (const auto& [id, name] : ind.route_names) names[id] = name;
-  return {{"case", ind.case_id},
-          {"title", ind.case_title},
-          {"checkpoint", CheckpointJson(ind.checkpoint)},
-          {"from", ind.from},
-          {"to", ind.to},
-          {"route_names", names},
-          {"parties", ind.parties},
-          {"days", days},
-          {"totals", TotalsJson(ind)},
-          {"blockade", BlockadeJson(ind.blockade)},
-          {"estimates", estimates},
-          {"baselines", BaselinesJson(ind)},
-          {"requirements", RequirementsJson(ind)},
-          {"period_movements", PeriodMovementsJson(ind)},
-          {"assumptions", ind.assumptions},
-          {"assumption_keys", ind.assumption_keys}};
+  JsonMembers m = MembersOf({{"case", ind.case_id},
+                             {"title", ind.case_title},
+                             {"checkpoint", CheckpointJson(ind.checkpoint)},
+                             {"from", ind.from},
+                             {"to", ind.to},
+                             {"route_names", names},
+                             {"parties", ind.parties},
+                             {"blockade", BlockadeJson(ind.blockade)},
+                             {"baselines", BaselinesJson(ind)},
+                             {"requirements", RequirementsJson(ind)},
+                             {"period_movements", PeriodMovementsJson(ind)},
+                             {"assumptions", ind.assumptions},
+                             {"assumption_keys", ind.assumption_keys}});
+  // The parts that grow with the records: one day, one estimate at a time.
+  m.push_back({"days", [&ind](JsonWriter& w) {
+                 WriteArray(w, ind.days, [](JsonWriter& o, const DayIndicators& d) { o.Value(DayJson(d)); });
+               }});
+  m.push_back({"totals", [&ind](JsonWriter& w) { WriteTotals(w, ind); }});
+  m.push_back({"estimates", [&ind](JsonWriter& w) { WriteArray(w, ind.estimates, WriteEstimate); }});
+  return m;
 }
+
+std::string IndicatorsJsonText(const Indicators& ind) {
+  return JsonText([&ind](JsonWriter& w) { WriteObject(w, IndicatorsMembers(ind)); }, -1);
+}
+
+json IndicatorsJson(const Indicators& ind) { return json::parse(IndicatorsJsonText(ind)); }
 
 std::string IndicatorsCsv(const Indicators& ind) {
   std::ostringstream o;

@@ -11,6 +11,7 @@
 #include "analysis/compliance.h"
 #include "analysis/forecast.h"
 #include "analysis/indicators.h"
+#include "analysis/json_writer.h"
 
 namespace lifeline::analysis {
 
@@ -20,6 +21,14 @@ nlohmann::json OrNull(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+// The indicators' JSON object as members written streamed (one day, one
+// total at a time: the output of a large case is never held whole). The
+// members refer to `ind`, which must outlive them.
+JsonMembers IndicatorsMembers(const Indicators& ind);
+// The same document as compact text (dump()), for the API's cached bodies.
+std::string IndicatorsJsonText(const Indicators& ind);
+// The same document as a DOM (parsed back from the streamed text), for the
+// tests and small cases.
 nlohmann::json IndicatorsJson(const Indicators& ind);
 // The parts of the indicators' JSON, for the headline figures.
 nlohmann::json EstimateJson(const RangeEstimate& e);

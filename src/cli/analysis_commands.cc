@@ -79,26 +79,24 @@ Result<Loaded> Load(const Globals& g, const AnalysisArgs& a) {
   return l;
 }
 
-void Print(const Globals& g, const analysis::Dataset& ds, const std::string& format, nlohmann::json j,
+void Print(const Globals& g, const analysis::Dataset& ds, const std::string& format, analysis::JsonMembers members,
            const std::string& csv, const std::string& table) {
   if (g.json || format == "json") {
-    j["ok"] = true;
+    members.push_back({"ok", [](analysis::JsonWriter& w) { w.Value(true); }});
     if (!ds.skipped.empty()) {
-      nlohmann::json skipped = nlohmann::json::array();
-      for (const auto& s : ds.skipped) {
-        skipped.push_back({{"id", s.id}, {"entry", s.index}, {"field", s.field}, {"message", s.message}});
-      }
-      j["skipped_records"] = std::move(skipped);
+      members.push_back({"skipped_records", [&ds](analysis::JsonWriter& w) {
+                           nlohmann::json skipped = nlohmann::json::array();
+                           for (const auto& s : ds.skipped) {
+                             skipped.push_back(
+                                 {{"id", s.id}, {"entry", s.index}, {"field", s.field}, {"message", s.message}});
+                           }
+                           w.Value(skipped);
+                         }});
     }
-    // Serialised straight to stdout: what j.dump() writes, without holding
-    // the text (as large as the DOM on a large case) as a second copy.
-    nlohmann::detail::serializer<nlohmann::json> out(nlohmann::detail::output_adapter<char>(std::cout), ' ',
-                                                     nlohmann::json::error_handler_t::replace);
-    if (g.json) {
-      out.dump(j, false, false, 0);
-    } else {
-      out.dump(j, true, false, 2);
-    }
+    // Streamed to stdout: what dump() of the whole object writes, without
+    // holding it (on a large case the DOM was most of the peak memory).
+    analysis::JsonWriter w(std::cout, g.json ? -1 : 2);
+    analysis::WriteObject(w, std::move(members));
     std::cout << "\n";
   } else if (format == "csv") {
     std::cout << csv;
@@ -118,7 +116,7 @@ int CmdIndicators(const Globals& g, const AnalysisArgs& a) {
   auto ind = analysis::ComputeIndicators(l->ds, l->cp, opts);
   if (!ind.ok()) return Fail(g, ind.status());
   bool json = g.json || a.format == "json";
-  Print(g, l->ds, a.format, json ? analysis::IndicatorsJson(*ind) : nlohmann::json(),
+  Print(g, l->ds, a.format, json ? analysis::IndicatorsMembers(*ind) : analysis::JsonMembers(),
         a.format == "csv" ? analysis::IndicatorsCsv(*ind) : "",
         a.format == "table" ? analysis::IndicatorsTable(*ind, a.explain) : "");
   return 0;
@@ -130,7 +128,7 @@ int CmdCompliance(const Globals& g, const AnalysisArgs& a) {
   auto c = analysis::ComputeCompliance(l->ds, l->cp, l->from, l->to);
   if (!c.ok()) return Fail(g, c.status());
   bool json = g.json || a.format == "json";
-  Print(g, l->ds, a.format, json ? analysis::ComplianceJson(*c) : nlohmann::json(),
+  Print(g, l->ds, a.format, json ? analysis::MembersOf(analysis::ComplianceJson(*c)) : analysis::JsonMembers(),
         a.format == "csv" ? analysis::ComplianceCsv(*c) : "",
         a.format == "table" ? analysis::ComplianceTable(*c, a.explain) : "");
   return 0;
@@ -150,7 +148,7 @@ int CmdHeadline(const Globals& g, const AnalysisArgs& a) {
   if (!c.ok()) return Fail(g, c.status());
   analysis::Headline h = analysis::ComputeHeadline(*ind, *c);
   bool json = g.json || a.format == "json";
-  Print(g, l->ds, a.format, json ? analysis::HeadlineJson(h) : nlohmann::json(), "",
+  Print(g, l->ds, a.format, json ? analysis::MembersOf(analysis::HeadlineJson(h)) : analysis::JsonMembers(), "",
         a.format == "table" ? analysis::HeadlineTable(h, a.explain) : "");
   return 0;
 }
@@ -177,7 +175,7 @@ int CmdForecast(const Globals& g, const AnalysisArgs& a) {
   if (!run.ok()) return Fail(g, run.status());
   analysis::Forecast f{a.case_id, l->cp, a.scenario, std::move(*model), std::move(*run)};
   bool json = g.json || a.format == "json";
-  Print(g, l->ds, a.format, json ? analysis::ForecastJson(f) : nlohmann::json(),
+  Print(g, l->ds, a.format, json ? analysis::MembersOf(analysis::ForecastJson(f)) : analysis::JsonMembers(),
         a.format == "csv" ? analysis::ForecastCsv(f) : "", a.format == "table" ? analysis::ForecastTable(f) : "");
   return 0;
 }

@@ -8,7 +8,9 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "analysis/compliance.h"
 #include "analysis/dataset.h"
@@ -29,7 +31,8 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-using Compute = std::function<Result<json>(const analysis::Dataset&, const analysis::CheckpointRef&)>;
+// An analysis of a dataset at a checkpoint, as the JSON text the route sends.
+using Compute = std::function<Result<std::string>(const analysis::Dataset&, const analysis::CheckpointRef&)>;
 
 // The cache key of an analysis of the latest checkpoint: what, the case,
 // `extra` and the parameters (at= aside).
@@ -43,7 +46,7 @@ std::string AnalysisKey(const http::Request& req, const std::string& what, const
 }
 
 // Runs `compute` on the case's dataset at the checkpoint (at=, or the
-// latest), cached (analysis_cache.h); sends the JSON.
+// latest), cached (analysis_cache.h); sends the JSON text `compute` returns.
 void Analysis(Context& c, const http::Request& req, http::Response& res, const Principal& who, const std::string& what,
               std::initializer_list<const char*> params, const Compute& compute, const std::string& extra_key = "") {
   if (Status s = OnlyParams(req, params); !s.ok()) return SendStatus(res, s);
@@ -72,7 +75,7 @@ void Analysis(Context& c, const http::Request& req, http::Response& res, const P
   if (!ds.ok()) return SendStatus(res, ds.status());
   auto out = compute(*ds, cp);
   if (!out.ok()) return SendStatus(res, out.status());
-  auto body = std::make_shared<const std::string>(Dump(*out));
+  auto body = std::make_shared<const std::string>(std::move(*out));
   if (*at) {
     c.analyses.PutExact(exact, body);
   } else {
@@ -114,10 +117,10 @@ std::vector<std::string> ScenarioNames(const Context& c, const std::string& case
 
 void GetIndicators(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
   Analysis(c, req, res, who, "indicators", {"from", "to", "at"},
-           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
              LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
              LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
-             return analysis::IndicatorsJson(ind);
+             return analysis::IndicatorsJsonText(ind);
            });
 }
 
@@ -125,21 +128,21 @@ void GetIndicators(Context& c, const http::Request& req, http::Response& res, co
 // overview and the report lead with, by the same rules.
 void GetHeadline(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
   Analysis(c, req, res, who, "headline", {"from", "to", "at"},
-           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
              LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
              LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
              LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance comp, analysis::ComputeCompliance(ds, cp, o.from, o.to));
-             return analysis::HeadlineJson(analysis::ComputeHeadline(ind, comp));
+             return Dump(analysis::HeadlineJson(analysis::ComputeHeadline(ind, comp)));
            });
 }
 
 void GetCompliance(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
   Analysis(c, req, res, who, "compliance", {"from", "to", "at"},
-           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
              LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayParam(req, "from"));
              LIFELINE_ASSIGN_OR_RETURN(int32_t to, DayParam(req, "to"));
              LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance comp, analysis::ComputeCompliance(ds, cp, from, to));
-             return analysis::ComplianceJson(comp);
+             return Dump(analysis::ComplianceJson(comp));
            });
 }
 
@@ -179,13 +182,13 @@ void GetForecast(Context& c, const http::Request& req, http::Response& res, cons
   // The file's content is part of the cache key: an edited scenario is recomputed.
   crypto::Hash h = crypto::Sha256(*text);
   Analysis(c, req, res, who, "forecast", {"scenario", "at"},
-           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<json> {
+           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
              LIFELINE_ASSIGN_OR_RETURN(analysis::ForecastModel model, analysis::FitForecast(ds, *sc));
              analysis::ForecastRunOptions ro;
              ro.threads = 1;  // one request, one core: others are served meanwhile
              LIFELINE_ASSIGN_OR_RETURN(auto run, analysis::RunForecast(model, ro));
              analysis::Forecast f{case_id, cp, name, std::move(model), std::move(run)};
-             return analysis::ForecastJson(f);
+             return Dump(analysis::ForecastJson(f));
            },
            HexEncode(ByteSpan(h.data(), h.size())));
 }
