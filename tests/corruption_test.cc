@@ -269,6 +269,7 @@ std::string Location(const std::string& message) {
   if (message.find("entry ") != std::string::npos) return "entry";
   if (message.find("tile/") != std::string::npos) return "tile";
   if (message.find("checkpoint #") != std::string::npos) return "checkpoint";
+  if (message.find("meta table") != std::string::npos) return "meta";
   // SQLite's own findings before quick_check can run: a damaged header or
   // schema makes the file unreadable as a database or as a Lifeline store.
   for (const char* s : {"malformed", "not a database", "not a Lifeline store", "store format"}) {

@@ -98,7 +98,8 @@ Result<VerifyReport> VerifyLog(store::LogStore& store, const note::Verifier& key
   // writer could open it (a tiles directory has no such record).
   auto origin = store.GetMeta("origin");
   if (origin.ok() && *origin != key.name()) {
-    return CorruptionError("the store's origin \"" + *origin + "\" is not the log key's name \"" + key.name() + "\"");
+    return CorruptionError("the store's meta table names the origin \"" + *origin + "\", not the log key's name \"" +
+                           key.name() + "\"");
   }
   if (!origin.ok() && origin.status().code() != ErrorCode::kNotFound) return origin.status().Annotate("reading the origin");
   // 1. Every checkpoint: signature, origin, stored size, monotonic sizes.

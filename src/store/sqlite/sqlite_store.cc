@@ -219,7 +219,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     return CorruptionError(path + " is not a Lifeline store (" + prep.message() + ")");
   }
   auto format = s->GetMeta("format");
-  if (!format.ok()) return CorruptionError(path + " has no format version: " + format.status().message());
+  auto origin = s->GetMeta("origin");
+  for (const auto* meta : {&format, &origin}) {
+    if (!meta->ok()) {
+      return CorruptionError(path + " is not a Lifeline store, or its meta table is damaged (" +
+                             meta->status().message() + ")");
+    }
+  }
   if (*format != kFormatVersion) {
     return FailedPreconditionError(path + " has store format " + *format + "; this build reads format " +
                                    kFormatVersion);
