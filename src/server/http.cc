@@ -422,6 +422,66 @@ struct Server::Impl {
     *con_cls = nullptr;
   }
 
+  // The request head is complete: headers, target and a declared body size
+  // that may be refused before the body is read.
+  MHD_Result OnHead(Exchange* ex, MHD_Connection* connection, const char* method) {
+    Request& req = ex->req;
+    // The body has idle_timeout to arrive whole.
+    SetDeadline(ex->conn, Clock::now() + opt.idle_timeout);
+    req.method = method;
+    if (ex->conn != nullptr) req.remote_addr = ex->conn->remote;
+    MHD_get_connection_values(
+        connection, MHD_HEADER_KIND,
+        [](void* h, enum MHD_ValueKind, const char* key, const char* value) -> MHD_Result {
+          static_cast<Headers*>(h)->emplace(key, value != nullptr ? value : "");
+          return MHD_YES;
+        },
+        &req.headers);
+    ex->stage = Exchange::kBody;
+    auto target = ParseTarget(req.target);
+    if (!target.ok()) {
+      self->Refuse(req, ex->res, 400);
+      return Queue(connection, ex->res);
+    }
+    req.path = std::move(target->path);
+    req.params = std::move(target->params);
+    if (req.has_header("Content-Length")) {
+      auto n = ParseContentLength(req.get_header_value("Content-Length"));
+      // Answered before the body: no "100 Continue", the body is not read.
+      if (n && *n > opt.max_body_bytes) {
+        self->Refuse(req, ex->res, 413);
+        return Queue(connection, ex->res);
+      }
+      if (n) req.body.reserve(static_cast<size_t>(*n));
+    }
+    return MHD_YES;
+  }
+
+  // A piece of the body, or (size 0) its end: then the request is answered
+  // from memory, or handed to a worker.
+  MHD_Result OnBody(Exchange* ex, MHD_Connection* connection, const char* upload_data, size_t* upload_data_size) {
+    Request& req = ex->req;
+    if (*upload_data_size != 0) {
+      if (req.body.size() + *upload_data_size > opt.max_body_bytes) {
+        self->Refuse(req, ex->res, 413);
+        if (ex->conn != nullptr) WriteRefusal(ex->conn->fd, ex->res);
+        return MHD_NO;  // closes the connection: the rest is never read
+      }
+      req.body.append(upload_data, *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+    SetDeadline(ex->conn, kNever);
+    if (self->TryFast(req, ex->res)) {
+      ex->stage = Exchange::kReady;
+      return Queue(connection, ex->res);
+    }
+    if (Submit(ex)) return MHD_YES;
+    ex->stage = Exchange::kReady;
+    self->Refuse(req, ex->res, 503);
+    return Queue(connection, ex->res);
+  }
+
   static MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url, const char* method,
                               const char* version, const char* upload_data, size_t* upload_data_size,
                               void** con_cls) {
@@ -431,61 +491,11 @@ struct Server::Impl {
       ex = static_cast<Exchange*>(OnRequestLine(cls, url, connection));
       *con_cls = ex;
     }
-    Request& req = ex->req;
     switch (ex->stage.load()) {
-      case Exchange::kHead: {
-        // The head is complete: the body has idle_timeout to arrive whole.
-        impl->SetDeadline(ex->conn, Clock::now() + impl->opt.idle_timeout);
-        req.method = method;
-        if (ex->conn != nullptr) req.remote_addr = ex->conn->remote;
-        MHD_get_connection_values(
-            connection, MHD_HEADER_KIND,
-            [](void* h, enum MHD_ValueKind, const char* key, const char* value) -> MHD_Result {
-              static_cast<Headers*>(h)->emplace(key, value != nullptr ? value : "");
-              return MHD_YES;
-            },
-            &req.headers);
-        ex->stage = Exchange::kBody;
-        auto target = ParseTarget(req.target);
-        if (!target.ok()) {
-          impl->self->Refuse(req, ex->res, 400);
-          return Queue(connection, ex->res);
-        }
-        req.path = std::move(target->path);
-        req.params = std::move(target->params);
-        if (req.has_header("Content-Length")) {
-          auto n = ParseContentLength(req.get_header_value("Content-Length"));
-          // Answered before the body: no "100 Continue", the body is not read.
-          if (n && *n > impl->opt.max_body_bytes) {
-            impl->self->Refuse(req, ex->res, 413);
-            return Queue(connection, ex->res);
-          }
-          if (n) req.body.reserve(static_cast<size_t>(*n));
-        }
-        return MHD_YES;
-      }
-      case Exchange::kBody: {
-        if (*upload_data_size != 0) {
-          if (req.body.size() + *upload_data_size > impl->opt.max_body_bytes) {
-            impl->self->Refuse(req, ex->res, 413);
-            if (ex->conn != nullptr) WriteRefusal(ex->conn->fd, ex->res);
-            return MHD_NO;  // closes the connection: the rest is never read
-          }
-          req.body.append(upload_data, *upload_data_size);
-          *upload_data_size = 0;
-          return MHD_YES;
-        }
-        // The whole request is here: answered from memory, or by a worker.
-        impl->SetDeadline(ex->conn, kNever);
-        if (impl->self->TryFast(req, ex->res)) {
-          ex->stage = Exchange::kReady;
-          return Queue(connection, ex->res);
-        }
-        if (impl->Submit(ex)) return MHD_YES;
-        ex->stage = Exchange::kReady;
-        impl->self->Refuse(req, ex->res, 503);
-        return Queue(connection, ex->res);
-      }
+      case Exchange::kHead:
+        return impl->OnHead(ex, connection, method);
+      case Exchange::kBody:
+        return impl->OnBody(ex, connection, upload_data, upload_data_size);
       case Exchange::kRunning:
         return MHD_YES;  // not resumed yet
       case Exchange::kReady:
