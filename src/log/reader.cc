@@ -34,12 +34,12 @@ Result<std::string> LogReader::TileAt(const merkle::TileId& tile) {
   }
   if (tile.is_entries()) {
     if (t->id.width == tile.width) {
-      LIFELINE_RETURN_IF_ERROR(ParseBundle(t->data, tile.width).status().Annotate(merkle::TilePath(tile)));
+      LIFELINE_RETURN_IF_ERROR(merkle::ParseBundle(t->data, tile.width).status().Annotate(merkle::TilePath(tile)));
       return t->data;
     }
-    LIFELINE_ASSIGN_OR_RETURN(auto entries, ParseBundle(t->data, t->id.width));
+    LIFELINE_ASSIGN_OR_RETURN(auto entries, merkle::ParseBundle(t->data, t->id.width));
     std::string out;
-    for (uint32_t i = 0; i < tile.width; ++i) AppendToBundle(&out, entries[i]);
+    for (uint32_t i = 0; i < tile.width; ++i) merkle::AppendToBundle(&out, entries[i]);
     return out;
   }
   if (t->data.size() != size_t{t->id.width} * 32) {
@@ -81,7 +81,7 @@ Result<std::vector<Hash>> LogReader::ConsistencyProof(uint64_t size1, uint64_t s
 Result<std::string> LogReader::Entry(uint64_t index) {
   uint64_t bundle = index / merkle::kTileWidth;
   LIFELINE_ASSIGN_OR_RETURN(const store::TileData* t, Fetch(merkle::kEntriesLevel, bundle, static_cast<uint32_t>(index % merkle::kTileWidth) + 1));
-  auto entries = ParseBundle(t->data, t->id.width);
+  auto entries = merkle::ParseBundle(t->data, t->id.width);
   if (!entries.ok()) return entries.status().Annotate(merkle::TilePath(t->id));
   uint64_t i = index % merkle::kTileWidth;
   if (i >= entries->size()) return NotFoundError("entry " + std::to_string(index) + " is not in the log");

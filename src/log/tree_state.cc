@@ -8,37 +8,6 @@ using merkle::Hash;
 using merkle::kTileWidth;
 using store::TileData;
 
-void AppendToBundle(std::string* bundle, std::string_view entry) {
-  LIFELINE_CHECK(entry.size() <= merkle::kMaxEntrySize, "entry larger than a bundle can hold");
-  PutBigEndian16(bundle, static_cast<uint16_t>(entry.size()));
-  bundle->append(entry);
-}
-
-Result<std::vector<std::string_view>> ParseBundle(std::string_view bundle, uint32_t width) {
-  std::vector<std::string_view> out;
-  out.reserve(width);
-  size_t pos = 0;
-  while (pos < bundle.size()) {
-    if (bundle.size() - pos < 2) {
-      return CorruptionError("bundle ends inside the length of entry " + std::to_string(out.size()));
-    }
-    size_t n = (static_cast<uint8_t>(bundle[pos]) << 8) | static_cast<uint8_t>(bundle[pos + 1]);
-    pos += 2;
-    if (bundle.size() - pos < n) {
-      return CorruptionError("entry " + std::to_string(out.size()) + " of the bundle claims " +
-                             std::to_string(n) + " bytes; only " + std::to_string(bundle.size() - pos) +
-                             " remain");
-    }
-    out.push_back(bundle.substr(pos, n));
-    pos += n;
-  }
-  if (out.size() != width) {
-    return CorruptionError("bundle holds " + std::to_string(out.size()) + " entries, expected " +
-                           std::to_string(width));
-  }
-  return out;
-}
-
 std::string TreeState::TileBytes(std::span<const Hash> hashes) {
   std::string s;
   s.reserve(hashes.size() * crypto::kHashSize);
@@ -78,7 +47,7 @@ Result<TreeState> TreeState::Load(store::LogStore& store, uint64_t size) {
     if (b->id.width != bw) {
       return CorruptionError(merkle::TilePath(id) + " is stored with width " + std::to_string(b->id.width));
     }
-    auto parsed = ParseBundle(b->data, bw);
+    auto parsed = merkle::ParseBundle(b->data, bw);
     if (!parsed.ok()) return parsed.status().Annotate(merkle::TilePath(id));
     t.bundle_ = std::move(b->data);
     t.bundle_count_ = bw;
@@ -144,7 +113,7 @@ void TreeState::Append(std::span<const std::string> entries, std::vector<TileDat
   if (entries.empty()) return;
   uint32_t top = 0;
   for (const std::string& e : entries) {
-    AppendToBundle(&bundle_, e);
+    merkle::AppendToBundle(&bundle_, e);
     ++bundle_count_;
     ++size_;
     if (bundle_count_ == kTileWidth) {

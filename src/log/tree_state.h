@@ -56,13 +56,6 @@ class TreeState {
   uint32_t bundle_count_ = 0;
 };
 
-// Encodes entries as a tlog-tiles bundle: uint16 big-endian length + bytes.
-void AppendToBundle(std::string* bundle, std::string_view entry);
-
-// Splits a bundle into its entries. Corruption unless it holds exactly
-// `width` well-formed entries and nothing else.
-Result<std::vector<std::string_view>> ParseBundle(std::string_view bundle, uint32_t width);
-
 }  // namespace lifeline::log
 
 #endif  // LIFELINE_LOG_TREE_STATE_H_

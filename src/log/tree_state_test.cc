@@ -25,7 +25,7 @@ std::map<std::pair<uint32_t, uint64_t>, std::string> NaiveTiles(const std::vecto
   std::vector<Hash> level;
   for (const auto& e : entries) level.push_back(merkle::LeafHash(AsBytes(e)));
   for (size_t i = 0; i < entries.size(); ++i) {
-    AppendToBundle(&out[{merkle::kEntriesLevel, i / 256}], entries[i]);
+    merkle::AppendToBundle(&out[{merkle::kEntriesLevel, i / 256}], entries[i]);
   }
   for (uint32_t l = 0; !level.empty(); ++l) {
     for (size_t i = 0; i < level.size(); ++i) {
@@ -96,21 +96,6 @@ TEST(TreeStateTest, LoadReportsAMissingOrWrongWidthTile) {
   auto missing = TreeState::Load(st, 10);
   EXPECT_EQ(missing.status().code(), ErrorCode::kCorruption);
   EXPECT_NE(missing.status().message().find("tile/0/000.p/10"), std::string::npos) << missing.status().message();
-}
-
-TEST(BundleTest, ParsesExactlyAndRejectsGarbage) {
-  std::string b;
-  AppendToBundle(&b, "ab");
-  AppendToBundle(&b, "");
-  AppendToBundle(&b, "cde");
-  auto p = ParseBundle(b, 3);
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ((*p)[0], "ab");
-  EXPECT_EQ((*p)[1], "");
-  EXPECT_EQ((*p)[2], "cde");
-  EXPECT_FALSE(ParseBundle(b, 2).ok());
-  EXPECT_FALSE(ParseBundle(b + "x", 3).ok());
-  EXPECT_FALSE(ParseBundle(b.substr(0, b.size() - 1), 3).ok());
 }
 
 }  // namespace

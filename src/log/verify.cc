@@ -160,7 +160,7 @@ Result<VerifyReport> VerifyLog(store::LogStore& store, const note::Verifier& key
       return CorruptionError(TilePath(bid) + ": stored with width " + std::to_string(bundle->id.width) +
                              ", the log's size gives " + std::to_string(w));
     }
-    auto entries = ParseBundle(bundle->data, w);
+    auto entries = merkle::ParseBundle(bundle->data, w);
     if (!entries.ok()) return entries.status().Annotate(TilePath(bid));
     // Leaf hashes first, against the stored level-0 tile, so that an
     // altered entry is named before any root it changes is compared.

@@ -167,4 +167,35 @@ NodeLocation LocateNode(uint32_t node_level, uint64_t node_index, uint64_t size)
   return loc;
 }
 
+void AppendToBundle(std::string* bundle, std::string_view entry) {
+  LIFELINE_CHECK(entry.size() <= merkle::kMaxEntrySize, "entry larger than a bundle can hold");
+  PutBigEndian16(bundle, static_cast<uint16_t>(entry.size()));
+  bundle->append(entry);
+}
+
+Result<std::vector<std::string_view>> ParseBundle(std::string_view bundle, uint32_t width) {
+  std::vector<std::string_view> out;
+  out.reserve(width);
+  size_t pos = 0;
+  while (pos < bundle.size()) {
+    if (bundle.size() - pos < 2) {
+      return CorruptionError("bundle ends inside the length of entry " + std::to_string(out.size()));
+    }
+    size_t n = (static_cast<uint8_t>(bundle[pos]) << 8) | static_cast<uint8_t>(bundle[pos + 1]);
+    pos += 2;
+    if (bundle.size() - pos < n) {
+      return CorruptionError("entry " + std::to_string(out.size()) + " of the bundle claims " +
+                             std::to_string(n) + " bytes; only " + std::to_string(bundle.size() - pos) +
+                             " remain");
+    }
+    out.push_back(bundle.substr(pos, n));
+    pos += n;
+  }
+  if (out.size() != width) {
+    return CorruptionError("bundle holds " + std::to_string(out.size()) + " entries, expected " +
+                           std::to_string(width));
+  }
+  return out;
+}
+
 }  // namespace lifeline::merkle

@@ -48,6 +48,15 @@ std::string TilePath(const TileId& id);
 // digits, widths 1..255 in .p/). InvalidArgument naming the problem otherwise.
 Result<TileId> ParseTilePath(std::string_view path);
 
+// Entry bundles (tile/entries/...): each entry as a uint16 big-endian length
+// and its bytes, nothing else.
+// Appends `entry` to `bundle`. Aborts if the entry exceeds kMaxEntrySize.
+void AppendToBundle(std::string* bundle, std::string_view entry);
+
+// Splits a bundle into its entries (views into `bundle`). Corruption unless it
+// holds exactly `width` well-formed entries and nothing else.
+Result<std::vector<std::string_view>> ParseBundle(std::string_view bundle, uint32_t width);
+
 // Every hash tile of a tree of `size` leaves (full and partial, all levels),
 // level 0 first, in index order within a level. About size / 255 entries.
 std::vector<TileId> HashTilesForSize(uint64_t size);

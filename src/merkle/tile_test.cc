@@ -238,5 +238,20 @@ TEST(TileDeathTest, LocateNodeOutsideTheTreeAborts) {
   EXPECT_DEATH(LocateNode(4, 62, 1000), "invariant violated");
 }
 
+TEST(BundleTest, ParsesExactlyAndRejectsGarbage) {
+  std::string b;
+  AppendToBundle(&b, "ab");
+  AppendToBundle(&b, "");
+  AppendToBundle(&b, "cde");
+  auto p = ParseBundle(b, 3);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)[0], "ab");
+  EXPECT_EQ((*p)[1], "");
+  EXPECT_EQ((*p)[2], "cde");
+  EXPECT_FALSE(ParseBundle(b, 2).ok());
+  EXPECT_FALSE(ParseBundle(b + "x", 3).ok());
+  EXPECT_FALSE(ParseBundle(b.substr(0, b.size() - 1), 3).ok());
+}
+
 }  // namespace
 }  // namespace lifeline::merkle
