@@ -51,7 +51,12 @@ struct RecordRow {
   std::string route;         // route-related kinds: the route id, else ""
   std::string date_from;     // YYYY-MM-DD the record starts to apply, or ""
   std::string date_to;       // YYYY-MM-DD it stops applying, or ""
-  std::string body;          // the entry (canonical JSON)
+  // The entry at `index` (canonical JSON). Rows handed to Apply and to
+  // RebuildRecords MUST carry exactly that entry, which is in the log's
+  // bundles: a backend may keep a copy or read the body back from the
+  // bundle (SQLite does, so each record is stored once), and a row whose
+  // entry is not in the log then reads as Corruption.
+  std::string body;
   friend bool operator==(const RecordRow&, const RecordRow&) = default;
 };
 

@@ -5,6 +5,7 @@
 // after both, and answers in log order. FindRecord, ForEachReferrer and
 // ForEachIdAndKind are checked against their definitions on the same rows,
 // after Apply (in one to three commits) and again after ReplaceRecords.
+// Each row's body is its entry in the commit's bundles, as in a real log.
 //
 // Rows are small and adversarial: a few ids shared by several rows (a
 // replayed log), two cases, retractions and claims, supersedes and targets
@@ -161,8 +162,25 @@ void CheckAgainstReference(LogStore& st, const std::string& backend, const std::
   RC_ASSERT(got == want);
 }
 
-// Applies `rows` in one to three commits.
-void ApplyInCommits(LogStore& st, const std::vector<RecordRow>& rows) {
+// The log's entries for `rows` and `reindexed` (both in log order): each
+// row's index holds its body, a reindexed row's index the body of `rows`
+// where both have one ("{}" where neither does). Then the reindexed rows
+// carry the bodies of their entries, as a reindex's rows always do.
+std::vector<std::string> EntriesFor(const std::vector<RecordRow>& rows, std::vector<RecordRow>* reindexed) {
+  uint64_t size = 0;
+  for (const auto* set : {&rows, static_cast<const std::vector<RecordRow>*>(reindexed)}) {
+    if (!set->empty()) size = std::max(size, set->back().index + 1);
+  }
+  std::vector<std::string> entries(size, "{}");
+  for (const RecordRow& r : *reindexed) entries[r.index] = r.body;
+  for (const RecordRow& r : rows) entries[r.index] = r.body;
+  for (RecordRow& r : *reindexed) r.body = entries[r.index];
+  return entries;
+}
+
+// Applies `rows` in one to three commits, the last one taking the log to
+// every entry of `entries`.
+void ApplyInCommits(LogStore& st, const std::vector<RecordRow>& rows, const std::vector<std::string>& entries) {
   size_t cut1 = *rc::gen::inRange<size_t>(0, rows.size() + 1);
   size_t cut2 = *rc::gen::inRange<size_t>(cut1, rows.size() + 1);
   uint64_t size = 0;
@@ -171,7 +189,9 @@ void ApplyInCommits(LogStore& st, const std::vector<RecordRow>& rows) {
     c.base_size = size;
     c.new_size = e == 0 ? 0 : rows[e - 1].index + 1;
     c.new_size = std::max(c.new_size, size);
+    if (e == rows.size()) c.new_size = entries.size();
     c.checkpoint = "cp" + std::to_string(c.new_size);
+    c.tiles = testing::BundlesFor(entries, c.base_size, c.new_size);
     c.records.assign(rows.begin() + static_cast<ptrdiff_t>(b), rows.begin() + static_cast<ptrdiff_t>(e));
     Status s = st.Apply(c);
     RC_ASSERT(s.ok());
@@ -195,6 +215,7 @@ RC_GTEST_PROP(StorePropertyTest, EveryBackendAnswersAsTheReference, ()) {
   const std::vector<RecordQuery> queries = GenQueries();
   // A reindex hands over another set of rows, in any order.
   std::vector<RecordRow> reindexed = GenRows();
+  const std::vector<std::string> entries = EntriesFor(rows, &reindexed);
   std::vector<RecordRow> shuffled = *rc::gen::arbitrary<bool>()
                                         ? std::vector<RecordRow>(reindexed.rbegin(), reindexed.rend())
                                         : reindexed;
@@ -202,7 +223,7 @@ RC_GTEST_PROP(StorePropertyTest, EveryBackendAnswersAsTheReference, ()) {
     auto made = testing::MakeScratchStore(backend, "example.org/log");
     RC_ASSERT(made.ok());
     LogStore& st = *(*made)->store;
-    ApplyInCommits(st, rows);
+    ApplyInCommits(st, rows, entries);
     CheckAgainstReference(st, backend, rows, queries);
     RC_ASSERT(st.ReplaceRecords(shuffled).ok());
     CheckAgainstReference(st, backend + " after ReplaceRecords", reindexed, queries);

@@ -33,13 +33,38 @@ std::string TempPath(const std::string& name) {
   return (dir / name).string();
 }
 
+// A bundle of `n` entries "e".
+std::string Bundle(uint32_t n) {
+  return testing::BundlesFor(std::vector<std::string>(n, "e"), 0, n).at(0).data;
+}
+
 Commit MakeCommit(uint64_t base, uint64_t size, uint32_t width, const std::string& note) {
   Commit c;
   c.base_size = base;
   c.new_size = size;
   c.tiles.push_back(TileData{merkle::TileId{0, 0, width}, std::string(width * 32, 'h')});
-  c.tiles.push_back(TileData{merkle::TileId{merkle::kEntriesLevel, 0, width}, std::string(width, 'e')});
+  c.tiles.push_back(TileData{merkle::TileId{merkle::kEntriesLevel, 0, width}, Bundle(width)});
   c.checkpoint = note;
+  return c;
+}
+
+// `c` with entry bundles holding the store's entries below c.base_size, each
+// of c.records' bodies at its index, and "e" elsewhere: a backend may read a
+// row's body from its bundle (store.h).
+Commit WithBodies(LogStore& st, Commit c) {
+  std::vector<std::string> entries;
+  for (uint64_t n = 0; n * merkle::kTileWidth < c.base_size; ++n) {
+    auto b = st.ReadTile(merkle::kEntriesLevel, n);
+    if (!b.ok()) break;  // a refused commit's base may lie beyond the log
+    auto parsed = merkle::ParseBundle(b->data, b->id.width);
+    EXPECT_OK(parsed);
+    if (parsed.ok()) entries.insert(entries.end(), parsed->begin(), parsed->end());
+  }
+  entries.resize(std::min<uint64_t>(entries.size(), c.base_size));
+  entries.resize(c.new_size, "e");
+  for (const RecordRow& r : c.records) entries.at(r.index) = r.body;
+  std::erase_if(c.tiles, [](const TileData& t) { return t.id.is_entries(); });
+  for (TileData& t : testing::BundlesFor(entries, 0, c.new_size)) c.tiles.push_back(std::move(t));
   return c;
 }
 
@@ -71,7 +96,7 @@ TEST_P(StoreContractTest, AppliesAndReadsBack) {
   EXPECT_EQ(t->data.size(), 5u * 32);
   auto b = store_->ReadTile(merkle::kEntriesLevel, 0);
   ASSERT_TRUE(b.ok());
-  EXPECT_EQ(b->data, "eeeee");
+  EXPECT_EQ(b->data, Bundle(5));
   EXPECT_EQ(store_->CheckpointAt(3)->note, "cp3");
   EXPECT_EQ(store_->CheckpointAt(4).status().code(), ErrorCode::kNotFound);
   std::vector<uint64_t> sizes;
@@ -107,7 +132,7 @@ TEST_P(StoreContractTest, OnlyTheSameCaseReplacesARecord) {
                row(4, "a-v2", "incident", "c1", "a"),
                row(5, "c", "incident", "c1"),
                row(6, "retract-c", "retraction", "c1", "", "c")};
-  ASSERT_TRUE(store_->Apply(c).ok());
+  ASSERT_TRUE(store_->Apply(WithBodies(*store_, c)).ok());
   RecordQuery q;
   q.case_id = "c1";
   q.kind = "incident";
@@ -134,11 +159,12 @@ TEST_P(StoreContractTest, OnlyTheSameCaseReplacesARecord) {
 Commit RecordsCommit(LogStore& st, std::vector<RecordRow> rows) {
   auto latest = st.LatestCheckpoint();
   const uint64_t base = latest.ok() ? latest->size : 0;
-  const uint64_t size = base + std::max<uint64_t>(1, rows.size());
+  uint64_t size = base + std::max<uint64_t>(1, rows.size());
+  for (const RecordRow& r : rows) size = std::max(size, r.index + 1);
   const auto width = static_cast<uint32_t>(std::min<uint64_t>(size, merkle::kTileWidth));
   Commit c = MakeCommit(base, size, width, "cp" + std::to_string(size));
   c.records = std::move(rows);
-  return c;
+  return WithBodies(st, std::move(c));
 }
 
 std::vector<RecordRow> Query(LogStore& st, const RecordQuery& q) {
@@ -203,7 +229,7 @@ TEST_P(StoreContractTest, EmptyStoreHoldsNothingButItsOrigin) {
 TEST_P(StoreContractTest, FirstCommitMustBeBuiltOnTheEmptyTree) {
   Commit c = MakeCommit(2, 3, 3, "cp3");
   c.records = {RecordRow{.index = 2, .id = "a", .kind = "incident", .case_id = "c1", .body = "{}"}};
-  EXPECT_EQ(store_->Apply(c).code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Apply(WithBodies(*store_, c)).code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(store_->LatestCheckpoint().status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(store_->ReadTile(0, 0).status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(store_->FindRecord("a").status().code(), ErrorCode::kNotFound);
@@ -214,15 +240,16 @@ TEST_P(StoreContractTest, FirstCommitMustBeBuiltOnTheEmptyTree) {
 TEST_P(StoreContractTest, RefusedCommitLeavesNoTrace) {
   Commit first = MakeCommit(0, 3, 3, "cp3");
   first.records = {RecordRow{.index = 0, .id = "a", .kind = "incident", .case_id = "c1", .body = "{}"}};
+  first = WithBodies(*store_, first);
   ASSERT_TRUE(store_->Apply(first).ok());
   for (uint64_t base : {0u, 2u, 4u, 5u}) {
     SCOPED_TRACE("base " + std::to_string(base));
     Commit c = MakeCommit(base, 5, 5, "cp5");
     c.records = {RecordRow{.index = 3, .id = "b", .kind = "incident", .case_id = "c1", .body = "{}"}};
-    EXPECT_EQ(store_->Apply(c).code(), ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(store_->Apply(WithBodies(*store_, c)).code(), ErrorCode::kFailedPrecondition);
     EXPECT_EQ(store_->LatestCheckpoint()->size, 3u);
     EXPECT_EQ(store_->CheckpointAt(5).status().code(), ErrorCode::kNotFound);
-    EXPECT_EQ(store_->ReadTile(merkle::kEntriesLevel, 0)->data, "eee");
+    EXPECT_EQ(store_->ReadTile(merkle::kEntriesLevel, 0)->data, first.tiles.back().data);
     EXPECT_EQ(store_->FindRecord("b").status().code(), ErrorCode::kNotFound);
     EXPECT_EQ(QueryIds(*store_, All()), std::vector<std::string>{"a"});
   }
@@ -421,6 +448,10 @@ TEST_P(StoreContractTest, CurrentViewFollowsReplaces) {
     return RecordRow{.index = i, .id = id, .kind = kind, .case_id = "c1", .supersedes = supersedes,
                      .target = target, .body = "{}"};
   };
+  // The log: three entries "{}", the body of every row below.
+  Commit log = MakeCommit(0, 3, 3, "cp3");
+  log.tiles.back().data = testing::BundlesFor({"{}", "{}", "{}"}, 0, 3).at(0).data;
+  ASSERT_TRUE(store_->Apply(log).ok());
   struct Case {
     std::string name;
     std::vector<RecordRow> rows;
@@ -574,11 +605,13 @@ TEST_P(StoreContractTest, ForEachIdAndKindListsEveryRowOnce) {
 // ReplaceRecords swaps the whole projection and touches nothing else; rows
 // handed over out of order are still read in log order.
 TEST_P(StoreContractTest, ReplaceRecordsSwapsTheWholeProjection) {
-  ASSERT_TRUE(store_->Apply(RecordsCommit(*store_, {{.index = 0, .id = "old", .kind = "incident", .case_id = "c1"},
-                                                    {.index = 1, .id = "gone", .kind = "incident", .case_id = "c1"}}))
-                  .ok());
+  Commit log = MakeCommit(0, 4, 4, "cp4");  // entries 2 and 3 are not projected
+  log.records = {{.index = 0, .id = "old", .kind = "incident", .case_id = "c1", .body = "rebuilt"},
+                 {.index = 1, .id = "gone", .kind = "incident", .case_id = "c1", .body = "1"}};
+  ASSERT_TRUE(store_->Apply(WithBodies(*store_, log)).ok());
+  EXPECT_EQ(QueryIds(*store_, All()), (std::vector<std::string>{"old", "gone"}));
   const std::vector<RecordRow> rows = {
-      {.index = 3, .id = "new2", .kind = "incident", .case_id = "c1", .supersedes = "new", .body = "2"},
+      {.index = 3, .id = "new2", .kind = "incident", .case_id = "c1", .supersedes = "new", .body = "e"},
       {.index = 0, .id = "old", .kind = "incident", .case_id = "c1", .body = "rebuilt"},
       {.index = 1, .id = "new", .kind = "incident", .case_id = "c1", .body = "1"}};
   ASSERT_TRUE(store_->ReplaceRecords(rows).ok());
@@ -587,12 +620,12 @@ TEST_P(StoreContractTest, ReplaceRecordsSwapsTheWholeProjection) {
   EXPECT_EQ(store_->FindRecord("gone").status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(store_->FindRecord("old")->body, "rebuilt");
   EXPECT_EQ(ReferrerIds(*store_, "new"), std::vector<std::string>{"new2"});
-  EXPECT_EQ(store_->LatestCheckpoint()->size, 2u);  // the log itself is untouched
+  EXPECT_EQ(store_->LatestCheckpoint()->size, 4u);  // the log itself is untouched
   EXPECT_TRUE(store_->ReadTile(merkle::kEntriesLevel, 0).ok());
   ASSERT_TRUE(store_->ReplaceRecords({}).ok());
   EXPECT_EQ(QueryIds(*store_, All()), std::vector<std::string>{});
   // Records applied after a reindex join the rebuilt projection.
-  Commit next = RecordsCommit(*store_, {{.index = 2, .id = "later", .kind = "incident", .case_id = "c1"}});
+  Commit next = RecordsCommit(*store_, {{.index = 4, .id = "later", .kind = "incident", .case_id = "c1"}});
   ASSERT_TRUE(store_->Apply(next).ok());
   EXPECT_EQ(QueryIds(*store_, All()), std::vector<std::string>{"later"});
 }
@@ -601,11 +634,12 @@ TEST_P(StoreContractTest, ReplaceRecordsSwapsTheWholeProjection) {
 // log in bounded memory) and is all or nothing: a failing batch source
 // leaves the old projection whole.
 TEST_P(StoreContractTest, RebuildRecordsInBatchesIsAllOrNothing) {
-  ASSERT_TRUE(store_->Apply(RecordsCommit(*store_, {{.index = 0, .id = "old", .kind = "incident", .case_id = "c1"},
-                                                    {.index = 1, .id = "old2", .kind = "incident", .case_id = "c1"}}))
-                  .ok());
+  Commit log = MakeCommit(0, 3, 3, "cp3");  // entry 2 ("e") is not projected
+  log.records = {{.index = 0, .id = "old", .kind = "incident", .case_id = "c1"},
+                 {.index = 1, .id = "old2", .kind = "incident", .case_id = "c1"}};
+  ASSERT_TRUE(store_->Apply(WithBodies(*store_, log)).ok());
   std::vector<std::vector<RecordRow>> batches = {
-      {{.index = 2, .id = "c", .kind = "incident", .case_id = "c1"},
+      {{.index = 2, .id = "c", .kind = "incident", .case_id = "c1", .body = "e"},
        {.index = 0, .id = "a", .kind = "incident", .case_id = "c1"}},
       {},  // an empty batch is not the end
       {{.index = 1, .id = "b", .kind = "incident", .case_id = "c1", .supersedes = "a"}}};
@@ -685,6 +719,92 @@ TEST(SqliteStoreTest, SurvivesReopen) {
   EXPECT_TRUE((*s)->QuickCheck().ok());
   // A read-only handle cannot write.
   EXPECT_FALSE((*s)->Apply(MakeCommit(2, 3, 3, "cp3")).ok());
+}
+
+// Runs `sql` on the database at `path` with the sqlite3 program (the store
+// module alone includes sqlite3.h), so a test can lay out or inspect a file
+// by hand; returns what it printed. A failure fails the test.
+std::string RunSqlite3(const std::string& path, const std::string& sql) {
+  const std::string script = path + ".sql";
+  if (FILE* f = std::fopen(script.c_str(), "w")) {
+    std::fputs(sql.c_str(), f);
+    std::fclose(f);
+  }
+  const std::string cmd = "sqlite3 -bail '" + path + "' < '" + script + "' 2>&1";
+  std::string out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot run " << cmd;
+    return out;
+  }
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  EXPECT_EQ(pclose(pipe), 0) << cmd << ": " << out;
+  return out;
+}
+
+// A store written in format 1 (records.body held a copy of each entry, and
+// (case_id, kind, date_from) was indexed; docs/formats.md) is read as it is
+// and upgraded to format 2 when first opened for writing. Bodies always come
+// from the bundles: a stale copy in format 1's column is never read.
+TEST(SqliteStoreTest, ReadsFormat1AndUpgradesItWhenOpenedForWriting) {
+  std::string p = TempPath("format1.db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
+  const std::vector<RecordRow> rows = {
+      {.index = 0, .id = "a", .kind = "incident", .case_id = "c1", .date_from = "2024-01-02", .body = R"({"id":"a"})"},
+      {.index = 1, .id = "a2", .kind = "incident", .case_id = "c1", .supersedes = "a", .date_from = "2024-01-03",
+       .body = R"({"id":"a2"})"}};
+  {
+    auto s = SqliteStore::Create(p, "o");
+    ASSERT_OK(s);
+    ASSERT_OK((*s)->Apply(RecordsCommit(**s, rows)));
+  }
+  RunSqlite3(p,
+             "BEGIN; DROP INDEX records_by_id; DROP INDEX records_by_kind; DROP INDEX records_by_supersedes;"
+             " DROP INDEX records_by_target; ALTER TABLE records RENAME TO r2;"
+             "CREATE TABLE records(idx INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,"
+             " case_id TEXT NOT NULL, supersedes TEXT NOT NULL, target TEXT NOT NULL, route TEXT NOT NULL,"
+             " date_from TEXT NOT NULL, date_to TEXT NOT NULL, body TEXT NOT NULL);"
+             "INSERT INTO records SELECT *, 'stale copy' FROM r2; DROP TABLE r2;"
+             "CREATE INDEX records_by_id ON records(id);"
+             "CREATE INDEX records_by_kind ON records(case_id, kind, date_from);"
+             "CREATE INDEX records_by_supersedes ON records(supersedes) WHERE supersedes != '';"
+             "CREATE INDEX records_by_target ON records(target) WHERE target != '';"
+             "UPDATE meta SET value = '1' WHERE key = 'format'; COMMIT;");
+  RecordQuery dated = All();
+  dated.to = "2024-01-02";  // a2 starts on the 3rd
+  for (auto mode : {SqliteStore::Mode::kReadOnly, SqliteStore::Mode::kReadWrite}) {
+    auto s = SqliteStore::Open(p, mode);
+    ASSERT_OK(s);
+    EXPECT_EQ(*(*s)->GetMeta("format"), mode == SqliteStore::Mode::kReadOnly ? "1" : "2");
+    EXPECT_EQ(*(*s)->FindRecord("a"), rows[0]);
+    EXPECT_EQ(Query(**s, All()), rows);
+    EXPECT_EQ(QueryIds(**s, dated), std::vector<std::string>{"a"});
+    EXPECT_EQ(ReferrerIds(**s, "a"), std::vector<std::string>{"a2"});
+  }
+  auto s = SqliteStore::Open(p, SqliteStore::Mode::kReadWrite);  // already format 2: opens as it is
+  ASSERT_OK(s);
+  EXPECT_OK((*s)->QuickCheck());
+  RecordRow later{.index = 2, .id = "b", .kind = "incident", .case_id = "c1", .body = R"({"id":"b"})"};
+  ASSERT_OK((*s)->Apply(RecordsCommit(**s, {later})));
+  EXPECT_EQ(QueryIds(**s, RecordQuery{}), (std::vector<std::string>{"a2", "b"}));
+  EXPECT_EQ(RunSqlite3(p, "SELECT name FROM pragma_table_info('records');"),
+            "idx\nid\nkind\ncase_id\nsupersedes\ntarget\nroute\ndate_from\ndate_to\n");
+}
+
+// A row whose entry is not in the log cannot be read: Corruption naming the
+// record and the entry, not an empty body.
+TEST(SqliteStoreTest, ARowWithoutItsEntryReadsAsCorruption) {
+  std::string p = TempPath("noentry.db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
+  auto s = SqliteStore::Create(p, "o");
+  ASSERT_OK(s);
+  ASSERT_OK((*s)->ReplaceRecords({{.index = 300, .id = "ghost", .kind = "incident", .case_id = "c1", .body = "{}"}}));
+  auto found = (*s)->FindRecord("ghost");
+  EXPECT_EQ(found.status().code(), ErrorCode::kCorruption);
+  EXPECT_NE(found.status().message().find("entry 300"), std::string::npos) << found.status().ToString();
+  Status scan = (*s)->ForEachRecord(All(), [](const RecordRow&) { return Status::Ok(); });
+  EXPECT_EQ(scan.code(), ErrorCode::kCorruption) << scan.ToString();
 }
 
 TEST(FileLockTest, SecondLockInAnotherProcessFailsWithPid) {

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "merkle/tile.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -36,6 +38,23 @@ struct Backend {
   std::string name;  // a test-name fragment: letters and digits only
   StoreFactory make;
 };
+
+// The entry bundles a test commit carries: a backend may read a row's body
+// back from the bundle of its entry (store.h), so a commit whose rows have
+// bodies holds them as entries. `entries` is the whole log; the bundles
+// touched by entries [base, size) are returned at their width for `size`.
+inline std::vector<TileData> BundlesFor(const std::vector<std::string>& entries, uint64_t base, uint64_t size) {
+  std::vector<TileData> out;
+  if (size <= base) return out;
+  for (uint64_t n = base / merkle::kTileWidth; n <= (size - 1) / merkle::kTileWidth; ++n) {
+    const uint64_t first = n * merkle::kTileWidth;
+    const auto width = static_cast<uint32_t>(std::min<uint64_t>(merkle::kTileWidth, size - first));
+    TileData t{merkle::TileId{merkle::kEntriesLevel, n, width}, ""};
+    for (uint64_t i = first; i < first + width; ++i) merkle::AppendToBundle(&t.data, entries.at(i));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
 
 inline Result<std::unique_ptr<LogStore>> MakeMemoryStore(const std::string&, const std::string& origin) {
   return std::unique_ptr<LogStore>(std::make_unique<MemoryStore>(origin));

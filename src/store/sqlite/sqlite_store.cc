@@ -24,7 +24,29 @@ void TightenModes(const std::string& path) {
   }
 }
 
-constexpr const char* kFormatVersion = "1";
+// Format 2 keeps each record's body once, in its entry bundle; format 1 also
+// copied it into records.body and indexed (case_id, kind, date_from). A
+// format 1 store is read as it is (the body column is never read) and is
+// upgraded when first opened for writing (MigrateFromFormat1).
+constexpr const char* kFormatVersion = "2";
+constexpr const char* kFormat1 = "1";
+
+// The query table and its indexes, format 2. records_by_kind ends at kind:
+// a record's date is random against its index, so (case_id, kind,
+// date_from) took random inserts and cost 2.4x the whole projection's write
+// time (BENCHMARKS.md, "records stored once"); with (case_id, kind) an
+// append lands at the end of its group.
+constexpr const char* kRecordsSchema =
+    "CREATE TABLE records(idx INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,"
+    " case_id TEXT NOT NULL, supersedes TEXT NOT NULL, target TEXT NOT NULL, route TEXT NOT NULL,"
+    " date_from TEXT NOT NULL, date_to TEXT NOT NULL);"
+    "CREATE INDEX records_by_id ON records(id);"
+    "CREATE INDEX records_by_kind ON records(case_id, kind);"
+    "CREATE INDEX records_by_supersedes ON records(supersedes) WHERE supersedes != '';"
+    "CREATE INDEX records_by_target ON records(target) WHERE target != '';";
+
+// The projected columns, in ReadRow's order; the body comes from the bundle.
+#define LIFELINE_RECORD_COLUMNS "idx, id, kind, case_id, supersedes, target, route, date_from, date_to"
 
 // Records that supersede or retract ?1. The `!= ''` terms let SQLite use the
 // partial indexes records_by_supersedes and records_by_target (every store
@@ -133,13 +155,11 @@ Status SqliteStore::Prepare() {
       "SELECT size, note FROM checkpoints WHERE size = ?1 ORDER BY seq DESC LIMIT 1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->get_meta, "SELECT value FROM meta WHERE key = ?1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->insert_record,
-      "INSERT INTO records(idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+      "INSERT INTO records(" LIFELINE_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->find_record,
-      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records"
-      " WHERE id = ?1 ORDER BY idx DESC LIMIT 1"));
+      "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE id = ?1 ORDER BY idx DESC LIMIT 1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->referrers,
-      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records"
+      "SELECT " LIFELINE_RECORD_COLUMNS " FROM records"
       // The `!= ''` terms let SQLite use the partial indexes (without them
       // every lookup scans the whole table).
       " WHERE (supersedes = ?1 AND supersedes != '') OR (target = ?1 AND target != '') ORDER BY idx"));
@@ -171,13 +191,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path
       "CREATE TABLE checkpoints(seq INTEGER PRIMARY KEY AUTOINCREMENT, size INTEGER NOT NULL,"
       " note TEXT NOT NULL);"
       "CREATE INDEX checkpoints_by_size ON checkpoints(size);"
-      "CREATE TABLE records(idx INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,"
-      " case_id TEXT NOT NULL, supersedes TEXT NOT NULL, target TEXT NOT NULL, route TEXT NOT NULL,"
-      " date_from TEXT NOT NULL, date_to TEXT NOT NULL, body TEXT NOT NULL);"
-      "CREATE INDEX records_by_id ON records(id);"
-      "CREATE INDEX records_by_kind ON records(case_id, kind, date_from);"
-      "CREATE INDEX records_by_supersedes ON records(supersedes) WHERE supersedes != '';"
-      "CREATE INDEX records_by_target ON records(target) WHERE target != '';"));
+  ));
+  LIFELINE_RETURN_IF_ERROR(s->Exec(kRecordsSchema));
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?1, ?2)", -1, &raw, nullptr) != SQLITE_OK) {
     return s->Error("creating " + path);
@@ -226,11 +241,36 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
                              meta->status().message() + ")");
     }
   }
-  if (*format != kFormatVersion) {
-    return FailedPreconditionError(path + " has store format " + *format + "; this build reads format " +
-                                   kFormatVersion);
+  if (*format == kFormat1 && mode == Mode::kReadWrite) {
+    LIFELINE_RETURN_IF_ERROR(s->MigrateFromFormat1());
+  } else if (*format != kFormatVersion && *format != kFormat1) {
+    return FailedPreconditionError(path + " has store format " + *format + "; this build reads formats " +
+                                   kFormat1 + " and " + kFormatVersion);
   }
   return s;
+}
+
+Status SqliteStore::MigrateFromFormat1() {
+  // One transaction: a crash at any point leaves format 1 as it was or
+  // format 2 complete. The bodies dropped are copies of the entries, which
+  // stay in their bundles; only the query table and its indexes change.
+  LIFELINE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Status st = Exec(
+      "DROP INDEX records_by_id; DROP INDEX records_by_kind;"
+      "DROP INDEX records_by_supersedes; DROP INDEX records_by_target;"
+      "ALTER TABLE records RENAME TO records_format1;");
+  if (st.ok()) st = Exec(kRecordsSchema);
+  if (st.ok()) {
+    st = Exec("INSERT INTO records(" LIFELINE_RECORD_COLUMNS ") SELECT " LIFELINE_RECORD_COLUMNS
+              " FROM records_format1 ORDER BY idx;"
+              "DROP TABLE records_format1;"
+              "UPDATE meta SET value = '2' WHERE key = 'format';");
+  }
+  if (!st.ok()) {
+    Exec("ROLLBACK").IgnoreError();
+    return st.Annotate("upgrading " + path_ + " from store format 1 to 2");
+  }
+  return Exec("COMMIT");
 }
 
 Result<StoredCheckpoint> SqliteStore::LatestCheckpoint() {
@@ -367,11 +407,41 @@ RecordRow ReadRow(sqlite3_stmt* s) {
   r.route = ColumnText(s, 6);
   r.date_from = ColumnText(s, 7);
   r.date_to = ColumnText(s, 8);
-  r.body = ColumnText(s, 9);
   return r;
 }
 
 }  // namespace
+
+Status SqliteStore::FillBody(RecordRow* row) {
+  const uint64_t n = row->index / merkle::kTileWidth;
+  const size_t at = row->index % merkle::kTileWidth;
+  if (!bundle_ || bundle_->index != n || at >= bundle_->entries.size()) {
+    bundle_.reset();
+    auto t = ReadTile(merkle::kEntriesLevel, n);
+    if (!t.ok()) {
+      return CorruptionError("record " + row->id + " (entry " + std::to_string(row->index) +
+                             "): its bundle: " + t.status().message());
+    }
+    // Parsed in place: the views point into bundle_->data, which must not
+    // move afterwards (a short string's bytes move with it).
+    bundle_.emplace();
+    bundle_->index = n;
+    bundle_->data = std::move(t->data);
+    auto entries = merkle::ParseBundle(bundle_->data, t->id.width);
+    if (!entries.ok()) {
+      bundle_.reset();
+      return CorruptionError("record " + row->id + " (entry " + std::to_string(row->index) + "): " +
+                             merkle::TilePath(t->id) + ": " + entries.status().message());
+    }
+    bundle_->entries = std::move(*entries);
+  }
+  if (at >= bundle_->entries.size()) {
+    return CorruptionError("record " + row->id + " is entry " + std::to_string(row->index) +
+                           ", beyond its bundle's " + std::to_string(bundle_->entries.size()) + " entries");
+  }
+  row->body.assign(bundle_->entries[at]);
+  return Status::Ok();
+}
 
 Status SqliteStore::InsertRecord(const RecordRow& r) {
   sqlite3_stmt* s = stmts_->insert_record.get();
@@ -385,7 +455,6 @@ Status SqliteStore::InsertRecord(const RecordRow& r) {
   BindText(s, 7, r.route);
   BindText(s, 8, r.date_from);
   BindText(s, 9, r.date_to);
-  BindText(s, 10, r.body);
   if (sqlite3_step(s) != SQLITE_DONE) return Error("projecting record " + r.id + " (entry " + std::to_string(r.index) + ")");
   return Status::Ok();
 }
@@ -397,12 +466,13 @@ Result<RecordRow> SqliteStore::FindRecord(const std::string& id) {
   int rc = sqlite3_step(s);
   if (rc == SQLITE_DONE) return NotFoundError("no record \"" + id + "\"");
   if (rc != SQLITE_ROW) return Error("finding record " + id);
-  return ReadRow(s);
+  RecordRow row = ReadRow(s);
+  LIFELINE_RETURN_IF_ERROR(FillBody(&row));
+  return row;
 }
 
 Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
-  std::string sql =
-      "SELECT idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body FROM records WHERE 1";
+  std::string sql = "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE 1";
   std::vector<std::string> args;
   auto add = [&](const std::string& cond, const std::string& v) {
     args.push_back(v);
@@ -417,10 +487,6 @@ Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result
     args.push_back(q.from);
     sql += " AND (date_to = '' OR date_to >= ?" + std::to_string(args.size()) + ")";
   }
-  if (!q.text.empty()) {
-    args.push_back(q.text);
-    sql += " AND instr(body, ?" + std::to_string(args.size()) + ") > 0";
-  }
   sql += " ORDER BY idx";
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("querying records");
@@ -430,7 +496,11 @@ Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result
     int rc = sqlite3_step(s.get());
     if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return Error("querying records");
-    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(ReadRow(s.get())));
+    RecordRow row = ReadRow(s.get());
+    LIFELINE_RETURN_IF_ERROR(FillBody(&row));
+    // The text filter reads the body, which SQL no longer holds.
+    if (!q.text.empty() && row.body.find(q.text) == std::string::npos) continue;
+    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
     if (step == ScanStep::kStop) return Status::Ok();
   }
 }
@@ -474,7 +544,10 @@ Status SqliteStore::ForEachReferrer(const std::string& id, const std::function<S
     if (rc != SQLITE_ROW) return Error("finding records that refer to " + id);
     rows.push_back(ReadRow(s));
   }
-  for (const auto& row : rows) LIFELINE_RETURN_IF_ERROR(fn(row));
+  for (auto& row : rows) {
+    LIFELINE_RETURN_IF_ERROR(FillBody(&row));
+    LIFELINE_RETURN_IF_ERROR(fn(row));
+  }
   return Status::Ok();
 }
 

@@ -6,7 +6,8 @@
 //        key = ((level + 1) << 48) | idx; level -1 is an entry bundle
 //   checkpoints(seq INTEGER PRIMARY KEY AUTOINCREMENT, size, note TEXT)
 //   records(idx INTEGER PRIMARY KEY, id, kind, case_id, supersedes, target,
-//           route, date_from, date_to, body)   the record projection
+//           route, date_from, date_to)   the record projection; a row's body
+//           is the entry at idx, read from its bundle (format 2)
 //
 // Apply runs one IMMEDIATE transaction with synchronous=FULL: when it returns
 // OK the commit is in the fsynced WAL; a crash before that point rolls the
@@ -18,7 +19,10 @@
 #define LIFELINE_STORE_SQLITE_SQLITE_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "store/store.h"
 
@@ -69,10 +73,25 @@ class SqliteStore : public LogStore {
   Status Exec(const char* sql);
   Status Error(const std::string& what) const;
   Status InsertRecord(const RecordRow& r);
+  Status MigrateFromFormat1();
+  // Sets row->body to the entry at row->index, read from its bundle.
+  // Corruption when the bundle is missing or does not hold the entry.
+  Status FillBody(RecordRow* row);
+
+  // The last entry bundle read by FillBody, parsed: scans run in index
+  // order, so a bundle is read once for up to 256 rows. Entries never
+  // change once written, so a cached bundle stays right; a wider version is
+  // read when an entry beyond it is asked for.
+  struct BundleCache {
+    uint64_t index = 0;
+    std::string data;
+    std::vector<std::string_view> entries;  // views into data
+  };
 
   std::string path_;
   sqlite3* db_;
   std::unique_ptr<Statements> stmts_;
+  std::optional<BundleCache> bundle_;
 };
 
 }  // namespace lifeline::store
