@@ -8,6 +8,7 @@
 
 #include "analysis/route_days.h"
 #include "base/bytes.h"
+#include "base/parallel.h"
 #include "base/kinds.h"
 #include "note/checkpoint.h"
 #include "note/note.h"
@@ -797,36 +798,92 @@ Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std
   return rows;
 }
 
+namespace {
+
+// A record's body parsed, and whether it is left out as far-dated: the part
+// of loading that depends on the record alone, so it runs on every core.
+struct ParsedRow {
+  json body;
+  std::optional<Dataset::Skipped> skip;
+};
+
+ParsedRow ParseRow(const store::RecordRow& r, const json& profile) {
+  ParsedRow p{json::parse(r.body, nullptr, false), std::nullopt};
+  if (p.body.is_object() && r.kind != kinds::kCase) p.skip = FarDated(p.body, r, profile);
+  return p;
+}
+
+// Rows handed over in log order are parsed a batch at a time on every core,
+// then added to the dataset one by one in the same order, so the dataset
+// (and the first error) is what a serial load gives.
+class BatchLoader {
+ public:
+  BatchLoader(Dataset& ds, const json& profile) : ds_(ds), profile_(profile) {}
+
+  Status Add(const store::RecordRow& r) {
+    rows_.push_back(r);
+    return rows_.size() == kBatch ? Flush() : Status::Ok();
+  }
+
+  Status Flush() {
+    parsed_.resize(rows_.size());
+    ParallelFor(rows_.size(), DefaultWorkers(), [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) parsed_[i] = ParseRow(rows_[i], profile_);
+    }, kMinSlice);
+    for (size_t i = 0; i < rows_.size(); ++i) LIFELINE_RETURN_IF_ERROR(AddParsed(rows_[i], parsed_[i]));
+    rows_.clear();
+    parsed_.clear();
+    return Status::Ok();
+  }
+
+  bool have_case() const { return have_case_; }
+
+ private:
+  static constexpr size_t kBatch = 4096;
+  static constexpr size_t kMinSlice = 512;
+
+  Status AddParsed(const store::RecordRow& r, ParsedRow& p) {
+    const std::string where = "record " + r.id + " (entry " + std::to_string(r.index) + ")";
+    if (!p.body.is_object()) return CorruptionError(where + " is not a JSON object");
+    if (p.skip) {
+      ds_.skipped.push_back(std::move(*p.skip));
+      return Status::Ok();
+    }
+    Status s = AddRecord(ds_, p.body);
+    if (!s.ok()) return CorruptionError(where + ": " + s.message());
+    have_case_ |= r.kind == kinds::kCase;
+    return Status::Ok();
+  }
+
+  Dataset& ds_;
+  const json& profile_;
+  std::vector<store::RecordRow> rows_;
+  std::vector<ParsedRow> parsed_;
+  bool have_case_ = false;
+};
+
+}  // namespace
+
 Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp) {
   Dataset ds;
   ds.case_id = case_id;
-  bool have_case = false;
   // The case's current case record (the last in log order) gives the
   // plausible dates; each record is judged at the day it was recorded.
   json profile;
   std::vector<store::RecordRow> case_rows;  // filled by the first scan
   bool have_profile = false;
+  BatchLoader loader(ds, profile);
   auto add = [&](const store::RecordRow& r) -> Status {
     if (!have_profile) {
       for (const auto& c : case_rows) profile = json::parse(c.body, nullptr, false);
       have_profile = true;
     }
-    json j = json::parse(r.body, nullptr, false);
-    if (!j.is_object()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + ") is not a JSON object");
-    if (r.kind != kinds::kCase) {
-      if (std::optional<Dataset::Skipped> skip = FarDated(j, r, profile)) {
-        ds.skipped.push_back(std::move(*skip));
-        return Status::Ok();
-      }
-    }
-    Status s = AddRecord(ds, j);
-    if (!s.ok()) return CorruptionError("record " + r.id + " (entry " + std::to_string(r.index) + "): " + s.message());
-    have_case |= r.kind == kinds::kCase;
-    return Status::Ok();
+    return loader.Add(r);
   };
   LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, cp.size, add, &case_rows));
+  LIFELINE_RETURN_IF_ERROR(loader.Flush());
   // The case record's own row carries its id as case_id (projection.h).
-  if (!have_case) {
+  if (!loader.have_case()) {
     return NotFoundError("no current case \"" + case_id + "\" in the log at checkpoint size " +
                          std::to_string(cp.size));
   }
