@@ -8,7 +8,11 @@
 // writer lock and the log is open, then each of THREADS threads appends
 // entries "crash r<RUN> t<thread> s<seq> <padding>" (padding: 0..400 random
 // letters and digits, so every entry is unique and says who wrote it) with
-// Append or AppendMany, keeping a window of appends in flight. When a future
+// Append or AppendMany, keeping a window of appends in flight. One group in
+// two is of records instead: each entry the record
+// {"case":"crash","date":"2024-01-02","id":"<that text>","kind":"incident"},
+// appended with its projection row, so the kills also land inside commits
+// that write the query tables. When a future
 // yields an index (the entry is covered by a durable signed checkpoint), it
 // writes "ack <index> <entry>\n" to stdout with one write(2): the line is
 // shorter than PIPE_BUF, so lines never interleave and a kill never leaves
@@ -22,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <nlohmann/json.hpp>
 #include <future>
 #include <random>
 #include <string>
@@ -29,6 +34,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "record/projection.h"
 #include "store_dir/store_dir.h"
 #include "log/log.h"
 
@@ -55,6 +61,11 @@ void WriteLine(const std::string& line) {
   _exit(3);
 }
 
+// The record whose id is `text` (letters, digits and spaces: no escaping).
+std::string RecordEntry(const std::string& text) {
+  return R"({"case":"crash","date":"2024-01-02","id":")" + text + R"(","kind":"incident"})";
+}
+
 struct Pending {
   std::vector<std::string> entries;
   std::future<Result<uint64_t>> index;
@@ -79,11 +90,19 @@ void AppendLoop(lifeline::log::Log* log, const std::string& run, int thread, uin
       size_t n = std::uniform_int_distribution<int>(0, 3)(rng) == 0
                      ? std::uniform_int_distribution<size_t>(2, 8)(rng)
                      : 1;
+      const bool records = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
+      std::vector<lifeline::store::RecordRow> rows;
       for (size_t i = 0; i < n; ++i) {
-        p.entries.push_back("crash r" + run + " t" + std::to_string(thread) + " s" + std::to_string(seq++) +
-                            " " + pad());
+        std::string text = "crash r" + run + " t" + std::to_string(thread) + " s" + std::to_string(seq++) + " " + pad();
+        if (records) {
+          text = RecordEntry(text);
+          auto row = lifeline::record::ProjectRecord(nlohmann::json::parse(text), text);
+          if (!row.ok()) Die("projecting", row.status());
+          rows.push_back(std::move(*row));
+        }
+        p.entries.push_back(std::move(text));
       }
-      p.index = n == 1 ? log->Append(p.entries[0]) : log->AppendMany(p.entries);
+      p.index = n == 1 && !records ? log->Append(p.entries[0]) : log->AppendMany(p.entries, std::move(rows));
       inflight.push_back(std::move(p));
     }
     Pending p = std::move(inflight.front());
