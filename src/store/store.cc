@@ -19,6 +19,7 @@ bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   if (!q.kind.empty() && r.kind != q.kind) return false;
   if (!q.case_id.empty() && r.case_id != q.case_id) return false;
   if (!q.route.empty() && r.route != q.route) return false;
+  if (r.index < q.from_index) return false;
   if (!q.from.empty() || !q.to.empty()) {
     if (r.date_from.empty()) return false;
     if (!q.to.empty() && r.date_from > q.to) return false;

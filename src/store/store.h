@@ -76,6 +76,7 @@ struct RecordQuery {
   std::string from;  // records that apply on or after this date
   std::string to;    // records that apply on or before this date
   std::string text;  // a substring of the record's JSON
+  uint64_t from_index = 0;  // records at this entry index or later (0: all)
   // Skip superseded and retracted records (Replaces, computed by
   // store::CurrentView). Only a log written before submission refused
   // corrections placed before what they correct can hold a cycle of

@@ -43,6 +43,7 @@ bool RefMatches(const RecordRow& r, const RecordQuery& q) {
   if (!q.kind.empty() && r.kind != q.kind) return false;
   if (!q.case_id.empty() && r.case_id != q.case_id) return false;
   if (!q.route.empty() && r.route != q.route) return false;
+  if (r.index < q.from_index) return false;
   const bool dated = !r.date_from.empty();
   if (!q.from.empty() && !(dated && (r.date_to.empty() || r.date_to >= q.from))) return false;
   if (!q.to.empty() && !(dated && r.date_from <= q.to)) return false;
@@ -106,6 +107,7 @@ RecordQuery GenQuery() {
   q.from = MaybeOneOf({"2024-01-01", "2024-01-03", "2024-01-05", "2024-01-09", "2024-02-01"});
   q.to = MaybeOneOf({"2023-12-31", "2024-01-01", "2024-01-05", "2024-01-07", "2024-01-09"});
   q.text = MaybeOneOf({"flood", "Flood", "fire", "\"id\":\"a\"", "snow"});
+  q.from_index = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 1, 3, 8, 20});
   q.current_only = *rc::gen::arbitrary<bool>();
   q.limit = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 1, 2, 5});
   return q;
@@ -115,7 +117,7 @@ RecordQuery GenQuery() {
 
 std::string Describe(const RecordQuery& q) {
   return "kind=" + q.kind + " case=" + q.case_id + " route=" + q.route + " from=" + q.from + " to=" + q.to +
-         " text=" + q.text + " current_only=" + (q.current_only ? "1" : "0") + " limit=" + std::to_string(q.limit);
+         " text=" + q.text + " from_index=" + std::to_string(q.from_index) + " current_only=" + (q.current_only ? "1" : "0") + " limit=" + std::to_string(q.limit);
 }
 
 // The store's answers on `rows` (in log order) equal the reference's.
