@@ -321,11 +321,22 @@ void Dataset::Finalize() {
     }
     AppendCasualty(static_cast<int32_t>(i), "", CasualtyCategory::kUnknown, incidents.low[i], incidents.best[i],
                    incidents.high[i], incidents.injuries[i], "");
+    ++synthesized_casualties;
   }
   route_names.resize(routes.size());
   std::stable_sort(population.begin(), population.end(),
                    [](const PopulationFigure& a, const PopulationFigure& b) { return a.day < b.day; });
   finalized = true;
+}
+
+void Dataset::Reopen() {
+  const size_t keep = casualties.size() - synthesized_casualties;
+  Casualties& c = casualties;
+  for (auto* v : {&c.incident, &c.party, &c.reported_by}) v->resize(keep);
+  for (auto* v : {&c.low, &c.best, &c.high, &c.injuries}) v->resize(keep);
+  c.category.resize(keep);
+  synthesized_casualties = 0;
+  finalized = false;
 }
 
 Result<CheckpointRef> ResolveCheckpoint(store::LogStore& st, std::optional<uint64_t> at) {
@@ -875,7 +886,8 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
   BatchLoader loader(ds, profile);
   auto add = [&](const store::RecordRow& r) -> Status {
     if (!have_profile) {
-      for (const auto& c : case_rows) profile = json::parse(c.body, nullptr, false);
+      if (!case_rows.empty()) ds.profile = case_rows.back().body;
+      profile = json::parse(ds.profile.empty() ? "null" : ds.profile, nullptr, false);
       have_profile = true;
     }
     return loader.Add(r);
@@ -889,6 +901,57 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
   }
   ds.Finalize();
   return ds;
+}
+
+namespace {
+
+// Whether `r` may join a dataset without changing what came before it: a
+// case record changes the plausible dates, a correction or retraction takes
+// an earlier record out (ExtendDataset).
+bool Appendable(const store::RecordRow& r) {
+  return r.kind != kinds::kCase && r.kind != kinds::kRetraction && r.supersedes.empty();
+}
+
+// Whether a retraction below `size` in `case_id` names record `id` (one
+// placed before its target takes it out when it arrives).
+Result<bool> Retracted(store::LogStore& st, const std::string& case_id, const std::string& id, uint64_t size) {
+  bool retracted = false;
+  LIFELINE_RETURN_IF_ERROR(st.ForEachReferrer(id, [&](const store::RecordRow& by) {
+    retracted |= by.index < size && store::SameCase(by, case_id) && by.kind == kinds::kRetraction && by.target == id;
+    return Status::Ok();
+  }));
+  return retracted;
+}
+
+}  // namespace
+
+Result<std::optional<Dataset>> ExtendDataset(store::LogStore& st, const Dataset& base, uint64_t base_size,
+                                             const CheckpointRef& to) {
+  if (!base.finalized || to.size < base_size) return std::optional<Dataset>();
+  Dataset ds = base;
+  ds.Reopen();
+  const json profile = json::parse(ds.profile.empty() ? "null" : ds.profile, nullptr, false);
+  BatchLoader loader(ds, profile);
+  store::RecordQuery q;
+  q.case_id = ds.case_id;
+  q.current_only = false;
+  q.from_index = base_size;
+  bool appendable = true;
+  std::vector<std::string> ids;
+  LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
+    if (r.index >= to.size || !appendable) return Status::Ok();
+    appendable = Appendable(r);
+    ids.push_back(r.id);
+    return appendable ? loader.Add(r) : Status::Ok();
+  }));
+  if (!appendable) return std::optional<Dataset>();
+  for (const std::string& id : ids) {
+    LIFELINE_ASSIGN_OR_RETURN(bool retracted, Retracted(st, ds.case_id, id, to.size));
+    if (retracted) return std::optional<Dataset>();
+  }
+  LIFELINE_RETURN_IF_ERROR(loader.Flush());
+  ds.Finalize();
+  return std::optional<Dataset>(std::move(ds));
 }
 
 }  // namespace lifeline::analysis

@@ -349,6 +349,12 @@ struct Dataset {
   std::vector<Skipped> skipped;
 
   bool finalized = false;
+  // Casualty rows Finalize added ("not stated", for incidents without
+  // rows): the last rows of `casualties`, which Reopen takes away again.
+  size_t synthesized_casualties = 0;
+  // The case record the plausible dates were judged by (its canonical JSON,
+  // "" if none), kept so that ExtendDataset judges new records the same way.
+  std::string profile;
   // The latest day any record speaks of (kNoDay if none).
   int32_t last_record_day = kNoDay;
 
@@ -389,6 +395,9 @@ struct Dataset {
 
   // Sorts statuses and population, computes status ends. Idempotent.
   void Finalize();
+  // Undoes what Finalize added (its casualty rows), so that rows appended
+  // next and a new Finalize give the dataset a load of all of them gives.
+  void Reopen();
 };
 
 // Which tree the analysis reads: entries with index < size. `root` is the
@@ -425,6 +434,17 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
 // case has no current case record there; Corruption if a stored record does
 // not parse.
 Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp);
+
+// The dataset of the same case at `to`, made from `base`, its dataset at an
+// earlier checkpoint of size `base_size` of the same log, by adding the
+// case's records among entries [base_size, to.size) — when that is exactly
+// what LoadDataset(st, case, to) gives: none of those records is a case
+// record, a correction (supersedes) or a retraction, and no retraction
+// below to.size names one of them. Otherwise std::nullopt: load afresh.
+// Reads only the new entries' rows (RecordQuery::from_index), so a live
+// server need not parse the whole case again after each write.
+Result<std::optional<Dataset>> ExtendDataset(store::LogStore& st, const Dataset& base, uint64_t base_size,
+                                             const CheckpointRef& to);
 
 }  // namespace lifeline::analysis
 
