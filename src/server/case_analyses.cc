@@ -71,9 +71,9 @@ void Analysis(Context& c, const http::Request& req, http::Response& res, const P
     computing = std::unique_lock<std::mutex>(*flight);
     if (auto hit = c.analyses.GetLatest(key, cp.size)) return SendText(res, hit);  // computed meanwhile
   }
-  auto ds = analysis::LoadDataset(**st, case_id, cp);
+  auto ds = c.datasets.Get(**st, case_id, cp);
   if (!ds.ok()) return SendStatus(res, ds.status());
-  auto out = compute(*ds, cp);
+  auto out = compute(**ds, cp);
   if (!out.ok()) return SendStatus(res, out.status());
   auto body = std::make_shared<const std::string>(std::move(*out));
   if (*at) {

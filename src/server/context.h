@@ -13,6 +13,7 @@
 #include "server/access.h"
 #include "server/after_write.h"
 #include "server/analysis_cache.h"
+#include "server/dataset_cache.h"
 #include "server/rate_limit.h"
 #include "server/reader_pool.h"
 #include "server/server.h"
@@ -36,6 +37,7 @@ struct Context {
   ReaderPool readers;
   Gate gate;
   AnalysisCache analyses;
+  DatasetCache datasets;
   TileCache tiles;
   std::mutex write_mu;  // one writer at a time within this process
   AfterWrite after_write;

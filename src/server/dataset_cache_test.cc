@@ -1,0 +1,77 @@
+// DatasetCache: one dataset per case shared by the analysis routes, extended
+// to a later checkpoint when only plain records came, loaded afresh when a
+// correction came, and an older checkpoint's dataset not kept.
+#include "server/dataset_cache.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/analysis_testing.h"
+#include "base/status_testing.h"
+
+namespace lifeline::server {
+namespace {
+
+using analysis::CheckpointRef;
+
+const std::vector<std::string> kCase = {
+    R"({"kind":"source","id":"s1","case":"c1","publisher":"Monitor","title":"Report"})",
+    R"({"kind":"case","id":"c1","title":"Test","region":"R","started":"2023-01-01","sources":["s1"]})",
+    R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})"};
+
+std::string RouteStatus(const std::string& id, const std::string& from, const std::string& status) {
+  return R"({"kind":"route_status","id":")" + id + R"(","case":"c1","route":"r1","from":")" + from +
+         R"(","status":")" + status + R"(","sources":["s1"]})";
+}
+
+CheckpointRef Latest(analysis::TestLog& log) { return *analysis::ResolveCheckpoint(log.store(), std::nullopt); }
+
+TEST(DatasetCacheTest, SharesExtendsAndReloads) {
+  analysis::TestLog log;
+  log.Submit(kCase);
+  log.Submit({RouteStatus("rs1", "2023-01-02", "open")});
+  DatasetCache cache;
+  const CheckpointRef cp1 = Latest(log);
+  auto a = cache.Get(log.store(), "c1", cp1);
+  ASSERT_OK(a);
+  auto b = cache.Get(log.store(), "c1", cp1);
+  ASSERT_OK(b);
+  EXPECT_EQ(a->get(), b->get()) << "the second route of one checkpoint shares the dataset";
+
+  log.Submit({RouteStatus("rs2", "2023-01-05", "closed")});
+  const CheckpointRef cp2 = Latest(log);
+  auto c = cache.Get(log.store(), "c1", cp2);
+  ASSERT_OK(c);
+  EXPECT_EQ((*c)->statuses.size(), 2u);
+  EXPECT_EQ(cache.stats().extended, 1u);
+
+  // A correction takes a record out: loaded afresh, not extended.
+  log.Submit({R"({"kind":"route_status","id":"rs2b","case":"c1","route":"r1","from":"2023-01-06","status":"closed",)"
+              R"("supersedes":"rs2","sources":["s1"]})"});
+  const CheckpointRef cp3 = Latest(log);
+  auto d = cache.Get(log.store(), "c1", cp3);
+  ASSERT_OK(d);
+  EXPECT_EQ((*d)->statuses.size(), 2u);
+  EXPECT_EQ(cache.stats().extended, 1u);
+  EXPECT_EQ(cache.stats().loaded, 2u);
+
+  // An older checkpoint is loaded for the asker and not kept.
+  auto old = cache.Get(log.store(), "c1", cp1);
+  ASSERT_OK(old);
+  EXPECT_EQ((*old)->statuses.size(), 1u);
+  auto again = cache.Get(log.store(), "c1", cp3);
+  ASSERT_OK(again);
+  EXPECT_EQ(again->get(), d->get());
+  EXPECT_EQ(cache.stats().loaded, 3u);
+}
+
+TEST(DatasetCacheTest, AMissingCaseIsNotFoundAndNotKept) {
+  analysis::TestLog log;
+  log.Submit(kCase);
+  DatasetCache cache;
+  auto none = cache.Get(log.store(), "no-such-case", Latest(log));
+  EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(cache.stats().loaded, 0u);
+}
+
+}  // namespace
+}  // namespace lifeline::server
