@@ -2,7 +2,8 @@
 # A throwaway PostgreSQL 15 cluster for the tests: no system service, no TCP
 # port, a Unix socket in a private directory.
 #
-#   pg_cluster.sh start STATE_FILE   initdb + pg_ctl start; writes the socket
+#   pg_cluster.sh start STATE_FILE [durable]
+#                                    initdb + pg_ctl start; writes the socket
 #                                    directory (the libpq `host`) to STATE_FILE
 #   pg_cluster.sh stop STATE_FILE    pg_ctl stop -m immediate; removes it all
 #
@@ -12,10 +13,15 @@
 # As root (CI), initdb and postgres run as the `postgres` user, which owns the
 # cluster directory (PostgreSQL refuses to run as root). The cluster runs
 # with fsync off: it is thrown away, and the tests are about semantics, not
-# durability on power loss. Missing binaries are an error, never a skip.
+# durability on power loss; `durable` keeps PostgreSQL's defaults (fsync on,
+# full page writes) for benchmarks. Missing binaries are an error, never a
+# skip.
 set -euo pipefail
 cmd=${1:?usage: pg_cluster.sh start|stop STATE_FILE}
 state=${2:?usage: pg_cluster.sh start|stop STATE_FILE}
+settings="-c fsync=off -c full_page_writes=off"
+[ "${3:-}" = durable ] && settings=""
+
 
 bindir=""
 for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
@@ -66,7 +72,7 @@ start() {
 		exit 1
 	fi
 	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+		-o "-k $dir -c listen_addresses= -c max_connections=200 $settings" \
 		start >/dev/null; then
 		cat "$dir/server.log" >&2
 		exit 1
