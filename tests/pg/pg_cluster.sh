@@ -8,8 +8,9 @@
 #   pg_cluster.sh stop STATE_FILE    pg_ctl stop -m immediate; removes it all
 #
 # ctest runs `start` as the FIXTURES_SETUP of the suites that use PostgreSQL
-# and `stop` as their FIXTURES_CLEANUP (src/store/CMakeLists.txt). The tests
-# read STATE_FILE (LIFELINE_PG_STATE) and make one database per store.
+# and `stop` as their FIXTURES_CLEANUP (CMakeLists.txt). The tests read
+# STATE_FILE (LIFELINE_PG_STATE) and make their stores in schemas of the
+# database lifeline_test, made here.
 # As root (CI), initdb and postgres run as the `postgres` user, which owns the
 # cluster directory (PostgreSQL refuses to run as root). The cluster runs
 # with fsync off: it is thrown away, and the tests are about semantics, not
@@ -31,6 +32,11 @@ for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/nul
 	fi
 done
 if [ -z "$bindir" ]; then
+	# The database the tests' stores share, one schema each.
+	if ! "$bindir/createdb" -h "$dir" -U postgres lifeline_test 2>"$dir/createdb.log"; then
+		cat "$dir/createdb.log" >&2
+		exit 1
+	fi
 	echo "pg_cluster.sh: PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql:" \
 		"install the postgresql package (scripts/deps.sh does)" >&2
 	exit 1
@@ -75,6 +81,11 @@ start() {
 		-o "-k $dir -c listen_addresses= -c max_connections=200 $settings" \
 		start >/dev/null; then
 		cat "$dir/server.log" >&2
+		exit 1
+	fi
+	# The database the tests' stores share, one schema each.
+	if ! "$bindir/createdb" -h "$dir" -U postgres lifeline_test 2>"$dir/createdb.log"; then
+		cat "$dir/createdb.log" >&2
 		exit 1
 	fi
 	echo "pg_cluster.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on socket directory $dir"

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <mutex>
 #include <random>
 
 namespace lifeline::store::testing {
@@ -64,16 +63,7 @@ Result<std::string> NewTestDatabase() {
 }
 
 Result<std::string> NewTestSchema() {
-  static std::mutex mu;
-  static std::string database;  // this process's, made at the first call
-  std::string conninfo;
-  {
-    std::lock_guard<std::mutex> l(mu);
-    if (database.empty()) {
-      LIFELINE_ASSIGN_OR_RETURN(database, NewTestDatabase());
-    }
-    conninfo = database;
-  }
+  LIFELINE_ASSIGN_OR_RETURN(std::string conninfo, TestClusterConninfo("lifeline_test"));
   const std::string schema = "s_" + UniqueSuffix();
   LIFELINE_RETURN_IF_ERROR(RunSql(conninfo, "CREATE SCHEMA " + schema).status());
   return conninfo + " options='-csearch_path=" + schema + "'";
