@@ -6,6 +6,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -204,6 +205,12 @@ RecordRow ReadRecord(const PGresult* r, int row) {
   return out;
 }
 
+ArrayEncoder TableNames() {
+  ArrayEncoder names(kTextOid);
+  for (const char* t : kTables) names.Add(t);
+  return names;
+}
+
 int32_t LevelColumn(uint32_t level) {
   return level == merkle::kEntriesLevel ? -1 : static_cast<int32_t>(level);
 }
@@ -356,11 +363,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Create(const std::string& 
   std::string where;
   LIFELINE_ASSIGN_OR_RETURN(auto conn, Connection::Connect(conninfo, &where));
   std::unique_ptr<PostgresStore> s(new PostgresStore(std::move(conn), where));  // NOLINT: private constructor
-  ArrayEncoder names(kTextOid);
-  for (const char* t : kTables) names.Add(t);
   LIFELINE_ASSIGN_OR_RETURN(PgResult present,
                             s->conn_->Exec("SELECT t FROM unnest($1::text[]) t WHERE to_regclass(t) IS NOT NULL",
-                                           Params().Array(kTextArrayOid, names), "creating a store in " + where));
+                                           Params().Array(kTextArrayOid, TableNames()), "creating a store in " + where));
   if (PQntuples(present.get()) > 0) {
     return AlreadyExistsError(where + " already holds a Lifeline store (it has a table \"" +
                               Bytes(present.get(), 0, 0) + "\")");
@@ -381,11 +386,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& co
   std::string where;
   LIFELINE_ASSIGN_OR_RETURN(auto conn, Connection::Connect(conninfo, &where));
   std::unique_ptr<PostgresStore> s(new PostgresStore(std::move(conn), where));  // NOLINT: private constructor
-  ArrayEncoder names(kTextOid);
-  for (const char* t : kTables) names.Add(t);
   LIFELINE_ASSIGN_OR_RETURN(PgResult missing,
                             s->conn_->Exec("SELECT t FROM unnest($1::text[]) t WHERE to_regclass(t) IS NULL",
-                                           Params().Array(kTextArrayOid, names), "opening the store in " + where));
+                                           Params().Array(kTextArrayOid, TableNames()), "opening the store in " + where));
   if (PQntuples(missing.get()) == static_cast<int>(std::size(kTables))) return NotFoundError("no Lifeline store in " + where);
   if (PQntuples(missing.get()) > 0) {
     return CorruptionError(where + " is not a Lifeline store: it has no table \"" + Bytes(missing.get(), 0, 0) + "\"");
@@ -432,16 +435,28 @@ Result<TileData> PostgresStore::ReadTile(uint32_t level, uint64_t index) {
 }
 
 Status PostgresStore::ForEachCheckpoint(const std::function<Status(const StoredCheckpoint&)>& fn) {
-  for (int64_t after = 0;;) {
-    LIFELINE_ASSIGN_OR_RETURN(
-        PgResult r, conn_->Exec("SELECT seq, size, note FROM checkpoints WHERE seq > $1 ORDER BY seq LIMIT $2",
-                                Params().Int8(after).Int8(kWalkPage), "reading checkpoints"));
+  return Walk("SELECT seq, size, note FROM checkpoints WHERE seq >= $1 ORDER BY seq LIMIT $2", {}, kWalkPage,
+              "reading checkpoints", [&](const PGresult* r, int i) -> Result<std::optional<int64_t>> {
+                LIFELINE_RETURN_IF_ERROR(
+                    fn(StoredCheckpoint{static_cast<uint64_t>(Int8At(r, i, 1)), Bytes(r, i, 2)}));
+                return std::optional<int64_t>(Int8At(r, i, 0) + 1);
+              });
+}
+
+Status PostgresStore::Walk(const std::string& sql, const std::vector<std::string>& args, int page,
+                           const std::string& what, const WalkRow& row) {
+  for (int64_t next = 0;;) {
+    Params p;
+    p.Int8(next).Int8(page);
+    for (const auto& a : args) p.Text(a);
+    LIFELINE_ASSIGN_OR_RETURN(PgResult r, conn_->Exec(sql.c_str(), p, what));
     const int n = PQntuples(r.get());
     for (int i = 0; i < n; ++i) {
-      after = Int8At(r.get(), i, 0);
-      LIFELINE_RETURN_IF_ERROR(fn(StoredCheckpoint{static_cast<uint64_t>(Int8At(r.get(), i, 1)), Bytes(r.get(), i, 2)}));
+      LIFELINE_ASSIGN_OR_RETURN(std::optional<int64_t> after, row(r.get(), i));
+      if (!after) return Status::Ok();
+      next = *after;
     }
-    if (n < kWalkPage) return Status::Ok();
+    if (n < page) return Status::Ok();
   }
 }
 
@@ -561,20 +576,12 @@ Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Resu
   if (!q.from.empty()) add("(date_to = '' OR date_to >= ", q.from, ")");
   if (!q.text.empty()) add("strpos(body, ", q.text, ") > 0");
   sql += " ORDER BY idx LIMIT $2";
-  for (uint64_t next = 0;;) {
-    Params p;
-    p.Int8(static_cast<int64_t>(next)).Int8(kScanPage);
-    for (const auto& a : args) p.Text(a);
-    LIFELINE_ASSIGN_OR_RETURN(PgResult r, conn_->Exec(sql.c_str(), p, "querying records"));
-    const int n = PQntuples(r.get());
-    for (int i = 0; i < n; ++i) {
-      RecordRow row = ReadRecord(r.get(), i);
-      next = row.index + 1;
-      LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
-      if (step == ScanStep::kStop) return Status::Ok();
-    }
-    if (n < kScanPage) return Status::Ok();
-  }
+  return Walk(sql, args, kScanPage, "querying records", [&](const PGresult* r, int i) -> Result<std::optional<int64_t>> {
+    RecordRow row = ReadRecord(r, i);
+    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
+    if (step == ScanStep::kStop) return std::optional<int64_t>();
+    return std::optional<int64_t>(static_cast<int64_t>(row.index) + 1);
+  });
 }
 
 Status PostgresStore::ForEachReplacingRecord(const std::vector<std::string>& ids,
@@ -616,17 +623,11 @@ Status PostgresStore::ForEachReferrer(const std::string& id, const std::function
 
 Status PostgresStore::ForEachIdAndKind(
     const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) {
-  for (int64_t next = 0;;) {
-    LIFELINE_ASSIGN_OR_RETURN(
-        PgResult r, conn_->Exec("SELECT idx, id, kind, case_id FROM records WHERE idx >= $1 ORDER BY idx LIMIT $2",
-                                Params().Int8(next).Int8(kWalkPage), "listing record ids"));
-    const int n = PQntuples(r.get());
-    for (int i = 0; i < n; ++i) {
-      next = Int8At(r.get(), i, 0) + 1;
-      LIFELINE_RETURN_IF_ERROR(fn(Bytes(r.get(), i, 1), Bytes(r.get(), i, 2), Bytes(r.get(), i, 3)));
-    }
-    if (n < kWalkPage) return Status::Ok();
-  }
+  return Walk("SELECT idx, id, kind, case_id FROM records WHERE idx >= $1 ORDER BY idx LIMIT $2", {}, kWalkPage,
+              "listing record ids", [&](const PGresult* r, int i) -> Result<std::optional<int64_t>> {
+                LIFELINE_RETURN_IF_ERROR(fn(Bytes(r, i, 1), Bytes(r, i, 2), Bytes(r, i, 3)));
+                return std::optional<int64_t>(Int8At(r, i, 0) + 1);
+              });
 }
 
 Status PostgresStore::RebuildRecords(const RecordBatches& next) {

@@ -32,10 +32,13 @@
 #define LIFELINE_STORE_POSTGRES_POSTGRES_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "store/store.h"
+
+typedef struct pg_result PGresult;  // libpq-fe.h's, included by the .cc only
 
 namespace lifeline::store {
 
@@ -81,6 +84,14 @@ class PostgresStore : public LogStore {
   Status WriteRecords(const std::vector<RecordRow>& rows);
   Status WriteTiles(const std::vector<TileData>& tiles);
   Result<uint64_t> LockHead();
+  // Handles row `i` of a page: the key the next row must be at or after,
+  // or nullopt to stop the walk.
+  using WalkRow = std::function<Result<std::optional<int64_t>>(const PGresult*, int i)>;
+  // Keyset pagination: runs `sql` ($1 the page's first key, $2 the page
+  // size `page`, then `args` as text) from key 0 until a page is short or
+  // `row` stops; holds one page, and `row` may use the store.
+  Status Walk(const std::string& sql, const std::vector<std::string>& args, int page, const std::string& what,
+              const WalkRow& row);
   Status RollbackAfter(Status failure);
 
   std::unique_ptr<Connection> conn_;
