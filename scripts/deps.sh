@@ -21,6 +21,10 @@ PKGS="$PKGS chromium fonts-noto-core fonts-dejavu-core"
 # qpdf program and pikepdf (python3-pikepdf, on qpdf) and reads it back with
 # pdftotext (poppler-utils).
 PKGS="$PKGS libqpdf-dev libpoppler-cpp-dev qpdf poppler-utils python3-pikepdf"
+# The PostgreSQL store (libpq) and the throwaway cluster its tests start
+# (tests/pg/pg_cluster.sh runs initdb and pg_ctl from the server package;
+# Debian's postgresql also starts a system cluster, which the tests do not use).
+PKGS="$PKGS libpq-dev postgresql"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"

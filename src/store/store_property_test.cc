@@ -223,7 +223,7 @@ RC_GTEST_PROP(StorePropertyTest, EveryBackendAnswersAsTheReference, ()) {
                                         : reindexed;
   for (const std::string& backend : testing::BackendNames()) {
     auto made = testing::MakeScratchStore(backend, "example.org/log");
-    RC_ASSERT(made.ok());
+    if (!made.ok()) RC_FAIL(backend + ": " + made.status().ToString());
     LogStore& st = *(*made)->store;
     ApplyInCommits(st, rows, entries);
     CheckAgainstReference(st, backend, rows, queries);

@@ -2,8 +2,10 @@
 // backends that the contract suites (store_test.cc, store_property_test.cc)
 // run against, each made by one factory under one name.
 //
-// Adding a backend (PostgreSQL) is one entry in Backends(): every contract
-// test and every property runs on it with no other change.
+// Adding a backend is one entry in Backends(): every contract test and every
+// property runs on it with no other change. The PostgreSQL backend needs the
+// test cluster ctest starts (postgres/postgres_testing.h); without it its
+// tests fail, saying how to start one.
 #ifndef LIFELINE_STORE_STORE_TESTING_H_
 #define LIFELINE_STORE_STORE_TESTING_H_
 
@@ -22,6 +24,8 @@
 #include "base/status.h"
 #include "merkle/tile.h"
 #include "store/memory/memory_store.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/postgres_testing.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -66,10 +70,20 @@ inline Result<std::unique_ptr<LogStore>> MakeSqliteStore(const std::string& scra
   return std::unique_ptr<LogStore>(std::move(*s));
 }
 
+// A store in a schema of its own on the test cluster; `scratch_dir` unused.
+inline Result<std::unique_ptr<LogStore>> MakePostgresStore(const std::string&, const std::string& origin) {
+  auto conninfo = NewTestSchema();
+  if (!conninfo.ok()) return conninfo.status();
+  auto s = PostgresStore::Create(*conninfo, origin);
+  if (!s.ok()) return s.status();
+  return std::unique_ptr<LogStore>(std::move(*s));
+}
+
 inline const std::vector<Backend>& Backends() {
   static const std::vector<Backend> backends = {
       {"memory", MakeMemoryStore},
       {"sqlite", MakeSqliteStore},
+      {"postgres", MakePostgresStore},
   };
   return backends;
 }

@@ -1,0 +1,100 @@
+#!/bin/bash
+# A throwaway PostgreSQL 15 cluster for the tests: no system service, no TCP
+# port, a Unix socket in a private directory.
+#
+#   pg_cluster.sh start STATE_FILE [durable]
+#                                    initdb + pg_ctl start; writes the socket
+#                                    directory (the libpq `host`) to STATE_FILE
+#   pg_cluster.sh stop STATE_FILE    pg_ctl stop -m immediate; removes it all
+#
+# ctest runs `start` as the FIXTURES_SETUP of the suites that use PostgreSQL
+# and `stop` as their FIXTURES_CLEANUP (CMakeLists.txt). The tests read
+# STATE_FILE (LIFELINE_PG_STATE) and make their stores in schemas of the
+# database lifeline_test, made here.
+# As root (CI), initdb and postgres run as the `postgres` user, which owns the
+# cluster directory (PostgreSQL refuses to run as root). The cluster runs
+# with fsync off: it is thrown away, and the tests are about semantics, not
+# durability on power loss; `durable` keeps PostgreSQL's defaults (fsync on,
+# full page writes) for benchmarks. Missing binaries are an error, never a
+# skip.
+set -euo pipefail
+cmd=${1:?usage: pg_cluster.sh start|stop STATE_FILE}
+state=${2:?usage: pg_cluster.sh start|stop STATE_FILE}
+settings="-c fsync=off -c full_page_writes=off"
+[ "${3:-}" = durable ] && settings=""
+
+
+bindir=""
+for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+	if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
+		bindir=$d
+		break
+	fi
+done
+if [ -z "$bindir" ]; then
+	# The database the tests' stores share, one schema each.
+	if ! "$bindir/createdb" -h "$dir" -U postgres lifeline_test 2>"$dir/createdb.log"; then
+		cat "$dir/createdb.log" >&2
+		exit 1
+	fi
+	echo "pg_cluster.sh: PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql:" \
+		"install the postgresql package (scripts/deps.sh does)" >&2
+	exit 1
+fi
+
+as_owner() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+stop() {
+	[ -f "$state" ] || return 0
+	local dir
+	dir=$(cat "$state")
+	if [ -d "$dir/data" ]; then
+		as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	# In the background: the property tests leave thousands of relation
+	# files, and removing them took 5-8 s on an ext4 mounted with discard.
+	case "$dir" in /tmp/lifeline-pg.*) setsid rm -rf "$dir" </dev/null >/dev/null 2>&1 & ;; esac
+	rm -f "$state"
+}
+
+start() {
+	stop  # a cluster left by an interrupted run
+	mkdir -p "$(dirname "$state")"
+	local dir
+	dir=$(mktemp -d /tmp/lifeline-pg.XXXXXX)
+	echo "$dir" >"$state"
+	if [ "$(id -u)" -eq 0 ]; then
+		id postgres >/dev/null 2>&1 || { echo "pg_cluster.sh: running as root needs the postgres user" >&2; exit 1; }
+		chown postgres: "$dir"
+	fi
+	chmod 700 "$dir"
+	if ! as_owner "$bindir/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
+		>"$dir/initdb.log" 2>&1; then
+		cat "$dir/initdb.log" >&2
+		exit 1
+	fi
+	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+		-o "-k $dir -c listen_addresses= -c max_connections=200 $settings" \
+		start >/dev/null; then
+		cat "$dir/server.log" >&2
+		exit 1
+	fi
+	# The database the tests' stores share, one schema each.
+	if ! "$bindir/createdb" -h "$dir" -U postgres lifeline_test 2>"$dir/createdb.log"; then
+		cat "$dir/createdb.log" >&2
+		exit 1
+	fi
+	echo "pg_cluster.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on socket directory $dir"
+}
+
+case "$cmd" in
+start) start ;;
+stop) stop ;;
+*) echo "pg_cluster.sh: unknown command '$cmd' (start or stop)" >&2; exit 2 ;;
+esac
