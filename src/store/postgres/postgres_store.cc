@@ -571,6 +571,7 @@ Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Resu
   if (!q.kind.empty()) add("kind = ", q.kind);
   if (!q.case_id.empty()) add("case_id = ", q.case_id);
   if (!q.route.empty()) add("route = ", q.route);
+  if (q.from_index > 0) sql += " AND idx >= " + std::to_string(q.from_index);
   if (!q.from.empty() || !q.to.empty()) sql += " AND date_from <> ''";
   if (!q.to.empty()) add("date_from <= ", q.to);
   if (!q.from.empty()) add("(date_to = '' OR date_to >= ", q.from, ")");
