@@ -15,6 +15,18 @@ constexpr uint64_t kBatch = 256;
 
 }  // namespace
 
+Result<std::string> ReadFormat(LogStore& st, const std::string& where) {
+  auto format = st.GetMeta("format");
+  auto origin = st.GetMeta("origin");
+  for (const auto* meta : {&format, &origin}) {
+    if (!meta->ok()) {
+      return CorruptionError(where + " is not a Lifeline store, or its meta table is damaged (" +
+                             meta->status().message() + ")");
+    }
+  }
+  return *format;
+}
+
 bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   if (!q.kind.empty() && r.kind != q.kind) return false;
   if (!q.case_id.empty() && r.case_id != q.case_id) return false;

@@ -93,6 +93,13 @@ struct StoredCheckpoint {
   std::string note;
 };
 
+class LogStore;
+
+// The store's "format" metadata, once "format" and "origin" both read:
+// Corruption naming `where` ("is not a Lifeline store, or its meta table is
+// damaged") otherwise. Each backend's Open decides what formats it reads.
+Result<std::string> ReadFormat(LogStore& st, const std::string& where);
+
 // True when `r` passes the filters of `q` other than current_only (the one
 // definition every store's queries follow).
 bool MatchesQuery(const RecordRow& r, const RecordQuery& q);

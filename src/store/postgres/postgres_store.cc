@@ -393,16 +393,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& co
   if (PQntuples(missing.get()) > 0) {
     return CorruptionError(where + " is not a Lifeline store: it has no table \"" + Bytes(missing.get(), 0, 0) + "\"");
   }
-  auto format = s->GetMeta("format");
-  auto origin = s->GetMeta("origin");
-  for (const auto* meta : {&format, &origin}) {
-    if (!meta->ok()) {
-      return CorruptionError(where + " is not a Lifeline store, or its meta table is damaged (" +
-                             meta->status().message() + ")");
-    }
-  }
-  if (*format != kFormatVersion) {
-    return FailedPreconditionError(where + " has store format " + *format + "; this build reads format " +
+  LIFELINE_ASSIGN_OR_RETURN(std::string format, ReadFormat(*s, where));
+  if (format != kFormatVersion) {
+    return FailedPreconditionError(where + " has store format " + format + "; this build reads format " +
                                    kFormatVersion);
   }
   return s;

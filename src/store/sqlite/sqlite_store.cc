@@ -233,18 +233,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   if (!prep.ok()) {
     return CorruptionError(path + " is not a Lifeline store (" + prep.message() + ")");
   }
-  auto format = s->GetMeta("format");
-  auto origin = s->GetMeta("origin");
-  for (const auto* meta : {&format, &origin}) {
-    if (!meta->ok()) {
-      return CorruptionError(path + " is not a Lifeline store, or its meta table is damaged (" +
-                             meta->status().message() + ")");
-    }
-  }
-  if (*format == kFormat1 && mode == Mode::kReadWrite) {
+  LIFELINE_ASSIGN_OR_RETURN(std::string format, ReadFormat(*s, path));
+  if (format == kFormat1 && mode == Mode::kReadWrite) {
     LIFELINE_RETURN_IF_ERROR(s->MigrateFromFormat1());
-  } else if (*format != kFormatVersion && *format != kFormat1) {
-    return FailedPreconditionError(path + " has store format " + *format + "; this build reads formats " +
+  } else if (format != kFormatVersion && format != kFormat1) {
+    return FailedPreconditionError(path + " has store format " + format + "; this build reads formats " +
                                    kFormat1 + " and " + kFormatVersion);
   }
   return s;
