@@ -1,8 +1,8 @@
 #include "ingest/acled.h"
 
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "ingest/build.h"
 #include "ingest/fields.h"
@@ -31,22 +31,49 @@ std::optional<Date> AcledDate(RowCells& cells) {
   return std::nullopt;
 }
 
-std::optional<std::string> Country(RowCells& cells) {
+// What a row's `iso` code and `country` name resolve to. Pure in the two
+// cells; an export repeats a few pairs on every row, so each pair is
+// resolved once per file (CountryCache) and its messages given on every row.
+struct CountryCodes {
+  std::optional<std::string> by_code;  // from a non-empty iso
+  bool iso_is_integer = false;         // when by_code is empty
+  std::optional<std::string> by_name;  // from a non-empty name
+};
+
+class CountryCache {
+ public:
+  const CountryCodes& Resolve(std::string_view iso, std::string_view name) {
+    std::string key;
+    key.reserve(iso.size() + 1 + name.size());
+    key.append(iso).push_back('\0');  // CSV cells hold no NUL byte
+    key.append(name);
+    auto [it, fresh] = cache_.try_emplace(std::move(key));
+    if (fresh) {
+      CountryCodes& c = it->second;
+      if (!iso.empty()) c.by_code = tabular::Alpha3FromNumeric(iso);
+      if (!iso.empty() && !c.by_code) c.iso_is_integer = ParseInteger(iso).ok();
+      if (!name.empty()) c.by_name = tabular::Alpha3FromName(name);
+    }
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, CountryCodes> cache_;
+};
+
+std::optional<std::string> Country(RowCells& cells, CountryCache& cache) {
   std::string_view iso = cells.Get("iso");
   std::string_view name = cells.Get("country");
-  std::optional<std::string> by_code;
-  if (!iso.empty()) {
-    by_code = tabular::Alpha3FromNumeric(iso);
-    if (!by_code) {
-      if (!ParseInteger(iso).ok()) {
-        cells.Error("iso", "not a numeric ISO 3166-1 code: " + Quote(iso));
-        return std::nullopt;
-      }
-      cells.Warn("iso", "ISO 3166-1 assigns no country to code " + Quote(iso) +
-                            "; trying the country name");
+  const CountryCodes& codes = cache.Resolve(iso, name);
+  const std::optional<std::string>& by_code = codes.by_code;
+  if (!iso.empty() && !by_code) {
+    if (!codes.iso_is_integer) {
+      cells.Error("iso", "not a numeric ISO 3166-1 code: " + Quote(iso));
+      return std::nullopt;
     }
+    cells.Warn("iso", "ISO 3166-1 assigns no country to code " + Quote(iso) + "; trying the country name");
   }
-  std::optional<std::string> by_name = name.empty() ? std::nullopt : tabular::Alpha3FromName(name);
+  const std::optional<std::string>& by_name = codes.by_name;
   if (by_code && by_name && *by_code != *by_name) {
     cells.Warn("country", "country " + Quote(name) + " is " + *by_name + " but iso " +
                               Quote(iso) + " is " + *by_code + "; using the code");
@@ -73,7 +100,8 @@ ReadResult ReadAcledCsv(std::string_view data, const ImportOptions& options) {
     return out;
   }
   const std::string source_id = SourceIdForFile("acled", options.file_name);
-  std::map<std::string, uint64_t> ids;
+  std::unordered_map<std::string, uint64_t> ids;  // id -> line of its first row
+  CountryCache countries;
   for (const tabular::CsvRecord& row : sheet.rows) {
     RowCells cells(sheet, row, out);
     std::string_view event_id = cells.Required("event_id_cnty");
@@ -106,7 +134,7 @@ ReadResult ReadAcledCsv(std::string_view data, const ImportOptions& options) {
     loc["name"] = cells.Required("location");
     if (auto v = cells.Get("admin1"); !v.empty()) loc["admin1"] = v;
     if (auto v = cells.Get("admin2"); !v.empty()) loc["admin2"] = v;
-    if (auto c = Country(cells)) loc["country"] = *c;
+    if (auto c = Country(cells, countries)) loc["country"] = *c;
     std::optional<double> lat = cells.Latitude("latitude");
     std::optional<double> lon = cells.Longitude("longitude");
     if (lat.has_value() != lon.has_value() && !cells.failed()) {

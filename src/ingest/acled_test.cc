@@ -220,5 +220,33 @@ TEST(AcledTest, ContradictingCountryNameIsAWarning) {
   EXPECT_TRUE(HasError(r.warnings, 2, "country", "using the code"));
 }
 
+// Each (iso, country) pair is resolved once per file: rows that repeat a
+// pair still get its messages, and a pair that differs in either cell is
+// resolved on its own.
+TEST(AcledTest, RepeatedCountryCellsGiveTheSameResultOnEveryRow) {
+  std::string data = kHeader + AcledRow({{"event_id_cnty", "A1"}, {"iso", "31"}, {"country", "Armenia"}}) +
+                     AcledRow({{"event_id_cnty", "A2"}, {"iso", "31"}, {"country", "Armenia"}}) +
+                     AcledRow({{"event_id_cnty", "A3"}, {"iso", "51"}, {"country", "Armenia"}}) +
+                     AcledRow({{"event_id_cnty", "A4"}, {"iso", "999"}, {"country", "Atlantis"}}) +
+                     AcledRow({{"event_id_cnty", "A5"}, {"iso", "999"}, {"country", "Atlantis"}}) +
+                     AcledRow({{"event_id_cnty", "A6"}, {"iso", "x"}, {"country", "Atlantis"}}) +
+                     AcledRow({{"event_id_cnty", "A7"}, {"iso", "x"}, {"country", "Atlantis"}});
+  ReadResult r = ReadAcledCsv(data, {});
+  ASSERT_EQ(r.rows.size(), 6u) << testing::Dump(r.errors);  // the source record, rows 2-6
+  EXPECT_EQ(r.rows[1].record["location"]["country"], "AZE");
+  EXPECT_EQ(r.rows[2].record["location"]["country"], "AZE");
+  EXPECT_EQ(r.rows[3].record["location"]["country"], "ARM");
+  EXPECT_FALSE(r.rows[4].record["location"].contains("country"));
+  EXPECT_FALSE(r.rows[5].record["location"].contains("country"));
+  for (uint64_t line : {2, 3}) EXPECT_TRUE(HasError(r.warnings, line, "country", "using the code"));
+  for (uint64_t line : {5, 6}) {
+    EXPECT_TRUE(HasError(r.warnings, line, "iso", "assigns no country"));
+    EXPECT_TRUE(HasError(r.warnings, line, "country", "Atlantis"));
+  }
+  EXPECT_EQ(r.warnings.size(), 6u) << testing::Dump(r.warnings);
+  for (uint64_t line : {7, 8}) EXPECT_TRUE(HasError(r.errors, line, "iso", "not a numeric ISO"));
+  EXPECT_EQ(r.errors.size(), 2u) << testing::Dump(r.errors);
+}
+
 }  // namespace
 }  // namespace lifeline::ingest

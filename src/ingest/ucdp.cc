@@ -1,8 +1,8 @@
 #include "ingest/ucdp.h"
 
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "ingest/build.h"
 #include "ingest/fields.h"
@@ -139,7 +139,7 @@ ReadResult ReadUcdpCsv(std::string_view data, const ImportOptions& options) {
     first = 1;
   }
   const std::string source_id = SourceIdForFile("ucdp", options.file_name);
-  std::map<std::string, uint64_t> ids;
+  std::unordered_map<std::string, uint64_t> ids;  // id -> line of its first row
   for (size_t i = first; i < sheet.rows.size(); ++i) {
     const tabular::CsvRecord& row = sheet.rows[i];
     RowCells cells(sheet, row, out);

@@ -4,7 +4,9 @@
 #include <functional>
 #include <map>
 #include <algorithm>
+#include <charconv>
 #include <set>
+#include <string_view>
 
 #include "base/kinds.h"
 #include "record/seal.h"
@@ -91,6 +93,21 @@ bool IsSha256Hex(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+// The member `key` of the object `rec`, or null (also when `rec` is not an object).
+const json* Member(const json& rec, std::string_view key) {
+  auto it = rec.find(key);
+  return it == rec.end() ? nullptr : &*it;
+}
+
+// Appends "[i]" to a path.
+void AppendIndex(std::string& path, size_t i) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), i);
+  path += '[';
+  path.append(buf, r.ptr);
+  path += ']';
+}
+
 std::string TypeName(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";
@@ -119,7 +136,9 @@ void CheckRef(const json& v, const std::string& path, const std::string& ref_kin
     ctx.Error(path, "refers to \"" + id + "\", which is not in the store or earlier in the batch");
   } else if (!ref_kind.empty() && *kind != ref_kind) {
     ctx.Error(path, "refers to \"" + id + "\", a " + *kind + " record; it must be a " + ref_kind);
-  } else if (auto other = ctx.resolver->CaseOf(id); other && *other != ctx.case_id && path != "case") {
+  } else if (path == "case") {
+    return;  // the record's own case: nothing to compare it with
+  } else if (auto other = ctx.resolver->CaseOf(id); other && *other != ctx.case_id) {
     ctx.Error(path, "refers to \"" + id + "\", a record of case \"" + *other +
                         "\"; a record refers only to records of its own case (\"" + ctx.case_id + "\")");
   }
@@ -135,34 +154,38 @@ void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
     ctx.Error(path, "must be an object {name, admin1, admin2, country, lat, lon, geo_precision}, not " + TypeName(v));
     return;
   }
+  const json* lat = Member(v, "lat");
+  const json* lon = Member(v, "lon");
+  const json* country = nullptr;
   for (const auto& f : kFields) {
-    if (!v.contains(f.name)) {
+    const json* value = Member(v, f.name);
+    if (value == nullptr) {
       if (f.required) ctx.Error(path + "." + f.name, "is required");
       continue;
     }
+    if (f.name == "country") country = value;
     if (f.name == "geo_precision") {
-      const json& g = v.at(f.name);
-      if (!g.is_number_integer() || g.get<int64_t>() < 1 || g.get<int64_t>() > 3) {
-        ctx.Error(path + ".geo_precision", "must be 1 (exact), 2 (near) or 3 (region), not " + g.dump());
+      if (!value->is_number_integer() || value->get<int64_t>() < 1 || value->get<int64_t>() > 3) {
+        ctx.Error(path + ".geo_precision", "must be 1 (exact), 2 (near) or 3 (region), not " + value->dump());
       }
       continue;
     }
-    CheckValue(f, v.at(f.name), path + "." + f.name, ctx);
+    CheckValue(f, *value, path + "." + f.name, ctx);
   }
   for (auto it = v.begin(); it != v.end(); ++it) {
     bool known = false;
     for (const auto& f : kFields) known |= f.name == it.key();
     if (!known) ctx.Error(path + "." + it.key(), "is not a location field");
   }
-  if (v.contains("lat") && v.at("lat").is_number() && std::abs(v.at("lat").get<double>()) > 90) {
+  if (lat != nullptr && lat->is_number() && std::abs(lat->get<double>()) > 90) {
     ctx.Error(path + ".lat", "must be between -90 and 90");
   }
-  if (v.contains("lon") && v.at("lon").is_number() && std::abs(v.at("lon").get<double>()) > 180) {
+  if (lon != nullptr && lon->is_number() && std::abs(lon->get<double>()) > 180) {
     ctx.Error(path + ".lon", "must be between -180 and 180");
   }
-  if (v.contains("lat") != v.contains("lon")) ctx.Error(path, "lat and lon must be given together");
-  if (v.contains("country") && v.at("country").is_string()) {
-    const std::string& c = v.at("country").get_ref<const std::string&>();
+  if ((lat != nullptr) != (lon != nullptr)) ctx.Error(path, "lat and lon must be given together");
+  if (country != nullptr && country->is_string()) {
+    const std::string& c = country->get_ref<const std::string&>();
     if (!IsUpperAlpha3(c)) {
       ctx.Error(path + ".country", "must be an ISO 3166-1 alpha-3 code such as ARM or AZE, not \"" + c + "\"");
     }
@@ -344,11 +367,13 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       for (size_t i = 0; i < v.size(); ++i) CheckRef(v[i], path + "[" + std::to_string(i) + "]", f.ref_kind, ctx);
       return;
     case Type::kEnum: {
+      if (v.is_string() &&
+          std::find(f.values.begin(), f.values.end(), v.get_ref<const std::string&>()) != f.values.end()) {
+        return;
+      }
       std::string all;
       for (const auto& e : f.values) all += (all.empty() ? "" : ", ") + e;
-      if (!v.is_string() || std::find(f.values.begin(), f.values.end(), v.get<std::string>()) == f.values.end()) {
-        ctx.Error(path, "must be one of " + all + ", not " + v.dump());
-      }
+      ctx.Error(path, "must be one of " + all + ", not " + v.dump());
       return;
     }
     case Type::kEnumList: CheckEnumListValue(f, v, path, ctx); return;
@@ -417,7 +442,23 @@ struct Kind {
   bool factual;
   std::vector<Field> fields;
   std::string doc;
+  // The envelope's and the fields' names, sorted as a record's members are
+  // (WithKnownNames): CheckKindFields merges the two lists.
+  std::vector<std::string> known = {};
 };
+
+// The members every kind shares (CheckEnvelope).
+constexpr std::string_view kEnvelopeFields[] = {"kind", "id",           "case",     "sources", "supersedes",
+                                                 "note", "confidential", "recorded", "by"};
+
+std::vector<Kind> WithKnownNames(std::vector<Kind> kinds) {
+  for (Kind& k : kinds) {
+    k.known.assign(std::begin(kEnvelopeFields), std::end(kEnvelopeFields));
+    for (const Field& f : k.fields) k.known.push_back(f.name);
+    std::sort(k.known.begin(), k.known.end());
+  }
+  return kinds;
+}
 
 const std::vector<std::string> kUtilities = {"gas", "electricity", "water", "internet", "telephone"};
 const std::vector<std::string> kCauses = {"hostilities", "deprivation", "accident", "undetermined"};
@@ -426,7 +467,7 @@ const std::vector<std::string> kEventTypes = {"Battles", "Explosions/Remote viol
                                               "Protests", "Riots", "Strategic developments", "Unspecified"};
 
 const std::vector<Kind>& KindTable() {
-  static const std::vector<Kind> kinds = {
+  static const std::vector<Kind> kinds = WithKnownNames({
       {std::string(kinds::kCase), true,
        {{"title", Type::kText, true},
         {"region", Type::kText, true},
@@ -627,7 +668,7 @@ const std::vector<Kind>& KindTable() {
       {std::string(kinds::kRetraction), false,
        {{"retracts", Type::kRef, true}, {"reason", Type::kText, true}},
        "withdraws a record"},
-  };
+  });
   return kinds;
 }
 
@@ -691,9 +732,10 @@ void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
 // Fields of free text, which may hold tab and line breaks (CR, LF: prose
 // over several lines); every other string (ids, dates, enums, names, units,
 // URLs, object keys) holds no control character at all.
-bool IsProse(const std::string& key) {
-  static const std::set<std::string> kProse = {"note", "description", "text", "reason", "basis", "controls"};
-  return kProse.count(key) > 0;
+bool IsProse(std::string_view key) {
+  // Checked for every member of every record: a few comparisons, no lookup.
+  static constexpr std::string_view kProse[] = {"note", "description", "text", "reason", "basis", "controls"};
+  return std::find(std::begin(kProse), std::end(kProse), key) != std::end(kProse);
 }
 
 // The first character of `s` a record must not hold, as "U+XXXX (what) at
@@ -725,8 +767,11 @@ std::string ForbiddenCharacter(const std::string& s, bool prose) {
   return "";
 }
 
-// Every string and key in `v`, at `path`; `prose` when free text.
-void CheckCharacters(const json& v, const std::string& path, bool prose, Ctx& ctx) {
+// Every string and key in `v`, at `path`; `prose` when free text. `path`
+// is a buffer that each level extends and restores, so that the walk builds
+// no string per member (it runs over every value of every record).
+void CheckCharacters(const json& v, std::string& path, bool prose, Ctx& ctx) {
+  const size_t len = path.size();
   if (v.is_string()) {
     std::string bad = ForbiddenCharacter(v.get_ref<const std::string&>(), prose);
     if (!bad.empty()) {
@@ -735,18 +780,24 @@ void CheckCharacters(const json& v, const std::string& path, bool prose, Ctx& ct
                                  : "; this field may hold no control character, not even tab or newline"));
     }
   } else if (v.is_array()) {
-    for (size_t i = 0; i < v.size(); ++i) CheckCharacters(v[i], path + "[" + std::to_string(i) + "]", prose, ctx);
+    for (size_t i = 0; i < v.size(); ++i) {
+      AppendIndex(path, i);
+      CheckCharacters(v[i], path, prose, ctx);
+      path.resize(len);
+    }
   } else if (v.is_object()) {
     for (auto it = v.begin(); it != v.end(); ++it) {
-      std::string bad = ForbiddenCharacter(it.key(), false);
-      std::string child = path.empty() ? it.key() : path + "." + it.key();
+      const std::string& key = it.key();
+      std::string bad = ForbiddenCharacter(key, false);
       if (!bad.empty()) {
-        ctx.Error(path.empty() ? "(key)" : path, "a key holds " + bad + ": " + json(it.key()).dump());
+        ctx.Error(len == 0 ? "(key)" : path, "a key holds " + bad + ": " + json(key).dump());
         continue;
       }
+      if (len != 0) path += '.';
+      path += key;
       // Inside `confidential` every value is free text (its fields are the submitter's).
-      CheckCharacters(it.value(), child, prose || IsProse(it.key()) || (path.empty() && it.key() == "confidential"),
-                      ctx);
+      CheckCharacters(it.value(), path, prose || IsProse(key) || (len == 0 && key == "confidential"), ctx);
+      path.resize(len);
     }
   }
 }
@@ -846,66 +897,70 @@ DateWindow PlausibleDates(const json* case_record, Day reference) {
 
 namespace {
 
+// The envelope's `sources`: record ids of sources, none repeated.
+void CheckSources(const json& sources, Ctx& ctx) {
+  CheckValue(Field{"sources", Type::kRefList, false, {}, "source"}, sources, "sources", ctx);
+  if (!sources.is_array() || sources.size() < 2) return;  // nothing can repeat
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const json& s = sources[i];
+    if (s.is_string() && !seen.insert(s.get_ref<const std::string&>()).second) {
+      ctx.Error("sources[" + std::to_string(i) + "]", "repeats " + s.dump());
+    }
+  }
+}
+
 // Validate's envelope: the fields every kind shares (id, case, sources,
-// supersedes, note, confidential, and the server's recorded and by).
+// supersedes, note, confidential, and the server's recorded and by). Each
+// member is looked up once.
 void CheckEnvelope(const json& rec, const std::string& kind_name, const Kind& kind, ValidateOptions options,
                    Ctx& ctx) {
-  if (!rec.contains("id")) {
+  const json* id = Member(rec, "id");
+  const json* case_ref = Member(rec, "case");
+  const json* supersedes = Member(rec, "supersedes");
+  const json* sources = Member(rec, "sources");
+  if (id == nullptr) {
     ctx.Error("id", "is required");
   } else {
-    CheckValue(Field{"id", Type::kId}, rec.at("id"), "id", ctx);
+    CheckValue(Field{"id", Type::kId}, *id, "id", ctx);
   }
   if (kind_name == kinds::kCase) {
     // A correction of a case record stays in its case (schema v2): it names
     // the case it corrects, so the case keeps its id.
-    if (rec.contains("case") && !rec.contains("supersedes")) {
+    if (case_ref != nullptr && supersedes == nullptr) {
       ctx.Error("case", "is set on a case record only when it corrects another (with supersedes)");
-    } else if (rec.contains("supersedes") && !rec.contains("case")) {
+    } else if (supersedes != nullptr && case_ref == nullptr) {
       ctx.Error("case", "is required on a case record that corrects another: the id of the case it corrects");
-    } else if (rec.contains("case")) {
-      CheckRef(rec.at("case"), "case", "case", ctx);
+    } else if (case_ref != nullptr) {
+      CheckRef(*case_ref, "case", "case", ctx);
     }
-  } else if (!rec.contains("case")) {
+  } else if (case_ref == nullptr) {
     ctx.Error("case", "is required: the id of the case record");
   } else {
-    CheckRef(rec.at("case"), "case", "case", ctx);
+    CheckRef(*case_ref, "case", "case", ctx);
   }
-  if (rec.contains("sources")) {
-    CheckValue(Field{"sources", Type::kRefList, false, {}, "source"}, rec.at("sources"), "sources", ctx);
-    if (rec.at("sources").is_array()) {
-      std::set<std::string> seen;
-      for (size_t i = 0; i < rec.at("sources").size(); ++i) {
-        const json& s = rec.at("sources")[i];
-        if (s.is_string() && !seen.insert(s.get<std::string>()).second) {
-          ctx.Error("sources[" + std::to_string(i) + "]", "repeats " + s.dump());
-        }
-      }
-    }
-  }
-  if (kind.factual && (!rec.contains("sources") || !rec.at("sources").is_array() || rec.at("sources").empty())) {
+  if (sources != nullptr) CheckSources(*sources, ctx);
+  if (kind.factual && (sources == nullptr || !sources->is_array() || sources->empty())) {
     ctx.Error("sources", "a " + kind_name + " record must cite at least one source record");
   }
-  if (rec.contains("supersedes")) {
-    CheckRef(rec.at("supersedes"), "supersedes", kind_name, ctx);
-    if (rec.contains("id") && rec.at("supersedes") == rec.at("id")) {
-      ctx.Error("supersedes", "a record cannot supersede itself");
-    }
+  if (supersedes != nullptr) {
+    CheckRef(*supersedes, "supersedes", kind_name, ctx);
+    if (id != nullptr && *supersedes == *id) ctx.Error("supersedes", "a record cannot supersede itself");
   }
-  if (rec.contains("note")) CheckValue(Field{"note", Type::kText}, rec.at("note"), "note", ctx);
-  if (rec.contains("confidential")) {
-    const json& c = rec.at("confidential");
-    if (!c.is_object()) {
+  if (const json* note = Member(rec, "note")) CheckValue(Field{"note", Type::kText}, *note, "note", ctx);
+  if (const json* c = Member(rec, "confidential")) {
+    if (!c->is_object()) {
       ctx.Error("confidential", "must be an object of fields never published");
-    } else if (IsSealedShape(c)) {
+    } else if (IsSealedShape(*c)) {
       // As stored in the log (record/seal.h); whether it opens needs the key.
-      if (auto e = CheckSealedShape(c)) ctx.Error(e->field, e->message);
+      if (auto e = CheckSealedShape(*c)) ctx.Error(e->field, e->message);
     }
   }
   for (const char* server : {"recorded", "by"}) {
-    if (rec.contains(server)) {
+    if (const json* v = Member(rec, server)) {
       if (!options.allow_server_fields) {
         ctx.Error(server, "is set by Lifeline when the record is appended; do not submit it");
-      } else if (!rec.at(server).is_string()) {
+      } else if (!v->is_string()) {
         ctx.Error(server, "must be a string");
       }
     }
@@ -913,29 +968,31 @@ void CheckEnvelope(const json& rec, const std::string& kind_name, const Kind& ki
 }
 
 // Validate's kind fields: each present one checked, required ones present,
-// no field that is neither the envelope's nor the kind's.
+// no field that is neither the envelope's nor the kind's. One lookup per
+// field, and the unknown members found by merging the record's sorted
+// member names with the kind's.
 void CheckKindFields(const json& rec, const std::string& kind_name, const Kind& kind, Ctx& ctx) {
-  static const std::set<std::string> kEnvelope = {"kind", "id", "case", "sources", "supersedes", "note",
-                                                  "confidential", "recorded", "by"};
   for (const auto& f : kind.fields) {
-    if (!rec.contains(f.name)) {
+    auto it = rec.find(f.name);
+    if (it == rec.end()) {
       if (f.required) ctx.Error(f.name, "is required for a " + kind_name + " record");
       continue;
     }
-    CheckValue(f, rec.at(f.name), f.name, ctx);
+    CheckValue(f, *it, f.name, ctx);
   }
+  auto known = kind.known.begin();
   for (auto it = rec.begin(); it != rec.end(); ++it) {
-    if (kEnvelope.count(it.key())) continue;
-    bool known = false;
-    for (const auto& f : kind.fields) known |= f.name == it.key();
-    if (!known) ctx.Error(it.key(), "is not a field of a " + kind_name + " record");
+    const std::string& key = it.key();
+    while (known != kind.known.end() && *known < key) ++known;
+    if (known == kind.known.end() || *known != key) ctx.Error(key, "is not a field of a " + kind_name + " record");
   }
 }
 
 // Validate's cross-field rules: between fields of one record.
 void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& ctx) {
-  auto str = [&](const char* k) -> std::string {
-    return rec.contains(k) && rec.at(k).is_string() ? rec.at(k).get<std::string>() : "";
+  auto str = [&](const char* k) -> std::string_view {
+    const json* v = Member(rec, k);
+    return v != nullptr && v->is_string() ? std::string_view(v->get_ref<const std::string&>()) : std::string_view();
   };
   if (kind_name == kinds::kRouteStatus) {
     bool has_list = rec.contains("restricted");
@@ -953,10 +1010,11 @@ void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& 
   }
   CheckCrossFields(kind_name, rec, ctx);
   if (kind_name == kinds::kRetraction) CheckRetraction(rec, ctx);
-  CheckCharacters(rec, "", false, ctx);
+  std::string path;
+  CheckCharacters(rec, path, false, ctx);
   for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}, std::pair{"from", "to"},
                              std::pair{"from", "confirmed_until"}}) {
-    std::string x = str(a), y = str(b);
+    std::string_view x = str(a), y = str(b);
     if (!x.empty() && !y.empty()) {
       auto tx = ParseDateTime(x), ty = ParseDateTime(y);
       if (tx.ok() && ty.ok() && *ty < *tx) ctx.Error(b, "is before " + std::string(a));
@@ -974,13 +1032,14 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
     ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
     return errors;
   }
-  if (!rec.contains("kind") || !rec.at("kind").is_string()) {
+  const json* kind_value = Member(rec, "kind");
+  if (kind_value == nullptr || !kind_value->is_string()) {
     std::string all;
     for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
     ctx.Error("kind", "is required: one of " + all);
     return errors;
   }
-  const std::string kind_name = rec.at("kind").get<std::string>();
+  const std::string& kind_name = kind_value->get_ref<const std::string&>();
   const Kind* kind = FindKind(kind_name);
   if (kind == nullptr) {
     std::string all;

@@ -105,6 +105,36 @@ TEST(SchemaTest, AcceptsWellFormedRecordsOfEveryKind) {
   }
 }
 
+// Every error, in order: unknown members are found among known ones that
+// sort before, between and after them (the envelope's and the kind's), and
+// paths of nested values are exact after the walk leaves a sibling.
+TEST(SchemaTest, UnknownMembersAndNestedPathsAreReportedInMemberOrder) {
+  MapResolver r = Fixture();
+  auto rec = ParseJson(R"({"": 1, "aaa": 1, "kind": "incident", "id": "i1", "case": "c1",
+    "sources": ["s1"], "date": "2023-01-05", "event_type": "Battles", "mmm": 2,
+    "location": {"name": "X", "zz": 1, "admin1": "a\u0001"}, "zzz": 3,
+    "actors": ["ok", "b\u0002", "ok"],
+    "casualties": [{"party": "p", "category": "civilian", "fatalities": {"best": 0}},
+                   {"party": "q\u0003", "category": "civilian", "fatalities": {"best": 0}, "note": "n\u0004"}]})");
+  ASSERT_OK(rec);
+  std::vector<FieldError> want = {
+      {"location.zz", "is not a location field"},
+      {"", "is not a field of a incident record"},
+      {"aaa", "is not a field of a incident record"},
+      {"mmm", "is not a field of a incident record"},
+      {"zzz", "is not a field of a incident record"},
+      {"actors[1]", "holds U+0002 (a control character) at byte 1; this field may hold no control character, "
+                    "not even tab or newline"},
+      {"casualties[1].note", "holds U+0004 (a control character) at byte 1; free text may hold tab and line "
+                             "breaks (CR, LF) but no other control character"},
+      {"casualties[1].party", "holds U+0003 (a control character) at byte 1; this field may hold no control "
+                              "character, not even tab or newline"},
+      {"location.admin1", "holds U+0001 (a control character) at byte 1; this field may hold no control "
+                          "character, not even tab or newline"},
+  };
+  EXPECT_EQ(Validate(*rec, &r), want);
+}
+
 TEST(SchemaTest, ServerFieldsAllowedWhenReadingBack) {
   MapResolver r = Fixture();
   auto j = *ParseJson(R"({"kind":"source","id":"s2","case":"c1","publisher":"P","title":"T",

@@ -75,6 +75,15 @@ std::string_view StringOr(const json& rec, const char* key) {
   return it->get_ref<const std::string&>();
 }
 
+// As StringOr, but null when the member is missing or not a string (an
+// empty string is a string).
+const std::string* StringMember(const json& rec, const char* key) {
+  if (!rec.is_object()) return nullptr;
+  auto it = rec.find(key);
+  if (it == rec.end() || !it->is_string()) return nullptr;
+  return &it->get_ref<const std::string&>();
+}
+
 std::string IdOf(const json& rec) { return std::string(StringOr(rec, "id")); }
 
 // The case a record belongs to: its `case`, or a case record's own id.
@@ -106,6 +115,9 @@ Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Can
   }
   std::unordered_map<std::string_view, std::optional<json>> stored;
   std::vector<std::optional<DateWindow>> out(candidates.size());
+  std::optional<DateWindow> last;
+  const json* last_profile = nullptr;
+  Day last_ref{0};
   for (size_t i = 0; i < candidates.size(); ++i) {
     const json& rec = candidates[i].record;
     std::optional<Day> ref = today;
@@ -124,7 +136,14 @@ Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Can
       }
       if (it2->second) profile = &*it2->second;
     }
-    out[i] = PlausibleDates(profile, *ref);
+    // Most records share their case and day: the window is computed once
+    // for each run of them.
+    if (!last || profile != last_profile || ref->days != last_ref.days) {
+      last = PlausibleDates(profile, *ref);
+      last_profile = profile;
+      last_ref = *ref;
+    }
+    out[i] = last;
   }
   return out;
 }
@@ -292,13 +311,17 @@ class BatchCheck {
     for (size_t i = 0; i < n_; ++i) {
       const json& rec = candidates_[i].record;
       ids_[i] = IdOf(rec);
-      if (ids_[i].empty() || !rec.contains("kind") || !rec.at("kind").is_string()) continue;
+      const std::string* kind = StringMember(rec, "kind");
+      if (ids_[i].empty() || kind == nullptr) continue;
       auto [it, fresh] = owner_.emplace(ids_[i], i);
       if (!fresh) {
         duplicate_of_[i] = it->second;
         continue;
       }
-      resolver_.batch()[ids_[i]] = {rec.at("kind").get<std::string>(), RecordCase(rec)};
+      // RecordCase, from what is at hand: its `case`, else a case record's id.
+      std::string_view case_id = StringOr(rec, "case");
+      if (case_id.empty() && *kind == kinds::kCase) case_id = ids_[i];
+      resolver_.batch()[ids_[i]] = {*kind, std::string(case_id)};
     }
   }
 
