@@ -30,7 +30,15 @@ Result<DatasetCache::Data> DatasetCache::Get(store::LogStore& st, const std::str
   }
   std::lock_guard<std::mutex> computing(*flight);
   if (Data hit = Cached(case_id, cp)) return hit;  // computed meanwhile
-  return Compute(st, case_id, cp);
+  Result<Data> out = Compute(st, case_id, cp);
+  if (!out.ok()) {
+    // A case that failed to load (an unknown id an admin asked for) leaves
+    // no entry behind: the map holds only cases that loaded.
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = cases_.find(case_id);
+    if (it != cases_.end() && it->second.data == nullptr) cases_.erase(it);
+  }
+  return out;
 }
 
 Result<DatasetCache::Data> DatasetCache::Compute(store::LogStore& st, const std::string& case_id,
@@ -76,6 +84,11 @@ void DatasetCache::Keep(const std::string& case_id, const analysis::CheckpointRe
     if (oldest == cases_.end() || it->second.used < oldest->second.used) oldest = it;
   }
   if (held > kCases) oldest->second.data.reset();
+}
+
+size_t DatasetCache::cases() {
+  std::lock_guard<std::mutex> l(mu_);
+  return cases_.size();
 }
 
 DatasetCache::Stats DatasetCache::stats() {

@@ -38,6 +38,8 @@ class DatasetCache {
     uint64_t hits = 0, extended = 0, loaded = 0;
   };
   Stats stats();
+  // How many cases have an entry (loaded, or being loaded).
+  size_t cases();
 
  private:
   struct Entry {

@@ -71,6 +71,7 @@ TEST(DatasetCacheTest, AMissingCaseIsNotFoundAndNotKept) {
   auto none = cache.Get(log.store(), "no-such-case", Latest(log));
   EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(cache.stats().loaded, 0u);
+  EXPECT_EQ(cache.cases(), 0u) << "a failed load left an entry";
 }
 
 }  // namespace
