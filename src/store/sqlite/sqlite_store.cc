@@ -412,8 +412,11 @@ Status SqliteStore::FillBody(RecordRow* row) {
     bundle_.reset();
     auto t = ReadTile(merkle::kEntriesLevel, n);
     if (!t.ok()) {
-      return CorruptionError("record " + row->id + " (entry " + std::to_string(row->index) +
-                             "): its bundle: " + t.status().message());
+      const std::string what = "record " + row->id + " (entry " + std::to_string(row->index) + "): its bundle";
+      // A missing bundle under a projected row is damage; a failed read is
+      // whatever it was (busy, I/O).
+      if (t.status().code() == ErrorCode::kNotFound) return CorruptionError(what + ": " + t.status().message());
+      return t.status().Annotate(what);
     }
     // Parsed in place: the views point into bundle_->data, which must not
     // move afterwards (a short string's bytes move with it).
