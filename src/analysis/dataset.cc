@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
+#include <string_view>
+#include <unordered_set>
 
 #include "analysis/route_days.h"
 #include "base/bytes.h"
@@ -912,12 +914,19 @@ bool Appendable(const store::RecordRow& r) {
   return r.kind != kinds::kCase && r.kind != kinds::kRetraction && r.supersedes.empty();
 }
 
-// Whether a retraction below `size` in `case_id` names record `id` (one
-// placed before its target takes it out when it arrives).
-Result<bool> Retracted(store::LogStore& st, const std::string& case_id, const std::string& id, uint64_t size) {
+// Whether a retraction of the case below `size` names one of `ids` (one
+// placed before its target takes it out when it arrives). One scan of the
+// case's retractions, through the (case_id, kind) index.
+Result<bool> AnyRetracted(store::LogStore& st, const std::string& case_id, const std::vector<std::string>& ids,
+                          uint64_t size) {
+  const std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());
+  store::RecordQuery q;
+  q.case_id = case_id;
+  q.kind = kinds::kRetraction;
+  q.current_only = false;
   bool retracted = false;
-  LIFELINE_RETURN_IF_ERROR(st.ForEachReferrer(id, [&](const store::RecordRow& by) {
-    retracted |= by.index < size && store::SameCase(by, case_id) && by.kind == kinds::kRetraction && by.target == id;
+  LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& by) {
+    retracted |= by.index < size && wanted.count(by.target) > 0;
     return Status::Ok();
   }));
   return retracted;
@@ -945,10 +954,8 @@ Result<std::optional<Dataset>> ExtendDataset(store::LogStore& st, const Dataset&
     return appendable ? loader.Add(r) : Status::Ok();
   }));
   if (!appendable) return std::optional<Dataset>();
-  for (const std::string& id : ids) {
-    LIFELINE_ASSIGN_OR_RETURN(bool retracted, Retracted(st, ds.case_id, id, to.size));
-    if (retracted) return std::optional<Dataset>();
-  }
+  LIFELINE_ASSIGN_OR_RETURN(bool retracted, AnyRetracted(st, ds.case_id, ids, to.size));
+  if (retracted) return std::optional<Dataset>();
   LIFELINE_RETURN_IF_ERROR(loader.Flush());
   ds.Finalize();
   return std::optional<Dataset>(std::move(ds));
