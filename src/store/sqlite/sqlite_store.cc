@@ -254,10 +254,11 @@ Status SqliteStore::MigrateFromFormat1() {
       "ALTER TABLE records RENAME TO records_format1;");
   if (st.ok()) st = Exec(kRecordsSchema);
   if (st.ok()) {
-    st = Exec("INSERT INTO records(" LIFELINE_RECORD_COLUMNS ") SELECT " LIFELINE_RECORD_COLUMNS
-              " FROM records_format1 ORDER BY idx;"
-              "DROP TABLE records_format1;"
-              "UPDATE meta SET value = '2' WHERE key = 'format';");
+    const std::string copy = std::string("INSERT INTO records(" LIFELINE_RECORD_COLUMNS ") SELECT ") +
+                             LIFELINE_RECORD_COLUMNS " FROM records_format1 ORDER BY idx;"
+                             "DROP TABLE records_format1;"
+                             "UPDATE meta SET value = '" + kFormatVersion + "' WHERE key = 'format';";
+    st = Exec(copy.c_str());
   }
   if (!st.ok()) {
     Exec("ROLLBACK").IgnoreError();
