@@ -3,7 +3,8 @@
 //
 //   crash_appender DIR RUN THREADS MAX_BATCH SEED
 //
-// Opens DIR for writing (OpenWritable, synchronous=FULL) and the log with
+// Opens DIR for writing (OpenWritable, synchronous=FULL; WAL checkpoints
+// every 8 pages instead of 1000, so that kills land in them) and the log with
 // max_batch_entries = MAX_BATCH, prints "ready <size>\n" once it holds the
 // writer lock and the log is open, then each of THREADS threads appends
 // entries "crash r<RUN> t<thread> s<seq> <padding>" (padding: 0..400 random
@@ -35,6 +36,7 @@
 
 #include "base/status.h"
 #include "record/projection.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store_dir/store_dir.h"
 #include "log/log.h"
 
@@ -134,6 +136,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const pid_t parent = getppid();
+  // WAL checkpoints every few commits (normally every 16 MB), so that the
+  // kills also land inside background and bounding checkpoints.
+  lifeline::store::SqliteStore::SetWalPolicyForTesting({.checkpoint_pages = 8, .max_pages = 48});
   auto ws = lifeline::store_dir::OpenWritable(dir);
   if (!ws.ok()) {
     std::fprintf(stderr, "crash_appender: %s\n", ws.status().ToString().c_str());

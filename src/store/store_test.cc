@@ -721,6 +721,55 @@ TEST(SqliteStoreTest, SurvivesReopen) {
   EXPECT_FALSE((*s)->Apply(MakeCommit(2, 3, 3, "cp3")).ok());
 }
 
+// WAL checkpoints run on a thread of their own and the WAL stays bounded
+// (sqlite_store.h). With a policy of a few pages, 120 commits of 72 KiB
+// each: the database file takes the pages while the writer is still open
+// (the background checkpoints ran), the WAL file never grows past the
+// bound plus one commit, and everything reads back, through the writer and
+// through a reader open all along.
+TEST(SqliteStoreTest, CheckpointsOffTheCommittingThreadKeepTheWalBounded) {
+  constexpr int kMaxPages = 24;
+  SqliteStore::SetWalPolicyForTesting({.checkpoint_pages = 4, .max_pages = kMaxPages});
+  const std::string p = TempPath("checkpoints.db");
+  std::filesystem::remove(p);
+  auto w = SqliteStore::Create(p, "o");
+  ASSERT_OK(w);
+  auto r = SqliteStore::Open(p, SqliteStore::Mode::kReadOnly);
+  ASSERT_OK(r);
+  constexpr uint64_t kCommits = 120;
+  auto tile_of = [](uint64_t i) { return std::string(8192, static_cast<char>('a' + i % 26)); };
+  auto bundle_of = [](uint64_t i) { return std::string(65536, static_cast<char>('A' + i % 26)); };
+  uintmax_t max_wal = 0;
+  for (uint64_t i = 0; i < kCommits; ++i) {
+    Commit c;
+    c.base_size = i * merkle::kTileWidth;
+    c.new_size = (i + 1) * merkle::kTileWidth;
+    c.tiles.push_back(TileData{merkle::TileId{0, i, merkle::kTileWidth}, tile_of(i)});
+    c.tiles.push_back(TileData{merkle::TileId{merkle::kEntriesLevel, i, merkle::kTileWidth}, bundle_of(i)});
+    c.checkpoint = "cp" + std::to_string(i);
+    ASSERT_OK((*w)->Apply(c));
+    ASSERT_EQ((*r)->LatestCheckpoint()->note, c.checkpoint);
+    std::error_code ec;
+    max_wal = std::max(max_wal, std::filesystem::file_size(p + "-wal", ec));
+  }
+  // 72 KiB of blobs and their b-tree pages: about 11 pages a commit.
+  constexpr uintmax_t kFrame = 24 + 16384;
+  EXPECT_LE(max_wal, 32 + (kMaxPages + 16) * kFrame);
+  EXPECT_GE(std::filesystem::file_size(p), kCommits * 72 * 1024 / 2) << "the database file did not take the pages";
+  for (uint64_t i = 0; i < kCommits; ++i) {
+    for (SqliteStore* s : {w->get(), r->get()}) {
+      auto t = s->ReadTile(0, i);
+      ASSERT_OK(t);
+      EXPECT_EQ(t->data, tile_of(i));
+      auto b = s->ReadTile(merkle::kEntriesLevel, i);
+      ASSERT_OK(b);
+      EXPECT_EQ(b->data, bundle_of(i));
+    }
+  }
+  EXPECT_TRUE((*w)->QuickCheck().ok());
+  SqliteStore::SetWalPolicyForTesting({});
+}
+
 // Runs `sql` on the database at `path` with the sqlite3 program (the store
 // module alone includes sqlite3.h), so a test can lay out or inspect a file
 // by hand; returns what it printed. A failure fails the test.

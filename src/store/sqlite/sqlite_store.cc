@@ -6,7 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace lifeline::store {
 namespace {
@@ -113,11 +117,160 @@ struct SqliteStore::Statements {
   Stmt insert_record, find_record, referrers, replacing;
 };
 
+// The WAL checkpoints of a store opened for writing, on a thread and a
+// connection of their own (the policy is in sqlite_store.h). Its hook runs on
+// the committing thread after every commit; Run on the checkpointer's.
+class SqliteStore::Checkpointer {
+ public:
+  // Opens the second connection to `path` with the writer's `sync_sql`.
+  static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, const char* sync_sql);
+  // Stops the thread (a checkpoint under way finishes) and closes the
+  // connection. The writer's hook must be removed first.
+  ~Checkpointer();
+
+  // sqlite3_wal_hook's callback on the writing connection; `arg` is the
+  // Checkpointer. Always SQLITE_OK: the commit it follows has happened.
+  static int Hook(void* arg, sqlite3* writer, const char* schema, int wal_pages);
+  // The error of a failed checkpoint since the last call, if any (once).
+  Status TakeError();
+
+ private:
+  Checkpointer(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  void Run();
+  // On the committing thread, when the WAL has reached max_pages.
+  void CheckpointHere(sqlite3* writer, const char* schema);
+  // Runs on either thread; keeps a failure for TakeError.
+  void Record(int rc, const char* where);
+
+  const std::string path_;
+  sqlite3* const db_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool pending_ = false;  // guarded by mu_: a commit asked for a checkpoint
+  bool running_ = false;  // guarded by mu_: the background checkpoint is under way
+  bool blocked_ = false;  // guarded by mu_: the committing thread checkpoints
+  bool stop_ = false;     // guarded by mu_
+  Status error_;          // guarded by mu_
+  std::thread thread_;
+};
+
+Result<std::unique_ptr<SqliteStore::Checkpointer>> SqliteStore::Checkpointer::Start(const std::string& path,
+                                                                                   const char* sync_sql) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, nullptr);
+  std::unique_ptr<Checkpointer> c(new Checkpointer(path, db));  // NOLINT: private constructor
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, sync_sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    return CodeToStatus(rc, "opening the checkpoint connection of " + path + ": " + sqlite3_errstr(rc));
+  }
+  c->thread_ = std::thread([p = c.get()] { p->Run(); });
+  return c;
+}
+
+SqliteStore::Checkpointer::~Checkpointer() {
+  if (thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  sqlite3_close(db_);
+}
+
+namespace {
+std::atomic<int> wal_checkpoint_pages{SqliteStore::WalPolicy{}.checkpoint_pages};
+std::atomic<int> wal_max_pages{SqliteStore::WalPolicy{}.max_pages};
+}  // namespace
+
+void SqliteStore::SetWalPolicyForTesting(WalPolicy policy) {
+  wal_checkpoint_pages = policy.checkpoint_pages;
+  wal_max_pages = policy.max_pages;
+}
+
+int SqliteStore::Checkpointer::Hook(void* arg, sqlite3* writer, const char* schema, int wal_pages) {
+  auto* self = static_cast<Checkpointer*>(arg);
+  if (wal_pages >= wal_max_pages) {
+    self->CheckpointHere(writer, schema);
+  } else if (wal_pages >= wal_checkpoint_pages) {
+    {
+      std::lock_guard<std::mutex> l(self->mu_);
+      self->pending_ = true;
+    }
+    self->cv_.notify_all();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::Checkpointer::CheckpointHere(sqlite3* writer, const char* schema) {
+  // The background checkpoints have not caught up with the commits: a WAL
+  // is reused from its start only when a checkpoint has copied all of it
+  // before the next write begins, and here the next write always came
+  // first. So the committing thread waits for the background checkpoint
+  // under way (a second one would fail with BUSY) and checkpoints itself,
+  // between two commits, as SQLite's automatic checkpoint does: all of the
+  // WAL unless a reader still needs part of it.
+  std::unique_lock<std::mutex> l(mu_);
+  blocked_ = true;
+  cv_.wait(l, [this] { return !running_; });
+  l.unlock();
+  Record(sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr),
+         "checkpointing the WAL on the committing thread");
+  l.lock();
+  blocked_ = false;
+  l.unlock();
+  cv_.notify_all();
+}
+
+void SqliteStore::Checkpointer::Run() {
+  std::unique_lock<std::mutex> l(mu_);
+  for (;;) {
+    cv_.wait(l, [this] { return stop_ || (pending_ && !blocked_); });
+    if (stop_) return;
+    pending_ = false;
+    running_ = true;
+    l.unlock();
+    Record(sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr),
+           "checkpointing the WAL");
+    l.lock();
+    running_ = false;
+    cv_.notify_all();
+  }
+}
+
+void SqliteStore::Checkpointer::Record(int rc, const char* where) {
+  // BUSY: a checkpoint of another process is under way; the next commit's
+  // hook tries again.
+  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) return;
+  std::lock_guard<std::mutex> l(mu_);
+  error_ = CodeToStatus(rc, std::string(where) + " of " + path_ + ": " + sqlite3_errstr(rc));
+}
+
+Status SqliteStore::Checkpointer::TakeError() {
+  std::lock_guard<std::mutex> l(mu_);
+  Status e = std::move(error_);
+  error_ = Status::Ok();
+  return e;
+}
+
 SqliteStore::SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
 
 SqliteStore::~SqliteStore() {
   stmts_.reset();  // finalize before close
-  sqlite3_close(db_);
+  if (checkpointer_) {
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    checkpointer_.reset();
+  }
+  sqlite3_close(db_);  // the last connection: SQLite checkpoints and removes the WAL
+}
+
+Status SqliteStore::StartCheckpointer(const char* sync_sql) {
+  LIFELINE_ASSIGN_OR_RETURN(checkpointer_, Checkpointer::Start(path_, sync_sql));
+  // Replaces SQLite's automatic checkpoint (itself a WAL hook) on this
+  // connection.
+  sqlite3_wal_hook(db_, &Checkpointer::Hook, checkpointer_.get());
+  return Status::Ok();
 }
 
 Status SqliteStore::Error(const std::string& what) const {
@@ -207,6 +360,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path
   ins.reset();
   LIFELINE_RETURN_IF_ERROR(s->Exec("COMMIT"));
   LIFELINE_RETURN_IF_ERROR(s->Prepare());
+  LIFELINE_RETURN_IF_ERROR(s->StartCheckpointer("PRAGMA synchronous = FULL"));
   return s;
 }
 
@@ -240,6 +394,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     return FailedPreconditionError(path + " has store format " + format + "; this build reads formats " +
                                    kFormat1 + " and " + kFormatVersion);
   }
+  if (mode == Mode::kReadWrite) LIFELINE_RETURN_IF_ERROR(s->StartCheckpointer(sync_sql));
   return s;
 }
 
@@ -319,6 +474,12 @@ Result<StoredCheckpoint> SqliteStore::CheckpointAt(uint64_t size) {
 }
 
 Status SqliteStore::Apply(const Commit& commit) {
+  if (checkpointer_) {
+    // A failed checkpoint loses nothing (the pages stay in the WAL), but it
+    // says the database file cannot be written: the writer hears of it.
+    Status ck = checkpointer_->TakeError();
+    if (!ck.ok()) return ck;
+  }
   {
     sqlite3_stmt* b = stmts_->begin.get();
     Resetter r(b);

@@ -13,6 +13,20 @@
 // OK the commit is in the fsynced WAL; a crash before that point rolls the
 // whole commit back when the database is next opened.
 //
+// WAL checkpoints (copying committed pages from the WAL into the database
+// file) run on a thread of their own in a store opened for writing, on a
+// second connection, so that the thread calling Apply spends its time on
+// commits, not on reading the WAL back and writing every page a second
+// time. SQLite's automatic checkpoint on the committing thread is off; the
+// background thread starts a PASSIVE checkpoint (it never blocks a commit)
+// once the WAL holds WalPolicy::checkpoint_pages. A WAL is reused from its
+// start only after a checkpoint has copied all of it before the next write
+// begins, which a steady stream of commits may never allow; so once the WAL
+// holds WalPolicy::max_pages the committing thread checkpoints it itself,
+// between two commits, as SQLite's automatic checkpoint would. Durability
+// is the WAL's and does not change: a crash during a checkpoint is
+// recovered by SQLite.
+//
 // This file and sqlite_store.cc are the only includers of sqlite3.h.
 // Thread safety: one object per thread (the connection is not shared).
 #ifndef LIFELINE_STORE_SQLITE_SQLITE_STORE_H_
@@ -61,6 +75,15 @@ class SqliteStore : public LogStore {
 
   const std::string& path() const { return path_; }
 
+  // WAL sizes, in pages of 16 KiB, of the checkpoint policy above.
+  struct WalPolicy {
+    int checkpoint_pages = 1000;  // the background thread checkpoints from here
+    int max_pages = 16000;        // the committing thread checkpoints from here
+  };
+  // Process-wide, for tests only: small sizes make checkpoints run at every
+  // few commits (crash_appender kills writers in the middle of them).
+  static void SetWalPolicyForTesting(WalPolicy policy);
+
  protected:
   Status ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) override;
   Status ForEachReplacingRecord(const std::vector<std::string>& ids,
@@ -68,7 +91,10 @@ class SqliteStore : public LogStore {
 
  private:
   struct Statements;
+  class Checkpointer;
   SqliteStore(std::string path, sqlite3* db);
+  // Moves WAL checkpoints off the committing thread (see above).
+  Status StartCheckpointer(const char* sync_sql);
   Status Prepare();
   Status Exec(const char* sql);
   Status Error(const std::string& what) const;
@@ -92,6 +118,7 @@ class SqliteStore : public LogStore {
   sqlite3* db_;
   std::unique_ptr<Statements> stmts_;
   std::optional<BundleCache> bundle_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // stores opened for writing
 };
 
 }  // namespace lifeline::store
