@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace lifeline {
 namespace {
@@ -114,6 +116,28 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, const
   LIFELINE_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(path, options));
   LIFELINE_RETURN_IF_ERROR(w.Append(data));
   return w.Commit();
+}
+
+Status SyncFileSystem(const std::string& dir) {
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return ErrnoError("opening " + dir, errno);
+  int rc = syncfs(dfd);
+  int err = errno;
+  close(dfd);
+  if (rc != 0) return ErrnoError("syncing " + dir, err);
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return NotFoundError(path + " does not exist");
+    return ErrnoError("reading " + path, errno);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return ErrnoError("reading " + path, errno);
+  return ss.str();
 }
 
 }  // namespace lifeline
