@@ -33,7 +33,7 @@ page.on('response', (r) => {
 });
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => {
-  if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
 });
 
 await check('the overview shows the headline figures of the snapshot, and says it is a publication', async () => {
