@@ -298,6 +298,8 @@ Result<PublishReport> Publish(const PublishOptions& o, const std::function<void(
   std::unique_ptr<server::Server> holder;
   LIFELINE_ASSIGN_OR_RETURN(server::Server* srv, Hold(holder, o));
   const std::string snap_root = o.out_dir + "/snapshot";
+  // Answers read before the size is known, or written outside the snapshot
+  // (none of them names a checkpoint to check).
   Snapshot probe(srv, 0, "");
   LIFELINE_ASSIGN_OR_RETURN(json checkpoint, probe.Json("/api/v1/checkpoint"));
   PublishReport rep;
