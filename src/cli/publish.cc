@@ -293,10 +293,10 @@ Result<PublishReport> Publish(const PublishOptions& o, const std::function<void(
     if (progress) progress(line);
   };
   LIFELINE_RETURN_IF_ERROR(CheckDirectories(o));
+  std::unique_ptr<server::Server> holder;  // first: it names a directory that is no store
+  LIFELINE_ASSIGN_OR_RETURN(server::Server* srv, Hold(holder, o));
   // The log stands still while it is published: every answer is of one checkpoint.
   LIFELINE_ASSIGN_OR_RETURN(auto lock, store::FileLock::Acquire(o.store_dir + "/LOCK"));
-  std::unique_ptr<server::Server> holder;
-  LIFELINE_ASSIGN_OR_RETURN(server::Server* srv, Hold(holder, o));
   const std::string snap_root = o.out_dir + "/snapshot";
   // Answers read before the size is known, or written outside the snapshot
   // (none of them names a checkpoint to check).

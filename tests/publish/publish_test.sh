@@ -155,6 +155,10 @@ if "$LL" --store "$S" publish --web "$WORK/nowhere" "$WORK/pub2" 2>"$WORK/err"; 
 grep -q "no dashboard" "$WORK/err" || fail "error without a dashboard: $(cat "$WORK/err")"
 if "$LL" --store "$S" publish --web "$SRC/web" "$S" 2>"$WORK/err"; then fail "publish into the store"; fi
 grep -q "would write into" "$WORK/err" || fail "error for the store as DIR: $(cat "$WORK/err")"
+mkdir "$WORK/not-a-store"
+if "$LL" --store "$WORK/not-a-store" publish --web "$SRC/web" "$WORK/pub3" 2>"$WORK/err"; then fail "publish of no store"; fi
+grep -q "no store at" "$WORK/err" || fail "error for no store: $(cat "$WORK/err")"
+[ -z "$(ls -A "$WORK/not-a-store")" ] && [ ! -e "$WORK/pub3" ] || fail "publish of no store wrote something"
 ok "bad directories are refused, naming what was wrong"
 
 echo "$pass passed"
