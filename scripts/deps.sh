@@ -25,11 +25,14 @@ PKGS="$PKGS libqpdf-dev libpoppler-cpp-dev qpdf poppler-utils python3-pikepdf"
 # (tests/pg/pg_cluster.sh runs initdb and pg_ctl from the server package;
 # Debian's postgresql also starts a system cluster, which the tests do not use).
 PKGS="$PKGS libpq-dev postgresql"
+# `lifeline publish` is tested served by Debian's nginx (tests/publish/), which
+# bench/run_serve.sh also compares the tile server with.
+PKGS="$PKGS nginx-light"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS time python3-numpy"
 	# bench/run_serve.sh: wrk against lifeline serve and Debian's nginx.
-	PKGS="$PKGS wrk nginx-light"
+	PKGS="$PKGS wrk"
 	# bench/run_analysis.sh compares the forecast with numpy (Debian's, run
 	# with /usr/bin/python3).
 	# bench/run_import.sh runs DuckDB from npm: Node.js, unless one is there.

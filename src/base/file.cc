@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace lifeline {
 namespace {
@@ -24,17 +26,21 @@ int WriteAll(int fd, std::string_view data) {
   return 0;
 }
 
+// Opens the directory `dir` and runs `sync` (fsync, syncfs) on it.
+Status SyncOpened(const std::string& dir, int (*sync)(int), std::string_view what) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("opening directory " + dir, errno);
+  int rc = sync(fd);
+  int err = errno;
+  close(fd);
+  if (rc != 0) return ErrnoError(std::string(what) + dir, err);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SyncDirectory(const std::string& dir) {
-  const std::string d = dir.empty() ? "." : dir;
-  int fd = open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("opening directory " + d, errno);
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return ErrnoError("syncing directory " + d, err);
-  return Status::Ok();
+  return SyncOpened(dir.empty() ? "." : dir, fsync, "syncing directory ");
 }
 
 Result<AtomicFileWriter> AtomicFileWriter::Create(const std::string& path, const FileWriteOptions& options) {
@@ -114,6 +120,20 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, const
   LIFELINE_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(path, options));
   LIFELINE_RETURN_IF_ERROR(w.Append(data));
   return w.Commit();
+}
+
+Status SyncFileSystem(const std::string& dir) { return SyncOpened(dir, syncfs, "syncing the file system of "); }
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return NotFoundError(path + " does not exist");
+    return ErrnoError("reading " + path, errno);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return ErrnoError("reading " + path, errno);
+  return ss.str();
 }
 
 }  // namespace lifeline

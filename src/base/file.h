@@ -80,6 +80,13 @@ class AtomicFileWriter {
 // fsyncs the directory `dir` ("" means "."), making the names in it durable.
 [[nodiscard]] Status SyncDirectory(const std::string& dir);
 
+// Makes every file written under `dir`'s file system durable at once
+// (syncfs): cheaper than an fsync per file for many small files.
+[[nodiscard]] Status SyncFileSystem(const std::string& dir);
+
+// Reads a whole small file. NotFound / I/O errors name the path.
+[[nodiscard]] Result<std::string> ReadFile(const std::string& path);
+
 }  // namespace lifeline
 
 #endif  // LIFELINE_BASE_FILE_H_

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "cli/publish.h"
+#include "cli/serve_options.h"
 #include "cli/verifier.h"
 #include "store_dir/store_dir.h"
 #include "server/server.h"
@@ -23,14 +25,6 @@ void OnSignal(int) {
   if (g_server != nullptr) g_server->Stop();
 }
 
-std::string DefaultCasesDir() {
-#ifdef LIFELINE_SOURCE_CASES_DIR
-  std::error_code ec;
-  if (std::filesystem::is_directory(LIFELINE_SOURCE_CASES_DIR, ec)) return LIFELINE_SOURCE_CASES_DIR;
-#endif
-  return "";
-}
-
 struct ServeArgs {
   server::ServerOptions o;
   std::string web = "-";
@@ -44,29 +38,8 @@ int CmdServe(const Globals& g, ServeArgs a) {
   a.o.web_dir = a.web == "-" ? DefaultWebDir() : a.web;
   a.o.cases_dir = a.cases == "-" ? DefaultCasesDir() : a.cases;
   a.o.access_log = !g.quiet;
-  // /verify.html: the one-file verifier with this log's key and witness
-  // policy pinned, made per request so that a policy edit shows at once.
-  a.o.verifier_page = [d = *dir, web = a.o.web_dir] { return VerifierPage(d, web); };
-  // Witnesses (docs/witness.md): /checkpoint carries their cosignatures, and
-  // each new checkpoint is pushed to them after a write.
+  SetPublishedFace(*dir, &a.o);
   const std::string d = *dir;
-  a.o.published_checkpoint = [d](const std::string& note) {
-    auto p = witness::PublishedCheckpoint(d, note);
-    return p.ok() ? *p : note;
-  };
-  // The policy readers check cosignatures against: DIR/witness-policy, or
-  // without one the log alone with no quorum (read per request: an edit by
-  // `lifeline witness ...` is served at once).
-  a.o.witness_policy = [d]() -> Result<std::string> {
-    auto policy = witness::LoadPolicy(d);
-    if (policy.ok()) return witness::FormatPolicy(*policy);
-    if (policy.status().code() != ErrorCode::kNotFound) return policy.status();
-    auto rs = store_dir::OpenReadable(d);
-    if (!rs.ok()) return rs.status();
-    witness::Policy none;
-    if (Status s = witness::EnsureLog(none, rs->verifier); !s.ok()) return s;
-    return witness::FormatPolicy(none);
-  };
   a.o.after_write = [d, quiet = g.quiet] {
     auto policy = witness::LoadPolicy(d);
     if (!policy.ok() || policy->witnesses.empty()) return;  // none configured
@@ -105,6 +78,39 @@ int CmdServe(const Globals& g, ServeArgs a) {
   });
   g_server = nullptr;
   if (!s.ok()) return Fail(g, s);
+  return 0;
+}
+
+struct PublishArgs {
+  std::string dir;
+  std::string web = "-";
+  std::string cases = "-";
+};
+
+int CmdPublish(const Globals& g, const PublishArgs& a) {
+  auto dir = StoreDir(g);
+  if (!dir.ok()) return Fail(g, dir.status());
+  PublishOptions o{.store_dir = *dir,
+                   .out_dir = a.dir,
+                   .web_dir = a.web == "-" ? DefaultWebDir() : a.web,
+                   .cases_dir = a.cases == "-" ? DefaultCasesDir() : a.cases};
+  auto rep = Publish(o, [&](std::string_view line) {
+    if (!g.quiet) std::cerr << line << "\n";
+  });
+  if (!rep.ok()) return Fail(g, rep.status().Annotate("publishing to " + a.dir));
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"dir", a.dir}, {"size", rep->size}, {"tiles_written", rep->tiles_written},
+                      {"tiles_kept", rep->tiles_kept}, {"entry_bundles", rep->entry_bundles}, {"cases", rep->cases},
+                      {"snapshots", rep->snapshots}, {"dashboard_files", rep->dashboard_files}}
+                     .dump()
+              << "\n";
+  } else if (!g.quiet) {
+    std::cout << "published checkpoint " << rep->size << " to " << a.dir << ": " << rep->cases << " public cases ("
+              << rep->snapshots << " API answers), " << rep->tiles_written << " tiles written, " << rep->tiles_kept
+              << " full tiles kept, " << rep->dashboard_files << " dashboard files"
+              << (rep->entry_bundles ? "" : "; no entry bundles (the log holds a case that is not public)")
+              << "\nserve it with nginx: include " << a.dir << "/nginx.conf (docs/publish.md)\n";
+  }
   return 0;
 }
 
@@ -162,6 +168,38 @@ int CmdTokenRevoke(const Globals& g, const std::string& id) {
 
 }  // namespace
 
+std::string DefaultCasesDir() {
+#ifdef LIFELINE_SOURCE_CASES_DIR
+  std::error_code ec;
+  if (std::filesystem::is_directory(LIFELINE_SOURCE_CASES_DIR, ec)) return LIFELINE_SOURCE_CASES_DIR;
+#endif
+  return "";
+}
+
+void SetPublishedFace(const std::string& store_dir, server::ServerOptions* o) {
+  // /verify.html: the one-file verifier with this log's key and witness
+  // policy pinned, made per request so that a policy edit shows at once.
+  o->verifier_page = [d = store_dir, web = o->web_dir] { return VerifierPage(d, web); };
+  // Witnesses (docs/witness.md): /checkpoint carries their cosignatures.
+  o->published_checkpoint = [d = store_dir](const std::string& note) {
+    auto p = witness::PublishedCheckpoint(d, note);
+    return p.ok() ? *p : note;
+  };
+  // The policy readers check cosignatures against: DIR/witness-policy, or
+  // without one the log alone with no quorum (read per request: an edit by
+  // `lifeline witness ...` is served at once).
+  o->witness_policy = [d = store_dir]() -> Result<std::string> {
+    auto policy = witness::LoadPolicy(d);
+    if (policy.ok()) return witness::FormatPolicy(*policy);
+    if (policy.status().code() != ErrorCode::kNotFound) return policy.status();
+    auto rs = store_dir::OpenReadable(d);
+    if (!rs.ok()) return rs.status();
+    witness::Policy none;
+    if (Status s = witness::EnsureLog(none, rs->verifier); !s.ok()) return s;
+    return witness::FormatPolicy(none);
+  };
+}
+
 void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
   auto a = std::make_shared<ServeArgs>();
   auto* serve = app.add_subcommand("serve", "serve the API, the dashboard and the log's tiles over HTTP");
@@ -189,6 +227,17 @@ void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
                     "seconds a request's head may take in all, however slowly it comes (default 10)")
       ->check(CLI::Range(0.1, 3600.0));
   serve->callback([&, a] { action = [&, a] { return CmdServe(g, *a); }; });
+
+  auto pa = std::make_shared<PublishArgs>();
+  auto* publish = app.add_subcommand(
+      "publish",
+      "write the public face of the store to DIR for any static host or CDN: the log's tiles and checkpoint, the "
+      "dashboard, verify.html, and per public case a JSON snapshot of every API answer the dashboard needs; "
+      "re-publishing adds only new tiles (docs/publish.md)");
+  publish->add_option("DIR", pa->dir, "the directory to write (created if needed)")->required();
+  publish->add_option("--web", pa->web, "the dashboard's directory (default: web/ of the source tree)");
+  publish->add_option("--cases-dir", pa->cases, "where forecast scenarios are: DIR/<case>/scenarios/*.toml (default: data/cases)");
+  publish->callback([&, pa] { action = [&, pa] { return CmdPublish(g, *pa); }; });
 
   auto* token = app.add_subcommand("token", "API tokens (stored hashed in the store directory)");
   token->require_subcommand(1);

@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "base/status_testing.h"
+#include "base/file.h"
+#include "log/export.h"
 #include "log/verify.h"
 #include "merkle/proof.h"
 #include "note/receipt.h"
@@ -227,6 +229,53 @@ TEST(LogDeathTest, RefusesToSignACheckpointInconsistentWithTheLast) {
         (void)f.log->AppendMany(std::vector<std::string>(100, "x")).get();
       },
       "not consistent with the last checkpoint");
+}
+
+// Re-exporting into the same directory (as `lifeline publish` does) keeps
+// each full tile as it is, writes the partial ones and the new checkpoint,
+// and refuses to replace a full tile that differs; without bundles, none.
+TEST(ExportTest, KeepsFullTilesAndRefusesChangedOnes) {
+  auto f = OpenMemoryLog();
+  std::vector<std::string> first;
+  for (int i = 0; i < 300; ++i) first.push_back("e" + std::to_string(i));
+  ASSERT_OK(f.log->AppendMany(first).get());
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("lifeline-export-keep-" + std::to_string(getpid())))
+                              .string();
+  std::filesystem::remove_all(dir);
+  ExportOptions keep;
+  keep.keep_full_tiles = true;
+  auto one = ExportTiles(*f.mem, dir, keep);
+  ASSERT_OK(one);
+  EXPECT_EQ(one->kept, 0u);
+  const auto written = std::filesystem::last_write_time(dir + "/tile/0/000");
+  std::vector<std::string> more;
+  for (int i = 300; i < 600; ++i) more.push_back("e" + std::to_string(i));
+  ASSERT_OK(f.log->AppendMany(more).get());
+  auto two = ExportTiles(*f.mem, dir, keep);
+  ASSERT_OK(two);
+  EXPECT_EQ(two->size, 600u);
+  EXPECT_EQ(two->kept, 2u);  // tile/0/000 and tile/entries/000
+  EXPECT_EQ(std::filesystem::last_write_time(dir + "/tile/0/000"), written);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/tile/0/002.p/88"));
+  EXPECT_TRUE(VerifyLog(*f.mem, TestSigner().verifier()).ok());
+  ASSERT_OK(WriteFileAtomically(dir + "/tile/0/001", std::string(8192, 'x')));
+  auto refused = ExportTiles(*f.mem, dir, keep);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("tile/0/001"), std::string::npos) << refused.status().ToString();
+  ExportOptions hashes_only;
+  hashes_only.entry_bundles = false;
+  hashes_only.write_checkpoint = false;
+  const std::string dir2 = dir + "-hashes";
+  std::filesystem::remove_all(dir2);
+  auto three = ExportTiles(*f.mem, dir2, hashes_only);
+  ASSERT_OK(three);
+  EXPECT_FALSE(std::filesystem::exists(dir2 + "/tile/entries"));
+  EXPECT_FALSE(std::filesystem::exists(dir2 + "/checkpoint"));
+  EXPECT_EQ(three->note, f.log->checkpoint());
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(dir2);
 }
 
 }  // namespace

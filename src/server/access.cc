@@ -43,7 +43,7 @@ std::optional<Principal> Gate::Admit(const http::Request& req, http::Response& r
   bool admitted = true;
   switch (access) {
     case Access::kLog: admitted = !private_log_ || need_token(); break;
-    case Access::kEntries: admitted = !(private_log_ || LogHidesCases()) || need_token(); break;
+    case Access::kEntries: admitted = EntriesPublic() || need_token(); break;
     case Access::kRead: break;
     case Access::kSubmit: admitted = need_role(Role::kVerifier); break;
     case Access::kAdmin: admitted = need_role(Role::kAdmin); break;

@@ -58,6 +58,8 @@ class Gate {
   // LogHidesCases as last read, without touching the store (for the event
   // thread): true when not read within the last second.
   bool LogHidesCasesCached();
+  // Whether a caller with no token may read the entry bundles (Access::kEntries).
+  bool EntriesPublic() { return !(private_log_ || LogHidesCases()); }
 
  private:
   TokenStore* tokens_;

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "base/file.h"
+
 #include "note/checkpoint.h"
 #include "server/context.h"
 #include "server/http.h"
@@ -48,6 +50,31 @@ std::string Server::ExposureNote() {
   return "every case in the log is public: its checkpoint and tiles, records included, are readable by anyone "
          "(entry bundles will need a token if a case is made private; --private-log closes them all)";
 }
+
+Result<Server::Answer> Server::AnonymousGet(const std::string& target) {
+  LIFELINE_ASSIGN_OR_RETURN(http::Target t, http::ParseTarget(target));
+  http::Request req;
+  req.method = "GET";
+  req.target = target;
+  req.path = std::move(t.path);
+  req.params = std::move(t.params);
+  req.remote_addr = "127.0.0.1";
+  http::Response res;
+  impl_->http.Dispatch(req, res);
+  Answer a;
+  a.status = res.status;
+  a.content_type = res.get_header_value("Content-Type");
+  if (res.shared_body) {
+    a.body = *res.shared_body;
+  } else if (!res.file_path.empty()) {
+    LIFELINE_ASSIGN_OR_RETURN(a.body, ReadFile(res.file_path));
+  } else {
+    a.body = std::move(res.body);
+  }
+  return a;
+}
+
+bool Server::EntryBundlesPublic() { return impl_->ctx.gate.EntriesPublic(); }
 
 Status Server::Run(const std::function<void(int port)>& ready) {
   const ServerOptions& o = impl_->ctx.opt;

@@ -86,6 +86,22 @@ class Server {
   // bundles (the records themselves) only while every case is public.
   std::string ExposureNote();
 
+  // A GET of `target` (path and query) answered in this process exactly as
+  // a caller with no token would have it answered over HTTP: the same
+  // routes, access gate, privacy rules (visibility.h) and headers. For
+  // `lifeline publish`, which writes these answers as static files, so
+  // that a publication shows no more than the public API. Needs no Run();
+  // thread-safe. Rate limits apply as configured (publish turns them off).
+  struct Answer {
+    int status = 0;
+    std::string content_type;
+    std::string body;
+  };
+  Result<Answer> AnonymousGet(const std::string& target);
+  // Whether anonymous callers may read the log's entry bundles (no
+  // --private-log, and every case public): what /tile/entries/... answers.
+  bool EntryBundlesPublic();
+
  private:
   struct Impl;
   explicit Server(std::unique_ptr<Impl> impl);

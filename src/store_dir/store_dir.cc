@@ -23,18 +23,6 @@ std::string Trim(std::string s) {
 
 }  // namespace
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return NotFoundError(path + " does not exist");
-    return ErrnoError("reading " + path, errno);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return ErrnoError("reading " + path, errno);
-  return ss.str();
-}
-
 Result<std::string> InitStore(const std::string& dir, const std::string& origin,
                               const std::optional<note::Signer>& given) {
   LIFELINE_RETURN_IF_ERROR(note::CheckKeyName(origin).Annotate("origin \"" + origin + "\""));

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "base/file.h"
 #include "base/status.h"
 #include "note/note.h"
 #include "store/lock.h"
@@ -42,8 +43,8 @@ Result<WritableStore> OpenWritable(const std::string& dir,
                                    store::SqliteStore::Sync sync = store::SqliteStore::Sync::kFull);
 Result<ReadableStore> OpenReadable(const std::string& dir);
 
-// Reads a whole small file. NotFound / I/O errors name the path.
-Result<std::string> ReadFile(const std::string& path);
+// Reads a whole small file (base/file.h). NotFound / I/O errors name the path.
+using ::lifeline::ReadFile;
 
 }  // namespace lifeline::store_dir
 

@@ -26,18 +26,6 @@ namespace {
 
 std::string PathIn(const std::string& dir, std::string_view name) { return dir + "/" + std::string(name); }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return NotFoundError(path + " does not exist");
-    return ErrnoError("opening " + path, errno);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return IoError("reading " + path);
-  return ss.str();
-}
-
 // Atomic (temporary file, rename) and durable (the file and then its
 // directory are fsynced, so the rename survives a crash).
 Status WriteDurably(const std::string& dir, std::string_view name, std::string_view data) {
@@ -207,7 +195,7 @@ Attempt PushOne(const PolicyWitness& w, const note::SignedCheckpoint& cp, uint64
 std::map<std::string, note::Signature> KeptCosignatures(const std::string& dir, const Policy& policy,
                                                         const note::SignedCheckpoint& cp) {
   std::map<std::string, note::Signature> kept;
-  Result<std::string> old = ReadWholeFile(PathIn(dir, kCosignedFile));
+  Result<std::string> old = ReadFile(PathIn(dir, kCosignedFile));
   if (!old.ok() || old->rfind(cp.text, 0) != 0) return kept;
   Result<note::Note> n = note::ParseNote(*old);
   if (!n.ok()) return kept;
@@ -250,7 +238,7 @@ std::string_view OutcomeName(Outcome o) {
 
 Result<Policy> LoadPolicy(const std::string& store_dir) {
   std::string path = PathIn(store_dir, kPolicyFile);
-  Result<std::string> text = ReadWholeFile(path);
+  Result<std::string> text = ReadFile(path);
   if (!text.ok()) {
     if (text.status().code() == ErrorCode::kNotFound) {
       return NotFoundError("no witnesses configured (" + path + " does not exist): lifeline witness add URL VKEY");
@@ -271,7 +259,7 @@ Status SavePolicy(const std::string& store_dir, const Policy& policy) {
 Result<std::map<std::string, uint64_t>> LoadAcknowledged(const std::string& store_dir) {
   std::string path = PathIn(store_dir, kStateFile);
   std::map<std::string, uint64_t> out;
-  Result<std::string> text = ReadWholeFile(path);
+  Result<std::string> text = ReadFile(path);
   if (!text.ok()) {
     if (text.status().code() == ErrorCode::kNotFound) return out;
     return text.status();
@@ -357,7 +345,7 @@ Result<PushReport> PushToWitnesses(const std::string& store_dir, store::LogStore
 }
 
 Result<std::string> PublishedCheckpoint(const std::string& store_dir, const std::string& latest_note) {
-  Result<std::string> text = ReadWholeFile(PathIn(store_dir, kCosignedFile));
+  Result<std::string> text = ReadFile(PathIn(store_dir, kCosignedFile));
   if (!text.ok()) {
     if (text.status().code() == ErrorCode::kNotFound) return latest_note;
     return text.status();

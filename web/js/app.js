@@ -11,7 +11,7 @@
 //   #/record/ID                 one record and its inclusion proof
 //   #pin=<vkey>                 pins the log's key (js/trust.js), then #/
 import { h, mount } from './dom.js';
-import { getToken, setToken, reportUrl } from './api.js';
+import { getToken, setToken, reportUrl, loadPublication, staticPublication } from './api.js';
 import { caseHref, errorBox, announce } from './ui.js';
 import { t, setLanguage, savedLanguage, language } from './i18n.js';
 import { pinFromLocation, refreshTrustStatus } from './trust_view.js';
@@ -65,7 +65,10 @@ function renderNav(route) {
     const current = route.caseId === caseId && route.page === tab;
     return h('li', {}, h('a', { href: caseHref(caseId, suffix), 'aria-current': current ? 'page' : null }, t(`nav_${tab}`)));
   });
-  items.push(h('li', {}, h('a', { href: reportUrl(caseId, language()), id: 'report-link', class: 'report-link' }, t('nav_report'))));
+  // Reports are rendered by the live server (a publication has none).
+  if (!staticPublication()) {
+    items.push(h('li', {}, h('a', { href: reportUrl(caseId, language()), id: 'report-link', class: 'report-link' }, t('nav_report'))));
+  }
   mount(nav, h('ul', {}, items));
 }
 
@@ -137,9 +140,19 @@ function initControls() {
   });
 }
 
+// A publication (docs/publish.md): no tokens to give; a note says what it is.
+function initPublication(pub) {
+  document.querySelector('.token-box').hidden = true;
+  const note = h('p', { id: 'publication-note', class: 'publication-note' },
+    t('publication_note', { size: pub.checkpoint.size, published: pub.published }));
+  document.querySelector('.site-footer').prepend(note);
+}
+
 async function start() {
+  const pub = await loadPublication();
   await setLanguage(savedLanguage());
   initControls();
+  if (pub) initPublication(pub);
   window.addEventListener('hashchange', render);
   await render();
 }

@@ -3,7 +3,7 @@
 // fingerprint, the checkpoint, the quorum and its cosigners, and the
 // verdict), the field to pin a key, and each verdict in words.
 import { h, mount } from './dom.js';
-import { getJson, getToken } from './api.js';
+import { getJson, getToken, staticPublication } from './api.js';
 import { t, tn, num } from './i18n.js';
 import { announce } from './ui.js';
 import { checkCheckpoint, pinKey, acceptPolicy, pinFromHash } from './trust.js';
@@ -19,7 +19,7 @@ function storage() {
 
 async function getText(path) {
   const headers = {};
-  const token = getToken();
+  const token = staticPublication() ? '' : getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(path, { headers, credentials: 'same-origin' });
   if (!res.ok) throw new Error(`${path}: ${res.status}`);

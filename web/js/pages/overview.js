@@ -3,7 +3,7 @@
 // "Headline figures"), each with how much of the period it rests on and its
 // records, then each route's status now and the sources' own totals.
 import { h, add, table } from '../dom.js';
-import { getJson, reportUrl } from '../api.js';
+import { getJson, reportUrl, staticPublication } from '../api.js';
 import { t, tn, num, pct, date, language, quantity, term } from '../i18n.js';
 import {
   caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref, recordHref, quoted, assumptionList, ident,
@@ -199,7 +199,8 @@ export async function render(ctx) {
       table(null, [t('col_route'), t('col_status_now'), t('col_since'), t('col_days_open'), t('col_days_restricted'),
         t('col_days_closed'), t('col_days_unknown')], routeRows, { id: 'routes-table' })),
     patientReports(figures),
-    h('p', {}, h('a', { href: reportUrl(id, language()), class: 'button-link', id: 'overview-report-link' }, t('open_report'))),
+    staticPublication() ? null
+      : h('p', {}, h('a', { href: reportUrl(id, language()), class: 'button-link', id: 'overview-report-link' }, t('open_report'))),
     checkpointLine(head.checkpoint),
     (ind.assumptions || []).length ? h('details', {}, h('summary', {}, t('assumptions')),
       assumptionList(ind.assumptions, ind.assumption_keys)) : null);

@@ -1,7 +1,7 @@
 // #/case/ID/timeline?kind=&route=&from=&to=&text=&page= : the case's current
 // records, filtered on the server, a page at a time.
 import { h, add, table } from '../dom.js';
-import { getJson, query } from '../api.js';
+import { getJson, query, staticPublication } from '../api.js';
 import { t, num, date, term } from '../i18n.js';
 import { caseRoutes, routeName, caseHref, recordHref, badge, ident } from '../ui.js';
 
@@ -17,7 +17,10 @@ export async function render(ctx) {
   const caseId = ctx.route.caseId;
   const p = ctx.route.params;
   const page = Math.max(1, parseInt(p.page || '1', 10) || 1);
-  const filters = { kind: p.kind || '', route: p.route || '', from: p.from || '', to: p.to || '', text: p.text || '' };
+  // A publication filters by kind only: the rest is the server's search.
+  const live = !staticPublication();
+  const filters = live ? { kind: p.kind || '', route: p.route || '', from: p.from || '', to: p.to || '', text: p.text || '' }
+    : { kind: p.kind || '' };
   const [routes, res] = await Promise.all([
     caseRoutes(caseId),
     getJson(`/api/v1/records${query({ case: caseId, ...filters, limit: kPageSize, offset: (page - 1) * kPageSize })}`),
@@ -36,18 +39,17 @@ export async function render(ctx) {
   const text = h('input', { id: 'f-text', name: 'text', type: 'search', value: filters.text });
   const form = h('form', { class: 'filters', id: 'timeline-filters', role: 'search' },
     field('f-kind', t('filter_kind'), kindSelect),
-    field('f-route', t('filter_route'), routeSelect),
-    field('f-from', t('filter_from'), from),
-    field('f-to', t('filter_to'), to),
-    field('f-text', t('filter_text'), text),
+    live ? [field('f-route', t('filter_route'), routeSelect), field('f-from', t('filter_from'), from),
+      field('f-to', t('filter_to'), to), field('f-text', t('filter_text'), text)]
+      : h('p', { class: 'publication-filters', id: 'timeline-live-only' }, t('publication_filters')),
     h('div', { class: 'field buttons' },
       h('button', { type: 'submit' }, t('apply_filters')),
       h('a', { href: caseHref(caseId, '/timeline'), class: 'button-link secondary' }, t('clear_filters'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    location.hash = caseHref(caseId, '/timeline', {
+    location.hash = caseHref(caseId, '/timeline', live ? {
       kind: kindSelect.value, route: routeSelect.value, from: from.value, to: to.value, text: text.value.trim(),
-    });
+    } : { kind: kindSelect.value });
   });
 
   const rows = res.records.map((r) => [
