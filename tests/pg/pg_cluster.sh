@@ -32,11 +32,6 @@ for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/nul
 	fi
 done
 if [ -z "$bindir" ]; then
-	# The database the tests' stores share, one schema each.
-	if ! "$bindir/createdb" -h "$dir" -U postgres lifeline_test 2>"$dir/createdb.log"; then
-		cat "$dir/createdb.log" >&2
-		exit 1
-	fi
 	echo "pg_cluster.sh: PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql:" \
 		"install the postgresql package (scripts/deps.sh does)" >&2
 	exit 1
