@@ -17,6 +17,7 @@
 
 #include "base/bytes.h"
 #include "cli/common.h"
+#include "cli/entry_lines.h"
 #include "cli/progress.h"
 #include "store_dir/store_dir.h"
 #include "witness/witness.h"
@@ -73,76 +74,13 @@ int CmdInit(const Globals& g, const std::string& dir, std::string origin, const 
 
 // --- log append -------------------------------------------------------------
 
-// The entries of a file, one per line, in one buffer: every line is checked
-// before anything is appended, and an entry's string is made only when its
-// batch goes to the log (while the log hashes and commits the one before).
-struct EntryLines {
-  std::string bytes;                             // the entries' bytes
-  std::vector<std::pair<size_t, size_t>> spans;  // offset and length of each entry in bytes
-};
-
-// All of `in`; `size_hint` (the file's size, or 0) saves growing the buffer.
-Result<std::string> ReadAll(std::istream& in, const std::string& name, size_t size_hint) {
-  std::string all;
-  all.reserve(size_hint);
-  std::string block(1 << 20, '\0');
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    all.append(block.data(), static_cast<size_t>(in.gcount()));
-  }
-  if (in.bad()) return IoError("reading " + name);
-  return all;
-}
-
-// Reads entries, one per line ('\n' ends a line and is not part of the
-// entry; a last line without one is an entry too). Checks every line before
-// anything is appended.
-Result<EntryLines> ReadEntries(std::istream& in, const std::string& name, bool base64, bool keep_newline,
-                               size_t size_hint) {
-  LIFELINE_ASSIGN_OR_RETURN(std::string raw, ReadAll(in, name, size_hint));
-  EntryLines out;
-  uint64_t lineno = 0;
-  for (size_t pos = 0; pos < raw.size();) {
-    const size_t nl = raw.find('\n', pos);
-    const size_t end = nl == std::string::npos ? raw.size() : nl;
-    ++lineno;
-    std::pair<size_t, size_t> span{pos, end - pos + (keep_newline && nl != std::string::npos ? 1 : 0)};
-    if (base64) {
-      auto decoded = Base64Decode(std::string_view(raw).substr(pos, end - pos));
-      if (!decoded.ok()) {
-        return InvalidArgumentError(name + ":" + std::to_string(lineno) + ": " + decoded.status().message() +
-                                    " (nothing was appended)");
-      }
-      span = {out.bytes.size(), decoded->size()};
-      out.bytes += *decoded;
-    }
-    if (span.second > merkle::kMaxEntrySize) {
-      return InvalidArgumentError(name + ":" + std::to_string(lineno) + ": entry is " +
-                                  std::to_string(span.second) + " bytes; the limit is " +
-                                  std::to_string(merkle::kMaxEntrySize) + " (nothing was appended)");
-    }
-    out.spans.push_back(span);
-    pos = end + 1;
-  }
-  if (!base64) out.bytes = std::move(raw);
-  return out;
-}
-
-// The entries of `file`, or of stdin if it is empty or "-".
-Result<EntryLines> ReadEntryFile(const std::string& file, bool base64, bool keep_newline) {
-  if (file.empty() || file == "-") return ReadEntries(std::cin, "stdin", base64, keep_newline, 0);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return ErrnoError("opening " + file, errno);
-  std::error_code ec;
-  const uintmax_t size = std::filesystem::file_size(file, ec);
-  return ReadEntries(in, file, base64, keep_newline, ec ? 0 : static_cast<size_t>(size));
-}
-
 int CmdAppend(const Globals& g, const std::string& file, size_t batch, bool base64, bool keep_newline) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  Result<EntryLines> entries = ReadEntryFile(file, base64, keep_newline);
+  Result<EntryLines> entries = EntryLines::Open(file, base64, keep_newline);
   if (!entries.ok()) return Fail(g, entries.status());
+  Result<uint64_t> total = entries->Check();
+  if (!total.ok()) return Fail(g, total.status());
   auto ws = store_dir::OpenWritable(*dir);
   if (!ws.ok()) return Fail(g, ws.status());
   log::LogOptions opts;
@@ -150,7 +88,6 @@ int CmdAppend(const Globals& g, const std::string& file, size_t batch, bool base
   auto lg = log::Log::Open(std::move(ws->store), ws->signer, opts);
   if (!lg.ok()) return Fail(g, lg.status().Annotate("opening the log in " + *dir));
   const uint64_t before = (*lg)->size();
-  const uint64_t total = entries->spans.size();
   Progress progress("appending", ShowProgress(g));
   // Keep two batches in flight: the log commits one while it hashes the next.
   std::deque<std::future<Result<uint64_t>>> inflight;
@@ -163,35 +100,37 @@ int CmdAppend(const Globals& g, const std::string& file, size_t batch, bool base
     if (!r.ok() && failure.ok()) failure = r.status();
     if (r.ok()) done += counts.front();
     counts.pop_front();
-    progress.Update(done, total);
+    progress.Update(done, *total);
   };
-  for (size_t i = 0; i < total && failure.ok(); i += batch) {
-    size_t end = std::min<size_t>(total, i + batch);
-    std::vector<std::string> chunk;
-    chunk.reserve(end - i);
-    for (size_t k = i; k < end; ++k) {
-      chunk.emplace_back(entries->bytes, entries->spans[k].first, entries->spans[k].second);
-    }
+  std::vector<std::string> chunk;
+  auto submit = [&] {
     counts.push_back(chunk.size());
-    inflight.push_back((*lg)->AppendMany(std::move(chunk)));
+    inflight.push_back((*lg)->AppendMany(std::exchange(chunk, {})));
     if (inflight.size() >= 2) drain_one();
-  }
+  };
+  Status read = entries->ForEach([&](std::string_view entry) {
+    chunk.emplace_back(entry);
+    if (chunk.size() == batch) submit();
+    return failure;  // stop reading once a batch has failed
+  });
+  if (read.ok() && !chunk.empty()) submit();
   while (!inflight.empty()) drain_one();
+  if (failure.ok() && !read.ok()) failure = read;
   std::string cp = (*lg)->checkpoint();
   uint64_t after = (*lg)->size();
   if (!failure.ok()) {
-    return Fail(g, failure.Annotate("appended " + std::to_string(done) + " of " + std::to_string(total) +
+    return Fail(g, failure.Annotate("appended " + std::to_string(done) + " of " + std::to_string(*total) +
                                     " entries (log size " + std::to_string(after) + ")"));
   }
   if (g.json) {
-    std::cout << json{{"ok", true}, {"first_index", before}, {"count", total}, {"size", after}, {"checkpoint", cp}}
+    std::cout << json{{"ok", true}, {"first_index", before}, {"count", *total}, {"size", after}, {"checkpoint", cp}}
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (!g.quiet) {
-    if (total == 0) {
+    if (*total == 0) {
       std::cout << "no entries to append; log size " << after << "\n";
     } else {
-      std::cout << "appended " << total << " entries at " << before << ".." << after - 1 << "; log size "
+      std::cout << "appended " << *total << " entries at " << before << ".." << after - 1 << "; log size "
                 << after << "\n";
     }
   }

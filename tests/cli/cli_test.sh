@@ -42,6 +42,31 @@ check "bad base64" 2 "stdin:2: .*base64" -- sh -c "printf 'YQ==\nnot base64!\n' 
 expect "bad base64: nothing appended" "$("$LL" --store "$S" log checkpoint)" "$cp1"
 check "missing input file" 5 "nope.txt" -- "$LL" --store "$S" log append --file "$WORK/nope.txt"
 
+# A file is read in blocks of 1 MiB, twice (checked whole, then appended):
+# lines that cross a block boundary, and the line numbers after one, come
+# out exactly as the file has them. Own store, so the sizes above hold.
+L=$WORK/lines
+"$LL" init --origin example.org/lines "$L" >/dev/null
+awk 'BEGIN { for (i = 1; i <= 3000; i++) { s = sprintf("line %d ", i); while (length(s) < 300 + i % 700) s = s "x"; print s } }' \
+	>"$WORK/lines.txt"
+printf 'no newline at the end' >>"$WORK/lines.txt"
+check "blocks: append" 0 "appended 3001 entries at 0..3000" -- "$LL" --store "$L" log append --batch 700 --file "$WORK/lines.txt"
+# The line that holds byte 1 MiB (1-based), so entries b-2, b-1 and b.
+b=$(awk '{ n += length($0) + 1; if (n > 1048576) { print NR; exit } }' "$WORK/lines.txt")
+for i in 0 $((b - 2)) $((b - 1)) $b 2999 3000; do
+	expect "blocks: entry $i" "$("$LL" --store "$L" log entry --index $i)" "$(sed -n "$((i + 1))p" "$WORK/lines.txt")"
+done
+cpl=$("$LL" --store "$L" log checkpoint)
+head -2999 "$WORK/lines.txt" | python3 -c 'import base64, sys
+for l in sys.stdin.buffer: print(base64.b64encode(l.rstrip(b"\n")).decode())' >"$WORK/lines.b64"
+echo 'not base64!' >>"$WORK/lines.b64"
+check "blocks: bad base64 on the last line" 2 "lines.b64:3000: .*base64" -- \
+	"$LL" --store "$L" log append --base64 --file "$WORK/lines.b64"
+{ echo first; head -c 3000000 /dev/zero | tr '\0' y; } >"$WORK/endless.txt"
+check "blocks: a line with no end" 2 "endless.txt:2: a line of more than" -- \
+	"$LL" --store "$L" log append --file "$WORK/endless.txt"
+expect "blocks: nothing appended after errors" "$("$LL" --store "$L" log checkpoint)" "$cpl"
+
 # Another writer holds the lock.
 flock -n "$S/LOCK" -c "sleep 3" &
 holder=$!
