@@ -1,7 +1,9 @@
 // ExtendDataset against a fresh LoadDataset: a case written in a dozen
 // submissions (a dozen checkpoints), each dataset extended from the
 // previous one, must give the indicators and compliance a load from scratch
-// gives, or say it cannot (corrections, retractions, a new case record).
+// gives, or say it cannot (corrections, retractions, a new case record);
+// and the indicators updated from the previous checkpoint's
+// (UpdateIndicators) must equal a whole computation's, byte for byte.
 #include <gtest/gtest.h>
 
 #include <algorithm>

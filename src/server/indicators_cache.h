@@ -9,10 +9,11 @@
 // One result per key (case, from, to) is kept, of the newest checkpoint
 // asked for; at most kEntries keys (the least recently used goes). A
 // result costs memory like its JSON (hundreds of MB at a million records):
-// the bound is small. Requests of one key for the latest checkpoint come
-// one at a time (AnalysisCache's single flight); a concurrent request (at=
-// an older checkpoint) computes whole and keeps nothing older than what is
-// kept. Thread-safe.
+// the bound is small. A kept result is taken out while it is merged into,
+// so a concurrent request of the same key (the other route's, or at= an
+// older checkpoint: AnalysisCache's single flight is per route) finds none
+// and computes whole; nothing replaces a result of a later checkpoint.
+// Thread-safe.
 #ifndef LIFELINE_SERVER_INDICATORS_CACHE_H_
 #define LIFELINE_SERVER_INDICATORS_CACHE_H_
 
