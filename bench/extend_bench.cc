@@ -66,6 +66,26 @@ lifeline::analysis::Indicators Compute(const Dataset& ds, const CheckpointRef& c
 
 std::string Json(const lifeline::analysis::Indicators& ind) { return lifeline::analysis::IndicatorsJsonText(ind); }
 
+// The median of `reps` updates of `base_ind` to `ds` (copied outside the
+// timing: the server moves its own in); `out` the last result,
+// `incremental` whether every one merged.
+double TimeUpdate(int reps, const Dataset& ds, const CheckpointRef& cp, const lifeline::analysis::DatasetMark& mark,
+                  const lifeline::analysis::Indicators& base_ind, lifeline::analysis::Indicators& out,
+                  bool& incremental) {
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    lifeline::analysis::Indicators previous = base_ind;
+    t.push_back(Median(1, [&] {
+      auto u = lifeline::analysis::UpdateIndicators(ds, cp, {}, mark, std::move(previous));
+      if (!u.ok()) Die(u.status().ToString());
+      incremental &= u->incremental;
+      out = std::move(u->indicators);
+    }));
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
 // The size of the newest stored checkpoint at least `back` entries before `to`.
 uint64_t SizeBack(lifeline::store::LogStore& st, uint64_t to, uint64_t back) {
   uint64_t from_size = 0;
@@ -111,17 +131,7 @@ int main(int argc, char** argv) {
   const double indicators_s = Median(reps, [&] { whole = Compute(extended, *to); });
   const lifeline::analysis::DatasetMark mark = lifeline::analysis::MarkOf(*base);
   bool incremental = true;
-  std::vector<double> update_t;
-  for (int i = 0; i < reps; ++i) {
-    lifeline::analysis::Indicators previous = base_ind;  // the server moves its own in: not timed
-    update_t.push_back(Median(1, [&] {
-      auto u = lifeline::analysis::UpdateIndicators(extended, *to, {}, mark, std::move(previous));
-      if (!u.ok()) Die(u.status().ToString());
-      incremental &= u->incremental;
-      updated = std::move(u->indicators);
-    }));
-  }
-  std::sort(update_t.begin(), update_t.end());
+  const double update_s = TimeUpdate(reps, extended, *to, mark, base_ind, updated, incremental);
   // Where the update's time goes: the figures alone (no record lists), and
   // the figures with the new records' lists (the rest is the merge).
   lifeline::analysis::IndicatorOptions parts;
@@ -138,7 +148,7 @@ int main(int argc, char** argv) {
               "\"indicators_s\":%.4f,\"update_s\":%.4f,\"incremental\":%s,\"figures_s\":%.4f,\"new_lists_s\":%.4f,"
               "\"json_s\":%.4f,\"json_bytes\":%zu}\n",
               static_cast<unsigned long long>(to->size), static_cast<unsigned long long>(from->size), load_s, copy_s,
-              extend_s, indicators_s, update_t[update_t.size() / 2], incremental ? "true" : "false", figures_s,
+              extend_s, indicators_s, update_s, incremental ? "true" : "false", figures_s,
               new_lists_s, json_s,
               text.size());
   return 0;

@@ -21,7 +21,10 @@ namespace lifeline::analysis {
 namespace {
 
 constexpr int32_t kDay0 = 19358;  // 2023-01-01
-constexpr int kDays = 20;
+// Few days, routes and figures, so that batches often land on cells that
+// already have rows, some of them with zero figures (a baseline's day that
+// turns positive, a cargo cell that delivers for the first time).
+constexpr int kDays = 8;
 
 int Pick(int lo, int hi) { return *rc::gen::inRange(lo, hi); }
 
@@ -52,7 +55,7 @@ void AddMovement(Dataset& ds, const std::string& id) {
   const int day = kDay0 + Pick(0, kDays), len = Pick(0, 5);
   int32_t row = ds.AppendMovement(id, day, "r" + std::to_string(Pick(0, 3)), "op" + std::to_string(Pick(0, 3)),
                                   *rc::gen::arbitrary<bool>() ? Direction::kIn : Direction::kOut,
-                                  static_cast<Outcome>(Pick(0, 3)), Pick(0, 4), Pick(0, 4), Pick(0, 2),
+                                  static_cast<Outcome>(Pick(0, 3)), Pick(0, 3), Pick(0, 3), Pick(0, 2),
                                   period ? day : kNoDay, period ? day + len : kNoDay);
   static const char* kCommodities[] = {"flour", "wheat", "fuel"};
   static const char* kUnits[] = {"kg", "l"};
@@ -144,6 +147,36 @@ TEST(UpdateIndicatorsTest, MergesMovementsAndComputesOtherRowsWhole) {
   auto whole = UpdateIndicators(ds, cp, IndicatorOptions{}, mark, merged->indicators);
   ASSERT_TRUE(whole.ok());
   EXPECT_FALSE(whole->incremental);
+}
+
+// A baseline's day names the movements delivered on its route only once
+// they delivered some of its measure: a first vehicle on a day whose old
+// movement gave none brings that old movement into the day's list.
+TEST(UpdateIndicatorsTest, ABaselineDayTurningPositiveNamesItsOldMovements) {
+  Dataset ds;
+  ds.case_id = "c";
+  ds.case_record = ds.ids.Intern("case");
+  ds.started = kDay0;
+  ds.ended = kDay0 + 3;
+  Baseline b;
+  b.route = ds.routes.Intern("r0");
+  b.vehicles = 5;
+  b.record = ds.ids.Intern("bl");
+  ds.baselines.push_back(b);
+  ds.AppendMovement("m1", kDay0 + 1, "r0", "op", Direction::kIn, Outcome::kCompleted, 0, 4, 0);
+  ds.Finalize();
+  const CheckpointRef cp{1, "root"};
+  auto prev = ComputeIndicators(ds, cp, IndicatorOptions{});
+  ASSERT_TRUE(prev.ok());
+  const DatasetMark mark = MarkOf(ds);
+  ds.Reopen();
+  ds.AppendMovement("m2", kDay0 + 1, "r0", "op", Direction::kIn, Outcome::kCompleted, 2, 0, 0);
+  ds.Finalize();
+  auto got = UpdateIndicators(ds, cp, IndicatorOptions{}, mark, *prev);
+  auto want = ComputeIndicators(ds, cp, IndicatorOptions{});
+  ASSERT_TRUE(got.ok() && want.ok());
+  EXPECT_EQ(want->days.at(1).baseline.at(0).records, (RecordIds{"bl", "m1", "m2"}));
+  EXPECT_EQ(IndicatorsJsonText(got->indicators), IndicatorsJsonText(*want));
 }
 
 }  // namespace
