@@ -118,14 +118,20 @@ RC_GTEST_PROP(UpdateIndicatorsProperty, EqualsAWholeComputationAfterEveryBatch, 
   RC_CLASSIFY(merged > 0, "some batch merged");
 }
 
-// Statuses, outages and incidents are not merged; movements on the days of
-// the range are.
-TEST(UpdateIndicatorsTest, MergesMovementsAndComputesOtherRowsWhole) {
+// An empty case of `days` days from kDay0.
+Dataset Days(int days) {
   Dataset ds;
   ds.case_id = "c";
   ds.case_record = ds.ids.Intern("case");
   ds.started = kDay0;
-  ds.ended = kDay0 + 9;
+  ds.ended = kDay0 + days - 1;
+  return ds;
+}
+
+// Statuses, outages and incidents are not merged; movements on the days of
+// the range are.
+TEST(UpdateIndicatorsTest, MergesMovementsAndComputesOtherRowsWhole) {
+  Dataset ds = Days(10);
   ds.AppendMovement("m1", kDay0 + 2, "r0", "op", Direction::kIn, Outcome::kCompleted, 1, 2, 0);
   ds.Finalize();
   const CheckpointRef cp{1, "root"};
@@ -153,11 +159,7 @@ TEST(UpdateIndicatorsTest, MergesMovementsAndComputesOtherRowsWhole) {
 // they delivered some of its measure: a first vehicle on a day whose old
 // movement gave none brings that old movement into the day's list.
 TEST(UpdateIndicatorsTest, ABaselineDayTurningPositiveNamesItsOldMovements) {
-  Dataset ds;
-  ds.case_id = "c";
-  ds.case_record = ds.ids.Intern("case");
-  ds.started = kDay0;
-  ds.ended = kDay0 + 3;
+  Dataset ds = Days(4);
   Baseline b;
   b.route = ds.routes.Intern("r0");
   b.vehicles = 5;
