@@ -28,10 +28,12 @@
 // - explain is on (without record lists there is nothing to merge: the
 //   full computation is the update);
 // - no value that names its records only when its figure is positive
-//   turns positive: a need's or a baseline's day (the records of a cell
-//   with only stopped or zero cargo join its list once something is
-//   delivered), and a range estimate that appears (one with figure 0 and
-//   no report is left out). Those fall back.
+//   turns positive while older records are behind it: a day's cargo of a
+//   (commodity, unit) that had only stopped or zero lines (the needs it
+//   counts towards then name all of them), a baseline's day whose route
+//   had old deliveries giving none of its measure. Those fall back. A
+//   range estimate that appears (one with figure 0 and no report is left
+//   out) is computed whole on its own, with every record.
 // The new rows may fall on any day of the range, old or new, on new
 // operators, commodities, units or routes.
 //
