@@ -1,15 +1,22 @@
 // A case's dataset after a write, loaded afresh against extended from the
 // previous checkpoint (analysis::ExtendDataset, what the server's
-// DatasetCache does), on a store an import made:
+// DatasetCache does), and its indicators computed whole against updated
+// from the previous checkpoint's (analysis::UpdateIndicators), on a store
+// an import made:
 //
 //   extend_bench STORE_DIR CASE BACK [--reps R]
 //
 // Takes the latest checkpoint (size S) and the newest stored one of size at
-// most S - BACK (an import commits every 10,000 records), loads the dataset
-// there once, then times, R times each (median
-// quoted): LoadDataset at S; ExtendDataset from S - BACK to S; and
-// ComputeIndicators on the result. Prints one JSON line. The two datasets'
-// indicators are compared and the program fails if they differ.
+// most S - BACK (an import commits every 10,000 records; a second import of
+// BACK records makes a checkpoint BACK back), loads the dataset there once
+// with its indicators, then times, R times each (median quoted):
+// LoadDataset at S; copying the earlier dataset (what ExtendDataset starts
+// with); ExtendDataset from S - BACK to S; ComputeIndicators on the result;
+// UpdateIndicators from the earlier indicators (and, to see where its
+// time goes, the figures alone and the figures with only the new records'
+// lists); and the JSON text of the result. Prints one JSON line. Fails if
+// the extended dataset's indicators differ from a fresh load's, or the
+// updated ones from those.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +28,7 @@
 #include "analysis/dataset.h"
 #include "analysis/format.h"
 #include "analysis/indicators.h"
+#include "analysis/indicators_update.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
@@ -45,10 +53,48 @@ double Median(int reps, const std::function<void()>& fn) {
   return t[t.size() / 2];
 }
 
-std::string Indicators(const Dataset& ds, const CheckpointRef& cp) {
-  auto ind = lifeline::analysis::ComputeIndicators(ds, cp, lifeline::analysis::IndicatorOptions{});
+lifeline::analysis::Indicators ComputeWith(const Dataset& ds, const CheckpointRef& cp,
+                                           const lifeline::analysis::IndicatorOptions& o) {
+  auto ind = lifeline::analysis::ComputeIndicators(ds, cp, o);
   if (!ind.ok()) Die(ind.status().ToString());
-  return lifeline::analysis::IndicatorsJsonText(*ind);
+  return std::move(*ind);
+}
+
+lifeline::analysis::Indicators Compute(const Dataset& ds, const CheckpointRef& cp) {
+  return ComputeWith(ds, cp, lifeline::analysis::IndicatorOptions{});
+}
+
+std::string Json(const lifeline::analysis::Indicators& ind) { return lifeline::analysis::IndicatorsJsonText(ind); }
+
+// The median of `reps` updates of `base_ind` to `ds` (copied outside the
+// timing: the server moves its own in); `out` the last result,
+// `incremental` whether every one merged.
+double TimeUpdate(int reps, const Dataset& ds, const CheckpointRef& cp, const lifeline::analysis::DatasetMark& mark,
+                  const lifeline::analysis::Indicators& base_ind, lifeline::analysis::Indicators& out,
+                  bool& incremental) {
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    lifeline::analysis::Indicators previous = base_ind;
+    t.push_back(Median(1, [&] {
+      auto u = lifeline::analysis::UpdateIndicators(ds, cp, {}, mark, std::move(previous));
+      if (!u.ok()) Die(u.status().ToString());
+      incremental &= u->incremental;
+      out = std::move(u->indicators);
+    }));
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+// The size of the newest stored checkpoint at least `back` entries before `to`.
+uint64_t SizeBack(lifeline::store::LogStore& st, uint64_t to, uint64_t back) {
+  uint64_t from_size = 0;
+  lifeline::Status walked = st.ForEachCheckpoint([&](const lifeline::store::StoredCheckpoint& cp) {
+    if (cp.size + back <= to) from_size = std::max(from_size, cp.size);
+    return lifeline::Status::Ok();
+  });
+  if (!walked.ok() || from_size == 0) Die("no stored checkpoint BACK entries before the latest");
+  return from_size;
 }
 
 }  // namespace
@@ -63,34 +109,47 @@ int main(int argc, char** argv) {
   if (!st.ok()) Die(st.status().ToString());
   auto to = lifeline::analysis::ResolveCheckpoint(**st, std::nullopt);
   if (!to.ok() || to->size < back) Die("no checkpoint BACK entries before the latest");
-  uint64_t from_size = 0;
-  lifeline::Status walked = (*st)->ForEachCheckpoint([&](const lifeline::store::StoredCheckpoint& cp) {
-    if (cp.size + back <= to->size) from_size = std::max(from_size, cp.size);
-    return lifeline::Status::Ok();
-  });
-  if (!walked.ok() || from_size == 0) Die("no stored checkpoint BACK entries before the latest");
-  auto from = lifeline::analysis::ResolveCheckpoint(**st, from_size);
+  auto from = lifeline::analysis::ResolveCheckpoint(**st, SizeBack(**st, to->size, back));
   if (!from.ok()) Die(from.status().ToString());
   auto base = lifeline::analysis::LoadDataset(**st, case_id, *from);
   if (!base.ok()) Die(base.status().ToString());
-  Dataset fresh, extended;
+  const lifeline::analysis::Indicators base_ind = Compute(*base, *from);
+  Dataset fresh, extended, copy;
   const double load_s = Median(reps, [&] {
     auto ds = lifeline::analysis::LoadDataset(**st, case_id, *to);
     if (!ds.ok()) Die(ds.status().ToString());
     fresh = std::move(*ds);
   });
+  const double copy_s = Median(reps, [&] { copy = *base; });
   const double extend_s = Median(reps, [&] {
     auto ds = lifeline::analysis::ExtendDataset(**st, *base, from->size, *to);
     if (!ds.ok()) Die(ds.status().ToString());
     if (!ds->has_value()) Die("the new entries cannot extend the dataset (a correction, retraction or case record)");
     extended = std::move(**ds);
   });
-  std::string a, b;
-  const double indicators_s = Median(reps, [&] { a = Indicators(extended, *to); });
-  b = Indicators(fresh, *to);
-  if (a != b) Die("the extended dataset's indicators differ from a fresh load's");
-  std::printf("{\"size\":%llu,\"from\":%llu,\"load_s\":%.4f,\"extend_s\":%.4f,\"indicators_s\":%.4f}\n",
-              static_cast<unsigned long long>(to->size), static_cast<unsigned long long>(from->size), load_s, extend_s,
-              indicators_s);
+  lifeline::analysis::Indicators whole, updated;
+  const double indicators_s = Median(reps, [&] { whole = Compute(extended, *to); });
+  const lifeline::analysis::DatasetMark mark = lifeline::analysis::MarkOf(*base);
+  bool incremental = true;
+  const double update_s = TimeUpdate(reps, extended, *to, mark, base_ind, updated, incremental);
+  // Where the update's time goes: the figures alone (no record lists), and
+  // the figures with the new records' lists (the rest is the merge).
+  lifeline::analysis::IndicatorOptions parts;
+  parts.explain = false;
+  const double figures_s = Median(reps, [&] { ComputeWith(extended, *to, parts); });
+  parts.explain = true;
+  parts.records_from = static_cast<int32_t>(mark.ids);
+  const double new_lists_s = Median(reps, [&] { ComputeWith(extended, *to, parts); });
+  std::string text;
+  const double json_s = Median(reps, [&] { text = Json(updated); });
+  if (text != Json(whole)) Die("the updated indicators differ from a whole computation's");
+  if (Json(Compute(fresh, *to)) != text) Die("the extended dataset's indicators differ from a fresh load's");
+  std::printf("{\"size\":%llu,\"from\":%llu,\"load_s\":%.4f,\"copy_s\":%.4f,\"extend_s\":%.4f,"
+              "\"indicators_s\":%.4f,\"update_s\":%.4f,\"incremental\":%s,\"figures_s\":%.4f,\"new_lists_s\":%.4f,"
+              "\"json_s\":%.4f,\"json_bytes\":%zu}\n",
+              static_cast<unsigned long long>(to->size), static_cast<unsigned long long>(from->size), load_s, copy_s,
+              extend_s, indicators_s, update_s, incremental ? "true" : "false", figures_s,
+              new_lists_s, json_s,
+              text.size());
   return 0;
 }

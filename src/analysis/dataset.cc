@@ -1,6 +1,7 @@
 #include "analysis/dataset.h"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -902,6 +903,8 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
                          std::to_string(cp.size));
   }
   ds.Finalize();
+  static std::atomic<uint64_t> loads{0};
+  ds.lineage = ++loads;
   return ds;
 }
 

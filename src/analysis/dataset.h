@@ -357,6 +357,11 @@ struct Dataset {
   std::string profile;
   // The latest day any record speaks of (kNoDay if none).
   int32_t last_record_day = kNoDay;
+  // Which load this dataset descends from: LoadDataset gives each dataset a
+  // new number, copies and ExtendDataset keep it (0: built by the Append
+  // API). UpdateIndicators (indicators.h) refuses to merge a result into a
+  // dataset of another lineage, whose rows and ids may be ordered otherwise.
+  uint64_t lineage = 0;
 
   // --- Appending already-parsed values (no JSON). ---
   // Each returns the row index. `record_id` is interned into `ids`.

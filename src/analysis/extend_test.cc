@@ -1,9 +1,12 @@
 // ExtendDataset against a fresh LoadDataset: a case written in a dozen
 // submissions (a dozen checkpoints), each dataset extended from the
 // previous one, must give the indicators and compliance a load from scratch
-// gives, or say it cannot (corrections, retractions, a new case record).
+// gives, or say it cannot (corrections, retractions, a new case record);
+// and the indicators updated from the previous checkpoint's
+// (UpdateIndicators) must equal a whole computation's, byte for byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -12,6 +15,7 @@
 #include "analysis/format.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "analysis/indicators_update.h"
 #include "base/status_testing.h"
 
 namespace lifeline::analysis {
@@ -35,8 +39,10 @@ std::string Figures(const Dataset& ds, const CheckpointRef& cp) {
 
 // The bundled case's lines in submissions: its sources and case record
 // first (the case record cites sources, every other record names the
-// case), then the rest in file order, a dozen at a time.
-std::vector<std::vector<std::string>> LachinSubmissions() {
+// case), then the rest in file order, a dozen at a time; with
+// `movements_apart`, each dozen's movements submitted after the others (a
+// submission of movements only is what UpdateIndicators merges).
+std::vector<std::vector<std::string>> LachinSubmissions(bool movements_apart = false) {
   std::ifstream in(LIFELINE_SOURCE_DIR "/data/cases/lachin-2022-23/records.jsonl");
   std::vector<std::string> first, rest;
   for (std::string line; std::getline(in, line);) {
@@ -49,44 +55,93 @@ std::vector<std::vector<std::string>> LachinSubmissions() {
   std::vector<std::vector<std::string>> out = {first};
   const size_t chunk = rest.size() / 12 + 1;
   for (size_t b = 0; b < rest.size(); b += chunk) {
-    out.emplace_back(rest.begin() + b, rest.begin() + std::min(rest.size(), b + chunk));
+    std::vector<std::string> lines(rest.begin() + b, rest.begin() + std::min(rest.size(), b + chunk));
+    auto movements = std::stable_partition(lines.begin(), lines.end(), [&](const std::string& l) {
+      return !movements_apart || l.find("\"kind\":\"movement\"") == std::string::npos;
+    });
+    std::vector<std::string> moves(movements, lines.end());
+    lines.erase(movements, lines.end());
+    for (auto* part : {&lines, &moves}) {
+      if (!part->empty()) out.push_back(std::move(*part));
+    }
   }
   return out;
 }
 
-TEST(ExtendDatasetTest, EqualsAFreshLoadAtEveryCheckpointOfTheBundledCase) {
+struct ChainCounts {
+  int extended = 0, refused = 0, incremental = 0, checkpoints = 0;
+};
+
+// Submits `submissions` one checkpoint each; at every checkpoint the
+// dataset extended from the previous one (chained) must give a fresh
+// load's figures, and the indicators updated from the previous
+// checkpoint's (chained: errors would add up) a fresh computation's, byte
+// for byte with every record list.
+ChainCounts Chain(const std::vector<std::vector<std::string>>& submissions) {
   TestLog log;
+  ChainCounts n;
   std::optional<Dataset> prev;
+  Indicators prev_ind;
   uint64_t prev_size = 0;
-  int extended = 0, refused = 0;
-  for (const auto& submission : LachinSubmissions()) {
+  const IndicatorOptions o;
+  for (const auto& submission : submissions) {
     log.Submit(submission);
-    ASSERT_FALSE(::testing::Test::HasFailure()) << "submitting at size " << log.size();
+    EXPECT_FALSE(::testing::Test::HasFailure()) << "submitting at size " << log.size();
     auto cp = ResolveCheckpoint(log.store(), std::nullopt);
-    ASSERT_OK(cp);
-    auto fresh = LoadDataset(log.store(), "lachin-2022-23", *cp);
-    ASSERT_OK(fresh);
-    if (prev) {
-      auto ext = ExtendDataset(log.store(), *prev, prev_size, *cp);
-      ASSERT_OK(ext);
-      if (ext->has_value()) {
-        ++extended;
-        EXPECT_EQ(Figures(**ext, *cp), Figures(*fresh, *cp)) << "extending " << prev_size << " to " << cp->size;
-        prev = std::move(**ext);  // chain the extended ones: errors would add up
-      } else {
-        ++refused;
-        prev = std::move(*fresh);
-      }
-    } else {
-      prev = std::move(*fresh);
+    auto fresh = cp.ok() ? LoadDataset(log.store(), "lachin-2022-23", *cp) : Result<Dataset>(cp.status());
+    if (!fresh.ok()) {
+      ADD_FAILURE() << fresh.status().ToString();
+      return n;
     }
+    auto want = ComputeIndicators(*fresh, *cp, o);
+    EXPECT_OK(want);
+    std::optional<Dataset> ext;
+    if (prev) {
+      auto e = ExtendDataset(log.store(), *prev, prev_size, *cp);
+      EXPECT_OK(e);
+      if (e.ok()) ext = std::move(*e);
+      ++(ext ? n.extended : n.refused);
+      if (ext) {
+        EXPECT_EQ(Figures(*ext, *cp), Figures(*fresh, *cp)) << "extending " << prev_size << " to " << cp->size;
+      }
+      const DatasetMark mark = MarkOf(*prev);
+      auto got = UpdateIndicators(ext ? *ext : *fresh, *cp, o, mark, std::move(prev_ind));
+      EXPECT_OK(got);
+      if (got.ok() && want.ok()) {
+        n.incremental += got->incremental;
+        EXPECT_EQ(IndicatorsJsonText(got->indicators), IndicatorsJsonText(*want))
+            << "indicators updated from " << prev_size << " to " << cp->size
+            << (got->incremental ? " (merged)" : " (computed whole)");
+        prev_ind = std::move(got->indicators);
+      }
+    } else if (want.ok()) {
+      prev_ind = std::move(*want);
+    }
+    prev = ext ? std::move(*ext) : std::move(*fresh);
     prev_size = cp->size;
+    ++n.checkpoints;
   }
+  return n;
+}
+
+TEST(ExtendDatasetTest, EqualsAFreshLoadAtEveryCheckpointOfTheBundledCase) {
+  ChainCounts n = Chain(LachinSubmissions());
   // Both paths ran: the case has corrections and retractions, and chunks
   // of plain records.
-  EXPECT_GT(extended, 0);
-  EXPECT_GT(refused, 0);
-  std::printf("%d extended, %d loaded afresh\n", extended, refused);
+  EXPECT_GT(n.extended, 0);
+  EXPECT_GT(n.refused, 0);
+  std::printf("%d extended, %d loaded afresh, %d indicators merged\n", n.extended, n.refused, n.incremental);
+}
+
+// Movements submitted apart: their checkpoints' indicators are merged from
+// the previous ones (the other submissions' are computed whole), and every
+// one equals a fresh computation.
+TEST(UpdateIndicatorsTest, EqualsAFreshComputationAtEveryCheckpointOfTheBundledCase) {
+  ChainCounts n = Chain(LachinSubmissions(/*movements_apart=*/true));
+  EXPECT_GT(n.incremental, 3);
+  EXPECT_LT(n.incremental, n.checkpoints - 1);  // and some fell back
+  std::printf("%d checkpoints: %d indicators merged, %d datasets extended, %d loaded afresh\n", n.checkpoints,
+              n.incremental, n.extended, n.refused);
 }
 
 // A retraction placed before its target takes the target out when it

@@ -79,23 +79,30 @@ constexpr size_t kMaxCells = size_t{1} << 27;
 // into strings. Sorting the strings of each list (and of each total, which
 // holds every record of the range) cost a string sort per value, so that a
 // case's totals cost several sorts of a million strings.
+//
+// Only the ids from index `from` on are ranked and named (the ids a
+// dataset's new rows interned: IndicatorOptions::records_from).
 class IdOrder {
  public:
   IdOrder() = default;
-  explicit IdOrder(const StringTable& ids) : ids_(&ids), rank_(ids.size()), by_rank_(ids.size()) {
-    for (size_t i = 0; i < by_rank_.size(); ++i) by_rank_[i] = static_cast<int32_t>(i);
+  IdOrder(const StringTable& ids, int32_t from)
+      : ids_(&ids), from_(std::max(from, 0)),
+        rank_(ids.size() - std::min(ids.size(), static_cast<size_t>(from_))), by_rank_(rank_.size()) {
+    for (size_t i = 0; i < by_rank_.size(); ++i) by_rank_[i] = from_ + static_cast<int32_t>(i);
     std::sort(by_rank_.begin(), by_rank_.end(), [&](int32_t a, int32_t b) { return ids.at(a) < ids.at(b); });
-    for (size_t r = 0; r < by_rank_.size(); ++r) rank_[static_cast<size_t>(by_rank_[r])] = static_cast<int32_t>(r);
+    for (size_t r = 0; r < by_rank_.size(); ++r) {
+      rank_[static_cast<size_t>(by_rank_[r] - from_)] = static_cast<int32_t>(r);
+    }
   }
 
-  // The ids of `rows` (record id indices; kNone skipped), sorted, each once:
-  // what sorting and deduplicating their strings gives (interned ids are
-  // distinct strings).
+  // The ids of `rows` (record id indices; kNone and those before `from`
+  // skipped), sorted, each once: what sorting and deduplicating their
+  // strings gives (interned ids are distinct strings).
   RecordIds Names(const std::vector<int32_t>& rows) const {
     std::vector<int32_t> ranks;
     ranks.reserve(rows.size());
     for (int32_t r : rows) {
-      if (r != kNone) ranks.push_back(rank_.at(static_cast<size_t>(r)));
+      if (r != kNone && r >= from_) ranks.push_back(rank_.at(static_cast<size_t>(r - from_)));
     }
     std::sort(ranks.begin(), ranks.end());
     ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
@@ -107,7 +114,8 @@ class IdOrder {
 
  private:
   const StringTable* ids_ = nullptr;
-  std::vector<int32_t> rank_;     // id index -> position in text order
+  int32_t from_ = 0;
+  std::vector<int32_t> rank_;     // id index - from_ -> position in text order
   std::vector<int32_t> by_rank_;  // position in text order -> id index
 };
 
@@ -119,11 +127,14 @@ void Unique(RecordIds& ids) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
 
-// Dense sums of movement figures: one row of cells per day.
+// Dense sums of movement figures: one row of cells per day, with the
+// records from `records_from` on (IndicatorOptions::records_from).
 struct FlowSums {
   std::vector<int64_t> movements, vehicles, persons, patients;
   std::vector<std::vector<int32_t>> records;
-  void Init(size_t cells, bool with_records) {
+  int32_t records_from = 0;
+  void Init(size_t cells, bool with_records, int32_t from) {
+    records_from = from;
     movements.assign(cells, 0);
     vehicles.assign(cells, 0);
     persons.assign(cells, 0);
@@ -135,7 +146,7 @@ struct FlowSums {
     vehicles[c] += m.vehicles[row];
     persons[c] += m.persons[row];
     patients[c] += m.patients[row];
-    if (!records.empty()) records[c].push_back(m.record[row]);
+    if (!records.empty() && m.record[row] >= records_from) records[c].push_back(m.record[row]);
   }
   Flows At(const IdOrder& order, size_t c) const {
     Flows f{movements[c], vehicles[c], persons[c], patients[c], {}};
@@ -181,9 +192,11 @@ std::string Date(int32_t d) { return record::FormatDate(record::Day{d}); }
 // and the arrays earlier sections left.
 class Builder {
  public:
-  Builder(const Dataset& ds, int32_t from, int32_t to, bool explain, Indicators& out)
-      : ds_(ds), m_(ds.movements), index_(ds.movements), from_(from), to_(to), explain_(explain),
-        order_(explain ? IdOrder(ds.ids) : IdOrder()), ndays_(static_cast<size_t>(to - from + 1)), out_(out) {}
+  Builder(const Dataset& ds, int32_t from, int32_t to, const IndicatorOptions& options, Indicators& out)
+      : ds_(ds), m_(ds.movements), index_(ds.movements), from_(from), to_(to), explain_(options.explain),
+        records_from_(options.records_from),
+        order_(explain_ ? IdOrder(ds.ids, records_from_) : IdOrder()), ndays_(static_cast<size_t>(to - from + 1)),
+        out_(out) {}
 
   Status Run() {
     const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
@@ -248,6 +261,7 @@ class Builder {
   const MovementIndex index_;  // the movements by direction and outcome, for the estimates
   const int32_t from_, to_;
   const bool explain_;
+  const int32_t records_from_;  // IndicatorOptions::records_from
   const IdOrder order_;  // empty unless explain_
   const size_t ndays_;
   Indicators& out_;
@@ -307,9 +321,9 @@ void Builder::Flows() {
   const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
   const size_t op_cells = ndays_ * nops * 2;
   FlowSums delivered, stopped;
-  delivered.Init(op_cells, explain_);
-  stopped.Init(op_cells, explain_);
-  by_route_.Init(ndays_ * nroutes, explain_);
+  delivered.Init(op_cells, explain_, records_from_);
+  stopped.Init(op_cells, explain_, records_from_);
+  by_route_.Init(ndays_ * nroutes, explain_, records_from_);
   in_daily_.assign(m_.size(), 0);
   for (size_t i = 0; i < m_.size(); ++i) {
     if (m_.period_from[i] != kNoDay || m_.day[i] < from_ || m_.day[i] > to_) continue;
@@ -390,7 +404,7 @@ Status Builder::CargoIn() {
     } else {
       cargo_stopped_[c] += cg.quantity[i];
     }
-    if (explain_) cargo_records_[c].push_back(m_.record[row]);
+    if (explain_ && m_.record[row] >= records_from_) cargo_records_[c].push_back(m_.record[row]);
   }
   pair_order_.resize(np);
   for (size_t p = 0; p < np; ++p) pair_order_[p] = static_cast<int32_t>(p);
@@ -621,7 +635,9 @@ void Builder::Needs() {
       nd.cumulative_deficit = running;
       out_.days[d].needs.push_back(std::move(nd));
     }
-    if (!cells.q.commodities.empty()) total.estimate = EstimateQuantity(ds_, index_, cells.q, from_, to_, explain_);
+    if (!cells.q.commodities.empty()) {
+      total.estimate = EstimateQuantity(ds_, index_, cells.q, from_, to_, explain_, records_from_);
+    }
     NeedCoverage(n, cells, total);
     out_.totals.needs.push_back(std::move(total));
   }
@@ -819,7 +835,7 @@ void Builder::Estimates() {
       if (dir == Direction::kBoth && measure == Quantity::Measure::kPatients) continue;
       for (bool stopped : {false, true}) {
         Quantity q{measure, dir, stopped};
-        RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_);
+        RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_, records_from_);
         if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
       }
     }
@@ -832,7 +848,7 @@ void Builder::Estimates() {
     for (bool stopped : {false, true}) {
       Quantity q{Quantity::Measure::kCargo, Direction::kIn, stopped};
       q.unit = u;
-      RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_);
+      RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_, records_from_);
       if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
     }
   }
@@ -871,7 +887,7 @@ void Builder::Baselines() {
       Quantity scoped = q;
       scoped.direction = ways == kWayIn ? Direction::kIn : ways == kWayOut ? Direction::kOut : Direction::kBoth;
       // The range: the best estimate.
-      RangeEstimate whole = EstimateQuantity(ds_, index_, scoped, from_, to_, explain_);
+      RangeEstimate whole = EstimateQuantity(ds_, index_, scoped, from_, to_, explain_, records_from_);
       BaselinePeriod all{out_.from, out_.to, static_cast<int64_t>(ndays_), per_day * static_cast<double>(ndays_),
                          whole.best, whole.lower_bound, std::nullopt, whole.completeness.Fraction(), whole.rule, "", "",
                          whole.records};
@@ -902,7 +918,7 @@ void Builder::Baselines() {
           if (static_cast<int32_t>(r) != b.route) others.routes.push_back(static_cast<int32_t>(r));
         }
         if (!others.routes.empty()) {
-          RangeEstimate e = EstimateQuantity(ds_, index_, others, from_, to_, explain_);
+          RangeEstimate e = EstimateQuantity(ds_, index_, others, from_, to_, explain_, records_from_);
           bc.other_routes_delivered = e.best;
           bc.other_routes = e.records;
         }
@@ -947,7 +963,7 @@ void Builder::Requirements() {
     c.to = Date(z);
     c.days = z - a + 1;
     c.expected = rq.per_day * static_cast<double>(c.days);
-    c.delivered = EstimateQuantity(ds_, index_, q, a, z, explain_);
+    c.delivered = EstimateQuantity(ds_, index_, q, a, z, explain_, records_from_);
     if (c.expected > 0) c.ratio = c.delivered.best / c.expected;
     out_.requirements.push_back(std::move(c));
   }
@@ -968,7 +984,7 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   out.from = Date(from);
   out.to = Date(to);
   for (int32_t p : ds.parties) out.parties.push_back(ds.actors.at(p));
-  Builder b(ds, from, to, options.explain, out);
+  Builder b(ds, from, to, options, out);
   LIFELINE_RETURN_IF_ERROR(b.Run());
   // Said wherever the indicators' assumptions are shown (JSON, table, the
   // report): a record the dataset left out for a far date (dataset.h).

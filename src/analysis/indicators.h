@@ -257,6 +257,12 @@ struct IndicatorOptions {
   int32_t from = kNoDay;  // kNoDay: the case's start
   int32_t to = kNoDay;    // kNoDay: the case's end, else the last record day
   bool explain = true;    // fill the record id lists
+  // With explain: name in the lists only the records whose id index in the
+  // dataset is at least this (0: every record). UpdateIndicators
+  // (indicators_update.h) computes the lists of a dataset's new records so
+  // and merges them into the previous result's; the figures always count
+  // every row.
+  int32_t records_from = 0;
 };
 
 // A need's coverage over a range is published only when deliveries of it

@@ -199,8 +199,10 @@ void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, Ra
   out.to = record::FormatDate(record::Day{to});
 }
 
-// Record indices gathered unsorted, named once at the end.
-std::vector<std::string> Named(const Dataset& ds, std::vector<int32_t> rows) {
+// Record indices gathered unsorted, named once at the end: those from
+// `records_from` on.
+std::vector<std::string> Named(const Dataset& ds, std::vector<int32_t> rows, int32_t records_from) {
+  if (records_from > 0) std::erase_if(rows, [&](int32_t r) { return r < records_from; });
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   std::vector<std::string> out;
@@ -227,7 +229,7 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
 }
 
 RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
-                               int32_t to, bool with_records) {
+                               int32_t to, bool with_records, int32_t records_from) {
   RangeEstimate out;
   Describe(ds, q, from, to, out);
   const Movements& m = ds.movements;
@@ -262,7 +264,7 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
       }
       size_t d = static_cast<size_t>(m.day[i] - from);
       in.has_record[d] = 1;
-      if (with_records) records.push_back(m.record[i]);
+      if (with_records && m.record[i] >= records_from) records.push_back(m.record[i]);
       if (fig.given(i)) {
         in.daily[d] += fig.value(i);
       } else {
@@ -309,8 +311,8 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
   without.erase(std::unique(without.begin(), without.end()), without.end());
   out.records_without_figure = static_cast<int64_t>(without.size());
   if (with_records) {
-    out.records = Named(ds, std::move(records));
-    out.without_figure = Named(ds, std::move(without));
+    out.records = Named(ds, std::move(records), records_from);
+    out.without_figure = Named(ds, std::move(without), records_from);
   }
   return out;
 }

@@ -107,9 +107,13 @@ std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t f
 // Linear in the movements and cargo lines.
 RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to,
                                bool with_records = true);
-// The same with the dataset's MovementIndex already built.
+// The same with the dataset's MovementIndex already built. With
+// `records_from` > 0 the record lists name only the records whose id index
+// is at least that (ids interned since an earlier version of the dataset:
+// UpdateIndicators merges them into that version's lists); the figures and
+// records_without_figure still count every row.
 RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
-                               int32_t to, bool with_records = true);
+                               int32_t to, bool with_records = true, int32_t records_from = 0);
 
 }  // namespace lifeline::analysis
 

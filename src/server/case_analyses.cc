@@ -1,7 +1,9 @@
 // A case's analyses over HTTP: indicators, headline, compliance, the
 // forecast scenarios and forecasts. Each is computed on the case's dataset
 // at a verified checkpoint (at=, or the latest) and cached as the JSON text
-// sent (analysis_cache.h).
+// sent (analysis_cache.h); the indicators (also the headline's) are merged
+// from the previous checkpoint's after a write of movements
+// (indicators_cache.h).
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -101,6 +103,15 @@ Result<analysis::IndicatorOptions> RangeParams(const http::Request& req) {
   return o;
 }
 
+// The indicators over ?from=&to= with their record lists, merged from the
+// previous checkpoint's where they can be (indicators_cache.h).
+Result<IndicatorsCache::Shared> RangeIndicators(Context& c, const http::Request& req, const analysis::Dataset& ds,
+                                                const analysis::CheckpointRef& cp) {
+  LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
+  const std::string key = AnalysisKey(req, "indicators", req.matches[1], {"from", "to"}, "");
+  return c.indicators.Get(key, ds, cp, o);
+}
+
 // <cases_dir>/<case>/scenarios/<name>.toml
 std::vector<std::string> ScenarioNames(const Context& c, const std::string& case_id) {
   std::vector<std::string> names;
@@ -118,9 +129,8 @@ std::vector<std::string> ScenarioNames(const Context& c, const std::string& case
 void GetIndicators(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
   Analysis(c, req, res, who, "indicators", {"from", "to", "at"},
            [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
-             LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
-             LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
-             return analysis::IndicatorsJsonText(ind);
+             LIFELINE_ASSIGN_OR_RETURN(IndicatorsCache::Shared ind, RangeIndicators(c, req, ds, cp));
+             return analysis::IndicatorsJsonText(*ind);
            });
 }
 
@@ -130,9 +140,9 @@ void GetHeadline(Context& c, const http::Request& req, http::Response& res, cons
   Analysis(c, req, res, who, "headline", {"from", "to", "at"},
            [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
              LIFELINE_ASSIGN_OR_RETURN(analysis::IndicatorOptions o, RangeParams(req));
-             LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(ds, cp, o));
+             LIFELINE_ASSIGN_OR_RETURN(IndicatorsCache::Shared ind, RangeIndicators(c, req, ds, cp));
              LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance comp, analysis::ComputeCompliance(ds, cp, o.from, o.to));
-             return Dump(analysis::HeadlineJson(analysis::ComputeHeadline(ind, comp)));
+             return Dump(analysis::HeadlineJson(analysis::ComputeHeadline(*ind, comp)));
            });
 }
 

@@ -14,6 +14,7 @@
 #include "server/after_write.h"
 #include "server/analysis_cache.h"
 #include "server/dataset_cache.h"
+#include "server/indicators_cache.h"
 #include "server/rate_limit.h"
 #include "server/reader_pool.h"
 #include "server/server.h"
@@ -38,6 +39,7 @@ struct Context {
   Gate gate;
   AnalysisCache analyses;
   DatasetCache datasets;
+  IndicatorsCache indicators;
   TileCache tiles;
   std::mutex write_mu;  // one writer at a time within this process
   AfterWrite after_write;

@@ -1,12 +1,16 @@
 // DatasetCache: one dataset per case shared by the analysis routes, extended
 // to a later checkpoint when only plain records came, loaded afresh when a
-// correction came, and an older checkpoint's dataset not kept.
+// correction came, and an older checkpoint's dataset not kept. And
+// IndicatorsCache on top: the indicators merged from the previous
+// checkpoint's after a write of movements, equal to a whole computation.
 #include "server/dataset_cache.h"
 
 #include <gtest/gtest.h>
 
 #include "analysis/analysis_testing.h"
+#include "analysis/format.h"
 #include "base/status_testing.h"
+#include "server/indicators_cache.h"
 
 namespace lifeline::server {
 namespace {
@@ -62,6 +66,44 @@ TEST(DatasetCacheTest, SharesExtendsAndReloads) {
   ASSERT_OK(again);
   EXPECT_EQ(again->get(), d->get());
   EXPECT_EQ(cache.stats().loaded, 3u);
+}
+
+std::string Movement(const std::string& id, const std::string& date, int vehicles) {
+  return R"({"kind":"movement","id":")" + id + R"(","case":"c1","route":"r1","date":")" + date +
+         R"(","direction":"in","operator":"ICRC","vehicles":)" + std::to_string(vehicles) + R"(,"sources":["s1"]})";
+}
+
+TEST(IndicatorsCacheTest, MergesAfterMovementsAndEqualsAWholeComputation) {
+  analysis::TestLog log;
+  log.Submit(kCase);
+  log.Submit({RouteStatus("rs1", "2023-01-02", "open"), Movement("m1", "2023-01-03", 2)});
+  DatasetCache datasets;
+  IndicatorsCache cache;
+  const analysis::IndicatorOptions o;
+  auto check = [&](const CheckpointRef& cp) {
+    auto ds = datasets.Get(log.store(), "c1", cp);
+    ASSERT_OK(ds);
+    auto got = cache.Get("c1", **ds, cp, o);
+    ASSERT_OK(got);
+    auto fresh = analysis::LoadDataset(log.store(), "c1", cp);
+    ASSERT_OK(fresh);
+    auto want = analysis::ComputeIndicators(*fresh, cp, o);
+    ASSERT_OK(want);
+    EXPECT_EQ(analysis::IndicatorsJsonText(**got), analysis::IndicatorsJsonText(*want)) << "at " << cp.size;
+  };
+  check(Latest(log));
+  log.Submit({Movement("m0", "2023-01-03", 5), Movement("m2", "2023-01-02", 1)});
+  check(Latest(log));
+  EXPECT_EQ(cache.stats().merged, 1u);
+  check(Latest(log));
+  EXPECT_EQ(cache.stats().hits, 1u);
+  log.Submit({RouteStatus("rs2", "2023-01-03", "closed"), Movement("m3", "2023-01-03", 1)});
+  check(Latest(log));  // a status: computed whole
+  EXPECT_EQ(cache.stats().merged, 1u);
+  EXPECT_EQ(cache.stats().whole, 2u);
+  log.Submit({Movement("m4", "2023-01-02", 3)});  // within the range (the case has no end)
+  check(Latest(log));
+  EXPECT_EQ(cache.stats().merged, 2u);
 }
 
 TEST(DatasetCacheTest, AMissingCaseIsNotFoundAndNotKept) {

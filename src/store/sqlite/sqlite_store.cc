@@ -636,10 +636,16 @@ Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result
     args.push_back(v);
     sql += " AND " + cond + std::to_string(args.size());
   };
-  if (!q.kind.empty()) add("kind = ?", q.kind);
-  if (!q.case_id.empty()) add("case_id = ?", q.case_id);
+  // From an index on (ExtendDataset: the entries since a checkpoint), the
+  // rowid range is the one to walk: with `case_id = ?` SQLite chose
+  // records_by_kind and read every entry of the case, then sorted them
+  // (0.35 s at a million records for a thousand new ones; a few ms by the
+  // rowid). A unary + keeps the condition out of index selection.
+  const bool tail = q.from_index > 0;
+  if (!q.kind.empty()) add(tail ? "+kind = ?" : "kind = ?", q.kind);
+  if (!q.case_id.empty()) add(tail ? "+case_id = ?" : "case_id = ?", q.case_id);
   if (!q.route.empty()) add("route = ?", q.route);
-  if (q.from_index > 0) sql += " AND idx >= " + std::to_string(q.from_index);
+  if (tail) sql += " AND idx >= " + std::to_string(q.from_index);
   if (!q.from.empty() || !q.to.empty()) sql += " AND date_from != ''";
   if (!q.to.empty()) add("date_from <= ?", q.to);
   if (!q.from.empty()) {
