@@ -332,6 +332,7 @@ Status Log::Rebase(const Status& refused, Hashed& h) {
   HashOn(tree_, h);
   std::lock_guard<std::mutex> l(mu_);
   ++resync_;
+  ++stats_.rebases;
   return Status::Ok();
 }
 

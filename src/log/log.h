@@ -91,6 +91,7 @@ struct LogStats {
   uint64_t commits = 0;
   uint64_t entries = 0;
   uint64_t hashed_batches = 0;  // batches the hasher has finished (committed or not)
+  uint64_t rebases = 0;         // batches re-hashed on a head another writer moved
 };
 
 class Log {

@@ -15,9 +15,12 @@ LL=$1
 SRC=$2
 TV=$3
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+SERVERS=()
+trap 'for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 # shellcheck source=check.sh
 . "$(dirname "$0")/check.sh"
+# shellcheck source=serve.sh
+. "$(dirname "$0")/serve.sh"
 
 SOCK=$(cat "${LIFELINE_PG_STATE:?run through ctest: the postgres fixture sets LIFELINE_PG_STATE}")
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -rV | head -1)
@@ -113,6 +116,31 @@ expect "no id twice" "$(sql pgcli3 "SELECT count(*) - count(DISTINCT id) FROM re
 expect "every id once" "$(sql pgcli3 "SELECT count(DISTINCT id) FROM records")" "424"
 check "verify after concurrent imports" 0 "OK" -- "$LL" --store "$WORK/i2" verify
 grep -h "another writer" "$WORK"/import*.out | head -1
+
+# Two servers on copies of that store take API writes at once, with a CLI
+# import beside them: every 201 is in the log once, both serve one checkpoint.
+token=$("$LL" --store "$WORK/i1" -q token create --role monitor --label "field team")
+cp "$WORK/i1/tokens.json" "$WORK/i2/"
+start_server "$LL" "$WORK/i1" || exit 1
+URL1=$URL SERVERS+=("$SERVER_PID")
+start_server "$LL" "$WORK/i2" || exit 1
+URL2=$URL SERVERS+=("$SERVER_PID")
+POSTS=()
+claim() { echo '{"kind":"claim","id":"cl-pgtest-'"$1"'","case":"lachin-2022-23","about":"rs-2022-12-12-closure","party":"A test party","stance":"confirms","text":"Seen.","sources":["src-ombudsmen-2023-01-13-joint-report"]}'; }
+for n in 1 2 3 4 5 6 7 8; do
+	for u in "$URL1" "$URL2"; do
+		curl -s -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+			--data "$(claim "$n-${u##*:}")" "$u/api/v1/records" >>"$WORK/posts.out" &
+		POSTS+=($!)
+	done
+done
+(for n in 1 2 3; do claim "cli-$n"; done) >"$WORK/claims.jsonl"
+"$LL" --store "$WORK/i2" -q import "$WORK/claims.jsonl" >/dev/null 2>&1 || echo "import failed" >>"$WORK/posts.out"
+wait "${POSTS[@]}"
+expect "every POST is a 201" "$(sort "$WORK/posts.out" | uniq -c | tr -s ' ')" " 16 201"
+expect "both servers serve one checkpoint" "$(curl -s "$URL1/checkpoint")" "$(curl -s "$URL2/checkpoint")"
+expect "every write once" "$(sql pgcli3 "SELECT count(*), count(DISTINCT id) FROM records WHERE id LIKE 'cl-pgtest-%'")" "19|19"
+check "verify after API writes" 0 "OK" -- "$LL" --store "$WORK/i1" verify
 
 # --- migrate -----------------------------------------------------------------
 L=$WORK/sqlite
