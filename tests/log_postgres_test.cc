@@ -86,7 +86,12 @@ TEST(LogPostgresTest, AppendsReopensAndVerifies) {
 TEST(LogPostgresTest, ConcurrentWritersShareOneLog) {
   auto conninfo = store::testing::NewTestSchema();
   ASSERT_OK(conninfo);
-  ASSERT_OK(store::PostgresStore::Create(*conninfo, "example.org/log"));
+  {
+    // As `lifeline init` does: the empty tree's checkpoint before any writer.
+    auto st = store::PostgresStore::Create(*conninfo, "example.org/log");
+    ASSERT_OK(st);
+    ASSERT_OK(Log::Open(std::move(*st), TestSigner()));
+  }
   constexpr int kWriters = 4, kGroups = 40;
   std::vector<std::map<uint64_t, std::vector<std::string>>> acked(kWriters);
   std::atomic<uint64_t> rebases{0};

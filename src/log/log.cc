@@ -54,10 +54,7 @@ Status Log::Recover() {
     LIFELINE_ASSIGN_OR_RETURN(std::string note, note::SignNote(CheckpointBody(origin_, 0, root_), signer_));
     store::Commit c;
     c.checkpoint = note;
-    Status applied = store_->Apply(c);
-    // Another writer opening the same new store committed it first.
-    if (applied.code() == ErrorCode::kFailedPrecondition) return Recover();
-    LIFELINE_RETURN_IF_ERROR_CTX(applied, "committing the empty checkpoint");
+    LIFELINE_RETURN_IF_ERROR_CTX(store_->Apply(c), "committing the empty checkpoint");
     loaded_size_ = 0;
     std::lock_guard<std::mutex> l(mu_);
     checkpoint_ = note;

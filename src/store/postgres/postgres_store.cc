@@ -494,16 +494,6 @@ Status PostgresStore::Apply(const Commit& commit) {
     return RollbackAfter(FailedPreconditionError("commit built on size " + std::to_string(commit.base_size) +
                                                  " but " + where_ + " is at size " + std::to_string(*current)));
   }
-  if (commit.new_size == 0) {
-    // Writers opening a new store at once each sign the empty tree: one
-    // is kept, the others are refused as a moved head.
-    auto same = CheckpointAt(0);
-    if (same.ok()) {
-      return RollbackAfter(FailedPreconditionError(where_ + " already holds a checkpoint of size " +
-                                                   std::to_string(commit.new_size)));
-    }
-    if (same.status().code() != ErrorCode::kNotFound) return RollbackAfter(same.status());
-  }
   Status st = WriteRecords(commit.records);
   if (st.ok()) st = WriteTiles(commit.tiles);
   if (st.ok()) {
