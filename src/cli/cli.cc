@@ -19,6 +19,7 @@
 #include "cli/common.h"
 #include "cli/entry_lines.h"
 #include "cli/progress.h"
+#include "store_dir/migrate.h"
 #include "store_dir/store_dir.h"
 #include "witness/witness.h"
 #include "base/file.h"
@@ -47,7 +48,8 @@ std::string DefaultOrigin() {
 
 // --- init -----------------------------------------------------------------
 
-int CmdInit(const Globals& g, const std::string& dir, std::string origin, const std::string& key_file) {
+int CmdInit(const Globals& g, const std::string& dir, std::string origin, const std::string& key_file,
+            const std::string& database) {
   std::optional<note::Signer> signer;
   if (!key_file.empty()) {
     auto text = store_dir::ReadFile(key_file);
@@ -62,12 +64,45 @@ int CmdInit(const Globals& g, const std::string& dir, std::string origin, const 
     signer = std::move(*parsed);
   }
   if (origin.empty()) origin = DefaultOrigin();
-  auto vkey = store_dir::InitStore(dir, origin, signer);
+  auto vkey = store_dir::InitStore(dir, origin, signer, database);
   if (!vkey.ok()) return Fail(g, vkey.status().Annotate("init " + dir));
   if (g.json) {
-    std::cout << json{{"ok", true}, {"store", dir}, {"origin", origin}, {"vkey", *vkey}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << json{{"ok", true}, {"store", dir}, {"backend", database.empty() ? "sqlite" : "postgresql"}, {"origin", origin}, {"vkey", *vkey}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << "created store " << dir << " for log " << origin << "\nverifier key: " << *vkey << "\n";
+  }
+  return 0;
+}
+
+// --- migrate ----------------------------------------------------------------
+
+// Copies the SQLite store `src` into the PostgreSQL database `conninfo`,
+// proves the copy and makes `dest` a store directory naming it
+// (store_dir/migrate.h). Progress on stderr.
+int CmdMigrate(const Globals& g, const std::string& src, const std::string& conninfo, const std::string& dest) {
+  std::optional<Progress> bar;
+  std::string phase;
+  auto progress = [&](const std::string& what, uint64_t done, uint64_t total) {
+    if (what != phase) {
+      bar.reset();
+      if (!g.quiet && !g.json) std::cerr << "migrate: " << what << " " << total << " entries\n";
+      bar.emplace(what, ShowProgress(g));
+      phase = what;
+    }
+    bar->Update(done, total);
+  };
+  auto rep = store_dir::MigrateToPostgres(src, conninfo, dest, progress);
+  bar.reset();
+  if (!rep.ok()) return Fail(g, rep.status().Annotate("migrate " + src));
+  if (g.json) {
+    std::cout << json{{"ok", true}, {"store", dest}, {"size", rep->size}, {"checkpoints", rep->checkpoints},
+                      {"records", rep->records}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    std::cout << "copied " << rep->size << " entries, " << rep->checkpoints << " checkpoints (each root checked) and "
+              << rep->records << " record rows; the copy verifies\ncreated store " << dest
+              << " on the database; use --store " << dest << "\n";
   }
   return 0;
 }
@@ -373,7 +408,7 @@ int CmdVerify(const Globals& g, const std::string& tiles, const std::string& vke
   if (!dir.ok()) return Fail(g, dir.status());
   auto rs = store_dir::OpenReadable(*dir);
   if (!rs.ok()) return Fail(g, rs.status());
-  Status qc = rs->store->QuickCheck();
+  Status qc = store_dir::CheckBackend(*rs->store);
   if (!qc.ok()) {
     if (!g.json) std::cout << "FAIL " << qc.message() << "\n";
     return Fail(g, qc);
@@ -431,7 +466,18 @@ int Run(int argc, char** argv) {
   init->add_option("--origin", origin, "the log's origin line and key name (default: a random name)");
   std::string init_key;
   init->add_option("--key", init_key, "use this signer key (note skey file) instead of generating one");
-  init->callback([&] { action = [&] { return CmdInit(g, init_dir, origin, init_key); }; });
+  std::string init_db;
+  init->add_option("--db", init_db,
+                   "keep the log in this PostgreSQL database (a libpq connection string or postgres:// URI, which "
+                   "must hold no Lifeline store); DIR keeps the keys and names the database");
+  init->callback([&] { action = [&] { return CmdInit(g, init_dir, origin, init_key, init_db); }; });
+
+  auto* migrate = app.add_subcommand("migrate", "copy a SQLite store into a PostgreSQL database and prove the copy");
+  std::string migrate_src, migrate_to, migrate_dest;
+  migrate->add_option("--to", migrate_to, "the PostgreSQL database (connection string or postgres:// URI); it must hold no Lifeline store")->required();
+  migrate->add_option("DIR", migrate_src, "the SQLite store directory to copy (left as it is)")->required();
+  migrate->add_option("NEWDIR", migrate_dest, "the store directory to create for the copy (DIR's keys and files, naming the database)")->required();
+  migrate->callback([&] { action = [&] { return CmdMigrate(g, migrate_src, migrate_to, migrate_dest); }; });
 
   auto* logc = app.add_subcommand("log", "the record log: append, checkpoint, proofs, tiles");
   logc->require_subcommand(1);

@@ -41,7 +41,7 @@ struct EvidenceArgs {
 int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
-  if (!fs::exists(*dir + "/lifeline.db")) return Fail(g, NotFoundError("no store at " + *dir));
+  if (!fs::exists(*dir + "/lifeline.db") && !fs::exists(*dir + "/database")) return Fail(g, NotFoundError("no store at " + *dir));
   evidence::BlobStore blobs(*dir + "/blobs");
   Progress progress("hashing", ShowProgress(g));
   std::error_code ec;

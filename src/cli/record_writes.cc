@@ -31,8 +31,7 @@ Result<OpenLog> OpenForWriting(const std::string& dir) {
   // key here, on its first write.
   LIFELINE_ASSIGN_OR_RETURN(record::SealKey key, record::LoadOrCreateSealKey(dir));
   LIFELINE_ASSIGN_OR_RETURN(auto lg, log::Log::Open(std::move(ws.store), ws.signer));
-  LIFELINE_ASSIGN_OR_RETURN(auto reader,
-                            store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadOnly));
+  LIFELINE_ASSIGN_OR_RETURN(auto reader, store_dir::OpenStoreForReading(dir));
   return OpenLog{std::move(ws.lock), std::move(lg), std::move(reader),
                  std::make_shared<const record::SealKey>(std::move(key))};
 }

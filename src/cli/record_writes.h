@@ -15,7 +15,7 @@
 #include "record/seal.h"
 #include "record/submit.h"
 #include "store/lock.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
 
 namespace lifeline::cli {
 
@@ -28,7 +28,7 @@ std::string CliPrincipal();
 struct OpenLog {
   std::unique_ptr<store::FileLock> lock;
   std::unique_ptr<log::Log> log;
-  std::unique_ptr<store::SqliteStore> reader;
+  std::unique_ptr<store::LogStore> reader;
   std::shared_ptr<const record::SealKey> seal_key;
 };
 

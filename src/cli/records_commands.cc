@@ -292,7 +292,7 @@ int CmdReindex(const Globals& g) {
   if (!dir.ok()) return Fail(g, dir.status());
   auto ws = store_dir::OpenWritable(*dir);
   if (!ws.ok()) return Fail(g, ws.status());
-  store::SqliteStore& st = *ws->store;
+  store::LogStore& st = *ws->store;
   auto cp = st.LatestCheckpoint();
   if (!cp.ok()) return Fail(g, cp.status());
   log::LogReader reader(&st);

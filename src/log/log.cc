@@ -1,5 +1,7 @@
 #include "log/log.h"
 
+#include <random>
+
 #include "base/check.h"
 #include "merkle/proof.h"
 #include "note/receipt.h"
@@ -53,6 +55,7 @@ Status Log::Recover() {
     store::Commit c;
     c.checkpoint = note;
     LIFELINE_RETURN_IF_ERROR_CTX(store_->Apply(c), "committing the empty checkpoint");
+    loaded_size_ = 0;
     std::lock_guard<std::mutex> l(mu_);
     checkpoint_ = note;
     size_ = 0;
@@ -74,6 +77,7 @@ Status Log::Recover() {
                            std::to_string(latest->size) + " but the checkpoint says " +
                            Base64Encode(opened->checkpoint.root));
   }
+  loaded_size_ = latest->size;
   std::lock_guard<std::mutex> l(mu_);
   checkpoint_ = latest->note;
   size_ = latest->size;
@@ -97,8 +101,10 @@ std::future<Result<uint64_t>> Log::Append(std::string entry) {
 }
 
 std::future<Result<uint64_t>> Log::AppendMany(std::vector<std::string> entries,
-                                              std::vector<store::RecordRow> records) {
+                                              std::vector<store::RecordRow> records,
+                                              std::optional<uint64_t> checked_at) {
   Group g;
+  g.checked_at = checked_at;
   auto fut = g.done.get_future();
   if (!records.empty() && records.size() != entries.size()) {
     g.done.set_value(InvalidArgumentError("AppendMany: " + std::to_string(records.size()) + " projection rows for " +
@@ -187,29 +193,38 @@ void Log::HasherLoop() {
 
 Log::Hashed Log::HashBatch(std::vector<Group> batch) {
   {
-    // After a failed commit, start again from the tree the store holds.
-    std::lock_guard<std::mutex> l(mu_);
-    if (next_epoch_ != failure_epoch_) {
-      next_tree_ = recovered_tree_;
-      next_epoch_ = failure_epoch_;
+    // After a failed commit or a rebase, start again from the tree the
+    // committer holds, once it has finished what it was given.
+    std::unique_lock<std::mutex> l(mu_);
+    if (next_resync_ != resync_) {
+      handover_cv_.wait(l, [&] { return !handed_.has_value() && !committing_; });
+      next_tree_ = tree_;
+      next_resync_ = resync_;
     }
   }
   Hashed h;
-  h.epoch = next_epoch_;
-  h.base_size = next_tree_.size();
-  for (auto& g : batch) {
-    uint64_t first = next_tree_.size();
-    next_tree_.Append(g.entries, &h.tiles);
-    for (size_t i = 0; i < g.records.size(); ++i) {
-      h.rows.push_back(std::move(g.records[i]));
-      h.rows.back().index = first + i;
-    }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    h.epoch = failure_epoch_;
   }
-  h.new_size = next_tree_.size();
-  h.new_root = next_tree_.Root();
-  h.tree = next_tree_;
   h.groups = std::move(batch);
+  HashOn(next_tree_, h);
+  next_tree_ = h.tree;
   return h;
+}
+
+void Log::HashOn(const TreeState& base, Hashed& h) {
+  h.tree = base;
+  h.tiles.clear();
+  h.base_size = base.size();
+  h.base_root = base.Root();
+  for (auto& g : h.groups) {
+    uint64_t first = h.tree.size();
+    h.tree.Append(g.entries, &h.tiles);
+    for (size_t i = 0; i < g.records.size(); ++i) g.records[i].index = first + i;
+  }
+  h.new_size = h.tree.size();
+  h.new_root = h.tree.Root();
 }
 
 void Log::HandOver(Hashed h) {
@@ -231,6 +246,7 @@ void Log::CommitterLoop() {
       if (!handed_.has_value()) return;  // the hasher is done, and everything committed
       h = std::move(*handed_);
       handed_.reset();
+      committing_ = true;
     }
     handover_cv_.notify_all();
     auto first = Commit(h);
@@ -243,6 +259,11 @@ void Log::CommitterLoop() {
         g.done.set_value(first.status());
       }
     }
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      committing_ = false;
+    }
+    handover_cv_.notify_all();
   }
 }
 
@@ -255,17 +276,91 @@ Result<uint64_t> Log::Commit(Hashed& h) {
                                          " were not committed: the batch before them failed: " + failure_.message());
     }
   }
-  auto first = SignAndApply(h);
+  // Hashed behind a batch that was rebased: hash it again on the tree held.
+  if (h.base_size != tree_.size() || h.base_root != root_) HashOn(tree_, h);
+  auto first = CommitRebasing(h);
   if (!first.ok()) {
     // Batches hashed on top of this one are stale: the hasher starts again
     // from tree_ (reloaded, or as it was if nothing was written or the
     // reload failed).
     std::lock_guard<std::mutex> l(mu_);
     ++failure_epoch_;
-    recovered_tree_ = tree_;
+    ++resync_;
     failure_ = first.status();
   }
   return first;
+}
+
+Result<uint64_t> Log::CommitRebasing(Hashed& h) {
+  std::minstd_rand jitter(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    LIFELINE_ASSIGN_OR_RETURN(bool dropped, RecheckIds(h));
+    if (dropped) HashOn(tree_, h);
+    if (h.groups.empty()) return tree_.size();
+    auto first = SignAndApply(h);
+    if (first.ok() || first.status().code() != ErrorCode::kFailedPrecondition) return first;
+    if (attempt == kMaxRebases) {
+      Status reload = Reload(first.status(), h);
+      return UnavailableError("another writer moved the log's head " + std::to_string(kMaxRebases) +
+                              " times while this batch was committed; giving up: " + reload.message());
+    }
+    // Writers that lost the same race do not all come back at once.
+    std::this_thread::sleep_for(std::chrono::microseconds(jitter() % (500 * attempt)));
+    LIFELINE_RETURN_IF_ERROR(Rebase(first.status(), h));
+  }
+}
+
+Status Log::Rebase(const Status& refused, Hashed& h) {
+  const uint64_t old_size = tree_.size();
+  const merkle::Hash old_root = root_;
+  Status reload = Recover();
+  if (!reload.ok()) return Status(refused.code(), refused.message() + "; reloading the log failed: " + reload.message());
+  if (tree_.size() == old_size && root_ == old_root) return refused;  // not a moved head
+  // The head another writer stored must extend the tree this log had: two
+  // writers holding the key never sign a split view.
+  auto proof = reader_.ConsistencyProof(old_size, tree_.size());
+  Status consistent = proof.ok() ? merkle::VerifyConsistency(old_size, tree_.size(), *proof, old_root, root_)
+                                 : proof.status();
+  if (tree_.size() < old_size || !consistent.ok()) {
+    return CorruptionError("the stored latest checkpoint (size " + std::to_string(tree_.size()) +
+                           ") does not extend the tree this log committed (size " + std::to_string(old_size) +
+                           "): " + (consistent.ok() ? "it is smaller" : consistent.message()));
+  }
+  HashOn(tree_, h);
+  std::lock_guard<std::mutex> l(mu_);
+  ++resync_;
+  ++stats_.rebases;
+  return Status::Ok();
+}
+
+Result<bool> Log::RecheckIds(Hashed& h) {
+  bool dropped = false;
+  for (auto g = h.groups.begin(); g != h.groups.end();) {
+    if (!g->checked_at || *g->checked_at >= loaded_size_) {
+      ++g;
+      continue;
+    }
+    std::optional<Status> clash;
+    for (const auto& row : g->records) {
+      auto found = store_->FindRecord(row.id);
+      if (found.ok()) {
+        clash = AlreadyExistsError("record \"" + row.id + "\" was committed at entry " + std::to_string(found->index) +
+                                   " by another writer after these records were checked (at size " +
+                                   std::to_string(*g->checked_at) + "); none of them was written");
+        break;
+      }
+      if (found.status().code() != ErrorCode::kNotFound) return found.status().Annotate("checking record ids again");
+    }
+    if (!clash) {
+      g->checked_at = tree_.size();  // the store held at least this when checked
+      ++g;
+      continue;
+    }
+    g->done.set_value(*clash);
+    g = h.groups.erase(g);
+    dropped = true;
+  }
+  return dropped;
 }
 
 Result<uint64_t> Log::SignAndApply(Hashed& h) {
@@ -283,8 +378,11 @@ Result<uint64_t> Log::SignAndApply(Hashed& h) {
 
   LIFELINE_ASSIGN_OR_RETURN(std::string note,
                             note::SignNote(CheckpointBody(origin_, h.new_size, h.new_root), signer_));
-  store::Commit commit{old_size, h.new_size, std::move(h.tiles), note, std::move(h.rows)};
+  store::Commit commit{old_size, h.new_size, h.tiles, note, {}};
+  for (const auto& g : h.groups) commit.records.insert(commit.records.end(), g.records.begin(), g.records.end());
   Status applied = store_->Apply(commit);
+  // A refused base is the caller's to rebase (CommitRebasing).
+  if (applied.code() == ErrorCode::kFailedPrecondition) return applied;
   if (!applied.ok()) return Reload(applied, h);
   tree_ = std::move(h.tree);
   root_ = h.new_root;

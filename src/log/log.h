@@ -29,6 +29,22 @@
 //   naming the failed batch; nothing of it is committed), and the hasher
 //   starts again from the reloaded tree: nothing after a failed batch is
 //   committed out of order or on a tree the store does not hold.
+// - Several writers (processes, or Logs on separate connections) may share
+//   one store that compares and swaps the head (PostgreSQL). When Apply
+//   refuses a batch because another writer moved the head
+//   (FailedPrecondition), the committer reloads the tree from the store,
+//   proves the stored latest consistent with the tree it had, re-hashes the
+//   batch on top of the new head, signs and commits again (at most
+//   kMaxRebases times, with a short random pause between tries). Futures
+//   resolve only after the commit that holds their group, at the indices of
+//   that commit. Batches hashed behind a rebased one are re-hashed too.
+// - A group appended with `checked_at` (AppendMany) carries records whose
+//   ids were checked absent from the store at that size. When another
+//   writer has committed since (the log's tree was reloaded above
+//   checked_at), the committer checks again, on its own connection, that
+//   none of the group's ids is in the store before it signs; a group whose
+//   id another writer committed in between fails with AlreadyExists and the
+//   rest of the batch is committed without it.
 //
 // Invariants (checked before every signature, abort if broken): the new
 // size is at least the last checkpoint's, and a consistency proof from the
@@ -75,6 +91,7 @@ struct LogStats {
   uint64_t commits = 0;
   uint64_t entries = 0;
   uint64_t hashed_batches = 0;  // batches the hasher has finished (committed or not)
+  uint64_t rebases = 0;         // batches re-hashed on a head another writer moved
 };
 
 class Log {
@@ -100,8 +117,17 @@ class Log {
   // future holds the first index. `records`, when not empty, holds one
   // projection row per entry (its index is filled in here): the rows are
   // written to the store's query tables in the same commit as the entries.
+  //
+  // `checked_at`, when given, is the store size at which the caller found
+  // the records' ids absent (read before it looked them up); see the
+  // several-writers promise above. Without it the log checks nothing.
   std::future<Result<uint64_t>> AppendMany(std::vector<std::string> entries,
-                                           std::vector<store::RecordRow> records = {});
+                                           std::vector<store::RecordRow> records = {},
+                                           std::optional<uint64_t> checked_at = std::nullopt);
+
+  // How many times a batch is re-hashed on a head another writer moved
+  // before the log gives up (Unavailable).
+  static constexpr int kMaxRebases = 32;
 
   // The latest signed checkpoint note and its size.
   std::string checkpoint() const;
@@ -112,6 +138,7 @@ class Log {
   struct Group {
     std::vector<std::string> entries;
     std::vector<store::RecordRow> records;  // empty, or one per entry
+    std::optional<uint64_t> checked_at;     // see AppendMany
     std::promise<Result<uint64_t>> done;
   };
   // A batch the hasher has appended to its tree, not yet signed or committed.
@@ -119,16 +146,17 @@ class Log {
     std::vector<Group> groups;
     uint64_t epoch = 0;  // failure_epoch_ when hashing began
     uint64_t base_size = 0;
+    merkle::Hash base_root{};
     uint64_t new_size = 0;
     merkle::Hash new_root{};
     TreeState tree;  // the tree with this batch
     std::vector<store::TileData> tiles;
-    std::vector<store::RecordRow> rows;
   };
 
   Log(std::unique_ptr<store::LogStore> store, note::Signer signer, LogOptions options);
   // Loads the latest checkpoint and its tree from the store into tree_,
-  // root_, checkpoint_ and size_ (Open, and the committer after a failure).
+  // root_, loaded_size_, checkpoint_ and size_ (Open, and the committer
+  // after a failure or when another writer moved the head).
   Status Recover();
   void HasherLoop();
   void CommitterLoop();
@@ -136,11 +164,25 @@ class Log {
   // empty batch once the log is stopping and the queue is drained.
   std::vector<Group> TakeBatch();
   Hashed HashBatch(std::vector<Group> batch);
+  // (Re)hashes h.groups on `base`: sets every field of `h` but groups and
+  // epoch, and the index of every group's record rows.
+  static void HashOn(const TreeState& base, Hashed& h);
   // Waits until the committer can take `h`, then hands it over.
   void HandOver(Hashed h);
   // Commits `h` unless it was hashed on a batch that failed; returns its
   // first index. On an error, bumps the failure epoch.
   Result<uint64_t> Commit(Hashed& h);
+  // Commits `h`, rebasing it on the stored head while another writer moves
+  // it (FailedPrecondition from Apply), up to kMaxRebases times.
+  Result<uint64_t> CommitRebasing(Hashed& h);
+  // After another writer moved the head: reloads the tree (Recover), checks
+  // the stored latest extends the tree the log had, and re-hashes `h` on it.
+  // `refused` is Apply's error, returned when the head did not move.
+  Status Rebase(const Status& refused, Hashed& h);
+  // Fails (and drops from `h`) every group whose ids must be checked again
+  // (checked before the last reload) and one of which is now in the store;
+  // true when it dropped any.
+  Result<bool> RecheckIds(Hashed& h);
   // Proves `h` consistent with the last checkpoint, signs and applies it.
   Result<uint64_t> SignAndApply(Hashed& h);
   // After a failed Apply: reloads the tree from the store (Recover); the
@@ -159,11 +201,14 @@ class Log {
   TreeState tree_;
   merkle::Hash root_{};
   LogReader reader_;
+  // The size of the tree last loaded from the store (Open, or a reload):
+  // every commit above it up to tree_ is this log's own.
+  uint64_t loaded_size_ = 0;
 
   // Hasher-owned: the tree with every batch handed over so far, and the
-  // failure epoch it was built in.
+  // resync count it was built in.
   TreeState next_tree_;
-  uint64_t next_epoch_ = 0;
+  uint64_t next_resync_ = 0;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;           // queue_ and stopping_ changed
@@ -176,7 +221,10 @@ class Log {
   // Bumped by every failed commit; a Hashed batch of an older epoch was
   // built on a tree that may not be in the store and is never committed.
   uint64_t failure_epoch_ = 0;           // guarded by mu_
-  TreeState recovered_tree_;             // guarded by mu_: tree_ after the last failure
+  // Bumped by a failed commit and by a rebase: the hasher's tree is stale;
+  // it waits until the committer is idle and starts again from tree_.
+  uint64_t resync_ = 0;                  // guarded by mu_
+  bool committing_ = false;              // guarded by mu_: the committer holds a batch
   Status failure_;                       // guarded by mu_: why the last commit failed
   std::string checkpoint_;               // guarded by mu_
   uint64_t size_ = 0;                    // guarded by mu_

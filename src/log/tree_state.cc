@@ -29,7 +29,7 @@ Result<TreeState> TreeState::Load(store::LogStore& store, uint64_t size) {
       return CorruptionError("loading the tree of size " + std::to_string(size) + ": " +
                              merkle::TilePath(id) + ": " + tile.status().message());
     }
-    if (tile->id.width != w || tile->data.size() != size_t{w} * 32) {
+    if (tile->id.width < w || tile->data.size() != size_t{tile->id.width} * 32) {
       return CorruptionError("loading the tree of size " + std::to_string(size) + ": " +
                              merkle::TilePath(id) + " is stored with width " +
                              std::to_string(tile->id.width) + " and " + std::to_string(tile->data.size()) +
@@ -44,11 +44,15 @@ Result<TreeState> TreeState::Load(store::LogStore& store, uint64_t size) {
     merkle::TileId id{merkle::kEntriesLevel, size / kTileWidth, bw};
     auto b = store.ReadTile(merkle::kEntriesLevel, id.index);
     if (!b.ok()) return CorruptionError("loading " + merkle::TilePath(id) + ": " + b.status().message());
-    if (b->id.width != bw) {
+    if (b->id.width < bw) {
       return CorruptionError(merkle::TilePath(id) + " is stored with width " + std::to_string(b->id.width));
     }
-    auto parsed = merkle::ParseBundle(b->data, bw);
+    auto parsed = merkle::ParseBundle(b->data, b->id.width);
     if (!parsed.ok()) return parsed.status().Annotate(merkle::TilePath(id));
+    // The first bw entries: each is a 2-byte length and its bytes.
+    size_t prefix = 0;
+    for (uint32_t i = 0; i < bw; ++i) prefix += 2 + (*parsed)[i].size();
+    b->data.resize(prefix);
     t.bundle_ = std::move(b->data);
     t.bundle_count_ = bw;
   }

@@ -28,7 +28,10 @@ class TreeState {
   TreeState() = default;  // the empty tree
 
   // Loads the right edge of a tree of `size` entries from `store`'s tiles.
-  // Corruption if a tile it needs is missing or has the wrong width.
+  // Corruption if a tile it needs is missing or narrower than `size` needs.
+  // A wider tile is read by its prefix: with several writers, another may
+  // have widened it since the caller read the checkpoint of `size`, and a
+  // tile only ever widens by appending. The caller checks the root.
   static Result<TreeState> Load(store::LogStore& store, uint64_t size);
 
   uint64_t size() const { return size_; }

@@ -87,6 +87,7 @@ Result<std::unique_ptr<ImportSession>> ImportSession::Start(store::LogStore& rea
                                                             const std::string& spool_dir) {
   std::unique_ptr<ImportSession> s(new ImportSession(reader, std::move(options)));  // NOLINT: private constructor
   s->recorded_ = s->options_.recorded.empty() ? NowUtc() : s->options_.recorded;
+  LIFELINE_ASSIGN_OR_RETURN(s->checked_at_, CheckedAt(reader));
   LIFELINE_RETURN_IF_ERROR(reader.ForEachIdAndKind([&](const std::string& id, const std::string& kind,
                                                       const std::string& case_id) {
     s->ids_.Put(IdHash(id), KindCode(kind) | kInStore, s->CaseCode(case_id));
@@ -201,7 +202,7 @@ Result<SubmitReport> ImportSession::Finish(log::Log* log) {
       rows.push_back(std::move(r));
     }
     if (entries.size() >= feed || (!more && !entries.empty())) {
-      LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options_, &report_));
+      LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options_, &report_, checked_at_));
       entries.clear();
       rows.clear();
     }

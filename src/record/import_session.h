@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,6 +56,8 @@ class ImportSession {
   store::LogStore& reader_;
   SubmitOptions options_;
   std::string recorded_;
+  // The store's size read before its ids were indexed (AppendRecords).
+  std::optional<uint64_t> checked_at_;
   SubmitReport report_;
   // id hash -> kind code (index into Kinds()) | kInStore, and its case's
   // code (an index into case_names_ plus one; 0 = not known).

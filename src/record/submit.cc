@@ -570,16 +570,24 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
   const std::string recorded = options.recorded.empty() ? NowUtc() : options.recorded;
   std::vector<std::string> entries;
   std::vector<store::RecordRow> rows;
+  LIFELINE_ASSIGN_OR_RETURN(std::optional<uint64_t> checked_at, CheckedAt(reader));
   LIFELINE_RETURN_IF_ERROR(
       CheckBatch(candidates, outer, existing, options, recorded, &rep, &entries, &rows, StoreCaseRecords(reader)));
   rep.accepted += entries.size();
   if (options.dry_run || entries.empty() || (options.all_or_nothing && rep.rejected > 0)) return rep;
-  LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options, &rep));
+  LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options, &rep, checked_at));
   return rep;
 }
 
+Result<std::optional<uint64_t>> CheckedAt(store::LogStore& reader) {
+  auto latest = reader.LatestCheckpoint();
+  if (latest.ok()) return std::optional<uint64_t>(latest->size);
+  if (latest.status().code() == ErrorCode::kNotFound) return std::optional<uint64_t>(0);
+  return latest.status().Annotate("reading the size the records are checked at");
+}
+
 Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
-                     const SubmitOptions& options, SubmitReport* report) {
+                     const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at) {
   SubmitReport& rep = *report;
   // Append in batches, two in flight; each batch is one signed checkpoint.
   std::deque<std::future<Result<uint64_t>>> inflight;
@@ -607,7 +615,7 @@ Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vecto
     std::vector<store::RecordRow> rs(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(i)),
                                      std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(end)));
     sizes.push_back(es.size());
-    inflight.push_back(log->AppendMany(std::move(es), std::move(rs)));
+    inflight.push_back(log->AppendMany(std::move(es), std::move(rs), checked_at));
     if (inflight.size() >= 2) wait_one();
   }
   while (!inflight.empty()) wait_one();

@@ -111,9 +111,16 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
                   const CaseRecordFn& case_record = {});
 
 // Appends checked records in batches of options.batch (two in flight),
-// updating report->appended, first_index and written.
+// updating report->appended, first_index and written. `checked_at` is the
+// store size read before the records' ids were looked up (CheckedAt): with
+// other writers on the store, the log checks the ids again when another
+// commit landed since (log::Log::AppendMany).
 Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
-                     const SubmitOptions& options, SubmitReport* report);
+                     const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at);
+
+// The size of `reader`'s latest checkpoint, read before a check: what
+// AppendRecords's `checked_at` wants (nullopt for a store with none yet).
+Result<std::optional<uint64_t>> CheckedAt(store::LogStore& reader);
 
 // The record's content for comparison: canonical JSON without `recorded`
 // and `by`.

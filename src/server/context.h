@@ -26,7 +26,7 @@ namespace lifeline::server {
 struct Context {
   Context(ServerOptions o, note::Verifier v)
       : opt(std::move(o)), verifier(std::move(v)), tokens(opt.store_dir + "/tokens.json"),
-        limiter(opt.rate_per_minute, opt.rate_burst), readers(opt.store_dir + "/lifeline.db"),
+        limiter(opt.rate_per_minute, opt.rate_burst), readers(opt.store_dir),
         gate(&tokens, &readers, opt.private_log) {}
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;

@@ -88,7 +88,7 @@ class PrivacyTest : public ::testing::Test {
         rows.push_back(*row);
       }
       record::SubmitReport appended;
-      ASSERT_TRUE(record::AppendRecords(lg->get(), entries, rows, so, &appended).ok());
+      ASSERT_TRUE(record::AppendRecords(lg->get(), entries, rows, so, &appended, std::nullopt).ok());
     }
     TokenStore ts(*dir_ + "/tokens.json");
     tokens_ = std::make_unique<std::map<std::string, std::string>>();

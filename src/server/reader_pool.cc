@@ -1,5 +1,7 @@
 #include "server/reader_pool.h"
 
+#include "store_dir/store_dir.h"
+
 namespace lifeline::server {
 
 ReaderPool::Lease::~Lease() {
@@ -15,11 +17,11 @@ Result<ReaderPool::Lease> ReaderPool::Borrow() {
       return Lease(this, std::move(s));
     }
   }
-  LIFELINE_ASSIGN_OR_RETURN(auto s, store::SqliteStore::Open(db_path_, store::SqliteStore::Mode::kReadOnly));
+  LIFELINE_ASSIGN_OR_RETURN(auto s, store_dir::OpenStoreForReading(store_dir_));
   return Lease(this, std::move(s));
 }
 
-void ReaderPool::Give(std::unique_ptr<store::SqliteStore> s) {
+void ReaderPool::Give(std::unique_ptr<store::LogStore> s) {
   std::lock_guard<std::mutex> lock(mu_);
   idle_.push_back(std::move(s));
 }

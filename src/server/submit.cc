@@ -1,8 +1,10 @@
 // POST /api/v1/records: records as JSON (an object or an array) or JSON
 // Lines, validated and appended to the log in one batch (record/submit.h),
 // or only checked with dry_run=true. Writes are serialised by
-// Context::write_mu within this process and by the store's lock across
-// processes (a busy store is a 503 with Retry-After).
+// Context::write_mu within this process; across processes by the store's
+// LOCK on SQLite (a busy store is a 503 with Retry-After), and on
+// PostgreSQL by the log itself, which rebases on a head another writer
+// moved and re-checks ids checked before the move (log/log.h).
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "base/file.h"
 #include "log/log.h"
 #include "record/seal.h"
+#include "store/postgres/postgres_store.h"
 
 namespace lifeline::store_dir {
 namespace {
@@ -21,16 +21,78 @@ std::string Trim(std::string s) {
   return s;
 }
 
+bool Exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+// The connection string DIR/database holds, or nullopt for a SQLite store;
+// NotFound when DIR holds neither.
+Result<std::optional<std::string>> DatabaseOf(const std::string& dir) {
+  if (Exists(dir + "/database")) {
+    LIFELINE_ASSIGN_OR_RETURN(std::string conninfo, ReadFile(dir + "/database"));
+    conninfo = Trim(conninfo);
+    if (conninfo.empty()) return InvalidArgumentError(dir + "/database is empty: it must name a PostgreSQL database");
+    return std::optional<std::string>(std::move(conninfo));
+  }
+  if (Exists(dir + "/lifeline.db")) return std::optional<std::string>();
+  return NotFoundError("no store at " + dir + " (run `lifeline init " + dir + "` to create one)");
+}
+
+// The database's log must be the one DIR's key is for: a directory naming
+// the database of another log is refused, naming both.
+Status CheckOrigin(store::LogStore& st, const std::string& key_name, const std::string& where) {
+  LIFELINE_ASSIGN_OR_RETURN(std::string origin, st.GetMeta("origin"));
+  if (origin != key_name) {
+    return FailedPreconditionError(where + " holds the log \"" + origin + "\" but the key is for \"" + key_name + "\"");
+  }
+  return Status::Ok();
+}
+
+Result<note::Verifier> ReadVerifier(const std::string& path) {
+  LIFELINE_ASSIGN_OR_RETURN(std::string vkey, ReadFile(path));
+  auto verifier = note::Verifier::Parse(Trim(vkey));
+  if (!verifier.ok()) return verifier.status().Annotate(path);
+  return verifier;
+}
+
+// $LIFELINE_VKEY: the key text, or a file holding it.
+Result<note::Verifier> VerifierFromEnvironment(const std::string& uri) {
+  const char* env = std::getenv("LIFELINE_VKEY");
+  if (env == nullptr || *env == '\0') {
+    return InvalidArgumentError("reading the database " + uri + " directly needs its verifier key: set LIFELINE_VKEY "
+                                "to the key or a file holding it (a key read from the database is not trusted), "
+                                "or use --store DIR");
+  }
+  auto text = note::Verifier::Parse(env);
+  if (text.ok()) return text;
+  return ReadVerifier(env);
+}
+
+// The log's database (created when `origin` is given), a PostgresStore.
+Result<std::unique_ptr<store::LogStore>> OpenDatabase(const std::string& conninfo, const std::string& origin = "") {
+  if (!origin.empty()) {
+    LIFELINE_ASSIGN_OR_RETURN(auto st, store::PostgresStore::Create(conninfo, origin));
+    return std::unique_ptr<store::LogStore>(std::move(st));
+  }
+  LIFELINE_ASSIGN_OR_RETURN(auto st, store::PostgresStore::Open(conninfo));
+  return std::unique_ptr<store::LogStore>(std::move(st));
+}
+
 }  // namespace
 
+bool PostgresUri(const std::string& store) {
+  return store.rfind("postgres://", 0) == 0 || store.rfind("postgresql://", 0) == 0;
+}
+
 Result<std::string> InitStore(const std::string& dir, const std::string& origin,
-                              const std::optional<note::Signer>& given) {
+                              const std::optional<note::Signer>& given, const std::string& database) {
   LIFELINE_RETURN_IF_ERROR(note::CheckKeyName(origin).Annotate("origin \"" + origin + "\""));
   std::error_code ec;
   bool created_dir = false;
   if (std::filesystem::exists(dir, ec)) {
-    if (std::filesystem::exists(dir + "/lifeline.db", ec)) {
-      return AlreadyExistsError(dir + " already holds a store (lifeline.db)");
+    for (const char* f : {"lifeline.db", "database"}) {
+      if (Exists(dir + "/" + f)) return AlreadyExistsError(dir + " already holds a store (" + f + ")");
     }
     if (!std::filesystem::is_directory(dir, ec)) return AlreadyExistsError(dir + " exists and is not a directory");
   } else {
@@ -42,7 +104,8 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
     std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
   }
   auto undo = [&](Status s) {
-    for (const char* f : {"/lifeline.db", "/lifeline.db-wal", "/lifeline.db-shm", "/log.key", "/log.vkey", "/confidential.key", "/LOCK"}) {
+    for (const char* f : {"/lifeline.db", "/lifeline.db-wal", "/lifeline.db-shm", "/database", "/log.key", "/log.vkey",
+                          "/confidential.key", "/LOCK"}) {
       std::filesystem::remove(dir + f, ec);
     }
     if (created_dir) std::filesystem::remove(dir, ec);
@@ -58,7 +121,20 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
   if (!s.ok()) return undo(s);
   auto seal_key = record::CreateSealKey(dir);
   if (!seal_key.ok()) return undo(seal_key.status());
-  auto st = store::SqliteStore::Create(dir + "/lifeline.db", origin);
+  Result<std::unique_ptr<store::LogStore>> st = InternalError("no backend");
+  if (database.empty()) {
+    auto sqlite = store::SqliteStore::Create(dir + "/lifeline.db", origin);
+    if (sqlite.ok()) {
+      st = std::unique_ptr<store::LogStore>(std::move(*sqlite));
+    } else {
+      st = sqlite.status();
+    }
+  } else {
+    // Written before the schema: a failure removes it with the keys.
+    s = WriteFileAtomically(dir + "/database", database + "\n", {.mode = 0600, .replace = false});
+    if (!s.ok()) return undo(s);
+    st = OpenDatabase(database, origin);
+  }
   if (!st.ok()) return undo(st.status());
   // Opening the log commits the signed checkpoint of the empty tree.
   auto log = log::Log::Open(std::move(*st), signer);
@@ -67,28 +143,50 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
 }
 
 Result<WritableStore> OpenWritable(const std::string& dir, store::SqliteStore::Sync sync) {
-  std::error_code ec;
-  if (!std::filesystem::exists(dir + "/lifeline.db", ec)) {
-    return NotFoundError("no store at " + dir + " (run `lifeline init " + dir + "` to create one)");
+  LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> database, DatabaseOf(dir));
+  std::unique_ptr<store::FileLock> lock;
+  if (!database) {
+    LIFELINE_ASSIGN_OR_RETURN(lock, store::FileLock::Acquire(dir + "/LOCK"));
   }
-  LIFELINE_ASSIGN_OR_RETURN(auto lock, store::FileLock::Acquire(dir + "/LOCK"));
   LIFELINE_ASSIGN_OR_RETURN(std::string skey, ReadFile(dir + "/log.key"));
   auto signer = note::Signer::Parse(Trim(skey));
   if (!signer.ok()) return signer.status().Annotate(dir + "/log.key");
+  if (database) {
+    LIFELINE_ASSIGN_OR_RETURN(auto st, OpenDatabase(*database));
+    LIFELINE_RETURN_IF_ERROR(CheckOrigin(*st, signer->name(), "the database " + dir + "/database names"));
+    return WritableStore{nullptr, std::move(st), std::move(*signer)};
+  }
   LIFELINE_ASSIGN_OR_RETURN(auto st, store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadWrite, sync));
   return WritableStore{std::move(lock), std::move(st), std::move(*signer)};
 }
 
 Result<ReadableStore> OpenReadable(const std::string& dir) {
-  std::error_code ec;
-  if (!std::filesystem::exists(dir + "/lifeline.db", ec)) {
-    return NotFoundError("no store at " + dir + " (run `lifeline init " + dir + "` to create one)");
+  if (PostgresUri(dir)) {
+    LIFELINE_ASSIGN_OR_RETURN(note::Verifier verifier, VerifierFromEnvironment(dir));
+    LIFELINE_ASSIGN_OR_RETURN(auto st, OpenDatabase(dir));
+    LIFELINE_RETURN_IF_ERROR(CheckOrigin(*st, verifier.name(), "the database"));
+    return ReadableStore{std::move(st), std::move(verifier)};
   }
-  LIFELINE_ASSIGN_OR_RETURN(std::string vkey, ReadFile(dir + "/log.vkey"));
-  auto verifier = note::Verifier::Parse(Trim(vkey));
-  if (!verifier.ok()) return verifier.status().Annotate(dir + "/log.vkey");
+  LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> database, DatabaseOf(dir));
+  LIFELINE_ASSIGN_OR_RETURN(note::Verifier verifier, ReadVerifier(dir + "/log.vkey"));
+  LIFELINE_ASSIGN_OR_RETURN(auto st, OpenStoreForReading(dir));
+  if (database) {
+    LIFELINE_RETURN_IF_ERROR(CheckOrigin(*st, verifier.name(), "the database " + dir + "/database names"));
+  }
+  return ReadableStore{std::move(st), std::move(verifier)};
+}
+
+Status CheckBackend(store::LogStore& st) {
+  auto* sqlite = dynamic_cast<store::SqliteStore*>(&st);
+  return sqlite != nullptr ? sqlite->QuickCheck() : Status::Ok();
+}
+
+Result<std::unique_ptr<store::LogStore>> OpenStoreForReading(const std::string& dir) {
+  if (PostgresUri(dir)) return OpenDatabase(dir);
+  LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> database, DatabaseOf(dir));
+  if (database) return OpenDatabase(*database);
   LIFELINE_ASSIGN_OR_RETURN(auto st, store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadOnly));
-  return ReadableStore{std::move(st), std::move(*verifier)};
+  return std::unique_ptr<store::LogStore>(std::move(st));
 }
 
 }  // namespace lifeline::store_dir

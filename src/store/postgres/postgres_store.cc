@@ -359,7 +359,8 @@ PostgresStore::PostgresStore(std::unique_ptr<Connection> conn, std::string where
 
 PostgresStore::~PostgresStore() = default;
 
-Result<std::unique_ptr<PostgresStore>> PostgresStore::Create(const std::string& conninfo, const std::string& origin) {
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Create(const std::string& conninfo, const std::string& origin,
+                                                             const std::string& incomplete) {
   std::string where;
   LIFELINE_ASSIGN_OR_RETURN(auto conn, Connection::Connect(conninfo, &where));
   std::unique_ptr<PostgresStore> s(new PostgresStore(std::move(conn), where));  // NOLINT: private constructor
@@ -373,7 +374,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Create(const std::string& 
   const std::string what = "creating a store in " + where;
   LIFELINE_RETURN_IF_ERROR(s->conn_->Begin(what));
   Status st = s->conn_->ExecScript(kSchemaSql, what);
-  for (auto [k, v] : {std::pair<std::string, std::string>{"origin", origin}, {"format", kFormatVersion}}) {
+  std::vector<std::pair<std::string, std::string>> meta = {{"origin", origin}, {"format", kFormatVersion}};
+  if (!incomplete.empty()) meta.emplace_back("incomplete", incomplete);
+  for (const auto& [k, v] : meta) {
     if (st.ok()) st = s->conn_->Exec("INSERT INTO meta(key, value) VALUES ($1, $2)", Params().Text(k).Text(v), what).status();
   }
   if (st.ok()) st = s->conn_->Exec("INSERT INTO head(size) VALUES (0)", what).status();
@@ -398,7 +401,17 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& co
     return FailedPreconditionError(where + " has store format " + format + "; this build reads format " +
                                    kFormatVersion);
   }
+  auto incomplete = s->GetMeta("incomplete");
+  if (incomplete.ok()) {
+    return FailedPreconditionError(where + " holds an incomplete copy of a log (" + *incomplete +
+                                   "): drop its tables meta, head, tiles, checkpoints and records, and copy again");
+  }
+  if (incomplete.status().code() != ErrorCode::kNotFound) return incomplete.status();
   return s;
+}
+
+Status PostgresStore::MarkComplete() {
+  return conn_->Exec("DELETE FROM meta WHERE key = 'incomplete'", "marking the copy in " + where_ + " complete").status();
 }
 
 Status PostgresStore::RollbackAfter(Status failure) {

@@ -49,11 +49,20 @@ class PostgresStore : public LogStore {
   // InvalidArgument for a malformed connection string, Unavailable when the
   // server cannot be reached, AlreadyExists when a Lifeline store (or any
   // of its tables) is already there.
-  static Result<std::unique_ptr<PostgresStore>> Create(const std::string& conninfo, const std::string& origin);
+  //
+  // `incomplete`, when not empty, marks the store as being filled (a
+  // migration; the text says from where): Open refuses it until
+  // MarkComplete, so a copy that failed half way is never taken for a log.
+  static Result<std::unique_ptr<PostgresStore>> Create(const std::string& conninfo, const std::string& origin,
+                                                       const std::string& incomplete = "");
   // Opens an existing store. InvalidArgument / Unavailable as Create;
   // NotFound when the database holds no Lifeline store, Corruption when its
-  // metadata is damaged, FailedPrecondition on another format version.
+  // metadata is damaged, FailedPrecondition on another format version or a
+  // store marked incomplete.
   static Result<std::unique_ptr<PostgresStore>> Open(const std::string& conninfo);
+
+  // Removes the mark Create(..., incomplete) set.
+  Status MarkComplete();
   ~PostgresStore() override;
 
   Result<StoredCheckpoint> LatestCheckpoint() override;
