@@ -1,5 +1,6 @@
 #include "log/log.h"
 
+#include <iterator>
 #include <random>
 
 #include "base/check.h"
@@ -378,11 +379,19 @@ Result<uint64_t> Log::SignAndApply(Hashed& h) {
 
   LIFELINE_ASSIGN_OR_RETURN(std::string note,
                             note::SignNote(CheckpointBody(origin_, h.new_size, h.new_root), signer_));
-  store::Commit commit{old_size, h.new_size, h.tiles, note, {}};
-  for (const auto& g : h.groups) commit.records.insert(commit.records.end(), g.records.begin(), g.records.end());
+  // The tiles and rows move into the commit: a rebase hashes the tiles
+  // again (HashOn) and takes the rows back.
+  store::Commit commit{old_size, h.new_size, std::move(h.tiles), note, {}};
+  for (auto& g : h.groups) std::move(g.records.begin(), g.records.end(), std::back_inserter(commit.records));
   Status applied = store_->Apply(commit);
   // A refused base is the caller's to rebase (CommitRebasing).
-  if (applied.code() == ErrorCode::kFailedPrecondition) return applied;
+  if (applied.code() == ErrorCode::kFailedPrecondition) {
+    auto row = commit.records.begin();
+    for (auto& g : h.groups) {
+      for (auto& r : g.records) r = std::move(*row++);
+    }
+    return applied;
+  }
   if (!applied.ok()) return Reload(applied, h);
   tree_ = std::move(h.tree);
   root_ = h.new_root;
