@@ -127,9 +127,12 @@ bool Append(Context& c, store::LogStore& reader, Candidates candidates, record::
             Result<record::SubmitReport>* rep, std::string* checkpoint, http::Response& res) {
   auto ws = store_dir::OpenWritable(c.opt.store_dir);
   if (!ws.ok()) {
+    // FailedPrecondition: on SQLite another writer holds the lock (a CLI
+    // import, `publish`); on PostgreSQL the directory names another log's
+    // database. The message says which.
     if (ws.status().code() == ErrorCode::kFailedPrecondition) {
       res.set_header("Retry-After", "1");
-      SendError(res, 503, "the store is busy (another writer holds its lock): " + ws.status().message());
+      SendError(res, 503, "the store cannot take writes now: " + ws.status().message());
     } else {
       SendStatus(res, ws.status());
     }
