@@ -34,3 +34,10 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# The backend under test (tests/cli/backend.sh): on PostgreSQL, LL becomes a
+# wrapper whose `init` makes each store on a new database of the test
+# cluster. Checks about SQLite's own files go inside `if on_sqlite; then`.
+# shellcheck source=backend.sh
+. "$(dirname "${BASH_SOURCE[0]}")/backend.sh"
+LL=$(backend_lifeline "$LL" "${WORK:?check.sh: set WORK before sourcing it}") || exit 2

@@ -18,6 +18,10 @@ serve_lachin() {
 	. "$src/tests/cli/serve.sh"
 	LACHIN_WORK=$(mktemp -d)
 	trap 'stop_server; rm -rf "$LACHIN_WORK"' EXIT
+	# On PostgreSQL for NAME_pg (tests/cli/backend.sh).
+	# shellcheck source=../cli/backend.sh
+	. "$src/tests/cli/backend.sh"
+	ll=$(backend_lifeline "$ll" "$LACHIN_WORK") || exit 1
 	"$ll" init --origin "example.org/$name" "$LACHIN_WORK/store" >/dev/null
 	"$ll" --store "$LACHIN_WORK/store" -q import "$src/data/cases/lachin-2022-23/records.jsonl" >/dev/null
 	start_server "$ll" "$LACHIN_WORK/store" --web "$src/web" --cases-dir "$src/data/cases" || exit 1
