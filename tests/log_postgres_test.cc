@@ -20,6 +20,7 @@
 #include "log/reader.h"
 #include "log/verify.h"
 #include "merkle/proof.h"
+#include "record/submit.h"
 #include "note/checkpoint.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_testing.h"
@@ -191,6 +192,50 @@ TEST(LogPostgresTest, RecheckRefusesAnIdAnotherWriterCommitted) {
   EXPECT_EQ((*st)->FindRecord("x")->index, 0u);
   EXPECT_EQ((*st)->FindRecord("y")->index, 1u);
   EXPECT_EQ((*st)->LatestCheckpoint()->size, 2u);
+}
+
+// Records whose dates were checked against a case's stored case record
+// (record::CaseRecordsUnchanged) do not land after another writer changed
+// that case record: the group fails with FailedPrecondition and nothing of
+// it is written. Another writer's records of other kinds, and this writer's
+// own case records, do not fail it.
+TEST(LogPostgresTest, RecheckRefusesRecordsCheckedAgainstACaseRecordSinceChanged) {
+  auto conninfo = store::testing::NewTestSchema();
+  ASSERT_OK(conninfo);
+  ASSERT_OK(store::PostgresStore::Create(*conninfo, "example.org/log"));
+  auto open = [&] {
+    auto st = store::PostgresStore::Open(*conninfo);
+    EXPECT_TRUE(st.ok());
+    return std::move(*Log::Open(std::move(*st), TestSigner()));
+  };
+  auto case_row = [](const std::string& id) {
+    store::RecordRow r = Row(id);
+    r.kind = "case";
+    return r;
+  };
+  auto a = open();
+  auto b = open();
+  ASSERT_OK(a->AppendMany({"case-1"}, {case_row("case-1")}, 0).get());
+  // b's caller checked "r1" against case-1 at size 1; another writer then
+  // adds an incident: the case record is unchanged, r1 lands.
+  ASSERT_OK(a->AppendMany({"other"}, {Row("other")}, 1).get());
+  auto kept = b->AppendMany({"r1"}, {Row("r1")}, 1, record::CaseRecordsUnchanged({"c"}, {})).get();
+  ASSERT_OK(kept);
+  EXPECT_EQ(*kept, 2u);
+  // Checked at size 3; a then corrects the case record: r2 is refused.
+  ASSERT_OK(a->AppendMany({"case-2"}, {case_row("case-2")}, 3).get());
+  auto refused = b->AppendMany({"r2"}, {Row("r2")}, 3, record::CaseRecordsUnchanged({"c"}, {})).get();
+  EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("\"case-2\", entry 3"), std::string::npos) << refused.status().ToString();
+  // Its own case record does not count against a writer.
+  ASSERT_OK(a->AppendMany({"case-3"}, {case_row("case-3")}, 4).get());
+  auto own = b->AppendMany({"r3"}, {Row("r3")}, 4, record::CaseRecordsUnchanged({"c"}, {"case-3"})).get();
+  ASSERT_OK(own);
+  auto st = store::PostgresStore::Open(*conninfo);
+  ASSERT_OK(st);
+  EXPECT_EQ((*st)->FindRecord("r2").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ((*st)->FindRecord("r3")->index, 5u);
+  EXPECT_EQ((*st)->LatestCheckpoint()->size, 6u);
 }
 
 }  // namespace

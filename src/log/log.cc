@@ -103,9 +103,10 @@ std::future<Result<uint64_t>> Log::Append(std::string entry) {
 
 std::future<Result<uint64_t>> Log::AppendMany(std::vector<std::string> entries,
                                               std::vector<store::RecordRow> records,
-                                              std::optional<uint64_t> checked_at) {
+                                              std::optional<uint64_t> checked_at, Recheck recheck) {
   Group g;
   g.checked_at = checked_at;
+  if (checked_at) g.recheck = std::move(recheck);
   auto fut = g.done.get_future();
   if (!records.empty() && records.size() != entries.size()) {
     g.done.set_value(InvalidArgumentError("AppendMany: " + std::to_string(records.size()) + " projection rows for " +
@@ -295,7 +296,7 @@ Result<uint64_t> Log::Commit(Hashed& h) {
 Result<uint64_t> Log::CommitRebasing(Hashed& h) {
   std::minstd_rand jitter(std::random_device{}());
   for (int attempt = 1;; ++attempt) {
-    LIFELINE_ASSIGN_OR_RETURN(bool dropped, RecheckIds(h));
+    LIFELINE_ASSIGN_OR_RETURN(bool dropped, RecheckGroups(h));
     if (dropped) HashOn(tree_, h);
     if (h.groups.empty()) return tree_.size();
     auto first = SignAndApply(h);
@@ -334,34 +335,41 @@ Status Log::Rebase(const Status& refused, Hashed& h) {
   return Status::Ok();
 }
 
-Result<bool> Log::RecheckIds(Hashed& h) {
+Result<bool> Log::RecheckGroups(Hashed& h) {
   bool dropped = false;
   for (auto g = h.groups.begin(); g != h.groups.end();) {
     if (!g->checked_at || *g->checked_at >= loaded_size_) {
       ++g;
       continue;
     }
-    std::optional<Status> clash;
-    for (const auto& row : g->records) {
-      auto found = store_->FindRecord(row.id);
-      if (found.ok()) {
-        clash = AlreadyExistsError("record \"" + row.id + "\" was committed at entry " + std::to_string(found->index) +
-                                   " by another writer after these records were checked (at size " +
-                                   std::to_string(*g->checked_at) + "); none of them was written");
-        break;
-      }
-      if (found.status().code() != ErrorCode::kNotFound) return found.status().Annotate("checking record ids again");
-    }
-    if (!clash) {
+    Status verdict;
+    LIFELINE_RETURN_IF_ERROR(RecheckGroup(*g, &verdict));
+    if (verdict.ok()) {
       g->checked_at = tree_.size();  // the store held at least this when checked
       ++g;
       continue;
     }
-    g->done.set_value(*clash);
+    g->done.set_value(verdict);
     g = h.groups.erase(g);
     dropped = true;
   }
   return dropped;
+}
+
+Status Log::RecheckGroup(const Group& g, Status* verdict) {
+  for (const auto& row : g.records) {
+    auto found = store_->FindRecord(row.id);
+    if (found.ok()) {
+      *verdict = AlreadyExistsError("record \"" + row.id + "\" was committed at entry " +
+                                    std::to_string(found->index) +
+                                    " by another writer after these records were checked (at size " +
+                                    std::to_string(*g.checked_at) + "); none of them was written");
+      return Status::Ok();
+    }
+    if (found.status().code() != ErrorCode::kNotFound) return found.status().Annotate("checking record ids again");
+  }
+  *verdict = g.recheck ? g.recheck(*store_, *g.checked_at) : Status::Ok();
+  return Status::Ok();
 }
 
 Result<uint64_t> Log::SignAndApply(Hashed& h) {

@@ -44,7 +44,9 @@
 //   checked_at), the committer checks again, on its own connection, that
 //   none of the group's ids is in the store before it signs; a group whose
 //   id another writer committed in between fails with AlreadyExists and the
-//   rest of the batch is committed without it.
+//   rest of the batch is committed without it. The group's `recheck`, when
+//   given, runs then too (after the ids), for what else the caller checked
+//   against the store; its error fails the group the same way.
 //
 // Invariants (checked before every signature, abort if broken): the new
 // size is at least the last checkpoint's, and a consistency proof from the
@@ -58,6 +60,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -121,9 +124,14 @@ class Log {
   // `checked_at`, when given, is the store size at which the caller found
   // the records' ids absent (read before it looked them up); see the
   // several-writers promise above. Without it the log checks nothing.
+  // `recheck` (with `checked_at` only) is run on the committer thread with
+  // the log's own store connection when the group must be checked again; it
+  // may outlive the call, so it owns what it reads.
+  using Recheck = std::function<Status(store::LogStore& store, uint64_t checked_at)>;
   std::future<Result<uint64_t>> AppendMany(std::vector<std::string> entries,
                                            std::vector<store::RecordRow> records = {},
-                                           std::optional<uint64_t> checked_at = std::nullopt);
+                                           std::optional<uint64_t> checked_at = std::nullopt,
+                                           Recheck recheck = {});
 
   // How many times a batch is re-hashed on a head another writer moved
   // before the log gives up (Unavailable).
@@ -139,6 +147,7 @@ class Log {
     std::vector<std::string> entries;
     std::vector<store::RecordRow> records;  // empty, or one per entry
     std::optional<uint64_t> checked_at;     // see AppendMany
+    Recheck recheck;                        // see AppendMany
     std::promise<Result<uint64_t>> done;
   };
   // A batch the hasher has appended to its tree, not yet signed or committed.
@@ -179,10 +188,14 @@ class Log {
   // the stored latest extends the tree the log had, and re-hashes `h` on it.
   // `refused` is Apply's error, returned when the head did not move.
   Status Rebase(const Status& refused, Hashed& h);
-  // Fails (and drops from `h`) every group whose ids must be checked again
-  // (checked before the last reload) and one of which is now in the store;
-  // true when it dropped any.
-  Result<bool> RecheckIds(Hashed& h);
+  // Fails (and drops from `h`) every group that must be checked again
+  // (checked before the last reload) and fails the check: one of its ids is
+  // now in the store, or its `recheck` says no. True when it dropped any.
+  Result<bool> RecheckGroups(Hashed& h);
+  // The check RecheckGroups runs on one group: sets `*verdict` to OK or to
+  // the error that fails the group (from its ids or `recheck`); an error
+  // returned is the store's, and fails the batch.
+  Status RecheckGroup(const Group& g, Status* verdict);
   // Proves `h` consistent with the last checkpoint, signs and applies it.
   Result<uint64_t> SignAndApply(Hashed& h);
   // After a failed Apply: reloads the tree from the store (Recover); the

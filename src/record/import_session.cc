@@ -149,7 +149,7 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   }
   std::vector<std::string> entries;
   std::vector<store::RecordRow> rows;
-  CaseRecordFn in_store = StoreCaseRecords(reader_);
+  CaseRecordFn in_store = StoreCaseRecords(reader_, &cases_read_);
   CaseRecordFn case_record = [&](const std::string& case_id) -> Result<std::optional<nlohmann::json>> {
     if (auto it = case_records_.find(case_id); it != case_records_.end()) return std::optional(it->second);
     return in_store(case_id);
@@ -161,7 +161,10 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
   for (size_t i = 0; i < entries.size(); ++i) {
     const store::RecordRow& r = rows[i];
     ids_.Put(IdHash(r.id), KindCode(r.kind), CaseCode(r.case_id));
-    if (r.kind == kinds::kCase) case_records_[r.case_id] = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.kind == kinds::kCase) {
+      case_records_[r.case_id] = nlohmann::json::parse(r.body, nullptr, false);
+      own_case_record_ids_.insert(r.id);
+    }
     buf.clear();
     PutString(&buf, entries[i]);
     for (const std::string* f : {&r.id, &r.kind, &r.case_id, &r.supersedes, &r.target, &r.route, &r.date_from,
@@ -188,6 +191,7 @@ Result<SubmitReport> ImportSession::Finish(log::Log* log) {
   std::vector<store::RecordRow> rows;
   // Two batches in flight inside AppendRecords; feed it several at a time.
   const size_t feed = chunk * 4;
+  const log::Log::Recheck recheck = CaseRecordsUnchanged(cases_read_, own_case_record_ids_);
   for (;;) {
     std::string entry;
     bool more = GetString(spool_, &entry);
@@ -202,7 +206,8 @@ Result<SubmitReport> ImportSession::Finish(log::Log* log) {
       rows.push_back(std::move(r));
     }
     if (entries.size() >= feed || (!more && !entries.empty())) {
-      LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options_, &report_, checked_at_));
+      LIFELINE_RETURN_IF_ERROR(
+          AppendRecords(log, std::move(entries), std::move(rows), options_, &report_, checked_at_, recheck));
       entries.clear();
       rows.clear();
     }

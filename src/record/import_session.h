@@ -21,6 +21,7 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,11 @@ class ImportSession {
   // The case records accepted so far (few): an earlier chunk's case record
   // sets the plausible dates of later chunks.
   std::map<std::string, nlohmann::json> case_records_;
+  // The cases whose stored case record a chunk's dates were checked
+  // against, and the ids of the case records this import writes: the log
+  // checks the first again before it signs (CaseRecordsUnchanged).
+  std::set<std::string> cases_read_;
+  std::set<std::string> own_case_record_ids_;
   std::string spool_path_;
   FILE* spool_ = nullptr;
 };

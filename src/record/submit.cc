@@ -4,6 +4,7 @@
 #include <ctime>
 #include <deque>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "base/kinds.h"
@@ -239,8 +240,9 @@ std::optional<Rejection> CheckEntrySize(const Candidate& c, const std::string& i
 
 }  // namespace
 
-CaseRecordFn StoreCaseRecords(store::LogStore& reader) {
-  return [&reader](const std::string& case_id) -> Result<std::optional<json>> {
+CaseRecordFn StoreCaseRecords(store::LogStore& reader, std::set<std::string>* asked) {
+  return [&reader, asked](const std::string& case_id) -> Result<std::optional<json>> {
+    if (asked != nullptr) asked->insert(case_id);
     std::optional<json> found;
     store::RecordQuery q;
     q.kind = kinds::kCase;
@@ -251,6 +253,31 @@ CaseRecordFn StoreCaseRecords(store::LogStore& reader) {
       return Status::Ok();
     }));
     return found;
+  };
+}
+
+log::Log::Recheck CaseRecordsUnchanged(std::set<std::string> cases, std::set<std::string> own) {
+  if (cases.empty()) return {};
+  return [cases = std::move(cases), own = std::move(own)](store::LogStore& st, uint64_t checked_at) -> Status {
+    for (const std::string& case_id : cases) {
+      store::RecordQuery q;
+      q.kind = kinds::kCase;
+      q.case_id = case_id;
+      q.from_index = checked_at;
+      q.current_only = false;
+      Status changed;
+      LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
+        if (changed.ok() && own.count(r.id) == 0) {
+          changed = FailedPreconditionError(
+              "another writer committed a case record of \"" + case_id + "\" (\"" + r.id + "\", entry " +
+              std::to_string(r.index) + ") after these records' dates were checked against the one before it (at size " +
+              std::to_string(checked_at) + "); none of them was written: submit them again");
+        }
+        return Status::Ok();
+      }));
+      if (!changed.ok()) return changed;
+    }
+    return Status::Ok();
   };
 }
 
@@ -571,11 +598,13 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
   std::vector<std::string> entries;
   std::vector<store::RecordRow> rows;
   LIFELINE_ASSIGN_OR_RETURN(std::optional<uint64_t> checked_at, CheckedAt(reader));
-  LIFELINE_RETURN_IF_ERROR(
-      CheckBatch(candidates, outer, existing, options, recorded, &rep, &entries, &rows, StoreCaseRecords(reader)));
+  std::set<std::string> cases_read;
+  LIFELINE_RETURN_IF_ERROR(CheckBatch(candidates, outer, existing, options, recorded, &rep, &entries, &rows,
+                                      StoreCaseRecords(reader, &cases_read)));
   rep.accepted += entries.size();
   if (options.dry_run || entries.empty() || (options.all_or_nothing && rep.rejected > 0)) return rep;
-  LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options, &rep, checked_at));
+  LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options, &rep, checked_at,
+                                         CaseRecordsUnchanged(std::move(cases_read), {})));
   return rep;
 }
 
@@ -587,7 +616,8 @@ Result<std::optional<uint64_t>> CheckedAt(store::LogStore& reader) {
 }
 
 Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
-                     const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at) {
+                     const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at,
+                     log::Log::Recheck recheck) {
   SubmitReport& rep = *report;
   // Append in batches, two in flight; each batch is one signed checkpoint.
   std::deque<std::future<Result<uint64_t>>> inflight;
@@ -615,7 +645,7 @@ Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vecto
     std::vector<store::RecordRow> rs(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(i)),
                                      std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(end)));
     sizes.push_back(es.size());
-    inflight.push_back(log->AppendMany(std::move(es), std::move(rs), checked_at));
+    inflight.push_back(log->AppendMany(std::move(es), std::move(rs), checked_at, recheck));
     if (inflight.size() >= 2) wait_one();
   }
   while (!inflight.empty()) wait_one();

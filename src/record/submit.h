@@ -26,6 +26,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -93,8 +94,17 @@ using ExistingFn = std::function<Result<std::optional<store::RecordRow>>(const s
 // sets the plausible dates of the case's records).
 using CaseRecordFn = std::function<Result<std::optional<nlohmann::json>>(const std::string& case_id)>;
 
-// CaseRecordFn over a store: the current case record of the case.
-CaseRecordFn StoreCaseRecords(store::LogStore& reader);
+// CaseRecordFn over a store: the current case record of the case. With
+// `asked`, it also adds every case it is asked about to *asked (which must
+// outlive it): the cases whose stored case record a check relied on.
+CaseRecordFn StoreCaseRecords(store::LogStore& reader, std::set<std::string>* asked = nullptr);
+
+// The recheck AppendRecords hands the log (log::Log::AppendMany) for records
+// whose dates were checked against the stored case records of `cases`: it
+// fails them (FailedPrecondition: "submit them again") when another writer
+// committed a case record of one of those cases after the check. Case
+// records whose id is in `own` (this writer's) are not another's.
+log::Log::Recheck CaseRecordsUnchanged(std::set<std::string> cases, std::set<std::string> own);
 
 // Validates `candidates` as one batch (references may point anywhere in it,
 // or to what `outer` knows), adds its counts and rejections to *report, and
@@ -114,9 +124,10 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
 // updating report->appended, first_index and written. `checked_at` is the
 // store size read before the records' ids were looked up (CheckedAt): with
 // other writers on the store, the log checks the ids again when another
-// commit landed since (log::Log::AppendMany).
+// commit landed since, and runs `recheck` (log::Log::AppendMany).
 Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
-                     const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at);
+                     const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at,
+                     log::Log::Recheck recheck = {});
 
 // The size of `reader`'s latest checkpoint, read before a check: what
 // AppendRecords's `checked_at` wants (nullopt for a store with none yet).
