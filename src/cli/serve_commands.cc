@@ -31,6 +31,26 @@ struct ServeArgs {
   std::string cases = "-";
 };
 
+// Sends the latest checkpoint to the store's witnesses, if it has any, and
+// reports on stderr (a failure only when quiet).
+void PushToWitnesses(const std::string& dir, bool quiet) {
+  auto policy = witness::LoadPolicy(dir);
+  if (!policy.ok() || policy->witnesses.empty()) return;  // none configured
+  auto rs = store_dir::OpenReadable(dir);
+  if (!rs.ok()) {
+    std::fprintf(stderr, "witness push: %s\n", rs.status().ToString().c_str());
+    return;
+  }
+  auto rep = witness::PushToWitnesses(dir, *rs->store, rs->verifier, witness::kDefaultTimeout);
+  if (!rep.ok()) {
+    std::fprintf(stderr, "witness push: %s\n", rep.status().ToString().c_str());
+  } else if (!quiet || !rep->quorum_met) {
+    std::fprintf(stderr, "witness push: checkpoint %llu cosigned by %zu of %zu witnesses; quorum (%s) %s\n",
+                 static_cast<unsigned long long>(rep->size), rep->cosigners.size(), rep->witnesses.size(),
+                 rep->quorum.c_str(), rep->quorum_met ? "met" : "NOT met");
+  }
+}
+
 int CmdServe(const Globals& g, ServeArgs a) {
   auto dir = StoreDir(g);
   if (!dir.ok()) return Fail(g, dir.status());
@@ -40,22 +60,11 @@ int CmdServe(const Globals& g, ServeArgs a) {
   a.o.access_log = !g.quiet;
   SetPublishedFace(*dir, &a.o);
   const std::string d = *dir;
-  a.o.after_write = [d, quiet = g.quiet] {
-    auto policy = witness::LoadPolicy(d);
-    if (!policy.ok() || policy->witnesses.empty()) return;  // none configured
-    auto rs = store_dir::OpenReadable(d);
-    if (!rs.ok()) {
-      std::fprintf(stderr, "witness push: %s\n", rs.status().ToString().c_str());
-      return;
-    }
-    auto rep = witness::PushToWitnesses(d, *rs->store, rs->verifier, witness::kDefaultTimeout);
-    if (!rep.ok()) {
-      std::fprintf(stderr, "witness push: %s\n", rep.status().ToString().c_str());
-    } else if (!quiet || !rep->quorum_met) {
-      std::fprintf(stderr, "witness push: checkpoint %llu cosigned by %zu of %zu witnesses; quorum (%s) %s\n",
-                   static_cast<unsigned long long>(rep->size), rep->cosigners.size(), rep->witnesses.size(),
-                   rep->quorum.c_str(), rep->quorum_met ? "met" : "NOT met");
-    }
+  // After API writes, on the server's after-write thread (coalesced): what
+  // the write commands run after theirs.
+  a.o.after_write = [d, g] {
+    PushToWitnesses(d, g.quiet);
+    AlertsAfterWrite(g, d);
   };
   auto srv = server::Server::Create(a.o);
   if (!srv.ok()) return Fail(g, srv.status().Annotate("serve"));

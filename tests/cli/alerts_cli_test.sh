@@ -10,9 +10,11 @@ LL=$1
 SRC=$2
 WORK=$(mktemp -d)
 RECEIVER=
-trap '[ -n "$RECEIVER" ] && kill "$RECEIVER" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap '[ -n "$RECEIVER" ] && kill "$RECEIVER" 2>/dev/null; stop_server; rm -rf "$WORK"' EXIT
 # shellcheck source=check.sh
 . "$(dirname "$0")/check.sh"
+# shellcheck source=serve.sh
+. "$(dirname "$0")/serve.sh"
 
 python3 "$SRC/tests/cli/webhook_receiver.py" "$WORK/port" "$WORK/hooks.jsonl" 1 &
 RECEIVER=$!
@@ -88,6 +90,22 @@ import xml.dom.minidom,sys
 d = xml.dom.minidom.parse(sys.argv[1])
 ids = [e.getElementsByTagName("id")[0].firstChild.data for e in d.getElementsByTagName("entry")]
 print(len(ids), len(set(ids)), ids[0].startswith("urn:lifeline:alert:"))' "$S/alerts.atom")" "24 24 True"
+
+# A write through the API runs the rules too (serve's after-write thread): a
+# new closure of the road opens a new episode of the hooked rule.
+monitor=$("$LL" --store "$S" -q token create --role monitor --label "alerts test")
+start_server "$LL" "$S" || exit 1
+CLOSURE='{"kind":"route_status","id":"rs-test-api-closure","case":"lachin-2022-23","route":"rt-lachin-road","from":"2023-09-30","status":"closed","imposed_by":"Azerbaijan","sources":["src-artsakhpress-2023-06-15-ban"]}'
+expect "an API write" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $monitor" \
+	-H 'Content-Type: application/json' --data "$CLOSURE" "$URL/api/v1/records")" 201
+for _ in $(seq 100); do [ "$(wc -l <"$WORK/hooks.jsonl")" -ge 5 ] && break; sleep 0.1; done
+stop_server
+expect "the API write's alert reached the webhook" "$(python3 -c '
+import json,sys
+print([json.loads(json.loads(l)["body"])["key"] for l in open(sys.argv[1])][4:])' "$WORK/hooks.jsonl")" \
+	"['road-closed-hook/lachin-2022-23/2023-09-30']"
+check "and is recorded like a CLI write's" 0 "road-closed-hook/lachin-2022-23/2023-09-30" -- \
+	"$LL" --store "$S" alerts --dry-run
 
 # Errors.
 printf '[[rule]]\nid = "x"\ntype = "flood"\ncase = "c"\n' >"$WORK/bad.toml"
