@@ -130,6 +130,19 @@ printf '[[commodity]]\nname = "f"\nunit = "kg"\n' >"$WORK/ok.toml"
 check "forecast unknown case" 3 "no current case" -- "$LL" --store "$S" forecast --case nope --scenario "$WORK/ok.toml"
 check "forecast bad format" 2 "format" -- "$LL" --store "$S" forecast --case c --scenario "$WORK/ok.toml" --format xml
 
+# Records naming a case that is not in the store: the reason once, with a
+# count and what to do, not once per record; --json still lists each.
+for i in 1 2 3 4 5; do
+	printf '{"kind":"source","id":"src-nocase-%s","case":"no-such-case","publisher":"P","title":"T"}\n' "$i"
+done >"$WORK/nocase.jsonl"
+out=$("$LL" --store "$S" import "$WORK/nocase.jsonl" 2>&1)
+expect "missing case: exit 2" "$?" 2
+expect "missing case: said once" "$(grep -c 'refers to "no-such-case"' <<<"$out")" 2
+expect "missing case: counted" "$(grep -c '^rejected 4 more records for the same reason' <<<"$out")" 1
+expect "missing case: a hint" "$(grep -c '^hint: the case "no-such-case" is not in the store: add its case record first' <<<"$out")" 1
+expect "missing case: --json lists each" "$("$LL" --store "$S" --json import "$WORK/nocase.jsonl" 2>/dev/null |
+	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rejections"]))')" 5
+
 # A full disk: a small tmpfs (needs root to mount; CI runs as root). Only
 # an SQLite store lives on it; PostgreSQL's full disk is the fault test's.
 MNT=$WORK/small
