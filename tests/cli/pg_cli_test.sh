@@ -139,6 +139,14 @@ done
 wait "${POSTS[@]}"
 expect "every POST is a 201" "$(sort "$WORK/posts.out" | uniq -c | tr -s ' ')" " 16 201"
 expect "both servers serve one checkpoint" "$(curl -s "$URL1/checkpoint")" "$(curl -s "$URL2/checkpoint")"
+# Each server computes its own analyses (no cache is shared): at one
+# checkpoint they are the same bytes, whichever server answers.
+size=$(size_of "$WORK/i1")
+for what in indicators compliance headline; do
+	a=$(curl -s "$URL1/api/v1/cases/lachin-2022-23/$what?at=$size")
+	b=$(curl -s "$URL2/api/v1/cases/lachin-2022-23/$what?at=$size")
+	expect "both servers' $what at $size" "$(grep -c '"size":'"$size" <<<"$a")|$(cmp -s <(echo "$a") <(echo "$b") && echo same)" "1|same"
+done
 expect "every write once" "$(sql pgcli3 "SELECT count(*), count(DISTINCT id) FROM records WHERE id LIKE 'cl-pgtest-%'")" "19|19"
 check "verify after API writes" 0 "OK" -- "$LL" --store "$WORK/i1" verify
 
