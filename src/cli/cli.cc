@@ -532,6 +532,7 @@ int Run(int argc, char** argv) {
   exp->add_option("DIR", exp_dir, "output directory")->required();
   exp->callback([&] { action = [&] { return CmdExportTiles(g, exp_dir); }; });
 
+  AddCaseCommands(app, g, action);
   AddRecordCommands(app, g, action);
   AddAnalysisCommands(app, g, action);
   AddReportCommands(app, g, action);

@@ -39,6 +39,9 @@ void AddImportCommand(CLI::App& app, Globals& g, std::function<int()>& action);
 // AddRecordCommands, so that `lifeline --help` lists it after `reindex`.
 void AddEvidenceCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers `case new` (case_commands.cc).
+void AddCaseCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
 // Registers the analysis commands (indicators, compliance).
 void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 

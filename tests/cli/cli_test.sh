@@ -143,6 +143,30 @@ expect "missing case: a hint" "$(grep -c '^hint: the case "no-such-case" is not 
 expect "missing case: --json lists each" "$("$LL" --store "$S" --json import "$WORK/nocase.jsonl" 2>/dev/null |
 	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rejections"]))')" 5
 
+# case new: a new case's first records, checked before a file is written.
+CN=$WORK/cn
+check "case new" 0 "wrote 4 records to $CN/records.jsonl" -- "$LL" case new siege-test-2024 -o "$CN" \
+	--title "Siege of Testville" --region Testville --started 2024-01-05 --country SYR --population 40000 \
+	--source-publisher "UN OCHA" --source-title "Flash update 1" --source-url https://example.org/fu1 \
+	--route "Northern road|road|Testville|Capital" --route "Airport|air" --public </dev/null
+expect "case new: the routes are the case's lifelines" "$(head -1 "$CN/records.jsonl" | python3 -c '
+import json,sys; r=json.load(sys.stdin); print(r["lifeline_routes"], r["population"][0]["count"], r["public"])')" \
+	"['rt-northern-road', 'rt-airport'] 40000 True"
+expect "case new: a README lists the source" "$(grep -c 'src-siege-test-2024-1.: UN OCHA' "$CN/README.md")" 1
+check "case new: a missing flag, no terminal" 2 "--region is required" -- \
+	"$LL" case new other-2024 -o "$WORK/cn2" --title T </dev/null
+check "case new: never over a file" 4 "records.jsonl exists" -- "$LL" case new siege-test-2024 -o "$CN" \
+	--title T --region R --started 2024-01-05 --source-publisher P --source-title T </dev/null
+check "case new: bad values named, nothing written" 2 'started: "2024-13-05" is not a real calendar date' -- \
+	"$LL" case new bad-2024 -o "$WORK/cn3" --title T --region R --started 2024-13-05 --source-publisher P \
+	--source-title T --route "Ferry|boat" </dev/null
+expect "case new: nothing written after a refusal" "$(test -e "$WORK/cn3" && echo yes || echo no)" no
+check "case new: the file imports" 0 "4 records: 4 new" -- "$LL" --store "$S" import "$CN/records.jsonl"
+check "case new --import" 0 "2 records: 2 new" -- "$LL" --store "$S" case new siege-two-2024 -o "$WORK/cn4" \
+	--title T --region R --started 2024-01-05 --source-publisher P --source-title T --import </dev/null
+check "case new: an id the store holds is refused" 2 'id: "siege-two-2024" is already in the log' -- "$LL" --store "$S" case new siege-two-2024 \
+	-o "$WORK/cn5" --title T2 --region R --started 2024-01-05 --source-publisher P --source-title T </dev/null
+
 # A full disk: a small tmpfs (needs root to mount; CI runs as root). Only
 # an SQLite store lives on it; PostgreSQL's full disk is the fault test's.
 MNT=$WORK/small
