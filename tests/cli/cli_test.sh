@@ -153,6 +153,11 @@ expect "case new: the routes are the case's lifelines" "$(head -1 "$CN/records.j
 import json,sys; r=json.load(sys.stdin); print(r["lifeline_routes"], r["population"][0]["count"], r["public"])')" \
 	"['rt-northern-road', 'rt-airport'] 40000 True"
 expect "case new: a README lists the source" "$(grep -c 'src-siege-test-2024-1.: UN OCHA' "$CN/README.md")" 1
+# At a terminal (script(1) gives it one), what the flags leave out is asked.
+printf 'Siege of P\nPville\n2024-02-01\nOCHA\nUpdate 1\n' |
+	script -qec "'$LL' case new p-2024 -o '$WORK/cnp'" /dev/null >/dev/null 2>&1
+expect "case new: prompts at a terminal" "$(head -1 "$WORK/cnp/records.jsonl" 2>&1)" \
+	'{"id":"p-2024","kind":"case","region":"Pville","sources":["src-p-2024-1"],"started":"2024-02-01","title":"Siege of P"}'
 check "case new: a missing flag, no terminal" 2 "--region is required" -- \
 	"$LL" case new other-2024 -o "$WORK/cn2" --title T </dev/null
 check "case new: never over a file" 4 "records.jsonl exists" -- "$LL" case new siege-test-2024 -o "$CN" \
