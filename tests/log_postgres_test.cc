@@ -165,6 +165,15 @@ store::RecordRow Row(const std::string& id) {
   return r;
 }
 
+// A Log on its own connection to the test schema `conninfo`.
+std::unique_ptr<Log> OpenLog(const std::string& conninfo) {
+  auto st = store::PostgresStore::Open(conninfo);
+  EXPECT_TRUE(st.ok());
+  auto lg = Log::Open(std::move(*st), TestSigner());
+  EXPECT_TRUE(lg.ok());
+  return std::move(*lg);
+}
+
 // A record checked absent at one size cannot land twice: when another
 // writer commits the same id after the check, the second commit re-checks
 // on its own connection and fails with AlreadyExists, writing nothing of
@@ -173,11 +182,7 @@ TEST(LogPostgresTest, RecheckRefusesAnIdAnotherWriterCommitted) {
   auto conninfo = store::testing::NewTestSchema();
   ASSERT_OK(conninfo);
   ASSERT_OK(store::PostgresStore::Create(*conninfo, "example.org/log"));
-  auto open = [&] {
-    auto st = store::PostgresStore::Open(*conninfo);
-    EXPECT_TRUE(st.ok());
-    return std::move(*Log::Open(std::move(*st), TestSigner()));
-  };
+  auto open = [&] { return OpenLog(*conninfo); };
   auto a = open();
   auto b = open();  // loaded at size 0, before a's commit
   ASSERT_OK(a->AppendMany({"x"}, {Row("x")}, 0).get());
@@ -203,11 +208,7 @@ TEST(LogPostgresTest, RecheckRefusesRecordsCheckedAgainstACaseRecordSinceChanged
   auto conninfo = store::testing::NewTestSchema();
   ASSERT_OK(conninfo);
   ASSERT_OK(store::PostgresStore::Create(*conninfo, "example.org/log"));
-  auto open = [&] {
-    auto st = store::PostgresStore::Open(*conninfo);
-    EXPECT_TRUE(st.ok());
-    return std::move(*Log::Open(std::move(*st), TestSigner()));
-  };
+  auto open = [&] { return OpenLog(*conninfo); };
   auto case_row = [](const std::string& id) {
     store::RecordRow r = Row(id);
     r.kind = "case";
