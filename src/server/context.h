@@ -6,10 +6,13 @@
 #ifndef LIFELINE_SERVER_CONTEXT_H_
 #define LIFELINE_SERVER_CONTEXT_H_
 
+#include <memory>
 #include <mutex>
 #include <utility>
 
+#include "log/log.h"
 #include "note/checkpoint.h"
+#include "record/seal.h"
 #include "server/access.h"
 #include "server/after_write.h"
 #include "server/analysis_cache.h"
@@ -20,6 +23,7 @@
 #include "server/server.h"
 #include "server/tiles.h"
 #include "server/tokens.h"
+#include "store/lock.h"
 
 namespace lifeline::server {
 
@@ -42,6 +46,12 @@ struct Context {
   IndicatorsCache indicators;
   TileCache tiles;
   std::mutex write_mu;  // one writer at a time within this process
+  // Guarded by write_mu: the log API writes go through. On PostgreSQL it
+  // stays open between requests (submit.cc, Append); on SQLite each write
+  // opens it with the store's LOCK (writer_lock) and closes both after.
+  std::unique_ptr<log::Log> writer;
+  std::unique_ptr<store::FileLock> writer_lock;
+  std::shared_ptr<const record::SealKey> writer_key;
   AfterWrite after_write;
 };
 

@@ -121,10 +121,9 @@ Result<record::SubmitReport> DryRun(Context& c, store::LogStore& reader, Candida
   return record::Submit(std::move(candidates), reader, nullptr, so);
 }
 
-// Appends (write_mu held): sets *rep and *checkpoint; false with res filled
-// when the store is busy or cannot be opened for writing.
-bool Append(Context& c, store::LogStore& reader, Candidates candidates, record::SubmitOptions so,
-            Result<record::SubmitReport>* rep, std::string* checkpoint, http::Response& res) {
+// Opens the log for writing (write_mu held) into c.writer / c.writer_key;
+// false with res filled when the store is busy or cannot be opened.
+bool OpenWriter(Context& c, http::Response& res) {
   auto ws = store_dir::OpenWritable(c.opt.store_dir);
   if (!ws.ok()) {
     // FailedPrecondition: on SQLite another writer holds the lock (a CLI
@@ -144,14 +143,33 @@ bool Append(Context& c, store::LogStore& reader, Candidates candidates, record::
     SendStatus(res, key.status());
     return false;
   }
-  so.seal_key = std::make_shared<const record::SealKey>(std::move(*key));
+  const bool keep = ws->lock == nullptr;  // PostgreSQL: no lock to release between writes
   auto lg = log::Log::Open(std::move(ws->store), ws->signer);
   if (!lg.ok()) {
     SendStatus(res, lg.status());
     return false;
   }
-  *rep = record::Submit(std::move(candidates), reader, lg->get(), so);
-  *checkpoint = (*lg)->checkpoint();
+  c.writer = std::move(*lg);
+  c.writer_key = std::make_shared<const record::SealKey>(std::move(*key));
+  if (!keep) c.writer_lock = std::move(ws->lock);
+  return true;
+}
+
+// Appends (write_mu held): sets *rep and *checkpoint; false with res filled
+// when the store is busy or cannot be opened for writing. On PostgreSQL the
+// log stays open for the next request (it rebases on other writers'
+// commits) unless the write failed, when the next request opens it afresh;
+// on SQLite it is closed, and the LOCK released, after every write.
+bool Append(Context& c, store::LogStore& reader, Candidates candidates, record::SubmitOptions so,
+            Result<record::SubmitReport>* rep, std::string* checkpoint, http::Response& res) {
+  if (c.writer == nullptr && !OpenWriter(c, res)) return false;
+  so.seal_key = c.writer_key;
+  *rep = record::Submit(std::move(candidates), reader, c.writer.get(), so);
+  *checkpoint = c.writer->checkpoint();
+  if (c.writer_lock != nullptr || !rep->ok()) {
+    c.writer.reset();
+    c.writer_lock.reset();
+  }
   return true;
 }
 
