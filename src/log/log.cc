@@ -412,7 +412,9 @@ Status Log::Reload(const Status& applied, const Hashed& h) {
   std::string msg = "committing entries " + std::to_string(h.base_size) + ".." + std::to_string(h.new_size - 1) +
                     ": " + applied.message();
   msg += reload.ok() ? "; the log stands at size " + std::to_string(tree_.size())
-                     : "; reloading the log failed too: " + reload.message();
+                     : "; reloading the log failed too: " + reload.message() + "; whether entries " +
+                           std::to_string(h.base_size) + ".." + std::to_string(h.new_size - 1) +
+                           " were committed is known once the store is back (`lifeline log checkpoint` shows its size)";
   return Status(applied.code(), msg);
 }
 

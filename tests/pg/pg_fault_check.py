@@ -13,8 +13,9 @@ database holds one root per size and every root a server showed is that
 one. Prints `N passed, N failed`; exits 1 on any failure.
 """
 import json
-import os
 import sys
+
+from entries import entries
 
 out_file, records_tsv, checkpoints_tsv, tiles = sys.argv[1:5]
 with open(out_file) as f:
@@ -34,32 +35,6 @@ def expect(name, ok, detail=""):
 def read_tsv(path):
     with open(path) as f:
         return [line.rstrip("\n").split("\t") for line in f if line.strip()]
-
-
-def entries(tiles_dir):
-    """The log's entries, from the widest bundle of each index."""
-    bundles = {}
-    base = os.path.join(tiles_dir, "tile", "entries")
-    for root, _, files in os.walk(base):
-        for name in files:
-            rel = os.path.relpath(os.path.join(root, name), base).split(os.sep)
-            width = 256
-            if len(rel) >= 2 and rel[-2].endswith(".p"):
-                width = int(rel[-1])
-                rel = rel[:-2] + [rel[-2][:-2]]
-            index = int("".join(p.lstrip("x") for p in rel))
-            if width >= bundles.get(index, (0, ""))[0]:
-                bundles[index] = (width, os.path.join(root, name))
-    out = []
-    for index in range(len(bundles)):
-        with open(bundles[index][1], "rb") as f:
-            data = f.read()
-        i = 0
-        while i < len(data):
-            n = int.from_bytes(data[i:i + 2], "big")
-            out.append(data[i + 2:i + 2 + n].decode())
-            i += 2 + n
-    return out
 
 
 rows = read_tsv(records_tsv)

@@ -1,0 +1,131 @@
+#!/bin/bash
+# Writers on PostgreSQL when the database fails under them (issue #14
+# item 6), on a cluster of its own (it stops the database):
+#   - `log append` and `import` while the database is stopped mid-way: a
+#     clear error naming the database and what to do, a non-zero exit, and
+#     once it is back `verify` passes and every batch is whole (the
+#     acknowledged ones present, the failed one absent or wholly present);
+#   - a full disk on the database side: a database in a tablespace on a
+#     small tmpfs, filled through `lifeline log append`: "No space left"
+#     named, a non-zero exit, nothing of the failed batch written; after the
+#     tmpfs is made bigger, `verify` passes and writing works. Mounting needs
+#     root: without it that part is skipped, saying so.
+#
+#   pg_fault_db_test.sh LIFELINE_BINARY SOURCE_DIR
+set -uo pipefail
+LL=$1
+SRC=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d)
+chmod 711 "$WORK"  # the postgres user reaches the tablespace inside
+STATE=$WORK/pg.state
+MNT=$WORK/tablespace
+cleanup() {
+	"$HERE/pg_cluster.sh" stop "$STATE"
+	mountpoint -q "$MNT" && umount "$MNT"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+# shellcheck source=../cli/check.sh
+. "$HERE/../cli/check.sh"
+
+"$HERE/pg_cluster.sh" start "$STATE" || exit 1
+SOCK=$(cat "$STATE")
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -rV | head -1)
+sql() { "$PGBIN/psql" -X -q -t -A -h "$SOCK" -U postgres -d "$1" -c "$2"; }
+# A store in a new database (createdb ARGS...); prints nothing.
+newstore() {
+	local name=$1
+	shift
+	"$PGBIN/createdb" -h "$SOCK" -U postgres "$@" "$name" || exit 1
+	"$LL" init --origin "example.org/$name" --db "host=$SOCK user=postgres dbname=$name" "$WORK/$name" >/dev/null || exit 1
+}
+# Stops the database (pg_ctl -m MODE) once the log in database $1 has grown
+# past $2 entries; fails the test if it never does within 30 s.
+stop_when_past() {
+	for _ in $(seq 1500); do
+		[ "$(sql "$1" "SELECT size FROM head")" -gt "$2" ] && break
+		sleep 0.02
+	done
+	"$HERE/pg_cluster.sh" pg_ctl "$STATE" -m "$3" -w stop >/dev/null
+}
+oneline() { tr '\n' ' ' <"$1"; }
+size_of() { "$LL" --store "$1" --json log checkpoint | sed 's/.*"size":\([0-9]*\).*/\1/'; }
+
+# --- log append while the database goes away ---------------------------------
+newstore gone
+seq -f 'entry-%07g' 0 999999 >"$WORK/lines.txt"
+"$LL" --store "$WORK/gone" -q log append --file "$WORK/lines.txt" --batch 1000 >"$WORK/append.out" 2>&1 &
+APPEND=$!
+stop_when_past gone 20000 immediate
+wait "$APPEND"
+expect "log append fails when the database goes away" "$?" 4
+check "the error names the database, what was appended and what to do" 0 \
+	'appended [0-9]+ of 1000000 entries .*append the input.s entries after the first [0-9]+: committing entries .*PostgreSQL database "gone" on .*check that the PostgreSQL server is running' \
+	-- oneline "$WORK/append.out"
+acked=$(sed -n 's/.*appended \([0-9]*\) of 1000000.*/\1/p' "$WORK/append.out")
+"$HERE/pg_cluster.sh" resume "$STATE" || exit 1
+size=$(size_of "$WORK/gone")
+expect "the acknowledged batches are there, the failed one whole or absent" \
+	"$([ "$size" -eq "$acked" ] || [ "$size" -eq $((acked + 1000)) ] && echo yes)" yes
+check "verify after the database came back" 0 "^OK size $size " -- "$LL" --store "$WORK/gone" verify
+"$LL" --store "$WORK/gone" log export-tiles "$WORK/tiles" >/dev/null
+expect "the log holds the input's first $size lines, in order" \
+	"$(python3 "$HERE/entries.py" "$WORK/tiles" | md5sum)" \
+	"$(head -n "$size" "$WORK/lines.txt" | md5sum)"
+check "appending works again" 0 "appended 1 entries at $size" -- "$LL" --store "$WORK/gone" log append <<<"after"
+
+# --- import while the database goes away -------------------------------------
+newstore imp
+"$LL" --store "$WORK/imp" -q import "$SRC/data/cases/lachin-2022-23/records.jsonl" >/dev/null || exit 1
+python3 -c '
+import json
+for i in range(20000):
+    print(json.dumps({"kind": "claim", "id": "cl-gone-%05d" % i, "case": "lachin-2022-23",
+                      "about": "rs-2022-12-12-closure", "party": "A test party", "stance": "confirms",
+                      "text": "Seen %d." % i, "sources": ["src-ombudsmen-2023-01-13-joint-report"]}))' >"$WORK/claims.jsonl"
+"$LL" --store "$WORK/imp" -q import --batch 200 "$WORK/claims.jsonl" >"$WORK/import.out" 2>&1 &
+IMPORT=$!
+stop_when_past imp 2000 fast
+wait "$IMPORT"
+expect "import fails when the database goes away" "$?" 4
+check "the import's error names the database and what to do" 0 \
+	'appended [0-9]+ of 20000 records before the failure \(importing again adds only the rest\).*PostgreSQL database "imp" on .*check that the PostgreSQL server is running' \
+	-- oneline "$WORK/import.out"
+acked=$(sed -n 's/.*appended \([0-9]*\) of 20000 records.*/\1/p' "$WORK/import.out")
+"$HERE/pg_cluster.sh" resume "$STATE" || exit 1
+rows=$(sql imp "SELECT count(*) FROM records WHERE id LIKE 'cl-gone-%'")
+expect "the acknowledged batches are there, the failed one whole or absent" \
+	"$([ "$rows" -eq "$acked" ] || [ "$rows" -eq $((acked + 200)) ] && echo yes)" yes
+expect "they are the file's first records" "$(sql imp "SELECT id FROM records WHERE id LIKE 'cl-gone-%' ORDER BY idx" | md5sum)" \
+	"$(head -n "$rows" "$WORK/claims.jsonl" | sed 's/.*"id": "\([^"]*\)".*/\1/' | md5sum)"
+check "verify after the database came back" 0 "^OK" -- "$LL" --store "$WORK/imp" verify
+check "importing again adds only the rest" 0 "20000 records: $((20000 - rows)) new, $rows already in the log" -- \
+	"$LL" --store "$WORK/imp" import "$WORK/claims.jsonl"
+expect "every record once" "$(sql imp "SELECT count(*), count(DISTINCT id) FROM records WHERE id LIKE 'cl-gone-%'")" "20000|20000"
+
+# --- a full disk on the database side -----------------------------------------
+mkdir -p "$MNT"
+if ! mount -t tmpfs -o "size=24m,uid=$(id -u postgres),mode=700" tmpfs "$MNT" 2>"$WORK/mount.err"; then
+	echo "pg_fault_db_test.sh: note: cannot mount a tmpfs ($(cat "$WORK/mount.err")): the full-disk part is skipped"
+	finish
+	exit
+fi
+sql postgres "CREATE TABLESPACE small LOCATION '$MNT'" || exit 1
+newstore full -D small
+python3 -c 'print("\n".join("%06d" % i + "x" * 4000 for i in range(1000)))' >"$WORK/big.txt"
+rc=0
+for i in $(seq 1 12); do
+	before=$(size_of "$WORK/full")
+	"$LL" --store "$WORK/full" -q log append --file "$WORK/big.txt" --batch 1000 >"$WORK/full.out" 2>&1 || { rc=$?; break; }
+done
+expect "filling the disk fails (exit 5, an I/O error)" "$rc" 5
+check "the error names the full disk and the database" 0 \
+	'No space left on device.*PostgreSQL database "full" on .*the database server.s disk is full' -- oneline "$WORK/full.out"
+expect "nothing of the failed batch written" "$(size_of "$WORK/full")" "$before"
+check "verify on the full disk" 0 "^OK size $before " -- "$LL" --store "$WORK/full" verify
+mount -o remount,size=64m "$MNT" || exit 1
+check "appending works once there is room" 0 "appended 1000 entries at $before" -- \
+	"$LL" --store "$WORK/full" log append --file "$WORK/big.txt"
+check "verify after" 0 "^OK size $((before + 1000)) " -- "$LL" --store "$WORK/full" verify
+finish
