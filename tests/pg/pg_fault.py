@@ -27,6 +27,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -73,7 +74,7 @@ class Server:
         self.log = open(os.path.join(os.path.dirname(out_file), f"serve{n}.log"), "ab")
 
     def start(self):
-        self.proc = subprocess.Popen([LL, "--store", self.store, "-q", "serve", "--port", str(self.port)],
+        self.proc = subprocess.Popen([LL, "--store", self.store, "-q", "serve", "--port", str(self.port), "--rate-limit", "0"],
                                      stdout=self.log, stderr=self.log)
         deadline = time.time() + 15
         while time.time() < deadline:
@@ -130,7 +131,7 @@ def note_5xx(status, body):
     msg = body.get("error", "") if isinstance(body, dict) else str(body)
     if "PostgreSQL" not in msg and "database" not in msg:
         fail(f"a {status} that does not name the database: {msg!r}")
-    key = f"{status} " + " ".join(msg.split()[:12])
+    key = f"{status} " + " ".join(re.sub(r"cl-fault-[0-9a-z-]+", "ID", msg).split()[:14])
     with lock:
         answers_5xx[key] = answers_5xx.get(key, 0) + 1
 
@@ -164,7 +165,8 @@ def lookup(servers, wrng, rid, deadline):
 
 
 def post_once(servers, wrng, rid):
-    """'acked', 'present' (written, no index told), 'retry' or 'failed'."""
+    """'acked', 'present' (written, no index told), 'retry' (ambiguous: look
+    it up first), 'again' (certainly not written) or 'failed'."""
     server = wrng.choice(servers)
     with lock:
         counts["posts"] += 1
@@ -182,6 +184,11 @@ def post_once(servers, wrng, rid):
     if status >= 500:
         note_5xx(status, body)
         return "retry"
+    if status == 429:
+        time.sleep(1)
+        return "again"  # refused before it was read: not written
+    if status == 409 and "already" in str(body):
+        return "retry"  # an attempt whose answer was lost committed it meanwhile: the lookup says so
     fail(f"POST {rid} on server {server.n}: {status} {body}")
     return "failed"
 
@@ -192,6 +199,8 @@ def write_one(servers, wrng, rid):
         outcome = post_once(servers, wrng, rid)
         if outcome in ("acked", "failed"):
             return
+        if outcome == "again":
+            continue
         if outcome == "present":
             with lock:
                 unacked.add(rid)
