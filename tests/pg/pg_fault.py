@@ -22,18 +22,16 @@ serve the same checkpoint. OUT_JSON gets what was seen, for the checks
 against the database and the tiles (pg_fault_check.py). Every loop is
 bounded in count and time; exits non-zero, saying why, on any failure.
 """
-import base64
-import http.client
 import json
 import os
 import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+
+from servers import Server, claim, request
 
 LL, state_file, out_file = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(state_file) as f:
@@ -57,62 +55,6 @@ def fail(msg):
     print("FAIL " + msg, flush=True)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Server:
-    """One `lifeline serve` on a fixed port; restarted on the same port."""
-
-    def __init__(self, n, store):
-        self.n, self.store, self.port = n, store, free_port()
-        self.proc = None
-        self.log = open(os.path.join(os.path.dirname(out_file), f"serve{n}.log"), "ab")
-
-    def start(self):
-        self.proc = subprocess.Popen([LL, "--store", self.store, "-q", "serve", "--port", str(self.port), "--rate-limit", "0"],
-                                     stdout=self.log, stderr=self.log)
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"pg_fault.py: server {self.n} exited with {self.proc.returncode} (see serve{self.n}.log)")
-            try:
-                if request(self, "GET", "/checkpoint", timeout=1)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise SystemExit(f"pg_fault.py: server {self.n} did not answer on port {self.port} within 15 s")
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-
-def request(server, method, path, body=None, timeout=10):
-    """(status, parsed JSON or text); OSError when the connection fails."""
-    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
-    try:
-        headers = {"Authorization": "Bearer " + cfg["token"]}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        c.request(method, path, body=body, headers=headers)
-        r = c.getresponse()
-        data = r.read().decode()
-        try:
-            return r.status, json.loads(data)
-        except ValueError:
-            return r.status, data
-    except http.client.HTTPException as e:
-        raise OSError(str(e)) from e
-    finally:
-        c.close()
-
-
 def note_root(note):
     """(size, root) of a checkpoint note."""
     lines = note.split("\n")
@@ -134,12 +76,6 @@ def note_5xx(status, body):
     key = f"{status} " + " ".join(re.sub(r"cl-fault-[0-9a-z-]+", "ID", msg).split()[:14])
     with lock:
         answers_5xx[key] = answers_5xx.get(key, 0) + 1
-
-
-def claim(rid):
-    return json.dumps({"kind": "claim", "id": rid, "case": "lachin-2022-23", "about": "rs-2022-12-12-closure",
-                       "party": "A test party", "stance": "confirms", "text": "Seen by " + rid + ".",
-                       "sources": ["src-ombudsmen-2023-01-13-joint-report"]})
 
 
 def lookup(servers, wrng, rid, deadline):
@@ -292,7 +228,8 @@ def final_checks(servers, survivor):
 
 
 def main():
-    servers = [Server(n, d) for n, d in enumerate(cfg["stores"])]
+    log_dir = os.path.dirname(os.path.abspath(out_file))
+    servers = [Server(n, LL, d, cfg["token"], log_dir) for n, d in enumerate(cfg["stores"])]
     for s in servers:
         s.start()
     threads = [threading.Thread(target=writer, args=(servers, w)) for w in range(cfg["writers"])]
