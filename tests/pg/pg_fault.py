@@ -227,9 +227,8 @@ def final_checks(servers, survivor):
     return notes[servers[0].n]
 
 
-def main():
-    log_dir = os.path.dirname(os.path.abspath(out_file))
-    servers = [Server(n, LL, d, cfg["token"], log_dir) for n, d in enumerate(cfg["stores"])]
+def run(servers):
+    """The faults, then the final checks; the latest checkpoint."""
     for s in servers:
         s.start()
     threads = [threading.Thread(target=writer, args=(servers, w)) for w in range(cfg["writers"])]
@@ -249,8 +248,14 @@ def main():
           f" without an answer, {counts['retried']} posted again)", flush=True)
     for k, v in sorted(answers_5xx.items()):
         print(f"pg_fault.py: {v} x {k}", flush=True)
+    return final_checks(servers, survivor)
+
+
+def main():
+    log_dir = os.path.dirname(os.path.abspath(out_file))
+    servers = [Server(n, LL, d, cfg["token"], log_dir) for n, d in enumerate(cfg["stores"])]
     try:
-        latest = final_checks(servers, survivor)
+        latest = run(servers)
     finally:
         for s in servers:
             s.kill()
@@ -260,6 +265,5 @@ def main():
     if not acked:
         fail("no write was acknowledged")
     sys.exit(1 if errors else 0)
-
 
 main()

@@ -46,11 +46,15 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.05)
-        raise SystemExit(f"server {self.n} did not answer on port {self.port} within 15 s")
+        self.kill()
+        raise SystemExit(f"server {self.n} did not answer GET /checkpoint on port {self.port} within 15 s")
 
     def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
+        """SIGKILL; nothing when it is not running."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait()
 
 
 def request(server, method, path, body=None, timeout=10):
