@@ -315,7 +315,9 @@ Status Log::Rebase(const Status& refused, Hashed& h) {
   const uint64_t old_size = tree_.size();
   const merkle::Hash old_root = root_;
   Status reload = Recover();
-  if (!reload.ok()) return Status(refused.code(), refused.message() + "; reloading the log failed: " + reload.message());
+  // The reload's code: a store that went away is Unavailable (a server's
+  // 503), not the refusal that is only the reason the log reloaded.
+  if (!reload.ok()) return Status(reload.code(), refused.message() + "; reloading the log failed: " + reload.message());
   if (tree_.size() == old_size && root_ == old_root) return refused;  // not a moved head
   // The head another writer stored must extend the tree this log had: two
   // writers holding the key never sign a split view.
