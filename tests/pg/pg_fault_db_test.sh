@@ -41,9 +41,9 @@ newstore() {
 	"$LL" init --origin "example.org/$name" --db "host=$SOCK user=postgres dbname=$name" "$WORK/$name" >/dev/null || exit 1
 }
 # Stops the database (pg_ctl -m MODE) once the log in database $1 has grown
-# past $2 entries; fails the test if it never does within 30 s.
+# past $2 entries, or after about a minute (then the checks below fail).
 stop_when_past() {
-	for _ in $(seq 1500); do
+	for _ in $(seq 3000); do
 		[ "$(sql "$1" "SELECT size FROM head")" -gt "$2" ] && break
 		sleep 0.02
 	done
@@ -80,29 +80,29 @@ newstore imp
 "$LL" --store "$WORK/imp" -q import "$SRC/data/cases/lachin-2022-23/records.jsonl" >/dev/null || exit 1
 python3 -c '
 import json
-for i in range(20000):
+for i in range(5000):
     print(json.dumps({"kind": "claim", "id": "cl-gone-%05d" % i, "case": "lachin-2022-23",
                       "about": "rs-2022-12-12-closure", "party": "A test party", "stance": "confirms",
                       "text": "Seen %d." % i, "sources": ["src-ombudsmen-2023-01-13-joint-report"]}))' >"$WORK/claims.jsonl"
-"$LL" --store "$WORK/imp" -q import --batch 200 "$WORK/claims.jsonl" >"$WORK/import.out" 2>&1 &
+"$LL" --store "$WORK/imp" -q import --batch 50 "$WORK/claims.jsonl" >"$WORK/import.out" 2>&1 &
 IMPORT=$!
-stop_when_past imp 2000 fast
+stop_when_past imp 1000 fast
 wait "$IMPORT"
 expect "import fails when the database goes away" "$?" 4
 check "the import's error names the database and what to do" 0 \
-	'appended [0-9]+ of 20000 records before the failure \(importing again adds only the rest\).*PostgreSQL database "imp" on .*check that the PostgreSQL server is running' \
+	'appended [0-9]+ of 5000 records before the failure \(importing again adds only the rest\).*PostgreSQL database "imp" on .*check that the PostgreSQL server is running' \
 	-- oneline "$WORK/import.out"
-acked=$(sed -n 's/.*appended \([0-9]*\) of 20000 records.*/\1/p' "$WORK/import.out")
+acked=$(sed -n 's/.*appended \([0-9]*\) of 5000 records.*/\1/p' "$WORK/import.out")
 "$HERE/pg_cluster.sh" resume "$STATE" || exit 1
 rows=$(sql imp "SELECT count(*) FROM records WHERE id LIKE 'cl-gone-%'")
 expect "the acknowledged batches are there, the failed one whole or absent" \
-	"$([ "$rows" -eq "$acked" ] || [ "$rows" -eq $((acked + 200)) ] && echo yes)" yes
+	"$([ "$rows" -eq "$acked" ] || [ "$rows" -eq $((acked + 50)) ] && echo yes)" yes
 expect "they are the file's first records" "$(sql imp "SELECT id FROM records WHERE id LIKE 'cl-gone-%' ORDER BY idx" | md5sum)" \
 	"$(head -n "$rows" "$WORK/claims.jsonl" | sed 's/.*"id": "\([^"]*\)".*/\1/' | md5sum)"
 check "verify after the database came back" 0 "^OK" -- "$LL" --store "$WORK/imp" verify
-check "importing again adds only the rest" 0 "20000 records: $((20000 - rows)) new, $rows already in the log" -- \
+check "importing again adds only the rest" 0 "5000 records: $((5000 - rows)) new, $rows already in the log" -- \
 	"$LL" --store "$WORK/imp" import "$WORK/claims.jsonl"
-expect "every record once" "$(sql imp "SELECT count(*), count(DISTINCT id) FROM records WHERE id LIKE 'cl-gone-%'")" "20000|20000"
+expect "every record once" "$(sql imp "SELECT count(*), count(DISTINCT id) FROM records WHERE id LIKE 'cl-gone-%'")" "5000|5000"
 
 # --- a full disk on the database side -----------------------------------------
 mkdir -p "$MNT"
