@@ -12,6 +12,11 @@
 #   pg_cluster.sh pg_ctl STATE_FILE ARGS...
 #                                    pg_ctl -D DATA ARGS as the cluster's owner
 #
+# PG_CLUSTER_DIR, when set for `start`, is an empty directory (owned by
+# `postgres` when run as root) to hold the cluster instead of a new
+# /tmp/lifeline-pg.*: a small tmpfs, for the full-disk test. `stop` stops
+# that cluster and leaves the directory to its owner.
+#
 # ctest runs `start` as the FIXTURES_SETUP of the suites that use PostgreSQL
 # and `stop` as their FIXTURES_CLEANUP (CMakeLists.txt). The tests read
 # STATE_FILE (LIFELINE_PG_STATE) and make their stores in schemas of the
@@ -76,8 +81,8 @@ run_server() {
 start() {
 	stop  # a cluster left by an interrupted run
 	mkdir -p "$(dirname "$state")"
-	local dir
-	dir=$(mktemp -d /tmp/lifeline-pg.XXXXXX)
+	local dir=${PG_CLUSTER_DIR:-}
+	[ -n "$dir" ] || dir=$(mktemp -d /tmp/lifeline-pg.XXXXXX)
 	echo "$dir" >"$state"
 	if [ "$(id -u)" -eq 0 ]; then
 		id postgres >/dev/null 2>&1 || { echo "pg_cluster.sh: running as root needs the postgres user" >&2; exit 1; }

@@ -8,8 +8,13 @@
 #   - a full disk on the database side: a database in a tablespace on a
 #     small tmpfs, filled through `lifeline log append`: "No space left"
 #     named, a non-zero exit, nothing of the failed batch written; after the
-#     tmpfs is made bigger, `verify` passes and writing works. Mounting needs
-#     root: without it that part is skipped, saying so.
+#     tmpfs is made bigger, `verify` passes and writing works; then a whole
+#     cluster (tables and WAL) on a small tmpfs, filled the same way: the
+#     full disk named (or, when the WAL met it, PostgreSQL's PANIC in its
+#     log and a lost connection), the failed batch absent or whole, and once
+#     there is room and PostgreSQL is started again, `verify` passes and
+#     writing works. Mounting needs root: without it those parts are
+#     skipped, saying so.
 #
 #   pg_fault_db_test.sh LIFELINE_BINARY SOURCE_DIR
 set -uo pipefail
@@ -20,9 +25,12 @@ WORK=$(mktemp -d)
 chmod 711 "$WORK"  # the postgres user reaches the tablespace inside
 STATE=$WORK/pg.state
 MNT=$WORK/tablespace
+STATE2=$WORK/pg-whole.state
+WHOLE=$WORK/cluster
 cleanup() {
 	"$HERE/pg_cluster.sh" stop "$STATE"
-	mountpoint -q "$MNT" && umount "$MNT"
+	"$HERE/pg_cluster.sh" stop "$STATE2"
+	for m in "$MNT" "$WHOLE"; do mountpoint -q "$m" && umount "$m"; done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -128,4 +136,44 @@ mount -o remount,size=64m "$MNT" || exit 1
 check "appending works once there is room" 0 "appended 1000 entries at $before" -- \
 	"$LL" --store "$WORK/full" log append --file "$WORK/big.txt"
 check "verify after" 0 "^OK size $((before + 1000)) " -- "$LL" --store "$WORK/full" verify
+
+# The whole cluster (tables and WAL) on a 96 MiB tmpfs, filled the same way.
+# Which write meets the full disk first decides what the writer sees: a
+# table's or a temporary file's (an error naming it, exit 5), or the WAL's
+# (PostgreSQL PANICs: the connection is lost, exit 4, and the server log
+# names the full disk). Either way nothing of the batch may be half-written,
+# and after the tmpfs grows and PostgreSQL is restarted the log verifies and
+# takes writes. (At 96 MiB a table or temporary file meets it first here; at
+# 60 and 90 MiB the WAL did: both branches were run.)
+mkdir -p "$WHOLE"
+mount -t tmpfs -o "size=96m,uid=$(id -u postgres),mode=700" tmpfs "$WHOLE" || exit 1
+PG_CLUSTER_DIR=$WHOLE "$HERE/pg_cluster.sh" start "$STATE2" >/dev/null || exit 1
+"$PGBIN/createdb" -h "$WHOLE" -U postgres whole || exit 1
+"$LL" init --origin example.org/whole --db "host=$WHOLE user=postgres dbname=whole" "$WORK/whole" >/dev/null || exit 1
+rc=0
+for i in $(seq 1 30); do
+	before=$(size_of "$WORK/whole")
+	"$LL" --store "$WORK/whole" -q log append --file "$WORK/big.txt" --batch 1000 >"$WORK/whole.out" 2>&1 || { rc=$?; break; }
+done
+if [ "$rc" -eq 5 ]; then
+	# PostgreSQL says "No space left on device", or only "wrote only N of M
+	# bytes" for a short write; its SQLSTATE 53100 is named either way.
+	check "a full disk under the whole cluster is named" 0 'PostgreSQL database "whole".*the database server.s disk is full' -- \
+		oneline "$WORK/whole.out"
+else
+	expect "a full disk under the whole cluster fails the append (exit 5, or 4 after a PANIC)" "$rc" 4
+	check "PostgreSQL's log names the full disk" 0 "PANIC: .*No space left on device" -- cat "$WHOLE/server.log"
+	check "the writer says the database went away" 0 'PostgreSQL database "whole".*check that the PostgreSQL server is running' -- \
+		oneline "$WORK/whole.out"
+fi
+echo "pg_fault_db_test.sh: the whole cluster's full disk failed the append with exit $rc"
+mount -o remount,size=256m "$WHOLE" || exit 1
+# After a PANIC the server may be down, or recovering (and failing again
+# for want of space): restart it either way, as an operator would.
+"$HERE/pg_cluster.sh" restart "$STATE2" immediate || exit 1
+size=$(size_of "$WORK/whole")
+expect "the failed batch is absent or whole" "$([ "$size" -eq "$before" ] || [ "$size" -eq $((before + 1000)) ] && echo yes)" yes
+check "verify once there is room" 0 "^OK size $size " -- "$LL" --store "$WORK/whole" verify
+check "appending works once there is room" 0 "appended 1000 entries at $size" -- \
+	"$LL" --store "$WORK/whole" log append --file "$WORK/big.txt"
 finish
