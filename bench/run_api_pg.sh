@@ -61,3 +61,15 @@ prepare "$WORK/three"
 cp -a "$WORK/three" "$WORK/three-b"
 cp -a "$WORK/three" "$WORK/three-c"
 run "PostgreSQL, 3 servers" "$WORK/three" "$WORK/three-b" "$WORK/three-c"
+echo
+echo "Reads by path, p50 / p99 ms:"
+echo
+python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+paths = list(rows[0]["read_by_path"])
+print("| set-up | " + " | ".join("`%s`" % p for p in paths) + " |")
+print("|---" * (len(paths) + 1) + "|")
+for r in rows:
+    cells = ["%s / %s" % (r["read_by_path"][p]["p50_ms"], r["read_by_path"][p]["p99_ms"]) for p in paths]
+    print("| " + r["label"] + " | " + " | ".join(cells) + " |")' "$WORK/api-latency.jsonl"

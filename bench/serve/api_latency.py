@@ -7,7 +7,7 @@ and READERS threads reading random servers (a record by id, a page of the
 case's records, the checkpoint), and prints a Markdown table row headed
 LABEL: p50/p99 of reads and of writes in ms, rates, and the non-2xx
 answers (exits 1 on any); LOG_DIR/api-latency.jsonl gets the figures as
-one JSON line too.
+one JSON line too, with each read's p50/p99 apart.
 
     api_latency.py LABEL LIFELINE TOKEN SECONDS WRITERS READERS LOG_DIR STORE...
 """
@@ -27,10 +27,13 @@ SECONDS, WRITERS, READERS = float(SECONDS), int(WRITERS), int(READERS)
 READS = ["/api/v1/records/rs-2022-12-12-closure", "/api/v1/records?case=lachin-2022-23&limit=20", "/api/v1/checkpoint"]
 lock = threading.Lock()
 lat = {"read": [], "write": []}
+by_path = {path: [] for path in READS}
 bad = {}
 
 
 def timed(kind, server, method, path, body=None):
+    """Sends one request; records its latency under `kind` (and its path,
+    for reads) and any answer outside 2xx."""
     t = time.perf_counter()
     try:
         status = request(server, method, path, body)[0]
@@ -39,6 +42,8 @@ def timed(kind, server, method, path, body=None):
     ms = (time.perf_counter() - t) * 1000
     with lock:
         lat[kind].append(ms)
+        if path in by_path:
+            by_path[path].append(ms)
         if not (isinstance(status, int) and 200 <= status < 300):
             bad[f"{kind} {status}"] = bad.get(f"{kind} {status}", 0) + 1
 
@@ -80,6 +85,8 @@ def main():
     for kind, xs in lat.items():
         out[kind] = {"count": len(xs), "per_s": round(len(xs) / SECONDS, 1), "p50_ms": pct(xs, 50),
                      "p99_ms": pct(xs, 99)}
+    out["read_by_path"] = {p: {"count": len(xs), "p50_ms": pct(xs, 50), "p99_ms": pct(xs, 99)}
+                           for p, xs in by_path.items()}
     with open(os.path.join(LOG_DIR, "api-latency.jsonl"), "a") as f:
         f.write(json.dumps(out) + "\n")
     w, r = out["write"], out["read"]
