@@ -34,6 +34,7 @@ bench: deps
 	ninja -C build-bench -j $(JOBS)
 	bench/run.sh build-bench
 	bench/run_serve.sh build-bench
+	bench/run_api_pg.sh build-bench
 
 fuzz: deps
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \

@@ -155,7 +155,8 @@ int CmdAppend(const Globals& g, const std::string& file, size_t batch, bool base
   uint64_t after = (*lg)->size();
   if (!failure.ok()) {
     return Fail(g, failure.Annotate("appended " + std::to_string(done) + " of " + std::to_string(*total) +
-                                    " entries (log size " + std::to_string(after) + ")"));
+                                    " entries (log size " + std::to_string(after) + "); once the cause is fixed," +
+                                    " append the input's entries after the first " + std::to_string(done)));
   }
   if (g.json) {
     std::cout << json{{"ok", true}, {"first_index", before}, {"count", *total}, {"size", after}, {"checkpoint", cp}}

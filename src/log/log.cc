@@ -316,7 +316,9 @@ Status Log::Rebase(const Status& refused, Hashed& h) {
   const uint64_t old_size = tree_.size();
   const merkle::Hash old_root = root_;
   Status reload = Recover();
-  if (!reload.ok()) return Status(refused.code(), refused.message() + "; reloading the log failed: " + reload.message());
+  // The reload's code: a store that went away is Unavailable (a server's
+  // 503), not the refusal that is only the reason the log reloaded.
+  if (!reload.ok()) return Status(reload.code(), refused.message() + "; reloading the log failed: " + reload.message());
   if (tree_.size() == old_size && root_ == old_root) return refused;  // not a moved head
   // The head another writer stored must extend the tree this log had: two
   // writers holding the key never sign a split view.
@@ -420,7 +422,9 @@ Status Log::Reload(const Status& applied, const Hashed& h) {
   std::string msg = "committing entries " + std::to_string(h.base_size) + ".." + std::to_string(h.new_size - 1) +
                     ": " + applied.message();
   msg += reload.ok() ? "; the log stands at size " + std::to_string(tree_.size())
-                     : "; reloading the log failed too: " + reload.message();
+                     : "; reloading the log failed too: " + reload.message() + "; whether entries " +
+                           std::to_string(h.base_size) + ".." + std::to_string(h.new_size - 1) +
+                           " were committed is known once the store is back (`lifeline log checkpoint` shows its size)";
   return Status(applied.code(), msg);
 }
 

@@ -186,7 +186,9 @@ class Log {
   Result<uint64_t> CommitRebasing(Hashed& h);
   // After another writer moved the head: reloads the tree (Recover), checks
   // the stored latest extends the tree the log had, and re-hashes `h` on it.
-  // `refused` is Apply's error, returned when the head did not move.
+  // `refused` is Apply's error, returned when the head did not move; a
+  // reload that fails returns the reload's code (Unavailable for a lost
+  // database), with both messages.
   Status Rebase(const Status& refused, Hashed& h);
   // Fails (and drops from `h`) every group that must be checked again
   // (checked before the last reload) and fails the check: one of its ids is

@@ -145,6 +145,21 @@ TEST(LogTest, DiskFullFailsTheBatchAndWritesNothing) {
   EXPECT_TRUE(VerifyLog(*f.mem, TestSigner().verifier()).ok());
 }
 
+// A commit refused because another writer moved the head, when the store
+// is gone by the time the log reloads (PostgreSQL restarting): the batch
+// fails as Unavailable (a server's 503, "try again"), not as the refusal.
+TEST(LogTest, ARefusedCommitWhoseReloadFailsIsUnavailable) {
+  auto f = OpenMemoryLog();
+  ASSERT_TRUE(f.log->AppendMany({"a"}).get().ok());
+  f.mem->InjectFailure(store::MemoryStore::Op::kApply, FailedPreconditionError("commit built on size 1 but at size 2"));
+  f.mem->InjectFailure(store::MemoryStore::Op::kLatestCheckpoint, UnavailableError("the database went away"), 0,
+                       /*sticky=*/true);
+  auto r = f.log->AppendMany({"b"}).get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kUnavailable) << r.status().message();
+  EXPECT_NE(r.status().message().find("the database went away"), std::string::npos) << r.status().message();
+}
+
 // Closing the log and opening it again on the same SQLite file continues
 // the same tree: indices carry on, and the whole history verifies.
 TEST(LogTest, ReopenContinuesTheSameTree) {

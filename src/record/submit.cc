@@ -48,22 +48,37 @@ class BatchResolver : public Resolver {
   std::unordered_map<std::string_view, Entry> batch_;
 };
 
+// The store's records. A lookup that fails other than NotFound (a lost
+// database) answers "not known" and is kept: the caller returns error()
+// instead of the rejections it caused, which would blame the records.
 class StoreResolver : public Resolver {
  public:
   explicit StoreResolver(store::LogStore& store) : store_(store) {}
   std::optional<std::string> KindOf(const std::string& id) const override {
-    auto row = store_.FindRecord(id);
-    if (row.ok()) return row->kind;
+    auto row = Find(id);
+    if (row) return row->kind;
     return std::nullopt;
   }
   std::optional<std::string> CaseOf(const std::string& id) const override {
+    auto row = Find(id);
+    if (row) return row->case_id;
+    return std::nullopt;
+  }
+  // The first lookup that failed other than NotFound, else OK.
+  const Status& error() const { return error_; }
+
+ private:
+  std::optional<store::RecordRow> Find(const std::string& id) const {
     auto row = store_.FindRecord(id);
-    if (row.ok()) return row->case_id;
+    if (row.ok()) return std::move(*row);
+    if (row.status().code() != ErrorCode::kNotFound && error_.ok()) {
+      error_ = row.status().Annotate("checking the references to \"" + id + "\"");
+    }
     return std::nullopt;
   }
 
- private:
   store::LogStore& store_;
+  mutable Status error_;  // not thread-safe: ThreadSafe() is false
 };
 
 // The string member `key` of `rec`, else "": a view into `rec`, valid while
@@ -601,6 +616,7 @@ Result<SubmitReport> Submit(std::vector<Candidate> candidates, store::LogStore& 
   std::set<std::string> cases_read;
   LIFELINE_RETURN_IF_ERROR(CheckBatch(candidates, outer, existing, options, recorded, &rep, &entries, &rows,
                                       StoreCaseRecords(reader, &cases_read)));
+  LIFELINE_RETURN_IF_ERROR(outer.error());
   rep.accepted += entries.size();
   if (options.dry_run || entries.empty() || (options.all_or_nothing && rep.rejected > 0)) return rep;
   LIFELINE_RETURN_IF_ERROR(AppendRecords(log, std::move(entries), std::move(rows), options, &rep, checked_at,

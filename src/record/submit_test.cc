@@ -177,6 +177,29 @@ TEST_F(SubmitTest, StoreFailureWritesNothingAndSaysHowFarItGot) {
   EXPECT_TRUE(CurrentIds().empty());
 }
 
+// A reader whose lookups of stored records fail (the database went away
+// while the records were checked); ids never stored are NotFound.
+class LostReader : public store::MemoryStore {
+ public:
+  LostReader() : MemoryStore("example.org/records") {}
+  Result<store::RecordRow> FindRecord(const std::string& id) override {
+    if (id == "m2") return NotFoundError("no record m2");
+    return UnavailableError("the database went away");
+  }
+};
+
+TEST_F(SubmitTest, AReaderThatFailsIsAnErrorNotARejection) {
+  MustSubmit(kBase);
+  LostReader reader;
+  auto r = Submit(Parse({R"({"kind":"movement","id":"m2","case":"c1","route":"r1","date":"2023-01-05",)"
+                         R"("direction":"in","operator":"ICRC","sources":["s1"]})"}),
+                  reader, log_.get(), {});
+  ASSERT_FALSE(r.ok()) << "rejected " << r->rejected << " as if the references were missing";
+  EXPECT_EQ(r.status().code(), ErrorCode::kUnavailable) << r.status().message();
+  EXPECT_NE(r.status().message().find("the database went away"), std::string::npos) << r.status().message();
+  EXPECT_EQ(log_->size(), 4u);
+}
+
 TEST_F(SubmitTest, CorroborationIsComputedFromSourcesClaimsAndRetractions) {
   MustSubmit(kBase);
   auto c = Corroborate(*mem_, "rs1");

@@ -6,6 +6,16 @@
 #                                    initdb + pg_ctl start; writes the socket
 #                                    directory (the libpq `host`) to STATE_FILE
 #   pg_cluster.sh stop STATE_FILE    pg_ctl stop -m immediate; removes it all
+#   pg_cluster.sh restart STATE_FILE [fast|immediate]
+#                                    pg_ctl restart (the fault tests)
+#   pg_cluster.sh resume STATE_FILE  starts a cluster stopped through pg_ctl
+#   pg_cluster.sh pg_ctl STATE_FILE ARGS...
+#                                    pg_ctl -D DATA ARGS as the cluster's owner
+#
+# PG_CLUSTER_DIR, when set for `start`, is an empty directory (owned by
+# `postgres` when run as root) to hold the cluster instead of a new
+# /tmp/lifeline-pg.*: a small tmpfs, for the full-disk test. `stop` stops
+# that cluster and leaves the directory to its owner.
 #
 # ctest runs `start` as the FIXTURES_SETUP of the suites that use PostgreSQL
 # and `stop` as their FIXTURES_CLEANUP (CMakeLists.txt). The tests read
@@ -58,11 +68,21 @@ stop() {
 	rm -f "$state"
 }
 
+# Starts the server of the cluster in $1 (made by start).
+run_server() {
+	if ! as_owner "$bindir/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
+		-o "-k $1 -c listen_addresses= -c max_connections=200 $settings" \
+		start >/dev/null; then
+		tail -20 "$1/server.log" >&2
+		exit 1
+	fi
+}
+
 start() {
 	stop  # a cluster left by an interrupted run
 	mkdir -p "$(dirname "$state")"
-	local dir
-	dir=$(mktemp -d /tmp/lifeline-pg.XXXXXX)
+	local dir=${PG_CLUSTER_DIR:-}
+	[ -n "$dir" ] || dir=$(mktemp -d /tmp/lifeline-pg.XXXXXX)
 	echo "$dir" >"$state"
 	if [ "$(id -u)" -eq 0 ]; then
 		id postgres >/dev/null 2>&1 || { echo "pg_cluster.sh: running as root needs the postgres user" >&2; exit 1; }
@@ -74,12 +94,7 @@ start() {
 		cat "$dir/initdb.log" >&2
 		exit 1
 	fi
-	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-k $dir -c listen_addresses= -c max_connections=200 $settings" \
-		start >/dev/null; then
-		cat "$dir/server.log" >&2
-		exit 1
-	fi
+	run_server "$dir"
 	# The database the tests' stores share, one schema each.
 	if ! "$bindir/createdb" -h "$dir" -U postgres lifeline_test 2>"$dir/createdb.log"; then
 		cat "$dir/createdb.log" >&2
@@ -88,8 +103,20 @@ start() {
 	echo "pg_cluster.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on socket directory $dir"
 }
 
+restart() {
+	local dir
+	dir=$(cat "$state")
+	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "${1:-fast}" -w -t 60 restart >/dev/null; then
+		tail -20 "$dir/server.log" >&2
+		exit 1
+	fi
+}
+
 case "$cmd" in
 start) start ;;
 stop) stop ;;
+restart) restart "${3:-fast}" ;;
+resume) run_server "$(cat "$state")" ;;
+pg_ctl) shift 2; as_owner "$bindir/pg_ctl" -D "$(cat "$state")/data" "$@" ;;
 *) echo "pg_cluster.sh: unknown command '$cmd' (start or stop)" >&2; exit 2 ;;
 esac

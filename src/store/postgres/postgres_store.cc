@@ -174,6 +174,11 @@ std::string Trim(std::string s) {
   return s;
 }
 
+// What to do when the server is gone, for the messages that say so.
+constexpr const char* kConnectionLost =
+    " (the connection to the database was lost: check that the PostgreSQL server is running and reachable)";
+constexpr const char* kIsItRunning = " (check that the PostgreSQL server is running and reachable)";
+
 // lifeline's ErrorCode for a failed statement, from its SQLSTATE (as
 // SqliteStore's CodeToStatus does from SQLite's result codes).
 Status SqlStateToStatus(const std::string& state, const std::string& message) {
@@ -181,7 +186,7 @@ Status SqlStateToStatus(const std::string& state, const std::string& message) {
   if (state == "53100") return IoError(message + " (the database server's disk is full)");
   if (state == "40001" || state == "40P01") return UnavailableError(message + " (a concurrent transaction: retry)");
   if (cls == "08" || state == "57P01" || state == "57P02" || state == "57P03") {
-    return UnavailableError(message + " (the connection to the database was lost)");
+    return UnavailableError(message + kConnectionLost);
   }
   if (cls == "53" || state == "55P03" || state == "57014") return UnavailableError(message + " (the database is busy)");
   if (cls == "58" || state == "25006" || state == "42501") return IoError(message);
@@ -248,7 +253,7 @@ class PostgresStore::Connection {
     std::unique_ptr<Connection> c(new Connection(PQconnectdb(conninfo.c_str()), *where));  // NOLINT: private
     if (c->conn_ == nullptr) return UnavailableError("connecting to " + *where + ": out of memory");
     if (PQstatus(c->conn_) != CONNECTION_OK) {
-      return UnavailableError("cannot connect to " + *where + ": " + Trim(PQerrorMessage(c->conn_)));
+      return UnavailableError("cannot connect to " + *where + ": " + Trim(PQerrorMessage(c->conn_)) + kIsItRunning);
     }
     LIFELINE_RETURN_IF_ERROR(c->SetUpSession());
     return c;
@@ -332,7 +337,8 @@ class PostgresStore::Connection {
     if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) {
-      return UnavailableError(what + ": cannot reconnect to " + where_ + ": " + Trim(PQerrorMessage(conn_)));
+      return UnavailableError(what + ": cannot reconnect to " + where_ + ": " + Trim(PQerrorMessage(conn_)) +
+                              kIsItRunning);
     }
     return SetUpSession();
   }
@@ -343,9 +349,10 @@ class PostgresStore::Connection {
     std::string message = what + ": " + Trim(r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_)) +
                           " (" + where_ + ")";
     const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      return UnavailableError(message + " (the connection to the database was lost)");
-    }
+    // No SQLSTATE: libpq's own error, not the server's. After a server
+    // that went away mid-statement libpq can still report the connection
+    // as open (a failed send is only noticed at the next read).
+    if (PQstatus(conn_) != CONNECTION_OK || state == nullptr) return UnavailableError(message + kConnectionLost);
     return SqlStateToStatus(state != nullptr ? state : "", message);
   }
 
