@@ -74,7 +74,8 @@ class PostgresStore : public LogStore {
   // other writers commit meanwhile. Returns the snapshot's id
   // (pg_export_snapshot), valid while this object lives, for JoinSnapshot
   // on other connections. Not on a hot standby (PostgreSQL exports no
-  // snapshot there: FailedPrecondition). Apply on a pinned store fails.
+  // snapshot there: FailedPrecondition). Apply on a pinned store fails
+  // (FailedPrecondition: a read-only transaction) and ends the pin.
   Result<std::string> PinSnapshot();
   // Pins this connection's reads to the snapshot `id` another connection
   // exported with PinSnapshot (InvalidArgument for a malformed id).
