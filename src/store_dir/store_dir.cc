@@ -179,6 +179,7 @@ Status CheckWritable(const std::string& dir) {
 }
 
 Result<ReadableStore> OpenReadable(const std::string& dir, const std::string& read_database) {
+  if (PostgresUri(dir) && !read_database.empty()) return OpenStoreForReading(dir, read_database).status();
   if (PostgresUri(dir)) {
     LIFELINE_ASSIGN_OR_RETURN(note::Verifier verifier, VerifierFromEnvironment(dir));
     LIFELINE_ASSIGN_OR_RETURN(auto st, OpenDatabase(dir));
@@ -203,6 +204,10 @@ Status CheckBackend(store::LogStore& st) {
 
 Result<std::unique_ptr<store::LogStore>> OpenStoreForReading(const std::string& dir,
                                                              const std::string& read_database) {
+  if (PostgresUri(dir) && !read_database.empty()) {
+    return InvalidArgumentError("a read database (--read-db) goes with a store directory; a --store "
+                                "postgresql://... reader names the replica itself");
+  }
   if (PostgresUri(dir)) return OpenDatabase(dir);
   LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> database, DatabaseOf(dir));
   if (!read_database.empty()) {

@@ -82,9 +82,10 @@ Status CheckWritable(const std::string& dir);
 //
 // `read_database` (a libpq connection string; `serve --read-db`), when not
 // empty, is where the reads go instead: a hot standby of the database
-// DIR/database names. DIR must then be a PostgreSQL store
-// (FailedPrecondition for a SQLite one), and the database must hold the
-// log of DIR's key (FailedPrecondition naming both origins).
+// DIR/database names. DIR must then be a PostgreSQL store directory
+// (FailedPrecondition for a SQLite one, InvalidArgument for a postgres://
+// URI), and the database must hold the log of DIR's key
+// (FailedPrecondition naming both origins).
 Result<ReadableStore> OpenReadable(const std::string& dir, const std::string& read_database = "");
 
 // A read-only handle on the log of DIR (or of a postgres:// URI, or of

@@ -76,12 +76,15 @@ check "a store directory naming the standby takes no writes" 4 \
 	"is a hot standby, which takes no writes: name the primary in .*/database" -- \
 	"$LL" --store "$WORK/onstandby" log append <<<"x"
 check "serve on a directory naming the standby" 4 "serve: .*is a hot standby, which takes no writes" -- \
-	"$LL" --store "$WORK/onstandby" -q serve --port 0
+	timeout 10 "$LL" --store "$WORK/onstandby" -q serve --port 0
 check "the standby refuses a write in SQL too" 1 "read-only transaction" -- \
 	on_replica "INSERT INTO meta VALUES ('x', 'y')"
 mkdir -m 700 "$WORK/sqlite" && "$LL" init --origin example.org/replica-sqlite "$WORK/sqlite/s" >/dev/null
 check "--read-db needs a PostgreSQL store" 4 "a read database \(--read-db\) needs a store on PostgreSQL" -- \
-	"$LL" --store "$WORK/sqlite/s" -q serve --port 0 --read-db "$REPLICA"
+	timeout 10 "$LL" --store "$WORK/sqlite/s" -q serve --port 0 --read-db "$REPLICA"
+check "--read-db with a URI store" 2 "a read database \(--read-db\) goes with a store directory" -- \
+	timeout 10 env LIFELINE_VKEY="$WORK/a/log.vkey" "$LL" --store "postgresql:///pgreplica?host=$SOCK&user=postgres" -q \
+	serve --port 0 --read-db "$REPLICA"
 
 # --- A on the primary, B reading the replica ----------------------------------
 start_server "$LL" "$WORK/a" || exit 1
