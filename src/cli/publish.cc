@@ -84,6 +84,11 @@ class Snapshot {
     return Put(rel, j);
   }
 
+  // `target` asking for this checkpoint (at=), for the routes that take it.
+  std::string At(const std::string& target) const {
+    return target + (target.find('?') == std::string::npos ? "?" : "&") + "at=" + std::to_string(size_);
+  }
+
   uint64_t files() const { return files_; }
 
  private:
@@ -113,13 +118,14 @@ Result<json> AllRecords(Snapshot& s, const std::string& filter) {
 // link to them).
 Status SnapshotCase(Snapshot& s, const std::string& id) {
   const std::string api = "/api/v1/cases/" + id, out = "cases/" + id + "/";
-  for (const char* name : {"headline", "indicators", "compliance", "scenarios"}) {
-    LIFELINE_RETURN_IF_ERROR(s.Copy(api + "/" + name, out + name + ".json"));
+  for (const char* name : {"headline", "indicators", "compliance"}) {
+    LIFELINE_RETURN_IF_ERROR(s.Copy(s.At(api + "/" + name), out + name + ".json"));
   }
   LIFELINE_ASSIGN_OR_RETURN(json scenarios, s.Json(api + "/scenarios"));
+  LIFELINE_RETURN_IF_ERROR(s.Put(out + "scenarios.json", scenarios));
   for (const auto& name : scenarios["scenarios"]) {
     const std::string n = name.get<std::string>();  // the API's names: [a-z0-9][a-z0-9_-]*
-    LIFELINE_RETURN_IF_ERROR(s.Copy(api + "/forecast?scenario=" + n, out + "forecast/" + n + ".json"));
+    LIFELINE_RETURN_IF_ERROR(s.Copy(s.At(api + "/forecast?scenario=" + n), out + "forecast/" + n + ".json"));
   }
   LIFELINE_ASSIGN_OR_RETURN(json current, AllRecords(s, "case=" + id));
   LIFELINE_RETURN_IF_ERROR(s.Put(out + "records.json", current));
@@ -281,6 +287,7 @@ Result<server::Server*> Hold(std::unique_ptr<server::Server>& srv, const Publish
   so.cases_dir = o.cases_dir;
   so.rate_per_minute = 0;
   so.access_log = false;
+  so.pin_reads = true;  // on PostgreSQL, where the LOCK stops no writer (Publish)
   SetPublishedFace(o.store_dir, &so);
   LIFELINE_ASSIGN_OR_RETURN(srv, server::Server::Create(std::move(so)));
   return srv.get();
@@ -295,7 +302,11 @@ Result<PublishReport> Publish(const PublishOptions& o, const std::function<void(
   LIFELINE_RETURN_IF_ERROR(CheckDirectories(o));
   std::unique_ptr<server::Server> holder;  // first: it names a directory that is no store
   LIFELINE_ASSIGN_OR_RETURN(server::Server* srv, Hold(holder, o));
-  // The log stands still while it is published: every answer is of one checkpoint.
+  // Every answer is of one checkpoint: on SQLite the log stands still while
+  // it is published (its writers take the LOCK); on PostgreSQL, whose
+  // writers take no LOCK, the server's reads are pinned to one snapshot
+  // (ServerOptions::pin_reads) and the routes that take at= are asked for
+  // that checkpoint.
   LIFELINE_ASSIGN_OR_RETURN(auto lock, store::FileLock::Acquire(o.store_dir + "/LOCK"));
   const std::string snap_root = o.out_dir + "/snapshot";
   // Answers read before the size is known, or written outside the snapshot

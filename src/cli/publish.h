@@ -20,8 +20,12 @@
 // callers may read them; bundles of earlier publications are removed when
 // they may not. So a publication shows exactly what the public API shows.
 //
-// Consistency: the store's writer lock (DIR/LOCK of the store) is held
-// throughout, so every snapshot is of the same checkpoint N. Order on disk:
+// Consistency: every snapshot is of the same checkpoint N. On SQLite the
+// store's writer lock (DIR/LOCK of the store) is held throughout; on
+// PostgreSQL, whose writers take no lock, every read is pinned to one
+// snapshot of the database (a REPEATABLE READ transaction,
+// store_dir::PinReads) and the analyses are asked for N (at=), so writers
+// append meanwhile and the publication is still of N alone. Order on disk:
 // the tiles first (full tiles already in DIR are kept byte for byte, never
 // rewritten), then the dashboard's files, then snapshot/<N> built under a
 // temporary name and renamed into place, then the checkpoint, then

@@ -66,6 +66,7 @@ int CmdServe(const Globals& g, ServeArgs a) {
     PushToWitnesses(d, g.quiet);
     AlertsAfterWrite(g, d);
   };
+  if (Status w = store_dir::CheckWritable(*dir); !w.ok()) return Fail(g, w.Annotate("serve"));
   auto srv = server::Server::Create(a.o);
   if (!srv.ok()) return Fail(g, srv.status().Annotate("serve"));
   g_server = srv->get();
@@ -81,6 +82,7 @@ int CmdServe(const Globals& g, ServeArgs a) {
     } else {
       std::cout << "serving " << *dir << " at " << url;
       if (!a.o.web_dir.empty()) std::cout << " (dashboard from " << a.o.web_dir << ")";
+      if (!a.o.read_database.empty()) std::cout << "; reads from the replica given by --read-db";
       std::cout << "\nAPI: " << url << "api/v1/   OpenAPI: " << url << "openapi.json   tiles: " << url
                 << "checkpoint\n" << std::flush;
     }
@@ -223,6 +225,9 @@ void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
   serve->add_option("--burst", a->o.rate_burst, "requests allowed at once above the rate (default 200)")
       ->check(CLI::PositiveNumber);
   serve->add_option("--cors-origin", a->o.cors_origin, "allow cross-origin reads from this origin (default: none)");
+  serve->add_option("--read-db", a->o.read_database,
+                    "answer reads from this hot standby of the store's PostgreSQL database (a libpq connection "
+                    "string; a password belongs in ~/.pgpass); writes still go to DIR/database");
   serve->add_flag("--private-log", a->o.private_log, "tiles and checkpoint need a token too (default: public, for witnesses)");
   serve->add_option("--threads", a->o.threads, "worker threads running requests (default: 4 per core, at least 16)")->check(CLI::Range(1, 1024));
   serve->add_option("--max-connections", a->o.max_connections, "open connections in all; more wait until one closes (default 1024)")

@@ -58,6 +58,7 @@ void Analysis(Context& c, const http::Request& req, http::Response& res, const P
   auto st = c.readers.Borrow();
   if (!st.ok()) return SendStatus(res, st.status());
   if (!Gate::AdmitCase(**st, who, case_id, res)) return;
+  if (ReplicaBehindAt(c, **st, *at, res)) return;
   auto vc = analysis::VerifyStoredCheckpoint(**st, c.verifier, at->has_value() ? std::optional<uint64_t>(**at) : std::nullopt);
   if (!vc.ok()) return SendStatus(res, vc.status());
   const analysis::CheckpointRef& cp = vc->cp;

@@ -30,8 +30,8 @@ namespace lifeline::server {
 struct Context {
   Context(ServerOptions o, note::Verifier v)
       : opt(std::move(o)), verifier(std::move(v)), tokens(opt.store_dir + "/tokens.json"),
-        limiter(opt.rate_per_minute, opt.rate_burst), readers(opt.store_dir),
-        gate(&tokens, &readers, opt.private_log) {}
+        limiter(opt.rate_per_minute, opt.rate_burst), readers(opt.store_dir, opt.read_database),
+        primary(opt.store_dir), gate(&tokens, &readers, opt.private_log) {}
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
@@ -39,7 +39,8 @@ struct Context {
   const note::Verifier verifier;
   TokenStore tokens;
   RateLimiter limiter;
-  ReaderPool readers;
+  ReaderPool readers;  // every read: the replica with --read-db, else DIR's store
+  ReaderPool primary;  // DIR's store, with --read-db only: what writes check against
   Gate gate;
   AnalysisCache analyses;
   DatasetCache datasets;
@@ -53,6 +54,12 @@ struct Context {
   std::unique_ptr<store::FileLock> writer_lock;
   std::shared_ptr<const record::SealKey> writer_key;
   AfterWrite after_write;
+
+  // Whether reads come from a replica (ServerOptions::read_database).
+  bool replica() const { return !opt.read_database.empty(); }
+  // The connections a write checks ids and references against: the
+  // primary's, never a replica that may not have replayed the latest writes.
+  ReaderPool& write_checks() { return replica() ? primary : readers; }
 };
 
 }  // namespace lifeline::server

@@ -121,6 +121,7 @@ void GetReport(Context& c, const http::Request& req, http::Response& res, const 
   auto st = c.readers.Borrow();
   if (!st.ok()) return SendStatus(res, st.status());
   if (!Gate::AdmitCase(**st, who, ro->case_id, res)) return;
+  if (ReplicaBehindAt(c, **st, ro->at ? std::optional<int64_t>(static_cast<int64_t>(*ro->at)) : std::nullopt, res)) return;
   auto html = report::RenderReport(**st, c.verifier, *ro);
   if (!html.ok()) return SendStatus(res, html.status());
   // A report is a document with inline styles and no script at all.

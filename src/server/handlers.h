@@ -6,6 +6,8 @@
 #ifndef LIFELINE_SERVER_HANDLERS_H_
 #define LIFELINE_SERVER_HANDLERS_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -40,6 +42,15 @@ void GetExport(Context& c, const http::Request& req, http::Response& res, const 
 void GetReport(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 
 // log_routes.cc: the log itself, for witnesses, monitors and verifiers.
+// On a server reading a replica (Context::replica) whose latest checkpoint
+// is of size `have`, a request for the larger size `want` (at=, to=, a
+// tile of a larger tree: a client that wrote through the primary) is
+// answered 503 with Retry-After, naming both sizes, and true returned;
+// false (nothing answered) otherwise.
+bool ReplicaBehind(Context& c, uint64_t want, uint64_t have, http::Response& res);
+// ReplicaBehind for an at= parameter (nullopt: false), reading `st`'s
+// latest checkpoint; a failure to read it is answered too (true).
+bool ReplicaBehindAt(Context& c, store::LogStore& st, std::optional<int64_t> at, http::Response& res);
 void GetCheckpointNote(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetCheckpointJson(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetWitnessPolicy(Context& c, const http::Request& req, http::Response& res, const Principal& who);

@@ -32,6 +32,25 @@ void Checkpoint(Context& c, const http::Request& req, http::Response& res, bool 
 
 }  // namespace
 
+bool ReplicaBehind(Context& c, uint64_t want, uint64_t have, http::Response& res) {
+  if (!c.replica() || want <= have) return false;
+  res.set_header("Retry-After", "1");
+  SendError(res, 503,
+            "this server reads a replica of the log that has replayed it up to size " + std::to_string(have) +
+                ", not yet to size " + std::to_string(want) + ": retry shortly");
+  return true;
+}
+
+bool ReplicaBehindAt(Context& c, store::LogStore& st, std::optional<int64_t> at, http::Response& res) {
+  if (!c.replica() || !at) return false;
+  auto cp = st.LatestCheckpoint();
+  if (!cp.ok()) {
+    SendStatus(res, cp.status());
+    return true;
+  }
+  return ReplicaBehind(c, static_cast<uint64_t>(*at), cp->size, res);
+}
+
 void GetCheckpointNote(Context& c, const http::Request& req, http::Response& res, const Principal&) {
   Checkpoint(c, req, res, false);
 }
@@ -69,6 +88,7 @@ void GetConsistency(Context& c, const http::Request& req, http::Response& res, c
   if (!cp.ok()) return SendStatus(res, cp.status());
   const auto size1 = static_cast<uint64_t>(**from);
   const auto size2 = static_cast<uint64_t>(**to);
+  if (size1 <= size2 && ReplicaBehind(c, size2, cp->size, res)) return;
   if (size1 > size2 || size2 > cp->size) {
     return SendError(res, 400, "need 1 <= from <= to <= " + std::to_string(cp->size) + " (the latest tree size)");
   }

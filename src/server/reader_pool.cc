@@ -17,8 +17,19 @@ Result<ReaderPool::Lease> ReaderPool::Borrow() {
       return Lease(this, std::move(s));
     }
   }
-  LIFELINE_ASSIGN_OR_RETURN(auto s, store_dir::OpenStoreForReading(store_dir_));
+  LIFELINE_ASSIGN_OR_RETURN(auto s, store_dir::OpenStoreForReading(store_dir_, read_database_));
+  std::string snapshot;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    snapshot = snapshot_;
+  }
+  LIFELINE_RETURN_IF_ERROR(store_dir::JoinReads(*s, snapshot));
   return Lease(this, std::move(s));
+}
+
+void ReaderPool::Pin(std::string snapshot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  snapshot_ = std::move(snapshot);
 }
 
 void ReaderPool::Give(std::unique_ptr<store::LogStore> s) {

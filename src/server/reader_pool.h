@@ -18,8 +18,10 @@ namespace lifeline::server {
 class ReaderPool {
  public:
   // Connections are opened on the store directory `store_dir` (its SQLite
-  // file or the PostgreSQL database it names: store_dir::OpenStoreForReading).
-  explicit ReaderPool(std::string store_dir) : store_dir_(std::move(store_dir)) {}
+  // file or the PostgreSQL database it names), or on `read_database` when
+  // given (store_dir::OpenStoreForReading).
+  explicit ReaderPool(std::string store_dir, std::string read_database = "")
+      : store_dir_(std::move(store_dir)), read_database_(std::move(read_database)) {}
 
   // A borrowed connection; the pool must outlive it.
   class Lease {
@@ -39,9 +41,14 @@ class ReaderPool {
   Result<Lease> Borrow();
   // Adds an open connection (the one Server::Create checked the store with).
   void Give(std::unique_ptr<store::LogStore> s);
+  // Connections opened from now on join `snapshot` (store_dir::JoinReads),
+  // the one the connections already in the pool are pinned to.
+  void Pin(std::string snapshot);
 
  private:
   std::string store_dir_;
+  std::string read_database_;
+  std::string snapshot_;  // guarded by mu_
   std::mutex mu_;
   std::vector<std::unique_ptr<store::LogStore>> idle_;
 };

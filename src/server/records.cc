@@ -37,6 +37,21 @@ Result<json> ListedRecord(store::LogStore& st, const store::RecordRow& r) {
               {"summary", record::Summary(body)}, {"record", body}};
 }
 
+// 404 for a record that is not there (or that the caller may not read).
+// On a server reading a replica it may be one written since and not yet
+// replayed: the answer says so, with Retry-After.
+void SendNoRecord(Context& c, store::LogStore& st, const std::string& id, http::Response& res) {
+  std::string message = "no record \"" + id + "\"";
+  if (c.replica()) {
+    auto cp = st.LatestCheckpoint();
+    if (!cp.ok()) return SendStatus(res, cp.status());
+    message += " on this server's replica of the log, which has replayed it up to size " + std::to_string(cp->size) +
+               ": a record written since may not be here yet";
+    res.set_header("Retry-After", "1");
+  }
+  SendError(res, 404, message);
+}
+
 }  // namespace
 
 void GetCases(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
@@ -111,7 +126,7 @@ void GetRecord(Context& c, const http::Request& req, http::Response& res, const 
   auto vis = Gate::VisibilityFor(**st, who);
   if (!vis.ok()) return SendStatus(res, vis.status());
   // A record the caller may not read gets the answer of a missing one.
-  if (!row.ok() || !vis->CanRead(row->case_id)) return SendError(res, 404, "no record \"" + id + "\"");
+  if (!row.ok() || !vis->CanRead(row->case_id)) return SendNoRecord(c, **st, id, res);
   // Confidential fields are opened for the roles that may read them, never
   // for viewers or anonymous callers.
   std::optional<record::SealKey> key;

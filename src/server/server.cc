@@ -26,7 +26,12 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Stop(); }
 
 Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
-  LIFELINE_ASSIGN_OR_RETURN(store_dir::ReadableStore rs, store_dir::OpenReadable(options.store_dir));
+  LIFELINE_ASSIGN_OR_RETURN(store_dir::ReadableStore rs,
+                            store_dir::OpenReadable(options.store_dir, options.read_database));
+  std::string snapshot;
+  if (options.pin_reads) {
+    LIFELINE_ASSIGN_OR_RETURN(snapshot, store_dir::PinReads(*rs.store));
+  }
   auto cp = rs.store->LatestCheckpoint();
   if (!cp.ok()) return cp.status();
   auto opened = note::OpenCheckpoint(cp->note, rs.verifier);
@@ -36,6 +41,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   }
   auto impl = std::make_unique<Impl>(std::move(options), rs.verifier);
   impl->ctx.readers.Give(std::move(rs.store));
+  impl->ctx.readers.Pin(std::move(snapshot));
   InstallRoutes(impl->ctx, impl->http);
   impl->ctx.after_write.Start(impl->ctx.opt.after_write);
   return std::unique_ptr<Server>(new Server(std::move(impl)));

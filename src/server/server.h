@@ -36,6 +36,17 @@ namespace lifeline::server {
 
 struct ServerOptions {
   std::string store_dir;
+  // A hot standby of the PostgreSQL database DIR/database names (a libpq
+  // connection string; `serve --read-db`): every read is answered from it,
+  // while writes, and the lookups that check what is written, go to
+  // DIR/database (the primary). "" = read DIR's own store. A size the
+  // standby has not replayed yet (at=, to=, a tile of a larger tree) is a
+  // 503 with Retry-After, never an older answer.
+  std::string read_database;
+  // Every read pinned to the log as it is at Create (store_dir::PinReads),
+  // for `lifeline publish`: all answers are of one checkpoint while other
+  // processes append to a PostgreSQL log.
+  bool pin_reads = false;
   std::string host = "127.0.0.1";
   int port = 8080;             // 0: any free port (see Server::port)
   std::string web_dir;         // static files served at / ("" = none)

@@ -4,7 +4,8 @@
 // Context::write_mu within this process; across processes by the store's
 // LOCK on SQLite (a busy store is a 503 with Retry-After), and on
 // PostgreSQL by the log itself, which rebases on a head another writer
-// moved and re-checks ids checked before the move (log/log.h).
+// moved and re-checks ids checked before the move (log/log.h). A server
+// reading a replica (--read-db) checks a write against the primary.
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -204,7 +205,7 @@ void PostRecords(Context& c, const http::Request& req, http::Response& res, cons
   std::string checkpoint;
   {
     std::lock_guard<std::mutex> lock(c.write_mu);
-    auto reader = c.readers.Borrow();
+    auto reader = c.write_checks().Borrow();
     if (!reader.ok()) return SendStatus(res, reader.status());
     if (verifier_only) {
       if (Status s = OnlyOwnClaims(**reader, candidates, who); !s.ok()) return SendError(res, 403, s.message());

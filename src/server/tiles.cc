@@ -48,6 +48,12 @@ void GetTile(Context& c, const http::Request& req, http::Response& res, const Pr
   if (!cp.ok()) return SendStatus(res, cp.status());
   const uint64_t have = id->is_entries() ? cp->size : (id->level * 8 >= 64 ? 0 : cp->size >> (id->level * 8));
   if (id->index > (have / merkle::kTileWidth) || id->index * merkle::kTileWidth + id->width > have) {
+    // The tree size this tile needs, for a replica that has not replayed it yet.
+    const uint64_t entries = id->index * merkle::kTileWidth + id->width;
+    if ((id->is_entries() || id->level * 8 < 64) &&
+        ReplicaBehind(c, id->is_entries() ? entries : entries << (id->level * 8), cp->size, res)) {
+      return;
+    }
     return SendError(res, 404, "no such tile in the tree of size " + std::to_string(cp->size) + ": " + path);
   }
   log::LogReader reader(&**st);

@@ -79,6 +79,16 @@ Result<std::unique_ptr<store::LogStore>> OpenDatabase(const std::string& conninf
   return std::unique_ptr<store::LogStore>(std::move(st));
 }
 
+// A writer's database must take writes: a hot standby is refused at once,
+// with what to do, rather than at the first commit.
+Status CheckPrimary(store::PostgresStore& st, const std::string& dir) {
+  LIFELINE_ASSIGN_OR_RETURN(bool standby, st.InRecovery());
+  if (!standby) return Status::Ok();
+  return FailedPreconditionError("the database " + dir + "/database names (" + st.where() +
+                                 ") is a hot standby, which takes no writes: name the primary in " + dir +
+                                 "/database; a standby serves reads through `lifeline serve --read-db`");
+}
+
 }  // namespace
 
 bool PostgresUri(const std::string& store) {
@@ -154,13 +164,22 @@ Result<WritableStore> OpenWritable(const std::string& dir, store::SqliteStore::S
   if (database) {
     LIFELINE_ASSIGN_OR_RETURN(auto st, OpenDatabase(*database));
     LIFELINE_RETURN_IF_ERROR(CheckOrigin(*st, signer->name(), "the database " + dir + "/database names"));
+    LIFELINE_RETURN_IF_ERROR(CheckPrimary(static_cast<store::PostgresStore&>(*st), dir));
     return WritableStore{nullptr, std::move(st), std::move(*signer)};
   }
   LIFELINE_ASSIGN_OR_RETURN(auto st, store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadWrite, sync));
   return WritableStore{std::move(lock), std::move(st), std::move(*signer)};
 }
 
-Result<ReadableStore> OpenReadable(const std::string& dir) {
+Status CheckWritable(const std::string& dir) {
+  if (PostgresUri(dir)) return Status::Ok();
+  LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> database, DatabaseOf(dir));
+  if (!database) return Status::Ok();
+  return OpenWritable(dir).status();
+}
+
+Result<ReadableStore> OpenReadable(const std::string& dir, const std::string& read_database) {
+  if (PostgresUri(dir) && !read_database.empty()) return OpenStoreForReading(dir, read_database).status();
   if (PostgresUri(dir)) {
     LIFELINE_ASSIGN_OR_RETURN(note::Verifier verifier, VerifierFromEnvironment(dir));
     LIFELINE_ASSIGN_OR_RETURN(auto st, OpenDatabase(dir));
@@ -169,8 +188,10 @@ Result<ReadableStore> OpenReadable(const std::string& dir) {
   }
   LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> database, DatabaseOf(dir));
   LIFELINE_ASSIGN_OR_RETURN(note::Verifier verifier, ReadVerifier(dir + "/log.vkey"));
-  LIFELINE_ASSIGN_OR_RETURN(auto st, OpenStoreForReading(dir));
-  if (database) {
+  LIFELINE_ASSIGN_OR_RETURN(auto st, OpenStoreForReading(dir, read_database));
+  if (!read_database.empty()) {
+    LIFELINE_RETURN_IF_ERROR(CheckOrigin(*st, verifier.name(), "the read database (--read-db)"));
+  } else if (database) {
     LIFELINE_RETURN_IF_ERROR(CheckOrigin(*st, verifier.name(), "the database " + dir + "/database names"));
   }
   return ReadableStore{std::move(st), std::move(verifier)};
@@ -181,12 +202,36 @@ Status CheckBackend(store::LogStore& st) {
   return sqlite != nullptr ? sqlite->QuickCheck() : Status::Ok();
 }
 
-Result<std::unique_ptr<store::LogStore>> OpenStoreForReading(const std::string& dir) {
+Result<std::unique_ptr<store::LogStore>> OpenStoreForReading(const std::string& dir,
+                                                             const std::string& read_database) {
+  if (PostgresUri(dir) && !read_database.empty()) {
+    return InvalidArgumentError("a read database (--read-db) goes with a store directory; a --store "
+                                "postgresql://... reader names the replica itself");
+  }
   if (PostgresUri(dir)) return OpenDatabase(dir);
   LIFELINE_ASSIGN_OR_RETURN(std::optional<std::string> database, DatabaseOf(dir));
+  if (!read_database.empty()) {
+    if (!database) {
+      return FailedPreconditionError("a read database (--read-db) needs a store on PostgreSQL; " + dir +
+                                     " is a SQLite store");
+    }
+    return OpenDatabase(read_database);
+  }
   if (database) return OpenDatabase(*database);
   LIFELINE_ASSIGN_OR_RETURN(auto st, store::SqliteStore::Open(dir + "/lifeline.db", store::SqliteStore::Mode::kReadOnly));
   return std::unique_ptr<store::LogStore>(std::move(st));
+}
+
+Result<std::string> PinReads(store::LogStore& st) {
+  auto* pg = dynamic_cast<store::PostgresStore*>(&st);
+  if (pg == nullptr) return std::string();
+  return pg->PinSnapshot();
+}
+
+Status JoinReads(store::LogStore& st, const std::string& snapshot) {
+  auto* pg = dynamic_cast<store::PostgresStore*>(&st);
+  if (pg == nullptr || snapshot.empty()) return Status::Ok();
+  return pg->JoinSnapshot(snapshot);
 }
 
 }  // namespace lifeline::store_dir

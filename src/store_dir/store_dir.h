@@ -68,16 +68,41 @@ Result<std::string> InitStore(const std::string& dir, const std::string& origin,
 // another writer holds it) and opens lifeline.db with `sync`. PostgreSQL:
 // opens the database DIR/database names (`sync` does not apply: every
 // commit is flushed) and checks that it holds the log of DIR's key
-// (FailedPrecondition naming both origins when not).
+// (FailedPrecondition naming both origins when not) and that it is not a
+// hot standby (FailedPrecondition: writes go to the primary).
 Result<WritableStore> OpenWritable(const std::string& dir,
                                    store::SqliteStore::Sync sync = store::SqliteStore::Sync::kFull);
-// Opens DIR (or a postgres:// URI, above) for reading, with its verifier.
-Result<ReadableStore> OpenReadable(const std::string& dir);
+// For `serve`, before it answers: a PostgreSQL store whose DIR/database
+// cannot take writes (a hot standby, another log's database) is refused
+// now, with OpenWritable's message, not at the first write. Nothing on
+// SQLite, whose LOCK a writer takes at each write.
+Status CheckWritable(const std::string& dir);
 
-// A read-only handle on the log of DIR (or of a postgres:// URI), without
-// the key: a connection for one more reader thread (the server's pool, a
-// writer's lookups). Not thread-safe; open one per thread.
-Result<std::unique_ptr<store::LogStore>> OpenStoreForReading(const std::string& dir);
+// Opens DIR (or a postgres:// URI, above) for reading, with its verifier.
+//
+// `read_database` (a libpq connection string; `serve --read-db`), when not
+// empty, is where the reads go instead: a hot standby of the database
+// DIR/database names. DIR must then be a PostgreSQL store directory
+// (FailedPrecondition for a SQLite one, InvalidArgument for a postgres://
+// URI), and the database must hold the log of DIR's key
+// (FailedPrecondition naming both origins).
+Result<ReadableStore> OpenReadable(const std::string& dir, const std::string& read_database = "");
+
+// A read-only handle on the log of DIR (or of a postgres:// URI, or of
+// `read_database` as above), without the key: a connection for one more
+// reader thread (the server's pool, a writer's lookups). Not thread-safe;
+// open one per thread.
+Result<std::unique_ptr<store::LogStore>> OpenStoreForReading(const std::string& dir,
+                                                             const std::string& read_database = "");
+
+// Pins every later read of `st` to the log as it is now (`lifeline publish`,
+// whose answers must all be of one checkpoint while writers append): on
+// PostgreSQL a REPEATABLE READ transaction whose snapshot id is returned,
+// for JoinReads on more connections of the same database; "" on SQLite,
+// whose writers the store's LOCK keeps out instead.
+Result<std::string> PinReads(store::LogStore& st);
+// Pins `st`'s reads to the snapshot PinReads returned (nothing for "").
+Status JoinReads(store::LogStore& st, const std::string& snapshot);
 
 // The backend's own integrity check before a verification: SQLite's
 // quick_check of lifeline.db (Corruption naming what it found); nothing on

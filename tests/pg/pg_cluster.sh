@@ -16,6 +16,11 @@
 # `postgres` when run as root) to hold the cluster instead of a new
 # /tmp/lifeline-pg.*: a small tmpfs, for the full-disk test. `stop` stops
 # that cluster and leaves the directory to its owner.
+#   pg_cluster.sh replica STATE_FILE REPLICA_STATE_FILE
+#                                    a hot standby of that cluster, streaming
+#                                    from it (pg_basebackup -R), on its own
+#                                    socket directory, written to
+#                                    REPLICA_STATE_FILE; `stop` stops it
 #
 # ctest runs `start` as the FIXTURES_SETUP of the suites that use PostgreSQL
 # and `stop` as their FIXTURES_CLEANUP (CMakeLists.txt). The tests read
@@ -28,10 +33,10 @@
 # full page writes) for benchmarks. Missing binaries are an error, never a
 # skip.
 set -euo pipefail
-cmd=${1:?usage: pg_cluster.sh start|stop STATE_FILE}
-state=${2:?usage: pg_cluster.sh start|stop STATE_FILE}
+cmd=${1:?usage: pg_cluster.sh start|stop|restart|resume|pg_ctl|replica STATE_FILE [ARGS]}
+state=${2:?usage: pg_cluster.sh start|stop|restart|resume|pg_ctl|replica STATE_FILE [ARGS]}
 settings="-c fsync=off -c full_page_writes=off"
-[ "${3:-}" = durable ] && settings=""
+[ "$cmd" = start ] && [ "${3:-}" = durable ] && settings=""
 
 
 bindir=""
@@ -112,11 +117,39 @@ restart() {
 	fi
 }
 
+# A hot standby of the cluster of $state: a base backup streamed over the
+# primary's socket (initdb's pg_hba allows local replication with -A trust),
+# standby.signal and primary_conninfo written by -R, its own socket
+# directory; reads only (hot_standby is on by default).
+replica() {
+	local primary rstate=${1:?usage: pg_cluster.sh replica STATE_FILE REPLICA_STATE_FILE}
+	primary=$(cat "$state")
+	state=$rstate
+	stop
+	local dir
+	dir=$(mktemp -d /tmp/lifeline-pg.XXXXXX)
+	echo "$dir" >"$state"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+	chmod 700 "$dir"
+	if ! as_owner "$bindir/pg_basebackup" -h "$primary" -U postgres -D "$dir/data" -R -X stream -c fast --no-sync \
+		>"$dir/basebackup.log" 2>&1; then
+		cat "$dir/basebackup.log" >&2
+		exit 1
+	fi
+	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+		-o "-k $dir -c listen_addresses= -c max_connections=200 -c hot_standby=on $settings" start >/dev/null; then
+		cat "$dir/server.log" >&2
+		exit 1
+	fi
+	echo "pg_cluster.sh: hot standby of $primary on socket directory $dir"
+}
+
 case "$cmd" in
 start) start ;;
 stop) stop ;;
 restart) restart "${3:-fast}" ;;
 resume) run_server "$(cat "$state")" ;;
 pg_ctl) shift 2; as_owner "$bindir/pg_ctl" -D "$(cat "$state")/data" "$@" ;;
-*) echo "pg_cluster.sh: unknown command '$cmd' (start or stop)" >&2; exit 2 ;;
+replica) replica "${3:-}" ;;
+*) echo "pg_cluster.sh: unknown command '$cmd' (start, stop, restart, resume, pg_ctl or replica)" >&2; exit 2 ;;
 esac

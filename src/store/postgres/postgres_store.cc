@@ -189,7 +189,11 @@ Status SqlStateToStatus(const std::string& state, const std::string& message) {
     return UnavailableError(message + kConnectionLost);
   }
   if (cls == "53" || state == "55P03" || state == "57014") return UnavailableError(message + " (the database is busy)");
-  if (cls == "58" || state == "25006" || state == "42501") return IoError(message);
+  if (state == "25006") {
+    return FailedPreconditionError(message + " (the database takes no writes: a hot standby, or a read-only"
+                                   " transaction; writes must go to the primary)");
+  }
+  if (cls == "58" || state == "42501") return IoError(message);
   if (state == "XX001" || state == "XX002") return CorruptionError(message);
   if (state == "42P07") return AlreadyExistsError(message);
   return InternalError(message);
@@ -299,8 +303,8 @@ class PostgresStore::Connection {
     return Check(r.get(), what);
   }
 
-  Status Begin(const std::string& what) {
-    LIFELINE_RETURN_IF_ERROR(Exec("BEGIN", what).status());
+  Status Begin(const std::string& what, const char* begin = "BEGIN") {
+    LIFELINE_RETURN_IF_ERROR(Exec(begin, what).status());
     in_transaction_ = true;
     return Status::Ok();
   }
@@ -419,6 +423,33 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& co
 
 Status PostgresStore::MarkComplete() {
   return conn_->Exec("DELETE FROM meta WHERE key = 'incomplete'", "marking the copy in " + where_ + " complete").status();
+}
+
+Result<bool> PostgresStore::InRecovery() {
+  LIFELINE_ASSIGN_OR_RETURN(PgResult r, conn_->Exec("SELECT pg_is_in_recovery()", "asking " + where_ + " whether it is a standby"));
+  return PQntuples(r.get()) == 1 && PQgetvalue(r.get(), 0, 0)[0] != 0;
+}
+
+Result<std::string> PostgresStore::PinSnapshot() {
+  const std::string what = "pinning reads to one snapshot of " + where_;
+  LIFELINE_ASSIGN_OR_RETURN(bool standby, InRecovery());
+  if (standby) return FailedPreconditionError(what + ": a hot standby exports no snapshot; use the primary");
+  LIFELINE_RETURN_IF_ERROR(conn_->Begin(what, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  auto r = conn_->Exec("SELECT pg_export_snapshot()", what);
+  if (!r.ok()) return RollbackAfter(r.status());
+  return Bytes(r->get(), 0, 0);
+}
+
+Status PostgresStore::JoinSnapshot(const std::string& id) {
+  // SET TRANSACTION SNAPSHOT takes no parameter: the id is checked instead.
+  if (id.empty() || id.find_first_not_of("0123456789ABCDEFabcdef-") != std::string::npos) {
+    return InvalidArgumentError("\"" + id + "\" is not a PostgreSQL snapshot id");
+  }
+  const std::string what = "joining snapshot " + id + " of " + where_;
+  LIFELINE_RETURN_IF_ERROR(conn_->Begin(what, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  const std::string set = "SET TRANSACTION SNAPSHOT '" + id + "'";
+  Status st = conn_->Exec(set.c_str(), what).status();
+  return st.ok() ? st : RollbackAfter(st);
 }
 
 Status PostgresStore::RollbackAfter(Status failure) {

@@ -63,6 +63,23 @@ class PostgresStore : public LogStore {
 
   // Removes the mark Create(..., incomplete) set.
   Status MarkComplete();
+
+  // Whether the server is a hot standby (pg_is_in_recovery()): it takes
+  // reads only, and every write is refused (FailedPrecondition).
+  Result<bool> InRecovery();
+
+  // Pins this connection's reads to one snapshot of the database: a
+  // REPEATABLE READ READ ONLY transaction, left open until the object is
+  // destroyed, so every later read sees the log as it was now, whatever
+  // other writers commit meanwhile. Returns the snapshot's id
+  // (pg_export_snapshot), valid while this object lives, for JoinSnapshot
+  // on other connections. Not on a hot standby (PostgreSQL exports no
+  // snapshot there: FailedPrecondition). Apply on a pinned store fails
+  // (FailedPrecondition: a read-only transaction) and ends the pin.
+  Result<std::string> PinSnapshot();
+  // Pins this connection's reads to the snapshot `id` another connection
+  // exported with PinSnapshot (InvalidArgument for a malformed id).
+  Status JoinSnapshot(const std::string& id);
   ~PostgresStore() override;
 
   Result<StoredCheckpoint> LatestCheckpoint() override;

@@ -18,6 +18,7 @@ namespace lifeline::store {
 namespace {
 
 using testing::NewTestDatabase;
+using testing::NewTestSchema;
 using testing::RunSql;
 
 Commit MakeCommit(uint64_t base, uint64_t size, const std::string& note, std::vector<RecordRow> records = {}) {
@@ -45,6 +46,41 @@ void WaitFor(const std::string& conninfo, const std::string& sql, const std::str
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   FAIL() << "timed out waiting for " << sql << " to return " << want;
+}
+
+// PinSnapshot holds a store at the log as it was, and JoinSnapshot puts a
+// second connection there, while a writer commits on a third.
+TEST(PostgresStoreTest, PinnedReadsStayAtOneSnapshot) {
+  auto schema = NewTestSchema();
+  ASSERT_OK(schema);
+  auto writer = PostgresStore::Create(*schema, "o");
+  ASSERT_OK(writer);
+  ASSERT_OK((*writer)->Apply(MakeCommit(0, 1, "one", {Row(0, "r0")})));
+  auto pinned = PostgresStore::Open(*schema);
+  auto joined = PostgresStore::Open(*schema);
+  ASSERT_OK(pinned);
+  ASSERT_OK(joined);
+  EXPECT_EQ(*(*pinned)->InRecovery(), false);
+  auto id = (*pinned)->PinSnapshot();
+  ASSERT_OK(id);
+  ASSERT_OK((*writer)->Apply(MakeCommit(1, 2, "two", {Row(1, "r1")})));
+  ASSERT_OK((*joined)->JoinSnapshot(*id));
+  for (auto* st : {pinned->get(), joined->get()}) {
+    auto cp = st->LatestCheckpoint();
+    ASSERT_OK(cp);
+    EXPECT_EQ(cp->size, 1u);
+    EXPECT_EQ(st->FindRecord("r1").status().code(), ErrorCode::kNotFound);
+    auto tile = st->ReadTile(0, 0);
+    ASSERT_OK(tile);
+    EXPECT_EQ(tile->id.width, 1u);
+  }
+  EXPECT_EQ((*writer)->LatestCheckpoint()->size, 2u);
+  // A pinned store takes no writes, saying so.
+  auto refused = (*pinned)->Apply(MakeCommit(2, 3, "three"));
+  EXPECT_EQ(refused.code(), ErrorCode::kFailedPrecondition) << refused.ToString();
+  EXPECT_NE(refused.message().find("writes must go to the primary"), std::string::npos) << refused.ToString();
+  auto bad = (*joined)->JoinSnapshot("1'; DROP TABLE meta; --");
+  EXPECT_EQ(bad.code(), ErrorCode::kInvalidArgument) << bad.ToString();
 }
 
 TEST(PostgresStoreTest, BadConnectionStringsAreNamed) {
