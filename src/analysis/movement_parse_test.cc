@@ -38,7 +38,9 @@ bool Agrees(const std::string& text) {
   EXPECT_FALSE(FarDated(body)) << text;
   Result<MovementFields> dom = MovementFromJson(body);
   EXPECT_TRUE(dom.ok()) << text << ": " << dom.status().message();
-  if (dom.ok()) EXPECT_TRUE(*dom == *fast) << text;
+  if (dom.ok()) {
+    EXPECT_TRUE(*dom == *fast) << text;
+  }
   return true;
 }
 
@@ -92,8 +94,10 @@ TEST(MovementParseTest, DeclinesWhatTheDomPathMustDecide) {
       R"({"cargo":[{"unit":"kg"}],"date":"2023-01-02","id":"a","kind":"movement"})",
       R"({"cargo":["flour"],"date":"2023-01-02","id":"a","kind":"movement"})",
       R"({"date":"1850-01-02","id":"a","kind":"movement"})",  // far-dated
-      R"({"date":"2023-01-02","id":"a","kind":"movement","note":"9999-12-31"})",
-      R"({"date":"2023-01-02","id":"a","kind":"movement","x":{"when":"9999-12-31"}})",
+      // Outside the window of the day it was recorded: in free text (the DOM
+      // path keeps it) and in a member the loader does not read (left out).
+      R"({"date":"2023-01-02","id":"a","kind":"movement","note":"9999-12-31","recorded":"2023-01-03T00:00:00Z"})",
+      R"({"date":"2023-01-02","id":"a","kind":"movement","recorded":"2023-01-03T00:00:00Z","x":{"when":"2025-01-01"}})",
   };
   for (const std::string& text : declined) EXPECT_FALSE(Agrees(text)) << text;
 }
