@@ -42,9 +42,9 @@ inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();  // no da
 inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
 // Interned strings: Intern returns the same index for equal strings. A
-// case interns every record id, so the index costs 8-16 bytes a string
-// (open addressing over int32 indices with their hashes) instead of a
-// node holding a second copy of the string.
+// case interns every record id, so the index costs 16-32 bytes a string
+// (open addressing over int32 indices with their hashes, load factor at
+// most 1/2) instead of a node holding a second copy of the string.
 class StringTable {
  public:
   int32_t Intern(std::string_view s);
