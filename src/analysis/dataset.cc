@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "analysis/movement_parse.h"
 #include "analysis/route_days.h"
 #include "base/bytes.h"
 #include "base/parallel.h"
@@ -23,19 +24,52 @@ namespace lifeline::analysis {
 
 using nlohmann::json;
 
+namespace {
+uint32_t HashOf(std::string_view s) { return static_cast<uint32_t>(std::hash<std::string_view>{}(s)); }
+}  // namespace
+
+size_t StringTable::Probe(std::string_view s, uint32_t hash) const {
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.index == kNone || (slot.hash == hash && strings_[static_cast<size_t>(slot.index)] == s)) return i;
+  }
+}
+
+void StringTable::Rehash(size_t slots) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(slots, Slot{});
+  const size_t mask = slots - 1;
+  for (const Slot& slot : old) {
+    if (slot.index == kNone) continue;
+    size_t i = slot.hash & mask;
+    while (slots_[i].index != kNone) i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+}
+
+void StringTable::Reserve(size_t n) {
+  strings_.reserve(n);
+  size_t slots = 16;
+  while (slots < 2 * n) slots *= 2;
+  if (slots > slots_.size()) Rehash(slots);
+}
+
 int32_t StringTable::Intern(std::string_view s) {
-  auto it = index_.find(s);
-  if (it != index_.end()) return it->second;
-  int32_t i = static_cast<int32_t>(strings_.size());
+  if (2 * (strings_.size() + 1) > slots_.size()) Rehash(std::max<size_t>(16, 2 * slots_.size()));
+  const uint32_t hash = HashOf(s);
+  Slot& slot = slots_[Probe(s, hash)];
+  if (slot.index != kNone) return slot.index;
+  slot = Slot{static_cast<int32_t>(strings_.size()), hash};
   strings_.emplace_back(s);
-  index_.emplace(strings_.back(), i);
-  return i;
+  return slot.index;
 }
 
 std::optional<int32_t> StringTable::Find(std::string_view s) const {
-  auto it = index_.find(s);
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
+  if (slots_.empty()) return std::nullopt;
+  const Slot& slot = slots_[Probe(s, HashOf(s))];
+  if (slot.index == kNone) return std::nullopt;
+  return slot.index;
 }
 
 std::string_view RouteStateName(RouteState s) {
@@ -133,8 +167,11 @@ void Dataset::ReserveMovements(size_t n, size_t cargo_lines) {
   Movements& m = movements;
   for (auto* v : {&m.day, &m.route, &m.op, &m.period_from, &m.period_to, &m.record}) v->reserve(n);
   for (auto* v : {&m.vehicles, &m.persons, &m.patients}) v->reserve(n);
+  m.reported_by.reserve(n);
   m.direction.reserve(n);
   m.outcome.reserve(n);
+  m.qualifier.reserve(n);
+  m.given.reserve(n);
   for (auto* v : {&cargo.movement, &cargo.commodity, &cargo.unit}) v->reserve(cargo_lines);
   cargo.quantity.reserve(cargo_lines);
 }
@@ -474,15 +511,14 @@ Fatalities ReadFatalities(const json& r) {
 struct CanonicalQuantity {
   std::string commodity;
   double quantity;
-  std::string unit;
+  std::string_view unit;  // static (record::LookupUnit's table)
 };
 Result<CanonicalQuantity> Canonical(const json& q) {
   std::string unit = Str(q, "unit");
   auto info = record::LookupUnit(unit);
   if (!info) return InvalidArgumentError("unknown unit \"" + unit + "\"");
   if (!q.contains("quantity") || !q.at("quantity").is_number()) return InvalidArgumentError("quantity is missing");
-  return CanonicalQuantity{Str(q, "commodity"), q.at("quantity").get<double>() * info->factor,
-                           std::string(info->canonical)};
+  return CanonicalQuantity{Str(q, "commodity"), q.at("quantity").get<double>() * info->factor, info->canonical};
 }
 
 // The case profile (schema v2) of a case record.
@@ -561,32 +597,9 @@ Status AddCase(Dataset& ds, const std::string& id, const json& r) {
   return AddProfile(ds, r);
 }
 
-Status AddMovement(Dataset& ds, const std::string& id, const json& r) {
-  LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
-  std::string dir = Str(r, "direction"), outcome = Str(r, "outcome");
-  int32_t pf = kNoDay, pt = kNoDay;
-  if (r.contains("period")) {
-    LIFELINE_ASSIGN_OR_RETURN(pf, DayField(r.at("period"), "from"));
-    LIFELINE_ASSIGN_OR_RETURN(pt, DayField(r.at("period"), "to"));
-  }
-  int32_t row = ds.AppendMovement(
-      id, day, Str(r, "route"), Str(r, "operator"),
-      dir == "out" ? Direction::kOut : dir == "both" ? Direction::kBoth : Direction::kIn,
-      outcome == "stopped" ? Outcome::kStopped : outcome == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted,
-      Count(r, "vehicles"), Count(r, "persons"), Count(r, "patients"), pf, pt);
-  std::string q = Str(r, "qualifier");
-  ds.SetMovementSource(row,
-                       q == "at_least" ? Qualifier::kAtLeast
-                       : q == "about"  ? Qualifier::kAbout
-                       : q == "at_most" ? Qualifier::kAtMost
-                                        : Qualifier::kAsStated,
-                       Str(r, "reported_by"), GivenFigures(r));
-  if (r.contains("cargo") && r.at("cargo").is_array()) {
-    for (const auto& q : r.at("cargo")) {
-      LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(q));
-      ds.AppendCargo(row, c.commodity, c.quantity, c.unit);
-    }
-  }
+Status AddMovement(Dataset& ds, const json& r) {
+  LIFELINE_ASSIGN_OR_RETURN(MovementFields m, MovementFromJson(r));
+  AddMovementFields(ds, m);
   return Status::Ok();
 }
 
@@ -696,7 +709,7 @@ Status AddRecord(Dataset& ds, const json& r) {
   if (kind == kinds::kCase) {
     return AddCase(ds, id, r);
   } else if (kind == kinds::kMovement) {
-    return AddMovement(ds, id, r);
+    return AddMovement(ds, r);
   } else if (kind == kinds::kRouteStatus) {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     int64_t until = kForever;
@@ -751,6 +764,39 @@ Status AddRecord(Dataset& ds, const json& r) {
 
 }  // namespace
 
+Result<MovementFields> MovementFromJson(const json& r) {
+  MovementFields m;
+  LIFELINE_ASSIGN_OR_RETURN(m.day, DayField(r, "date"));
+  if (r.contains("period")) {
+    LIFELINE_ASSIGN_OR_RETURN(m.period_from, DayField(r.at("period"), "from"));
+    LIFELINE_ASSIGN_OR_RETURN(m.period_to, DayField(r.at("period"), "to"));
+  }
+  m.id = Str(r, "id");
+  m.route = Str(r, "route");
+  m.op = Str(r, "operator");
+  const std::string dir = Str(r, "direction"), outcome = Str(r, "outcome"), q = Str(r, "qualifier");
+  m.direction = dir == "out" ? Direction::kOut : dir == "both" ? Direction::kBoth : Direction::kIn;
+  m.outcome = outcome == "stopped"       ? Outcome::kStopped
+              : outcome == "turned_back" ? Outcome::kTurnedBack
+                                         : Outcome::kCompleted;
+  m.vehicles = Count(r, "vehicles");
+  m.persons = Count(r, "persons");
+  m.patients = Count(r, "patients");
+  m.qualifier = q == "at_least" ? Qualifier::kAtLeast
+                : q == "about"  ? Qualifier::kAbout
+                : q == "at_most" ? Qualifier::kAtMost
+                                 : Qualifier::kAsStated;
+  m.reported_by = Str(r, "reported_by");
+  m.given = GivenFigures(r);
+  if (r.contains("cargo") && r.at("cargo").is_array()) {
+    for (const auto& line : r.at("cargo")) {
+      LIFELINE_ASSIGN_OR_RETURN(CanonicalQuantity c, Canonical(line));
+      m.cargo.push_back({std::move(c.commodity), c.quantity, c.unit});
+    }
+  }
+  return m;
+}
+
 namespace {
 
 // Whether `rec` (logged as `row`) has a date outside its case's plausible
@@ -774,7 +820,7 @@ std::optional<Dataset::Skipped> FarDated(const json& rec, const store::RecordRow
 
 Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64_t size,
                          const std::function<Status(const store::RecordRow&)>& fn,
-                         std::vector<store::RecordRow>* case_rows) {
+                         std::vector<store::RecordRow>* case_rows, size_t* movement_rows) {
   // Every version below the checkpoint, and the current view of that tree
   // (store::CurrentView bounded to `size`), rather than the store's
   // current_only (which would apply corrections appended after the
@@ -784,6 +830,7 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
   // them all (bodies included) while it is parsed.
   store::CurrentView view(size);
   std::vector<store::RecordRow> cases;
+  size_t movements = 0;
   store::RecordQuery q;
   q.case_id = case_id;
   q.current_only = false;
@@ -791,8 +838,10 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
     if (r.index >= size) return Status::Ok();
     view.Add(r);
     if (case_rows != nullptr && r.kind == kinds::kCase) cases.push_back(r);
+    movements += r.kind == kinds::kMovement ? 1 : 0;
     return Status::Ok();
   }));
+  if (movement_rows != nullptr) *movement_rows = movements;
   if (case_rows != nullptr) {
     std::erase_if(cases, [&](const store::RecordRow& r) { return view.IsReplaced(r); });
     *case_rows = std::move(cases);
@@ -816,13 +865,22 @@ namespace {
 
 // A record's body parsed, and whether it is left out as far-dated: the part
 // of loading that depends on the record alone, so it runs on every core.
+// A plain movement (most of a large case) is read without a DOM
+// (movement_parse.h); any other record, or a movement the fast reader
+// declines, is parsed whole.
 struct ParsedRow {
   json body;
   std::optional<Dataset::Skipped> skip;
+  std::optional<MovementFields> movement;
 };
 
 ParsedRow ParseRow(const store::RecordRow& r, const json& profile) {
-  ParsedRow p{json::parse(r.body, nullptr, false), std::nullopt};
+  ParsedRow p;
+  if (r.kind == kinds::kMovement) {
+    p.movement = ParseMovementFast(r.body, profile);
+    if (p.movement) return p;
+  }
+  p.body = json::parse(r.body, nullptr, false);
   if (p.body.is_object() && r.kind != kinds::kCase) p.skip = FarDated(p.body, r, profile);
   return p;
 }
@@ -857,6 +915,10 @@ class BatchLoader {
   static constexpr size_t kMinSlice = 512;
 
   Status AddParsed(const store::RecordRow& r, ParsedRow& p) {
+    if (p.movement) {
+      AddMovementFields(ds_, *p.movement);
+      return Status::Ok();
+    }
     const std::string where = "record " + r.id + " (entry " + std::to_string(r.index) + ")";
     if (!p.body.is_object()) return CorruptionError(where + " is not a JSON object");
     if (p.skip) {
@@ -878,6 +940,16 @@ class BatchLoader {
 
 }  // namespace
 
+namespace {
+
+// Cargo columns reserved for one line a movement, cut to what was loaded.
+void ShrinkCargo(Cargo& c) {
+  for (auto* v : {&c.movement, &c.commodity, &c.unit}) v->shrink_to_fit();
+  c.quantity.shrink_to_fit();
+}
+
+}  // namespace
+
 Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp) {
   Dataset ds;
   ds.case_id = case_id;
@@ -885,6 +957,7 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
   // plausible dates; each record is judged at the day it was recorded.
   json profile;
   std::vector<store::RecordRow> case_rows;  // filled by the first scan
+  size_t movement_rows = 0;                  // likewise
   bool have_profile = false;
   BatchLoader loader(ds, profile);
   auto add = [&](const store::RecordRow& r) -> Status {
@@ -892,11 +965,16 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
       if (!case_rows.empty()) ds.profile = case_rows.back().body;
       profile = json::parse(ds.profile.empty() ? "null" : ds.profile, nullptr, false);
       have_profile = true;
+      // Columns sized once: growing them by doubling would leave up to
+      // half of each unused, and copy it on the way.
+      ds.ReserveMovements(movement_rows, movement_rows);
+      ds.ids.Reserve(movement_rows);
     }
     return loader.Add(r);
   };
-  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, cp.size, add, &case_rows));
+  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, cp.size, add, &case_rows, &movement_rows));
   LIFELINE_RETURN_IF_ERROR(loader.Flush());
+  ShrinkCargo(ds.cargo);
   // The case record's own row carries its id as case_id (projection.h).
   if (!loader.have_case()) {
     return NotFoundError("no current case \"" + case_id + "\" in the log at checkpoint size " +

@@ -41,22 +41,31 @@ inline constexpr int32_t kNone = -1;                                   // no str
 inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();  // no date
 inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
-// Interned strings: Intern returns the same index for equal strings.
+// Interned strings: Intern returns the same index for equal strings. A
+// case interns every record id, so the index costs 16-32 bytes a string
+// (open addressing over int32 indices with their hashes, load factor at
+// most 1/2) instead of a node holding a second copy of the string.
 class StringTable {
  public:
   int32_t Intern(std::string_view s);
   std::optional<int32_t> Find(std::string_view s) const;
   const std::string& at(int32_t i) const { return strings_[static_cast<size_t>(i)]; }
   size_t size() const { return strings_.size(); }
+  // Room for `n` strings in all without growing.
+  void Reserve(size_t n);
 
  private:
-  // Transparent hashing: lookups by string_view allocate nothing.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  struct Slot {
+    int32_t index = kNone;  // into strings_; kNone: empty
+    uint32_t hash = 0;      // low bits of the string's hash
   };
+  // The slot holding `s`, or the empty slot where it would go. Linear
+  // probing; slots_.size() is a power of two, at least twice size().
+  size_t Probe(std::string_view s, uint32_t hash) const;
+  void Rehash(size_t slots);
+
   std::vector<std::string> strings_;
-  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> index_;
+  std::vector<Slot> slots_;
 };
 
 // kBoth: a period total of both directions together (schema v2; never a
@@ -426,11 +435,12 @@ Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std
 // scans of the case's rows, the first to learn what replaces what (the
 // CurrentView keeps only the replaced records' keys), the second to pass each
 // current row to `fn`. `case_rows`, if given, receives the current rows of
-// kind "case" (in log order) before the second scan starts. An error from
-// `fn` ends the scan and is returned.
+// kind "case" (in log order) before the second scan starts, and
+// `movement_rows` the number of rows of kind "movement" below `size`,
+// current or not. An error from `fn` ends the scan and is returned.
 Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64_t size,
                          const std::function<Status(const store::RecordRow&)>& fn,
-                         std::vector<store::RecordRow>* case_rows = nullptr);
+                         std::vector<store::RecordRow>* case_rows = nullptr, size_t* movement_rows = nullptr);
 
 // Loads the current records of `case_id` among the entries below
 // cp.size: records superseded or retracted by an entry below cp.size are

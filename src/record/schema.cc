@@ -852,16 +852,21 @@ std::string RecordCase(const json& rec) {
   return c;
 }
 
+std::optional<Day> DateLikeDay(std::string_view s) {
+  if (s.size() < 10 || s.size() > 40 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  auto secs = ParseDateTime(s);
+  if (!secs.ok()) return std::nullopt;
+  return Day{*secs >= 0 ? *secs / 86400 : -((-*secs + 86399) / 86400)};
+}
+
 namespace {
 
 void CollectDatesOutside(const json& v, const std::string& path, const DateWindow& w, std::vector<FieldError>* out) {
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
-    if (s.size() < 10 || s.size() > 40 || s[4] != '-' || s[7] != '-') return;
-    auto secs = ParseDateTime(s);
-    if (!secs.ok()) return;
-    Day day{*secs >= 0 ? *secs / 86400 : -((-*secs + 86399) / 86400)};
-    if (day < w.from || w.until < day) {
+    std::optional<Day> day = DateLikeDay(s);
+    if (!day) return;
+    if (*day < w.from || w.until < *day) {
       out->push_back({path, s + " is outside the plausible dates " + FormatDate(w.from) + " to " + FormatDate(w.until)});
     }
   } else if (v.is_array()) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "record/values.h"
@@ -73,6 +74,10 @@ struct ValidateOptions {
 // readers of the log (the analyses skip such a record and say so), which
 // cannot reject what is already logged. Pure; cheaper than Validate.
 std::vector<FieldError> DatesOutside(const nlohmann::json& rec, const DateWindow& window);
+
+// The day (floor, UTC) of a string DatesOutside takes for a date: a
+// YYYY-MM-DD or an RFC 3339 date-time; nullopt for any other string.
+std::optional<Day> DateLikeDay(std::string_view s);
 
 // Checks `rec` against the schema. `resolver` may be null to skip reference
 // checks (used when a batch is checked before its references exist).

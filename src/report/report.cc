@@ -16,6 +16,7 @@
 #include "analysis/forecast.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "analysis/movement_parse.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
 #include "base/kinds.h"
@@ -123,11 +124,29 @@ struct CaseRecords {
   std::vector<std::vector<std::string>> source_lists;
 };
 
+// Keeps `sources` as the source list of movement `id`, each distinct list
+// once.
+void KeepSources(CaseRecords& out, std::map<std::vector<std::string>, uint32_t>& interned, const std::string& id,
+                 std::vector<std::string> sources) {
+  auto [at, added] = interned.try_emplace(std::move(sources), static_cast<uint32_t>(out.source_lists.size()));
+  if (added) out.source_lists.push_back(at->first);
+  out.sources_of[id] = at->second;
+}
+
 Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_id, uint64_t size) {
   CaseRecords out;
   std::map<std::vector<std::string>, uint32_t> interned;
   std::unordered_set<std::string> claimed;  // what the claims are about
   LIFELINE_RETURN_IF_ERROR(analysis::ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) -> Status {
+    // Most rows are movements that got through: read without a DOM when
+    // the fast reader takes them (analysis/movement_parse.h).
+    if (r.kind == kinds::kMovement) {
+      std::optional<analysis::MovementFields> m = analysis::ParseMovementFast(r.body, json(), /*with_sources=*/true);
+      if (m && m->outcome == analysis::Outcome::kCompleted) {
+        KeepSources(out, interned, r.id, std::move(m->sources));
+        return Status::Ok();
+      }
+    }
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
     if (Str(j, "kind") == "claim") claimed.insert(Str(j, "about"));
@@ -142,9 +161,7 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
         if (s.is_string()) sources.push_back(s.get<std::string>());
       }
     }
-    auto [at, added] = interned.try_emplace(std::move(sources), static_cast<uint32_t>(out.source_lists.size()));
-    if (added) out.source_lists.push_back(at->first);
-    out.sources_of[r.id] = at->second;
+    KeepSources(out, interned, r.id, std::move(sources));
     return Status::Ok();
   }));
   // A movement a claim is about, read again whole (ids are unique, so the

@@ -1,0 +1,261 @@
+#include "analysis/movement_parse.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "base/kinds.h"
+#include "record/schema.h"
+#include "record/values.h"
+
+namespace lifeline::analysis {
+namespace {
+
+using nlohmann::json;
+
+// The top-level members the fast reader takes; a second one of any of them
+// sends the record to the DOM path.
+enum Member : uint32_t {
+  kId = 1u << 0, kKind = 1u << 1, kDate = 1u << 2, kRoute = 1u << 3, kOperator = 1u << 4,
+  kDirection = 1u << 5, kOutcome = 1u << 6, kQualifier = 1u << 7, kReportedBy = 1u << 8,
+  kVehicles = 1u << 9, kPersons = 1u << 10, kPatients = 1u << 11, kPeriod = 1u << 12, kCargo = 1u << 13,
+  kRecorded = 1u << 14, kSources = 1u << 15, kOther = 1u << 31,
+};
+
+Member MemberOf(std::string_view k) {
+  static constexpr std::pair<std::string_view, Member> kMembers[] = {
+      {"id", kId}, {"kind", kKind}, {"date", kDate}, {"route", kRoute}, {"operator", kOperator},
+      {"direction", kDirection}, {"outcome", kOutcome}, {"qualifier", kQualifier}, {"reported_by", kReportedBy},
+      {"vehicles", kVehicles}, {"persons", kPersons}, {"patients", kPatients}, {"period", kPeriod},
+      {"cargo", kCargo}, {"recorded", kRecorded}, {"sources", kSources},
+  };
+  for (const auto& [name, m] : kMembers) {
+    if (name == k) return m;
+  }
+  return kOther;
+}
+
+// Where the parser is: the body, the cargo array, a cargo line, the period,
+// the sources, or anything else (skipped, but its strings still count as
+// dates).
+enum class Frame : uint8_t { kBody, kCargo, kLine, kPeriod, kSources, kSkipped };
+
+// Fills a MovementFields from SAX events. Every callback returns false (ends
+// the parse) as soon as the body is one the DOM path must read.
+class MovementSax : public nlohmann::json_sax<json> {
+ public:
+  // keep_sources: fill `sources` (the report's reader); the loader skips them.
+  explicit MovementSax(bool keep_sources) : keep_sources_(keep_sources) {}
+
+  bool null() override { return Scalar(); }
+  bool boolean(bool) override { return Scalar(); }
+  bool number_integer(number_integer_t v) override { return Number(static_cast<double>(v), v, true); }
+  bool number_unsigned(number_unsigned_t v) override {
+    return Number(static_cast<double>(v), static_cast<int64_t>(v), true);
+  }
+  bool number_float(number_float_t v, const string_t&) override { return Number(v, 0, false); }
+  bool string(string_t& s) override;
+  bool binary(binary_t&) override { return false; }
+  bool start_object(std::size_t) override;
+  bool end_object() override;
+  bool start_array(std::size_t) override;
+  bool end_array() override {
+    frames_.pop_back();
+    return true;
+  }
+  bool key(string_t& k) override;
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+  // After a parse that returned true: the fields, if the body was a plain
+  // movement with all its dates inside the window of `profile`.
+  std::optional<MovementFields> Finish(const json& profile);
+
+ private:
+  // A null, a boolean or a number where no field is read: skipped.
+  bool Scalar() const {
+    return !frames_.empty() && (frames_.back() == Frame::kSkipped || frames_.back() == Frame::kSources ||
+                                (frames_.back() == Frame::kBody && member_ == kOther));
+  }
+  bool Number(double d, int64_t i, bool integer);
+  bool BodyString(std::string& s);
+  // Widens [earliest_, latest_] by `s` if it reads as a date.
+  void DateLike(std::string_view s);
+
+  const bool keep_sources_;
+  MovementFields m_;
+  std::vector<Frame> frames_;
+  Member member_ = kOther;      // the body's member whose value comes next
+  std::string line_key_;        // the cargo line's or the period's member
+  uint32_t seen_ = 0;           // Members seen
+  std::string kind_, unit_;
+  std::optional<double> quantity_;
+  bool have_from_ = false, have_to_ = false;
+  int64_t recorded_ = 0;
+  bool have_recorded_ = false;
+  record::Day earliest_{std::numeric_limits<int64_t>::max()}, latest_{std::numeric_limits<int64_t>::min()};
+};
+
+void MovementSax::DateLike(std::string_view s) {
+  if (std::optional<record::Day> d = record::DateLikeDay(s)) {
+    earliest_ = std::min(earliest_, *d);
+    latest_ = std::max(latest_, *d);
+  }
+}
+
+bool MovementSax::string(string_t& s) {
+  if (frames_.empty()) return false;
+  DateLike(s);
+  switch (frames_.back()) {
+    case Frame::kSkipped: return true;
+    case Frame::kSources:
+      if (keep_sources_) m_.sources.push_back(std::move(s));
+      return true;
+    case Frame::kBody: return BodyString(s);
+    case Frame::kCargo: return false;
+    case Frame::kLine:
+      if (line_key_ == "commodity") m_.cargo.back().commodity = std::move(s);
+      if (line_key_ == "unit") unit_ = std::move(s);
+      return line_key_ != "quantity";
+    case Frame::kPeriod: {
+      auto d = record::ParseDate(s);
+      if (!d.ok() || (line_key_ != "from" && line_key_ != "to")) return d.ok();
+      (line_key_ == "from" ? m_.period_from : m_.period_to) = static_cast<int32_t>(d->days);
+      (line_key_ == "from" ? have_from_ : have_to_) = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool MovementSax::BodyString(std::string& s) {
+  switch (member_) {
+    case kId: m_.id = std::move(s); return true;
+    case kKind: kind_ = std::move(s); return true;
+    case kRoute: m_.route = std::move(s); return true;
+    case kOperator: m_.op = std::move(s); return true;
+    case kReportedBy: m_.reported_by = std::move(s); return true;
+    case kDirection:
+      m_.direction = s == "out" ? Direction::kOut : s == "both" ? Direction::kBoth : Direction::kIn;
+      return true;
+    case kOutcome:
+      m_.outcome = s == "stopped" ? Outcome::kStopped : s == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted;
+      return true;
+    case kQualifier:
+      m_.qualifier = s == "at_least" ? Qualifier::kAtLeast
+                     : s == "about"  ? Qualifier::kAbout
+                     : s == "at_most" ? Qualifier::kAtMost
+                                      : Qualifier::kAsStated;
+      return true;
+    case kDate: {
+      auto d = record::ParseDate(s);
+      m_.day = d.ok() ? static_cast<int32_t>(d->days) : kNoDay;
+      return d.ok();
+    }
+    case kRecorded: {
+      auto t = record::ParseDateTime(s);
+      have_recorded_ = t.ok();
+      recorded_ = t.ok() ? *t : 0;
+      return true;
+    }
+    case kOther: return true;
+    default: return false;  // a figure, the period or the cargo as a string
+  }
+}
+
+bool MovementSax::Number(double d, int64_t i, bool integer) {
+  if (frames_.empty()) return false;
+  if (frames_.back() == Frame::kLine) {
+    if (line_key_ == "quantity") quantity_ = d;
+    return line_key_ != "commodity" && line_key_ != "unit";
+  }
+  if (frames_.back() != Frame::kBody || member_ == kOther) return Scalar();
+  int64_t* figure = member_ == kVehicles ? &m_.vehicles : member_ == kPersons ? &m_.persons
+                    : member_ == kPatients ? &m_.patients : nullptr;
+  if (figure == nullptr) return false;
+  *figure = integer ? i : 0;
+  return true;
+}
+
+bool MovementSax::key(string_t& k) {
+  if (frames_.back() != Frame::kBody) {
+    line_key_ = std::move(k);
+    return true;
+  }
+  member_ = MemberOf(k);
+  if (member_ != kOther && (seen_ & member_)) return false;
+  seen_ |= member_;
+  return true;
+}
+
+bool MovementSax::start_object(std::size_t) {
+  if (frames_.empty()) {
+    frames_.push_back(Frame::kBody);
+    return true;
+  }
+  const Frame parent = frames_.back();
+  if (parent == Frame::kCargo) {
+    m_.cargo.emplace_back();
+    unit_.clear();
+    quantity_.reset();
+    frames_.push_back(Frame::kLine);
+    return true;
+  }
+  if (parent == Frame::kBody && member_ == kPeriod) {
+    frames_.push_back(Frame::kPeriod);
+    return true;
+  }
+  frames_.push_back(Frame::kSkipped);
+  return parent != Frame::kBody || member_ == kOther;
+}
+
+bool MovementSax::end_object() {
+  const Frame f = frames_.back();
+  frames_.pop_back();
+  if (f == Frame::kPeriod) return have_from_ && have_to_;
+  if (f != Frame::kLine) return true;
+  auto info = record::LookupUnit(unit_);
+  if (!info || !quantity_) return false;
+  m_.cargo.back().quantity = *quantity_ * info->factor;
+  m_.cargo.back().unit = info->canonical;
+  return true;
+}
+
+bool MovementSax::start_array(std::size_t) {
+  if (frames_.empty()) return false;
+  const Frame parent = frames_.back();
+  if (parent == Frame::kBody && (member_ == kCargo || member_ == kSources)) {
+    frames_.push_back(member_ == kCargo ? Frame::kCargo : Frame::kSources);
+    return true;
+  }
+  frames_.push_back(Frame::kSkipped);
+  return parent == Frame::kSkipped || parent == Frame::kSources || (parent == Frame::kBody && member_ == kOther);
+}
+
+std::optional<MovementFields> MovementSax::Finish(const json& profile) {
+  if (kind_ != kinds::kMovement || !(seen_ & kId) || !(seen_ & kDate)) return std::nullopt;
+  record::Day reference{std::numeric_limits<int32_t>::max() / 2};
+  if (have_recorded_) reference = record::Day{recorded_ / 86400};
+  const record::DateWindow w = record::PlausibleDates(profile.is_object() ? &profile : nullptr, reference);
+  if (earliest_ < w.from || w.until < latest_) return std::nullopt;
+  m_.given = static_cast<uint8_t>(((seen_ & kVehicles) ? kMeasureVehicles : 0) |
+                                  ((seen_ & kPersons) ? kMeasurePersons : 0) |
+                                  ((seen_ & kPatients) ? kMeasurePatients : 0) |
+                                  (m_.cargo.empty() ? 0 : kMeasureCargo));
+  return std::move(m_);
+}
+
+}  // namespace
+
+std::optional<MovementFields> ParseMovementFast(std::string_view body, const json& profile, bool with_sources) {
+  MovementSax sax(with_sources);
+  if (!json::sax_parse(body, &sax)) return std::nullopt;
+  return sax.Finish(profile);
+}
+
+void AddMovementFields(Dataset& ds, const MovementFields& m) {
+  const int32_t row = ds.AppendMovement(m.id, m.day, m.route, m.op, m.direction, m.outcome, m.vehicles, m.persons,
+                                        m.patients, m.period_from, m.period_to);
+  ds.SetMovementSource(row, m.qualifier, m.reported_by, m.given);
+  for (const CargoLine& c : m.cargo) ds.AppendCargo(row, c.commodity, c.quantity, c.unit);
+}
+
+}  // namespace lifeline::analysis

@@ -1,0 +1,71 @@
+// A movement record's figures, read from its JSON body: the one kind a large
+// case has millions of, so LoadDataset (and the report, for the sources of
+// the movements that got through) reads it without building a JSON DOM.
+//
+// Two readers give the same MovementFields:
+// - MovementFromJson() reads a parsed body (any movement, errors included);
+// - ParseMovementFast() reads the text in one SAX pass, and only accepts a
+//   plain, well-formed movement none of whose dates lies outside its case's
+//   plausible dates. For anything else it returns nullopt and the caller
+//   takes the DOM path, so errors, left-out records and odd bodies are
+//   decided in one place only.
+//
+// Thread safety: pure functions; may run on several threads at once.
+#ifndef LIFELINE_ANALYSIS_MOVEMENT_PARSE_H_
+#define LIFELINE_ANALYSIS_MOVEMENT_PARSE_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/dataset.h"
+#include "base/status.h"
+
+namespace lifeline::analysis {
+
+// A cargo line converted to its canonical unit (record::LookupUnit).
+struct CargoLine {
+  std::string commodity;
+  double quantity = 0;
+  std::string_view unit;  // canonical; points into the unit table (static)
+  friend bool operator==(const CargoLine&, const CargoLine&) = default;
+};
+
+// What Dataset needs of one movement record (AddMovementFields).
+struct MovementFields {
+  std::string id, route, op, reported_by;
+  int32_t day = kNoDay;
+  int32_t period_from = kNoDay, period_to = kNoDay;
+  Direction direction = Direction::kIn;
+  Outcome outcome = Outcome::kCompleted;
+  Qualifier qualifier = Qualifier::kAsStated;
+  int64_t vehicles = 0, persons = 0, patients = 0;
+  uint8_t given = 0;  // MeasureBits of the figures the record gives
+  std::vector<CargoLine> cargo;
+  // The strings of its `sources` array, in order: only when asked for
+  // (ParseMovementFast's with_sources; MovementFromJson leaves it empty).
+  std::vector<std::string> sources;
+  friend bool operator==(const MovementFields&, const MovementFields&) = default;
+};
+
+// The movement `r` (a parsed body); InvalidArgument naming the field when a
+// date is missing or malformed or a cargo line has an unknown unit or no
+// quantity.
+Result<MovementFields> MovementFromJson(const nlohmann::json& r);
+
+// The movement whose canonical JSON is `body`, judged against the plausible
+// dates of the case record `profile` (null when none) at the day the
+// record was recorded. nullopt: not a plain movement, a field of an
+// unexpected type, an error, or a date outside the window (see above).
+std::optional<MovementFields> ParseMovementFast(std::string_view body, const nlohmann::json& profile,
+                                                bool with_sources = false);
+
+// Appends `m` to `ds` (a movement row, its source and its cargo lines).
+void AddMovementFields(Dataset& ds, const MovementFields& m);
+
+}  // namespace lifeline::analysis
+
+#endif  // LIFELINE_ANALYSIS_MOVEMENT_PARSE_H_
