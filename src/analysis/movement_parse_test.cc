@@ -5,8 +5,11 @@
 #include "analysis/movement_parse.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -116,6 +119,68 @@ TEST(MovementParseTest, JudgesDatesByTheCaseWindow) {
   const std::string text = R"({"date":"2019-06-01","id":"a","kind":"movement"})";
   EXPECT_TRUE(ParseMovementFast(text, json()).has_value());
   EXPECT_FALSE(ParseMovementFast(text, profile).has_value());
+}
+
+// Random movement bodies: each member absent or one of its values, some of
+// the wrong type, an unknown unit, a far date or a repeated member, in a
+// random order. The fast reader declines (the DOM path decides) or gives
+// exactly what the DOM reader gives, and never reads a body the DOM path
+// would reject or leave out as far-dated.
+RC_GTEST_PROP(MovementParseProperty, DeclinesOrAgreesWithTheDomReader, ()) {
+  // Each member: values the fast reader may read, then values it must not
+  // read differently from the DOM (wrong types, unknown values, far dates).
+  struct Member {
+    std::string name;
+    std::vector<std::string> plain, odd;
+  };
+  static const std::vector<Member> kMembers = {
+      {"date", {R"("2023-01-02")", R"("2023-06-30")"}, {R"("2023-02-30")", R"("1850-01-01")", "5", "null"}},
+      {"direction", {R"("in")", R"("out")", R"("both")"}, {R"("up")", "1"}},
+      {"vehicles", {"0", "3", "1.5", "1e3", "18446744073709551615"}, {"-2", R"("7")", "null"}},
+      {"persons", {"12", "0.5"}, {"true", "[]"}},
+      {"patients", {"1", "2.25", "-0.0"}, {}},
+      {"outcome", {R"("completed")", R"("stopped")", R"("turned_back")"}, {R"("lost")"}},
+      {"qualifier", {R"("at_least")", R"("about")", R"("at_most")"}, {R"("roughly")"}},
+      {"operator", {R"("icrc")", R"("")", R"("\u00e9t\u00e9 \"q\"")"}, {"1"}},
+      {"route", {R"("road")", R"("rt-\\x")"}, {"{}"}},
+      {"reported_by", {R"("ngo")"}, {"null"}},
+      {"period",
+       {R"({"from":"2023-01-01","to":"2023-01-07"})", R"({"to":"2023-01-07","from":"2023-01-01"})"},
+       {R"({"from":"2023-01-01"})", R"({"from":"2023-01-01","to":"2023-01-07","x":1})", "1", "{}"}},
+      {"cargo",
+       {"[]", R"([{"commodity":"flour","quantity":2.5,"unit":"t"}])",
+        R"([{"commodity":"fuel","quantity":300,"unit":"l"},{"commodity":"x","quantity":1,"unit":"kg"}])"},
+       {R"([{"commodity":"x","quantity":1,"unit":"furlong"}])", R"([{"commodity":"x","unit":"kg"}])",
+        R"([{"quantity":"1","unit":"kg"}])", R"("flour")"}},
+      {"sources", {R"(["s1","s2"])", "[]", R"(["b",1,["c"]])"}, {R"("s")"}},
+      {"recorded", {R"("2023-01-03T10:00:00Z")"}, {R"("1900-01-01T00:00:00Z")", R"("bad")"}},
+      {"note", {R"("n")", R"({"a":[1,{"b":null}],"c":"2023-01-01"})"}, {R"("9999-12-31")"}},
+  };
+  std::vector<std::string> members = {R"("id":"mv-1")", R"("kind":"movement")"};
+  for (const Member& m : kMembers) {
+    const int roll = *rc::gen::inRange(0, 12);  // 0-3 absent, 4-10 plain, 11 odd
+    const std::vector<std::string>& pool = roll == 11 && !m.odd.empty() ? m.odd : m.plain;
+    if (roll < 4) continue;
+    const std::string member = "\"" + m.name + "\":" + *rc::gen::elementOf(pool);
+    members.push_back(member);
+    if (*rc::gen::inRange(0, 40) == 0) members.push_back(member);  // repeated
+  }
+  if (*rc::gen::arbitrary<bool>()) {  // else in the order written, as canonical bodies are sorted
+    std::mt19937 order(*rc::gen::arbitrary<uint32_t>());
+    std::shuffle(members.begin(), members.end(), order);
+  }
+  std::string text = "{";
+  for (size_t i = 0; i < members.size(); ++i) text += (i > 0 ? "," : "") + members[i];
+  text += "}";
+  std::optional<MovementFields> fast = ParseMovementFast(text, json());
+  RC_CLASSIFY(fast.has_value(), "read by the fast reader");
+  if (!fast) return;
+  json body = json::parse(text, nullptr, false);
+  RC_ASSERT(body.is_object());
+  RC_ASSERT(!FarDated(body));
+  Result<MovementFields> dom = MovementFromJson(body);
+  RC_ASSERT(dom.ok());
+  RC_ASSERT(*dom == *fast);
 }
 
 }  // namespace
