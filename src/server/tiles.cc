@@ -1,10 +1,26 @@
 #include "server/tiles.h"
 
+#include <cstdint>
+#include <optional>
+
 #include "log/reader.h"
 #include "server/handlers.h"
 #include "server/reply.h"
 
 namespace lifeline::server {
+namespace {
+
+// The tree size tile `id` needs (its last leaf's index plus one), or nullopt
+// when that does not fit in 64 bits (a path no log of this world reaches).
+std::optional<uint64_t> TreeSizeFor(const merkle::TileId& id) {
+  const uint32_t shift = id.is_entries() ? 0 : id.level * 8;
+  if (shift >= 64) return std::nullopt;
+  const uint64_t most = UINT64_MAX >> shift;
+  if (id.index > (most - id.width) / merkle::kTileWidth) return std::nullopt;
+  return (id.index * merkle::kTileWidth + id.width) << shift;
+}
+
+}  // namespace
 
 TileCache::Entry TileCache::Find(const std::string& path) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -48,12 +64,8 @@ void GetTile(Context& c, const http::Request& req, http::Response& res, const Pr
   if (!cp.ok()) return SendStatus(res, cp.status());
   const uint64_t have = id->is_entries() ? cp->size : (id->level * 8 >= 64 ? 0 : cp->size >> (id->level * 8));
   if (id->index > (have / merkle::kTileWidth) || id->index * merkle::kTileWidth + id->width > have) {
-    // The tree size this tile needs, for a replica that has not replayed it yet.
-    const uint64_t entries = id->index * merkle::kTileWidth + id->width;
-    if ((id->is_entries() || id->level * 8 < 64) &&
-        ReplicaBehind(c, id->is_entries() ? entries : entries << (id->level * 8), cp->size, res)) {
-      return;
-    }
+    // A replica that has not replayed the tree this tile needs says so.
+    if (auto need = TreeSizeFor(*id); need && ReplicaBehind(c, *need, cp->size, res)) return;
     return SendError(res, 404, "no such tile in the tree of size " + std::to_string(cp->size) + ": " + path);
   }
   log::LogReader reader(&**st);
