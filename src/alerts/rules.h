@@ -2,10 +2,10 @@
 // file (docs/alerts.md gives the format with an example):
 //
 //   [[rule]]
-//   id = "lachin-closed"          # unique in the file; part of every alert key
-//   case = "lachin-2022-23"
+//   id = "road-closed"            # unique in the file; part of every alert key
+//   case = "siege-x-2024"
 //   type = "route_closed"         # or no_patient_transfer, coverage_below, utility_out
-//   route = "rt-lachin-road"
+//   route = "rt-northern-road"
 //   severity = "critical"         # info | warning (default) | critical
 //   [[rule.webhook]]
 //   url = "http://127.0.0.1:8080/hook"

@@ -54,14 +54,14 @@ Status Require(std::string* value, const std::string& flag, const std::string& w
 
 Status AskForWhatIsMissing(CaseArgs& a) {
   LIFELINE_RETURN_IF_ERROR(Require(&a.title, "--title", "the case's title, e.g. \"Blockade of the X corridor\""));
-  LIFELINE_RETURN_IF_ERROR(Require(&a.region, "--region", "the area cut off, e.g. \"Nagorno-Karabakh\""));
+  LIFELINE_RETURN_IF_ERROR(Require(&a.region, "--region", "the area cut off, e.g. \"X\""));
   LIFELINE_RETURN_IF_ERROR(Require(&a.started, "--started", "the first day of the case, YYYY-MM-DD"));
   LIFELINE_RETURN_IF_ERROR(Require(&a.src_publisher, "--source-publisher", "who published the first source"));
   LIFELINE_RETURN_IF_ERROR(Require(&a.src_title, "--source-title", "the first source's title"));
   return Status::Ok();
 }
 
-// "Lachin corridor road" -> "lachin-corridor-road": a route id's tail.
+// "Northern road" -> "northern-road": a route id's tail.
 std::string Slug(const std::string& name) {
   std::string out;
   for (unsigned char c : name) {
@@ -84,7 +84,7 @@ Result<json> RouteRecord(const CaseArgs& a, const std::string& spec, const std::
   part.push_back(spec.substr(start));
   if (part.size() > 4 || part[0].empty() || Slug(part[0]).empty()) {
     return InvalidArgumentError("case new: --route \"" + spec + "\": give NAME[|TYPE[|FROM[|TO]]], e.g. " +
-                                "\"Lachin corridor road|road|Stepanakert|Goris\"");
+                                "\"Northern road|road|X|Capital\"");
   }
   json r = {{"kind", "route"},       {"id", "rt-" + Slug(part[0])}, {"case", a.id},
             {"name", part[0]},       {"type", part.size() > 1 && !part[1].empty() ? part[1] : "road"},
@@ -198,7 +198,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
   auto* nw = cmd->add_subcommand(
       "new", "write ID/records.jsonl (the case record, its first source, its routes) and ID/README.md; asks at a "
              "terminal for what the flags leave out (docs/new-case.md)");
-  nw->add_option("ID", a->id, "the case id (lowercase letters, digits, '-'), e.g. lachin-2022-23")->required();
+  nw->add_option("ID", a->id, "the case id (lowercase letters, digits, '-'), e.g. siege-x-2024")->required();
   nw->add_option("--title", a->title, "the case's title");
   nw->add_option("--region", a->region, "the area cut off");
   nw->add_option("--started", a->started, "the first day, YYYY-MM-DD");

@@ -51,7 +51,7 @@ const std::vector<std::string>& Languages();
 std::string_view CatalogText(std::string_view lang);
 
 // One argument of a message: text, a number, or markup.
-//   Arg("Lachin road")            text (escaped by FormatHtml)
+//   Arg("Northern road")          text (escaped by FormatHtml)
 //   Arg(21) / Arg(1.5)            a number: shown in the language's format
 //                                 (up to 3 decimals), selects plural forms
 //   Arg::Number(20.25, 1)         a number shown with exactly 1 decimal; the
