@@ -61,7 +61,15 @@ const caseUrl = (tab = '') => `${base}/#/case/${encodeURIComponent(caseId)}${tab
 const page = await newPage();
 
 await check('the overview shows key figures and each route\'s status now', async () => {
+  // `/` opens the case when the API lists only one; with several it lists
+  // them all, each linking to its case.
   await page.goto(`${base}/`);
+  if (cases.length > 1) {
+    await page.waitForSelector('.case-list li a');
+    const links = await page.locator('.case-list li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const c of cases) assert(links.includes(`#/case/${encodeURIComponent(c.id)}`), `/ does not list ${c.id}: ${links}`);
+    await page.click(`.case-list a[href="#/case/${encodeURIComponent(caseId)}"]`);
+  }
   await page.waitForSelector('#routes-table tbody tr', { timeout: 15000 });
   assert(page.url().includes(`#/case/${encodeURIComponent(caseId)}`), `/ did not open the case: ${page.url()}`);
   const figures = await page.locator('.figure').count();
@@ -82,8 +90,11 @@ await check('the overview shows key figures and each route\'s status now', async
   }
   // Deaths by party, one line each: never one number across parties.
   const deaths = head.figures.find((f) => f.key === 'casualties');
-  if (deaths) {
-    const parties = deaths.detail.by_party.filter((p) => p.fatalities.best > 0 || p.fatalities.high > 0).length;
+  // A case with no deaths recorded shows no deaths figure at all.
+  const parties = deaths ? deaths.detail.by_party.filter((p) => p.fatalities.best > 0 || p.fatalities.high > 0).length : 0;
+  if (parties === 0) {
+    assert(await page.locator('[data-key="casualties"]').count() === 0, 'a deaths figure without deaths');
+  } else {
     assert(await page.locator('[data-key="casualties"] .deaths li').count() === parties, 'deaths are not one line a party');
     assert(await page.locator('[data-key="casualties"] .figure-value').innerText() === '', 'deaths have a total');
   }

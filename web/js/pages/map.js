@@ -31,7 +31,7 @@ export async function render(ctx) {
   const id = ctx.route.caseId;
   const [routes, incidents] = await Promise.all([
     allRecords({ case: id, kind: 'route' }), allRecords({ case: id, kind: 'incident' })]);
-  ctx.routes = routes.filter((r) => r.record && Array.isArray(r.record.path) && r.record.path.filter(validPoint).length >= 2);
+  ctx.routes = routes.filter((r) => r.record && Array.isArray(r.record.path) && r.record.path.some(validPoint));
   ctx.incidents = incidents.filter((r) => r.record && r.record.location
     && Number.isFinite(r.record.location.lat) && Number.isFinite(r.record.location.lon));
   const unplaced = incidents.length - ctx.incidents.length;
@@ -62,10 +62,14 @@ export async function after(ctx) {
   const bounds = L.latLngBounds([]);
   const routeLayer = L.featureGroup();
   for (const r of ctx.routes) {
-    const line = L.polyline(r.record.path.filter(validPoint).map((p) => [p[0], p[1]]), { color: '#0b57a4', weight: 4 });
-    line.bindPopup(() => h('a', { href: recordHref(r.id) }, quoted(r.record.name || r.id)));
-    line.addTo(routeLayer);
-    bounds.extend(line.getBounds());
+    const points = r.record.path.filter(validPoint).map((p) => [p[0], p[1]]);
+    // A crossing or a checkpoint is often a single point: a ring, not a line.
+    const shape = points.length === 1
+      ? L.circleMarker(points[0], { radius: 7, color: '#0b57a4', fillColor: '#ffffff', fillOpacity: 1, weight: 4 })
+      : L.polyline(points, { color: '#0b57a4', weight: 4 });
+    shape.bindPopup(() => h('a', { href: recordHref(r.id) }, quoted(r.record.name || r.id)));
+    shape.addTo(routeLayer);
+    for (const p of points) bounds.extend(p);
   }
   const incidentLayer = L.featureGroup();
   for (const r of ctx.incidents) {
@@ -76,7 +80,7 @@ export async function after(ctx) {
     bounds.extend(ll);
   }
   if (bounds.isValid()) map.fitBounds(bounds.pad(0.6), { maxZoom: 10 });
-  else map.setView([40, 45], 5);
+  else map.fitWorld();
   try {
     const geo = await countries();
     L.geoJSON(geo, { style: { color: '#7d8790', weight: 1, fillColor: '#f4f1ea', fillOpacity: 1 }, interactive: false })
