@@ -38,6 +38,8 @@ check "pending-schema.jsonl: rules other than route_open refused" 2 \
 	"$LL" --store "$S" import --dry-run "$D/pending-schema.jsonl"
 check "pending-schema.jsonl: the fuel utility refused" 2 'record og-2023-10-09-fuel-entry: utility: ' -- \
 	"$LL" --store "$S" import --dry-run "$D/pending-schema.jsonl"
+check "pending-schema.jsonl: the case vocabulary refused" 2 'record gaza-access-2023-24.c1: vocabulary: ' -- \
+	"$LL" --store "$S" import --dry-run "$D/pending-schema.jsonl"
 
 "$LL" --store "$S" export --format jsonl --kind movement --case $C >"$WORK/movements.jsonl"
 "$LL" --store "$S" --json indicators --case $C --from 2023-10-07 --to 2024-01-30 >"$WORK/indicators.json"
