@@ -34,7 +34,7 @@ check "importing the CSV again adds nothing" 0 "$rows records: 0 new, $rows alre
 # The pending records need the case vocabularies and the new rule types: this
 # schema refuses them (when it stops refusing, they move into records.jsonl).
 check "pending-schema.jsonl: rules other than route_open refused" 2 \
-	'record ob-unsc-2728-barriers: rule.type: must be one of route_open, not "not_evaluable"' -- \
+	'record ob-icj-2024-01-26-humanitarian: rule.type: must be one of route_open, not "not_evaluable"' -- \
 	"$LL" --store "$S" import --dry-run "$D/pending-schema.jsonl"
 check "pending-schema.jsonl: the fuel utility refused" 2 'record og-2023-10-09-fuel-entry: utility: ' -- \
 	"$LL" --store "$S" import --dry-run "$D/pending-schema.jsonl"
