@@ -416,6 +416,58 @@ TEST(FiguresV1Test, VersionOneRecordsReadAsBefore) {
   EXPECT_FALSE(ind->days[0].utilities[0].supply_cut);
 }
 
+// The headline figures of case `id` in `log`, at its latest checkpoint, over
+// the case's own range.
+void HeadlineOf(TestLog& log, const std::string& id, Headline* out) {
+  auto ds = log.Load(id);
+  ASSERT_OK(ds);
+  CheckpointRef cp = *ResolveCheckpoint(log.store(), std::nullopt);
+  auto ind = ComputeIndicators(*ds, cp, IndicatorOptions{});
+  ASSERT_OK(ind);
+  auto comp = ComputeCompliance(*ds, cp, kNoDay, kNoDay);
+  ASSERT_OK(comp);
+  *out = ComputeHeadline(*ind, *comp);
+}
+
+// Supplies against the baseline: inbound cargo, and inbound vehicles when the
+// baseline counts vehicles coming in only (trucks of supplies, as crossings
+// count them); a two-way vehicle count is traffic and gives no such figure.
+TEST(FiguresSupplyTest, InboundVehiclesAreSuppliesTwoWayVehiclesAreNot) {
+  TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s","case":"c","publisher":"P","title":"T"})",
+      R"({"kind":"case","id":"c","title":"T","region":"R","started":"2023-01-01","ended":"2023-01-04","sources":["s"]})",
+      R"({"kind":"route","id":"x","case":"c","name":"Crossing","type":"crossing","sources":["s"]})",
+      R"({"kind":"route","id":"r","case":"c","name":"Road","type":"road","sources":["s"]})",
+      R"({"kind":"baseline","id":"b-in","case":"c","route":"x","period":{"from":"2022-01-01","to":"2022-01-31"},
+          "per_day":{"vehicles":50},"directions":["in"],"sources":["s"]})",
+      R"({"kind":"baseline","id":"b-both","case":"c","route":"r","period":{"from":"2022-01-01","to":"2022-01-31"},
+          "per_day":{"vehicles":80},"sources":["s"]})",
+      R"({"kind":"watch","id":"w","case":"c","route":"x","from":"2023-01-01","to":"2023-01-04","directions":["in"],
+          "measures":["vehicles"],"sources":["s"]})",
+      R"({"kind":"movement","id":"m1","case":"c","route":"x","date":"2023-01-02","direction":"in","operator":"O",
+          "vehicles":20,"sources":["s"]})",
+      R"({"kind":"movement","id":"m2","case":"c","route":"x","date":"2023-01-03","direction":"in","operator":"O",
+          "vehicles":10,"sources":["s"]})",
+      R"({"kind":"movement","id":"m3","case":"c","route":"r","date":"2023-01-03","direction":"in","operator":"O",
+          "vehicles":7,"sources":["s"]})",
+  });
+  Headline h;
+  ASSERT_NO_FATAL_FAILURE(HeadlineOf(log, "c", &h));
+  const HeadlineFigure* f = h.Find("supply.baseline.vehicles");
+  ASSERT_NE(f, nullptr);
+  // 30 trucks in over the 4 watched days against 50 a day.
+  EXPECT_EQ(f->detail["route"], "x");
+  EXPECT_EQ(f->detail["unit"], "vehicles");
+  EXPECT_DOUBLE_EQ(f->detail["delivered"].get<double>(), 30);
+  EXPECT_DOUBLE_EQ(f->detail["expected"].get<double>(), 200);
+  EXPECT_DOUBLE_EQ(*f->value, 0.15);
+  EXPECT_EQ(f->bound, "exact");
+  int supply = 0;
+  for (const auto& g : h.figures) supply += g.key.rfind("supply.baseline.", 0) == 0;
+  EXPECT_EQ(supply, 1) << "the two-way vehicle baseline on the road gave a supply figure";
+}
+
 // "Stopped" counts movements: a source's period total of stopped convoys is
 // not one more movement, so the figure is the single-day records (at least
 // what happened), while all three records are named behind it.
@@ -432,14 +484,8 @@ TEST(FiguresStoppedTest, APeriodReportIsNotCountedAsAMovement) {
       R"({"kind":"movement","id":"p","case":"c","route":"r","date":"2023-01-05","direction":"in","operator":"O",
           "outcome":"stopped","vehicles":10,"period":{"from":"2023-01-01","to":"2023-01-05"},"sources":["s"]})",
   });
-  auto ds = log.Load("c");
-  ASSERT_OK(ds);
-  CheckpointRef cp = *ResolveCheckpoint(log.store(), std::nullopt);
-  auto ind = ComputeIndicators(*ds, cp, IndicatorOptions{});
-  ASSERT_OK(ind);
-  auto comp = ComputeCompliance(*ds, cp, kNoDay, kNoDay);
-  ASSERT_OK(comp);
-  Headline h = ComputeHeadline(*ind, *comp);
+  Headline h;
+  ASSERT_NO_FATAL_FAILURE(HeadlineOf(log, "c", &h));
   const HeadlineFigure* f = h.Find("stopped");
   ASSERT_NE(f, nullptr);
   EXPECT_DOUBLE_EQ(*f->value, 2);

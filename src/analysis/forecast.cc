@@ -644,7 +644,7 @@ bool FitInflows(const ScenarioCommodity& sco, const History& h, const std::vecto
                (sco.restock_days ? "" : "; 1/" + Num(c.restock_days) + " by default") + ").");
   } else {
     Assume(m, "forecast.inflow.unlimited",
-           c.name + ": no normal_stock is given, so road inflows are not limited by demand.");
+           c.name + ": no normal stock (`normal_stock`) is given, so road inflows are not limited by demand.");
     double consumption = 0;
     for (double v : c.consumption) consumption += v;
     consumption /= static_cast<double>(std::max<size_t>(1, c.consumption.size()));

@@ -75,12 +75,23 @@ void BlockadeFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   }
 }
 
+// Supplies are inbound cargo, by unit, and inbound vehicles when the
+// baseline counts vehicles coming in only (trucks of supplies, as a crossing
+// counts them); a two-way vehicle count is traffic, not supplies. The unit of
+// a vehicle count is "vehicles".
+std::optional<std::string> SupplyUnit(const BaselineComparison& bc) {
+  if (bc.measure == "cargo") return bc.unit;
+  if (bc.measure == "vehicles" && bc.directions == std::vector<std::string>{"in"}) return bc.measure;
+  return std::nullopt;
+}
+
 void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   for (const auto& bc : ind.baselines) {
-    if (bc.measure != "cargo" || bc.periods.empty()) continue;
+    std::optional<std::string> unit = SupplyUnit(bc);
+    if (!unit || bc.periods.empty()) continue;
     const BaselinePeriod& all = bc.periods[0];
     HeadlineFigure f;
-    f.key = "supply.baseline." + bc.unit;
+    f.key = "supply.baseline." + *unit;
     // Nothing reported or recorded in the range: no percentage ("at least
     // 0 %" would say nothing and read as a figure).
     bool nothing = all.delivered == 0 && all.completeness == 0;
@@ -107,7 +118,7 @@ void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     f.detail = {{"route", bc.route},
                 {"baseline", bc.record},
                 {"per_day", bc.per_day},
-                {"unit", bc.unit},
+                {"unit", *unit},
                 {"delivered", all.delivered},
                 {"expected", all.expected},
                 {"days", all.days},

@@ -12,9 +12,11 @@
 //                            passage) days;
 //   blockade.longest.<kind>  the longest closure, suspension of medical
 //                            transfers and of humanitarian deliveries;
-//   supply.baseline.<unit>   inbound cargo against the pre-blockade
-//                            baseline, over the range and per reported
-//                            period;
+//   supply.baseline.<unit>   inbound cargo (per unit), and inbound
+//                            vehicles when the baseline counts vehicles
+//                            coming in only (unit "vehicles"), against the
+//                            pre-blockade baseline, over the range and per
+//                            reported period;
 //   supply.requirement.<id>  against each stated requirement;
 //   movements.<measure>.<direction>  patients transferred, persons who left,
 //                            as best estimates with their reports;

@@ -448,8 +448,8 @@ std::vector<NeedSpec> Builder::NeedSpecs() {
     needs.push_back({"food energy", "kcal", "default: Sphere Handbook, 2,100 kcal per person per day", 2100, kNone});
     needs.push_back({"water", "l", "default: Sphere Handbook, 15 l per person per day", 15, kNone});
     out_.Assume("indicators.sphere_defaults",
-                "the case has no need_standard records: the Sphere defaults are used (food energy 2,100 kcal and "
-                "water 15 l per person per day)");
+                "the case has no need standard records (`need_standard`): the Sphere defaults are used (food energy "
+                "2,100 kcal and water 15 l per person per day)");
   }
   std::sort(needs.begin(), needs.end(), [](const NeedSpec& a, const NeedSpec& b) {
     return std::tie(a.commodity, a.unit, a.quantity) < std::tie(b.commodity, b.unit, b.quantity);

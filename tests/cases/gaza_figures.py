@@ -104,6 +104,13 @@ def headline(case_dir, headline_path):
     w = figure(head, "utilities.water")
     expect("water days cut", w["value"], float((day(cut["until"]) - day(cut["from"])).days))
     expect("water first day", w["detail"].get("first_supply_cut"), cut["from"][:10])
+    # Trucks against the pre-war baseline: its daily figure times the days.
+    bl = recs["bl-gaza-crossings-pre-war"]
+    sb = figure(head, "supply.baseline.vehicles")
+    days = (to - day(head["from"])).days + 1
+    expect("baseline route", sb["detail"].get("route"), bl["route"])
+    expect("baseline per day", sb["detail"].get("per_day"), float(bl["per_day"]["vehicles"]))
+    expect("baseline expected", sb["detail"].get("expected"), float(bl["per_day"]["vehicles"] * days))
     # The two counts of 8 Apr 2024 are shown side by side, never merged.
     mv = figure(head, "movements.vehicles.in")
     cogat, unrwa = recs["mv-2024-04-08-crossings-cogat"], recs["mv-2024-04-08-crossings-unrwa"]
