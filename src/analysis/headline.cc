@@ -23,6 +23,8 @@ namespace {
 
 std::string Bound(bool lower_bound) { return lower_bound ? "at_least" : "exact"; }
 
+json OnePartyJson(const OnePartyPart& p) { return {{"value", p.value}, {"parties", p.parties}}; }
+
 void BlockadeFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   const Blockade& b = ind.blockade;
   HeadlineFigure f;
@@ -124,7 +126,8 @@ void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
                 {"days", all.days},
                 {"rule", all.rule},
                 {"periods", periods},
-                {"other_routes", {{"delivered", bc.other_routes_delivered}, {"records", bc.other_routes}}}};
+                {"other_routes", {{"delivered", bc.other_routes_delivered}, {"records", bc.other_routes}}},
+                {"one_party", OnePartyJson(all.one_party)}};
     out.push_back(std::move(f));
   }
   for (const auto& r : ind.requirements) {
@@ -157,6 +160,7 @@ void MovementFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     f.rule = "best_estimate";
     f.records = e.records;
     f.detail = EstimateJson(e);
+    f.detail["one_party"] = OnePartyJson(OnePartyShare(e));
     out.push_back(std::move(f));
   }
 }
@@ -249,6 +253,9 @@ void ComplianceFigures(const Compliance& comp, std::vector<HeadlineFigure>& out)
     if (!o.evaluable) {
       f.bound = "unknown";
       f.reason = o.reason;
+    } else if (o.days_evaluated == 0) {
+      f.bound = "unknown";  // the rule's days lie outside the range: 0 would read as compliance
+      f.reason = "outside_range";
     } else {
       f.value = static_cast<double>(o.days_in_violation);
       f.bound = Bound(o.days_unknown > 0);
@@ -354,6 +361,15 @@ std::string Value(const HeadlineFigure& f) {
   return (f.bound == "at_least" ? "at least " : "") + v;
 }
 
+// How much of a figure rests on totals a party to the conflict gave, and
+// whose: "; 4887 of it by a party's own count (Hamas)", or "".
+std::string OnePartyText(const HeadlineFigure& f) {
+  if (!f.detail.contains("one_party") || f.detail["one_party"]["value"].get<double>() == 0) return "";
+  std::string names;
+  for (const auto& p : f.detail["one_party"]["parties"]) names += (names.empty() ? "" : ", ") + p.get<std::string>();
+  return "; " + Num(f.detail["one_party"]["value"].get<double>()) + " of it by a party's own count (" + names + ")";
+}
+
 }  // namespace
 
 std::string HeadlineTable(const Headline& h, bool explain) {
@@ -363,7 +379,7 @@ std::string HeadlineTable(const Headline& h, bool explain) {
   for (const auto& f : h.figures) {
     o << "  " << f.key << ": ";
     if (f.key == "casualties") {
-      o << "by party (killed low/best/high):";
+      o << (f.detail["by_party"].empty() ? "none recorded" : "by party (killed low/best/high):");
       for (const auto& p : f.detail["by_party"]) {
         const auto& fat = p["fatalities"];
         o << "\n    " << (p["party"].is_null() ? std::string("party not stated") : p["party"].get<std::string>())
@@ -375,7 +391,7 @@ std::string HeadlineTable(const Headline& h, bool explain) {
         }
       }
     } else {
-      o << Value(f);
+      o << Value(f) << OnePartyText(f);
       if (f.completeness && f.bound != "not_applicable") o << "; observed " << Num(*f.completeness * 100) << " % of the days";
       if (!f.reason.empty()) o << " (" << f.reason << ")";
     }

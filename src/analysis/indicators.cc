@@ -892,6 +892,7 @@ void Builder::Baselines() {
                          whole.best, whole.lower_bound, std::nullopt, whole.completeness.Fraction(), whole.rule, "", "",
                          whole.records};
       all.qualifier = whole.lower_bound ? "at_least" : "as_stated";
+      all.one_party = OnePartyShare(whole);
       // Each report inside the range: its own figure for its own days.
       for (const auto& r : whole.reports) {
         if (r.fit != "within") continue;

@@ -181,6 +181,7 @@ struct BaselinePeriod {
   std::string reported_by;
   RecordIds records;
   std::string qualifier = "as_stated";  // of `delivered`: as_stated | at_least | about | at_most
+  OnePartyPart one_party = {};          // the range ([0]) only: how much of `delivered` a party gave
 };
 
 struct BaselineComparison {

@@ -320,4 +320,16 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
   return out;
 }
 
+OnePartyPart OnePartyShare(const RangeEstimate& e) {
+  OnePartyPart part;
+  for (const auto& r : e.reports) {
+    if (!r.used || !r.one_party) continue;
+    part.value += r.value;
+    if (!r.reported_by.empty()) part.parties.push_back(r.reported_by);
+  }
+  std::sort(part.parties.begin(), part.parties.end());
+  part.parties.erase(std::unique(part.parties.begin(), part.parties.end()), part.parties.end());
+  return part;
+}
+
 }  // namespace lifeline::analysis

@@ -115,6 +115,15 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
 RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
                                int32_t to, bool with_records = true, int32_t records_from = 0);
 
+// The part of an estimate's best figure that rests on totals a party to the
+// conflict gave (the reports used and marked one_party), and those parties
+// (sorted, distinct). Zero when the best figure rests on no party's count.
+struct OnePartyPart {
+  double value = 0;
+  std::vector<std::string> parties;
+};
+OnePartyPart OnePartyShare(const RangeEstimate& e);
+
 }  // namespace lifeline::analysis
 
 #endif  // LIFELINE_ANALYSIS_QUANTITIES_H_

@@ -121,6 +121,18 @@ def headline(case_dir, headline_path):
     if not pairs & want:
         failures.append(f"COGAT/UNRWA discrepancy not shown: {sorted(pairs, key=str)}")
     expect("the COGAT count is a party's", cogat["reported_by"] in case["parties"], True)
+    # The part of the best estimates resting on a party's own totals: the
+    # period totals by a party that the estimate used, recounted here.
+    used = [r for r in mv["detail"]["reports"] if r["used"]]
+    own = sum(float(recs[r["record"]]["vehicles"]) for r in used if recs[r["record"]].get("reported_by") in case["parties"])
+    parties = sorted({recs[r["record"]]["reported_by"] for r in used if recs[r["record"]].get("reported_by") in case["parties"]})
+    expect("a party's part of the vehicles in", mv["detail"].get("one_party"), {"value": own, "parties": parties})
+    expect("a party's part of the supply figure", sb["detail"].get("one_party"), {"value": own, "parties": parties})
+    # An obligation whose days all lie after the range has no value: a zero
+    # would read as compliance.
+    for ob in (r for r in recs.values() if r["kind"] == "obligation" and r["rule"].get("from", "") > head["to"]):
+        c = figure(head, "compliance." + ob["id"])
+        expect(f"{ob['id']} outside the range", (c["value"], c["bound"], c["reason"]), (None, "unknown", "outside_range"))
     return f"blockade {b['value']:.0f} days from {first['from'][:10]}"
 
 

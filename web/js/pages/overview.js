@@ -51,7 +51,13 @@ function figure(key, label, value, detail, records, wide = false) {
       recordList(records)));
 }
 
-const join = (parts) => parts.filter(Boolean).join(' ');
+// Parts of a figure's detail, space-separated: text, or a <span> when a part
+// holds elements (a quoted name).
+const join = (parts) => {
+  const p = parts.filter(Boolean);
+  if (p.every((x) => typeof x === 'string')) return p.join(' ');
+  return h('span', {}, p.flatMap((x, i) => (i ? [' ', x] : [x])));
+};
 
 function blockadeFigures(head, routes) {
   const out = [];
@@ -89,7 +95,7 @@ function supplyFigures(head, routes) {
         f.value === null ? t('fig_no_data')
           : join([t('fig_supply_detail', { delivered: bounded(shown(d.delivered, d.unit, d.expected), f.bound),
             expected: shown(d.expected, d.unit, d.expected), per_day: shown(d.per_day, d.unit, d.expected) }),
-          observed(f)]),
+          onePartyShare(d), observed(f)]),
         f.records));
     } else if (f.key.startsWith('supply.requirement.')) {
       out.push(figure(f.key, tn('fig_requirement', { basis: quoted(f.detail.basis) }),
@@ -106,18 +112,29 @@ function supplyFigures(head, routes) {
   return out;
 }
 
+// Every measure and direction the headline has a figure for, in its order;
+// "both ways" only for a measure with no one-way figure (it would repeat them).
+function movementKeys(head) {
+  const keys = head.filter((f) => f.key.startsWith('movements.') && f.value !== null).map((f) => f.key);
+  return keys.filter((k) => !k.endsWith('.both') || !keys.some((o) => o !== k && o.startsWith(k.slice(0, -4))));
+}
+
+// The part of a figure resting on totals a party gave, and whose (the
+// headline's detail.one_party).
+function onePartyShare(d) {
+  if (!d.one_party || !d.one_party.value) return null;
+  return tn('fig_one_party_share', { n: d.one_party.value, who: quoted(d.one_party.parties.join(', ')) });
+}
+
 function movementFigures(head) {
-  const out = [];
-  for (const key of ['movements.patients.out', 'movements.persons.out']) {
+  return movementKeys(head).map((key) => {
     const f = head.find((x) => x.key === key);
-    if (!f || f.value === null) continue;
     const d = f.detail;
-    out.push(figure(key, t(`fig_${key.replace(/\./g, '_')}`), bounded(num(f.value), f.bound),
-      join([t('fig_estimate_detail', { rule: t(`rule_${d.rule}`), daily: d.daily_sum }),
+    return figure(key, t(`fig_${key.replace(/\./g, '_')}`), bounded(num(f.value), f.bound),
+      join([t('fig_estimate_detail', { rule: t(`rule_${d.rule}`), daily: d.daily_sum }), onePartyShare(d),
         d.discrepancies.length ? t('fig_discrepancies', { n: d.discrepancies.length }) : null, observed(f)]),
-      f.records));
-  }
-  return out;
+      f.records);
+  });
 }
 
 // Deaths by party: one line per party, never a total across parties.
@@ -147,23 +164,28 @@ function utilityFigures(head) {
   });
 }
 
-/** The sources' own totals of patients transferred, side by side. */
-function patientReports(head) {
-  const f = head.find((x) => x.key === 'movements.patients.out');
-  if (!f || !(f.detail.reports || []).length) return null;
-  const rows = f.detail.reports.map((r) => [
-    t('period_dates', { from: date(r.period.from), to: date(r.period.to) }),
-    h('span', {}, r.reported_by ? quoted(r.reported_by) : t('fig_reporter_not_stated'),
-      r.one_party ? h('span', { class: 'flag' }, ` ${t('fig_one_party')}`) : null),
-    bounded(num(r.value), r.qualifier),
-    r.fit !== 'within' ? t(`used_fit_${r.fit}`) : t(r.used ? 'used_yes' : 'used_no'),
-    h('a', { href: recordHref(r.record) }, ident(r.record)),
-  ]);
+/** The sources' own totals of each movement figure shown, side by side. */
+function sourceReports(head) {
+  const shown = movementKeys(head).map((key) => head.find((x) => x.key === key))
+    .filter((f) => (f.detail.reports || []).length);
+  if (!shown.length) return null;
   return h('section', { 'aria-labelledby': 'reports-h' },
     h('h2', { id: 'reports-h' }, t('reports_title')),
     h('p', { class: 'note' }, t('reports_note')),
-    table(null, [t('col_period'), t('col_reported_by'), t('col_figure'), t('col_used'), t('col_record')], rows,
-      { id: 'reports-table' }));
+    ...shown.map((f) => {
+      const rows = f.detail.reports.map((r) => [
+        t('period_dates', { from: date(r.period.from), to: date(r.period.to) }),
+        h('span', {}, r.reported_by ? quoted(r.reported_by) : t('fig_reporter_not_stated'),
+          r.one_party ? h('span', { class: 'flag' }, ` ${t('fig_one_party')}`) : null),
+        bounded(num(r.value), r.qualifier),
+        r.fit !== 'within' ? t(`used_fit_${r.fit}`) : t(r.used ? 'used_yes' : 'used_no'),
+        h('a', { href: recordHref(r.record) }, ident(r.record)),
+      ]);
+      const name = f.key.replace(/\./g, '_');
+      return [h('h3', {}, t(`fig_${name}`)),
+        table(null, [t('col_period'), t('col_reported_by'), t('col_figure'), t('col_used'), t('col_record')], rows,
+          { id: `reports-table-${name.slice(10)}` })];
+    }).flat());
 }
 
 export async function render(ctx) {
@@ -198,7 +220,7 @@ export async function render(ctx) {
       h('h2', { id: 'routes-h' }, t('routes_now')),
       table(null, [t('col_route'), t('col_status_now'), t('col_since'), t('col_days_open'), t('col_days_restricted'),
         t('col_days_closed'), t('col_days_unknown')], routeRows, { id: 'routes-table' })),
-    patientReports(figures),
+    sourceReports(figures),
     staticPublication() ? null
       : h('p', {}, h('a', { href: reportUrl(id, language()), class: 'button-link', id: 'overview-report-link' }, t('open_report'))),
     checkpointLine(head.checkpoint),
