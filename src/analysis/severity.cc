@@ -325,7 +325,7 @@ std::string SeverityTable(const Severity& s, bool explain) {
   o << "Rule:\n";
   for (const std::string& line : SeverityRule()) o << "  " << line << "\n";
   o << "\n" << (s.by == SeverityBy::kWeek ? "week                     " : "date        ")
-    << "class     food med sick civ util att\n";
+    << "class          food med sick civ util att\n";
   for (const SeverityPeriod& p : s.periods) {
     std::string when = p.from == p.to ? p.from : p.from + " .. " + p.to;
     when.resize(s.by == SeverityBy::kWeek ? 25 : 12, ' ');
@@ -333,7 +333,7 @@ std::string SeverityTable(const Severity& s, bool explain) {
     if (p.cls == SeverityClass::kUnknown) {
       cls = std::string(SeverityClassName(p.at_least)) + ".." + std::string(SeverityClassName(p.at_most));
     }
-    cls.resize(std::max<size_t>(cls.size() + 1, 10), ' ');
+    cls.resize(std::max<size_t>(cls.size() + 1, 15), ' ');  // "moderate..severe" is 16
     o << when << cls;
     const int widths[kCriteria] = {5, 4, 5, 4, 5, 3};
     for (size_t c = 0; c < kCriteria; ++c) {
