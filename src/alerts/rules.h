@@ -4,7 +4,8 @@
 //   [[rule]]
 //   id = "lachin-closed"          # unique in the file; part of every alert key
 //   case = "lachin-2022-23"
-//   type = "route_closed"         # or no_patient_transfer, coverage_below, utility_out
+//   type = "route_closed"         # or no_patient_transfer, coverage_below, utility_out,
+//                                 # severity_changed
 //   route = "rt-lachin-road"
 //   severity = "critical"         # info | warning (default) | critical
 //   [[rule.webhook]]
@@ -24,7 +25,7 @@
 
 namespace lifeline::alerts {
 
-enum class RuleType : uint8_t { kNoPatientTransfer, kCoverageBelow, kRouteClosed, kUtilityOut };
+enum class RuleType : uint8_t { kNoPatientTransfer, kCoverageBelow, kRouteClosed, kUtilityOut, kSeverityChanged };
 std::string_view RuleTypeName(RuleType t);
 
 struct Webhook {
