@@ -73,28 +73,46 @@ void SortUnique(std::vector<std::string>* v) {
   v->erase(std::unique(v->begin(), v->end()), v->end());
 }
 
-// An access criterion on day d over the lifeline routes: yes if some route
-// lets the good through, no if every one has a status and none does.
-CriterionValue Access(const Dataset& ds, const RouteDayTable& rt, const std::vector<int32_t>& routes, int32_t d,
-                      Criterion c) {
+// One way (0 in, 1 out) of an access criterion on day d over the lifeline
+// routes: yes if some route lets the good through that way, no if every one
+// has a status that way and none does, else unknown. The records: of the
+// routes that let it through (yes), else of every route.
+CriterionValue AccessWay(const Dataset& ds, const RouteDayTable& rt, const std::vector<int32_t>& routes, int32_t d,
+                         Criterion c, int way) {
   CriterionValue v;
   bool any_unknown = routes.empty(), any_yes = false;
-  std::vector<int32_t> yes_rows, all_rows;  // records in force
+  std::vector<int32_t> yes_records, all_records;  // status records in force
   for (int32_t r : routes) {
     size_t cell = rt.cell(r, d);
-    Answer in = PassesWay(rt.way_state[0][cell], rt.way_restricted[0][cell], c);
-    Answer out = PassesWay(rt.way_state[1][cell], rt.way_restricted[1][cell], c);
-    Answer a = c == Criterion::kCivilians ? Both(in, out) : c == Criterion::kSick ? out : in;
-    const auto& rows = rt.in_force[cell];
-    all_rows.insert(all_rows.end(), rows.begin(), rows.end());
+    Answer a = PassesWay(rt.way_state[way][cell], rt.way_restricted[way][cell], c);
+    const auto& in_force = rt.in_force[cell];
+    all_records.insert(all_records.end(), in_force.begin(), in_force.end());
     if (a == Answer::kYes) {
       any_yes = true;
-      yes_rows.insert(yes_rows.end(), rows.begin(), rows.end());
+      yes_records.insert(yes_records.end(), in_force.begin(), in_force.end());
     }
     if (a == Answer::kUnknown) any_unknown = true;
   }
   v.answer = any_yes ? Answer::kYes : any_unknown ? Answer::kUnknown : Answer::kNo;
-  AddRecords(ds, v.answer == Answer::kYes ? yes_rows : all_rows, &v.records);
+  AddRecords(ds, v.answer == Answer::kYes ? yes_records : all_records, &v.records);
+  SortUnique(&v.records);
+  return v;
+}
+
+// An access criterion: food and medicine inbound, the sick outbound,
+// civilians both ways (each way on some route). For civilians the records
+// are those of the ways behind the answer.
+CriterionValue Access(const Dataset& ds, const RouteDayTable& rt, const std::vector<int32_t>& routes, int32_t d,
+                      Criterion c) {
+  if (c != Criterion::kCivilians) return AccessWay(ds, rt, routes, d, c, c == Criterion::kSick ? 1 : 0);
+  CriterionValue in = AccessWay(ds, rt, routes, d, c, 0), out = AccessWay(ds, rt, routes, d, c, 1);
+  CriterionValue v;
+  v.answer = Both(in.answer, out.answer);
+  for (const CriterionValue* w : {&in, &out}) {
+    if (v.answer == Answer::kYes || w->answer == v.answer) {
+      v.records.insert(v.records.end(), w->records.begin(), w->records.end());
+    }
+  }
   SortUnique(&v.records);
   return v;
 }

@@ -8,7 +8,7 @@
 //   food        can food enter?   inbound, on some lifeline route
 //   medicine    can medicine enter?  inbound, on some lifeline route
 //   sick        can the sick leave?  outbound, on some lifeline route
-//   civilians   can civilians move in and out?  both ways (on some route each)
+//   civilians   can civilians move in and out?  both ways (each on some route)
 //   utilities   is a utility cut?  (any utility, known or not)
 //   attacks     was the population attacked?  (a recorded incident with
 //               civilian casualties or of ACLED type "Violence against
@@ -26,7 +26,7 @@
 // channel: it decides nothing. yes: some lifeline route lets it through;
 // no: every lifeline route has a status in force and none does; unknown:
 // otherwise (also when the case names no lifeline route). The records: the
-// status records in force on the routes behind the answer.
+// status records in force (either way) on the routes behind the answer.
 //
 // utilities: yes when some utility's series (utilities.h) has hours without
 // service or a supply-line cut that day (a utility the code does not know

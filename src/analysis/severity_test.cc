@@ -199,6 +199,24 @@ TEST(SeverityTest, NoLifelineRouteLeavesAccessUnknownAndAnyOpenRouteSuffices) {
   EXPECT_EQ(p.criteria[I(Criterion::kFood)].records, std::vector<std::string>{"rs-r2"});
 }
 
+TEST(SeverityTest, CiviliansMayComeInByOneRouteAndLeaveByAnother) {
+  Dataset ds = OneDay();
+  ds.lifeline_routes.push_back(ds.routes.Intern("r2"));
+  SetStatus(ds, RouteState::kOpen, 0, kWayIn);
+  ds.AppendRouteStatus("rs-r2-in", "r2", T("2023-03-01"), kForever, RouteState::kClosed, 0, kWayIn);
+  ds.AppendRouteStatus("rs-r2-out", "r2", T("2023-03-01"), kForever, RouteState::kOpen, 0, kWayOut);
+  SeverityPeriod p = Day(ds);
+  EXPECT_EQ(p.criteria[I(Criterion::kCivilians)].answer, Answer::kYes);
+  // The records of a route are those in force on it that day, both ways.
+  EXPECT_EQ(p.criteria[I(Criterion::kCivilians)].records,
+            (std::vector<std::string>{"rs-r2-in", "rs-r2-out", "rs1"}));
+  // r1 closed inbound too: nobody comes in on either route.
+  ds.AppendRouteStatus("rs-r1-closed", "r1", T("2023-03-01") + 60, kForever, RouteState::kClosed, 0, kWayIn);
+  p = Day(ds);
+  EXPECT_EQ(p.criteria[I(Criterion::kCivilians)].answer, Answer::kNo);
+  EXPECT_EQ(p.criteria[I(Criterion::kSick)].answer, Answer::kYes) << "r2 is open outbound";
+}
+
 TEST(SeverityTest, AnUnknownUtilityIsACutAndAnUnknownRestrictionDecidesNothing) {
   Dataset ds = OneDay();
   // A restricted status whose list holds only values the code does not
