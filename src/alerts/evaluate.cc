@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "analysis/severity.h"
 #include "record/values.h"
 
 namespace lifeline::alerts {
@@ -295,6 +296,41 @@ void UtilityOut(const Rule& rule, const Dataset& ds, const Indicators& ind, Eval
   }
 }
 
+// One alert per day whose siege severity class (analysis/severity.h) differs
+// from the last known class before it; unknown days are skipped, so a
+// change is always between two known classes.
+void SeverityChanged(const Rule& rule, const Dataset& ds, const Indicators& ind, Evaluation* out) {
+  auto from = record::ParseDate(ind.from);
+  auto to = record::ParseDate(ind.to);
+  if (!from.ok() || !to.ok()) return;
+  auto sev = analysis::ComputeSeverity(ds, ind.checkpoint, static_cast<int32_t>(from->days),
+                                       static_cast<int32_t>(to->days));
+  if (!sev.ok()) {
+    out->warnings.push_back("rule " + rule.id + ": " + sev.status().message());
+    return;
+  }
+  const analysis::SeverityPeriod* last = nullptr;
+  for (const analysis::SeverityPeriod& day : sev->periods) {
+    if (day.cls == analysis::SeverityClass::kUnknown) continue;
+    if (last != nullptr && last->cls != day.cls) {
+      AlertEvent e = NewEvent(rule, ind, day.from, day.from, day.from);
+      e.ongoing = day.from == ind.to;
+      e.days = 1;
+      const std::string was(analysis::SeverityClassName(last->cls)), now(analysis::SeverityClassName(day.cls));
+      e.values = {{"from_class", was}, {"to_class", now}, {"previous_day", last->from}};
+      for (size_t c = 0; c < analysis::kCriteria; ++c) {
+        e.values["criteria"][std::string(analysis::CriterionName(static_cast<analysis::Criterion>(c)))] =
+            analysis::AnswerName(day.criteria[c].answer);
+      }
+      std::set<std::string> records;
+      for (const auto& c : day.criteria) records.insert(c.records.begin(), c.records.end());
+      e.summary = "siege severity " + was + " -> " + now + " on " + day.from + " (last known " + last->from + ")";
+      Finish(rule, "Siege severity now " + now, std::move(records), std::move(e), out);
+    }
+    last = &day;
+  }
+}
+
 }  // namespace
 
 void EvaluateRule(const Rule& rule, const Dataset& ds, const Indicators& ind, Evaluation* out) {
@@ -303,6 +339,7 @@ void EvaluateRule(const Rule& rule, const Dataset& ds, const Indicators& ind, Ev
     case RuleType::kNoPatientTransfer: NoPatientTransfer(rule, ds, ind, out); break;
     case RuleType::kCoverageBelow: CoverageBelow(rule, ind, out); break;
     case RuleType::kUtilityOut: UtilityOut(rule, ds, ind, out); break;
+    case RuleType::kSeverityChanged: SeverityChanged(rule, ds, ind, out); break;
   }
 }
 
@@ -350,7 +387,7 @@ Result<AlertEvent> EventFromJson(const nlohmann::json& j) {
     std::string type = j.at("type").get<std::string>();
     bool found = false;
     for (RuleType t : {RuleType::kNoPatientTransfer, RuleType::kCoverageBelow, RuleType::kRouteClosed,
-                       RuleType::kUtilityOut}) {
+                       RuleType::kUtilityOut, RuleType::kSeverityChanged}) {
       if (RuleTypeName(t) == type) {
         e.type = t;
         found = true;

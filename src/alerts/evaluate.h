@@ -23,6 +23,10 @@
 // - utility_out: outage intervals of the utility, merged where they overlap
 //   or touch; an outage not restored in the records lasts to the end of the
 //   last day evaluated (the indicators' rule) and is ongoing.
+// - severity_changed: a day whose siege severity class (analysis/severity.h)
+//   differs from the last known class before it (unknown days skipped); one
+//   alert per change, keyed by that day, with both classes, the day's
+//   answers and the records that decided them.
 //
 // Pure: no I/O, no clock. Thread safety: reads its arguments only.
 #ifndef LIFELINE_ALERTS_EVALUATE_H_

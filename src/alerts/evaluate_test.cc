@@ -317,6 +317,54 @@ TEST(EvaluateStabilityTest, OngoingConditionKeepsItsKey) {
 //   rs-2023-07-11-crossing-suspended (closed) until
 //   rs-2023-07-14-medical-resumed: 11..13 Jul, 3 days.
 // (20 closed days in all, as the forecast's fit reports.)
+// Siege severity on six days of a case whose lifeline route is r1 (the
+// classes by the rule of analysis/severity.h): 01-01 open with a gas cut
+// (moderate), 01-02 open (none), 01-03 closed (high), 01-04 closed with a
+// gas cut (severe), 01-05 and 01-06 open (none). One alert per change,
+// keyed by its day.
+TEST(SeverityChangedTest, OneAlertPerChangeOfClass) {
+  TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c1","publisher":"Monitor","title":"Report"})",
+      R"({"kind":"case","id":"c1","title":"Test","region":"R","started":"2023-01-01","ended":"2023-01-06",
+          "lifeline_routes":["r1"],"sources":["s1"]})",
+      R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})",
+      R"({"kind":"route_status","id":"rs1","case":"c1","route":"r1","from":"2023-01-01","status":"open","sources":["s1"]})",
+      R"({"kind":"route_status","id":"rs2","case":"c1","route":"r1","from":"2023-01-03","status":"closed","sources":["s1"]})",
+      R"({"kind":"route_status","id":"rs3","case":"c1","route":"r1","from":"2023-01-05","status":"open","sources":["s1"]})",
+      R"({"kind":"outage","id":"o1","case":"c1","utility":"gas","from":"2023-01-01T01:00:00Z","until":"2023-01-01T02:00:00Z","sources":["s1"]})",
+      R"({"kind":"outage","id":"o2","case":"c1","utility":"gas","from":"2023-01-04T01:00:00Z","until":"2023-01-04T02:00:00Z","sources":["s1"]})",
+  });
+  auto ds = log.Load("c1");
+  ASSERT_OK(ds);
+  auto cp = analysis::ResolveCheckpoint(log.store(), std::nullopt);
+  auto ev = Evaluate(Rules("[[rule]]\nid = \"sc\"\ncase = \"c1\"\ntype = \"severity_changed\"\n"), *ds, *cp);
+  ASSERT_OK(ev);
+  std::vector<std::string> keys, changes;
+  for (const auto& e : ev->events) {
+    keys.push_back(e.key);
+    changes.push_back(e.values["from_class"].get<std::string>() + ">" + e.values["to_class"].get<std::string>());
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"sc/c1/2023-01-02", "sc/c1/2023-01-03", "sc/c1/2023-01-04",
+                                            "sc/c1/2023-01-05"}));
+  EXPECT_EQ(changes, (std::vector<std::string>{"moderate>none", "none>high", "high>severe", "severe>none"}));
+  ASSERT_EQ(ev->events.size(), 4u);
+  const AlertEvent& severe = ev->events[2];
+  EXPECT_EQ(severe.records, (std::vector<std::string>{"o2", "rs2"}));
+  EXPECT_EQ(severe.values["criteria"]["food"], "no");
+  EXPECT_EQ(severe.values["criteria"]["utilities"], "yes");
+  EXPECT_FALSE(severe.ongoing);
+  // The event survives the delivery state's round trip.
+  auto back = EventFromJson(EventJson(severe));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->type, RuleType::kSeverityChanged);
+  // The type takes no keys of its own.
+  auto bad = ParseRules("[[rule]]\nid = \"sc\"\ncase = \"c1\"\ntype = \"severity_changed\"\nroute = \"r1\"\n", "a.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("rule.route: does not apply to a severity_changed rule"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(LachinAlertsTest, RouteClosedEpisodesOfTheLachinRoad) {
   TestLog log;
   std::ifstream in(LIFELINE_SOURCE_DIR "/data/cases/lachin-2022-23/records.jsonl");

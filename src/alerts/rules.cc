@@ -98,9 +98,12 @@ Result<Rule> ParseRule(const toml::table& t, const TomlErrors& err) {
     LIFELINE_ASSIGN_OR_RETURN(r.hours, TomlNumber(*h, "rule.hours", err));
     if (r.hours <= 0 || r.hours > 24.0 * kMaxDays) return err.At(*h, "rule.hours", "must be > 0");
     allowed.insert({"utility", "hours"});
+  } else if (type == "severity_changed") {
+    r.type = RuleType::kSeverityChanged;  // no keys of its own
   } else {
     return err.At(*t.get("type"), "rule.type",
-                  "must be no_patient_transfer, coverage_below, route_closed or utility_out, not \"" + type + "\"");
+                  "must be no_patient_transfer, coverage_below, route_closed, utility_out or severity_changed, not \"" +
+                      type + "\"");
   }
   for (auto&& [k, v] : t) {
     if (!allowed.contains(std::string(k.str()))) {
@@ -128,6 +131,7 @@ std::string_view RuleTypeName(RuleType t) {
     case RuleType::kCoverageBelow: return "coverage_below";
     case RuleType::kRouteClosed: return "route_closed";
     case RuleType::kUtilityOut: return "utility_out";
+    case RuleType::kSeverityChanged: return "severity_changed";
   }
   return "?";
 }

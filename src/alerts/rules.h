@@ -4,7 +4,8 @@
 //   [[rule]]
 //   id = "road-closed"            # unique in the file; part of every alert key
 //   case = "siege-x-2024"
-//   type = "route_closed"         # or no_patient_transfer, coverage_below, utility_out
+//   type = "route_closed"         # or no_patient_transfer, coverage_below, utility_out,
+//                                 # severity_changed
 //   route = "rt-northern-road"
 //   severity = "critical"         # info | warning (default) | critical
 //   [[rule.webhook]]
@@ -24,7 +25,7 @@
 
 namespace lifeline::alerts {
 
-enum class RuleType : uint8_t { kNoPatientTransfer, kCoverageBelow, kRouteClosed, kUtilityOut };
+enum class RuleType : uint8_t { kNoPatientTransfer, kCoverageBelow, kRouteClosed, kUtilityOut, kSeverityChanged };
 std::string_view RuleTypeName(RuleType t);
 
 struct Webhook {

@@ -277,6 +277,12 @@ int32_t Dataset::AppendIncident(std::string_view record_id, int32_t day, int64_t
   return static_cast<int32_t>(incidents.size() - 1);
 }
 
+void Dataset::MarkViolenceAgainstCivilians(int32_t incident) {
+  size_t i = static_cast<size_t>(incident);
+  if (incidents.against_civilians.size() <= i) incidents.against_civilians.resize(i + 1, 0);
+  incidents.against_civilians[i] = 1;
+}
+
 void Dataset::AppendCasualty(int32_t incident, std::string_view party, CasualtyCategory category, int64_t low,
                              int64_t best, int64_t high, int64_t injuries, std::string_view reported_by) {
   Casualties& c = casualties;
@@ -607,6 +613,7 @@ Status AddIncident(Dataset& ds, const std::string& id, const json& r) {
   LIFELINE_ASSIGN_OR_RETURN(int32_t day, DayField(r, "date"));
   Fatalities f = ReadFatalities(r);
   int32_t row = ds.AppendIncident(id, day, f.low, f.best, f.high, Count(r, "injuries"), IncidentCause(r));
+  if (Str(r, "event_type") == "Violence against civilians") ds.MarkViolenceAgainstCivilians(row);
   if (r.contains("casualties") && r.at("casualties").is_array()) {
     for (const auto& c : r.at("casualties")) {
       Fatalities cf = ReadFatalities(c);

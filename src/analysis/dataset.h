@@ -189,7 +189,12 @@ struct Incidents {
   std::vector<int64_t> low, best, high, injuries;
   std::vector<Cause> cause;  // given, or from the event type
   std::vector<int32_t> record;
+  // Rows whose ACLED event_type is "Violence against civilians" (set by
+  // MarkViolenceAgainstCivilians); shorter than `day` when the last rows
+  // are not (see the accessor).
+  std::vector<uint8_t> against_civilians;
   size_t size() const { return day.size(); }
+  bool AgainstCiviliansAt(size_t i) const { return i < against_civilians.size() && against_civilians[i] != 0; }
 };
 
 // An incident's casualties by party (schema v2). An incident with
@@ -397,6 +402,8 @@ struct Dataset {
   // incident with fatalities gets one "not stated" row at Finalize.
   int32_t AppendIncident(std::string_view record_id, int32_t day, int64_t low, int64_t best, int64_t high,
                          int64_t injuries, Cause cause = Cause::kUndetermined);
+  // Marks an appended incident row as violence against civilians.
+  void MarkViolenceAgainstCivilians(int32_t incident);
   void AppendCasualty(int32_t incident, std::string_view party, CasualtyCategory category, int64_t low, int64_t best,
                       int64_t high, int64_t injuries, std::string_view reported_by);
   void AppendSchedule(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,

@@ -1,4 +1,4 @@
-// The analysis commands: indicators, compliance, headline and forecast. Each reads a
+// The analysis commands: indicators, compliance, headline, severity and forecast. Each reads a
 // store at a checkpoint whose signature is checked with the store's verifier
 // key, loads the case's current records into the columnar dataset, and
 // prints table, CSV or JSON naming that checkpoint.
@@ -14,6 +14,7 @@
 #include "analysis/format.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "analysis/severity.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
 #include "cli/common.h"
@@ -28,6 +29,8 @@ struct AnalysisArgs {
   std::string case_id, from, to, format;
   int64_t at = -1;  // -1: the latest checkpoint
   bool explain = false;
+  // severity only: day | week
+  std::string by = "day";
   // forecast only
   std::string scenario;
   int64_t trajectories = -1;  // -1: the scenario's
@@ -134,6 +137,22 @@ int CmdCompliance(const Globals& g, const AnalysisArgs& a) {
   return 0;
 }
 
+int CmdSeverity(const Globals& g, const AnalysisArgs& a) {
+  if (a.format == "csv") return Fail(g, InvalidArgumentError("severity: --format must be table or json"));
+  if (a.by != "day" && a.by != "week") {
+    return Fail(g, InvalidArgumentError("--by must be day or week, not \"" + a.by + "\""));
+  }
+  auto l = Load(g, a);
+  if (!l.ok()) return Fail(g, l.status());
+  auto s = analysis::ComputeSeverity(l->ds, l->cp, l->from, l->to,
+                                     a.by == "week" ? analysis::SeverityBy::kWeek : analysis::SeverityBy::kDay);
+  if (!s.ok()) return Fail(g, s.status());
+  bool json = g.json || a.format == "json";
+  Print(g, l->ds, a.format, json ? analysis::MembersOf(analysis::SeverityJson(*s)) : analysis::JsonMembers(), "",
+        a.format == "table" ? analysis::SeverityTable(*s, a.explain) : "");
+  return 0;
+}
+
 int CmdHeadline(const Globals& g, const AnalysisArgs& a) {
   if (a.format == "csv") return Fail(g, InvalidArgumentError("headline: --format must be table or json"));
   auto l = Load(g, a);
@@ -212,6 +231,14 @@ void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action
                   "party, utilities, compliance (docs/analysis.md)");
   AddCommon(hc, *head);
   hc->callback([&, head] { action = [&, head] { return CmdHeadline(g, *head); }; });
+
+  auto sev = std::make_shared<AnalysisArgs>();
+  sev->format = "table";
+  auto* sc = app.add_subcommand("severity", "siege severity per day or week: six criteria with their records and a "
+                                            "class by a stated rule (docs/analysis.md)");
+  AddCommon(sc, *sev);
+  sc->add_option("--by", sev->by, "day (default) or week");
+  sc->callback([&, sev] { action = [&, sev] { return CmdSeverity(g, *sev); }; });
 
   auto fc = std::make_shared<AnalysisArgs>();
   fc->format = "table";

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/compliance.h"
+#include "analysis/severity.h"
 #include "analysis/dataset.h"
 #include "analysis/forecast.h"
 #include "analysis/headline.h"
@@ -61,6 +62,10 @@ class Figures {
     return Put(key, *iso, cat_.Date(*iso));
   }
   std::string Text(const std::string& key, const std::string& value) { return Put(key, value, value); }
+  // A value from a closed set, shown by its localised label.
+  std::string Label(const std::string& key, const std::string& value, const std::string& label) {
+    return Put(key, value, label);
+  }
 
   std::map<std::string, std::string> values, texts;
 
@@ -261,6 +266,7 @@ struct Inputs {
   const analysis::Indicators* ind = nullptr;
   const analysis::Compliance* comp = nullptr;
   const analysis::Headline* head = nullptr;
+  const analysis::Severity* severity = nullptr;
   const std::optional<analysis::ForecastModel>* model = nullptr;
   const std::vector<analysis::CommodityForecast>* forecast = nullptr;
   const CaseRecords* records = nullptr;
@@ -269,7 +275,7 @@ struct Inputs {
 };
 
 const char* kSections[] = {"key_figures", "blockade", "supply",   "movements",   "casualties", "utilities",
-                           "claims",      "compliance", "forecast", "sources", "assumptions", "checkpoint"};
+                           "claims",      "compliance", "severity", "forecast", "sources", "assumptions", "checkpoint"};
 
 // Writes the page section by section. Figures go through `fig_` (shown as
 // <data> elements and repeated in the JSON block); the records each figure
@@ -290,6 +296,7 @@ class Writer {
     Utilities();
     Claims();
     Compliance();
+    Severity();
     Forecast();
     Sources();
     Assumptions();
@@ -378,6 +385,8 @@ class Writer {
   void UtilityCards();
   void Blockade();
   void Supply();
+  void Severity();
+  void SeverityRuns();
   void BaselineTables();
   void NeedTables();
   void StoppedTable();
@@ -1095,6 +1104,63 @@ void Writer::Compliance() {
   out_ += "</tbody></table></section>\n";
 }
 
+// --- Siege severity: the criteria, the rule, days by class, and the runs of
+// days with the same class and answers (analysis/severity.h). ---
+
+void Writer::Severity() {
+  const analysis::Severity& sev = *in_.severity;
+  out_ += Section("severity") + "<p>" + H("severity.intro") + "</p><ul>";
+  for (size_t c = 0; c < analysis::kCriteria; ++c) {
+    std::string name(analysis::CriterionName(static_cast<analysis::Criterion>(c)));
+    out_ += "<li><strong>" + H("severity.criterion." + name) + "</strong>: " + H("severity.question." + name) + "</li>";
+  }
+  out_ += "</ul><p>" + H("severity.rule_intro") + "</p><ul>";
+  for (const char* cls : {"severe", "high", "moderate", "none", "unknown"}) {
+    out_ += "<li><strong>" + H(std::string("severity.class.") + cls) + "</strong>: " +
+            H(std::string("severity.rule.") + cls) + "</li>";
+  }
+  out_ += "</ul><table>" + Th({"severity.col_class", "severity.days"}, {"severity.days"}) + "<tbody>";
+  for (size_t k = 0; k < sev.days_by_class.size(); ++k) {
+    std::string cls(analysis::SeverityClassName(static_cast<analysis::SeverityClass>(k)));
+    out_ += "<tr><th scope=\"row\">" + H("severity.class." + cls) + "</th><td class=\"n\">" +
+            fig_.Num("severity.days." + cls, static_cast<double>(sev.days_by_class[k])) + "</td></tr>";
+  }
+  out_ += "</tbody></table>";
+  SeverityRuns();
+  out_ += "</section>\n";
+}
+
+// Maximal runs of consecutive days with the same class and answers; each
+// names the records that decided its answers.
+void Writer::SeverityRuns() {
+  const std::vector<analysis::SeverityPeriod>& days = in_.severity->periods;
+  auto same = [](const analysis::SeverityPeriod& a, const analysis::SeverityPeriod& b) {
+    if (a.cls != b.cls) return false;
+    for (size_t c = 0; c < analysis::kCriteria; ++c) {
+      if (a.criteria[c].answer != b.criteria[c].answer) return false;
+    }
+    return true;
+  };
+  out_ += "<table>" + Th({"severity.from", "severity.to", "severity.col_class", "severity.answers"}) + "<tbody>";
+  for (size_t a = 0, n = 0; a < days.size(); ++n) {
+    size_t b = a + 1;
+    while (b < days.size() && same(days[a], days[b])) ++b;
+    const std::string k = "severity.run." + std::to_string(n) + ".";
+    std::string cls(analysis::SeverityClassName(days[a].cls));
+    out_ += "<tr><td>" + fig_.Date(k + "from", days[a].from) + "</td><td>" + fig_.Date(k + "to", days[b - 1].to) +
+            "</td><td>" + fig_.Label(k + "class", cls, cat_.Get("severity.class." + cls)) + "</td><td>";
+    for (size_t c = 0; c < analysis::kCriteria; ++c) {
+      std::string name(analysis::CriterionName(static_cast<analysis::Criterion>(c)));
+      std::string answer(analysis::AnswerName(days[a].criteria[c].answer));
+      out_ += (c ? "; " : "") + H("severity.criterion." + name) + " " + H("severity.answer." + answer);
+      for (size_t i = a; i < b; ++i) Behind(days[i].criteria[c].records);
+    }
+    out_ += "</td></tr>";
+    a = b;
+  }
+  out_ += "</tbody></table>";
+}
+
 // --- The forecast, when a scenario was given. ---
 
 void Writer::Forecast() {
@@ -1337,6 +1403,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   LIFELINE_ASSIGN_OR_RETURN(analysis::Indicators ind, analysis::ComputeIndicators(v.ds, v.cp, io));
   LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance comp, analysis::ComputeCompliance(v.ds, v.cp, from, to));
   analysis::Headline head = analysis::ComputeHeadline(ind, comp);
+  LIFELINE_ASSIGN_OR_RETURN(analysis::Severity severity, analysis::ComputeSeverity(v.ds, v.cp, from, to));
   std::optional<analysis::ForecastModel> model;
   std::vector<analysis::CommodityForecast> forecast;
   if (scenario) {
@@ -1347,7 +1414,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
   }
   LIFELINE_ASSIGN_OR_RETURN(auto records, CurrentRecords(store, opts.case_id, v.cp.size));
 
-  Inputs in{&opts, &v, &ind, &comp, &head, &model, &forecast, &records, asked_trajectories, &log_key};
+  Inputs in{&opts, &v, &ind, &comp, &head, &severity, &model, &forecast, &records, asked_trajectories, &log_key};
   Writer w(cat, in);
   RenderedReport r;
   r.html = w.Page();

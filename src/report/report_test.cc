@@ -352,6 +352,37 @@ TEST_F(LachinReportTest, VerifyCatchesTheJsonFigureEdited) {
   EXPECT_EQ(v->diffs[0].reported, "1");
 }
 
+// The siege severity section: its days by class are the analysis's, every
+// run is shown with its class in the report's language, and verify-report
+// recomputes them: a run relabelled (value and text) is caught.
+TEST_F(LachinReportTest, SeveritySectionIsRecomputedByVerify) {
+  auto r = Make(Options("fr"));
+  ASSERT_OK(r);
+  EXPECT_NE(r->html.find("<section id=\"severity\"><h2>Gravité du siège</h2>"), std::string::npos);
+  for (const char* cls : {"severe", "high", "moderate", "none", "unknown"}) {
+    EXPECT_TRUE(r->figures.count(std::string("severity.days.") + cls)) << cls;
+  }
+  int64_t days = 0;
+  for (const char* cls : {"severe", "high", "moderate", "none", "unknown"}) {
+    days += std::stoll(r->figures.at(std::string("severity.days.") + cls));
+  }
+  EXPECT_EQ(days, 293);  // 2022-12-12 .. 2023-09-30
+  ASSERT_TRUE(r->figures.count("severity.run.0.class"));
+  EXPECT_EQ(r->figures.at("severity.run.0.from"), "2022-12-12");
+  std::string html = r->html;
+  const std::string cls = r->figures.at("severity.run.0.class");
+  const std::string other = cls == "none" ? "severe" : "none";
+  const std::string was = "data-key=\"severity.run.0.class\" value=\"" + cls + "\">";
+  size_t at = html.find(was);
+  ASSERT_NE(at, std::string::npos);
+  html.replace(at, was.size(), "data-key=\"severity.run.0.class\" value=\"" + other + "\">");
+  auto v = Check(html);
+  ASSERT_OK(v);
+  ASSERT_FALSE(v->ok());
+  EXPECT_EQ(v->diffs[0].key, "severity.run.0.class");
+  EXPECT_EQ(v->diffs[0].recomputed, cls);
+}
+
 TEST_F(LachinReportTest, VerifyRefusesAnAlteredCheckpointNote) {
   auto r = Make(Options("en"));
   ASSERT_OK(r);

@@ -1,4 +1,4 @@
-// A case's analyses over HTTP: indicators, headline, compliance, the
+// A case's analyses over HTTP: indicators, headline, compliance, severity, the
 // forecast scenarios and forecasts. Each is computed on the case's dataset
 // at a verified checkpoint (at=, or the latest) and cached as the JSON text
 // sent (analysis_cache.h); the indicators (also the headline's) are merged
@@ -20,6 +20,7 @@
 #include "analysis/format.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "analysis/severity.h"
 #include "analysis/verified.h"
 #include "base/bytes.h"
 #include "crypto/sha256.h"
@@ -154,6 +155,24 @@ void GetCompliance(Context& c, const http::Request& req, http::Response& res, co
              LIFELINE_ASSIGN_OR_RETURN(int32_t to, DayParam(req, "to"));
              LIFELINE_ASSIGN_OR_RETURN(analysis::Compliance comp, analysis::ComputeCompliance(ds, cp, from, to));
              return Dump(analysis::ComplianceJson(comp));
+           });
+}
+
+// Siege severity (analysis/severity.h) per day or, with by=week, per week.
+void GetSeverity(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
+  Analysis(c, req, res, who, "severity", {"from", "to", "by", "at"},
+           [&](const analysis::Dataset& ds, const analysis::CheckpointRef& cp) -> Result<std::string> {
+             LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayParam(req, "from"));
+             LIFELINE_ASSIGN_OR_RETURN(int32_t to, DayParam(req, "to"));
+             const std::string by = req.has_param("by") ? req.get_param_value("by") : "day";
+             if (by != "day" && by != "week") {
+               return InvalidArgumentError("parameter by must be day or week, not \"" + by + "\"");
+             }
+             LIFELINE_ASSIGN_OR_RETURN(
+                 analysis::Severity s,
+                 analysis::ComputeSeverity(ds, cp, from, to,
+                                           by == "week" ? analysis::SeverityBy::kWeek : analysis::SeverityBy::kDay));
+             return Dump(analysis::SeverityJson(s));
            });
 }
 

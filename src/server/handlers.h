@@ -32,6 +32,7 @@ void PostRecords(Context& c, const http::Request& req, http::Response& res, cons
 void GetIndicators(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetHeadline(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetCompliance(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetSeverity(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetScenarios(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetForecast(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 // The TOML of the case's forecast scenario `name` (<cases_dir>/<case>/scenarios/<name>.toml).

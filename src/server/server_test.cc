@@ -181,6 +181,7 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       {"GET", "/api/v1/records/rs-2022-12-12-closure", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/indicators?from=2023-01-01&to=2023-01-07", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/compliance", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/severity?by=week", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/scenarios", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/forecast?scenario=airlift", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/export?format=jsonl", {200, 401, 401, 200, 200, 200, 200}},
@@ -197,6 +198,7 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       {"GET", "/api/v1/records/inc-priv", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/indicators", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/compliance", {404, 401, 401, 200, 200, 200, 200}},
+      {"GET", P + "/severity", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/export?format=hxl", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/report", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", "/tile/entries/000", {401, 401, 401, 200, 200, 200, 200}},
@@ -515,13 +517,40 @@ TEST_F(ServerTest, SecurityHeadersAndNoCors) {
   EXPECT_FALSE(pre->has_header("Access-Control-Allow-Origin"));
 }
 
+// Siege severity over HTTP: the same document as the CLI's, each day's
+// criteria decided by the records in force (the closure of 15 June 2023
+// stops food), weeks on request, a bad `by` refused by name.
+TEST_F(ServerTest, SeverityNamesTheRecordsThatDecideEachDay) {
+  auto r = Get("/api/v1/cases/lachin-2022-23/severity?from=2023-06-15&to=2023-06-15");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json doc = json::parse(r->body);
+  EXPECT_EQ(doc["rule"].size(), 6u);
+  EXPECT_EQ(doc["criteria"].size(), 6u);
+  const json& day = doc["periods"].at(0);
+  EXPECT_EQ(day["from"], "2023-06-15");
+  EXPECT_EQ(day["criteria"]["food"]["answer"], "no");
+  EXPECT_EQ(day["criteria"]["food"]["records"], json::array({"rs-2023-06-15-full-closure"}));
+  auto w = Get("/api/v1/cases/lachin-2022-23/severity?by=week&from=2023-06-12&to=2023-06-25");
+  ASSERT_TRUE(w);
+  ASSERT_EQ(w->status, 200) << w->body;
+  json weeks = json::parse(w->body);
+  EXPECT_EQ(weeks["by"], "week");
+  ASSERT_EQ(weeks["periods"].size(), 2u);
+  EXPECT_EQ(weeks["periods"][1]["from"], "2023-06-19");
+  auto bad = Get("/api/v1/cases/lachin-2022-23/severity?by=month");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("parameter by must be day or week"), std::string::npos) << bad->body;
+}
+
 TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
   auto r = Get("/openapi.json");
   ASSERT_TRUE(r);
   json doc = json::parse(r->body);
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   for (const char* p : {"/api/v1/cases", "/api/v1/records", "/api/v1/records/{id}", "/api/v1/cases/{case}/indicators",
-                        "/api/v1/cases/{case}/compliance", "/api/v1/cases/{case}/scenarios",
+                        "/api/v1/cases/{case}/compliance", "/api/v1/cases/{case}/severity", "/api/v1/cases/{case}/scenarios",
                         "/api/v1/cases/{case}/forecast", "/api/v1/cases/{case}/export", "/api/v1/cases/{case}/report", "/api/v1/checkpoint",
                         "/api/v1/tokens", "/checkpoint", "/tile/{path}", "/openapi.json", "/verify.html"}) {
     EXPECT_TRUE(doc["paths"].contains(p)) << p;

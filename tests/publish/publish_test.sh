@@ -85,13 +85,14 @@ C=$U/${snap}cases/lachin-2022-23
 check_json "$C/headline.json" 'j["checkpoint"]["size"] == 424 and len(j["figures"]) > 4'
 check_json "$C/indicators.json" 'j["checkpoint"]["size"] == 424 and len(j["days"]) > 100'
 check_json "$C/compliance.json" 'j["checkpoint"]["size"] == 424'
+check_json "$C/severity.json" 'j["checkpoint"]["size"] == 424 and len(j["periods"]) > 100'
 check_json "$C/records.json" 'j["total"] == len(j["records"]) > 300'
 check_json "$U/${snap}records/mv-2022-12-19-icrc-first-patient.json" 'j["ok"] and "proof" in json.dumps(j)'
 check_json "$U/${snap}cases.json" '[c["id"] for c in j["cases"]] == ["lachin-2022-23"]'
 grep -q '<meta name="lifeline-publication"' "$P/index.html" || fail "index.html is not marked as a publication"
 grep -q 'lifeline-verifier' "$P/verify.html" || fail "no verify.html"
 [ ! -e "$P/node_modules" ] && [ ! -e "$P/package.json" ] || fail "the npm tree was published"
-ok "snapshots at checkpoint 424: headline, indicators, compliance, records, record pages; verify.html"
+ok "snapshots at checkpoint 424: headline, indicators, compliance, severity, records, record pages; verify.html"
 
 # (c) Re-publishing after new records: new tiles and checkpoint; the old full
 # tiles untouched (same bytes, same inode and mtime).

@@ -137,6 +137,29 @@ await check('the report link opens the situation report in the current language'
   await waitUntil(page, () => document.documentElement.lang === 'en');
 });
 
+await check('the timeline\'s severity band: a link per day, classes in words, a day\'s deciding records', async () => {
+  await page.goto(caseUrl('/timeline'));
+  await page.waitForSelector('#severity-band .sev-band a');
+  const sev = await (await fetch(`${base}/api/v1/cases/${encodeURIComponent(caseId)}/severity`)).json();
+  const links = await page.locator('#severity-band .sev-band a').count();
+  assert(links === sev.periods.length, `${links} day links, the API has ${sev.periods.length} days`);
+  // 15 June 2023: the full closure (rs-2023-06-15-full-closure) stops food.
+  const june15 = sev.periods.find((p) => p.from === '2023-06-15');
+  assert(june15 && june15.criteria.food.answer === 'no', `the API's 2023-06-15: ${JSON.stringify(june15)}`);
+  const cell = page.locator('#severity-band a[data-day="2023-06-15"]');
+  assert(await cell.getAttribute('data-class') === june15.class, 'the cell\'s class is not the API\'s');
+  const label = await cell.getAttribute('aria-label');
+  assert(label.includes(june15.class), `the day's class is not in words: ${label}`);
+  assert(/\(\d+\)/.test(await page.locator('#severity-legend').innerText()), 'the legend has no day counts');
+  await cell.click();
+  await page.waitForSelector('#severity-day');
+  const food = await page.locator('#severity-day li[data-criterion="food"]').innerText();
+  assert(/: no/.test(food), `food on 2023-06-15: ${food}`);
+  const rec = page.locator('#severity-day li[data-criterion="food"] a[href="#/record/rs-2023-06-15-full-closure"]');
+  assert(await rec.count() === 1, 'the closure record is not linked from the day');
+  await page.screenshot({ path: path.join(shots, 'severity.png'), fullPage: false });
+});
+
 let firstRecordId = '';
 await check('filtering the timeline by kind=route_status lists only route_status records', async () => {
   await page.goto(caseUrl('/timeline'));

@@ -1,9 +1,11 @@
-// #/case/ID/timeline?kind=&route=&from=&to=&text=&page= : the case's current
+// #/case/ID/timeline?kind=&route=&from=&to=&text=&page=&day= : the case's
+// siege severity band (day: the day whose criteria are shown) and its current
 // records, filtered on the server, a page at a time.
 import { h, add, table } from '../dom.js';
 import { getJson, query, staticPublication } from '../api.js';
 import { t, num, date, term } from '../i18n.js';
 import { caseRoutes, routeName, caseHref, recordHref, badge, ident } from '../ui.js';
+import { severityBand } from './severity_band.js';
 
 export const kKinds = ['source', 'evidence', 'route', 'route_status', 'baseline', 'movement', 'incident', 'outage',
   'obligation', 'need_standard', 'stock', 'claim', 'retraction'];
@@ -21,9 +23,10 @@ export async function render(ctx) {
   const live = !staticPublication();
   const filters = live ? { kind: p.kind || '', route: p.route || '', from: p.from || '', to: p.to || '', text: p.text || '' }
     : { kind: p.kind || '' };
-  const [routes, res] = await Promise.all([
+  const [routes, res, band] = await Promise.all([
     caseRoutes(caseId),
     getJson(`/api/v1/records${query({ case: caseId, ...filters, limit: kPageSize, offset: (page - 1) * kPageSize })}`),
+    severityBand(caseId, p.day || '', { ...filters, page: page > 1 ? page : '' }),
   ]);
   const total = typeof res.total === 'number' ? res.total : res.records.length;
   const pages = Math.max(1, Math.ceil(total / kPageSize));
@@ -66,6 +69,7 @@ export async function render(ctx) {
 
   add(ctx.main, 
     h('h1', {}, t('timeline_title')),
+    band,
     form,
     h('p', { id: 'timeline-count', role: 'status' }, t('records_found', { n: total })),
     rows.length
