@@ -48,6 +48,7 @@ void Routes(Context& c, http::Server& http) {
   const std::string cs = R"(/api/v1/cases/([a-z0-9._:-]{1,200}))";
   http.Get(cs + "/indicators", Guard(c, Access::kRead, GetIndicators));
   http.Get(cs + "/compliance", Guard(c, Access::kRead, GetCompliance));
+  http.Get(cs + "/risk", Guard(c, Access::kRead, GetRisk));
   http.Get(cs + "/headline", Guard(c, Access::kRead, GetHeadline));
   http.Get(cs + "/scenarios", Guard(c, Access::kRead, GetScenarios));
   http.Get(cs + "/forecast", Guard(c, Access::kRead, GetForecast));
