@@ -101,7 +101,7 @@ TEST(RiskTest, AtAnEarlierCheckpointTheLaterCorrectionsAreNotApplied) {
   std::vector<std::string> first(kCase.begin(), kCase.end() - 2);
   log.Submit(first);
   const uint64_t before = log.size();
-  log.Submit({kCase.end() - 2, kCase.end()});
+  log.Submit(std::vector<std::string>(kCase.end() - 2, kCase.end()));
   auto cp = ResolveCheckpoint(log.store(), before);
   ASSERT_TRUE(cp.ok());
   auto r = ComputeRisk(log.store(), "c1", *cp, *record::FindFramework("un-foa-2014"));
