@@ -218,7 +218,7 @@ void CountsLine(std::ostringstream& out, const char* indent, const RiskCounts& c
 
 std::string RiskTable(const Risk& r) {
   std::ostringstream out;
-  out << "Case " << r.case_id << " at tree size " << r.checkpoint.size << " (root " << r.checkpoint.root << ")\n"
+  out << "Case " << r.case_id << " at tree size " << r.checkpoint.size << ", root " << r.checkpoint.root << "\n"
       << r.framework_title << " (" << r.framework << ", " << r.framework_url << ")\n\n"
       << kRiskStatement << "\n\n";
   CountsLine(out, "", r.totals);

@@ -88,7 +88,7 @@ printf '{"kind":"retraction","id":"ret-%s","case":"%s","retracts":"%s","reason":
 cat "$FILE" "$WORK/ret.jsonl" >"$WORK/after.jsonl"
 expect "a retracted tag drops out" "$("$LL" --store "$S" risk --case $C --format json | from_json)" \
 	"$(recount "$WORK/after.jsonl")"
-check "risk --at the earlier checkpoint still counts it" 0 "^total $tags_in_file " -- \
+check "risk --at the earlier checkpoint still counts it" 0 "^total $tags_in_file$" -- \
 	bash -c "'$LL' --store '$S' risk --case $C --format json --at $size | python3 -c '$(cat <<'PY'
 import json, sys
 r = json.load(sys.stdin)
