@@ -145,7 +145,7 @@ JSONL
 "$LL" --store "$S" -q import "$WORK/private.jsonl" >/dev/null
 "$LL" --store "$S" -q publish --web "$SRC/web" "$P" 2>"$WORK/progress" || fail "publish with a private case: $(cat "$WORK/progress")"
 no_leaks hidden-case-zqx src-hidden-zqx "Hidden publisher ZQX" "Hidden title ZQX" "A private case ZQX" "555-0199"
-check_json "$U/publication.json" 'j["checkpoint"]["size"] == 527'
+check_json "$U/publication.json" 'j["checkpoint"]["size"] == 539'
 [ ! -e "$P/tile/entries" ] || fail "entry bundles stay published while the log holds a private case"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$U/tile/entries/000")" = 404 ] || fail "nginx still serves a bundle"
 expect_header "$U/tile/0/000" Cache-Control "$immutable"
