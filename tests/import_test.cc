@@ -304,7 +304,7 @@ TEST(ImportTest, CsvExportOfEveryKindReimportsToTheSameRecords) {
   std::vector<std::string> args = {"import"};
   for (const char* kind : {"case", "source", "evidence", "route", "route_status", "baseline", "movement",
                            "incident", "outage", "schedule", "obligation", "need_standard", "stock", "watch",
-                           "requirement", "claim", "retraction"}) {
+                           "requirement", "claim", "retraction", "tag"}) {
     std::string file = dir.path() + "/" + kind + ".csv";
     auto r = RunCli(a, {"-q", "export", "--format", "csv", "--kind", kind, "--all", "-o", file});
     ASSERT_EQ(r.exit_code, 0) << r.Describe();

@@ -33,11 +33,13 @@ inline constexpr std::string_view kWatch = "watch";
 inline constexpr std::string_view kRequirement = "requirement";
 inline constexpr std::string_view kClaim = "claim";
 inline constexpr std::string_view kRetraction = "retraction";
+// A monitor's tag of records against an analysis framework (record/framework.h).
+inline constexpr std::string_view kTag = "tag";
 
 // Every kind, in the order docs/records.md lists them.
-inline constexpr std::array<std::string_view, 17> kAll = {
+inline constexpr std::array<std::string_view, 18> kAll = {
     kCase,     kSource, kEvidence,   kRoute,        kRouteStatus, kBaseline, kMovement,    kIncident,   kOutage,
-    kSchedule, kObligation, kNeedStandard, kStock, kWatch,       kRequirement, kClaim, kRetraction};
+    kSchedule, kObligation, kNeedStandard, kStock, kWatch,       kRequirement, kClaim, kRetraction, kTag};
 
 }  // namespace lifeline::kinds
 

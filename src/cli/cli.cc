@@ -536,6 +536,7 @@ int Run(int argc, char** argv) {
   AddCaseCommands(app, g, action);
   AddRecordCommands(app, g, action);
   AddAnalysisCommands(app, g, action);
+  AddRiskCommands(app, g, action);
   AddReportCommands(app, g, action);
   AddAlertsCommands(app, g, action);
   AddServeCommands(app, g, action);

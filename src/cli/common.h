@@ -45,6 +45,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 // Registers the analysis commands (indicators, compliance).
 void AddAnalysisCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers `risk` (risk_commands.cc).
+void AddRiskCommands(CLI::App& app, Globals& g, std::function<int()>& action);
+
 // Registers `report` and `verify-report`.
 void AddReportCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 

@@ -112,13 +112,13 @@ Result<json> AllRecords(Snapshot& s, const std::string& filter) {
   return json{{"ok", true}, {"records", std::move(all)}, {"total", n}, {"offset", 0}, {"limit", n}};
 }
 
-// cases/<id>/{headline,indicators,compliance,severity,scenarios,records}.json,
+// cases/<id>/{headline,indicators,compliance,severity,risk,scenarios,records}.json,
 // cases/<id>/forecast/<scenario>.json and records/<record id>.json for
 // every record of the case, superseded versions included (record pages
 // link to them).
 Status SnapshotCase(Snapshot& s, const std::string& id) {
   const std::string api = "/api/v1/cases/" + id, out = "cases/" + id + "/";
-  for (const char* name : {"headline", "indicators", "compliance", "severity"}) {
+  for (const char* name : {"headline", "indicators", "compliance", "severity", "risk"}) {
     LIFELINE_RETURN_IF_ERROR(s.Copy(s.At(api + "/" + name), out + name + ".json"));
   }
   LIFELINE_ASSIGN_OR_RETURN(json scenarios, s.Json(api + "/scenarios"));

@@ -265,11 +265,15 @@ inline std::vector<json> FullRecords() {
         "about":"inc-1","stance":"disputes","party":"Azerbaijan"})"),
       Parse(R"({"kind":"retraction","id":"rt-1","case":"case-x","sources":["src-b"],"supersedes":"rt-0",
         "retracts":"inc-0"})"),
+      Parse(R"({"kind":"tag","id":"tg-1","case":"case-x","sources":["src-b"],"supersedes":"tg-0",
+        "targets":["inc-1","rs-1"],"framework":"un-foa-2014","factor":"RF13","indicator":"13.8",
+        "author":"Մոնիտոր, \"Monitor\"; Наблюдатель"})"),
   };
   // The hard text in every free-text field the envelope and kinds have.
   const std::map<std::string, std::vector<std::string>> text_fields = {
       {"evidence", {"description"}}, {"route", {"description"}}, {"incident", {"description"}},
-      {"obligation", {"text"}},      {"claim", {"text"}},        {"retraction", {"reason"}}};
+      {"obligation", {"text"}},      {"claim", {"text"}},        {"retraction", {"reason"}},
+      {"tag", {"text"}}};
   for (json& r : records) {
     r["note"] = hard;
     auto it = text_fields.find(r["kind"]);

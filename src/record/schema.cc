@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/kinds.h"
+#include "record/framework.h"
 #include "record/seal.h"
 #include "record/values.h"
 
@@ -668,6 +669,15 @@ const std::vector<Kind>& KindTable() {
       {std::string(kinds::kRetraction), false,
        {{"retracts", Type::kRef, true}, {"reason", Type::kText, true}},
        "withdraws a record"},
+      {std::string(kinds::kTag), true,
+       {{"targets", Type::kRefList, true},
+        {"framework", Type::kText, true},
+        {"factor", Type::kText, true},
+        {"indicator", Type::kText},
+        {"author", Type::kText, true},
+        {"text", Type::kText, true}},
+       "a monitor's tag of records against a risk factor (and indicator) of an analysis framework; it never "
+       "changes the tagged records"},
   });
   return kinds;
 }
@@ -815,6 +825,54 @@ void CheckRetraction(const json& rec, Ctx& ctx) {
   if (ctx.resolver == nullptr) return;
   if (auto kind = ctx.resolver->KindOf(target); kind && *kind == kinds::kRetraction) {
     ctx.Error("retracts", "refers to \"" + target + "\", a retraction: a retraction cannot be retracted");
+  }
+}
+
+// A tag names a framework of data/frameworks/ (record/framework.h), one of
+// its factors and, if given, one of that factor's indicators; it tags
+// records, never another tag or a retraction.
+void CheckTag(const json& rec, Ctx& ctx) {
+  auto str = [&](const char* k) -> std::string {
+    const json* v = Member(rec, k);
+    return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+  };
+  const std::string name = str("framework"), factor_id = str("factor");
+  if (name.empty()) return;  // reported by the field checks
+  const Framework* fw = FindFramework(name);
+  if (fw == nullptr) {
+    ctx.Error("framework", "\"" + name + "\" is not a known framework (known: " + FrameworkIds() +
+                               "; each is a file data/frameworks/<id>.json)");
+    return;
+  }
+  if (factor_id.empty()) return;
+  const FrameworkFactor* factor = fw->Factor(factor_id);
+  if (factor == nullptr) {
+    std::string all;
+    for (const auto& f : fw->factors) all += (all.empty() ? "" : ", ") + f.id;
+    ctx.Error("factor", "\"" + factor_id + "\" is not a factor of " + name + " (" + all + "; " + fw->file + ")");
+    return;
+  }
+  const std::string indicator = str("indicator");
+  if (!indicator.empty() && factor->Indicator(indicator) == nullptr) {
+    std::string all;
+    for (const auto& i : factor->indicators) all += (all.empty() ? "" : ", ") + i.id;
+    ctx.Error("indicator", "\"" + indicator + "\" is not an indicator of " + factor_id + " (" + all + "; " +
+                               fw->file + ")");
+  }
+  const json* targets = Member(rec, "targets");
+  if (targets == nullptr || !targets->is_array()) return;
+  if (targets->empty()) ctx.Error("targets", "must name at least one record");
+  if (ctx.resolver == nullptr) return;
+  for (size_t i = 0; i < targets->size(); ++i) {
+    const json& t = (*targets)[i];
+    if (!t.is_string()) continue;
+    auto kind = ctx.resolver->KindOf(t.get<std::string>());
+    if (kind && (*kind == kinds::kTag || *kind == kinds::kRetraction)) {
+      std::string path = "targets";
+      AppendIndex(path, i);
+      ctx.Error(path, "refers to \"" + t.get<std::string>() + "\", a " + *kind + ": a tag tags records of the case, not " +
+                          (*kind == kinds::kTag ? "other tags" : "retractions"));
+    }
   }
 }
 
@@ -1015,6 +1073,7 @@ void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& 
   }
   CheckCrossFields(kind_name, rec, ctx);
   if (kind_name == kinds::kRetraction) CheckRetraction(rec, ctx);
+  if (kind_name == kinds::kTag) CheckTag(rec, ctx);
   std::string path;
   CheckCharacters(rec, path, false, ctx);
   for (const auto& [a, b] : {std::pair{"from", "until"}, std::pair{"started", "ended"}, std::pair{"from", "to"},

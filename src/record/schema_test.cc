@@ -94,6 +94,8 @@ TEST(SchemaTest, AcceptsWellFormedRecordsOfEveryKind) {
       R"({"kind":"claim","id":"cl1","case":"c1","about":"r1","stance":"disputes","party":"P","text":"No.",
           "sources":["s1"]})",
       R"({"kind":"retraction","id":"rt1","case":"c1","retracts":"r1","reason":"duplicate"})",
+      R"({"kind":"tag","id":"tg1","case":"c1","targets":["r1"],"framework":"un-foa-2014","factor":"RF13",
+          "indicator":"13.8","author":"A monitor","text":"Why.","sources":["s1"]})",
   };
   for (const char* text : kGood) {
     auto j = ParseJson(text);
@@ -296,6 +298,58 @@ TEST(SchemaTest, ARetractionOfARetractionIsRejected) {
   auto errors = Validate(*j, &r);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].field, "retracts");
+}
+
+// A tag names a factor and indicator of a framework file; anything else is
+// refused with the list of what exists and the file.
+TEST(SchemaTest, ATagOfAnUnknownFrameworkFactorOrIndicatorIsRefusedWithTheList) {
+  MapResolver r = Fixture();
+  auto errors_of = [&](const std::string& fields) {
+    auto j = ParseJson(R"({"kind":"tag","id":"tg1","case":"c1","targets":["r1"],"author":"A","text":"t",)"
+                       R"("sources":["s1"],)" + fields + "}");
+    EXPECT_TRUE(j.ok()) << fields;
+    return Validate(*j, &r);
+  };
+  auto one = [&](const std::string& fields, const std::string& field, const std::string& says) {
+    auto errors = errors_of(fields);
+    ASSERT_EQ(errors.size(), 1u) << fields;
+    EXPECT_EQ(errors[0].field, field);
+    EXPECT_NE(errors[0].message.find(says), std::string::npos) << errors[0].message;
+  };
+  one(R"("framework":"un-foa-2015","factor":"RF1")", "framework", "known: un-foa-2014");
+  one(R"("framework":"un-foa-2014","factor":"RF15")", "factor", "RF1, RF2, RF3");
+  one(R"("framework":"un-foa-2014","factor":"RF15")", "factor", "data/frameworks/un-foa-2014.json");
+  one(R"("framework":"un-foa-2014","factor":"RF13","indicator":"7.10")", "indicator", "13.1, 13.2");
+  one(R"("framework":"un-foa-2014","factor":"RF13","indicator":"7.10")", "indicator", "un-foa-2014.json");
+  EXPECT_TRUE(errors_of(R"("framework":"un-foa-2014","factor":"RF13")").empty());
+}
+
+TEST(SchemaTest, ATagsTargetsMustResolveAndSourcesAreRequired) {
+  MapResolver r = Fixture();
+  r.kinds["tg0"] = "tag";
+  auto errors_of = [&](const std::string& text) {
+    auto j = ParseJson(text);
+    EXPECT_TRUE(j.ok()) << text;
+    return Validate(*j, &r);
+  };
+  auto fields = [](const std::vector<FieldError>& errors) {
+    std::vector<std::string> f;
+    for (const auto& e : errors) f.push_back(e.field);
+    return f;
+  };
+  const std::string head = R"({"kind":"tag","id":"tg1","case":"c1","framework":"un-foa-2014","factor":"RF7",)"
+                           R"("author":"A","text":"t",)";
+  EXPECT_EQ(fields(errors_of(head + R"("targets":["r1","nowhere"],"sources":["s1"]})")),
+            (std::vector<std::string>{"targets[1]"}));
+  EXPECT_EQ(fields(errors_of(head + R"("targets":["tg0"],"sources":["s1"]})")),
+            (std::vector<std::string>{"targets[0]"}));
+  EXPECT_EQ(fields(errors_of(head + R"("targets":[],"sources":["s1"]})")), (std::vector<std::string>{"targets"}));
+  auto no_sources = fields(errors_of(head + R"("targets":["r1"]})"));
+  ASSERT_EQ(no_sources.size(), 1u);
+  EXPECT_EQ(no_sources[0], "sources");
+  auto no_author = errors_of(R"({"kind":"tag","id":"tg1","case":"c1","framework":"un-foa-2014","factor":"RF7",)"
+                             R"("text":"t","targets":["r1"],"sources":["s1"]})");
+  ASSERT_EQ(fields(no_author), (std::vector<std::string>{"author"}));
 }
 
 TEST(SchemaTest, JsonSchemaCoversEveryKind) {

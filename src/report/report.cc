@@ -13,6 +13,7 @@
 
 #include "analysis/compliance.h"
 #include "analysis/severity.h"
+#include "analysis/risk.h"
 #include "analysis/dataset.h"
 #include "analysis/forecast.h"
 #include "analysis/headline.h"
@@ -265,6 +266,7 @@ struct Inputs {
   analysis::VerifiedDataset* v = nullptr;
   const analysis::Indicators* ind = nullptr;
   const analysis::Compliance* comp = nullptr;
+  const analysis::Risk* risk = nullptr;
   const analysis::Headline* head = nullptr;
   const analysis::Severity* severity = nullptr;
   const std::optional<analysis::ForecastModel>* model = nullptr;
@@ -274,8 +276,8 @@ struct Inputs {
   const note::Verifier* log_key = nullptr;
 };
 
-const char* kSections[] = {"key_figures", "blockade", "supply",   "movements",   "casualties", "utilities",
-                           "claims",      "compliance", "severity", "forecast", "sources", "assumptions", "checkpoint"};
+const char* kSections[] = {"key_figures", "blockade",   "supply",   "movements", "casualties", "utilities",  "claims",
+                           "compliance",  "severity",   "risk",     "forecast",  "sources",    "assumptions", "checkpoint"};
 
 // Writes the page section by section. Figures go through `fig_` (shown as
 // <data> elements and repeated in the JSON block); the records each figure
@@ -297,6 +299,7 @@ class Writer {
     Claims();
     Compliance();
     Severity();
+    Risk();
     Forecast();
     Sources();
     Assumptions();
@@ -398,6 +401,8 @@ class Writer {
   void Utilities();
   void Claims();
   void Compliance();
+  void Risk();
+  void RiskRow(const std::string& key, const std::string& label, const analysis::RiskCounts& c);
   void Forecast();
   void Sources();
   void Assumptions();
@@ -1161,6 +1166,47 @@ void Writer::SeverityRuns() {
   out_ += "</tbody></table>";
 }
 
+// --- Records monitors tagged against the atrocity-risk framework. ---
+// Counts and cites; the section's first words say it states no verdict.
+
+void Writer::RiskRow(const std::string& key, const std::string& label, const analysis::RiskCounts& c) {
+  std::string authors;
+  for (const auto& a : c.authors) authors += (authors.empty() ? "" : "; ") + a;
+  out_ += "<tr><th scope=\"row\">" + label + "</th><td class=\"n\">" +
+          fig_.Num(key + ".tags", static_cast<double>(c.tags)) + "</td><td class=\"n\">" +
+          fig_.Num(key + ".records", static_cast<double>(c.records)) + "</td><td>" + Quoted(authors) + "</td><td>" +
+          cat_.FormatHtml("risk.dates", {{"first", Arg::Markup(fig_.Date(key + ".first", c.first))},
+                                         {"last", Arg::Markup(fig_.Date(key + ".last", c.last))}}) +
+          "</td></tr>";
+}
+
+void Writer::Risk() {
+  const analysis::Risk& r = *in_.risk;
+  out_ += Section("risk") + "<p class=\"note\">" + H("risk.statement") + "</p><p>" +
+          cat_.FormatHtml("risk.framework", {{"title", Arg::Markup(Quoted(r.framework_title, "en"))}}) + "</p>";
+  if (r.totals.tags == 0) {
+    out_ += "<p>" + H("risk.none") + "</p></section>\n";
+    return;
+  }
+  out_ += "<table>" +
+          Th({"risk.factor", "risk.tags", "risk.records", "risk.authors", "risk.dates_col"}, {"risk.tags", "risk.records"}) +
+          "<tbody>";
+  for (const auto& f : r.factors) {
+    if (f.counts.tags == 0) continue;
+    RiskRow("risk." + f.id, "<code>" + Escape(f.id) + "</code> " + Quoted(f.name, "en"), f.counts);
+    for (const auto& i : f.indicators) {
+      for (const auto& t : i.tags) {
+        behind_.insert(t.id);
+        for (const auto& x : t.targets) behind_.insert(x.id);
+      }
+      RiskRow("risk." + f.id + "." + (i.id.empty() ? "factor" : i.id),
+              "<small>" + (i.id.empty() ? H("risk.factor_level") : Escape(i.id) + " " + Quoted(i.label, "en")) + "</small>",
+              i.counts);
+    }
+  }
+  out_ += "</tbody></table></section>\n";
+}
+
 // --- The forecast, when a scenario was given. ---
 
 void Writer::Forecast() {
@@ -1413,8 +1459,11 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
     model = std::move(*m);
   }
   LIFELINE_ASSIGN_OR_RETURN(auto records, CurrentRecords(store, opts.case_id, v.cp.size));
+  const record::Framework* framework = record::FindFramework("un-foa-2014");
+  if (framework == nullptr) return InternalError("the framework un-foa-2014 is not compiled in");
+  LIFELINE_ASSIGN_OR_RETURN(analysis::Risk risk, analysis::ComputeRisk(store, opts.case_id, v.cp, *framework));
 
-  Inputs in{&opts, &v, &ind, &comp, &head, &severity, &model, &forecast, &records, asked_trajectories, &log_key};
+  Inputs in{&opts, &v, &ind, &comp, &risk, &head, &severity, &model, &forecast, &records, asked_trajectories, &log_key};
   Writer w(cat, in);
   RenderedReport r;
   r.html = w.Page();

@@ -54,20 +54,16 @@ void Analysis(Context& c, const http::Request& req, http::Response& res, const P
               std::initializer_list<const char*> params, const Compute& compute, const std::string& extra_key = "") {
   if (Status s = OnlyParams(req, params); !s.ok()) return SendStatus(res, s);
   const std::string case_id = req.matches[1];
-  auto at = IntParam(req, "at", 0, INT64_MAX / 2);
-  if (!at.ok()) return SendStatus(res, at.status());
-  auto st = c.readers.Borrow();
-  if (!st.ok()) return SendStatus(res, st.status());
-  if (!Gate::AdmitCase(**st, who, case_id, res)) return;
-  if (ReplicaBehindAt(c, **st, *at, res)) return;
-  auto vc = analysis::VerifyStoredCheckpoint(**st, c.verifier, at->has_value() ? std::optional<uint64_t>(**at) : std::nullopt);
-  if (!vc.ok()) return SendStatus(res, vc.status());
-  const analysis::CheckpointRef& cp = vc->cp;
+  std::optional<CaseAtCheckpoint> open = OpenCaseAt(c, req, res, who);
+  if (!open) return;
+  auto& st = open->st;
+  const std::optional<int64_t> at = open->at;
+  const analysis::CheckpointRef& cp = open->vc.cp;
   const std::string key = AnalysisKey(req, what, case_id, params, extra_key);
   const std::string exact = key + "\n@" + std::to_string(cp.size) + " " + cp.root;
   std::shared_ptr<std::mutex> flight;
   std::unique_lock<std::mutex> computing;
-  if (*at) {
+  if (at) {
     if (auto hit = c.analyses.GetExact(exact)) return SendText(res, hit);
   } else {
     if (auto hit = c.analyses.GetLatest(key, cp.size)) return SendText(res, hit);
@@ -75,12 +71,12 @@ void Analysis(Context& c, const http::Request& req, http::Response& res, const P
     computing = std::unique_lock<std::mutex>(*flight);
     if (auto hit = c.analyses.GetLatest(key, cp.size)) return SendText(res, hit);  // computed meanwhile
   }
-  auto ds = c.datasets.Get(**st, case_id, cp);
+  auto ds = c.datasets.Get(*st, case_id, cp);
   if (!ds.ok()) return SendStatus(res, ds.status());
   auto out = compute(**ds, cp);
   if (!out.ok()) return SendStatus(res, out.status());
   auto body = std::make_shared<const std::string>(std::move(*out));
-  if (*at) {
+  if (at) {
     c.analyses.PutExact(exact, body);
   } else {
     c.analyses.PutLatest(key, cp.size, body);
@@ -127,6 +123,23 @@ std::vector<std::string> ScenarioNames(const Context& c, const std::string& case
 }
 
 }  // namespace
+
+std::optional<CaseAtCheckpoint> OpenCaseAt(Context& c, const http::Request& req, http::Response& res,
+                                           const Principal& who) {
+  auto fail = [&](const Status& s) -> std::optional<CaseAtCheckpoint> {
+    SendStatus(res, s);
+    return std::nullopt;
+  };
+  auto at = IntParam(req, "at", 0, INT64_MAX / 2);
+  if (!at.ok()) return fail(at.status());
+  auto st = c.readers.Borrow();
+  if (!st.ok()) return fail(st.status());
+  if (!Gate::AdmitCase(**st, who, req.matches[1], res)) return std::nullopt;
+  if (ReplicaBehindAt(c, **st, *at, res)) return std::nullopt;
+  auto vc = analysis::VerifyStoredCheckpoint(**st, c.verifier, at->has_value() ? std::optional<uint64_t>(**at) : std::nullopt);
+  if (!vc.ok()) return fail(vc.status());
+  return CaseAtCheckpoint{std::move(*st), std::move(*vc), *at};
+}
 
 void GetIndicators(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
   Analysis(c, req, res, who, "indicators", {"from", "to", "at"},

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "analysis/verified.h"
 #include "base/status.h"
 #include "server/context.h"
 #include "server/http.h"
@@ -33,6 +34,19 @@ void GetIndicators(Context& c, const http::Request& req, http::Response& res, co
 void GetHeadline(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetCompliance(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetSeverity(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+// A case's store at a verified checkpoint, for an analysis route: a reader
+// borrowed, `who` admitted to the case req.matches[1], at= (if given) checked
+// against a replica's progress, and the checkpoint's signature verified.
+// nullopt after the error or refusal has been answered.
+struct CaseAtCheckpoint {
+  ReaderPool::Lease st;
+  analysis::VerifiedCheckpoint vc;
+  std::optional<int64_t> at;  // the at= parameter
+};
+std::optional<CaseAtCheckpoint> OpenCaseAt(Context& c, const http::Request& req, http::Response& res,
+                                           const Principal& who);
+// The atrocity-risk view (risk.cc).
+void GetRisk(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetScenarios(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 void GetForecast(Context& c, const http::Request& req, http::Response& res, const Principal& who);
 // The TOML of the case's forecast scenario `name` (<cases_dir>/<case>/scenarios/<name>.toml).

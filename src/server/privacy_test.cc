@@ -181,6 +181,7 @@ TEST_F(PrivacyTest, ReferencesAcrossCasesNeitherShowNorAct) {
   for (const std::string path : {"/api/v1/cases", "/api/v1/records?limit=1000", "/api/v1/records?all=true&limit=1000",
                                  "/api/v1/records?text=ZZSECRET", "/api/v1/cases/pub/indicators",
                                  "/api/v1/cases/pub/compliance", "/api/v1/cases/pub/headline", "/api/v1/cases/pub/severity",
+                                 "/api/v1/cases/pub/risk",
                                  "/api/v1/cases/pub/export?format=jsonl", "/api/v1/cases/pub/export?format=hxl",
                                  "/api/v1/cases/pub/export?format=acled", "/api/v1/cases/pub/export?format=geojson",
                                  "/api/v1/cases/pub/export?format=csv&kind=incident", "/api/v1/cases/pub/report"}) {
@@ -203,7 +204,8 @@ TEST_F(PrivacyTest, ExistenceNeverLeaks) {
   };
   same("/api/v1/records/zz-inc", "zz-inc", "/api/v1/records/no-such-record", "no-such-record");
   same("/api/v1/records?case=zz-case", "zz-case", "/api/v1/records?case=no-such-case", "no-such-case");
-  for (const std::string tail : {"/indicators", "/compliance", "/severity", "/headline", "/scenarios", "/forecast?scenario=any",
+  for (const std::string tail : {"/indicators", "/compliance", "/severity", "/headline", "/risk", "/scenarios",
+                                 "/forecast?scenario=any",
                                  "/export?format=jsonl", "/report"}) {
     same("/api/v1/cases/zz-case" + tail, "zz-case", "/api/v1/cases/no-such-case" + tail, "no-such-case");
   }

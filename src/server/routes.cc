@@ -49,6 +49,7 @@ void Routes(Context& c, http::Server& http) {
   http.Get(cs + "/indicators", Guard(c, Access::kRead, GetIndicators));
   http.Get(cs + "/compliance", Guard(c, Access::kRead, GetCompliance));
   http.Get(cs + "/severity", Guard(c, Access::kRead, GetSeverity));
+  http.Get(cs + "/risk", Guard(c, Access::kRead, GetRisk));
   http.Get(cs + "/headline", Guard(c, Access::kRead, GetHeadline));
   http.Get(cs + "/scenarios", Guard(c, Access::kRead, GetScenarios));
   http.Get(cs + "/forecast", Guard(c, Access::kRead, GetForecast));

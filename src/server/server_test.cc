@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -182,6 +183,7 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       {"GET", L + "/indicators?from=2023-01-01&to=2023-01-07", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/compliance", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/severity?by=week", {200, 401, 401, 200, 200, 200, 200}},
+      {"GET", L + "/risk", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/scenarios", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/forecast?scenario=airlift", {200, 401, 401, 200, 200, 200, 200}},
       {"GET", L + "/export?format=jsonl", {200, 401, 401, 200, 200, 200, 200}},
@@ -199,6 +201,7 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       {"GET", P + "/indicators", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/compliance", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/severity", {404, 401, 401, 200, 200, 200, 200}},
+      {"GET", P + "/risk", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/export?format=hxl", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", P + "/report", {404, 401, 401, 200, 200, 200, 200}},
       {"GET", "/tile/entries/000", {401, 401, 401, 200, 200, 200, 200}},
@@ -370,6 +373,41 @@ TEST_F(ServerTest, RecordViewCarriesAProofThatVerifies) {
   }
   EXPECT_FALSE(j["sources"].empty());
   EXPECT_EQ(j["status"], "disputed");  // the parties' claims about the closure differ
+}
+
+// The risk view over HTTP: the bundled case's tags counted as the file has
+// them (recounted here from records.jsonl), the statement of no verdict,
+// at= and a bad framework.
+TEST_F(ServerTest, RiskCountsTheBundledCasesTagsAndStatesNoVerdict) {
+  std::istringstream lines(ReadAll(std::string(LIFELINE_SOURCE_DIR) + "/data/cases/lachin-2022-23/records.jsonl"));
+  std::map<std::string, int64_t> want;  // factor -> tags
+  int64_t total = 0;
+  for (std::string line; std::getline(lines, line);) {
+    json r = json::parse(line);
+    if (r["kind"] != "tag") continue;
+    ++want[r["factor"].get<std::string>()];
+    ++total;
+  }
+  ASSERT_GT(total, 0);
+  auto r = Get("/api/v1/cases/lachin-2022-23/risk");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json j = json::parse(r->body);
+  EXPECT_NE(j["statement"].get<std::string>().find("states no verdict"), std::string::npos);
+  EXPECT_EQ(j["totals"]["tags"], total);
+  ASSERT_EQ(j["factors"].size(), 14u);
+  for (const json& f : j["factors"]) {
+    const std::string id = f["factor"];
+    EXPECT_EQ(f["counts"]["tags"], want.count(id) ? want[id] : 0) << id;
+  }
+  auto at = Get("/api/v1/cases/lachin-2022-23/risk?at=" + j["checkpoint"]["size"].dump());
+  ASSERT_TRUE(at);
+  EXPECT_EQ(at->status, 200);
+  EXPECT_EQ(json::parse(at->body)["totals"], j["totals"]);
+  auto bad = Get("/api/v1/cases/lachin-2022-23/risk?framework=nope");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("un-foa-2014"), std::string::npos) << bad->body;
 }
 
 TEST_F(ServerTest, TilesAndCheckpointForWitnesses) {
@@ -550,7 +588,8 @@ TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
   json doc = json::parse(r->body);
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   for (const char* p : {"/api/v1/cases", "/api/v1/records", "/api/v1/records/{id}", "/api/v1/cases/{case}/indicators",
-                        "/api/v1/cases/{case}/compliance", "/api/v1/cases/{case}/severity", "/api/v1/cases/{case}/scenarios",
+                        "/api/v1/cases/{case}/compliance", "/api/v1/cases/{case}/severity", "/api/v1/cases/{case}/risk",
+                        "/api/v1/cases/{case}/scenarios",
                         "/api/v1/cases/{case}/forecast", "/api/v1/cases/{case}/export", "/api/v1/cases/{case}/report", "/api/v1/checkpoint",
                         "/api/v1/tokens", "/checkpoint", "/tile/{path}", "/openapi.json", "/verify.html"}) {
     EXPECT_TRUE(doc["paths"].contains(p)) << p;

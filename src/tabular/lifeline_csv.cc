@@ -94,6 +94,7 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
         {"from"}, {"until"}, {"basis"}}},
       {"claim", {{"about"}, {"stance"}, {"party"}, {"text"}}},
       {"retraction", {{"retracts"}, {"reason"}}},
+      {"tag", {{"targets", C::kList}, {"framework"}, {"factor"}, {"indicator"}, {"author"}, {"text"}}},
   };
   return kinds;
 }
@@ -126,6 +127,7 @@ LifelineCsvLayouts MakeLayouts(int version) {
   LifelineCsvLayouts m;
   for (const auto& [kind, fields] : KindTable()) {
     if (version < 2 && (kind == kinds::kSchedule || kind == kinds::kWatch || kind == kinds::kRequirement)) continue;  // added in v2
+    if (version < kDateWindowLayout && kind == kinds::kTag) continue;  // added with the tag kind
     std::vector<CsvColumn>& columns = m[std::string(kind)];
     AppendColumns(Envelope(), version, columns);
     AppendColumns(fields, version, columns);

@@ -60,7 +60,7 @@ for l in open(sys.argv[1]):
     if b["first_day"] == "2023-06-15":
         print(b["key"], b["last_day"], b["days"], ",".join(b["records"]), b["checkpoint"]["size"])
         break' "$WORK/hooks.jsonl")" \
-	"road-closed-hook/lachin-2022-23/2023-06-15 2023-06-24 10 rs-2023-06-15-full-closure,rs-2023-06-22-concrete-blocks 424"
+	"road-closed-hook/lachin-2022-23/2023-06-15 2023-06-24 10 rs-2023-06-15-full-closure,rs-2023-06-22-concrete-blocks 436"
 
 # A later write: same alerts, nothing new, nothing sent again (another process).
 printf '{"kind":"source","id":"src-test-extra","case":"lachin-2022-23","publisher":"Test","title":"Extra"}\n' >"$WORK/extra.json"

@@ -40,7 +40,7 @@ check "init --db" 0 "created store $S" -- "$LL" init --origin example.org/pgcli 
 expect "the directory names the database" "$(cat "$S/database")" "$DB1"
 expect "no SQLite file" "$(ls "$S" | grep -c lifeline.db)" "0"
 expect "the database file is the owner's" "$(stat -c %a "$S/database")" "600"
-check "import Lachin" 0 "424 records: 424 new" -- "$LL" --store "$S" import "$RECORDS"
+check "import Lachin" 0 "436 records: 436 new" -- "$LL" --store "$S" import "$RECORDS"
 check "verify" 0 "OK" -- "$LL" --store "$S" verify
 check "indicators on PostgreSQL" 0 "rt-lachin-road: open 0, restricted 273, closed 20, unknown 0 days" -- \
 	"$LL" --store "$S" indicators --case lachin-2022-23
@@ -99,7 +99,7 @@ while i < len(data):
 print("\n".join(sorted(seen)))' | md5sum)"
 
 # Two imports of overlapping files at once: the first 300 records, and all
-# 424. Whichever loses a race on an id fails, saying so, and nothing of its
+# 436. Whichever loses a race on an id fails, saying so, and nothing of its
 # batch is written; importing it again adds only what is missing.
 DB3=$(newdb pgcli3)
 "$LL" init --origin example.org/imports --db "$DB3" "$WORK/i1" >/dev/null
@@ -110,10 +110,10 @@ head -300 "$RECORDS" >"$WORK/first300.jsonl"
 wait
 "$LL" --store "$WORK/i1" -q import "$WORK/first300.jsonl" >>"$WORK/import1.out" 2>&1
 "$LL" --store "$WORK/i2" -q import "$RECORDS" >>"$WORK/import2.out" 2>&1
-check "the second pass finds everything in" 0 "424 records: 0 new, 424 already in the log" -- \
+check "the second pass finds everything in" 0 "436 records: 0 new, 436 already in the log" -- \
 	"$LL" --store "$WORK/i1" import "$RECORDS"
 expect "no id twice" "$(sql pgcli3 "SELECT count(*) - count(DISTINCT id) FROM records")" "0"
-expect "every id once" "$(sql pgcli3 "SELECT count(DISTINCT id) FROM records")" "424"
+expect "every id once" "$(sql pgcli3 "SELECT count(DISTINCT id) FROM records")" "436"
 check "verify after concurrent imports" 0 "OK" -- "$LL" --store "$WORK/i2" verify
 grep -h "another writer" "$WORK"/import*.out | head -1
 
@@ -157,11 +157,11 @@ L=$WORK/sqlite
 "$LL" --store "$L" -q import "$RECORDS" >/dev/null
 printf 'one\ntwo\n' | "$LL" --store "$L" -q log append >/dev/null
 DB4=$(newdb pgcli4)
-check "migrate" 0 "copied 426 entries, 4 checkpoints \(each root checked\) and 424 record rows; the copy verifies" -- \
+check "migrate" 0 "copied 438 entries, 4 checkpoints \(each root checked\) and 436 record rows; the copy verifies" -- \
 	"$LL" migrate --to "$DB4" "$L" "$WORK/migrated"
-check "migrate reports progress on stderr" 0 "migrate: verifying 426 entries" -- \
+check "migrate reports progress on stderr" 0 "migrate: verifying 438 entries" -- \
 	"$LL" migrate --to "$(newdb pgcli5)" "$L" "$WORK/migrated5"
-for n in 0 300 424; do
+for n in 0 300 436; do
 	expect "the same checkpoint at size $n" "$("$LL" --store "$WORK/migrated" log checkpoint --size $n)" \
 		"$("$LL" --store "$L" log checkpoint --size $n)"
 done

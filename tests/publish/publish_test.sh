@@ -33,7 +33,7 @@ P=$WORK/pub
 "$LL" init --origin example.org/publish-test "$S" >/dev/null
 "$LL" --store "$S" -q import "$SRC/data/cases/lachin-2022-23/records.jsonl" >/dev/null
 out=$("$LL" --store "$S" publish --web "$SRC/web" "$P" 2>"$WORK/progress") || fail "publish: $(cat "$WORK/progress")"
-[[ "$out" == "published checkpoint 424 to $P: 1 public cases"* ]] || fail "publish said: $out"
+[[ "$out" == "published checkpoint 436 to $P: 1 public cases"* ]] || fail "publish said: $out"
 grep -q "^publish: case lachin-2022-23$" "$WORK/progress" || fail "no progress on stderr: $(cat "$WORK/progress")"
 ok "publish writes the Lachin case"
 
@@ -42,7 +42,7 @@ U=$NGINX_URL
 
 # (a) The Go verifier over HTTP, from nginx alone.
 v=$("$TV" tiles "$S/log.vkey" "$U" 2>"$WORK/tv-err") || fail "tlog-verify: $v $(cat "$WORK/tv-err")"
-[[ "$v" == "OK example.org/publish-test 424 "* ]] || fail "tlog-verify said: $v"
+[[ "$v" == "OK example.org/publish-test 436 "* ]] || fail "tlog-verify said: $v"
 ok "tlog-verify reads the tiles over HTTP from nginx"
 
 # (b) Cache rules and content types.
@@ -59,7 +59,7 @@ for t in tile/0/000 tile/entries/000; do
 	expect_header "$U/$t" Content-Type application/octet-stream
 done
 ok "full tiles and bundles: immutable, application/octet-stream"
-for t in tile/0/001.p/168 tile/entries/001.p/168 tile/1/000.p/1; do
+for t in tile/0/001.p/180 tile/entries/001.p/180 tile/1/000.p/1; do
 	expect_header "$U/$t" Cache-Control no-cache
 	expect_header "$U/$t" Content-Type application/octet-stream
 done
@@ -69,7 +69,7 @@ expect_header "$U/checkpoint" Content-Type "text/plain; charset=utf-8"
 expect_header "$U/publication.json" Cache-Control no-cache
 expect_header "$U/publication.json" Content-Type "application/json; charset=utf-8"
 snap=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["snapshot"])' "$P/publication.json")
-[ "$snap" = "snapshot/424/" ] || fail "publication.json names snapshot '$snap'"
+[ "$snap" = "snapshot/436/" ] || fail "publication.json names snapshot '$snap'"
 expect_header "$U/${snap}cases/lachin-2022-23/headline.json" Cache-Control no-cache
 expect_header "$U/index.html" Cache-Control no-cache
 expect_header "$U/index.html" X-Content-Type-Options nosniff
@@ -82,17 +82,18 @@ check_json() { # URL PYTHON_EXPR(j)
 		fail "$1: not ($2)"
 }
 C=$U/${snap}cases/lachin-2022-23
-check_json "$C/headline.json" 'j["checkpoint"]["size"] == 424 and len(j["figures"]) > 4'
-check_json "$C/indicators.json" 'j["checkpoint"]["size"] == 424 and len(j["days"]) > 100'
-check_json "$C/compliance.json" 'j["checkpoint"]["size"] == 424'
-check_json "$C/severity.json" 'j["checkpoint"]["size"] == 424 and len(j["periods"]) > 100'
+check_json "$C/headline.json" 'j["checkpoint"]["size"] == 436 and len(j["figures"]) > 4'
+check_json "$C/indicators.json" 'j["checkpoint"]["size"] == 436 and len(j["days"]) > 100'
+check_json "$C/compliance.json" 'j["checkpoint"]["size"] == 436'
+check_json "$C/severity.json" 'j["checkpoint"]["size"] == 436 and len(j["periods"]) > 100'
+check_json "$C/risk.json" 'j["checkpoint"]["size"] == 436 and j["totals"]["tags"] == 4 and "no verdict" in j["statement"]'
 check_json "$C/records.json" 'j["total"] == len(j["records"]) > 300'
 check_json "$U/${snap}records/mv-2022-12-19-icrc-first-patient.json" 'j["ok"] and "proof" in json.dumps(j)'
 check_json "$U/${snap}cases.json" '[c["id"] for c in j["cases"]] == ["lachin-2022-23"]'
 grep -q '<meta name="lifeline-publication"' "$P/index.html" || fail "index.html is not marked as a publication"
 grep -q 'lifeline-verifier' "$P/verify.html" || fail "no verify.html"
 [ ! -e "$P/node_modules" ] && [ ! -e "$P/package.json" ] || fail "the npm tree was published"
-ok "snapshots at checkpoint 424: headline, indicators, compliance, severity, records, record pages; verify.html"
+ok "snapshots at checkpoint 436: headline, indicators, compliance, severity, risk, records, record pages; verify.html"
 
 # (c) Re-publishing after new records: new tiles and checkpoint; the old full
 # tiles untouched (same bytes, same inode and mtime).
@@ -107,18 +108,18 @@ with open(sys.argv[1], "w") as f:
 PY
 "$LL" --store "$S" -q import "$WORK/more.jsonl" >/dev/null
 out=$("$LL" --store "$S" --json -q publish --web "$SRC/web" "$P") || fail "re-publish failed"
-python3 -c 'import json, sys; j = json.loads(sys.argv[1]); sys.exit(0 if j["size"] == 524 and j["tiles_kept"] == 2 else 1)' "$out" ||
+python3 -c 'import json, sys; j = json.loads(sys.argv[1]); sys.exit(0 if j["size"] == 536 and j["tiles_kept"] == 2 else 1)' "$out" ||
 	fail "re-publish reported $out"
 stat -c '%n %i %Y' "$P/tile/0/000" "$P/tile/entries/000" | diff - "$WORK/full-before" || fail "a full tile was rewritten"
 sha256sum -c --quiet "$WORK/sums-before" || fail "a full tile changed"
-[ -f "$P/tile/0/001" ] && [ -f "$P/tile/entries/001" ] && [ -f "$P/tile/0/002.p/12" ] || fail "no new tiles"
+[ -f "$P/tile/0/001" ] && [ -f "$P/tile/entries/001" ] && [ -f "$P/tile/0/002.p/24" ] || fail "no new tiles"
 v=$("$TV" tiles "$S/log.vkey" "$U" 2>"$WORK/tv-err") || fail "tlog-verify after re-publish: $v $(cat "$WORK/tv-err")"
-[[ "$v" == "OK example.org/publish-test 524 "* ]] || fail "tlog-verify said: $v"
-check_json "$U/publication.json" 'j["snapshot"] == "snapshot/524/" and j["consistency_from"] == [424] and j["sizes"] == [424, 524]'
-check_json "$U/snapshot/524/consistency/424.json" 'j["from"] == 424 and j["to"] == 524 and len(j["proof"]) > 0'
-check_json "$U/snapshot/524/cases/lachin-2022-23/headline.json" 'j["checkpoint"]["size"] == 524'
-[ -d "$P/snapshot/424" ] || fail "the previous snapshot was removed at once"
-ok "re-publish adds tiles and the checkpoint; old full tiles byte-identical; consistency from 424"
+[[ "$v" == "OK example.org/publish-test 536 "* ]] || fail "tlog-verify said: $v"
+check_json "$U/publication.json" 'j["snapshot"] == "snapshot/536/" and j["consistency_from"] == [436] and j["sizes"] == [436, 536]'
+check_json "$U/snapshot/536/consistency/436.json" 'j["from"] == 436 and j["to"] == 536 and len(j["proof"]) > 0'
+check_json "$U/snapshot/536/cases/lachin-2022-23/headline.json" 'j["checkpoint"]["size"] == 536'
+[ -d "$P/snapshot/436" ] || fail "the previous snapshot was removed at once"
+ok "re-publish adds tiles and the checkpoint; old full tiles byte-identical; consistency from 436"
 
 # (d) Privacy. A confidential field in the public case: sealed in the log,
 # withheld by the API, so nowhere in the publication, bundles included.
@@ -131,9 +132,9 @@ no_leaks() {
 echo '{"kind":"source","id":"src-publish-confidential","case":"lachin-2022-23","publisher":"Publish test","title":"With a confidential field","confidential":{"contact":"Witness phone 555-0199-QZX"}}' >"$WORK/conf.jsonl"
 "$LL" --store "$S" -q import "$WORK/conf.jsonl" >/dev/null
 "$LL" --store "$S" -q publish --web "$SRC/web" "$P" || fail "publish with a confidential field"
-[ -f "$P/tile/entries/002.p/13" ] || fail "the bundle with the sealed record is not published"
+[ -f "$P/tile/entries/002.p/25" ] || fail "the bundle with the sealed record is not published"
 no_leaks "555-0199" "Witness phone"
-check_json "$U/snapshot/525/records/src-publish-confidential.json" '"contact" not in json.dumps(j["record"])'
+check_json "$U/snapshot/537/records/src-publish-confidential.json" '"contact" not in json.dumps(j["record"])'
 ok "a confidential field appears nowhere, bundles included"
 
 # A private case: nothing of it, and the entry bundles withdrawn (they would
@@ -145,7 +146,7 @@ JSONL
 "$LL" --store "$S" -q import "$WORK/private.jsonl" >/dev/null
 "$LL" --store "$S" -q publish --web "$SRC/web" "$P" 2>"$WORK/progress" || fail "publish with a private case: $(cat "$WORK/progress")"
 no_leaks hidden-case-zqx src-hidden-zqx "Hidden publisher ZQX" "Hidden title ZQX" "A private case ZQX" "555-0199"
-check_json "$U/publication.json" 'j["checkpoint"]["size"] == 527'
+check_json "$U/publication.json" 'j["checkpoint"]["size"] == 539'
 [ ! -e "$P/tile/entries" ] || fail "entry bundles stay published while the log holds a private case"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$U/tile/entries/000")" = 404 ] || fail "nginx still serves a bundle"
 expect_header "$U/tile/0/000" Cache-Control "$immutable"

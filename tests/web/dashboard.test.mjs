@@ -267,6 +267,27 @@ await check('the compliance page lists obligations with a day strip', async () =
   await page.screenshot({ path: path.join(shots, 'compliance.png'), fullPage: true });
 });
 
+await check('the risk page states no verdict first and lists the tagged factors with their records', async () => {
+  await page.goto(caseUrl('/risk'));
+  await page.waitForSelector('#risk-statement');
+  const statement = await page.locator('#risk-statement').innerText();
+  assert(/states no verdict/.test(statement), `statement: ${statement}`);
+  const first = await page.evaluate(() => document.querySelector('main h1').nextElementSibling.id);
+  assert(first === 'risk-statement', `the statement is not the first thing under the title (${first})`);
+  const api = await (await fetch(`${base}/api/v1/cases/${encodeURIComponent(caseId)}/risk`)).json();
+  const tagged = api.factors.filter((f) => f.counts.tags > 0);
+  assert(tagged.length > 0, 'the bundled case has no tags');
+  assert(await page.locator('#risk-table tbody tr').count() === tagged.length, 'one row per tagged factor');
+  const row = await page.locator('#risk-table tbody tr').first().innerText();
+  assert(row.includes(String(tagged[0].counts.tags)), `first row ${row} lacks ${tagged[0].counts.tags} tags`);
+  assert(await page.locator('.risk-tag').count() >= api.totals.tags, 'a tag is missing from the page');
+  await page.locator('.risk-targets a').first().click();
+  await page.waitForSelector('#verify-button');
+  await page.goto(caseUrl('/risk'));
+  await page.waitForSelector('#risk-table');
+  await page.screenshot({ path: path.join(shots, 'risk.png'), fullPage: true });
+});
+
 await check('the forecast page draws a fan chart for the chosen scenario', async () => {
   await page.goto(caseUrl('/forecast'));
   await page.waitForSelector('#scenario-select');
@@ -312,6 +333,7 @@ await check('on a 375x667 phone no page scrolls sideways', async () => {
     ['map', caseUrl('/map'), '#map.leaflet-container'],
     ['charts', caseUrl('/charts'), '#chart-routes .uplot'],
     ['compliance', caseUrl('/compliance'), '#compliance-table'],
+    ['risk', caseUrl('/risk'), '#risk-table'],
     ['forecast', caseUrl('/forecast'), '[id^=fan-] .uplot'],
   ]) {
     await phone.goto(url);

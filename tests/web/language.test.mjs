@@ -117,6 +117,7 @@ const pages = [
   ['charts', `#/case/${enc}/charts`, '#chart-routes .uplot'],
   ['map', `#/case/${enc}/map`, 'main table tbody tr'],
   ['compliance', `#/case/${enc}/compliance`, '#compliance-table tbody tr'],
+  ['risk', `#/case/${enc}/risk`, '#risk-statement'],
   ['forecast', `#/case/${enc}/forecast`, '[id^=fan-] .uplot'],
   ...recordIds.map((id) => [`record ${id}`, `#/record/${encodeURIComponent(id)}`, '#verify-button']),
 ];

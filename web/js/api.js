@@ -69,7 +69,7 @@ export function snapshotPath(path, pub = publication) {
   let m;
   if (p === '/api/v1/cases' && only()) return `${base}cases.json`;
   if (p === '/api/v1/checkpoint' && only()) return `${base}checkpoint.json`;
-  if ((m = p.match(/^\/api\/v1\/cases\/([^/]+)\/(headline|indicators|compliance|severity|scenarios)$/)) && only()) {
+  if ((m = p.match(/^\/api\/v1\/cases\/([^/]+)\/(headline|indicators|compliance|severity|risk|scenarios)$/)) && only()) {
     return `${base}cases/${m[1]}/${m[2]}.json`;
   }
   if ((m = p.match(/^\/api\/v1\/cases\/([^/]+)\/forecast$/)) && only('scenario') && q.get('scenario')) {

@@ -7,6 +7,7 @@
 //   #/case/ID/charts            indicator charts
 //   #/case/ID/map               routes and incidents
 //   #/case/ID/compliance        obligations day by day
+//   #/case/ID/risk              records tagged against an atrocity-risk framework
 //   #/case/ID/forecast?scenario=NAME
 //   #/record/ID                 one record and its inclusion proof
 //   #pin=<vkey>                 pins the log's key (js/trust.js), then #/
@@ -23,13 +24,14 @@ const pages = {
   charts: () => import('./pages/charts.js'),
   map: () => import('./pages/map.js'),
   compliance: () => import('./pages/compliance.js'),
+  risk: () => import('./pages/risk.js'),
   forecast: () => import('./pages/forecast.js'),
   record: () => import('./pages/record.js'),
 };
 
 const kCaseTabs = [
   ['overview', ''], ['timeline', '/timeline'], ['charts', '/charts'], ['map', '/map'],
-  ['compliance', '/compliance'], ['forecast', '/forecast'],
+  ['compliance', '/compliance'], ['risk', '/risk'], ['forecast', '/forecast'],
 ];
 
 const main = document.getElementById('main');
