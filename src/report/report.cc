@@ -1052,6 +1052,11 @@ void Writer::Claims() {
     behind_.insert(id);
     auto it = records().find(about);
     std::string label = it != records().end() ? Label(it->second, cat_) : "<code>" + Escape(about) + "</code>";
+    // A claim about one field is about that field, not the whole record.
+    if (c.contains("field") && c.at("field").is_string()) {
+      label += ": <code>" + Escape(Str(c, "field")) + "</code>";
+      if (c.contains("value")) label += " = " + Quoted(c.at("value").is_string() ? Str(c, "value") : c.at("value").dump());
+    }
     out_ += "<tr><td>" + label + "</td><td>" + Quoted(Str(c, "party")) + "</td><td>" +
             Escape(cat_.Term("stance", Str(c, "stance"))) + "</td><td>" + Quoted(Str(c, "text")) + "</td></tr>";
   }
