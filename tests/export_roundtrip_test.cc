@@ -52,13 +52,18 @@ TEST(CsvRoundTripTest, FullRecordsAreValidAndCoverEveryKindAndColumn) {
     kinds.insert(r["kind"]);
     std::vector<record::FieldError> errors = record::Validate(r, nullptr, {.allow_server_fields = true});
     EXPECT_TRUE(errors.empty()) << r["id"] << ": " << (errors.empty() ? "" : errors[0].field + " " + errors[0].message);
-    // Every column of the kind has a value: no field is left untested.
-    auto csv = WriteCsv(std::vector<json>{r}, r["kind"].get<std::string>());
+  }
+  // Every column of a kind has a value in some record of the kind: no field
+  // is left untested (one rule cannot have every rule type's fields).
+  for (const std::string& kind : kinds) {
+    auto csv = WriteCsv(records, kind);
     ASSERT_OK(csv);
     tabular::CsvTable table = tabular::ParseCsv(*csv);
-    ASSERT_EQ(table.records.size(), 2u);
-    for (size_t i = 0; i < table.records[1].fields.size(); ++i) {
-      EXPECT_FALSE(table.records[1].fields[i].empty()) << r["kind"] << ": " << table.records[0].fields[i];
+    ASSERT_GE(table.records.size(), 2u);
+    for (size_t i = 0; i < table.records[0].fields.size(); ++i) {
+      bool filled = false;
+      for (size_t row = 1; row < table.records.size(); ++row) filled |= !table.records[row].fields[i].empty();
+      EXPECT_TRUE(filled) << kind << ": " << table.records[0].fields[i];
     }
   }
   EXPECT_EQ(kinds, std::set<std::string>(record::Kinds().begin(), record::Kinds().end()));
@@ -79,7 +84,11 @@ TEST(CsvRoundTripTest, EveryKindComesBackFieldForField) {
       }
       ASSERT_EQ(back.rows.size(), want.size()) << kind;
       for (size_t i = 0; i < want.size(); ++i) {
-        EXPECT_EQ(back.rows[i].line, i + 2) << kind;
+        // Rows in order, from line 2 (a cell with line breaks spans several lines).
+        EXPECT_EQ(back.rows[i].line > (i == 0 ? 1 : back.rows[i - 1].line), true) << kind;
+        if (i == 0) {
+          EXPECT_EQ(back.rows[i].line, 2u) << kind;
+        }
         const json& got = back.rows[i].record;
         // Field for field, then byte for byte as the log would hold them.
         for (auto it = want[i].begin(); it != want[i].end(); ++it) {
@@ -115,6 +124,7 @@ TEST(CsvRoundTripTest, EmptyListsAndAbsentFieldsStayApart) {
 TEST(CsvRoundTripTest, CellTypesMatchTheSchema) {
   const json schema = record::JsonSchema();
   auto expected = [&](const json& p) -> std::optional<tabular::CsvCell> {
+    if (p.contains("not")) return tabular::CsvCell::kJsonValue;  // any value but null
     if (p.contains("$ref") || p.value("type", "") == "object") return std::nullopt;  // columns per member
     if (p.contains("enum")) {
       return p["enum"][0].is_string() ? tabular::CsvCell::kText : tabular::CsvCell::kInteger;
@@ -126,7 +136,8 @@ TEST(CsvRoundTripTest, CellTypesMatchTheSchema) {
     if (type == "array") {
       const json items = p.value("items", json::object());
       bool strings = items.value("type", "") == "string" ||
-                     (items.contains("enum") && items["enum"][0].is_string());
+                     (items.contains("enum") && items["enum"][0].is_string()) ||
+                     items.contains("anyOf");  // vocabulary terms: strings
       return strings ? tabular::CsvCell::kList : tabular::CsvCell::kJson;
     }
     return tabular::CsvCell::kText;
@@ -141,7 +152,9 @@ TEST(CsvRoundTripTest, CellTypesMatchTheSchema) {
         ++checked;
       } else if (c.object.empty()) {
         ASSERT_TRUE(k["properties"].contains(c.member)) << k["title"] << "." << c.name;
-        EXPECT_EQ(expected(p), c.cell) << k["title"] << "." << c.name;
+        // An object in one column (a case's vocabulary) is a JSON value.
+        auto want = p.value("type", "") == "object" ? std::optional(tabular::CsvCell::kJsonValue) : expected(p);
+        EXPECT_EQ(want, c.cell) << k["title"] << "." << c.name;
         ++checked;
       }
     }

@@ -2,11 +2,78 @@
 
 #include <algorithm>
 
+#include "analysis/compliance_rules.h"
 #include "analysis/indicators.h"
 #include "analysis/route_days.h"
 #include "record/values.h"
 
 namespace lifeline::analysis {
+
+namespace {
+
+// A route_open rule on the days [a, b] (compliance.h).
+void EvaluateRouteOpen(const Dataset& ds, const Obligation& o, const RouteDayTable& rt, int32_t a, int32_t b,
+                       ObligationCompliance& oc) {
+  for (int32_t d = a; d <= b; ++d) {
+    size_t c = rt.cell(o.route, d);
+    // Each direction the rule protects: violated if any is, unknown if
+    // none is and some has no status in force.
+    bool violated = false, unknown = false;
+    RouteState worst = RouteState::kUnknown;
+    uint32_t restricted = 0;
+    std::vector<std::string> ways;
+    for (int w = 0; w < 2; ++w) {
+      if (!(o.ways & (w == 0 ? kWayIn : kWayOut))) continue;
+      RouteState st = rt.way_state[w][c];
+      if (st == RouteState::kUnknown) {
+        unknown = true;
+        continue;
+      }
+      bool v = st == RouteState::kClosed || (st == RouteState::kRestricted && (rt.way_restricted[w][c] & o.for_mask));
+      if (!v) continue;
+      violated = true;
+      worst = std::max(worst, st);
+      if (st == RouteState::kRestricted) restricted |= rt.way_restricted[w][c];
+      ways.emplace_back(w == 0 ? "in" : "out");
+    }
+    if (!violated) {
+      CountDay(oc, d, unknown ? DayVerdict::kUnknown : DayVerdict::kMet);
+      continue;
+    }
+    ViolationDay v{"", std::string(RouteStateName(worst)), {}, {}, ways};
+    if (worst == RouteState::kRestricted) v.restricted = ds.RestrictionTerms(restricted);
+    for (int32_t r : rt.in_force[c]) v.records.push_back(ds.ids.at(r));
+    CountDay(oc, d, DayVerdict::kViolated, std::move(v));
+  }
+}
+
+std::string_view MeasureName(uint8_t m) {
+  return m == kMeasureVehicles ? "vehicles" : m == kMeasurePersons ? "persons" : m == kMeasurePatients ? "patients" : "cargo";
+}
+
+// The rule's terms, as its type has them, for those who read the result.
+void DescribeRule(const Dataset& ds, const Obligation& o, ObligationCompliance& oc) {
+  if (o.type == RuleType::kRouteOpen) {
+    oc.route = ds.routes.at(o.route);
+    oc.rule_for = ds.RestrictionTerms(o.for_mask);
+  }
+  oc.utility = o.utility;
+  oc.area = o.area;
+  oc.commodity = o.commodity;
+  for (int32_t r : o.routes) oc.routes.push_back(ds.routes.at(r));
+  if (o.type == RuleType::kCommodityAllowed || o.type == RuleType::kFlowAtLeast) {
+    if (o.ways & kWayIn) oc.directions.emplace_back("in");
+    if (o.ways & kWayOut) oc.directions.emplace_back("out");
+  }
+  if (o.type == RuleType::kFlowAtLeast) {
+    oc.measure = std::string(MeasureName(o.measure));
+    oc.unit = o.unit;
+    oc.per = o.per;
+    oc.quantity = o.quantity;
+  }
+}
+
+}  // namespace
 
 Result<Compliance> ComputeCompliance(const Dataset& ds, const CheckpointRef& cp, int32_t from, int32_t to) {
   if (!ds.finalized) return InternalError("ComputeCompliance needs a finalized dataset");
@@ -28,61 +95,26 @@ Result<Compliance> ComputeCompliance(const Dataset& ds, const CheckpointRef& cp,
     oc.title = o->title;
     oc.instrument = o->instrument;
     oc.rule_type = o->type_name;
-    if (o->type != RuleType::kRouteOpen || !o->problem.empty()) {
+    if (o->type == RuleType::kUnknown || o->type == RuleType::kNotEvaluable || !o->problem.empty()) {
       oc.evaluable = false;
       oc.reason = o->problem;
       out.obligations.push_back(std::move(oc));
       continue;
     }
-    oc.route = ds.routes.at(o->route);
-    oc.rule_for = RestrictionNames(o->for_mask);
+    DescribeRule(ds, *o, oc);
     int32_t a = std::max(from, o->from);
     int32_t b = o->until == kNoDay ? to : std::min(to, o->until);
     if (a <= b) {
       oc.from = record::FormatDate(record::Day{a});
       oc.to = record::FormatDate(record::Day{b});
     }
-    for (int32_t d = a; d <= b; ++d) {
-      ++oc.days_evaluated;
-      size_t c = rt.cell(o->route, d);
-      std::string date = record::FormatDate(record::Day{d});
-      // Each direction the rule protects: violated if any is, unknown if
-      // none is and some has no status in force.
-      bool violated = false, unknown = false;
-      RouteState worst = RouteState::kUnknown;
-      uint32_t restricted = 0;
-      std::vector<std::string> ways;
-      for (int w = 0; w < 2; ++w) {
-        if (!(o->ways & (w == 0 ? kWayIn : kWayOut))) continue;
-        RouteState st = rt.way_state[w][c];
-        if (st == RouteState::kUnknown) {
-          unknown = true;
-          continue;
-        }
-        bool v = st == RouteState::kClosed || (st == RouteState::kRestricted && (rt.way_restricted[w][c] & o->for_mask));
-        if (!v) continue;
-        violated = true;
-        worst = std::max(worst, st);
-        if (st == RouteState::kRestricted) restricted |= rt.way_restricted[w][c];
-        ways.emplace_back(w == 0 ? "in" : "out");
-      }
-      if (!violated && unknown) {
-        ++oc.days_unknown;
-        oc.unknown_days.push_back(date);
-        continue;
-      }
-      if (!violated) {
-        ++oc.days_in_compliance;
-        continue;
-      }
-      ++oc.days_in_violation;
-      if (!oc.first_violation) oc.first_violation = date;
-      oc.last_violation = date;
-      ViolationDay v{date, std::string(RouteStateName(worst)), {}, {}, ways};
-      if (worst == RouteState::kRestricted) v.restricted = RestrictionNames(restricted);
-      for (int32_t r : rt.in_force[c]) v.records.push_back(ds.ids.at(r));
-      std::sort(v.records.begin(), v.records.end());
-      oc.violations.push_back(std::move(v));
+    switch (o->type) {
+      case RuleType::kRouteOpen: EvaluateRouteOpen(ds, *o, rt, a, b, oc); break;
+      case RuleType::kServiceRestored: EvaluateServiceRestored(ds, *o, a, b, oc); break;
+      case RuleType::kCommodityAllowed: EvaluateCommodityAllowed(ds, *o, rt, a, b, oc); break;
+      case RuleType::kFlowAtLeast: EvaluateFlowAtLeast(ds, *o, a, b, oc); break;
+      case RuleType::kNotEvaluable:
+      case RuleType::kUnknown: break;  // not evaluable: above
     }
     out.obligations.push_back(std::move(oc));
   }

@@ -156,6 +156,26 @@ std::vector<std::string> RestrictionNames(uint32_t mask) {
   return out;
 }
 
+uint32_t Dataset::RestrictionBit(std::string_view term) {
+  if (auto core = ParseRestriction(term)) return *core;
+  constexpr size_t kFirst = std::size(kRestrictionNames);
+  auto it = std::find(case_restrictions.begin(), case_restrictions.end(), term);
+  size_t i = static_cast<size_t>(it - case_restrictions.begin());
+  if (it == case_restrictions.end()) {
+    if (kFirst + case_restrictions.size() >= 32) return 0;
+    case_restrictions.emplace_back(term);
+  }
+  return 1u << (kFirst + i);
+}
+
+std::vector<std::string> Dataset::RestrictionTerms(uint32_t mask) const {
+  std::vector<std::string> out = RestrictionNames(mask);
+  for (size_t i = 0; i < case_restrictions.size(); ++i) {
+    if (mask & (1u << (std::size(kRestrictionNames) + i))) out.push_back(case_restrictions[i]);
+  }
+  return out;
+}
+
 int32_t Dataset::AppendMovement(std::string_view record_id, int32_t day, std::string_view route, std::string_view op,
                                 Direction dir, Outcome outcome, int64_t vehicles, int64_t persons, int64_t patients,
                                 int32_t period_from, int32_t period_to) {
@@ -231,7 +251,8 @@ void Dataset::AppendRouteStatus(std::string_view record_id, std::string_view rou
 }
 
 void Dataset::AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
-                           OutageScope scope, int64_t confirmed_until) {
+                           OutageScope scope, int64_t confirmed_until, std::string_view area) {
+  outages.area.emplace_back(area);
   outages.utility.push_back(utilities.Intern(utility));
   outages.from.push_back(from);
   outages.until.push_back(until);
@@ -242,7 +263,8 @@ void Dataset::AppendOutage(std::string_view record_id, std::string_view utility,
 }
 
 void Dataset::AppendSchedule(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
-                             int64_t confirmed_until, double hours_off) {
+                             int64_t confirmed_until, double hours_off, std::string_view area) {
+  schedules.area.emplace_back(area);
   schedules.utility.push_back(utilities.Intern(utility));
   schedules.from.push_back(from);
   schedules.until.push_back(until);
@@ -421,11 +443,11 @@ std::string Str(const json& r, const char* field) {
   return r.contains(field) && r.at(field).is_string() ? r.at(field).get<std::string>() : std::string();
 }
 
-uint32_t Mask(const json& r, const char* field) {
+uint32_t Mask(Dataset& ds, const json& r, const char* field) {
   uint32_t m = 0;
   if (r.contains(field) && r.at(field).is_array()) {
     for (const auto& v : r.at(field)) {
-      if (v.is_string()) m |= ParseRestriction(v.get<std::string>()).value_or(0);
+      if (v.is_string()) m |= ds.RestrictionBit(v.get<std::string>());
     }
   }
   return m;
@@ -684,6 +706,48 @@ Status AddBaseline(Dataset& ds, const std::string& id, const json& r) {
   return Status::Ok();
 }
 
+// The days a rule applies: from .. until (kNoDay: open-ended).
+Status RuleDays(const json& rule, Obligation& o) {
+  LIFELINE_ASSIGN_OR_RETURN(o.from, DayField(rule, "from"));
+  if (rule.contains("until")) {
+    LIFELINE_ASSIGN_OR_RETURN(o.until, DayField(rule, "until"));
+  }
+  return Status::Ok();
+}
+
+std::vector<int32_t> RuleRoutes(Dataset& ds, const json& rule) {
+  std::vector<int32_t> out;
+  if (rule.contains("routes") && rule.at("routes").is_array()) {
+    for (const auto& r : rule.at("routes")) {
+      if (r.is_string()) out.push_back(ds.routes.Intern(r.get<std::string>()));
+    }
+  }
+  return out;
+}
+
+// flow_at_least: the measure as a bit, the quantity in the canonical unit.
+void ParseFlowRule(const json& rule, Obligation& o) {
+  const std::string measure = Str(rule, "measure");
+  o.measure = measure == "vehicles"   ? kMeasureVehicles
+              : measure == "persons"  ? kMeasurePersons
+              : measure == "patients" ? kMeasurePatients
+              : measure == "cargo"    ? kMeasureCargo
+                                      : 0;
+  o.commodity = Str(rule, "commodity");
+  o.per = Str(rule, "per");
+  o.quantity = rule.value("quantity", 0.0);
+  if (o.measure == kMeasureCargo) {
+    auto unit = record::LookupUnit(Str(rule, "unit"));
+    if (!unit) {
+      o.problem = "the rule's unit \"" + Str(rule, "unit") + "\" is not a known unit";
+      return;
+    }
+    o.unit = std::string(unit->canonical);
+    o.quantity *= unit->factor;
+  }
+  if (o.measure == 0) o.problem = "the rule's measure \"" + measure + "\" is not vehicles, persons, patients or cargo";
+}
+
 Status AddObligation(Dataset& ds, const std::string& id, const json& r) {
   Obligation o;
   o.record = ds.ids.Intern(id);
@@ -691,21 +755,37 @@ Status AddObligation(Dataset& ds, const std::string& id, const json& r) {
   o.instrument = Str(r, "instrument");
   const json rule = r.value("rule", json::object());
   o.type_name = Str(rule, "type");
+  o.ways = Ways(rule, "directions");
+  if (o.ways == 0) o.ways = kBothWays;
   if (o.type_name == "route_open") {
     o.type = RuleType::kRouteOpen;
     o.route = ds.routes.Intern(Str(rule, "route"));
-    o.for_mask = Mask(rule, "for");
-    o.ways = Ways(rule, "directions");
-    if (o.ways == 0) o.ways = kBothWays;
-    LIFELINE_ASSIGN_OR_RETURN(o.from, DayField(rule, "from"));
-    if (rule.contains("until")) {
-      LIFELINE_ASSIGN_OR_RETURN(o.until, DayField(rule, "until"));
-    }
+    o.for_mask = Mask(ds, rule, "for");
     if (o.for_mask == 0) o.problem = "the rule names nothing in `for` that a route status can restrict";
+  } else if (o.type_name == "service_restored") {
+    o.type = RuleType::kServiceRestored;
+    o.utility = Str(rule, "utility");
+    o.area = Str(rule, "area");
+  } else if (o.type_name == "commodity_allowed") {
+    o.type = RuleType::kCommodityAllowed;
+    o.commodity = Str(rule, "commodity");
+    o.commodity_mask = ds.RestrictionBit(o.commodity);
+    o.routes = RuleRoutes(ds, rule);
+    if (o.commodity_mask == 0) o.problem = "the case uses more `restricted` terms than Lifeline tracks (26)";
+  } else if (o.type_name == "flow_at_least") {
+    o.type = RuleType::kFlowAtLeast;
+    o.routes = RuleRoutes(ds, rule);
+    ParseFlowRule(rule, o);
+  } else if (o.type_name == "not_evaluable") {
+    o.type = RuleType::kNotEvaluable;
+    o.problem = Str(rule, "reason");
   } else {
     o.type = RuleType::kUnknown;
-    o.problem = "rule type \"" + o.type_name + "\" is not one Lifeline can evaluate (known: route_open)";
+    o.problem = "rule type \"" + o.type_name +
+                "\" is not one Lifeline can evaluate (known: route_open, service_restored, commodity_allowed, "
+                "flow_at_least, not_evaluable)";
   }
+  if (o.type != RuleType::kNotEvaluable && o.type != RuleType::kUnknown) LIFELINE_RETURN_IF_ERROR(RuleDays(rule, o));
   ds.obligations.push_back(std::move(o));
   return Status::Ok();
 }
@@ -725,18 +805,19 @@ Status AddRecord(Dataset& ds, const json& r) {
     }
     std::string st = Str(r, "status");
     RouteState state = st == "open" ? RouteState::kOpen : st == "closed" ? RouteState::kClosed : RouteState::kRestricted;
-    ds.AppendRouteStatus(id, Str(r, "route"), from, until, state, Mask(r, "restricted"), Ways(r, "directions"));
+    ds.AppendRouteStatus(id, Str(r, "route"), from, until, state, Mask(ds, r, "restricted"), Ways(r, "directions"));
   } else if (kind == kinds::kOutage) {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, ConfirmedUntil(r));
     ds.AppendOutage(id, Str(r, "utility"), from, until,
-                    Str(r, "scope") == "supply_line" ? OutageScope::kSupplyLine : OutageScope::kService, confirmed);
+                    Str(r, "scope") == "supply_line" ? OutageScope::kSupplyLine : OutageScope::kService, confirmed,
+                    Str(r, "area"));
   } else if (kind == kinds::kSchedule) {
     LIFELINE_ASSIGN_OR_RETURN(int64_t from, TimeField(r, "from"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t until, OptionalTime(r, "until"));
     LIFELINE_ASSIGN_OR_RETURN(int64_t confirmed, ConfirmedUntil(r));
-    ds.AppendSchedule(id, Str(r, "utility"), from, until, confirmed, r.value("hours_off_per_day", 0.0));
+    ds.AppendSchedule(id, Str(r, "utility"), from, until, confirmed, r.value("hours_off_per_day", 0.0), Str(r, "area"));
   } else if (kind == kinds::kWatch) {
     LIFELINE_ASSIGN_OR_RETURN(int32_t from, DayField(r, "from"));
     int32_t to = from;

@@ -165,6 +165,7 @@ struct Outages {
   std::vector<int64_t> confirmed_until;
   std::vector<OutageScope> scope;
   std::vector<int32_t> record;
+  std::vector<std::string> area;  // "" when the record names none (the whole case)
   size_t size() const { return utility.size(); }
 };
 
@@ -175,6 +176,7 @@ struct Schedules {
   std::vector<int64_t> from, until, confirmed_until;
   std::vector<double> hours_off;
   std::vector<int32_t> record;
+  std::vector<std::string> area;  // "" when the record names none
   size_t size() const { return utility.size(); }
 };
 
@@ -295,7 +297,9 @@ struct Dependency {
   int32_t record = kNone;       // the case record
 };
 
-enum class RuleType : uint8_t { kRouteOpen, kUnknown };
+// docs/analysis.md, "Compliance": one per rule type; kUnknown for a type
+// this version does not know (never counted as complied with).
+enum class RuleType : uint8_t { kRouteOpen, kServiceRestored, kCommodityAllowed, kFlowAtLeast, kNotEvaluable, kUnknown };
 
 struct Obligation {
   int32_t record = kNone;
@@ -308,6 +312,19 @@ struct Obligation {
   uint8_t ways = kBothWays;  // the rule's directions as bits
   int32_t from = kNoDay, until = kNoDay;  // until kNoDay: open-ended
   std::string problem;                    // why it cannot be evaluated, if so
+  // service_restored: the utility (and area, "" for all).
+  std::string utility, area;
+  // commodity_allowed: the `restricted` term and its bit; and flow_at_least's
+  // cargo commodity ("" for all).
+  std::string commodity;
+  uint32_t commodity_mask = 0;
+  // commodity_allowed, flow_at_least: the routes (empty: all the case's).
+  std::vector<int32_t> routes;
+  // flow_at_least: the measure (MeasureBits, one bit), the quantity in the
+  // canonical unit `unit` (cargo only), and the period (day, week, month).
+  uint8_t measure = 0;
+  std::string unit, per;
+  double quantity = 0;
 };
 
 struct Dataset {
@@ -317,6 +334,7 @@ struct Dataset {
 
   StringTable ids;  // record ids
   StringTable routes, operators, commodities, units, utilities;
+  std::vector<std::string> case_restrictions;  // the case's `restricted` terms, bit 6 + index
   StringTable actors;  // parties and reporters (schema v2)
 
   Movements movements;
@@ -394,7 +412,8 @@ struct Dataset {
   void AppendRouteStatus(std::string_view record_id, std::string_view route, int64_t from, int64_t until,
                          RouteState state, uint32_t restricted, uint8_t ways = kBothWays);
   void AppendOutage(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
-                    OutageScope scope = OutageScope::kService, int64_t confirmed_until = kForever);
+                    OutageScope scope = OutageScope::kService, int64_t confirmed_until = kForever,
+                    std::string_view area = {});
   // Sets the qualifier, reporter and given figures (MeasureBits) of an
   // appended movement row.
   void SetMovementSource(int32_t row, Qualifier q, std::string_view reported_by, uint8_t given = 15);
@@ -407,7 +426,13 @@ struct Dataset {
   void AppendCasualty(int32_t incident, std::string_view party, CasualtyCategory category, int64_t low, int64_t best,
                       int64_t high, int64_t injuries, std::string_view reported_by);
   void AppendSchedule(std::string_view record_id, std::string_view utility, int64_t from, int64_t until,
-                      int64_t confirmed_until, double hours_off);
+                      int64_t confirmed_until, double hours_off, std::string_view area = {});
+  // The bit of a `restricted` term: the core's (Restriction), or one of
+  // the bits above them given to the terms a case adds, in the order first
+  // met; 0 when more than 26 case terms are in use (then it is not tracked).
+  uint32_t RestrictionBit(std::string_view term);
+  // The terms of a mask of RestrictionBit bits: the core's, then the case's.
+  std::vector<std::string> RestrictionTerms(uint32_t mask) const;
   void AppendWatch(std::string_view record_id, std::string_view route, int32_t from, int32_t to, uint8_t ways,
                    uint8_t measures);
   // Precondition: quantity/unit are canonical.

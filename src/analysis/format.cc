@@ -777,16 +777,47 @@ std::string IndicatorsTable(const Indicators& ind, bool explain) {
   return o.str();
 }
 
+namespace {
+
+// The terms of a rule besides route_open's, those its type has.
+void RuleTermsJson(const ObligationCompliance& o, json& j) {
+  for (const auto& [key, value] : {std::pair{"utility", &o.utility}, std::pair{"area", &o.area},
+                                   std::pair{"commodity", &o.commodity}, std::pair{"measure", &o.measure},
+                                   std::pair{"unit", &o.unit}, std::pair{"per", &o.per}}) {
+    if (!value->empty()) j[key] = *value;
+  }
+  if (!o.routes.empty()) j["routes"] = o.routes;
+  if (!o.directions.empty()) j["directions"] = o.directions;
+  if (o.quantity) j["quantity"] = *o.quantity;
+}
+
+// A rule in words, for the table.
+std::string RuleSummary(const ObligationCompliance& o) {
+  std::string s = "rule " + o.rule_type + ": ";
+  if (o.rule_type == "route_open") return s + o.route + " open for " + Join(o.rule_for, ", ");
+  if (o.rule_type == "service_restored") return s + o.utility + (o.area.empty() ? "" : " in " + o.area) + " restored";
+  std::string where = o.routes.empty() ? "any route" : Join(o.routes, ", ");
+  if (o.rule_type == "commodity_allowed") return s + o.commodity + " allowed through " + where + " (" + Join(o.directions, ", ") + ")";
+  std::string what = o.measure == "cargo" ? o.unit + (o.commodity.empty() ? "" : " of " + o.commodity) : o.measure;
+  return s + "at least " + Num(o.quantity.value_or(0)) + " " + what + " a " + o.per + " through " + where + " (" +
+         Join(o.directions, ", ") + ")";
+}
+
+}  // namespace
+
 json ComplianceJson(const Compliance& c) {
   json obs = json::array();
   for (const auto& o : c.obligations) {
     json v = json::array();
     for (const auto& d : o.violations) {
-      v.push_back({{"date", d.date},
-                   {"status", d.status},
-                   {"restricted", d.restricted},
-                   {"directions", d.directions},
-                   {"records", d.records}});
+      json day = {{"date", d.date},
+                  {"status", d.status},
+                  {"restricted", d.restricted},
+                  {"directions", d.directions},
+                  {"records", d.records}};
+      if (d.flow) day["flow"] = *d.flow;
+      if (d.required) day["required"] = *d.required;
+      v.push_back(std::move(day));
     }
     json j = {{"obligation", o.obligation}, {"title", o.title}, {"instrument", o.instrument},
               {"rule_type", o.rule_type},   {"evaluable", o.evaluable}};
@@ -795,6 +826,7 @@ json ComplianceJson(const Compliance& c) {
     } else {
       j["route"] = o.route;
       j["for"] = o.rule_for;
+      RuleTermsJson(o, j);
       j["from"] = o.from.empty() ? json(nullptr) : json(o.from);
       j["to"] = o.to.empty() ? json(nullptr) : json(o.to);
       j["days_evaluated"] = o.days_evaluated;
@@ -841,7 +873,7 @@ std::string ComplianceTable(const Compliance& c, bool explain) {
       o << "  not evaluable: " << ob.reason << "\n";
       continue;
     }
-    o << "  rule " << ob.rule_type << ": " << ob.route << " open for " << Join(ob.rule_for, ", ") << "\n";
+    o << "  " << RuleSummary(ob) << "\n";
     if (ob.days_evaluated == 0) {
       o << "  the rule does not apply on any day of the range\n";
       continue;
@@ -853,6 +885,7 @@ std::string ComplianceTable(const Compliance& c, bool explain) {
       for (const auto& v : ob.violations) {
         o << "    " << v.date << " " << v.status;
         if (!v.restricted.empty()) o << " (" << Join(v.restricted, ", ") << ")";
+        if (v.flow) o << " (" << Num(*v.flow) << " of " << Num(v.required.value_or(0)) << ")";
         o << ": " << Join(v.records, ", ") << "\n";
       }
     }

@@ -289,12 +289,12 @@ void Builder::Routes() {
     for (size_t d = 0; d < ndays_; ++d) {
       size_t c = rt_.cell(r, from_ + static_cast<int32_t>(d));
       RouteDay day{ds_.routes.at(r), rt_.state[c], {}, {}};
-      if (rt_.state[c] == RouteState::kRestricted) day.restricted = RestrictionNames(rt_.restricted[c]);
+      if (rt_.state[c] == RouteState::kRestricted) day.restricted = ds_.RestrictionTerms(rt_.restricted[c]);
       if (explain_) day.records = order_.Names(rt_.in_force[c]);
       day.in = rt_.way_state[0][c];
       day.out = rt_.way_state[1][c];
-      if (day.in == RouteState::kRestricted) day.restricted_in = RestrictionNames(rt_.way_restricted[0][c]);
-      if (day.out == RouteState::kRestricted) day.restricted_out = RestrictionNames(rt_.way_restricted[1][c]);
+      if (day.in == RouteState::kRestricted) day.restricted_in = ds_.RestrictionTerms(rt_.way_restricted[0][c]);
+      if (day.out == RouteState::kRestricted) day.restricted_out = ds_.RestrictionTerms(rt_.way_restricted[1][c]);
       day.passage_in = PassageOf(day.in, rt_.way_restricted[0][c]);
       day.passage_out = PassageOf(day.out, rt_.way_restricted[1][c]);
       switch (rt_.state[c]) {

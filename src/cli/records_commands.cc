@@ -97,6 +97,11 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
     std::cout << ")";
   }
   std::cout << "\n";
+  if (!out["disputed_fields"].empty()) {
+    std::cout << "fields disputed:";
+    for (const auto& f : out["disputed_fields"]) std::cout << " " << f.get<std::string>();
+    std::cout << "\n";
+  }
   for (const auto& s : out["sources"]) {
     std::cout << "source " << str(s, "id") << ": " << str(s, "publisher") << ", \"" << str(s, "title") << "\"";
     if (!str(s, "published").empty()) std::cout << " (" << str(s, "published") << ")";
@@ -104,8 +109,11 @@ int CmdShow(const Globals& g, const std::string& id, const std::string& receipt_
     std::cout << "\n";
   }
   for (const auto& c : out["claims"]) {
-    std::cout << "claim " << str(c, "id") << ": " << str(c, "party") << " " << str(c, "stance") << ": "
-              << str(c, "text") << "\n";
+    std::cout << "claim " << str(c, "id") << ": " << str(c, "party") << " " << str(c, "stance");
+    // A claim about one field disputes (or confirms) that field, not the record.
+    if (c.contains("field")) std::cout << " field " << str(c, "field");
+    if (c.contains("value")) std::cout << " (says: " << c["value"].dump() << ")";
+    std::cout << ": " << str(c, "text") << "\n";
   }
   for (const auto& o : out["older_versions"]) std::cout << "corrects " << o.get<std::string>() << "\n";
   for (const auto& n : out["newer_versions"]) std::cout << "corrected by " << n.get<std::string>() << "\n";

@@ -57,6 +57,7 @@ Result<std::string> CellText(const json& value, const CsvColumn& c) {
       if (!value.is_array()) return InvalidArgumentError("wanted an array");
       return internal::ListText(value);
     case CsvCell::kJson:
+    case CsvCell::kJsonValue:
       if (value.is_null()) return std::string();
       return record::Canonicalize(value);
   }

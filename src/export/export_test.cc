@@ -165,12 +165,12 @@ TEST(CsvTest, GoldenNestedAndJsonCells) {
   EXPECT_EQ(*out,
             "id,case,sources,supersedes,note,recorded,by,route,date,date_precision,direction,"
             "operator,outcome,vehicles,persons,patients,cargo,period.from,period.to,qualifier,"
-            "reported_by\r\n"
+            "reported_by,via\r\n"
             "mv-1,case-x,src-a,,,2023-10-01T00:00:00Z,editor@example.org,route-road,2023-09-30,,"
             "in,ICRC,completed,12,3,,"
             "\"[{\"\"commodity\"\":\"\"flour\"\",\"\"quantity\"\":20000,\"\"unit\"\":\"\"kg\"\"},"
             "{\"\"commodity\"\":\"\"fuel\"\",\"\"note\"\":\"\"diesel, \\\"\"winter\\\"\"\"\","
-            "\"\"quantity\"\":1.5,\"\"unit\"\":\"\"l\"\"}]\",,,,\r\n");
+            "\"\"quantity\"\":1.5,\"\"unit\"\":\"\"l\"\"}]\",,,,,\r\n");
 
   auto baseline = WriteCsv(std::vector<json>{Baseline()}, "baseline");
   ASSERT_OK(baseline);
@@ -185,10 +185,11 @@ TEST(CsvTest, GoldenNestedAndJsonCells) {
   ASSERT_OK(obligation);
   EXPECT_EQ(*obligation,
             "id,case,sources,supersedes,note,recorded,by,instrument,title,issued,issuer,binding_on,"
-            "text,rule.type,rule.route,rule.for,rule.directions,rule.from,rule.until\r\n"
+            "text,rule.type,rule.route,rule.for,rule.directions,rule.from,rule.until,rule.utility,rule.area,"
+            "rule.commodity,rule.routes,rule.measure,rule.unit,rule.quantity,rule.per,rule.reason\r\n"
             "ob-1,case-x,src-a,,,2023-02-23T00:00:00Z,editor@example.org,interim_measure,"
             "Order of 22 February,2023-02-22,Court,Party A;Party B,,route_open,route-road,"
-            "persons;vehicles;cargo,in;out,2023-02-22,\r\n");
+            "persons;vehicles;cargo,in;out,2023-02-22,,,,,,,,,,\r\n");
 }
 
 TEST(CsvTest, EscapesCommasQuotesAndLineBreaksPerRfc4180) {
@@ -298,7 +299,7 @@ TEST(CsvTest, RefusesUnknownKindsAndFieldsWithoutAColumn) {
 }
 
 TEST(CsvTest, NoRecordsGivesTheHeaderOnly) {
-  EXPECT_EQ(*WriteCsv({}, "claim"), "id,case,sources,supersedes,note,recorded,by,about,stance,party,text\r\n");
+  EXPECT_EQ(*WriteCsv({}, "claim"), "id,case,sources,supersedes,note,recorded,by,about,stance,party,text,field,value\r\n");
 }
 
 TEST(HxlTest, GoldenIncidents) {

@@ -140,6 +140,7 @@ Result<json> ReadCell(const CsvColumn& column, std::string_view cell) {
       if (!a->is_array()) return InvalidArgumentError("wanted a JSON array, not " + Quote(cell));
       return a;
     }
+    case CsvCell::kJsonValue: return ParseJsonStrictly(cell);
   }
   return InternalError("unknown cell type");
 }

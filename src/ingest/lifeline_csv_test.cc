@@ -152,7 +152,7 @@ TEST(LifelineCsvTest, HeadersOfOtherLayoutsAreRefusedAtTheHeader) {
   EXPECT_TRUE(rr.rows.empty());
   EXPECT_TRUE(HasError(rr.errors, 1, "(header)", "--mapping"));
   // One column short of a claim export: named.
-  rr = ReadLifelineCsv("id,case,sources,supersedes,note,recorded,by,about,stance,party,txt\r\n", {});
+  rr = ReadLifelineCsv("id,case,sources,supersedes,note,recorded,by,about,stance,party,txt,field,value\r\n", {});
   EXPECT_TRUE(HasError(rr.errors, 1, "(header)", "claim records, but lack text and have unknown columns 'txt'"));
   // Columns in another order are the same layout.
   rr = ReadLifelineCsv("text,party,stance,about,by,recorded,note,supersedes,sources,case,id\r\n"

@@ -1,7 +1,9 @@
 #include "record/corroboration.h"
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "base/kinds.h"
 
@@ -40,6 +42,13 @@ Result<bool> IsCurrent(store::LogStore& store, const store::RecordRow& row) {
   return current;
 }
 
+// A claim about one field: kept apart from the record's own corroboration.
+void AddFieldClaim(const std::string& id, const json& claim, Corroboration* c) {
+  FieldClaim f{claim.at("field").get<std::string>(), claim.value("stance", ""), claim.value("party", ""), id, ""};
+  if (claim.contains("value")) f.value = claim.at("value").dump();
+  c->field_claims.push_back(std::move(f));
+}
+
 }  // namespace
 
 Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id) {
@@ -62,7 +71,9 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
       c.retracted_by.push_back(r.id);
     } else if (r.kind == kinds::kClaim) {
       std::string stance = ref.value("stance", "");
-      if (stance == "confirms") {
+      if (ref.contains("field") && ref.at("field").is_string()) {
+        AddFieldClaim(r.id, ref, &c);
+      } else if (stance == "confirms") {
         c.confirmed_by.push_back(r.id);
         LIFELINE_RETURN_IF_ERROR(AddPublishers(store, row.case_id, ref, &publishers));
       } else if (stance == "disputes") {
@@ -71,6 +82,14 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
       }
     }
   }
+  std::sort(c.field_claims.begin(), c.field_claims.end(), [](const FieldClaim& a, const FieldClaim& b) {
+    return std::tie(a.field, a.claim) < std::tie(b.field, b.claim);
+  });
+  std::set<std::string> fields;
+  for (const FieldClaim& f : c.field_claims) {
+    if (f.stance == "disputes") fields.insert(f.field);
+  }
+  c.disputed_fields.assign(fields.begin(), fields.end());
   c.publishers.assign(publishers.begin(), publishers.end());
   c.disputed_by.assign(parties.begin(), parties.end());
   if (!c.retracted_by.empty()) {

@@ -5,8 +5,12 @@
 //               of current claims that confirm R (independent publishers:
 //               two sources of one publisher count once);
 //   disputed_by the parties of current claims that dispute R;
+//   field_claims current claims about one field of R (claim `field`): they
+//               confirm or dispute that field only, so they neither add
+//               publishers to R nor make R disputed; disputed_fields names
+//               the fields some current claim disputes;
 //   status      retracted     a current retraction names R;
-//               disputed      at least one current disputing claim;
+//               disputed      at least one current claim disputing R as a whole;
 //               corroborated  two or more independent publishers;
 //               single-source otherwise.
 #ifndef LIFELINE_RECORD_CORROBORATION_H_
@@ -20,6 +24,16 @@
 
 namespace lifeline::record {
 
+// A party's position on one field of a record (a claim with `field`).
+struct FieldClaim {
+  std::string field;
+  std::string stance;  // confirms | disputes
+  std::string party;
+  std::string claim;   // the claim's id
+  std::string value;   // what the party says the field is, as JSON; "" when not given
+  friend bool operator==(const FieldClaim&, const FieldClaim&) = default;
+};
+
 struct Corroboration {
   std::string status;                   // retracted | disputed | corroborated | single-source
   std::vector<std::string> publishers;  // sorted, distinct
@@ -27,6 +41,8 @@ struct Corroboration {
   std::vector<std::string> disputed_by;   // parties, sorted, distinct
   std::vector<std::string> dispute_claims;  // claim ids
   std::vector<std::string> retracted_by;    // retraction ids
+  std::vector<FieldClaim> field_claims;     // sorted by field, then claim id
+  std::vector<std::string> disputed_fields;  // sorted, distinct
 };
 
 // Reads what it needs through `store`'s projection.

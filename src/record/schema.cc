@@ -41,6 +41,7 @@ enum class Type {
   kIntRange,    // integer in [values[0], values[1]]
   kFraction,    // number in [0, 1]
   kHours,       // number in [0, 24]
+  kAny,         // any JSON value but null
 };
 
 struct Ctx;
@@ -54,13 +55,24 @@ struct Field {
   std::string ref_kind = {};             // kRef / kRefList ("" = any kind)
   Custom custom = nullptr;               // kObject / kArray
   std::string doc = {};
+  // kEnum / kEnumList: the case vocabulary (kVocabularyNames) a case may
+  // extend `values` with; "" for a closed list.
+  std::string vocabulary = {};
 };
+
+// A field whose values are vocabulary `name`'s core terms, and the case's.
+Field VocabularyField(std::string field, std::string_view name, Type type, bool required = false) {
+  Field f{std::move(field), type, required, CoreVocabulary(name)};
+  f.vocabulary = std::string(name);
+  return f;
+}
 
 struct Ctx {
   const Resolver* resolver;
   std::vector<FieldError>* errors;
   std::string case_id;  // the record's case (RecordCase)
   const DateWindow* dates = nullptr;
+  const CaseVocabulary* vocabulary = nullptr;  // the case's additions; null: none
   void Error(const std::string& field, const std::string& msg) { errors->push_back({field, msg}); }
   // A valid date or date-time's day, checked against the window if any.
   void CheckDay(const std::string& path, Day day) {
@@ -260,21 +272,91 @@ Custom ObjectOf(std::vector<Field> fields, std::string what) {
   };
 }
 
-const std::vector<std::string> kRestrictions = {"persons", "vehicles", "cargo", "humanitarian", "medical",
-                                                "commercial"};
+const std::vector<std::string> kMeasureValues = {"vehicles", "persons", "patients", "cargo"};
+
+const std::vector<std::string> kRuleTypes = {"route_open", "service_restored", "commodity_allowed", "flow_at_least",
+                                             "not_evaluable"};
+
+// The fields of a rule of type `type` (docs/analysis.md, "Compliance"), and
+// how an error names them; nullptr for an unknown type.
+const std::pair<std::vector<Field>, std::string>* RuleFields(const std::string& type) {
+  using Fields = std::pair<std::vector<Field>, std::string>;
+  static const std::map<std::string, Fields, std::less<>> kRules = {
+      {"route_open",
+       {{{"type", Type::kText, true},
+         {"route", Type::kRef, true, {}, "route"},
+         VocabularyField("for", "restricted", Type::kEnumList, true),
+         {"directions", Type::kEnumList, true, {"in", "out"}},
+         {"from", Type::kDate, true},
+         {"until", Type::kDate}},
+        "a route_open rule {type, route, for, directions, from, until}"}},
+      {"service_restored",
+       {{{"type", Type::kText, true},
+         VocabularyField("utility", "utility", Type::kEnum, true),
+         {"area", Type::kText},
+         {"from", Type::kDate, true},
+         {"until", Type::kDate}},
+        "a service_restored rule {type, utility, area, from, until}"}},
+      {"commodity_allowed",
+       {{{"type", Type::kText, true},
+         VocabularyField("commodity", "restricted", Type::kEnum, true),
+         {"routes", Type::kRefList, false, {}, "route"},
+         {"directions", Type::kEnumList, false, {"in", "out"}},
+         {"from", Type::kDate, true},
+         {"until", Type::kDate}},
+        "a commodity_allowed rule {type, commodity, routes, directions, from, until}"}},
+      {"flow_at_least",
+       {{{"type", Type::kText, true},
+         {"measure", Type::kEnum, true, kMeasureValues},
+         {"commodity", Type::kText},
+         {"unit", Type::kObject, false, {}, {}, CheckUnit},
+         {"quantity", Type::kNonNegNumber, true},
+         {"per", Type::kEnum, true, {"day", "week", "month"}},
+         {"routes", Type::kRefList, false, {}, "route"},
+         {"directions", Type::kEnumList, false, {"in", "out"}},
+         {"from", Type::kDate, true},
+         {"until", Type::kDate}},
+        "a flow_at_least rule {type, measure, commodity, unit, quantity, per, routes, directions, from, until}"}},
+      {"not_evaluable", {{{"type", Type::kText, true}, {"reason", Type::kText, true}}, "a not_evaluable rule {type, reason}"}},
+  };
+  auto it = kRules.find(type);
+  return it == kRules.end() ? nullptr : &it->second;
+}
+
+// A flow_at_least rule's measure and its cargo fields agree; lists given
+// name something.
+void CheckRuleCrossFields(const json& v, const std::string& path, Ctx& ctx) {
+  for (const char* list : {"for", "routes", "directions"}) {
+    if (v.contains(list) && v.at(list).is_array() && v.at(list).empty()) {
+      ctx.Error(path + "." + list, "must name at least one value (leave it out for all, where it may be left out)");
+    }
+  }
+  if (v.value("type", "") != "flow_at_least" || !v.contains("measure") || !v.at("measure").is_string()) return;
+  const bool cargo = v.at("measure") == "cargo";
+  if (cargo && !v.contains("unit")) ctx.Error(path + ".unit", "is required for a cargo flow: the unit of quantity");
+  for (const char* k : {"commodity", "unit"}) {
+    if (!cargo && v.contains(k)) ctx.Error(path + "." + k, "is given only for a cargo flow (measure cargo)");
+  }
+}
 
 void CheckRule(const json& v, const std::string& path, Ctx& ctx) {
-  CheckObject(v, path,
-              {{"type", Type::kEnum, true, {"route_open"}},
-               {"route", Type::kRef, true, {}, "route"},
-               {"for", Type::kEnumList, true, kRestrictions},
-               {"directions", Type::kEnumList, true, {"in", "out"}},
-               {"from", Type::kDate, true},
-               {"until", Type::kDate}},
-              ctx, "a rule {type, route, for, directions, from, until}");
-  if (v.is_object() && v.contains("for") && v.at("for").is_array() && v.at("for").empty()) {
-    ctx.Error(path + ".for", "must name at least one of " + std::string("persons, vehicles, cargo, ..."));
+  if (!v.is_object()) {
+    ctx.Error(path, "must be a rule object {type, ...} (docs/analysis.md, \"Compliance\"), not " + TypeName(v));
+    return;
   }
+  const json* type = Member(v, "type");
+  const auto* rule = type != nullptr && type->is_string() ? RuleFields(type->get<std::string>()) : nullptr;
+  if (rule == nullptr) {
+    std::string all;
+    for (const auto& t : kRuleTypes) all += (all.empty() ? "" : ", ") + t;
+    ctx.Error(path + ".type", type == nullptr ? "is required: one of " + all
+                                              : "must be one of " + all + ", not " + type->dump() +
+                                                    " (an obligation no rule can check takes not_evaluable with "
+                                                    "its reason)");
+    return;
+  }
+  CheckObject(v, path, rule->first, ctx, rule->second);
+  CheckRuleCrossFields(v, path, ctx);
 }
 
 // low <= best <= high is not required: real datasets (UCDP GED among them)
@@ -308,6 +390,31 @@ void CheckTextValue(const Field& f, const json& v, const std::string& path, Ctx&
       ctx.Error(path, "must be an http(s) URL, not \"" + s + "\"");
     }
   }
+}
+
+// A kEnum value: one of the field's values or, for a vocabulary field, of
+// the terms the case adds to it.
+void CheckEnumValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
+  const std::map<std::string, std::string, std::less<>>* added = nullptr;
+  if (!f.vocabulary.empty() && ctx.vocabulary != nullptr) {
+    if (auto it = ctx.vocabulary->find(f.vocabulary); it != ctx.vocabulary->end()) added = &it->second;
+  }
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (std::find(f.values.begin(), f.values.end(), s) != f.values.end()) return;
+    if (added != nullptr && added->count(s) != 0) return;
+  }
+  std::string all;
+  for (const auto& e : f.values) all += (all.empty() ? "" : ", ") + e;
+  if (added != nullptr) {
+    for (const auto& [term, definition] : *added) all += ", " + term;
+  }
+  std::string hint;
+  if (!f.vocabulary.empty()) {
+    hint = " (or add it to the case record's vocabulary." + f.vocabulary +
+           " with a definition; docs/records.md, \"Vocabularies\")";
+  }
+  ctx.Error(path, "must be one of " + all + ", not " + v.dump() + hint);
 }
 
 // A kEnumList value: an array of the field's values, none repeated.
@@ -367,16 +474,7 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       }
       for (size_t i = 0; i < v.size(); ++i) CheckRef(v[i], path + "[" + std::to_string(i) + "]", f.ref_kind, ctx);
       return;
-    case Type::kEnum: {
-      if (v.is_string() &&
-          std::find(f.values.begin(), f.values.end(), v.get_ref<const std::string&>()) != f.values.end()) {
-        return;
-      }
-      std::string all;
-      for (const auto& e : f.values) all += (all.empty() ? "" : ", ") + e;
-      ctx.Error(path, "must be one of " + all + ", not " + v.dump());
-      return;
-    }
+    case Type::kEnum: CheckEnumValue(f, v, path, ctx); return;
     case Type::kEnumList: CheckEnumListValue(f, v, path, ctx); return;
     case Type::kTextList:
       if (!v.is_array()) {
@@ -407,6 +505,9 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       }
       return;
     case Type::kLocation: CheckLocation(v, path, ctx); return;
+    case Type::kAny:
+      if (v.is_null()) ctx.Error(path, "must be a value (a string, number, boolean, array or object), not null");
+      return;
     case Type::kQuantityList:
       if (!v.is_array()) {
         ctx.Error(path, "must be an array of {commodity, quantity, unit}, not " + TypeName(v));
@@ -436,6 +537,48 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
   }
 }
 
+// --- case vocabularies ---------------------------------------------------
+
+constexpr const char* kTermPattern = "^[a-z][a-z0-9_]{0,63}$";
+
+bool IsTerm(const std::string& s) {
+  if (s.empty() || s.size() > 64 || s[0] < 'a' || s[0] > 'z') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// A case record's `vocabulary`: {name: {term: definition}}, each name one of
+// kVocabularyNames, each term new to its core.
+void CheckVocabulary(const json& v, const std::string& path, Ctx& ctx) {
+  const std::string hint = " (docs/records.md, \"Vocabularies\")";
+  if (!v.is_object()) {
+    ctx.Error(path, "must be an object {vocabulary name: {term: definition}}, not " + TypeName(v) + hint);
+    return;
+  }
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string name_path = path + "." + it.key();
+    const std::vector<std::string>& core = CoreVocabulary(it.key());
+    if (core.empty()) {
+      ctx.Error(name_path, "is not a vocabulary a case extends (utility, restricted, outcome, route_type)" + hint);
+      continue;
+    }
+    if (!it.value().is_object() || it.value().empty()) {
+      ctx.Error(name_path, "must be an object of at least one {term: one-line definition}, not " + it.value().dump() + hint);
+      continue;
+    }
+    for (auto t = it.value().begin(); t != it.value().end(); ++t) {
+      const std::string term_path = name_path + "." + t.key();
+      if (!IsTerm(t.key())) {
+        ctx.Error(term_path, "is not a term: lowercase letters, digits and '_', starting with a letter, at most 64");
+      } else if (std::find(core.begin(), core.end(), t.key()) != core.end()) {
+        ctx.Error(term_path, "is already a core term of " + it.key() + ": use it without defining it");
+      }
+      if (!t.value().is_string() || t.value().get_ref<const std::string&>().empty()) {
+        ctx.Error(term_path, "must be the term's one-line definition, a non-empty string, not " + TypeName(t.value()));
+      }
+    }
+  }
+}
+
 // --- the kinds -----------------------------------------------------------
 
 struct Kind {
@@ -461,9 +604,8 @@ std::vector<Kind> WithKnownNames(std::vector<Kind> kinds) {
   return kinds;
 }
 
-const std::vector<std::string> kUtilities = {"gas", "electricity", "water", "internet", "telephone"};
+const std::vector<std::string>& kUtilities = CoreVocabulary("utility");
 const std::vector<std::string> kCauses = {"hostilities", "deprivation", "accident", "undetermined"};
-const std::vector<std::string> kMeasures = {"vehicles", "persons", "patients", "cargo"};
 const std::vector<std::string> kEventTypes = {"Battles", "Explosions/Remote violence", "Violence against civilians",
                                               "Protests", "Riots", "Strategic developments", "Unspecified"};
 
@@ -496,7 +638,9 @@ const std::vector<Kind>& KindTable() {
         {"discrepancy_tolerance", Type::kFraction},
         // v2: the days the case's records may be dated (Plausible dates).
         {"date_window", Type::kObject, false, {}, {},
-         ObjectOf({{"from", Type::kDate}, {"until", Type::kDate}}, "plausible dates {from, until}")}},
+         ObjectOf({{"from", Type::kDate}, {"until", Type::kDate}}, "plausible dates {from, until}")},
+        // The case's additions to the controlled vocabularies (Vocabularies).
+        {"vocabulary", Type::kObject, false, {}, {}, CheckVocabulary}},
        "the case: a population cut off, and when"},
       {std::string(kinds::kSource), false,
        {{"publisher", Type::kText, true},
@@ -525,8 +669,7 @@ const std::vector<Kind>& KindTable() {
        "a file kept in the blob store; only its hash enters the log"},
       {std::string(kinds::kRoute), true,
        {{"name", Type::kText, true},
-        {"type", Type::kEnum, true,
-         {"road", "bridge", "crossing", "checkpoint", "air", "rail", "pipeline", "power_line", "cable"}},
+        VocabularyField("type", "route_type", Type::kEnum, true),
         {"from", Type::kText},
         {"to", Type::kText},
         {"path", Type::kArray, false, {}, {}, CheckPath},
@@ -537,7 +680,7 @@ const std::vector<Kind>& KindTable() {
         {"from", Type::kDateTime, true},
         {"until", Type::kDateTime},
         {"status", Type::kEnum, true, {"open", "restricted", "closed"}},
-        {"restricted", Type::kEnumList, false, kRestrictions},
+        VocabularyField("restricted", "restricted", Type::kEnumList),
         {"imposed_by", Type::kText},
         {"directions", Type::kEnumList, false, {"in", "out"}},  // v2; absent: both
         {"controls", Type::kText}},                              // v2
@@ -559,7 +702,7 @@ const std::vector<Kind>& KindTable() {
         // v2: "both" for a period total of both directions together.
         {"direction", Type::kEnum, true, {"in", "out", "both"}},
         {"operator", Type::kText, true},
-        {"outcome", Type::kEnum, false, {"completed", "stopped", "turned_back"}},
+        VocabularyField("outcome", "outcome", Type::kEnum),
         {"vehicles", Type::kCount},
         {"persons", Type::kCount},
         {"patients", Type::kCount},
@@ -570,7 +713,10 @@ const std::vector<Kind>& KindTable() {
          ObjectOf({{"from", Type::kDate, true}, {"to", Type::kDate, true}}, "a period {from, to}")},
         // v2: "at least 680" is a lower bound; whose count it is.
         {"qualifier", Type::kEnum, false, {"at_least", "about", "at_most"}},
-        {"reported_by", Type::kText}},
+        {"reported_by", Type::kText},
+        // The routes the movement took, in order, when more than one; it is
+        // counted on `route`.
+        {"via", Type::kRefList, false, {}, "route"}},
        "a crossing (or an attempt) along a route, or a total over a period"},
       {std::string(kinds::kIncident), true,
        {{"date", Type::kDate, true},
@@ -595,9 +741,10 @@ const std::vector<Kind>& KindTable() {
                  "casualties {party, category, fatalities, injuries, reported_by, note}")}},
        "an event: attack, clash, protest, strategic development"},
       {std::string(kinds::kOutage), true,
-       {{"utility", Type::kEnum, true, kUtilities},
+       {VocabularyField("utility", "utility", Type::kEnum, true),
         {"from", Type::kDateTime, true},
         {"until", Type::kDateTime},
+        {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
         {"area", Type::kText},
         {"cause", Type::kText},
         {"attributed_to", Type::kText},
@@ -605,9 +752,10 @@ const std::vector<Kind>& KindTable() {
         {"confirmed_until", Type::kDateTime}},                      // v2
        "a cut of gas, power, water or communications"},
       {std::string(kinds::kSchedule), true,
-       {{"utility", Type::kEnum, true, kUtilities},
+       {VocabularyField("utility", "utility", Type::kEnum, true),
         {"from", Type::kDateTime, true},
         {"until", Type::kDateTime},
+        {"date_precision", Type::kEnum, false, {"day", "week", "month", "year"}},
         {"hours_off_per_day", Type::kHours, true},
         {"area", Type::kText},
         {"confirmed_until", Type::kDateTime}},
@@ -647,7 +795,7 @@ const std::vector<Kind>& KindTable() {
         {"from", Type::kDate, true},
         {"to", Type::kDate},
         {"directions", Type::kEnumList, false, {"in", "out"}},
-        {"measures", Type::kEnumList, false, kMeasures}},
+        {"measures", Type::kEnumList, false, kMeasureValues}},
        "a route watched on these days: every crossing is recorded, so a day without one is a recorded zero"},
       {std::string(kinds::kRequirement), true,
        {{"measure", Type::kEnum, true, {"vehicles", "persons", "cargo"}},
@@ -664,8 +812,12 @@ const std::vector<Kind>& KindTable() {
        {{"about", Type::kRef, true},
         {"stance", Type::kEnum, true, {"confirms", "disputes"}},
         {"party", Type::kText, true},
-        {"text", Type::kText, true}},
-       "a party's position on another record"},
+        {"text", Type::kText, true},
+        // A position on one field of the record: its name, and what the
+        // party says it is.
+        {"field", Type::kText},
+        {"value", Type::kAny}},
+       "a party's position on another record, or on one of its fields"},
       {std::string(kinds::kRetraction), false,
        {{"retracts", Type::kRef, true}, {"reason", Type::kText, true}},
        "withdraws a record"},
@@ -714,6 +866,30 @@ void CheckCasualtySums(const json& rec, Ctx& ctx) {
   }
 }
 
+const Kind* FindKind(const std::string& name);
+
+// A claim about one field names a field the record it is about can hold;
+// `value` says what the party says that field is, so it needs `field`.
+void CheckClaimField(const json& rec, Ctx& ctx) {
+  if (rec.contains("value") && !rec.contains("field")) {
+    ctx.Error("value", "is what the party says one field is: give that field's name in field");
+  }
+  const json* field = Member(rec, "field");
+  const json* about = Member(rec, "about");
+  if (field == nullptr || !field->is_string() || about == nullptr || !about->is_string() || ctx.resolver == nullptr) return;
+  auto kind_name = ctx.resolver->KindOf(about->get<std::string>());
+  const Kind* kind = kind_name ? FindKind(*kind_name) : nullptr;
+  if (kind == nullptr) return;  // an unresolved `about` is reported there
+  const std::string& name = field->get_ref<const std::string&>();
+  for (const Field& f : kind->fields) {
+    if (f.name == name) return;
+  }
+  std::string all;
+  for (const Field& f : kind->fields) all += (all.empty() ? "" : ", ") + f.name;
+  ctx.Error("field", "\"" + name + "\" is not a field of a " + *kind_name + " record (" + all +
+                         "); a claim about the whole record leaves field out");
+}
+
 void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
   for (const char* list : {"directions", "measures"}) {
     if (rec.contains(list) && rec.at(list).is_array() && rec.at(list).empty()) {
@@ -721,6 +897,10 @@ void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
     }
   }
   if (kind == kinds::kIncident) CheckCasualtySums(rec, ctx);
+  if (kind == kinds::kClaim) CheckClaimField(rec, ctx);
+  if (kind == kinds::kMovement && rec.contains("via") && rec.at("via").is_array() && rec.at("via").size() < 2) {
+    ctx.Error("via", "names the routes of a movement over several, in order: at least two (one route: leave via out)");
+  }
   if (kind == kinds::kCase && rec.contains("date_window") && rec.at("date_window").is_object()) {
     const json& w = rec.at("date_window");
     if (w.contains("from") && w.contains("until") && w.at("from").is_string() && w.at("until").is_string()) {
@@ -897,6 +1077,44 @@ const std::vector<std::string>& Kinds() {
 bool IsFactualKind(const std::string& kind) {
   const Kind* k = FindKind(kind);
   return k != nullptr && k->factual;
+}
+
+const std::vector<std::string>& CoreVocabulary(std::string_view name) {
+  static const std::vector<std::string> kUtility = {"gas", "electricity", "water", "internet", "telephone"};
+  static const std::vector<std::string> kRestricted = {"persons",      "vehicles", "cargo",
+                                                       "humanitarian", "medical",  "commercial"};
+  static const std::vector<std::string> kOutcome = {"completed", "departed", "stopped", "turned_back"};
+  static const std::vector<std::string> kRouteType = {"road", "bridge",   "crossing",   "checkpoint", "air",
+                                                      "rail", "pipeline", "power_line", "cable"};
+  static const std::vector<std::string> kNone;
+  if (name == "utility") return kUtility;
+  if (name == "restricted") return kRestricted;
+  if (name == "outcome") return kOutcome;
+  if (name == "route_type") return kRouteType;
+  return kNone;
+}
+
+CaseVocabulary VocabularyOf(const json* case_record) {
+  CaseVocabulary out;
+  if (case_record == nullptr || !case_record->is_object()) return out;
+  const json* v = Member(*case_record, "vocabulary");
+  if (v == nullptr || !v->is_object()) return out;
+  for (auto it = v->begin(); it != v->end(); ++it) {
+    const std::vector<std::string>& core = CoreVocabulary(it.key());
+    if (core.empty() || !it.value().is_object()) continue;
+    for (auto t = it.value().begin(); t != it.value().end(); ++t) {
+      if (!IsTerm(t.key()) || std::find(core.begin(), core.end(), t.key()) != core.end()) continue;
+      if (t.value().is_string()) out[it.key()][t.key()] = t.value().get<std::string>();
+    }
+  }
+  return out;
+}
+
+const std::string* TermDefinition(const CaseVocabulary& vocabulary, std::string_view name, std::string_view term) {
+  auto v = vocabulary.find(name);
+  if (v == vocabulary.end()) return nullptr;
+  auto t = v->second.find(term);
+  return t == v->second.end() ? nullptr : &t->second;
 }
 
 std::string RecordCase(const json& rec) {
@@ -1089,9 +1307,9 @@ void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& 
 }  // namespace
 
 std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, ValidateOptions options,
-                                 const DateWindow* dates) {
+                                 const DateWindow* dates, const CaseVocabulary* vocabulary) {
   std::vector<FieldError> errors;
-  Ctx ctx{resolver, &errors, RecordCase(rec), dates};
+  Ctx ctx{resolver, &errors, RecordCase(rec), dates, vocabulary};
   if (!rec.is_object()) {
     ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
     return errors;
@@ -1117,6 +1335,18 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
   return errors;
 }
 
+namespace {
+
+// A vocabulary field's schema: a core term, or a term the case's
+// `vocabulary` member defines (which JSON Schema cannot look up).
+json VocabularySchema(const Field& f) {
+  return {{"anyOf", {{{"enum", f.values}}, {{"type", "string"}, {"pattern", kTermPattern}}}},
+          {"description", "a term of the " + f.vocabulary + " vocabulary: the core terms, or one the case record defines in "
+                          "vocabulary." + f.vocabulary}};
+}
+
+}  // namespace
+
 json JsonSchema() {
   json units = json::array();
   for (const char* u : {"t", "kg", "g", "m3", "l", "kcal", "kj", "doses", "persons", "vehicles", "trucks", "pallets",
@@ -1131,8 +1361,11 @@ json JsonSchema() {
       case Type::kRef: return {{"type", "string"}, {"pattern", "^[a-z0-9][a-z0-9._:-]{0,127}$"}};
       case Type::kRefList:
         return {{"type", "array"}, {"items", {{"type", "string"}, {"pattern", "^[a-z0-9][a-z0-9._:-]{0,127}$"}}}};
-      case Type::kEnum: return {{"enum", f.values}};
-      case Type::kEnumList: return {{"type", "array"}, {"uniqueItems", true}, {"items", {{"enum", f.values}}}};
+      case Type::kEnum: return f.vocabulary.empty() ? json{{"enum", f.values}} : VocabularySchema(f);
+      case Type::kEnumList:
+        return {{"type", "array"},
+                {"uniqueItems", true},
+                {"items", f.vocabulary.empty() ? json{{"enum", f.values}} : VocabularySchema(f)}};
       case Type::kTextList: return {{"type", "array"}, {"items", {{"type", "string"}, {"minLength", 1}}}};
       case Type::kDate: return {{"type", "string"}, {"format", "date"}};
       case Type::kDateTime: return {{"type", "string"}, {"anyOf", {{{"format", "date-time"}}, {{"format", "date"}}}}};
@@ -1149,6 +1382,7 @@ json JsonSchema() {
         return {{"type", "integer"}, {"minimum", std::stoll(f.values[0])}, {"maximum", std::stoll(f.values[1])}};
       case Type::kFraction: return {{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
       case Type::kHours: return {{"type", "number"}, {"minimum", 0}, {"maximum", 24}};
+      case Type::kAny: return {{"not", {{"type", "null"}}}};
     }
     return json::object();
   };

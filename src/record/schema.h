@@ -9,6 +9,8 @@
 #ifndef LIFELINE_RECORD_SCHEMA_H_
 #define LIFELINE_RECORD_SCHEMA_H_
 
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -62,6 +64,29 @@ inline constexpr int64_t kPlausibleDaysAhead = 366;
 // it was recorded, so that reading a log never depends on the clock.
 DateWindow PlausibleDates(const nlohmann::json* case_record, Day reference);
 
+// Case vocabularies (docs/records.md, "Vocabularies"). Four fields take a
+// term of a controlled vocabulary: `utility` (outage.utility,
+// schedule.utility, rule.utility), `restricted` (route_status.restricted,
+// rule.for, rule.commodity), `outcome` (movement.outcome) and `route_type`
+// (route.type). Each has a core fixed here; a case extends one with its case
+// record's `vocabulary` member {name: {term: definition}}.
+inline constexpr std::string_view kVocabularyNames[] = {"utility", "restricted", "outcome", "route_type"};
+
+// A case's additions: vocabulary name -> term -> one-line definition.
+using CaseVocabulary = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
+
+// The core terms of vocabulary `name`, in documentation order; empty for a
+// name that is not one of kVocabularyNames.
+const std::vector<std::string>& CoreVocabulary(std::string_view name);
+
+// The additions `case_record` (null when unknown) declares, as far as they
+// are well formed (Validate refuses the rest); terms of the core are left out.
+CaseVocabulary VocabularyOf(const nlohmann::json* case_record);
+
+// The definition a case gives `term` of vocabulary `name`, or nullptr (a
+// core term, or one the case does not define).
+const std::string* TermDefinition(const CaseVocabulary& vocabulary, std::string_view name, std::string_view term);
+
 struct ValidateOptions {
   // Records read back from the log carry `recorded` and `by`; submissions
   // must not.
@@ -84,8 +109,11 @@ std::optional<Day> DateLikeDay(std::string_view s);
 // `dates`, when given, is the window every date and date-time of the record
 // (but those of a case record's own `date_window`) must fall in; null: no
 // such check (Validate stays pure: the caller owns the clock).
+// `vocabulary`, when given, is what the record's case adds to the controlled
+// vocabularies (VocabularyOf its case record); null: the core only.
 std::vector<FieldError> Validate(const nlohmann::json& rec, const Resolver* resolver,
-                                 ValidateOptions options = {}, const DateWindow* dates = nullptr);
+                                 ValidateOptions options = {}, const DateWindow* dates = nullptr,
+                                 const CaseVocabulary* vocabulary = nullptr);
 
 // The case a record belongs to: its `case`, or a case record's own id when
 // it corrects nothing ("" when neither is a string).

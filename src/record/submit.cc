@@ -4,6 +4,7 @@
 #include <ctime>
 #include <deque>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -109,15 +110,19 @@ std::string_view CaseIdOf(const json& rec) {
   return c;
 }
 
-// --- Plausible dates (docs/records.md) ---
+// --- Plausible dates and vocabularies (docs/records.md) ---
 
-// The window each candidate's dates must fall in: from its case's current
-// case record (the last one in the batch, else `case_record`'s), around
-// the day the record is stamped with.
-Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Candidate>& candidates,
-                                                           const SubmitOptions& options,
-                                                           const std::string& recorded,
-                                                           const CaseRecordFn& case_record) {
+// What each candidate is checked against from its case's current case
+// record (the last one in the batch, else `case_record`'s): the window its
+// dates must fall in, around the day the record is stamped with, and the
+// terms the case adds to the vocabularies (null: none).
+struct CaseChecks {
+  std::vector<std::optional<DateWindow>> windows;
+  std::vector<std::shared_ptr<const CaseVocabulary>> vocabularies;
+};
+
+Result<CaseChecks> CaseChecksOf(const std::vector<Candidate>& candidates, const SubmitOptions& options,
+                                const std::string& recorded, const CaseRecordFn& case_record) {
   auto day_of = [](const std::string& t) -> std::optional<Day> {
     auto secs = ParseDateTime(t);
     if (!secs.ok()) return std::nullopt;
@@ -130,7 +135,11 @@ Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Can
     if (StringOr(c.record, "kind") == kinds::kCase && !CaseIdOf(c.record).empty()) in_batch[CaseIdOf(c.record)] = &c.record;
   }
   std::unordered_map<std::string_view, std::optional<json>> stored;
-  std::vector<std::optional<DateWindow>> out(candidates.size());
+  std::unordered_map<const json*, std::shared_ptr<const CaseVocabulary>> vocabulary_of;
+  CaseChecks checks;
+  std::vector<std::optional<DateWindow>>& out = checks.windows;
+  out.resize(candidates.size());
+  checks.vocabularies.resize(candidates.size());
   std::optional<DateWindow> last;
   const json* last_profile = nullptr;
   Day last_ref{0};
@@ -140,7 +149,6 @@ Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Can
     if (options.preserve_stamps && rec.is_object() && rec.contains("recorded") && rec.at("recorded").is_string()) {
       if (auto own = day_of(rec.at("recorded").get<std::string>())) ref = own;
     }
-    if (!ref) continue;
     const std::string_view case_id = CaseIdOf(rec);
     const json* profile = nullptr;
     if (auto it = in_batch.find(case_id); it != in_batch.end()) {
@@ -152,6 +160,12 @@ Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Can
       }
       if (it2->second) profile = &*it2->second;
     }
+    if (profile != nullptr) {
+      auto [v, fresh] = vocabulary_of.try_emplace(profile);
+      if (fresh) v->second = std::make_shared<const CaseVocabulary>(VocabularyOf(profile));
+      checks.vocabularies[i] = v->second;
+    }
+    if (!ref) continue;
     // Most records share their case and day: the window is computed once
     // for each run of them.
     if (!last || profile != last_profile || ref->days != last_ref.days) {
@@ -161,7 +175,7 @@ Result<std::vector<std::optional<DateWindow>>> DateWindows(const std::vector<Can
     }
     out[i] = last;
   }
-  return out;
+  return checks;
 }
 
 // --- Corrections: after what they correct, never in a cycle ---
@@ -368,7 +382,9 @@ class BatchCheck {
   }
 
   Status ComputeWindows(const std::string& recorded, const CaseRecordFn& case_record) {
-    LIFELINE_ASSIGN_OR_RETURN(windows_, DateWindows(candidates_, options_, recorded, case_record));
+    LIFELINE_ASSIGN_OR_RETURN(CaseChecks checks, CaseChecksOf(candidates_, options_, recorded, case_record));
+    windows_ = std::move(checks.windows);
+    vocabularies_ = std::move(checks.vocabularies);
     return Status::Ok();
   }
 
@@ -435,7 +451,7 @@ class BatchCheck {
         if (state_[i] != State::kPending) continue;
         problems_[i].clear();
         for (auto& e : record::Validate(candidates_[i].record, &resolver_, ValidateOptions{true},
-                                        windows_[i] ? &*windows_[i] : nullptr)) {
+                                        windows_[i] ? &*windows_[i] : nullptr, vocabularies_[i].get())) {
           problems_[i].push_back(Rejection{candidates_[i].where, ids_[i], e.field, e.message});
         }
         if (problems_[i].empty()) continue;
@@ -477,7 +493,7 @@ class BatchCheck {
   std::vector<Rejection> ValidateAndSeal(size_t i) {
     std::vector<Rejection> found;
     for (auto& e : record::Validate(candidates_[i].record, &resolver_, ValidateOptions{options_.preserve_stamps},
-                                    windows_[i] ? &*windows_[i] : nullptr)) {
+                                    windows_[i] ? &*windows_[i] : nullptr, vocabularies_[i].get())) {
       found.push_back(Rejection{candidates_[i].where, ids_[i], e.field, e.message});
     }
     // Seal before anything compares or canonicalises the record: from here
@@ -578,6 +594,7 @@ class BatchCheck {
   std::unordered_map<std::string_view, size_t> owner_;
   std::vector<std::optional<size_t>> duplicate_of_;
   std::vector<std::optional<DateWindow>> windows_;
+  std::vector<std::shared_ptr<const CaseVocabulary>> vocabularies_;  // per candidate; null: the core only
   std::vector<Result<store::RecordRow>> projected_;
 };
 

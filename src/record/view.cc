@@ -99,8 +99,12 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
     if (r.supersedes == id && r.index > row.index) newer.push_back(r.id);
     if (r.kind == kinds::kClaim) {
       json c = json::parse(r.body, nullptr, false);
-      claims.push_back({{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},
-                        {"text", c.value("text", "")}});
+      json claim = {{"id", r.id}, {"stance", c.value("stance", "")}, {"party", c.value("party", "")},
+                    {"text", c.value("text", "")}};
+      // A claim about one field: which, and what the party says it is.
+      if (c.contains("field")) claim["field"] = c.at("field");
+      if (c.contains("value")) claim["value"] = c.at("value");
+      claims.push_back(std::move(claim));
     }
   }
   json sources = json::array();
@@ -139,6 +143,7 @@ Result<json> ViewRecord(store::LogStore& st, const note::Verifier& log_key, cons
               {"publishers", corr.publishers},
               {"confirmed_by", corr.confirmed_by},
               {"disputed_by", corr.disputed_by},
+              {"disputed_fields", corr.disputed_fields},
               {"retracted_by", corr.retracted_by},
               {"claims", claims},
               {"sources", sources},

@@ -403,6 +403,7 @@ class Writer {
   void Compliance();
   void Risk();
   void RiskRow(const std::string& key, const std::string& label, const analysis::RiskCounts& c);
+  std::string RuleSubject(const analysis::ObligationCompliance& o) const;
   void Forecast();
   void Sources();
   void Assumptions();
@@ -1066,6 +1067,11 @@ void Writer::Claims() {
     behind_.insert(id);
     auto it = records().find(about);
     std::string label = it != records().end() ? Label(it->second, cat_) : "<code>" + Escape(about) + "</code>";
+    // A claim about one field is about that field, not the whole record.
+    if (c.contains("field") && c.at("field").is_string()) {
+      label += ": <code>" + Escape(Str(c, "field")) + "</code>";
+      if (c.contains("value")) label += " = " + Quoted(c.at("value").is_string() ? Str(c, "value") : c.at("value").dump());
+    }
     out_ += "<tr><td>" + label + "</td><td>" + Quoted(Str(c, "party")) + "</td><td>" +
             Escape(cat_.Term("stance", Str(c, "stance"))) + "</td><td>" + Quoted(Str(c, "text")) + "</td></tr>";
   }
@@ -1073,6 +1079,23 @@ void Writer::Claims() {
 }
 
 // --- Compliance with each obligation. ---
+
+// What an obligation's rule protects: its route, utility, commodity or flow
+// (a term the catalogue lacks, such as one a case defines, as written).
+std::string Writer::RuleSubject(const analysis::ObligationCompliance& o) const {
+  if (!o.route.empty()) return Route(o.route);
+  if (!o.utility.empty()) {
+    return Escape(cat_.Term("utility", o.utility)) + (o.area.empty() ? "" : " (" + Quoted(o.area) + ")");
+  }
+  if (o.rule_type == "commodity_allowed") return Escape(cat_.Term("restricted", o.commodity));
+  if (o.rule_type != "flow_at_least" || !o.quantity) return "";
+  std::string what = o.measure == "cargo" ? (o.commodity.empty() ? "" : Escape(o.commodity) + ", ") + Escape(o.unit)
+                                          : Escape(cat_.Term("measure", o.measure));
+  return cat_.FormatHtml("compliance.flow_rule",
+                         {{"quantity", Arg::Markup(Escape(cat_.Number(*o.quantity)))},
+                          {"what", Arg::Markup(what)},
+                          {"per", Arg::Markup(Escape(cat_.Term("per", o.per)))}});
+}
 
 void Writer::Compliance() {
   const analysis::Compliance& comp = *in_.comp;
@@ -1082,7 +1105,7 @@ void Writer::Compliance() {
     return;
   }
   out_ += "<table>" +
-          Th({"compliance.obligation", "compliance.route", "compliance.violated", "compliance.evaluated",
+          Th({"compliance.obligation", "compliance.subject", "compliance.violated", "compliance.evaluated",
               "compliance.first", "compliance.last"},
              {"compliance.violated", "compliance.evaluated"}) +
           "<tbody>";
@@ -1091,7 +1114,7 @@ void Writer::Compliance() {
     for (const auto& vd : o.violations) Behind(vd.records);
     std::string k = "compliance." + o.obligation + ".";
     out_ += "<tr><th scope=\"row\">" + Quoted(o.title.empty() ? o.obligation : o.title) + "<br><small>" +
-            Escape(cat_.Term("instrument", o.instrument)) + "</small></th><td>" + Route(o.route) + "</td>";
+            Escape(cat_.Term("instrument", o.instrument)) + "</small></th><td>" + RuleSubject(o) + "</td>";
     if (!o.evaluable) {
       std::optional<std::string> why = cat_.AnalysisText("reason", "", o.reason);
       out_ += "<td colspan=\"4\">" +

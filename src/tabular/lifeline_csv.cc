@@ -17,11 +17,18 @@ struct FieldSpec {
   // kDateWindowLayout is version 2 with the case's date_window (added later
   // to version 2; exports written before it still read back).
   int since = 1;
+  // The last layout that has the field in this form (a field whose members
+  // changed appears once per form).
+  int until = 99;
 };
 
 using C = CsvCell;
 
 constexpr int kDateWindowLayout = 3;
+// Version 2 with case vocabularies, outage/schedule date_precision, claims
+// about one field, movements via several routes and the rule types besides
+// route_open (issue #15).
+constexpr int kVocabularyLayout = 4;
 
 const std::vector<std::pair<std::string_view, CsvCell>>& LocationMembers() {
   static const std::vector<std::pair<std::string_view, CsvCell>> members = {
@@ -42,7 +49,8 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
         {"displaced", C::kJson}, {"public", C::kBoolean}, {"lifeline_routes", C::kList, {}, false, 2},
         {"parties", C::kList, {}, false, 2}, {"dependency", C::kJson, {}, false, 2},
         {"discrepancy_tolerance", C::kNumber, {}, false, 2},
-        {"date_window", C::kText, {{"from", C::kText}, {"until", C::kText}}, false, kDateWindowLayout}}},
+        {"date_window", C::kText, {{"from", C::kText}, {"until", C::kText}}, false, kDateWindowLayout},
+        {"vocabulary", C::kJsonValue, {}, false, kVocabularyLayout}}},
       {"source",
        {{"publisher"}, {"title"}, {"url"}, {"published"}, {"language"}, {"publisher_type"},
         {"party"}, {"reliability"}, {"credibility", C::kInteger}, {"archived_sha256"}}},
@@ -66,7 +74,8 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
        {{"route"}, {"date"}, {"date_precision"}, {"direction"}, {"operator"}, {"outcome"},
         {"vehicles", C::kInteger}, {"persons", C::kInteger}, {"patients", C::kInteger},
         {"cargo", C::kJson}, {"period", C::kText, {{"from", C::kText}, {"to", C::kText}}},
-        {"qualifier", C::kText, {}, false, 2}, {"reported_by", C::kText, {}, false, 2}}},
+        {"qualifier", C::kText, {}, false, 2}, {"reported_by", C::kText, {}, false, 2},
+        {"via", C::kList, {}, false, kVocabularyLayout}}},
       {"incident",
        {{"date"}, {"date_precision"}, {"location", C::kText, LocationMembers(), true},
         {"event_type"}, {"sub_event_type"}, {"access_constraint", C::kInteger},
@@ -77,22 +86,31 @@ const std::vector<std::pair<std::string_view, std::vector<FieldSpec>>>& KindTabl
         {"casualties", C::kJson, {}, false, 2}}},
       {"outage",
        {{"utility"}, {"from"}, {"until"}, {"area"}, {"cause"}, {"attributed_to"}, {"scope", C::kText, {}, false, 2},
-        {"confirmed_until", C::kText, {}, false, 2}}},
+        {"confirmed_until", C::kText, {}, false, 2}, {"date_precision", C::kText, {}, false, kVocabularyLayout}}},
       {"schedule",
-       {{"utility"}, {"from"}, {"until"}, {"hours_off_per_day", C::kNumber}, {"area"}, {"confirmed_until"}}},
+       {{"utility"}, {"from"}, {"until"}, {"hours_off_per_day", C::kNumber}, {"area"}, {"confirmed_until"},
+        {"date_precision", C::kText, {}, false, kVocabularyLayout}}},
       {"obligation",
        {{"instrument"}, {"title"}, {"issued"}, {"issuer"}, {"binding_on", C::kList}, {"text"},
         {"rule", C::kText,
          {{"type", C::kText}, {"route", C::kText}, {"for", C::kList}, {"directions", C::kList},
           {"from", C::kText}, {"until", C::kText}},
-         true}}},
+         true, 1, kVocabularyLayout - 1},
+        {"rule", C::kText,
+         {{"type", C::kText}, {"route", C::kText}, {"for", C::kList}, {"directions", C::kList},
+          {"from", C::kText}, {"until", C::kText}, {"utility", C::kText}, {"area", C::kText},
+          {"commodity", C::kText}, {"routes", C::kList}, {"measure", C::kText}, {"unit", C::kText},
+          {"quantity", C::kNumber}, {"per", C::kText}, {"reason", C::kText}},
+         true, kVocabularyLayout}}},
       {"need_standard", {{"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"basis"}, {"equivalents", C::kJson}}},
       {"stock", {{"commodity"}, {"date"}, {"quantity", C::kNumber}, {"unit"}, {"area"}}},
       {"watch", {{"route"}, {"from"}, {"to"}, {"directions", C::kList}, {"measures", C::kList}}},
       {"requirement",
        {{"measure"}, {"commodity"}, {"quantity", C::kNumber}, {"unit"}, {"per"}, {"routes", C::kList},
         {"from"}, {"until"}, {"basis"}}},
-      {"claim", {{"about"}, {"stance"}, {"party"}, {"text"}}},
+      {"claim",
+       {{"about"}, {"stance"}, {"party"}, {"text"}, {"field", C::kText, {}, false, kVocabularyLayout},
+        {"value", C::kJsonValue, {}, false, kVocabularyLayout}}},
       {"retraction", {{"retracts"}, {"reason"}}},
       {"tag", {{"targets", C::kList}, {"framework"}, {"factor"}, {"indicator"}, {"author"}, {"text"}}},
   };
@@ -109,7 +127,7 @@ const std::vector<FieldSpec>& Envelope() {
 // The columns of `fields` that exist in schema version `version`.
 void AppendColumns(const std::vector<FieldSpec>& fields, int version, std::vector<CsvColumn>& out) {
   for (const FieldSpec& f : fields) {
-    if (f.since > version) continue;
+    if (f.since > version || f.until < version) continue;
     if (f.members.empty()) {
       out.push_back({std::string(f.name), "", std::string(f.name), f.cell, false});
       continue;
@@ -137,6 +155,12 @@ LifelineCsvLayouts MakeLayouts(int version) {
 
 // Today's layouts (what the export writes).
 const LifelineCsvLayouts& Layouts() {
+  static const LifelineCsvLayouts layouts = MakeLayouts(kVocabularyLayout);
+  return layouts;
+}
+
+// The layouts of version 2 exports written before the vocabularies.
+const LifelineCsvLayouts& LayoutsDateWindow() {
   static const LifelineCsvLayouts layouts = MakeLayouts(kDateWindowLayout);
   return layouts;
 }
@@ -171,7 +195,7 @@ const std::vector<std::string>& LifelineCsvKinds() {
 }
 
 const std::vector<const LifelineCsvLayouts*>& LifelineCsvLayoutHistory() {
-  static const std::vector<const LifelineCsvLayouts*> history = {&Layouts(), &LayoutsV2(),
+  static const std::vector<const LifelineCsvLayouts*> history = {&Layouts(), &LayoutsDateWindow(), &LayoutsV2(),
                                                                  &LayoutsV1()};
   return history;
 }

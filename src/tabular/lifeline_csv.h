@@ -45,7 +45,9 @@
 
 namespace lifeline::tabular {
 
-enum class CsvCell { kText, kInteger, kNumber, kBoolean, kList, kJson };
+// kJson: a JSON array (cargo lines, casualties); kJsonValue: any JSON value
+// but null (a case's vocabulary object, what a claim says a field is).
+enum class CsvCell { kText, kInteger, kNumber, kBoolean, kList, kJson, kJsonValue };
 
 struct CsvColumn {
   std::string name;    // "location.lat": the field, or object.member
@@ -73,7 +75,8 @@ const std::vector<std::string>& LifelineCsvKinds();
 using LifelineCsvLayouts = std::map<std::string, std::vector<CsvColumn>, std::less<>>;
 
 // The layouts a reader recognises, newest first: today's (LifelineCsvLayout),
-// version 2's before the case's date_window columns, version 1's (a kind
+// version 2's before the vocabularies (issue #15), before the case's
+// date_window columns, version 1's (a kind
 // added later has none in an earlier version). The pointers are to static
 // tables, valid for the life of the program.
 const std::vector<const LifelineCsvLayouts*>& LifelineCsvLayoutHistory();

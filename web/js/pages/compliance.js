@@ -30,6 +30,15 @@ function strip(o, caseFrom, caseTo) {
     from: date(from), to: date(to), violated: num(o.days_in_violation), unknown: num(o.days_unknown) }) }, cells);
 }
 
+/** What a rule other than route_open protects (a term the catalogue lacks, as written). */
+function ruleSubject(o) {
+  if (o.utility) return [' · ', term('utility', o.utility), o.area ? [' (', quoted(o.area), ')'] : ''];
+  if (o.rule_type === 'commodity_allowed') return [' · ', term('restricted', o.commodity)];
+  if (o.rule_type !== 'flow_at_least') return '';
+  const what = o.measure === 'cargo' ? `${o.commodity ? `${o.commodity}, ` : ''}${o.unit}` : term('measure', o.measure);
+  return [' · ', t('flow_rule', { quantity: num(o.quantity), what, per: term('per', o.per) })];
+}
+
 export async function render(ctx) {
   const id = ctx.route.caseId;
   const [c, routes] = await Promise.all([getJson(`/api/v1/cases/${encodeURIComponent(id)}/compliance`), caseRoutes(id)]);
@@ -52,7 +61,7 @@ export async function render(ctx) {
     obligations.map((o) => h('section', { id: `obl-${o.obligation}`, 'aria-labelledby': `obl-${o.obligation}-h` },
       h('h2', { id: `obl-${o.obligation}-h` }, quoted(o.title || o.obligation)),
       h('p', {}, h('a', { href: recordHref(o.obligation) }, ident(o.obligation)), ' · ', term('instrument', o.instrument),
-        o.route ? [' · ', quoted(routeName(routes, o.route))] : ''),
+        o.route ? [' · ', quoted(routeName(routes, o.route))] : '', ruleSubject(o)),
       o.evaluable
         ? [
           h('p', {}, badge('comp', o.days_in_violation > 0 ? 'violated' : 'compliant'), ' ',

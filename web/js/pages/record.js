@@ -65,8 +65,11 @@ export async function render(ctx) {
     s.published ? ` (${date(s.published)})` : '', ' ',
     h('a', { href: recordHref(s.id), class: 'muted' }, '[', ident(s.id), ']')));
 
+  // A claim about one field names it (and what the party says it is).
+  const claimField = (c) => (c.field === undefined ? null : h('span', { class: 'claim-field' },
+    h('code', {}, c.field), c.value === undefined ? '' : [' = ', quoted(typeof c.value === 'string' ? c.value : JSON.stringify(c.value))], ': '));
   const claims = (r.claims || []).map((c) => [
-    h('a', { href: recordHref(c.id) }, quoted(c.party)), badge('stance', c.stance), quoted(c.text)]);
+    h('a', { href: recordHref(c.id) }, quoted(c.party)), badge('stance', c.stance), [claimField(c), quoted(c.text)]]);
 
   // Hashes that pin the record: the log leaf (computed here from the entry
   // bytes), and any content hashes the record itself carries.
@@ -125,6 +128,8 @@ export async function render(ctx) {
         h('dt', {}, t('corr_publishers')), h('dd', {}, (r.publishers || []).length ? quoted(r.publishers.join('; ')) : t('none')),
         h('dt', {}, t('corr_confirmed_by')), h('dd', {}, idLinks(r.confirmed_by)),
         h('dt', {}, t('corr_disputed_by')), h('dd', {}, idLinks(r.disputed_by)),
+        (r.disputed_fields || []).length ? [h('dt', {}, t('corr_disputed_fields')),
+          h('dd', { id: 'disputed-fields' }, r.disputed_fields.map((f, i) => [i ? ', ' : '', h('code', {}, f)]))] : null,
         h('dt', {}, t('corr_retracted_by')), h('dd', {}, idLinks(r.retracted_by))),
       claims.length ? table(t('claims'), [t('col_party'), t('col_stance'), t('col_claim')], claims) : h('p', {}, t('no_claims'))),
     h('section', { 'aria-labelledby': 'history-h' },
