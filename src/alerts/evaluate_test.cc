@@ -334,6 +334,9 @@ TEST(SeverityChangedTest, OneAlertPerChangeOfClass) {
       R"({"kind":"route_status","id":"rs3","case":"c1","route":"r1","from":"2023-01-05","status":"open","sources":["s1"]})",
       R"({"kind":"outage","id":"o1","case":"c1","utility":"gas","from":"2023-01-01T01:00:00Z","until":"2023-01-01T02:00:00Z","sources":["s1"]})",
       R"({"kind":"outage","id":"o2","case":"c1","utility":"gas","from":"2023-01-04T01:00:00Z","until":"2023-01-04T02:00:00Z","sources":["s1"]})",
+      // The case records incidents (a protest, no attack): a day without
+      // an attack is "no", not unknown.
+      R"({"kind":"incident","id":"i1","case":"c1","date":"2023-01-06","location":{"name":"X"},"event_type":"Protests","sources":["s1"]})",
   });
   auto ds = log.Load("c1");
   ASSERT_OK(ds);

@@ -24,7 +24,7 @@ constexpr std::array<std::string_view, kCriteria> kQuestions = {
     "can civilians move in and out (some lifeline route each way: open, or persons not restricted)?",
     "is a utility cut (any utility with hours without service or a supply line cut)?",
     "was the population attacked (an incident with civilian casualties or of type Violence against civilians; "
-    "no: none recorded)?"};
+    "no: none recorded; unknown: the case records no incidents)?"};
 constexpr std::array<std::string_view, 5> kClassNames = {"none", "moderate", "high", "severe", "unknown"};
 
 // A channel passes a restricted status when none of its bits is restricted.
@@ -181,7 +181,8 @@ std::vector<SeverityPeriod> Days(const Dataset& ds, int32_t from, int32_t to) {
     }
     p.criteria[static_cast<size_t>(Criterion::kUtilities)] = UtilitiesOn(ds, utilities, i);
     CriterionValue& at = p.criteria[static_cast<size_t>(Criterion::kAttacks)];
-    at.answer = attacks[i].empty() ? Answer::kNo : Answer::kYes;
+    // A case that records no incident at all says nothing about attacks.
+    at.answer = !attacks[i].empty() ? Answer::kYes : ds.incidents.size() == 0 ? Answer::kUnknown : Answer::kNo;
     AddRecords(ds, attacks[i], &at.records);
     SortUnique(&at.records);
     Classify(&p);

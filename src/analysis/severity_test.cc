@@ -17,12 +17,21 @@ int64_t T(const char* s) { return static_cast<int64_t>(D(s)) * 86400; }
 
 size_t I(Criterion c) { return static_cast<size_t>(c); }
 
-// A one-day case (2023-03-01) with lifeline route "r1".
-Dataset OneDay() {
+// A one-day case (2023-03-01) with lifeline route "r1" and no incidents:
+// attacks unknown.
+Dataset OneDayNoIncidents() {
   Dataset ds;
   ds.case_id = "c1";
   ds.started = ds.ended = D("2023-03-01");
   ds.lifeline_routes.push_back(ds.routes.Intern("r1"));
+  return ds;
+}
+
+// The same, recording incidents (one before the range, no attack): a day
+// without an attack is "no".
+Dataset OneDay() {
+  Dataset ds = OneDayNoIncidents();
+  ds.AppendIncident("inc-old", D("2023-02-01"), 0, 0, 0, 0);
   return ds;
 }
 
@@ -68,6 +77,21 @@ TEST(SeverityTest, AnOpenRouteWithNothingRecordedIsNoneOnlyWhenUtilitiesAreKnown
   p = Day(ds);
   EXPECT_EQ(p.criteria[I(Criterion::kUtilities)].answer, Answer::kNo);
   EXPECT_EQ(p.cls, SeverityClass::kNone);
+}
+
+TEST(SeverityTest, ACaseRecordingNoIncidentsLeavesAttacksUnknown) {
+  Dataset ds = OneDayNoIncidents();
+  SetStatus(ds, RouteState::kRestricted, kPersons | kVehicles | kCargo | kCommercial | kHumanitarian | kMedical);
+  ds.AppendOutage("out-old", "electricity", T("2023-02-01"), T("2023-02-02"));
+  SeverityPeriod p = Day(ds);
+  EXPECT_EQ(p.criteria[I(Criterion::kAttacks)].answer, Answer::kUnknown);
+  EXPECT_EQ(p.cls, SeverityClass::kUnknown);
+  EXPECT_EQ(p.at_least, SeverityClass::kHigh);
+  EXPECT_EQ(p.at_most, SeverityClass::kSevere);
+  ds.AppendIncident("inc-old", D("2023-02-01"), 0, 0, 0, 0);  // incidents recorded, none that day
+  p = Day(ds);
+  EXPECT_EQ(p.criteria[I(Criterion::kAttacks)].answer, Answer::kNo);
+  EXPECT_EQ(p.cls, SeverityClass::kHigh);
 }
 
 // The base of the flips: sealed (restricted for everything), no utility
@@ -237,6 +261,7 @@ TEST(SeverityTest, WeeksFollowIsoWeeksAndTakeTheWorstKnownDay) {
   ds.ended = D("2023-03-08");
   ds.lifeline_routes.push_back(ds.routes.Intern("r1"));
   ds.AppendOutage("out-old", "electricity", T("2023-02-01"), T("2023-02-02"));
+  ds.AppendIncident("inc-old", D("2023-02-01"), 0, 0, 0, 0);  // incidents recorded: no attack is "no"
   ds.AppendRouteStatus("rs-open", "r1", T("2023-03-01"), kForever, RouteState::kOpen, 0);
   ds.AppendRouteStatus("rs-closed", "r1", T("2023-03-03"), T("2023-03-04"), RouteState::kClosed, 0);
   // A status stops at the next one: without a reopening the days after

@@ -13,7 +13,10 @@ TEST(FrameworkTest, TheUnFrameworkHasFourteenFactorsEightCommon) {
   int common = 0;
   for (size_t i = 0; i < fw->factors.size(); ++i) {
     EXPECT_EQ(fw->factors[i].id, "RF" + std::to_string(i + 1));
-    EXPECT_FALSE(fw->factors[i].indicators.empty()) << fw->factors[i].id;
+    // Only the indicator lists checked against the document are listed
+    // (the file's note): RF7, RF8, RF9 and RF13.
+    const bool checked = i == 6 || i == 7 || i == 8 || i == 12;
+    EXPECT_EQ(fw->factors[i].indicators.empty(), !checked) << fw->factors[i].id;
     common += fw->factors[i].group == "common";
   }
   EXPECT_EQ(common, 8);

@@ -316,6 +316,11 @@ class Writer {
   void Behind(const std::vector<std::string>& ids) { behind_.insert(ids.begin(), ids.end()); }
   std::string H(const std::string& key) const { return Escape(cat_.Get(key)); }
   std::string Route(const std::string& id) const { return Quoted(RouteName(records(), id)); }
+  // A value of an open vocabulary: the catalogue's term, or one the case
+  // defines ("fuel") quoted as record content.
+  std::string CaseTerm(std::string_view group, const std::string& code) const {
+    return cat_.HasTerm(group, code) ? Escape(cat_.Term(group, code)) : Quoted(code);
+  }
   std::string Section(const char* id) {
     return "<section id=\"" + std::string(id) + "\"><h2>" + H(std::string("section.") + id) + "</h2>";
   }
@@ -609,7 +614,7 @@ void Writer::UtilityCards() {
       detail += " " + cat_.FormatHtml("kf.utility_unknown",
                                       {{"days", Arg::Markup(fig_.Num(k + ".days_unknown", unknown), unknown)}});
     }
-    Card(cat_.FormatHtml("kf.utility", {{"utility", cat_.Term("utility", utility)}}), Days(k + ".days", *f.value, f.bound),
+    Card(cat_.FormatHtml("kf.utility", {{"utility", Arg::Markup(CaseTerm("utility", utility))}}), Days(k + ".days", *f.value, f.bound),
          detail);
   }
 }
@@ -1021,7 +1026,7 @@ void Writer::Utilities() {
   for (const auto& u : ind().totals.utilities) {
     Behind(u.records);
     std::string k = "utility." + u.utility + ".";
-    out_ += "<tr><td>" + Escape(cat_.Term("utility", u.utility)) + "</td><td class=\"n\">" +
+    out_ += "<tr><td>" + CaseTerm("utility", u.utility) + "</td><td class=\"n\">" +
             fig_.Num(k + "days_supply_cut", static_cast<double>(u.days_supply_cut)) + "</td><td>" +
             fig_.Date(k + "first_supply_cut", u.first_supply_cut) + "</td><td>" +
             fig_.Date(k + "last_supply_cut", u.last_supply_cut) + "</td><td class=\"n\">" +
@@ -1085,9 +1090,9 @@ void Writer::Claims() {
 std::string Writer::RuleSubject(const analysis::ObligationCompliance& o) const {
   if (!o.route.empty()) return Route(o.route);
   if (!o.utility.empty()) {
-    return Escape(cat_.Term("utility", o.utility)) + (o.area.empty() ? "" : " (" + Quoted(o.area) + ")");
+    return CaseTerm("utility", o.utility) + (o.area.empty() ? "" : " (" + Quoted(o.area) + ")");
   }
-  if (o.rule_type == "commodity_allowed") return Escape(cat_.Term("restricted", o.commodity));
+  if (o.rule_type == "commodity_allowed") return CaseTerm("restricted", o.commodity);
   if (o.rule_type != "flow_at_least" || !o.quantity) return "";
   std::string what = o.measure == "cargo" ? (o.commodity.empty() ? "" : Escape(o.commodity) + ", ") + Escape(o.unit)
                                           : Escape(cat_.Term("measure", o.measure));
@@ -1116,11 +1121,13 @@ void Writer::Compliance() {
     out_ += "<tr><th scope=\"row\">" + Quoted(o.title.empty() ? o.obligation : o.title) + "<br><small>" +
             Escape(cat_.Term("instrument", o.instrument)) + "</small></th><td>" + RuleSubject(o) + "</td>";
     if (!o.evaluable) {
+      // A not_evaluable rule's reason is the record's own words: quoted as
+      // record content; any other is the analysis's, translated.
       std::optional<std::string> why = cat_.AnalysisText("reason", "", o.reason);
-      out_ += "<td colspan=\"4\">" +
-              cat_.FormatHtml("compliance.not_evaluable",
-                              {{"reason", Arg::Markup(why ? WithCode(Escape(*why))
-                                                          : "<span lang=\"en\">" + WithCode(Escape(o.reason)) + "</span>")}}) +
+      std::string reason = o.rule_type == "not_evaluable" ? Quoted(o.reason)
+                           : why ? WithCode(Escape(*why))
+                                 : "<span lang=\"en\">" + WithCode(Escape(o.reason)) + "</span>";
+      out_ += "<td colspan=\"4\">" + cat_.FormatHtml("compliance.not_evaluable", {{"reason", Arg::Markup(reason)}}) +
               "</td></tr>";
       continue;
     }

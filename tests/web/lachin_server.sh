@@ -33,7 +33,10 @@ serve_lachin() {
 		"$ll" --store "$LACHIN_WORK/store" -q import --case gaza-access-2023-24 --mapping "$gaza/trucks.toml" \
 			"$gaza/gaza_food_trucks.csv" >/dev/null
 	fi
-	start_server "$ll" "$LACHIN_WORK/store" --web "$src/web" --cases-dir "$src/data/cases" || exit 1
+	# A browser test runs a reader's day of clicks in seconds, once per case
+	# against one server: the per-address rate limit (cli_serve tests it) is
+	# raised out of its way.
+	start_server "$ll" "$LACHIN_WORK/store" --web "$src/web" --cases-dir "$src/data/cases" --rate-limit 20000 || exit 1
 }
 
 serve_cases() {

@@ -1,7 +1,7 @@
 // Shared page pieces: links between pages, error boxes, announcements.
 import { h, mount } from './dom.js';
 import { ApiError, getJson, allRecords } from './api.js';
-import { t, tn, assumption } from './i18n.js';
+import { t, tn, assumption, term, hasTerm } from './i18n.js';
 
 export function caseHref(caseId, tab = '', params) {
   const q = params ? new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v != null)).toString() : '';
@@ -89,6 +89,12 @@ export function quoted(text, lang = null) {
   if (text === null || text === undefined || text === '') return '';
   return h('span', { class: 'rc', lang }, String(text));
 }
+
+/**
+ * A value of an open vocabulary in words: the catalogue's term, or, for a
+ * term the case itself defines ("fuel"), the value as record content.
+ */
+export const caseTerm = (group, code) => (hasTerm(group, code) ? term(group, code) : quoted(code));
 
 /** An identifier (a record id, a hash) as code. */
 export const ident = (text) => h('code', { class: 'id' }, String(text));

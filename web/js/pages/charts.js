@@ -3,7 +3,7 @@
 import { h, add, table } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, num, pct, date, quantity, term } from '../i18n.js';
-import { caseRoutes, routeName, checkpointLine, quoted } from '../ui.js';
+import { caseRoutes, routeName, checkpointLine, quoted, caseTerm } from '../ui.js';
 import { lineChart, epoch } from '../charts.js';
 
 const kStatusValue = { open: 2, restricted: 1, closed: 0 };
@@ -33,7 +33,7 @@ export async function render(ctx) {
     quantity(n.need, n.unit),
     n.coverage != null ? atLeast(pct(n.coverage), n.coverage_lower_bound)
       : t(!n.assessed ? 'fig_not_assessed' : n.share === 0 ? 'fig_not_dependent' : 'fig_unknown')]);
-  const utilRows = (totals.utilities || []).map((u) => [term('utility', u.utility), num(u.hours)]);
+  const utilRows = (totals.utilities || []).map((u) => [caseTerm('utility', u.utility), num(u.hours)]);
   add(ctx.main, 
     h('h1', {}, t('charts_title')),
     h('p', { class: 'lead' }, t('period', { from: date(ind.from), to: date(ind.to) })),

@@ -3,7 +3,7 @@
 import { h, add, table } from '../dom.js';
 import { getJson } from '../api.js';
 import { t, num, pct, date, term, analysisText } from '../i18n.js';
-import { caseRoutes, routeName, checkpointLine, recordHref, badge, quoted, ident } from '../ui.js';
+import { caseRoutes, routeName, checkpointLine, recordHref, badge, quoted, ident, caseTerm } from '../ui.js';
 import { epoch } from '../charts.js';
 
 function dayList(from, to) {
@@ -32,8 +32,8 @@ function strip(o, caseFrom, caseTo) {
 
 /** What a rule other than route_open protects (a term the catalogue lacks, as written). */
 function ruleSubject(o) {
-  if (o.utility) return [' · ', term('utility', o.utility), o.area ? [' (', quoted(o.area), ')'] : ''];
-  if (o.rule_type === 'commodity_allowed') return [' · ', term('restricted', o.commodity)];
+  if (o.utility) return [' · ', caseTerm('utility', o.utility), o.area ? [' (', quoted(o.area), ')'] : ''];
+  if (o.rule_type === 'commodity_allowed') return [' · ', caseTerm('restricted', o.commodity)];
   if (o.rule_type !== 'flow_at_least') return '';
   const what = o.measure === 'cargo' ? `${o.commodity ? `${o.commodity}, ` : ''}${o.unit}` : term('measure', o.measure);
   return [' · ', t('flow_rule', { quantity: num(o.quantity), what, per: term('per', o.per) })];
@@ -69,6 +69,7 @@ export async function render(ctx) {
               unknown: o.days_unknown, first: date(o.first_violation), last: date(o.last_violation) })),
           strip(o, c.from, c.to),
         ]
-        : h('p', {}, t('not_evaluable'), ' ', analysisText('reason', '', o.reason || '') ?? h('span', { lang: 'en' }, o.reason || '')))),
+        : h('p', {}, t('not_evaluable'), ' ', o.rule_type === 'not_evaluable' ? quoted(o.reason)
+          : analysisText('reason', '', o.reason || '') ?? h('span', { lang: 'en' }, o.reason || '')))),
     checkpointLine(c.checkpoint));
 }

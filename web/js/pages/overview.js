@@ -6,7 +6,7 @@ import { h, add, table } from '../dom.js';
 import { getJson, reportUrl, staticPublication } from '../api.js';
 import { t, tn, num, pct, date, language, quantity, term } from '../i18n.js';
 import {
-  caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref, recordHref, quoted, assumptionList, ident,
+  caseRecord, caseRoutes, routeName, checkpointLine, badge, caseHref, recordHref, quoted, assumptionList, ident, caseTerm,
 } from '../ui.js';
 
 /** For each route: its status on the last day and the first day of that run. */
@@ -157,7 +157,7 @@ function deathsFigure(head) {
 function utilityFigures(head) {
   return head.filter((f) => f.key.startsWith('utilities.') && f.value).map((f) => {
     const d = f.detail;
-    return figure(f.key, t('fig_utility', { utility: term('utility', f.key.slice(10)) }), days(f.value, f.bound),
+    return figure(f.key, tn('fig_utility', { utility: caseTerm('utility', f.key.slice(10)) }), days(f.value, f.bound),
       join([d.first_supply_cut ? t('fig_utility_cut', { from: date(d.first_supply_cut), to: date(d.last_supply_cut) }) : null,
         d.max_scheduled_hours > 0 ? t('fig_utility_rationing', { hours: d.max_scheduled_hours }) : null,
         d.days_unknown > 0 ? t('fig_utility_unknown', { days: d.days_unknown }) : null]), f.records);
