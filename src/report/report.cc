@@ -406,6 +406,7 @@ class Writer {
   void Utilities();
   void Claims();
   void Compliance();
+  std::string OnePartyShare(const std::string& k, const json& d);
   void Risk();
   void RiskRow(const std::string& key, const std::string& label, const analysis::RiskCounts& c);
   std::string RuleSubject(const analysis::ObligationCompliance& o) const;
@@ -515,7 +516,8 @@ void Writer::SupplyCards() {
            {"unit", cat_.Unit(u.unit)},
            {"per_day", Arg::Markup(fig_.Num(k + ".per_day", d["per_day"].get<double>() * u.factor))}});
       Card(cat_.FormatHtml("kf.supply_baseline", {{"route", Arg::Markup(Route(d["route"].get<std::string>()))}}),
-           BoundedPct(k + ".pct", f.value, f.bound), detail + " " + Observed(k + ".observed_pct", f.completeness));
+           BoundedPct(k + ".pct", f.value, f.bound),
+           detail + OnePartyShare(k, d) + " " + Observed(k + ".observed_pct", f.completeness));
     } else if (f.key.rfind("supply.requirement.", 0) == 0) {
       Behind(f.records);
       std::string k = "kf." + f.key;
@@ -537,24 +539,52 @@ void Writer::SupplyCards() {
   }
 }
 
+// The movement figures the key figures show: every measure and direction
+// with a value, in the headline's order; both ways together only for a
+// measure with no one-way figure (it would repeat them). The dashboard's
+// overview shows the same (web/js/pages/overview.js, movementKeys).
+std::vector<const analysis::HeadlineFigure*> ShownMovements(const analysis::Headline& head) {
+  std::vector<const analysis::HeadlineFigure*> all, shown;
+  for (const auto& f : head.figures) {
+    if (f.key.rfind("movements.", 0) == 0 && f.value) all.push_back(&f);
+  }
+  for (const auto* f : all) {
+    const std::string measure = f->key.substr(0, f->key.rfind('.') + 1);
+    const bool both = f->key.size() > 5 && f->key.compare(f->key.size() - 5, 5, ".both") == 0;
+    bool one_way = false;
+    for (const auto* o : all) one_way |= o != f && o->key.rfind(measure, 0) == 0;
+    if (!both || !one_way) shown.push_back(f);
+  }
+  return shown;
+}
+
+// "4,887 of it by a party's own count (Hamas)." for a figure resting partly
+// on totals a party gave (the headline's detail.one_party), else "".
+std::string Writer::OnePartyShare(const std::string& k, const json& d) {
+  if (!d.contains("one_party") || d["one_party"]["value"].get<double>() == 0) return "";
+  std::string who;
+  for (const auto& p : d["one_party"]["parties"]) who += (who.empty() ? "" : ", ") + p.get<std::string>();
+  const double n = d["one_party"]["value"].get<double>();
+  return " " + cat_.FormatHtml("kf.one_party_share",
+                               {{"n", Arg::Markup(fig_.Num(k + ".one_party", n), n)}, {"who", Arg::Markup(Quoted(who))}});
+}
+
 void Writer::MovementCards() {
-  for (const char* key : {"movements.patients.out", "movements.persons.out"}) {
-    const auto* f = in_.head->Find(key);
-    if (f == nullptr || !f->value) continue;
+  for (const auto* f : ShownMovements(*in_.head)) {
     Behind(f->records);
-    std::string k = std::string("kf.") + key;
+    const std::string k = "kf." + f->key;
     const json& d = f->detail;
     std::string detail = cat_.FormatHtml(
         "kf.estimate_detail",
         {{"rule", cat_.Get("rule." + d["rule"].get<std::string>())},
          {"daily", Arg::Markup(fig_.Num(k + ".daily_sum", d["daily_sum"].get<double>()), d["daily_sum"].get<double>())}});
+    detail += OnePartyShare(k, d);
     if (!d["discrepancies"].empty()) {
       detail += " " + cat_.FormatHtml("kf.discrepancies",
                                       {{"n", Arg::Markup(fig_.Num(k + ".discrepancies", d["discrepancies"].size()),
                                                          static_cast<double>(d["discrepancies"].size()))}});
     }
-    Card(H(std::string("kf.") + key), Bounded(k, *f->value, f->bound),
-         detail + " " + Observed(k + ".observed_pct", f->completeness));
+    Card(H(k), Bounded(k, *f->value, f->bound), detail + " " + Observed(k + ".observed_pct", f->completeness));
   }
 }
 

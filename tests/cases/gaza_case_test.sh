@@ -70,4 +70,10 @@ for lang in en fr hy ru; do
 	check "report in $lang verifies" 0 "^OK .*figures and .* visible values recomputed" -- \
 		"$LL" --store "$S" verify-report "$WORK/sitrep-$lang.html"
 done
+# The report's key figures say, as the headline does, how much of the trucks
+# figure rests on a party's own total (the headline's detail.one_party,
+# itself checked against the records by gaza_figures.py).
+own=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(int(next(f for f in d["figures"] if f["key"] == "movements.vehicles.in")["detail"]["one_party"]["value"]))' "$WORK/headline.json")
+check "the report names the part a party's own count makes of the trucks figure" 0 \
+	"data-key=\"kf.movements.vehicles.in.one_party\" value=\"$own\"" -- grep -o 'data-key="kf.movements.vehicles.in.one_party" value="[0-9]*"' "$WORK/sitrep-en.html"
 finish
