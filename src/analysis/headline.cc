@@ -148,7 +148,21 @@ void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   }
 }
 
+// A both-ways figure of a measure that also has a one-way figure repeats
+// them (detail.repeats_one_way): the report and the dashboard show the
+// one-way figures instead.
+void MarkRepeatedBothWays(std::vector<HeadlineFigure>& out, size_t first) {
+  for (size_t i = first; i < out.size(); ++i) {
+    bool repeats = false;
+    for (size_t j = first; j < out.size() && out[i].detail["direction"] == "both"; ++j) {
+      repeats |= j != i && out[j].detail["measure"] == out[i].detail["measure"];
+    }
+    out[i].detail["repeats_one_way"] = repeats;
+  }
+}
+
 void MovementFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
+  const size_t first = out.size();
   for (const auto& e : ind.estimates) {
     if (e.outcome != "delivered" || e.measure == "cargo") continue;
     HeadlineFigure f;
@@ -163,6 +177,7 @@ void MovementFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     f.detail["one_party"] = OnePartyJson(OnePartyShare(e));
     out.push_back(std::move(f));
   }
+  MarkRepeatedBothWays(out, first);
 }
 
 void NeedFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {

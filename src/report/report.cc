@@ -540,20 +540,12 @@ void Writer::SupplyCards() {
 }
 
 // The movement figures the key figures show: every measure and direction
-// with a value, in the headline's order; both ways together only for a
-// measure with no one-way figure (it would repeat them). The dashboard's
-// overview shows the same (web/js/pages/overview.js, movementKeys).
+// with a value, in the headline's order, but a both-ways figure that repeats
+// one-way ones (the headline marks it; the dashboard's overview shows the same).
 std::vector<const analysis::HeadlineFigure*> ShownMovements(const analysis::Headline& head) {
-  std::vector<const analysis::HeadlineFigure*> all, shown;
+  std::vector<const analysis::HeadlineFigure*> shown;
   for (const auto& f : head.figures) {
-    if (f.key.rfind("movements.", 0) == 0 && f.value) all.push_back(&f);
-  }
-  for (const auto* f : all) {
-    const std::string measure = f->key.substr(0, f->key.rfind('.') + 1);
-    const bool both = f->key.size() > 5 && f->key.compare(f->key.size() - 5, 5, ".both") == 0;
-    bool one_way = false;
-    for (const auto* o : all) one_way |= o != f && o->key.rfind(measure, 0) == 0;
-    if (!both || !one_way) shown.push_back(f);
+    if (f.key.rfind("movements.", 0) == 0 && f.value && !f.detail.value("repeats_one_way", false)) shown.push_back(&f);
   }
   return shown;
 }

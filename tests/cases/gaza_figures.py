@@ -128,6 +128,11 @@ def headline(case_dir, headline_path):
     parties = sorted({recs[r["record"]]["reported_by"] for r in used if recs[r["record"]].get("reported_by") in case["parties"]})
     expect("a party's part of the vehicles in", mv["detail"].get("one_party"), {"value": own, "parties": parties})
     expect("a party's part of the supply figure", sb["detail"].get("one_party"), {"value": own, "parties": parties})
+    # Vehicles both ways repeat the vehicles in (none recorded out): marked,
+    # so the report and the dashboard show the one-way figure alone.
+    expect("vehicles both ways repeat the one-way figure",
+           (figure(head, "movements.vehicles.both")["detail"].get("repeats_one_way"), mv["detail"].get("repeats_one_way")),
+           (True, False))
     # An obligation whose days all lie after the range has no value: a zero
     # would read as compliance.
     for ob in (r for r in recs.values() if r["kind"] == "obligation" and r["rule"].get("from", "") > head["to"]):

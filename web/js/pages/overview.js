@@ -112,11 +112,11 @@ function supplyFigures(head, routes) {
   return out;
 }
 
-// Every measure and direction the headline has a figure for, in its order;
-// "both ways" only for a measure with no one-way figure (it would repeat them).
+// Every measure and direction the headline has a figure for, in its order,
+// but a both-ways figure that repeats one-way ones (detail.repeats_one_way).
 function movementKeys(head) {
-  const keys = head.filter((f) => f.key.startsWith('movements.') && f.value !== null).map((f) => f.key);
-  return keys.filter((k) => !k.endsWith('.both') || !keys.some((o) => o !== k && o.startsWith(k.slice(0, -4))));
+  return head.filter((f) => f.key.startsWith('movements.') && f.value !== null && !f.detail.repeats_one_way)
+    .map((f) => f.key);
 }
 
 // The part of a figure resting on totals a party gave, and whose (the
