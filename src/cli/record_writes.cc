@@ -51,7 +51,7 @@ namespace {
 json ReportJson(const record::SubmitReport& rep) {
   json rejections = json::array();
   for (const auto& r : rep.rejections) {
-    rejections.push_back({{"where", r.where}, {"id", r.id}, {"field", r.field}, {"message", r.message}});
+    rejections.push_back(r.ToJson());
   }
   json j = {{"candidates", rep.candidates}, {"accepted", rep.accepted}, {"unchanged", rep.unchanged},
             {"rejected", rep.rejected},     {"written", rep.written},   {"rejections", rejections}};
@@ -59,21 +59,10 @@ json ReportJson(const record::SubmitReport& rep) {
   return j;
 }
 
-// The record a rejection of `field` with `message` points at when it is a
-// case that is in neither the store nor the batch (CheckRef's wording):
-// its id, else "".
-std::string MissingCase(const record::Rejection& r) {
-  static constexpr std::string_view kPrefix = "refers to \"";
-  static constexpr std::string_view kSuffix = "\", which is not in the store or earlier in the batch";
-  const std::string& m = r.message;
-  if (r.field != "case" || !m.starts_with(kPrefix) || !m.ends_with(kSuffix)) return "";
-  return m.substr(kPrefix.size(), m.size() - kPrefix.size() - kSuffix.size());
-}
-
 // Prints the rejections for a person: each once, but a reason shared by more
 // than kShown records is printed with its first record and a count (a UCDP
 // file of 3,195 events for a case not yet created said the same 3,195
-// times). A case in neither the store nor the batch gets a hint, once.
+// times). Each line ends with the rejection's hint (Rejection::ToString).
 // --json lists every rejection.
 void PrintRejections(const std::vector<record::Rejection>& rejections) {
   constexpr size_t kShown = 3;
@@ -92,10 +81,6 @@ void PrintRejections(const std::vector<record::Rejection>& rejections) {
     std::cout << "rejected " << r.ToString() << "\n"
               << "rejected " << n - 1 << " more records for the same reason (" << r.field << ": " << r.message
               << "); --json lists each\n";
-    if (std::string c = MissingCase(r); !c.empty()) {
-      std::cout << "hint: the case \"" << c << "\" is not in the store: add its case record first (a record of "
-                << "kind \"case\", docs/records.md), or name the file that holds it in the same import\n";
-    }
   }
 }
 

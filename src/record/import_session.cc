@@ -141,7 +141,7 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
         report_.candidates++;
         report_.rejected++;
         report_.rejections.push_back(
-            Rejection{c.where, id_text, "id", "is also the id of a record earlier in this import"});
+            Rejection{c.where, id_text, "id", "is also the id of a record earlier in this import", DuplicateIdHint(id_text)});
         continue;
       }
     }

@@ -10,6 +10,7 @@
 
 #include "base/kinds.h"
 #include "record/framework.h"
+#include "record/hints.h"
 #include "record/seal.h"
 #include "record/values.h"
 
@@ -67,20 +68,174 @@ Field VocabularyField(std::string field, std::string_view name, Type type, bool 
   return f;
 }
 
+// --- hints (docs/records.md, "Refusals and hints") ---------------------
+
+// A date outside the window: correct it, or widen the case's window.
+std::string DateWindowHint(Day day, const DateWindow& w) {
+  const bool early = day < w.from;
+  return "correct the date, or, if it is right, widen the case's window: a correction of the case record with "
+         "\"date_window\": {\"" + std::string(early ? "from" : "until") + "\": \"" + FormatDate(day) +
+         "\"} (docs/records.md, \"Plausible dates\" under \"Input rules\")";
+}
+
+// The last name of `path`, without indices: "casualties[0].fatalities" -> "fatalities".
+std::string LastName(const std::string& path) {
+  std::string name = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
+  return name.substr(0, name.find('['));
+}
+
+// An example value of an object or array field, by name.
+std::string ObjectExample(const std::string& name) {
+  static const std::map<std::string, std::string, std::less<>> kExamples = {
+      {"population", R"([{"date": "2023-01-15", "count": 120000}])"},
+      {"displaced", R"([{"date": "2023-01-15", "count": 3000}])"},
+      {"dependency", R"([{"commodity": "wheat flour", "share": 0.9}])"},
+      {"date_window", R"({"from": "2022-12-01", "until": "2023-12-31"})"},
+      {"vocabulary", R"({"utility": {"fuel": "diesel and petrol for generators"}})"},
+      {"custody", R"([{"at": "2023-01-15T08:30:00Z", "by": "field team", "action": "captured"}])"},
+      {"path", "[[39.6, 46.5], [39.7, 46.6]]"},
+      {"period", R"({"from": "2023-01-01", "to": "2023-01-31"})"},
+      {"per_day", R"({"vehicles": 60, "cargo": [{"commodity": "flour", "quantity": 20, "unit": "t"}]})"},
+      {"fatalities", R"({"low": 2, "best": 3, "high": 5})"},
+      {"casualties", R"([{"party": "civilians of the area", "category": "civilian", "fatalities": {"best": 3}}])"},
+      {"rule", R"({"type": "route_open", "route": "<route id>", "for": ["persons"], "directions": ["in", "out"], "from": "2023-01-15"})"},
+      {"equivalents", R"([{"commodity": "wheat flour", "quantity": 3640, "unit": "kg"}])"},
+      {"unit", R"("t")"},
+  };
+  auto it = kExamples.find(name);
+  return it == kExamples.end() ? "{...}" : it->second;
+}
+
+// An example value of field `f`'s type, as JSON text.
+std::string ExampleValue(const Field& f) {
+  const std::string first = f.values.empty() ? "" : "\"" + f.values[0] + "\"";
+  switch (f.type) {
+    case Type::kText: return "\"as the source words it\"";
+    case Type::kUrl: return "\"https://example.org/report\"";
+    case Type::kId: return "\"mv-2023-01-15-1\"";
+    case Type::kRef: return "\"<" + (f.ref_kind.empty() ? std::string("record") : f.ref_kind) + " id>\"";
+    case Type::kRefList: return "[\"<" + (f.ref_kind.empty() ? std::string("record") : f.ref_kind) + " id>\"]";
+    case Type::kEnum: return first;
+    case Type::kEnumList: return "[" + first + "]";
+    case Type::kTextList: return "[\"as the source words it\"]";
+    case Type::kDate: return "\"2023-01-15\"";
+    case Type::kDateTime: return "\"2023-01-15T08:30:00Z\"";
+    case Type::kCount: return "12";
+    case Type::kNumber: return "40.5";
+    case Type::kNonNegNumber: return "12.5";
+    case Type::kBool: return "true";
+    case Type::kSha256: return "\"<64 lowercase hex digits, as sha256sum prints them>\"";
+    case Type::kLocation: return R"({"name": "Checkpoint A", "country": "ARM", "lat": 39.6, "lon": 46.5})";
+    case Type::kQuantityList: return R"([{"commodity": "flour", "quantity": 20, "unit": "t"}])";
+    case Type::kObject:
+    case Type::kArray: return ObjectExample(f.name);
+    case Type::kIntRange: return f.values[0];
+    case Type::kFraction: return "0.25";
+    case Type::kHours: return "8";
+    case Type::kAny: return "120";
+  }
+  return "";
+}
+
+// What field `f` holds, in words.
+std::string Describe(const Field& f) {
+  const std::string kind = f.ref_kind.empty() ? std::string("any") : f.ref_kind;
+  switch (f.type) {
+    case Type::kText: return "a non-empty string";
+    case Type::kUrl: return "an http(s) URL";
+    case Type::kId: return "an id (lowercase letters, digits, '.', '_', ':', '-'; at most 128)";
+    case Type::kRef: return "the id of a record of " + kind + " kind";
+    case Type::kRefList: return "an array of ids of records of " + kind + " kind";
+    case Type::kEnum:
+      return f.vocabulary.empty() ? "one of " + JoinNames(f.values) : "a term of the " + f.vocabulary + " vocabulary";
+    case Type::kEnumList: return "an array of distinct values of " + JoinNames(f.values);
+    case Type::kTextList: return "an array of non-empty strings";
+    case Type::kDate: return "a date YYYY-MM-DD";
+    case Type::kDateTime: return "an RFC 3339 date-time with its offset, or a date";
+    case Type::kCount: return "a whole number >= 0";
+    case Type::kNumber: return "a number";
+    case Type::kNonNegNumber: return "a number >= 0";
+    case Type::kBool: return "true or false";
+    case Type::kSha256: return "the file's SHA-256, 64 lowercase hex digits";
+    case Type::kLocation: return "a location {name, admin1, admin2, admin3, country, lat, lon, geo_precision}";
+    case Type::kQuantityList: return "an array of quantities {commodity, quantity, unit}";
+    case Type::kObject: return f.name == "unit" ? "a unit (" + KnownUnits() + ")" : "an object";
+    case Type::kArray: return "an array";
+    case Type::kIntRange: return "a whole number from " + f.values[0] + " to " + f.values[1];
+    case Type::kFraction: return "a number from 0 to 1";
+    case Type::kHours: return "a number of hours from 0 to 24";
+    case Type::kAny: return "any JSON value but null";
+  }
+  return "";
+}
+
+// The section of docs/records.md that explains the field at `path`.
+std::string SectionFor(const std::string& path, Type type) {
+  if (path.rfind("rule", 0) == 0) return "Obligation rules";
+  if (path.rfind("vocabulary", 0) == 0) return "Vocabularies";
+  if (path.rfind("date_window", 0) == 0) return "The case profile (on the `case` record)";
+  if (type == Type::kDate || type == Type::kDateTime || type == Type::kLocation || type == Type::kQuantityList ||
+      path.find(".unit") != std::string::npos) {
+    return "Common value types";
+  }
+  return "Kinds";
+}
+
+// What to give field `f` (at `path`): what it holds, an example, and the
+// doc section: `give date as a date YYYY-MM-DD, e.g. "date": "2023-01-15"
+// (docs/records.md, "Common value types")`.
+std::string FieldHint(const Field& f, const std::string& path) {
+  std::string hint = "give " + f.name + " as " + Describe(f) + ", e.g. \"" + f.name + "\": " + ExampleValue(f);
+  if (!f.vocabulary.empty()) {
+    hint += "; or add the term to the case record's vocabulary." + f.vocabulary + " with a definition";
+    return hint + " (" + RecordsDoc("Vocabularies") + ")";
+  }
+  return hint + " (" + RecordsDoc(SectionFor(path, f.type)) + ")";
+}
+
+// "did you mean `X`? " when `name` looks like a misspelling of one of
+// `known`, else "".
+std::string NearHint(const std::string& name, const std::vector<std::string>& known) {
+  auto near = NearestName(name, known);
+  return near ? "did you mean `" + *near + "`? " : "";
+}
+
+// "a, b, c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitNames(const std::string& all) {
+  std::vector<std::string> names;
+  for (size_t at = 0, comma = 0; at < all.size(); at = comma + 2) {
+    comma = std::min(all.find(", ", at), all.size());
+    names.push_back(all.substr(at, comma - at));
+  }
+  return names;
+}
+
+// A member of an object that is none of `names` (the fields of `what`):
+// the nearest name if it looks misspelt, and the fields there are.
+std::string UnknownFieldHint(const std::string& key, const std::vector<std::string>& names, const std::string& what,
+                             const std::string& section) {
+  return NearHint(key, names) + "the fields of " + what + " are " + JoinNames(names) + " (" + RecordsDoc(section) + ")";
+}
+
 struct Ctx {
   const Resolver* resolver;
   std::vector<FieldError>* errors;
   std::string case_id;  // the record's case (RecordCase)
   const DateWindow* dates = nullptr;
   const CaseVocabulary* vocabulary = nullptr;  // the case's additions; null: none
-  void Error(const std::string& field, const std::string& msg) { errors->push_back({field, msg}); }
+  // A refusal of `field`: `msg` says what is wrong, `hint` (never empty)
+  // what to do instead and where the docs explain it.
+  void Error(const std::string& field, const std::string& msg, std::string hint) {
+    errors->push_back({field, msg, std::move(hint)});
+  }
   // A valid date or date-time's day, checked against the window if any.
   void CheckDay(const std::string& path, Day day) {
     if (dates == nullptr || path.rfind("date_window.", 0) == 0) return;
     const DateWindow& w = *dates;
     if (day < w.from || w.until < day) {
       Error(path, FormatDate(day) + " is outside the case's plausible dates, " + FormatDate(w.from) + " to " +
-                      FormatDate(w.until) + " (docs/records.md, \"Plausible dates\"; a case sets its own with date_window)");
+                      FormatDate(w.until),
+            DateWindowHint(day, w));
     }
   }
 };
@@ -137,23 +292,39 @@ std::string TypeName(const json& v) {
 
 void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx);
 
+// A reference to a record neither in the store nor earlier in the batch.
+std::string MissingRefHint(const std::string& id, const std::string& path, const std::string& ref_kind) {
+  if (path == "case") {
+    return "the case \"" + id + "\" is not in the store: add its case record first (a record of kind \"case\", " +
+           RecordsDoc("Kinds") + "), or name the file that holds it in the same import";
+  }
+  return "check the id for a typing error, or add the record it names first (earlier in the same import will do): " +
+         ListRecordsHint(ref_kind) + " (" + RecordsDoc("How records enter") + ")";
+}
+
 void CheckRef(const json& v, const std::string& path, const std::string& ref_kind, Ctx& ctx) {
   if (!v.is_string() || !IsId(v.get_ref<const std::string&>())) {
-    ctx.Error(path, "must be a record id (lowercase letters, digits, '.', '_', ':', '-'), not " + v.dump());
+    ctx.Error(path, "must be a record id (lowercase letters, digits, '.', '_', ':', '-'), not " + v.dump(),
+              "give the id of a record, not its title or a number: " + ListRecordsHint(ref_kind) + " (" +
+                  RecordsDoc("Envelope (every record)") + ")");
     return;
   }
   if (ctx.resolver == nullptr) return;
   const std::string& id = v.get_ref<const std::string&>();
   auto kind = ctx.resolver->KindOf(id);
   if (!kind) {
-    ctx.Error(path, "refers to \"" + id + "\", which is not in the store or earlier in the batch");
+    ctx.Error(path, "refers to \"" + id + "\", which is not in the store or earlier in the batch", MissingRefHint(id, path, ref_kind));
   } else if (!ref_kind.empty() && *kind != ref_kind) {
-    ctx.Error(path, "refers to \"" + id + "\", a " + *kind + " record; it must be a " + ref_kind);
+    ctx.Error(path, "refers to \"" + id + "\", a " + *kind + " record; it must be a " + ref_kind,
+              "name a " + ref_kind + " record instead: " + ListRecordsHint(ref_kind) + " (" + RecordsDoc("Kinds") + ")");
   } else if (path == "case") {
     return;  // the record's own case: nothing to compare it with
   } else if (auto other = ctx.resolver->CaseOf(id); other && *other != ctx.case_id) {
     ctx.Error(path, "refers to \"" + id + "\", a record of case \"" + *other +
-                        "\"; a record refers only to records of its own case (\"" + ctx.case_id + "\")");
+                        "\"; a record refers only to records of its own case (\"" + ctx.case_id + "\")",
+              "name a record of case \"" + ctx.case_id + "\": `lifeline list --case " + ctx.case_id +
+                  (ref_kind.empty() ? "" : " --kind " + ref_kind) + "` lists them; or record this one in case \"" + *other +
+                  "\" (" + RecordsDoc("Envelope (every record)") + ")");
   }
 }
 
@@ -164,7 +335,8 @@ void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
       {"lon", Type::kNumber},            {"geo_precision", Type::kEnum, false, {"1", "2", "3"}},
   };
   if (!v.is_object()) {
-    ctx.Error(path, "must be an object {name, admin1, admin2, country, lat, lon, geo_precision}, not " + TypeName(v));
+    ctx.Error(path, "must be an object {name, admin1, admin2, country, lat, lon, geo_precision}, not " + TypeName(v),
+              FieldHint(Field{"location", Type::kLocation}, path));
     return;
   }
   const json* lat = Member(v, "lat");
@@ -173,13 +345,15 @@ void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
   for (const auto& f : kFields) {
     const json* value = Member(v, f.name);
     if (value == nullptr) {
-      if (f.required) ctx.Error(path + "." + f.name, "is required");
+      if (f.required) ctx.Error(path + "." + f.name, "is required", FieldHint(f, path + "." + f.name));
       continue;
     }
     if (f.name == "country") country = value;
     if (f.name == "geo_precision") {
       if (!value->is_number_integer() || value->get<int64_t>() < 1 || value->get<int64_t>() > 3) {
-        ctx.Error(path + ".geo_precision", "must be 1 (exact), 2 (near) or 3 (region), not " + value->dump());
+        ctx.Error(path + ".geo_precision", "must be 1 (exact), 2 (near) or 3 (region), not " + value->dump(),
+                  "give geo_precision as the number 1, 2 or 3, e.g. \"geo_precision\": 2, as ACLED codes it (" +
+                      RecordsDoc("Common value types") + ")");
       }
       continue;
     }
@@ -188,36 +362,59 @@ void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
   for (auto it = v.begin(); it != v.end(); ++it) {
     bool known = false;
     for (const auto& f : kFields) known |= f.name == it.key();
-    if (!known) ctx.Error(path + "." + it.key(), "is not a location field");
+    if (!known) {
+      std::vector<std::string> names;
+      for (const auto& f : kFields) names.push_back(f.name);
+      ctx.Error(path + "." + it.key(), "is not a location field",
+                UnknownFieldHint(it.key(), names, "a location", "Common value types"));
+    }
   }
   if (lat != nullptr && lat->is_number() && std::abs(lat->get<double>()) > 90) {
-    ctx.Error(path + ".lat", "must be between -90 and 90");
+    ctx.Error(path + ".lat", "must be between -90 and 90",
+              "give lat as decimal degrees north (negative: south), e.g. \"lat\": 39.6; a value beyond 90 is often "
+              "lon given as lat (" + RecordsDoc("Common value types") + ")");
   }
   if (lon != nullptr && lon->is_number() && std::abs(lon->get<double>()) > 180) {
-    ctx.Error(path + ".lon", "must be between -180 and 180");
+    ctx.Error(path + ".lon", "must be between -180 and 180",
+              "give lon as decimal degrees east (negative: west), e.g. \"lon\": 46.5 (" +
+                  RecordsDoc("Common value types") + ")");
   }
-  if ((lat != nullptr) != (lon != nullptr)) ctx.Error(path, "lat and lon must be given together");
+  if ((lat != nullptr) != (lon != nullptr)) {
+    ctx.Error(path, "lat and lon must be given together",
+              "give both, e.g. \"lat\": 39.6, \"lon\": 46.5, or neither and let name (and admin1, admin2) place it (" +
+                  RecordsDoc("Common value types") + ")");
+  }
   if (country != nullptr && country->is_string()) {
     const std::string& c = country->get_ref<const std::string&>();
     if (!IsUpperAlpha3(c)) {
-      ctx.Error(path + ".country", "must be an ISO 3166-1 alpha-3 code such as ARM or AZE, not \"" + c + "\"");
+      ctx.Error(path + ".country", "must be an ISO 3166-1 alpha-3 code such as ARM or AZE, not \"" + c + "\"",
+                "give the three capital letters of ISO 3166-1 alpha-3, e.g. \"country\": \"ARM\" (not \"AM\" or "
+                "\"Armenia\") (" + RecordsDoc("Common value types") + ")");
     }
   }
 }
 
 void CheckUnit(const json& v, const std::string& path, Ctx& ctx) {
   if (!v.is_string() || !LookupUnit(v.get_ref<const std::string&>())) {
-    ctx.Error(path, "unknown unit " + v.dump() + " (known: " + KnownUnits() + ")");
+    ctx.Error(path, "unknown unit " + v.dump() + " (known: " + KnownUnits() + ")",
+              "give one of the known units as written, e.g. \"unit\": \"t\"; convert a figure in another unit, and say "
+              "so in note (" + RecordsDoc("Common value types") + ")");
   }
 }
 
 void CheckQuantity(const json& v, const std::string& path, Ctx& ctx) {
   if (!v.is_object()) {
-    ctx.Error(path, "must be an object {commodity, quantity, unit}, not " + TypeName(v));
+    ctx.Error(path, "must be an object {commodity, quantity, unit}, not " + TypeName(v),
+              "give each quantity as an object, e.g. {\"commodity\": \"flour\", \"quantity\": 20, \"unit\": \"t\"} (" +
+                  RecordsDoc("Common value types") + ")");
     return;
   }
   for (const char* req : {"commodity", "quantity", "unit"}) {
-    if (!v.contains(req)) ctx.Error(path + "." + req, "is required");
+    if (!v.contains(req)) {
+      ctx.Error(path + "." + req, "is required",
+                std::string("a quantity has commodity, quantity and unit, e.g. {\"commodity\": \"flour\", \"quantity\": "
+                            "20, \"unit\": \"t\"} (") + RecordsDoc("Common value types") + ")");
+    }
   }
   for (auto it = v.begin(); it != v.end(); ++it) {
     const std::string& k = it.key();
@@ -230,7 +427,8 @@ void CheckQuantity(const json& v, const std::string& path, Ctx& ctx) {
     } else if (k == "note") {
       CheckValue(Field{"note", Type::kText}, it.value(), path + ".note", ctx);
     } else {
-      ctx.Error(path + "." + k, "is not a field of a quantity (commodity, quantity, unit, note)");
+      ctx.Error(path + "." + k, "is not a field of a quantity (commodity, quantity, unit, note)",
+                UnknownFieldHint(k, {"commodity", "quantity", "unit", "note"}, "a quantity", "Common value types"));
     }
   }
 }
@@ -239,12 +437,13 @@ void CheckQuantity(const json& v, const std::string& path, Ctx& ctx) {
 void CheckObject(const json& v, const std::string& path, const std::vector<Field>& fields, Ctx& ctx,
                  const std::string& what) {
   if (!v.is_object()) {
-    ctx.Error(path, "must be " + what + ", not " + TypeName(v));
+    ctx.Error(path, "must be " + what + ", not " + TypeName(v),
+              "give " + what + ", e.g. " + ObjectExample(LastName(path)) + " (" + RecordsDoc(SectionFor(path, Type::kObject)) + ")");
     return;
   }
   for (const auto& f : fields) {
     if (!v.contains(f.name)) {
-      if (f.required) ctx.Error(path + "." + f.name, "is required");
+      if (f.required) ctx.Error(path + "." + f.name, "is required", FieldHint(f, path + "." + f.name));
     } else {
       CheckValue(f, v.at(f.name), path + "." + f.name, ctx);
     }
@@ -252,14 +451,20 @@ void CheckObject(const json& v, const std::string& path, const std::vector<Field
   for (auto it = v.begin(); it != v.end(); ++it) {
     bool known = false;
     for (const auto& f : fields) known |= f.name == it.key();
-    if (!known) ctx.Error(path + "." + it.key(), "is not a field of " + what);
+    if (!known) {
+      std::vector<std::string> names;
+      for (const auto& f : fields) names.push_back(f.name);
+      ctx.Error(path + "." + it.key(), "is not a field of " + what,
+                UnknownFieldHint(it.key(), names, what, SectionFor(path, Type::kObject)));
+    }
   }
 }
 
 Custom ArrayOf(std::vector<Field> fields, std::string what) {
   return [fields = std::move(fields), what = std::move(what)](const json& v, const std::string& path, Ctx& ctx) {
     if (!v.is_array()) {
-      ctx.Error(path, "must be an array of " + what + ", not " + TypeName(v));
+      ctx.Error(path, "must be an array of " + what + ", not " + TypeName(v),
+                "give an array even for one, e.g. " + ObjectExample(LastName(path)) + " (" + RecordsDoc("Kinds") + ")");
       return;
     }
     for (size_t i = 0; i < v.size(); ++i) CheckObject(v[i], path + "[" + std::to_string(i) + "]", fields, ctx, what);
@@ -328,20 +533,39 @@ const std::pair<std::vector<Field>, std::string>* RuleFields(const std::string& 
 void CheckRuleCrossFields(const json& v, const std::string& path, Ctx& ctx) {
   for (const char* list : {"for", "routes", "directions"}) {
     if (v.contains(list) && v.at(list).is_array() && v.at(list).empty()) {
-      ctx.Error(path + "." + list, "must name at least one value (leave it out for all, where it may be left out)");
+      ctx.Error(path + "." + list, "must name at least one value (leave it out for all, where it may be left out)",
+                std::string("name the values it covers, e.g. \"") + list + "\": " +
+                    (std::string_view(list) == "directions" ? "[\"in\"]" : std::string_view(list) == "for" ? "[\"persons\"]" : "[\"<route id>\"]") +
+                    ", or leave it out for all where the rule allows (" + RecordsDoc("Obligation rules") + ")");
     }
   }
   if (v.value("type", "") != "flow_at_least" || !v.contains("measure") || !v.at("measure").is_string()) return;
   const bool cargo = v.at("measure") == "cargo";
-  if (cargo && !v.contains("unit")) ctx.Error(path + ".unit", "is required for a cargo flow: the unit of quantity");
-  for (const char* k : {"commodity", "unit"}) {
-    if (!cargo && v.contains(k)) ctx.Error(path + "." + k, "is given only for a cargo flow (measure cargo)");
+  if (cargo && !v.contains("unit")) {
+    ctx.Error(path + ".unit", "is required for a cargo flow: the unit of quantity",
+              "give the unit quantity is counted in, e.g. \"unit\": \"t\" (" + RecordsDoc("Obligation rules") + ")");
   }
+  for (const char* k : {"commodity", "unit"}) {
+    if (!cargo && v.contains(k)) {
+      ctx.Error(path + "." + k, "is given only for a cargo flow (measure cargo)",
+                std::string("leave ") + k + " out, or make the rule's measure \"cargo\" if it counts goods (" +
+                    RecordsDoc("Obligation rules") + ")");
+    }
+  }
+}
+
+// What to give a rule whose type is missing or unknown.
+std::string RuleTypeHint(const json* type) {
+  const std::string near = type != nullptr && type->is_string() ? NearHint(type->get<std::string>(), kRuleTypes) : "";
+  return near + "give \"type\" as one of " + JoinNames(kRuleTypes) + ", with that type's members, e.g. " +
+         ObjectExample("rule") + " (" + RecordsDoc("Obligation rules") + ")";
 }
 
 void CheckRule(const json& v, const std::string& path, Ctx& ctx) {
   if (!v.is_object()) {
-    ctx.Error(path, "must be a rule object {type, ...} (docs/analysis.md, \"Compliance\"), not " + TypeName(v));
+    ctx.Error(path, "must be a rule object {type, ...} (docs/analysis.md, \"Compliance\"), not " + TypeName(v),
+              "give an object, e.g. \"rule\": " + ObjectExample("rule") + "; an obligation no rule can check takes "
+              "{\"type\": \"not_evaluable\", \"reason\": \"...\"} (" + RecordsDoc("Obligation rules") + ")");
     return;
   }
   const json* type = Member(v, "type");
@@ -352,7 +576,8 @@ void CheckRule(const json& v, const std::string& path, Ctx& ctx) {
     ctx.Error(path + ".type", type == nullptr ? "is required: one of " + all
                                               : "must be one of " + all + ", not " + type->dump() +
                                                     " (an obligation no rule can check takes not_evaluable with "
-                                                    "its reason)");
+                                                    "its reason)",
+              RuleTypeHint(type));
     return;
   }
   CheckObject(v, path, rule->first, ctx, rule->second);
@@ -368,14 +593,17 @@ void CheckFatalities(const json& v, const std::string& path, Ctx& ctx) {
 
 void CheckPath(const json& v, const std::string& path, Ctx& ctx) {
   if (!v.is_array()) {
-    ctx.Error(path, "must be an array of [lat, lon] points");
+    ctx.Error(path, "must be an array of [lat, lon] points",
+              "give the route's line as points in order, e.g. \"path\": " + ObjectExample("path") + " (" + RecordsDoc("Kinds") + ")");
     return;
   }
   for (size_t i = 0; i < v.size(); ++i) {
     const json& p = v[i];
     if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number() ||
         std::abs(p[0].get<double>()) > 90 || std::abs(p[1].get<double>()) > 180) {
-      ctx.Error(path + "[" + std::to_string(i) + "]", "must be [lat, lon] with -90..90 and -180..180");
+      ctx.Error(path + "[" + std::to_string(i) + "]", "must be [lat, lon] with -90..90 and -180..180",
+                "give each point as two numbers, latitude first, e.g. [39.6, 46.5]; GeoJSON's [lon, lat] order is the "
+                "usual mistake (" + RecordsDoc("Kinds") + ")");
     }
   }
 }
@@ -383,13 +611,23 @@ void CheckPath(const json& v, const std::string& path, Ctx& ctx) {
 // A kText or kUrl value: a non-empty string; a URL is http(s).
 void CheckTextValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
   if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
-    ctx.Error(path, "must be a non-empty string, not " + TypeName(v));
+    ctx.Error(path, "must be a non-empty string, not " + TypeName(v), FieldHint(f, path));
   } else if (f.type == Type::kUrl) {
     const std::string& s = v.get_ref<const std::string&>();
     if (s.rfind("https://", 0) != 0 && s.rfind("http://", 0) != 0) {
-      ctx.Error(path, "must be an http(s) URL, not \"" + s + "\"");
+      ctx.Error(path, "must be an http(s) URL, not \"" + s + "\"", FieldHint(f, path));
     }
   }
+}
+
+// What to give an enum field `f` (at `path`) whose value `v` is none of
+// `all`: the value it looks like a misspelling of, or the vocabulary to add
+// it to.
+std::string EnumHint(const Field& f, const json& v, const std::string& path, const std::string& all) {
+  const std::string near = v.is_string() ? NearHint(v.get<std::string>(), SplitNames(all)) : "";
+  if (f.vocabulary.empty()) return near + FieldHint(f, path);
+  return near + "use one of these, or add it to the case record's vocabulary." + f.vocabulary +
+         " with a definition (" + RecordsDoc("Vocabularies") + ")";
 }
 
 // A kEnum value: one of the field's values or, for a vocabulary field, of
@@ -409,18 +647,13 @@ void CheckEnumValue(const Field& f, const json& v, const std::string& path, Ctx&
   if (added != nullptr) {
     for (const auto& [term, definition] : *added) all += ", " + term;
   }
-  std::string hint;
-  if (!f.vocabulary.empty()) {
-    hint = " (or add it to the case record's vocabulary." + f.vocabulary +
-           " with a definition; docs/records.md, \"Vocabularies\")";
-  }
-  ctx.Error(path, "must be one of " + all + ", not " + v.dump() + hint);
+  ctx.Error(path, "must be one of " + all + ", not " + v.dump(), EnumHint(f, v, path, all));
 }
 
 // A kEnumList value: an array of the field's values, none repeated.
 void CheckEnumListValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
   if (!v.is_array()) {
-    ctx.Error(path, "must be an array, not " + TypeName(v));
+    ctx.Error(path, "must be an array, not " + TypeName(v), FieldHint(f, path));
     return;
   }
   std::set<std::string> seen;
@@ -429,7 +662,8 @@ void CheckEnumListValue(const Field& f, const json& v, const std::string& path, 
     one.type = Type::kEnum;
     CheckValue(one, v[i], path + "[" + std::to_string(i) + "]", ctx);
     if (v[i].is_string() && !seen.insert(v[i].get<std::string>()).second) {
-      ctx.Error(path + "[" + std::to_string(i) + "]", "repeats " + v[i].dump());
+      ctx.Error(path + "[" + std::to_string(i) + "]", "repeats " + v[i].dump(),
+                "list each value once (" + RecordsDoc(SectionFor(path, f.type)) + ")");
     }
   }
 }
@@ -439,18 +673,18 @@ void CheckEnumListValue(const Field& f, const json& v, const std::string& path, 
 void CheckDateValue(const Field& f, const json& v, const std::string& path, Ctx& ctx) {
   if (f.type == Type::kDate) {
     if (!v.is_string()) {
-      ctx.Error(path, "must be a date YYYY-MM-DD, not " + TypeName(v));
+      ctx.Error(path, "must be a date YYYY-MM-DD, not " + TypeName(v), FieldHint(f, path));
     } else if (auto d = ParseDate(v.get_ref<const std::string&>()); !d.ok()) {
-      ctx.Error(path, d.status().message());
+      ctx.Error(path, d.status().message(), FieldHint(f, path));
     } else {
       ctx.CheckDay(path, *d);
     }
     return;
   }
   if (!v.is_string()) {
-    ctx.Error(path, "must be an RFC 3339 date-time or a date, not " + TypeName(v));
+    ctx.Error(path, "must be an RFC 3339 date-time or a date, not " + TypeName(v), FieldHint(f, path));
   } else if (auto d = ParseDateTime(v.get_ref<const std::string&>()); !d.ok()) {
-    ctx.Error(path, d.status().message());
+    ctx.Error(path, d.status().message(), FieldHint(f, path));
   } else {
     // The UTC day (floor division: before 1970 too).
     ctx.CheckDay(path, Day{*d >= 0 ? *d / 86400 : -((-*d + 86399) / 86400)});
@@ -463,13 +697,13 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
     case Type::kUrl: CheckTextValue(f, v, path, ctx); return;
     case Type::kId:
       if (!v.is_string() || !IsId(v.get_ref<const std::string&>())) {
-        ctx.Error(path, "must match ^[a-z0-9][a-z0-9._:-]{0,127}$, not " + v.dump());
+        ctx.Error(path, "must match ^[a-z0-9][a-z0-9._:-]{0,127}$, not " + v.dump(), FieldHint(f, path));
       }
       return;
     case Type::kRef: CheckRef(v, path, f.ref_kind, ctx); return;
     case Type::kRefList:
       if (!v.is_array()) {
-        ctx.Error(path, "must be an array of record ids, not " + TypeName(v));
+        ctx.Error(path, "must be an array of record ids, not " + TypeName(v), FieldHint(f, path));
         return;
       }
       for (size_t i = 0; i < v.size(); ++i) CheckRef(v[i], path + "[" + std::to_string(i) + "]", f.ref_kind, ctx);
@@ -478,7 +712,7 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
     case Type::kEnumList: CheckEnumListValue(f, v, path, ctx); return;
     case Type::kTextList:
       if (!v.is_array()) {
-        ctx.Error(path, "must be an array of strings, not " + TypeName(v));
+        ctx.Error(path, "must be an array of strings, not " + TypeName(v), FieldHint(f, path));
         return;
       }
       for (size_t i = 0; i < v.size(); ++i) {
@@ -488,29 +722,35 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
     case Type::kDate:
     case Type::kDateTime: CheckDateValue(f, v, path, ctx); return;
     case Type::kCount:
-      if (!v.is_number_integer() || v.get<int64_t>() < 0) ctx.Error(path, "must be a whole number >= 0, not " + v.dump());
+      if (!v.is_number_integer() || v.get<int64_t>() < 0) {
+        ctx.Error(path, "must be a whole number >= 0, not " + v.dump(), FieldHint(f, path));
+      }
       return;
     case Type::kNumber:
-      if (!v.is_number()) ctx.Error(path, "must be a number, not " + TypeName(v));
+      if (!v.is_number()) ctx.Error(path, "must be a number, not " + TypeName(v), FieldHint(f, path));
       return;
     case Type::kNonNegNumber:
-      if (!v.is_number() || v.get<double>() < 0) ctx.Error(path, "must be a number >= 0, not " + v.dump());
+      if (!v.is_number() || v.get<double>() < 0) {
+        ctx.Error(path, "must be a number >= 0, not " + v.dump(), FieldHint(f, path));
+      }
       return;
     case Type::kBool:
-      if (!v.is_boolean()) ctx.Error(path, "must be true or false, not " + v.dump());
+      if (!v.is_boolean()) ctx.Error(path, "must be true or false, not " + v.dump(), FieldHint(f, path));
       return;
     case Type::kSha256:
       if (!v.is_string() || !IsSha256Hex(v.get_ref<const std::string&>())) {
-        ctx.Error(path, "must be a SHA-256 as 64 lowercase hex digits, not " + v.dump());
+        ctx.Error(path, "must be a SHA-256 as 64 lowercase hex digits, not " + v.dump(), FieldHint(f, path));
       }
       return;
     case Type::kLocation: CheckLocation(v, path, ctx); return;
     case Type::kAny:
-      if (v.is_null()) ctx.Error(path, "must be a value (a string, number, boolean, array or object), not null");
+      if (v.is_null()) {
+        ctx.Error(path, "must be a value (a string, number, boolean, array or object), not null", FieldHint(f, path));
+      }
       return;
     case Type::kQuantityList:
       if (!v.is_array()) {
-        ctx.Error(path, "must be an array of {commodity, quantity, unit}, not " + TypeName(v));
+        ctx.Error(path, "must be an array of {commodity, quantity, unit}, not " + TypeName(v), FieldHint(f, path));
         return;
       }
       for (size_t i = 0; i < v.size(); ++i) CheckQuantity(v[i], path + "[" + std::to_string(i) + "]", ctx);
@@ -519,18 +759,18 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
     case Type::kArray: f.custom(v, path, ctx); return;
     case Type::kFraction:
       if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
-        ctx.Error(path, "must be a number from 0 to 1, not " + v.dump());
+        ctx.Error(path, "must be a number from 0 to 1, not " + v.dump(), FieldHint(f, path));
       }
       return;
     case Type::kHours:
       if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 24) {
-        ctx.Error(path, "must be a number of hours from 0 to 24, not " + v.dump());
+        ctx.Error(path, "must be a number of hours from 0 to 24, not " + v.dump(), FieldHint(f, path));
       }
       return;
     case Type::kIntRange: {
       int64_t lo = std::stoll(f.values[0]), hi = std::stoll(f.values[1]);
       if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
-        ctx.Error(path, "must be a whole number from " + f.values[0] + " to " + f.values[1] + ", not " + v.dump());
+        ctx.Error(path, "must be a whole number from " + f.values[0] + " to " + f.values[1] + ", not " + v.dump(), FieldHint(f, path));
       }
       return;
     }
@@ -549,31 +789,40 @@ bool IsTerm(const std::string& s) {
 // A case record's `vocabulary`: {name: {term: definition}}, each name one of
 // kVocabularyNames, each term new to its core.
 void CheckVocabulary(const json& v, const std::string& path, Ctx& ctx) {
-  const std::string hint = " (docs/records.md, \"Vocabularies\")";
+  const std::string doc = " (" + RecordsDoc("Vocabularies") + ")";
+  const std::string example = "e.g. \"vocabulary\": " + ObjectExample("vocabulary") + doc;
   if (!v.is_object()) {
-    ctx.Error(path, "must be an object {vocabulary name: {term: definition}}, not " + TypeName(v) + hint);
+    ctx.Error(path, "must be an object {vocabulary name: {term: definition}}, not " + TypeName(v),
+              "give each vocabulary the case extends with its new terms and their definitions, " + example);
     return;
   }
   for (auto it = v.begin(); it != v.end(); ++it) {
     const std::string name_path = path + "." + it.key();
     const std::vector<std::string>& core = CoreVocabulary(it.key());
     if (core.empty()) {
-      ctx.Error(name_path, "is not a vocabulary a case extends (utility, restricted, outcome, route_type)" + hint);
+      std::vector<std::string> names(std::begin(kVocabularyNames), std::end(kVocabularyNames));
+      ctx.Error(name_path, "is not a vocabulary a case extends (utility, restricted, outcome, route_type)",
+                UnknownFieldHint(it.key(), names, "a case's vocabulary", "Vocabularies"));
       continue;
     }
     if (!it.value().is_object() || it.value().empty()) {
-      ctx.Error(name_path, "must be an object of at least one {term: one-line definition}, not " + it.value().dump() + hint);
+      ctx.Error(name_path, "must be an object of at least one {term: one-line definition}, not " + it.value().dump(),
+                "give the terms the case adds and what each means, " + example + "; a vocabulary the case does not "
+                "extend is left out");
       continue;
     }
     for (auto t = it.value().begin(); t != it.value().end(); ++t) {
       const std::string term_path = name_path + "." + t.key();
       if (!IsTerm(t.key())) {
-        ctx.Error(term_path, "is not a term: lowercase letters, digits and '_', starting with a letter, at most 64");
+        ctx.Error(term_path, "is not a term: lowercase letters, digits and '_', starting with a letter, at most 64",
+                  "write the term as a short name such as \"cooking_fuel\", and its wording in the definition" + doc);
       } else if (std::find(core.begin(), core.end(), t.key()) != core.end()) {
-        ctx.Error(term_path, "is already a core term of " + it.key() + ": use it without defining it");
+        ctx.Error(term_path, "is already a core term of " + it.key() + ": use it without defining it",
+                  "remove it from vocabulary." + it.key() + "; records may use it as it is" + doc);
       }
       if (!t.value().is_string() || t.value().get_ref<const std::string&>().empty()) {
-        ctx.Error(term_path, "must be the term's one-line definition, a non-empty string, not " + TypeName(t.value()));
+        ctx.Error(term_path, "must be the term's one-line definition, a non-empty string, not " + TypeName(t.value()),
+                  "say in one line what the term covers, " + example);
       }
     }
   }
@@ -834,6 +1083,12 @@ const std::vector<Kind>& KindTable() {
   return kinds;
 }
 
+// Two dates out of order: `later` before `earlier`.
+std::string OrderHint(const std::string& earlier, const std::string& later) {
+  return "give " + later + " on or after " + earlier + " (swap them if they were entered the wrong way round; " +
+         later + " is the last day or time, not a length) (" + RecordsDoc("Kinds") + ")";
+}
+
 int64_t CountOr(const json& obj, const char* key, int64_t fallback) {
   return obj.is_object() && obj.contains(key) && obj.at(key).is_number_integer() ? obj.at(key).get<int64_t>()
                                                                                   : fallback;
@@ -861,7 +1116,10 @@ void CheckCasualtySums(const json& rec, Ctx& ctx) {
     if (sum[i] != want[i]) {
       ctx.Error("casualties", "the casualties' fatalities " + std::string(names[i]) + " add up to " +
                                   std::to_string(sum[i]) + ", but fatalities." + names[i] + " is " +
-                                  std::to_string(want[i]));
+                                  std::to_string(want[i]),
+                "make each party's and category's figures add up to the incident's fatalities, or leave fatalities out "
+                "and let the casualties say it; an unassigned remainder goes in a casualty of category \"unknown\" (" +
+                    RecordsDoc("Casualties by party, category and cause") + ")");
     }
   }
 }
@@ -872,7 +1130,9 @@ const Kind* FindKind(const std::string& name);
 // `value` says what the party says that field is, so it needs `field`.
 void CheckClaimField(const json& rec, Ctx& ctx) {
   if (rec.contains("value") && !rec.contains("field")) {
-    ctx.Error("value", "is what the party says one field is: give that field's name in field");
+    ctx.Error("value", "is what the party says one field is: give that field's name in field",
+              "add \"field\": the name of the field it is about (e.g. \"field\": \"imposed_by\"), or leave value out for a "
+              "claim about the whole record (" + RecordsDoc("Kinds") + ", claim)");
   }
   const json* field = Member(rec, "field");
   const json* about = Member(rec, "about");
@@ -884,38 +1144,56 @@ void CheckClaimField(const json& rec, Ctx& ctx) {
   for (const Field& f : kind->fields) {
     if (f.name == name) return;
   }
-  std::string all;
-  for (const Field& f : kind->fields) all += (all.empty() ? "" : ", ") + f.name;
-  ctx.Error("field", "\"" + name + "\" is not a field of a " + *kind_name + " record (" + all +
-                         "); a claim about the whole record leaves field out");
+  std::vector<std::string> names;
+  for (const Field& f : kind->fields) names.push_back(f.name);
+  ctx.Error("field", "\"" + name + "\" is not a field of a " + *kind_name + " record (" + JoinNames(names) +
+                         "); a claim about the whole record leaves field out",
+            UnknownFieldHint(name, names, "a " + *kind_name + " record", "Kinds"));
 }
 
 void CheckCrossFields(const std::string& kind, const json& rec, Ctx& ctx) {
   for (const char* list : {"directions", "measures"}) {
     if (rec.contains(list) && rec.at(list).is_array() && rec.at(list).empty()) {
-      ctx.Error(list, "must name at least one value (leave it out for all)");
+      ctx.Error(list, "must name at least one value (leave it out for all)",
+                std::string("name the values it covers, e.g. \"") + list + "\": " +
+                    (std::string_view(list) == "directions" ? "[\"in\"]" : "[\"vehicles\"]") + ", or leave " + list +
+                    " out for all (" + RecordsDoc("Kinds") + ")");
     }
   }
   if (kind == kinds::kIncident) CheckCasualtySums(rec, ctx);
   if (kind == kinds::kClaim) CheckClaimField(rec, ctx);
   if (kind == kinds::kMovement && rec.contains("via") && rec.at("via").is_array() && rec.at("via").size() < 2) {
-    ctx.Error("via", "names the routes of a movement over several, in order: at least two (one route: leave via out)");
+    ctx.Error("via", "names the routes of a movement over several, in order: at least two (one route: leave via out)",
+              "give every route taken, in order, e.g. \"via\": [\"<first route id>\", \"<second route id>\"], or leave "
+              "via out when the movement used route alone (" + RecordsDoc("Kinds") + ", movement)");
   }
   if (kind == kinds::kCase && rec.contains("date_window") && rec.at("date_window").is_object()) {
     const json& w = rec.at("date_window");
     if (w.contains("from") && w.contains("until") && w.at("from").is_string() && w.at("until").is_string()) {
       auto f = ParseDate(w.at("from").get<std::string>()), u = ParseDate(w.at("until").get<std::string>());
-      if (f.ok() && u.ok() && *u < *f) ctx.Error("date_window.until", "is before date_window.from");
+      if (f.ok() && u.ok() && *u < *f) {
+        ctx.Error("date_window.until", "is before date_window.from", OrderHint("date_window.from", "date_window.until"));
+      }
     }
   }
   if (kind == kinds::kMovement && rec.contains("direction") && rec.at("direction") == "both" && !rec.contains("period")) {
-    ctx.Error("direction", "is \"both\" only for a total over a period (with period): a crossing has one direction");
+    ctx.Error("direction", "is \"both\" only for a total over a period (with period): a crossing has one direction",
+              "give \"in\" or \"out\" for a crossing (two records if it went both ways), or add \"period\": " +
+                  ObjectExample("period") + " for a total a source does not split (" +
+                  RecordsDoc("Movements over a period") + ")");
   }
   if (kind == kinds::kRequirement && rec.contains("measure") && rec.at("measure").is_string()) {
     const std::string& m = rec.at("measure").get_ref<const std::string&>();
-    if (m == "cargo" && !rec.contains("unit")) ctx.Error("unit", "is required for a cargo requirement");
-    if (m != "cargo" && rec.contains("commodity")) ctx.Error("commodity", "is given only for a cargo requirement");
-    if (m != "cargo" && rec.contains("unit")) ctx.Error("unit", "is given only for a cargo requirement");
+    const std::string doc = " (" + RecordsDoc("Requirements: `requirement`") + ")";
+    if (m == "cargo" && !rec.contains("unit")) {
+      ctx.Error("unit", "is required for a cargo requirement", "give the unit quantity is counted in, e.g. \"unit\": \"t\"" + doc);
+    }
+    for (const char* k : {"commodity", "unit"}) {
+      if (m != "cargo" && rec.contains(k)) {
+        ctx.Error(k, "is given only for a cargo requirement",
+                  std::string("leave ") + k + " out, or make measure \"cargo\" if the requirement counts goods" + doc);
+      }
+    }
   }
 }
 
@@ -967,7 +1245,10 @@ void CheckCharacters(const json& v, std::string& path, bool prose, Ctx& ctx) {
     if (!bad.empty()) {
       ctx.Error(path, std::string("holds ") + bad +
                           (prose ? "; free text may hold tab and line breaks (CR, LF) but no other control character"
-                                 : "; this field may hold no control character, not even tab or newline"));
+                                 : "; this field may hold no control character, not even tab or newline"),
+                "remove the character (often pasted along with the text from a PDF or spreadsheet)" +
+                    std::string(prose ? "" : "; text that needs line breaks belongs in note or description") + " (" +
+                    RecordsDoc("Input rules (checked at submission)") + ")");
     }
   } else if (v.is_array()) {
     for (size_t i = 0; i < v.size(); ++i) {
@@ -980,7 +1261,9 @@ void CheckCharacters(const json& v, std::string& path, bool prose, Ctx& ctx) {
       const std::string& key = it.key();
       std::string bad = ForbiddenCharacter(key, false);
       if (!bad.empty()) {
-        ctx.Error(len == 0 ? "(key)" : path, "a key holds " + bad + ": " + json(key).dump());
+        ctx.Error(len == 0 ? "(key)" : path, "a key holds " + bad + ": " + json(key).dump(),
+                  "remove the character from the member's name; a field's name is as docs/records.md spells it (" +
+                      RecordsDoc("Input rules (checked at submission)") + ")");
         continue;
       }
       if (len != 0) path += '.';
@@ -999,12 +1282,16 @@ void CheckRetraction(const json& rec, Ctx& ctx) {
   if (!rec.contains("retracts") || !rec.at("retracts").is_string()) return;
   const std::string& target = rec.at("retracts").get_ref<const std::string&>();
   if (rec.contains("id") && rec.at("id") == target) {
-    ctx.Error("retracts", "a record cannot retract itself");
+    ctx.Error("retracts", "a record cannot retract itself",
+              "give retracts the id of the record to withdraw, and the retraction an id of its own (" +
+                  RecordsDoc("How records enter") + ")");
     return;
   }
   if (ctx.resolver == nullptr) return;
   if (auto kind = ctx.resolver->KindOf(target); kind && *kind == kinds::kRetraction) {
-    ctx.Error("retracts", "refers to \"" + target + "\", a retraction: a retraction cannot be retracted");
+    ctx.Error("retracts", "refers to \"" + target + "\", a retraction: a retraction cannot be retracted",
+              "retract the record itself, not its retraction; to put withdrawn content back, submit it again under a new id (" +
+                  RecordsDoc("How records enter") + ")");
   }
 }
 
@@ -1021,27 +1308,37 @@ void CheckTag(const json& rec, Ctx& ctx) {
   const Framework* fw = FindFramework(name);
   if (fw == nullptr) {
     ctx.Error("framework", "\"" + name + "\" is not a known framework (known: " + FrameworkIds() +
-                               "; each is a file data/frameworks/<id>.json)");
+                               "; each is a file data/frameworks/<id>.json)",
+              NearHint(name, SplitNames(FrameworkIds())) + "name one of the known frameworks, or add its file (" +
+                  RecordsDoc("Tags against an analysis framework: `tag`") + ")");
     return;
   }
   if (factor_id.empty()) return;
   const FrameworkFactor* factor = fw->Factor(factor_id);
   if (factor == nullptr) {
-    std::string all;
-    for (const auto& f : fw->factors) all += (all.empty() ? "" : ", ") + f.id;
-    ctx.Error("factor", "\"" + factor_id + "\" is not a factor of " + name + " (" + all + "; " + fw->file + ")");
+    std::vector<std::string> ids;
+    for (const auto& f : fw->factors) ids.push_back(f.id);
+    ctx.Error("factor", "\"" + factor_id + "\" is not a factor of " + name + " (" + JoinNames(ids) + "; " + fw->file + ")",
+              NearHint(factor_id, ids) + "give a factor id as " + fw->file + " spells it (" +
+                  RecordsDoc("Tags against an analysis framework: `tag`") + ")");
     return;
   }
   const std::string indicator = str("indicator");
   if (!indicator.empty() && factor->Indicator(indicator) == nullptr) {
-    std::string all;
-    for (const auto& i : factor->indicators) all += (all.empty() ? "" : ", ") + i.id;
-    ctx.Error("indicator", "\"" + indicator + "\" is not an indicator of " + factor_id + " (" + all + "; " +
-                               fw->file + ")");
+    std::vector<std::string> ids;
+    for (const auto& i : factor->indicators) ids.push_back(i.id);
+    ctx.Error("indicator", "\"" + indicator + "\" is not an indicator of " + factor_id + " (" + JoinNames(ids) + "; " +
+                               fw->file + ")",
+              NearHint(indicator, ids) + "give one of " + factor_id + "'s indicators, or leave indicator out to tag the "
+              "factor as a whole (" + RecordsDoc("Tags against an analysis framework: `tag`") + ")");
   }
   const json* targets = Member(rec, "targets");
   if (targets == nullptr || !targets->is_array()) return;
-  if (targets->empty()) ctx.Error("targets", "must name at least one record");
+  if (targets->empty()) {
+    ctx.Error("targets", "must name at least one record",
+              "give the ids of the records the tag is about, e.g. \"targets\": [\"<record id>\"]; " + ListRecordsHint("") +
+                  " (" + RecordsDoc("Tags against an analysis framework: `tag`") + ")");
+  }
   if (ctx.resolver == nullptr) return;
   for (size_t i = 0; i < targets->size(); ++i) {
     const json& t = (*targets)[i];
@@ -1051,7 +1348,9 @@ void CheckTag(const json& rec, Ctx& ctx) {
       std::string path = "targets";
       AppendIndex(path, i);
       ctx.Error(path, "refers to \"" + t.get<std::string>() + "\", a " + *kind + ": a tag tags records of the case, not " +
-                          (*kind == kinds::kTag ? "other tags" : "retractions"));
+                          (*kind == kinds::kTag ? "other tags" : "retractions"),
+                "tag the records the " + *kind + " is about instead (" +
+                    RecordsDoc("Tags against an analysis framework: `tag`") + ")");
     }
   }
 }
@@ -1143,7 +1442,8 @@ void CollectDatesOutside(const json& v, const std::string& path, const DateWindo
     std::optional<Day> day = DateLikeDay(s);
     if (!day) return;
     if (*day < w.from || w.until < *day) {
-      out->push_back({path, s + " is outside the plausible dates " + FormatDate(w.from) + " to " + FormatDate(w.until)});
+      out->push_back({path, s + " is outside the plausible dates " + FormatDate(w.from) + " to " + FormatDate(w.until),
+                       DateWindowHint(*day, w)});
     }
   } else if (v.is_array()) {
     for (size_t i = 0; i < v.size(); ++i) CollectDatesOutside(v[i], path + "[" + std::to_string(i) + "]", w, out);
@@ -1186,7 +1486,8 @@ void CheckSources(const json& sources, Ctx& ctx) {
   for (size_t i = 0; i < sources.size(); ++i) {
     const json& s = sources[i];
     if (s.is_string() && !seen.insert(s.get_ref<const std::string&>()).second) {
-      ctx.Error("sources[" + std::to_string(i) + "]", "repeats " + s.dump());
+      ctx.Error("sources[" + std::to_string(i) + "]", "repeats " + s.dump(),
+                "cite each source once; several passages of one source are one citation (" + RecordsDoc("Envelope (every record)") + ")");
     }
   }
 }
@@ -1201,7 +1502,8 @@ void CheckEnvelope(const json& rec, const std::string& kind_name, const Kind& ki
   const json* supersedes = Member(rec, "supersedes");
   const json* sources = Member(rec, "sources");
   if (id == nullptr) {
-    ctx.Error("id", "is required");
+    ctx.Error("id", "is required",
+              "give the record an id of your choosing, unique in the case, e.g. \"id\": \"mv-2023-01-15-1\" (" + RecordsDoc("Envelope (every record)") + ")");
   } else {
     CheckValue(Field{"id", Type::kId}, *id, "id", ctx);
   }
@@ -1209,40 +1511,60 @@ void CheckEnvelope(const json& rec, const std::string& kind_name, const Kind& ki
     // A correction of a case record stays in its case (schema v2): it names
     // the case it corrects, so the case keeps its id.
     if (case_ref != nullptr && supersedes == nullptr) {
-      ctx.Error("case", "is set on a case record only when it corrects another (with supersedes)");
+      ctx.Error("case", "is set on a case record only when it corrects another (with supersedes)",
+                "leave case out of a new case record (its id is the case's id), or add \"supersedes\" if it corrects one (" +
+                    RecordsDoc("Envelope (every record)") + ")");
     } else if (supersedes != nullptr && case_ref == nullptr) {
-      ctx.Error("case", "is required on a case record that corrects another: the id of the case it corrects");
+      ctx.Error("case", "is required on a case record that corrects another: the id of the case it corrects",
+                "add \"case\": the id of the case being corrected, which stays the case's id (" + RecordsDoc("Envelope (every record)") + ")");
     } else if (case_ref != nullptr) {
       CheckRef(*case_ref, "case", "case", ctx);
     }
   } else if (case_ref == nullptr) {
-    ctx.Error("case", "is required: the id of the case record");
+    ctx.Error("case", "is required: the id of the case record",
+              "add \"case\": \"<case id>\"; " + ListRecordsHint("case") + " (" + RecordsDoc("Envelope (every record)") + ")");
   } else {
     CheckRef(*case_ref, "case", "case", ctx);
   }
   if (sources != nullptr) CheckSources(*sources, ctx);
   if (kind.factual && (sources == nullptr || !sources->is_array() || sources->empty())) {
-    ctx.Error("sources", "a " + kind_name + " record must cite at least one source record");
+    ctx.Error("sources", "a " + kind_name + " record must cite at least one source record",
+              "add \"sources\": [\"<source id>\"], adding a source record first if the publication is new; " +
+                  ListRecordsHint("source") + " (" + RecordsDoc("Envelope (every record)") + ")");
   }
   if (supersedes != nullptr) {
     CheckRef(*supersedes, "supersedes", kind_name, ctx);
-    if (id != nullptr && *supersedes == *id) ctx.Error("supersedes", "a record cannot supersede itself");
+    if (id != nullptr && *supersedes == *id) {
+      ctx.Error("supersedes", "a record cannot supersede itself",
+                "give the correction a new id, and supersedes the id of the record it corrects (" + RecordsDoc("Envelope (every record)") + ")");
+    }
   }
   if (const json* note = Member(rec, "note")) CheckValue(Field{"note", Type::kText}, *note, "note", ctx);
   if (const json* c = Member(rec, "confidential")) {
     if (!c->is_object()) {
-      ctx.Error("confidential", "must be an object of fields never published");
+      ctx.Error("confidential", "must be an object of fields never published",
+                "give an object of the fields to keep out of publication, e.g. \"confidential\": {\"witness\": \"...\"} (" +
+                    RecordsDoc("Confidential fields: sealed in the log") + ")");
     } else if (IsSealedShape(*c)) {
       // As stored in the log (record/seal.h); whether it opens needs the key.
-      if (auto e = CheckSealedShape(*c)) ctx.Error(e->field, e->message);
+      if (auto e = CheckSealedShape(*c)) {
+        ctx.Error(e->field, e->message,
+                  "submit the confidential fields in plain text (Lifeline seals them), or the sealed object exactly as "
+                  "`lifeline export --format jsonl` wrote it (" + RecordsDoc("Confidential fields: sealed in the log") + ")");
+      }
     }
   }
   for (const char* server : {"recorded", "by"}) {
     if (const json* v = Member(rec, server)) {
       if (!options.allow_server_fields) {
-        ctx.Error(server, "is set by Lifeline when the record is appended; do not submit it");
+        ctx.Error(server, "is set by Lifeline when the record is appended; do not submit it",
+                  std::string("remove ") + server + "; to re-import another Lifeline log's export with its stamps, use "
+                  "`lifeline import --preserve-stamps` (" + RecordsDoc("How records enter") + ")");
       } else if (!v->is_string()) {
-        ctx.Error(server, "must be a string");
+        ctx.Error(server, "must be a string",
+                  std::string("give ") + server + " as the export wrote it: " +
+                      (std::string_view(server) == "recorded" ? "an RFC 3339 UTC date-time" : "the principal's name") +
+                      " (" + RecordsDoc("Envelope (every record)") + ")");
       }
     }
   }
@@ -1256,7 +1578,7 @@ void CheckKindFields(const json& rec, const std::string& kind_name, const Kind& 
   for (const auto& f : kind.fields) {
     auto it = rec.find(f.name);
     if (it == rec.end()) {
-      if (f.required) ctx.Error(f.name, "is required for a " + kind_name + " record");
+      if (f.required) ctx.Error(f.name, "is required for a " + kind_name + " record", FieldHint(f, f.name));
       continue;
     }
     CheckValue(f, *it, f.name, ctx);
@@ -1265,7 +1587,11 @@ void CheckKindFields(const json& rec, const std::string& kind_name, const Kind& 
   for (auto it = rec.begin(); it != rec.end(); ++it) {
     const std::string& key = it.key();
     while (known != kind.known.end() && *known < key) ++known;
-    if (known == kind.known.end() || *known != key) ctx.Error(key, "is not a field of a " + kind_name + " record");
+    if (known == kind.known.end() || *known != key) {
+      ctx.Error(key, "is not a field of a " + kind_name + " record",
+                UnknownFieldHint(key, kind.known, "a " + kind_name + " record", "Kinds") +
+                    "; what fits no field goes in note");
+    }
   }
 }
 
@@ -1278,15 +1604,21 @@ void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& 
   if (kind_name == kinds::kRouteStatus) {
     bool has_list = rec.contains("restricted");
     if (str("status") == "restricted" && !has_list) {
-      ctx.Error("restricted", "is required when status is restricted: what is blocked");
+      ctx.Error("restricted", "is required when status is restricted: what is blocked",
+                "add what is blocked, e.g. \"restricted\": [\"cargo\"] (terms of the restricted vocabulary), or give "
+                "status \"closed\" if nothing passes (" + RecordsDoc("Kinds") + ", route_status)");
     }
-    if (str("status") == "open" && has_list) ctx.Error("restricted", "must be absent when status is open");
+    if (str("status") == "open" && has_list) {
+      ctx.Error("restricted", "must be absent when status is open",
+                "leave restricted out, or give status \"restricted\" if something is blocked (" + RecordsDoc("Kinds") +
+                    ", route_status)");
+    }
   }
   if (kind_name == kinds::kMovement && rec.contains("period") && rec.at("period").is_object()) {
     const json& p = rec.at("period");
     if (p.contains("from") && p.contains("to") && p.at("from").is_string() && p.at("to").is_string()) {
       auto pf = ParseDate(p.at("from").get<std::string>()), pt = ParseDate(p.at("to").get<std::string>());
-      if (pf.ok() && pt.ok() && *pt < *pf) ctx.Error("period.to", "is before period.from");
+      if (pf.ok() && pt.ok() && *pt < *pf) ctx.Error("period.to", "is before period.from", OrderHint("period.from", "period.to"));
     }
   }
   CheckCrossFields(kind_name, rec, ctx);
@@ -1299,7 +1631,7 @@ void CheckRecordCrossFields(const json& rec, const std::string& kind_name, Ctx& 
     std::string_view x = str(a), y = str(b);
     if (!x.empty() && !y.empty()) {
       auto tx = ParseDateTime(x), ty = ParseDateTime(y);
-      if (tx.ok() && ty.ok() && *ty < *tx) ctx.Error(b, "is before " + std::string(a));
+      if (tx.ok() && ty.ok() && *ty < *tx) ctx.Error(b, "is before " + std::string(a), OrderHint(a, b));
     }
   }
 }
@@ -1311,22 +1643,22 @@ std::vector<FieldError> Validate(const json& rec, const Resolver* resolver, Vali
   std::vector<FieldError> errors;
   Ctx ctx{resolver, &errors, RecordCase(rec), dates, vocabulary};
   if (!rec.is_object()) {
-    ctx.Error("", "a record must be a JSON object, not " + TypeName(rec));
+    ctx.Error("", "a record must be a JSON object, not " + TypeName(rec),
+              "give each record as one JSON object on its own line, e.g. {\"kind\": \"source\", \"id\": \"src-1\", ...} (" +
+                  RecordsDoc("Envelope (every record)") + ")");
     return errors;
   }
   const json* kind_value = Member(rec, "kind");
   if (kind_value == nullptr || !kind_value->is_string()) {
-    std::string all;
-    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
-    ctx.Error("kind", "is required: one of " + all);
+    ctx.Error("kind", "is required: one of " + JoinNames(Kinds()),
+              "add \"kind\" naming what the record is, e.g. \"kind\": \"movement\" (" + RecordsDoc("Kinds") + ")");
     return errors;
   }
   const std::string& kind_name = kind_value->get_ref<const std::string&>();
   const Kind* kind = FindKind(kind_name);
   if (kind == nullptr) {
-    std::string all;
-    for (const auto& k : Kinds()) all += (all.empty() ? "" : ", ") + k;
-    ctx.Error("kind", "\"" + kind_name + "\" is not a record kind (" + all + ")");
+    ctx.Error("kind", "\"" + kind_name + "\" is not a record kind (" + JoinNames(Kinds()) + ")",
+              NearHint(kind_name, Kinds()) + "give one of the kinds as written, in lowercase (" + RecordsDoc("Kinds") + ")");
     return errors;
   }
   CheckEnvelope(rec, kind_name, *kind, options, ctx);
@@ -1343,6 +1675,36 @@ json VocabularySchema(const Field& f) {
   return {{"anyOf", {{{"enum", f.values}}, {{"type", "string"}, {"pattern", kTermPattern}}}},
           {"description", "a term of the " + f.vocabulary + " vocabulary: the core terms, or one the case record defines in "
                           "vocabulary." + f.vocabulary}};
+}
+
+// An obligation's `rule` as CheckRule enforces it: one branch per type
+// (RuleFields), each with its required and optional members and no other;
+// lists given name at least one value; a flow_at_least of cargo needs
+// `unit`, and only a cargo flow takes `commodity` and `unit`.
+json RuleSchema(const std::function<json(const Field&)>& type_schema) {
+  json branches = json::array();
+  for (const std::string& type : kRuleTypes) {
+    const auto& [fields, what] = *RuleFields(type);
+    json props = json::object(), required = json::array();
+    for (const Field& f : fields) {
+      props[f.name] = f.name == "type" ? json{{"const", type}} : type_schema(f);
+      if (f.type == Type::kEnumList || f.type == Type::kRefList) props[f.name]["minItems"] = 1;
+      if (f.required) required.push_back(f.name);
+    }
+    json branch = {{"title", type}, {"description", what}, {"type", "object"}, {"required", required},
+                   {"additionalProperties", false}, {"properties", props}};
+    if (type == "flow_at_least") {
+      branch["if"] = {{"properties", {{"measure", {{"const", "cargo"}}}}}};
+      branch["then"] = {{"required", {"unit"}}};
+      branch["else"] = {{"not", {{"anyOf", {{{"required", {"commodity"}}}, {{"required", {"unit"}}}}}}}};
+    }
+    branches.push_back(branch);
+  }
+  return {{"description", "a machine-checkable rule, by its type (docs/records.md, \"Obligation rules\")"},
+          {"type", "object"},
+          {"required", {"type"}},
+          {"properties", {{"type", {{"enum", kRuleTypes}}}}},
+          {"oneOf", branches}};
 }
 
 }  // namespace
@@ -1433,7 +1795,7 @@ json JsonSchema() {
       props["sources"]["minItems"] = 1;
     }
     for (const auto& f : k.fields) {
-      props[f.name] = type_schema(f);
+      props[f.name] = f.name == "rule" ? RuleSchema(type_schema) : type_schema(f);
       if (f.required) required.push_back(f.name);
     }
     one_of.push_back({{"title", k.name},

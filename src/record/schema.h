@@ -23,9 +23,13 @@ namespace lifeline::record {
 
 inline constexpr int kSchemaVersion = 2;
 
+// One refusal: what is wrong, and what to do instead. Every refusal
+// Validate returns carries a non-empty hint naming the doc section that
+// explains it (docs/records.md, "Refusals and hints").
 struct FieldError {
   std::string field;  // path within the record; empty for the record as a whole
   std::string message;
+  std::string hint;   // what to do instead, e.g. `give date as a date YYYY-MM-DD, e.g. "date": "2023-01-15"`
   friend bool operator==(const FieldError&, const FieldError&) = default;
 };
 

@@ -119,7 +119,7 @@ TEST(SchemaTest, UnknownMembersAndNestedPathsAreReportedInMemberOrder) {
     "casualties": [{"party": "p", "category": "civilian", "fatalities": {"best": 0}},
                    {"party": "q\u0003", "category": "civilian", "fatalities": {"best": 0}, "note": "n\u0004"}]})");
   ASSERT_OK(rec);
-  std::vector<FieldError> want = {
+  std::vector<std::pair<std::string, std::string>> want = {
       {"location.zz", "is not a location field"},
       {"", "is not a field of a incident record"},
       {"aaa", "is not a field of a incident record"},
@@ -134,7 +134,12 @@ TEST(SchemaTest, UnknownMembersAndNestedPathsAreReportedInMemberOrder) {
       {"location.admin1", "holds U+0001 (a control character) at byte 1; this field may hold no control "
                           "character, not even tab or newline"},
   };
-  EXPECT_EQ(Validate(*rec, &r), want);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const FieldError& e : Validate(*rec, &r)) {
+    EXPECT_FALSE(e.hint.empty()) << e.field;
+    got.emplace_back(e.field, e.message);
+  }
+  EXPECT_EQ(got, want);
 }
 
 TEST(SchemaTest, ServerFieldsAllowedWhenReadingBack) {
@@ -368,6 +373,30 @@ TEST(SchemaTest, PublishedJsonSchemaIsCurrent) {
   ASSERT_OK(published);
   EXPECT_EQ(*published, JsonSchema())
       << "regenerate with: build/cmd/lifeline/lifeline schema > docs/schema/records-v2.json";
+}
+
+// src/record/testdata/rule_samples.json: Validate accepts exactly the rules
+// labelled valid (tests/schema/check_rule_schema.py checks that the JSON
+// Schema does too), and refuses each other one at the rule, with a hint.
+TEST(SchemaTest, RuleSamplesAreJudgedAsTheyAreLabelled) {
+  std::ifstream in(LIFELINE_SOURCE_DIR "/src/record/testdata/rule_samples.json");
+  ASSERT_TRUE(in);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto samples = ParseJson(text);
+  ASSERT_OK(samples);
+  MapResolver r = Fixture();
+  for (const auto& sample : samples->at("samples")) {
+    auto rec = *ParseJson(R"({"kind":"obligation","id":"ob1","case":"c1","sources":["s1"],
+        "instrument":"court_order","title":"T","issued":"2023-02-22"})");
+    rec["rule"] = sample.at("rule");
+    auto errors = Validate(rec, &r);
+    SCOPED_TRACE(sample.at("name").get<std::string>());
+    EXPECT_EQ(errors.empty(), sample.at("valid").get<bool>()) << (errors.empty() ? "" : errors[0].field + ": " + errors[0].message);
+    for (const auto& e : errors) {
+      EXPECT_EQ(e.field.rfind("rule", 0), 0u) << e.field;
+      EXPECT_FALSE(e.hint.empty()) << e.field;
+    }
+  }
 }
 
 TEST(ValuesTest, DatesAndTimes) {

@@ -12,6 +12,7 @@
 #include "base/parallel.h"
 #include "merkle/tile.h"
 #include "record/canonical.h"
+#include "record/hints.h"
 #include "record/projection.h"
 #include "record/schema.h"
 
@@ -215,14 +216,18 @@ void CheckCorrectionOrder(const std::vector<Candidate>& candidates, const std::v
       for (size_t k : chain) {
         in_cycle[k] = true;
         problems[k].push_back(Rejection{candidates[k].where, ids[k], "supersedes",
-                                        "forms a cycle of corrections: " + path});
+                                        "forms a cycle of corrections: " + path,
+                                        "break the cycle: the first record of the chain corrects nothing, so leave its "
+                                        "supersedes out (" + RecordsDoc("How records enter") + ")"});
       }
       continue;
     }
     problems[i].push_back(Rejection{candidates[i].where, ids[i], "supersedes",
                                     "refers to \"" + ids[*j] + "\", which comes later in this submission (" +
                                         candidates[*j].where +
-                                        "): a correction must come after the record it corrects"});
+                                        "): a correction must come after the record it corrects",
+                                    "move this record after \"" + ids[*j] + "\" in the file, or into a later import (" +
+                                        RecordsDoc("How records enter") + ")"});
   }
 }
 
@@ -264,7 +269,9 @@ std::optional<Rejection> CheckEntrySize(const Candidate& c, const std::string& i
                        std::to_string(merkle::kMaxEntrySize) + " (tlog-tiles bundles store a 16-bit length); " +
                        (field.empty() ? std::string("no one field dominates")
                                       : "its largest field, " + field + ", is " + std::to_string(bytes) + " bytes") +
-                       ": shorten it, or split the record"};
+                       ": shorten it, or split the record",
+                   "put a long text in a file kept as evidence (`lifeline evidence add`) and cite it, or split the "
+                   "record into several (" + RecordsDoc("Input rules (checked at submission)") + ")"};
 }
 
 }  // namespace
@@ -314,7 +321,16 @@ std::string Rejection::ToString() const {
   std::string s = where + ": ";
   if (!id.empty()) s += "record " + id + ": ";
   if (!field.empty()) s += field + ": ";
-  return s + message;
+  return s + message + " (hint: " + hint + ")";
+}
+
+json Rejection::ToJson() const {
+  return {{"where", where}, {"id", id}, {"field", field}, {"message", message}, {"hint", hint}};
+}
+
+std::string DuplicateIdHint(const std::string& id) {
+  return "give one of the two records another id; if both say the same, keep one (ids are unique in a case: " +
+         RecordsDoc("Envelope (every record)") + "); the logged record is `lifeline show " + id + "`";
 }
 
 std::string NowUtc() {
@@ -452,7 +468,7 @@ class BatchCheck {
         problems_[i].clear();
         for (auto& e : record::Validate(candidates_[i].record, &resolver_, ValidateOptions{true},
                                         windows_[i] ? &*windows_[i] : nullptr, vocabularies_[i].get())) {
-          problems_[i].push_back(Rejection{candidates_[i].where, ids_[i], e.field, e.message});
+          problems_[i].push_back(Rejection{candidates_[i].where, ids_[i], std::move(e)});
         }
         if (problems_[i].empty()) continue;
         state_[i] = State::kRejected;
@@ -475,7 +491,10 @@ class BatchCheck {
           rows.push_back(std::move(*projected_[i]));
           continue;
         }
-        problems_[i].push_back(Rejection{candidates_[i].where, ids_[i], "", projected_[i].status().message()});
+        problems_[i].push_back(Rejection{candidates_[i].where, ids_[i], "", projected_[i].status().message(),
+                                         "the log stores canonical JSON (RFC 8785): keep integers within 2^53 and "
+                                         "nesting shallow, e.g. give a large figure as a string in note (" +
+                                             RecordsDoc("Input rules (checked at submission)") + ")"});
       }
       ++rep.rejected;
       for (auto& p : problems_[i]) rep.rejections.push_back(std::move(p));
@@ -494,7 +513,7 @@ class BatchCheck {
     std::vector<Rejection> found;
     for (auto& e : record::Validate(candidates_[i].record, &resolver_, ValidateOptions{options_.preserve_stamps},
                                     windows_[i] ? &*windows_[i] : nullptr, vocabularies_[i].get())) {
-      found.push_back(Rejection{candidates_[i].where, ids_[i], e.field, e.message});
+      found.push_back(Rejection{candidates_[i].where, ids_[i], std::move(e)});
     }
     // Seal before anything compares or canonicalises the record: from here
     // on it holds no plaintext confidential object. Sealing is idempotent,
@@ -505,7 +524,10 @@ class BatchCheck {
         std::string msg = sealed.message();
         const std::string prefix = "confidential: ";
         if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
-        found.push_back(Rejection{candidates_[i].where, ids_[i], "confidential", msg});
+        found.push_back(Rejection{candidates_[i].where, ids_[i], "confidential", msg,
+                                  "give confidential as an object of plain-text fields, and check that the store's "
+                                  "confidential.key is readable (" + RecordsDoc("Confidential fields: sealed in the log") +
+                                      ")"});
       }
     }
     return found;
@@ -536,7 +558,10 @@ class BatchCheck {
     if (target_case && *target_case != case_id) {
       found.push_back(Rejection{candidates_[i].where, ids_[i], "supersedes",
                                 "\"" + target + "\" is the case record of case \"" + *target_case +
-                                    "\", not of \"" + case_id + "\": a case record corrects only its own case's"});
+                                    "\", not of \"" + case_id + "\": a case record corrects only its own case's",
+                                "give supersedes the id of case \"" + case_id + "\"'s current case record (" +
+                                    ListRecordsHint("case") + "), or case the id of the case it corrects (" +
+                                    RecordsDoc("Envelope (every record)") + ")"});
     }
     return Status::Ok();
   }
@@ -549,7 +574,8 @@ class BatchCheck {
     LIFELINE_RETURN_IF_ERROR(CheckCaseCorrection(i, found));
     if (duplicate_of_[i]) {
       found.push_back(Rejection{candidates_[i].where, id, "id",
-                                "\"" + id + "\" is also the id of " + candidates_[*duplicate_of_[i]].where});
+                                "\"" + id + "\" is also the id of " + candidates_[*duplicate_of_[i]].where,
+                                DuplicateIdHint(id)});
     }
     if (found.empty() && !id.empty()) {
       auto existing_or = existing_fn_(id);
@@ -571,7 +597,10 @@ class BatchCheck {
         found.push_back(Rejection{candidates_[i].where, id, "id",
                                   "\"" + id + "\" is already in the log (entry " + std::to_string(existing->index) +
                                       ") with different content; submit a correction with a new id and "
-                                      "\"supersedes\": \"" + id + "\""});
+                                      "\"supersedes\": \"" + id + "\"",
+                                  "give this record a new id and \"supersedes\": \"" + id + "\" if it corrects the "
+                                  "logged one, or a new id alone if it is another record (" + RecordsDoc("How records enter") +
+                                      ")"});
       }
     }
     if (found.empty()) return false;

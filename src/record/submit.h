@@ -43,13 +43,35 @@ struct Candidate {
   nlohmann::json record;
 };
 
+// A refused candidate: where it is, what is wrong, and what to do instead.
+// The constructor takes the hint so that no refusal can lack one
+// (docs/records.md, "Refusals and hints").
 struct Rejection {
+  Rejection(std::string where_in, std::string id_in, std::string field_in, std::string message_in,
+            std::string hint_in)
+      : where(std::move(where_in)),
+        id(std::move(id_in)),
+        field(std::move(field_in)),
+        message(std::move(message_in)),
+        hint(std::move(hint_in)) {}
+  // A schema refusal (record::Validate) of the candidate at `where`.
+  Rejection(std::string where_in, std::string id_in, FieldError error)
+      : Rejection(std::move(where_in), std::move(id_in), std::move(error.field), std::move(error.message),
+                  std::move(error.hint)) {}
+
   std::string where;
   std::string id;     // the record's id, if it has one
   std::string field;  // "" for the record as a whole
   std::string message;
-  std::string ToString() const;  // "file:12: record x: field: message"
+  std::string hint;   // what to do instead; non-empty
+  // "file:12: record x: field: message (hint: ...)"
+  std::string ToString() const;
+  // {where, id, field, message, hint}: what `--json` and the API's 422 list.
+  nlohmann::json ToJson() const;
 };
+
+// The hint of a refusal of an id used by two records ("id" `id`).
+std::string DuplicateIdHint(const std::string& id);
 
 struct SubmitReport {
   uint64_t candidates = 0;

@@ -70,7 +70,8 @@ TEST_F(SubmitTest, AllOrNothingWritesNothingWhenOneRecordIsBad) {
   EXPECT_EQ(log_->size(), 0u);
   ASSERT_EQ(rep.rejections.size(), 1u);
   EXPECT_EQ(rep.rejections[0].ToString(),
-            "test.jsonl:5: record m1: direction: must be one of in, out, both, not \"sideways\"");
+            "test.jsonl:5: record m1: direction: must be one of in, out, both, not \"sideways\" (hint: give direction "
+            "as one of in, out, both, e.g. \"direction\": \"in\" (docs/records.md, \"Kinds\"))");
 }
 
 TEST_F(SubmitTest, PartialModeDropsRecordsThatDependOnRejectedOnes) {

@@ -303,6 +303,19 @@ TEST_F(ServerTest, BadRequestsAre4xxAndWriteNothing) {
   ASSERT_FALSE(j["rejections"].empty());
   EXPECT_EQ(j["rejections"][0]["id"], "inc-bad");
   EXPECT_FALSE(j["rejections"][0]["field"].get<std::string>().empty());
+  // ... and says what to do instead (docs/records.md, "Refusals and hints").
+  for (const auto& rejection : j["rejections"]) {
+    EXPECT_FALSE(rejection.value("hint", "").empty()) << rejection.dump();
+  }
+  auto typo = Post("/api/v1/records",
+                   R"({"kind":"source","id":"src-typo","case":"lachin-2022-23","publisher":"P","title":"T","pubished":"2023-01-01"})",
+                   "application/json", "monitor");
+  ASSERT_TRUE(typo);
+  EXPECT_EQ(typo->status, 422);
+  json t = json::parse(typo->body);
+  ASSERT_EQ(t["rejections"].size(), 1u) << typo->body;
+  EXPECT_EQ(t["rejections"][0]["field"], "pubished");
+  EXPECT_EQ(t["rejections"][0]["hint"].get<std::string>().rfind("did you mean `published`? ", 0), 0u) << typo->body;
   // Bad parameters and paths.
   for (std::string p : {"/api/v1/records?limit=0", "/api/v1/records?limit=abc", "/api/v1/records?from=2023-13-45",
                                "/api/v1/records?nope=1", "/api/v1/cases/lachin-2022-23/forecast?scenario=../../etc",

@@ -177,7 +177,7 @@ bool Append(Context& c, store::LogStore& reader, Candidates candidates, record::
 json ReportJson(const record::SubmitReport& rep, bool dry_run, const std::string& checkpoint) {
   json rejections = json::array();
   for (const auto& r : rep.rejections) {
-    rejections.push_back({{"where", r.where}, {"id", r.id}, {"field", r.field}, {"message", r.message}});
+    rejections.push_back(r.ToJson());
   }
   json out = {{"ok", rep.rejected == 0},  {"dry_run", dry_run},   {"candidates", rep.candidates},
               {"accepted", rep.accepted}, {"unchanged", rep.unchanged}, {"rejected", rep.rejected},
