@@ -40,7 +40,7 @@ check "an obligation no rule can check is listed with its reason" 0 \
 	"not evaluable: 'The lifting of all barriers' and 'at scale' name neither" -- \
 	"$LL" --store "$S" compliance --case $C
 check "a utility the case does not define is refused, with the hint" 2 \
-	'utility: must be one of .* not "cooking_gas" \(or add it to the case record.s vocabulary.utility' -- \
+	'utility: must be one of .* not "cooking_gas" \(hint: use one of these, or add it to the case record.s vocabulary.utility' -- \
 	sh -c "grep '\"id\":\"og-2023-10-09-fuel-entry\"' '$D/records.jsonl' |
 	sed 's/og-2023-10-09-fuel-entry/og-x/;s/\"utility\":\"fuel\"/\"utility\":\"cooking_gas\"/' |
 	\"$LL\" --store '$S' add --dry-run"

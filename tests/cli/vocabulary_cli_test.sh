@@ -20,7 +20,7 @@ cat >"$WORK/plain.jsonl" <<'JSON'
 {"kind":"outage","id":"o-fuel","case":"c-fuel","utility":"fuel","from":"2023-01-03","until":"2023-01-06","sources":["s1"]}
 JSON
 check "a term outside the core is refused with the hint" 2 \
-	"utility: must be one of gas, electricity, water, internet, telephone, not \"fuel\" \(or add it to the case record's vocabulary.utility with a definition" -- \
+	"utility: must be one of gas, electricity, water, internet, telephone, not \"fuel\" \(hint: use one of these, or add it to the case record's vocabulary.utility with a definition" -- \
 	"$LL" --store "$S" import "$WORK/plain.jsonl"
 
 cat >"$WORK/fuel.jsonl" <<'JSON'
