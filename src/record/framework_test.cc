@@ -20,6 +20,16 @@ TEST(FrameworkTest, TheUnFrameworkHasFourteenFactorsEightCommon) {
     common += fw->factors[i].group == "common";
   }
   EXPECT_EQ(common, 8);
+  // The counts checked against the per-factor transcriptions (the note):
+  // 7.1-7.11, 8.1-8.12, 9.1-9.6, 13.1-13.10, each numbered in order.
+  for (const auto& [id, count] : {std::pair{"RF7", 11}, {"RF8", 12}, {"RF9", 6}, {"RF13", 10}}) {
+    const FrameworkFactor* f = fw->Factor(id);
+    ASSERT_NE(f, nullptr) << id;
+    ASSERT_EQ(f->indicators.size(), static_cast<size_t>(count)) << id;
+    for (int n = 1; n <= count; ++n) {
+      EXPECT_EQ(f->indicators[static_cast<size_t>(n - 1)].id, std::string(id).substr(2) + "." + std::to_string(n)) << id;
+    }
+  }
   ASSERT_NE(fw->Factor("RF13"), nullptr);
   EXPECT_NE(fw->Factor("RF13")->Indicator("13.8"), nullptr);
   EXPECT_EQ(fw->Factor("RF13")->Indicator("7.1"), nullptr);

@@ -4,8 +4,9 @@
 # mapping import with zero rejections (and a second import adds nothing);
 # the daily totals
 # equal a recount of the CSV with Python's csv module; the headline and
-# compliance figures match the case's own records (gaza_figures.py); the
-# forecast scenario runs; the report in every language verifies.
+# compliance figures, the atrocity-risk tags and the alerts match the case's
+# own records (gaza_figures.py); the forecast scenario runs; the report in
+# every language verifies.
 #
 #   gaza_case_test.sh LIFELINE_BINARY SOURCE_DIR
 set -uo pipefail
@@ -48,17 +49,32 @@ check "a utility the case does not define is refused, with the hint" 2 \
 "$LL" --store "$S" export --format jsonl --kind movement --case $C >"$WORK/movements.jsonl"
 "$LL" --store "$S" --json indicators --case $C --from 2023-10-07 --to 2024-01-30 >"$WORK/indicators.json"
 "$LL" --store "$S" --json headline --case $C >"$WORK/headline.json"
-"$LL" --store "$S" --json compliance --case $C --to 2024-05-31 >"$WORK/compliance.json"
+# The default range: it ends on the last day a record speaks of, which the
+# records after the order of 24 May 2024 carry past it.
+"$LL" --store "$S" --json compliance --case $C >"$WORK/compliance.json"
+"$LL" --store "$S" --json risk --case $C >"$WORK/risk.json"
+"$LL" --store "$S" --json alerts --dry-run --rules "$D/alerts.toml" >"$WORK/alerts.json"
 check "daily trucks equal a recount of the CSV" 0 "^ok: recount: $rows days" -- \
 	python3 "$FIG" recount "$D" "$WORK/movements.jsonl" "$WORK/indicators.json"
 check "headline figures from the case's records" 0 "^ok: headline" -- python3 "$FIG" headline "$D" "$WORK/headline.json"
-check "the 24 May 2024 order against the Rafah closure" 0 "^ok: compliance: 8 days" -- \
+check "the 24 May 2024 order against the Rafah closure, in the default range" 0 "^ok: compliance: [0-9]+ days in violation" -- \
 	python3 "$FIG" compliance "$D" "$WORK/compliance.json"
+check "the risk view counts the case's tags per factor and indicator" 0 "^ok: risk: RF13 [0-9]+" -- \
+	python3 "$FIG" risk "$D" "$WORK/risk.json"
+check "the risk table lists the tagged indicator" 0 "^  13\.8  interference with delivery" -- \
+	"$LL" --store "$S" risk --case $C
+check "the case's alert rules raise the closures the statuses give" 0 "^ok: alerts: [0-9]+ alerts" -- \
+	python3 "$FIG" alerts "$D" "$WORK/alerts.json"
 # The recount fails on a CSV that differs from what was imported.
 mkdir -p "$WORK/tampered" && cp "$D/records.jsonl" "$WORK/tampered/"
 sed 's/"21 October 2023","21-Oct-23",20,/"21 October 2023","21-Oct-23",21,/' "$D/gaza_food_trucks.csv" >"$WORK/tampered/gaza_food_trucks.csv"
 check "the recount sees a changed row" 1 "FAIL recount: export 2023-10-21 vehicles: got 20, want 21" -- \
 	python3 "$FIG" recount "$WORK/tampered" "$WORK/movements.jsonl" "$WORK/indicators.json"
+# The tag count fails on records with one tag fewer than were imported.
+tags=$(grep -c '"kind":"tag"' "$D/records.jsonl")
+grep -v '"id":"tag-2024-03-19-turk-rf13-13.8"' "$D/records.jsonl" >"$WORK/tampered/records.jsonl"
+check "the tag count sees a tag missing" 1 "FAIL risk: tags in all: got $tags, want $((tags - 1))" -- \
+	python3 "$FIG" risk "$WORK/tampered" "$WORK/risk.json"
 
 check "indicators against the pre-war baseline" 0 "against baseline on rt-gaza-crossings, vehicles: delivered 20 of 500 \(4%\)" -- \
 	"$LL" --store "$S" indicators --case $C --from 2023-10-21 --to 2023-10-21

@@ -12,17 +12,25 @@ what `lifeline --json` printed (files written by gaza_case_test.sh):
   headline   DIR HEADLINE.json     blockade days, water cut, and the two
                                    parties' counts of 8 Apr 2024, from the
                                    records that decide them
-  compliance DIR COMPLIANCE.json   the 24 May 2024 order: every day from the
-                                   rule's start violated, decided by the
-                                   Rafah closure record
+  compliance DIR COMPLIANCE.json   the default range ends on the last day a
+                                   record speaks of, after the 24 May 2024
+                                   order; every day from the rule's start is
+                                   violated, decided by the Rafah closure
+  risk       DIR RISK.json         the tags per factor and indicator equal a
+                                   count of the current tag records, each
+                                   citing source records with a URL
+  alerts     DIR ALERTS.json       the route_closed alerts equal the closed
+                                   runs recomputed from the route statuses
 
 Prints one line per failed comparison; exit 1 if any, else "ok: ...".
 """
+import collections
 import csv
 import datetime
 import json
 import pathlib
 import sys
+import tomllib
 
 CASE = "gaza-access-2023-24"
 failures = []
@@ -40,6 +48,34 @@ def day(s):
 def records(case_dir):
     lines = (case_dir / "records.jsonl").read_text(encoding="utf-8").splitlines()
     return {r["id"]: r for r in (json.loads(l) for l in lines if l.strip())}
+
+
+def current(recs):
+    """The records no other record supersedes or retracts."""
+    gone = {r[k] for r in recs.values() for k in ("supersedes", "retracts") if k in r}
+    return {i: r for i, r in recs.items() if i not in gone}
+
+
+def instant(s):
+    """A date (00:00 UTC) or date-time as an aware UTC datetime."""
+    if len(s) == 10:
+        return datetime.datetime.fromisoformat(s).replace(tzinfo=datetime.timezone.utc)
+    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
+
+
+def last_record_day(case_dir, recs):
+    """The latest day a record speaks of (docs/analysis.md, the default
+    range): a movement's or incident's date, a status's, outage's or
+    schedule's start, a watch's last day; the CSV rows are movements."""
+    days = list(csv_trucks(case_dir))
+    for r in recs.values():
+        if r["kind"] in ("route_status", "outage", "schedule"):
+            days.append(instant(r["from"]).date())
+        elif r["kind"] in ("movement", "incident", "stock"):
+            days.append(day(r["date"]))
+        elif r["kind"] == "watch":
+            days.append(day(r.get("to", r["from"])))
+    return max(days)
 
 
 def csv_trucks(case_dir):
@@ -142,11 +178,14 @@ def headline(case_dir, headline_path):
 
 
 def compliance(case_dir, compliance_path):
-    recs = records(case_dir)
+    recs = current(records(case_dir))
     ob = recs["ob-icj-2024-05-24-rafah"]
     closure = recs["rs-2024-05-07-rafah-seized"]
     expect("the closure has no end", "until" in closure, False)
     comp = json.loads(pathlib.Path(compliance_path).read_text(encoding="utf-8"))
+    expect("the default range ends on the last day a record speaks of", day(comp["to"]), last_record_day(case_dir, recs))
+    if day(comp["to"]) < day(ob["rule"]["from"]):
+        failures.append(f"the default range ends on {comp['to']}, before the order of {ob['rule']['from']}")
     entry = next((o for o in comp["obligations"] if o["obligation"] == ob["id"]), None)
     if entry is None:
         failures.append(f"compliance: no {ob['id']}")
@@ -157,7 +196,99 @@ def compliance(case_dir, compliance_path):
     deciding = {rid for v in entry["violations"] for rid in v["records"]}
     if deciding != {closure["id"]}:
         failures.append(f"24 May order decided by {sorted(deciding)}, want {closure['id']}")
-    return f"{days} days in violation"
+    return f"{days} days in violation to {comp['to']}"
+
+
+def risk(case_dir, risk_path):
+    recs = current(records(case_dir))
+    tags = [r for r in recs.values() if r["kind"] == "tag" and r["case"] == CASE]
+    if not tags:
+        failures.append("the case has no tag record")
+    for t in tags:
+        for s in t["sources"]:
+            src = recs.get(s, {})
+            expect(f"{t['id']} cites source {s} with a URL", (src.get("kind"), bool(src.get("url"))), ("source", True))
+        for target in t["targets"]:
+            expect(f"{t['id']} targets {target}", target in recs, True)
+    per_factor = collections.Counter(t["factor"] for t in tags)
+    per_indicator = collections.defaultdict(set)
+    for t in tags:
+        per_indicator[(t["factor"], t.get("indicator"))].add(t["id"])
+    view = json.loads(pathlib.Path(risk_path).read_text(encoding="utf-8"))
+    expect("tags in all", view["totals"]["tags"], len(tags))
+    for f in view["factors"]:
+        expect(f"tags on {f['factor']}", f["counts"]["tags"], per_factor.get(f["factor"], 0))
+        for i in f["indicators"]:
+            got = {x["id"] for x in i["tags"]}
+            expect(f"tags on {f['factor']} {i['indicator']}", got, per_indicator.get((f["factor"], i["indicator"]), set()))
+    listed = {f["factor"] for f in view["factors"]}
+    expect("every tagged factor is listed", set(per_factor) - listed, set())
+    return ", ".join(f"{f} {n}" for f, n in sorted(per_factor.items()))
+
+
+def closed_runs(recs, route, first, last):
+    """The runs of days in first..last on which a closed status is in force on
+    the route in either direction; a status holds from its `from` until its
+    `until` or the next status on the route in that direction."""
+    closed = set()
+    for way in ("in", "out"):
+        sts = sorted((r for r in recs.values() if r["kind"] == "route_status" and r["route"] == route
+                      and way in r.get("directions", ["in", "out"])), key=lambda r: instant(r["from"]))
+        for i, s in enumerate(sts):
+            if s["status"] != "closed":
+                continue
+            ends = [instant(x) for x in (s.get("until"),) if x] + [instant(n["from"]) for n in sts[i + 1:i + 2]]
+            d, stop = instant(s["from"]).date(), min(ends) if ends else None
+            while d <= last and (stop is None or instant(d.isoformat()) < stop):
+                if d >= first:
+                    closed.add(d)
+                d += datetime.timedelta(days=1)
+    runs, start = [], None
+    for d in sorted(closed):
+        if start is None or d != prev + datetime.timedelta(days=1):
+            if start is not None:
+                runs.append((start, prev))
+            start = d
+        prev = d
+    if start is not None:
+        runs.append((start, prev))
+    return runs
+
+
+def alerts(case_dir, alerts_path):
+    recs = current(records(case_dir))
+    case = next(r for r in recs.values() if r["kind"] == "case")  # the current case record
+    first, last = day(case["started"]), last_record_day(case_dir, recs)
+    raised = json.loads(pathlib.Path(alerts_path).read_text(encoding="utf-8"))
+    raised = raised["alerts"] if isinstance(raised, dict) else raised
+    got = {(a["rule"], a["first_day"], a["last_day"], a["ongoing"]) for a in raised if a["type"] == "route_closed"}
+    want = set()
+    for rule, route in (("gaza-crossings-closed", "rt-gaza-crossings"), ("rafah-closed", "rt-rafah"),
+                        ("kerem-shalom-closed", "rt-kerem-shalom")):
+        for a, b in closed_runs(recs, route, first, last):
+            want.add((rule, a.isoformat(), b.isoformat(), b == last))
+    expect("route_closed alerts", sorted(got), sorted(want))
+    # utility_out counts days without service: each alert rests on service
+    # outages of its utility, and a utility cut only as a supply line raises
+    # nothing.
+    rules = {r["id"]: r for r in tomllib.loads((case_dir / "alerts.toml").read_text(encoding="utf-8"))["rule"]}
+    fired = collections.defaultdict(set)
+    for a in raised:
+        if a["type"] == "utility_out":
+            utility = rules[a["rule"]]["utility"]
+            fired[utility].add(a["rule"])
+            for rid in a["records"]:
+                r = recs.get(rid, {})
+                expect(f"{a['key']} rests on {rid}", (r.get("kind"), r.get("utility"), r.get("scope", "service")),
+                       ("outage", utility, "service"))
+    for rule in (r for r in rules.values() if r["type"] == "utility_out"):
+        service = [r for r in recs.values() if r["kind"] == "outage" and r["utility"] == rule["utility"]
+                   and r.get("scope", "service") == "service"]
+        if not service:
+            expect(f"{rule['id']}: no service outage of {rule['utility']}, no alert", fired.get(rule["utility"], set()), set())
+    if not raised:
+        failures.append("no alert raised")
+    return f"{len(raised)} alerts, {len(got)} of them closures"
 
 
 def main():
@@ -171,6 +302,10 @@ def main():
         summary = headline(case_dir, sys.argv[3])
     elif mode == "compliance":
         summary = compliance(case_dir, sys.argv[3])
+    elif mode == "risk":
+        summary = risk(case_dir, sys.argv[3])
+    elif mode == "alerts":
+        summary = alerts(case_dir, sys.argv[3])
     else:
         print(__doc__, file=sys.stderr)
         return 2
