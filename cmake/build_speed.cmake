@@ -2,16 +2,23 @@
 # (.ci/run) compiles them twice (make test, make asan). Measurements are in
 # BENCHMARKS.md, "Build and CI time".
 #
-# Precompiled headers (GCC only): the standard and nlohmann/json headers that
-# most translation units include, parsed once into lifeline_pch, whose header
-# every library reuses; the tests' lifeline_test_pch adds GoogleTest. A
-# reusing target must be compiled with the same flags as the carrier (GCC
-# rejects a precompiled header made with other options, and CMake's
-# -Winvalid-pch with -Werror turns that into an error, never a silent
-# fallback). Extra -D definitions are fine as long as these headers do not
-# read them. Off for clang (the fuzz build), whose precompiled headers reject
-# any difference in definitions. -DLIFELINE_PCH=OFF builds without.
-option(LIFELINE_PCH "Precompiled headers for the common standard and JSON headers (GCC)" ON)
+# Precompiled headers (GCC, the sanitizer build): the standard and
+# nlohmann/json headers that most translation units include, parsed once into
+# lifeline_pch, whose header every library reuses; the tests'
+# lifeline_test_pch adds GoogleTest. A reusing target must be compiled with
+# the same flags as the carrier (GCC rejects a precompiled header made with
+# other options, and CMake's -Winvalid-pch with -Werror turns that into an
+# error, never a silent fallback). Extra -D definitions are fine as long as
+# these headers do not read them.
+#
+# Off by default elsewhere: in the RelWithDebInfo build (-O2) with these
+# precompiled headers, GCC 12 reports -Warray-bounds inside libstdc++'s
+# std::string concatenation, inlined into src/tabular/csv_test.cc, which it
+# keeps quiet without them (and a hand-made header of fewer of them); with
+# -Werror that fails the build. Why is not known yet. Off for clang (the fuzz
+# build), whose precompiled headers reject any difference in definitions.
+option(LIFELINE_PCH "Precompiled headers for the common standard and JSON headers (GCC)"
+       ${LIFELINE_SANITIZE})
 
 set(LIFELINE_PCH_HEADERS
   <algorithm> <array> <chrono> <cstddef> <cstdint> <cstdio> <cstdlib> <filesystem>
