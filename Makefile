@@ -40,7 +40,7 @@ fuzz: deps
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \
 	  -DLIFELINE_TESTS=OFF -DLIFELINE_BENCH=OFF >/dev/null
 	ninja -C build-fuzz -j $(JOBS) fuzzers
-	fuzz/run.sh build-fuzz 10
+	FUZZ_JOBS=$(JOBS) fuzz/run.sh build-fuzz 10
 
 # Property tests try 30 cases each under the sanitizers (rapidcheck's default,
 # 100, in make test): there they look for memory errors, not breadth.

@@ -1,0 +1,46 @@
+# Compile time: a clean build compiles ~220 translation units, and CI
+# (.ci/run) compiles them twice (make test, make asan). Measurements are in
+# BENCHMARKS.md, "Build and CI time".
+#
+# Precompiled headers (GCC, the sanitizer build): the standard and
+# nlohmann/json headers that most translation units include, parsed once into
+# lifeline_pch, whose header every library reuses; the tests'
+# lifeline_test_pch adds GoogleTest. A reusing target must be compiled with
+# the same flags as the carrier (GCC rejects a precompiled header made with
+# other options, and CMake's -Winvalid-pch with -Werror turns that into an
+# error, never a silent fallback). Extra -D definitions are fine as long as
+# these headers do not read them.
+#
+# Off by default elsewhere: in the RelWithDebInfo build (-O2) with these
+# precompiled headers, GCC 12 reports -Warray-bounds inside libstdc++'s
+# std::string concatenation, inlined into src/tabular/csv_test.cc, which it
+# keeps quiet without them (and a hand-made header of fewer of them); with
+# -Werror that fails the build. Why is not known yet. Off for clang (the fuzz
+# build), whose precompiled headers reject any difference in definitions.
+option(LIFELINE_PCH "Precompiled headers for the common standard and JSON headers (GCC)"
+       ${LIFELINE_SANITIZE})
+
+set(LIFELINE_PCH_HEADERS
+  <algorithm> <array> <chrono> <cstddef> <cstdint> <cstdio> <cstdlib> <filesystem>
+  <fstream> <functional> <map> <memory> <mutex> <optional> <set> <sstream>
+  <string> <string_view> <thread> <utility> <vector>
+  <nlohmann/json.hpp>)
+
+if(LIFELINE_PCH AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  add_library(lifeline_pch OBJECT ${CMAKE_CURRENT_LIST_DIR}/pch.cc)
+  target_link_libraries(lifeline_pch PRIVATE nlohmann_json::nlohmann_json)
+  target_precompile_headers(lifeline_pch PRIVATE ${LIFELINE_PCH_HEADERS})
+  if(LIFELINE_TESTS)
+    add_library(lifeline_test_pch OBJECT ${CMAKE_CURRENT_LIST_DIR}/pch.cc)
+    target_link_libraries(lifeline_test_pch PRIVATE nlohmann_json::nlohmann_json GTest::gtest)
+    target_precompile_headers(lifeline_test_pch PRIVATE ${LIFELINE_PCH_HEADERS} <gtest/gtest.h>)
+  endif()
+endif()
+
+# lifeline_use_pch(TARGET CARRIER): TARGET reuses CARRIER's precompiled
+# header, when there is one.
+function(lifeline_use_pch target carrier)
+  if(TARGET ${carrier})
+    target_precompile_headers(${target} REUSE_FROM ${carrier})
+  endif()
+endfunction()
