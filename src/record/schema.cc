@@ -10,6 +10,7 @@
 
 #include "base/kinds.h"
 #include "record/framework.h"
+#include "record/outcome_class.h"
 #include "record/seal.h"
 #include "record/values.h"
 
@@ -547,7 +548,8 @@ bool IsTerm(const std::string& s) {
 }
 
 // A case record's `vocabulary`: {name: {term: definition}}, each name one of
-// kVocabularyNames, each term new to its core.
+// kVocabularyNames, each term new to its core; an outcome term is
+// {definition, counts_as} (record/outcome_class.h).
 void CheckVocabulary(const json& v, const std::string& path, Ctx& ctx) {
   const std::string hint = " (docs/records.md, \"Vocabularies\")";
   if (!v.is_object()) {
@@ -572,7 +574,10 @@ void CheckVocabulary(const json& v, const std::string& path, Ctx& ctx) {
       } else if (std::find(core.begin(), core.end(), t.key()) != core.end()) {
         ctx.Error(term_path, "is already a core term of " + it.key() + ": use it without defining it");
       }
-      if (!t.value().is_string() || t.value().get_ref<const std::string&>().empty()) {
+      if (it.key() == "outcome") {
+        // An outcome term carries its class (record/outcome_class.h).
+        if (std::string e = OutcomeTermError(t.value()); !e.empty()) ctx.Error(term_path, e);
+      } else if (!t.value().is_string() || t.value().get_ref<const std::string&>().empty()) {
         ctx.Error(term_path, "must be the term's one-line definition, a non-empty string, not " + TypeName(t.value()));
       }
     }
@@ -1104,7 +1109,10 @@ CaseVocabulary VocabularyOf(const json* case_record) {
     if (core.empty() || !it.value().is_object()) continue;
     for (auto t = it.value().begin(); t != it.value().end(); ++t) {
       if (!IsTerm(t.key()) || std::find(core.begin(), core.end(), t.key()) != core.end()) continue;
-      if (t.value().is_string()) out[it.key()][t.key()] = t.value().get<std::string>();
+      if (t.value().is_string() && it.key() != "outcome") out[it.key()][t.key()] = t.value().get<std::string>();
+      if (const std::string* d = OutcomeTermDefinition(t.value()); d != nullptr && it.key() == "outcome") {
+        out[it.key()][t.key()] = *d;
+      }
     }
   }
   return out;
