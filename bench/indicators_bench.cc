@@ -72,10 +72,6 @@ Row Generate(uint64_t i) {
   return r;
 }
 
-const char* OutcomeName(Outcome o) {
-  return o == Outcome::kCompleted ? "completed" : o == Outcome::kStopped ? "stopped" : "turned_back";
-}
-
 int WriteCsv(const char* path, uint64_t n) {
   FILE* f = std::fopen(path, "w");
   if (!f) {
@@ -89,7 +85,7 @@ int WriteCsv(const char* path, uint64_t n) {
     Row r = Generate(i);
     std::fprintf(f, "mv-%llu,%s,%s,%s,%s,%s,%lld,%lld,%lld,", static_cast<unsigned long long>(i),
                  dates[static_cast<size_t>(r.day - kFirstDay)].c_str(), kRoutes[r.route], kOperators[r.op],
-                 r.dir == Direction::kIn ? "in" : "out", OutcomeName(r.outcome), static_cast<long long>(r.vehicles),
+                 r.dir == Direction::kIn ? "in" : "out", lifeline::analysis::OutcomeName(r.outcome).data(), static_cast<long long>(r.vehicles),
                  static_cast<long long>(r.persons), static_cast<long long>(r.patients));
     if (r.dir == Direction::kIn) {
       std::fprintf(f, "%s,%.0f,kg\n", kCommodities[r.commodity], r.kg);

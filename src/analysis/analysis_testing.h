@@ -92,6 +92,26 @@ class TestLog {
   std::optional<note::Verifier> verifier_;
 };
 
+// An obligation of case c1 (route r1) with rule `rule` (JSON), titled by its id.
+inline std::string ObligationWithRule(const std::string& id, const std::string& rule) {
+  return R"({"kind":"obligation","id":")" + id + R"(","case":"c1","instrument":"agreement","title":")" + id +
+         R"(","issued":"2023-01-01","sources":["s1"],"rule":)" + rule + "}";
+}
+
+// One obligation of case c1 of each rule type but flow_at_least (whose
+// terms a test picks): ob-open (r1 open for cargo both ways), ob-power
+// (electricity restored in Gaza), ob-medical (medical allowed in on r1),
+// ob-scale (not evaluable).
+inline std::vector<std::string> ObligationsOfEachRuleType() {
+  return {ObligationWithRule("ob-open", R"({"type":"route_open","route":"r1","for":["cargo"],"directions":["in","out"],
+              "from":"2023-01-01"})"),
+          ObligationWithRule("ob-power", R"({"type":"service_restored","utility":"electricity","area":"Gaza",
+              "from":"2023-01-01"})"),
+          ObligationWithRule("ob-medical", R"({"type":"commodity_allowed","commodity":"medical","routes":["r1"],
+              "directions":["in"],"from":"2023-01-01"})"),
+          ObligationWithRule("ob-scale", R"({"type":"not_evaluable","reason":"\"at scale\" names no quantity"})")};
+}
+
 }  // namespace lifeline::analysis
 
 #endif  // LIFELINE_ANALYSIS_ANALYSIS_TESTING_H_

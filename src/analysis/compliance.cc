@@ -61,7 +61,7 @@ void DescribeRule(const Dataset& ds, const Obligation& o, ObligationCompliance& 
   oc.area = o.area;
   oc.commodity = o.commodity;
   for (int32_t r : o.routes) oc.routes.push_back(ds.routes.at(r));
-  if (o.type == RuleType::kCommodityAllowed || o.type == RuleType::kFlowAtLeast) {
+  if (o.type == RuleType::kRouteOpen || o.type == RuleType::kCommodityAllowed || o.type == RuleType::kFlowAtLeast) {
     if (o.ways & kWayIn) oc.directions.emplace_back("in");
     if (o.ways & kWayOut) oc.directions.emplace_back("out");
   }

@@ -82,6 +82,20 @@ std::string_view RouteStateName(RouteState s) {
   return "unknown";
 }
 
+std::string_view OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kCompleted: return "completed";
+    case Outcome::kStopped: return "stopped";
+    case Outcome::kTurnedBack: break;
+  }
+  return "turned_back";
+}
+
+std::string_view Dataset::OutcomeTerm(int32_t row) const {
+  auto it = outcome_terms.find(row);
+  return it != outcome_terms.end() ? std::string_view(it->second) : OutcomeName(movements.outcome[static_cast<size_t>(row)]);
+}
+
 std::string_view DirectionName(Direction d) {
   switch (d) {
     case Direction::kIn: return "in";
@@ -626,7 +640,7 @@ Status AddCase(Dataset& ds, const std::string& id, const json& r) {
 }
 
 Status AddMovement(Dataset& ds, const json& r) {
-  LIFELINE_ASSIGN_OR_RETURN(MovementFields m, MovementFromJson(r));
+  LIFELINE_ASSIGN_OR_RETURN(MovementFields m, MovementFromJson(r, ds.outcome_classes));
   AddMovementFields(ds, m);
   return Status::Ok();
 }
@@ -852,7 +866,7 @@ Status AddRecord(Dataset& ds, const json& r) {
 
 }  // namespace
 
-Result<MovementFields> MovementFromJson(const json& r) {
+Result<MovementFields> MovementFromJson(const json& r, const record::OutcomeClasses& classes) {
   MovementFields m;
   LIFELINE_ASSIGN_OR_RETURN(m.day, DayField(r, "date"));
   if (r.contains("period")) {
@@ -864,9 +878,13 @@ Result<MovementFields> MovementFromJson(const json& r) {
   m.op = Str(r, "operator");
   const std::string dir = Str(r, "direction"), outcome = Str(r, "outcome"), q = Str(r, "qualifier");
   m.direction = dir == "out" ? Direction::kOut : dir == "both" ? Direction::kBoth : Direction::kIn;
-  m.outcome = outcome == "stopped"       ? Outcome::kStopped
-              : outcome == "turned_back" ? Outcome::kTurnedBack
-                                         : Outcome::kCompleted;
+  const std::optional<std::string_view> cls = record::OutcomeClassOf(classes, outcome);
+  if (!cls) {
+    return InvalidArgumentError("outcome: \"" + outcome + "\" is neither a core outcome nor a term the case record's "
+                                "vocabulary.outcome gives a class (counts_as)");
+  }
+  m.outcome = *cls == "stopped" ? Outcome::kStopped : *cls == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted;
+  if (!outcome.empty() && outcome != *cls) m.outcome_term = outcome;
   m.vehicles = Count(r, "vehicles");
   m.persons = Count(r, "persons");
   m.patients = Count(r, "patients");
@@ -902,6 +920,20 @@ std::optional<Dataset::Skipped> FarDated(const json& rec, const store::RecordRow
   return Dataset::Skipped{row.id, row.index, far[0].field,
                           "record " + row.id + " (entry " + std::to_string(row.index) + "): " + far[0].field + ": " +
                               far[0].message + ": left out of the analyses (retract or correct it)"};
+}
+
+// A movement whose outcome term has no class: a term the case's current
+// case record does not define (a correction took it out) or defines without
+// counts_as (logged before outcome terms carried one). Counting it either
+// way would be a guess.
+std::optional<Dataset::Skipped> Unclassed(const json& rec, const store::RecordRow& row,
+                                          const record::OutcomeClasses& classes) {
+  const std::string outcome = Str(rec, "outcome");
+  if (record::OutcomeClassOf(classes, outcome)) return std::nullopt;
+  return Dataset::Skipped{row.id, row.index, "outcome",
+                          "record " + row.id + " (entry " + std::to_string(row.index) + "): outcome: \"" + outcome +
+                              "\" has no class (the case record's vocabulary.outcome gives it no counts_as): left out "
+                              "of the analyses (give it one in a correction of the case record)"};
 }
 
 }  // namespace
@@ -962,7 +994,7 @@ struct ParsedRow {
   std::optional<MovementFields> movement;
 };
 
-ParsedRow ParseRow(const store::RecordRow& r, const json& profile) {
+ParsedRow ParseRow(const store::RecordRow& r, const json& profile, const record::OutcomeClasses& classes) {
   ParsedRow p;
   if (r.kind == kinds::kMovement) {
     p.movement = ParseMovementFast(r.body, profile);
@@ -970,6 +1002,7 @@ ParsedRow ParseRow(const store::RecordRow& r, const json& profile) {
   }
   p.body = json::parse(r.body, nullptr, false);
   if (p.body.is_object() && r.kind != kinds::kCase) p.skip = FarDated(p.body, r, profile);
+  if (p.body.is_object() && r.kind == kinds::kMovement && !p.skip) p.skip = Unclassed(p.body, r, classes);
   return p;
 }
 
@@ -988,7 +1021,7 @@ class BatchLoader {
   Status Flush() {
     parsed_.resize(rows_.size());
     ParallelFor(rows_.size(), DefaultWorkers(), [&](size_t b, size_t e) {
-      for (size_t i = b; i < e; ++i) parsed_[i] = ParseRow(rows_[i], profile_);
+      for (size_t i = b; i < e; ++i) parsed_[i] = ParseRow(rows_[i], profile_, ds_.outcome_classes);
     }, kMinSlice);
     for (size_t i = 0; i < rows_.size(); ++i) LIFELINE_RETURN_IF_ERROR(AddParsed(rows_[i], parsed_[i]));
     rows_.clear();
@@ -1052,6 +1085,7 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
     if (!have_profile) {
       if (!case_rows.empty()) ds.profile = case_rows.back().body;
       profile = json::parse(ds.profile.empty() ? "null" : ds.profile, nullptr, false);
+      ds.outcome_classes = record::OutcomeClassesOf(&profile);
       have_profile = true;
       // Columns sized once: growing them by doubling would leave up to
       // half of each unused, and copy it on the way.

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "record/outcome_class.h"
 #include "store/store.h"
 
 namespace lifeline::analysis {
@@ -71,7 +72,10 @@ class StringTable {
 // kBoth: a period total of both directions together (schema v2; never a
 // single-day row).
 enum class Direction : uint8_t { kIn = 0, kOut = 1, kBoth = 2 };
+// A movement's outcome class (record/outcome_class.h): a case's own term,
+// and `departed`, are counted as the core outcome they count as.
 enum class Outcome : uint8_t { kCompleted = 0, kStopped = 1, kTurnedBack = 2 };
+std::string_view OutcomeName(Outcome o);
 // Directions as bits (route_status.directions, baseline.directions,
 // watch.directions): kBothWays when the record gives none.
 enum DirectionBits : uint8_t { kWayIn = 1, kWayOut = 2, kBothWays = 3 };
@@ -387,6 +391,16 @@ struct Dataset {
   // The case record the plausible dates were judged by (its canonical JSON,
   // "" if none), kept so that ExtendDataset judges new records the same way.
   std::string profile;
+  // The case's own outcome terms and the core outcome each counts as, from
+  // `profile` (record/outcome_class.h): a movement is counted by its class.
+  record::OutcomeClasses outcome_classes;
+  // The outcome of a movement row as its record writes it, for the rows
+  // whose term is not the name of its class (`departed`, a case's own
+  // term); the `outcome` column holds the class. Outputs that show an
+  // outcome show the term (OutcomeTerm).
+  std::unordered_map<int32_t, std::string> outcome_terms;
+  // The outcome term of movement row `row`: as written, else its class's name.
+  std::string_view OutcomeTerm(int32_t row) const;
   // The latest day any record speaks of (kNoDay if none).
   int32_t last_record_day = kNoDay;
   // Which load this dataset descends from: LoadDataset gives each dataset a

@@ -372,7 +372,7 @@ json PeriodMovementsJson(const Indicators& ind) {
     json cargo = json::array();
     for (const auto& c : p.cargo) cargo.push_back(CargoJson(c));
     periods.push_back({{"record", p.record},     {"route", p.route},       {"operator", p.op},
-                       {"direction", p.direction}, {"outcome", p.outcome}, {"period", {{"from", p.from}, {"to", p.to}}},
+                       {"direction", p.direction}, {"outcome", p.outcome}, {"counts_as", p.counts_as}, {"period", {{"from", p.from}, {"to", p.to}}},
                        {"vehicles", p.vehicles}, {"persons", p.persons},   {"patients", p.patients},
                        {"cargo", cargo},         {"qualifier", p.qualifier},
                        {"reported_by", p.reported_by.empty() ? json(nullptr) : json(p.reported_by)},
@@ -804,6 +804,15 @@ std::string RuleSummary(const ObligationCompliance& o) {
 }
 
 }  // namespace
+
+json RuleJson(const ObligationCompliance& o) {
+  json j = {{"type", o.rule_type}};
+  if (!o.route.empty()) j["route"] = o.route;
+  if (!o.rule_for.empty()) j["for"] = o.rule_for;
+  RuleTermsJson(o, j);
+  if (o.rule_type == "not_evaluable" || !o.evaluable) j["reason"] = o.reason;
+  return j;
+}
 
 json ComplianceJson(const Compliance& c) {
   json obs = json::array();

@@ -41,6 +41,11 @@ std::string IndicatorsCsv(const Indicators& ind);
 std::string IndicatorsTable(const Indicators& ind, bool explain);
 
 nlohmann::json ComplianceJson(const Compliance& c);
+// The rule obligation `o` was evaluated against: {"type": ..., and the
+// terms its type has} (route, for, utility, area, commodity, measure, unit,
+// quantity, per, routes, directions; reason for not_evaluable), so a figure
+// says what it was measured against (headline detail.rule).
+nlohmann::json RuleJson(const ObligationCompliance& o);
 // Columns: obligation,date,result,status,restricted,records: one row per
 // violation or unknown day, and one per obligation that cannot be evaluated.
 std::string ComplianceCsv(const Compliance& c);

@@ -285,6 +285,7 @@ void ComplianceFigures(const Compliance& comp, std::vector<HeadlineFigure>& out)
                 {"instrument", o.instrument},
                 {"route", o.route},
                 {"for", o.rule_for},
+                {"rule", RuleJson(o)},
                 {"days_evaluated", o.days_evaluated},
                 {"days_in_compliance", o.days_in_compliance},
                 {"days_unknown", o.days_unknown},

@@ -799,9 +799,8 @@ void Builder::PeriodMovements() {
     pm.route = ds_.routes.at(m_.route[i]);
     pm.op = ds_.operators.at(m_.op[i]);
     pm.direction = std::string(DirectionName(m_.direction[i]));
-    pm.outcome = m_.outcome[i] == Outcome::kCompleted ? "completed"
-                 : m_.outcome[i] == Outcome::kStopped ? "stopped"
-                                                      : "turned_back";
+    pm.outcome = std::string(ds_.OutcomeTerm(static_cast<int32_t>(i)));
+    pm.counts_as = std::string(OutcomeName(m_.outcome[i]));
     pm.from = Date(m_.period_from[i]);
     pm.to = Date(m_.period_to[i]);
     pm.vehicles = m_.vehicles[i];

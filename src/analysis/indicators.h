@@ -222,8 +222,10 @@ struct Totals {
 
 // A movement with a period: its figures as given, never spread over days.
 struct PeriodMovement {
-  std::string record, route, op, direction, outcome;
-  std::string from, to;  // the period
+  std::string record, route, op, direction;
+  std::string outcome;    // as the record writes it (a case's own term included)
+  std::string counts_as;  // its class: completed | stopped | turned_back
+  std::string from, to;   // the period
   int64_t vehicles = 0, persons = 0, patients = 0;
   std::vector<CargoAmount> cargo;  // per commodity (delivered or stopped by outcome)
   std::string qualifier;    // as_stated | at_least | about | at_most

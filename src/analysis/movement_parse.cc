@@ -137,8 +137,11 @@ bool MovementSax::BodyString(std::string& s) {
       m_.direction = s == "out" ? Direction::kOut : s == "both" ? Direction::kBoth : Direction::kIn;
       return true;
     case kOutcome:
+      // The core only: a case's own term is classed on the DOM path, which
+      // knows the case record (MovementFromJson).
+      m_.outcome_term = s == "departed" ? "departed" : "";
       m_.outcome = s == "stopped" ? Outcome::kStopped : s == "turned_back" ? Outcome::kTurnedBack : Outcome::kCompleted;
-      return true;
+      return s == "completed" || s == "stopped" || s == "turned_back" || s == "departed";
     case kQualifier:
       m_.qualifier = s == "at_least" ? Qualifier::kAtLeast
                      : s == "about"  ? Qualifier::kAbout
@@ -254,6 +257,7 @@ std::optional<MovementFields> ParseMovementFast(std::string_view body, const jso
 void AddMovementFields(Dataset& ds, const MovementFields& m) {
   const int32_t row = ds.AppendMovement(m.id, m.day, m.route, m.op, m.direction, m.outcome, m.vehicles, m.persons,
                                         m.patients, m.period_from, m.period_to);
+  if (!m.outcome_term.empty()) ds.outcome_terms[row] = m.outcome_term;
   ds.SetMovementSource(row, m.qualifier, m.reported_by, m.given);
   for (const CargoLine& c : m.cargo) ds.AppendCargo(row, c.commodity, c.quantity, c.unit);
 }

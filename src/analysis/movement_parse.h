@@ -40,7 +40,8 @@ struct MovementFields {
   int32_t day = kNoDay;
   int32_t period_from = kNoDay, period_to = kNoDay;
   Direction direction = Direction::kIn;
-  Outcome outcome = Outcome::kCompleted;
+  Outcome outcome = Outcome::kCompleted;  // the class of its outcome term
+  std::string outcome_term;  // the term when not its class's name (departed, a case's own); else ""
   Qualifier qualifier = Qualifier::kAsStated;
   int64_t vehicles = 0, persons = 0, patients = 0;
   uint8_t given = 0;  // MeasureBits of the figures the record gives
@@ -51,15 +52,18 @@ struct MovementFields {
   friend bool operator==(const MovementFields&, const MovementFields&) = default;
 };
 
-// The movement `r` (a parsed body); InvalidArgument naming the field when a
-// date is missing or malformed or a cargo line has an unknown unit or no
-// quantity.
-Result<MovementFields> MovementFromJson(const nlohmann::json& r);
+// The movement `r` (a parsed body), its outcome counted by its class among
+// the core's and `classes` (the case's own terms, Dataset::outcome_classes);
+// InvalidArgument naming the field when a date is missing or malformed, a
+// cargo line has an unknown unit or no quantity, or the outcome has no
+// class.
+Result<MovementFields> MovementFromJson(const nlohmann::json& r, const record::OutcomeClasses& classes = {});
 
 // The movement whose canonical JSON is `body`, judged against the plausible
 // dates of the case record `profile` (null when none) at the day the
 // record was recorded. nullopt: not a plain movement, a field of an
-// unexpected type, an error, or a date outside the window (see above).
+// unexpected type, an error, an outcome outside the core (a case's own term
+// is classed on the DOM path), or a date outside the window (see above).
 std::optional<MovementFields> ParseMovementFast(std::string_view body, const nlohmann::json& profile,
                                                 bool with_sources = false);
 

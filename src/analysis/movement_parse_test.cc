@@ -32,6 +32,11 @@ bool FarDated(const json& body) {
   return !record::DatesOutside(body, record::PlausibleDates(nullptr, reference)).empty();
 }
 
+// A case's own outcome terms, one of each class the fast reader must not
+// count as the default (the DOM reader classes them; the fast one declines).
+const record::OutcomeClasses kCaseOutcomes = {{"diverted", "turned_back"}, {"handed_over", "completed"},
+                                              {"held", "stopped"}};
+
 // Fast and DOM readers agree on `text`; returns whether the fast one read it.
 bool Agrees(const std::string& text) {
   std::optional<MovementFields> fast = ParseMovementFast(text, json());
@@ -39,7 +44,7 @@ bool Agrees(const std::string& text) {
   if (!fast) return false;
   EXPECT_TRUE(body.is_object()) << text;
   EXPECT_FALSE(FarDated(body)) << text;
-  Result<MovementFields> dom = MovementFromJson(body);
+  Result<MovementFields> dom = MovementFromJson(body, kCaseOutcomes);
   EXPECT_TRUE(dom.ok()) << text << ": " << dom.status().message();
   if (dom.ok()) {
     EXPECT_TRUE(*dom == *fast) << text;
@@ -121,6 +126,23 @@ TEST(MovementParseTest, JudgesDatesByTheCaseWindow) {
   EXPECT_FALSE(ParseMovementFast(text, profile).has_value());
 }
 
+// A case's own outcome term: the fast reader, which does not know the case,
+// declines it; the DOM reader counts it by its class and keeps the term.
+TEST(MovementParseTest, ACaseOutcomeTermIsClassedOnTheDomPath) {
+  for (const auto& [term, cls] : kCaseOutcomes) {
+    const std::string text = R"({"date":"2023-01-02","id":"a","kind":"movement","outcome":")" + term + R"(","vehicles":2})";
+    EXPECT_FALSE(ParseMovementFast(text, json()).has_value()) << term;
+    Result<MovementFields> dom = MovementFromJson(json::parse(text), kCaseOutcomes);
+    ASSERT_TRUE(dom.ok()) << dom.status().message();
+    EXPECT_EQ(OutcomeName(dom->outcome), cls);
+    EXPECT_EQ(dom->outcome_term, term);
+    EXPECT_FALSE(MovementFromJson(json::parse(text)).ok()) << term << " has no class without the case's";
+  }
+  const std::string departed = R"({"date":"2023-01-02","id":"a","kind":"movement","outcome":"departed"})";
+  EXPECT_TRUE(Agrees(departed));
+  EXPECT_EQ(ParseMovementFast(departed, json())->outcome_term, "departed");
+}
+
 // Random movement bodies: each member absent or one of its values, some of
 // the wrong type, an unknown unit, a far date or a repeated member, in a
 // random order. The fast reader declines (the DOM path decides) or gives
@@ -139,7 +161,8 @@ RC_GTEST_PROP(MovementParseProperty, DeclinesOrAgreesWithTheDomReader, ()) {
       {"vehicles", {"0", "3", "1.5", "1e3", "18446744073709551615"}, {"-2", R"("7")", "null"}},
       {"persons", {"12", "0.5"}, {"true", "[]"}},
       {"patients", {"1", "2.25", "-0.0"}, {}},
-      {"outcome", {R"("completed")", R"("stopped")", R"("turned_back")"}, {R"("lost")"}},
+      {"outcome", {R"("completed")", R"("stopped")", R"("turned_back")", R"("departed")"},
+       {R"("lost")", R"("diverted")", R"("handed_over")", R"("held")"}},
       {"qualifier", {R"("at_least")", R"("about")", R"("at_most")"}, {R"("roughly")"}},
       {"operator", {R"("icrc")", R"("")", R"("\u00e9t\u00e9 \"q\"")"}, {"1"}},
       {"route", {R"("road")", R"("rt-\\x")"}, {"{}"}},
@@ -178,7 +201,7 @@ RC_GTEST_PROP(MovementParseProperty, DeclinesOrAgreesWithTheDomReader, ()) {
   json body = json::parse(text, nullptr, false);
   RC_ASSERT(body.is_object());
   RC_ASSERT(!FarDated(body));
-  Result<MovementFields> dom = MovementFromJson(body);
+  Result<MovementFields> dom = MovementFromJson(body, kCaseOutcomes);
   RC_ASSERT(dom.ok());
   RC_ASSERT(*dom == *fast);
 }

@@ -11,6 +11,7 @@
 #include "base/kinds.h"
 #include "record/framework.h"
 #include "record/hints.h"
+#include "record/outcome_class.h"
 #include "record/seal.h"
 #include "record/values.h"
 
@@ -787,7 +788,8 @@ bool IsTerm(const std::string& s) {
 }
 
 // A case record's `vocabulary`: {name: {term: definition}}, each name one of
-// kVocabularyNames, each term new to its core.
+// kVocabularyNames, each term new to its core; an outcome term is
+// {definition, counts_as} (record/outcome_class.h).
 void CheckVocabulary(const json& v, const std::string& path, Ctx& ctx) {
   const std::string doc = " (" + RecordsDoc("Vocabularies") + ")";
   const std::string example = "e.g. \"vocabulary\": " + ObjectExample("vocabulary") + doc;
@@ -820,7 +822,14 @@ void CheckVocabulary(const json& v, const std::string& path, Ctx& ctx) {
         ctx.Error(term_path, "is already a core term of " + it.key() + ": use it without defining it",
                   "remove it from vocabulary." + it.key() + "; records may use it as it is" + doc);
       }
-      if (!t.value().is_string() || t.value().get_ref<const std::string&>().empty()) {
+      if (it.key() == "outcome") {
+        // An outcome term carries its class (record/outcome_class.h).
+        if (std::string e = OutcomeTermError(t.value()); !e.empty()) {
+          ctx.Error(term_path, e,
+                    "say which core outcome the analyses count it as, e.g. \"diverted\": {\"definition\": \"sent to "
+                    "another crossing\", \"counts_as\": \"turned_back\"}" + doc);
+        }
+      } else if (!t.value().is_string() || t.value().get_ref<const std::string&>().empty()) {
         ctx.Error(term_path, "must be the term's one-line definition, a non-empty string, not " + TypeName(t.value()),
                   "say in one line what the term covers, " + example);
       }
@@ -1403,7 +1412,10 @@ CaseVocabulary VocabularyOf(const json* case_record) {
     if (core.empty() || !it.value().is_object()) continue;
     for (auto t = it.value().begin(); t != it.value().end(); ++t) {
       if (!IsTerm(t.key()) || std::find(core.begin(), core.end(), t.key()) != core.end()) continue;
-      if (t.value().is_string()) out[it.key()][t.key()] = t.value().get<std::string>();
+      if (t.value().is_string() && it.key() != "outcome") out[it.key()][t.key()] = t.value().get<std::string>();
+      if (const std::string* d = OutcomeTermDefinition(t.value()); d != nullptr && it.key() == "outcome") {
+        out[it.key()][t.key()] = *d;
+      }
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -23,6 +24,7 @@
 #include "base/bytes.h"
 #include "base/kinds.h"
 #include "note/checkpoint.h"
+#include "record/outcome_class.h"
 #include "record/values.h"
 #include "report/catalog.h"
 #include "report/svg.h"
@@ -122,13 +124,21 @@ std::string Str(const json& j, const char* key) {
 // sources section), so of those only the source list is kept, interned: a
 // case of a million movements would otherwise hold a million parsed objects
 // of about 2.5 KB each. Every other record is kept parsed, by id: the
-// movements that were stopped or turned back (the stopped table lists
-// them), and any movement a claim is about (the claims table labels it).
+// movements that did not get through by their outcome's class (the stopped
+// table lists those stopped or turned back), and any movement a claim is
+// about (the claims table labels it).
 struct CaseRecords {
   std::unordered_map<std::string, json> parsed;
+  record::OutcomeClasses outcome_classes;  // the case's own outcome terms (record/outcome_class.h)
   std::unordered_map<std::string, uint32_t> sources_of;  // id -> source_lists index
   std::vector<std::vector<std::string>> source_lists;
 };
+
+// The class of movement `j`'s outcome (record::OutcomeClassOf): "" when it
+// has none (the analyses leave it out).
+std::string_view OutcomeClass(const CaseRecords& records, const json& j) {
+  return record::OutcomeClassOf(records.outcome_classes, Str(j, "outcome")).value_or("");
+}
 
 // Keeps `sources` as the source list of movement `id`, each distinct list
 // once.
@@ -143,7 +153,14 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
   CaseRecords out;
   std::map<std::vector<std::string>, uint32_t> interned;
   std::unordered_set<std::string> claimed;  // what the claims are about
+  std::vector<store::RecordRow> cases;       // the current case record last (filled by the first scan)
+  bool have_classes = false;
   LIFELINE_RETURN_IF_ERROR(analysis::ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) -> Status {
+    if (!have_classes) {
+      const json profile = cases.empty() ? json() : json::parse(cases.back().body, nullptr, false);
+      out.outcome_classes = record::OutcomeClassesOf(&profile);
+      have_classes = true;
+    }
     // Most rows are movements that got through: read without a DOM when
     // the fast reader takes them (analysis/movement_parse.h).
     if (r.kind == kinds::kMovement) {
@@ -156,8 +173,7 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
     if (Str(j, "kind") == "claim") claimed.insert(Str(j, "about"));
-    std::string outcome = Str(j, "outcome");
-    if (Str(j, "kind") != kinds::kMovement || outcome == "stopped" || outcome == "turned_back") {
+    if (Str(j, "kind") != kinds::kMovement || OutcomeClass(out, j) != "completed") {
       out.parsed[r.id] = std::move(j);
       return Status::Ok();
     }
@@ -169,7 +185,7 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
     }
     KeepSources(out, interned, r.id, std::move(sources));
     return Status::Ok();
-  }));
+  }, &cases));
   // A movement a claim is about, read again whole (ids are unique, so the
   // stored row of that id is the current one seen above).
   for (const auto& id : claimed) {
@@ -366,7 +382,7 @@ class Writer {
   }
   // The current records of `kind` dated within the range (a date-time by
   // its day), by date then id; `keep`, if given, filters further.
-  std::vector<const json*> DatedInRange(const char* kind, bool (*keep)(const json&) = nullptr) const {
+  std::vector<const json*> DatedInRange(const char* kind, const std::function<bool(const json&)>& keep = nullptr) const {
     std::vector<std::pair<std::string, const json*>> rows;
     for (const auto& [id, j] : records()) {
       if (Str(j, "kind") != kind || (keep != nullptr && !keep(j))) continue;
@@ -409,7 +425,9 @@ class Writer {
   std::string OnePartyShare(const std::string& k, const json& d);
   void Risk();
   void RiskRow(const std::string& key, const std::string& label, const analysis::RiskCounts& c);
-  std::string RuleSubject(const analysis::ObligationCompliance& o) const;
+  std::string RuleInWords(const analysis::ObligationCompliance& o) const;
+  std::string RuleWhere(const analysis::ObligationCompliance& o) const;
+  std::string RuleDirections(const analysis::ObligationCompliance& o) const;
   void Forecast();
   void Sources();
   void Assumptions();
@@ -856,9 +874,9 @@ void Writer::NeedTables() {
 
 // Convoys and crossings that did not get through, as recorded.
 void Writer::StoppedTable() {
-  std::vector<const json*> rows = DatedInRange("movement", [](const json& j) {
-    std::string outcome = Str(j, "outcome");
-    return outcome == "stopped" || outcome == "turned_back";
+  std::vector<const json*> rows = DatedInRange("movement", [&](const json& j) {
+    const std::string_view cls = OutcomeClass(*in_.records, j);
+    return cls == "stopped" || cls == "turned_back";
   });
   if (rows.empty()) return;
   out_ += "<h3>" + H("supply.stopped_title") + "</h3><table>" +
@@ -881,7 +899,7 @@ void Writer::StoppedTable() {
     }
     out_ += "<tr><td>" + fig_.Date("stopped." + id + ".date", Str(j, "date")) + "</td><td>" + Quoted(Str(j, "operator")) +
             "</td><td>" + Escape(cat_.Term("direction", Str(j, "direction"))) + "</td><td>" +
-            Escape(cat_.Term("outcome", Str(j, "outcome"))) + "</td><td>" + Quoted(what) + "</td></tr>";
+            CaseTerm("outcome", Str(j, "outcome")) + "</td><td>" + Quoted(what) + "</td></tr>";
   }
   out_ += "</tbody></table>";
 }
@@ -1107,21 +1125,50 @@ void Writer::Claims() {
 
 // --- Compliance with each obligation. ---
 
-// What an obligation's rule protects: its route, utility, commodity or flow
-// (a term the catalogue lacks, such as one a case defines, as written).
-std::string Writer::RuleSubject(const analysis::ObligationCompliance& o) const {
-  if (!o.route.empty()) return Route(o.route);
-  if (!o.utility.empty()) {
-    return CaseTerm("utility", o.utility) + (o.area.empty() ? "" : " (" + Quoted(o.area) + ")");
+// The directions a rule covers: "into the area", "both directions".
+std::string Writer::RuleDirections(const analysis::ObligationCompliance& o) const {
+  return Escape(cat_.Term("direction", o.directions.size() == 1 ? o.directions[0] : "both"));
+}
+
+// The directions and routes a commodity_allowed or flow_at_least rule
+// covers: "into the area, on all routes".
+std::string Writer::RuleWhere(const analysis::ObligationCompliance& o) const {
+  std::string routes;
+  for (const auto& r : o.routes) routes += (routes.empty() ? "" : ", ") + Route(r);
+  return cat_.FormatHtml("compliance.rule.where",
+                         {{"directions", Arg::Markup(RuleDirections(o))},
+                          {"routes", Arg::Markup(routes.empty() ? H("compliance.rule.all_routes") : routes)}});
+}
+
+// The rule an obligation's figures were measured against, in words: "flow
+// at least 500 vehicles a day, into the area, on all routes"; "electricity
+// restored in Gaza" (a term the catalogue lacks, such as one a case defines,
+// as written).
+std::string Writer::RuleInWords(const analysis::ObligationCompliance& o) const {
+  if (o.rule_type == "route_open") {
+    std::string what;
+    for (const auto& f : o.rule_for) what += (what.empty() ? "" : ", ") + CaseTerm("restriction", f);
+    return cat_.FormatHtml(what.empty() ? "compliance.rule.route_open_all" : "compliance.rule.route_open",
+                           {{"route", Arg::Markup(Route(o.route))}, {"for", Arg::Markup(what)},
+                            {"directions", Arg::Markup(RuleDirections(o))}});
   }
-  if (o.rule_type == "commodity_allowed") return CaseTerm("restricted", o.commodity);
+  if (o.rule_type == "service_restored") {
+    return cat_.FormatHtml(o.area.empty() ? "compliance.rule.service_restored" : "compliance.rule.service_restored_in",
+                           {{"utility", Arg::Markup(CaseTerm("utility", o.utility))}, {"area", Arg::Markup(Quoted(o.area))}});
+  }
+  if (o.rule_type == "commodity_allowed") {
+    return cat_.FormatHtml("compliance.rule.commodity_allowed",
+                           {{"commodity", Arg::Markup(CaseTerm("restriction", o.commodity))},
+                            {"where", Arg::Markup(RuleWhere(o))}});
+  }
   if (o.rule_type != "flow_at_least" || !o.quantity) return "";
   std::string what = o.measure == "cargo" ? (o.commodity.empty() ? "" : Escape(o.commodity) + ", ") + Escape(o.unit)
                                           : Escape(cat_.Term("measure", o.measure));
-  return cat_.FormatHtml("compliance.flow_rule",
-                         {{"quantity", Arg::Markup(Escape(cat_.Number(*o.quantity)))},
-                          {"what", Arg::Markup(what)},
-                          {"per", Arg::Markup(Escape(cat_.Term("per", o.per)))}});
+  std::string flow = cat_.FormatHtml("compliance.flow_rule",
+                                     {{"quantity", Arg::Markup(Escape(cat_.Number(*o.quantity)))},
+                                      {"what", Arg::Markup(what)},
+                                      {"per", Arg::Markup(Escape(cat_.Term("per", o.per)))}});
+  return cat_.FormatHtml("compliance.rule.flow_at_least", {{"flow", Arg::Markup(flow)}, {"where", Arg::Markup(RuleWhere(o))}});
 }
 
 void Writer::Compliance() {
@@ -1141,7 +1188,7 @@ void Writer::Compliance() {
     for (const auto& vd : o.violations) Behind(vd.records);
     std::string k = "compliance." + o.obligation + ".";
     out_ += "<tr><th scope=\"row\">" + Quoted(o.title.empty() ? o.obligation : o.title) + "<br><small>" +
-            Escape(cat_.Term("instrument", o.instrument)) + "</small></th><td>" + RuleSubject(o) + "</td>";
+            Escape(cat_.Term("instrument", o.instrument)) + "</small></th><td>" + RuleInWords(o) + "</td>";
     if (!o.evaluable) {
       // A not_evaluable rule's reason is the record's own words: quoted as
       // record content; any other is the analysis's, translated.

@@ -267,6 +267,15 @@ await check('the compliance page lists obligations with a day strip', async () =
   await page.goto(caseUrl('/compliance'));
   await page.waitForSelector('#compliance-table tbody tr');
   assert(await page.locator('.strip span').count() > 10, 'no day strip');
+  // Each evaluated obligation states the rule its days were measured against.
+  const api = await (await fetch(`${base}/api/v1/cases/${encodeURIComponent(caseId)}/compliance`)).json();
+  const open = api.obligations.find((o) => o.evaluable && o.rule_type === 'route_open');
+  if (open) {
+    const rule = await page.locator(`#obl-${open.obligation} .rule`).innerText();
+    assert(/ open for /.test(rule) && rule.includes(open.for[0]), `route_open rule in words: ${rule}`);
+  }
+  assert(await page.locator('section[id^="obl-"] .rule').count()
+    === api.obligations.filter((o) => o.evaluable).length, 'an evaluated obligation without its rule in words');
   await page.screenshot({ path: path.join(shots, 'compliance.png'), fullPage: true });
 });
 

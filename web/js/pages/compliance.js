@@ -2,7 +2,7 @@
 // day by day (lifeline compliance), with a strip of its days.
 import { h, add, table } from '../dom.js';
 import { getJson } from '../api.js';
-import { t, num, pct, date, term, analysisText } from '../i18n.js';
+import { t, tn, num, pct, date, term, analysisText } from '../i18n.js';
 import { caseRoutes, routeName, checkpointLine, recordHref, badge, quoted, ident, caseTerm } from '../ui.js';
 import { epoch } from '../charts.js';
 
@@ -30,13 +30,43 @@ function strip(o, caseFrom, caseTo) {
     from: date(from), to: date(to), violated: num(o.days_in_violation), unknown: num(o.days_unknown) }) }, cells);
 }
 
-/** What a rule other than route_open protects (a term the catalogue lacks, as written). */
-function ruleSubject(o) {
-  if (o.utility) return [' · ', caseTerm('utility', o.utility), o.area ? [' (', quoted(o.area), ')'] : ''];
-  if (o.rule_type === 'commodity_allowed') return [' · ', caseTerm('restricted', o.commodity)];
-  if (o.rule_type !== 'flow_at_least') return '';
+/** Items joined with ", " in one node (strings and nodes). */
+function listOf(items) {
+  return h('span', {}, items.flatMap((x, i) => (i ? [', ', x] : [x])));
+}
+
+/** The directions a rule covers: "into the area", "both directions". */
+const ruleDirections = (o) => term('direction', (o.directions || []).length === 1 ? o.directions[0] : 'both');
+
+/** The directions and routes a commodity_allowed or flow_at_least rule covers. */
+function ruleWhere(o, routes) {
+  const on = (o.routes || []).length ? listOf(o.routes.map((r) => quoted(routeName(routes, r)))) : t('rule_all_routes');
+  return h('span', {}, tn('rule_where', { directions: ruleDirections(o), routes: on }));
+}
+
+/**
+ * The rule the obligation's days were measured against, in words ("flow at
+ * least 500 vehicles a day, into the area, on all routes"); a term the
+ * catalogue lacks, such as one the case defines, as written.
+ */
+function ruleWords(o, routes) {
+  if (o.rule_type === 'route_open') {
+    const route = quoted(routeName(routes, o.route));
+    return (o.for || []).length
+      ? tn('rule_route_open', { route, for: listOf(o.for.map((f) => caseTerm('restriction', f))), directions: ruleDirections(o) })
+      : tn('rule_route_open_all', { route, directions: ruleDirections(o) });
+  }
+  if (o.rule_type === 'service_restored') {
+    const utility = h('span', {}, caseTerm('utility', o.utility));
+    return o.area ? tn('rule_service_restored_in', { utility, area: quoted(o.area) }) : tn('rule_service_restored', { utility });
+  }
+  if (o.rule_type === 'commodity_allowed') {
+    return tn('rule_commodity_allowed', { commodity: h('span', {}, caseTerm('restriction', o.commodity)), where: ruleWhere(o, routes) });
+  }
+  if (o.rule_type !== 'flow_at_least') return [];
   const what = o.measure === 'cargo' ? `${o.commodity ? `${o.commodity}, ` : ''}${o.unit}` : term('measure', o.measure);
-  return [' · ', t('flow_rule', { quantity: num(o.quantity), what, per: term('per', o.per) })];
+  const flow = t('flow_rule', { quantity: num(o.quantity), what, per: term('per', o.per) });
+  return tn('rule_flow_at_least', { flow, where: ruleWhere(o, routes) });
 }
 
 export async function render(ctx) {
@@ -61,7 +91,7 @@ export async function render(ctx) {
     obligations.map((o) => h('section', { id: `obl-${o.obligation}`, 'aria-labelledby': `obl-${o.obligation}-h` },
       h('h2', { id: `obl-${o.obligation}-h` }, quoted(o.title || o.obligation)),
       h('p', {}, h('a', { href: recordHref(o.obligation) }, ident(o.obligation)), ' · ', term('instrument', o.instrument),
-        o.route ? [' · ', quoted(routeName(routes, o.route))] : '', ruleSubject(o)),
+        o.evaluable ? [' · ', h('span', { class: 'rule' }, ruleWords(o, routes))] : ''),
       o.evaluable
         ? [
           h('p', {}, badge('comp', o.days_in_violation > 0 ? 'violated' : 'compliant'), ' ',
