@@ -188,9 +188,9 @@ const std::vector<Bad>& Table() {
       {"movement", R"({"recorded": "2023-01-05T00:00:00Z"})", "recorded"},
       {"movement", R"({"operator": null})", "operator"},
       {"movement", R"({"opertor": "ICRC"})", "opertor",
-       "did you mean `operator`? the fields of a movement record are by, cargo, case, confidential, date, "
+       "did you mean `operator`? the fields of a movement record are cargo, case, confidential, date, "
        "date_precision, direction, id, kind, note, operator, outcome, patients, period, persons, qualifier, "
-       "recorded, reported_by, route, sources, supersedes, vehicles, via (docs/records.md, \"Kinds\"); what fits "
+       "reported_by, route, sources, supersedes, vehicles, via (docs/records.md, \"Kinds\"); what fits "
        "no field goes in note"},
       {"route_status", R"({"status": "restricted"})", "restricted"},
       {"route_status", R"({"status": "open", "restricted": ["cargo"]})", "restricted"},

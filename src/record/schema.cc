@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <algorithm>
+#include <iterator>
 #include <charconv>
 #include <set>
 #include <string_view>
@@ -1600,8 +1601,12 @@ void CheckKindFields(const json& rec, const std::string& kind_name, const Kind& 
     const std::string& key = it.key();
     while (known != kind.known.end() && *known < key) ++known;
     if (known == kind.known.end() || *known != key) {
+      // The fields a submitter may give: not those Lifeline sets.
+      std::vector<std::string> submittable;
+      std::copy_if(kind.known.begin(), kind.known.end(), std::back_inserter(submittable),
+                   [](const std::string& f) { return f != "recorded" && f != "by"; });
       ctx.Error(key, "is not a field of a " + kind_name + " record",
-                UnknownFieldHint(key, kind.known, "a " + kind_name + " record", "Kinds") +
+                UnknownFieldHint(key, submittable, "a " + kind_name + " record", "Kinds") +
                     "; what fits no field goes in note");
     }
   }
