@@ -1162,7 +1162,8 @@ std::string Writer::RuleInWords(const analysis::ObligationCompliance& o) const {
                             {"where", Arg::Markup(RuleWhere(o))}});
   }
   if (o.rule_type != "flow_at_least" || !o.quantity) return "";
-  std::string what = o.measure == "cargo" ? (o.commodity.empty() ? "" : Escape(o.commodity) + ", ") + Escape(o.unit)
+  // Cargo: "500,000 kg (flour)", the unit after the number, the commodity as the record names it.
+  std::string what = o.measure == "cargo" ? Escape(o.unit) + (o.commodity.empty() ? "" : " (" + Quoted(o.commodity) + ")")
                                           : Escape(cat_.Term("measure", o.measure));
   std::string flow = cat_.FormatHtml("compliance.flow_rule",
                                      {{"quantity", Arg::Markup(Escape(cat_.Number(*o.quantity)))},

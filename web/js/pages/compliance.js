@@ -64,7 +64,8 @@ function ruleWords(o, routes) {
     return tn('rule_commodity_allowed', { commodity: h('span', {}, caseTerm('restriction', o.commodity)), where: ruleWhere(o, routes) });
   }
   if (o.rule_type !== 'flow_at_least') return [];
-  const what = o.measure === 'cargo' ? `${o.commodity ? `${o.commodity}, ` : ''}${o.unit}` : term('measure', o.measure);
+  // Cargo: "500,000 kg (flour)", the unit after the number, the commodity as the record names it.
+  const what = o.measure === 'cargo' ? `${o.unit}${o.commodity ? ` (${o.commodity})` : ''}` : term('measure', o.measure);
   const flow = t('flow_rule', { quantity: num(o.quantity), what, per: term('per', o.per) });
   return tn('rule_flow_at_least', { flow, where: ruleWhere(o, routes) });
 }
