@@ -297,7 +297,9 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
 // A reference to a record neither in the store nor earlier in the batch.
 std::string MissingRefHint(const std::string& id, const std::string& path, const std::string& ref_kind) {
   if (path == "case") {
-    return "the case \"" + id + "\" is not in the store: add its case record first (a record of kind \"case\", " +
+    return "the case \"" + id + "\" is not in the store: `lifeline case new " + id +
+           "` creates it with its first source and routes (it asks for what it needs; docs/new-case.md), or "
+           "import its case record first (a record of kind \"case\", " +
            RecordsDoc("Kinds") + "), or name the file that holds it in the same import";
   }
   return "check the id for a typing error, or add the record it names first (earlier in the same import will do): " +

@@ -139,7 +139,7 @@ out=$("$LL" --store "$S" import "$WORK/nocase.jsonl" 2>&1)
 expect "missing case: exit 2" "$?" 2
 expect "missing case: said once" "$(grep -c 'refers to "no-such-case"' <<<"$out")" 2
 expect "missing case: counted" "$(grep -c '^rejected 4 more records for the same reason' <<<"$out")" 1
-expect "missing case: the rejection line ends with its hint" "$(grep -c '^rejected .*: case: refers to "no-such-case".* (hint: the case "no-such-case" is not in the store: add its case record first' <<<"$out")" 1
+expect "missing case: the rejection line ends with its hint" "$(grep -c '^rejected .*: case: refers to "no-such-case".* (hint: the case "no-such-case" is not in the store: `lifeline case new no-such-case` creates it' <<<"$out")" 1
 expect "missing case: --json lists each, with its hint" "$("$LL" --store "$S" --json import "$WORK/nocase.jsonl" 2>/dev/null |
 	python3 -c 'import json,sys; r=json.load(sys.stdin)["rejections"]; print(len([x for x in r if x["hint"].startswith("the case \"no-such-case\" is not in the store")]))')" 5
 
