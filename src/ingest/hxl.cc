@@ -411,9 +411,9 @@ class RowReader {
           if (OneOf(c, v, {"in", "out"}, e->field)) SetPath(r, e->field, v);
           break;
         case HxlValue::kOutcome:
-          if (OneOf(c, v, {"completed", "stopped", "turned_back"}, e->field)) {
-            SetPath(r, e->field, v);
-          }
+          // A vocabulary the case may extend (docs/records.md, "Vocabularies"):
+          // the schema, which knows the case's terms, judges it on import.
+          SetPath(r, e->field, v);
           break;
         case HxlValue::kCargo: {
           json cargo = json::parse(std::string(v), nullptr, /*allow_exceptions=*/false);
