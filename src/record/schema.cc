@@ -202,16 +202,6 @@ std::string NearHint(const std::string& name, const std::vector<std::string>& kn
   return near ? "did you mean `" + *near + "`? " : "";
 }
 
-// "a, b, c" -> {"a", "b", "c"}.
-std::vector<std::string> SplitNames(const std::string& all) {
-  std::vector<std::string> names;
-  for (size_t at = 0, comma = 0; at < all.size(); at = comma + 2) {
-    comma = std::min(all.find(", ", at), all.size());
-    names.push_back(all.substr(at, comma - at));
-  }
-  return names;
-}
-
 // A member of an object that is none of `names` (the fields of `what`):
 // the nearest name if it looks misspelt, and the fields there are.
 std::string UnknownFieldHint(const std::string& key, const std::vector<std::string>& names, const std::string& what,
@@ -625,10 +615,10 @@ void CheckTextValue(const Field& f, const json& v, const std::string& path, Ctx&
 }
 
 // What to give an enum field `f` (at `path`) whose value `v` is none of
-// `all`: the value it looks like a misspelling of, or the vocabulary to add
-// it to.
-std::string EnumHint(const Field& f, const json& v, const std::string& path, const std::string& all) {
-  const std::string near = v.is_string() ? NearHint(v.get<std::string>(), SplitNames(all)) : "";
+// `allowed`: the value it looks like a misspelling of, or the vocabulary to
+// add it to.
+std::string EnumHint(const Field& f, const json& v, const std::string& path, const std::vector<std::string>& allowed) {
+  const std::string near = v.is_string() ? NearHint(v.get<std::string>(), allowed) : "";
   if (f.vocabulary.empty()) return near + FieldHint(f, path);
   return near + "use one of these, or add it to the case record's vocabulary." + f.vocabulary +
          " with a definition (" + RecordsDoc("Vocabularies") + ")";
@@ -646,12 +636,11 @@ void CheckEnumValue(const Field& f, const json& v, const std::string& path, Ctx&
     if (std::find(f.values.begin(), f.values.end(), s) != f.values.end()) return;
     if (added != nullptr && added->count(s) != 0) return;
   }
-  std::string all;
-  for (const auto& e : f.values) all += (all.empty() ? "" : ", ") + e;
+  std::vector<std::string> allowed = f.values;
   if (added != nullptr) {
-    for (const auto& [term, definition] : *added) all += ", " + term;
+    for (const auto& [term, definition] : *added) allowed.push_back(term);
   }
-  ctx.Error(path, "must be one of " + all + ", not " + v.dump(), EnumHint(f, v, path, all));
+  ctx.Error(path, "must be one of " + JoinNames(allowed) + ", not " + v.dump(), EnumHint(f, v, path, allowed));
 }
 
 // A kEnumList value: an array of the field's values, none repeated.
@@ -1319,9 +1308,11 @@ void CheckTag(const json& rec, Ctx& ctx) {
   if (name.empty()) return;  // reported by the field checks
   const Framework* fw = FindFramework(name);
   if (fw == nullptr) {
-    ctx.Error("framework", "\"" + name + "\" is not a known framework (known: " + FrameworkIds() +
+    std::vector<std::string> ids;
+    for (const Framework& known : Frameworks()) ids.push_back(known.id);
+    ctx.Error("framework", "\"" + name + "\" is not a known framework (known: " + JoinNames(ids) +
                                "; each is a file data/frameworks/<id>.json)",
-              NearHint(name, SplitNames(FrameworkIds())) + "name one of the known frameworks, or add its file (" +
+              NearHint(name, ids) + "name one of the known frameworks, or add its file (" +
                   RecordsDoc("Tags against an analysis framework: `tag`") + ")");
     return;
   }

@@ -65,8 +65,9 @@ function ruleWords(o, routes) {
   }
   if (o.rule_type !== 'flow_at_least') return [];
   // Cargo: "500,000 kg (flour)", the unit after the number, the commodity as the record names it.
-  const what = o.measure === 'cargo' ? `${o.unit}${o.commodity ? ` (${o.commodity})` : ''}` : term('measure', o.measure);
-  const flow = t('flow_rule', { quantity: num(o.quantity), what, per: term('per', o.per) });
+  const what = o.measure === 'cargo' ? h('span', {}, o.unit, o.commodity ? [' (', quoted(o.commodity), ')'] : '')
+    : term('measure', o.measure);
+  const flow = h('span', {}, tn('flow_rule', { quantity: num(o.quantity), what, per: term('per', o.per) }));
   return tn('rule_flow_at_least', { flow, where: ruleWhere(o, routes) });
 }
 
