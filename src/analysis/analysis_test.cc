@@ -529,7 +529,7 @@ TEST(AnalysisDatasetTest, UnknownRuleTypeIsNotEvaluable) {
   o.record = ds.ids.Intern("ob");
   o.type = RuleType::kUnknown;
   o.type_name = "ceasefire";
-  o.problem = "rule type \"ceasefire\" is not one Lifeline can evaluate (known: route_open)";
+  o.problem = UnknownRuleTypeProblem("ceasefire");
   ds.obligations.push_back(o);
   ds.Finalize();
   auto c = ComputeCompliance(ds, CheckpointRef{1, "x"}, kNoDay, kNoDay);

@@ -134,6 +134,12 @@ std::string_view CategoryName(CasualtyCategory c) {
   return "unknown";
 }
 
+std::string UnknownRuleTypeProblem(std::string_view type) {
+  return "rule type \"" + std::string(type) +
+         "\" is not one Lifeline can evaluate (known: route_open, service_restored, commodity_allowed, "
+         "flow_at_least, not_evaluable)";
+}
+
 std::vector<int32_t> Dataset::LifelineRoutes() const {
   std::vector<int32_t> out = lifeline_routes;
   if (out.empty()) {
@@ -795,9 +801,7 @@ Status AddObligation(Dataset& ds, const std::string& id, const json& r) {
     o.problem = Str(rule, "reason");
   } else {
     o.type = RuleType::kUnknown;
-    o.problem = "rule type \"" + o.type_name +
-                "\" is not one Lifeline can evaluate (known: route_open, service_restored, commodity_allowed, "
-                "flow_at_least, not_evaluable)";
+    o.problem = UnknownRuleTypeProblem(o.type_name);
   }
   if (o.type != RuleType::kNotEvaluable && o.type != RuleType::kUnknown) LIFELINE_RETURN_IF_ERROR(RuleDays(rule, o));
   ds.obligations.push_back(std::move(o));

@@ -305,6 +305,11 @@ struct Dependency {
 // this version does not know (never counted as complied with).
 enum class RuleType : uint8_t { kRouteOpen, kServiceRestored, kCommodityAllowed, kFlowAtLeast, kNotEvaluable, kUnknown };
 
+// Why an obligation whose rule type is `type` (not one of RuleType's) cannot
+// be evaluated, naming the types that can: the sentence the report and the
+// dashboard translate (message reason.rule_type_unknown, {known} the list).
+std::string UnknownRuleTypeProblem(std::string_view type);
+
 struct Obligation {
   int32_t record = kNone;
   std::string title;

@@ -19,6 +19,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/dataset.h"
 #include "base/status_testing.h"
 
 namespace lifeline::report {
@@ -407,7 +408,11 @@ TEST(TermTest, TermsAndAnalysisTexts) {
             "состояния маршрута.");
   EXPECT_EQ(*ru.Assumption("forecast.airlift", "flour: airlift of 5 t per day from 2023-10-01, whatever the route status."),
             "flour: воздушная доставка 5 т в сутки с 1 октября 2023\u202fг. независимо от состояния маршрута.");
-  EXPECT_TRUE(ru.AnalysisText("reason", "", "rule type \"ceasefire\" is not one Lifeline can evaluate (known: route_open)"));
+  // The sentence exactly as the analysis writes it (it once listed one
+  // type while the catalogue's pattern listed another, and fell back to English).
+  EXPECT_EQ(ru.AnalysisText("reason", "", analysis::UnknownRuleTypeProblem("ceasefire")),
+            "правило типа «ceasefire» Lifeline оценить не может (известные типы: route_open, service_restored, "
+            "commodity_allowed, flow_at_least, not_evaluable)");
 }
 
 // The report and the dashboard say the same thing the same way.
