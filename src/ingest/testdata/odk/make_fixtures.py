@@ -27,9 +27,11 @@ SOURCES = ["src-icrc-2023-01-18", "src-ombudsman-2023-01-13", "src-monitor-log"]
 FORMS = {
     "movement": [
         ("case", "text", None), ("route", "text", None), ("date", "date", None),
-        ("direction", "select_one", None), ("operator", "text", None),
-        ("outcome", "select_one", None), ("vehicles", "int", None), ("persons", "int", None),
-        ("patients", "int", None), ("qualifier", "select_one", None), ("reported_by", "text", None),
+        ("date_precision", "select_one", None), ("direction", "select_one", None),
+        ("operator", "text", None), ("outcome", "select_one", None), ("vehicles", "int", None),
+        ("persons", "int", None), ("patients", "int", None), ("qualifier", "select_one", None),
+        ("reported_by", "text", None), ("period/from", "date", None), ("period/to", "date", None),
+        ("via", "select_multiple", ["rt-lachin-road", "rt-hakari-checkpoint"]),
         ("sources", "select_multiple", SOURCES), ("note", "text", None)],
     "route_status": [
         ("case", "text", None), ("route", "text", None), ("from", "datetime", None),
@@ -42,7 +44,8 @@ FORMS = {
         ("case", "text", None), ("utility", "select_one", None), ("from", "datetime", None),
         ("until", "datetime", None), ("confirmed_until", "datetime", None), ("area", "text", None),
         ("cause", "text", None), ("attributed_to", "text", None), ("scope", "select_one", None),
-        ("sources", "select_multiple", SOURCES), ("note", "text", None)],
+        ("date_precision", "select_one", None), ("sources", "select_multiple", SOURCES),
+        ("note", "text", None)],
     "incident": [
         ("case", "text", None), ("date", "date", None), ("date_precision", "select_one", None),
         ("location/name", "text", None), ("location/admin1", "text", None),
@@ -61,7 +64,8 @@ FORMS = {
         ("case", "text", None), ("publisher", "text", None), ("title", "text", None),
         ("url", "text", None), ("published", "date", None), ("language", "text", None),
         ("publisher_type", "select_one", None), ("party", "text", None),
-        ("reliability", "select_one", None), ("credibility", "int", None), ("note", "text", None)],
+        ("reliability", "select_one", None), ("credibility", "int", None),
+        ("archived_sha256", "text", None), ("note", "text", None)],
     "evidence": [
         ("case", "text", None), ("file", "binary", None), ("captured_at", "datetime", None),
         ("location/name", "text", None), ("location/lat", "decimal", None),
@@ -92,6 +96,10 @@ SUBMISSIONS = {
         ("b7c8d9e0-f1a2-4b3c-8d4e-5f6a7b8c9d0e", {
             "route": "rt-lachin-road", "date": "2023-01-20", "direction": "in", "operator": "ICRC",
             "vehicles": "3", "sources": S1}, (["kobo.json", "central.csv"], {"date": "20/01/2023"})),
+        ("c8d9e0f1-a2b3-4c4d-9e5f-6a7b8c9d0e1f", {
+            "route": "rt-lachin-road", "date": "2023-01-31", "direction": "in", "operator": "ICRC",
+            "period/from": "2023-01-01", "period/to": "2023-01-31", "vehicles": "61",
+            "qualifier": "about", "reported_by": "ICRC", "sources": S1}),
     ],
     "route_status": [
         ("2C3D4E5F-6A7B-4C8D-9E0F-1A2B3C4D5E6F", {
@@ -149,7 +157,7 @@ SUBMISSIONS = {
             "area": "Republican Medical Center", "sources": f"{S1} {S3}"}),
         ("3b4c5d6e-7f8a-4b9c-8d0e-2f3a4b5c6d7e", {
             "commodity": "diesel", "date": "2023-02-01", "quantity": "40", "unit": "l",
-            "sources": S3}, (["kobo.json", "central.csv", "central.json"], {"quantity": "lots"})),
+            "sources": S3}, (["kobo.json", "central.csv"], {"quantity": "lots"})),
     ],
     "source": [
         ("4C5D6E7F-8A9B-4C0D-9E1F-3A4B5C6D7E8F", {
