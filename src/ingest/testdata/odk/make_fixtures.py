@@ -193,7 +193,7 @@ CENTRAL_CONTEXT = ("https://central.example.org/v1/projects/3/forms/lifeline-{}.
 
 
 def answers_for(kind, entry, fmt):
-    uuid, answers = entry[0], dict(answers=entry[1])["answers"]
+    uuid, answers = entry[0], entry[1]
     answers = dict(answers, case=CASE)
     bad = entry[2] if len(entry) > 2 else None
     if bad and fmt in bad[0]:
@@ -201,6 +201,12 @@ def answers_for(kind, entry, fmt):
             return uuid, None
         answers.update(bad[1])
     return uuid, answers
+
+
+def submissions(kind, fmt):
+    """(index, uuid, answers or None for a row that is not an object)."""
+    for i, entry in enumerate(SUBMISSIONS[kind]):
+        yield (i,) + answers_for(kind, entry, fmt)
 
 
 def typed(value, kind_):
@@ -242,8 +248,7 @@ def kobo_csv(kind):
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     w.writerow(header)
-    for i, entry in enumerate(SUBMISSIONS[kind]):
-        uuid, a = answers_for(kind, entry, "kobo.csv")
+    for i, uuid, a in submissions(kind, "kobo.csv"):
         if a is None:
             continue
         meta = kobo_meta(i, uuid)
@@ -264,8 +269,7 @@ def kobo_csv(kind):
 
 def kobo_json(kind):
     results = []
-    for i, entry in enumerate(SUBMISSIONS[kind]):
-        uuid, a = answers_for(kind, entry, "kobo.json")
+    for i, uuid, a in submissions(kind, "kobo.json"):
         if a is None:
             results.append(f"uuid:{uuid}")  # not an object: a bad row
             continue
@@ -308,8 +312,7 @@ def central_csv(kind):
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(header)
-    for i, entry in enumerate(SUBMISSIONS[kind]):
-        uuid, a = answers_for(kind, entry, "central.csv")
+    for i, uuid, a in submissions(kind, "central.csv"):
         if a is None:
             continue
         s = central_system(i, kind)
@@ -323,8 +326,7 @@ def central_csv(kind):
 
 def central_json(kind):
     value = []
-    for i, entry in enumerate(SUBMISSIONS[kind]):
-        uuid, a = answers_for(kind, entry, "central.json")
+    for i, uuid, a in submissions(kind, "central.json"):
         if a is None:
             value.append([f"uuid:{uuid}"])  # not an object: a bad row
             continue
