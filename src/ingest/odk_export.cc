@@ -47,7 +47,10 @@ std::vector<uint64_t> ElementLines(std::string_view text, std::string_view key) 
       if (depth == 1) last_string = text.substr(start, i - start);
     } else if (c == '{' || c == '[') {
       element_starts();
-      if (c == '[' && depth == 1 && last_string == key) in_array = expect = true;
+      if (c == '[' && depth == 1 && last_string == key) {
+        lines.clear();  // a key given twice: the parser keeps the last one
+        in_array = expect = true;
+      }
       ++depth;
     } else if (c == '}' || c == ']') {
       --depth;
