@@ -21,8 +21,7 @@ using lifeline::ingest::Mapping;
 using lifeline::ingest::OdkServer;
 
 const Mapping& FuzzMapping() {
-  static const Mapping mapping = [] {
-    auto m = lifeline::ingest::ParseMapping(R"(
+  static const Mapping mapping = lifeline::ingest::fuzz::MustParseMapping(R"(
 kind = "stock"
 id = "odk-{KEY|uuid}"
 [[columns]]
@@ -40,11 +39,7 @@ type = "date"
 column = "sources"
 field = "sources"
 type = "list"
-)",
-                                            "fuzz.toml");
-    LIFELINE_CHECK(m.ok(), "the fuzz mapping does not parse");
-    return *m;
-  }();
+)");
   return mapping;
 }
 
