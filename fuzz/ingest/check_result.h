@@ -6,9 +6,11 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "base/check.h"
 #include "ingest/fields.h"
+#include "ingest/mapping.h"
 #include "ingest/reader.h"
 #include "tabular/text.h"
 
@@ -63,6 +65,14 @@ inline void CheckResult(const ReadResult& r, uint64_t max_line, bool from_tables
       }
     }
   }
+}
+
+// A target's fixed mapping; aborts when it does not parse (a bug in the
+// target, not a finding).
+inline Mapping MustParseMapping(std::string_view toml) {
+  Result<Mapping> m = ParseMapping(toml, "fuzz.toml");
+  LIFELINE_CHECK(m.ok(), "the fuzz mapping does not parse");
+  return *m;
 }
 
 }  // namespace lifeline::ingest::fuzz

@@ -20,6 +20,7 @@
 #include "ingest/jsonl.h"
 #include "ingest/lifeline_csv.h"
 #include "ingest/mapping.h"
+#include "ingest/odk_export.h"
 #include "ingest/ucdp.h"
 #include "record/import_session.h"
 #include "store_dir/store_dir.h"
@@ -194,10 +195,16 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
                    data.size()});
     return Status::Ok();
   }
-  if (format == "csv") {
+  if (format == "csv" || format == "kobo-json" || format == "central-json") {
+    if (mapping_file.empty()) return InvalidArgumentError("--format " + format + " needs --mapping FILE");
     LIFELINE_ASSIGN_OR_RETURN(std::string mtext, store_dir::ReadFile(mapping_file));
     LIFELINE_ASSIGN_OR_RETURN(auto mapping, ingest::ParseMapping(mtext, fs::path(mapping_file).filename().string()));
-    emit(ReadChunk{ingest::ReadCsvWithMapping(data, mapping, io), 0, data.size(), data.size()});
+    if (format == "csv") {
+      emit(ReadChunk{ingest::ReadCsvWithMapping(data, mapping, io), 0, data.size(), data.size()});
+    } else {
+      auto server = format == "kobo-json" ? ingest::OdkServer::kKobo : ingest::OdkServer::kCentral;
+      emit(ReadChunk{ingest::ReadOdkJsonWithMapping(data, server, mapping, io), 0, data.size(), data.size()});
+    }
     return Status::Ok();
   }
   if (case_id.empty()) return InvalidArgumentError("--format " + format + " needs --case ID");
@@ -205,7 +212,8 @@ Status ReadChunks(const std::string& file, const std::string& name, const std::s
     emit(ReadChunk{ingest::ReadHxlCsv(data, io), 0, data.size(), data.size()});
     return Status::Ok();
   }
-  return InvalidArgumentError("unknown --format " + format + " (jsonl, csv, acled, ucdp, hxl)");
+  return InvalidArgumentError("unknown --format " + format +
+                              " (jsonl, csv, acled, ucdp, hxl, kobo-json, central-json)");
 }
 
 // Feeds the session: a reader thread parses the next chunks while this one
@@ -258,13 +266,22 @@ Status FeedImport(const std::string& file, const std::string& name, const std::s
   return produced;
 }
 
-// The --format for `file`: as given, else from the mapping or the extension.
+// The --format for `file`: as given, else from the mapping or the extension;
+// a .json file with a mapping is a KoBoToolbox or ODK Central JSON export,
+// told apart by its content (ingest/odk_export.h).
 Result<std::string> ImportFormat(const std::string& file, const std::string& format, const std::string& mapping_file) {
   if (!format.empty()) return format;
   std::string ext = fs::path(file).extension().string();
+  if (!mapping_file.empty() && ext == ".json") {
+    LIFELINE_ASSIGN_OR_RETURN(std::string data, store_dir::ReadFile(file));
+    if (auto server = ingest::DetectOdkJson(data)) return std::string(ingest::OdkJsonFormatName(*server));
+    return InvalidArgumentError(file + " is neither a KoBoToolbox data.json (\"results\") nor an ODK Central "
+                                "OData export (\"value\"): use --format");
+  }
   if (!mapping_file.empty() || ext == ".csv") return std::string("csv");
   if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return std::string("jsonl");
-  return InvalidArgumentError("cannot tell the format of " + file + ": use --format jsonl|csv|acled|ucdp|hxl");
+  return InvalidArgumentError("cannot tell the format of " + file +
+                              ": use --format jsonl|csv|acled|ucdp|hxl|kobo-json|central-json");
 }
 
 int CmdImport(const Globals& g, const std::vector<std::string>& files, const std::string& format,

@@ -104,11 +104,12 @@ Result<ValueType> ParseType(std::string_view t) {
   if (t == "number") return ValueType::kNumber;
   if (t == "date") return ValueType::kDate;
   if (t == "boolean") return ValueType::kBoolean;
+  if (t == "list") return ValueType::kList;
   return InvalidArgumentError("unknown type " + Quote(t) +
-                              " (string, integer, number, date, boolean)");
+                              " (string, integer, number, date, boolean, list)");
 }
 
-constexpr std::string_view kFilters[] = {"slug", "lower", "upper", "trim"};
+constexpr std::string_view kFilters[] = {"slug", "lower", "upper", "trim", "uuid"};
 
 template <size_t N>
 bool OneOf(std::string_view s, const std::string_view (&list)[N]) {
@@ -167,7 +168,7 @@ Result<std::vector<IdPart>> ParseIdTemplate(std::string_view t) {
       for (size_t k = 1; k < pieces.size(); ++k) {
         if (!OneOf(pieces[k], kFilters)) {
           return InvalidArgumentError("unknown filter " + Quote(pieces[k]) +
-                                      " (slug, lower, upper, trim)");
+                                      " (slug, lower, upper, trim, uuid)");
         }
         part.filters.push_back(pieces[k]);
       }
@@ -368,10 +369,16 @@ std::string ApplyFilters(std::string s, const std::vector<std::string>& filters)
       for (char& c : s) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
     } else if (f == "trim") {
       s = std::string(tabular::Trim(s));
+    } else if (f == "uuid") {
+      if (s.size() >= 5 && AsciiLower(s.substr(0, 5)) == "uuid:") s.erase(0, 5);
+      s = AsciiLower(s);
     }
   }
   return s;
 }
+
+// XML whitespace, which separates the terms of an ODK select_multiple.
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // The cell converted for the rule; nullopt (with an error) when it cannot be.
 std::optional<json> Convert(const ColumnRule& rule, std::string_view cell, RowCells& cells) {
@@ -423,6 +430,17 @@ std::optional<json> Convert(const ColumnRule& rule, std::string_view cell, RowCe
       }
       cells.Error(rule.column, last);
       return std::nullopt;
+    }
+    case ValueType::kList: {
+      json terms = json::array();
+      size_t i = 0;
+      while (i < cell.size()) {
+        while (i < cell.size() && IsSpace(cell[i])) ++i;
+        size_t start = i;
+        while (i < cell.size() && !IsSpace(cell[i])) ++i;
+        if (i > start) terms.push_back(std::string(cell.substr(start, i - start)));
+      }
+      return terms;
     }
     case ValueType::kBoolean: {
       std::string l = AsciiLower(cell);
@@ -496,12 +514,12 @@ using Targets = std::vector<std::pair<FieldPath, std::string>>;  // field set, b
 // version, kind, id, header_row and source.
 Status ParseMappingHead(const toml::table& root, const TomlErrors& err, Mapping* m) {
   static constexpr std::string_view kTopKeys[] = {
-      "version", "kind", "id", "header_row", "source", "constants", "columns", "skip"};
+      "version", "kind", "id", "header_row", "delimiter", "source", "constants", "columns", "skip"};
   for (auto&& [k, v] : root) {
     if (!OneOf(k.str(), kTopKeys)) {
       return err.At(LineOf(v), k.str(),
-                    "unknown key (version, kind, id, header_row, source, constants, columns, "
-                    "skip)");
+                    "unknown key (version, kind, id, header_row, delimiter, source, constants, "
+                    "columns, skip)");
     }
   }
   if (auto version = root["version"]; version) {
@@ -527,6 +545,13 @@ Status ParseMappingHead(const toml::table& root, const TomlErrors& err, Mapping*
       return err.At(LineOf(*header.node()), "header_row", "wanted an integer from 1 to 1000");
     }
     m->header_row = static_cast<size_t>(*h);
+  }
+  if (auto delimiter = root["delimiter"]; delimiter) {
+    const auto* d = delimiter.as_string();
+    if (d == nullptr || (d->get() != "," && d->get() != ";" && d->get() != "\t")) {
+      return err.At(LineOf(*delimiter.node()), "delimiter", "wanted \",\", \";\" or \"\\t\"");
+    }
+    m->delimiter = d->get()[0];
   }
   if (auto source = root["source"]; source) {
     const auto* t = source.as_table();
@@ -787,16 +812,15 @@ bool MakeId(const Mapping& mapping, const tabular::CsvRecord& row, RowCells& cel
 ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
                               const ImportOptions& options) {
   ReadResult out;
-  Sheet sheet = ReadSheet(data, out, mapping.header_row - 1);
-  if (!sheet.has_header) {
-    SortDiagnostics(out);
-    return out;
-  }
-  if (!HasMappedColumns(sheet, mapping, out)) {
-    SortDiagnostics(out);
-    return out;
-  }
+  Sheet sheet = ReadSheet(data, out, mapping.header_row - 1, mapping.delimiter);
+  if (sheet.has_header) MapSheet(sheet, mapping, options, /*require_columns=*/true, out);
+  SortDiagnostics(out);
+  return out;
+}
 
+void MapSheet(const Sheet& sheet, const Mapping& mapping, const ImportOptions& options,
+              bool require_columns, ReadResult& out) {
+  if (require_columns && !HasMappedColumns(sheet, mapping, out)) return;
   std::optional<std::string> source_id;
   if (mapping.source) source_id = mapping.source->at("id").get<std::string>();
   std::map<std::string, uint64_t> ids;
@@ -833,8 +857,6 @@ ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
     for (auto& [k, v] : head.items()) source[k] = v;
     PrependRecord(out, std::move(source));
   }
-  SortDiagnostics(out);
-  return out;
 }
 
 }  // namespace lifeline::ingest

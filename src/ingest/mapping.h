@@ -11,6 +11,8 @@
 //   header_row = 1                     # optional: CSV record (1-based) that
 //                                      # names the columns; records above it
 //                                      # are ignored
+//   delimiter = ";"                    # optional: the CSV field separator,
+//                                      # one of "," (default), ";", "\t"
 //
 //   [source]                           # optional: one `source` record,
 //   id = "src-gaza-projections"        # emitted before the rows; every
@@ -28,7 +30,9 @@
 //   column = "date"                    # required: header name
 //   field = "date"                     # required: field path
 //   type = "date"                      # string (default), integer, number,
-//                                      # date, boolean
+//                                      # date, boolean, list (terms separated
+//                                      # by whitespace, as an ODK
+//                                      # select_multiple: "a b" -> ["a","b"])
 //   format = "%d %B %Y"                # date only: strftime-like, or an array
 //                                      # of them tried in order (default
 //                                      # "%Y-%m-%d"); output is YYYY-MM-DD
@@ -56,7 +60,10 @@
 // `name`; {@path} is the value the row's record has at `path` after mapping
 // (a date as YYYY-MM-DD, a number in decimal); {$line} is the row's line.
 // Filters follow '|': slug (lower case, anything outside [a-z0-9._:-] -> '-'),
-// lower, upper, trim: "{location|slug}". "{{" and "}}" are literal braces.
+// lower, upper, trim, uuid (an ODK instanceID "uuid:3F2A..." -> "3f2a...":
+// drops a leading "uuid:" in any case and lower-cases, so that
+// "odk-{meta/instanceID|uuid}" is the id the OpenRosa intake gives the same
+// submission): "{location|slug}". "{{" and "}}" are literal braces.
 // The result must be a valid record id (^[a-z0-9][a-z0-9._:-]{0,127}$) and
 // unique in the file. Ids are published, so the template may not use a
 // confidential field ({@confidential...}, or a column mapped into one):
@@ -88,7 +95,7 @@ using FieldPath = std::vector<std::variant<std::string, size_t>>;
 Result<FieldPath> ParseFieldPath(std::string_view text);
 std::string FormatFieldPath(const FieldPath& path);
 
-enum class ValueType { kString, kInteger, kNumber, kDate, kBoolean };
+enum class ValueType { kString, kInteger, kNumber, kDate, kBoolean, kList };
 
 struct ColumnRule {
   std::string column;
@@ -124,6 +131,7 @@ struct Mapping {
   std::string id_template;
   std::vector<IdPart> id_parts;
   size_t header_row = 1;
+  char delimiter = ',';
   std::optional<nlohmann::json> source;
   std::vector<ConstantRule> constants;
   std::vector<ColumnRule> columns;
@@ -140,6 +148,16 @@ Result<Mapping> ParseMapping(std::string_view toml_text, std::string_view name =
 // (or "id" for the id template's result).
 ReadResult ReadCsvWithMapping(std::string_view data, const Mapping& mapping,
                               const ImportOptions& options);
+
+struct Sheet;  // ingest/sheet.h
+
+// Applies `mapping` to the rows of `sheet` (read from a CSV file, or
+// flattened from a JSON export by odk_export.h), adding records, errors and
+// warnings to `out`. With `require_columns`, every column the mapping reads
+// must be in the header (CSV); without, a column nobody answered is an empty
+// cell (JSON exports leave out unanswered questions). `out` is not sorted.
+void MapSheet(const Sheet& sheet, const Mapping& mapping, const ImportOptions& options,
+              bool require_columns, ReadResult& out);
 
 }  // namespace lifeline::ingest
 

@@ -24,9 +24,9 @@ bool IsBlankRow(const std::vector<std::string>& fields) {
   return true;
 }
 
-Sheet ReadSheet(std::string_view data, ReadResult& out, size_t header_record) {
+Sheet ReadSheet(std::string_view data, ReadResult& out, size_t header_record, char delimiter) {
   Sheet sheet;
-  tabular::CsvTable table = tabular::ParseCsv(data);
+  tabular::CsvTable table = tabular::ParseCsv(data, {.delimiter = delimiter});
   if (table.records.size() > header_record) {
     const tabular::CsvRecord& h = table.records[header_record];
     sheet.has_header = true;

@@ -44,8 +44,9 @@ struct Sheet {
 // records, not lines) is the header, the records before it are ignored.
 // CSV errors, rows of the wrong width and duplicate or empty column names go
 // to out.errors (named by column), the encoding to out, blank rows to
-// out.skipped_rows.
-Sheet ReadSheet(std::string_view data, ReadResult& out, size_t header_record = 0);
+// out.skipped_rows. `delimiter` separates fields (',' or, e.g. in
+// KoBoToolbox's CSV exports, ';').
+Sheet ReadSheet(std::string_view data, ReadResult& out, size_t header_record = 0, char delimiter = ',');
 
 // Adds an error at the header line for each column in `names` that the sheet
 // lacks; returns false when any is missing.
