@@ -1,7 +1,8 @@
 // Runs Lifeline's XForms in ODK's form engine (see xforms_engine_test.sh).
 //   node check_xforms.mjs LIFELINE WEB_DIR FORMS_DIR
 // FORMS_DIR holds <kind>.xml for every form, generated with the case "nk",
-// its source "src-nk-1" and route "rt-lachin-corridor" as choices.
+// its source "src-nk-1" and route "rt-lachin-corridor" as choices, and the
+// store they come from (FORMS_DIR/store), which validates the records.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -118,6 +119,15 @@ for (const [kind, [values, want]] of Object.entries(filled)) {
         `${kind}: id ${read.record.id} from ${read.instance_id}`);
   subsetOf({ kind, case: 'nk', ...want }, read.record, kind);
   if (kind !== 'source') check(JSON.stringify(read.record.sources) === '["src-nk-1"]', `${kind}: sources`);
+  // The record the engine's instance reads as passes validation as any other.
+  const recordFile = path.join(formsDir, `${kind}-record.json`);
+  writeFileSync(recordFile, JSON.stringify(read.record));
+  try {
+    execFileSync(lifeline, ['-q', '--store', path.join(formsDir, 'store'), 'add', '--dry-run', recordFile], { encoding: 'utf8', stdio: 'pipe' });
+    check(true, '');
+  } catch (e) {
+    check(false, `${kind}: the record from the engine's instance is refused: ${e.stderr}`);
+  }
 }
 
 // Each constraint mirrored from validation fires, with Validate's words.

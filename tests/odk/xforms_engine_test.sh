@@ -4,7 +4,8 @@
 # it): every form loads, each constraint the forms mirror from validation
 # fires with its message on a bad value, a filled form has no violation, and
 # the instance the engine serialises reads back (lifeline xform
-# --read-instance) into the record that was filled in.
+# --read-instance) into the record that was filled in, which passes
+# validation (add --dry-run).
 #
 #   xforms_engine_test.sh LIFELINE SOURCE_DIR
 set -eu
