@@ -541,6 +541,7 @@ int Run(int argc, char** argv) {
   AddAlertsCommands(app, g, action);
   AddServeCommands(app, g, action);
   AddWitnessCommands(app, g, action);
+  AddXFormCommand(app, g, action);
 
   auto* vkey = app.add_subcommand("vkey", "print the log's verifier key (or its fingerprint)");
   auto vkey_fp = std::make_shared<bool>(false);

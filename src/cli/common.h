@@ -57,6 +57,9 @@ void AddAlertsCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 // Registers `serve` and `token create|list|revoke`.
 void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 
+// Registers `xform` (xform_commands.cc, docs/intake.md).
+void AddXFormCommand(CLI::App& app, Globals& g, std::function<int()>& action);
+
 // Registers `witness add|remove|list|policy|quorum|push` (docs/witness.md).
 void AddWitnessCommands(CLI::App& app, Globals& g, std::function<int()>& action);
 

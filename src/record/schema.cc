@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <algorithm>
 #include <iterator>
 #include <charconv>
@@ -21,34 +22,23 @@ namespace {
 
 using nlohmann::json;
 
-enum class Type {
-  kText,        // non-empty string
-  kId,          // an id (pattern)
-  kRef,         // an id that must resolve (to ref_kind unless empty)
-  kRefList,     // array of such ids
-  kEnum,        // one of values
-  kEnumList,    // array of distinct values
-  kTextList,    // array of non-empty strings
-  kDate,        // YYYY-MM-DD
-  kDateTime,    // RFC 3339 or date
-  kCount,       // non-negative integer
-  kNumber,      // finite number
-  kNonNegNumber,
-  kBool,
-  kUrl,
-  kSha256,      // 64 lowercase hex digits
-  kLocation,
-  kQuantityList,
-  kObject,      // validated by `custom`
-  kArray,       // validated by `custom`
-  kIntRange,    // integer in [values[0], values[1]]
-  kFraction,    // number in [0, 1]
-  kHours,       // number in [0, 24]
-  kAny,         // any JSON value but null
-};
+using Type = FieldType;
 
 struct Ctx;
 using Custom = std::function<void(const json&, const std::string&, Ctx&)>;
+struct Field;
+
+// A kObject or kArray field's check, and, when it is an object (or a list
+// of objects) of known members, those members: what DescribeKind tells
+// generators such as the XForms (intake/xform.h).
+struct Check {
+  Check() = default;
+  Check(std::nullptr_t) {}  // NOLINT: the tables' "no check"
+  Check(void (*fn)(const json&, const std::string&, Ctx&)) : fn(fn) {}  // NOLINT: a table entry
+  Check(Custom fn, std::vector<Field> members);
+  Custom fn;
+  std::shared_ptr<const std::vector<Field>> members;  // null: none known
+};
 
 struct Field {
   std::string name;
@@ -56,12 +46,15 @@ struct Field {
   bool required = false;
   std::vector<std::string> values = {};  // kEnum / kEnumList
   std::string ref_kind = {};             // kRef / kRefList ("" = any kind)
-  Custom custom = nullptr;               // kObject / kArray
+  Check custom = nullptr;                // kObject / kArray
   std::string doc = {};
   // kEnum / kEnumList: the case vocabulary (kVocabularyNames) a case may
   // extend `values` with; "" for a closed list.
   std::string vocabulary = {};
 };
+
+Check::Check(Custom fn, std::vector<Field> members)
+    : fn(std::move(fn)), members(std::make_shared<const std::vector<Field>>(std::move(members))) {}
 
 // A field whose values are vocabulary `name`'s core terms, and the case's.
 Field VocabularyField(std::string field, std::string_view name, Type type, bool required = false) {
@@ -322,12 +315,19 @@ void CheckRef(const json& v, const std::string& path, const std::string& ref_kin
   }
 }
 
-void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
+// A location's members. CheckLocation checks geo_precision (an integer
+// 1..3), the ranges of lat and lon and country's form itself.
+const std::vector<Field>& LocationFields() {
   static const std::vector<Field> kFields = {
       {"name", Type::kText, true},       {"admin1", Type::kText},  {"admin2", Type::kText},
       {"admin3", Type::kText},           {"country", Type::kText}, {"lat", Type::kNumber},
-      {"lon", Type::kNumber},            {"geo_precision", Type::kEnum, false, {"1", "2", "3"}},
+      {"lon", Type::kNumber},            {"geo_precision", Type::kIntRange, false, {"1", "3"}},
   };
+  return kFields;
+}
+
+void CheckLocation(const json& v, const std::string& path, Ctx& ctx) {
+  const std::vector<Field>& kFields = LocationFields();
   if (!v.is_object()) {
     ctx.Error(path, "must be an object {name, admin1, admin2, country, lat, lon, geo_precision}, not " + TypeName(v),
               FieldHint(Field{"location", Type::kLocation}, path));
@@ -396,6 +396,15 @@ void CheckUnit(const json& v, const std::string& path, Ctx& ctx) {
   }
 }
 
+// A quantity's members, as CheckQuantity checks them.
+const std::vector<Field>& QuantityFields() {
+  static const std::vector<Field> kFields = {{"commodity", Type::kText, true},
+                                             {"quantity", Type::kNonNegNumber, true},
+                                             {"unit", Type::kObject, true, {}, {}, CheckUnit},
+                                             {"note", Type::kText}};
+  return kFields;
+}
+
 void CheckQuantity(const json& v, const std::string& path, Ctx& ctx) {
   if (!v.is_object()) {
     ctx.Error(path, "must be an object {commodity, quantity, unit}, not " + TypeName(v),
@@ -403,26 +412,23 @@ void CheckQuantity(const json& v, const std::string& path, Ctx& ctx) {
                   RecordsDoc("Common value types") + ")");
     return;
   }
-  for (const char* req : {"commodity", "quantity", "unit"}) {
-    if (!v.contains(req)) {
-      ctx.Error(path + "." + req, "is required",
+  std::vector<std::string> names;
+  for (const Field& f : QuantityFields()) {
+    names.push_back(f.name);
+    if (f.required && !v.contains(f.name)) {
+      ctx.Error(path + "." + f.name, "is required",
                 std::string("a quantity has commodity, quantity and unit, e.g. {\"commodity\": \"flour\", \"quantity\": "
                             "20, \"unit\": \"t\"} (") + RecordsDoc("Common value types") + ")");
     }
   }
   for (auto it = v.begin(); it != v.end(); ++it) {
     const std::string& k = it.key();
-    if (k == "commodity") {
-      CheckValue(Field{"commodity", Type::kText}, it.value(), path + ".commodity", ctx);
-    } else if (k == "quantity") {
-      CheckValue(Field{"quantity", Type::kNonNegNumber}, it.value(), path + ".quantity", ctx);
-    } else if (k == "unit") {
-      CheckUnit(it.value(), path + ".unit", ctx);
-    } else if (k == "note") {
-      CheckValue(Field{"note", Type::kText}, it.value(), path + ".note", ctx);
+    auto f = std::find_if(QuantityFields().begin(), QuantityFields().end(), [&k](const Field& f) { return f.name == k; });
+    if (f != QuantityFields().end()) {
+      CheckValue(*f, it.value(), path + "." + k, ctx);
     } else {
       ctx.Error(path + "." + k, "is not a field of a quantity (commodity, quantity, unit, note)",
-                UnknownFieldHint(k, {"commodity", "quantity", "unit", "note"}, "a quantity", "Common value types"));
+                UnknownFieldHint(k, names, "a quantity", "Common value types"));
     }
   }
 }
@@ -454,8 +460,8 @@ void CheckObject(const json& v, const std::string& path, const std::vector<Field
   }
 }
 
-Custom ArrayOf(std::vector<Field> fields, std::string what) {
-  return [fields = std::move(fields), what = std::move(what)](const json& v, const std::string& path, Ctx& ctx) {
+Check ArrayOf(std::vector<Field> fields, std::string what) {
+  auto fn = [fields, what = std::move(what)](const json& v, const std::string& path, Ctx& ctx) {
     if (!v.is_array()) {
       ctx.Error(path, "must be an array of " + what + ", not " + TypeName(v),
                 "give an array even for one, e.g. " + ObjectExample(LastName(path)) + " (" + RecordsDoc("Kinds") + ")");
@@ -463,12 +469,14 @@ Custom ArrayOf(std::vector<Field> fields, std::string what) {
     }
     for (size_t i = 0; i < v.size(); ++i) CheckObject(v[i], path + "[" + std::to_string(i) + "]", fields, ctx, what);
   };
+  return Check(std::move(fn), std::move(fields));
 }
 
-Custom ObjectOf(std::vector<Field> fields, std::string what) {
-  return [fields = std::move(fields), what = std::move(what)](const json& v, const std::string& path, Ctx& ctx) {
+Check ObjectOf(std::vector<Field> fields, std::string what) {
+  auto fn = [fields, what = std::move(what)](const json& v, const std::string& path, Ctx& ctx) {
     CheckObject(v, path, fields, ctx, what);
   };
+  return Check(std::move(fn), std::move(fields));
 }
 
 const std::vector<std::string> kMeasureValues = {"vehicles", "persons", "patients", "cargo"};
@@ -580,9 +588,9 @@ void CheckRule(const json& v, const std::string& path, Ctx& ctx) {
 
 // low <= best <= high is not required: real datasets (UCDP GED among them)
 // carry estimates out of that order, and Lifeline keeps what sources say.
-void CheckFatalities(const json& v, const std::string& path, Ctx& ctx) {
-  CheckObject(v, path, {{"low", Type::kCount}, {"best", Type::kCount, true}, {"high", Type::kCount}}, ctx,
-              "fatalities {low, best, high}");
+Check Fatalities() {
+  return ObjectOf({{"low", Type::kCount}, {"best", Type::kCount, true}, {"high", Type::kCount}},
+                  "fatalities {low, best, high}");
 }
 
 void CheckPath(const json& v, const std::string& path, Ctx& ctx) {
@@ -749,7 +757,7 @@ void CheckValue(const Field& f, const json& v, const std::string& path, Ctx& ctx
       for (size_t i = 0; i < v.size(); ++i) CheckQuantity(v[i], path + "[" + std::to_string(i) + "]", ctx);
       return;
     case Type::kObject:
-    case Type::kArray: f.custom(v, path, ctx); return;
+    case Type::kArray: f.custom.fn(v, path, ctx); return;
     case Type::kFraction:
       if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
         ctx.Error(path, "must be a number from 0 to 1, not " + v.dump(), FieldHint(f, path));
@@ -976,7 +984,7 @@ const std::vector<Kind>& KindTable() {
         {"sub_event_type", Type::kText},
         {"access_constraint", Type::kIntRange, false, {"1", "9"}},
         {"actors", Type::kTextList},
-        {"fatalities", Type::kObject, false, {}, {}, CheckFatalities},
+        {"fatalities", Type::kObject, false, {}, {}, Fatalities()},
         {"injuries", Type::kCount},
         {"description", Type::kText},
         // v2: casualties as UCDP codes them, by party and category.
@@ -984,7 +992,7 @@ const std::vector<Kind>& KindTable() {
         {"casualties", Type::kArray, false, {}, {},
          ArrayOf({{"party", Type::kText, true},
                   {"category", Type::kEnum, true, {"combatant", "civilian", "unknown"}},
-                  {"fatalities", Type::kObject, true, {}, {}, CheckFatalities},
+                  {"fatalities", Type::kObject, true, {}, {}, Fatalities()},
                   {"injuries", Type::kCount},
                   {"reported_by", Type::kText},
                   {"note", Type::kText}},
@@ -1718,6 +1726,35 @@ json RuleSchema(const std::function<json(const Field&)>& type_schema) {
 }
 
 }  // namespace
+
+namespace {
+
+FieldInfo DescribeField(const Field& f) {
+  FieldInfo info{f.name, f.type, f.required, f.values, f.ref_kind, f.vocabulary, Describe(f), {}};
+  if (f.type == Type::kObject && f.name == "unit") {  // CheckUnit's, as Describe and JsonSchema read it
+    info.type = Type::kEnum;
+    info.values = UnitNames();
+    return info;
+  }
+  const std::vector<Field>* members = f.type == Type::kLocation        ? &LocationFields()
+                                      : f.type == Type::kQuantityList  ? &QuantityFields()
+                                      : f.custom.members != nullptr    ? f.custom.members.get()
+                                                                       : nullptr;
+  if (members != nullptr) {
+    for (const Field& m : *members) info.fields.push_back(DescribeField(m));
+  }
+  return info;
+}
+
+}  // namespace
+
+std::optional<KindInfo> DescribeKind(std::string_view kind) {
+  const Kind* k = FindKind(std::string(kind));
+  if (k == nullptr) return std::nullopt;
+  KindInfo info{k->name, k->factual, k->doc, {}};
+  for (const Field& f : k->fields) info.fields.push_back(DescribeField(f));
+  return info;
+}
 
 json JsonSchema() {
   json units = json::array();

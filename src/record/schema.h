@@ -131,6 +131,64 @@ bool IsFactualKind(const std::string& kind);
 // JSON Schema (2020-12) of every kind, generated from the tables.
 nlohmann::json JsonSchema();
 
+// --- The tables, described: for generators of other forms of the schema
+// (intake/xform.h builds ODK XForms from them). ---
+
+// What a field holds (Validate checks each as its comment says).
+enum class FieldType {
+  kText,        // non-empty string
+  kId,          // an id (pattern)
+  kRef,         // an id that must resolve (to ref_kind unless empty)
+  kRefList,     // array of such ids
+  kEnum,        // one of values
+  kEnumList,    // array of distinct values
+  kTextList,    // array of non-empty strings
+  kDate,        // YYYY-MM-DD
+  kDateTime,    // RFC 3339 or date
+  kCount,       // non-negative integer
+  kNumber,      // finite number
+  kNonNegNumber,
+  kBool,
+  kUrl,
+  kSha256,      // 64 lowercase hex digits
+  kLocation,    // an object of FieldInfo::fields (lat, lon, country checked further)
+  kQuantityList,  // an array of objects of FieldInfo::fields
+  kObject,      // validated by a check of its own; FieldInfo::fields when known
+  kArray,       // validated by a check of its own; FieldInfo::fields when a list of known objects
+  kIntRange,    // integer in [values[0], values[1]]
+  kFraction,    // number in [0, 1]
+  kHours,       // number in [0, 24]
+  kAny,         // any JSON value but null
+};
+
+// One field of a kind's table, as Validate checks it. A unit field (a
+// kObject Validate checks against the known units) is described as a kEnum
+// of the unit names.
+struct FieldInfo {
+  std::string name;
+  FieldType type = FieldType::kText;
+  bool required = false;
+  std::vector<std::string> values;  // kEnum, kEnumList: the values (a vocabulary's core terms); kIntRange: {lo, hi}
+  std::string ref_kind;             // kRef, kRefList: the kind referred to ("" any)
+  std::string vocabulary;           // kEnum, kEnumList: the case vocabulary that extends values, or ""
+  std::string description;          // what it holds, in words, as Validate's hints say it
+  // kLocation, kQuantityList, and a kObject or kArray of known members: the
+  // members (for kArray and kQuantityList, of each element); else empty.
+  std::vector<FieldInfo> fields;
+};
+
+// A kind's table: its own fields (not the envelope's kind, id, case,
+// sources, supersedes, note, confidential, recorded, by).
+struct KindInfo {
+  std::string name;
+  bool factual = false;  // must cite at least one source
+  std::string doc;       // what a record of the kind is, in one line
+  std::vector<FieldInfo> fields;
+};
+
+// The table of `kind`, or nullopt for a name that is not a kind. Pure.
+std::optional<KindInfo> DescribeKind(std::string_view kind);
+
 }  // namespace lifeline::record
 
 #endif  // LIFELINE_RECORD_SCHEMA_H_

@@ -167,6 +167,12 @@ std::optional<UnitInfo> LookupUnit(std::string_view unit) {
   return std::nullopt;
 }
 
+std::vector<std::string> UnitNames() {
+  std::vector<std::string> names;
+  for (const auto& u : kUnits) names.emplace_back(u.unit);
+  return names;
+}
+
 std::string KnownUnits() {
   std::string s;
   for (const auto& u : kUnits) {

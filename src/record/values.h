@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -45,6 +46,8 @@ struct UnitInfo {
 std::optional<UnitInfo> LookupUnit(std::string_view unit);
 // The list of known units, for error messages ("t, kg, g, ...").
 std::string KnownUnits();
+// The known units' names, in the order KnownUnits lists them.
+std::vector<std::string> UnitNames();
 
 }  // namespace lifeline::record
 

@@ -1,0 +1,85 @@
+#include "intake/form_layout.h"
+
+#include <algorithm>
+
+#include "base/kinds.h"
+#include "intake/xform.h"
+
+namespace lifeline::intake {
+namespace {
+
+using record::FieldInfo;
+using record::FieldType;
+
+// The evidence fields the server computes from the uploaded file.
+constexpr std::string_view kFromUpload[] = {"sha256", "size", "media_type", "file_name"};
+
+bool ComputedFromUpload(std::string_view kind, const FieldInfo& f) {
+  return kind == kinds::kEvidence && std::find(std::begin(kFromUpload), std::end(kFromUpload), f.name) != std::end(kFromUpload);
+}
+
+}  // namespace
+
+const std::vector<std::string>& FormKinds() {
+  static const std::vector<std::string> kFormKinds = {
+      std::string(kinds::kMovement), std::string(kinds::kRouteStatus), std::string(kinds::kOutage),
+      std::string(kinds::kIncident), std::string(kinds::kStock),       std::string(kinds::kSource),
+      std::string(kinds::kEvidence)};
+  return kFormKinds;
+}
+
+std::string FormId(std::string_view kind) { return "lifeline-" + std::string(kind); }
+
+Result<std::string> KindOfForm(std::string_view form_id) {
+  for (const std::string& kind : FormKinds()) {
+    if (FormId(kind) == form_id) return kind;
+  }
+  std::string ids;
+  for (const std::string& kind : FormKinds()) ids += (ids.empty() ? "" : ", ") + FormId(kind);
+  return InvalidArgumentError("\"" + std::string(form_id) + "\" is not a Lifeline form (" + ids + ")");
+}
+
+Result<FormLayout> LayoutOf(std::string_view kind) {
+  const auto& kinds = FormKinds();
+  auto info = record::DescribeKind(kind);
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end() || !info) {
+    std::string names;
+    for (const std::string& k : kinds) names += (names.empty() ? "" : ", ") + k;
+    return InvalidArgumentError("no form for kind \"" + std::string(kind) + "\": the forms are " + names);
+  }
+  FormLayout layout{std::string(kind), {}};
+  layout.fields.push_back({"case", FieldType::kRef, true, {}, "case", "", "the case the record belongs to", {}});
+  bool upload = false;
+  for (FieldInfo& f : info->fields) {
+    if (!ComputedFromUpload(kind, f)) {
+      layout.fields.push_back(std::move(f));
+    } else if (!upload) {
+      upload = true;
+      layout.fields.push_back({std::string(kUploadField), FieldType::kText, true, {}, "", "",
+                               "the file: a photo, recording or document (its hash, size and type are computed "
+                               "when it is received)", {}});
+    }
+  }
+  if (info->factual) {
+    layout.fields.push_back({"sources", FieldType::kRefList, true, {}, "source", "",
+                             "the sources the record cites (at least one)", {}});
+  }
+  layout.fields.push_back({"note", FieldType::kText, false, {}, "", "", "what fits no other field", {}});
+  return layout;
+}
+
+bool IsUpload(const FormLayout& layout, const FieldInfo& f) {
+  return layout.kind == kinds::kEvidence && f.name == kUploadField;
+}
+
+bool IsSelectMultiple(const FieldInfo& f) { return f.type == FieldType::kEnumList || f.type == FieldType::kRefList; }
+
+bool IsGroup(const FieldInfo& f) {
+  return !f.fields.empty() && (f.type == FieldType::kLocation || f.type == FieldType::kObject);
+}
+
+bool IsRepeat(const FieldInfo& f) {
+  return !f.fields.empty() && (f.type == FieldType::kQuantityList || f.type == FieldType::kArray);
+}
+
+}  // namespace lifeline::intake
