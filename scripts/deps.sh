@@ -23,6 +23,8 @@ PKGS="$PKGS chromium fonts-noto-core fonts-dejavu-core"
 PKGS="$PKGS libqpdf-dev libpoppler-cpp-dev qpdf poppler-utils python3-pikepdf"
 # tests/schema/check_rule_schema.py checks the JSON Schema with jsonschema.
 PKGS="$PKGS python3-jsonschema"
+# The ODK XForms and OpenRosa instances (src/intake) are XML: pugixml.
+PKGS="$PKGS libpugixml-dev"
 # The PostgreSQL store (libpq) and the throwaway cluster its tests start
 # (tests/pg/pg_cluster.sh runs initdb and pg_ctl from the server package;
 # Debian's postgresql also starts a system cluster, which the tests do not use).

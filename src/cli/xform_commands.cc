@@ -7,6 +7,7 @@
 
 #include "base/file.h"
 #include "cli/common.h"
+#include "intake/instance.h"
 #include "intake/xform.h"
 #include "store_dir/store_dir.h"
 
@@ -14,9 +15,23 @@ namespace lifeline::cli {
 namespace {
 
 struct XFormArgs {
-  std::string kind, case_id, out;
+  std::string kind, case_id, out, instance;
   bool list = false;
 };
+
+// --read-instance FILE: the instance read as the server reads a submission,
+// before validation: {form_id, form_version, instance_id, record, attachments}.
+int CmdReadInstance(const Globals& g, const std::string& file) {
+  auto xml = store_dir::ReadFile(file);
+  if (!xml.ok()) return Fail(g, xml.status());
+  auto inst = intake::ParseInstance(*xml);
+  if (!inst.ok()) return Fail(g, inst.status().Annotate(file));
+  nlohmann::json out = {{"form_id", inst->form_id}, {"form_version", inst->form_version},
+                        {"instance_id", inst->instance_id}, {"record", inst->record},
+                        {"attachments", inst->attachments}};
+  std::cout << out.dump(g.json ? -1 : 2) << "\n";
+  return 0;
+}
 
 // The choices of the store named by --store or $LIFELINE_STORE; none (a
 // form whose references are typed in) when no store is named.
@@ -45,6 +60,7 @@ int CmdList(const Globals& g, const intake::FormChoices& choices) {
 }
 
 int CmdXForm(const Globals& g, const XFormArgs& a) {
+  if (!a.instance.empty()) return CmdReadInstance(g, a.instance);
   auto choices = Choices(g, a);
   if (!choices.ok()) return Fail(g, choices.status());
   if (a.list) return CmdList(g, *choices);
@@ -73,6 +89,7 @@ void AddXFormCommand(CLI::App& app, Globals& g, std::function<int()>& action) {
   cmd->add_option("--case", a->case_id, "offer this case's sources, routes and vocabulary (default: every case's)");
   cmd->add_option("-o,--output", a->out, "write the form to FILE (default: stdout)");
   cmd->add_flag("--list", a->list, "list the forms: form id and version");
+  cmd->add_option("--read-instance", a->instance, "print the record an OpenRosa instance FILE holds (not validated)");
   cmd->callback([&, a] { action = [&, a] { return CmdXForm(g, *a); }; });
 }
 

@@ -18,6 +18,23 @@ bool ComputedFromUpload(std::string_view kind, const FieldInfo& f) {
   return kind == kinds::kEvidence && std::find(std::begin(kFromUpload), std::end(kFromUpload), f.name) != std::end(kFromUpload);
 }
 
+// A field a form cannot hold: an object or list checked by code of its
+// own, whose members the table does not give, or a value of any type.
+// Named so that a field added to a form's kind without a form control
+// fails BuildXForm (and its tests) rather than becoming a text box.
+Status CheckRepresentable(std::string_view kind, const std::vector<FieldInfo>& fields, const std::string& prefix) {
+  for (const FieldInfo& f : fields) {
+    const bool opaque = f.type == FieldType::kAny || ((f.type == FieldType::kObject || f.type == FieldType::kArray) && f.fields.empty());
+    if (opaque) {
+      return InternalError("the " + std::string(kind) + " form cannot hold field " + prefix + f.name +
+                           ": give its members in the schema table (ObjectOf/ArrayOf), or leave it out of the form "
+                           "(intake/form_layout.cc)");
+    }
+    LIFELINE_RETURN_IF_ERROR(CheckRepresentable(kind, f.fields, prefix + f.name + "."));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<std::string>& FormKinds() {
@@ -47,6 +64,7 @@ Result<FormLayout> LayoutOf(std::string_view kind) {
     for (const std::string& k : kinds) names += (names.empty() ? "" : ", ") + k;
     return InvalidArgumentError("no form for kind \"" + std::string(kind) + "\": the forms are " + names);
   }
+  LIFELINE_RETURN_IF_ERROR(CheckRepresentable(kind, info->fields, ""));
   FormLayout layout{std::string(kind), {}};
   layout.fields.push_back({"case", FieldType::kRef, true, {}, "case", "", "the case the record belongs to", {}});
   bool upload = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -55,7 +56,10 @@ Result<json> IntegerValue(std::string_view text, const std::string& path) {
 
 Result<json> DecimalValue(std::string_view text, const std::string& path) {
   json v = json::parse(text, nullptr, false);
-  if (!v.is_number()) return InvalidArgumentError(path + ": \"" + std::string(text) + "\" is not a number");
+  // A number too large for a double parses as infinity, which JSON cannot hold.
+  if (!v.is_number() || !std::isfinite(v.get<double>())) {
+    return InvalidArgumentError(path + ": \"" + std::string(text) + "\" is not a number");
+  }
   return v;
 }
 

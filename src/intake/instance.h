@@ -24,6 +24,11 @@
 // meta). Nothing here checks the record against the schema beyond the
 // types: the caller validates it (record::Validate) as any other record.
 //
+// Untrusted input: pugixml parses without recursion and expands no entity
+// of a DOCTYPE; the reader descends only as deep as the form's groups (an
+// element that is no field is refused where it stands). The caller bounds
+// the size (the server's request limit).
+//
 // Thread safety: pure functions of their arguments.
 #ifndef LIFELINE_INTAKE_INSTANCE_H_
 #define LIFELINE_INTAKE_INSTANCE_H_

@@ -100,6 +100,12 @@ TEST(ParseInstanceTest, RefusesWhatIsNotAnInstanceOfALifelineForm) {
                 "data/persons: \"1.5\" is not a whole number");
   ExpectRefused(std::string("<data id=\"lifeline-stock\"><quantity>lots</quantity>") + kMeta + "</data>",
                 "data/quantity: \"lots\" is not a number");
+  ExpectRefused(std::string("<data id=\"lifeline-stock\"><quantity>1e400</quantity>") + kMeta + "</data>",
+                "data/quantity: \"1e400\" is not a number");
+  ExpectRefused(std::string("<data id=\"lifeline-stock\"><quantity>NaN</quantity>") + kMeta + "</data>",
+                "data/quantity: \"NaN\" is not a number");
+  ExpectRefused(std::string("<data id=\"lifeline-movement\"><persons>99999999999999999999</persons>") + kMeta + "</data>",
+                "is not a whole number");
   ExpectRefused(std::string("<data id=\"lifeline-movement\"><date>2023-01-15</date><date>2023-01-16</date>") + kMeta + "</data>",
                 "data/date: appears twice");
   ExpectRefused(std::string("<data id=\"lifeline-movement\"><date><day>15</day></date>") + kMeta + "</data>",

@@ -205,13 +205,15 @@ BindRules RulesOf(std::string_view kind, const FieldInfo& f, const Place& at, co
   return rules;
 }
 
-// Writes the form's parts: instance nodes, binds and body controls.
+// Writes the form's parts: instance nodes, binds (appended to `model`) and
+// body controls. `layout` and `choices` must outlive the writer.
 class FormWriter {
  public:
-  FormWriter(const FormLayout& layout, const FormChoices& choices, pugi::xml_node model, pugi::xml_node body)
-      : layout_(layout), choices_(choices), model_(model), body_(body) {}
+  FormWriter(const FormLayout& layout, const FormChoices& choices, pugi::xml_node model)
+      : layout_(layout), choices_(choices), model_(model) {}
 
-  // Writes `fields` (at `parent`, the group `group` or null at the top).
+  // Writes the members `fields` of the group at `parent` (the root at the
+  // top): their nodes under `instance`, their controls under `controls`.
   void Fields(const std::vector<FieldInfo>& fields, pugi::xml_node instance, pugi::xml_node controls,
               const Place& parent);
 
@@ -221,7 +223,7 @@ class FormWriter {
 
   const FormLayout& layout_;
   const FormChoices& choices_;
-  pugi::xml_node model_, body_;
+  pugi::xml_node model_;
 };
 
 void FormWriter::Bind(const std::string& xpath, const BindRules& rules) {
@@ -327,7 +329,7 @@ Result<XForm> BuildXForm(std::string_view kind, const FormChoices& choices) {
   data.append_attribute("id").set_value(form_id.c_str());
   pugi::xml_attribute version = data.append_attribute("version");
   pugi::xml_node body = html.append_child("h:body");
-  FormWriter writer(layout, choices, model, body);
+  FormWriter writer(layout, choices, model);
   writer.Fields(layout.fields, data, body, Place{"/" + std::string(kRootElement), "", "", nullptr});
   data.append_child("meta").append_child("instanceID");
   pugi::xml_node bind = model.append_child("bind");

@@ -24,7 +24,9 @@ LEVELS = [
     # store_dir opens the log and creates the seal key (record/seal.h): it
     # sits above record and below server and cli, which both use it.
     ["store_dir"],
-    ["ingest", "export", "evidence", "analysis"],
+    # intake: ODK forms from the schema and OpenRosa instances back into
+    # records (record, store); the server and the CLI use it.
+    ["ingest", "export", "evidence", "analysis", "intake"],
     ["report", "alerts", "witness"],
     ["server"],
     ["cli"],
