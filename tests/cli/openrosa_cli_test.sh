@@ -57,6 +57,7 @@ expect "formList needs a token" "$(code "$URL/formList")" 401
 expect "the challenge is Basic" "$(header WWW-Authenticate | cut -d' ' -f1)" "Basic"
 expect "formList with Basic" "$(code "${BASIC[@]}" "$URL/formList")" 200
 expect "X-OpenRosa-Version" "$(header X-OpenRosa-Version)" "1.0"
+check "a Date header" 0 "^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} " -- header Date
 expect "formList is XML" "$(header Content-Type)" "text/xml; charset=utf-8"
 expect "seven forms" "$(grep -o '<formID>' "$WORK/body" | wc -l)" 7
 expect "the route_status form is listed" "$(grep -c '<formID>lifeline-route_status</formID>' "$WORK/body")" 1
