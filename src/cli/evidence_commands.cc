@@ -1,7 +1,6 @@
 // `lifeline evidence add|verify`: files hashed into the blob store under
 // DIR/blobs/ (evidence/blob_store.h), each with its `evidence` record.
 #include <CLI/CLI.hpp>
-#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -20,18 +19,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string GuessMediaType(const std::string& path) {
-  static const std::map<std::string, std::string> kTypes = {
-      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".png", "image/png"},       {".gif", "image/gif"},
-      {".webp", "image/webp"}, {".mp4", "video/mp4"},  {".mov", "video/quicktime"}, {".pdf", "application/pdf"},
-      {".txt", "text/plain"}, {".html", "text/html"},  {".json", "application/json"}, {".csv", "text/csv"},
-      {".mp3", "audio/mpeg"}, {".wav", "audio/wav"},   {".zip", "application/zip"}};
-  std::string ext = fs::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto it = kTypes.find(ext);
-  return it == kTypes.end() ? "application/octet-stream" : it->second;
-}
 
 struct EvidenceArgs {
   std::string file, case_id, id, media_type, captured_at, description;
@@ -53,7 +40,7 @@ int CmdEvidenceAdd(const Globals& g, const EvidenceArgs& a) {
               {"case", a.case_id},
               {"sources", a.sources},
               {"sha256", info->sha256},
-              {"media_type", a.media_type.empty() ? GuessMediaType(a.file) : a.media_type},
+              {"media_type", a.media_type.empty() ? evidence::MediaTypeOf(a.file) : a.media_type},
               {"size", info->size},
               {"file_name", fs::path(a.file).filename().string()}};
   if (!a.captured_at.empty()) rec["captured_at"] = a.captured_at;

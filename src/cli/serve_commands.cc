@@ -220,6 +220,9 @@ void AddServeCommands(CLI::App& app, Globals& g, std::function<int()>& action) {
   serve->add_option("--cases-dir", a->cases, "where forecast scenarios are: DIR/<case>/scenarios/*.toml (default: data/cases)");
   serve->add_option("--max-body", a->o.max_body_bytes, "largest request body in bytes (default 1 MiB)")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  serve->add_option("--max-upload", a->o.max_upload_bytes,
+                    "largest OpenRosa submission (instance and attachments) in bytes (default 10 MiB)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 32));
   serve->add_option("--rate-limit", a->o.rate_per_minute, "requests a minute per token or address (default 1200; 0 = off)")
       ->check(CLI::NonNegativeNumber);
   serve->add_option("--burst", a->o.rate_burst, "requests allowed at once above the rate (default 200)")

@@ -2,6 +2,7 @@
 
 #include "base/bytes.h"
 #include "crypto/ed25519.h"
+#include "crypto/md5.h"
 #include "crypto/sha256.h"
 
 namespace lifeline::crypto {
@@ -16,6 +17,13 @@ TEST(Sha256Test, KnownAnswers) {
   s.Update(AsBytes("a"));
   s.Update(AsBytes("bc"));
   EXPECT_EQ(s.Finish(), Sha256("abc"));
+}
+
+// RFC 1321's test suite.
+TEST(Md5Test, Rfc1321KnownAnswers) {
+  EXPECT_EQ(Md5Hex(AsBytes("")), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Md5Hex(AsBytes("abc")), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(Md5Hex(AsBytes("message digest")), "f96b697d7cb7938d525a2f31aaf161d0");
 }
 
 TEST(HmacSha256Test, Rfc4231TestCase2) {

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <filesystem>
+#include <map>
 
 #include "base/file.h"
 #include "crypto/sha256.h"
@@ -47,6 +49,19 @@ Result<uint64_t> Stream(int fd, const std::string& name, crypto::Sha256Stream* h
 }
 
 }  // namespace
+
+std::string MediaTypeOf(const std::string& file_name) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".png", "image/png"},       {".gif", "image/gif"},
+      {".webp", "image/webp"}, {".mp4", "video/mp4"},  {".mov", "video/quicktime"}, {".pdf", "application/pdf"},
+      {".txt", "text/plain"}, {".html", "text/html"},  {".json", "application/json"}, {".csv", "text/csv"},
+      {".mp3", "audio/mpeg"}, {".wav", "audio/wav"},   {".zip", "application/zip"},  {".3gpp", "audio/3gpp"},
+      {".m4a", "audio/mp4"},  {".amr", "audio/amr"}};
+  std::string ext = std::filesystem::path(file_name).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto it = kTypes.find(ext);
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
 
 std::string BlobStore::PathOf(const std::string& sha256) const {
   return dir_ + "/sha256/" + sha256.substr(0, 2) + "/" + sha256;

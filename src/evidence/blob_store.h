@@ -32,6 +32,10 @@ struct BlobProblem {
   std::string message;
 };
 
+// The media type a file's name suggests by its extension (any case):
+// image/jpeg for "x.JPG", ...; application/octet-stream when unknown.
+std::string MediaTypeOf(const std::string& file_name);
+
 class BlobStore {
  public:
   explicit BlobStore(std::string dir) : dir_(std::move(dir)) {}

@@ -1,15 +1,51 @@
 #include "server/access.h"
 
+#include "base/bytes.h"
 #include "server/reply.h"
 
 namespace lifeline::server {
 
+namespace {
+
+constexpr std::string_view kKeyPrefix = "/key/";
+
+// The token of an Authorization header: Bearer, or Basic's password.
+Result<std::string> HeaderToken(const std::string& h) {
+  if (h.rfind("Bearer ", 0) == 0) return h.substr(7);
+  if (h.rfind("Basic ", 0) == 0) {
+    auto pair = Base64Decode(std::string_view(h).substr(6));
+    size_t colon = pair.ok() ? pair->find(':') : std::string::npos;
+    if (colon == std::string::npos) return InvalidArgumentError("Basic credentials must be base64 of \"user:token\"");
+    return pair->substr(colon + 1);
+  }
+  return InvalidArgumentError("Authorization must be \"Bearer <token>\" or Basic with the token as the password");
+}
+
+}  // namespace
+
+std::string_view PathToken(std::string_view path) {
+  if (path.substr(0, kKeyPrefix.size()) != kKeyPrefix) return {};
+  std::string_view rest = path.substr(kKeyPrefix.size());
+  return rest.substr(0, rest.find('/'));
+}
+
+std::string RedactedPath(std::string_view path) {
+  std::string_view token = PathToken(path);
+  if (token.empty()) return std::string(path);
+  return std::string(kKeyPrefix) + "***" + std::string(path.substr(kKeyPrefix.size() + token.size()));
+}
+
 Result<Principal> Gate::Authenticate(const http::Request& req) {
   Principal p;
-  if (!req.has_header("Authorization")) return p;
-  std::string h = req.get_header_value("Authorization");
-  if (h.rfind("Bearer ", 0) != 0) return InvalidArgumentError("Authorization must be \"Bearer <token>\"");
-  auto info = tokens_->Authenticate(std::string_view(h).substr(7));
+  std::string token(PathToken(req.path));
+  if (req.has_header("Authorization")) {
+    auto h = HeaderToken(req.get_header_value("Authorization"));
+    if (!h.ok()) return h.status();
+    if (!token.empty() && *h != token) return InvalidArgumentError("the path and the Authorization header name different tokens");
+    token = std::move(*h);
+  }
+  if (token.empty() && !req.has_header("Authorization")) return p;
+  auto info = tokens_->Authenticate(token);
   if (!info.ok()) return InvalidArgumentError("invalid token");  // which way it is invalid is not said
   p.token = std::move(*info);
   return p;
@@ -45,6 +81,7 @@ std::optional<Principal> Gate::Admit(const http::Request& req, http::Response& r
     case Access::kLog: admitted = !private_log_ || need_token(); break;
     case Access::kEntries: admitted = EntriesPublic() || need_token(); break;
     case Access::kRead: break;
+    case Access::kToken: admitted = need_token(); break;
     case Access::kSubmit: admitted = need_role(Role::kVerifier); break;
     case Access::kAdmin: admitted = need_role(Role::kAdmin); break;
   }

@@ -19,11 +19,19 @@
 
 namespace lifeline::server {
 
+// The token of a path "/key/<token>/..." (as ODK Central's app users give
+// it: ODK Collect can send no Bearer header), or "" for any other path.
+std::string_view PathToken(std::string_view path);
+// `path` with the token of a "/key/<token>/" prefix replaced by "***", for
+// logs: a token is never written anywhere.
+std::string RedactedPath(std::string_view path);
+
 // What each route asks of its caller.
 enum class Access {
   kLog,       // checkpoints and hash tiles: anyone, unless --private-log
   kEntries,   // entry bundles: as kLog, and a token while the log holds a case that is not public
   kRead,      // anyone; what an anonymous caller sees is decided by CaseVisibility
+  kToken,     // any valid token (the OpenRosa form list: its choices name every case)
   kSubmit,    // verifier (claims only), monitor, admin
   kAdmin,     // admin
 };
@@ -34,8 +42,11 @@ class Gate {
   Gate(TokenStore* tokens, ReaderPool* readers, bool private_log)
       : tokens_(tokens), readers_(readers), private_log_(private_log) {}
 
-  // The caller from the Authorization header. A bad token is an error (401),
-  // never silently anonymous.
+  // The caller from the token it sends: the Authorization header, as
+  // "Bearer <token>" or as HTTP Basic with the token as the password (the
+  // user name is not read), or the path's "/key/<token>/" prefix; a token
+  // sent both ways must be the same. A bad token is an error (401), never
+  // silently anonymous.
   Result<Principal> Authenticate(const http::Request& req);
   // Whose bucket a request counts against: the token's id when it is valid,
   // else the remote address.

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analysis/verified.h"
 #include "base/status.h"
+#include "record/submit.h"
 #include "server/context.h"
 #include "server/http.h"
 #include "server/tokens.h"
@@ -28,6 +30,30 @@ void GetRecord(Context& c, const http::Request& req, http::Response& res, const 
 
 // submit.cc: POST /api/v1/records, the one write.
 void PostRecords(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+// The one write path (POST /api/v1/records and OpenRosa submissions):
+// validates and appends `candidates` with `by` = who's name, a verifier
+// limited to its claims, under Context::write_mu, then the after-write work
+// (alerts, witnesses). The report (rejections included) and the checkpoint
+// signed by the write ("" when nothing was written); nullopt after a
+// refusal (403) or an error (the store busy: 503) has been answered.
+struct Written {
+  record::SubmitReport report;
+  std::string checkpoint;
+};
+std::optional<Written> WriteRecords(Context& c, std::vector<record::Candidate> candidates, const Principal& who,
+                                    bool dry_run, http::Response& res);
+
+// openrosa.cc: ODK's Form List and Submission APIs (docs/api.md, "OpenRosa").
+void GetFormList(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void GetForm(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void HeadSubmission(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+void PostSubmission(Context& c, const http::Request& req, http::Response& res, const Principal& who);
+// Whether `path` is one of those APIs' (with or without a /key/<token>/ prefix).
+bool IsOpenRosaPath(const std::string& path);
+// On every answer of those paths (post-routing): the OpenRosa headers, the
+// Basic challenge on a 401 (ODK Collect can send no Bearer token), and an
+// error's JSON body as OpenRosa response XML.
+void FinishOpenRosa(const Context& c, http::Response& res);
 
 // case_analyses.cc: a case's analyses at a checkpoint, cached (analysis_cache.h).
 void GetIndicators(Context& c, const http::Request& req, http::Response& res, const Principal& who);

@@ -16,7 +16,9 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -74,10 +76,37 @@ const char* Reason(int status) {
   }
 }
 
+// The body of a refusal made here, as the API's errors read ({"ok": false,
+// "error": ...}); `message` is ours, never the client's text.
+std::string ErrorBody(std::string_view message) {
+  return std::string(R"({"ok":false,"error":")") + std::string(message) + "\"}";
+}
+
+bool IsMultipartForm(const std::string& content_type) {
+  std::string t = content_type.substr(0, content_type.find(';'));
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  return t == "multipart/form-data";
+}
+
+constexpr size_t kMaxParts = 64;
+
 using Clock = std::chrono::steady_clock;
 constexpr Clock::time_point kNever = Clock::time_point::max();
 
 }  // namespace
+
+Result<std::shared_ptr<SpoolDir>> SpoolDir::Make(const std::string& parent) {
+  std::string tmpl = parent + "/upload-XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    return IoError("cannot make an upload directory under " + parent + ": " + std::strerror(errno));
+  }
+  return std::shared_ptr<SpoolDir>(new SpoolDir(std::move(tmpl)));
+}
+
+SpoolDir::~SpoolDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
 
 std::string Request::get_header_value(const std::string& name) const { return First(headers, name); }
 std::string Request::get_param_value(const std::string& name) const { return First(params, name); }
@@ -211,6 +240,70 @@ struct Exchange {
   Conn* conn = nullptr;
   Request req;
   Response res;
+  // The body: its limit, the bytes read so far, and for an upload the
+  // post processor, the file of the part being written, and why the upload
+  // cannot be read (status and message; 0 while it can).
+  size_t limit = 0;
+  uint64_t received = 0;
+  MHD_PostProcessor* pp = nullptr;
+  std::FILE* part_file = nullptr;
+  int upload_status = 0;
+  std::string upload_error;
+
+  ~Exchange() {
+    if (pp != nullptr) MHD_destroy_post_processor(pp);
+    if (part_file != nullptr) std::fclose(part_file);
+  }
+  void FailUpload(int status, std::string message) {
+    if (upload_status != 0) return;
+    upload_status = status;
+    upload_error = std::move(message);
+  }
+  // Starts the next part's file; false (the upload failed) when it cannot.
+  bool StartPart(const char* key, const char* filename, const char* content_type) {
+    if (part_file != nullptr) std::fclose(part_file);
+    part_file = nullptr;
+    if (req.parts.size() >= kMaxParts) {
+      FailUpload(400, "more than 64 parts in the multipart/form-data body");
+      return false;
+    }
+    FormPart p;
+    p.name = key != nullptr ? key : "";
+    p.filename = filename != nullptr ? filename : "";
+    p.content_type = content_type != nullptr ? content_type : "";
+    p.file = req.spool->path() + "/part-" + std::to_string(req.parts.size());
+    part_file = std::fopen(p.file.c_str(), "wbe");
+    if (part_file == nullptr) {
+      FailUpload(500, "cannot write the upload to the spool directory");
+      return false;
+    }
+    req.parts.push_back(std::move(p));
+    return true;
+  }
+  // libmicrohttpd's post processor hands each part's bytes in order; a new
+  // part begins at offset 0.
+  static MHD_Result OnPart(void* cls, MHD_ValueKind, const char* key, const char* filename,
+                           const char* content_type, const char*, const char* data, uint64_t off, size_t size) {
+    auto* ex = static_cast<Exchange*>(cls);
+    std::vector<FormPart>& parts = ex->req.parts;
+    const bool same = !parts.empty() && parts.back().size == 0 && parts.back().name == (key != nullptr ? key : "");
+    if (off == 0 && !same && !ex->StartPart(key, filename, content_type)) return MHD_NO;
+    if (size == 0) return MHD_YES;
+    if (ex->part_file == nullptr || std::fwrite(data, 1, size, ex->part_file) != size) {
+      ex->FailUpload(500, "cannot write the upload to the spool directory");
+      return MHD_NO;
+    }
+    parts.back().size += size;
+    return MHD_YES;
+  }
+  // The body is complete: the last part closed, the parser's verdict kept.
+  void FinishUpload() {
+    if (pp == nullptr) return;
+    if (MHD_destroy_post_processor(pp) != MHD_YES) FailUpload(400, "the multipart/form-data body is malformed or cut short");
+    pp = nullptr;
+    if (part_file != nullptr && std::fclose(part_file) != 0) FailUpload(500, "cannot write the upload to the spool directory");
+    part_file = nullptr;
+  }
 };
 
 struct Server::Impl {
@@ -445,14 +538,39 @@ struct Server::Impl {
     }
     req.path = std::move(target->path);
     req.params = std::move(target->params);
+    const bool upload = req.method == "POST" && opt.is_upload && opt.is_upload(req.path) &&
+                        IsMultipartForm(req.get_header_value("Content-Type"));
+    ex->limit = upload ? opt.upload_max_bytes : opt.max_body_bytes;
     if (req.has_header("Content-Length")) {
       auto n = ParseContentLength(req.get_header_value("Content-Length"));
       // Answered before the body: no "100 Continue", the body is not read.
-      if (n && *n > opt.max_body_bytes) {
+      if (n && *n > ex->limit) {
         self->Refuse(req, ex->res, 413);
         return Queue(connection, ex->res);
       }
-      if (n) req.body.reserve(static_cast<size_t>(*n));
+      if (n && !upload) req.body.reserve(static_cast<size_t>(*n));
+    }
+    if (upload) return StartUpload(ex, connection);
+    return MHD_YES;
+  }
+
+  // An upload's head: its spool directory and post processor, or the
+  // refusal (500 when the directory cannot be made, 400 for a
+  // multipart/form-data type without a boundary).
+  MHD_Result StartUpload(Exchange* ex, MHD_Connection* connection) {
+    auto spool = SpoolDir::Make(opt.spool_dir);
+    if (!spool.ok()) {
+      std::fprintf(stderr, "upload: %s\n", spool.status().message().c_str());
+      ex->res.set_content(ErrorBody("cannot take uploads now"), "application/json");
+      self->Refuse(ex->req, ex->res, 500);
+      return Queue(connection, ex->res);
+    }
+    ex->req.spool = std::move(*spool);
+    ex->pp = MHD_create_post_processor(connection, 64 * 1024, &Exchange::OnPart, ex);
+    if (ex->pp == nullptr) {
+      ex->res.set_content(ErrorBody("a multipart/form-data body needs a boundary"), "application/json");
+      self->Refuse(ex->req, ex->res, 400);
+      return Queue(connection, ex->res);
     }
     return MHD_YES;
   }
@@ -462,16 +580,28 @@ struct Server::Impl {
   MHD_Result OnBody(Exchange* ex, MHD_Connection* connection, const char* upload_data, size_t* upload_data_size) {
     Request& req = ex->req;
     if (*upload_data_size != 0) {
-      if (req.body.size() + *upload_data_size > opt.max_body_bytes) {
+      if (ex->received + *upload_data_size > ex->limit) {
         self->Refuse(req, ex->res, 413);
         if (ex->conn != nullptr) WriteRefusal(ex->conn->fd, ex->res);
         return MHD_NO;  // closes the connection: the rest is never read
       }
-      req.body.append(upload_data, *upload_data_size);
+      ex->received += *upload_data_size;
+      if (ex->pp == nullptr) {
+        req.body.append(upload_data, *upload_data_size);
+      } else if (ex->upload_status == 0 && MHD_post_process(ex->pp, upload_data, *upload_data_size) != MHD_YES) {
+        ex->FailUpload(400, "the multipart/form-data body is malformed");  // the rest is read and dropped
+      }
       *upload_data_size = 0;
       return MHD_YES;
     }
     SetDeadline(ex->conn, kNever);
+    ex->FinishUpload();
+    if (ex->upload_status != 0) {
+      ex->stage = Exchange::kReady;
+      ex->res.set_content(ErrorBody(ex->upload_error), "application/json");
+      self->Refuse(req, ex->res, ex->upload_status);
+      return Queue(connection, ex->res);
+    }
     if (self->TryFast(req, ex->res)) {
       ex->stage = Exchange::kReady;
       return Queue(connection, ex->res);

@@ -64,13 +64,43 @@ using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 // Query parameters in order of their names; a name may repeat.
 using Params = std::multimap<std::string, std::string>;
 
+// A part of a multipart/form-data body on an upload route (Options::is_upload):
+// its bytes were written to `file` as they arrived, never held in memory.
+struct FormPart {
+  std::string name;          // the part's form field name
+  std::string filename;      // as the client sent it ("" for a plain field)
+  std::string content_type;  // "" when the part named none
+  std::string file;          // where its bytes are; removed with the request
+  uint64_t size = 0;
+};
+
+// The directory a request's parts are spooled to: made per request,
+// removed with everything in it when the last owner lets go.
+class SpoolDir {
+ public:
+  // A fresh directory under `parent` (which must exist).
+  static Result<std::shared_ptr<SpoolDir>> Make(const std::string& parent);
+  ~SpoolDir();
+  SpoolDir(const SpoolDir&) = delete;
+  SpoolDir& operator=(const SpoolDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit SpoolDir(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
 struct Request {
   std::string method;       // "GET", "POST", ...
   std::string target;       // as sent: path and query, percent-encoded
   std::string path;         // decoded, without the query
   Params params;            // the query, decoded ('+' is a space)
   Headers headers;
-  std::string body;         // at most Options::max_body_bytes
+  std::string body;         // at most Options::max_body_bytes; empty for an upload
+  // An upload (Options::is_upload, multipart/form-data): its parts, in the
+  // order sent, and the directory that holds their bytes.
+  std::vector<FormPart> parts;
+  std::shared_ptr<SpoolDir> spool;
   std::string remote_addr;  // the peer's address, e.g. "127.0.0.1"
   std::vector<std::string> matches;  // the route's regex: [0] the path, [1] the first group, ...
 
@@ -180,6 +210,16 @@ struct Options {
   std::chrono::milliseconds header_timeout{10000};
   size_t head_bytes = 32 * 1024;   // per connection: the request head and libmicrohttpd's buffers
   int threads = 0;                 // workers running handlers; 0 = a default
+  // Upload routes: a POST to a path is_upload accepts, with a
+  // multipart/form-data body, is parsed while it arrives (libmicrohttpd's
+  // post processor) into Request::parts, each part written to a file in a
+  // directory of its own under spool_dir, so that memory stays bounded
+  // whatever the attachments weigh. Its limit is upload_max_bytes (413 as
+  // for max_body_bytes, enforced while reading); a body that is not
+  // well-formed multipart is a 400 before any handler.
+  std::function<bool(std::string_view path)> is_upload;
+  size_t upload_max_bytes = 10 << 20;
+  std::string spool_dir;
 };
 
 class Server {

@@ -59,6 +59,12 @@ void Routes(Context& c, http::Server& http) {
   http.Get("/witness-policy", Guard(c, Access::kLog, GetWitnessPolicy));
   http.Get("/api/v1/consistency", Guard(c, Access::kLog, GetConsistency));
   http.Get("/api/v1/tokens", Guard(c, Access::kAdmin, GetTokens));
+  // OpenRosa (openrosa.cc), also under /key/<token>/ (access.h, PathToken).
+  const std::string key = "(?:/key/[^/]+)?";
+  http.Get(key + "/formList", Guard(c, Access::kToken, GetFormList));
+  http.Get(key + R"(/forms/([^/]{1,100})\.xml)", Guard(c, Access::kToken, GetForm));
+  http.Get(key + "/submission", Guard(c, Access::kSubmit, HeadSubmission));
+  http.Post(key + "/submission", Guard(c, Access::kSubmit, PostSubmission));
   http.Get("/openapi.json", [](const http::Request&, http::Response& res) {
     res.set_content(std::string(OpenApiDocument()), "application/json");
   });
@@ -84,6 +90,7 @@ void SecurityHeaders(const Context& c, const http::Request& req, http::Response&
     res.set_header("Access-Control-Allow-Origin", c.opt.cors_origin);
     res.set_header("Vary", "Origin");
   }
+  if (IsOpenRosaPath(req.path)) FinishOpenRosa(c, res);
 }
 
 // Before routing: rate limits first, by token id when the token is valid,
@@ -115,9 +122,10 @@ void AnswerException(const http::Request& req, http::Response& res, std::excepti
   try {
     if (ep) std::rethrow_exception(ep);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "internal error: %s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+    std::fprintf(stderr, "internal error: %s %s: %s\n", req.method.c_str(), RedactedPath(req.path).c_str(), e.what());
   } catch (...) {
-    std::fprintf(stderr, "internal error: %s %s: an unknown exception\n", req.method.c_str(), req.path.c_str());
+    std::fprintf(stderr, "internal error: %s %s: an unknown exception\n", req.method.c_str(),
+                 RedactedPath(req.path).c_str());
   }
   SendError(res, 500, "internal error");
 }
@@ -127,8 +135,8 @@ void AccessLog(const http::Request& req, const http::Response& res) {
   std::time_t t = std::time(nullptr);
   char ts[32];
   std::strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  std::fprintf(stderr, "%s %s %s %s %d\n", ts, req.remote_addr.c_str(), req.method.c_str(), req.path.c_str(),
-               res.status);
+  std::fprintf(stderr, "%s %s %s %s %d\n", ts, req.remote_addr.c_str(), req.method.c_str(),
+               RedactedPath(req.path).c_str(), res.status);
 }
 
 void Wrappers(Context& c, http::Server& http) {

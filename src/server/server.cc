@@ -8,6 +8,7 @@
 
 #include "note/checkpoint.h"
 #include "server/context.h"
+#include "server/handlers.h"
 #include "server/http.h"
 #include "server/routes.h"
 #include "store_dir/store_dir.h"
@@ -93,6 +94,12 @@ Status Server::Run(const std::function<void(int port)>& ready) {
   h.idle_timeout = std::chrono::seconds(o.idle_timeout_seconds);
   h.header_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.header_timeout_seconds * 1000));
   h.threads = o.threads;
+  h.upload_max_bytes = o.max_upload_bytes;
+  h.spool_dir = o.store_dir + "/uploads";
+  h.is_upload = [](std::string_view path) { return IsOpenRosaPath(std::string(path)); };
+  std::error_code ec;
+  std::filesystem::create_directories(h.spool_dir, ec);
+  if (ec) return IoError("cannot make " + h.spool_dir + ": " + ec.message());
   return impl_->http.Listen(h, ready);
 }
 

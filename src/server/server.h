@@ -52,6 +52,9 @@ struct ServerOptions {
   std::string web_dir;         // static files served at / ("" = none)
   std::string cases_dir;       // forecast scenarios: <dir>/<case>/scenarios/*.toml ("" = none)
   size_t max_body_bytes = 1 << 20;  // larger bodies: 413, before routing and authentication
+  // An OpenRosa submission (instance and attachments) is spooled to files
+  // under DIR/uploads while it arrives; larger ones: 413 while reading.
+  size_t max_upload_bytes = 10 << 20;
   unsigned max_connections = 1024;  // open connections in all; more wait in the listen queue
   unsigned max_per_address = 64;    // open connections from one remote address
   int idle_timeout_seconds = 30;    // a connection with no byte either way is closed; a body must arrive within it

@@ -189,14 +189,11 @@ json ReportJson(const record::SubmitReport& rep, bool dry_run, const std::string
 
 }  // namespace
 
-void PostRecords(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
-  if (Status s = OnlyParams(req, {"dry_run"}); !s.ok()) return SendStatus(res, s);
-  const bool dry_run = req.get_param_value("dry_run") == "true";
-  Candidates candidates;
-  if (!ParseCandidates(req, &candidates, res)) return;
+std::optional<Written> WriteRecords(Context& c, Candidates candidates, const Principal& who, bool dry_run,
+                                    http::Response& res) {
   const bool verifier_only = !who.AtLeast(Role::kMonitor);
   if (verifier_only) {
-    if (Status s = OnlyClaims(candidates); !s.ok()) return SendError(res, 403, s.message());
+    if (Status s = OnlyClaims(candidates); !s.ok()) return SendError(res, 403, s.message()), std::nullopt;
   }
   record::SubmitOptions so;
   so.dry_run = dry_run;
@@ -206,19 +203,30 @@ void PostRecords(Context& c, const http::Request& req, http::Response& res, cons
   {
     std::lock_guard<std::mutex> lock(c.write_mu);
     auto reader = c.write_checks().Borrow();
-    if (!reader.ok()) return SendStatus(res, reader.status());
+    if (!reader.ok()) return SendStatus(res, reader.status()), std::nullopt;
     if (verifier_only) {
-      if (Status s = OnlyOwnClaims(**reader, candidates, who); !s.ok()) return SendError(res, 403, s.message());
+      if (Status s = OnlyOwnClaims(**reader, candidates, who); !s.ok()) return SendError(res, 403, s.message()), std::nullopt;
     }
     if (dry_run) {
       rep = DryRun(c, **reader, std::move(candidates), so);
     } else if (!Append(c, **reader, std::move(candidates), so, &rep, &checkpoint, res)) {
-      return;
+      return std::nullopt;
     }
   }
-  if (!rep.ok()) return SendStatus(res, rep.status());
+  if (!rep.ok()) return SendStatus(res, rep.status()), std::nullopt;
   if (rep->written) c.after_write.Notify();
-  SendJson(res, rep->rejected == 0 ? (rep->written ? 201 : 200) : 422, ReportJson(*rep, dry_run, checkpoint));
+  return Written{std::move(*rep), std::move(checkpoint)};
+}
+
+void PostRecords(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
+  if (Status s = OnlyParams(req, {"dry_run"}); !s.ok()) return SendStatus(res, s);
+  const bool dry_run = req.get_param_value("dry_run") == "true";
+  Candidates candidates;
+  if (!ParseCandidates(req, &candidates, res)) return;
+  auto w = WriteRecords(c, std::move(candidates), who, dry_run, res);
+  if (!w) return;
+  const record::SubmitReport& rep = w->report;
+  SendJson(res, rep.rejected == 0 ? (rep.written ? 201 : 200) : 422, ReportJson(rep, dry_run, w->checkpoint));
 }
 
 }  // namespace lifeline::server
