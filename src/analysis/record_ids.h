@@ -15,8 +15,12 @@
 // the lists it merges to the newer dataset of the same lineage, whose ids
 // extend the older one's (the same index is the same id).
 //
+// Copies share the indices (copy on write): a range's totals, its estimates
+// and the headline figures taken from them name the same million records
+// once. The indices of a list are never changed in place while shared.
+//
 // Thread safety: none; a list is read-only once built and may then be read
-// by several threads while its table is not appended to.
+// (and copied) by several threads while its table is not appended to.
 #ifndef LIFELINE_ANALYSIS_RECORD_IDS_H_
 #define LIFELINE_ANALYSIS_RECORD_IDS_H_
 
@@ -24,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,19 +78,20 @@ class RecordIds {
   RecordIds() = default;
   // `indices` into `names`: sorted by their text and distinct (Sorted()
   // makes them so).
-  RecordIds(const StringTable& names, std::vector<int32_t> indices) : names_(&names), ids_(std::move(indices)) {}
+  RecordIds(const StringTable& names, std::vector<int32_t> indices)
+      : names_(&names), ids_(std::make_shared<std::vector<int32_t>>(std::move(indices))) {}
   // `indices` (any order, repeats, kNone skipped) in text order, each once.
   static RecordIds Sorted(const StringTable& names, std::vector<int32_t> indices);
 
-  size_t size() const { return ids_.size(); }
-  bool empty() const { return ids_.empty(); }
-  Iterator begin() const { return Iterator(names_, ids_.data()); }
-  Iterator end() const { return Iterator(names_, ids_.data() + ids_.size()); }
-  const std::string& operator[](size_t i) const { return names_->at(ids_[i]); }
+  size_t size() const { return indices().size(); }
+  bool empty() const { return indices().empty(); }
+  Iterator begin() const { return Iterator(names_, indices().data()); }
+  Iterator end() const { return Iterator(names_, indices().data() + size()); }
+  const std::string& operator[](size_t i) const { return names_->at(indices()[i]); }
   const std::string& front() const { return (*this)[0]; }
-  const std::string& back() const { return (*this)[ids_.size() - 1]; }
+  const std::string& back() const { return (*this)[size() - 1]; }
 
-  const std::vector<int32_t>& indices() const { return ids_; }
+  const std::vector<int32_t>& indices() const { return ids_ ? *ids_ : kEmpty; }
   const StringTable* names() const { return names_; }
   // Points the list to `names`, a table in which its indices name the same
   // ids (a newer dataset of the same lineage).
@@ -98,11 +104,7 @@ class RecordIds {
   void Unite(const RecordIds& other);
   // Appends `index` (kNone ignored) as it comes: for the few lists whose
   // order is the order they were given in, not the text's.
-  void Append(const StringTable& names, int32_t index) {
-    if (index == kNone) return;
-    if (names_ == nullptr) names_ = &names;
-    ids_.push_back(index);
-  }
+  void Append(const StringTable& names, int32_t index);
   // The ids as strings (a copy): for tests and small lists.
   std::vector<std::string> Strings() const { return {begin(), end()}; }
 
@@ -114,8 +116,12 @@ class RecordIds {
   }
 
  private:
+  static const std::vector<int32_t> kEmpty;
+  // The indices to change: this list's own (a copy, if they were shared).
+  std::vector<int32_t>& Mutable();
+
   const StringTable* names_ = nullptr;
-  std::vector<int32_t> ids_;
+  std::shared_ptr<std::vector<int32_t>> ids_;  // null: empty; changed in place only if not shared
 };
 
 // A JSON array of the ids' text (nlohmann's conversion).

@@ -68,5 +68,19 @@ TEST(RecordIdsTest, RebindReadsTheSameIndicesInANewerTable) {
   EXPECT_EQ(ids, (Strings{"m2", "m9"}));
 }
 
+TEST(RecordIdsTest, ACopySharesTheIndicesUntilItChanges) {
+  StringTable t = Table();
+  RecordIds a = RecordIds::Sorted(t, {0, 2});
+  RecordIds b = a;
+  EXPECT_EQ(&a.indices(), &b.indices());
+  b.Insert(t, 4);
+  EXPECT_EQ(a, (Strings{"a", "m9"}));
+  EXPECT_EQ(b, (Strings{"a", "m9", "z"}));
+  RecordIds c = b;
+  c.Append(t, 1);
+  EXPECT_EQ(b.size(), 3u);
+  EXPECT_EQ(c.size(), 4u);
+}
+
 }  // namespace
 }  // namespace lifeline::analysis
