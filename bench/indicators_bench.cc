@@ -6,6 +6,11 @@
 //   indicators_bench run N [--reps R]  build the same N rows with the
 //                                      Dataset Append API and time
 //                                      ComputeIndicators over them
+//   ... run N --explain                with the record lists, each result
+//                                      then written as JSON (streamed, to
+//                                      a discarding stream): the memory of
+//                                      `indicators --format json` less the
+//                                      store's load
 //
 // The rows are deterministic (a hash of the row number): 10 years of days,
 // 3 routes, 12 operators, 70 % inbound, 90 % completed, and one cargo line
@@ -18,12 +23,15 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "analysis/format.h"
 #include "analysis/indicators.h"
+#include "analysis/json_writer.h"
 #include "record/values.h"
 
 namespace {
@@ -102,7 +110,7 @@ double PeakRssMib() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
-int Run(uint64_t n, int reps) {
+int Run(uint64_t n, int reps, bool explain) {
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
   lifeline::analysis::Dataset ds;
@@ -127,7 +135,7 @@ int Run(uint64_t n, int reps) {
   double build_s = std::chrono::duration<double>(Clock::now() - t0).count();
 
   lifeline::analysis::IndicatorOptions opts;
-  opts.explain = false;
+  opts.explain = explain;
   std::vector<double> secs;
   nlohmann::json check;
   for (int rep = 0; rep < reps; ++rep) {
@@ -137,6 +145,11 @@ int Run(uint64_t n, int reps) {
     if (!ind.ok()) {
       std::cerr << ind.status().ToString() << "\n";
       return 1;
+    }
+    if (explain) {
+      std::ofstream null("/dev/null");
+      lifeline::analysis::JsonWriter w(null, 2);
+      lifeline::analysis::WriteObject(w, lifeline::analysis::IndicatorsMembers(*ind));
     }
     // Checksums of what was aggregated, to compare with DuckDB's.
     int64_t groups = 0, movements = 0, vehicles = 0;
@@ -167,6 +180,7 @@ int Run(uint64_t n, int reps) {
                               {"build_seconds", build_s},
                               {"seconds", secs},
                               {"seconds_median", sorted[sorted.size() / 2]},
+                              {"explain", explain},
                               {"peak_rss_mib", PeakRssMib()},
                               {"check", check}}
                    .dump()
@@ -180,9 +194,13 @@ int main(int argc, char** argv) {
   if (argc >= 4 && std::string(argv[1]) == "csv") return WriteCsv(argv[2], std::stoull(argv[3]));
   if (argc >= 3 && std::string(argv[1]) == "run") {
     int reps = 1;
-    if (argc >= 5 && std::string(argv[3]) == "--reps") reps = std::stoi(argv[4]);
-    return Run(std::stoull(argv[2]), std::max(1, reps));
+    bool explain = false;
+    for (int i = 3; i < argc; ++i) {
+      if (std::string(argv[i]) == "--explain") explain = true;
+      if (std::string(argv[i]) == "--reps" && i + 1 < argc) reps = std::stoi(argv[++i]);
+    }
+    return Run(std::stoull(argv[2]), std::max(1, reps), explain);
   }
-  std::cerr << "usage: indicators_bench csv FILE N | run N [--reps R]\n";
+  std::cerr << "usage: indicators_bench csv FILE N | run N [--reps R] [--explain]\n";
   return 2;
 }

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <map>
 #include <random>
+#include <memory>
 #include <set>
 
 #include "analysis/analysis_testing.h"
@@ -140,7 +141,14 @@ RandomCase GenCase() {
   return rc;
 }
 
-Indicators Compute(const std::vector<std::string>& lines) {
+// The indicators with the dataset their record lists index (which must
+// outlive them).
+struct Computed {
+  std::unique_ptr<Dataset> ds;
+  Indicators ind;
+};
+
+Computed Compute(const std::vector<std::string>& lines) {
   TestLog log;
   Status s = log.TrySubmit(lines);
   RC_ASSERT(s.ok());
@@ -148,9 +156,10 @@ Indicators Compute(const std::vector<std::string>& lines) {
   RC_ASSERT(ds.ok());
   auto cp = ResolveCheckpoint(log.store(), std::nullopt);
   RC_ASSERT(cp.ok());
-  auto ind = ComputeIndicators(*ds, *cp, IndicatorOptions{});
+  auto kept = std::make_unique<Dataset>(std::move(*ds));
+  auto ind = ComputeIndicators(*kept, *cp, IndicatorOptions{});
   RC_ASSERT(ind.ok());
-  return std::move(*ind);
+  return {std::move(kept), std::move(*ind)};
 }
 
 void CollectIds(const nlohmann::json& j, std::set<std::string>& out) {
@@ -169,7 +178,7 @@ void CollectIds(const nlohmann::json& j, std::set<std::string>& out) {
 
 RC_GTEST_PROP(IndicatorPropertyTest, DailyValuesSumToTotals, ()) {
   RandomCase c = GenCase();
-  Indicators ind = Compute(c.lines);
+  auto [ds, ind] = Compute(c.lines);
   RC_ASSERT(ind.days.size() == static_cast<size_t>(kDays));
   std::map<std::pair<std::string, std::string>, std::array<int64_t, 5>> flows;
   std::map<std::string, double> cargo, hours;
@@ -236,7 +245,7 @@ RC_GTEST_PROP(IndicatorPropertyTest, DailyValuesSumToTotals, ()) {
 }
 
 RC_GTEST_PROP(IndicatorPropertyTest, CoverageIsNeverNegative, ()) {
-  Indicators ind = Compute(GenCase().lines);
+  auto [ds, ind] = Compute(GenCase().lines);
   for (const auto& d : ind.days) {
     for (const auto& n : d.needs) {
       if (n.coverage) RC_ASSERT(*n.coverage >= 0);
@@ -251,7 +260,7 @@ RC_GTEST_PROP(IndicatorPropertyTest, CoverageIsNeverNegative, ()) {
 
 RC_GTEST_PROP(IndicatorPropertyTest, SupersededAndRetractedAreNeverCounted, ()) {
   RandomCase c = GenCase();
-  Indicators ind = Compute(c.lines);
+  auto [ds, ind] = Compute(c.lines);
   std::set<std::string> used;
   CollectIds(IndicatorsJson(ind), used);
   for (const auto& id : c.dead) RC_ASSERT(used.count(id) == 0u);
@@ -278,8 +287,8 @@ RC_GTEST_PROP(IndicatorPropertyTest, ResultsDoNotDependOnImportOrder, ()) {
       }
     }
   }
-  nlohmann::json a = IndicatorsJson(Compute(c.lines));
-  nlohmann::json b = IndicatorsJson(Compute(shuffled));
+  nlohmann::json a = IndicatorsJson(Compute(c.lines).ind);
+  nlohmann::json b = IndicatorsJson(Compute(shuffled).ind);
   a.erase("checkpoint");  // the log differs; the figures must not
   b.erase("checkpoint");
   RC_ASSERT(a == b);

@@ -166,9 +166,9 @@ TEST_F(AnalysisTest, RouteStatusIsTheMostRestrictiveOfTheDay) {
     states.push_back(std::string(RouteStateName(d.routes[0].state)));
   }
   EXPECT_EQ(states, (std::vector<std::string>{"open", "restricted", "restricted", "closed", "open"}));
-  EXPECT_EQ(ind_.days[1].routes[0].records, (RecordIds{"rs1", "rs2"}));
+  EXPECT_EQ(ind_.days[1].routes[0].records, (std::vector<std::string>{"rs1", "rs2"}));
   EXPECT_EQ(ind_.days[1].routes[0].restricted, (std::vector<std::string>{"cargo"}));
-  EXPECT_EQ(ind_.days[3].routes[0].records, (RecordIds{"rs3"}));
+  EXPECT_EQ(ind_.days[3].routes[0].records, (std::vector<std::string>{"rs3"}));
   ASSERT_EQ(ind_.totals.routes.size(), 1u);
   EXPECT_EQ(ind_.totals.routes[0].open, 2);
   EXPECT_EQ(ind_.totals.routes[0].restricted, 2);
@@ -184,7 +184,7 @@ TEST_F(AnalysisTest, MovementsByOperatorStoppedConvoysApart) {
   EXPECT_EQ(d2[0].delivered.movements, 2);
   EXPECT_EQ(d2[0].delivered.vehicles, 3);
   EXPECT_EQ(d2[0].delivered.persons, 3);
-  EXPECT_EQ(d2[0].delivered.records, (RecordIds{"m1", "m2"}));
+  EXPECT_EQ(d2[0].delivered.records, (std::vector<std::string>{"m1", "m2"}));
 
   const auto& d3 = ind_.days[2].flows;  // sorted by operator: Gov, ICRC
   ASSERT_EQ(d3.size(), 2u);
@@ -192,7 +192,7 @@ TEST_F(AnalysisTest, MovementsByOperatorStoppedConvoysApart) {
   EXPECT_EQ(d3[0].delivered.movements, 0);
   EXPECT_EQ(d3[0].stopped.movements, 1);
   EXPECT_EQ(d3[0].stopped.vehicles, 5);
-  EXPECT_EQ(d3[0].stopped.records, (RecordIds{"m3"}));
+  EXPECT_EQ(d3[0].stopped.records, (std::vector<std::string>{"m3"}));
   EXPECT_EQ(d3[1].op, "ICRC");
   EXPECT_EQ(d3[1].direction, "out");
   EXPECT_EQ(d3[1].delivered.patients, 4);
@@ -203,7 +203,7 @@ TEST_F(AnalysisTest, SupersededAndRetractedMovementsAreNotCounted) {
   ASSERT_EQ(d4.size(), 1u);
   EXPECT_EQ(d4[0].delivered.movements, 1);  // m5b only
   EXPECT_EQ(d4[0].delivered.vehicles, 0);   // m6 (9 vehicles) retracted
-  EXPECT_EQ(d4[0].delivered.records, (RecordIds{"m5b"}));
+  EXPECT_EQ(d4[0].delivered.records, (std::vector<std::string>{"m5b"}));
   ASSERT_EQ(ind_.days[3].cargo.size(), 1u);
   EXPECT_DOUBLE_EQ(ind_.days[3].cargo[0].delivered, 500);  // 0.5 t, not 1 t
 }
@@ -238,7 +238,7 @@ TEST_F(AnalysisTest, NeedCoverageAndCumulativeDeficit) {
   EXPECT_EQ(ind_.days[0].needs[0].reason, "no record of deliveries this day and the day is not watched");
   // Shortfalls only where coverage is known: 50 kg on 01-02, none on 01-04.
   EXPECT_EQ(cumulative, (std::vector<O>{std::nullopt, 50, 50, 50, 50}));
-  EXPECT_EQ(ind_.days[1].needs[0].records, (RecordIds{"c1", "m1", "m2", "ns-flour"}));
+  EXPECT_EQ(ind_.days[1].needs[0].records, (std::vector<std::string>{"c1", "m1", "m2", "ns-flour"}));
   const NeedTotal& t = ind_.totals.needs[0];
   EXPECT_TRUE(t.assessed);
   EXPECT_DOUBLE_EQ(*t.need, 2000);
@@ -302,7 +302,7 @@ TEST_F(AnalysisTest, HoursWithoutUtilitiesCountOverlapsOnce) {
   EXPECT_EQ(gas, (std::vector<double>{0, 4, 10, 0, 0}));
   EXPECT_EQ(power, (std::vector<double>{0, 0, 0, 0, 12}));
   EXPECT_DOUBLE_EQ(ind_.totals.utilities[1].hours, 14);
-  EXPECT_EQ(ind_.days[2].utilities[1].records, (RecordIds{"o1", "o2"}));
+  EXPECT_EQ(ind_.days[2].utilities[1].records, (std::vector<std::string>{"o1", "o2"}));
 }
 
 TEST_F(AnalysisTest, IncidentsFatalitiesLowBestHigh) {
@@ -315,7 +315,7 @@ TEST_F(AnalysisTest, IncidentsFatalitiesLowBestHigh) {
   EXPECT_EQ(t.casualties[0].best, 5);
   EXPECT_EQ(t.casualties[0].high, 7);  // 2 (best, no high) + 5
   EXPECT_EQ(t.casualties[0].injuries, 1);
-  EXPECT_EQ(t.records, (RecordIds{"i1", "i2"}));
+  EXPECT_EQ(t.records, (std::vector<std::string>{"i1", "i2"}));
   // The range's totals never add fatalities across incidents of different
   // parties: they are in the casualties breakdown. Neither incident names
   // its parties, so both are one group: party not stated, category

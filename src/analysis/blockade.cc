@@ -86,15 +86,16 @@ void AddEpisodes(const Dataset& ds, const RouteDayTable& rt, int32_t route, cons
       continue;
     }
     int32_t j = i;
-    std::set<std::string> records;
+    std::vector<int32_t> records;
     while (j < n && InEpisode(kind, rt, rt.cell(route, rt.from + j), cls[static_cast<size_t>(j)])) {
       if (!rt.in_force.empty()) {
-        for (int32_t r : rt.in_force[rt.cell(route, rt.from + j)]) records.insert(ds.ids.at(r));
+        const auto& in_force = rt.in_force[rt.cell(route, rt.from + j)];
+        records.insert(records.end(), in_force.begin(), in_force.end());
       }
       ++j;
     }
     Episode e{ds.routes.at(route), std::string(kind), Date(rt.from + i), Date(rt.from + j - 1), j - i, i == 0, j == n,
-              std::vector<std::string>(records.begin(), records.end())};
+              RecordIds::Sorted(ds.ids, std::move(records))};
     out.push_back(std::move(e));
     i = j;
   }
@@ -119,7 +120,7 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
   const size_t n = static_cast<size_t>(b.days);
   // Per lifeline route, the class of each day; the case's class is derived.
   std::vector<std::vector<DayClass>> classes;
-  std::set<std::string> records;
+  std::vector<int32_t> records;
   for (int32_t r : shown) {
     bool is_lifeline = std::find(lifeline.begin(), lifeline.end(), r) != lifeline.end();
     RouteBlockade rb;
@@ -146,7 +147,7 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
         if (!rb.first_day) rb.first_day = Date(day);
         rb.last_day = Date(day);
         if (is_lifeline && !rt.in_force.empty()) {
-          for (int32_t rec : rt.in_force[c]) records.insert(ds.ids.at(rec));
+          records.insert(records.end(), rt.in_force[c].begin(), rt.in_force[c].end());
         }
       }
     }
@@ -181,7 +182,7 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
   std::sort(b.episodes.begin(), b.episodes.end(), [](const Episode& x, const Episode& y) {
     return std::tie(x.kind, x.from, x.route) < std::tie(y.kind, y.from, y.route);
   });
-  b.records.assign(records.begin(), records.end());
+  b.records = RecordIds::Sorted(ds.ids, std::move(records));
   return b;
 }
 

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "analysis/dataset.h"
+#include "analysis/record_ids.h"
 #include "analysis/route_days.h"
 
 namespace lifeline::analysis {
@@ -82,7 +83,7 @@ struct Episode {
   std::string from, to;
   int64_t days = 0;
   bool starts_at_range_start = false, ends_at_range_end = false;
-  std::vector<std::string> records;  // the route_status records in force (sorted)
+  RecordIds records;  // the route_status records in force (sorted)
 };
 
 struct Blockade {
@@ -94,7 +95,7 @@ struct Blockade {
   std::optional<std::string> first_day, last_day;
   std::vector<RouteBlockade> routes;  // lifeline routes, then routes with a baseline
   std::vector<Episode> episodes;      // sorted by (kind, from, route)
-  std::vector<std::string> records;   // every status record behind a blockade day (sorted)
+  RecordIds records;                  // every status record behind a blockade day (sorted)
   // The longest episode of `kind`, or nullptr.
   const Episode* Longest(std::string_view kind) const;
 };

@@ -10,7 +10,9 @@ namespace {
 // Accumulates one figure set with the sets of reporters and records.
 struct Accumulator {
   CasualtyFigures f;
-  std::set<std::string> reporters, records;
+  std::set<std::string> reporters;
+  std::vector<int32_t> records;
+  const StringTable* ids = nullptr;
   void Add(const Dataset& ds, size_t row, bool new_incident) {
     const Casualties& c = ds.casualties;
     if (new_incident) ++f.incidents;
@@ -20,11 +22,12 @@ struct Accumulator {
     f.injuries += c.injuries[row];
     if (ds.IsParty(c.reported_by[row])) f.one_party_best += c.best[row];
     if (c.reported_by[row] != kNone) reporters.insert(ds.actors.at(c.reported_by[row]));
-    records.insert(ds.ids.at(ds.incidents.record[static_cast<size_t>(c.incident[row])]));
+    records.push_back(ds.incidents.record[static_cast<size_t>(c.incident[row])]);
+    ids = &ds.ids;
   }
   CasualtyFigures Done() {
     f.reported_by.assign(reporters.begin(), reporters.end());
-    f.records.assign(records.begin(), records.end());
+    if (ids != nullptr) f.records = RecordIds::Sorted(*ids, std::move(records));
     return f;
   }
 };

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "analysis/dataset.h"
+#include "analysis/record_ids.h"
 
 namespace lifeline::analysis {
 
@@ -26,7 +27,7 @@ struct CasualtyFigures {
   int64_t low = 0, best = 0, high = 0, injuries = 0;
   int64_t one_party_best = 0;
   std::vector<std::string> reported_by;  // distinct, sorted ("" not listed)
-  std::vector<std::string> records;      // incidents (sorted)
+  RecordIds records;                     // incidents (sorted)
 };
 
 struct CasualtyGroup {

@@ -185,7 +185,7 @@ TEST_F(FiguresTest, BlockadeDaysOnTheLifelineRouteByDirection) {
   EXPECT_EQ(mar8.out, RouteState::kOpen);
   EXPECT_EQ(mar8.passage_in, Passage::kClosed);
   EXPECT_EQ(mar8.passage_out, Passage::kOpen);
-  EXPECT_EQ(mar8.records, (RecordIds{"st4", "st5"}));
+  EXPECT_EQ(mar8.records, (std::vector<std::string>{"st4", "st5"}));
 }
 
 TEST_F(FiguresTest, ClosureAndSuspensionEpisodes) {

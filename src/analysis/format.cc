@@ -46,7 +46,7 @@ json CargoJson(const CargoAmount& c) {
 // (which must outlive the call).
 void WithRecords(JsonWriter& w, json fields, const RecordIds& records) {
   JsonMembers m = MembersOf(std::move(fields));
-  m.push_back({"records", [&records](JsonWriter& out) { out.Strings(records); }});
+  m.push_back({"records", [&records](JsonWriter& out) { out.StringRange(records); }});
   WriteObject(w, std::move(m));
 }
 
@@ -253,7 +253,8 @@ std::string Num(double v) {
   return buf;
 }
 
-std::string Join(const std::vector<std::string>& v, const char* sep) {
+template <typename Strings>
+std::string Join(const Strings& v, const char* sep) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
   return out;
@@ -425,9 +426,10 @@ json RequirementsJson(const Indicators& ind) {
 struct CsvRows {
   std::ostringstream& o;
 
+  // `records`: a RecordIds list, or strings.
+  template <typename Records = std::vector<std::string>>
   void Row(const std::string& date, const std::string& ind_name, const std::string& subject, const std::string& dir,
-           const std::string& measure, const std::string& value, const std::string& unit,
-           const std::vector<std::string>& records) {
+           const std::string& measure, const std::string& value, const std::string& unit, const Records& records) {
     o << Csv(date) << ',' << Csv(ind_name) << ',' << Csv(subject) << ',' << Csv(dir) << ',' << Csv(measure) << ','
       << Csv(value) << ',' << Csv(unit) << ',' << Csv(Join(records, ";")) << '\n';
   }
@@ -550,12 +552,13 @@ void EstimatesAndPeriodsCsv(const Indicators& ind, CsvRows& out) {
   }
   for (const auto& p : ind.period_movements) {
     std::string period = "period " + p.from + ".." + p.to;
-    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " vehicles", std::to_string(p.vehicles), "vehicles", {p.record});
-    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " persons", std::to_string(p.persons), "persons", {p.record});
-    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " patients", std::to_string(p.patients), "persons", {p.record});
+    const std::vector<std::string> record{p.record};
+    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " vehicles", std::to_string(p.vehicles), "vehicles", record);
+    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " persons", std::to_string(p.persons), "persons", record);
+    out.Row(period, "period_movement", p.op, p.direction, p.outcome + " patients", std::to_string(p.patients), "persons", record);
     for (const auto& c : p.cargo) {
       out.Row(period, "period_movement", p.op, p.direction, p.outcome + " cargo " + c.commodity,
-          Num(c.delivered + c.stopped), c.unit, {p.record});
+          Num(c.delivered + c.stopped), c.unit, record);
     }
   }
 }
@@ -657,7 +660,7 @@ void DaysTable(const Indicators& ind, bool explain, std::ostringstream& o) {
         if (!r.records.empty()) o << "    " << r.route << ": " << Join(r.records, ", ") << "\n";
       }
       for (const auto& f : d.flows) {
-        std::vector<std::string> ids = f.delivered.records;
+        std::vector<std::string> ids = f.delivered.records.Strings();
         ids.insert(ids.end(), f.stopped.records.begin(), f.stopped.records.end());
         o << "    movements " << f.op << " " << f.direction << ": " << Join(ids, ", ") << "\n";
       }

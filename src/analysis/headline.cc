@@ -21,6 +21,12 @@ const HeadlineFigure* Headline::Find(const std::string& key) const {
 
 namespace {
 
+// Appends record `id` (a record of the indicators' dataset) to `records`, in
+// the order given.
+void AppendId(const Indicators& ind, const std::string& id, RecordIds& records) {
+  if (ind.record_ids != nullptr) records.Append(*ind.record_ids, ind.record_ids->Find(id).value_or(kNone));
+}
+
 std::string Bound(bool lower_bound) { return lower_bound ? "at_least" : "exact"; }
 
 json OnePartyJson(const OnePartyPart& p) { return {{"value", p.value}, {"parties", p.parties}}; }
@@ -139,7 +145,7 @@ void SupplyFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     f.completeness = r.delivered.completeness.Fraction();
     f.rule = "supply_against_requirement";
     f.records = r.delivered.records;
-    f.records.push_back(r.record);
+    AppendId(ind, r.record, f.records);
     f.detail = {{"requirement", r.record}, {"measure", r.measure}, {"commodity", r.commodity},
                 {"unit", r.unit},          {"per_day", r.per_day}, {"weekly", r.weekly},
                 {"basis", r.basis},        {"routes", r.routes},   {"from", r.from},
@@ -219,9 +225,7 @@ void CasualtyFigure(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   f.key = "casualties";
   f.unit = "persons";
   f.rule = "casualties_by_party";
-  std::set<std::string> records;
-  for (const auto& p : c.by_party) records.insert(p.figures.records.begin(), p.figures.records.end());
-  f.records.assign(records.begin(), records.end());
+  for (const auto& p : c.by_party) f.records.Unite(p.figures.records);
   f.detail = CasualtiesJson(c);
   f.detail["parties"] = ind.parties;
   out.push_back(std::move(f));  // no value: never one number across parties
@@ -258,13 +262,13 @@ void UtilityFigures(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   }
 }
 
-void ComplianceFigures(const Compliance& comp, std::vector<HeadlineFigure>& out) {
+void ComplianceFigures(const Indicators& ind, const Compliance& comp, std::vector<HeadlineFigure>& out) {
   for (const auto& o : comp.obligations) {
     HeadlineFigure f;
     f.key = "compliance." + o.obligation;
     f.unit = "days";
     f.rule = "compliance";
-    f.records.push_back(o.obligation);
+    AppendId(ind, o.obligation, f.records);
     if (!o.evaluable) {
       f.bound = "unknown";
       f.reason = o.reason;
@@ -279,7 +283,7 @@ void ComplianceFigures(const Compliance& comp, std::vector<HeadlineFigure>& out)
                                             : 0;
       std::set<std::string> ids;
       for (const auto& v : o.violations) ids.insert(v.records.begin(), v.records.end());
-      f.records.insert(f.records.end(), ids.begin(), ids.end());
+      for (const auto& id : ids) AppendId(ind, id, f.records);
     }
     f.detail = {{"title", o.title},
                 {"instrument", o.instrument},
@@ -297,17 +301,17 @@ void ComplianceFigures(const Compliance& comp, std::vector<HeadlineFigure>& out)
 
 void StoppedFigure(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   json stopped = json::array();
-  std::set<std::string> records;
-  std::set<std::string> movements;  // single-day records: one movement each
+  RecordIds records;
+  std::vector<int32_t> movements;  // single-day records: one movement each
   for (const auto& e : ind.estimates) {
     if (e.outcome != "stopped") continue;
     stopped.push_back({{"measure", e.measure}, {"direction", e.direction}, {"unit", e.unit}, {"best", e.best},
                        {"bound", Bound(e.lower_bound)}});
-    records.insert(e.records.begin(), e.records.end());
+    records.Unite(e.records);
     std::set<std::string> reports;
     for (const auto& r : e.reports) reports.insert({r.record, r.paired});
-    for (const auto& id : e.records) {
-      if (!reports.count(id)) movements.insert(id);
+    for (size_t i = 0; i < e.records.size(); ++i) {
+      if (!reports.count(e.records[i])) movements.push_back(e.records.indices()[i]);
     }
   }
   if (stopped.empty()) return;
@@ -316,10 +320,11 @@ void StoppedFigure(const Indicators& ind, std::vector<HeadlineFigure>& out) {
   f.unit = "movements";
   // A period report of stopped convoys is not one movement: the count is
   // of the single-day records, at least what happened.
-  f.value = static_cast<double>(movements.size());
+  std::sort(movements.begin(), movements.end());
+  f.value = static_cast<double>(std::unique(movements.begin(), movements.end()) - movements.begin());
   f.bound = "at_least";
   f.rule = "stopped";
-  f.records.assign(records.begin(), records.end());
+  f.records = std::move(records);
   f.detail = {{"figures", stopped}};
   out.push_back(std::move(f));
 }
@@ -334,7 +339,7 @@ Headline ComputeHeadline(const Indicators& ind, const Compliance& comp) {
   NeedFigures(ind, h.figures);
   CasualtyFigure(ind, h.figures);
   UtilityFigures(ind, h.figures);
-  ComplianceFigures(comp, h.figures);
+  ComplianceFigures(ind, comp, h.figures);
   StoppedFigure(ind, h.figures);
   return h;
 }

@@ -54,7 +54,7 @@ struct HeadlineFigure {
   std::string rule;             // the documented rule's key
   std::string reason;           // why not assessed or unknown
   nlohmann::json detail = nlohmann::json::object();
-  std::vector<std::string> records;
+  RecordIds records;  // into the indicators' record_ids
 };
 
 struct Headline {

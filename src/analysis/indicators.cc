@@ -106,10 +106,8 @@ class IdOrder {
     }
     std::sort(ranks.begin(), ranks.end());
     ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-    RecordIds out;
-    out.reserve(ranks.size());
-    for (int32_t k : ranks) out.push_back(ids_->at(by_rank_[static_cast<size_t>(k)]));
-    return out;
+    for (int32_t& k : ranks) k = by_rank_[static_cast<size_t>(k)];
+    return RecordIds(*ids_, std::move(ranks));
   }
 
  private:
@@ -121,11 +119,7 @@ class IdOrder {
 
 // Totals gather their records' id indices day by day and name them once at
 // the end (IdOrder::Names); sorting the running total every day made totals
-// cost days x records. Unique is for lists gathered as text.
-void Unique(RecordIds& ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-}
+// cost days x records.
 
 // Dense sums of movement figures: one row of cells per day, with the
 // records from `records_from` on (IndicatorOptions::records_from).
@@ -258,6 +252,9 @@ class Builder {
 
   const Dataset& ds_;
   const Movements& m_;
+  // The id index of a record named in a result (an estimate's report).
+  int32_t IdIndex(const std::string& id) const { return ds_.ids.Find(id).value_or(kNone); }
+
   const MovementIndex index_;  // the movements by direction and outcome, for the estimates
   const int32_t from_, to_;
   const bool explain_;
@@ -811,7 +808,8 @@ void Builder::PeriodMovements() {
     pm.one_party = ds_.IsParty(m_.ReporterAt(i));
     auto lines = cargo_of.find(i);
     for (size_t ci : lines == cargo_of.end() ? kNoCargo : lines->second) {
-      CargoAmount a{ds_.commodities.at(cg.commodity[ci]), ds_.units.at(cg.unit[ci]), 0, 0, {pm.record}};
+      CargoAmount a{ds_.commodities.at(cg.commodity[ci]), ds_.units.at(cg.unit[ci]), 0, 0,
+                    RecordIds(ds_.ids, {m_.record[i]})};
       (m_.outcome[i] == Outcome::kCompleted ? a.delivered : a.stopped) = cg.quantity[ci];
       pm.cargo.push_back(std::move(a));
     }
@@ -900,13 +898,12 @@ void Builder::Baselines() {
         int64_t days = z->days - a->days + 1;
         BaselinePeriod p{r.from, r.to, days, per_day * static_cast<double>(days), r.value,
                          r.qualifier == "at_least", std::nullopt, 1.0, "report", r.record, r.reported_by,
-                         {bc.record, r.record}};
+                         RecordIds(ds_.ids, {b.record, IdIndex(r.record)})};
         p.qualifier = r.qualifier;
-        if (!r.paired.empty()) p.records.push_back(r.paired);
+        if (!r.paired.empty()) p.records.Append(ds_.ids, IdIndex(r.paired));
         bc.periods.push_back(std::move(p));
       }
-      all.records.push_back(bc.record);
-      Unique(all.records);
+      all.records.Insert(ds_.ids, b.record);
       bc.periods.insert(bc.periods.begin(), std::move(all));
       for (auto& p : bc.periods) {
         if (p.expected > 0) p.ratio = p.delivered / p.expected;
@@ -978,6 +975,7 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   int32_t from = options.from, to = options.to;
   LIFELINE_RETURN_IF_ERROR(ResolveRange(ds, &from, &to));
   Indicators out;
+  out.record_ids = &ds.ids;
   out.case_id = ds.case_id;
   out.case_title = ds.case_title;
   out.checkpoint = cp;

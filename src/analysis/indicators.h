@@ -34,12 +34,14 @@
 #include "analysis/casualties.h"
 #include "analysis/dataset.h"
 #include "analysis/quantities.h"
+#include "analysis/record_ids.h"
 #include "base/status.h"
 
 namespace lifeline::analysis {
 
-// Record ids behind a value, sorted (empty unless explain was asked).
-using RecordIds = std::vector<std::string>;
+// The records behind a value (record_ids.h: id indices into the dataset's
+// `ids`, read as their sorted text), empty unless explain was asked. The
+// dataset a result was computed from must outlive the result's lists.
 
 struct Flows {
   int64_t movements = 0, vehicles = 0, persons = 0, patients = 0;
@@ -234,6 +236,9 @@ struct PeriodMovement {
 };
 
 struct Indicators {
+  // The ids every record list of the result indexes: the dataset's, which
+  // must outlive the result while its lists are read.
+  const StringTable* record_ids = nullptr;
   std::string case_id;
   std::string case_title;
   CheckpointRef checkpoint;

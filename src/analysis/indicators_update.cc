@@ -10,21 +10,6 @@
 namespace lifeline::analysis {
 namespace {
 
-// `fresh` (the new records behind a value, sorted) united with `old` (the
-// earlier result's, sorted; moved from): one linear merge.
-void Unite(RecordIds& fresh, RecordIds& old) {
-  if (old.empty()) return;
-  if (fresh.empty()) {
-    fresh = std::move(old);
-    return;
-  }
-  RecordIds out;
-  out.reserve(fresh.size() + old.size());
-  std::set_union(std::make_move_iterator(old.begin()), std::make_move_iterator(old.end()),
-                 std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()), std::back_inserter(out));
-  fresh = std::move(out);
-}
-
 // The element of `old` that `key` says is the same value as `x`, or null.
 template <typename T, typename Key>
 T* Find(std::vector<T>& old, const T& x, const Key& key) {
@@ -113,7 +98,7 @@ class Merger {
   static std::pair<std::string, std::string> CargoKey(const CargoAmount& c) { return {c.commodity, c.unit}; }
 
   // A flow or cargo value new in `fresh` has no old records: its list is whole.
-  static void FlowLists(std::vector<OperatorFlows>& f, std::vector<OperatorFlows>& o) {
+  void FlowLists(std::vector<OperatorFlows>& f, std::vector<OperatorFlows>& o) {
     auto key = [](const OperatorFlows& x) { return std::make_pair(x.op, x.direction); };
     for (OperatorFlows& x : f) {
       if (OperatorFlows* was = Find(o, x, key)) {
@@ -123,14 +108,14 @@ class Merger {
     }
   }
 
-  static void CargoLists(std::vector<CargoAmount>& f, std::vector<CargoAmount>& o) {
+  void CargoLists(std::vector<CargoAmount>& f, std::vector<CargoAmount>& o) {
     for (CargoAmount& x : f) {
       if (CargoAmount* was = Find(o, x, CargoKey)) Unite(x.records, was->records);
     }
   }
 
   // A baseline's values, day or range (whose list unites the days').
-  static bool BaselineDays(std::vector<BaselineDay>& f, std::vector<BaselineDay>& o) {
+  bool BaselineDays(std::vector<BaselineDay>& f, std::vector<BaselineDay>& o) {
     if (f.size() != o.size()) return false;
     for (size_t i = 0; i < f.size(); ++i) {
       if (f[i].route != o[i].route || f[i].measure != o[i].measure) return false;
@@ -139,7 +124,7 @@ class Merger {
     return true;
   }
 
-  static bool Totals(analysis::Totals& f, analysis::Totals& o) {
+  bool Totals(analysis::Totals& f, analysis::Totals& o) {
     FlowLists(f.flows, o.flows);
     CargoLists(f.cargo, o.cargo);
     if (f.needs.size() != o.needs.size() || f.utilities.size() != o.utilities.size()) return false;
@@ -153,7 +138,7 @@ class Merger {
     return true;
   }
 
-  static void Estimate(RangeEstimate& f, RangeEstimate& o) {
+  void Estimate(RangeEstimate& f, RangeEstimate& o) {
     Unite(f.records, o.records);
     Unite(f.without_figure, o.without_figure);
   }
@@ -197,7 +182,7 @@ class Merger {
 
   // Periods by report ("" for the range); a report's own period names its
   // records in full.
-  static bool Baselines(std::vector<BaselineComparison>& f, std::vector<BaselineComparison>& o) {
+  bool Baselines(std::vector<BaselineComparison>& f, std::vector<BaselineComparison>& o) {
     if (f.size() != o.size()) return false;
     auto key = [](const BaselinePeriod& p) { return p.report; };
     for (size_t i = 0; i < f.size(); ++i) {
@@ -210,13 +195,22 @@ class Merger {
     return true;
   }
 
-  static bool Requirements(std::vector<RequirementComparison>& f, std::vector<RequirementComparison>& o) {
+  bool Requirements(std::vector<RequirementComparison>& f, std::vector<RequirementComparison>& o) {
     if (f.size() != o.size()) return false;
     for (size_t i = 0; i < f.size(); ++i) {
       if (f[i].record != o[i].record) return false;
       Estimate(f[i].delivered, o[i].delivered);
     }
     return true;
+  }
+
+  // `fresh` (the new records behind a value, sorted) united with `old` (the
+  // earlier result's, sorted, its indices valid in ds_.ids: ids are only
+  // appended within a lineage): one linear merge, read through ds_.ids.
+  void Unite(RecordIds& fresh, RecordIds& old) const {
+    old.Rebind(ds_.ids);
+    fresh.Rebind(ds_.ids);
+    fresh.Unite(old);
   }
 
   const Dataset& ds_;

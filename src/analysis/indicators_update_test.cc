@@ -144,7 +144,7 @@ TEST(UpdateIndicatorsTest, MergesMovementsAndComputesOtherRowsWhole) {
   auto merged = UpdateIndicators(ds, cp, IndicatorOptions{}, mark, *prev);
   ASSERT_TRUE(merged.ok());
   EXPECT_TRUE(merged->incremental);
-  EXPECT_EQ(merged->indicators.totals.flows.at(0).delivered.records, (RecordIds{"m0", "m1"}));
+  EXPECT_EQ(merged->indicators.totals.flows.at(0).delivered.records, (std::vector<std::string>{"m0", "m1"}));
   EXPECT_EQ(merged->indicators.totals.flows.at(0).delivered.vehicles, 4);
   mark = MarkOf(ds);
   ds.Reopen();
@@ -177,7 +177,7 @@ TEST(UpdateIndicatorsTest, ABaselineDayTurningPositiveNamesItsOldMovements) {
   auto got = UpdateIndicators(ds, cp, IndicatorOptions{}, mark, *prev);
   auto want = ComputeIndicators(ds, cp, IndicatorOptions{});
   ASSERT_TRUE(got.ok() && want.ok());
-  EXPECT_EQ(want->days.at(1).baseline.at(0).records, (RecordIds{"bl", "m1", "m2"}));
+  EXPECT_EQ(want->days.at(1).baseline.at(0).records, (std::vector<std::string>{"bl", "m1", "m2"}));
   EXPECT_EQ(IndicatorsJsonText(got->indicators), IndicatorsJsonText(*want));
 }
 

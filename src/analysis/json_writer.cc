@@ -93,11 +93,7 @@ void JsonWriter::WriteString(std::string_view s) {
   out_.put('"');
 }
 
-void JsonWriter::Strings(const std::vector<std::string>& v) {
-  BeginArray();
-  for (const auto& s : v) String(s);
-  EndArray();
-}
+void JsonWriter::Strings(const std::vector<std::string>& v) { StringRange(v); }
 
 void WriteObject(JsonWriter& w, JsonMembers members) {
   std::sort(members.begin(), members.end(), [](const JsonMember& a, const JsonMember& b) { return a.key < b.key; });

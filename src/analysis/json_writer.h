@@ -45,6 +45,13 @@ class JsonWriter {
   void Value(const nlohmann::json& v);
   void String(std::string_view s);
   void Strings(const std::vector<std::string>& v);  // as a JSON array
+  // Any range of strings (a RecordIds list) as a JSON array.
+  template <typename Range>
+  void StringRange(const Range& v) {
+    BeginArray();
+    for (const auto& s : v) String(s);
+    EndArray();
+  }
 
  private:
   struct Frame {

@@ -199,20 +199,11 @@ void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, Ra
   out.to = record::FormatDate(record::Day{to});
 }
 
-// Record indices gathered unsorted, named once at the end: those from
-// `records_from` on, in the order of their text. The indices are sorted,
-// not the strings (interned ids are distinct, so the order is the same):
-// a range can name a million records, and moving their strings was most of
-// the sort.
-std::vector<std::string> Named(const Dataset& ds, std::vector<int32_t> rows, int32_t records_from) {
+// Record indices gathered unsorted, put in the order of their text once at
+// the end: those from `records_from` on.
+RecordIds Named(const Dataset& ds, std::vector<int32_t> rows, int32_t records_from) {
   if (records_from > 0) std::erase_if(rows, [&](int32_t r) { return r < records_from; });
-  std::sort(rows.begin(), rows.end());
-  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-  std::sort(rows.begin(), rows.end(), [&](int32_t a, int32_t b) { return ds.ids.at(a) < ds.ids.at(b); });
-  std::vector<std::string> out;
-  out.reserve(rows.size());
-  for (int32_t r : rows) out.push_back(ds.ids.at(r));
-  return out;
+  return RecordIds::Sorted(ds.ids, std::move(rows));
 }
 
 }  // namespace

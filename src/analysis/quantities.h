@@ -35,6 +35,7 @@
 
 #include "analysis/dataset.h"
 #include "analysis/estimate.h"
+#include "analysis/record_ids.h"
 
 namespace lifeline::analysis {
 
@@ -82,9 +83,9 @@ struct RangeEstimate {
     double value_a = 0, value_b = 0;
   };
   std::vector<Conflict> discrepancies;
-  std::vector<std::string> records;  // daily records in the range and every report (sorted)
+  RecordIds records;  // daily records in the range and every report (sorted)
   int64_t records_without_figure = 0;  // movements in scope that give no figure
-  std::vector<std::string> without_figure;  // their ids (sorted)
+  RecordIds without_figure;  // their ids (sorted)
 };
 
 // The movement rows by kind, built once for many estimates of one dataset:

@@ -127,11 +127,31 @@ std::string Str(const json& j, const char* key) {
 // movements that did not get through by their outcome's class (the stopped
 // table lists those stopped or turned back), and any movement a claim is
 // about (the claims table labels it).
+//
+// The source lists are kept by the record's id index in the dataset's ids
+// (`ids`, which outlives this), 4 bytes a movement instead of a map node
+// holding the id's text; a movement the dataset does not hold (one it left
+// out for its dates) by its id.
 struct CaseRecords {
+  static constexpr uint32_t kNoSources = UINT32_MAX;
+  const analysis::StringTable* ids = nullptr;
   std::unordered_map<std::string, json> parsed;
   record::OutcomeClasses outcome_classes;  // the case's own outcome terms (record/outcome_class.h)
-  std::unordered_map<std::string, uint32_t> sources_of;  // id -> source_lists index
+  std::vector<uint32_t> sources_by_index;  // id index -> source_lists index, or kNoSources
+  std::unordered_map<std::string, uint32_t> sources_of;  // the others: id -> source_lists index
   std::vector<std::vector<std::string>> source_lists;
+
+  // The source list of movement `id` (id index `index`, or kNone), or null.
+  const std::vector<std::string>* SourcesOf(int32_t index, const std::string& id) const {
+    if (index == analysis::kNone && ids != nullptr) index = ids->Find(id).value_or(analysis::kNone);
+    if (index != analysis::kNone) {
+      const uint32_t at = static_cast<size_t>(index) < sources_by_index.size()
+                              ? sources_by_index[static_cast<size_t>(index)] : kNoSources;
+      return at == kNoSources ? nullptr : &source_lists[at];
+    }
+    auto it = sources_of.find(id);
+    return it == sources_of.end() ? nullptr : &source_lists[it->second];
+  }
 };
 
 // The class of movement `j`'s outcome (record::OutcomeClassOf): "" when it
@@ -146,11 +166,22 @@ void KeepSources(CaseRecords& out, std::map<std::vector<std::string>, uint32_t>&
                  std::vector<std::string> sources) {
   auto [at, added] = interned.try_emplace(std::move(sources), static_cast<uint32_t>(out.source_lists.size()));
   if (added) out.source_lists.push_back(at->first);
-  out.sources_of[id] = at->second;
+  std::optional<int32_t> index = out.ids->Find(id);
+  if (!index) {
+    out.sources_of[id] = at->second;
+    return;
+  }
+  if (out.sources_by_index.size() <= static_cast<size_t>(*index)) {
+    out.sources_by_index.resize(std::max(static_cast<size_t>(*index) + 1, out.ids->size()), CaseRecords::kNoSources);
+  }
+  out.sources_by_index[static_cast<size_t>(*index)] = at->second;
 }
 
-Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_id, uint64_t size) {
+// `ids`: the case's dataset's record ids (outliving the result).
+Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_id, uint64_t size,
+                                   const analysis::StringTable& ids) {
   CaseRecords out;
+  out.ids = &ids;
   std::map<std::vector<std::string>, uint32_t> interned;
   std::unordered_set<std::string> claimed;  // what the claims are about
   std::vector<store::RecordRow> cases;       // the current case record last (filled by the first scan)
@@ -189,7 +220,7 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
   // A movement a claim is about, read again whole (ids are unique, so the
   // stored row of that id is the current one seen above).
   for (const auto& id : claimed) {
-    if (!out.sources_of.count(id) || out.parsed.count(id)) continue;
+    if (out.SourcesOf(analysis::kNone, id) == nullptr || out.parsed.count(id)) continue;
     LIFELINE_ASSIGN_OR_RETURN(store::RecordRow r, st.FindRecord(id));
     json j = json::parse(r.body, nullptr, false);
     if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
@@ -330,6 +361,12 @@ class Writer {
   // The records kept parsed (CaseRecords): every kind the report reads.
   const std::unordered_map<std::string, json>& records() const { return in_.records->parsed; }
   void Behind(const std::vector<std::string>& ids) { behind_.insert(ids.begin(), ids.end()); }
+  // A list of the indicators' dataset, by index (the figures of a large
+  // case rest on millions of records).
+  void Behind(const analysis::RecordIds& ids) {
+    if (behind_index_.size() < in_.ind->record_ids->size()) behind_index_.resize(in_.ind->record_ids->size());
+    for (int32_t i : ids.indices()) behind_index_[static_cast<size_t>(i)] = true;
+  }
   std::string H(const std::string& key) const { return Escape(cat_.Get(key)); }
   std::string Route(const std::string& id) const { return Quoted(RouteName(records(), id)); }
   // A value of an open vocabulary: the catalogue's term, or one the case
@@ -430,6 +467,8 @@ class Writer {
   std::string RuleDirections(const analysis::ObligationCompliance& o) const;
   void Forecast();
   void Sources();
+  // Adds the sources of record `id` (id index `index`, or kNone) to `source_ids`.
+  void SourcesBehind(int32_t index, const std::string& id, std::set<std::string>& source_ids) const;
   void Assumptions();
   void Checkpoint();
   std::string Block();
@@ -438,6 +477,7 @@ class Writer {
   const Inputs& in_;
   Figures fig_;
   std::set<std::string> behind_;
+  std::vector<bool> behind_index_;  // by id index in in_.ind->record_ids
   std::string out_;
 };
 
@@ -1376,20 +1416,25 @@ void Writer::Forecast() {
 
 // --- The sources of every record behind a figure. ---
 
+void Writer::SourcesBehind(int32_t index, const std::string& id, std::set<std::string>& source_ids) const {
+  if (const std::vector<std::string>* list = in_.records->SourcesOf(index, id)) {
+    source_ids.insert(list->begin(), list->end());
+    return;
+  }
+  auto it = records().find(id);
+  if (it == records().end() || !it->second.contains("sources") || !it->second["sources"].is_array()) return;
+  for (const auto& s : it->second["sources"]) {
+    if (s.is_string()) source_ids.insert(s.get<std::string>());
+  }
+}
+
 void Writer::Sources() {
   std::set<std::string> source_ids;
-  for (const auto& id : behind_) {
-    if (auto c = in_.records->sources_of.find(id); c != in_.records->sources_of.end()) {
-      const std::vector<std::string>& list = in_.records->source_lists[c->second];
-      source_ids.insert(list.begin(), list.end());
-      continue;
-    }
-    auto it = records().find(id);
-    if (it == records().end() || !it->second.contains("sources") || !it->second["sources"].is_array()) continue;
-    for (const auto& s : it->second["sources"]) {
-      if (s.is_string()) source_ids.insert(s.get<std::string>());
-    }
+  for (size_t i = 0; i < behind_index_.size(); ++i) {
+    if (!behind_index_[i]) continue;
+    SourcesBehind(static_cast<int32_t>(i), in_.ind->record_ids->at(static_cast<int32_t>(i)), source_ids);
   }
+  for (const auto& id : behind_) SourcesBehind(analysis::kNone, id, source_ids);
   std::vector<std::tuple<std::string, std::string, const json*>> sources;  // publisher, date, record
   for (const auto& id : source_ids) {
     auto it = records().find(id);
@@ -1558,7 +1603,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
     LIFELINE_ASSIGN_OR_RETURN(forecast, analysis::RunForecast(*m));
     model = std::move(*m);
   }
-  LIFELINE_ASSIGN_OR_RETURN(auto records, CurrentRecords(store, opts.case_id, v.cp.size));
+  LIFELINE_ASSIGN_OR_RETURN(auto records, CurrentRecords(store, opts.case_id, v.cp.size, v.ds.ids));
   const record::Framework* framework = record::FindFramework("un-foa-2014");
   if (framework == nullptr) return InternalError("the framework un-foa-2014 is not compiled in");
   LIFELINE_ASSIGN_OR_RETURN(analysis::Risk risk, analysis::ComputeRisk(store, opts.case_id, v.cp, *framework));

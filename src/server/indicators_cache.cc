@@ -6,11 +6,15 @@
 namespace lifeline::server {
 
 std::optional<IndicatorsCache::Entry> IndicatorsCache::Take(const std::string& key, const analysis::CheckpointRef& cp,
-                                                            Shared* hit) {
+                                                            const analysis::Dataset& ds, Shared* hit) {
   std::lock_guard<std::mutex> l(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
-  if (it->second.cp.size == cp.size && it->second.cp.root == cp.root) {
+  // A hit only for the dataset object the result's record lists index (the
+  // caller holds it): a result of another load at the same checkpoint is
+  // merged into one that reads `ds` (its indices are ds's within a lineage).
+  if (it->second.cp.size == cp.size && it->second.cp.root == cp.root &&
+      it->second.indicators->record_ids == &ds.ids && it->second.mark.lineage == ds.lineage) {
     it->second.used = ++clock_;
     ++stats_.hits;
     *hit = it->second.indicators;
@@ -26,7 +30,7 @@ Result<IndicatorsCache::Shared> IndicatorsCache::Get(const std::string& key, con
                                                      const analysis::CheckpointRef& cp,
                                                      const analysis::IndicatorOptions& options) {
   Shared hit;
-  std::optional<Entry> prev = Take(key, cp, &hit);
+  std::optional<Entry> prev = Take(key, cp, ds, &hit);
   if (hit) return hit;
   analysis::IndicatorsUpdate up;
   if (prev) {

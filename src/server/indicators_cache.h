@@ -13,6 +13,13 @@
 // so a concurrent request of the same key (the other route's, or at= an
 // older checkpoint: AnalysisCache's single flight is per route) finds none
 // and computes whole; nothing replaces a result of a later checkpoint.
+//
+// A result's record lists are id indices into the dataset it was computed
+// from (analysis/record_ids.h), which the cache does not hold: a kept
+// result is returned as it is only to a caller passing that same dataset
+// object (which it holds while it reads the result); to any other, it is
+// merged anew, which points its lists to the caller's dataset. The caller
+// keeps `ds` alive while it reads the result returned.
 // Thread-safe.
 #ifndef LIFELINE_SERVER_INDICATORS_CACHE_H_
 #define LIFELINE_SERVER_INDICATORS_CACHE_H_
@@ -57,7 +64,8 @@ class IndicatorsCache {
   };
   // The kept entry of `key` if it is of an earlier checkpoint (taken out of
   // the map), or of `cp` itself (left in, returned in `hit`).
-  std::optional<Entry> Take(const std::string& key, const analysis::CheckpointRef& cp, Shared* hit);
+  std::optional<Entry> Take(const std::string& key, const analysis::CheckpointRef& cp, const analysis::Dataset& ds,
+                            Shared* hit);
   void Keep(const std::string& key, const analysis::CheckpointRef& cp, const analysis::DatasetMark& mark,
             std::shared_ptr<analysis::Indicators> indicators, bool merged);
 

@@ -1,0 +1,86 @@
+// RecordIds (record_ids.h): id indices read as the sorted, distinct strings
+// the lists held before, merged as indices.
+#include "analysis/record_ids.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace lifeline::analysis {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+// A table whose index order is not the text order.
+StringTable Table() {
+  StringTable t;
+  for (const char* s : {"m9", "m10", "a", "m2", "z"}) t.Intern(s);
+  return t;
+}
+
+TEST(RecordIdsTest, SortedReadsAsSortedDistinctText) {
+  StringTable t = Table();
+  RecordIds ids = RecordIds::Sorted(t, {4, 0, kNone, 1, 0, 3});
+  EXPECT_EQ(ids, (Strings{"m10", "m2", "m9", "z"}));
+  EXPECT_EQ(ids.indices(), (std::vector<int32_t>{1, 3, 0, 4}));
+  EXPECT_EQ(ids.front(), "m10");
+  EXPECT_EQ(ids.back(), "z");
+  EXPECT_EQ(ids.end() - ids.begin(), 4);
+}
+
+TEST(RecordIdsTest, InsertKeepsTextOrderOnce) {
+  StringTable t = Table();
+  RecordIds ids;
+  for (int32_t i : {0, 2, 4, 2, kNone, 3}) ids.Insert(t, i);
+  EXPECT_EQ(ids, (Strings{"a", "m2", "m9", "z"}));
+}
+
+TEST(RecordIdsTest, UniteIsTheSortedUnion) {
+  StringTable t = Table();
+  RecordIds a = RecordIds::Sorted(t, {0, 2});
+  a.Unite(RecordIds::Sorted(t, {2, 1, 4}));
+  EXPECT_EQ(a, (Strings{"a", "m10", "m9", "z"}));
+  RecordIds empty;
+  empty.Unite(a);
+  EXPECT_EQ(empty, a);
+  a.Unite(RecordIds());
+  EXPECT_EQ(a.size(), 4u);
+}
+
+TEST(RecordIdsTest, AppendKeepsTheOrderGiven) {
+  StringTable t = Table();
+  RecordIds ids(t, {4, 2});
+  ids.Append(t, 0);
+  ids.Append(t, kNone);
+  EXPECT_EQ(ids, (Strings{"z", "a", "m9"}));
+  EXPECT_EQ(nlohmann::json(ids).dump(), R"(["z","a","m9"])");
+}
+
+TEST(RecordIdsTest, RebindReadsTheSameIndicesInANewerTable) {
+  StringTable t = Table();
+  RecordIds ids = RecordIds::Sorted(t, {0, 3});
+  StringTable newer = Table();
+  newer.Intern("b");
+  ids.Rebind(newer);
+  EXPECT_EQ(ids.names(), &newer);
+  EXPECT_EQ(ids, (Strings{"m2", "m9"}));
+}
+
+TEST(RecordIdsTest, ACopySharesTheIndicesUntilItChanges) {
+  StringTable t = Table();
+  RecordIds a = RecordIds::Sorted(t, {0, 2});
+  RecordIds b = a;
+  EXPECT_EQ(&a.indices(), &b.indices());
+  b.Insert(t, 4);
+  EXPECT_EQ(a, (Strings{"a", "m9"}));
+  EXPECT_EQ(b, (Strings{"a", "m9", "z"}));
+  RecordIds c = b;
+  c.Append(t, 1);
+  EXPECT_EQ(b.size(), 3u);
+  EXPECT_EQ(c.size(), 4u);
+}
+
+}  // namespace
+}  // namespace lifeline::analysis
