@@ -105,8 +105,9 @@ Result<ValueType> ParseType(std::string_view t) {
   if (t == "date") return ValueType::kDate;
   if (t == "boolean") return ValueType::kBoolean;
   if (t == "list") return ValueType::kList;
+  if (t == "lines") return ValueType::kLines;
   return InvalidArgumentError("unknown type " + Quote(t) +
-                              " (string, integer, number, date, boolean, list)");
+                              " (string, integer, number, date, boolean, list, lines)");
 }
 
 constexpr std::string_view kFilters[] = {"slug", "lower", "upper", "trim", "uuid"};
@@ -441,6 +442,16 @@ std::optional<json> Convert(const ColumnRule& rule, std::string_view cell, RowCe
         if (i > start) terms.push_back(std::string(cell.substr(start, i - start)));
       }
       return terms;
+    }
+    case ValueType::kLines: {  // an ODK multiline text list: one item a line
+      json items = json::array();
+      for (size_t start = 0; start <= cell.size();) {
+        size_t end = std::min(cell.find_first_of("\r\n", start), cell.size());
+        std::string_view line = cell.substr(start, end - start);
+        if (line.find_first_not_of(" \t") != std::string_view::npos) items.push_back(std::string(line));
+        start = end + 1;
+      }
+      return items;
     }
     case ValueType::kBoolean: {
       std::string l = AsciiLower(cell);

@@ -32,7 +32,9 @@
 //   type = "date"                      # string (default), integer, number,
 //                                      # date, boolean, list (terms separated
 //                                      # by whitespace, as an ODK
-//                                      # select_multiple: "a b" -> ["a","b"])
+//                                      # select_multiple: "a b" -> ["a","b"]),
+//                                      # lines (one item per non-blank line,
+//                                      # as an ODK multiline text list)
 //   format = "%d %B %Y"                # date only: strftime-like, or an array
 //                                      # of them tried in order (default
 //                                      # "%Y-%m-%d"); output is YYYY-MM-DD
@@ -95,7 +97,7 @@ using FieldPath = std::vector<std::variant<std::string, size_t>>;
 Result<FieldPath> ParseFieldPath(std::string_view text);
 std::string FormatFieldPath(const FieldPath& path);
 
-enum class ValueType { kString, kInteger, kNumber, kDate, kBoolean, kList };
+enum class ValueType { kString, kInteger, kNumber, kDate, kBoolean, kList, kLines };
 
 struct ColumnRule {
   std::string column;

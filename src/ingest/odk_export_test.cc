@@ -137,6 +137,12 @@ TEST(OdkExportTest, GroupsBecomeObjects) {
                                    {"geo_precision", 2}}));
   EXPECT_EQ(rec["fatalities"], json({{"best", 0}}));
   EXPECT_EQ(rec["access_constraint"], 2);
+  // A multiline question (type "lines"): an actor a line, in every format.
+  for (const char* format : kFormats) {
+    ReadResult each = ReadExport("incident", format);
+    ASSERT_FALSE(each.rows.empty()) << format;
+    EXPECT_EQ(each.rows.front().record["actors"], json({"Protesters at the road block", "ICRC"})) << format;
+  }
   ReadResult status = ReadExport("route_status", "kobo.csv");
   ASSERT_EQ(status.rows.size(), 3u);
   EXPECT_EQ(status.rows[1].record["restricted"], json({"persons", "commercial"}));
@@ -148,9 +154,10 @@ TEST(OdkExportTest, RejectionsNameLineAndColumn) {
   // CSV: the physical line (header is line 1).
   ReadResult kobo_csv = ReadExport("movement", "kobo.csv");
   EXPECT_TRUE(HasError(kobo_csv.errors, 4, "vehicles", "'two'"));
+  // The second incident starts on line 4: the first's `actors` cell holds
+  // two lines.
   ReadResult central_csv = ReadExport("incident", "central.csv");
-  EXPECT_TRUE(HasError(central_csv.errors, 3, "location-lat", "39,81"));
-  EXPECT_TRUE(HasError(central_csv.errors, 3, "location-lat", "39,81"));
+  EXPECT_TRUE(HasError(central_csv.errors, 4, "location-lat", "39,81"));
   // JSON: the line where the submission's object starts (the line before its
   // first key, as these files are indented).
   std::string kobo_text = ReadFile(Fixture("movement", "kobo.json"));

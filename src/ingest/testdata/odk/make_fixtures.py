@@ -49,10 +49,11 @@ FORMS = {
     "incident": [
         ("case", "text", None), ("date", "date", None), ("date_precision", "select_one", None),
         ("location/name", "text", None), ("location/admin1", "text", None),
+        ("location/admin2", "text", None), ("location/admin3", "text", None),
         ("location/country", "text", None), ("location/lat", "decimal", None),
         ("location/lon", "decimal", None), ("location/geo_precision", "int", None),
         ("event_type", "select_one", None), ("sub_event_type", "select_one", None),
-        ("access_constraint", "int", None), ("fatalities/low", "int", None),
+        ("access_constraint", "int", None), ("actors", "text", None), ("fatalities/low", "int", None),
         ("fatalities/best", "int", None), ("fatalities/high", "int", None),
         ("injuries", "int", None), ("cause", "select_one", None), ("description", "text", None),
         ("sources", "select_multiple", SOURCES), ("note", "text", None)],
@@ -68,8 +69,11 @@ FORMS = {
         ("archived_sha256", "text", None), ("note", "text", None)],
     "evidence": [
         ("case", "text", None), ("file", "binary", None), ("captured_at", "datetime", None),
-        ("location/name", "text", None), ("location/lat", "decimal", None),
-        ("location/lon", "decimal", None), ("description", "text", None),
+        ("location/name", "text", None), ("location/admin1", "text", None),
+        ("location/admin2", "text", None), ("location/admin3", "text", None),
+        ("location/country", "text", None), ("location/lat", "decimal", None),
+        ("location/lon", "decimal", None), ("location/geo_precision", "int", None),
+        ("description", "text", None),
         ("sources", "select_multiple", SOURCES), ("note", "text", None)],
 }
 
@@ -134,7 +138,8 @@ SUBMISSIONS = {
             "location/admin1": "Shusha", "location/country": "AZE", "location/lat": "39.7581",
             "location/lon": "46.7489", "location/geo_precision": "2",
             "event_type": "Strategic developments", "sub_event_type": "Disrupted weapons use",
-            "access_constraint": "2", "fatalities/best": "0", "injuries": "0",
+            "access_constraint": "2", "actors": "Protesters at the road block\nICRC",
+            "fatalities/best": "0", "injuries": "0",
             "description": "Patient transfer vehicle stopped for three hours at the protest site.",
             "sources": f"{S1} {S2}"}),
         ("9d0e1f2a-3b4c-4d5e-8f6a-8b9c0d1e2f3a", {
