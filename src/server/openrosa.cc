@@ -40,13 +40,17 @@ std::optional<std::string> KindOf(std::string_view form_id) {
 }
 
 // Where this caller reached us: scheme, Host and any /key/<token> prefix,
-// so that download URLs work for the client that listed them.
+// so that download URLs work for the client that listed them. Behind a TLS
+// proxy (README, "Deployment") the proxy's X-Forwarded-Proto: https keeps
+// the URLs on https, so that a path token is never sent back over plain
+// HTTP; the header only changes this caller's own answer.
 std::string BaseUrl(const http::Request& req) {
   std::string host = req.get_header_value("Host");
   static const std::regex kHost(R"([A-Za-z0-9.:\[\]-]{1,255})");
   if (!std::regex_match(host, kHost)) host = "localhost";
+  const bool tls = req.get_header_value("X-Forwarded-Proto") == "https";
   std::string_view token = PathToken(req.path);
-  return "http://" + host + (token.empty() ? "" : "/key/" + std::string(token));
+  return (tls ? "https://" : "http://") + host + (token.empty() ? "" : "/key/" + std::string(token));
 }
 
 void SendXml(http::Response& res, int status, std::string xml) {

@@ -75,6 +75,9 @@ expect "an unknown form is 404" "$(code "${BASIC[@]}" "$URL/forms/lifeline-nothi
 expect "a 404 is an OpenRosa response" "$(xml message@nature)" "error"
 expect "the token in the path" "$(code "$URL/key/$monitor/formList")" 200
 check "downloadUrl keeps the path's token" 0 "<downloadUrl>$URL/key/$monitor/forms/lifeline-movement.xml</downloadUrl>" -- cat "$WORK/body"
+hostport=${URL#http://}
+expect "behind a TLS proxy the URLs stay on https" "$(code -H 'X-Forwarded-Proto: https' "$URL/key/$monitor/formList")" 200
+check "downloadUrl on https" 0 "<downloadUrl>https://$hostport/key/$monitor/forms/lifeline-movement.xml</downloadUrl>" -- cat "$WORK/body"
 
 # --- Submission API: HEAD ---
 expect "HEAD /submission" "$(code -I "${BASIC[@]}" "$URL/submission")" 204
