@@ -45,6 +45,12 @@ copy node_modules/world-atlas/LICENSE vendor/world-atlas/LICENSE
 copy node_modules/@noble/ed25519/index.js vendor/noble-ed25519/index.js
 copy node_modules/@noble/ed25519/LICENSE vendor/noble-ed25519/LICENSE
 
+# The intake page's form renderer: ODK Web Forms (@getodk/web-forms, ODK's
+# successor to Enketo) with Vue, bundled with esbuild into one module.
+node forms/build.mjs
+copy node_modules/@getodk/web-forms/package.json vendor/odk-web-forms/web-forms.package.json
+copy node_modules/vue/LICENSE vendor/odk-web-forms/LICENSE.vue
+
 # verify.html's template: the one-file verifier (web/verify/), bundled with
 # esbuild into one inline script; `lifeline verifier` pins the key and policy.
 node verify/build.mjs

@@ -79,10 +79,14 @@ void SecurityHeaders(const Context& c, const http::Request& req, http::Response&
   res.set_header("Cross-Origin-Opener-Policy", "same-origin");
   // The dashboard loads its own scripts and styles only. Reports and
   // verify.html set their own policy (a second header would be
-  // enforced too, and block verify.html's inline script).
+  // enforced too, and block verify.html's inline script). The intake
+  // page's form engine (ODK Web Forms) parses XPath with WebAssembly it
+  // carries, and its fonts are data: URLs: 'wasm-unsafe-eval' allows
+  // compiling WebAssembly only, never JavaScript eval.
   if (!res.has_header("Content-Security-Policy")) {
     res.set_header("Content-Security-Policy",
-                   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; "
+                   "font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
   }
   if (req.path.rfind("/api/", 0) == 0 && !res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
@@ -173,8 +177,10 @@ void InstallRoutes(Context& c, http::Server& http) {
   // The dashboard's own files only (web/index.html and what it loads:
   // scripts/web.sh vendors the libraries into web/vendor/); never
   // package.json, node_modules, dotfiles, licences or source maps.
+  // sw.js, the service worker that keeps the dashboard's files for offline
+  // use (the intake page), must be at the root to control every page.
   http::StaticAllowlist allow;
-  allow.files = {"index.html"};
+  allow.files = {"index.html", "sw.js"};
   allow.dirs = {"css", "js", "i18n", "vendor"};
   allow.extensions = {".css", ".js", ".json", ".png"};
   http.set_mount_point(c.opt.web_dir, std::move(allow));

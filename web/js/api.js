@@ -159,3 +159,30 @@ export async function allRecords(params, pageSize = 500) {
 }
 
 export const reportUrl = (caseId, lang) => `/api/v1/cases/${encodeURIComponent(caseId)}/report${query({ lang })}`;
+
+const kIntakeKey = 'lifeline.intake.allowed';
+
+/**
+ * Whether this tab's token may submit records (monitor, verifier, admin):
+ * HEAD /submission answers 204 to those, 401/403 to others. The answer is
+ * kept for the tab (with the token it was for), so that an offline reload
+ * still shows the intake page; false without a token or in a publication.
+ */
+export async function intakeAllowed() {
+  const token = getToken();
+  if (!token || publication) return false;
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(kIntakeKey) || 'null');
+  } catch {
+    kept = null;
+  }
+  try {
+    const res = await fetch('/submission', { method: 'HEAD', headers: { Authorization: `Bearer ${token}` }, credentials: 'omit' });
+    const allowed = res.status === 204;
+    sessionStorage.setItem(kIntakeKey, JSON.stringify({ token, allowed }));
+    return allowed;
+  } catch {
+    return Boolean(kept && kept.token === token && kept.allowed);  // offline: the last answer
+  }
+}

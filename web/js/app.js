@@ -10,9 +10,10 @@
 //   #/case/ID/risk              records tagged against an atrocity-risk framework
 //   #/case/ID/forecast?scenario=NAME
 //   #/record/ID                 one record and its inclusion proof
+//   #/intake[/FORM]             field forms and the outbox (monitor, verifier)
 //   #pin=<vkey>                 pins the log's key (js/trust.js), then #/
 import { h, mount } from './dom.js';
-import { getToken, setToken, reportUrl, loadPublication, staticPublication } from './api.js';
+import { getToken, setToken, reportUrl, loadPublication, staticPublication, intakeAllowed } from './api.js';
 import { caseHref, errorBox, announce } from './ui.js';
 import { t, setLanguage, savedLanguage, language } from './i18n.js';
 import { pinFromLocation, refreshTrustStatus } from './trust_view.js';
@@ -27,6 +28,7 @@ const pages = {
   risk: () => import('./pages/risk.js'),
   forecast: () => import('./pages/forecast.js'),
   record: () => import('./pages/record.js'),
+  intake: () => import('./pages/intake.js'),
 };
 
 const kCaseTabs = [
@@ -48,10 +50,11 @@ export function parseHash(hash) {
   const parts = p.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'case' && parts[1]) {
     const tab = parts[2] || 'overview';
-    if (!pages[tab] || tab === 'record' || tab === 'cases') return { page: 'notfound', params };
+    if (!pages[tab] || tab === 'record' || tab === 'cases' || tab === 'intake') return { page: 'notfound', params };
     return { page: tab, caseId: parts[1], params };
   }
   if (parts[0] === 'record' && parts[1]) return { page: 'record', recordId: parts[1], params };
+  if (parts[0] === 'intake' && parts.length <= 2) return { page: 'intake', formId: parts[1] || '', params };
   if (parts.length === 0) return { page: 'cases', params };
   return { page: 'notfound', params };
 }
@@ -82,7 +85,7 @@ async function render() {
   // The footer's trust status, checked afresh on every page (not awaited:
   // the page does not wait for the checkpoint's checks).
   refreshTrustStatus();
-  const routeKey = `${route.page}|${route.caseId || ''}|${route.recordId || ''}`;
+  const routeKey = `${route.page}|${route.caseId || ''}|${route.recordId || ''}|${route.formId || ''}`;
   const first = lastRouteKey === '';
   const moved = routeKey !== lastRouteKey;
   lastRouteKey = routeKey;
@@ -114,6 +117,22 @@ async function render() {
   }
 }
 
+// The header's link to the field forms: shown to tokens that may submit
+// (monitor, verifier, admin); they also start sending the outbox.
+async function refreshIntakeLink() {
+  const link = document.getElementById('intake-link');
+  const allowed = await intakeAllowed();
+  link.hidden = !allowed;
+  if (allowed) (await import('./intake_sync.js')).startSync();
+}
+
+// The service worker keeps the dashboard's files, so that the page opens
+// with no connection (the intake page's outbox is then still there).
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('sw.js').catch(() => {});
+}
+
 function initControls() {
   const select = document.getElementById('lang-select');
   select.value = language();
@@ -128,12 +147,14 @@ function initControls() {
     e.preventDefault();
     setToken(input.value.trim());
     announce(t(input.value.trim() ? 'token_saved' : 'token_cleared'));
+    refreshIntakeLink();
     render();
   });
   document.getElementById('token-clear').addEventListener('click', () => {
     input.value = '';
     setToken('');
     announce(t('token_cleared'));
+    refreshIntakeLink();
     render();
   });
   document.getElementById('skip-link').addEventListener('click', (e) => {
@@ -155,6 +176,8 @@ async function start() {
   await setLanguage(savedLanguage());
   initControls();
   if (pub) initPublication(pub);
+  else registerServiceWorker();
+  refreshIntakeLink();
   window.addEventListener('hashchange', render);
   await render();
 }

@@ -1,0 +1,91 @@
+// The intake page's store in this browser (IndexedDB "lifeline-intake"):
+//   forms   — each form's XForm as last downloaded (formId, name, xml), so a
+//             form opens with no connection;
+//   records — each filled instance, keyed by its instanceID: its parts
+//             (xml_submission_file and attachments, as Blobs), its state
+//             (draft, waiting, sent, refused), and once sent the record's
+//             id, log index, receipt and entry.
+// Nothing here talks to the server (js/pages/intake.js does). Every function
+// opens the database afresh: a reload or a second tab sees the same data.
+
+const kDb = 'lifeline-intake';
+const kVersion = 1;
+
+/** States a record goes through: draft → waiting → sent | refused. */
+export const State = Object.freeze({ DRAFT: 'draft', WAITING: 'waiting', SENT: 'sent', REFUSED: 'refused' });
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(kDb, kVersion);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('forms')) db.createObjectStore('forms', { keyPath: 'formId' });
+      if (!db.objectStoreNames.contains('records')) db.createObjectStore('records', { keyPath: 'key' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+// Runs fn(store) in one transaction of `name`; resolves to the result of the
+// request fn returns (or undefined) once the transaction has committed.
+async function run(name, mode, fn) {
+  const db = await open();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(name, mode);
+      const req = fn(tx.objectStore(name));
+      tx.oncomplete = () => resolve(req ? req.result : undefined);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error(`IndexedDB: the ${name} transaction was aborted`));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export const putForm = (form) => run('forms', 'readwrite', (s) => s.put(form));
+export const getForm = (formId) => run('forms', 'readonly', (s) => s.get(formId));
+export const allForms = () => run('forms', 'readonly', (s) => s.getAll());
+
+/** Every record kept, oldest first. */
+export async function allRecords() {
+  const list = await run('records', 'readonly', (s) => s.getAll());
+  return list.sort((a, b) => a.created - b.created);
+}
+
+export const getRecord = (key) => run('records', 'readonly', (s) => s.get(key));
+export const putRecord = (rec) => run('records', 'readwrite', (s) => s.put(rec));
+
+/** Applies fn to the stored record `key` and stores it; resolves to it (null when gone). */
+export async function updateRecord(key, fn) {
+  const rec = await getRecord(key);
+  if (!rec) return null;
+  fn(rec);
+  rec.updated = Date.now();
+  await putRecord(rec);
+  return rec;
+}
+
+/**
+ * The parts of an engine payload's FormData as storable objects
+ * ({name, blob, fileName}): IndexedDB keeps Blobs, not FormData.
+ */
+export function partsOf(formData) {
+  const parts = [];
+  for (const [name, value] of formData.entries()) {
+    if (typeof value === 'string') parts.push({ name, blob: new Blob([value]), fileName: null });
+    else parts.push({ name, blob: value, fileName: value.name || name });
+  }
+  return parts;
+}
+
+/** The multipart body of a stored record, as OpenRosa clients send it. */
+export function formDataOf(parts) {
+  const fd = new FormData();
+  for (const p of parts) {
+    if (p.fileName) fd.append(p.name, p.blob, p.fileName);
+    else fd.append(p.name, p.blob);
+  }
+  return fd;
+}

@@ -1,0 +1,172 @@
+// #/intake and #/intake/FORM : the field forms, for monitor, verifier and
+// admin tokens. Lists the server's forms (GET /formList), renders one with
+// ODK Web Forms (vendor/odk-web-forms, web/forms/entry.js), and keeps each
+// filled instance in this browser's outbox (js/outbox.js, IndexedDB) as a
+// draft or waiting to be sent; js/intake_sync.js sends it when online. The
+// outbox table shows each record's state: draft, waiting, sent (its id, log
+// index and receipt, checked here: js/receipts.js), refused (the field at
+// fault). It all survives a reload, and the page opens offline (sw.js keeps
+// the dashboard's files; the forms are kept in IndexedDB).
+import { h, mount, table } from '../dom.js';
+import { getToken, intakeAllowed } from '../api.js';
+import { t, tn, num } from '../i18n.js';
+import { announce, ident, recordHref } from '../ui.js';
+import { State, allForms, getForm, putForm, allRecords, putRecord, updateRecord, partsOf } from '../outbox.js';
+import { startSync, sync } from '../intake_sync.js';
+
+let unmountForm = null;
+
+// The server's forms: GET /formList (the xformsList document) and each
+// form's XML, kept in IndexedDB; offline, the ones kept.
+async function loadForms() {
+  const headers = { Authorization: `Bearer ${getToken()}`, 'X-OpenRosa-Version': '1.0' };
+  try {
+    const res = await fetch('/formList', { headers, credentials: 'omit' });
+    if (!res.ok) throw new Error(`/formList: ${res.status}`);
+    const doc = new DOMParser().parseFromString(await res.text(), 'application/xml');
+    const forms = [...doc.getElementsByTagName('xform')].map((x) => ({
+      formId: x.getElementsByTagName('formID')[0].textContent,
+      name: x.getElementsByTagName('name')[0].textContent,
+      path: new URL(x.getElementsByTagName('downloadUrl')[0].textContent).pathname,
+    }));
+    await Promise.all(forms.map(async (f) => {
+      const xml = await fetch(f.path, { headers, credentials: 'omit' });
+      if (xml.ok) await putForm({ formId: f.formId, name: f.name, xml: await xml.text() });
+    }));
+  } catch {
+    // Offline or refused: the forms kept from the last time serve.
+  }
+  return (await allForms()).sort((a, b) => a.formId.localeCompare(b.formId));
+}
+
+// The engine's payload (valid, sent by the form's button) into the outbox,
+// keyed by the instance's instanceID (the server's idempotency key too).
+async function keep(form, payload, draft) {
+  const parts = partsOf(payload.data[0]);
+  const instance = parts.find((p) => p.name === 'xml_submission_file');
+  const m = instance ? /<instanceID>([^<]+)<\/instanceID>/.exec(await instance.blob.text()) : null;
+  if (!m) throw new Error('the form gave an instance without meta/instanceID');
+  await putRecord({
+    key: m[1], formId: form.formId, formName: form.name, state: draft ? State.DRAFT : State.WAITING,
+    parts, created: Date.now(), updated: Date.now(), attempts: 0, nextTry: 0,
+  });
+  announce(t(draft ? 'intake_kept_draft' : 'intake_kept_waiting'));
+  window.dispatchEvent(new CustomEvent('lifeline-outbox'));
+  sync();
+}
+
+function receiptCell(r) {
+  if (r.state !== State.SENT) return '';
+  const v = r.verdict;
+  const status = !v ? h('span', { class: 'receipt-pending' }, t('intake_receipt_pending'))
+    : v.ok ? h('span', { class: 'verify-ok' }, '✓ ', t('intake_receipt_verified', { size: num(Number(v.size)) }))
+      : h('span', { class: 'verify-fail' }, '✗ ', t('intake_receipt_failed', { problems: v.problems.join('; ') }));
+  const file = new Blob([r.result.receipt], { type: 'text/plain' });
+  const link = h('a', {
+    href: URL.createObjectURL(file), download: `${r.result.id}.tlog-proof`, class: 'receipt-download',
+  }, t('intake_receipt_download'));
+  return h('span', { class: 'receipt', dataset: { verified: v ? String(v.ok) : '' } }, status, ' ', link);
+}
+
+function detailCell(r) {
+  if (r.state === State.SENT) {
+    return tn('intake_sent_detail', { id: h('a', { href: recordHref(r.result.id) }, ident(r.result.id)),
+      index: h('span', { class: 'log-index' }, num(r.result.index)) });
+  }
+  if (r.state === State.REFUSED) {
+    return h('span', { class: 'refusal' },
+      r.error.field ? tn('intake_refused_field', { field: h('code', { class: 'fault-field' }, r.error.field) }) : '',
+      ' ', h('span', { class: 'refusal-message' }, r.error.message));
+  }
+  if (r.state === State.WAITING && r.error) {
+    return t('intake_retry', { message: r.error.message || String(r.error.status) });
+  }
+  if (r.state === State.DRAFT) {
+    const send = h('button', { type: 'button', class: 'send-draft' }, t('intake_send'));
+    send.addEventListener('click', async () => {
+      await updateRecord(r.key, (x) => {
+        x.state = State.WAITING;
+        x.nextTry = 0;
+      });
+      window.dispatchEvent(new CustomEvent('lifeline-outbox'));
+      sync(true);
+    });
+    return send;
+  }
+  return '';
+}
+
+async function renderOutbox(el) {
+  const records = await allRecords();
+  if (!records.length) return mount(el, h('p', {}, t('intake_outbox_empty')));
+  const rows = records.map((r) => [
+    h('span', { class: 'form-name' }, r.formName || r.formId),
+    h('span', { class: `state state-${r.state}`, dataset: { state: r.state } }, t(`intake_state_${r.state}`)),
+    detailCell(r), receiptCell(r),
+  ]);
+  mount(el, table(null, [t('intake_col_form'), t('intake_col_state'), t('intake_col_details'), t('intake_col_receipt')],
+    rows, { id: 'outbox-table' }));
+  el.querySelectorAll('#outbox-table tbody tr').forEach((tr, i) => {
+    tr.dataset.key = records[i].key;
+    tr.dataset.state = records[i].state;
+  });
+}
+
+function connectionLine(el) {
+  const show = () => mount(el, t(navigator.onLine ? 'intake_online' : 'intake_offline'));
+  show();
+  return show;
+}
+
+export async function render(ctx) {
+  if (unmountForm) unmountForm();
+  unmountForm = null;
+  if (!(await intakeAllowed())) {
+    mount(ctx.main, h('h1', {}, t('intake_title')), h('p', { id: 'intake-denied' }, t('intake_denied')));
+    return;
+  }
+  const forms = await loadForms();
+  const form = ctx.route.formId ? forms.find((f) => f.formId === ctx.route.formId) || await getForm(ctx.route.formId) : null;
+  const list = forms.length
+    ? h('ul', { id: 'intake-forms' }, forms.map((f) => h('li', {}, h('a', { href: `#/intake/${encodeURIComponent(f.formId)}`,
+      'aria-current': form && form.formId === f.formId ? 'page' : null }, f.name))))
+    : h('p', {}, t('intake_no_forms'));
+  mount(ctx.main,
+    h('h1', {}, t('intake_title')),
+    h('p', {}, t('intake_intro')),
+    h('p', { id: 'intake-connection', role: 'status' }),
+    h('section', { 'aria-labelledby': 'forms-h' }, h('h2', { id: 'forms-h' }, t('intake_forms')), list),
+    form ? h('section', { 'aria-labelledby': 'form-h', id: 'intake-form-section' },
+      h('h2', { id: 'form-h' }, form.name),
+      h('label', { class: 'draft-toggle' }, h('input', { type: 'checkbox', id: 'intake-draft' }), ' ', t('intake_draft_toggle')),
+      h('div', { id: 'odk-form' })) : null,
+    h('section', { 'aria-labelledby': 'outbox-h' }, h('h2', { id: 'outbox-h' }, t('intake_outbox')), h('div', { id: 'outbox' })));
+  ctx.form = form;
+}
+
+/** After the page is in the document: the form, the outbox, and sending. */
+export async function after(ctx, main) {
+  const outbox = main.querySelector('#outbox');
+  if (!outbox) return;  // not allowed: nothing to send from here
+  const refresh = () => renderOutbox(outbox);
+  const showConnection = connectionLine(main.querySelector('#intake-connection'));
+  await refresh();
+  const onChange = () => (document.contains(outbox) ? refresh() : window.removeEventListener('lifeline-outbox', onChange));
+  window.addEventListener('lifeline-outbox', onChange);
+  window.addEventListener('online', showConnection);
+  window.addEventListener('offline', showConnection);
+  if (ctx.form) {
+    const { mountForm } = await import('../../vendor/odk-web-forms/odk-web-forms.js');
+    const draft = main.querySelector('#intake-draft');
+    // Once kept, a fresh form (a new instance) replaces the filled one.
+    const fresh = () => {
+      if (unmountForm) unmountForm();
+      unmountForm = mountForm(main.querySelector('#odk-form'), ctx.form.xml, async (payload) => {
+        await keep(ctx.form, payload, draft.checked);
+        setTimeout(fresh, 0);
+      });
+    };
+    fresh();
+  }
+  startSync();
+}
