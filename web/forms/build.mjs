@@ -3,32 +3,19 @@
 // imports; nothing is fetched at run time. scripts/web.sh runs it.
 //
 //   node web/forms/build.mjs
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from '../bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, '../vendor/odk-web-forms/odk-web-forms.js');
 
-const result = await build({
-  entryPoints: [path.join(here, 'entry.js')],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: ['chrome120'],
-  minify: true,
-  legalComments: 'none',
-  charset: 'utf8',
-  write: false,
-  logLevel: 'warning',
-  define: {
-    'process.env.NODE_ENV': '"production"',
-    __VUE_OPTIONS_API__: 'true',
-    __VUE_PROD_DEVTOOLS__: 'false',
-    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
-  },
+const js = await bundle(path.join(here, 'entry.js'), {
+  'process.env.NODE_ENV': '"production"',
+  __VUE_OPTIONS_API__: 'true',
+  __VUE_PROD_DEVTOOLS__: 'false',
+  __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
 });
-const js = result.outputFiles[0].text;
 fs.mkdirSync(path.dirname(out), { recursive: true });
 if (!fs.existsSync(out) || fs.readFileSync(out, 'utf8') !== js) fs.writeFileSync(out, js);

@@ -5,28 +5,16 @@
 // in the pinned key and policy (the /*LIFELINE-PINS*/ placeholder).
 //
 //   node web/verify/build.mjs      (scripts/web.sh runs it)
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from '../bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, '../vendor/verify');
 const out = path.join(outDir, 'verify.template.html');
 
-const result = await build({
-  entryPoints: [path.join(here, 'main.js')],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: ['chrome120'],
-  minify: true,
-  legalComments: 'none',
-  charset: 'utf8',
-  write: false,
-  logLevel: 'warning',
-});
-const js = result.outputFiles[0].text;
+const js = await bundle(path.join(here, 'main.js'));
 // The script is inline: it must not end its own element or open a comment
 // (in which "<script" would matter), nor contain the pins placeholder.
 for (const bad of [/<\/script/i, /<!--/, /\/\*LIFELINE-PINS\*\//]) {
