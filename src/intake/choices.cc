@@ -37,8 +37,11 @@ Result<FormChoices> ReadFormChoices(store::LogStore& store, std::string_view cas
     Status st = store.ForEachRecord(q, [&](const store::RecordRow& row) -> Status {
       json rec = json::parse(row.body, nullptr, false);
       if (!rec.is_object()) return CorruptionError("record " + row.id + " at index " + std::to_string(row.index) + " is not a JSON object");
-      list.emplace_back(row.id, ChoiceLabel(rec, row.id));
-      if (kind == kinds::kCase && row.id == case_id) {
+      // A case is chosen by its case id: a corrected case record (its id
+      // "nk.c1", superseding "nk") still stands for the case "nk".
+      const std::string& value = kind == kinds::kCase ? row.case_id : row.id;
+      list.emplace_back(value, ChoiceLabel(rec, value));
+      if (kind == kinds::kCase && row.case_id == case_id) {
         case_found = true;
         choices.vocabulary = record::VocabularyOf(&rec);
       }

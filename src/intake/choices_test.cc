@@ -42,6 +42,20 @@ TEST_F(ReadFormChoicesTest, NoCaseGivesEveryCase) {
   EXPECT_TRUE(c->vocabulary.empty());
 }
 
+// The bundled Lachin case is corrected ("lachin-2022-23.c1" supersedes
+// "lachin-2022-23"): the form must offer the case id, which records name,
+// not the correction's id (a record of case "nk.c1" is refused).
+TEST_F(ReadFormChoicesTest, CorrectedCaseIsOfferedByItsCaseId) {
+  MustSubmit({
+      R"({"case":"nk","id":"nk.c1","kind":"case","region":"NK","sources":["src-nk-1"],"started":"2022-12-12",)"
+      R"("supersedes":"nk","title":"NK blockade, corrected"})",
+  });
+  auto c = ReadFormChoices(*mem_, "nk");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  using Choices = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(c->cases, (Choices{{"nk", "NK blockade, corrected"}}));
+}
+
 TEST_F(ReadFormChoicesTest, UnknownCaseIsNotFound) {
   auto c = ReadFormChoices(*mem_, "zz");
   EXPECT_EQ(c.status().code(), ErrorCode::kNotFound);
