@@ -112,11 +112,14 @@ async function renderOutbox(el) {
   });
 }
 
-function connectionLine(el) {
-  const show = () => mount(el, t(navigator.onLine ? 'intake_online' : 'intake_offline'));
-  show();
-  return show;
+// The page's line saying whether records are sent now or wait; the
+// listeners are added once, for whichever intake page is shown.
+let connectionEl = null;
+function showConnection() {
+  if (connectionEl && document.contains(connectionEl)) mount(connectionEl, t(navigator.onLine ? 'intake_online' : 'intake_offline'));
 }
+window.addEventListener('online', showConnection);
+window.addEventListener('offline', showConnection);
 
 export async function render(ctx) {
   if (unmountForm) unmountForm();
@@ -149,12 +152,11 @@ export async function after(ctx, main) {
   const outbox = main.querySelector('#outbox');
   if (!outbox) return;  // not allowed: nothing to send from here
   const refresh = () => renderOutbox(outbox);
-  const showConnection = connectionLine(main.querySelector('#intake-connection'));
+  connectionEl = main.querySelector('#intake-connection');
+  showConnection();
   await refresh();
   const onChange = () => (document.contains(outbox) ? refresh() : window.removeEventListener('lifeline-outbox', onChange));
   window.addEventListener('lifeline-outbox', onChange);
-  window.addEventListener('online', showConnection);
-  window.addEventListener('offline', showConnection);
   if (ctx.form) {
     const { mountForm } = await import('../../vendor/odk-web-forms/odk-web-forms.js');
     const draft = main.querySelector('#intake-draft');
