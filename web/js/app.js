@@ -118,12 +118,15 @@ async function render() {
 }
 
 // The header's link to the field forms: shown to tokens that may submit
-// (monitor, verifier, admin); they also start sending the outbox.
+// (monitor, verifier, admin); they also start sending the outbox, and get
+// the service worker (readers do not need one).
 async function refreshIntakeLink() {
   const link = document.getElementById('intake-link');
   const allowed = await intakeAllowed();
   link.hidden = !allowed;
-  if (allowed) (await import('./intake_sync.js')).startSync();
+  if (!allowed) return;
+  registerServiceWorker();
+  (await import('./intake_sync.js')).startSync();
 }
 
 // The service worker keeps the dashboard's files, so that the page opens
@@ -176,7 +179,6 @@ async function start() {
   await setLanguage(savedLanguage());
   initControls();
   if (pub) initPublication(pub);
-  else registerServiceWorker();
   refreshIntakeLink();
   window.addEventListener('hashchange', render);
   await render();
