@@ -159,11 +159,11 @@ void NoPatientTransfer(const Rule& rule, const Dataset& ds, const Indicators& in
     nlohmann::json last = nullptr, next = nullptr;
     if (run.first > 0) {
       last = ind.days[run.first - 1].date;
-      for (int32_t i : transfers[run.first - 1]) records.insert(std::string(ds.ids.at(m.record[static_cast<size_t>(i)])));
+      for (int32_t i : transfers[run.first - 1]) records.emplace(ds.ids.at(m.record[static_cast<size_t>(i)]));
     }
     if (run.last + 1 < ind.days.size()) {
       next = ind.days[run.last + 1].date;
-      for (int32_t i : transfers[run.last + 1]) records.insert(std::string(ds.ids.at(m.record[static_cast<size_t>(i)])));
+      for (int32_t i : transfers[run.last + 1]) records.emplace(ds.ids.at(m.record[static_cast<size_t>(i)]));
     }
     e.values = {{"days_without_transfer", e.days}, {"last_transfer_before", last}, {"next_transfer", next}};
     e.summary = "no patient transfer recorded for " + std::to_string(e.days) + " days: " + Period(e);

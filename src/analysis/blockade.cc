@@ -94,7 +94,8 @@ void AddEpisodes(const Dataset& ds, const RouteDayTable& rt, int32_t route, cons
       }
       ++j;
     }
-    Episode e{std::string(ds.routes.at(route)), std::string(kind), Date(rt.from + i), Date(rt.from + j - 1), j - i, i == 0, j == n,
+    Episode e{std::string(ds.routes.at(route)), std::string(kind), Date(rt.from + i), Date(rt.from + j - 1), j - i,
+              i == 0, j == n,
               RecordIds::Sorted(ds.ids, std::move(records))};
     out.push_back(std::move(e));
     i = j;

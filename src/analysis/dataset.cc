@@ -52,12 +52,12 @@ void StringTable::Reserve(size_t n, size_t text_bytes) {
   offsets_.reserve(n + 1);
   text_.reserve(text_bytes);
   size_t slots = 16;
-  while (slots < 2 * n) slots *= 2;
+  while (3 * slots < 4 * n) slots *= 2;
   if (slots > slots_.size()) Rehash(slots);
 }
 
 int32_t StringTable::Intern(std::string_view s) {
-  if (2 * (size() + 1) > slots_.size()) Rehash(std::max<size_t>(16, 2 * slots_.size()));
+  if (4 * (size() + 1) > 3 * slots_.size()) Rehash(std::max<size_t>(16, 2 * slots_.size()));
   const uint32_t hash = HashOf(s);
   Slot& slot = slots_[Probe(s, hash)];
   if (slot.index != kNone) return slot.index;

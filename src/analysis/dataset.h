@@ -45,8 +45,8 @@ inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 // Interned strings: Intern returns the same index for equal strings. A
 // case interns every record id, so the text lives in one contiguous buffer
 // (`text_`, string i at offsets_[i] .. offsets_[i + 1]) with no per-string
-// object, and the index costs 16-32 bytes a string (open addressing over
-// int32 indices with their hashes, load factor at most 1/2) instead of a
+// object, and the index costs 11-21 bytes a string (open addressing over
+// int32 indices with their hashes, load factor at most 3/4) instead of a
 // node holding a second copy of the string.
 //
 // at() views the buffer: the view stays valid until the next Intern or
@@ -73,7 +73,7 @@ class StringTable {
     uint32_t hash = 0;      // low bits of the string's hash
   };
   // The slot holding `s`, or the empty slot where it would go. Linear
-  // probing; slots_.size() is a power of two, at least twice size().
+  // probing; slots_.size() is a power of two, at least 4/3 of size() + 1.
   size_t Probe(std::string_view s, uint32_t hash) const;
   void Rehash(size_t slots);
 

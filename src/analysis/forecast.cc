@@ -544,7 +544,8 @@ Status FitInitialStock(const Dataset& ds, const ScenarioCommodity& sco, Forecast
     }
     size_t b = static_cast<size_t>(best);
     c.initial_stock = ds.stocks.quantity[b];
-    c.initial_source = "stock record " + std::string(ds.ids.at(ds.stocks.record[b])) + " (" + DateText(ds.stocks.day[b]) + ")";
+    c.initial_source =
+        "stock record " + std::string(ds.ids.at(ds.stocks.record[b])) + " (" + DateText(ds.stocks.day[b]) + ")";
   }
   Assume(m, "forecast.initial_stock",
          c.name + ": initial stock " + Amount(c, c.initial_stock) + ", from the " + c.initial_source + ".");

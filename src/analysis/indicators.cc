@@ -345,7 +345,8 @@ void Builder::Flows() {
       for (int dir = 0; dir < 2; ++dir) {
         size_t c = (d * nops + static_cast<size_t>(o)) * 2 + static_cast<size_t>(dir);
         if (delivered.movements[c] == 0 && stopped.movements[c] == 0) continue;
-        OperatorFlows f{std::string(ds_.operators.at(o)), dir == 0 ? "in" : "out", delivered.At(order_, c), stopped.At(order_, c)};
+        OperatorFlows f{std::string(ds_.operators.at(o)), dir == 0 ? "in" : "out", delivered.At(order_, c),
+                        stopped.At(order_, c)};
         auto [it, fresh] = totals.try_emplace({f.op, f.direction}, OperatorFlows{f.op, f.direction, {}, {}});
         AddFlows(it->second.delivered, f.delivered);
         AddFlows(it->second.stopped, f.stopped);
@@ -438,7 +439,8 @@ Status Builder::CargoIn() {
 std::vector<NeedSpec> Builder::NeedSpecs() {
   std::vector<NeedSpec> needs;
   for (const auto& n : ds_.needs) {
-    needs.push_back({std::string(ds_.commodities.at(n.commodity)), std::string(ds_.units.at(n.unit)), n.basis, n.quantity, n.record,
+    needs.push_back({std::string(ds_.commodities.at(n.commodity)), std::string(ds_.units.at(n.unit)), n.basis,
+                     n.quantity, n.record,
                      n.equivalents});
   }
   if (needs.empty()) {
@@ -666,7 +668,9 @@ void Builder::BaselinesDaily() {
     if (b.vehicles) measures.push_back({"vehicles", *b.vehicles, 0, kNone});
     if (b.persons) measures.push_back({"persons", *b.persons, 1, kNone});
     if (b.patients) measures.push_back({"patients", *b.patients, 2, kNone});
-    for (const auto& c : b.cargo) measures.push_back({"cargo (" + std::string(ds_.units.at(c.unit)) + ")", c.quantity, 3, c.unit});
+    for (const auto& c : b.cargo) {
+      measures.push_back({"cargo (" + std::string(ds_.units.at(c.unit)) + ")", c.quantity, 3, c.unit});
+    }
     for (const Measure& me : measures) {
       BaselineDay total{std::string(ds_.routes.at(b.route)), me.name, 0, 0, std::nullopt, {}};
       std::vector<int32_t> total_rows;

@@ -190,7 +190,9 @@ void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, Ra
   out.direction = std::string(DirectionName(q.direction));
   out.outcome = q.stopped ? "stopped" : "delivered";
   if (q.measure == Quantity::Measure::kCargo) {
-    out.unit = q.unit != kNone ? std::string(ds.units.at(q.unit)) : q.commodities.empty() ? "" : std::string(ds.units.at(q.commodities[0].unit));
+    out.unit = q.unit != kNone             ? std::string(ds.units.at(q.unit))
+               : q.commodities.empty() ? ""
+                                       : std::string(ds.units.at(q.commodities[0].unit));
     for (const auto& w : q.commodities) out.commodities.push_back(std::string(ds.commodities.at(w.commodity)));
   }
   for (int32_t r : q.routes) out.routes.push_back(std::string(ds.routes.at(r)));
@@ -298,7 +300,8 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
   }
   for (const Discrepancy& d : e.discrepancies) {
     out.discrepancies.push_back({d.kind == Discrepancy::Kind::kReports ? "reports" : "records_exceed",
-                                 std::string(ds.ids.at(d.a)), d.b == kNone ? "" : std::string(ds.ids.at(d.b)), Actor(ds, d.reporter_a),
+                                 std::string(ds.ids.at(d.a)), d.b == kNone ? "" : std::string(ds.ids.at(d.b)),
+                                 Actor(ds, d.reporter_a),
                                  Actor(ds, d.reporter_b), d.value_a, d.value_b});
   }
   std::sort(without.begin(), without.end());
