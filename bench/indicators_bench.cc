@@ -16,7 +16,8 @@
 // 3 routes, 12 operators, 70 % inbound, 90 % completed, and one cargo line
 // (8 commodities, in kg) on every inbound movement. `run` prints one JSON
 // line: the build's seconds, the aggregation's (median of R), the peak RSS,
-// and checksums of the totals (compared with DuckDB's by run_analysis.sh).
+// the bytes of the dataset's parts (capacities: reserved but untouched pages
+// of a column are not resident), and checksums of the totals (compared with DuckDB's by run_analysis.sh).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -110,6 +111,24 @@ double PeakRssMib() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
+template <typename... Vectors>
+size_t CapacityBytes(const Vectors&... v) {
+  return (... + (v.capacity() * sizeof(typename Vectors::value_type)));
+}
+
+// The bytes the dataset's parts hold (their buffers' capacities), per part.
+nlohmann::json DatasetBytes(const lifeline::analysis::Dataset& ds) {
+  const auto& m = ds.movements;
+  const auto& c = ds.cargo;
+  return {{"ids", ds.ids.MemoryBytes()},
+          {"movements.day,route,op,record", CapacityBytes(m.day, m.route, m.op, m.record)},
+          {"movements.direction,outcome", CapacityBytes(m.direction, m.outcome)},
+          {"movements.vehicles,persons,patients", CapacityBytes(m.vehicles, m.persons, m.patients)},
+          {"movements.period_from,period_to", CapacityBytes(m.period_from, m.period_to)},
+          {"movements.qualifier,reported_by,given", CapacityBytes(m.qualifier, m.reported_by, m.given)},
+          {"cargo", CapacityBytes(c.movement, c.commodity, c.quantity, c.unit)}};
+}
+
 int Run(uint64_t n, int reps, bool explain) {
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
@@ -182,6 +201,7 @@ int Run(uint64_t n, int reps, bool explain) {
                               {"seconds_median", sorted[sorted.size() / 2]},
                               {"explain", explain},
                               {"peak_rss_mib", PeakRssMib()},
+                              {"dataset_bytes", DatasetBytes(ds)},
                               {"check", check}}
                    .dump()
             << "\n";

@@ -159,11 +159,11 @@ void NoPatientTransfer(const Rule& rule, const Dataset& ds, const Indicators& in
     nlohmann::json last = nullptr, next = nullptr;
     if (run.first > 0) {
       last = ind.days[run.first - 1].date;
-      for (int32_t i : transfers[run.first - 1]) records.insert(ds.ids.at(m.record[static_cast<size_t>(i)]));
+      for (int32_t i : transfers[run.first - 1]) records.emplace(ds.ids.at(m.record[static_cast<size_t>(i)]));
     }
     if (run.last + 1 < ind.days.size()) {
       next = ind.days[run.last + 1].date;
-      for (int32_t i : transfers[run.last + 1]) records.insert(ds.ids.at(m.record[static_cast<size_t>(i)]));
+      for (int32_t i : transfers[run.last + 1]) records.emplace(ds.ids.at(m.record[static_cast<size_t>(i)]));
     }
     e.values = {{"days_without_transfer", e.days}, {"last_transfer_before", last}, {"next_transfer", next}};
     e.summary = "no patient transfer recorded for " + std::to_string(e.days) + " days: " + Period(e);
@@ -258,13 +258,13 @@ void UtilityOut(const Rule& rule, const Dataset& ds, const Indicators& ind, Eval
     const int64_t start = ds.outages.from[rows[i]];
     int64_t end = end_of(rows[i]);
     bool restoration_recorded = ds.outages.until[rows[i]] != analysis::kForever;
-    std::set<std::string> records = {ds.ids.at(ds.outages.record[rows[i]])};
+    std::set<std::string> records = {std::string(ds.ids.at(ds.outages.record[rows[i]]))};
     size_t j = i + 1;
     // Merge outages that overlap or touch this one.
     while (j < rows.size() && ds.outages.from[rows[j]] <= end) {
       if (end_of(rows[j]) >= end) restoration_recorded = ds.outages.until[rows[j]] != analysis::kForever;
       end = std::max(end, end_of(rows[j]));
-      records.insert(ds.ids.at(ds.outages.record[rows[j]]));
+      records.insert(std::string(ds.ids.at(ds.outages.record[rows[j]])));
       ++j;
     }
     i = j;

@@ -94,7 +94,8 @@ void AddEpisodes(const Dataset& ds, const RouteDayTable& rt, int32_t route, cons
       }
       ++j;
     }
-    Episode e{ds.routes.at(route), std::string(kind), Date(rt.from + i), Date(rt.from + j - 1), j - i, i == 0, j == n,
+    Episode e{std::string(ds.routes.at(route)), std::string(kind), Date(rt.from + i), Date(rt.from + j - 1), j - i,
+              i == 0, j == n,
               RecordIds::Sorted(ds.ids, std::move(records))};
     out.push_back(std::move(e));
     i = j;
@@ -103,7 +104,7 @@ void AddEpisodes(const Dataset& ds, const RouteDayTable& rt, int32_t route, cons
 
 std::string RouteName(const Dataset& ds, int32_t r) {
   size_t i = static_cast<size_t>(r);
-  return i < ds.route_names.size() && !ds.route_names[i].empty() ? ds.route_names[i] : ds.routes.at(r);
+  return i < ds.route_names.size() && !ds.route_names[i].empty() ? ds.route_names[i] : std::string(ds.routes.at(r));
 }
 
 }  // namespace
@@ -124,7 +125,7 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
   for (int32_t r : shown) {
     bool is_lifeline = std::find(lifeline.begin(), lifeline.end(), r) != lifeline.end();
     RouteBlockade rb;
-    rb.route = ds.routes.at(r);
+    rb.route = std::string(ds.routes.at(r));
     rb.name = RouteName(ds, r);
     rb.lifeline = is_lifeline;
     std::vector<DayClass> cls(n);
@@ -152,7 +153,7 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
       }
     }
     if (is_lifeline) {
-      b.lifeline_routes.push_back(ds.routes.at(r));
+      b.lifeline_routes.push_back(std::string(ds.routes.at(r)));
       for (std::string_view kind : {"closed", "blockade", "medical", "humanitarian"}) {
         AddEpisodes(ds, rt, r, cls, kind, b.episodes);
       }

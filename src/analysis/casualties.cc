@@ -21,7 +21,7 @@ struct Accumulator {
     f.high += c.high[row];
     f.injuries += c.injuries[row];
     if (ds.IsParty(c.reported_by[row])) f.one_party_best += c.best[row];
-    if (c.reported_by[row] != kNone) reporters.insert(ds.actors.at(c.reported_by[row]));
+    if (c.reported_by[row] != kNone) reporters.insert(std::string(ds.actors.at(c.reported_by[row])));
     records.push_back(ds.incidents.record[static_cast<size_t>(c.incident[row])]);
     ids = &ds.ids;
   }
@@ -59,7 +59,7 @@ CasualtyTotals ComputeCasualties(const Dataset& ds, int32_t from, int32_t to) {
     size_t inc = static_cast<size_t>(c.incident[i]);
     int32_t day = ds.incidents.day[inc];
     if (day < from || day > to) continue;
-    std::string party = c.party[i] == kNone ? "" : ds.actors.at(c.party[i]);
+    std::string party = c.party[i] == kNone ? "" : std::string(ds.actors.at(c.party[i]));
     GroupKey key{party, std::string(CategoryName(c.category[i])), std::string(CauseName(ds.incidents.cause[inc]))};
     groups[key].Add(ds, i, group_incidents.insert({key, c.incident[i]}).second);
     parties[party].Add(ds, i, party_incidents.insert({party, c.incident[i]}).second);

@@ -42,7 +42,7 @@ void EvaluateRouteOpen(const Dataset& ds, const Obligation& o, const RouteDayTab
     }
     ViolationDay v{"", std::string(RouteStateName(worst)), {}, {}, ways};
     if (worst == RouteState::kRestricted) v.restricted = ds.RestrictionTerms(restricted);
-    for (int32_t r : rt.in_force[c]) v.records.push_back(ds.ids.at(r));
+    for (int32_t r : rt.in_force[c]) v.records.push_back(std::string(ds.ids.at(r)));
     CountDay(oc, d, DayVerdict::kViolated, std::move(v));
   }
 }
@@ -54,13 +54,13 @@ std::string_view MeasureName(uint8_t m) {
 // The rule's terms, as its type has them, for those who read the result.
 void DescribeRule(const Dataset& ds, const Obligation& o, ObligationCompliance& oc) {
   if (o.type == RuleType::kRouteOpen) {
-    oc.route = ds.routes.at(o.route);
+    oc.route = std::string(ds.routes.at(o.route));
     oc.rule_for = ds.RestrictionTerms(o.for_mask);
   }
   oc.utility = o.utility;
   oc.area = o.area;
   oc.commodity = o.commodity;
-  for (int32_t r : o.routes) oc.routes.push_back(ds.routes.at(r));
+  for (int32_t r : o.routes) oc.routes.push_back(std::string(ds.routes.at(r)));
   if (o.type == RuleType::kRouteOpen || o.type == RuleType::kCommodityAllowed || o.type == RuleType::kFlowAtLeast) {
     if (o.ways & kWayIn) oc.directions.emplace_back("in");
     if (o.ways & kWayOut) oc.directions.emplace_back("out");
@@ -91,7 +91,7 @@ Result<Compliance> ComputeCompliance(const Dataset& ds, const CheckpointRef& cp,
             [&](const Obligation* a, const Obligation* b) { return ds.ids.at(a->record) < ds.ids.at(b->record); });
   for (const Obligation* o : obligations) {
     ObligationCompliance oc;
-    oc.obligation = ds.ids.at(o->record);
+    oc.obligation = std::string(ds.ids.at(o->record));
     oc.title = o->title;
     oc.instrument = o->instrument;
     oc.rule_type = o->type_name;

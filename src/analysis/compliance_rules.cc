@@ -185,7 +185,7 @@ void EvaluateServiceRestored(const Dataset& ds, const Obligation& o, int32_t a, 
     for (const UtilitySpan& s : spans) {
       if (s.from < end && s.end > start) {
         if (v.status != "outage") v.status = s.status;
-        v.records.push_back(ds.ids.at(s.record));
+        v.records.push_back(std::string(ds.ids.at(s.record)));
       } else if (s.end <= start && (last_ended == nullptr || s.end > last_ended->end)) {
         last_ended = &s;
       }
@@ -217,7 +217,7 @@ void EvaluateCommodityAllowed(const Dataset& ds, const Obligation& o, const Rout
         route_open &= st == RouteState::kOpen || (st == RouteState::kRestricted && !(rt.way_restricted[w][c] & blocking));
       }
       open |= route_open;
-      for (int32_t rec : rt.in_force[c]) v.records.push_back(ds.ids.at(rec));
+      for (int32_t rec : rt.in_force[c]) v.records.push_back(std::string(ds.ids.at(rec)));
     }
     if (open || unknown) {
       CountDay(oc, d, open ? DayVerdict::kMet : DayVerdict::kUnknown);
@@ -240,7 +240,7 @@ void EvaluateFlowAtLeast(const Dataset& ds, const Obligation& o, int32_t a, int3
     ViolationDay v{"", "below", {}, {}};
     for (int32_t d = p.first; d <= p.last; ++d) {
       sum += flow.amount[static_cast<size_t>(d - a)];
-      for (int32_t r : flow.records[static_cast<size_t>(d - a)]) v.records.push_back(ds.ids.at(r));
+      for (int32_t r : flow.records[static_cast<size_t>(d - a)]) v.records.push_back(std::string(ds.ids.at(r)));
       watched &= Watched(ds, o, routes, d);
     }
     const double required = o.quantity * (p.last - p.first + 1) / p.length;

@@ -32,7 +32,7 @@ size_t StringTable::Probe(std::string_view s, uint32_t hash) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.index == kNone || (slot.hash == hash && strings_[static_cast<size_t>(slot.index)] == s)) return i;
+    if (slot.index == kNone || (slot.hash == hash && at(slot.index) == s)) return i;
   }
 }
 
@@ -48,21 +48,28 @@ void StringTable::Rehash(size_t slots) {
   }
 }
 
-void StringTable::Reserve(size_t n) {
-  strings_.reserve(n);
+void StringTable::Reserve(size_t n, size_t text_bytes) {
+  offsets_.reserve(n + 1);
+  text_.reserve(text_bytes);
   size_t slots = 16;
-  while (slots < 2 * n) slots *= 2;
+  while (3 * slots < 4 * n) slots *= 2;
   if (slots > slots_.size()) Rehash(slots);
 }
 
 int32_t StringTable::Intern(std::string_view s) {
-  if (2 * (strings_.size() + 1) > slots_.size()) Rehash(std::max<size_t>(16, 2 * slots_.size()));
+  if (4 * (size() + 1) > 3 * slots_.size()) Rehash(std::max<size_t>(16, 2 * slots_.size()));
   const uint32_t hash = HashOf(s);
   Slot& slot = slots_[Probe(s, hash)];
   if (slot.index != kNone) return slot.index;
-  slot = Slot{static_cast<int32_t>(strings_.size()), hash};
-  strings_.emplace_back(s);
+  slot = Slot{static_cast<int32_t>(size()), hash};
+  if (offsets_.empty()) offsets_.push_back(0);
+  text_.insert(text_.end(), s.begin(), s.end());
+  offsets_.push_back(text_.size());
   return slot.index;
+}
+
+size_t StringTable::MemoryBytes() const {
+  return text_.capacity() + offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(Slot);
 }
 
 std::optional<int32_t> StringTable::Find(std::string_view s) const {
@@ -358,8 +365,8 @@ void Dataset::Finalize() {
   std::vector<size_t> order(s.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const std::string& ra = routes.at(s.route[a]);
-    const std::string& rb = routes.at(s.route[b]);
+    const std::string_view ra = routes.at(s.route[a]);
+    const std::string_view rb = routes.at(s.route[b]);
     if (ra != rb) return ra < rb;
     if (s.from[a] != s.from[b]) return s.from[a] < s.from[b];
     return ids.at(s.record[a]) < ids.at(s.record[b]);

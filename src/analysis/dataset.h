@@ -43,29 +43,42 @@ inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();  // no da
 inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
 // Interned strings: Intern returns the same index for equal strings. A
-// case interns every record id, so the index costs 16-32 bytes a string
-// (open addressing over int32 indices with their hashes, load factor at
-// most 1/2) instead of a node holding a second copy of the string.
+// case interns every record id, so the text lives in one contiguous buffer
+// (`text_`, string i at offsets_[i] .. offsets_[i + 1]) with no per-string
+// object, and the index costs 11-21 bytes a string (open addressing over
+// int32 indices with their hashes, load factor at most 3/4) instead of a
+// node holding a second copy of the string.
+//
+// at() views the buffer: the view stays valid until the next Intern or
+// Reserve (which may move the buffer) or the table's destruction. A
+// finalized dataset interns nothing more, so views of its tables live as
+// long as the dataset.
 class StringTable {
  public:
   int32_t Intern(std::string_view s);
   std::optional<int32_t> Find(std::string_view s) const;
-  const std::string& at(int32_t i) const { return strings_[static_cast<size_t>(i)]; }
-  size_t size() const { return strings_.size(); }
-  // Room for `n` strings in all without growing.
-  void Reserve(size_t n);
+  std::string_view at(int32_t i) const {
+    const size_t k = static_cast<size_t>(i);
+    return std::string_view(text_.data() + offsets_[k], static_cast<size_t>(offsets_[k + 1] - offsets_[k]));
+  }
+  size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
+  // Room for `n` strings in all without growing (`text_bytes` of text).
+  void Reserve(size_t n, size_t text_bytes = 0);
+  // The bytes the table holds (capacities of its buffers), for benchmarks.
+  size_t MemoryBytes() const;
 
  private:
   struct Slot {
-    int32_t index = kNone;  // into strings_; kNone: empty
+    int32_t index = kNone;  // into offsets_; kNone: empty
     uint32_t hash = 0;      // low bits of the string's hash
   };
   // The slot holding `s`, or the empty slot where it would go. Linear
-  // probing; slots_.size() is a power of two, at least twice size().
+  // probing; slots_.size() is a power of two, at least 4/3 of size() + 1.
   size_t Probe(std::string_view s, uint32_t hash) const;
   void Rehash(size_t slots);
 
-  std::vector<std::string> strings_;
+  std::vector<char> text_;
+  std::vector<uint64_t> offsets_ = {0};  // size() + 1 entries (none once moved from)
   std::vector<Slot> slots_;
 };
 

@@ -417,10 +417,12 @@ TEST(FiguresV1Test, VersionOneRecordsReadAsBefore) {
 }
 
 // The headline figures of case `id` in `log`, at its latest checkpoint, over
-// the case's own range.
-void HeadlineOf(TestLog& log, const std::string& id, Headline* out) {
-  auto ds = log.Load(id);
-  ASSERT_OK(ds);
+// the case's own range. The headline's record lists index the ids of `ds`,
+// the loaded dataset, which the caller keeps as long as it reads them.
+void HeadlineOf(TestLog& log, const std::string& id, Dataset* ds, Headline* out) {
+  auto loaded = log.Load(id);
+  ASSERT_OK(loaded);
+  *ds = std::move(*loaded);
   CheckpointRef cp = *ResolveCheckpoint(log.store(), std::nullopt);
   auto ind = ComputeIndicators(*ds, cp, IndicatorOptions{});
   ASSERT_OK(ind);
@@ -452,8 +454,9 @@ TEST(FiguresSupplyTest, InboundVehiclesAreSuppliesTwoWayVehiclesAreNot) {
       R"({"kind":"movement","id":"m3","case":"c","route":"r","date":"2023-01-03","direction":"in","operator":"O",
           "vehicles":7,"sources":["s"]})",
   });
+  Dataset ds;
   Headline h;
-  ASSERT_NO_FATAL_FAILURE(HeadlineOf(log, "c", &h));
+  ASSERT_NO_FATAL_FAILURE(HeadlineOf(log, "c", &ds, &h));
   const HeadlineFigure* f = h.Find("supply.baseline.vehicles");
   ASSERT_NE(f, nullptr);
   // 30 trucks in over the 4 watched days against 50 a day.
@@ -484,8 +487,9 @@ TEST(FiguresStoppedTest, APeriodReportIsNotCountedAsAMovement) {
       R"({"kind":"movement","id":"p","case":"c","route":"r","date":"2023-01-05","direction":"in","operator":"O",
           "outcome":"stopped","vehicles":10,"period":{"from":"2023-01-01","to":"2023-01-05"},"sources":["s"]})",
   });
+  Dataset ds;
   Headline h;
-  ASSERT_NO_FATAL_FAILURE(HeadlineOf(log, "c", &h));
+  ASSERT_NO_FATAL_FAILURE(HeadlineOf(log, "c", &ds, &h));
   const HeadlineFigure* f = h.Find("stopped");
   ASSERT_NE(f, nullptr);
   EXPECT_DOUBLE_EQ(*f->value, 2);

@@ -329,7 +329,7 @@ Result<History> ReadHistory(const Dataset& ds, const Scenario& sc, ForecastModel
     h.selected[static_cast<size_t>(*i)] = 1;
   }
   for (size_t r = 0; r < ds.routes.size(); ++r) {
-    if (h.selected[r]) m.routes.push_back(ds.routes.at(static_cast<int32_t>(r)));
+    if (h.selected[r]) m.routes.push_back(std::string(ds.routes.at(static_cast<int32_t>(r))));
   }
   if (m.history_from != kNoDay && m.history_from <= m.history_to) {
     if (m.history_to - m.history_from + 1 > kMaxRangeDays) {
@@ -544,7 +544,8 @@ Status FitInitialStock(const Dataset& ds, const ScenarioCommodity& sco, Forecast
     }
     size_t b = static_cast<size_t>(best);
     c.initial_stock = ds.stocks.quantity[b];
-    c.initial_source = "stock record " + ds.ids.at(ds.stocks.record[b]) + " (" + DateText(ds.stocks.day[b]) + ")";
+    c.initial_source =
+        "stock record " + std::string(ds.ids.at(ds.stocks.record[b])) + " (" + DateText(ds.stocks.day[b]) + ")";
   }
   Assume(m, "forecast.initial_stock",
          c.name + ": initial stock " + Amount(c, c.initial_stock) + ", from the " + c.initial_source + ".");
@@ -566,7 +567,7 @@ Status FitConsumption(const Dataset& ds, const ScenarioCommodity& sco, ForecastM
                                      c.display_unit + ": give per_person for it in the scenario");
     }
     c.per_person = ns->quantity;
-    c.per_person_source = "need_standard " + ds.ids.at(ns->record);
+    c.per_person_source = "need_standard " + std::string(ds.ids.at(ns->record));
   }
   Assume(m, "forecast.consumption",
          c.name + ": consumption is population x " + Amount(c, c.per_person) + " per person per day (" +

@@ -256,7 +256,10 @@ std::string Num(double v) {
 template <typename Strings>
 std::string Join(const Strings& v, const char* sep) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
   return out;
 }
 

@@ -311,7 +311,7 @@ void StoppedFigure(const Indicators& ind, std::vector<HeadlineFigure>& out) {
     std::set<std::string> reports;
     for (const auto& r : e.reports) reports.insert({r.record, r.paired});
     for (size_t i = 0; i < e.records.size(); ++i) {
-      if (!reports.count(e.records[i])) movements.push_back(e.records.indices()[i]);
+      if (!reports.count(std::string(e.records[i]))) movements.push_back(e.records.indices()[i]);
     }
   }
   if (stopped.empty()) return;

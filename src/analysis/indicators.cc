@@ -282,10 +282,10 @@ void Builder::Routes() {
     if (rt_.has_status[r]) status_routes.push_back(static_cast<int32_t>(r));
   }
   for (int32_t r : SortedBy(ds_.routes, status_routes)) {
-    RouteDays rd{ds_.routes.at(r)};
+    RouteDays rd{std::string(ds_.routes.at(r))};
     for (size_t d = 0; d < ndays_; ++d) {
       size_t c = rt_.cell(r, from_ + static_cast<int32_t>(d));
-      RouteDay day{ds_.routes.at(r), rt_.state[c], {}, {}};
+      RouteDay day{std::string(ds_.routes.at(r)), rt_.state[c], {}, {}};
       if (rt_.state[c] == RouteState::kRestricted) day.restricted = ds_.RestrictionTerms(rt_.restricted[c]);
       if (explain_) day.records = order_.Names(rt_.in_force[c]);
       day.in = rt_.way_state[0][c];
@@ -307,7 +307,7 @@ void Builder::Routes() {
   out_.blockade = ComputeBlockade(ds_, rt_, from_, to_);
   for (size_t r = 0; r < ds_.routes.size(); ++r) {
     const std::string& name = r < ds_.route_names.size() ? ds_.route_names[r] : std::string();
-    out_.route_names.emplace_back(ds_.routes.at(static_cast<int32_t>(r)), name);
+    out_.route_names.emplace_back(std::string(ds_.routes.at(static_cast<int32_t>(r))), name);
   }
   std::sort(out_.route_names.begin(), out_.route_names.end());
 }
@@ -345,7 +345,8 @@ void Builder::Flows() {
       for (int dir = 0; dir < 2; ++dir) {
         size_t c = (d * nops + static_cast<size_t>(o)) * 2 + static_cast<size_t>(dir);
         if (delivered.movements[c] == 0 && stopped.movements[c] == 0) continue;
-        OperatorFlows f{ds_.operators.at(o), dir == 0 ? "in" : "out", delivered.At(order_, c), stopped.At(order_, c)};
+        OperatorFlows f{std::string(ds_.operators.at(o)), dir == 0 ? "in" : "out", delivered.At(order_, c),
+                        stopped.At(order_, c)};
         auto [it, fresh] = totals.try_emplace({f.op, f.direction}, OperatorFlows{f.op, f.direction, {}, {}});
         AddFlows(it->second.delivered, f.delivered);
         AddFlows(it->second.stopped, f.stopped);
@@ -413,7 +414,7 @@ Status Builder::CargoIn() {
   });
   for (int32_t p : pair_order_) {
     const auto& [com, unit] = pairs_[static_cast<size_t>(p)];
-    CargoAmount total{ds_.commodities.at(com), ds_.units.at(unit), 0, 0, {}};
+    CargoAmount total{std::string(ds_.commodities.at(com)), std::string(ds_.units.at(unit)), 0, 0, {}};
     std::vector<int32_t> total_rows;
     bool any = false;
     for (size_t d = 0; d < ndays_; ++d) {
@@ -438,7 +439,8 @@ Status Builder::CargoIn() {
 std::vector<NeedSpec> Builder::NeedSpecs() {
   std::vector<NeedSpec> needs;
   for (const auto& n : ds_.needs) {
-    needs.push_back({ds_.commodities.at(n.commodity), ds_.units.at(n.unit), n.basis, n.quantity, n.record,
+    needs.push_back({std::string(ds_.commodities.at(n.commodity)), std::string(ds_.units.at(n.unit)), n.basis,
+                     n.quantity, n.record,
                      n.equivalents});
   }
   if (needs.empty()) {
@@ -512,7 +514,7 @@ std::string Builder::UncountedNote(size_t d, const NeedSpec& n, const NeedCells&
     const size_t pi = static_cast<size_t>(p);
     if (cargo_in_[d * pairs_.size() + pi] <= 0 || cells.counted[pi]) continue;
     if (cells.commodity && pairs_[pi].first == *cells.commodity) continue;
-    uncounted += (uncounted.empty() ? "" : ", ") + ds_.commodities.at(pairs_[pi].first);
+    uncounted += (uncounted.empty() ? "" : ", ") + std::string(ds_.commodities.at(pairs_[pi].first));
   }
   if (uncounted.empty()) return "";
   return "inbound cargo not counted against " + n.commodity + " (other commodities, not converted): " + uncounted;
@@ -666,9 +668,11 @@ void Builder::BaselinesDaily() {
     if (b.vehicles) measures.push_back({"vehicles", *b.vehicles, 0, kNone});
     if (b.persons) measures.push_back({"persons", *b.persons, 1, kNone});
     if (b.patients) measures.push_back({"patients", *b.patients, 2, kNone});
-    for (const auto& c : b.cargo) measures.push_back({"cargo (" + ds_.units.at(c.unit) + ")", c.quantity, 3, c.unit});
+    for (const auto& c : b.cargo) {
+      measures.push_back({"cargo (" + std::string(ds_.units.at(c.unit)) + ")", c.quantity, 3, c.unit});
+    }
     for (const Measure& me : measures) {
-      BaselineDay total{ds_.routes.at(b.route), me.name, 0, 0, std::nullopt, {}};
+      BaselineDay total{std::string(ds_.routes.at(b.route)), me.name, 0, 0, std::nullopt, {}};
       std::vector<int32_t> total_rows;
       for (size_t d = 0; d < ndays_; ++d) {
         size_t c = d * nroutes + static_cast<size_t>(b.route);
@@ -702,7 +706,7 @@ void Builder::Utilities() {
   bool open_ended = false;
   for (const UtilitySeries& s : series) {
     open_ended |= s.open_ended;
-    UtilityTotal total{ds_.utilities.at(s.utility)};
+    UtilityTotal total{std::string(ds_.utilities.at(s.utility))};
     std::vector<int32_t> total_rows;
     for (size_t d = 0; d < ndays_; ++d) {
       UtilityDay ud{total.utility, s.hours[d], {}, s.scheduled[d], s.supply_cut[d] != 0, s.unknown[d] != 0};
@@ -752,7 +756,7 @@ void Builder::Incidents() {
     int32_t day = inc.day[static_cast<size_t>(cas.incident[i])];
     if (day < from_ || day > to_) continue;
     std::vector<PartyDayCasualties>& parties = out_.days[Day(day)].incidents.casualties;
-    const std::string party = cas.party[i] == kNone ? "" : ds_.actors.at(cas.party[i]);
+    const std::string party = cas.party[i] == kNone ? "" : std::string(ds_.actors.at(cas.party[i]));
     auto it = std::find_if(parties.begin(), parties.end(), [&](const PartyDayCasualties& p) { return p.party == party; });
     if (it == parties.end()) it = parties.insert(parties.end(), PartyDayCasualties{party});
     it->low += cas.low[i];
@@ -792,9 +796,9 @@ void Builder::PeriodMovements() {
   for (size_t i = 0; i < m_.size(); ++i) {
     if (m_.period_from[i] == kNoDay || m_.period_to[i] < from_ || m_.period_from[i] > to_) continue;
     PeriodMovement pm;
-    pm.record = ds_.ids.at(m_.record[i]);
-    pm.route = ds_.routes.at(m_.route[i]);
-    pm.op = ds_.operators.at(m_.op[i]);
+    pm.record = std::string(ds_.ids.at(m_.record[i]));
+    pm.route = std::string(ds_.routes.at(m_.route[i]));
+    pm.op = std::string(ds_.operators.at(m_.op[i]));
     pm.direction = std::string(DirectionName(m_.direction[i]));
     pm.outcome = std::string(ds_.OutcomeTerm(static_cast<int32_t>(i)));
     pm.counts_as = std::string(OutcomeName(m_.outcome[i]));
@@ -804,11 +808,11 @@ void Builder::PeriodMovements() {
     pm.persons = m_.persons[i];
     pm.patients = m_.patients[i];
     pm.qualifier = std::string(QualifierName(m_.QualifierAt(i)));
-    pm.reported_by = m_.ReporterAt(i) == kNone ? "" : ds_.actors.at(m_.ReporterAt(i));
+    pm.reported_by = m_.ReporterAt(i) == kNone ? "" : std::string(ds_.actors.at(m_.ReporterAt(i)));
     pm.one_party = ds_.IsParty(m_.ReporterAt(i));
     auto lines = cargo_of.find(i);
     for (size_t ci : lines == cargo_of.end() ? kNoCargo : lines->second) {
-      CargoAmount a{ds_.commodities.at(cg.commodity[ci]), ds_.units.at(cg.unit[ci]), 0, 0,
+      CargoAmount a{std::string(ds_.commodities.at(cg.commodity[ci])), std::string(ds_.units.at(cg.unit[ci])), 0, 0,
                     RecordIds(ds_.ids, {m_.record[i]})};
       (m_.outcome[i] == Outcome::kCompleted ? a.delivered : a.stopped) = cg.quantity[ci];
       pm.cargo.push_back(std::move(a));
@@ -874,10 +878,10 @@ void Builder::Baselines() {
     for (const auto& c : b.cargo) add(Quantity::Measure::kCargo, c.quantity, kWayIn, c.unit);
     for (const auto& [q, per_day, ways] : measures) {
       BaselineComparison bc;
-      bc.record = ds_.ids.at(b.record);
-      bc.route = ds_.routes.at(b.route);
+      bc.record = std::string(ds_.ids.at(b.record));
+      bc.route = std::string(ds_.routes.at(b.route));
       bc.measure = std::string(MeasureName(q.measure));
-      bc.unit = q.unit != kNone ? ds_.units.at(q.unit) : "";
+      bc.unit = q.unit != kNone ? std::string(ds_.units.at(q.unit)) : "";
       if (ways & kWayIn) bc.directions.push_back("in");
       if (ways & kWayOut) bc.directions.push_back("out");
       bc.per_day = per_day;
@@ -948,12 +952,12 @@ void Builder::Requirements() {
       q.unit = rq.unit;
     }
     RequirementComparison c;
-    c.record = ds_.ids.at(rq.record);
+    c.record = std::string(ds_.ids.at(rq.record));
     c.measure = std::string(MeasureName(q.measure));
-    c.commodity = rq.commodity == kNone ? "" : ds_.commodities.at(rq.commodity);
-    c.unit = rq.unit == kNone ? "" : ds_.units.at(rq.unit);
+    c.commodity = rq.commodity == kNone ? "" : std::string(ds_.commodities.at(rq.commodity));
+    c.unit = rq.unit == kNone ? "" : std::string(ds_.units.at(rq.unit));
     c.basis = rq.basis;
-    for (int32_t r : q.routes) c.routes.push_back(ds_.routes.at(r));
+    for (int32_t r : q.routes) c.routes.push_back(std::string(ds_.routes.at(r)));
     c.per_day = rq.per_day;
     c.weekly = rq.weekly;
     c.from = Date(a);
@@ -981,7 +985,7 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   out.checkpoint = cp;
   out.from = Date(from);
   out.to = Date(to);
-  for (int32_t p : ds.parties) out.parties.push_back(ds.actors.at(p));
+  for (int32_t p : ds.parties) out.parties.push_back(std::string(ds.actors.at(p)));
   Builder b(ds, from, to, options, out);
   LIFELINE_RETURN_IF_ERROR(b.Run());
   // Said wherever the indicators' assumptions are shown (JSON, table, the

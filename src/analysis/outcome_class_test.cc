@@ -72,7 +72,7 @@ TEST_F(OutcomeClassTest, TheDatasetCountsEachTermByItsClassAndKeepsTheTerm) {
   ASSERT_EQ(ds_.movements.size(), 4u);
   EXPECT_TRUE(ds_.skipped.empty());
   for (int32_t row = 0; row < 4; ++row) {
-    const std::string& id = ds_.ids.at(ds_.movements.record[static_cast<size_t>(row)]);
+    const std::string id(ds_.ids.at(ds_.movements.record[static_cast<size_t>(row)]));
     const Outcome o = ds_.movements.outcome[static_cast<size_t>(row)];
     EXPECT_EQ(o, id == "m3" || id == "m4" ? Outcome::kTurnedBack : Outcome::kCompleted) << id;
     EXPECT_EQ(ds_.OutcomeTerm(row), id == "m1" ? "completed" : id == "m2" ? "handed_over" : "diverted");

@@ -183,17 +183,19 @@ std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t f
 
 namespace {
 
-std::string Actor(const Dataset& ds, int32_t a) { return a == kNone ? std::string() : ds.actors.at(a); }
+std::string Actor(const Dataset& ds, int32_t a) { return a == kNone ? std::string() : std::string(ds.actors.at(a)); }
 
 void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, RangeEstimate& out) {
   out.measure = std::string(MeasureName(q.measure));
   out.direction = std::string(DirectionName(q.direction));
   out.outcome = q.stopped ? "stopped" : "delivered";
   if (q.measure == Quantity::Measure::kCargo) {
-    out.unit = q.unit != kNone ? ds.units.at(q.unit) : q.commodities.empty() ? "" : ds.units.at(q.commodities[0].unit);
-    for (const auto& w : q.commodities) out.commodities.push_back(ds.commodities.at(w.commodity));
+    out.unit = q.unit != kNone             ? std::string(ds.units.at(q.unit))
+               : q.commodities.empty() ? ""
+                                       : std::string(ds.units.at(q.commodities[0].unit));
+    for (const auto& w : q.commodities) out.commodities.push_back(std::string(ds.commodities.at(w.commodity)));
   }
-  for (int32_t r : q.routes) out.routes.push_back(ds.routes.at(r));
+  for (int32_t r : q.routes) out.routes.push_back(std::string(ds.routes.at(r)));
   std::sort(out.routes.begin(), out.routes.end());
   out.from = record::FormatDate(record::Day{from});
   out.to = record::FormatDate(record::Day{to});
@@ -279,26 +281,27 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
   out.completeness = e.completeness;
   for (const PlacedReport& p : e.reports) {
     RangeEstimate::Report r;
-    r.record = ds.ids.at(p.report.record);
+    r.record = std::string(ds.ids.at(p.report.record));
     r.from = record::FormatDate(record::Day{p.report.from});
     r.to = record::FormatDate(record::Day{p.report.to});
     r.fit = std::string(FitName(p.fit));
     r.qualifier = std::string(QualifierName(p.report.qualifier));
     r.reported_by = Actor(ds, p.report.reporter);
-    r.op = p.report.operator_ == kNone ? "" : ds.operators.at(p.report.operator_);
+    r.op = p.report.operator_ == kNone ? "" : std::string(ds.operators.at(p.report.operator_));
     r.value = p.report.value;
     r.prorated = p.prorated;
     r.daily_sum = p.daily_sum;
     r.used = p.used;
     r.one_party = ds.IsParty(p.report.reporter);
     for (const auto& [a, b] : pairs) {
-      if (a == p.report.record) r.paired = ds.ids.at(b);
+      if (a == p.report.record) r.paired = std::string(ds.ids.at(b));
     }
     out.reports.push_back(std::move(r));
   }
   for (const Discrepancy& d : e.discrepancies) {
     out.discrepancies.push_back({d.kind == Discrepancy::Kind::kReports ? "reports" : "records_exceed",
-                                 ds.ids.at(d.a), d.b == kNone ? "" : ds.ids.at(d.b), Actor(ds, d.reporter_a),
+                                 std::string(ds.ids.at(d.a)), d.b == kNone ? "" : std::string(ds.ids.at(d.b)),
+                                 Actor(ds, d.reporter_a),
                                  Actor(ds, d.reporter_b), d.value_a, d.value_b});
   }
   std::sort(without.begin(), without.end());

@@ -28,10 +28,10 @@ std::vector<int32_t>& RecordIds::Mutable() {
 void RecordIds::Insert(const StringTable& names, int32_t index) {
   if (index == kNone) return;
   if (names_ == nullptr) names_ = &names;
-  const std::string& text = names.at(index);
+  const std::string_view text = names.at(index);
   const std::vector<int32_t>& ids = indices();
   auto it = std::lower_bound(ids.begin(), ids.end(), text,
-                             [&](int32_t a, const std::string& t) { return names.at(a) < t; });
+                             [&](int32_t a, std::string_view t) { return names.at(a) < t; });
   if (it != ids.end() && *it == index) return;
   const auto at = it - ids.begin();
   std::vector<int32_t>& own = Mutable();
@@ -61,7 +61,7 @@ void RecordIds::Unite(const RecordIds& other) {
 
 void to_json(nlohmann::json& j, const RecordIds& ids) {
   j = nlohmann::json::array();
-  for (const std::string& id : ids) j.push_back(id);
+  for (std::string_view id : ids) j.push_back(std::string(id));
 }
 
 }  // namespace lifeline::analysis

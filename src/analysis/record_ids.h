@@ -30,6 +30,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,18 +42,19 @@ namespace lifeline::analysis {
 
 class RecordIds {
  public:
-  // Reads the ids as the strings they index.
+  // Reads the ids as views of the text they index (StringTable::at: valid
+  // while the table is unchanged).
   class Iterator {
    public:
     using iterator_category = std::random_access_iterator_tag;
-    using value_type = std::string;
+    using iterator_concept = std::random_access_iterator_tag;
+    using value_type = std::string_view;
     using difference_type = std::ptrdiff_t;
-    using pointer = const std::string*;
-    using reference = const std::string&;
+    using pointer = void;
+    using reference = std::string_view;
     Iterator() = default;
     Iterator(const StringTable* names, const int32_t* at) : names_(names), at_(at) {}
     reference operator*() const { return names_->at(*at_); }
-    pointer operator->() const { return &names_->at(*at_); }
     reference operator[](difference_type n) const { return names_->at(at_[n]); }
     Iterator& operator++() { return ++at_, *this; }
     Iterator operator++(int) { return Iterator(names_, at_++); }
@@ -71,7 +73,7 @@ class RecordIds {
     const StringTable* names_ = nullptr;
     const int32_t* at_ = nullptr;
   };
-  using value_type = std::string;
+  using value_type = std::string_view;
   using iterator = Iterator;
   using const_iterator = Iterator;
 
@@ -87,9 +89,9 @@ class RecordIds {
   bool empty() const { return indices().empty(); }
   Iterator begin() const { return Iterator(names_, indices().data()); }
   Iterator end() const { return Iterator(names_, indices().data() + size()); }
-  const std::string& operator[](size_t i) const { return names_->at(indices()[i]); }
-  const std::string& front() const { return (*this)[0]; }
-  const std::string& back() const { return (*this)[size() - 1]; }
+  std::string_view operator[](size_t i) const { return names_->at(indices()[i]); }
+  std::string_view front() const { return (*this)[0]; }
+  std::string_view back() const { return (*this)[size() - 1]; }
 
   const std::vector<int32_t>& indices() const { return ids_ ? *ids_ : kEmpty; }
   const StringTable* names() const { return names_; }

@@ -20,6 +20,32 @@ StringTable Table() {
   return t;
 }
 
+// The arena: each string once, read back as written (empty, embedded NUL,
+// long) after the buffer and the slots have grown many times over.
+TEST(StringTableTest, InternsIntoOneBufferAndReadsEachBackAfterGrowth) {
+  StringTable t;
+  const std::string nul("a\0b", 3);
+  const std::string long_id(300, 'x');
+  EXPECT_EQ(t.Intern(""), 0);
+  EXPECT_EQ(t.Intern(nul), 1);
+  EXPECT_EQ(t.Intern(long_id), 2);
+  for (int i = 0; i < 5000; ++i) EXPECT_EQ(t.Intern("mv-" + std::to_string(i)), i + 3);
+  EXPECT_EQ(t.size(), 5003u);
+  EXPECT_EQ(t.Intern(nul), 1);
+  EXPECT_EQ(t.Intern("mv-4999"), 5002);
+  EXPECT_EQ(t.at(0), "");
+  EXPECT_EQ(t.at(1), nul);
+  EXPECT_EQ(t.at(2), long_id);
+  for (int i = 0; i < 5000; i += 97) EXPECT_EQ(t.at(i + 3), "mv-" + std::to_string(i));
+  EXPECT_EQ(t.Find("mv-17"), 20);
+  EXPECT_EQ(t.Find("mv-5000"), std::nullopt);
+  EXPECT_EQ(t.Find("a"), std::nullopt);  // a prefix of "a\0b" is another string
+  EXPECT_EQ(t.size(), 5003u);
+  StringTable empty;
+  EXPECT_EQ(empty.size(), 0u);
+  EXPECT_EQ(empty.Find(""), std::nullopt);
+}
+
 TEST(RecordIdsTest, SortedReadsAsSortedDistinctText) {
   StringTable t = Table();
   RecordIds ids = RecordIds::Sorted(t, {4, 0, kNone, 1, 0, 3});

@@ -65,7 +65,7 @@ Answer Both(Answer a, Answer b) {
 
 // `records` are indices into ds.ids.
 void AddRecords(const Dataset& ds, const std::vector<int32_t>& records, std::vector<std::string>* out) {
-  for (int32_t r : records) out->push_back(ds.ids.at(r));
+  for (int32_t r : records) out->push_back(std::string(ds.ids.at(r)));
 }
 
 void SortUnique(std::vector<std::string>* v) {
@@ -287,7 +287,7 @@ Result<Severity> ComputeSeverity(const Dataset& ds, const CheckpointRef& cp, int
   s.from = record::FormatDate(record::Day{from});
   s.to = record::FormatDate(record::Day{to});
   s.by = by;
-  for (int32_t r : ds.LifelineRoutes()) s.lifeline_routes.push_back(ds.routes.at(r));
+  for (int32_t r : ds.LifelineRoutes()) s.lifeline_routes.push_back(std::string(ds.routes.at(r)));
   std::vector<SeverityPeriod> days = Days(ds, from, to);
   for (const SeverityPeriod& d : days) ++s.days_by_class[static_cast<size_t>(d.cls)];
   s.periods = by == SeverityBy::kWeek ? Weeks(days, from) : std::move(days);

@@ -1432,7 +1432,7 @@ void Writer::Sources() {
   std::set<std::string> source_ids;
   for (size_t i = 0; i < behind_index_.size(); ++i) {
     if (!behind_index_[i]) continue;
-    SourcesBehind(static_cast<int32_t>(i), in_.ind->record_ids->at(static_cast<int32_t>(i)), source_ids);
+    SourcesBehind(static_cast<int32_t>(i), std::string(in_.ind->record_ids->at(static_cast<int32_t>(i))), source_ids);
   }
   for (const auto& id : behind_) SourcesBehind(analysis::kNone, id, source_ids);
   std::vector<std::tuple<std::string, std::string, const json*>> sources;  // publisher, date, record
