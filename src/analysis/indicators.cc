@@ -99,6 +99,7 @@ class IdOrder {
   // skipped), sorted, each once: what sorting and deduplicating their
   // strings gives (interned ids are distinct strings).
   RecordIds Names(const std::vector<int32_t>& rows) const {
+    if (ids_ == nullptr) return RecordIds();  // no lists asked for: nothing was ranked
     std::vector<int32_t> ranks;
     ranks.reserve(rows.size());
     for (int32_t r : rows) {
