@@ -31,12 +31,24 @@ using nlohmann::json;
 
 constexpr size_t kMaxInstanceBytes = 1 << 20;
 
-// The kind of one of our form ids ("lifeline-<kind>"), or nullopt.
-std::optional<std::string> KindOf(std::string_view form_id) {
-  for (const std::string& kind : intake::FormKinds()) {
+// The kind of form `form_id` ("lifeline-<kind>") among `kinds`, or nullopt.
+std::optional<std::string> KindOf(std::string_view form_id, const std::vector<std::string>& kinds) {
+  for (const std::string& kind : kinds) {
     if (intake::FormId(kind) == form_id) return kind;
   }
   return std::nullopt;
+}
+
+// Every kind with a form.
+const std::vector<std::string>& AllFormKinds() { return intake::FormKindsFor(intake::FormRole::kMonitor); }
+
+// The kinds whose forms `who` may submit (docs/api.md, "Roles"): a
+// verifier's claim, a monitor's or admin's every form, a viewer's none.
+const std::vector<std::string>& FormKindsOf(const Principal& who) {
+  static const std::vector<std::string> kNone;
+  if (who.AtLeast(Role::kMonitor)) return AllFormKinds();
+  if (who.AtLeast(Role::kVerifier)) return intake::FormKindsFor(intake::FormRole::kVerifier);
+  return kNone;
 }
 
 // Where this caller reached us: scheme, Host and any /key/<token> prefix,
@@ -92,13 +104,13 @@ void FinishOpenRosa(const Context& c, http::Response& res) {
   SendOpenRosaError(res, res.status, message);
 }
 
-void GetFormList(Context& c, const http::Request& req, http::Response& res, const Principal&) {
+void GetFormList(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
   if (Status s = OnlyParams(req, {"formID", "verbose", "listAllVersions"}); !s.ok()) return SendStatus(res, s);
   auto choices = Choices(c);
   if (!choices.ok()) return SendStatus(res, choices.status());
   const std::string only = req.get_param_value("formID");
   std::vector<openrosa::FormEntry> entries;
-  for (const std::string& kind : intake::FormKinds()) {
+  for (const std::string& kind : FormKindsOf(who)) {
     if (!only.empty() && intake::FormId(kind) != only) continue;
     auto form = intake::BuildXForm(kind, *choices);
     if (!form.ok()) return SendStatus(res, form.status());
@@ -108,10 +120,14 @@ void GetFormList(Context& c, const http::Request& req, http::Response& res, cons
   SendXml(res, 200, openrosa::FormListXml(entries));
 }
 
-void GetForm(Context& c, const http::Request& req, http::Response& res, const Principal&) {
+void GetForm(Context& c, const http::Request& req, http::Response& res, const Principal& who) {
   if (Status s = OnlyParams(req, {}); !s.ok()) return SendStatus(res, s);
-  auto kind = KindOf(req.matches[1]);
+  auto kind = KindOf(req.matches[1], AllFormKinds());
   if (!kind) return SendError(res, 404, "no form \"" + req.matches[1] + "\" (GET /formList lists them)");
+  if (!KindOf(req.matches[1], FormKindsOf(who))) {
+    return SendError(res, 403, "this token's role does not submit " + *kind +
+                                   " records (GET /formList lists the forms it may fill)");
+  }
   auto choices = Choices(c);
   if (!choices.ok()) return SendStatus(res, choices.status());
   auto form = intake::BuildXForm(*kind, *choices);
@@ -128,6 +144,15 @@ const http::FormPart* FindPart(const http::Request& req, const std::string& name
     if (p.name == name || (!p.filename.empty() && p.filename == name)) return &p;
   }
   return nullptr;
+}
+
+// A claim's value, asked as text, typed by the field it is about
+// (intake::TypeClaimValueFromLog); other records as they are.
+Status TypeClaim(Context& c, json& record) {
+  if (record.value("kind", "") != kinds::kClaim) return Status::Ok();
+  auto st = c.readers.Borrow();
+  if (!st.ok()) return st.status();
+  return intake::TypeClaimValueFromLog(**st, record);
 }
 
 // An attachment into the evidence store, its sha256, size and media type
@@ -171,12 +196,13 @@ bool ReadInstance(Context& c, const http::Request& req, http::Response& res, int
   if (!text.ok()) return SendStatus(res, text.status()), false;
   auto form_id = openrosa::InstanceFormId(*text);
   if (!form_id.ok()) return SendOpenRosaError(res, 400, form_id.status().message()), false;
-  if (!KindOf(*form_id)) {
+  if (!KindOf(*form_id, AllFormKinds())) {
     SendOpenRosaError(res, 404, "form \"" + *form_id + "\" is not one of this server's (GET /formList lists them)");
     return false;
   }
   auto inst = intake::ParseInstance(*text);
-  if (!inst.ok()) return SendOpenRosaError(res, 400, "xml_submission_file: " + inst.status().message()), false;
+  const Status read = inst.ok() ? TypeClaim(c, inst->record) : inst.status();
+  if (!read.ok()) return SendOpenRosaError(res, HttpStatusFor(read), "xml_submission_file: " + read.message()), false;
   for (const auto& [field, file_name] : inst->attachments) {
     if (Status s = StoreAttachment(c, req, file_name, inst->record); !s.ok()) {
       return SendOpenRosaError(res, HttpStatusFor(s), s.message()), false;
