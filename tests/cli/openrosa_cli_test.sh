@@ -176,6 +176,28 @@ check "the record has the attachment's hash, size and type" 0 \
 expect "the blob is in the store under its hash" "$(sha256sum <"$S/blobs/sha256/${sha:0:2}/$sha" | cut -d' ' -f1)" "$sha"
 expect "an evidence form without its file" "$(submit "${BASIC[@]}" -F "xml_submission_file=@$WORK/ev.xml;type=text/xml")" 400
 check "it names the missing file" 0 "photo.jpg" -- xml message
+# A refused evidence form leaves no blob that no record needs (400, 403, 409).
+blobs() { find "$S/blobs/sha256" -type f | wc -l; }
+head -c 20000 /dev/urandom >"$WORK/refused.jpg"
+refused_sha=$(sha256sum <"$WORK/refused.jpg" | cut -d' ' -f1)
+sed 's/photo.jpg/refused.jpg/; s/aaaaaaaa-bbbb/cccccccc-bbbb/; s/src-ombudsmen-2023-01-13-joint-report/src-nothing-like-this/' \
+	"$WORK/ev.xml" >"$WORK/ev-400.xml"
+sed 's/photo.jpg/refused.jpg/; s/aaaaaaaa-bbbb/dddddddd-bbbb/' "$WORK/ev.xml" >"$WORK/ev-403.xml"
+sed 's/photo.jpg/refused.jpg/; s/The queue/Another queue/' "$WORK/ev.xml" >"$WORK/ev-409.xml"
+n_blobs=$(blobs)
+at=$(size)
+expect "a refused evidence form (400)" "$(submit "${BASIC[@]}" -F "xml_submission_file=@$WORK/ev-400.xml;type=text/xml" -F "refused.jpg=@$WORK/refused.jpg")" 400
+expect "400: its blob is removed" "$(blobs)" "$n_blobs"
+expect "a verifier's evidence form (403)" "$(submit -u "collect:$verifier" -F "xml_submission_file=@$WORK/ev-403.xml;type=text/xml" -F "refused.jpg=@$WORK/refused.jpg")" 403
+expect "403: its blob is removed" "$(blobs)" "$n_blobs"
+expect "an evidence form's instanceID again with another file (409)" "$(submit "${BASIC[@]}" -F "xml_submission_file=@$WORK/ev-409.xml;type=text/xml" -F "refused.jpg=@$WORK/refused.jpg")" 409
+expect "409: its blob is removed" "$(blobs)" "$n_blobs"
+expect "no blob of the refused file" "$(test -e "$S/blobs/sha256/${refused_sha:0:2}/$refused_sha" && echo there || echo absent)" absent
+# A refused form whose file a record already names keeps that blob.
+sed 's/aaaaaaaa-bbbb/eeeeeeee-bbbb/; s/src-ombudsmen-2023-01-13-joint-report/src-nothing-like-this/' "$WORK/ev.xml" >"$WORK/ev-same.xml"
+expect "a refused form with a logged record's file" "$(submit "${BASIC[@]}" -F "xml_submission_file=@$WORK/ev-same.xml;type=text/xml" -F "photo.jpg=@$WORK/photo.jpg;type=image/jpeg")" 400
+expect "the logged record's blob stays" "$(sha256sum <"$S/blobs/sha256/${sha:0:2}/$sha" | cut -d' ' -f1)" "$sha"
+expect "nothing appended by the refused evidence forms" "$(size)" "$at"
 # Over --max-upload: 413 while reading, nothing written.
 head -c 150000 /dev/urandom >"$WORK/big.jpg"
 sed 's/photo.jpg/big.jpg/; s/aaaaaaaa-bbbb/bbbbbbbb-bbbb/' "$WORK/ev.xml" >"$WORK/ev-big.xml"
