@@ -34,6 +34,18 @@ bool Blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
+// The character data of a leaf element: every text and CDATA piece, in
+// order. A comment or processing instruction between them is not content,
+// and pugixml ends a text node at one: <persons>1<!-- -->2</persons> holds
+// "12", which pugi's text() would read as "1".
+std::string TextOf(const pugi::xml_node& node) {
+  std::string text;
+  for (pugi::xml_node c : node.children()) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+  }
+  return text;
+}
+
 std::vector<std::string> Split(std::string_view s, std::string_view separators) {
   std::vector<std::string> parts;
   size_t i = 0;
@@ -151,7 +163,7 @@ Status Reader::ReadField(const pugi::xml_node& child, const FieldInfo& f, const 
   if (child.find_child([](const pugi::xml_node& n) { return n.type() == pugi::node_element; })) {
     return InvalidArgumentError(path + ": holds elements, but the field is a single value");
   }
-  const std::string_view text = child.text().get();
+  const std::string text = TextOf(child);
   if (Blank(text)) return Status::Ok();
   if (top && IsUpload(layout_, f)) {
     out_->attachments[f.name] = std::string(text);
@@ -183,7 +195,7 @@ Status Reader::ReadMeta(const pugi::xml_node& meta, const std::string& path) {
     const std::string_view name = LocalName(child);
     if (name == "instanceID") {
       if (!out_->instance_id.empty()) return InvalidArgumentError(path + "/instanceID: appears twice");
-      out_->instance_id = child.text().get();
+      out_->instance_id = TextOf(child);
       LIFELINE_ASSIGN_OR_RETURN(out_->record["id"], RecordId(out_->instance_id, path + "/instanceID"));
     } else if (std::find(std::begin(kOtherMeta), std::end(kOtherMeta), name) == std::end(kOtherMeta)) {
       return InvalidArgumentError(path + "/" + std::string(name) + ": is not an OpenRosa meta element");

@@ -58,6 +58,18 @@ TEST(ParseInstanceTest, ReadsAMovement) {
   EXPECT_TRUE(inst->attachments.empty());
 }
 
+// A comment, a processing instruction or CDATA inside an element splits
+// its text into pieces; all of them are its value ("12", never "1").
+TEST(ParseInstanceTest, ReadsAllOfAnElementsText) {
+  auto inst = ParseInstance(
+      "<data id=\"lifeline-movement\"><persons>1<!-- a comment -->2</persons><operator>IC<![CDATA[R]]>C<?pi x?></operator>"
+      "<meta><instanceID>uuid:ab<!-- -->cd</instanceID></meta></data>");
+  ASSERT_TRUE(inst.ok()) << inst.status().ToString();
+  EXPECT_EQ(inst->record["persons"], json(12));
+  EXPECT_EQ(inst->record["operator"], json("ICRC"));
+  EXPECT_EQ(inst->record["id"], json("odk-abcd"));
+}
+
 TEST(ParseInstanceTest, EvidenceFileIsAnAttachment) {
   auto inst = ParseInstance(R"(<data id="lifeline-evidence" version="v"><case>nk</case><file>IMG_0042.jpg</file>
     <description>the bridge</description><sources>s</sources><meta><instanceID>uuid:ab-12</instanceID></meta></data>)");

@@ -168,7 +168,7 @@ void AddOrder(const FieldInfo& f, const Place& at, const std::vector<FieldInfo>&
   const std::string base = at.xpath.substr(0, at.xpath.rfind('/') + 1);
   for (const auto& [first, second] : kOrdered) {
     if (f.name != second) continue;
-    if (std::none_of(siblings.begin(), siblings.end(), [&](const FieldInfo& s) { return s.name == first; })) continue;
+    if (std::none_of(siblings.begin(), siblings.end(), [name = first](const FieldInfo& s) { return s.name == name; })) continue;
     const std::string other = base + std::string(first);
     rules->constraint = And(rules->constraint, other + " = '' or . >= " + other);
     const std::string prefix = at.group == nullptr ? "" : at.group->name + ".";
