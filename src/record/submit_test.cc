@@ -282,12 +282,13 @@ TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
     return out;
   };
   const std::map<std::string, std::string> known = {{"c", "case"}, {"s", "source"}, {"road", "route"}};
-  // mv-10 is "already in the log" with the same content, mv-11 with other content.
+  // mv-10 is "already in the log" with the same content, mv-12 with other
+  // content (mv-11 is no candidate: its id became the duplicate mv-3).
   ExistingFn existing = [&](const std::string& id) -> Result<std::optional<store::RecordRow>> {
-    if (id != "mv-10" && id != "mv-11") return std::optional<store::RecordRow>();
+    if (id != "mv-10" && id != "mv-12") return std::optional<store::RecordRow>();
     store::RecordRow row;
     row.id = id;
-    row.body = id == "mv-10" ? mv10 : R"({"kind":"movement","id":"mv-11"})";
+    row.body = id == "mv-10" ? mv10 : R"({"kind":"movement","id":"mv-12"})";
     return std::optional<store::RecordRow>(row);
   };
   SubmitOptions opts;
@@ -307,7 +308,7 @@ TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
   Out serial = run(false), parallel = run(true);
   EXPECT_GT(serial.rep.rejected, 100u);
   EXPECT_GT(serial.rep.accepted + serial.entries.size(), 4000u);
-  EXPECT_EQ(serial.rep.unchanged, 1u);  // mv-10; mv-11 is rejected (other content)
+  EXPECT_EQ(serial.rep.unchanged, 1u);  // mv-10; mv-12 is rejected (other content)
   EXPECT_EQ(serial.rep.candidates, parallel.rep.candidates);
   EXPECT_EQ(serial.rep.rejected, parallel.rep.rejected);
   EXPECT_EQ(serial.rep.unchanged, parallel.rep.unchanged);
@@ -317,11 +318,11 @@ TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
     const Rejection& r = serial.rep.rejections[i];
     EXPECT_EQ(r.ToString(), parallel.rep.rejections[i].ToString());
     EXPECT_EQ(r.cause, parallel.rep.rejections[i].cause);
-    // Only mv-11, in the log with other content, is an id conflict; a
+    // Only mv-12, in the log with other content, is an id conflict; a
     // duplicate id within the batch (mv-3) is not.
     if (r.cause == Rejection::Cause::kIdConflict) {
       ++conflicts;
-      EXPECT_EQ(r.id, "mv-11");
+      EXPECT_EQ(r.id, "mv-12");
       EXPECT_EQ(r.field, "id");
     }
   }
