@@ -26,14 +26,7 @@ verifier=$("$LL" --store "$S" -q token create --role verifier --label "a fact-ch
 
 trap 'stop_server; rm -rf "$WORK"' EXIT
 LOG=$WORK/serve.log
-"$LL" --store "$S" --json serve --port 0 --max-upload 100000 >"$WORK/serve.out" 2>"$LOG" &
-SERVER_PID=$!
-for _ in $(seq 100); do
-	URL=$(sed -n 's/.*"url":"\(http[^"]*\)\/".*/\1/p' "$WORK/serve.out")
-	[ -n "$URL" ] && break
-	sleep 0.1
-done
-[ -n "$URL" ] || { echo "FAIL the server did not start: $(cat "$LOG")"; exit 1; }
+start_server --log "$LOG" "$LL" "$S" --max-upload 100000 || exit 1
 
 OR=(-H "X-OpenRosa-Version: 1.0")
 BASIC=(-u "collect:$monitor")
