@@ -213,7 +213,9 @@ TEST_F(ServerTest, AuthorizationMatrix) {
       // OpenRosa: the forms for any token (their choices name every case);
       // HEAD /submission (answered by its GET route) from verifiers up
       {"GET", "/formList", {401, 401, 401, 200, 200, 200, 200}},
-      {"GET", "/forms/lifeline-movement.xml", {401, 401, 401, 200, 200, 200, 200}},
+      // a form only for the roles that submit it: the movement form a monitor's, the claim form a verifier's too
+      {"GET", "/forms/lifeline-movement.xml", {401, 401, 401, 403, 403, 200, 200}},
+      {"GET", "/forms/lifeline-claim.xml", {401, 401, 401, 403, 200, 200, 200}},
       {"GET", "/submission", {401, 401, 401, 403, 204, 204, 204}},
   };
   int n = 0;
