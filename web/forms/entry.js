@@ -2,9 +2,13 @@
 // Forms (@getodk/web-forms, ODK's successor to Enketo: the same XForms, the
 // engine that tests/odk checks our forms with) mounted with Vue, behind one
 // function, so the page needs no framework. Bundled by web/forms/build.mjs.
+// First: it must see the styles the renderer injects as it loads.
+import { scopeNewStyles, kScopeClass } from './scope_styles.js';
 import { createApp, h } from 'vue';
 import { OdkWebForm, webFormsPlugin } from '@getodk/web-forms';
 import { fillFromXml, setOne, formVersionOf } from './fill.js';
+
+scopeNewStyles();
 
 // OdkWebForm does not hand its form instance to the host. Its header
 // component is given the instance's root node as the prop `form`; a global
@@ -63,6 +67,7 @@ export function mountForm(el, formXml, hooks) {
       },
     }),
   });
+  el.classList.add(kScopeClass);
   app.use(webFormsPlugin);
   app.mixin(rootWatcher((root) => hooks.onReady && hooks.onReady(controller(root))));
   app.mount(el);
