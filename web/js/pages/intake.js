@@ -11,19 +11,22 @@ import { h, mount, table } from '../dom.js';
 import { getToken, intakeAllowed } from '../api.js';
 import { t, tn, num } from '../i18n.js';
 import { announce, ident, recordHref } from '../ui.js';
-import { State, allForms, getForm, putForm, allRecords, putRecord, updateRecord, partsOf } from '../outbox.js';
+import { State, allForms, putForm, allRecords, putRecord, updateRecord, partsOf } from '../outbox.js';
 import { startSync, sync } from '../intake_sync.js';
-import { getDraft, newDraftId, deleteDraft } from '../drafts.js';
+import { getDraft, newDraftId, deleteDraft, ownerKey } from '../drafts.js';
 import { renderDrafts, keepDraft, draftHref } from './intake_drafts.js';
 
 // The open form: unmount() removes it, keeper (intake_drafts.js) keeps it
 // as a draft. One at a time, for whichever intake page is shown.
 let open = { unmount: null, keeper: null, id: '' };
 
-// The server's forms: GET /formList (the xformsList document) and each
-// form's XML, kept in IndexedDB; offline, the ones kept.
+// The server's forms for this token: GET /formList (the xformsList
+// document; a verifier's lists the claim form only) and each form's XML,
+// kept in IndexedDB; offline, the ones this token's last list named (a
+// shared browser keeps every token's forms, and shows each its own).
 async function loadForms() {
   const headers = { Authorization: `Bearer ${getToken()}`, 'X-OpenRosa-Version': '1.0' };
+  const listKey = `lifeline-intake-forms:${await ownerKey()}`;
   try {
     const res = await fetch('/formList', { headers, credentials: 'omit' });
     if (!res.ok) throw new Error(`/formList: ${res.status}`);
@@ -33,6 +36,7 @@ async function loadForms() {
       name: x.getElementsByTagName('name')[0].textContent,
       path: new URL(x.getElementsByTagName('downloadUrl')[0].textContent).pathname,
     }));
+    localStorage.setItem(listKey, JSON.stringify(forms.map((f) => f.formId)));
     await Promise.all(forms.map(async (f) => {
       const xml = await fetch(f.path, { headers, credentials: 'omit' });
       if (xml.ok) await putForm({ formId: f.formId, name: f.name, xml: await xml.text() });
@@ -40,7 +44,13 @@ async function loadForms() {
   } catch {
     // Offline or refused: the forms kept from the last time serve.
   }
-  return (await allForms()).sort((a, b) => a.formId.localeCompare(b.formId));
+  let mine = [];
+  try {
+    mine = JSON.parse(localStorage.getItem(listKey) || '[]');
+  } catch {
+    mine = [];
+  }
+  return (await allForms()).filter((f) => mine.includes(f.formId)).sort((a, b) => mine.indexOf(a.formId) - mine.indexOf(b.formId));
 }
 
 // The engine's payload (valid, sent by the form's button) into the outbox,
@@ -155,7 +165,7 @@ export async function render(ctx) {
     return;
   }
   const forms = await loadForms();
-  const form = ctx.route.formId ? forms.find((f) => f.formId === ctx.route.formId) || await getForm(ctx.route.formId) : null;
+  const form = ctx.route.formId ? forms.find((f) => f.formId === ctx.route.formId) || null : null;
   const list = forms.length
     ? h('ul', { id: 'intake-forms' }, forms.map((f) => h('li', {}, h('a', { href: `#/intake/${encodeURIComponent(f.formId)}`,
       'aria-current': form && form.formId === f.formId ? 'page' : null }, f.name))))
