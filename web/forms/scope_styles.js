@@ -14,47 +14,15 @@
 // which its dialogs outside the scope read too). PrimeVue's theme styles
 // (data-primevue-style-id) select by class only and are left alone.
 
-const kScope = ':where(.odk-scope)';
-// A compound that is the form's own: a class, an id or Vue's scope attribute.
-const kLocal = /\.[A-Za-z_-]|#[A-Za-z_-]|\[data-v-/;
-const kDocument = /^(html|body|:root)(?=$|[\s>+~:[])/;
-
-// One selector of a list, scoped when it selects by element alone.
-function scopeSelector(sel) {
-  const s = sel.trim();
-  if (!s || s.includes('&') || kLocal.test(s)) return s;
-  if (kDocument.test(s)) {
-    const rest = s.replace(kDocument, '');
-    return `${kScope}${rest}`;
-  }
-  return `${kScope} ${s}`;
-}
+import { scopeSelectorList } from './scope_css.js';
 
 const onlyCustomProperties = (rule) => [...rule.style].every((p) => p.startsWith('--'));
-
-// Splits a selector list at its top-level commas (not inside :is(), [..]).
-function splitList(text) {
-  const out = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start));
-  return out;
-}
 
 function scopeRules(rules) {
   for (const rule of rules) {
     if (rule.selectorText !== undefined) {
       if (rule.selectorText.trim() === ':root' && onlyCustomProperties(rule)) continue;
-      const scoped = splitList(rule.selectorText).map(scopeSelector).join(', ');
+      const scoped = scopeSelectorList(rule.selectorText);
       if (scoped !== rule.selectorText) rule.selectorText = scoped;
     } else if (rule.cssRules && !(rule instanceof CSSKeyframesRule)) {
       scopeRules(rule.cssRules);  // @media, @supports, @layer blocks
