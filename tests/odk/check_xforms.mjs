@@ -30,14 +30,8 @@ function check(ok, what) {
   console.log(`FAIL ${what}`);
 }
 
-function find(node, ref) {
-  if (node.currentState.reference === ref) return node;
-  for (const child of node.currentState.children ?? []) {
-    const found = find(child, ref);
-    if (found) return found;
-  }
-  return null;
-}
+// The dashboard's own lookup (web/forms/fill.js), which its drafts use.
+const { findNode: find } = await import(pathToFileURL(path.join(webDir, 'forms/fill.js')).href);
 
 // Sets the form's fields: {ref: value}; an array value fills a select
 // multiple; {repeat: [ {name: value}, ... ]} adds repeat instances.

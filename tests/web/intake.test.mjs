@@ -75,8 +75,8 @@ async function choose(page, label, option) {
   await question(page, label).getByText(option, { exact: true }).first().click();
 }
 
-// A movement on the Lachin corridor road, as a monitor would record one.
-async function fillMovement(page) {
+// The case, the Lachin corridor road and a date in a movement form.
+async function fillWhereWhen(page) {
   await question(page, 'Case').locator('input[type=radio]').first().check();
   await choose(page, 'Route', 'Lachin corridor road (Stepanakert-Goris highway)');
   const day = question(page, 'Date').locator('input').first();
@@ -84,6 +84,11 @@ async function fillMovement(page) {
   await day.pressSequentially(process.env.DATE_TYPED || '01/10/2023');
   await day.press('Enter');
   await page.keyboard.press('Escape');
+}
+
+// A movement on the Lachin corridor road, as a monitor would record one.
+async function fillMovement(page) {
+  await fillWhereWhen(page);
   await choose(page, 'Direction', 'in');
   await typeInto(page, 'Operator', 'ICRC');
   await typeInto(page, 'Persons', '12');
@@ -283,13 +288,7 @@ await check('the intake page lists the draft; opening it brings back every answe
 });
 
 await check('finished and sent: the draft is gone, the record appended with its receipt verified', async () => {
-  await question(page, 'Case').locator('input[type=radio]').first().check();
-  await choose(page, 'Route', 'Lachin corridor road (Stepanakert-Goris highway)');
-  const day = question(page, 'Date').locator('input').first();
-  await day.click();
-  await day.pressSequentially(process.env.DATE_TYPED || '01/10/2023');
-  await day.press('Enter');
-  await page.keyboard.press('Escape');
+  await fillWhereWhen(page);
   await question(page, 'Sources').locator('input[type=checkbox]').first().click({ force: true });
   const sentBefore = await page.locator('#outbox-table tbody tr[data-state="sent"]').count();
   await page.locator('#odk-form').getByRole('button', { name: 'Send' }).click();

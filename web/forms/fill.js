@@ -99,11 +99,11 @@ export function fillFromXml(root, xml) {
   return [...doc.documentElement.children].flatMap((c) => leftOver(c, used, `/${doc.documentElement.localName}`, []));
 }
 
-// The node whose reference is `ref` under `node`, or null.
-function find(node, ref) {
+/** The engine node whose reference is `ref` (e.g. "/data/cargo[1]/unit") under `node`, or null. */
+export function findNode(node, ref) {
   if (node.currentState.reference === ref) return node;
   for (const child of node.currentState.children ?? []) {
-    const found = find(child, ref);
+    const found = findNode(child, ref);
     if (found) return found;
   }
   return null;
@@ -111,7 +111,7 @@ function find(node, ref) {
 
 /** Sets the question at `ref` (e.g. "/data/about") to `text`; false when the form has none. */
 export function setOne(root, ref, text) {
-  const node = find(root, ref);
+  const node = findNode(root, ref);
   if (!node || node.currentState.children) return false;
   setLeaf(node, String(text));
   return true;
