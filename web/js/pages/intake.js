@@ -1,8 +1,10 @@
-// #/intake and #/intake/FORM : the field forms, for monitor, verifier and
-// admin tokens. Lists the server's forms (GET /formList), renders one with
-// ODK Web Forms (vendor/odk-web-forms, web/forms/entry.js), and keeps each
-// filled instance in this browser's outbox (js/outbox.js, IndexedDB) as a
-// draft or waiting to be sent; js/intake_sync.js sends it when online. The
+// #/intake and #/intake/FORM[?draft=ID|?about=ID&case=ID] : the field forms,
+// for monitor, verifier and admin tokens. Lists the forms the token's
+// formList names, renders one with ODK Web Forms (vendor/odk-web-forms,
+// web/forms/entry.js), keeps it as a draft while it is filled
+// (intake_drafts.js, js/drafts.js: per token, never sent), and keeps each
+// finished instance in this browser's outbox (js/outbox.js, IndexedDB), held
+// back or waiting to be sent; js/intake_sync.js sends it when online. The
 // outbox table shows each record's state: draft, waiting, sent (its id, log
 // index and receipt, checked here: js/receipts.js), refused (the field at
 // fault). It all survives a reload, and the page opens offline (sw.js keeps
@@ -227,6 +229,23 @@ function prefill(ctl, given) {
   }
 }
 
+// The form's Save draft and Discard draft buttons; afterDiscard() once the
+// open form's draft is deleted and the form closed.
+function draftButtons(main, afterDiscard) {
+  main.querySelector('#draft-save').addEventListener('click', async () => {
+    if (open.keeper) await open.keeper.save();
+    announce(t('intake_draft_saved_now'));
+  });
+  main.querySelector('#draft-discard').addEventListener('click', async () => {
+    const { id } = open;
+    closeForm();
+    await deleteDraft(id);
+    main.querySelector('#draft-notice').hidden = true;
+    mount(main.querySelector('#draft-status'), t('intake_draft_discarded'));
+    afterDiscard();
+  });
+}
+
 // Mounts the open form: restored from ?draft=ID when that is this token's
 // draft, else blank (with any answers the address gives); kept as a draft
 // while it is filled; put in the outbox when sent, its draft deleted.
@@ -271,17 +290,8 @@ async function openForm(ctx, main, refreshDrafts) {
       },
     });
   };
-  main.querySelector('#draft-save').addEventListener('click', async () => {
-    if (open.keeper) await open.keeper.save();
-    announce(t('intake_draft_saved_now'));
-  });
-  main.querySelector('#draft-discard').addEventListener('click', async () => {
-    const id = open.id;
-    closeForm();
-    await deleteDraft(id);
+  draftButtons(main, () => {
     history.replaceState(null, '', blankHref);
-    main.querySelector('#draft-notice').hidden = true;
-    mount(status, t('intake_draft_discarded'));
     refreshDrafts();
     mountOne(null, newDraftId(), {});
   });
