@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file.h"
+#include "base/kinds.h"
 #include "cli/common.h"
 #include "intake/instance.h"
 #include "intake/xform.h"
@@ -19,6 +20,17 @@ struct XFormArgs {
   bool list = false;
 };
 
+// A claim's value typed by the field it is about, as the server does, when
+// a store is named (the record `about` names is looked up there); without
+// one it stays text.
+Status TypeClaim(const Globals& g, nlohmann::json& record) {
+  auto dir = StoreDir(g);
+  if (!dir.ok() || record.value("kind", "") != kinds::kClaim) return Status::Ok();
+  auto rs = store_dir::OpenReadable(*dir);
+  if (!rs.ok()) return rs.status();
+  return intake::TypeClaimValueFromLog(*rs->store, record);
+}
+
 // --read-instance FILE: the instance read as the server reads a submission,
 // before validation: {form_id, form_version, instance_id, record, attachments}.
 int CmdReadInstance(const Globals& g, const std::string& file) {
@@ -26,6 +38,7 @@ int CmdReadInstance(const Globals& g, const std::string& file) {
   if (!xml.ok()) return Fail(g, xml.status());
   auto inst = intake::ParseInstance(*xml);
   if (!inst.ok()) return Fail(g, inst.status().Annotate(file));
+  if (Status s = TypeClaim(g, inst->record); !s.ok()) return Fail(g, s.Annotate(file));
   nlohmann::json out = {{"form_id", inst->form_id}, {"form_version", inst->form_version},
                         {"instance_id", inst->instance_id}, {"record", inst->record},
                         {"attachments", inst->attachments}};
@@ -49,7 +62,7 @@ Result<intake::FormChoices> Choices(const Globals& g, const XFormArgs& a) {
 
 int CmdList(const Globals& g, const intake::FormChoices& choices) {
   nlohmann::json forms = nlohmann::json::array();
-  for (const std::string& kind : intake::FormKinds()) {
+  for (const std::string& kind : intake::FormKindsFor(intake::FormRole::kMonitor)) {
     auto form = intake::BuildXForm(kind, choices);
     if (!form.ok()) return Fail(g, form.status());
     forms.push_back({{"kind", kind}, {"form_id", form->form_id}, {"version", form->version}});
@@ -85,7 +98,7 @@ int CmdXForm(const Globals& g, const XFormArgs& a) {
 void AddXFormCommand(CLI::App& app, Globals& g, std::function<int()>& action) {
   auto a = std::make_shared<XFormArgs>();
   auto* cmd = app.add_subcommand("xform", "the ODK XForm of a kind field teams record (docs/intake.md)");
-  cmd->add_option("--kind", a->kind, "movement, route_status, outage, incident, stock, source or evidence");
+  cmd->add_option("--kind", a->kind, "movement, route_status, outage, incident, stock, source, evidence or claim");
   cmd->add_option("--case", a->case_id, "offer this case's sources, routes and vocabulary (default: every case's)");
   cmd->add_option("-o,--output", a->out, "write the form to FILE (default: stdout)");
   cmd->add_flag("--list", a->list, "list the forms: form id and version");

@@ -72,6 +72,13 @@ bool BlobStore::Has(const std::string& sha256) const {
   return fs::is_regular_file(PathOf(sha256), ec);
 }
 
+Status BlobStore::Remove(const std::string& sha256) {
+  if (!IsSha256Name(sha256)) return InvalidArgumentError("\"" + sha256 + "\" is not a SHA-256 (64 lowercase hex digits)");
+  const std::string path = PathOf(sha256);
+  if (unlink(path.c_str()) != 0) return errno == ENOENT ? Status::Ok() : ErrnoError("removing " + path, errno);
+  return SyncDirectory(fs::path(path).parent_path().string());
+}
+
 Result<BlobInfo> BlobStore::HashFile(const std::string& path, const std::function<void(uint64_t)>& progress) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

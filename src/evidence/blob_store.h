@@ -46,6 +46,11 @@ class BlobStore {
   // Where the blob of `sha256` lives (whether or not it exists).
   std::string PathOf(const std::string& sha256) const;
   bool Has(const std::string& sha256) const;
+  // Removes the blob of `sha256` (64 lowercase hex digits, else
+  // InvalidArgument) and syncs its directory; a blob that is not there is
+  // not an error. The caller decides that no record needs it: this store
+  // knows nothing of records.
+  Status Remove(const std::string& sha256);
 
   // Rehashes every blob; returns the problems found (a blob whose content no
   // longer matches its name, a misplaced file, a leftover temporary file).

@@ -35,6 +35,17 @@ Status CheckRepresentable(std::string_view kind, const std::vector<FieldInfo>& f
   return Status::Ok();
 }
 
+// A claim's value is any JSON value in the schema; its form asks for it as
+// text, which TypeClaimValue (instance.h) types by the claimed field.
+void AskClaimValueAsText(std::string_view kind, std::vector<FieldInfo>& fields) {
+  if (kind != kinds::kClaim) return;
+  for (FieldInfo& f : fields) {
+    if (f.name != "value") continue;
+    f.type = FieldType::kText;
+    f.description = "what the party says that field is: a number or true/false when the field is one, else text";
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& FormKinds() {
@@ -45,25 +56,37 @@ const std::vector<std::string>& FormKinds() {
   return kFormKinds;
 }
 
+const std::vector<std::string>& FormKindsFor(FormRole role) {
+  static const std::vector<std::string> kVerifier = {std::string(kinds::kClaim)};
+  static const std::vector<std::string> kMonitor = [] {
+    std::vector<std::string> all = FormKinds();
+    all.emplace_back(kinds::kClaim);
+    return all;
+  }();
+  return role == FormRole::kVerifier ? kVerifier : kMonitor;
+}
+
 std::string FormId(std::string_view kind) { return "lifeline-" + std::string(kind); }
 
 Result<std::string> KindOfForm(std::string_view form_id) {
-  for (const std::string& kind : FormKinds()) {
+  const auto& kinds = FormKindsFor(FormRole::kMonitor);
+  for (const std::string& kind : kinds) {
     if (FormId(kind) == form_id) return kind;
   }
   std::string ids;
-  for (const std::string& kind : FormKinds()) ids += (ids.empty() ? "" : ", ") + FormId(kind);
+  for (const std::string& kind : kinds) ids += (ids.empty() ? "" : ", ") + FormId(kind);
   return InvalidArgumentError("\"" + std::string(form_id) + "\" is not a Lifeline form (" + ids + ")");
 }
 
 Result<FormLayout> LayoutOf(std::string_view kind) {
-  const auto& kinds = FormKinds();
+  const auto& kinds = FormKindsFor(FormRole::kMonitor);
   auto info = record::DescribeKind(kind);
   if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end() || !info) {
     std::string names;
     for (const std::string& k : kinds) names += (names.empty() ? "" : ", ") + k;
     return InvalidArgumentError("no form for kind \"" + std::string(kind) + "\": the forms are " + names);
   }
+  AskClaimValueAsText(kind, info->fields);
   LIFELINE_RETURN_IF_ERROR(CheckRepresentable(kind, info->fields, ""));
   FormLayout layout{std::string(kind), {}};
   layout.fields.push_back({"case", FieldType::kRef, true, {}, "case", "", "the case the record belongs to", {}});

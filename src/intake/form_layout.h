@@ -5,7 +5,8 @@
 // A layout is the kind's table (record::DescribeKind) with the envelope's
 // `case` first and `sources` (factual kinds) and `note` last, without the
 // fields xform.h leaves out; an evidence form's sha256, size, media_type and
-// file_name give way to the upload field `file`.
+// file_name give way to the upload field `file`; a claim form's value (any
+// JSON value in the schema) is asked as text.
 #ifndef LIFELINE_INTAKE_FORM_LAYOUT_H_
 #define LIFELINE_INTAKE_FORM_LAYOUT_H_
 

@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "base/kinds.h"
 #include "intake/form_layout.h"
 #include "intake/xform.h"
 
@@ -270,11 +271,54 @@ Result<std::string> RecordToInstance(const json& record, std::string_view form_v
   pugi::xml_node root = doc.append_child(std::string(kRootElement).c_str());
   root.append_attribute("id").set_value(FormId(kind).c_str());
   root.append_attribute("version").set_value(std::string(form_version).c_str());
-  LIFELINE_RETURN_IF_ERROR(WriteFields(root, layout.fields, record, std::string(kRootElement), &layout, attachments));
+  json fields = record;
+  // A claim's value is asked as text (TypeClaimValue reads it back).
+  if (auto v = fields.find("value"); kind == kinds::kClaim && v != fields.end() && (v->is_number() || v->is_boolean())) {
+    *v = v->dump();
+  }
+  LIFELINE_RETURN_IF_ERROR(WriteFields(root, layout.fields, fields, std::string(kRootElement), &layout, attachments));
   root.append_child("meta").append_child("instanceID").text().set(("uuid:" + id.substr(4)).c_str());
   std::ostringstream xml;
   doc.save(xml, "", pugi::format_raw);
   return xml.str();
+}
+
+Status TypeClaimValue(std::string_view about_kind, json& record) {
+  if (!record.is_object() || record.value("kind", "") != kinds::kClaim) return Status::Ok();
+  auto value = record.find("value");
+  auto field = record.find("field");
+  auto info = record::DescribeKind(about_kind);
+  if (value == record.end() || !value->is_string() || field == record.end() || !field->is_string() || !info) {
+    return Status::Ok();
+  }
+  auto claimed = std::find_if(info->fields.begin(), info->fields.end(),
+                              [&](const FieldInfo& f) { return f.name == field->get<std::string>(); });
+  if (claimed == info->fields.end()) return Status::Ok();
+  switch (claimed->type) {
+    case FieldType::kCount:
+    case FieldType::kIntRange:
+    case FieldType::kNumber:
+    case FieldType::kNonNegNumber:
+    case FieldType::kFraction:
+    case FieldType::kHours:
+    case FieldType::kBool: break;
+    default: return Status::Ok();
+  }
+  auto typed = LeafValue(*claimed, value->get<std::string>(), "value");
+  if (!typed.ok()) {
+    return InvalidArgumentError(typed.status().message() + ", as " + claimed->name + " of a " +
+                                std::string(about_kind) + " record must be: " + claimed->description);
+  }
+  *value = std::move(*typed);
+  return Status::Ok();
+}
+
+Status TypeClaimValueFromLog(store::LogStore& store, json& record) {
+  const auto about = record.is_object() ? record.find("about") : record.end();
+  if (about == record.end() || !about->is_string() || record.value("kind", "") != kinds::kClaim) return Status::Ok();
+  auto row = store.FindRecord(about->get<std::string>());
+  if (!row.ok()) return row.status().code() == ErrorCode::kNotFound ? Status::Ok() : row.status();
+  return TypeClaimValue(row->kind, record);
 }
 
 Result<Instance> ParseInstance(std::string_view xml) {

@@ -29,7 +29,8 @@
 // element that is no field is refused where it stands). The caller bounds
 // the size (the server's request limit).
 //
-// Thread safety: pure functions of their arguments.
+// Thread safety: pure functions of their arguments, except
+// TypeClaimValueFromLog, which reads the store it is given.
 #ifndef LIFELINE_INTAKE_INSTANCE_H_
 #define LIFELINE_INTAKE_INSTANCE_H_
 
@@ -39,6 +40,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "store/store.h"
 
 namespace lifeline::intake {
 
@@ -56,7 +58,25 @@ struct Instance {
 // is not of its field's type, a missing or malformed instanceID.
 Result<Instance> ParseInstance(std::string_view xml);
 
-// Writes `record` (of one of FormKinds(), with an id "odk-<uuid>") as the
+// Gives a claim's value, which its form asks for as text (xform.h), the type
+// of the field it is about: `record`'s field in a record of kind
+// `about_kind` (the kind of the record `about` names; the caller looks it
+// up in the log). For a whole-number field (count, range) the text must be
+// a whole number, for a number field a number, for a boolean true, false, 1
+// or 0; it becomes that JSON value. Text that is not one is
+// InvalidArgument naming value and the claimed field ("12a" never becomes
+// 12). Every other field's value stays text. Nothing changes for a record
+// that is no claim, has no text value, or names a kind or field that does
+// not exist (Validate reports those). docs/intake.md, "The claim form".
+Status TypeClaimValue(std::string_view about_kind, nlohmann::json& record);
+
+// TypeClaimValue with the kind of the record `about` names, looked up in
+// `store` (not thread-safe, as store::LogStore). An `about` that is not in
+// the log leaves the value as text: validation refuses the claim and says
+// why. Errors of the store are returned.
+Status TypeClaimValueFromLog(store::LogStore& store, nlohmann::json& record);
+
+// Writes `record` (of one of FormKindsFor(FormRole::kMonitor), with an id "odk-<uuid>") as the
 // instance of its form that ParseInstance reads back into it:
 // ParseInstance(RecordToInstance(r, v, a)) gives r, version v and
 // attachments a. `attachments` names an evidence record's file (key "file").

@@ -148,6 +148,9 @@ constexpr CrossRule kCrossRules[] = {
      "direction is \"both\" only for a total over a period (with period): a crossing has one direction"},
     {kinds::kMovement, FieldType::kAny, "via", "", "", "count-selected(.) >= 2",
      "via names the routes of a movement over several, in order: at least two (one route: leave via out)"},
+    // claim: value is what the party says one field is, so it needs field.
+    {kinds::kClaim, FieldType::kAny, "value", "", "", "/data/field != ''",
+     "value is what the party says one field is: give that field's name in field"},
 };
 
 std::string And(const std::string& a, const std::string& b) {

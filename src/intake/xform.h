@@ -27,6 +27,15 @@
 // the plausible dates of the case, an incident's casualties adding up to
 // its fatalities, the characters a field may hold.
 //
+// The claim form (a verifier's: a party's position on another record):
+// about is typed in (a record id, with the id pattern as its constraint;
+// that it names a record of the log is checked at submission), stance and
+// party, text; field and value say which field of that record the claim is
+// about and what the party says it is. value (any JSON value in the
+// schema) is a text input: ParseInstance reads it as text, and
+// TypeClaimValue (instance.h) gives it the claimed field's type where that
+// is a number or true/false. Its constraint asks for field, as Validate.
+//
 // Left out of every form (no field team fills them): kind and id (from the
 // form id and the instanceID), supersedes (corrections), confidential,
 // recorded and by (set by Lifeline). An evidence form replaces sha256,
@@ -49,8 +58,18 @@
 
 namespace lifeline::intake {
 
-// movement, route_status, outage, incident, stock, source, evidence: in this order.
+// movement, route_status, outage, incident, stock, source, evidence: in this
+// order. The kinds a field team records (a monitor's forms, without claim).
 const std::vector<std::string>& FormKinds();
+
+// Who fills a form, as the API's roles submit (docs/api.md, "Roles"): a
+// verifier submits only claims; a monitor (and an admin) every kind.
+enum class FormRole { kVerifier, kMonitor };
+
+// The kinds whose forms `role` may submit, in the order a form list gives
+// them: a verifier's is claim alone; a monitor's is FormKinds() then claim.
+// Every kind with a form is in FormKindsFor(FormRole::kMonitor).
+const std::vector<std::string>& FormKindsFor(FormRole role);
 // "lifeline-" + kind.
 std::string FormId(std::string_view kind);
 
@@ -72,10 +91,10 @@ struct XForm {
   std::string form_id, version, xml;  // xml: the complete XForm document
 };
 
-// The form of `kind` (one of FormKinds(); InvalidArgument otherwise) with
-// `choices`. Its version is "<schema version>-<first 10 hex digits of the
-// SHA-256 of the form with an empty version>", so it changes whenever the
-// form's text does. With exactly one case in `choices`, the form's case
+// The form of `kind` (one of FormKindsFor(FormRole::kMonitor);
+// InvalidArgument otherwise) with `choices`. Its version is "<schema
+// version>-<first 10 hex digits of the SHA-256 of the form with an empty
+// version>", so it changes whenever the form's text does. With exactly one case in `choices`, the form's case
 // field defaults to it.
 Result<XForm> BuildXForm(std::string_view kind, const FormChoices& choices);
 

@@ -184,7 +184,11 @@ void CheckFields(const std::vector<FieldInfo>& fields, const std::string& xpath,
 TEST(XFormTest, EveryFormFollowsTheSpecificationAndTheTables) {
   ASSERT_EQ(FormKinds(), (std::vector<std::string>{"movement", "route_status", "outage", "incident", "stock", "source",
                                                    "evidence"}));
-  for (const std::string& kind : FormKinds()) {
+  std::vector<std::string> all = FormKinds();
+  all.push_back("claim");
+  ASSERT_EQ(FormKindsFor(FormRole::kMonitor), all);
+  ASSERT_EQ(FormKindsFor(FormRole::kVerifier), std::vector<std::string>{"claim"});
+  for (const std::string& kind : FormKindsFor(FormRole::kMonitor)) {
     Form form;
     ReadForm(kind, SomeChoices(), &form);
     auto info = record::DescribeKind(kind);
@@ -241,6 +245,31 @@ TEST(XFormTest, ChoicesComeFromTheStoreAndTheCaseVocabulary) {
   EXPECT_STREQ(typed.doc.select_node("//data/case").node().child_value(), "");
 }
 
+// The claim form: about is a plain text input (the dashboard fills it in
+// with the record's id after the form loads), checked for an id's form;
+// value is text; field and value are optional, stance a choice.
+TEST(XFormTest, ClaimFormTypesInItsAboutAndValue) {
+  Form form;
+  ReadForm("claim", SomeChoices(), &form);
+  EXPECT_STREQ(form.controls["/data/about"].name(), "input");
+  EXPECT_FALSE(form.controls["/data/about"].child("item"));
+  EXPECT_STREQ(form.binds["/data/about"].attribute("required").value(), "true()");
+  EXPECT_FALSE(form.binds["/data/about"].attribute("readonly")) << "the dashboard sets about after the form loads";
+  EXPECT_STREQ(form.binds["/data/value"].attribute("type").value(), "xsd:string");
+  EXPECT_STREQ(form.controls["/data/value"].name(), "input");
+  EXPECT_STREQ(form.binds["/data/value"].attribute("required").value(), "");
+  EXPECT_STREQ(form.controls["/data/stance"].name(), "select1");
+  EXPECT_EQ(std::string(form.binds["/data/value"].attribute("jr:constraintMsg").value()),
+            "value is what the party says one field is: give that field's name in field");
+  // Validate says the same of a value without field.
+  json rec = {{"kind", "claim"}, {"id", "odk-1"}, {"value", 3}};
+  bool said = false;
+  for (const auto& e : record::Validate(rec, nullptr)) {
+    said |= e.field == "value" && e.message == "is what the party says one field is: give that field's name in field";
+  }
+  EXPECT_TRUE(said);
+}
+
 TEST(XFormTest, UnknownKindIsRefused) {
   EXPECT_EQ(BuildXForm("route", {}).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(BuildXForm("nonsense", {}).status().code(), ErrorCode::kInvalidArgument);
@@ -272,6 +301,8 @@ TEST(XFormTest, CrossFieldRulesAreMirrored) {
       {"incident", "/data/fatalities/best", "required", "/data/fatalities != ''"},
       {"incident", "/data/casualties/fatalities/best", "required", "true()"},
       {"incident", "/data/location/geo_precision", "constraint", ". >= 1 and . <= 3"},
+      {"claim", "/data/value", "constraint", "/data/field != ''"},
+      {"claim", "/data/about", "constraint", "regex(., '^[a-z0-9][a-z0-9._:-]{0,127}$')"},
   };
   for (const Mirrored& r : rules) {
     Form form;
@@ -301,7 +332,7 @@ json Violating(const FieldInfo& f) {
 // breaks it (its message up to ", not <value>"), and so is each date order's.
 TEST(XFormTest, ConstraintMessagesSayWhatValidateSays) {
   size_t checked = 0;
-  for (const std::string& kind : FormKinds()) {
+  for (const std::string& kind : FormKindsFor(FormRole::kMonitor)) {
     Form form;
     ReadForm(kind, SomeChoices(), &form);
     auto info = record::DescribeKind(kind);

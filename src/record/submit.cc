@@ -601,6 +601,7 @@ class BatchCheck {
                                   "give this record a new id and \"supersedes\": \"" + id + "\" if it corrects the "
                                   "logged one, or a new id alone if it is another record (" + RecordsDoc("How records enter") +
                                       ")"});
+        found.back().cause = Rejection::Cause::kIdConflict;
       }
     }
     if (found.empty()) return false;

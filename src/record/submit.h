@@ -64,6 +64,11 @@ struct Rejection {
   std::string field;  // "" for the record as a whole
   std::string message;
   std::string hint;   // what to do instead; non-empty
+  // Why, for callers that answer differently (the OpenRosa server's 409):
+  // kIdConflict when the record's id is in the log already with other
+  // content; kInvalid for every other refusal. Not in ToString or ToJson.
+  enum class Cause { kInvalid, kIdConflict };
+  Cause cause = Cause::kInvalid;
   // "file:12: record x: field: message (hint: ...)"
   std::string ToString() const;
   // {where, id, field, message, hint}: what `--json` and the API's 422 list.

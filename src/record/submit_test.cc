@@ -312,9 +312,20 @@ TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
   EXPECT_EQ(serial.rep.rejected, parallel.rep.rejected);
   EXPECT_EQ(serial.rep.unchanged, parallel.rep.unchanged);
   ASSERT_EQ(serial.rep.rejections.size(), parallel.rep.rejections.size());
+  size_t conflicts = 0;
   for (size_t i = 0; i < serial.rep.rejections.size(); ++i) {
-    EXPECT_EQ(serial.rep.rejections[i].ToString(), parallel.rep.rejections[i].ToString());
+    const Rejection& r = serial.rep.rejections[i];
+    EXPECT_EQ(r.ToString(), parallel.rep.rejections[i].ToString());
+    EXPECT_EQ(r.cause, parallel.rep.rejections[i].cause);
+    // Only mv-11, in the log with other content, is an id conflict; a
+    // duplicate id within the batch (mv-3) is not.
+    if (r.cause == Rejection::Cause::kIdConflict) {
+      ++conflicts;
+      EXPECT_EQ(r.id, "mv-11");
+      EXPECT_EQ(r.field, "id");
+    }
   }
+  EXPECT_EQ(conflicts, 1u);
   EXPECT_EQ(serial.entries, parallel.entries);
   EXPECT_EQ(serial.rows, parallel.rows);
 }

@@ -47,6 +47,11 @@ struct Context {
   IndicatorsCache indicators;
   TileCache tiles;
   std::mutex write_mu;  // one writer at a time within this process
+  // Held by an OpenRosa submission with attachments from storing them in
+  // the evidence store to its answer (openrosa.cc), so that a refused
+  // form's new blob is removed only when no other submission can use it.
+  // Taken before write_mu, never after it.
+  std::mutex blob_mu;
   // Guarded by write_mu: the log API writes go through. On PostgreSQL it
   // stays open between requests (submit.cc, Append); on SQLite each write
   // opens it with the store's LOCK (writer_lock) and closes both after.

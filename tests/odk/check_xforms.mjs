@@ -86,6 +86,12 @@ const filled = {
              '/data/credibility': '2' },
            { publisher: 'OCHA', title: 'Flash update', url: 'https://example.org/1', credibility: 2 }],
   evidence: [{ '/data/description': 'the bridge' }, { description: 'the bridge' }],
+  // about is set after the form loads, as the dashboard's record page does;
+  // value is text in the form and reads back as the claimed field's type.
+  claim: [{ '/data/about': 'src-nk-1', '/data/stance': 'disputes', '/data/party': 'OCHA',
+            '/data/text': 'rates the source lower', '/data/field': 'credibility', '/data/value': '3' },
+          { about: 'src-nk-1', stance: 'disputes', party: 'OCHA', text: 'rates the source lower', field: 'credibility',
+            value: 3 }],
 };
 
 function subsetOf(want, got, where) {
@@ -107,7 +113,8 @@ for (const [kind, [values, want]] of Object.entries(filled)) {
   const xml = await payload.data[0].get('xml_submission_file').text();
   const file = path.join(formsDir, `${kind}-instance.xml`);
   writeFileSync(file, xml);
-  const read = JSON.parse(execFileSync(lifeline, ['--json', 'xform', '--read-instance', file], { encoding: 'utf8' }));
+  const read = JSON.parse(execFileSync(lifeline, ['--json', '--store', path.join(formsDir, 'store'), 'xform', '--read-instance', file],
+                                       { encoding: 'utf8' }));
   check(read.form_id === `lifeline-${kind}`, `${kind}: form id ${read.form_id}`);
   check(/^odk-[0-9a-f-]+$/.test(read.record.id) && read.instance_id === `uuid:${read.record.id.slice(4)}`,
         `${kind}: id ${read.record.id} from ${read.instance_id}`);
@@ -173,6 +180,9 @@ const violated = [
   ['source', { '/data/archived_sha256': 'ABC' }, '/data/archived_sha256', '64 lowercase hex digits'],
   ['source', { '/data/credibility': '7' }, '/data/credibility', 'credibility must be a whole number from 1 to 6'],
   ['movement', {}, '/data/route', 'route is required'],
+  ['claim', { '/data/about': 'Not an id' }, '/data/about', 'about must be a record id'],
+  ['claim', { '/data/value': '3' }, '/data/value', "value is what the party says one field is: give that field's name in field"],
+  ['claim', {}, '/data/about', 'about is required'],
 ];
 for (const [kind, values, ref, message] of violated) {
   const root = await load(kind);
