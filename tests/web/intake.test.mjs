@@ -211,7 +211,7 @@ await check('a refused submission shows the field at fault', async () => {
   assert(await movements() === before + 1, 'the refused record was appended');
 });
 
-await check('a draft is kept, not sent, until its Send button', async () => {
+await check('a finished form held back is kept, not sent, until its Send button', async () => {
   await page.locator('#intake-draft').check();
   assert(await page.locator('#intake-draft').isChecked(), 'the draft box is not ticked');
   await fillMovement(page);
@@ -378,6 +378,59 @@ await check('a draft of an older version of the form opens with what still fits 
   assert(await valueOf(page, 'Operator') === 'first monitor', 'the answer that fits was not restored');
   await page.locator('#draft-discard').click();
   await page.locator('#drafts-empty').waitFor({ timeout: 10000 });
+});
+
+// The verifier's form: the claim form, opened from a record page.
+const claims = async () => (await api('/api/v1/records?kind=claim&limit=1')).total;
+const claimed = (await api('/api/v1/records?kind=movement&limit=1')).records[0];
+let vpage = null;
+
+// Fills what a claim needs besides about and case, and sends it.
+async function fillClaimAndSend(p, text) {
+  await choose(p, 'Stance', 'confirms');
+  await typeInto(p, 'Party', 'ICRC');
+  await typeInto(p, 'Text', text);
+  await question(p, 'Sources').locator('input[type=checkbox]').first().click({ force: true });
+  await p.locator('#odk-form').getByRole('button', { name: 'Send' }).click();
+}
+
+await check('a verifier sees the claim form only', async () => {
+  vpage = (await newPage(verifier)).page;
+  await vpage.locator('#intake-link').waitFor({ state: 'visible', timeout: 15000 });
+  await vpage.click('#intake-link');
+  await vpage.locator('#intake-forms a').first().waitFor({ timeout: 20000 });
+  const hrefs = await vpage.locator('#intake-forms a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert(hrefs.join(' ') === '#/intake/lifeline-claim', `the verifier's forms: ${hrefs.join(' ')}`);
+});
+
+await check('a record page opens the claim form with about filled; the verifier\'s claim is appended', async () => {
+  const before = await claims();
+  await vpage.goto(`${base}/#/record/${encodeURIComponent(claimed.id)}`);
+  await vpage.locator('#claim-link').click();
+  await vpage.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  assert(await valueOf(vpage, 'About') === claimed.id, `about is ${await valueOf(vpage, 'About')}, not ${claimed.id}`);
+  assert(await question(vpage, 'Case').locator(`input[type=radio][value="${claimed.case}"]`).isChecked(), 'the case is not set');
+  await fillClaimAndSend(vpage, 'Confirmed by the ICRC.');
+  const row = vpage.locator('#outbox-table tbody tr[data-state="sent"]');
+  await row.waitFor({ timeout: 20000 });
+  const id = (await row.locator('code.id').textContent()).trim();
+  const logged = JSON.parse(Buffer.from((await api(`/api/v1/records/${encodeURIComponent(id)}`)).entry, 'base64').toString('utf8'));
+  assert(logged.kind === 'claim' && logged.about === claimed.id && logged.stance === 'confirms', `logged ${JSON.stringify(logged)}`);
+  assert(await claims() === before + 1, 'not one claim more');
+  await until(async () => (await row.locator('.receipt').getAttribute('data-verified')) === 'true', 'the claim\'s receipt verified');
+});
+
+await check('a claim about a record that does not exist is refused, naming about', async () => {
+  const before = await claims();
+  await vpage.goto(`${base}/#/intake/lifeline-claim?about=mv-no-such-record&case=${encodeURIComponent(claimed.case)}`);
+  await vpage.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  assert(await valueOf(vpage, 'About') === 'mv-no-such-record', 'about not filled from the address');
+  await fillClaimAndSend(vpage, 'About nothing.');
+  const row = vpage.locator('#outbox-table tbody tr[data-state="refused"]');
+  await row.waitFor({ timeout: 20000 });
+  const field = (await row.locator('.fault-field').textContent()).trim();
+  assert(field === 'about', `the field at fault is ${field}: ${await row.innerText()}`);
+  assert(await claims() === before, 'the refused claim was appended');
 });
 
 await check('a viewer sees no intake page', async () => {
