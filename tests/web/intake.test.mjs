@@ -5,9 +5,15 @@
 // online and sees it sent with its id and log index and its receipt
 // verified in the browser; the log holds it once; the downloaded receipt
 // passes `lifeline verify-receipt`. A refused submission shows the field at
-// fault; a viewer sees no intake page.
+// fault; a viewer sees no intake page. Drafts: a half-filled form (a repeat
+// too) survives a reload, is listed, opens with every answer, and is gone
+// once sent; drafting works offline; another token does not see it; a draft
+// of an older form version says what no longer fits. A verifier sees only
+// the claim form, opens it from a record page with `about` filled, and its
+// claim is appended; a claim about no record is refused naming `about`.
 //
-// Environment: LIFELINE_URL, LIFELINE_MONITOR and LIFELINE_VIEWER (tokens),
+// Environment: LIFELINE_URL, LIFELINE_MONITOR, LIFELINE_MONITOR2,
+// LIFELINE_VERIFIER and LIFELINE_VIEWER (tokens),
 // LIFELINE_BIN and LIFELINE_STORE (the CLI and the served store), CHROMIUM.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,10 +24,12 @@ import { serverUrl, launchChromium, check, assert, finish } from './harness.mjs'
 const base = serverUrl('intake.test');
 const monitor = process.env.LIFELINE_MONITOR;
 const viewer = process.env.LIFELINE_VIEWER;
+const monitor2 = process.env.LIFELINE_MONITOR2;
+const verifier = process.env.LIFELINE_VERIFIER;
 const bin = process.env.LIFELINE_BIN;
 const store = process.env.LIFELINE_STORE;
-if (!monitor || !viewer || !bin || !store) {
-  console.error('intake.test: set LIFELINE_MONITOR, LIFELINE_VIEWER, LIFELINE_BIN and LIFELINE_STORE');
+if (!monitor || !monitor2 || !verifier || !viewer || !bin || !store) {
+  console.error('intake.test: set LIFELINE_MONITOR, LIFELINE_MONITOR2, LIFELINE_VERIFIER, LIFELINE_VIEWER, LIFELINE_BIN and LIFELINE_STORE');
   process.exit(2);
 }
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-test-'));
@@ -67,8 +75,8 @@ async function choose(page, label, option) {
   await question(page, label).getByText(option, { exact: true }).first().click();
 }
 
-// A movement on the Lachin corridor road, as a monitor would record one.
-async function fillMovement(page) {
+// The case, the Lachin corridor road and a date in a movement form.
+async function fillWhereWhen(page) {
   await question(page, 'Case').locator('input[type=radio]').first().check();
   await choose(page, 'Route', 'Lachin corridor road (Stepanakert-Goris highway)');
   const day = question(page, 'Date').locator('input').first();
@@ -76,6 +84,11 @@ async function fillMovement(page) {
   await day.pressSequentially(process.env.DATE_TYPED || '01/10/2023');
   await day.press('Enter');
   await page.keyboard.press('Escape');
+}
+
+// A movement on the Lachin corridor road, as a monitor would record one.
+async function fillMovement(page) {
+  await fillWhereWhen(page);
   await choose(page, 'Direction', 'in');
   await typeInto(page, 'Operator', 'ICRC');
   await typeInto(page, 'Persons', '12');
@@ -164,11 +177,22 @@ await check('back online: sent with its id and log index, the receipt verified i
 
 await check('the downloaded receipt passes `lifeline verify-receipt`', async () => {
   assert(sent, 'nothing was sent');
+  // Notes the object URL the link downloads from, to check it is revoked.
+  await page.locator('.receipt-download').first().evaluate((a) => a.addEventListener('click', () => {
+    setTimeout(() => { window.receiptUrl = a.href; }, 0);
+  }));
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.receipt-download').first().click()]);
   assert(download.suggestedFilename() === `${sent.id}.tlog-proof`, `file name ${download.suggestedFilename()}`);
   const receipt = path.join(tmp, 'r.tlog-proof');
   const entry = path.join(tmp, 'entry');
   await download.saveAs(receipt);
+  // The receipt's object URL is revoked once the download has begun.
+  const link = page.locator('.receipt-download').first();
+  await until(async () => (await link.getAttribute('href')) === '#', 'the receipt link back to "#"');
+  const url = await page.evaluate(() => window.receiptUrl);
+  assert(/^blob:/.test(url), `the link downloaded from ${url}`);
+  const readable = await page.evaluate((u) => fetch(u).then(() => true, () => false), url);
+  assert(!readable, 'the receipt\'s object URL can still be read: it was not revoked');
   fs.writeFileSync(entry, Buffer.from(sent.entry, 'base64'));
   const out = execFileSync(bin, ['--store', store, 'verify-receipt', receipt, entry], { encoding: 'utf8' });
   assert(/^OK /.test(out), `verify-receipt says: ${out}`);
@@ -187,7 +211,7 @@ await check('a refused submission shows the field at fault', async () => {
   assert(await movements() === before + 1, 'the refused record was appended');
 });
 
-await check('a draft is kept, not sent, until its Send button', async () => {
+await check('a finished form held back is kept, not sent, until its Send button', async () => {
   await page.locator('#intake-draft').check();
   assert(await page.locator('#intake-draft').isChecked(), 'the draft box is not ticked');
   await fillMovement(page);
@@ -199,6 +223,214 @@ await check('a draft is kept, not sent, until its Send button', async () => {
   await draft.locator('.send-draft').click();
   await until(async () => (await page.locator('#outbox-table tbody tr[data-state="sent"]').count()) === 2, 'the draft sent');
   assert(await movements() === before + 2, `movements went from ${before} to ${await movements()}, not up by two`);
+});
+
+// Drafts. The form's fields as the page shows them now.
+const valueOf = (p, label) => question(p, label).locator('input, textarea').first().inputValue();
+const draftRows = (p) => p.locator('#drafts-table tbody tr');
+
+async function openForm(p, formId) {
+  await p.goto(`${base}/#/intake/${formId}`);
+  await p.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+}
+
+// Waits for the page to say the draft is saved (after `since`, a Date.now()).
+const savedAfter = (p, since) => until(async () => Number(await p.locator('#draft-status').getAttribute('data-saved')) >= since,
+  'the draft saved');
+
+// Half a movement: operator, persons, direction out, and one cargo line.
+async function halfMovement(p) {
+  await typeInto(p, 'Operator', 'UNHCR');
+  await typeInto(p, 'Persons', '7');
+  await choose(p, 'Direction', 'out');
+  await p.locator('#odk-form').getByRole('button', { name: 'Add Cargo' }).click();
+  await typeInto(p, 'Commodity', 'flour');
+  await typeInto(p, 'Quantity', '3');
+  await choose(p, 'Unit', 'kg');
+}
+
+async function expectHalfMovement(p) {
+  assert(await valueOf(p, 'Operator') === 'UNHCR', `operator ${await valueOf(p, 'Operator')}`);
+  assert(await valueOf(p, 'Persons') === '7', `persons ${await valueOf(p, 'Persons')}`);
+  assert(await question(p, 'Direction').locator('input[type=radio]:checked').count() === 1, 'no direction chosen');
+  assert(await question(p, 'Direction').locator('input[type=radio][value="out"]').isChecked(), 'direction is not "out"');
+  assert(await valueOf(p, 'Commodity') === 'flour', `cargo commodity ${await valueOf(p, 'Commodity')}`);
+  assert(await valueOf(p, 'Quantity') === '3', `cargo quantity ${await valueOf(p, 'Quantity')}`);
+  assert(await question(p, 'Unit').locator('input[type=radio][value="kg"]').isChecked(), 'cargo unit is not "kg"');
+}
+
+let draftId = '';
+const beforeDrafts = await movements();
+
+await check('a half-filled form is kept as a draft as it is typed, and a reload restores every answer', async () => {
+  await openForm(page, 'lifeline-movement');
+  const since = Date.now();
+  await halfMovement(page);
+  await savedAfter(page, since);
+  draftId = new URL(page.url()).hash.match(/draft=([^&]+)/)[1];
+  await page.reload();
+  await page.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  await expectHalfMovement(page);
+});
+
+await check('the intake page lists the draft; opening it brings back every answer, a repeat\'s too', async () => {
+  await page.goto(`${base}/#/intake`);
+  const row = draftRows(page).filter({ has: page.locator('.draft-summary', { hasText: 'operator: UNHCR' }) });
+  await row.waitFor({ timeout: 20000 });
+  assert(await draftRows(page).count() === 1, `${await draftRows(page).count()} drafts listed`);
+  assert(await row.getAttribute('data-id') === draftId, 'the listed draft is another');
+  assert((await row.locator('.form-name').textContent()).includes('movement'), 'the draft does not name its form');
+  assert(await row.locator('time').count() === 1, 'no time of last edit');
+  await row.locator('.open-draft').click();
+  await page.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  await expectHalfMovement(page);
+  assert(await page.locator('#draft-notice').isHidden(), 'a notice shows for a draft of the current form');
+});
+
+await check('finished and sent: the draft is gone, the record appended with its receipt verified', async () => {
+  await fillWhereWhen(page);
+  await question(page, 'Sources').locator('input[type=checkbox]').first().click({ force: true });
+  const sentBefore = await page.locator('#outbox-table tbody tr[data-state="sent"]').count();
+  await page.locator('#odk-form').getByRole('button', { name: 'Send' }).click();
+  await until(async () => (await page.locator('#outbox-table tbody tr[data-state="sent"]').count()) === sentBefore + 1, 'the draft sent');
+  await page.locator('#drafts-empty').waitFor({ timeout: 10000 });
+  assert(!page.url().includes('draft='), `the address still names the draft: ${page.url()}`);
+  const row = page.locator('#outbox-table tbody tr[data-state="sent"]').last();
+  await until(async () => (await row.locator('.receipt').getAttribute('data-verified')) === 'true', 'the receipt verified');
+  const id = (await row.locator('code.id').textContent()).trim();
+  const rec = await api(`/api/v1/records/${encodeURIComponent(id)}`);
+  const logged = JSON.parse(Buffer.from(rec.entry, 'base64').toString('utf8'));
+  assert(logged.operator === 'UNHCR' && logged.persons === 7 && logged.direction === 'out', `logged ${JSON.stringify(logged)}`);
+  assert(logged.cargo?.length === 1 && logged.cargo[0].commodity === 'flour' && logged.cargo[0].unit === 'kg', `cargo ${JSON.stringify(logged.cargo)}`);
+  assert(await movements() === beforeDrafts + 1, 'not one movement more');
+  const kept = await page.evaluate(async (key) => {
+    const db = await new Promise((r) => { const q = indexedDB.open('lifeline-intake'); q.onsuccess = () => r(q.result); });
+    return new Promise((r) => { const q = db.transaction('drafts').objectStore('drafts').get(key); q.onsuccess = () => r(q.result); });
+  }, draftId);
+  assert(!kept, 'the sent draft is still in IndexedDB');
+});
+
+await check('offline, a draft is kept, survives a reload and can be discarded; nothing is sent', async () => {
+  await openForm(page, 'lifeline-movement');
+  await context.setOffline(true);
+  const since = Date.now();
+  const logged = await movements();
+  await typeInto(page, 'Operator', 'offline drafter');
+  await savedAfter(page, since);
+  await page.reload();
+  await page.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  assert(await valueOf(page, 'Operator') === 'offline drafter', `operator ${await valueOf(page, 'Operator')}`);
+  await page.locator('#draft-discard').click();
+  await page.locator('#drafts-empty').waitFor({ timeout: 10000 });
+  await page.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  assert(await valueOf(page, 'Operator') === '', 'the discarded answers are still in the form');
+  await context.setOffline(false);
+  assert(await movements() === logged, 'a draft reached the log');
+});
+
+// Signs this page's tab in with `token` (the header's token box).
+async function useToken(p, token) {
+  await p.locator('.token-box').evaluate((d) => { d.open = true; });
+  await p.fill('#token-input', token);
+  await p.click('#token-form button[type=submit]');
+}
+
+await check('another token in the same browser sees none of the first token\'s drafts', async () => {
+  await openForm(page, 'lifeline-movement');
+  const since = Date.now();
+  await typeInto(page, 'Operator', 'first monitor');
+  await savedAfter(page, since);
+  const mine = new URL(page.url()).hash.match(/draft=([^&]+)/)[1];
+  await useToken(page, monitor2);
+  await page.goto(`${base}/#/intake`);
+  await page.locator('#drafts-empty').waitFor({ timeout: 20000 });
+  await page.goto(`${base}/#/intake/lifeline-movement?draft=${mine}`);
+  await page.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  assert(await valueOf(page, 'Operator') === '', 'the second token opened the first token\'s draft');
+  assert((await page.locator('#draft-status').textContent()).includes('not in this browser'), 'no word that the draft is not there');
+  const owners = await page.evaluate(async () => {
+    const db = await new Promise((r) => { const q = indexedDB.open('lifeline-intake'); q.onsuccess = () => r(q.result); });
+    return new Promise((r) => { const q = db.transaction('drafts').objectStore('drafts').getAll(); q.onsuccess = () => r(JSON.stringify(q.result)); });
+  });
+  assert(!owners.includes(monitor) && !owners.includes(monitor.split('_').pop()), 'a token is stored with the drafts');
+  await useToken(page, monitor);
+  await page.goto(`${base}/#/intake`);
+  await draftRows(page).filter({ has: page.locator('.draft-summary', { hasText: 'first monitor' }) }).waitFor({ timeout: 20000 });
+});
+
+await check('a draft of an older version of the form opens with what still fits and says what does not', async () => {
+  const id = await draftRows(page).first().getAttribute('data-id');
+  await page.evaluate(async (key) => {
+    const req = (r) => new Promise((resolve) => { r.onsuccess = () => resolve(r.result); });
+    const db = await req(indexedDB.open('lifeline-intake'));
+    const d = await req(db.transaction('drafts').objectStore('drafts').get(key));
+    d.formVersion = '1-0000000000';
+    d.xml = d.xml.replace('</operator>', '</operator><convoy_lead>Petrosyan</convoy_lead>');
+    await req(db.transaction('drafts', 'readwrite').objectStore('drafts').put(d));
+  }, id);
+  await page.goto(`${base}/#/intake/lifeline-movement?draft=${id}`);
+  await page.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  const notice = page.locator('#draft-notice');
+  assert(await notice.isVisible(), 'no notice for a draft of an older form');
+  const text = await notice.textContent();
+  assert(text.includes('older version') && text.includes('1-0000000000') && text.includes('/data/convoy_lead'), `the notice says: ${text}`);
+  assert(await notice.getAttribute('data-unfit') === '/data/convoy_lead', `unfit: ${await notice.getAttribute('data-unfit')}`);
+  assert(await valueOf(page, 'Operator') === 'first monitor', 'the answer that fits was not restored');
+  await page.locator('#draft-discard').click();
+  await page.locator('#drafts-empty').waitFor({ timeout: 10000 });
+});
+
+// The verifier's form: the claim form, opened from a record page.
+const claims = async () => (await api('/api/v1/records?kind=claim&limit=1')).total;
+const claimed = (await api('/api/v1/records?kind=movement&limit=1')).records[0];
+let vpage = null;
+
+// Fills what a claim needs besides about and case, and sends it.
+async function fillClaimAndSend(p, text) {
+  await choose(p, 'Stance', 'confirms');
+  await typeInto(p, 'Party', 'ICRC');
+  await typeInto(p, 'Text', text);
+  await question(p, 'Sources').locator('input[type=checkbox]').first().click({ force: true });
+  await p.locator('#odk-form').getByRole('button', { name: 'Send' }).click();
+}
+
+await check('a verifier sees the claim form only', async () => {
+  vpage = (await newPage(verifier)).page;
+  await vpage.locator('#intake-link').waitFor({ state: 'visible', timeout: 15000 });
+  await vpage.click('#intake-link');
+  await vpage.locator('#intake-forms a').first().waitFor({ timeout: 20000 });
+  const hrefs = await vpage.locator('#intake-forms a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert(hrefs.join(' ') === '#/intake/lifeline-claim', `the verifier's forms: ${hrefs.join(' ')}`);
+});
+
+await check('a record page opens the claim form with about filled; the verifier\'s claim is appended', async () => {
+  const before = await claims();
+  await vpage.goto(`${base}/#/record/${encodeURIComponent(claimed.id)}`);
+  await vpage.locator('#claim-link').click();
+  await vpage.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  assert(await valueOf(vpage, 'About') === claimed.id, `about is ${await valueOf(vpage, 'About')}, not ${claimed.id}`);
+  assert(await question(vpage, 'Case').locator(`input[type=radio][value="${claimed.case}"]`).isChecked(), 'the case is not set');
+  await fillClaimAndSend(vpage, 'Confirmed by the ICRC.');
+  const row = vpage.locator('#outbox-table tbody tr[data-state="sent"]');
+  await row.waitFor({ timeout: 20000 });
+  const id = (await row.locator('code.id').textContent()).trim();
+  const logged = JSON.parse(Buffer.from((await api(`/api/v1/records/${encodeURIComponent(id)}`)).entry, 'base64').toString('utf8'));
+  assert(logged.kind === 'claim' && logged.about === claimed.id && logged.stance === 'confirms', `logged ${JSON.stringify(logged)}`);
+  assert(await claims() === before + 1, 'not one claim more');
+  await until(async () => (await row.locator('.receipt').getAttribute('data-verified')) === 'true', 'the claim\'s receipt verified');
+});
+
+await check('a claim about a record that does not exist is refused, naming about', async () => {
+  const before = await claims();
+  await vpage.goto(`${base}/#/intake/lifeline-claim?about=mv-no-such-record&case=${encodeURIComponent(claimed.case)}`);
+  await vpage.locator('#odk-form[data-ready="true"]').waitFor({ timeout: 30000 });
+  assert(await valueOf(vpage, 'About') === 'mv-no-such-record', 'about not filled from the address');
+  await fillClaimAndSend(vpage, 'About nothing.');
+  const row = vpage.locator('#outbox-table tbody tr[data-state="refused"]');
+  await row.waitFor({ timeout: 20000 });
+  const field = (await row.locator('.fault-field').textContent()).trim();
+  assert(field === 'about', `the field at fault is ${field}: ${await row.innerText()}`);
+  assert(await claims() === before, 'the refused claim was appended');
 });
 
 await check('a viewer sees no intake page', async () => {

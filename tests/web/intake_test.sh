@@ -13,5 +13,7 @@ serve_lachin intake_test "$LL" "$SRC"
 S=$LACHIN_WORK/store
 MONITOR=$("$LL" --store "$S" token create --role monitor --label intake-test 2>/dev/null | head -1)
 VIEWER=$("$LL" --store "$S" token create --role viewer --label intake-test 2>/dev/null | head -1)
-LIFELINE_URL=$URL LIFELINE_MONITOR=$MONITOR LIFELINE_VIEWER=$VIEWER LIFELINE_BIN=$LL LIFELINE_STORE=$S \
+MONITOR2=$("$LL" --store "$S" token create --role monitor --label intake-test-2 2>/dev/null | head -1)
+VERIFIER=$("$LL" --store "$S" token create --role verifier --label intake-test 2>/dev/null | head -1)
+LIFELINE_URL=$URL LIFELINE_MONITOR=$MONITOR LIFELINE_MONITOR2=$MONITOR2 LIFELINE_VERIFIER=$VERIFIER LIFELINE_VIEWER=$VIEWER LIFELINE_BIN=$LL LIFELINE_STORE=$S \
 	node "$SRC/tests/web/intake.test.mjs"

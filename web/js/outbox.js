@@ -4,12 +4,14 @@
 //   records — each filled instance, keyed by its instanceID: its parts
 //             (xml_submission_file and attachments, as Blobs), its state
 //             (draft, waiting, sent, refused), and once sent the record's
-//             id, log index, receipt and entry.
+//             id, log index, receipt and entry;
+//   drafts  — half-filled forms (js/drafts.js), keyed by a random id, with
+//             the hash of the token they belong to (index "owner").
 // Nothing here talks to the server (js/pages/intake.js does). Every function
 // opens the database afresh: a reload or a second tab sees the same data.
 
 const kDb = 'lifeline-intake';
-const kVersion = 1;
+const kVersion = 2;
 
 /** States a record goes through: draft → waiting → sent | refused. */
 export const State = Object.freeze({ DRAFT: 'draft', WAITING: 'waiting', SENT: 'sent', REFUSED: 'refused' });
@@ -21,15 +23,21 @@ function open() {
       const db = req.result;
       if (!db.objectStoreNames.contains('forms')) db.createObjectStore('forms', { keyPath: 'formId' });
       if (!db.objectStoreNames.contains('records')) db.createObjectStore('records', { keyPath: 'key' });
+      if (!db.objectStoreNames.contains('drafts')) {
+        db.createObjectStore('drafts', { keyPath: 'id' }).createIndex('owner', 'owner');
+      }
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
 }
 
-// Runs fn(store) in one transaction of `name`; resolves to the result of the
-// request fn returns (or undefined) once the transaction has committed.
-async function run(name, mode, fn) {
+/**
+ * Runs fn(store) in one transaction of the store `name`; resolves to the
+ * result of the request fn returns (or undefined) once the transaction has
+ * committed.
+ */
+export async function run(name, mode, fn) {
   const db = await open();
   try {
     return await new Promise((resolve, reject) => {

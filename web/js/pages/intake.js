@@ -1,8 +1,10 @@
-// #/intake and #/intake/FORM : the field forms, for monitor, verifier and
-// admin tokens. Lists the server's forms (GET /formList), renders one with
-// ODK Web Forms (vendor/odk-web-forms, web/forms/entry.js), and keeps each
-// filled instance in this browser's outbox (js/outbox.js, IndexedDB) as a
-// draft or waiting to be sent; js/intake_sync.js sends it when online. The
+// #/intake and #/intake/FORM[?draft=ID|?about=ID&case=ID] : the field forms,
+// for monitor, verifier and admin tokens. Lists the forms the token's
+// formList names, renders one with ODK Web Forms (vendor/odk-web-forms,
+// web/forms/entry.js), keeps it as a draft while it is filled
+// (intake_drafts.js, js/drafts.js: per token, never sent), and keeps each
+// finished instance in this browser's outbox (js/outbox.js, IndexedDB), held
+// back or waiting to be sent; js/intake_sync.js sends it when online. The
 // outbox table shows each record's state: draft, waiting, sent (its id, log
 // index and receipt, checked here: js/receipts.js), refused (the field at
 // fault). It all survives a reload, and the page opens offline (sw.js keeps
@@ -11,15 +13,22 @@ import { h, mount, table } from '../dom.js';
 import { getToken, intakeAllowed } from '../api.js';
 import { t, tn, num } from '../i18n.js';
 import { announce, ident, recordHref } from '../ui.js';
-import { State, allForms, getForm, putForm, allRecords, putRecord, updateRecord, partsOf } from '../outbox.js';
+import { State, allForms, putForm, allRecords, putRecord, updateRecord, partsOf } from '../outbox.js';
 import { startSync, sync } from '../intake_sync.js';
+import { getDraft, newDraftId, deleteDraft, ownerKey } from '../drafts.js';
+import { renderDrafts, keepDraft, draftHref } from './intake_drafts.js';
 
-let unmountForm = null;
+// The open form: unmount() removes it, keeper (intake_drafts.js) keeps it
+// as a draft. One at a time, for whichever intake page is shown.
+let open = { unmount: null, keeper: null, id: '' };
 
-// The server's forms: GET /formList (the xformsList document) and each
-// form's XML, kept in IndexedDB; offline, the ones kept.
+// The server's forms for this token: GET /formList (the xformsList
+// document; a verifier's lists the claim form only) and each form's XML,
+// kept in IndexedDB; offline, the ones this token's last list named (a
+// shared browser keeps every token's forms, and shows each its own).
 async function loadForms() {
   const headers = { Authorization: `Bearer ${getToken()}`, 'X-OpenRosa-Version': '1.0' };
+  const listKey = `lifeline-intake-forms:${await ownerKey()}`;
   try {
     const res = await fetch('/formList', { headers, credentials: 'omit' });
     if (!res.ok) throw new Error(`/formList: ${res.status}`);
@@ -29,6 +38,7 @@ async function loadForms() {
       name: x.getElementsByTagName('name')[0].textContent,
       path: new URL(x.getElementsByTagName('downloadUrl')[0].textContent).pathname,
     }));
+    localStorage.setItem(listKey, JSON.stringify(forms.map((f) => f.formId)));
     await Promise.all(forms.map(async (f) => {
       const xml = await fetch(f.path, { headers, credentials: 'omit' });
       if (xml.ok) await putForm({ formId: f.formId, name: f.name, xml: await xml.text() });
@@ -36,7 +46,13 @@ async function loadForms() {
   } catch {
     // Offline or refused: the forms kept from the last time serve.
   }
-  return (await allForms()).sort((a, b) => a.formId.localeCompare(b.formId));
+  let mine = [];
+  try {
+    mine = JSON.parse(localStorage.getItem(listKey) || '[]');
+  } catch {
+    mine = [];
+  }
+  return (await allForms()).filter((f) => mine.includes(f.formId)).sort((a, b) => mine.indexOf(a.formId) - mine.indexOf(b.formId));
 }
 
 // The engine's payload (valid, sent by the form's button) into the outbox,
@@ -55,17 +71,34 @@ async function keep(form, payload, draft) {
   sync();
 }
 
+// How long a receipt's object URL lives after its link is clicked: the
+// browser has begun the download by then (it reads the URL as the click's
+// default action, after this handler).
+const kRevokeMs = 1000;
+
+// A link downloading the receipt as <id>.tlog-proof. The object URL is made
+// when the link is clicked and revoked once the download has begun, so the
+// outbox's redraws leave no Blob behind.
+function receiptLink(result) {
+  const link = h('a', { href: '#', download: `${result.id}.tlog-proof`, class: 'receipt-download' }, t('intake_receipt_download'));
+  link.addEventListener('click', () => {
+    const url = URL.createObjectURL(new Blob([result.receipt], { type: 'text/plain' }));
+    link.href = url;
+    setTimeout(() => {
+      URL.revokeObjectURL(url);
+      link.href = '#';
+    }, kRevokeMs);
+  });
+  return link;
+}
+
 function receiptCell(r) {
   if (r.state !== State.SENT) return '';
   const v = r.verdict;
   const status = !v ? h('span', { class: 'receipt-pending' }, t('intake_receipt_pending'))
     : v.ok ? h('span', { class: 'verify-ok' }, '✓ ', t('intake_receipt_verified', { size: num(Number(v.size)) }))
       : h('span', { class: 'verify-fail' }, '✗ ', t('intake_receipt_failed', { problems: v.problems.join('; ') }));
-  const file = new Blob([r.result.receipt], { type: 'text/plain' });
-  const link = h('a', {
-    href: URL.createObjectURL(file), download: `${r.result.id}.tlog-proof`, class: 'receipt-download',
-  }, t('intake_receipt_download'));
-  return h('span', { class: 'receipt', dataset: { verified: v ? String(v.ok) : '' } }, status, ' ', link);
+  return h('span', { class: 'receipt', dataset: { verified: v ? String(v.ok) : '' } }, status, ' ', receiptLink(r.result));
 }
 
 function detailCell(r) {
@@ -121,15 +154,20 @@ function showConnection() {
 window.addEventListener('online', showConnection);
 window.addEventListener('offline', showConnection);
 
+function closeForm() {
+  if (open.keeper) open.keeper.stop();
+  if (open.unmount) open.unmount();
+  open = { unmount: null, keeper: null, id: '' };
+}
+
 export async function render(ctx) {
-  if (unmountForm) unmountForm();
-  unmountForm = null;
+  closeForm();
   if (!(await intakeAllowed())) {
     mount(ctx.main, h('h1', {}, t('intake_title')), h('p', { id: 'intake-denied' }, t('intake_denied')));
     return;
   }
   const forms = await loadForms();
-  const form = ctx.route.formId ? forms.find((f) => f.formId === ctx.route.formId) || await getForm(ctx.route.formId) : null;
+  const form = ctx.route.formId ? forms.find((f) => f.formId === ctx.route.formId) || null : null;
   const list = forms.length
     ? h('ul', { id: 'intake-forms' }, forms.map((f) => h('li', {}, h('a', { href: `#/intake/${encodeURIComponent(f.formId)}`,
       'aria-current': form && form.formId === f.formId ? 'page' : null }, f.name))))
@@ -141,8 +179,14 @@ export async function render(ctx) {
     h('section', { 'aria-labelledby': 'forms-h' }, h('h2', { id: 'forms-h' }, t('intake_forms')), list),
     form ? h('section', { 'aria-labelledby': 'form-h', id: 'intake-form-section' },
       h('h2', { id: 'form-h' }, form.name),
+      h('p', { class: 'draft-actions' },
+        h('button', { type: 'button', id: 'draft-save' }, t('intake_draft_save')), ' ',
+        h('button', { type: 'button', id: 'draft-discard' }, t('intake_draft_discard')), ' ',
+        h('span', { id: 'draft-status', role: 'status' })),
+      h('p', { id: 'draft-notice', class: 'notice', hidden: true }),
       h('label', { class: 'draft-toggle' }, h('input', { type: 'checkbox', id: 'intake-draft' }), ' ', t('intake_draft_toggle')),
       h('div', { id: 'odk-form' })) : null,
+    h('section', { 'aria-labelledby': 'drafts-h' }, h('h2', { id: 'drafts-h' }, t('intake_drafts')), h('div', { id: 'drafts' })),
     h('section', { 'aria-labelledby': 'outbox-h' }, h('h2', { id: 'outbox-h' }, t('intake_outbox')), h('div', { id: 'outbox' })));
   ctx.form = form;
 }
@@ -157,18 +201,99 @@ export async function after(ctx, main) {
   await refresh();
   const onChange = () => (document.contains(outbox) ? refresh() : window.removeEventListener('lifeline-outbox', onChange));
   window.addEventListener('lifeline-outbox', onChange);
-  if (ctx.form) {
-    const { mountForm } = await import('../../vendor/odk-web-forms/odk-web-forms.js');
-    const draft = main.querySelector('#intake-draft');
-    // Once kept, a fresh form (a new instance) replaces the filled one.
-    const fresh = () => {
-      if (unmountForm) unmountForm();
-      unmountForm = mountForm(main.querySelector('#odk-form'), ctx.form.xml, async (payload) => {
-        await keep(ctx.form, payload, draft.checked);
-        setTimeout(fresh, 0);
-      });
-    };
-    fresh();
-  }
+  const drafts = main.querySelector('#drafts');
+  const refreshDrafts = () => renderDrafts(drafts, () => refreshDrafts());
+  await refreshDrafts();
+  if (ctx.form) await openForm(ctx, main, refreshDrafts);
   startSync();
+}
+
+// Says what a restored draft could not bring back: the form's version
+// changed since, and the answers that no longer fit it.
+function showFit(main, draft, version, unfit) {
+  const notice = main.querySelector('#draft-notice');
+  const lines = [];
+  if (draft.formVersion !== version) lines.push(t('intake_draft_old_version', { then: draft.formVersion || '?', now: version }));
+  if (unfit.length) lines.push(t('intake_draft_unfit', { fields: unfit.join(', ') }));
+  else if (lines.length) lines.push(t('intake_draft_all_fit'));
+  notice.hidden = !lines.length;
+  notice.dataset.unfit = unfit.join(' ');
+  mount(notice, lines.join(' '));
+}
+
+// Answers given in the address (#/intake/FORM?about=ID&case=ID: the record
+// page's "Confirm or dispute this record"), set once the form has loaded.
+function prefill(ctl, given) {
+  for (const name of ['about', 'case']) {
+    if (given[name]) ctl.set(`/data/${name}`, given[name]);
+  }
+}
+
+// The form's Save draft and Discard draft buttons; afterDiscard() once the
+// open form's draft is deleted and the form closed.
+function draftButtons(main, afterDiscard) {
+  main.querySelector('#draft-save').addEventListener('click', async () => {
+    if (open.keeper) await open.keeper.save();
+    announce(t('intake_draft_saved_now'));
+  });
+  main.querySelector('#draft-discard').addEventListener('click', async () => {
+    const { id } = open;
+    closeForm();
+    await deleteDraft(id);
+    main.querySelector('#draft-notice').hidden = true;
+    mount(main.querySelector('#draft-status'), t('intake_draft_discarded'));
+    afterDiscard();
+  });
+}
+
+// Mounts the open form: restored from ?draft=ID when that is this token's
+// draft, else blank (with any answers the address gives); kept as a draft
+// while it is filled; put in the outbox when sent, its draft deleted.
+async function openForm(ctx, main, refreshDrafts) {
+  const { mountForm, formVersionOf } = await import('../../vendor/odk-web-forms/odk-web-forms.js');
+  const form = { formId: ctx.form.formId, name: ctx.form.name, version: formVersionOf(ctx.form.xml) };
+  const el = main.querySelector('#odk-form');
+  const status = main.querySelector('#draft-status');
+  const params = ctx.route.params || {};
+  const draft = params.draft ? await getDraft(params.draft) : null;
+  if (params.draft && !draft) mount(status, t('intake_draft_missing'));
+  const blankHref = `#/intake/${encodeURIComponent(form.formId)}`;
+  const onSaved = (d) => {
+    if (!d) return;
+    mount(status, t('intake_draft_saved', { time: new Date(d.updated).toLocaleTimeString() }));
+    status.dataset.saved = String(d.updated);
+    if (!location.hash.includes('draft=')) history.replaceState(null, '', draftHref(d));
+    refreshDrafts();
+  };
+  // given: the answers the address gives (the first form only).
+  const mountOne = (restore, id, given) => {
+    closeForm();
+    el.dataset.ready = 'false';
+    let ready = false;
+    open.id = id;
+    open.unmount = mountForm(el, ctx.form.xml, {
+      onSubmit: async (payload) => {
+        if (open.keeper) await open.keeper.stop();
+        await keep(ctx.form, payload, main.querySelector('#intake-draft').checked);
+        await deleteDraft(id);
+        history.replaceState(null, '', blankHref);
+        refreshDrafts();
+        setTimeout(() => mountOne(null, newDraftId(), {}), 0);
+      },
+      onReady: (ctl) => {
+        if (ready) return;
+        ready = true;
+        if (restore) showFit(main, restore, form.version, ctl.fill(restore.xml));
+        else prefill(ctl, given);
+        open.keeper = keepDraft(el, form, id, ctl, onSaved);
+        el.dataset.ready = 'true';
+      },
+    });
+  };
+  draftButtons(main, () => {
+    history.replaceState(null, '', blankHref);
+    refreshDrafts();
+    mountOne(null, newDraftId(), {});
+  });
+  mountOne(draft, draft ? draft.id : newDraftId(), params);
 }

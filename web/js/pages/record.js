@@ -4,7 +4,7 @@
 // pinned key, the witness quorum, consistency with what this browser saw, and
 // the proof with js/merkle.js) without trusting the server.
 import { h, add, mount, table } from '../dom.js';
-import { getJson } from '../api.js';
+import { getJson, intakeAllowed } from '../api.js';
 import { t, tn, num, date, term, hasTerm, has } from '../i18n.js';
 import { recordHref, caseHref, badge, announce, quoted, ident } from '../ui.js';
 import { leafHash, fromBase64, toHex } from '../merkle.js';
@@ -131,7 +131,8 @@ export async function render(ctx) {
         (r.disputed_fields || []).length ? [h('dt', {}, t('corr_disputed_fields')),
           h('dd', { id: 'disputed-fields' }, r.disputed_fields.map((f, i) => [i ? ', ' : '', h('code', {}, f)]))] : null,
         h('dt', {}, t('corr_retracted_by')), h('dd', {}, idLinks(r.retracted_by))),
-      claims.length ? table(t('claims'), [t('col_party'), t('col_stance'), t('col_claim')], claims) : h('p', {}, t('no_claims'))),
+      claims.length ? table(t('claims'), [t('col_party'), t('col_stance'), t('col_claim')], claims) : h('p', {}, t('no_claims')),
+      h('p', { id: 'record-claim', hidden: true })),
     h('section', { 'aria-labelledby': 'history-h' },
       h('h2', { id: 'history-h' }, t('history')),
       h('dl', { class: 'pairs' },
@@ -153,10 +154,23 @@ export async function render(ctx) {
       button, result));
 
   ctx.entry = r.entry;
+  ctx.claimAbout = { about: rec.id || id, case: rec.case || '' };
+}
+
+// "Confirm or dispute this record": for tokens that may submit (verifier,
+// monitor, admin: HEAD /submission answers 204), the claim form opened with
+// `about` (and `case`) filled in (js/pages/intake.js reads them).
+async function offerClaim(ctx) {
+  const el = document.getElementById('record-claim');
+  if (!el || !ctx.claimAbout || !(await intakeAllowed())) return;
+  const q = new URLSearchParams(Object.entries(ctx.claimAbout).filter(([, v]) => v));
+  mount(el, h('a', { href: `#/intake/lifeline-claim?${q}`, id: 'claim-link' }, t('record_claim')));
+  el.hidden = false;
 }
 
 /** Once the page is in the document: the leaf hash, computed here. */
 export async function after(ctx) {
+  offerClaim(ctx);
   const el = document.getElementById('leaf-hash');
   if (!el || !ctx.entry) return;
   try {
