@@ -983,15 +983,6 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
   });
 }
 
-Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
-  std::vector<store::RecordRow> rows;
-  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) {
-    rows.push_back(r);
-    return Status::Ok();
-  }));
-  return rows;
-}
-
 namespace {
 
 // A record's body parsed, and whether it is left out as far-dated: the part

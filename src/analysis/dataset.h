@@ -491,11 +491,9 @@ struct CheckpointRef {
 Result<CheckpointRef> ResolveCheckpoint(store::LogStore& st, std::optional<uint64_t> at);
 
 // The rows of the current records of `case_id` among the entries below
-// `size`, in log order: records superseded or retracted by an entry below
-// `size` are left out (docs/records.md, applied to that tree).
-Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size);
-
-// CurrentRows one row at a time, in log order, without holding them: two
+// `size`, in log order (records superseded or retracted by an entry below
+// `size` are left out: docs/records.md, applied to that tree), one row at a
+// time, without holding them: two
 // scans of the case's rows, the first to learn what replaces what (the
 // CurrentView keeps only the replaced records' keys), the second to pass each
 // current row to `fn`. `case_rows`, if given, receives the current rows of
