@@ -126,7 +126,11 @@ struct Movements {
   std::vector<Direction> direction;
   std::vector<Outcome> outcome;
   std::vector<int64_t> vehicles, persons, patients;
-  std::vector<int32_t> period_from, period_to;  // kNoDay unless a period movement
+  // The days a period movement covers. Empty until the first period
+  // movement is appended (most cases have none, and the columns would cost
+  // 8 bytes a movement), and shorter than `day` after it: rows past the end
+  // are kNoDay. Read them through PeriodFromAt / PeriodToAt.
+  std::vector<int32_t> period_from, period_to;
   std::vector<int32_t> record;
   // Schema v2. Rows appended without them (benchmarks) are as stated and
   // have no reporter: the vectors are then shorter than `day` (see the
@@ -137,6 +141,9 @@ struct Movements {
   // tonnage gives no cargo). Rows without an entry give every figure.
   std::vector<uint8_t> given;
   size_t size() const { return day.size(); }
+  // kNoDay unless row `i` is a period movement.
+  int32_t PeriodFromAt(size_t i) const { return i < period_from.size() ? period_from[i] : kNoDay; }
+  int32_t PeriodToAt(size_t i) const { return i < period_to.size() ? period_to[i] : kNoDay; }
   Qualifier QualifierAt(size_t i) const { return i < qualifier.size() ? qualifier[i] : Qualifier::kAsStated; }
   int32_t ReporterAt(size_t i) const { return i < reported_by.size() ? reported_by[i] : kNone; }
   uint8_t GivenAt(size_t i) const { return i < given.size() ? given[i] : uint8_t{15}; }
