@@ -120,7 +120,7 @@ void NoPatientTransfer(const Rule& rule, const Dataset& ds, const Indicators& in
   std::vector<std::vector<int32_t>> transfers(ind.days.size());
   const auto& m = ds.movements;
   for (size_t i = 0; i < m.size(); ++i) {
-    if (m.outcome[i] != analysis::Outcome::kCompleted || m.period_from[i] != analysis::kNoDay || m.patients[i] <= 0) {
+    if (m.outcome[i] != analysis::Outcome::kCompleted || m.PeriodFromAt(i) != analysis::kNoDay || m.patients[i] <= 0) {
       continue;
     }
     int64_t d = int64_t{m.day[i]} - from;
@@ -136,10 +136,10 @@ void NoPatientTransfer(const Rule& rule, const Dataset& ds, const Indicators& in
   // names them.
   const int64_t ndays = static_cast<int64_t>(ind.days.size());
   for (size_t i = 0; i < m.size(); ++i) {
-    if (m.outcome[i] != analysis::Outcome::kCompleted || m.period_from[i] == analysis::kNoDay || m.patients[i] <= 0) {
+    if (m.outcome[i] != analysis::Outcome::kCompleted || m.PeriodFromAt(i) == analysis::kNoDay || m.patients[i] <= 0) {
       continue;
     }
-    int64_t a = int64_t{m.period_from[i]} - from, b = int64_t{m.period_to[i]} - from;
+    int64_t a = int64_t{m.PeriodFromAt(i)} - from, b = int64_t{m.PeriodToAt(i)} - from;
     if (a < 0 || b >= ndays) continue;
     bool all_none = true;
     for (int64_t d = a; d <= b; ++d) all_none = all_none && none[static_cast<size_t>(d)];

@@ -520,6 +520,27 @@ TEST(AnalysisDatasetTest, IncomparableUnitsGiveNullCoverageWithReason) {
   EXPECT_NE(n.reason.find("not comparable"), std::string::npos);
 }
 
+// The period columns stay empty until a period movement comes, and read
+// kNoDay past their end (a daily row appended after it included).
+TEST(AnalysisDatasetTest, PeriodColumnsAreKeptOnlyFromTheFirstPeriodMovement) {
+  Dataset ds;
+  ds.AppendMovement("d1", D("2023-01-01"), "r", "op", Direction::kIn, Outcome::kCompleted, 1, 0, 0);
+  ds.AppendMovement("d2", D("2023-01-02"), "r", "op", Direction::kIn, Outcome::kCompleted, 1, 0, 0);
+  EXPECT_TRUE(ds.movements.period_from.empty());
+  EXPECT_TRUE(ds.movements.period_to.empty());
+  EXPECT_EQ(ds.movements.PeriodFromAt(1), kNoDay);
+  ds.AppendMovement("p", D("2023-01-31"), "r", "op", Direction::kIn, Outcome::kCompleted, 5, 0, 0, D("2023-01-01"),
+                    D("2023-01-31"));
+  ds.AppendMovement("d3", D("2023-02-01"), "r", "op", Direction::kIn, Outcome::kCompleted, 1, 0, 0);
+  EXPECT_EQ(ds.movements.period_from.size(), 3u);
+  for (size_t i : {0u, 1u, 3u}) {
+    EXPECT_EQ(ds.movements.PeriodFromAt(i), kNoDay) << i;
+    EXPECT_EQ(ds.movements.PeriodToAt(i), kNoDay) << i;
+  }
+  EXPECT_EQ(ds.movements.PeriodFromAt(2), D("2023-01-01"));
+  EXPECT_EQ(ds.movements.PeriodToAt(2), D("2023-01-31"));
+}
+
 TEST(AnalysisDatasetTest, UnknownRuleTypeIsNotEvaluable) {
   Dataset ds;
   ds.case_id = "c";

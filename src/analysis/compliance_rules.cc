@@ -106,7 +106,7 @@ struct DailyFlow {
 
 bool Counts(const Dataset& ds, const Obligation& o, size_t i, int32_t a, int32_t b) {
   const Movements& m = ds.movements;
-  if (m.period_from[i] != kNoDay || m.outcome[i] != Outcome::kCompleted || m.day[i] < a || m.day[i] > b) return false;
+  if (m.PeriodFromAt(i) != kNoDay || m.outcome[i] != Outcome::kCompleted || m.day[i] < a || m.day[i] > b) return false;
   if (m.direction[i] == Direction::kBoth || !(WayOf(m.direction[i]) & o.ways)) return false;
   return o.routes.empty() || std::find(o.routes.begin(), o.routes.end(), m.route[i]) != o.routes.end();
 }

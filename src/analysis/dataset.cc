@@ -212,7 +212,7 @@ int32_t Dataset::AppendMovement(std::string_view record_id, int32_t day, std::st
 
 void Dataset::ReserveMovements(size_t n, size_t cargo_lines) {
   Movements& m = movements;
-  for (auto* v : {&m.day, &m.route, &m.op, &m.period_from, &m.period_to, &m.record}) v->reserve(n);
+  for (auto* v : {&m.day, &m.route, &m.op, &m.record}) v->reserve(n);
   for (auto* v : {&m.vehicles, &m.persons, &m.patients}) v->reserve(n);
   m.reported_by.reserve(n);
   m.direction.reserve(n);
@@ -235,9 +235,13 @@ int32_t Dataset::AppendMovementRow(int32_t record, int32_t day, int32_t route, i
   m.vehicles.push_back(vehicles);
   m.persons.push_back(persons);
   m.patients.push_back(patients);
-  m.period_from.push_back(period_from);
-  m.period_to.push_back(period_to);
   m.record.push_back(record);
+  if (period_from != kNoDay || period_to != kNoDay) {
+    m.period_from.resize(m.size(), kNoDay);
+    m.period_to.resize(m.size(), kNoDay);
+    m.period_from.back() = period_from;
+    m.period_to.back() = period_to;
+  }
   last_record_day = std::max(last_record_day, day);
   finalized = false;
   return static_cast<int32_t>(m.size() - 1);
@@ -981,15 +985,6 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
     if (r.index >= size || view.IsReplaced(r)) return Status::Ok();
     return fn(r);
   });
-}
-
-Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
-  std::vector<store::RecordRow> rows;
-  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) {
-    rows.push_back(r);
-    return Status::Ok();
-  }));
-  return rows;
 }
 
 namespace {

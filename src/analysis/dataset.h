@@ -126,7 +126,11 @@ struct Movements {
   std::vector<Direction> direction;
   std::vector<Outcome> outcome;
   std::vector<int64_t> vehicles, persons, patients;
-  std::vector<int32_t> period_from, period_to;  // kNoDay unless a period movement
+  // The days a period movement covers. Empty until the first period
+  // movement is appended (most cases have none, and the columns would cost
+  // 8 bytes a movement), and shorter than `day` after it: rows past the end
+  // are kNoDay. Read them through PeriodFromAt / PeriodToAt.
+  std::vector<int32_t> period_from, period_to;
   std::vector<int32_t> record;
   // Schema v2. Rows appended without them (benchmarks) are as stated and
   // have no reporter: the vectors are then shorter than `day` (see the
@@ -137,6 +141,9 @@ struct Movements {
   // tonnage gives no cargo). Rows without an entry give every figure.
   std::vector<uint8_t> given;
   size_t size() const { return day.size(); }
+  // kNoDay unless row `i` is a period movement.
+  int32_t PeriodFromAt(size_t i) const { return i < period_from.size() ? period_from[i] : kNoDay; }
+  int32_t PeriodToAt(size_t i) const { return i < period_to.size() ? period_to[i] : kNoDay; }
   Qualifier QualifierAt(size_t i) const { return i < qualifier.size() ? qualifier[i] : Qualifier::kAsStated; }
   int32_t ReporterAt(size_t i) const { return i < reported_by.size() ? reported_by[i] : kNone; }
   uint8_t GivenAt(size_t i) const { return i < given.size() ? given[i] : uint8_t{15}; }
@@ -491,11 +498,9 @@ struct CheckpointRef {
 Result<CheckpointRef> ResolveCheckpoint(store::LogStore& st, std::optional<uint64_t> at);
 
 // The rows of the current records of `case_id` among the entries below
-// `size`, in log order: records superseded or retracted by an entry below
-// `size` are left out (docs/records.md, applied to that tree).
-Result<std::vector<store::RecordRow>> CurrentRows(store::LogStore& st, const std::string& case_id, uint64_t size);
-
-// CurrentRows one row at a time, in log order, without holding them: two
+// `size`, in log order (records superseded or retracted by an entry below
+// `size` are left out: docs/records.md, applied to that tree), one row at a
+// time, without holding them: two
 // scans of the case's rows, the first to learn what replaces what (the
 // CurrentView keeps only the replaced records' keys), the second to pass each
 // current row to `fn`. `case_rows`, if given, receives the current rows of

@@ -507,7 +507,7 @@ std::vector<std::vector<double>> HistoryInflows(const Dataset& ds, const Scenari
     size_t mv = static_cast<size_t>(ds.cargo.movement[i]);
     const Movements& mo = ds.movements;
     if (mo.direction[mv] != Direction::kIn || mo.outcome[mv] != Outcome::kCompleted) continue;
-    if (mo.period_from[mv] != kNoDay || !h.selected[static_cast<size_t>(mo.route[mv])]) continue;
+    if (mo.PeriodFromAt(mv) != kNoDay || !h.selected[static_cast<size_t>(mo.route[mv])]) continue;
     if (mo.day[mv] < m.history_from || mo.day[mv] > m.history_to) continue;
     inflow[static_cast<size_t>(c)][static_cast<size_t>(mo.day[mv] - m.history_from)] += ds.cargo.quantity[i];
   }

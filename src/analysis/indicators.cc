@@ -324,7 +324,7 @@ void Builder::Flows() {
   by_route_.Init(ndays_ * nroutes, explain_, records_from_);
   in_daily_.assign(m_.size(), 0);
   for (size_t i = 0; i < m_.size(); ++i) {
-    if (m_.period_from[i] != kNoDay || m_.day[i] < from_ || m_.day[i] > to_) continue;
+    if (m_.PeriodFromAt(i) != kNoDay || m_.day[i] < from_ || m_.day[i] > to_) continue;
     in_daily_[i] = 1;
     size_t d = Day(m_.day[i]);
     size_t c = (d * nops + static_cast<size_t>(m_.op[i])) * 2 + static_cast<size_t>(m_.direction[i]);
@@ -791,11 +791,11 @@ void Builder::PeriodMovements() {
   // would allocate one empty vector per movement (240 MB at 10 M rows).
   std::unordered_map<size_t, std::vector<size_t>> cargo_of;
   for (size_t i = 0; i < cg.size(); ++i) {
-    if (m_.period_from[static_cast<size_t>(cg.movement[i])] != kNoDay) cargo_of[static_cast<size_t>(cg.movement[i])].push_back(i);
+    if (m_.PeriodFromAt(static_cast<size_t>(cg.movement[i])) != kNoDay) cargo_of[static_cast<size_t>(cg.movement[i])].push_back(i);
   }
   static const std::vector<size_t> kNoCargo;
   for (size_t i = 0; i < m_.size(); ++i) {
-    if (m_.period_from[i] == kNoDay || m_.period_to[i] < from_ || m_.period_from[i] > to_) continue;
+    if (m_.PeriodFromAt(i) == kNoDay || m_.PeriodToAt(i) < from_ || m_.PeriodFromAt(i) > to_) continue;
     PeriodMovement pm;
     pm.record = std::string(ds_.ids.at(m_.record[i]));
     pm.route = std::string(ds_.routes.at(m_.route[i]));
@@ -803,8 +803,8 @@ void Builder::PeriodMovements() {
     pm.direction = std::string(DirectionName(m_.direction[i]));
     pm.outcome = std::string(ds_.OutcomeTerm(static_cast<int32_t>(i)));
     pm.counts_as = std::string(OutcomeName(m_.outcome[i]));
-    pm.from = Date(m_.period_from[i]);
-    pm.to = Date(m_.period_to[i]);
+    pm.from = Date(m_.PeriodFromAt(i));
+    pm.to = Date(m_.PeriodToAt(i));
     pm.vehicles = m_.vehicles[i];
     pm.persons = m_.persons[i];
     pm.patients = m_.patients[i];

@@ -84,7 +84,7 @@ class Merger {
       old_built_ = true;
       old_delivered_.assign(nroutes * ndays_, 0);
       for (size_t i = 0; i < base_.movements; ++i) {
-        if (m.period_from[i] != kNoDay || m.outcome[i] != Outcome::kCompleted || m.day[i] < first_day_ ||
+        if (m.PeriodFromAt(i) != kNoDay || m.outcome[i] != Outcome::kCompleted || m.day[i] < first_day_ ||
             static_cast<size_t>(m.day[i] - first_day_) >= ndays_) {
           continue;
         }

@@ -33,7 +33,7 @@ bool InScope(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>& r
   const Movements& m = ds.movements;
   // Both directions: single days of either; period reports for both (the
   // one-direction reports are paired apart).
-  bool daily = m.period_from[i] == kNoDay;
+  bool daily = m.PeriodFromAt(i) == kNoDay;
   if (q.direction == Direction::kBoth ? !(daily || m.direction[i] == Direction::kBoth) : m.direction[i] != q.direction) {
     return false;
   }
@@ -107,7 +107,7 @@ void AddOneWay(const Dataset& ds, const Figures& fig, size_t i, std::vector<Peri
                std::vector<int32_t>& records) {
   const Movements& m = ds.movements;
   if (m.QualifierAt(i) == Qualifier::kAtMost) return;
-  reports.push_back({m.period_from[i], m.period_to[i], fig.value(i), Qualifier::kAtLeast, m.ReporterAt(i), m.op[i],
+  reports.push_back({m.PeriodFromAt(i), m.PeriodToAt(i), fig.value(i), Qualifier::kAtLeast, m.ReporterAt(i), m.op[i],
                      m.record[i]});
   records.push_back(m.record[i]);
 }
@@ -121,7 +121,7 @@ void PairDirections(const Dataset& ds, const MovementIndex& index, const Quantit
   const Movements& m = ds.movements;
   std::vector<size_t> in_rows, out_rows;
   for (size_t i : index.period) {
-    if (!fig.given(i) || m.period_to[i] < from || m.period_from[i] > to) continue;
+    if (!fig.given(i) || m.PeriodToAt(i) < from || m.PeriodFromAt(i) > to) continue;
     if ((m.outcome[i] == Outcome::kCompleted) == q.stopped) continue;
     if (!q.routes.empty() && !route_in[static_cast<size_t>(m.route[i])]) continue;
     if (m.direction[i] == Direction::kIn) in_rows.push_back(i);
@@ -132,7 +132,7 @@ void PairDirections(const Dataset& ds, const MovementIndex& index, const Quantit
     bool paired = false;
     for (size_t k = 0; k < out_rows.size(); ++k) {
       size_t b = out_rows[k];
-      if (paired_out[k] || m.period_from[a] != m.period_from[b] || m.period_to[a] != m.period_to[b] ||
+      if (paired_out[k] || m.PeriodFromAt(a) != m.PeriodFromAt(b) || m.PeriodToAt(a) != m.PeriodToAt(b) ||
           m.ReporterAt(a) != m.ReporterAt(b)) {
         continue;
       }
@@ -143,7 +143,7 @@ void PairDirections(const Dataset& ds, const MovementIndex& index, const Quantit
       Qualifier q2 = qa == qb ? qa : (qa == Qualifier::kAtMost || qb == Qualifier::kAtMost) ? Qualifier::kAtMost
                                 : (qa == Qualifier::kAtLeast || qb == Qualifier::kAtLeast) ? Qualifier::kAtLeast
                                                                                           : Qualifier::kAbout;
-      reports.push_back({m.period_from[a], m.period_to[a], fig.value(a) + fig.value(b), q2, m.ReporterAt(a), m.op[a],
+      reports.push_back({m.PeriodFromAt(a), m.PeriodToAt(a), fig.value(a) + fig.value(b), q2, m.ReporterAt(a), m.op[a],
                          m.record[a]});
       pairs.emplace_back(m.record[a], m.record[b]);
       records.push_back(m.record[a]);
@@ -212,7 +212,7 @@ RecordIds Named(const Dataset& ds, std::vector<int32_t> rows, int32_t records_fr
 
 MovementIndex::MovementIndex(const Movements& m) {
   for (uint32_t i = 0; i < m.size(); ++i) {
-    if (m.period_from[i] != kNoDay) {
+    if (m.PeriodFromAt(i) != kNoDay) {
       period.push_back(i);
     } else if (m.direction[i] != Direction::kBoth) {
       daily[static_cast<int>(m.direction[i])][m.outcome[i] == Outcome::kCompleted ? 0 : 1].push_back(i);
@@ -244,10 +244,10 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
   std::vector<int32_t> records, without;
   // Period reports: few, scanned in full.
   for (uint32_t i : index.period) {
-    if (!InScope(ds, q, route_in, i) || m.period_to[i] < from || m.period_from[i] > to) continue;
+    if (!InScope(ds, q, route_in, i) || m.PeriodToAt(i) < from || m.PeriodFromAt(i) > to) continue;
     records.push_back(m.record[i]);
     if (!fig.given(i)) continue;
-    in.reports.push_back({m.period_from[i], m.period_to[i], fig.value(i), m.QualifierAt(i), m.ReporterAt(i), m.op[i],
+    in.reports.push_back({m.PeriodFromAt(i), m.PeriodToAt(i), fig.value(i), m.QualifierAt(i), m.ReporterAt(i), m.op[i],
                           m.record[i]});
   }
   // Single days: only the rows of the quantity's directions and outcome.

@@ -10,7 +10,13 @@ RecordIds RecordIds::Sorted(const StringTable& names, std::vector<int32_t> indic
   std::erase(indices, kNone);
   std::sort(indices.begin(), indices.end());
   indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-  std::sort(indices.begin(), indices.end(), [&](int32_t a, int32_t b) { return names.at(a) < names.at(b); });
+  // A merge sort: on ids in the order a log gives them (mv-0, mv-1, ...)
+  // std::sort's introsort kept falling back to heap sort, whose compares
+  // (each two reads of the ids' text) were most of the time of a large
+  // --explain (BENCHMARKS.md, issue #13). The indices are distinct, so the
+  // order is the same.
+  std::stable_sort(indices.begin(), indices.end(),
+                   [&](int32_t a, int32_t b) { return names.at(a) < names.at(b); });
   return RecordIds(names, std::move(indices));
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "base/kinds.h"
@@ -121,19 +122,51 @@ RiskFactor BuildFactor(const record::FrameworkFactor& f, std::map<std::string, s
   return out;
 }
 
+// The current rows ComputeRisk reads: the tags, and the rows they name.
+struct RiskRows {
+  size_t current = 0;                   // current rows of the case, of any kind
+  std::vector<store::RecordRow> tags;   // in log order
+  std::vector<store::RecordRow> named;  // the current rows some tag names, in log order
+};
+
+// Two passes over the current rows (ForEachCurrentRow) instead of holding
+// them all: a case of a million movements would hold every body while a
+// handful of tags is read. The second pass runs only when a tag names a
+// record. Corruption if a tag does not parse.
+Result<RiskRows> ReadRiskRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
+  RiskRows out;
+  std::unordered_set<std::string> named;
+  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& row) -> Status {
+    ++out.current;
+    if (row.kind != kinds::kTag) return Status::Ok();
+    Result<json> rec = ParseBody(row);
+    if (!rec.ok()) return rec.status();
+    for (std::string& id : Strings(*rec, "targets")) named.insert(std::move(id));
+    out.tags.push_back(row);
+    return Status::Ok();
+  }));
+  if (named.empty()) return out;
+  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& row) {
+    if (named.count(row.id) != 0) out.named.push_back(row);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 }  // namespace
 
 Result<Risk> ComputeRisk(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp,
                          const record::Framework& framework) {
-  LIFELINE_ASSIGN_OR_RETURN(std::vector<store::RecordRow> rows, CurrentRows(st, case_id, cp.size));
-  if (rows.empty()) return NotFoundError("case " + case_id + " has no records at tree size " + std::to_string(cp.size));
+  LIFELINE_ASSIGN_OR_RETURN(RiskRows rows, ReadRiskRows(st, case_id, cp.size));
+  if (rows.current == 0) {
+    return NotFoundError("case " + case_id + " has no records at tree size " + std::to_string(cp.size));
+  }
   RowIndex current;
-  for (const auto& r : rows) current.emplace(r.id, &r);
+  for (const auto& r : rows.named) current.emplace(r.id, &r);
   Risk risk{case_id, cp, framework.id, framework.title, framework.url, framework.file, {}, {}, 0};
   // factor -> indicator -> tags
   std::map<std::string, std::map<std::string, std::vector<RiskTag>>> tagged;
-  for (const auto& row : rows) {
-    if (row.kind != kinds::kTag) continue;
+  for (const auto& row : rows.tags) {
     LIFELINE_ASSIGN_OR_RETURN(json rec, ParseBody(row));
     if (rec.value("framework", "") != framework.id) {
       ++risk.other_frameworks;

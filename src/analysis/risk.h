@@ -10,7 +10,7 @@
 // Counting, per indicator (and per factor, over its indicators and its
 // factor-level tags):
 //   tags     the current tags (a retracted or superseded tag drops out:
-//            CurrentRows at the checkpoint);
+//            the current rows at the checkpoint);
 //   records  the distinct records those tags name;
 //   authors  the distinct `author`s of those tags, sorted;
 //   dates    the tagged records' days (store::RecordRow::date_from; a
@@ -90,7 +90,8 @@ struct Risk {
 };
 
 // The view of `case_id`'s tags at `cp` against `framework`. Reads the
-// store (CurrentRows, FindRecord, Corroborate). NotFound if the case has no
+// store (ForEachCurrentRow, holding only the tags and the rows they name;
+// FindRecord, Corroborate). NotFound if the case has no
 // record there; Corruption if a stored record does not parse.
 Result<Risk> ComputeRisk(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp,
                          const record::Framework& framework);
