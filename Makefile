@@ -4,13 +4,14 @@
 #   make test    install what is missing, build, run every test
 #
 # Other targets: build, bench, fuzz (short libFuzzer runs), asan (tests under
-# AddressSanitizer + UBSan), clean.
+# AddressSanitizer + UBSan), asan-build and fuzz-build (their trees only, which
+# .ci/run compiles beside the stage before), clean.
 
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo bench fuzz asan clean
+.PHONY: all deps build test demo bench fuzz fuzz-build asan asan-build clean
 
 all: build
 
@@ -36,19 +37,23 @@ bench: deps
 	bench/run_serve.sh build-bench
 	bench/run_api_pg.sh build-bench
 
-fuzz: deps
+fuzz: fuzz-build
+	FUZZ_JOBS=$(JOBS) fuzz/run.sh build-fuzz 10
+
+fuzz-build: deps
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \
 	  -DLIFELINE_TESTS=OFF -DLIFELINE_BENCH=OFF >/dev/null
 	ninja -C build-fuzz -j $(JOBS) fuzzers
-	FUZZ_JOBS=$(JOBS) fuzz/run.sh build-fuzz 10
 
 # Property tests try 30 cases each under the sanitizers (rapidcheck's default,
 # 100, in make test): there they look for memory errors, not breadth.
-asan: deps
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIFELINE_SANITIZE=ON -DLIFELINE_BENCH=OFF >/dev/null
-	ninja -C build-asan -j $(JOBS)
+asan: asan-build
 	scripts/web.sh
 	cd build-asan && RC_PARAMS="max_success=30" ctest --output-on-failure -j $(JOBS) --timeout 1800 -E '_pg$$'
+
+asan-build: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIFELINE_SANITIZE=ON -DLIFELINE_BENCH=OFF >/dev/null
+	ninja -C build-asan -j $(JOBS)
 
 clean:
 	rm -rf build build-bench build-fuzz build-asan

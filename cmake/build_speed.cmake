@@ -44,3 +44,17 @@ function(lifeline_use_pch target carrier)
     target_precompile_headers(${target} REUSE_FROM ${carrier})
   endif()
 endfunction()
+
+# lifeline_test_optimization(TARGET): a test binary's own sources at -O1 in
+# the optimized builds (RelWithDebInfo, Release), where the libraries they
+# test stay at -O2/-O3. Test code is a third of a clean build's compiling and
+# most of it is code generation (GoogleTest and rapidcheck expansions run
+# once), which -O1 makes about a third cheaper (BENCHMARKS.md, "Build and CI
+# time"). The code under test is compiled as shipped; only the tests' own
+# frames are less optimized. The sanitizer build already compiles
+# everything at -Og.
+function(lifeline_test_optimization target)
+  if(NOT LIFELINE_SANITIZE AND CMAKE_BUILD_TYPE MATCHES "^(RelWithDebInfo|Release)$")
+    target_compile_options(${target} PRIVATE -O1)
+  endif()
+endfunction()
