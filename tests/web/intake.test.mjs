@@ -358,6 +358,31 @@ await check('another token in the same browser sees none of the first token\'s d
   await draftRows(page).filter({ has: page.locator('.draft-summary', { hasText: 'first monitor' }) }).waitFor({ timeout: 20000 });
 });
 
+await check('a record waiting in the outbox is shown and sent only under the token that filled it', async () => {
+  const logged = await movements();
+  await context.setOffline(true);
+  await openForm(page, 'lifeline-movement');
+  await fillMovement(page);
+  await page.locator('#odk-form').getByRole('button', { name: 'Send' }).click();
+  const waiting = page.locator('#outbox-table tbody tr[data-state="waiting"]');
+  await waiting.waitFor({ timeout: 20000 });
+  const key = await waiting.getAttribute('data-key');
+  // Another monitor takes the browser while it is offline; the connection
+  // comes back under that monitor's token.
+  await useToken(page, monitor2);
+  await context.setOffline(false);
+  await page.goto(`${base}/#/intake`);
+  await page.locator('#intake-forms a').first().waitFor({ timeout: 20000 });
+  await page.waitForTimeout(3000);
+  assert(await page.locator(`#outbox-table tbody tr[data-key="${key}"]`).count() === 0,
+    'the second token is shown the first token\'s waiting record');
+  assert(await movements() === logged, 'the second token sent the first token\'s record');
+  await useToken(page, monitor);
+  await page.goto(`${base}/#/intake`);
+  await until(async () => await movements() === logged + 1, 'the record sent under its own token');
+  await page.locator(`#outbox-table tbody tr[data-key="${key}"][data-state="sent"]`).waitFor({ timeout: 20000 });
+});
+
 await check('a draft of an older version of the form opens with what still fits and says what does not', async () => {
   const id = await draftRows(page).first().getAttribute('data-id');
   await page.evaluate(async (key) => {

@@ -7,17 +7,11 @@
 // never stored), so a shared browser shows each token only its own drafts.
 // Drafts are never sent anywhere: a form is sent only once it is finished
 // and put in the outbox, and its draft is then deleted.
-import { getToken } from './api.js';
-import { run } from './outbox.js';
+import { run, ownerKey } from './outbox.js';
+
+export { ownerKey };
 
 const kSummaryChars = 90;
-
-/** The owner key of the current token: hex SHA-256 of it ('' with no token). */
-export async function ownerKey(token = getToken()) {
-  if (!token) return '';
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** A new draft id. */
 export const newDraftId = () => `draft-${crypto.randomUUID()}`;

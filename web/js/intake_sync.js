@@ -1,5 +1,5 @@
 // Sends the intake outbox (js/outbox.js) to the OpenRosa server: every
-// waiting record is POSTed to /submission as multipart (xml_submission_file
+// waiting record of the current token (myRecords) is POSTed to /submission as multipart (xml_submission_file
 // and its attachments, as ODK Collect sends it) with the bearer token, when
 // the browser is online (navigator.onLine, the `online` event), retrying
 // with a backoff (1 s doubling to 2 min) when the server cannot be reached
@@ -9,7 +9,7 @@
 // refused one (400, 404, 409, 413) becomes refused with the field at fault.
 // Every change is announced to the page by a `lifeline-outbox` event.
 import { getToken, getJson } from './api.js';
-import { State, allRecords, updateRecord, formDataOf } from './outbox.js';
+import { State, myRecords, updateRecord, formDataOf } from './outbox.js';
 import { parseOpenRosaResponse, faultField, checkReceipt } from './receipts.js';
 import { browserEnv } from './trust_view.js';
 
@@ -84,14 +84,14 @@ async function completeReceipt(rec) {
 // force: also the records whose retry time has not come (back online).
 async function pass(force) {
   const now = force ? Infinity : Date.now();
-  for (const rec of await allRecords()) {
+  for (const rec of await myRecords()) {
     if (!navigator.onLine) break;
     if (rec.state === State.WAITING && (rec.nextTry || 0) <= now) await sendOne(rec);
   }
-  for (const rec of await allRecords()) {
+  for (const rec of await myRecords()) {
     if (navigator.onLine && rec.state === State.SENT && !rec.verdict) await completeReceipt(rec);
   }
-  schedule(await allRecords());
+  schedule(await myRecords());
 }
 
 // The next pass: at the earliest retry time of a waiting record.

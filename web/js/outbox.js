@@ -3,12 +3,15 @@
 //             form opens with no connection;
 //   records — each filled instance, keyed by its instanceID: its parts
 //             (xml_submission_file and attachments, as Blobs), its state
-//             (draft, waiting, sent, refused), and once sent the record's
-//             id, log index, receipt and entry;
+//             (draft, waiting, sent, refused), the owner key of the token
+//             it was filled with (ownerKey: never the token), and once sent
+//             the record's id, log index, receipt and entry;
 //   drafts  — half-filled forms (js/drafts.js), keyed by a random id, with
 //             the hash of the token they belong to (index "owner").
 // Nothing here talks to the server (js/pages/intake.js does). Every function
 // opens the database afresh: a reload or a second tab sees the same data.
+
+import { getToken } from './api.js';
 
 const kDb = 'lifeline-intake';
 const kVersion = 2;
@@ -56,10 +59,24 @@ export const putForm = (form) => run('forms', 'readwrite', (s) => s.put(form));
 export const getForm = (formId) => run('forms', 'readonly', (s) => s.get(formId));
 export const allForms = () => run('forms', 'readonly', (s) => s.getAll());
 
-/** Every record kept, oldest first. */
-export async function allRecords() {
+/** The owner key of the current token: hex SHA-256 of it ('' with no token). */
+export async function ownerKey(token = getToken()) {
+  if (!token) return '';
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The records the current token filled, oldest first: a shared browser
+ * shows and sends each token only its own, so a record is never appended
+ * under another monitor's token (its `by`). Records kept before owners
+ * were (none has an owner) count as every token's, as they did then.
+ */
+export async function myRecords() {
+  const owner = await ownerKey();
+  if (!owner) return [];
   const list = await run('records', 'readonly', (s) => s.getAll());
-  return list.sort((a, b) => a.created - b.created);
+  return list.filter((r) => r.owner === undefined || r.owner === owner).sort((a, b) => a.created - b.created);
 }
 
 export const getRecord = (key) => run('records', 'readonly', (s) => s.get(key));

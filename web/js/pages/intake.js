@@ -13,7 +13,7 @@ import { h, mount, table } from '../dom.js';
 import { getToken, intakeAllowed } from '../api.js';
 import { t, tn, num } from '../i18n.js';
 import { announce, ident, recordHref } from '../ui.js';
-import { State, allForms, putForm, allRecords, putRecord, updateRecord, partsOf } from '../outbox.js';
+import { State, allForms, putForm, myRecords, putRecord, updateRecord, partsOf } from '../outbox.js';
 import { startSync, sync } from '../intake_sync.js';
 import { getDraft, newDraftId, deleteDraft, ownerKey } from '../drafts.js';
 import { renderDrafts, keepDraft, draftHref } from './intake_drafts.js';
@@ -63,7 +63,7 @@ async function keep(form, payload, draft) {
   const m = instance ? /<instanceID>([^<]+)<\/instanceID>/.exec(await instance.blob.text()) : null;
   if (!m) throw new Error('the form gave an instance without meta/instanceID');
   await putRecord({
-    key: m[1], formId: form.formId, formName: form.name, state: draft ? State.DRAFT : State.WAITING,
+    key: m[1], owner: await ownerKey(), formId: form.formId, formName: form.name, state: draft ? State.DRAFT : State.WAITING,
     parts, created: Date.now(), updated: Date.now(), attempts: 0, nextTry: 0,
   });
   announce(t(draft ? 'intake_kept_draft' : 'intake_kept_waiting'));
@@ -130,7 +130,7 @@ function detailCell(r) {
 }
 
 async function renderOutbox(el) {
-  const records = await allRecords();
+  const records = await myRecords();
   if (!records.length) return mount(el, h('p', {}, t('intake_outbox_empty')));
   const rows = records.map((r) => [
     h('span', { class: 'form-name' }, r.formName || r.formId),
