@@ -11,7 +11,7 @@ const kShell = [
   './', 'index.html', 'css/app.css', 'vendor/leaflet/leaflet.css', 'vendor/uplot/uPlot.min.css',
   'vendor/topojson-client/topojson-client.min.js', 'js/app.js', 'js/api.js', 'js/dom.js', 'js/i18n.js', 'js/ui.js',
   'js/trust_view.js', 'js/trust.js', 'js/checkpoint.js', 'js/merkle.js', 'js/outbox.js', 'js/receipts.js',
-  'js/intake_sync.js', 'js/pages/intake.js', 'vendor/noble-ed25519/index.js', 'vendor/odk-web-forms/odk-web-forms.js',
+  'js/intake_sync.js', 'js/drafts.js', 'js/pages/intake.js', 'js/pages/intake_drafts.js', 'vendor/noble-ed25519/index.js', 'vendor/odk-web-forms/odk-web-forms.js',
   'i18n/en.json', 'i18n/fr.json', 'i18n/hy.json', 'i18n/ru.json',
 ];
 const kDashboardDirs = /^\/(css|js|i18n|vendor)\//;
