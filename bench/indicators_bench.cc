@@ -123,7 +123,8 @@ nlohmann::json DatasetBytes(const lifeline::analysis::Dataset& ds) {
   return {{"ids", ds.ids.MemoryBytes()},
           {"movements.day,route,op,record", CapacityBytes(m.day, m.route, m.op, m.record)},
           {"movements.direction,outcome", CapacityBytes(m.direction, m.outcome)},
-          {"movements.vehicles,persons,patients", CapacityBytes(m.vehicles, m.persons, m.patients)},
+          {"movements.vehicles,persons,patients",
+           m.vehicles.MemoryBytes() + m.persons.MemoryBytes() + m.patients.MemoryBytes()},
           {"movements.period_from,period_to", CapacityBytes(m.period_from, m.period_to)},
           {"movements.qualifier,reported_by,given", CapacityBytes(m.qualifier, m.reported_by, m.given)},
           {"cargo", CapacityBytes(c.movement, c.commodity, c.quantity, c.unit)}};

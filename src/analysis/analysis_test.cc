@@ -2,11 +2,15 @@
 // expected figures are worked out in the comments next to the records.
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <sstream>
+
 #include "analysis/analysis_testing.h"
 #include "analysis/compliance.h"
 #include "analysis/format.h"
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
+#include "analysis/json_writer.h"
 #include "base/status_testing.h"
 #include "record/values.h"
 
@@ -539,6 +543,65 @@ TEST(AnalysisDatasetTest, PeriodColumnsAreKeptOnlyFromTheFirstPeriodMovement) {
   }
   EXPECT_EQ(ds.movements.PeriodFromAt(2), D("2023-01-01"));
   EXPECT_EQ(ds.movements.PeriodToAt(2), D("2023-01-31"));
+}
+
+// The figure columns hold int32 cells; a figure that does not fit (the
+// schema gives none a maximum) is kept aside, exact, and so is kWide's own
+// value, INT32_MIN.
+TEST(AnalysisDatasetTest, CountColumnReadsBackEveryInt64Exactly) {
+  constexpr int64_t kMin32 = std::numeric_limits<int32_t>::min(), kMax32 = std::numeric_limits<int32_t>::max();
+  const std::vector<int64_t> values = {0, 7, kMax32, kMax32 + 1, -1, kMin32, kMin32 + 1, kMin32 - 1,
+                                       int64_t{1} << 32, std::numeric_limits<int64_t>::max(),
+                                       std::numeric_limits<int64_t>::min(), 3000000000, 12};
+  CountColumn c;
+  for (int64_t v : values) c.push_back(v);
+  ASSERT_EQ(c.size(), values.size());
+  for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(c[i], values[i]) << i;
+  CountColumn copy = c;
+  copy.push_back(int64_t{1} << 40);
+  EXPECT_EQ(copy[3], kMax32 + 1);
+  EXPECT_EQ(copy[values.size()], int64_t{1} << 40);
+}
+
+// Figures above 2^31 reach the indicators exact, through the records'
+// JSON, the dataset's int32 columns and the int64 sums: on a day (two
+// records added), in the totals, in the period movements, and in the JSON
+// a reader sees. Narrowed to int32, 2^32 vehicles would read 0.
+TEST(AnalysisDatasetTest, FiguresBeyondInt32AreExactInTheIndicators) {
+  TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c8","publisher":"Monitor","title":"Report"})",
+      R"({"kind":"case","id":"c8","title":"Large","region":"R","started":"2023-01-01","ended":"2023-01-03",
+          "sources":["s1"]})",
+      R"({"kind":"route","id":"r1","case":"c8","name":"Road","type":"road","sources":["s1"]})",
+      R"({"kind":"movement","id":"m1","case":"c8","route":"r1","date":"2023-01-02","direction":"in",
+          "operator":"ICRC","vehicles":4294967296,"persons":3000000000,"patients":2147483648,"sources":["s1"]})",
+      R"({"kind":"movement","id":"m2","case":"c8","route":"r1","date":"2023-01-02","direction":"in",
+          "operator":"ICRC","vehicles":2147483647,"persons":1,"sources":["s1"]})",
+      R"({"kind":"movement","id":"m3","case":"c8","route":"r1","date":"2023-01-03","direction":"in",
+          "operator":"ICRC","period":{"from":"2023-01-01","to":"2023-01-03"},"persons":9007199254740991,
+          "sources":["s1"]})",
+  });
+  auto ds = log.Load("c8");
+  ASSERT_OK(ds);
+  auto ind = ComputeIndicators(*ds, *ResolveCheckpoint(log.store(), std::nullopt), IndicatorOptions{});
+  ASSERT_OK(ind);
+  ASSERT_EQ(ind->days.size(), 3u);
+  ASSERT_EQ(ind->days[1].flows.size(), 1u);
+  for (const Flows& f : {ind->days[1].flows[0].delivered, ind->totals.flows.at(0).delivered}) {
+    EXPECT_EQ(f.movements, 2);
+    EXPECT_EQ(f.vehicles, 6442450943);  // 2^32 + 2^31 - 1
+    EXPECT_EQ(f.persons, 3000000001);
+    EXPECT_EQ(f.patients, 2147483648);
+  }
+  ASSERT_EQ(ind->period_movements.size(), 1u);
+  EXPECT_EQ(ind->period_movements[0].persons, 9007199254740991);  // 2^53 - 1, the largest the canonical JSON takes
+  std::ostringstream json;
+  JsonWriter w(json, 2);
+  WriteObject(w, IndicatorsMembers(*ind));
+  for (const char* n : {"6442450943", "3000000001", "2147483648", "9007199254740991"}) {
+    EXPECT_NE(json.str().find(n), std::string::npos) << n;
+  }
 }
 
 TEST(AnalysisDatasetTest, UnknownRuleTypeIsNotEvaluable) {

@@ -12,6 +12,7 @@
 #include "analysis/movement_parse.h"
 #include "analysis/route_days.h"
 #include "base/bytes.h"
+#include "base/check.h"
 #include "base/parallel.h"
 #include "base/kinds.h"
 #include "note/checkpoint.h"
@@ -69,7 +70,7 @@ int32_t StringTable::Intern(std::string_view s) {
 }
 
 size_t StringTable::MemoryBytes() const {
-  return text_.capacity() + offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(Slot);
+  return text_.capacity() + offsets_.MemoryBytes() + slots_.capacity() * sizeof(Slot);
 }
 
 std::optional<int32_t> StringTable::Find(std::string_view s) const {
@@ -77,6 +78,27 @@ std::optional<int32_t> StringTable::Find(std::string_view s) const {
   const Slot& slot = slots_[Probe(s, HashOf(s))];
   if (slot.index == kNone) return std::nullopt;
   return slot.index;
+}
+
+void CountColumn::push_back(int64_t value) {
+  // kWide itself goes aside too: a cell holding it always means "see wide_".
+  if (value > std::numeric_limits<int32_t>::min() && value <= std::numeric_limits<int32_t>::max()) {
+    cells_.push_back(static_cast<int32_t>(value));
+    return;
+  }
+  wide_.emplace_back(cells_.size(), value);
+  cells_.push_back(kWide);
+}
+
+int64_t CountColumn::Wide(size_t row) const {
+  auto it = std::lower_bound(wide_.begin(), wide_.end(), row,
+                             [](const std::pair<size_t, int64_t>& w, size_t r) { return w.first < r; });
+  LIFELINE_CHECK(it != wide_.end() && it->first == row, "CountColumn: a kWide cell without its value");
+  return it->second;
+}
+
+size_t CountColumn::MemoryBytes() const {
+  return cells_.capacity() * sizeof(int32_t) + wide_.capacity() * sizeof(std::pair<size_t, int64_t>);
 }
 
 std::string_view RouteStateName(RouteState s) {

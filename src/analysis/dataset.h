@@ -23,6 +23,7 @@
 #ifndef LIFELINE_ANALYSIS_DATASET_H_
 #define LIFELINE_ANALYSIS_DATASET_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -30,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -42,10 +44,43 @@ inline constexpr int32_t kNone = -1;                                   // no str
 inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();  // no date
 inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
+// Ascending byte offsets (into StringTable's text) kept in `Low`, 4 bytes
+// for uint32_t, though a text may pass 4 GiB: each offset keeps its low
+// bits, and `wraps_` the first index past each multiple of 2^bits, so an
+// offset is its low bits plus 2^bits times the wraps at or before it. A text
+// under 2^bits bytes (every case's ids so far: 10 M ids are 100 MB) has no
+// wraps and pays one predictable branch a read. A template only so that a
+// test can wrap at 256 bytes (uint8_t) instead of at 4 GiB.
+template <typename Low>
+class OffsetColumn {
+ public:
+  static constexpr int kBits = 8 * sizeof(Low);
+  // Precondition: `offset` is at least the last one pushed.
+  void push_back(uint64_t offset) {
+    const uint64_t high = offset >> kBits;
+    while (wraps_.size() < high) wraps_.push_back(low_.size());  // one entry per multiple passed
+    low_.push_back(static_cast<Low>(offset));
+  }
+  uint64_t operator[](size_t k) const {
+    const uint64_t low = low_[k];
+    if (wraps_.empty()) return low;
+    const auto high = static_cast<uint64_t>(std::upper_bound(wraps_.begin(), wraps_.end(), k) - wraps_.begin());
+    return (high << kBits) + low;
+  }
+  bool empty() const { return low_.empty(); }
+  size_t size() const { return low_.size(); }
+  void reserve(size_t n) { low_.reserve(n); }
+  size_t MemoryBytes() const { return low_.capacity() * sizeof(Low) + wraps_.capacity() * sizeof(size_t); }
+
+ private:
+  std::vector<Low> low_;
+  std::vector<size_t> wraps_;  // ascending; entry j: the first index at or past (j + 1) << kBits
+};
+
 // Interned strings: Intern returns the same index for equal strings. A
 // case interns every record id, so the text lives in one contiguous buffer
-// (`text_`, string i at offsets_[i] .. offsets_[i + 1]) with no per-string
-// object, and the index costs 11-21 bytes a string (open addressing over
+// (`text_`, string i at offsets_[i] .. offsets_[i + 1], 4-byte offsets)
+// with no per-string object, and the index costs 11-21 bytes a string (open addressing over
 // int32 indices with their hashes, load factor at most 3/4) instead of a
 // node holding a second copy of the string.
 //
@@ -59,7 +94,8 @@ class StringTable {
   std::optional<int32_t> Find(std::string_view s) const;
   std::string_view at(int32_t i) const {
     const size_t k = static_cast<size_t>(i);
-    return std::string_view(text_.data() + offsets_[k], static_cast<size_t>(offsets_[k + 1] - offsets_[k]));
+    const uint64_t from = offsets_[k];
+    return std::string_view(text_.data() + from, static_cast<size_t>(offsets_[k + 1] - from));
   }
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
   // Room for `n` strings in all without growing (`text_bytes` of text).
@@ -78,7 +114,7 @@ class StringTable {
   void Rehash(size_t slots);
 
   std::vector<char> text_;
-  std::vector<uint64_t> offsets_ = {0};  // size() + 1 entries (none once moved from)
+  OffsetColumn<uint32_t> offsets_;  // size() + 1 entries; none before the first Intern
   std::vector<Slot> slots_;
 };
 
@@ -117,15 +153,42 @@ enum Restriction : uint32_t {
 std::optional<uint32_t> ParseRestriction(std::string_view s);
 std::vector<std::string> RestrictionNames(uint32_t mask);
 
+// A column of movement figures (vehicles, persons, patients): 4 bytes a
+// row where the figure fits int32, as real ones do, and still exact where it
+// does not (the schema gives the figures no maximum). Such a row's cell holds
+// kWide and its value is kept aside, in `wide_`, sorted by row since rows are
+// only appended. Readers take a row's value through operator[], an int64:
+// the cells themselves are private, so no reader can see kWide, and sums over
+// a column stay int64.
+class CountColumn {
+ public:
+  int64_t operator[](size_t row) const {
+    const int32_t cell = cells_[row];
+    return cell != kWide ? cell : Wide(row);
+  }
+  void push_back(int64_t value);
+  void reserve(size_t n) { cells_.reserve(n); }
+  size_t size() const { return cells_.size(); }
+  // The bytes the column holds (capacities), for benchmarks.
+  size_t MemoryBytes() const;
+
+ private:
+  static constexpr int32_t kWide = std::numeric_limits<int32_t>::min();
+  int64_t Wide(size_t row) const;
+
+  std::vector<int32_t> cells_;
+  std::vector<std::pair<size_t, int64_t>> wide_;  // (row, value) of the kWide cells, by row
+};
+
 // movement rows. `vehicles`, `persons`, `patients` are 0 when the record
-// does not give the figure; has_* says whether it did.
+// does not give the figure; GivenAt says whether it did.
 struct Movements {
   std::vector<int32_t> day;
   std::vector<int32_t> route;
   std::vector<int32_t> op;  // operator
   std::vector<Direction> direction;
   std::vector<Outcome> outcome;
-  std::vector<int64_t> vehicles, persons, patients;
+  CountColumn vehicles, persons, patients;
   // The days a period movement covers. Empty until the first period
   // movement is appended (most cases have none, and the columns would cost
   // 8 bytes a movement), and shorter than `day` after it: rows past the end

@@ -77,7 +77,7 @@ class Figures {
 
  private:
   const Movements& m_;
-  const std::vector<int64_t>* column_ = nullptr;
+  const CountColumn* column_ = nullptr;
   uint8_t bit_ = 0;
   std::vector<double> cargo_;
   std::vector<uint8_t> cargo_given_;

@@ -46,6 +46,21 @@ TEST(StringTableTest, InternsIntoOneBufferAndReadsEachBackAfterGrowth) {
   EXPECT_EQ(empty.Find(""), std::nullopt);
 }
 
+// The table's 4-byte offsets, at 1 byte so that the wraps show: offsets
+// past each multiple of 256 (several passed at once, a repeat, a long way
+// on) read back exact.
+TEST(StringTableTest, OffsetsReadBackExactPastEachWrapOfTheirLowBits) {
+  const std::vector<uint64_t> offsets = {0, 100, 255, 256, 300, 1000, 1000, 1023, 1024, 70000, 70001};
+  OffsetColumn<uint8_t> c;
+  for (uint64_t o : offsets) c.push_back(o);
+  ASSERT_EQ(c.size(), offsets.size());
+  for (size_t k = 0; k < offsets.size(); ++k) EXPECT_EQ(c[k], offsets[k]) << k;
+  OffsetColumn<uint32_t> wide;
+  for (uint64_t o : {uint64_t{0}, uint64_t{1} << 32, (uint64_t{3} << 32) + 5}) wide.push_back(o);
+  EXPECT_EQ(wide[1], uint64_t{1} << 32);
+  EXPECT_EQ(wide[2], (uint64_t{3} << 32) + 5);
+}
+
 TEST(RecordIdsTest, SortedReadsAsSortedDistinctText) {
   StringTable t = Table();
   RecordIds ids = RecordIds::Sorted(t, {4, 0, kNone, 1, 0, 3});
