@@ -74,50 +74,6 @@ namespace {
 // The largest dense aggregation table accepted (cells of int64 sums).
 constexpr size_t kMaxCells = size_t{1} << 27;
 
-// The order of the record ids (ds.ids) as text, computed once: each value's
-// list is then sorted and merged as integers, and only the result is turned
-// into strings. Sorting the strings of each list (and of each total, which
-// holds every record of the range) cost a string sort per value, so that a
-// case's totals cost several sorts of a million strings.
-//
-// Only the ids from index `from` on are ranked and named (the ids a
-// dataset's new rows interned: IndicatorOptions::records_from).
-class IdOrder {
- public:
-  IdOrder() = default;
-  IdOrder(const StringTable& ids, int32_t from)
-      : ids_(&ids), from_(std::max(from, 0)),
-        rank_(ids.size() - std::min(ids.size(), static_cast<size_t>(from_))), by_rank_(rank_.size()) {
-    for (size_t i = 0; i < by_rank_.size(); ++i) by_rank_[i] = from_ + static_cast<int32_t>(i);
-    std::sort(by_rank_.begin(), by_rank_.end(), [&](int32_t a, int32_t b) { return ids.at(a) < ids.at(b); });
-    for (size_t r = 0; r < by_rank_.size(); ++r) {
-      rank_[static_cast<size_t>(by_rank_[r] - from_)] = static_cast<int32_t>(r);
-    }
-  }
-
-  // The ids of `rows` (record id indices; kNone and those before `from`
-  // skipped), sorted, each once: what sorting and deduplicating their
-  // strings gives (interned ids are distinct strings).
-  RecordIds Names(const std::vector<int32_t>& rows) const {
-    if (ids_ == nullptr) return RecordIds();  // no lists asked for: nothing was ranked
-    std::vector<int32_t> ranks;
-    ranks.reserve(rows.size());
-    for (int32_t r : rows) {
-      if (r != kNone && r >= from_) ranks.push_back(rank_.at(static_cast<size_t>(r - from_)));
-    }
-    std::sort(ranks.begin(), ranks.end());
-    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-    for (int32_t& k : ranks) k = by_rank_[static_cast<size_t>(k)];
-    return RecordIds(*ids_, std::move(ranks));
-  }
-
- private:
-  const StringTable* ids_ = nullptr;
-  int32_t from_ = 0;
-  std::vector<int32_t> rank_;     // id index - from_ -> position in text order
-  std::vector<int32_t> by_rank_;  // position in text order -> id index
-};
-
 // Totals gather their records' id indices day by day and name them once at
 // the end (IdOrder::Names); sorting the running total every day made totals
 // cost days x records.
@@ -221,6 +177,8 @@ class Builder {
 
  private:
   size_t Day(int32_t day) const { return static_cast<size_t>(day - from_); }
+  // The order the estimates name their records in; null: no lists.
+  const IdOrder* Lists() const { return explain_ ? &order_ : nullptr; }
 
   void Routes();
   void Flows();
@@ -639,7 +597,7 @@ void Builder::Needs() {
       out_.days[d].needs.push_back(std::move(nd));
     }
     if (!cells.q.commodities.empty()) {
-      total.estimate = EstimateQuantity(ds_, index_, cells.q, from_, to_, explain_, records_from_);
+      total.estimate = EstimateQuantity(ds_, index_, cells.q, from_, to_, Lists());
     }
     NeedCoverage(n, cells, total);
     out_.totals.needs.push_back(std::move(total));
@@ -840,7 +798,7 @@ void Builder::Estimates() {
       if (dir == Direction::kBoth && measure == Quantity::Measure::kPatients) continue;
       for (bool stopped : {false, true}) {
         Quantity q{measure, dir, stopped};
-        RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_, records_from_);
+        RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, Lists());
         if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
       }
     }
@@ -853,7 +811,7 @@ void Builder::Estimates() {
     for (bool stopped : {false, true}) {
       Quantity q{Quantity::Measure::kCargo, Direction::kIn, stopped};
       q.unit = u;
-      RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, explain_, records_from_);
+      RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, Lists());
       if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
     }
   }
@@ -892,7 +850,7 @@ void Builder::Baselines() {
       Quantity scoped = q;
       scoped.direction = ways == kWayIn ? Direction::kIn : ways == kWayOut ? Direction::kOut : Direction::kBoth;
       // The range: the best estimate.
-      RangeEstimate whole = EstimateQuantity(ds_, index_, scoped, from_, to_, explain_, records_from_);
+      RangeEstimate whole = EstimateQuantity(ds_, index_, scoped, from_, to_, Lists());
       BaselinePeriod all{out_.from, out_.to, static_cast<int64_t>(ndays_), per_day * static_cast<double>(ndays_),
                          whole.best, whole.lower_bound, std::nullopt, whole.completeness.Fraction(), whole.rule, "", "",
                          whole.records};
@@ -923,7 +881,7 @@ void Builder::Baselines() {
           if (static_cast<int32_t>(r) != b.route) others.routes.push_back(static_cast<int32_t>(r));
         }
         if (!others.routes.empty()) {
-          RangeEstimate e = EstimateQuantity(ds_, index_, others, from_, to_, explain_, records_from_);
+          RangeEstimate e = EstimateQuantity(ds_, index_, others, from_, to_, Lists());
           bc.other_routes_delivered = e.best;
           bc.other_routes = e.records;
         }
@@ -968,7 +926,7 @@ void Builder::Requirements() {
     c.to = Date(z);
     c.days = z - a + 1;
     c.expected = rq.per_day * static_cast<double>(c.days);
-    c.delivered = EstimateQuantity(ds_, index_, q, a, z, explain_, records_from_);
+    c.delivered = EstimateQuantity(ds_, index_, q, a, z, Lists());
     if (c.expected > 0) c.ratio = c.delivered.best / c.expected;
     out_.requirements.push_back(std::move(c));
   }

@@ -10,17 +10,28 @@ namespace lifeline::analysis {
 JsonWriter::JsonWriter(std::ostream& out, int indent)
     : out_(out),
       indent_(indent),
-      ser_(nlohmann::detail::output_adapter<char>(out), ' ', nlohmann::json::error_handler_t::replace) {}
+      ser_(nlohmann::detail::output_adapter<char>(buf_), ' ', nlohmann::json::error_handler_t::replace) {}
+
+JsonWriter::~JsonWriter() { Flush(); }
+
+void JsonWriter::Flush() {
+  out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  buf_.clear();
+}
+
+void JsonWriter::Written() {
+  if (stack_.empty() || buf_.size() >= kFlushAt) Flush();
+}
 
 // nlohmann's pretty layout: a container's first element on a new line one
 // level in, "," then a new line between elements, the closing bracket on a
 // new line at the container's level; an empty container is "{}" or "[]".
 void JsonWriter::Newline(size_t depth) {
   static constexpr std::string_view kSpaces = "                                                                ";
-  out_.put('\n');
+  buf_ += '\n';
   for (size_t n = depth * static_cast<size_t>(indent_); n > 0;) {
     size_t k = std::min(n, kSpaces.size());
-    out_.write(kSpaces.data(), static_cast<std::streamsize>(k));
+    buf_.append(kSpaces.data(), k);
     n -= k;
   }
 }
@@ -33,13 +44,13 @@ void JsonWriter::BeforeValue() {
   if (stack_.empty()) return;
   Frame& f = stack_.back();
   LIFELINE_CHECK(!f.object, "JsonWriter: a value in an object needs a Key first");
-  if (f.count++ > 0) out_.put(',');
+  if (f.count++ > 0) buf_ += ',';
   if (indent_ >= 0) Newline(stack_.size());
 }
 
 void JsonWriter::Open(bool object, char c) {
   BeforeValue();
-  out_.put(c);
+  buf_ += c;
   stack_.push_back(Frame{object, 0, {}});
 }
 
@@ -48,7 +59,8 @@ void JsonWriter::Close(char c) {
   const bool had = stack_.back().count > 0;
   stack_.pop_back();
   if (had && indent_ >= 0) Newline(stack_.size());
-  out_.put(c);
+  buf_ += c;
+  Written();
 }
 
 void JsonWriter::BeginObject() { Open(true, '{'); }
@@ -62,10 +74,10 @@ void JsonWriter::Key(std::string_view key) {
   // nlohmann::json keeps members in a std::map: dump() writes them sorted.
   LIFELINE_CHECK(f.count == 0 || key > f.last_key, "JsonWriter: keys out of nlohmann's order");
   f.last_key.assign(key);
-  if (f.count++ > 0) out_.put(',');
+  if (f.count++ > 0) buf_ += ',';
   if (indent_ >= 0) Newline(stack_.size());
   WriteString(key);
-  out_.write(indent_ >= 0 ? ": " : ":", indent_ >= 0 ? 2 : 1);
+  buf_.append(indent_ >= 0 ? ": " : ":");
   after_key_ = true;
 }
 
@@ -76,11 +88,13 @@ void JsonWriter::Value(const nlohmann::json& v) {
   } else {
     ser_.dump(v, false, false, 0);
   }
+  Written();
 }
 
 void JsonWriter::String(std::string_view s) {
   BeforeValue();
   WriteString(s);
+  Written();
 }
 
 void JsonWriter::WriteString(std::string_view s) {
@@ -88,9 +102,9 @@ void JsonWriter::WriteString(std::string_view s) {
   // anything else (escapes, UTF-8, invalid bytes replaced) by dump() itself.
   bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
   if (!plain) return ser_.dump(nlohmann::json(std::string(s)), false, false, 0);
-  out_.put('"');
-  out_.write(s.data(), static_cast<std::streamsize>(s.size()));
-  out_.put('"');
+  buf_ += '"';
+  buf_.append(s);
+  buf_ += '"';
 }
 
 void JsonWriter::Strings(const std::vector<std::string>& v) { StringRange(v); }
@@ -118,6 +132,7 @@ std::string JsonText(const std::function<void(JsonWriter&)>& write, int indent) 
   std::ostringstream o;
   JsonWriter w(o, indent);
   write(w);
+  w.Flush();
   return std::move(o).str();
 }
 

@@ -34,6 +34,10 @@ class JsonWriter {
   // per level (dump(indent)). "*out" must remain live while this writer is in
   // use. Not thread-safe.
   JsonWriter(std::ostream& out, int indent);
+  // Writes what is still buffered.
+  ~JsonWriter();
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
   void BeginObject();
   void EndObject();
@@ -52,8 +56,14 @@ class JsonWriter {
     for (const auto& s : v) String(s);
     EndArray();
   }
+  // Writes the buffered text to the stream. The writer buffers up to
+  // kFlushAt bytes (a stream call per id of a list was most of the time of
+  // writing a large case's lists) and flushes by itself when a top-level
+  // value is complete; call this before writing to the stream otherwise.
+  void Flush();
 
  private:
+  static constexpr size_t kFlushAt = size_t{1} << 16;
   struct Frame {
     bool object;
     size_t count = 0;
@@ -64,8 +74,10 @@ class JsonWriter {
   void Open(bool object, char c);
   void Close(char c);
   void Newline(size_t depth);
+  void Written();  // after each call: flushes a complete document or a full buffer
 
   std::ostream& out_;
+  std::string buf_;  // before ser_, which writes into it
   int indent_;
   std::vector<Frame> stack_;
   bool after_key_ = false;

@@ -97,6 +97,27 @@ TEST(JsonWriterTest, WriteObjectSortsMembersAsTheDomDoes) {
   }
 }
 
+// The writer buffers: a complete document is in the stream before the
+// writer goes (the CLI writes its newline after it), a long one reaches the
+// stream in pieces while it is written, and Flush empties the buffer.
+TEST(JsonWriterTest, BufferedTextReachesTheStream) {
+  std::ostringstream o;
+  JsonWriter w(o, -1);
+  w.BeginArray();
+  w.String("a");
+  w.EndArray();
+  EXPECT_EQ(o.str(), "[\"a\"]");
+  w.BeginArray();
+  const std::string id(100, 'x');
+  for (int i = 0; i < 1000; ++i) w.String(id);  // ~100 KB: above the buffer
+  EXPECT_GT(o.str().size(), 5u);
+  EXPECT_LT(o.str().size(), 5 + 1000 * 103);
+  w.Flush();
+  EXPECT_EQ(o.str().size(), 5 + 1 + 1000 * 103 - 1);
+  w.EndArray();
+  EXPECT_EQ(o.str().size(), 5 + 1000 * 103 + 1);
+}
+
 TEST(JsonWriterDeathTest, KeysOutOfOrderAbort) {
   std::ostringstream o;
   JsonWriter w(o, 2);

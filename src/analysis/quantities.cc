@@ -201,13 +201,6 @@ void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, Ra
   out.to = record::FormatDate(record::Day{to});
 }
 
-// Record indices gathered unsorted, put in the order of their text once at
-// the end: those from `records_from` on.
-RecordIds Named(const Dataset& ds, std::vector<int32_t> rows, int32_t records_from) {
-  if (records_from > 0) std::erase_if(rows, [&](int32_t r) { return r < records_from; });
-  return RecordIds::Sorted(ds.ids, std::move(rows));
-}
-
 }  // namespace
 
 MovementIndex::MovementIndex(const Movements& m) {
@@ -221,11 +214,14 @@ MovementIndex::MovementIndex(const Movements& m) {
 }
 
 RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, bool with_records) {
-  return EstimateQuantity(ds, MovementIndex(ds.movements), q, from, to, with_records);
+  const IdOrder order = with_records ? IdOrder(ds.ids, 0) : IdOrder();
+  return EstimateQuantity(ds, MovementIndex(ds.movements), q, from, to, with_records ? &order : nullptr);
 }
 
 RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
-                               int32_t to, bool with_records, int32_t records_from) {
+                               int32_t to, const IdOrder* order) {
+  const bool with_records = order != nullptr;
+  const int32_t records_from = with_records ? order->from() : 0;
   RangeEstimate out;
   Describe(ds, q, from, to, out);
   const Movements& m = ds.movements;
@@ -308,8 +304,8 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
   without.erase(std::unique(without.begin(), without.end()), without.end());
   out.records_without_figure = static_cast<int64_t>(without.size());
   if (with_records) {
-    out.records = Named(ds, std::move(records), records_from);
-    out.without_figure = Named(ds, std::move(without), records_from);
+    out.records = order->Names(records);
+    out.without_figure = order->Names(without);
   }
   return out;
 }

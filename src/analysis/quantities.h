@@ -108,13 +108,14 @@ std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t f
 // Linear in the movements and cargo lines.
 RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t from, int32_t to,
                                bool with_records = true);
-// The same with the dataset's MovementIndex already built. With
-// `records_from` > 0 the record lists name only the records whose id index
-// is at least that (ids interned since an earlier version of the dataset:
-// UpdateIndicators merges them into that version's lists); the figures and
-// records_without_figure still count every row.
+// The same with the dataset's MovementIndex and the order of its ids
+// already built. The record lists name the records `order` ranks (those
+// from its `from` on: ids interned since an earlier version of the dataset,
+// which UpdateIndicators merges into that version's lists); without an
+// order they are left empty. The figures and records_without_figure count
+// every row either way.
 RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
-                               int32_t to, bool with_records = true, int32_t records_from = 0);
+                               int32_t to, const IdOrder* order);
 
 // The part of an estimate's best figure that rests on totals a party to the
 // conflict gave (the reports used and marked one_party), and those parties

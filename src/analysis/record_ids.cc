@@ -1,6 +1,8 @@
 #include "analysis/record_ids.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
@@ -63,6 +65,52 @@ void RecordIds::Unite(const RecordIds& other) {
   std::set_union(indices().begin(), indices().end(), other.indices().begin(), other.indices().end(),
                  std::back_inserter(out), [&](int32_t a, int32_t b) { return a != b && names.at(a) < names.at(b); });
   ids_ = std::make_shared<std::vector<int32_t>>(std::move(out));
+}
+
+IdOrder::IdOrder(const StringTable& ids, int32_t from)
+    : ids_(&ids), from_(std::max(from, 0)),
+      rank_(ids.size() - std::min(ids.size(), static_cast<size_t>(from_))), by_rank_(rank_.size()) {
+  for (size_t i = 0; i < by_rank_.size(); ++i) by_rank_[i] = from_ + static_cast<int32_t>(i);
+  // A merge sort, as in Sorted: ids in log order made introsort fall back
+  // to heap sort.
+  std::stable_sort(by_rank_.begin(), by_rank_.end(), [&](int32_t a, int32_t b) { return ids.at(a) < ids.at(b); });
+  for (size_t r = 0; r < by_rank_.size(); ++r) {
+    rank_[static_cast<size_t>(by_rank_[r] - from_)] = static_cast<int32_t>(r);
+  }
+}
+
+RecordIds IdOrder::Names(const std::vector<int32_t>& rows) const {
+  if (ids_ == nullptr) return RecordIds();
+  std::vector<int32_t> out;
+  // A list that names a good part of the ranked ids (a range's totals and
+  // estimates name every movement) is put in order by marking its ranks and
+  // reading them back, linear; a short one (a day's) by sorting them.
+  if (rows.size() >= rank_.size() / 16) {
+    std::vector<uint64_t> seen((rank_.size() + 63) / 64, 0);
+    size_t marked = 0;
+    for (int32_t r : rows) {
+      if (r == kNone || r < from_) continue;
+      const auto k = static_cast<size_t>(rank_.at(static_cast<size_t>(r - from_)));
+      const uint64_t bit = uint64_t{1} << (k % 64);
+      marked += (seen[k / 64] & bit) == 0;
+      seen[k / 64] |= bit;
+    }
+    out.reserve(marked);
+    for (size_t w = 0; w < seen.size(); ++w) {
+      for (uint64_t bits = seen[w]; bits != 0; bits &= bits - 1) {
+        out.push_back(by_rank_[w * 64 + static_cast<size_t>(std::countr_zero(bits))]);
+      }
+    }
+    return RecordIds(*ids_, std::move(out));
+  }
+  out.reserve(rows.size());
+  for (int32_t r : rows) {
+    if (r != kNone && r >= from_) out.push_back(rank_.at(static_cast<size_t>(r - from_)));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  for (int32_t& k : out) k = by_rank_[static_cast<size_t>(k)];
+  return RecordIds(*ids_, std::move(out));
 }
 
 void to_json(nlohmann::json& j, const RecordIds& ids) {

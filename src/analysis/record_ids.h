@@ -126,6 +126,36 @@ class RecordIds {
   std::shared_ptr<std::vector<int32_t>> ids_;  // null: empty; changed in place only if not shared
 };
 
+// The order of a dataset's record ids (Dataset::ids) as text, computed once:
+// each value's list is then sorted and deduplicated as integer ranks, and
+// only the result points back to the text. Sorting the strings of each list
+// (and of each total and range estimate, which hold every record of the
+// range) cost a string sort per value, several sorts of a million strings
+// for a large case (issue #13).
+//
+// Only the ids from index `from` on are ranked and named (the ids a
+// dataset's new rows interned: IndicatorOptions::records_from).
+//
+// Thread safety: read-only once built; `ids` must outlive it unchanged.
+class IdOrder {
+ public:
+  IdOrder() = default;
+  IdOrder(const StringTable& ids, int32_t from);
+
+  // The ids of `rows` (record id indices; kNone and those before `from`
+  // skipped), in text order, each once: what sorting and deduplicating
+  // their strings gives (interned ids are distinct strings). Empty for a
+  // default-constructed order (no lists were asked for).
+  RecordIds Names(const std::vector<int32_t>& rows) const;
+  int32_t from() const { return from_; }
+
+ private:
+  const StringTable* ids_ = nullptr;
+  int32_t from_ = 0;
+  std::vector<int32_t> rank_;     // id index - from_ -> position in text order
+  std::vector<int32_t> by_rank_;  // position in text order -> id index
+};
+
 // A JSON array of the ids' text (nlohmann's conversion).
 void to_json(nlohmann::json& j, const RecordIds& ids);
 

@@ -3,7 +3,10 @@
 #include "analysis/record_ids.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -69,6 +72,47 @@ TEST(RecordIdsTest, SortedReadsAsSortedDistinctText) {
   EXPECT_EQ(ids.front(), "m10");
   EXPECT_EQ(ids.back(), "z");
   EXPECT_EQ(ids.end() - ids.begin(), 4);
+}
+
+// IdOrder names a list as sorting and deduplicating its strings would,
+// through either path (a short list sorted by rank; a long one, a sixteenth
+// of the table or more, read from a bitmap), skipping kNone and the ids
+// before `from`. The reference sorts the strings.
+RC_GTEST_PROP(IdOrderTest, NamesAsSortingTheStrings, ()) {
+  const auto words = *rc::gen::container<std::vector<std::string>>(
+      rc::gen::container<std::string>(rc::gen::elementOf(std::string("ab-09"))));
+  StringTable t;
+  for (const auto& w : words) t.Intern(w);
+  const auto n = static_cast<int32_t>(t.size());
+  const int32_t from = *rc::gen::inRange<int32_t>(0, n + 1);
+  const auto rows = *rc::gen::container<std::vector<int32_t>>(
+      rc::gen::oneOf(rc::gen::just(kNone), rc::gen::inRange<int32_t>(0, std::max(n, 1))));
+  RC_PRE(n > 0 || std::all_of(rows.begin(), rows.end(), [](int32_t r) { return r == kNone; }));
+  std::vector<std::string> want;
+  for (int32_t r : rows) {
+    if (r != kNone && r >= from) want.emplace_back(t.at(r));
+  }
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  RC_ASSERT(IdOrder(t, from).Names(rows).Strings() == want);
+  RC_ASSERT(IdOrder().Names(rows).empty());
+}
+
+// The long path on a table in log order (mv-0, mv-1, ..., whose text order
+// is not their index order) with repeats: every id once, in text order.
+TEST(IdOrderTest, NamesALongListInTextOrder) {
+  StringTable t;
+  for (int i = 0; i < 1000; ++i) t.Intern("mv-" + std::to_string(i));
+  std::vector<int32_t> rows;
+  for (int32_t i = 999; i >= 0; --i) rows.insert(rows.end(), {i, i, kNone});
+  RecordIds got = IdOrder(t, 0).Names(rows);
+  ASSERT_EQ(got.size(), 1000u);
+  EXPECT_TRUE(std::is_sorted(got.begin(), got.end()));
+  EXPECT_EQ(got.front(), "mv-0");
+  EXPECT_EQ(got[1], "mv-1");
+  EXPECT_EQ(got[2], "mv-10");
+  EXPECT_EQ(got.back(), "mv-999");
+  EXPECT_EQ(IdOrder(t, 500).Names(rows).size(), 500u);
 }
 
 TEST(RecordIdsTest, InsertKeepsTextOrderOnce) {

@@ -100,6 +100,7 @@ void Print(const Globals& g, const analysis::Dataset& ds, const std::string& for
     // holding it (on a large case the DOM was most of the peak memory).
     analysis::JsonWriter w(std::cout, g.json ? -1 : 2);
     analysis::WriteObject(w, std::move(members));
+    w.Flush();
     std::cout << "\n";
   } else if (format == "csv") {
     std::cout << csv;

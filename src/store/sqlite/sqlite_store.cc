@@ -15,6 +15,12 @@
 namespace lifeline::store {
 namespace {
 
+// A store's connection is used by one thread at a time (sqlite_store.h), so
+// SQLite's own lock around every call (serialized mode, Debian's default)
+// only costs: two mutex calls per column read, 6 % of loading a 1 M case.
+// The checkpointer's connection, used from two threads, keeps it.
+constexpr int kConnectionFlags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX;
+
 // The database holds every record (and, sealed, their confidential fields):
 // its files are the owner's only. SQLite gives the -wal and -shm files the
 // database file's mode, so the database is made 0600 before SQLite opens it;
@@ -330,7 +336,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path
   if (fd < 0) return ErrnoError("creating " + path, errno);
   close(fd);
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | kConnectionFlags, nullptr);
   std::unique_ptr<SqliteStore> s(new SqliteStore(path, db));  // NOLINT: private constructor
   if (rc != SQLITE_OK) return CodeToStatus(rc, "creating " + path + ": " + sqlite3_errstr(rc));
   LIFELINE_RETURN_IF_ERROR(s->Exec("PRAGMA page_size = 16384"));
@@ -372,7 +378,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   }
   TightenModes(path);
   sqlite3* db = nullptr;
-  int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_EXRESCODE;
+  int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | kConnectionFlags;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   std::unique_ptr<SqliteStore> s(new SqliteStore(path, db));  // NOLINT: private constructor
   if (rc != SQLITE_OK) return CodeToStatus(rc, "opening " + path + ": " + sqlite3_errstr(rc));
