@@ -311,7 +311,8 @@ Status SqliteStore::Prepare() {
       "INSERT INTO records(" LIFELINE_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->find_record,
       "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE id = ?1 ORDER BY idx DESC LIMIT 1"));
-  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->versions_of_id, "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE id = ?1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->versions_of_id,
+      "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE id = ?1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->referrers,
       "SELECT " LIFELINE_RECORD_COLUMNS " FROM records"
       // The `!= ''` terms let SQLite use the partial indexes (without them
