@@ -4,7 +4,6 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "base/kinds.h"
@@ -124,30 +123,51 @@ RiskFactor BuildFactor(const record::FrameworkFactor& f, std::map<std::string, s
 
 // The current rows ComputeRisk reads: the tags, and the rows they name.
 struct RiskRows {
-  size_t current = 0;                   // current rows of the case, of any kind
+  bool any = false;                     // whether the case has a current row
   std::vector<store::RecordRow> tags;   // in log order
   std::vector<store::RecordRow> named;  // the current rows some tag names, in log order
 };
 
-// Two passes over the current rows (ForEachCurrentRow) instead of holding
-// them all: a case of a million movements would hold every body while a
-// handful of tags is read. The second pass runs only when a tag names a
-// record. Corruption if a tag does not parse.
+// The case's current view at `size` (RecordQuery::tree_size: corrections
+// and retractions applied as ForEachCurrentRow applies them), asked only
+// for what the risk view reads: its tags by the kind index, then the rows
+// they name by the id index. A case of a million movements and a few dozen
+// tags reads a few dozen rows, not every row of the case twice over
+// (BENCHMARKS.md, "the risk view's rows by query"). Corruption if a tag
+// does not parse.
 Result<RiskRows> ReadRiskRows(store::LogStore& st, const std::string& case_id, uint64_t size) {
   RiskRows out;
-  std::unordered_set<std::string> named;
-  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& row) -> Status {
-    ++out.current;
-    if (row.kind != kinds::kTag) return Status::Ok();
+  store::RecordQuery q;
+  q.case_id = case_id;
+  q.tree_size = size;
+  q.kind = kinds::kTag;
+  std::vector<std::string> named;
+  LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& row) -> Status {
     Result<json> rec = ParseBody(row);
     if (!rec.ok()) return rec.status();
-    for (std::string& id : Strings(*rec, "targets")) named.insert(std::move(id));
+    for (std::string& id : Strings(*rec, "targets")) named.push_back(std::move(id));
     out.tags.push_back(row);
     return Status::Ok();
   }));
+  // Whether the case has any current row there: a tag or a case record
+  // says so by an indexed read; only failing both does the first current
+  // row in log order decide (a scan of the case's rows in SQLite).
+  out.any = !out.tags.empty();
+  for (const std::string& kind : {std::string(kinds::kCase), std::string()}) {
+    if (out.any) break;
+    q.kind = kind;
+    q.limit = 1;
+    LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow&) {
+      out.any = true;
+      return Status::Ok();
+    }));
+  }
   if (named.empty()) return out;
-  LIFELINE_RETURN_IF_ERROR(ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& row) {
-    if (named.count(row.id) != 0) out.named.push_back(row);
+  q.kind.clear();
+  q.limit = 0;
+  q.ids = std::move(named);
+  LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& row) {
+    out.named.push_back(row);
     return Status::Ok();
   }));
   return out;
@@ -158,7 +178,7 @@ Result<RiskRows> ReadRiskRows(store::LogStore& st, const std::string& case_id, u
 Result<Risk> ComputeRisk(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp,
                          const record::Framework& framework) {
   LIFELINE_ASSIGN_OR_RETURN(RiskRows rows, ReadRiskRows(st, case_id, cp.size));
-  if (rows.current == 0) {
+  if (!rows.any) {
     return NotFoundError("case " + case_id + " has no records at tree size " + std::to_string(cp.size));
   }
   RowIndex current;

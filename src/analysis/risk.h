@@ -90,9 +90,10 @@ struct Risk {
 };
 
 // The view of `case_id`'s tags at `cp` against `framework`. Reads the
-// store (ForEachCurrentRow, holding only the tags and the rows they name;
-// FindRecord, Corroborate). NotFound if the case has no
-// record there; Corruption if a stored record does not parse.
+// store (the current view of the tree of size cp.size by RecordQuery: the
+// tags, then the rows they name; FindRecord, Corroborate). NotFound if the
+// case has no current record there; Corruption if a stored record does
+// not parse.
 Result<Risk> ComputeRisk(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp,
                          const record::Framework& framework);
 

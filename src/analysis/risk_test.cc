@@ -120,6 +120,32 @@ TEST(RiskTest, ATargetRetractedLaterIsShownAsNotCurrent) {
   EXPECT_EQ(i710.counts.by_status.at("not current"), 1);
 }
 
+// The rows a tag names are read at the checkpoint's tree: a retraction and
+// a correction appended after it leave the targets current there, with
+// their summaries. (Their corroboration status is record::Corroborate's,
+// from the latest records: o2 reads "retracted" there.)
+TEST(RiskTest, AtAnEarlierCheckpointTargetsReplacedLaterAreCurrent) {
+  TestLog log;
+  log.Submit(kCase);
+  const uint64_t before = log.size();
+  log.Submit({R"({"kind":"retraction","id":"ret-o2","case":"c1","retracts":"o2","reason":"duplicate"})",
+              R"({"kind":"outage","id":"o1.c1","case":"c1","supersedes":"o1","utility":"gas","from":"2023-03-02",
+                  "sources":["s1","s2"]})"});
+  auto cp = ResolveCheckpoint(log.store(), before);
+  ASSERT_TRUE(cp.ok());
+  auto then = ComputeRisk(log.store(), "c1", *cp, *record::FindFramework("un-foa-2014"));
+  ASSERT_TRUE(then.ok()) << then.status().ToString();
+  const RiskIndicator& i710 = FactorOf(*then, "RF7").indicators[1];
+  EXPECT_EQ(i710.counts.by_status.count("not current"), 0u);
+  ASSERT_EQ(i710.tags.size(), 2u);
+  for (const RiskTag& tag : i710.tags) {
+    for (const RiskTarget& t : tag.targets) EXPECT_FALSE(t.summary.empty()) << tag.id << " " << t.id;
+  }
+  auto now = Compute(log);
+  ASSERT_TRUE(now.ok()) << now.status().ToString();
+  EXPECT_EQ(FactorOf(*now, "RF7").indicators[1].counts.by_status, (std::map<std::string, int64_t>{{"not current", 2}}));
+}
+
 TEST(RiskTest, OutputsStateThatLifelineGivesNoVerdict) {
   TestLog log;
   log.Submit(kCase);

@@ -32,6 +32,8 @@ bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   if (!q.case_id.empty() && r.case_id != q.case_id) return false;
   if (!q.route.empty() && r.route != q.route) return false;
   if (r.index < q.from_index) return false;
+  if (q.tree_size && r.index >= *q.tree_size) return false;
+  if (q.ids && std::find(q.ids->begin(), q.ids->end(), r.id) == q.ids->end()) return false;
   if (!q.from.empty() || !q.to.empty()) {
     if (r.date_from.empty()) return false;
     if (!q.to.empty() && r.date_from > q.to) return false;
@@ -67,7 +69,9 @@ Status LogStore::ForEachRecord(const RecordQuery& q, const std::function<Status(
   // replaced ones (CurrentView: store.h Replaces), pass the others on.
   std::vector<RecordRow> batch;
   std::vector<std::string> ids;
-  CurrentView view;
+  // Bounded to the query's tree: a correction appended after it replaces
+  // nothing there.
+  CurrentView view(q.tree_size.value_or(CurrentView::kUnbounded));
   auto flush = [&]() -> Result<ScanStep> {
     std::vector<RecordRow> rows = std::move(batch);
     batch.clear();

@@ -77,6 +77,15 @@ struct RecordQuery {
   std::string to;    // records that apply on or before this date
   std::string text;  // a substring of the record's JSON
   uint64_t from_index = 0;  // records at this entry index or later (0: all)
+  // The tree of this size: only entries below it, and current_only applies
+  // the current view of that tree (an entry at or beyond it corrects and
+  // retracts nothing), so an analysis at an old checkpoint reads what the
+  // log held then. nullopt: every entry, and the latest view.
+  std::optional<uint64_t> tree_size;
+  // Only the records with one of these ids (any number, in any order;
+  // duplicates are harmless), found by the id index rather than a scan.
+  // nullopt: any id. An empty list matches nothing.
+  std::optional<std::vector<std::string>> ids;
   // Skip superseded and retracted records (Replaces, computed by
   // store::CurrentView). Only a log written before submission refused
   // corrections placed before what they correct can hold a cycle of
@@ -186,7 +195,11 @@ class LogStore {
 
   // Every record version (superseded and retracted ones too) for which
   // MatchesQuery(row, q) holds, in log order (ascending index), passed to
-  // `fn` one at a time. MUST ignore q.current_only and q.limit. MUST stop
+  // `fn` one at a time. MUST ignore q.current_only and q.limit. With q.ids,
+  // a backend with an id index SHOULD look the ids up by it, not scan the
+  // table (SQLite and PostgreSQL do; the memory store scans), and may
+  // gather the rows of those ids and order them before the first is passed:
+  // the caller bounded them. MUST stop
   // reading and return OK when `fn` returns kStop, and return `fn`'s error
   // unchanged when it fails. `fn` may call the store's other methods
   // (ForEachReplacingRecord) while the scan is under way.

@@ -1,8 +1,8 @@
 // Properties of every backend's record projection against a naive reference
 // written from store.h: a query keeps the rows that pass each RecordQuery
 // filter as its field comments define them (and MatchesQuery agrees), drops
-// under current_only every row some other row Replaces, counts the limit
-// after both, and answers in log order. FindRecord, ForEachReferrer and
+// under current_only every row some other row of the query's tree Replaces,
+// counts the limit after both, and answers in log order. FindRecord, ForEachReferrer and
 // ForEachIdAndKind are checked against their definitions on the same rows,
 // after Apply (in one to three commits) and again after ReplaceRecords.
 // Each row's body is its entry in the commit's bundles, as in a real log.
@@ -44,6 +44,8 @@ bool RefMatches(const RecordRow& r, const RecordQuery& q) {
   if (!q.case_id.empty() && r.case_id != q.case_id) return false;
   if (!q.route.empty() && r.route != q.route) return false;
   if (r.index < q.from_index) return false;
+  if (q.tree_size && r.index >= *q.tree_size) return false;
+  if (q.ids && std::count(q.ids->begin(), q.ids->end(), r.id) == 0) return false;
   const bool dated = !r.date_from.empty();
   if (!q.from.empty() && !(dated && (r.date_to.empty() || r.date_to >= q.from))) return false;
   if (!q.to.empty() && !(dated && r.date_from <= q.to)) return false;
@@ -51,13 +53,15 @@ bool RefMatches(const RecordRow& r, const RecordQuery& q) {
   return true;
 }
 
-// `rows` in log order.
+// `rows` in log order. Under a tree_size only the entries of that tree
+// replace: the current view of the log as it was at that size.
 std::vector<RecordRow> RefQuery(const std::vector<RecordRow>& rows, const RecordQuery& q) {
   std::vector<RecordRow> out;
+  auto in_tree = [&](const RecordRow& by) { return !q.tree_size || by.index < *q.tree_size; };
   for (const RecordRow& r : rows) {
     if (!RefMatches(r, q)) continue;
     if (q.current_only &&
-        std::any_of(rows.begin(), rows.end(), [&](const RecordRow& by) { return Replaces(by, r); })) {
+        std::any_of(rows.begin(), rows.end(), [&](const RecordRow& by) { return in_tree(by) && Replaces(by, r); })) {
       continue;
     }
     if (q.limit != 0 && out.size() == q.limit) break;
@@ -108,6 +112,14 @@ RecordQuery GenQuery() {
   q.to = MaybeOneOf({"2023-12-31", "2024-01-01", "2024-01-05", "2024-01-07", "2024-01-09"});
   q.text = MaybeOneOf({"flood", "Flood", "fire", "\"id\":\"a\"", "snow"});
   q.from_index = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 1, 3, 8, 20});
+  // Sizes inside and beyond the rows' indexes (0 to about 26).
+  if (*rc::gen::arbitrary<bool>()) q.tree_size = *rc::gen::elementOf(std::vector<uint64_t>{0, 1, 4, 7, 12, 40});
+  if (*rc::gen::arbitrary<bool>()) {
+    // A few ids of the pool (perhaps none, perhaps repeated) and one of no row.
+    const auto count = *rc::gen::inRange<size_t>(0, 4);
+    q.ids = *rc::gen::container<std::vector<std::string>>(
+        count, rc::gen::elementOf(std::vector<std::string>{"a", "b", "c", "d", "e", "f", "zz"}));
+  }
   q.current_only = *rc::gen::arbitrary<bool>();
   q.limit = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 1, 2, 5});
   return q;
@@ -116,8 +128,16 @@ RecordQuery GenQuery() {
 // ----- Checks -----------------------------------------------------------------
 
 std::string Describe(const RecordQuery& q) {
-  return "kind=" + q.kind + " case=" + q.case_id + " route=" + q.route + " from=" + q.from + " to=" + q.to +
-         " text=" + q.text + " from_index=" + std::to_string(q.from_index) + " current_only=" + (q.current_only ? "1" : "0") + " limit=" + std::to_string(q.limit);
+  std::string out = "kind=" + q.kind + " case=" + q.case_id + " route=" + q.route + " from=" + q.from + " to=" + q.to +
+                    " text=" + q.text + " from_index=" + std::to_string(q.from_index) +
+                    " current_only=" + (q.current_only ? "1" : "0") + " limit=" + std::to_string(q.limit);
+  if (q.tree_size) out += " tree_size=" + std::to_string(*q.tree_size);
+  if (q.ids) {
+    out += " ids=[";
+    for (const auto& id : *q.ids) out += id + ",";
+    out += "]";
+  }
+  return out;
 }
 
 // The store's answers on `rows` (in log order) equal the reference's.

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -540,6 +541,57 @@ TEST_P(StoreContractTest, LimitCountsCurrentRecordsPastManyReplacedOnes) {
     return InvalidArgumentError("stop");
   }).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(calls, 1);
+}
+
+// tree_size reads the log as it was at that size: its rows only, and the
+// current view of that tree (a correction or retraction appended later
+// replaces nothing there), whatever the other filters; with ids, the rows
+// of those ids in log order, under the same view.
+TEST_P(StoreContractTest, TreeSizeAndIdsReadTheCurrentViewOfThatTree) {
+  ASSERT_TRUE(store_->Apply(RecordsCommit(*store_, {
+      {.index = 0, .id = "case", .kind = "case", .case_id = "c1", .body = "{}"},
+      {.index = 1, .id = "a", .kind = "incident", .case_id = "c1", .body = "{}"},
+      {.index = 2, .id = "b", .kind = "incident", .case_id = "c1", .body = "{}"},
+      {.index = 3, .id = "t", .kind = "tag", .case_id = "c1", .body = "{}"},
+      {.index = 4, .id = "a2", .kind = "incident", .case_id = "c1", .supersedes = "a", .body = "{}"},
+      {.index = 5, .id = "x", .kind = "retraction", .case_id = "c2", .target = "b", .body = "{}"},  // inert
+      {.index = 6, .id = "r", .kind = "retraction", .case_id = "c1", .target = "b", .body = "{}"},
+      {.index = 7, .id = "t2", .kind = "tag", .case_id = "c1", .supersedes = "t", .body = "{}"},
+  })).ok());
+  auto q = [](std::optional<uint64_t> size, std::string kind = "",
+              std::optional<std::vector<std::string>> ids = std::nullopt) {
+    RecordQuery r;
+    r.case_id = "c1";
+    r.kind = std::move(kind);
+    r.tree_size = size;
+    r.ids = std::move(ids);
+    return r;
+  };
+  EXPECT_EQ(QueryIds(*store_, q(0)), std::vector<std::string>{});
+  EXPECT_EQ(QueryIds(*store_, q(3)), (std::vector<std::string>{"case", "a", "b"}));
+  EXPECT_EQ(QueryIds(*store_, q(5)), (std::vector<std::string>{"case", "b", "t", "a2"}));
+  EXPECT_EQ(QueryIds(*store_, q(7)), (std::vector<std::string>{"case", "t", "a2", "r"}));
+  EXPECT_EQ(QueryIds(*store_, q(8)), QueryIds(*store_, q(std::nullopt)));
+  EXPECT_EQ(QueryIds(*store_, q(100)), (std::vector<std::string>{"case", "a2", "r", "t2"}));
+  EXPECT_EQ(QueryIds(*store_, q(7, "tag")), std::vector<std::string>{"t"});
+  EXPECT_EQ(QueryIds(*store_, q(8, "tag")), std::vector<std::string>{"t2"});
+  EXPECT_EQ(QueryIds(*store_, q(4, "incident")), (std::vector<std::string>{"a", "b"}));
+  // Ids in any order, repeated or of no row; the answer in log order.
+  const std::vector<std::string> named = {"b", "a", "ghost", "a", "t2"};
+  EXPECT_EQ(QueryIds(*store_, q(4, "", named)), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(QueryIds(*store_, q(6, "", named)), std::vector<std::string>{"b"});
+  EXPECT_EQ(QueryIds(*store_, q(8, "", named)), std::vector<std::string>{"t2"});
+  EXPECT_EQ(QueryIds(*store_, q(8, "incident", named)), std::vector<std::string>{});
+  EXPECT_EQ(QueryIds(*store_, q(8, "", std::vector<std::string>{})), std::vector<std::string>{});
+  RecordQuery every = q(8, "", named);
+  every.current_only = false;
+  EXPECT_EQ(QueryIds(*store_, every), (std::vector<std::string>{"a", "b", "t2"}));
+  every.case_id = "c2";
+  EXPECT_EQ(QueryIds(*store_, every), std::vector<std::string>{});
+  RecordQuery first = q(8);
+  first.limit = 1;
+  first.ids = named;
+  EXPECT_EQ(QueryIds(*store_, first), std::vector<std::string>{"t2"});
 }
 
 // Every ForEach* walk stops at the first error its callback returns and

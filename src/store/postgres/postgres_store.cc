@@ -603,7 +603,34 @@ Result<RecordRow> PostgresStore::FindRecord(const std::string& id) {
   return ReadRecord(r.get(), 0);
 }
 
+Status PostgresStore::ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
+  // The distinct ids by records_by_id, a batch a query, gathered and put in
+  // log order; the other filters are MatchesQuery's, on the few rows found.
+  std::vector<std::string> ids = *q.ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records WHERE id = ANY($1)";
+  std::vector<RecordRow> rows;
+  for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
+    ArrayEncoder batch(kTextOid);
+    for (size_t i = begin; i < std::min(ids.size(), begin + kIdsPerQuery); ++i) batch.Add(ids[i]);
+    LIFELINE_ASSIGN_OR_RETURN(PgResult r, conn_->Exec(sql.c_str(), Params().Array(kTextArrayOid, batch),
+                                                      "finding records by id"));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      RecordRow row = ReadRecord(r.get(), i);
+      if (MatchesQuery(row, q)) rows.push_back(std::move(row));
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
+  for (const auto& row : rows) {
+    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
+    if (step == ScanStep::kStop) return Status::Ok();
+  }
+  return Status::Ok();
+}
+
 Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
+  if (q.ids) return ScanIds(q, fn);
   // $1 is the first index of the page, $2 the page size; the filters follow
   // SqliteStore's SQL (store.h MatchesQuery is the definition).
   std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records WHERE idx >= $1";
@@ -616,6 +643,7 @@ Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Resu
   if (!q.case_id.empty()) add("case_id = ", q.case_id);
   if (!q.route.empty()) add("route = ", q.route);
   if (q.from_index > 0) sql += " AND idx >= " + std::to_string(q.from_index);
+  if (q.tree_size) sql += " AND idx < " + std::to_string(*q.tree_size);
   if (!q.from.empty() || !q.to.empty()) sql += " AND date_from <> ''";
   if (!q.to.empty()) add("date_from <= ", q.to);
   if (!q.from.empty()) add("(date_to = '' OR date_to >= ", q.from, ")");

@@ -108,6 +108,8 @@ class PostgresStore : public LogStore {
   class Connection;
   PostgresStore(std::unique_ptr<Connection> conn, std::string where);
   Status WriteRecords(const std::vector<RecordRow>& rows);
+  // ScanRecords of a query with ids: by the id index, not a walk.
+  Status ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn);
   Status WriteTiles(const std::vector<TileData>& tiles);
   Result<uint64_t> LockHead();
   // Handles row `i` of a page: the key the next row must be at or after,

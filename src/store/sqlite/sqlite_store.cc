@@ -120,7 +120,7 @@ std::string BlobString(sqlite3_stmt* s, int col) {
 
 struct SqliteStore::Statements {
   Stmt latest, read_tile, write_tile, insert_cp, all_cps, cp_at, get_meta, begin, commit, rollback;
-  Stmt insert_record, find_record, referrers, replacing;
+  Stmt insert_record, find_record, versions_of_id, referrers, replacing;
 };
 
 // The WAL checkpoints of a store opened for writing, on a thread and a
@@ -317,6 +317,8 @@ Status SqliteStore::Prepare() {
       "INSERT INTO records(" LIFELINE_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->find_record,
       "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE id = ?1 ORDER BY idx DESC LIMIT 1"));
+  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->versions_of_id,
+      "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE id = ?1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->referrers,
       "SELECT " LIFELINE_RECORD_COLUMNS " FROM records"
       // The `!= ''` terms let SQLite use the partial indexes (without them
@@ -635,7 +637,37 @@ Result<RecordRow> SqliteStore::FindRecord(const std::string& id) {
   return row;
 }
 
+Status SqliteStore::ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
+  // One indexed lookup per distinct id (records_by_id), gathered and put in
+  // log order; the other filters are MatchesQuery's, on the few rows found.
+  std::vector<std::string> ids = *q.ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  sqlite3_stmt* s = stmts_->versions_of_id.get();
+  std::vector<RecordRow> rows;
+  for (const auto& id : ids) {
+    Resetter r(s);
+    BindText(s, 1, id);
+    for (;;) {
+      int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return Error("finding record " + id);
+      rows.push_back(ReadRow(s));
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
+  // fn runs after the statement is reset: it may query the store.
+  for (auto& row : rows) {
+    LIFELINE_RETURN_IF_ERROR(FillBody(&row));
+    if (!MatchesQuery(row, q)) continue;
+    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
+    if (step == ScanStep::kStop) return Status::Ok();
+  }
+  return Status::Ok();
+}
+
 Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
+  if (q.ids) return ScanIds(q, fn);
   std::string sql = "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE 1";
   std::vector<std::string> args;
   auto add = [&](const std::string& cond, const std::string& v) {
@@ -652,6 +684,7 @@ Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result
   if (!q.case_id.empty()) add(tail ? "+case_id = ?" : "case_id = ?", q.case_id);
   if (!q.route.empty()) add("route = ?", q.route);
   if (tail) sql += " AND idx >= " + std::to_string(q.from_index);
+  if (q.tree_size) sql += " AND idx < " + std::to_string(*q.tree_size);
   if (!q.from.empty() || !q.to.empty()) sql += " AND date_from != ''";
   if (!q.to.empty()) add("date_from <= ?", q.to);
   if (!q.from.empty()) {

@@ -99,6 +99,8 @@ class SqliteStore : public LogStore {
   Status Exec(const char* sql);
   Status Error(const std::string& what) const;
   Status InsertRecord(const RecordRow& r);
+  // ScanRecords of a query with ids: by the id index, not a scan.
+  Status ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn);
   Status MigrateFromFormat1();
   // Sets row->body to the entry at row->index, read from its bundle.
   // Corruption when the bundle is missing or does not hold the entry.
