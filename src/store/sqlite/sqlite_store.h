@@ -28,7 +28,9 @@
 // recovered by SQLite.
 //
 // This file and sqlite_store.cc are the only includers of sqlite3.h.
-// Thread safety: one object per thread (the connection is not shared).
+// Thread safety: one object per thread (the connection is not shared; it
+// is opened without SQLite's own mutex, SQLITE_OPEN_NOMUTEX, so two threads
+// using it at once would race inside SQLite).
 #ifndef LIFELINE_STORE_SQLITE_SQLITE_STORE_H_
 #define LIFELINE_STORE_SQLITE_SQLITE_STORE_H_
 
