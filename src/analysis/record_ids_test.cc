@@ -98,9 +98,9 @@ RC_GTEST_PROP(IdOrderTest, NamesAsSortingTheStrings, ()) {
   RC_ASSERT(IdOrder().Names(rows).empty());
 }
 
-// The long path on a table in log order (mv-0, mv-1, ..., whose text order
+// Both paths on a table in log order (mv-0, mv-1, ..., whose text order
 // is not their index order) with repeats: every id once, in text order.
-TEST(IdOrderTest, NamesALongListInTextOrder) {
+TEST(IdOrderTest, NamesLongAndShortListsInTextOrder) {
   StringTable t;
   for (int i = 0; i < 1000; ++i) t.Intern("mv-" + std::to_string(i));
   std::vector<int32_t> rows;
@@ -113,6 +113,11 @@ TEST(IdOrderTest, NamesALongListInTextOrder) {
   EXPECT_EQ(got[2], "mv-10");
   EXPECT_EQ(got.back(), "mv-999");
   EXPECT_EQ(IdOrder(t, 500).Names(rows).size(), 500u);
+  // A short list (under a sixteenth of the table: sorted by rank, not read
+  // from the bitmap) with repeats, kNone and ids before `from`.
+  const std::vector<int32_t> few = {999, 10, 999, kNone, 100, 10, 2};
+  EXPECT_EQ(IdOrder(t, 0).Names(few), (Strings{"mv-10", "mv-100", "mv-2", "mv-999"}));
+  EXPECT_EQ(IdOrder(t, 50).Names(few), (Strings{"mv-100", "mv-999"}));
 }
 
 TEST(RecordIdsTest, InsertKeepsTextOrderOnce) {
