@@ -625,6 +625,16 @@ Status SqliteStore::InsertRecord(const RecordRow& r) {
   return Status::Ok();
 }
 
+Status SqliteStore::StepRows(sqlite3_stmt* s, const std::string& what,
+                             const std::function<void(sqlite3_stmt*)>& on_row) const {
+  for (;;) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Error(what);
+    on_row(s);
+  }
+}
+
 Result<RecordRow> SqliteStore::FindRecord(const std::string& id) {
   sqlite3_stmt* s = stmts_->find_record.get();
   Resetter r(s);
@@ -648,12 +658,7 @@ Status SqliteStore::ScanIds(const RecordQuery& q, const std::function<Result<Sca
   for (const auto& id : ids) {
     Resetter r(s);
     BindText(s, 1, id);
-    for (;;) {
-      int rc = sqlite3_step(s);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return Error("finding record " + id);
-      rows.push_back(ReadRow(s));
-    }
+    LIFELINE_RETURN_IF_ERROR(StepRows(s, "finding record " + id, [&](sqlite3_stmt* st) { rows.push_back(ReadRow(st)); }));
   }
   std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
   // fn runs after the statement is reset: it may query the store.
@@ -719,18 +724,15 @@ Status SqliteStore::ForEachReplacingRecord(const std::vector<std::string>& ids,
     if (id.empty()) continue;
     Resetter r(s);
     BindText(s, 1, id);
-    for (;;) {
-      int rc = sqlite3_step(s);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return Error("finding corrections and retractions of " + id);
+    LIFELINE_RETURN_IF_ERROR(StepRows(s, "finding corrections and retractions of " + id, [&](sqlite3_stmt* st) {
       RecordRow row;
-      row.index = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
-      row.kind = ColumnText(s, 1);
-      row.case_id = ColumnText(s, 2);
-      row.supersedes = ColumnText(s, 3);
-      row.target = ColumnText(s, 4);
+      row.index = static_cast<uint64_t>(sqlite3_column_int64(st, 0));
+      row.kind = ColumnText(st, 1);
+      row.case_id = ColumnText(st, 2);
+      row.supersedes = ColumnText(st, 3);
+      row.target = ColumnText(st, 4);
       rows.push_back(std::move(row));
-    }
+    }));
   }
   // fn runs after the statement is reset: it may query the store.
   for (const auto& row : rows) LIFELINE_RETURN_IF_ERROR(fn(row));
@@ -742,12 +744,8 @@ Status SqliteStore::ForEachReferrer(const std::string& id, const std::function<S
   Resetter r(s);
   BindText(s, 1, id);
   std::vector<RecordRow> rows;
-  for (;;) {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return Error("finding records that refer to " + id);
-    rows.push_back(ReadRow(s));
-  }
+  LIFELINE_RETURN_IF_ERROR(
+      StepRows(s, "finding records that refer to " + id, [&](sqlite3_stmt* st) { rows.push_back(ReadRow(st)); }));
   for (auto& row : rows) {
     LIFELINE_RETURN_IF_ERROR(FillBody(&row));
     LIFELINE_RETURN_IF_ERROR(fn(row));

@@ -34,6 +34,7 @@
 #ifndef LIFELINE_STORE_SQLITE_SQLITE_STORE_H_
 #define LIFELINE_STORE_SQLITE_SQLITE_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,7 @@
 #include "store/store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace lifeline::store {
 
@@ -100,6 +102,9 @@ class SqliteStore : public LogStore {
   Status Prepare();
   Status Exec(const char* sql);
   Status Error(const std::string& what) const;
+  // Steps `s` (bound by the caller, whose Resetter resets it) to its end,
+  // calling `on_row` on each row; an error names `what`.
+  Status StepRows(sqlite3_stmt* s, const std::string& what, const std::function<void(sqlite3_stmt*)>& on_row) const;
   Status InsertRecord(const RecordRow& r);
   // ScanRecords of a query with ids: by the id index, not a scan.
   Status ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn);
