@@ -23,6 +23,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "server/linger.h"
+
 namespace lifeline::server::http {
 
 bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
@@ -229,6 +231,9 @@ struct Conn {
   // libmicrohttpd saw the request's head (it then never reports the
   // request as completed). Event thread only.
   Exchange* exchange = nullptr;
+  // Answered before its body was read: the socket lingers once closed
+  // (linger.h). Event thread only.
+  bool linger = false;
 };
 
 // One request, as libmicrohttpd's per-request context: made when the
@@ -315,6 +320,10 @@ struct Server::Impl {
   std::mutex conns_mu;
   std::unordered_set<Conn*> conns;
 
+  // Sockets of requests refused before their body: 64 at most, each for 2 s
+  // or 8 MiB dropped at most. Drained on the thread that runs the server.
+  Lingerer linger{64, std::chrono::milliseconds(2000), 8u << 20};
+
   // Workers run handlers; a suspended connection waits for its exchange.
   std::mutex queue_mu;
   std::condition_variable queue_cv;
@@ -396,6 +405,18 @@ struct Server::Impl {
     return ok;
   }
 
+  // A response before the request's body, a refusal: libmicrohttpd then
+  // reads no more of the request and closes the connection after the
+  // response, so one with a body under way lingers once closed (linger.h).
+  static MHD_Result QueueBeforeBody(Exchange* ex, MHD_Connection* connection) {
+    const Request& req = ex->req;
+    const bool body = req.has_header("Content-Length")
+                          ? ParseContentLength(req.get_header_value("Content-Length")).value_or(1) > 0
+                          : req.has_header("Transfer-Encoding");
+    if (ex->conn != nullptr && body) ex->conn->linger = true;
+    return Queue(connection, ex->res);
+  }
+
   // libmicrohttpd's response for `res`; nullptr when it cannot make one.
   static MHD_Response* Build(Response& res) {
     MHD_Response* r = nullptr;
@@ -436,7 +457,7 @@ struct Server::Impl {
   // A body passed the limit mid-way (chunked): libmicrohttpd 0.9.75 takes a
   // response only before the body or after all of it, so the 413 is written
   // to the socket here, the write side shut, and the connection closed
-  // (MHD_NO). Nothing of this request's response was sent before (at most
+  // (MHD_NO; it lingers, linger.h). Nothing of this request's response was sent before (at most
   // a "100 Continue"), and the few hundred bytes fit the empty send buffer.
   static void WriteRefusal(int fd, const Response& res) {
     std::string out = "HTTP/1.1 " + std::to_string(res.status) + " " + Reason(res.status) + "\r\n";
@@ -481,6 +502,7 @@ struct Server::Impl {
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
       auto* c = static_cast<Conn*>(*socket_context);
       if (c == nullptr) return;
+      if (c->linger && c->fd >= 0) impl->linger.Add(c->fd);  // still open: libmicrohttpd closes it after this
       {
         std::lock_guard<std::mutex> lock(impl->conns_mu);
         impl->conns.erase(c);
@@ -534,7 +556,7 @@ struct Server::Impl {
     auto target = ParseTarget(req.target);
     if (!target.ok()) {
       self->Refuse(req, ex->res, 400);
-      return Queue(connection, ex->res);
+      return QueueBeforeBody(ex, connection);
     }
     req.path = std::move(target->path);
     req.params = std::move(target->params);
@@ -546,7 +568,7 @@ struct Server::Impl {
       // Answered before the body: no "100 Continue", the body is not read.
       if (n && *n > ex->limit) {
         self->Refuse(req, ex->res, 413);
-        return Queue(connection, ex->res);
+        return QueueBeforeBody(ex, connection);
       }
       if (n && !upload) req.body.reserve(static_cast<size_t>(*n));
     }
@@ -563,14 +585,14 @@ struct Server::Impl {
       std::fprintf(stderr, "upload: %s\n", spool.status().message().c_str());
       ex->res.set_content(ErrorBody("cannot take uploads now"), "application/json");
       self->Refuse(ex->req, ex->res, 500);
-      return Queue(connection, ex->res);
+      return QueueBeforeBody(ex, connection);
     }
     ex->req.spool = std::move(*spool);
     ex->pp = MHD_create_post_processor(connection, 64 * 1024, &Exchange::OnPart, ex);
     if (ex->pp == nullptr) {
       ex->res.set_content(ErrorBody("a multipart/form-data body needs a boundary"), "application/json");
       self->Refuse(ex->req, ex->res, 400);
-      return Queue(connection, ex->res);
+      return QueueBeforeBody(ex, connection);
     }
     return MHD_YES;
   }
@@ -582,8 +604,11 @@ struct Server::Impl {
     if (*upload_data_size != 0) {
       if (ex->received + *upload_data_size > ex->limit) {
         self->Refuse(req, ex->res, 413);
-        if (ex->conn != nullptr) WriteRefusal(ex->conn->fd, ex->res);
-        return MHD_NO;  // closes the connection: the rest is never read
+        if (ex->conn != nullptr) {
+          WriteRefusal(ex->conn->fd, ex->res);
+          ex->conn->linger = true;
+        }
+        return MHD_NO;  // closes the connection: the rest is read only to be dropped (linger.h)
       }
       ex->received += *upload_data_size;
       if (ex->pp == nullptr) {
@@ -771,11 +796,14 @@ Status Server::Listen(const Options& options, const std::function<void(int port)
   }
   for (int i = 0; i < threads; ++i) impl.workers.emplace_back([&impl] { impl.Work(); });
   if (ready) ready(port);
-  // Until Stop(): the header deadlines, checked every 100 ms.
-  for (;;) {
-    pollfd p{impl.stop_pipe[0], POLLIN, 0};
-    if (poll(&p, 1, 100) > 0) break;
-    impl.Sweep();
+  // Until Stop(): the header deadlines, checked every 100 ms, and the
+  // lingering sockets drained meanwhile.
+  for (auto sweep = Clock::now() + std::chrono::milliseconds(100);;) {
+    if (impl.linger.Wait(impl.stop_pipe[0], sweep)) break;
+    if (Clock::now() >= sweep) {
+      impl.Sweep();
+      sweep = Clock::now() + std::chrono::milliseconds(100);
+    }
   }
   char drain[64];
   while (read(impl.stop_pipe[0], drain, sizeof(drain)) > 0) {
@@ -791,6 +819,7 @@ Status Server::Listen(const Options& options, const std::function<void(int port)
   impl.workers.clear();
   MHD_stop_daemon(impl.daemon);
   impl.daemon = nullptr;
+  impl.linger.CloseAll();
   close(fd);
   return Status::Ok();
 }

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -81,8 +82,11 @@ bool ClosedWithin(int fd, std::chrono::milliseconds within) {
   return false;
 }
 
-// Reads until EOF, error or 2 s of silence; returns what came.
-std::string ReadAll(int fd) {
+// Reads until EOF, error or `silence` without a byte (2 s unless given);
+// returns what came.
+std::string ReadAll(int fd, int silence_seconds = 2) {
+  timeval tv{silence_seconds, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   std::string out;
   char buf[4096];
   for (;;) {
@@ -237,12 +241,15 @@ TEST_F(AttackTest, ConnectionsPerAddressAndInAllAreLimited) {
   for (int i = 0; i < 4; ++i) ASSERT_GE(Open("127.0.0.2"), 0);
   int fifth = Open("127.0.0.2");
   ASSERT_GE(fifth, 0);  // the kernel accepts; the server closes it at once
-  EXPECT_TRUE(ClosedWithin(fifth, std::chrono::milliseconds(1000))) << "a fifth connection from one address was kept";
+  // The bounds on waiting below are for a loaded machine (CI compiles
+  // beside the tests): each is a deadline for what must happen, never the
+  // measure of a check that something does not.
+  EXPECT_TRUE(ClosedWithin(fifth, std::chrono::milliseconds(5000))) << "a fifth connection from one address was kept";
   // Another address still gets in.
   int other = Open("127.0.0.3");
   ASSERT_GE(other, 0);
   ASSERT_TRUE(SendAll(other, "GET /checkpoint HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-  EXPECT_EQ(ReadAll(other).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(ReadAll(other, 10).rfind("HTTP/1.1 200", 0), 0u);
   // 4 from .2 are open; 8 more from .4 and .5 reach 12 in all. The next one
   // waits in the listen queue, unserved, until one of the 12 closes.
   std::vector<int> held;
@@ -257,7 +264,7 @@ TEST_F(AttackTest, ConnectionsPerAddressAndInAllAreLimited) {
   pollfd p{over, POLLIN, 0};
   EXPECT_EQ(poll(&p, 1, 700), 0) << "connection 13 of 12 was served";
   shutdown(held[0], SHUT_RDWR);
-  EXPECT_EQ(ReadAll(over).rfind("HTTP/1.1 200", 0), 0u) << "connection 13 was not served once one closed";
+  EXPECT_EQ(ReadAll(over, 10).rfind("HTTP/1.1 200", 0), 0u) << "connection 13 was not served once one closed";
 }
 
 // Streams a chunked POST of up to 256 MiB (64 KiB chunks, never held in
@@ -302,6 +309,36 @@ TEST_F(AttackTest, ChunkedBodyIsRefusedAtTheLimitWhileReading) {
     std::printf("%s: %s after %.1f MiB sent\n", path.c_str(), status.c_str(), sent / 1048576.0);
   }
   EXPECT_LT(RssKiB(), rss0 + 32 * 1024) << "the server's memory grew with the body";
+}
+
+// A client that sends a body over the limit whole before it reads (curl
+// does, up to 1 MiB, without "Expect: 100-continue") gets the 413. The
+// server answers after the head and reads no more; had it then closed the
+// socket with the body unread, the kernel's reset would fail the client's
+// send before it read anything: the refusal lingers instead (linger.h).
+TEST_F(AttackTest, BodySentWholeBeforeReadingGetsItsRefusal) {
+  Start(ServerOptions{});  // 1 MiB
+  for (const bool chunked : {false, true}) {
+    int fd = Open("127.0.0.2");
+    ASSERT_GE(fd, 0);
+    int small = 64 * 1024;  // the client blocks in send long before the body is out
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+    const std::string body(4u << 20, 'x');
+    const std::string head = "POST /api/v1/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+    bool sent = false;
+    if (chunked) {  // refused at 1 MiB while reading
+      sent = SendAll(fd, head + "Transfer-Encoding: chunked\r\n\r\n");
+      for (size_t at = 0; sent && at < body.size(); at += 65536) {
+        sent = SendAll(fd, "10000\r\n" + body.substr(at, 65536) + "\r\n");
+      }
+      sent = sent && SendAll(fd, "0\r\n\r\n");
+    } else {  // refused from its declared size
+      sent = SendAll(fd, head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n") && SendAll(fd, body);
+    }
+    EXPECT_TRUE(sent) << (chunked ? "chunked" : "declared") << ": the body could not be sent: " << std::strerror(errno);
+    const std::string got = ReadAll(fd, 10);
+    EXPECT_EQ(got.rfind("HTTP/1.1 413", 0), 0u) << (chunked ? "chunked" : "declared") << ": " << got.substr(0, 200);
+  }
 }
 
 TEST_F(AttackTest, ExpectContinueOverTheLimitIs413AndNo100) {
