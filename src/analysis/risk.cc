@@ -34,7 +34,7 @@ std::vector<std::string> Strings(const json& rec, const char* key) {
 
 // A tagged record: from the current rows when it is current at the
 // checkpoint, else (superseded or retracted there) as "not current".
-Result<RiskTarget> Target(store::LogStore& st, const RowIndex& current, const std::string& id) {
+Result<RiskTarget> Target(store::LogStore& st, uint64_t size, const RowIndex& current, const std::string& id) {
   RiskTarget t;
   t.id = id;
   auto it = current.find(id);
@@ -51,13 +51,14 @@ Result<RiskTarget> Target(store::LogStore& st, const RowIndex& current, const st
   t.date = row.date_from;
   LIFELINE_ASSIGN_OR_RETURN(json body, ParseBody(row));
   t.summary = record::Summary(body);
-  LIFELINE_ASSIGN_OR_RETURN(record::Corroboration c, record::Corroborate(st, id));
+  LIFELINE_ASSIGN_OR_RETURN(record::Corroboration c, record::Corroborate(st, id, size));
   t.status = c.status;
   t.publishers = static_cast<int64_t>(c.publishers.size());
   return t;
 }
 
-Result<RiskTag> ReadTag(store::LogStore& st, const RowIndex& current, const store::RecordRow& row, const json& rec) {
+Result<RiskTag> ReadTag(store::LogStore& st, uint64_t size, const RowIndex& current, const store::RecordRow& row,
+                        const json& rec) {
   RiskTag tag;
   tag.id = row.id;
   tag.author = rec.value("author", "");
@@ -65,7 +66,7 @@ Result<RiskTag> ReadTag(store::LogStore& st, const RowIndex& current, const stor
   tag.indicator = rec.value("indicator", "");
   tag.sources = Strings(rec, "sources");
   for (const std::string& id : Strings(rec, "targets")) {
-    LIFELINE_ASSIGN_OR_RETURN(RiskTarget t, Target(st, current, id));
+    LIFELINE_ASSIGN_OR_RETURN(RiskTarget t, Target(st, size, current, id));
     tag.targets.push_back(std::move(t));
   }
   return tag;
@@ -192,7 +193,7 @@ Result<Risk> ComputeRisk(store::LogStore& st, const std::string& case_id, const 
       ++risk.other_frameworks;
       continue;
     }
-    LIFELINE_ASSIGN_OR_RETURN(RiskTag tag, ReadTag(st, current, row, rec));
+    LIFELINE_ASSIGN_OR_RETURN(RiskTag tag, ReadTag(st, cp.size, current, row, rec));
     tagged[rec.value("factor", "")][tag.indicator].push_back(std::move(tag));
   }
   std::vector<const RiskTag*> all;

@@ -19,12 +19,13 @@ Result<json> Body(const store::RecordRow& r) {
 }
 
 // Adds the publishers of the sources `rec` (of case `case_id`) cites.
-Status AddPublishers(store::LogStore& store, const std::string& case_id, const json& rec, std::set<std::string>* out) {
+Status AddPublishers(store::LogStore& store, uint64_t tree_size, const std::string& case_id, const json& rec,
+                     std::set<std::string>* out) {
   if (!rec.contains("sources") || !rec.at("sources").is_array()) return Status::Ok();
   for (const auto& s : rec.at("sources")) {
     if (!s.is_string()) continue;
     auto row = store.FindRecord(s.get<std::string>());
-    if (!row.ok()) continue;  // validated at submission; a gap here is not ours to judge
+    if (!row.ok() || row->index >= tree_size) continue;  // validated at submission; a gap here is not ours to judge
     if (!store::SameCase(*row, case_id)) continue;  // references stay within a case (store.h)
     LIFELINE_ASSIGN_OR_RETURN(json src, Body(*row));
     if (src.contains("publisher") && src.at("publisher").is_string()) out->insert(src.at("publisher").get<std::string>());
@@ -32,11 +33,11 @@ Status AddPublishers(store::LogStore& store, const std::string& case_id, const j
   return Status::Ok();
 }
 
-// As store::RecordQuery::current_only (store.h Replaces).
-Result<bool> IsCurrent(store::LogStore& store, const store::RecordRow& row) {
+// As store::RecordQuery::current_only (store.h Replaces), at tree_size.
+Result<bool> IsCurrent(store::LogStore& store, uint64_t tree_size, const store::RecordRow& row) {
   bool current = true;
   LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(row.id, [&](const store::RecordRow& r) {
-    if (store::Replaces(r, row)) current = false;
+    if (r.index < tree_size && store::Replaces(r, row)) current = false;
     return Status::Ok();
   }));
   return current;
@@ -51,20 +52,21 @@ void AddFieldClaim(const std::string& id, const json& claim, Corroboration* c) {
 
 }  // namespace
 
-Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id) {
+Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id, uint64_t tree_size) {
   LIFELINE_ASSIGN_OR_RETURN(store::RecordRow row, store.FindRecord(id));
+  if (row.index >= tree_size) return NotFoundError(id + " is not in the log at tree size " + std::to_string(tree_size));
   LIFELINE_ASSIGN_OR_RETURN(json rec, Body(row));
   Corroboration c;
   std::set<std::string> publishers, parties;
-  LIFELINE_RETURN_IF_ERROR(AddPublishers(store, row.case_id, rec, &publishers));
+  LIFELINE_RETURN_IF_ERROR(AddPublishers(store, tree_size, row.case_id, rec, &publishers));
   std::vector<store::RecordRow> referrers;
   LIFELINE_RETURN_IF_ERROR(store.ForEachReferrer(id, [&](const store::RecordRow& r) {
-    if (store::SameCase(r, row.case_id)) referrers.push_back(r);
+    if (r.index < tree_size && store::SameCase(r, row.case_id)) referrers.push_back(r);
     return Status::Ok();
   }));
   for (const auto& r : referrers) {
     if (r.target != id) continue;
-    LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, r));
+    LIFELINE_ASSIGN_OR_RETURN(bool current, IsCurrent(store, tree_size, r));
     if (!current) continue;
     LIFELINE_ASSIGN_OR_RETURN(json ref, Body(r));
     if (r.kind == kinds::kRetraction) {
@@ -75,7 +77,7 @@ Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id)
         AddFieldClaim(r.id, ref, &c);
       } else if (stance == "confirms") {
         c.confirmed_by.push_back(r.id);
-        LIFELINE_RETURN_IF_ERROR(AddPublishers(store, row.case_id, ref, &publishers));
+        LIFELINE_RETURN_IF_ERROR(AddPublishers(store, tree_size, row.case_id, ref, &publishers));
       } else if (stance == "disputes") {
         c.dispute_claims.push_back(r.id);
         parties.insert(ref.value("party", ""));

@@ -16,6 +16,8 @@
 #ifndef LIFELINE_RECORD_CORROBORATION_H_
 #define LIFELINE_RECORD_CORROBORATION_H_
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -45,8 +47,12 @@ struct Corroboration {
   std::vector<std::string> disputed_fields;  // sorted, distinct
 };
 
-// Reads what it needs through `store`'s projection.
-Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id);
+// Reads what it needs through `store`'s projection. Only entries below
+// `tree_size` count: the record as it stood at that checkpoint, with the
+// claims and retractions made by then (a report at an older checkpoint
+// must not show what came later). NotFound when `id` is not below it.
+inline constexpr uint64_t kWholeLog = std::numeric_limits<uint64_t>::max();
+Result<Corroboration> Corroborate(store::LogStore& store, const std::string& id, uint64_t tree_size = kWholeLog);
 
 }  // namespace lifeline::record
 

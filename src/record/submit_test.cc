@@ -231,6 +231,29 @@ TEST_F(SubmitTest, CorroborationIsComputedFromSourcesClaimsAndRetractions) {
   EXPECT_EQ(Corroborate(*mem_, "rs1")->status, "retracted");
 }
 
+// Bounded by a tree size, corroboration is what the log held then: each
+// step of the history above, read back after all of it.
+TEST_F(SubmitTest, CorroborationAtATreeSizeIgnoresLaterRecords) {
+  MustSubmit(kBase);
+  std::vector<std::pair<uint64_t, std::string>> then{{log_->size(), "single-source"}};
+  MustSubmit({R"({"kind":"source","id":"s3","case":"c1","publisher":"Reuters","title":"Report"})",
+              R"({"kind":"claim","id":"cl2","case":"c1","about":"rs1","stance":"confirms","party":"Reuters","text":"Seen","sources":["s3"]})"});
+  then.emplace_back(log_->size(), "corroborated");
+  MustSubmit({R"({"kind":"source","id":"s4","case":"c1","publisher":"Ministry","title":"Denial","publisher_type":"party"})",
+              R"({"kind":"claim","id":"cl3","case":"c1","about":"rs1","stance":"disputes","party":"Ministry","text":"The road is open","sources":["s4"]})"});
+  then.emplace_back(log_->size(), "disputed");
+  MustSubmit({R"({"kind":"retraction","id":"rt-cl3","case":"c1","retracts":"cl3","reason":"withdrawn"})"});
+  then.emplace_back(log_->size(), "corroborated");
+  MustSubmit({R"({"kind":"retraction","id":"rt-rs1","case":"c1","retracts":"rs1","reason":"wrong date"})"});
+  then.emplace_back(log_->size(), "retracted");
+  for (const auto& [size, status] : then) {
+    auto c = Corroborate(*mem_, "rs1", size);
+    ASSERT_OK(c);
+    EXPECT_EQ(c->status, status) << "at tree size " << size;
+  }
+  EXPECT_EQ(Corroborate(*mem_, "rs1", 1).status().code(), ErrorCode::kNotFound) << "rs1 before it was logged";
+}
+
 
 // A resolver over a fixed map, optionally claiming thread safety so that
 // CheckBatch spreads the batch over several threads.
