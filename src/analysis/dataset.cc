@@ -984,27 +984,35 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
   // checkpoint). Only the case's own corrections and retractions count
   // (store.h Replaces): all of them are among these versions. Two scans
   // instead of holding every row: a case of a million records would hold
-  // them all (bodies included) while it is parsed.
+  // them all (bodies included) while it is parsed. The first reads no
+  // bodies (RecordQuery::with_body): the view needs the projected columns
+  // only, and the case records are read whole by their kind's index.
   store::CurrentView view(size);
-  std::vector<store::RecordRow> cases;
   size_t movements = 0;
   store::RecordQuery q;
   q.case_id = case_id;
   q.current_only = false;
+  q.tree_size = size;
+  q.with_body = false;
   LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(q, [&](const store::RecordRow& r) {
-    if (r.index >= size) return Status::Ok();
     view.Add(r);
-    if (case_rows != nullptr && r.kind == kinds::kCase) cases.push_back(r);
     movements += r.kind == kinds::kMovement ? 1 : 0;
     return Status::Ok();
   }));
+  q.with_body = true;
   if (movement_rows != nullptr) *movement_rows = movements;
   if (case_rows != nullptr) {
-    std::erase_if(cases, [&](const store::RecordRow& r) { return view.IsReplaced(r); });
+    store::RecordQuery cq = q;
+    cq.kind = kinds::kCase;
+    std::vector<store::RecordRow> cases;
+    LIFELINE_RETURN_IF_ERROR(st.ForEachRecord(cq, [&](const store::RecordRow& r) {
+      if (!view.IsReplaced(r)) cases.push_back(r);
+      return Status::Ok();
+    }));
     *case_rows = std::move(cases);
   }
   return st.ForEachRecord(q, [&](const store::RecordRow& r) {
-    if (r.index >= size || view.IsReplaced(r)) return Status::Ok();
+    if (view.IsReplaced(r)) return Status::Ok();
     return fn(r);
   });
 }

@@ -92,6 +92,10 @@ struct RecordQuery {
   // supersedes: its latest record stays current.
   bool current_only = true;
   uint64_t limit = 0;        // at most this many rows (after current_only); 0 = no limit
+  // false: the rows come with an empty body, which a backend then need not
+  // read (SQLite reads each body from its entry bundle): for a pass that
+  // looks only at the projected columns. The text filter still applies.
+  bool with_body = true;
 };
 
 // What a scan's callback asks of the scan: the next row, or no more.

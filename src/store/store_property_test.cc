@@ -66,6 +66,7 @@ std::vector<RecordRow> RefQuery(const std::vector<RecordRow>& rows, const Record
     }
     if (q.limit != 0 && out.size() == q.limit) break;
     out.push_back(r);
+    if (!q.with_body) out.back().body.clear();
   }
   return out;
 }
@@ -122,6 +123,7 @@ RecordQuery GenQuery() {
   }
   q.current_only = *rc::gen::arbitrary<bool>();
   q.limit = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 1, 2, 5});
+  q.with_body = *rc::gen::arbitrary<bool>();
   return q;
 }
 
@@ -130,7 +132,8 @@ RecordQuery GenQuery() {
 std::string Describe(const RecordQuery& q) {
   std::string out = "kind=" + q.kind + " case=" + q.case_id + " route=" + q.route + " from=" + q.from + " to=" + q.to +
                     " text=" + q.text + " from_index=" + std::to_string(q.from_index) +
-                    " current_only=" + (q.current_only ? "1" : "0") + " limit=" + std::to_string(q.limit);
+                    " current_only=" + (q.current_only ? "1" : "0") + " limit=" + std::to_string(q.limit) +
+                    " with_body=" + (q.with_body ? "1" : "0");
   if (q.tree_size) out += " tree_size=" + std::to_string(*q.tree_size);
   if (q.ids) {
     out += " ids=[";

@@ -145,6 +145,7 @@ Status MemoryStore::ScanRecords(const RecordQuery& q, const std::function<Result
       if (pos >= records_.size()) return Status::Ok();
       row = records_[pos++];
     }
+    if (!q.with_body) row.body.clear();
     LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
     if (step == ScanStep::kStop) return Status::Ok();
   }

@@ -52,6 +52,9 @@ constexpr const char* kSchemaSql =
     "CREATE INDEX records_by_target ON records(target) WHERE target <> '';";
 
 constexpr const char* kRecordColumns = "idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body";
+// The same, the body left empty (RecordQuery::with_body).
+constexpr const char* kRecordColumnsNoBody =
+    "idx, id, kind, case_id, supersedes, target, route, date_from, date_to, ''::text";
 
 constexpr const char* kCopyRecordsSql =
     "COPY records(idx, id, kind, case_id, supersedes, target, route, date_from, date_to, body)"
@@ -618,7 +621,9 @@ Status PostgresStore::ScanIds(const RecordQuery& q, const std::function<Result<S
                                                       "finding records by id"));
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       RecordRow row = ReadRecord(r.get(), i);
-      if (MatchesQuery(row, q)) rows.push_back(std::move(row));
+      if (!MatchesQuery(row, q)) continue;
+      if (!q.with_body) row.body.clear();
+      rows.push_back(std::move(row));
     }
   }
   std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
@@ -633,7 +638,8 @@ Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Resu
   if (q.ids) return ScanIds(q, fn);
   // $1 is the first index of the page, $2 the page size; the filters follow
   // SqliteStore's SQL (store.h MatchesQuery is the definition).
-  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records WHERE idx >= $1";
+  std::string sql =
+      std::string("SELECT ") + (q.with_body ? kRecordColumns : kRecordColumnsNoBody) + " FROM records WHERE idx >= $1";
   std::vector<std::string> args;
   auto add = [&](const std::string& cond, const std::string& v, const std::string& tail = "") {
     args.push_back(v);

@@ -665,6 +665,7 @@ Status SqliteStore::ScanIds(const RecordQuery& q, const std::function<Result<Sca
   for (auto& row : rows) {
     LIFELINE_RETURN_IF_ERROR(FillBody(&row));
     if (!MatchesQuery(row, q)) continue;
+    if (!q.with_body) row.body.clear();
     LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
     if (step == ScanStep::kStop) return Status::Ok();
   }
@@ -706,9 +707,10 @@ Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result
     if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return Error("querying records");
     RecordRow row = ReadRow(s.get());
-    LIFELINE_RETURN_IF_ERROR(FillBody(&row));
     // The text filter reads the body, which SQL no longer holds.
+    if (q.with_body || !q.text.empty()) LIFELINE_RETURN_IF_ERROR(FillBody(&row));
     if (!q.text.empty() && row.body.find(q.text) == std::string::npos) continue;
+    if (!q.with_body) row.body.clear();
     LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
     if (step == ScanStep::kStop) return Status::Ok();
   }
