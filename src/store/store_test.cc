@@ -893,6 +893,43 @@ TEST(SqliteStoreTest, ReadsFormat1AndUpgradesItWhenOpenedForWriting) {
             "idx\nid\nkind\ncase_id\nsupersedes\ntarget\nroute\ndate_from\ndate_to\n");
 }
 
+// A case's rows come in log order from records_by_case, (case_id, idx),
+// without the temporary B-tree SQLite sorted a whole case in before; a store
+// made before the index gets it when first opened for writing.
+TEST(SqliteStoreTest, ACaseScanNeedsNoSortAndOlderStoresGetTheIndex) {
+  std::string p = TempPath("by-case.db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
+  const std::vector<RecordRow> rows = {
+      {.index = 0, .id = "a", .kind = "incident", .case_id = "c1", .body = R"({"id":"a"})"},
+      {.index = 1, .id = "b", .kind = "source", .case_id = "c2", .body = R"({"id":"b"})"},
+      {.index = 2, .id = "c", .kind = "closure", .case_id = "c1", .body = R"({"id":"c"})"}};
+  {
+    auto s = SqliteStore::Create(p, "o");
+    ASSERT_OK(s);
+    ASSERT_OK((*s)->Apply(RecordsCommit(**s, rows)));
+  }
+  // The shape of ScanRecords' query for a case at a tree size.
+  const std::string plan =
+      "EXPLAIN QUERY PLAN SELECT idx, id FROM records WHERE 1 AND case_id = 'c1' AND idx < 3 ORDER BY idx;";
+  EXPECT_EQ(RunSqlite3(p, plan).find("TEMP B-TREE"), std::string::npos) << RunSqlite3(p, plan);
+  const std::string has = "SELECT count(*) FROM sqlite_master WHERE name = 'records_by_case';";
+  RunSqlite3(p, "DROP INDEX records_by_case;");
+  RecordQuery c1 = All();
+  c1.case_id = "c1";
+  {
+    auto s = SqliteStore::Open(p, SqliteStore::Mode::kReadOnly);
+    ASSERT_OK(s);
+    EXPECT_EQ(QueryIds(**s, c1), (std::vector<std::string>{"a", "c"}));
+  }
+  EXPECT_EQ(RunSqlite3(p, has), "0\n") << "read only, the store is left as it is";
+  {
+    auto s = SqliteStore::Open(p, SqliteStore::Mode::kReadWrite);
+    ASSERT_OK(s);
+    EXPECT_EQ(QueryIds(**s, c1), (std::vector<std::string>{"a", "c"}));
+  }
+  EXPECT_EQ(RunSqlite3(p, has), "1\n");
+}
+
 // A row whose entry is not in the log cannot be read: Corruption naming the
 // record and the entry, not an empty body.
 TEST(SqliteStoreTest, ARowWithoutItsEntryReadsAsCorruption) {

@@ -45,13 +45,19 @@ constexpr const char* kFormat1 = "1";
 // a record's date is random against its index, so (case_id, kind,
 // date_from) took random inserts and cost 2.4x the whole projection's write
 // time (BENCHMARKS.md, "records stored once"); with (case_id, kind) an
-// append lands at the end of its group.
+// append lands at the end of its group. records_by_case is (case_id, idx)
+// (the rowid ends every index): a case's rows in log order, where
+// records_by_kind gave them by kind and SQLite sorted the whole case in a
+// temporary B-tree on every scan (0.3 s of CPU a scan at a million records;
+// BENCHMARKS.md, "the case scan without a sort").
+constexpr const char* kCaseIndex = "CREATE INDEX IF NOT EXISTS records_by_case ON records(case_id);";
 constexpr const char* kRecordsSchema =
     "CREATE TABLE records(idx INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,"
     " case_id TEXT NOT NULL, supersedes TEXT NOT NULL, target TEXT NOT NULL, route TEXT NOT NULL,"
     " date_from TEXT NOT NULL, date_to TEXT NOT NULL);"
     "CREATE INDEX records_by_id ON records(id);"
     "CREATE INDEX records_by_kind ON records(case_id, kind);"
+    "CREATE INDEX records_by_case ON records(case_id);"
     "CREATE INDEX records_by_supersedes ON records(supersedes) WHERE supersedes != '';"
     "CREATE INDEX records_by_target ON records(target) WHERE target != '';";
 
@@ -401,6 +407,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   } else if (format != kFormatVersion && format != kFormat1) {
     return FailedPreconditionError(path + " has store format " + format + "; this build reads formats " +
                                    kFormat1 + " and " + kFormatVersion);
+  }
+  // A store made before records_by_case gets it when first opened for
+  // writing; read only, its case scans sort as they did.
+  if (mode == Mode::kReadWrite) {
+    Status indexed = s->Exec(kCaseIndex);
+    if (!indexed.ok()) return indexed.Annotate("indexing the records of " + path + " by case");
   }
   if (mode == Mode::kReadWrite) LIFELINE_RETURN_IF_ERROR(s->StartCheckpointer(sync_sql));
   return s;
