@@ -457,8 +457,9 @@ struct Server::Impl {
   // A body passed the limit mid-way (chunked): libmicrohttpd 0.9.75 takes a
   // response only before the body or after all of it, so the 413 is written
   // to the socket here, the write side shut, and the connection closed
-  // (MHD_NO; it lingers, linger.h). Nothing of this request's response was sent before (at most
-  // a "100 Continue"), and the few hundred bytes fit the empty send buffer.
+  // (MHD_NO; it lingers, linger.h). Nothing of this request's response was
+  // sent before (at most a "100 Continue"), and the few hundred bytes fit
+  // the empty send buffer.
   static void WriteRefusal(int fd, const Response& res) {
     std::string out = "HTTP/1.1 " + std::to_string(res.status) + " " + Reason(res.status) + "\r\n";
     for (const auto& [k, v] : res.headers) {

@@ -55,8 +55,8 @@ bool Lingerer::Wait(int wake_fd, Clock::time_point until) {
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
   const int ready = poll(fds.data(), fds.size(), static_cast<int>(std::clamp<int64_t>(left, 0, 60000)));
   const bool woken = ready > 0 && (fds[0].revents & POLLIN) != 0;
-  // Add only appends and only this thread removes, so the first
-  // fds.size() - 1 sockets are those polled, in order.
+  // Add only appends, and only this thread (Wait, CloseAll) removes, so
+  // the first fds.size() - 1 sockets are those polled, in order.
   std::lock_guard<std::mutex> lock(mu_);
   const auto now = Clock::now();
   std::vector<bool> done(sockets_.size(), false);

@@ -40,7 +40,8 @@ class Lingerer {
   // Waits until `wake_fd` is readable or `until`, meanwhile reading and
   // dropping what lingering sockets receive and closing those that are done
   // (end of stream, error, max_bytes dropped, max_time passed). True when
-  // `wake_fd` is readable. One thread at a time.
+  // `wake_fd` is readable. Wait and CloseAll are called from one thread
+  // (the server's); Add from any.
   bool Wait(int wake_fd, std::chrono::steady_clock::time_point until);
 
   // Closes every lingering socket.
