@@ -161,8 +161,10 @@ class Merger {
   }
 
   // `e` (of the range's estimates: every route, no commodity) computed
-  // again with every record, from what it says it is.
-  bool Whole(RangeEstimate& e) const {
+  // again with every record, from what it says it is. The movement index
+  // and the order of the ids are built for the first such estimate and
+  // shared by the others.
+  bool Whole(RangeEstimate& e) {
     if (!e.routes.empty() || !e.commodities.empty()) return false;
     Quantity q{Quantity::Measure::kCargo, e.direction == "in"    ? Direction::kIn
                                           : e.direction == "out" ? Direction::kOut
@@ -176,7 +178,12 @@ class Merger {
       if (!unit) return false;
       q.unit = *unit;
     }
-    e = EstimateQuantity(ds_, q, first_day_, first_day_ + static_cast<int32_t>(ndays_) - 1);
+    if (!whole_index_) {
+      whole_index_.emplace(ds_.movements);
+      whole_order_.emplace(ds_.ids, 0);
+    }
+    e = EstimateQuantity(ds_, *whole_index_, q, first_day_, first_day_ + static_cast<int32_t>(ndays_) - 1,
+                         &*whole_order_);
     return true;
   }
 
@@ -219,6 +226,8 @@ class Merger {
   size_t ndays_ = 0;
   bool old_built_ = false;
   std::vector<uint8_t> old_delivered_;  // [day][route]: OldDelivery, once asked
+  std::optional<MovementIndex> whole_index_;  // Whole's, once asked
+  std::optional<IdOrder> whole_order_;        // likewise
 };
 
 // Whether `ds` is `base` with movement rows (and their cargo) appended.
