@@ -44,6 +44,26 @@ bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   return true;
 }
 
+std::vector<std::string> DistinctIds(const RecordQuery& q) {
+  std::vector<std::string> ids = q.ids.value_or(std::vector<std::string>());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+Status PassFoundRows(std::vector<RecordRow> rows, const RecordQuery& q, const std::function<Status(RecordRow*)>& fill,
+                     const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
+  std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
+  for (RecordRow& row : rows) {
+    if (fill) LIFELINE_RETURN_IF_ERROR(fill(&row));
+    if (!MatchesQuery(row, q)) continue;
+    if (!q.with_body) row.body.clear();
+    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
+    if (step == ScanStep::kStop) return Status::Ok();
+  }
+  return Status::Ok();
+}
+
 Status LogStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
   bool given = false;
   return RebuildRecords([&](std::vector<RecordRow>* batch) -> Result<bool> {

@@ -117,6 +117,16 @@ Result<std::string> ReadFormat(LogStore& st, const std::string& where);
 // definition every store's queries follow).
 bool MatchesQuery(const RecordRow& r, const RecordQuery& q);
 
+// For a backend's ScanRecords of a query with ids, which it looks up by its
+// id index: q.ids sorted, each once.
+std::vector<std::string> DistinctIds(const RecordQuery& q);
+// Then the rows those lookups found, in any order, handed to `fn` in log
+// order: those MatchesQuery keeps, their body left empty unless
+// q.with_body. `fill`, if given, first reads a row's body (SQLite keeps it
+// in the entry bundles). Stops at kStop; returns the first error.
+Status PassFoundRows(std::vector<RecordRow> rows, const RecordQuery& q, const std::function<Status(RecordRow*)>& fill,
+                     const std::function<Result<ScanStep>(const RecordRow&)>& fn);
+
 // A case is a closed world: a record's references (sources, supersedes, a
 // claim's or retraction's target) take effect only within its own case.
 // Submission refuses references across cases (record/submit.h); a reference

@@ -607,11 +607,9 @@ Result<RecordRow> PostgresStore::FindRecord(const std::string& id) {
 }
 
 Status PostgresStore::ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
-  // The distinct ids by records_by_id, a batch a query, gathered and put in
-  // log order; the other filters are MatchesQuery's, on the few rows found.
-  std::vector<std::string> ids = *q.ids;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // The distinct ids by records_by_id, a batch a query; the other filters
+  // are MatchesQuery's, on the few rows found.
+  const std::vector<std::string> ids = DistinctIds(q);
   const std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records WHERE id = ANY($1)";
   std::vector<RecordRow> rows;
   for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
@@ -619,19 +617,9 @@ Status PostgresStore::ScanIds(const RecordQuery& q, const std::function<Result<S
     for (size_t i = begin; i < std::min(ids.size(), begin + kIdsPerQuery); ++i) batch.Add(ids[i]);
     LIFELINE_ASSIGN_OR_RETURN(PgResult r, conn_->Exec(sql.c_str(), Params().Array(kTextArrayOid, batch),
                                                       "finding records by id"));
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
-      RecordRow row = ReadRecord(r.get(), i);
-      if (!MatchesQuery(row, q)) continue;
-      if (!q.with_body) row.body.clear();
-      rows.push_back(std::move(row));
-    }
+    for (int i = 0; i < PQntuples(r.get()); ++i) rows.push_back(ReadRecord(r.get(), i));
   }
-  std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
-  for (const auto& row : rows) {
-    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
-    if (step == ScanStep::kStop) return Status::Ok();
-  }
-  return Status::Ok();
+  return PassFoundRows(std::move(rows), q, nullptr, fn);
 }
 
 Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {

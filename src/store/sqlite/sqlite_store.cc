@@ -408,13 +408,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     return FailedPreconditionError(path + " has store format " + format + "; this build reads formats " +
                                    kFormat1 + " and " + kFormatVersion);
   }
-  // A store made before records_by_case gets it when first opened for
-  // writing; read only, its case scans sort as they did.
   if (mode == Mode::kReadWrite) {
+    // A store made before records_by_case gets it when first opened for
+    // writing; read only, its case scans sort as they did.
     Status indexed = s->Exec(kCaseIndex);
     if (!indexed.ok()) return indexed.Annotate("indexing the records of " + path + " by case");
+    LIFELINE_RETURN_IF_ERROR(s->StartCheckpointer(sync_sql));
   }
-  if (mode == Mode::kReadWrite) LIFELINE_RETURN_IF_ERROR(s->StartCheckpointer(sync_sql));
   return s;
 }
 
@@ -660,28 +660,20 @@ Result<RecordRow> SqliteStore::FindRecord(const std::string& id) {
 }
 
 Status SqliteStore::ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
-  // One indexed lookup per distinct id (records_by_id), gathered and put in
-  // log order; the other filters are MatchesQuery's, on the few rows found.
-  std::vector<std::string> ids = *q.ids;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // One indexed lookup per distinct id (records_by_id); the other filters
+  // are MatchesQuery's, on the few rows found.
   sqlite3_stmt* s = stmts_->versions_of_id.get();
   std::vector<RecordRow> rows;
-  for (const auto& id : ids) {
+  for (const auto& id : DistinctIds(q)) {
     Resetter r(s);
     BindText(s, 1, id);
     LIFELINE_RETURN_IF_ERROR(StepRows(s, "finding record " + id, [&](sqlite3_stmt* st) { rows.push_back(ReadRow(st)); }));
   }
-  std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.index < b.index; });
-  // fn runs after the statement is reset: it may query the store.
-  for (auto& row : rows) {
-    LIFELINE_RETURN_IF_ERROR(FillBody(&row));
-    if (!MatchesQuery(row, q)) continue;
-    if (!q.with_body) row.body.clear();
-    LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
-    if (step == ScanStep::kStop) return Status::Ok();
-  }
-  return Status::Ok();
+  // fn runs after the statement is reset: it may query the store. The body
+  // is read only where it is wanted or the text filter needs it.
+  const bool bodies = q.with_body || !q.text.empty();
+  return PassFoundRows(std::move(rows), q, bodies ? [this](RecordRow* row) { return FillBody(row); }
+                                                  : std::function<Status(RecordRow*)>(), fn);
 }
 
 Status SqliteStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
