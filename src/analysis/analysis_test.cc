@@ -2,6 +2,7 @@
 // expected figures are worked out in the comments next to the records.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "analysis/headline.h"
 #include "analysis/indicators.h"
 #include "analysis/json_writer.h"
+#include "analysis/movement_parse.h"
 #include "base/status_testing.h"
 #include "record/values.h"
 
@@ -407,6 +409,53 @@ TEST_F(AnalysisTest, ExplicitRangeAndBadRange) {
 TEST_F(AnalysisTest, UnknownCaseIsNotFound) {
   EXPECT_EQ(log_.Load("no-such-case").status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(log_.Load("c1", 1).status().code(), ErrorCode::kNotFound);  // no checkpoint of size 1
+}
+
+// LoadDataset's observer (the report reads its records in the load's pass)
+// sees the rows ForEachCurrentRow passes, each once, in log order: m5
+// (superseded) and m6 (retracted) not at all. A plain movement comes as the
+// fast reader's fields with its sources and its id's index; any other row
+// parsed whole. Observing changes nothing in the dataset.
+TEST_F(AnalysisTest, TheLoadShowsEachCurrentRowOnceInLogOrder) {
+  std::vector<std::string> want;
+  ASSERT_OK(ForEachCurrentRow(log_.store(), "c1", cp_.size, [&](const store::RecordRow& r) {
+    want.push_back(r.id);
+    return Status::Ok();
+  }));
+  std::vector<std::string> seen;
+  std::vector<std::string> fast;
+  auto observed = LoadDataset(log_.store(), "c1", cp_, [&](const LoadedRow& r) -> Status {
+    seen.push_back(r.row->id);
+    EXPECT_EQ(r.ds->outcome_classes, ds_.outcome_classes);
+    EXPECT_NE(r.movement == nullptr, r.body == nullptr) << r.row->id;
+    if (r.movement != nullptr) {
+      fast.push_back(r.row->id);
+      EXPECT_EQ(r.movement->id, r.row->id);
+      EXPECT_EQ(r.movement->sources, std::vector<std::string>{"s1"}) << r.row->id;
+      EXPECT_EQ(r.ds->ids.at(r.record), r.row->id);
+    } else {
+      EXPECT_EQ(r.record, kNone);
+      EXPECT_EQ(r.body->value("id", ""), r.row->id);
+    }
+    return Status::Ok();
+  });
+  ASSERT_OK(observed);
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "m5"), 0);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "m6"), 0);
+  // Every current movement of this case is plain, so read fast, the period total m7 too.
+  EXPECT_EQ(fast, (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5b", "m7"}));
+  auto ind = ComputeIndicators(*observed, cp_, IndicatorOptions{});
+  ASSERT_OK(ind);
+  EXPECT_EQ(IndicatorsJson(*ind), IndicatorsJson(ind_));
+
+  // An error from the observer ends the load and is what it returns.
+  int calls = 0;
+  auto stopped = LoadDataset(log_.store(), "c1", cp_, [&](const LoadedRow&) -> Status {
+    return ++calls == 3 ? InvalidArgumentError("enough") : Status::Ok();
+  });
+  EXPECT_EQ(stopped.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(calls, 3);
 }
 
 TEST(AnalysisCheckpointTest, AnOldCheckpointIgnoresLaterCorrections) {

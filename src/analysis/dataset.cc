@@ -1030,10 +1030,11 @@ struct ParsedRow {
   std::optional<MovementFields> movement;
 };
 
-ParsedRow ParseRow(const store::RecordRow& r, const json& profile, const record::OutcomeClasses& classes) {
+ParsedRow ParseRow(const store::RecordRow& r, const json& profile, const record::OutcomeClasses& classes,
+                   bool with_sources) {
   ParsedRow p;
   if (r.kind == kinds::kMovement) {
-    p.movement = ParseMovementFast(r.body, profile);
+    p.movement = ParseMovementFast(r.body, profile, with_sources);
     if (p.movement) return p;
   }
   p.body = json::parse(r.body, nullptr, false);
@@ -1044,10 +1045,12 @@ ParsedRow ParseRow(const store::RecordRow& r, const json& profile, const record:
 
 // Rows handed over in log order are parsed a batch at a time on every core,
 // then added to the dataset one by one in the same order, so the dataset
-// (and the first error) is what a serial load gives.
+// (and the first error) is what a serial load gives. `observe` (may be
+// empty) sees each row after the dataset (LoadedRow).
 class BatchLoader {
  public:
-  BatchLoader(Dataset& ds, const json& profile) : ds_(ds), profile_(profile) {}
+  BatchLoader(Dataset& ds, const json& profile, const RowObserver& observe = nullptr)
+      : ds_(ds), profile_(profile), observe_(observe) {}
 
   Status Add(const store::RecordRow& r) {
     rows_.push_back(r);
@@ -1057,7 +1060,9 @@ class BatchLoader {
   Status Flush() {
     parsed_.resize(rows_.size());
     ParallelFor(rows_.size(), DefaultWorkers(), [&](size_t b, size_t e) {
-      for (size_t i = b; i < e; ++i) parsed_[i] = ParseRow(rows_[i], profile_, ds_.outcome_classes);
+      for (size_t i = b; i < e; ++i) {
+        parsed_[i] = ParseRow(rows_[i], profile_, ds_.outcome_classes, /*with_sources=*/observe_ != nullptr);
+      }
     }, kMinSlice);
     for (size_t i = 0; i < rows_.size(); ++i) LIFELINE_RETURN_IF_ERROR(AddParsed(rows_[i], parsed_[i]));
     rows_.clear();
@@ -1074,22 +1079,25 @@ class BatchLoader {
   Status AddParsed(const store::RecordRow& r, ParsedRow& p) {
     if (p.movement) {
       AddMovementFields(ds_, *p.movement);
-      return Status::Ok();
+      if (!observe_) return Status::Ok();
+      return observe_(LoadedRow{&r, &ds_, &*p.movement, ds_.movements.record.back(), nullptr});
     }
     const std::string where = "record " + r.id + " (entry " + std::to_string(r.index) + ")";
     if (!p.body.is_object()) return CorruptionError(where + " is not a JSON object");
     if (p.skip) {
       ds_.skipped.push_back(std::move(*p.skip));
-      return Status::Ok();
+    } else {
+      Status s = AddRecord(ds_, p.body);
+      if (!s.ok()) return CorruptionError(where + ": " + s.message());
+      have_case_ |= r.kind == kinds::kCase;
     }
-    Status s = AddRecord(ds_, p.body);
-    if (!s.ok()) return CorruptionError(where + ": " + s.message());
-    have_case_ |= r.kind == kinds::kCase;
-    return Status::Ok();
+    if (!observe_) return Status::Ok();
+    return observe_(LoadedRow{&r, &ds_, nullptr, kNone, &p.body});
   }
 
   Dataset& ds_;
   const json& profile_;
+  const RowObserver observe_;
   std::vector<store::RecordRow> rows_;
   std::vector<ParsedRow> parsed_;
   bool have_case_ = false;
@@ -1107,7 +1115,8 @@ void ShrinkCargo(Cargo& c) {
 
 }  // namespace
 
-Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp) {
+Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp,
+                            const RowObserver& observe) {
   Dataset ds;
   ds.case_id = case_id;
   // The case's current case record (the last in log order) gives the
@@ -1116,7 +1125,7 @@ Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, con
   std::vector<store::RecordRow> case_rows;  // filled by the first scan
   size_t movement_rows = 0;                  // likewise
   bool have_profile = false;
-  BatchLoader loader(ds, profile);
+  BatchLoader loader(ds, profile, observe);
   auto add = [&](const store::RecordRow& r) -> Status {
     if (!have_profile) {
       if (!case_rows.empty()) ds.profile = case_rows.back().body;

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -574,13 +575,38 @@ Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64
                          const std::function<Status(const store::RecordRow&)>& fn,
                          std::vector<store::RecordRow>* case_rows = nullptr, size_t* movement_rows = nullptr);
 
+struct MovementFields;  // movement_parse.h
+
+// One current row of a load as the loader read it, handed to LoadDataset's
+// `observe` in log order once the dataset has taken it (or left it out:
+// Dataset::skipped), so a caller that shows more of the records than the
+// dataset keeps (the report: sources, stopped movements, claims) reads them
+// in the load's pass rather than reading the case again. Exactly one of
+// `movement` and `body` is set:
+// - `movement`: a plain movement the fast reader took (movement_parse.h),
+//   its `sources` filled; `record` is its id's index in `ds->ids`;
+// - `body`: any other row, parsed whole (a JSON object: a row that is not
+//   one fails the load before it is observed); `record` is kNone.
+// `ds` is the dataset being loaded: its outcome_classes are final, its ids
+// hold the rows taken so far. The pointers are valid during the call only.
+struct LoadedRow {
+  const store::RecordRow* row = nullptr;
+  const Dataset* ds = nullptr;
+  const MovementFields* movement = nullptr;
+  int32_t record = kNone;
+  const nlohmann::json* body = nullptr;
+};
+using RowObserver = std::function<Status(const LoadedRow&)>;
+
 // Loads the current records of `case_id` among the entries below
 // cp.size: records superseded or retracted by an entry below cp.size are
 // left out (the rules of docs/records.md, applied to that tree, so an
 // analysis at an old checkpoint ignores later corrections). NotFound if the
 // case has no current case record there; Corruption if a stored record does
-// not parse.
-Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp);
+// not parse. `observe`, if given, sees every current row (LoadedRow); an
+// error from it ends the load and is returned.
+Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp,
+                            const RowObserver& observe = nullptr);
 
 // The dataset of the same case at `to`, made from `base`, its dataset at an
 // earlier checkpoint of size `base_size` of the same log, by adding the

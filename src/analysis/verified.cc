@@ -27,13 +27,14 @@ Result<VerifiedCheckpoint> VerifyStoredCheckpoint(store::LogStore& st, const not
 }
 
 Result<VerifiedDataset> LoadVerifiedDataset(store::LogStore& st, const note::Verifier& log_key,
-                                            const std::string& case_id, std::optional<uint64_t> at) {
+                                            const std::string& case_id, std::optional<uint64_t> at,
+                                            const RowObserver& observe) {
   LIFELINE_ASSIGN_OR_RETURN(VerifiedCheckpoint c, VerifyStoredCheckpoint(st, log_key, at));
   VerifiedDataset v;
   v.cp = std::move(c.cp);
   v.origin = std::move(c.origin);
   v.note = std::move(c.note);
-  LIFELINE_ASSIGN_OR_RETURN(v.ds, LoadDataset(st, case_id, v.cp));
+  LIFELINE_ASSIGN_OR_RETURN(v.ds, LoadDataset(st, case_id, v.cp, observe));
   return v;
 }
 

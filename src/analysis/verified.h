@@ -36,10 +36,12 @@ struct VerifiedDataset {
   std::string note;     // the full signed note text, as stored
 };
 
-// VerifyStoredCheckpoint, then loads `case_id` at it. NotFound also when
-// the case is not in the log there.
+// VerifyStoredCheckpoint, then loads `case_id` at it (LoadDataset, which
+// hands each current row to `observe` if given). NotFound also when the case
+// is not in the log there.
 Result<VerifiedDataset> LoadVerifiedDataset(store::LogStore& st, const note::Verifier& log_key,
-                                            const std::string& case_id, std::optional<uint64_t> at);
+                                            const std::string& case_id, std::optional<uint64_t> at,
+                                            const RowObserver& observe = nullptr);
 
 }  // namespace lifeline::analysis
 

@@ -118,15 +118,16 @@ std::string Str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The current records of a case at the checkpoint, with the rules of
-// LoadDataset (superseded and retracted records left out), as the report
-// reads them. A movement that got through is read only for its sources (the
-// sources section), so of those only the source list is kept, interned: a
-// case of a million movements would otherwise hold a million parsed objects
-// of about 2.5 KB each. Every other record is kept parsed, by id: the
-// movements that did not get through by their outcome's class (the stopped
-// table lists those stopped or turned back), and any movement a claim is
-// about (the claims table labels it).
+// The current records of a case at the checkpoint, as the report reads
+// them, gathered from the dataset's own load (analysis::LoadedRow), so the
+// case is read once: the same rows, with LoadDataset's rules (superseded
+// and retracted records left out). A movement that got through is read only
+// for its sources (the sources section), so of those only the source list
+// is kept, interned: a case of a million movements would otherwise hold a
+// million parsed objects of about 2.5 KB each. Every other record is kept
+// parsed, by id: the movements that did not get through by their outcome's
+// class (the stopped table lists those stopped or turned back), and any
+// movement a claim is about (the claims table labels it).
 //
 // The source lists are kept by the record's id index in the dataset's ids
 // (`ids`, which outlives this), 4 bytes a movement instead of a map node
@@ -160,52 +161,21 @@ std::string_view OutcomeClass(const CaseRecords& records, const json& j) {
   return record::OutcomeClassOf(records.outcome_classes, Str(j, "outcome")).value_or("");
 }
 
-// Keeps `sources` as the source list of movement `id`, each distinct list
-// once.
-void KeepSources(CaseRecords& out, std::map<std::vector<std::string>, uint32_t>& interned, const std::string& id,
-                 std::vector<std::string> sources) {
-  auto [at, added] = interned.try_emplace(std::move(sources), static_cast<uint32_t>(out.source_lists.size()));
-  if (added) out.source_lists.push_back(at->first);
-  std::optional<int32_t> index = out.ids->Find(id);
-  if (!index) {
-    out.sources_of[id] = at->second;
-    return;
-  }
-  if (out.sources_by_index.size() <= static_cast<size_t>(*index)) {
-    out.sources_by_index.resize(std::max(static_cast<size_t>(*index) + 1, out.ids->size()), CaseRecords::kNoSources);
-  }
-  out.sources_by_index[static_cast<size_t>(*index)] = at->second;
-}
-
-// `ids`: the case's dataset's record ids (outliving the result).
-Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_id, uint64_t size,
-                                   const analysis::StringTable& ids) {
-  CaseRecords out;
-  out.ids = &ids;
-  std::map<std::vector<std::string>, uint32_t> interned;
-  std::unordered_set<std::string> claimed;  // what the claims are about
-  std::vector<store::RecordRow> cases;       // the current case record last (filled by the first scan)
-  bool have_classes = false;
-  LIFELINE_RETURN_IF_ERROR(analysis::ForEachCurrentRow(st, case_id, size, [&](const store::RecordRow& r) -> Status {
-    if (!have_classes) {
-      const json profile = cases.empty() ? json() : json::parse(cases.back().body, nullptr, false);
-      out.outcome_classes = record::OutcomeClassesOf(&profile);
-      have_classes = true;
+// Builds CaseRecords from the rows of a load, as LoadDataset hands them
+// over (Add is its observer), then Finish once the dataset is loaded.
+class CaseRecordsBuilder {
+ public:
+  Status Add(const analysis::LoadedRow& r) {
+    if (r.movement != nullptr) {
+      if (r.movement->outcome != analysis::Outcome::kCompleted) return Parse(*r.row);
+      Keep(r.record, r.row->id, r.movement->sources);
+      return Status::Ok();
     }
-    // Most rows are movements that got through: read without a DOM when
-    // the fast reader takes them (analysis/movement_parse.h).
-    if (r.kind == kinds::kMovement) {
-      std::optional<analysis::MovementFields> m = analysis::ParseMovementFast(r.body, json(), /*with_sources=*/true);
-      if (m && m->outcome == analysis::Outcome::kCompleted) {
-        KeepSources(out, interned, r.id, std::move(m->sources));
-        return Status::Ok();
-      }
-    }
-    json j = json::parse(r.body, nullptr, false);
-    if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
-    if (Str(j, "kind") == "claim") claimed.insert(Str(j, "about"));
-    if (Str(j, "kind") != kinds::kMovement || OutcomeClass(out, j) != "completed") {
-      out.parsed[r.id] = std::move(j);
+    const json& j = *r.body;
+    if (Str(j, "kind") == "claim") claimed_.insert(Str(j, "about"));
+    const std::string_view cls = record::OutcomeClassOf(r.ds->outcome_classes, Str(j, "outcome")).value_or("");
+    if (Str(j, "kind") != kinds::kMovement || cls != "completed") {
+      out_.parsed[r.row->id] = j;
       return Status::Ok();
     }
     std::vector<std::string> sources;
@@ -214,20 +184,69 @@ Result<CaseRecords> CurrentRecords(store::LogStore& st, const std::string& case_
         if (s.is_string()) sources.push_back(s.get<std::string>());
       }
     }
-    KeepSources(out, interned, r.id, std::move(sources));
+    Keep(r.ds->ids.Find(r.row->id).value_or(analysis::kNone), r.row->id, sources);
     return Status::Ok();
-  }, &cases));
-  // A movement a claim is about, read again whole (ids are unique, so the
-  // stored row of that id is the current one seen above).
-  for (const auto& id : claimed) {
-    if (out.SourcesOf(analysis::kNone, id) == nullptr || out.parsed.count(id)) continue;
-    LIFELINE_ASSIGN_OR_RETURN(store::RecordRow r, st.FindRecord(id));
-    json j = json::parse(r.body, nullptr, false);
-    if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
-    out.parsed[id] = std::move(j);
   }
-  return out;
-}
+
+  // `ds`: the dataset the rows were loaded into (outliving the result).
+  Result<CaseRecords> Finish(store::LogStore& st, const analysis::Dataset& ds) && {
+    out_.ids = &ds.ids;
+    out_.outcome_classes = ds.outcome_classes;
+    out_.sources_by_index.shrink_to_fit();  // grown a row at a time
+    // A movement kept by id whose id a later row put in the dataset's ids
+    // (a claim about it, say) is found by its index, as SourcesOf looks.
+    for (auto it = out_.sources_of.begin(); it != out_.sources_of.end();) {
+      if (std::optional<int32_t> index = ds.ids.Find(it->first)) {
+        KeepAt(*index, it->second);
+        it = out_.sources_of.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // A movement a claim is about, read again whole (ids are unique, so the
+    // stored row of that id is the current one seen above).
+    for (const auto& id : claimed_) {
+      if (out_.SourcesOf(analysis::kNone, id) == nullptr || out_.parsed.count(id)) continue;
+      LIFELINE_ASSIGN_OR_RETURN(store::RecordRow r, st.FindRecord(id));
+      json j = json::parse(r.body, nullptr, false);
+      if (!j.is_object()) return CorruptionError("record " + r.id + " is not a JSON object");
+      out_.parsed[id] = std::move(j);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  // A movement that did not get through (the fast reader does not keep its
+  // body), parsed whole.
+  Status Parse(const store::RecordRow& row) {
+    json j = json::parse(row.body, nullptr, false);
+    if (!j.is_object()) return CorruptionError("record " + row.id + " is not a JSON object");
+    out_.parsed[row.id] = std::move(j);
+    return Status::Ok();
+  }
+
+  // Keeps `sources` as the source list of movement `id` (id index `index`,
+  // or kNone when the dataset does not hold it yet), each distinct list once.
+  void Keep(int32_t index, const std::string& id, const std::vector<std::string>& sources) {
+    auto [at, added] = interned_.try_emplace(sources, static_cast<uint32_t>(out_.source_lists.size()));
+    if (added) out_.source_lists.push_back(at->first);
+    if (index == analysis::kNone) {
+      out_.sources_of[id] = at->second;
+    } else {
+      KeepAt(index, at->second);
+    }
+  }
+
+  void KeepAt(int32_t index, uint32_t list) {
+    const size_t k = static_cast<size_t>(index);
+    if (out_.sources_by_index.size() <= k) out_.sources_by_index.resize(k + 1, CaseRecords::kNoSources);
+    out_.sources_by_index[k] = list;
+  }
+
+  CaseRecords out_;
+  std::map<std::vector<std::string>, uint32_t> interned_;
+  std::unordered_set<std::string> claimed_;  // what the claims are about
+};
 
 // Record content (names, titles, places, commodities as recorded) is quoted
 // as written, in a span of class "rc": readers, screen readers (with `lang`
@@ -1575,8 +1594,12 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
     scenario->trajectories =
         opts.trajectories > 0 ? opts.trajectories : std::min(scenario->trajectories, kReportTrajectories);
   }
+  CaseRecordsBuilder records_builder;
   LIFELINE_ASSIGN_OR_RETURN(analysis::VerifiedDataset v,
-                            analysis::LoadVerifiedDataset(store, log_key, opts.case_id, opts.at));
+                            analysis::LoadVerifiedDataset(store, log_key, opts.case_id, opts.at,
+                                                          [&](const analysis::LoadedRow& r) {
+                                                            return records_builder.Add(r);
+                                                          }));
   if (opts.published_note) {
     std::string published = opts.published_note(v.note);
     auto pub = note::OpenCheckpoint(published, log_key);
@@ -1603,7 +1626,7 @@ Result<RenderedReport> Render(store::LogStore& store, const note::Verifier& log_
     LIFELINE_ASSIGN_OR_RETURN(forecast, analysis::RunForecast(*m));
     model = std::move(*m);
   }
-  LIFELINE_ASSIGN_OR_RETURN(auto records, CurrentRecords(store, opts.case_id, v.cp.size, v.ds.ids));
+  LIFELINE_ASSIGN_OR_RETURN(CaseRecords records, std::move(records_builder).Finish(store, v.ds));
   const record::Framework* framework = record::FindFramework("un-foa-2014");
   if (framework == nullptr) return InternalError("the framework un-foa-2014 is not compiled in");
   LIFELINE_ASSIGN_OR_RETURN(analysis::Risk risk, analysis::ComputeRisk(store, opts.case_id, v.cp, *framework));

@@ -99,6 +99,48 @@ TEST(FarDateReportTest, AFarDatedRecordDoesNotBreakTheCasesReport) {
   EXPECT_NE(html->find("l’enregistrement m-far est laissé de côté"), std::string::npos);
 }
 
+// The report reads what it shows of the records beside the figures (the
+// sources behind them, the stopped movements, the claims and what each is
+// about) in the dataset's own load: a movement that got through is kept
+// as its source list only, so a claim about one reads it again whole to
+// label it. A movement left out for its date keeps its sources by id.
+TEST(ReportRecordsTest, SourcesStoppedMovementsAndClaimsComeFromTheLoad) {
+  analysis::TestLog log;
+  log.Submit({
+      R"({"kind":"source","id":"s1","case":"c7","publisher":"Monitor One","title":"Report"})",
+      R"({"kind":"source","id":"s2","case":"c7","publisher":"Monitor Two","title":"Report"})",
+      R"({"kind":"source","id":"s3","case":"c7","publisher":"Monitor Three","title":"Report"})",
+      R"({"kind":"case","id":"c7","title":"Seven","region":"R","started":"2023-01-01","ended":"2023-01-05",
+          "sources":["s1"],"population":[{"date":"2023-01-01","count":1000}]})",
+      R"({"kind":"route","id":"r1","case":"c7","name":"Road","type":"road","sources":["s1"]})",
+      R"({"kind":"route_status","id":"rs1","case":"c7","route":"r1","from":"2023-01-01","status":"open","sources":["s1"]})",
+      R"({"kind":"movement","id":"m-in","case":"c7","route":"r1","date":"2023-01-02","direction":"in",
+          "operator":"Carrier Alpha","vehicles":3,"sources":["s2"]})",
+      R"({"kind":"movement","id":"m-stop","case":"c7","route":"r1","date":"2023-01-03","direction":"in",
+          "operator":"Carrier Beta","outcome":"stopped","vehicles":4,"sources":["s1"]})",
+      R"({"kind":"claim","id":"cl1","case":"c7","about":"m-in","party":"Party Gamma","stance":"disputes",
+          "text":"never arrived","sources":["s1"]})",
+  });
+  log.AppendUnchecked({R"({"kind":"movement","id":"m-far","case":"c7","route":"r1","date":"9999-12-31",
+        "direction":"in","operator":"Carrier Delta","vehicles":5,"sources":["s3"]})"});
+  ReportOptions opts;
+  opts.case_id = "c7";
+  auto html = RenderReport(log.store(), log.verifier(), opts);
+  ASSERT_OK(html);
+  auto section = [&](const std::string& id) {
+    const size_t at = html->find("<section id=\"" + id + "\"");
+    EXPECT_NE(at, std::string::npos) << id;
+    return at == std::string::npos ? std::string() : html->substr(at, html->find("</section>", at) - at);
+  };
+  const std::string claims = section("claims");
+  EXPECT_NE(claims.find("Carrier Alpha"), std::string::npos) << claims;  // m-in, read again whole
+  EXPECT_NE(claims.find("Party Gamma"), std::string::npos) << claims;
+  EXPECT_NE(section("supply").find("Carrier Beta"), std::string::npos);
+  const std::string sources = section("sources");
+  EXPECT_NE(sources.find("Monitor Two"), std::string::npos) << sources;  // behind m-in's figures
+  EXPECT_NE(sources.find("Monitor One"), std::string::npos) << sources;
+}
+
 // The report names the key its checkpoint is signed with and the key's
 // fingerprint, as `lifeline vkey` and the dashboard show it, in each language.
 TEST(ReportKeyTest, ShowsTheLogKeyAndItsFingerprintNearTheCheckpoint) {
