@@ -37,6 +37,26 @@ if(LIFELINE_PCH AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   endif()
 endif()
 
+# Unity builds (GCC, the sanitizer build): CMake compiles each target's
+# sources eight at a time as one translation unit, so what they share (the
+# code generated for nlohmann::json, std containers and GoogleTest
+# instantiated in each of them, and their debug information) is compiled
+# once per batch. It cuts the sanitizer build's compiling by about a third
+# (BENCHMARKS.md, "Build and CI time"). The cost is that a source's
+# anonymous namespace is shared with the others of its batch: two helpers
+# of one name in one target collide, so each needs a name of its own (or,
+# for a helper two sources share, one definition in a header). The
+# RelWithDebInfo build stays one source per translation unit, so it keeps
+# checking that each source includes what it uses.
+# -Wno-subobject-linkage: a class a .cc file defines, holding a member of a
+# type from its own anonymous namespace, would be taken for a header's.
+option(LIFELINE_UNITY "Compile each target's sources in batches (CMake unity build; GCC)" ${LIFELINE_SANITIZE})
+if(LIFELINE_UNITY AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(CMAKE_UNITY_BUILD ON)
+  set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
+  add_compile_options(-Wno-subobject-linkage)
+endif()
+
 # lifeline_use_pch(TARGET CARRIER): TARGET reuses CARRIER's precompiled
 # header, when there is one.
 function(lifeline_use_pch target carrier)

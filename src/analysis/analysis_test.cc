@@ -19,8 +19,6 @@
 namespace lifeline::analysis {
 namespace {
 
-int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
-
 // A five-day case, 2023-01-01 .. 2023-01-05, population 1,000, need 0.4 kg
 // of flour per person per day (400 kg/day), all of it imported (the case
 // profile's dependency share is 1).

@@ -16,9 +16,13 @@
 #include "record/canonical.h"
 #include "record/projection.h"
 #include "record/submit.h"
+#include "record/values.h"
 #include "store/memory/memory_store.h"
 
 namespace lifeline::analysis {
+
+// Day `s` (YYYY-MM-DD) as days since 1970-01-01, for expected values.
+inline int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
 
 class TestLog {
  public:

@@ -29,7 +29,8 @@ std::string_view DayClassName(DayClass c) {
 }
 
 Passage PassageOf(RouteState state, uint32_t restricted) {
-  constexpr uint32_t kCivilian = kPersons | kVehicles | kCargo | kCommercial;
+  constexpr uint32_t kCivilian = Restriction::kPersons | Restriction::kVehicles | Restriction::kCargo |
+                                 Restriction::kCommercial;
   switch (state) {
     case RouteState::kUnknown: return Passage::kUnknown;
     case RouteState::kOpen: return Passage::kOpen;
@@ -59,7 +60,6 @@ const Episode* Blockade::Longest(std::string_view kind) const {
 
 namespace {
 
-std::string Date(int32_t d) { return record::FormatDate(record::Day{d}); }
 
 bool IsBlockade(DayClass c) { return c == DayClass::kBlockade || c == DayClass::kFullyClosed; }
 
@@ -94,7 +94,7 @@ void AddEpisodes(const Dataset& ds, const RouteDayTable& rt, int32_t route, cons
       }
       ++j;
     }
-    Episode e{std::string(ds.routes.at(route)), std::string(kind), Date(rt.from + i), Date(rt.from + j - 1), j - i,
+    Episode e{std::string(ds.routes.at(route)), std::string(kind), DayText(rt.from + i), DayText(rt.from + j - 1), j - i,
               i == 0, j == n,
               RecordIds::Sorted(ds.ids, std::move(records))};
     out.push_back(std::move(e));
@@ -145,8 +145,8 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
       }
       if (IsBlockade(cls[d])) {
         ++rb.blockade_days;
-        if (!rb.first_day) rb.first_day = Date(day);
-        rb.last_day = Date(day);
+        if (!rb.first_day) rb.first_day = DayText(day);
+        rb.last_day = DayText(day);
         if (is_lifeline && !rt.in_force.empty()) {
           records.insert(records.end(), rt.in_force[c].begin(), rt.in_force[c].end());
         }
@@ -173,8 +173,8 @@ Blockade ComputeBlockade(const Dataset& ds, const RouteDayTable& rt, int32_t fro
     } else if (all_blockade) {
       ++b.blockade_days;
       ++(all_closed ? b.fully_closed : b.partly_open);
-      if (!b.first_day) b.first_day = Date(from + static_cast<int32_t>(d));
-      b.last_day = Date(from + static_cast<int32_t>(d));
+      if (!b.first_day) b.first_day = DayText(from + static_cast<int32_t>(d));
+      b.last_day = DayText(from + static_cast<int32_t>(d));
     } else {
       ++b.unknown;
     }

@@ -10,7 +10,6 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
-std::string Date(int32_t d) { return record::FormatDate(record::Day{d}); }
 
 void SortUnique(std::vector<std::string>& v) {
   std::sort(v.begin(), v.end());
@@ -79,7 +78,7 @@ struct Period {
   int32_t first, last, length;
 };
 
-int32_t MonthStart(int32_t d) { return static_cast<int32_t>(record::ParseDate(Date(d).substr(0, 8) + "01")->days); }
+int32_t MonthStart(int32_t d) { return static_cast<int32_t>(record::ParseDate(DayText(d).substr(0, 8) + "01")->days); }
 
 std::vector<Period> Periods(const Obligation& o, int32_t a, int32_t b) {
   std::vector<Period> out;
@@ -160,7 +159,7 @@ bool Watched(const Dataset& ds, const Obligation& o, const std::vector<int32_t>&
 
 void CountDay(ObligationCompliance& oc, int32_t day, DayVerdict verdict, ViolationDay detail) {
   ++oc.days_evaluated;
-  const std::string date = Date(day);
+  const std::string date = DayText(day);
   if (verdict == DayVerdict::kMet) {
     ++oc.days_in_compliance;
   } else if (verdict == DayVerdict::kUnknown) {

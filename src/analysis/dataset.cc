@@ -975,6 +975,8 @@ std::optional<Dataset::Skipped> Unclassed(const json& rec, const store::RecordRo
 
 }  // namespace
 
+std::string DayText(int32_t day) { return record::FormatDate(record::Day{day}); }
+
 Status ForEachCurrentRow(store::LogStore& st, const std::string& case_id, uint64_t size,
                          const std::function<Status(const store::RecordRow&)>& fn,
                          std::vector<store::RecordRow>* case_rows, size_t* movement_rows) {

@@ -43,6 +43,9 @@ namespace lifeline::analysis {
 
 inline constexpr int32_t kNone = -1;                                   // no string / no record
 inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();  // no date
+
+// Day `day` as YYYY-MM-DD (record::FormatDate).
+std::string DayText(int32_t day);
 inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
 // Ascending byte offsets (into StringTable's text) kept in `Low`, 4 bytes

@@ -298,9 +298,8 @@ int StateIndex(RouteState s) {
 
 std::string StateName(size_t s) { return std::string(RouteStateName(kForecastStateOrder[s])); }
 
-std::string DateText(int32_t day) { return record::FormatDate(record::Day{day}); }
-
-std::string Num(double v) {
+// A number for an assumption's text, to six significant digits.
+std::string Sig6(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
@@ -382,8 +381,8 @@ Status FitRouteProcess(const Scenario& sc, const History& h, ForecastModel& m) {
   } else {
     if (h.transitions == 0) {
       return FailedPreconditionError(
-          "no two consecutive days with a known route status in the history " + DateText(m.history_from) + " .. " +
-          DateText(m.history_to) + ": give route.transition (and route.initial) in the scenario");
+          "no two consecutive days with a known route status in the history " + DayText(m.history_from) + " .. " +
+          DayText(m.history_to) + ": give route.transition (and route.initial) in the scenario");
     }
     const double a = sc.route_prior.value_or(kDefaultRoutePrior);
     m.route_prior = a;
@@ -399,11 +398,11 @@ Status FitRouteProcess(const Scenario& sc, const History& h, ForecastModel& m) {
     }
     Assume(m, "forecast.route.fitted",
            "Route process: a Markov chain over open, restricted and closed, fitted to the " +
-               std::to_string(h.transitions) + " day-to-day transitions of " + DateText(m.history_from) + " .. " +
-               DateText(m.history_to) + ".");
+               std::to_string(h.transitions) + " day-to-day transitions of " + DayText(m.history_from) + " .. " +
+               DayText(m.history_to) + ".");
     Assume(m, "forecast.route.posterior",
            "Each trajectory draws its own transition probabilities from their posterior: the history's counts plus "
-           "a Dirichlet prior of " + Num(a) + " pseudo-transitions per cell (" +
+           "a Dirichlet prior of " + Sig6(a) + " pseudo-transitions per cell (" +
                (sc.route_prior ? "scenario" : "default") + ").");
     for (size_t i : unseen) {
       Assume(m, "forecast.route.unseen",
@@ -444,19 +443,19 @@ Status FitInitialState(const Scenario& sc, const History& h, ForecastModel& m) {
       }
     }
     if (found < 0) {
-      return FailedPreconditionError("no route status is known on or before " + DateText(m.start - 1) +
+      return FailedPreconditionError("no route status is known on or before " + DayText(m.start - 1) +
                                      " in the history: give route.initial in the scenario");
     }
     m.initial_state = found;
     Assume(m, "forecast.initial_state.fitted",
-           "The day before the start is in the state of " + DateText(found_day) + ": " +
+           "The day before the start is in the state of " + DayText(found_day) + ": " +
                StateName(static_cast<size_t>(found)) + ".");
   }
   if (sc.reopen != kNoDay) {
     int32_t off = std::max(0, sc.reopen - m.start);
     m.reopen_offset = off < m.horizon ? off : -1;
     Assume(m, "forecast.route.reopen",
-           "The route is open from " + DateText(sc.reopen) + " on, whatever the process (scenario).");
+           "The route is open from " + DayText(sc.reopen) + " on, whatever the process (scenario).");
   }
   return Status::Ok();
 }
@@ -472,19 +471,19 @@ Status FitPopulation(const Dataset& ds, const Scenario& sc, ForecastModel& m) {
       if (p.day <= m.start) latest = &p;
     }
     if (!latest) {
-      return FailedPreconditionError("the case gives no population figure on or before " + DateText(m.start) +
+      return FailedPreconditionError("the case gives no population figure on or before " + DayText(m.start) +
                                      ": give population in the scenario");
     }
     pop = latest->count;
     Assume(m, "forecast.population.case",
-           "Population at the start: " + std::to_string(pop) + ", the case's figure of " + DateText(latest->day) +
+           "Population at the start: " + std::to_string(pop) + ", the case's figure of " + DayText(latest->day) +
                ".");
   }
   m.population.assign(static_cast<size_t>(m.horizon), pop);
   for (const auto& c : sc.population_changes) {
     for (int32_t d = std::max(0, c.day - m.start); d < m.horizon; ++d) m.population[static_cast<size_t>(d)] = c.count;
     Assume(m, "forecast.population.change",
-           "Population " + std::to_string(c.count) + " from " + DateText(c.day) + " (scenario).");
+           "Population " + std::to_string(c.count) + " from " + DayText(c.day) + " (scenario).");
   }
   return Status::Ok();
 }
@@ -516,7 +515,7 @@ std::vector<std::vector<double>> HistoryInflows(const Dataset& ds, const Scenari
 
 // An amount in the commodity's display unit, for the assumptions.
 std::string Amount(const ForecastCommodityModel& c, double v) {
-  return Num(v / c.display_factor) + " " + c.display_unit;
+  return Sig6(v / c.display_factor) + " " + c.display_unit;
 }
 
 Status FitInitialStock(const Dataset& ds, const ScenarioCommodity& sco, ForecastModel& m, ForecastCommodityModel& c) {
@@ -539,13 +538,13 @@ Status FitInitialStock(const Dataset& ds, const ScenarioCommodity& sco, Forecast
     }
     if (best < 0) {
       return FailedPreconditionError("no stock record of \"" + sco.name + "\" (in a unit comparable with " +
-                                     c.display_unit + ") on or before " + DateText(m.start) +
+                                     c.display_unit + ") on or before " + DayText(m.start) +
                                      ": give initial_stock for it in the scenario");
     }
     size_t b = static_cast<size_t>(best);
     c.initial_stock = ds.stocks.quantity[b];
     c.initial_source =
-        "stock record " + std::string(ds.ids.at(ds.stocks.record[b])) + " (" + DateText(ds.stocks.day[b]) + ")";
+        "stock record " + std::string(ds.ids.at(ds.stocks.record[b])) + " (" + DayText(ds.stocks.day[b]) + ")";
   }
   Assume(m, "forecast.initial_stock",
          c.name + ": initial stock " + Amount(c, c.initial_stock) + ", from the " + c.initial_source + ".");
@@ -571,7 +570,7 @@ Status FitConsumption(const Dataset& ds, const ScenarioCommodity& sco, ForecastM
   }
   Assume(m, "forecast.consumption",
          c.name + ": consumption is population x " + Amount(c, c.per_person) + " per person per day (" +
-             c.per_person_source + ") x rationing " + Num(c.rationing) + ".");
+             c.per_person_source + ") x rationing " + Sig6(c.rationing) + ".");
   c.consumption.resize(static_cast<size_t>(m.horizon));
   for (size_t d = 0; d < c.consumption.size(); ++d) {
     c.consumption[d] = static_cast<double>(m.population[d]) * c.per_person * c.rationing;
@@ -640,9 +639,9 @@ bool FitInflows(const ScenarioCommodity& sco, const History& h, const std::vecto
   c.restock_days = sco.restock_days.value_or(kDefaultRestockDays);
   if (c.normal_stock) {
     Assume(m, "forecast.restock",
-           c.name + ": road inflow is at most consumption less airlift plus 1/" + Num(c.restock_days) +
+           c.name + ": road inflow is at most consumption less airlift plus 1/" + Sig6(c.restock_days) +
                " of the gap to a normal stock of " + Amount(c, *c.normal_stock) + " (scenario" +
-               (sco.restock_days ? "" : "; 1/" + Num(c.restock_days) + " by default") + ").");
+               (sco.restock_days ? "" : "; 1/" + Sig6(c.restock_days) + " by default") + ").");
   } else {
     Assume(m, "forecast.inflow.unlimited",
            c.name + ": no normal stock (`normal_stock`) is given, so road inflows are not limited by demand.");
@@ -670,8 +669,8 @@ void FitAirlifts(const Scenario& sc, ForecastModel& m, ForecastCommodityModel& c
       c.airlift[static_cast<size_t>(day - m.start)] += a.per_day;
     }
     Assume(m, "forecast.airlift",
-           c.name + ": airlift of " + Amount(c, a.per_day) + " per day from " + DateText(a.from) +
-               (a.until == kNoDay ? "" : " to " + DateText(a.until)) + ", whatever the route status.");
+           c.name + ": airlift of " + Amount(c, a.per_day) + " per day from " + DayText(a.from) +
+               (a.until == kNoDay ? "" : " to " + DayText(a.until)) + ", whatever the route status.");
   }
 }
 
@@ -727,7 +726,7 @@ Result<ForecastModel> FitForecast(const Dataset& ds, const Scenario& sc) {
          "A commodity falls below its threshold on the first day its stock is below it or exhausted.");
   Assume(m, "forecast.run",
          std::to_string(m.trajectories) + " trajectories of " + std::to_string(m.horizon) + " days from " +
-             DateText(m.start) + ", seed " + std::to_string(m.seed) +
+             DayText(m.start) + ", seed " + std::to_string(m.seed) +
              "; the same seed gives the same output on any number of threads.");
   return m;
 }

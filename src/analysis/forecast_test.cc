@@ -16,6 +16,7 @@
 #include <numbers>
 #include <optional>
 
+#include "analysis/analysis_testing.h"
 #include "analysis/format.h"
 #include "analysis/forecast_testing.h"
 #include "base/status_testing.h"
@@ -23,8 +24,6 @@
 
 namespace lifeline::analysis {
 namespace {
-
-int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
 
 // A case whose only route is open from `from` on, with one delivery of
 // `inflow` kg of flour on every day from `from` to `to`, a population of

@@ -367,7 +367,7 @@ json HeadlineJson(const Headline& h) {
 
 namespace {
 
-std::string Num(double v, int decimals = 0) {
+std::string FixedText(double v, int decimals = 0) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
@@ -378,7 +378,7 @@ std::string Value(const HeadlineFigure& f) {
     if (f.bound == "not_assessed") return "not assessed";
     return f.bound == "not_applicable" ? "not applicable" : "unknown";
   }
-  std::string v = f.unit == "ratio" ? Num(*f.value * 100, 1) + " %" : Num(*f.value) + " " + f.unit;
+  std::string v = f.unit == "ratio" ? FixedText(*f.value * 100, 1) + " %" : FixedText(*f.value) + " " + f.unit;
   return (f.bound == "at_least" ? "at least " : "") + v;
 }
 
@@ -388,7 +388,7 @@ std::string OnePartyText(const HeadlineFigure& f) {
   if (!f.detail.contains("one_party") || f.detail["one_party"]["value"].get<double>() == 0) return "";
   std::string names;
   for (const auto& p : f.detail["one_party"]["parties"]) names += (names.empty() ? "" : ", ") + p.get<std::string>();
-  return "; " + Num(f.detail["one_party"]["value"].get<double>()) + " of it by a party's own count (" + names + ")";
+  return "; " + FixedText(f.detail["one_party"]["value"].get<double>()) + " of it by a party's own count (" + names + ")";
 }
 
 }  // namespace
@@ -413,7 +413,7 @@ std::string HeadlineTable(const Headline& h, bool explain) {
       }
     } else {
       o << Value(f) << OnePartyText(f);
-      if (f.completeness && f.bound != "not_applicable") o << "; observed " << Num(*f.completeness * 100) << " % of the days";
+      if (f.completeness && f.bound != "not_applicable") o << "; observed " << FixedText(*f.completeness * 100) << " % of the days";
       if (!f.reason.empty()) o << " (" << f.reason << ")";
     }
     o << "\n";

@@ -137,7 +137,6 @@ std::vector<int32_t> SortedBy(const StringTable& t, std::vector<int32_t> idx) {
   return idx;
 }
 
-std::string Date(int32_t d) { return record::FormatDate(record::Day{d}); }
 
 // Builds the indicators section by section; each section reads the dataset
 // and the arrays earlier sections left.
@@ -157,7 +156,7 @@ class Builder {
                                     " days): narrow --from/--to");
     }
     out_.days.resize(ndays_);
-    for (size_t d = 0; d < ndays_; ++d) out_.days[d].date = Date(from_ + static_cast<int32_t>(d));
+    for (size_t d = 0; d < ndays_; ++d) out_.days[d].date = DayText(from_ + static_cast<int32_t>(d));
     Routes();
     Flows();
     LIFELINE_RETURN_IF_ERROR(CargoIn());
@@ -764,8 +763,8 @@ void Builder::PeriodMovements() {
     pm.direction = std::string(DirectionName(m_.direction[i]));
     pm.outcome = std::string(ds_.OutcomeTerm(static_cast<int32_t>(i)));
     pm.counts_as = std::string(OutcomeName(m_.outcome[i]));
-    pm.from = Date(m_.PeriodFromAt(i));
-    pm.to = Date(m_.PeriodToAt(i));
+    pm.from = DayText(m_.PeriodFromAt(i));
+    pm.to = DayText(m_.PeriodToAt(i));
     pm.vehicles = m_.vehicles[i];
     pm.persons = m_.persons[i];
     pm.patients = m_.patients[i];
@@ -922,8 +921,8 @@ void Builder::Requirements() {
     for (int32_t r : q.routes) c.routes.push_back(std::string(ds_.routes.at(r)));
     c.per_day = rq.per_day;
     c.weekly = rq.weekly;
-    c.from = Date(a);
-    c.to = Date(z);
+    c.from = DayText(a);
+    c.to = DayText(z);
     c.days = z - a + 1;
     c.expected = rq.per_day * static_cast<double>(c.days);
     c.delivered = EstimateQuantity(ds_, index_, q, a, z, Lists());
@@ -945,8 +944,8 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   out.case_id = ds.case_id;
   out.case_title = ds.case_title;
   out.checkpoint = cp;
-  out.from = Date(from);
-  out.to = Date(to);
+  out.from = DayText(from);
+  out.to = DayText(to);
   for (int32_t p : ds.parties) out.parties.push_back(std::string(ds.actors.at(p)));
   Builder b(ds, from, to, options, out);
   LIFELINE_RETURN_IF_ERROR(b.Run());

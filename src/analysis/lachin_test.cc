@@ -22,8 +22,6 @@
 namespace lifeline::analysis {
 namespace {
 
-int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
-
 // The bundled case's records as a reader finds them in records.jsonl: each
 // record's current version (following `supersedes`), retractions applied.
 // The credibility tests below take their expected figures from these

@@ -19,7 +19,7 @@ namespace {
 // RF7 as a whole: 3 tags, records {o1, o2, o3}.
 // RF13 13.8: t5.c1 only: 1 tag, record o2, author C.
 // Totals: 4 tags, 3 records, authors {A, B, C}.
-const std::vector<std::string> kCase = {
+const std::vector<std::string> kRiskCase = {
     R"({"kind":"source","id":"s1","case":"c1","publisher":"Monitor One","title":"Report"})",
     R"({"kind":"source","id":"s2","case":"c1","publisher":"Monitor Two","title":"Report"})",
     R"({"kind":"case","id":"c1","title":"Test","region":"R","started":"2023-01-01","sources":["s1"]})",
@@ -58,7 +58,7 @@ Result<Risk> Compute(TestLog& log) {
 
 TEST(RiskTest, CountsTagsRecordsAuthorsAndDatesPerIndicator) {
   TestLog log;
-  log.Submit(kCase);
+  log.Submit(kRiskCase);
   auto r = Compute(log);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->factors.size(), 14u);
@@ -85,7 +85,7 @@ TEST(RiskTest, CountsTagsRecordsAuthorsAndDatesPerIndicator) {
 
 TEST(RiskTest, RetractedAndSupersededTagsDropOut) {
   TestLog log;
-  log.Submit(kCase);
+  log.Submit(kRiskCase);
   auto r = Compute(log);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const RiskFactor& rf13 = FactorOf(*r, "RF13");
@@ -98,10 +98,10 @@ TEST(RiskTest, RetractedAndSupersededTagsDropOut) {
 
 TEST(RiskTest, AtAnEarlierCheckpointTheLaterCorrectionsAreNotApplied) {
   TestLog log;
-  std::vector<std::string> first(kCase.begin(), kCase.end() - 2);
+  std::vector<std::string> first(kRiskCase.begin(), kRiskCase.end() - 2);
   log.Submit(first);
   const uint64_t before = log.size();
-  log.Submit(std::vector<std::string>(kCase.end() - 2, kCase.end()));
+  log.Submit(std::vector<std::string>(kRiskCase.end() - 2, kRiskCase.end()));
   auto cp = ResolveCheckpoint(log.store(), before);
   ASSERT_TRUE(cp.ok());
   auto r = ComputeRisk(log.store(), "c1", *cp, *record::FindFramework("un-foa-2014"));
@@ -112,7 +112,7 @@ TEST(RiskTest, AtAnEarlierCheckpointTheLaterCorrectionsAreNotApplied) {
 
 TEST(RiskTest, ATargetRetractedLaterIsShownAsNotCurrent) {
   TestLog log;
-  log.Submit(kCase);
+  log.Submit(kRiskCase);
   log.Submit({R"({"kind":"retraction","id":"ret-o2","case":"c1","retracts":"o2","reason":"duplicate"})"});
   auto r = Compute(log);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -126,7 +126,7 @@ TEST(RiskTest, ATargetRetractedLaterIsShownAsNotCurrent) {
 // while the view at the new checkpoint shows them.
 TEST(RiskTest, AtAnEarlierCheckpointNothingLaterShows) {
   TestLog log;
-  log.Submit(kCase);
+  log.Submit(kRiskCase);
   const uint64_t before = log.size();
   auto At = [&](uint64_t size) {
     auto cp = ResolveCheckpoint(log.store(), size);
@@ -152,7 +152,7 @@ TEST(RiskTest, AtAnEarlierCheckpointNothingLaterShows) {
 
 TEST(RiskTest, OutputsStateThatLifelineGivesNoVerdict) {
   TestLog log;
-  log.Submit(kCase);
+  log.Submit(kRiskCase);
   auto r = Compute(log);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(RiskJson(*r)["statement"], kRiskStatement);
@@ -163,7 +163,7 @@ TEST(RiskTest, OutputsStateThatLifelineGivesNoVerdict) {
 
 TEST(RiskTest, UnknownCaseIsNotFound) {
   TestLog log;
-  log.Submit(kCase);
+  log.Submit(kRiskCase);
   auto cp = ResolveCheckpoint(log.store(), std::nullopt);
   ASSERT_TRUE(cp.ok());
   auto r = ComputeRisk(log.store(), "nope", *cp, *record::FindFramework("un-foa-2014"));

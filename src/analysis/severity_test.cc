@@ -12,7 +12,6 @@
 namespace lifeline::analysis {
 namespace {
 
-int32_t D(const char* s) { return static_cast<int32_t>(record::ParseDate(s)->days); }
 int64_t T(const char* s) { return static_cast<int64_t>(D(s)) * 86400; }
 
 size_t I(Criterion c) { return static_cast<size_t>(c); }

@@ -9,7 +9,7 @@ namespace {
 
 using testing::HasError;
 
-const ImportOptions kOptions{"lachin-2022-23", "records.jsonl"};
+const ImportOptions kJsonlOptions{"lachin-2022-23", "records.jsonl"};
 
 TEST(JsonLinesTest, ReadsObjectsWithTheirLines) {
   ReadResult r = ReadJsonLines(
@@ -18,7 +18,7 @@ TEST(JsonLinesTest, ReadsObjectsWithTheirLines) {
       "   \n"
       "{\"kind\":\"incident\",\"id\":\"i-1\",\"case\":\"lachin-2022-23\"}\n"
       "{\"kind\":\"case\",\"id\":\"lachin-2022-23\"}",
-      kOptions);
+      kJsonlOptions);
   ASSERT_TRUE(testing::ReadOk(r));
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_EQ(r.rows[0].line, 1u);
@@ -34,13 +34,13 @@ TEST(JsonLinesTest, ReadsObjectsWithTheirLines) {
 // chunks (which used to drop it silently), it is an error naming the line.
 TEST(JsonLinesTest, AByteOrderMarkOnALaterLineIsAnError) {
   const std::string kRecord = "{\"kind\":\"source\",\"id\":\"s\",\"publisher\":\"P\",\"title\":\"t\"}";
-  ReadResult r = ReadJsonLines(kRecord + "\n" + kRecord + "\n\xEF\xBB\xBF" + kRecord + "\n", kOptions);
+  ReadResult r = ReadJsonLines(kRecord + "\n" + kRecord + "\n\xEF\xBB\xBF" + kRecord + "\n", kJsonlOptions);
   EXPECT_EQ(r.rows.size(), 2u);
   ASSERT_EQ(r.errors.size(), 1u) << testing::Dump(r.errors);
   EXPECT_EQ(r.errors[0].line, 3u);
   EXPECT_EQ(r.errors[0].field, "(line)");
   EXPECT_NE(r.errors[0].message.find("byte order mark"), std::string::npos);
-  ImportOptions later = kOptions;
+  ImportOptions later = kJsonlOptions;
   later.continues_file = true;
   r = ReadJsonLines("\xEF\xBB\xBF" + kRecord + "\n", later);
   EXPECT_TRUE(r.rows.empty());
@@ -61,7 +61,7 @@ TEST(JsonLinesTest, SyntaxErrorsNameLineAndBytePosition) {
       "{\"kind\": 'a'}\n"
       "{\"kind\":\"a\"} {\"kind\":\"b\"}\n"
       "{\"kind\":\"a\"\n",
-      kOptions);
+      kJsonlOptions);
   EXPECT_EQ(r.rows.size(), 1u);
   ASSERT_EQ(r.errors.size(), 4u) << testing::Dump(r.errors);
   EXPECT_TRUE(HasError(r.errors, 2, "(line)", "at byte 14"));
@@ -71,7 +71,7 @@ TEST(JsonLinesTest, SyntaxErrorsNameLineAndBytePosition) {
 }
 
 TEST(JsonLinesTest, NonObjectsAreErrors) {
-  ReadResult r = ReadJsonLines("[1,2]\n\"text\"\n42\nnull\ntrue\n", kOptions);
+  ReadResult r = ReadJsonLines("[1,2]\n\"text\"\n42\nnull\ntrue\n", kJsonlOptions);
   EXPECT_TRUE(r.rows.empty());
   EXPECT_TRUE(HasError(r.errors, 1, "(line)", "an array"));
   EXPECT_TRUE(HasError(r.errors, 2, "(line)", "a string"));
@@ -85,7 +85,7 @@ TEST(JsonLinesTest, DuplicateKeysAreErrors) {
       "{\"kind\":\"a\",\"id\":\"x\",\"id\":\"y\"}\n"
       "{\"kind\":\"a\",\"location\":{\"lat\":1,\"lat\":2}}\n"
       "{\"kind\":\"a\",\"cargo\":[{\"unit\":\"kg\"},{\"unit\":\"kg\"}]}\n",
-      kOptions);
+      kJsonlOptions);
   EXPECT_TRUE(HasError(r.errors, 1, "id", "twice"));
   EXPECT_TRUE(HasError(r.errors, 2, "lat", "twice"));
   ASSERT_EQ(r.rows.size(), 1u);  // equal keys in sibling objects are fine
@@ -94,7 +94,7 @@ TEST(JsonLinesTest, DuplicateKeysAreErrors) {
 
 TEST(JsonLinesTest, DeepNestingIsAnError) {
   std::string deep = "{\"kind\":\"a\",\"x\":" + std::string(100, '[') + std::string(100, ']') + "}";
-  ReadResult r = ReadJsonLines(deep + "\n", kOptions);
+  ReadResult r = ReadJsonLines(deep + "\n", kJsonlOptions);
   EXPECT_TRUE(HasError(r.errors, 1, "(line)", "deeper than 64"));
 }
 
@@ -104,7 +104,7 @@ TEST(JsonLinesTest, KindAndCaseAreChecked) {
       "{\"kind\":7}\n"
       "{\"kind\":\"incident\",\"case\":\"another-case\"}\n"
       "{\"kind\":\"incident\",\"case\":17}\n",
-      kOptions);
+      kJsonlOptions);
   EXPECT_TRUE(r.rows.empty());
   EXPECT_TRUE(HasError(r.errors, 1, "kind", "no kind"));
   EXPECT_TRUE(HasError(r.errors, 2, "kind", "string"));
@@ -113,14 +113,14 @@ TEST(JsonLinesTest, KindAndCaseAreChecked) {
 }
 
 TEST(JsonLinesTest, InvalidUtf8IsAnErrorWithAUtf8Message) {
-  ReadResult r = ReadJsonLines("{\"kind\":\"a\",\"name\":\"Panam\xe1\"}\n", kOptions);
+  ReadResult r = ReadJsonLines("{\"kind\":\"a\",\"name\":\"Panam\xe1\"}\n", kJsonlOptions);
   EXPECT_TRUE(r.rows.empty());
   EXPECT_TRUE(HasError(r.errors, 1, "(line)", "ill-formed UTF-8"));
   EXPECT_TRUE(HasError(r.errors, 1, "(line)", "Panam\\xe1"));  // escaped, not raw
 }
 
 TEST(JsonLinesTest, EmptyDuplicateKeyStillNamesAField) {
-  ReadResult r = ReadJsonLines("{\"kind\":\"a\",\"\":1,\"\":2}\n", kOptions);
+  ReadResult r = ReadJsonLines("{\"kind\":\"a\",\"\":1,\"\":2}\n", kJsonlOptions);
   EXPECT_TRUE(HasError(r.errors, 1, "(empty key)", "twice"));
 }
 

@@ -379,7 +379,7 @@ std::string ApplyFilters(std::string s, const std::vector<std::string>& filters)
 }
 
 // XML whitespace, which separates the terms of an ODK select_multiple.
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // The cell converted for the rule; nullopt (with an error) when it cannot be.
 std::optional<json> Convert(const ColumnRule& rule, std::string_view cell, RowCells& cells) {
@@ -436,9 +436,9 @@ std::optional<json> Convert(const ColumnRule& rule, std::string_view cell, RowCe
       json terms = json::array();
       size_t i = 0;
       while (i < cell.size()) {
-        while (i < cell.size() && IsSpace(cell[i])) ++i;
+        while (i < cell.size() && IsJsonSpace(cell[i])) ++i;
         size_t start = i;
-        while (i < cell.size() && !IsSpace(cell[i])) ++i;
+        while (i < cell.size() && !IsJsonSpace(cell[i])) ++i;
         if (i > start) terms.push_back(std::string(cell.substr(start, i - start)));
       }
       return terms;

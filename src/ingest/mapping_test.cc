@@ -15,7 +15,7 @@ using nlohmann::json;
 using testing::HasError;
 using testing::ReadFile;
 
-const ImportOptions kOptions{"gaza-2023", "gaza_food_trucks.csv"};
+const ImportOptions kCsvOptions{"gaza-2023", "gaza_food_trucks.csv"};
 
 Mapping MustParse(std::string_view toml, std::string_view name = "test.toml") {
   Result<Mapping> m = ParseMapping(toml, name);
@@ -61,7 +61,7 @@ TEST(FieldPathTest, ParsesAndFormats) {
 TEST(MappingTest, GazaFoodTrucksImportsEveryRow) {
   const std::string path = testing::SharedData("sieges/gaza_food_trucks.csv");
   const std::string data = ReadFile(path);
-  ReadResult r = ReadCsvWithMapping(data, GazaMapping(), kOptions);
+  ReadResult r = ReadCsvWithMapping(data, GazaMapping(), kCsvOptions);
   ASSERT_TRUE(testing::ReadOk(r));
   EXPECT_TRUE(r.warnings.empty()) << testing::Dump(r.warnings);
 
@@ -164,7 +164,7 @@ TEST(MappingTest, MalformedRowsNameLineAndColumn) {
       "\"12 October 2023\",\"12-Oct-23\",7\n"
       "\"13 October 2023\",\"13-Oct-23\",7,\n"
       "\"14 October 2023\",\"14-Oct-23\",2.5,1\n",
-      GazaMapping(), kOptions);
+      GazaMapping(), kCsvOptions);
   EXPECT_TRUE(HasError(r.errors, 3, "date", "not a date"));
   EXPECT_TRUE(HasError(r.errors, 4, "total_truck", "not an integer: '1O'"));
   EXPECT_TRUE(HasError(r.errors, 5, "total_truck", "empty"));
@@ -184,7 +184,7 @@ TEST(MappingTest, MalformedRowsNameLineAndColumn) {
 
 TEST(MappingTest, MissingColumnIsAnErrorAtTheHeader) {
   ReadResult r = ReadCsvWithMapping("date,total_truck\n07 October 2023,5\n", GazaMapping(),
-                                    kOptions);
+                                    kCsvOptions);
   EXPECT_TRUE(r.rows.empty());
   EXPECT_TRUE(HasError(r.errors, 1, "food_truck", "missing column"));
 }

@@ -19,7 +19,7 @@ namespace lifeline::merkle {
 namespace {
 
 using testing::MemoryTree;
-using Leaves = std::span<const Hash>;
+using LeafSpan = std::span<const Hash>;
 
 constexpr uint64_t kMaxSize = 10000;
 
@@ -28,7 +28,7 @@ const MemoryTree& Tree() {
   static const MemoryTree tree(MemoryTree::EntryLeafHashes(kMaxSize));
   return tree;
 }
-Leaves FirstLeaves(uint64_t n) { return Leaves(Tree().leaves()).first(n); }
+LeafSpan FirstLeaves(uint64_t n) { return LeafSpan(Tree().leaves()).first(n); }
 
 // ----- RFC 6962 §2.1, literally ---------------------------------------------
 
@@ -38,14 +38,14 @@ uint64_t K(uint64_t n) {  // the largest power of two smaller than n
   return k;
 }
 
-Hash Mth(Leaves d) {
+Hash Mth(LeafSpan d) {
   if (d.empty()) return crypto::Sha256("");
   if (d.size() == 1) return d[0];
   const uint64_t k = K(d.size());
   return NodeHash(Mth(d.first(k)), Mth(d.subspan(k)));
 }
 
-std::vector<Hash> Path(uint64_t m, Leaves d) {
+std::vector<Hash> Path(uint64_t m, LeafSpan d) {
   if (d.size() == 1) return {};
   const uint64_t k = K(d.size());
   std::vector<Hash> out;
@@ -59,7 +59,7 @@ std::vector<Hash> Path(uint64_t m, Leaves d) {
   return out;
 }
 
-std::vector<Hash> Subproof(uint64_t m, Leaves d, bool b) {
+std::vector<Hash> Subproof(uint64_t m, LeafSpan d, bool b) {
   const uint64_t n = d.size();
   if (m == n) return b ? std::vector<Hash>{} : std::vector<Hash>{Mth(d)};
   const uint64_t k = K(n);
@@ -74,7 +74,7 @@ std::vector<Hash> Subproof(uint64_t m, Leaves d, bool b) {
   return out;
 }
 
-std::vector<Hash> Proof(uint64_t m, Leaves d) { return Subproof(m, d, true); }
+std::vector<Hash> Proof(uint64_t m, LeafSpan d) { return Subproof(m, d, true); }
 
 // ----- Reference verifiers: rebuild the root along the definitions ---------
 // They consume the proof from its end (the hash nearest the root) and accept
@@ -157,7 +157,7 @@ RC_GTEST_PROP(ProofPropertyTest, InclusionProofEqualsReferenceAndVerifies, ()) {
   const uint64_t index = *rc::gen::inRange<uint64_t>(0, size);
   RC_CLASSIFY(size < 70, "size < 70");
   RC_CLASSIFY(size >= 1000, "size >= 1000");
-  const Leaves d = FirstLeaves(size);
+  const LeafSpan d = FirstLeaves(size);
   Result<std::vector<Hash>> proof = InclusionProof(index, size, Tree().Reader(size));
   RC_ASSERT(proof.ok());
   RC_ASSERT(*proof == Path(index, d));
@@ -174,7 +174,7 @@ RC_GTEST_PROP(ProofPropertyTest, AnyOneBitFlipBreaksInclusion, ()) {
   const uint64_t size = GenSize(1);
   const uint64_t index = *rc::gen::inRange<uint64_t>(0, size);
   const uint32_t bit = *rc::gen::inRange<uint32_t>(0, 256);
-  const Leaves d = FirstLeaves(size);
+  const LeafSpan d = FirstLeaves(size);
   const std::vector<Hash> proof = *InclusionProof(index, size, Tree().Reader(size));
   const Hash root = *TreeRoot(size, Tree().Reader(size));
   for (size_t i = 0; i < proof.size(); ++i) {
@@ -190,7 +190,7 @@ RC_GTEST_PROP(ProofPropertyTest, AnyOneBitFlipBreaksInclusion, ()) {
 RC_GTEST_PROP(ProofPropertyTest, OtherIndexOrSizeBreaksInclusion, ()) {
   const uint64_t size = GenSize(1);
   const uint64_t index = *rc::gen::inRange<uint64_t>(0, size);
-  const Leaves d = FirstLeaves(size);
+  const LeafSpan d = FirstLeaves(size);
   const std::vector<Hash> proof = *InclusionProof(index, size, Tree().Reader(size));
   const Hash root = *TreeRoot(size, Tree().Reader(size));
 
@@ -218,7 +218,7 @@ RC_GTEST_PROP(ProofPropertyTest, OtherIndexOrSizeBreaksInclusion, ()) {
 RC_GTEST_PROP(ProofPropertyTest, ConsistencyProofEqualsReferenceAndVerifies, ()) {
   const uint64_t size2 = GenSize(0);
   const uint64_t size1 = *rc::gen::inRange<uint64_t>(0, size2 + 1);
-  const Leaves d = FirstLeaves(size2);
+  const LeafSpan d = FirstLeaves(size2);
   Result<std::vector<Hash>> proof = ConsistencyProof(size1, size2, Tree().Reader(size2));
   RC_ASSERT(proof.ok());
   if (size1 == 0 || size1 == size2) {
@@ -278,7 +278,7 @@ RC_GTEST_PROP(ProofPropertyTest, OtherSizesBreakConsistency, ()) {
 TEST(ProofPropertyTest, ExhaustiveSmallTrees) {
   constexpr uint64_t kClaimsUpTo = 20;
   for (uint64_t size = 1; size <= 33; ++size) {
-    const Leaves d = FirstLeaves(size);
+    const LeafSpan d = FirstLeaves(size);
     const Hash root = Mth(d);
     for (uint64_t index = 0; index < size; ++index) {
       const std::vector<Hash> proof = *InclusionProof(index, size, Tree().Reader(size));

@@ -9,6 +9,7 @@
 #include "base/status_testing.h"
 #include "crypto/sha256.h"
 #include "note/cosignature.h"
+#include "note/note_testing.h"
 
 namespace lifeline::note {
 namespace {
@@ -34,21 +35,10 @@ constexpr char kFixtureCheckpoint0[] =
     "\xe2\x80\x94 example.org/tlog-verify-fixture "
     "gDU5XI22PqzazJvStUxuSUTqFJ5Kph8NlUre1QVZOlsCABqHvoNzY2yq9ftWrNu4JeefnL3cr3TZS8TAxZFQ24migA0=\n";
 
-template <typename T>
-void ExpectError(const Result<T>& r, const std::string& want, const std::string& input) {
-  ASSERT_FALSE(r.ok()) << "accepted: " << input;
-  EXPECT_NE(r.status().message().find(want), std::string::npos)
-      << "input: " << input << "\nmessage: " << r.status().message() << "\nwant: " << want;
-}
-
 Signer FixtureSigner() {
   Result<Signer> s = Signer::Parse(kFixtureSkey);
   EXPECT_OK(s);
   return *std::move(s);
-}
-
-crypto::Hash LeafHash(std::string_view entry) {
-  return crypto::Sha256WithPrefix(0, AsBytes(entry));
 }
 
 TEST(CheckpointTest, FormatsAndParses) {

@@ -8,6 +8,7 @@
 #include "base/bytes.h"
 #include "base/status_testing.h"
 #include "note/checkpoint.h"
+#include "note/note_testing.h"
 
 namespace lifeline::note {
 namespace {
@@ -28,13 +29,6 @@ crypto::Ed25519Seed VectorSeed() {
   crypto::Ed25519Seed seed;
   for (size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<uint8_t>(i);
   return seed;
-}
-
-template <typename T>
-void ExpectError(const Result<T>& r, const std::string& want, const std::string& input) {
-  ASSERT_FALSE(r.ok()) << "accepted: " << input;
-  EXPECT_NE(r.status().message().find(want), std::string::npos)
-      << "input: " << input << "\nmessage: " << r.status().message() << "\nwant: " << want;
 }
 
 // The signature line that FormatNote writes for `sig`.

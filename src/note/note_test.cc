@@ -9,6 +9,7 @@
 #include "base/bytes.h"
 #include "base/status_testing.h"
 #include "crypto/sha256.h"
+#include "note/note_testing.h"
 
 namespace lifeline::note {
 namespace {
@@ -27,19 +28,6 @@ constexpr char kPeterSig[] =
 constexpr char kEnochSig[] =
     "\xe2\x80\x94 EnochRoot "
     "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
-
-// Expects a failure whose message contains `want`.
-template <typename T>
-void ExpectError(const Result<T>& r, const std::string& want, const std::string& input) {
-  ASSERT_FALSE(r.ok()) << "accepted: " << input;
-  EXPECT_NE(r.status().message().find(want), std::string::npos)
-      << "input: " << input << "\nmessage: " << r.status().message() << "\nwant: " << want;
-}
-void ExpectError(const Status& s, const std::string& want, const std::string& input) {
-  ASSERT_FALSE(s.ok()) << "accepted: " << input;
-  EXPECT_NE(s.message().find(want), std::string::npos)
-      << "input: " << input << "\nmessage: " << s.message() << "\nwant: " << want;
-}
 
 Verifier MustVerifier(std::string_view vkey) {
   Result<Verifier> v = Verifier::Parse(vkey);

@@ -9,6 +9,7 @@
 #include "base/status_testing.h"
 #include "note/checkpoint.h"
 #include "note/note.h"
+#include "note/note_testing.h"
 
 namespace lifeline::note {
 namespace {
@@ -38,22 +39,11 @@ std::string Receipt0() {
          kCheckpoint3;
 }
 
-template <typename T>
-void ExpectError(const Result<T>& r, const std::string& want, const std::string& input) {
-  ASSERT_FALSE(r.ok()) << "accepted: " << input;
-  EXPECT_NE(r.status().message().find(want), std::string::npos)
-      << "input: " << input << "\nmessage: " << r.status().message() << "\nwant: " << want;
-}
-
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
   size_t i = s.find(from);
   EXPECT_NE(i, std::string::npos) << from;
   if (i != std::string::npos) s.replace(i, from.size(), to);
   return s;
-}
-
-crypto::Hash LeafHash(std::string_view entry) {
-  return crypto::Sha256WithPrefix(0, AsBytes(entry));
 }
 
 TEST(ReceiptTest, ParsesGoFixtureReceipts) {

@@ -23,7 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kBase = {
+const std::vector<std::string> kValidRecords = {
     R"({"kind":"source","id":"s1","case":"c1","publisher":"ICRC","title":"Statement"})",
     R"({"kind":"case","id":"c1","title":"Blockade","region":"R","started":"2022-12-12","sources":["s1"]})",
     R"({"kind":"route","id":"r1","case":"c1","name":"Road","type":"road","sources":["s1"]})",
@@ -61,7 +61,7 @@ class InputChecksTest : public SubmitFixture {
 };
 
 TEST_F(InputChecksTest, ControlCharactersAreRefusedNamingTheField) {
-  MustSubmit(kBase);
+  MustSubmit(kValidRecords);
   auto rep = MustSubmit({
       R"({"kind":"source","id":"s2","case":"c1","publisher":"A\u0000B","title":"T"})",
       R"({"kind":"source","id":"s3","case":"c1","publisher":"P","title":"two\nlines"})",
@@ -89,7 +89,7 @@ TEST_F(InputChecksTest, ControlCharactersAreRefusedNamingTheField) {
 }
 
 TEST_F(InputChecksTest, FarDatesAreRefusedAtSubmissionAndACaseSetsItsOwnWindow) {
-  MustSubmit(kBase);
+  MustSubmit(kValidRecords);
   // Recorded 2023-07-10: the default window ends 366 days later.
   auto rep = MustSubmit({
       R"({"kind":"movement","id":"m1","case":"c1","route":"r1","date":"9999-12-31","direction":"in","operator":"ICRC","sources":["s1"]})",
@@ -120,7 +120,7 @@ TEST_F(InputChecksTest, FarDatesAreRefusedAtSubmissionAndACaseSetsItsOwnWindow) 
 }
 
 TEST_F(InputChecksTest, CyclesOfCorrectionsAndRetractionsOfRetractionsAreRefused) {
-  MustSubmit(kBase);
+  MustSubmit(kValidRecords);
   auto rep = MustSubmit({
       R"({"kind":"route","id":"a","case":"c1","name":"A","type":"road","sources":["s1"],"supersedes":"b"})",
       R"({"kind":"route","id":"b","case":"c1","name":"B","type":"road","sources":["s1"],"supersedes":"a"})",
@@ -148,11 +148,11 @@ TEST_F(InputChecksTest, CyclesOfCorrectionsAndRetractionsOfRetractionsAreRefused
   });
   EXPECT_EQ(rep.rejected, 4u) << Rejections(rep);
   for (const auto& r : rep.rejections) EXPECT_EQ(r.field, "retracts") << r.ToString();
-  EXPECT_EQ(log_->size(), 4u);  // kBase and rt1
+  EXPECT_EQ(log_->size(), 4u);  // kValidRecords and rt1
 }
 
 TEST_F(InputChecksTest, ACycleAlreadyInTheLogKeepsItsLatestRecordAndABoundedHistory) {
-  MustSubmit(kBase);
+  MustSubmit(kValidRecords);
   AppendUnchecked({
       R"({"kind":"route","id":"a","case":"c1","name":"A","type":"road","sources":["s1"],"supersedes":"b"})",
       R"({"kind":"route","id":"b","case":"c1","name":"B","type":"road","sources":["s1"],"supersedes":"a"})",
@@ -180,7 +180,7 @@ std::string Oversized() {
 }
 
 TEST_F(InputChecksTest, AnEntryTooLargeForTheLogIsRefusedAtValidationNamingItsLargestField) {
-  MustSubmit(kBase);
+  MustSubmit(kValidRecords);
   SubmitOptions dry;
   dry.dry_run = true;
   auto rep = MustSubmit({Movement(1), Oversized()}, dry);  // a dry run tells the truth
@@ -203,7 +203,7 @@ TEST_F(InputChecksTest, AnEntryTooLargeForTheLogIsRefusedAtValidationNamingItsLa
 // 10,001 valid records and one oversized: today's import appended the first
 // batch of 10,000, then failed without saying where. Now nothing is appended.
 TEST_F(InputChecksTest, TenThousandAndOneRecordsAndOneOversizedAppendNothing) {
-  MustSubmit(kBase);
+  MustSubmit(kValidRecords);
   std::vector<std::string> lines;
   for (size_t i = 0; i < 10001; ++i) lines.push_back(Movement(i));
   lines.push_back(Oversized());

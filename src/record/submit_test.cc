@@ -257,9 +257,9 @@ TEST_F(SubmitTest, CorroborationAtATreeSizeIgnoresLaterRecords) {
 
 // A resolver over a fixed map, optionally claiming thread safety so that
 // CheckBatch spreads the batch over several threads.
-class MapResolver : public Resolver {
+class ThreadedResolver : public Resolver {
  public:
-  MapResolver(std::map<std::string, std::string> kinds, bool thread_safe)
+  ThreadedResolver(std::map<std::string, std::string> kinds, bool thread_safe)
       : kinds_(std::move(kinds)), thread_safe_(thread_safe) {}
   std::optional<std::string> KindOf(const std::string& id) const override {
     auto it = kinds_.find(id);
@@ -322,7 +322,7 @@ TEST(CheckBatchTest, ParallelCheckEqualsSerialCheck) {
   };
   auto run = [&](bool parallel) {
     Out o;
-    MapResolver outer(known, parallel);
+    ThreadedResolver outer(known, parallel);
     auto cands = parse();
     Status s = CheckBatch(cands, outer, existing, opts, "2023-07-10T12:00:00Z", &o.rep, &o.entries, &o.rows);
     EXPECT_OK(s);

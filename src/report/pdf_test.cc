@@ -39,7 +39,7 @@ std::string TinyPdf(const std::string& text) {
   return pdf;
 }
 
-constexpr const char* kHtml = "<!doctype html><html><body><p>Closed on <data class=\"fig\" data-key=\"k\" "
+constexpr const char* kAttachedHtml = "<!doctype html><html><body><p>Closed on <data class=\"fig\" data-key=\"k\" "
                               "value=\"20\">20</data> days</p></body></html>";
 
 TEST(PdfTest, RecognisesTheMagic) {
@@ -49,12 +49,12 @@ TEST(PdfTest, RecognisesTheMagic) {
 }
 
 TEST(PdfTest, AttachedHtmlAndTextReadBack) {
-  auto attached = AttachReportHtml(TinyPdf("Closed on 20 days"), kHtml);
+  auto attached = AttachReportHtml(TinyPdf("Closed on 20 days"), kAttachedHtml);
   ASSERT_TRUE(attached.ok()) << attached.status().ToString();
   EXPECT_TRUE(IsPdf(*attached));
   auto r = ReadPdfReport(*attached);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->html, kHtml);
+  EXPECT_EQ(r->html, kAttachedHtml);
   ASSERT_EQ(r->pages.size(), 1u);
   EXPECT_NE(r->pages[0].find("Closed on 20 days"), std::string::npos) << r->pages[0];
   // Attaching again replaces the attachment, and the same input gives the
@@ -62,7 +62,7 @@ TEST(PdfTest, AttachedHtmlAndTextReadBack) {
   auto again = AttachReportHtml(*attached, "<p>other</p>");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(ReadPdfReport(*again)->html, "<p>other</p>");
-  EXPECT_EQ(*AttachReportHtml(TinyPdf("Closed on 20 days"), kHtml), *attached);
+  EXPECT_EQ(*AttachReportHtml(TinyPdf("Closed on 20 days"), kAttachedHtml), *attached);
 }
 
 TEST(PdfTest, APdfWithoutTheAttachmentSaysWhatToDo) {
@@ -74,7 +74,7 @@ TEST(PdfTest, APdfWithoutTheAttachmentSaysWhatToDo) {
 }
 
 TEST(PdfTest, DamagedOrTruncatedPdfsAreErrorsNotCrashes) {
-  auto attached = AttachReportHtml(TinyPdf("Closed on 20 days"), kHtml);
+  auto attached = AttachReportHtml(TinyPdf("Closed on 20 days"), kAttachedHtml);
   ASSERT_TRUE(attached.ok());
   for (size_t keep : {size_t{5}, size_t{20}, attached->size() / 3, attached->size() / 2, attached->size() - 30}) {
     auto r = ReadPdfReport(attached->substr(0, keep));
@@ -85,7 +85,7 @@ TEST(PdfTest, DamagedOrTruncatedPdfsAreErrorsNotCrashes) {
   for (size_t i = 40; i < garbled.size(); i += 97) garbled[i] = '\x01';
   EXPECT_FALSE(ReadPdfReport(garbled).ok());
   EXPECT_FALSE(ReadPdfReport("%PDF-1.7\nnothing else").ok());
-  EXPECT_FALSE(AttachReportHtml("%PDF-1.7\nnothing else", kHtml).ok());
+  EXPECT_FALSE(AttachReportHtml("%PDF-1.7\nnothing else", kAttachedHtml).ok());
   EXPECT_FALSE(ReadPdfReport("<html></html>").ok());
 }
 
