@@ -218,7 +218,7 @@ TEST(SealKeyTest, FileIsCreatedPrivateAndLoadsBack) {
 
 // --- Through Submit: what reaches the log. ---
 
-note::Signer TestSigner() {
+note::Signer SealSigner() {
   crypto::Ed25519Seed seed{};
   seed[5] = 5;
   return note::Signer("example.org/seal", seed);
@@ -229,7 +229,7 @@ class SealSubmitTest : public ::testing::Test {
   void SetUp() override {
     auto mem = std::make_unique<store::MemoryStore>("example.org/seal");
     mem_ = mem.get();
-    auto l = log::Log::Open(std::move(mem), TestSigner());
+    auto l = log::Log::Open(std::move(mem), SealSigner());
     ASSERT_TRUE(l.ok());
     log_ = std::move(*l);
     opts_.recorded = "2023-07-10T12:00:00Z";
