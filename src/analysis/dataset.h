@@ -43,10 +43,10 @@ namespace lifeline::analysis {
 
 inline constexpr int32_t kNone = -1;                                   // no string / no record
 inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();  // no date
+inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
 // Day `day` as YYYY-MM-DD (record::FormatDate).
 std::string DayText(int32_t day);
-inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
 // Ascending byte offsets (into StringTable's text) kept in `Low`, 4 bytes
 // for uint32_t, though a text may pass 4 GiB: each offset keeps its low
@@ -589,7 +589,8 @@ struct MovementFields;  // movement_parse.h
 // - `movement`: a plain movement the fast reader took (movement_parse.h),
 //   its `sources` filled; `record` is its id's index in `ds->ids`;
 // - `body`: any other row, parsed whole (a JSON object: a row that is not
-//   one fails the load before it is observed); `record` is kNone.
+//   one fails the load before it is observed); `record` is kNone. The
+//   loader is done with it: the observer may move it away.
 // `ds` is the dataset being loaded: its outcome_classes are final, its ids
 // hold the rows taken so far. The pointers are valid during the call only.
 struct LoadedRow {
@@ -597,7 +598,7 @@ struct LoadedRow {
   const Dataset* ds = nullptr;
   const MovementFields* movement = nullptr;
   int32_t record = kNone;
-  const nlohmann::json* body = nullptr;
+  nlohmann::json* body = nullptr;
 };
 using RowObserver = std::function<Status(const LoadedRow&)>;
 

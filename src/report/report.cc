@@ -171,11 +171,11 @@ class CaseRecordsBuilder {
       Keep(r.record, r.row->id, r.movement->sources);
       return Status::Ok();
     }
-    const json& j = *r.body;
-    if (Str(j, "kind") == "claim") claimed_.insert(Str(j, "about"));
+    json& j = *r.body;
+    if (Str(j, "kind") == kinds::kClaim) claimed_.insert(Str(j, "about"));
     const std::string_view cls = record::OutcomeClassOf(r.ds->outcome_classes, Str(j, "outcome")).value_or("");
     if (Str(j, "kind") != kinds::kMovement || cls != "completed") {
-      out_.parsed[r.row->id] = j;
+      out_.parsed[r.row->id] = std::move(j);
       return Status::Ok();
     }
     std::vector<std::string> sources;
