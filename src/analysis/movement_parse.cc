@@ -1,6 +1,7 @@
 #include "analysis/movement_parse.h"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 
 #include "base/kinds.h"
@@ -246,9 +247,197 @@ std::optional<MovementFields> MovementSax::Finish(const json& profile) {
   return std::move(m_);
 }
 
+// Feeds a MovementSax the events nlohmann's parser would for the JSON the
+// log stores (canonical bodies: no whitespace, few escapes), without that
+// parser's character-at-a-time input adapter and token buffer. It reads a
+// strict subset of JSON and answers kUnsupported for anything else (white
+// space, an escape, a control byte or malformed UTF-8 in a string, a number
+// that does not fit, deep nesting, bytes after the value, any syntax
+// error); nlohmann's parser then reads the body from the start, so every
+// body gets that parser's verdict. Within the subset the events are the
+// same: integers without a fraction or exponent are number_unsigned, or
+// number_integer with a minus, others number_float, correctly rounded as
+// nlohmann's strtod gives them.
+class CanonicalScanner {
+ public:
+  enum class Outcome { kAccepted, kRefused, kUnsupported };
+
+  CanonicalScanner(std::string_view text, MovementSax& sax)
+      : p_(text.data()), end_(text.data() + text.size()), sax_(sax) {}
+
+  Outcome Run() {
+    const Outcome o = Value(0);
+    return o == Outcome::kAccepted && p_ != end_ ? Outcome::kUnsupported : o;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 64;
+  static constexpr std::size_t kUnknownSize = static_cast<std::size_t>(-1);  // as nlohmann's SAX parser says
+
+  static Outcome Of(bool sax_went_on) { return sax_went_on ? Outcome::kAccepted : Outcome::kRefused; }
+
+  Outcome Value(int depth) {
+    if (p_ == end_ || depth > kMaxDepth) return Outcome::kUnsupported;
+    switch (*p_) {
+      case '{': return Object(depth + 1);
+      case '[': return Array(depth + 1);
+      case '"': return ReadString() ? Of(sax_.string(text_)) : Outcome::kUnsupported;
+      case 't': return Word("true") ? Of(sax_.boolean(true)) : Outcome::kUnsupported;
+      case 'f': return Word("false") ? Of(sax_.boolean(false)) : Outcome::kUnsupported;
+      case 'n': return Word("null") ? Of(sax_.null()) : Outcome::kUnsupported;
+      default: return Number();
+    }
+  }
+
+  Outcome Object(int depth) {
+    ++p_;
+    if (!sax_.start_object(kUnknownSize)) return Outcome::kRefused;
+    if (p_ != end_ && *p_ == '}') {
+      ++p_;
+      return Of(sax_.end_object());
+    }
+    for (;;) {
+      if (p_ == end_ || *p_ != '"' || !ReadString()) return Outcome::kUnsupported;
+      if (p_ == end_ || *p_++ != ':') return Outcome::kUnsupported;
+      if (!sax_.key(text_)) return Outcome::kRefused;
+      if (Outcome o = Value(depth); o != Outcome::kAccepted) return o;
+      if (p_ == end_) return Outcome::kUnsupported;
+      const char c = *p_++;
+      if (c == '}') return Of(sax_.end_object());
+      if (c != ',') return Outcome::kUnsupported;
+    }
+  }
+
+  Outcome Array(int depth) {
+    ++p_;
+    if (!sax_.start_array(kUnknownSize)) return Outcome::kRefused;
+    if (p_ != end_ && *p_ == ']') {
+      ++p_;
+      return Of(sax_.end_array());
+    }
+    for (;;) {
+      if (Outcome o = Value(depth); o != Outcome::kAccepted) return o;
+      if (p_ == end_) return Outcome::kUnsupported;
+      const char c = *p_++;
+      if (c == ']') return Of(sax_.end_array());
+      if (c != ',') return Outcome::kUnsupported;
+    }
+  }
+
+  bool Word(std::string_view w) {
+    if (static_cast<std::size_t>(end_ - p_) < w.size() || std::string_view(p_, w.size()) != w) return false;
+    p_ += w.size();
+    return true;
+  }
+
+  // The string at p_ (its opening quote) into text_; false for an escape, a
+  // control byte, malformed UTF-8 (Unicode's table 3-7, as nlohmann checks
+  // it) or no closing quote.
+  bool ReadString() {
+    const char* const begin = ++p_;
+    while (p_ != end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        text_.assign(begin, p_);
+        ++p_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+      if (c < 0x80) {
+        ++p_;
+      } else if (!Utf8Sequence()) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  bool Utf8Sequence() {
+    const auto lead = static_cast<unsigned char>(*p_);
+    unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+    int tail = 0;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      tail = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      tail = 2;
+      if (lead == 0xE0) lo = 0xA0;
+      if (lead == 0xED) hi = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      tail = 3;
+      if (lead == 0xF0) lo = 0x90;
+      if (lead == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (end_ - p_ <= tail) return false;
+    for (int i = 1; i <= tail; ++i) {
+      const auto b = static_cast<unsigned char>(p_[i]);
+      if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xBF)) return false;
+    }
+    p_ += tail + 1;
+    return true;
+  }
+
+  // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+  Outcome Number() {
+    const char* const begin = p_;
+    const bool negative = p_ != end_ && *p_ == '-';
+    if (negative) ++p_;
+    const char* const digits = p_;
+    if (p_ == end_ || !IsDigit(*p_)) return Outcome::kUnsupported;
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ != end_ && IsDigit(*p_)) ++p_;
+    }
+    const char* const int_end = p_;
+    bool integer = true;
+    if (p_ != end_ && *p_ == '.') {
+      integer = false;
+      if (++p_ == end_ || !IsDigit(*p_)) return Outcome::kUnsupported;
+      while (p_ != end_ && IsDigit(*p_)) ++p_;
+    }
+    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+      integer = false;
+      ++p_;
+      if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (p_ == end_ || !IsDigit(*p_)) return Outcome::kUnsupported;
+      while (p_ != end_ && IsDigit(*p_)) ++p_;
+    }
+    if (integer) {
+      if (int_end - digits > 18) return Outcome::kUnsupported;  // may not fit: nlohmann decides
+      uint64_t v = 0;
+      for (const char* d = digits; d != int_end; ++d) v = v * 10 + static_cast<uint64_t>(*d - '0');
+      return negative ? Of(sax_.number_integer(-static_cast<int64_t>(v))) : Of(sax_.number_unsigned(v));
+    }
+    double d = 0;
+    const auto [end, ec] = std::from_chars(begin, p_, d);
+    if (ec != std::errc() || end != p_) return Outcome::kUnsupported;  // out of range: nlohmann decides
+    text_.assign(begin, p_);
+    return Of(sax_.number_float(d, text_));
+  }
+
+  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+  const char* p_;
+  const char* const end_;
+  MovementSax& sax_;
+  std::string text_;  // the last string or number read
+};
+
 }  // namespace
 
 std::optional<MovementFields> ParseMovementFast(std::string_view body, const json& profile, bool with_sources) {
+  MovementSax sax(with_sources);
+  switch (CanonicalScanner(body, sax).Run()) {
+    case CanonicalScanner::Outcome::kAccepted: return sax.Finish(profile);
+    case CanonicalScanner::Outcome::kRefused: return std::nullopt;
+    case CanonicalScanner::Outcome::kUnsupported: break;
+  }
+  return ParseMovementSax(body, profile, with_sources);
+}
+
+std::optional<MovementFields> ParseMovementSax(std::string_view body, const json& profile, bool with_sources) {
   MovementSax sax(with_sources);
   if (!json::sax_parse(body, &sax)) return std::nullopt;
   return sax.Finish(profile);

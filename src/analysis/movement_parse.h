@@ -67,6 +67,12 @@ Result<MovementFields> MovementFromJson(const nlohmann::json& r, const record::O
 std::optional<MovementFields> ParseMovementFast(std::string_view body, const nlohmann::json& profile,
                                                 bool with_sources = false);
 
+// What ParseMovementFast gives, read by nlohmann's SAX parser alone; the
+// fast reader's own scanner hands it every body outside the JSON subset it
+// reads. For tests: the scanner must agree with it on every body.
+std::optional<MovementFields> ParseMovementSax(std::string_view body, const nlohmann::json& profile,
+                                               bool with_sources = false);
+
 // Appends `m` to `ds` (a movement row, its source and its cargo lines).
 void AddMovementFields(Dataset& ds, const MovementFields& m);
 

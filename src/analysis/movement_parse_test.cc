@@ -143,12 +143,10 @@ TEST(MovementParseTest, ACaseOutcomeTermIsClassedOnTheDomPath) {
   EXPECT_EQ(ParseMovementFast(departed, json())->outcome_term, "departed");
 }
 
-// Random movement bodies: each member absent or one of its values, some of
+// A random movement body: each member absent or one of its values, some of
 // the wrong type, an unknown unit, a far date or a repeated member, in a
-// random order. The fast reader declines (the DOM path decides) or gives
-// exactly what the DOM reader gives, and never reads a body the DOM path
-// would reject or leave out as far-dated.
-RC_GTEST_PROP(MovementParseProperty, DeclinesOrAgreesWithTheDomReader, ()) {
+// random order.
+std::string RandomMovementText() {
   // Each member: values the fast reader may read, then values it must not
   // read differently from the DOM (wrong types, unknown values, far dates).
   struct Member {
@@ -194,7 +192,16 @@ RC_GTEST_PROP(MovementParseProperty, DeclinesOrAgreesWithTheDomReader, ()) {
   }
   std::string text = "{";
   for (size_t i = 0; i < members.size(); ++i) text += (i > 0 ? "," : "") + members[i];
-  text += "}";
+  return text + "}";
+}
+
+// Random movement bodies: each member absent or one of its values, some of
+// the wrong type, an unknown unit, a far date or a repeated member, in a
+// random order. The fast reader declines (the DOM path decides) or gives
+// exactly what the DOM reader gives, and never reads a body the DOM path
+// would reject or leave out as far-dated.
+RC_GTEST_PROP(MovementParseProperty, DeclinesOrAgreesWithTheDomReader, ()) {
+  const std::string text = RandomMovementText();
   std::optional<MovementFields> fast = ParseMovementFast(text, json());
   RC_CLASSIFY(fast.has_value(), "read by the fast reader");
   if (!fast) return;
@@ -204,6 +211,51 @@ RC_GTEST_PROP(MovementParseProperty, DeclinesOrAgreesWithTheDomReader, ()) {
   Result<MovementFields> dom = MovementFromJson(body, kCaseOutcomes);
   RC_ASSERT(dom.ok());
   RC_ASSERT(*dom == *fast);
+}
+
+// The fast reader's own scanner (the JSON subset the log stores) against
+// nlohmann's SAX parser alone, on random bodies and on bodies cut short or
+// with bytes changed or inserted: white space, quotes, escapes, digits,
+// signs, exponents, brackets, control bytes, and UTF-8 both well-formed and
+// not (overlong, surrogate, past U+10FFFF, cut). Whatever the scanner
+// decides, the fields (or the refusal) are the ones the SAX parser gives.
+RC_GTEST_PROP(MovementParseProperty, TheScannerAgreesWithNlohmannsParser, ()) {
+  static const std::vector<std::string> kBits = {
+      " ", "\n", "\"", "\\", "\\u00e9", ",", ":", "{", "}", "[", "]", "0", "01", "-", "-0", "1.", ".5", "1e",
+      "1E+2", "1e-400", "1e400", "true", "nul", "\x01", "\x7f", "\xc3\xa9", "\xc3", "\xc0\x80", "\xe0\x80\x80",
+      "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf0\x9f\x98\x80", "\xef\xbb\xbf", "12345678901234567890",
+      "-9223372036854775809", "999999999999999999", "/"};
+  std::string text = RandomMovementText();
+  const int edits = *rc::gen::inRange(0, 4);
+  for (int i = 0; i < edits && !text.empty(); ++i) {
+    const size_t at = *rc::gen::inRange<size_t>(0, text.size());
+    switch (*rc::gen::inRange(0, 3)) {
+      case 0: text.insert(at, *rc::gen::elementOf(kBits)); break;
+      case 1: text.replace(at, 1, *rc::gen::elementOf(kBits)); break;
+      default: text.resize(at); break;
+    }
+  }
+  RC_CLASSIFY(edits == 0, "unchanged");
+  const bool sources = *rc::gen::arbitrary<bool>();
+  const std::optional<MovementFields> fast = ParseMovementFast(text, json(), sources);
+  const std::optional<MovementFields> sax = ParseMovementSax(text, json(), sources);
+  RC_CLASSIFY(fast.has_value(), "read");
+  RC_ASSERT(fast.has_value() == sax.has_value());
+  if (fast) RC_ASSERT(*fast == *sax);
+}
+
+// Numbers and strings the scanner reads itself, by their kind as nlohmann
+// reports them: the figure of an integer, 0 for a fraction.
+TEST(MovementParseTest, TheScannerReadsNumbersAndTextAsNlohmannDoes) {
+  for (const char* v : {"0", "-0", "7", "999999999999999999", "-999999999999999999", "2.5", "-0.0", "1e3",
+                        "1E+2", "12345678901234567890", "1e400", "\"\u0037\""}) {
+    const std::string text = std::string(R"({"date":"2023-01-02","id":"m","kind":"movement","vehicles":)") + v + "}";
+    EXPECT_EQ(ParseMovementFast(text, json()), ParseMovementSax(text, json())) << text;
+  }
+  const std::string named = "{\"date\":\"2023-01-02\",\"id\":\"m\",\"kind\":\"movement\",\"operator\":\"\xd4\xb1\xd6\x80\"}";
+  auto m = ParseMovementFast(named, json());
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->op, "\xd4\xb1\xd6\x80");  // UTF-8 kept as it is
 }
 
 }  // namespace
