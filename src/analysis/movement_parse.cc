@@ -260,67 +260,67 @@ std::optional<MovementFields> MovementSax::Finish(const json& profile) {
 // nlohmann's strtod gives them.
 class CanonicalScanner {
  public:
-  enum class Outcome { kAccepted, kRefused, kUnsupported };
+  enum class Verdict { kAccepted, kRefused, kUnsupported };
 
   CanonicalScanner(std::string_view text, MovementSax& sax)
       : p_(text.data()), end_(text.data() + text.size()), sax_(sax) {}
 
-  Outcome Run() {
-    const Outcome o = Value(0);
-    return o == Outcome::kAccepted && p_ != end_ ? Outcome::kUnsupported : o;
+  Verdict Run() {
+    const Verdict o = Value(0);
+    return o == Verdict::kAccepted && p_ != end_ ? Verdict::kUnsupported : o;
   }
 
  private:
   static constexpr int kMaxDepth = 64;
   static constexpr std::size_t kUnknownSize = static_cast<std::size_t>(-1);  // as nlohmann's SAX parser says
 
-  static Outcome Of(bool sax_went_on) { return sax_went_on ? Outcome::kAccepted : Outcome::kRefused; }
+  static Verdict Of(bool sax_went_on) { return sax_went_on ? Verdict::kAccepted : Verdict::kRefused; }
 
-  Outcome Value(int depth) {
-    if (p_ == end_ || depth > kMaxDepth) return Outcome::kUnsupported;
+  Verdict Value(int depth) {
+    if (p_ == end_ || depth > kMaxDepth) return Verdict::kUnsupported;
     switch (*p_) {
       case '{': return Object(depth + 1);
       case '[': return Array(depth + 1);
-      case '"': return ReadString() ? Of(sax_.string(text_)) : Outcome::kUnsupported;
-      case 't': return Word("true") ? Of(sax_.boolean(true)) : Outcome::kUnsupported;
-      case 'f': return Word("false") ? Of(sax_.boolean(false)) : Outcome::kUnsupported;
-      case 'n': return Word("null") ? Of(sax_.null()) : Outcome::kUnsupported;
+      case '"': return ReadString() ? Of(sax_.string(text_)) : Verdict::kUnsupported;
+      case 't': return Word("true") ? Of(sax_.boolean(true)) : Verdict::kUnsupported;
+      case 'f': return Word("false") ? Of(sax_.boolean(false)) : Verdict::kUnsupported;
+      case 'n': return Word("null") ? Of(sax_.null()) : Verdict::kUnsupported;
       default: return Number();
     }
   }
 
-  Outcome Object(int depth) {
+  Verdict Object(int depth) {
     ++p_;
-    if (!sax_.start_object(kUnknownSize)) return Outcome::kRefused;
+    if (!sax_.start_object(kUnknownSize)) return Verdict::kRefused;
     if (p_ != end_ && *p_ == '}') {
       ++p_;
       return Of(sax_.end_object());
     }
     for (;;) {
-      if (p_ == end_ || *p_ != '"' || !ReadString()) return Outcome::kUnsupported;
-      if (p_ == end_ || *p_++ != ':') return Outcome::kUnsupported;
-      if (!sax_.key(text_)) return Outcome::kRefused;
-      if (Outcome o = Value(depth); o != Outcome::kAccepted) return o;
-      if (p_ == end_) return Outcome::kUnsupported;
+      if (p_ == end_ || *p_ != '"' || !ReadString()) return Verdict::kUnsupported;
+      if (p_ == end_ || *p_++ != ':') return Verdict::kUnsupported;
+      if (!sax_.key(text_)) return Verdict::kRefused;
+      if (Verdict o = Value(depth); o != Verdict::kAccepted) return o;
+      if (p_ == end_) return Verdict::kUnsupported;
       const char c = *p_++;
       if (c == '}') return Of(sax_.end_object());
-      if (c != ',') return Outcome::kUnsupported;
+      if (c != ',') return Verdict::kUnsupported;
     }
   }
 
-  Outcome Array(int depth) {
+  Verdict Array(int depth) {
     ++p_;
-    if (!sax_.start_array(kUnknownSize)) return Outcome::kRefused;
+    if (!sax_.start_array(kUnknownSize)) return Verdict::kRefused;
     if (p_ != end_ && *p_ == ']') {
       ++p_;
       return Of(sax_.end_array());
     }
     for (;;) {
-      if (Outcome o = Value(depth); o != Outcome::kAccepted) return o;
-      if (p_ == end_) return Outcome::kUnsupported;
+      if (Verdict o = Value(depth); o != Verdict::kAccepted) return o;
+      if (p_ == end_) return Verdict::kUnsupported;
       const char c = *p_++;
       if (c == ']') return Of(sax_.end_array());
-      if (c != ',') return Outcome::kUnsupported;
+      if (c != ',') return Verdict::kUnsupported;
     }
   }
 
@@ -379,12 +379,12 @@ class CanonicalScanner {
   }
 
   // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-  Outcome Number() {
+  Verdict Number() {
     const char* const begin = p_;
     const bool negative = p_ != end_ && *p_ == '-';
     if (negative) ++p_;
     const char* const digits = p_;
-    if (p_ == end_ || !IsDigit(*p_)) return Outcome::kUnsupported;
+    if (p_ == end_ || !IsDigit(*p_)) return Verdict::kUnsupported;
     if (*p_ == '0') {
       ++p_;
     } else {
@@ -394,25 +394,25 @@ class CanonicalScanner {
     bool integer = true;
     if (p_ != end_ && *p_ == '.') {
       integer = false;
-      if (++p_ == end_ || !IsDigit(*p_)) return Outcome::kUnsupported;
+      if (++p_ == end_ || !IsDigit(*p_)) return Verdict::kUnsupported;
       while (p_ != end_ && IsDigit(*p_)) ++p_;
     }
     if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
       integer = false;
       ++p_;
       if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      if (p_ == end_ || !IsDigit(*p_)) return Outcome::kUnsupported;
+      if (p_ == end_ || !IsDigit(*p_)) return Verdict::kUnsupported;
       while (p_ != end_ && IsDigit(*p_)) ++p_;
     }
     if (integer) {
-      if (int_end - digits > 18) return Outcome::kUnsupported;  // may not fit: nlohmann decides
+      if (int_end - digits > 18) return Verdict::kUnsupported;  // may not fit: nlohmann decides
       uint64_t v = 0;
       for (const char* d = digits; d != int_end; ++d) v = v * 10 + static_cast<uint64_t>(*d - '0');
       return negative ? Of(sax_.number_integer(-static_cast<int64_t>(v))) : Of(sax_.number_unsigned(v));
     }
     double d = 0;
     const auto [end, ec] = std::from_chars(begin, p_, d);
-    if (ec != std::errc() || end != p_) return Outcome::kUnsupported;  // out of range: nlohmann decides
+    if (ec != std::errc() || end != p_) return Verdict::kUnsupported;  // out of range: nlohmann decides
     text_.assign(begin, p_);
     return Of(sax_.number_float(d, text_));
   }
@@ -430,9 +430,9 @@ class CanonicalScanner {
 std::optional<MovementFields> ParseMovementFast(std::string_view body, const json& profile, bool with_sources) {
   MovementSax sax(with_sources);
   switch (CanonicalScanner(body, sax).Run()) {
-    case CanonicalScanner::Outcome::kAccepted: return sax.Finish(profile);
-    case CanonicalScanner::Outcome::kRefused: return std::nullopt;
-    case CanonicalScanner::Outcome::kUnsupported: break;
+    case CanonicalScanner::Verdict::kAccepted: return sax.Finish(profile);
+    case CanonicalScanner::Verdict::kRefused: return std::nullopt;
+    case CanonicalScanner::Verdict::kUnsupported: break;
   }
   return ParseMovementSax(body, profile, with_sources);
 }
