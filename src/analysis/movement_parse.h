@@ -8,7 +8,10 @@
 //   plain, well-formed movement none of whose dates lies outside its case's
 //   plausible dates. For anything else it returns nullopt and the caller
 //   takes the DOM path, so errors, left-out records and odd bodies are
-//   decided in one place only.
+//   decided in one place only. Its events come from its own scanner of the
+//   JSON the log stores (canonical, few escapes); a body outside that subset
+//   is read by nlohmann's SAX parser instead (ParseMovementSax), so the two
+//   agree on every body.
 //
 // Thread safety: pure functions; may run on several threads at once.
 #ifndef LIFELINE_ANALYSIS_MOVEMENT_PARSE_H_
