@@ -31,8 +31,9 @@ def strip(text):
 
 
 def anonymous_defs(text):
-    """Names defined at the top level of the file's anonymous namespaces."""
-    names, depth, anon_depth = set(), 0, None
+    """Names defined at the top level of the file's anonymous namespaces,
+    with the enumerators of an unscoped enum (they are names there too)."""
+    names, depth, anon_depth, enum_depth = set(), 0, None, None
     for line in text.splitlines():
         if anon_depth is None and re.match(r'^namespace\s*\{', line):
             anon_depth = depth
@@ -40,7 +41,13 @@ def anonymous_defs(text):
             m = DEF.match(line)
             if m:
                 names.add(next(g for g in m.groups() if g))
+            if re.match(r'^enum\s+(?!class\b|struct\b)', line):
+                enum_depth = depth
+        if enum_depth is not None:
+            names.update(re.findall(r'(?:^|[{,])\s*(k\w+)\s*(?==|,|}|$)', line))
         depth += line.count('{') - line.count('}')
+        if enum_depth is not None and depth <= enum_depth and '}' in line:
+            enum_depth = None
         if anon_depth is not None and depth <= anon_depth:
             anon_depth = None
     return names
