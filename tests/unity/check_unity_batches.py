@@ -9,9 +9,10 @@ instead of the one it includes (two definitions in both anonymous namespaces
 are a compile error instead, and are caught). This lists every such name:
 each is a rename to make, or a use to read and judge. Heuristic (a lexical
 scan, no parser): names defined at the top of an anonymous namespace
-(functions, variables, classes, aliases), used by a later source of the
-batch as a free name (not after '.', '->' or '::') and not defined by it
-anywhere (a member or local of that name is taken to be what it means).
+(functions, variables, classes, aliases, an unscoped enum's enumerators),
+used by a later source of the batch as a free name (not after '.', '->' or
+'::') and not defined by it anywhere (a member or local of that name is
+taken to be what it means).
 Exit status 1 when a name is listed.
 """
 import pathlib
