@@ -155,10 +155,10 @@ struct CaseRecords {
   }
 };
 
-// The class of movement `j`'s outcome (record::OutcomeClassOf): "" when it
-// has none (the analyses leave it out).
-std::string_view OutcomeClass(const CaseRecords& records, const json& j) {
-  return record::OutcomeClassOf(records.outcome_classes, Str(j, "outcome")).value_or("");
+// The class of movement `j`'s outcome among the case's `classes`
+// (record::OutcomeClassOf): "" when it has none (the analyses leave it out).
+std::string_view OutcomeClass(const record::OutcomeClasses& classes, const json& j) {
+  return record::OutcomeClassOf(classes, Str(j, "outcome")).value_or("");
 }
 
 // Builds CaseRecords from the rows of a load, as LoadDataset hands them
@@ -172,9 +172,9 @@ class CaseRecordsBuilder {
       return Status::Ok();
     }
     json& j = *r.body;
-    if (Str(j, "kind") == kinds::kClaim) claimed_.insert(Str(j, "about"));
-    const std::string_view cls = record::OutcomeClassOf(r.ds->outcome_classes, Str(j, "outcome")).value_or("");
-    if (Str(j, "kind") != kinds::kMovement || cls != "completed") {
+    const std::string kind = Str(j, "kind");
+    if (kind == kinds::kClaim) claimed_.insert(Str(j, "about"));
+    if (kind != kinds::kMovement || OutcomeClass(r.ds->outcome_classes, j) != "completed") {
       out_.parsed[r.row->id] = std::move(j);
       return Status::Ok();
     }
@@ -934,7 +934,7 @@ void Writer::NeedTables() {
 // Convoys and crossings that did not get through, as recorded.
 void Writer::StoppedTable() {
   std::vector<const json*> rows = DatedInRange("movement", [&](const json& j) {
-    const std::string_view cls = OutcomeClass(*in_.records, j);
+    const std::string_view cls = OutcomeClass(in_.records->outcome_classes, j);
     return cls == "stopped" || cls == "turned_back";
   });
   if (rows.empty()) return;
