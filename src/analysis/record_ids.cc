@@ -60,10 +60,29 @@ void RecordIds::Unite(const RecordIds& other) {
     return;
   }
   const StringTable& names = *names_;
+  auto less = [&](int32_t a, int32_t b) { return a != b && names.at(a) < names.at(b); };
+  const std::vector<int32_t>& mine = indices();
+  const std::vector<int32_t>& theirs = other.indices();
   std::vector<int32_t> out;
-  out.reserve(size() + other.size());
-  std::set_union(indices().begin(), indices().end(), other.indices().begin(), other.indices().end(),
-                 std::back_inserter(out), [&](int32_t a, int32_t b) { return a != b && names.at(a) < names.at(b); });
+  out.reserve(mine.size() + theirs.size());
+  const std::vector<int32_t>& shorter = mine.size() <= theirs.size() ? mine : theirs;
+  const std::vector<int32_t>& longer = mine.size() <= theirs.size() ? theirs : mine;
+  if (shorter.size() * static_cast<size_t>(std::bit_width(longer.size())) >= longer.size()) {
+    std::set_union(mine.begin(), mine.end(), theirs.begin(), theirs.end(), std::back_inserter(out), less);
+  } else {
+    // A few new records into a long list (UpdateIndicators merging a
+    // write's records into a range's totals): each found by binary search,
+    // the runs of the long list between them copied whole. Reading the
+    // ids' text only at the search's probes, not at every element.
+    auto at = longer.begin();
+    for (int32_t x : shorter) {
+      auto it = std::lower_bound(at, longer.end(), x, less);
+      out.insert(out.end(), at, it);
+      at = it != longer.end() && *it == x ? it + 1 : it;
+      out.push_back(x);
+    }
+    out.insert(out.end(), at, longer.end());
+  }
   ids_ = std::make_shared<std::vector<int32_t>>(std::move(out));
 }
 

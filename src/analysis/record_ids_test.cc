@@ -139,6 +139,31 @@ TEST(RecordIdsTest, UniteIsTheSortedUnion) {
   EXPECT_EQ(a.size(), 4u);
 }
 
+// Against the naive reference (the union of the two lists' strings, sorted
+// and distinct), on lists of very different lengths as well as alike: a
+// write's few records united with a range's many take the binary-search
+// path, lists of like length the linear merge.
+RC_GTEST_PROP(RecordIdsProperty, UniteIsTheSortedUnionOfTheirText, ()) {
+  StringTable t;
+  const int n = *rc::gen::inRange(1, 3000);
+  for (int i = 0; i < n; ++i) t.Intern("id-" + std::to_string(*rc::gen::inRange(0, 100000)));
+  auto some = [&](int count) {
+    std::vector<int32_t> idx;
+    for (int i = 0; i < count; ++i) idx.push_back(*rc::gen::inRange(0, static_cast<int>(t.size())));
+    return idx;
+  };
+  const std::vector<int32_t> xa = some(*rc::gen::inRange(0, 3000)), xb = some(*rc::gen::inRange(0, 8));
+  const bool few_first = *rc::gen::arbitrary<bool>();
+  RecordIds a = RecordIds::Sorted(t, few_first ? xb : xa);
+  const RecordIds b = RecordIds::Sorted(t, few_first ? xa : xb);
+  Strings want = a.Strings();
+  for (std::string_view s : b) want.emplace_back(s);
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  a.Unite(b);
+  RC_ASSERT(a == want);
+}
+
 TEST(RecordIdsTest, AppendKeepsTheOrderGiven) {
   StringTable t = Table();
   RecordIds ids(t, {4, 2});
