@@ -69,6 +69,56 @@ Status ResolveRange(const Dataset& ds, int32_t* from, int32_t* to) {
   return Status::Ok();
 }
 
+struct IndicatorSums {
+  // Dense sums of movement figures: one row of cells per day.
+  struct Cells {
+    std::vector<int64_t> movements, vehicles, persons, patients;
+    void Init(size_t cells) {
+      for (auto* v : {&movements, &vehicles, &persons, &patients}) v->assign(cells, 0);
+    }
+    void Add(size_t c, const Movements& m, size_t row) {
+      movements[c] += 1;
+      vehicles[c] += m.vehicles[row];
+      persons[c] += m.persons[row];
+      patients[c] += m.patients[row];
+    }
+  };
+  // An estimate's quantity and days.
+  struct EstimateKey {
+    Quantity::Measure measure;
+    Direction direction;
+    bool stopped;
+    int32_t unit;
+    std::vector<int32_t> routes;
+    std::vector<std::tuple<int32_t, int32_t, double>> commodities;
+    int32_t from, to;
+    bool operator==(const EstimateKey&) const = default;
+  };
+  static EstimateKey KeyOf(const Quantity& q, int32_t from, int32_t to) {
+    EstimateKey k{q.measure, q.direction, q.stopped, q.unit, q.routes, {}, from, to};
+    for (const auto& w : q.commodities) k.commodities.emplace_back(w.commodity, w.unit, w.factor);
+    return k;
+  }
+
+  // What they were summed over: the range, the movement rows and cargo
+  // lines [0, rows) and [0, lines), and the sizes of the dataset's tables
+  // that shape the cells.
+  int32_t from = 0, to = -1;
+  size_t rows = 0, lines = 0, ids = 0, operators = 0, routes = 0, units = 0;
+  Cells delivered, stopped;  // [day][operator][direction]
+  Cells by_route;            // [day][route], delivered
+  // Cargo inbound per (commodity, unit) pair and day, and per day, route
+  // and unit.
+  std::unordered_map<int64_t, int32_t> pair_index;
+  std::vector<std::pair<int32_t, int32_t>> pairs;
+  std::vector<double> cargo_in, cargo_stopped, route_cargo;
+  std::vector<int32_t> cargo_lines, delivered_lines;
+  std::vector<uint32_t> period_rows;   // MovementIndex::period
+  std::vector<uint32_t> period_lines;  // the cargo lines of those rows, ascending
+  std::vector<uint8_t> routes_used;    // RoutesUsed
+  std::vector<std::pair<EstimateKey, QuantitySums>> estimates;  // in the order computed
+};
+
 namespace {
 
 // The largest dense aggregation table accepted (cells of int64 sums).
@@ -78,29 +128,28 @@ constexpr size_t kMaxCells = size_t{1} << 27;
 // the end (IdOrder::Names); sorting the running total every day made totals
 // cost days x records.
 
-// Dense sums of movement figures: one row of cells per day, with the
-// records from `records_from` on (IndicatorOptions::records_from).
+// Dense sums of movement figures (continued from an earlier computation's
+// when given), with the records from `records_from` on
+// (IndicatorOptions::records_from).
 struct FlowSums {
-  std::vector<int64_t> movements, vehicles, persons, patients;
+  IndicatorSums::Cells cells;
   std::vector<std::vector<int32_t>> records;
   int32_t records_from = 0;
-  void Init(size_t cells, bool with_records, int32_t from) {
+  void Init(size_t ncells, bool with_records, int32_t from, const IndicatorSums::Cells* prior) {
     records_from = from;
-    movements.assign(cells, 0);
-    vehicles.assign(cells, 0);
-    persons.assign(cells, 0);
-    patients.assign(cells, 0);
-    if (with_records) records.assign(cells, {});
+    if (prior != nullptr) {
+      cells = *prior;
+    } else {
+      cells.Init(ncells);
+    }
+    if (with_records) records.assign(ncells, {});
   }
   void Add(size_t c, const Movements& m, size_t row) {
-    movements[c] += 1;
-    vehicles[c] += m.vehicles[row];
-    persons[c] += m.persons[row];
-    patients[c] += m.patients[row];
+    cells.Add(c, m, row);
     if (!records.empty() && m.record[row] >= records_from) records[c].push_back(m.record[row]);
   }
   Flows At(const IdOrder& order, size_t c) const {
-    Flows f{movements[c], vehicles[c], persons[c], patients[c], {}};
+    Flows f{cells.movements[c], cells.vehicles[c], cells.persons[c], cells.patients[c], {}};
     if (!records.empty()) f.records = order.Names(records[c]);
     return f;
   }
@@ -142,11 +191,16 @@ std::vector<int32_t> SortedBy(const StringTable& t, std::vector<int32_t> idx) {
 // and the arrays earlier sections left.
 class Builder {
  public:
-  Builder(const Dataset& ds, int32_t from, int32_t to, const IndicatorOptions& options, Indicators& out)
-      : ds_(ds), m_(ds.movements), index_(ds.movements), from_(from), to_(to), explain_(options.explain),
-        records_from_(options.records_from),
+  // `prior`: sums to continue from (ContinueIndicators checked that they
+  // can be), or null for a whole pass.
+  Builder(const Dataset& ds, int32_t from, int32_t to, const IndicatorOptions& options, const IndicatorSums* prior,
+          Indicators& out)
+      : ds_(ds), m_(ds.movements), prior_(prior), first_row_(prior ? prior->rows : 0),
+        first_line_(prior ? prior->lines : 0),
+        index_(prior ? MovementIndex(ds.movements, prior->rows, prior->period_rows) : MovementIndex(ds.movements)),
+        from_(from), to_(to), explain_(options.explain), records_from_(options.records_from),
         order_(explain_ ? IdOrder(ds.ids, records_from_) : IdOrder()), ndays_(static_cast<size_t>(to - from + 1)),
-        out_(out) {}
+        sums_(std::make_shared<IndicatorSums>()), out_(out) {}
 
   Status Run() {
     const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
@@ -157,6 +211,7 @@ class Builder {
     }
     out_.days.resize(ndays_);
     for (size_t d = 0; d < ndays_; ++d) out_.days[d].date = DayText(from_ + static_cast<int32_t>(d));
+    RowsUsed();
     Routes();
     Flows();
     LIFELINE_RETURN_IF_ERROR(CargoIn());
@@ -168,6 +223,7 @@ class Builder {
     Estimates();
     Baselines();
     Requirements();
+    KeepSums();
     out_.Assume("indicators.route_day",
                 "a route's status on a day, in each direction, is the most restrictive status in force that way at "
                 "any time of that UTC day");
@@ -176,9 +232,14 @@ class Builder {
 
  private:
   size_t Day(int32_t day) const { return static_cast<size_t>(day - from_); }
+  // Whether movement row `row` counts in the daily values.
+  bool Daily(size_t row) const { return m_.PeriodFromAt(row) == kNoDay && m_.day[row] >= from_ && m_.day[row] <= to_; }
   // The order the estimates name their records in; null: no lists.
   const IdOrder* Lists() const { return explain_ ? &order_ : nullptr; }
 
+  void RowsUsed();
+  void KeepSums();
+  RangeEstimate Estimate(const Quantity& q, int32_t from, int32_t to);
   void Routes();
   void Flows();
   Status CargoIn();
@@ -213,18 +274,24 @@ class Builder {
   // The id index of a record named in a result (an estimate's report).
   int32_t IdIndex(const std::string& id) const { return ds_.ids.Find(id).value_or(kNone); }
 
-  const MovementIndex index_;  // the movements by direction and outcome, for the estimates
+  const IndicatorSums* const prior_;
+  const size_t first_row_, first_line_;  // the rows and cargo lines to read: prior's are summed
+  const MovementIndex index_;  // the movements by direction and outcome, for the estimates (from first_row_)
+  std::optional<MovementIndex> full_index_;  // every row, for an estimate prior_ has no sums of
   const int32_t from_, to_;
   const bool explain_;
   const int32_t records_from_;  // IndicatorOptions::records_from
   const IdOrder order_;  // empty unless explain_
   const size_t ndays_;
+  std::shared_ptr<IndicatorSums> sums_;  // what this computation summed, for the next
   Indicators& out_;
   RouteDayTable rt_;
-  // Movements: the rows counted in daily values; delivered per [day][route].
-  std::vector<uint8_t> in_daily_;
+  std::vector<uint8_t> routes_used_;   // RoutesUsed
+  std::vector<uint32_t> period_lines_;  // the cargo lines of period rows, ascending
+  // Movements: delivered per [day][route].
   FlowSums by_route_;
   // Cargo per (commodity, unit) pair and day.
+  std::unordered_map<int64_t, int32_t> pair_index_;
   std::vector<std::pair<int32_t, int32_t>> pairs_;
   std::vector<int32_t> pair_order_;
   std::vector<double> cargo_in_, cargo_stopped_;
@@ -232,6 +299,67 @@ class Builder {
   std::vector<std::vector<int32_t>> cargo_records_;
   std::vector<double> route_cargo_;  // [day][route][unit]
 };
+
+// The routes with movements and the period rows' cargo lines: prior_'s,
+// with the new rows'.
+void Builder::RowsUsed() {
+  if (prior_ != nullptr) {
+    routes_used_ = prior_->routes_used;
+    period_lines_ = prior_->period_lines;
+  }
+  routes_used_.resize(ds_.routes.size(), 0);
+  for (size_t i = first_row_; i < m_.size(); ++i) routes_used_[static_cast<size_t>(m_.route[i])] = 1;
+  const Cargo& cg = ds_.cargo;
+  for (size_t i = first_line_; i < cg.size(); ++i) {
+    if (m_.PeriodFromAt(static_cast<size_t>(cg.movement[i])) != kNoDay) period_lines_.push_back(static_cast<uint32_t>(i));
+  }
+}
+
+// The estimate of `q` over [from, to]: continued from prior_'s sums of the
+// same quantity and days (the estimates are asked for in the same order
+// each time), else read from every row.
+RangeEstimate Builder::Estimate(const Quantity& q, int32_t from, int32_t to) {
+  IndicatorSums::EstimateKey key = IndicatorSums::KeyOf(q, from, to);
+  const size_t n = sums_->estimates.size();
+  EstimateRows rows{&index_, &routes_used_, nullptr, first_line_, &period_lines_};
+  if (prior_ != nullptr) {
+    if (n < prior_->estimates.size() && prior_->estimates[n].first == key) {
+      rows.start = &prior_->estimates[n].second;
+    } else {
+      if (!full_index_) full_index_.emplace(m_);
+      rows = EstimateRows{&*full_index_, &routes_used_, nullptr, 0, nullptr};
+    }
+  }
+  QuantitySums kept;
+  RangeEstimate e = EstimateQuantity(ds_, rows, q, from, to, Lists(), &kept);
+  sums_->estimates.emplace_back(std::move(key), std::move(kept));
+  return e;
+}
+
+// What the sections summed, into the result for the next computation.
+void Builder::KeepSums() {
+  IndicatorSums& k = *sums_;
+  k.from = from_;
+  k.to = to_;
+  k.rows = m_.size();
+  k.lines = ds_.cargo.size();
+  k.ids = ds_.ids.size();
+  k.operators = ds_.operators.size();
+  k.routes = ds_.routes.size();
+  k.units = ds_.units.size();
+  k.by_route = std::move(by_route_.cells);
+  k.pair_index = std::move(pair_index_);
+  k.pairs = std::move(pairs_);
+  k.cargo_in = std::move(cargo_in_);
+  k.cargo_stopped = std::move(cargo_stopped_);
+  k.route_cargo = std::move(route_cargo_);
+  k.cargo_lines = std::move(cargo_lines_);
+  k.delivered_lines = std::move(delivered_lines_);
+  k.period_rows = index_.period;
+  k.period_lines = std::move(period_lines_);
+  k.routes_used = std::move(routes_used_);
+  out_.sums = std::move(sums_);
+}
 
 void Builder::Routes() {
   rt_ = ComputeRouteDays(ds_, from_, to_, /*with_records=*/true);
@@ -276,16 +404,15 @@ void Builder::Flows() {
   const size_t nops = ds_.operators.size(), nroutes = ds_.routes.size();
   const size_t op_cells = ndays_ * nops * 2;
   FlowSums delivered, stopped;
-  delivered.Init(op_cells, explain_, records_from_);
-  stopped.Init(op_cells, explain_, records_from_);
+  delivered.Init(op_cells, explain_, records_from_, prior_ ? &prior_->delivered : nullptr);
+  stopped.Init(op_cells, explain_, records_from_, prior_ ? &prior_->stopped : nullptr);
   // The route-day lists are read only against a baseline (Baselines): a
   // case without one would hold every delivered movement's index in them
   // for the whole computation, unread (10 M movements: about 70 MB).
-  by_route_.Init(ndays_ * nroutes, explain_ && !ds_.baselines.empty(), records_from_);
-  in_daily_.assign(m_.size(), 0);
-  for (size_t i = 0; i < m_.size(); ++i) {
-    if (m_.PeriodFromAt(i) != kNoDay || m_.day[i] < from_ || m_.day[i] > to_) continue;
-    in_daily_[i] = 1;
+  by_route_.Init(ndays_ * nroutes, explain_ && !ds_.baselines.empty(), records_from_,
+                 prior_ ? &prior_->by_route : nullptr);
+  for (size_t i = first_row_; i < m_.size(); ++i) {
+    if (!Daily(i)) continue;
     size_t d = Day(m_.day[i]);
     size_t c = (d * nops + static_cast<size_t>(m_.op[i])) * 2 + static_cast<size_t>(m_.direction[i]);
     if (m_.outcome[i] == Outcome::kCompleted) {
@@ -305,7 +432,7 @@ void Builder::Flows() {
     for (int32_t o : ops) {
       for (int dir = 0; dir < 2; ++dir) {
         size_t c = (d * nops + static_cast<size_t>(o)) * 2 + static_cast<size_t>(dir);
-        if (delivered.movements[c] == 0 && stopped.movements[c] == 0) continue;
+        if (delivered.cells.movements[c] == 0 && stopped.cells.movements[c] == 0) continue;
         OperatorFlows f{std::string(ds_.operators.at(o)), dir == 0 ? "in" : "out", delivered.At(order_, c),
                         stopped.At(order_, c)};
         auto [it, fresh] = totals.try_emplace({f.op, f.direction}, OperatorFlows{f.op, f.direction, {}, {}});
@@ -325,35 +452,48 @@ void Builder::Flows() {
     f.stopped.records = order_.Names(total_rows[k].second);
     out_.totals.flows.push_back(std::move(f));
   }
+  sums_->delivered = std::move(delivered.cells);
+  sums_->stopped = std::move(stopped.cells);
 }
 
 // Cargo in, per (commodity, canonical unit) and day.
 Status Builder::CargoIn() {
   const Cargo& cg = ds_.cargo;
-  std::unordered_map<int64_t, int32_t> pair_index;
-  std::vector<int32_t> cargo_pair(cg.size(), kNone);
-  for (size_t i = 0; i < cg.size(); ++i) {
+  if (prior_ != nullptr) {
+    pair_index_ = prior_->pair_index;
+    pairs_ = prior_->pairs;
+  }
+  std::vector<int32_t> cargo_pair(cg.size() - first_line_, kNone);  // of the lines from first_line_
+  for (size_t i = first_line_; i < cg.size(); ++i) {
     int64_t key = static_cast<int64_t>(cg.commodity[i]) * (1LL << 31) + cg.unit[i];
-    auto [it, fresh] = pair_index.try_emplace(key, static_cast<int32_t>(pairs_.size()));
+    auto [it, fresh] = pair_index_.try_emplace(key, static_cast<int32_t>(pairs_.size()));
     if (fresh) pairs_.emplace_back(cg.commodity[i], cg.unit[i]);
-    cargo_pair[i] = it->second;
+    cargo_pair[i - first_line_] = it->second;
   }
   const size_t np = pairs_.size(), nroutes = ds_.routes.size();
   if (ndays_ * std::max<size_t>(np, 1) > kMaxCells) {
     return ResourceExhaustedError("too many commodities x days to aggregate at once: narrow --from/--to");
   }
-  cargo_in_.assign(ndays_ * np, 0.0);
-  cargo_stopped_.assign(ndays_ * np, 0.0);
-  cargo_lines_.assign(ndays_ * np, 0);
-  delivered_lines_.assign(ndays_ * np, 0);
-  cargo_records_.assign(explain_ ? ndays_ * np : 0, {});
   const size_t nunits = std::max<size_t>(ds_.units.size(), 1);
-  route_cargo_.assign(ndays_ * nroutes * nunits, 0.0);
-  for (size_t i = 0; i < cg.size(); ++i) {
+  if (prior_ != nullptr) {
+    cargo_in_ = prior_->cargo_in;
+    cargo_stopped_ = prior_->cargo_stopped;
+    cargo_lines_ = prior_->cargo_lines;
+    delivered_lines_ = prior_->delivered_lines;
+    route_cargo_ = prior_->route_cargo;
+  } else {
+    cargo_in_.assign(ndays_ * np, 0.0);
+    cargo_stopped_.assign(ndays_ * np, 0.0);
+    cargo_lines_.assign(ndays_ * np, 0);
+    delivered_lines_.assign(ndays_ * np, 0);
+    route_cargo_.assign(ndays_ * nroutes * nunits, 0.0);
+  }
+  cargo_records_.assign(explain_ ? ndays_ * np : 0, {});
+  for (size_t i = first_line_; i < cg.size(); ++i) {
     size_t row = static_cast<size_t>(cg.movement[i]);
-    if (!in_daily_[row] || m_.direction[row] != Direction::kIn) continue;
+    if (!Daily(row) || m_.direction[row] != Direction::kIn) continue;
     size_t d = Day(m_.day[row]);
-    size_t c = d * np + static_cast<size_t>(cargo_pair[i]);
+    size_t c = d * np + static_cast<size_t>(cargo_pair[i - first_line_]);
     cargo_lines_[c] += 1;
     if (m_.outcome[row] == Outcome::kCompleted) {
       delivered_lines_[c] += 1;
@@ -575,7 +715,8 @@ void Builder::Needs() {
     const std::optional<double> share = DependencyShare(n.commodity);
     any_assessed |= share.has_value();
     std::vector<uint8_t> watched =
-        cells.q.commodities.empty() ? std::vector<uint8_t>(ndays_, 0) : WatchedDays(ds_, cells.q, from_, to_);
+        cells.q.commodities.empty() ? std::vector<uint8_t>(ndays_, 0)
+                                    : WatchedDays(ds_, cells.q, from_, to_, &routes_used_);
     NeedTotal total{n.commodity, n.unit, 0.0, 0, 0, std::nullopt, true, "", 0};
     total.assessed = share.has_value();
     total.share = share;
@@ -596,7 +737,7 @@ void Builder::Needs() {
       out_.days[d].needs.push_back(std::move(nd));
     }
     if (!cells.q.commodities.empty()) {
-      total.estimate = EstimateQuantity(ds_, index_, cells.q, from_, to_, Lists());
+      total.estimate = Estimate(cells.q, from_, to_);
     }
     NeedCoverage(n, cells, total);
     out_.totals.needs.push_back(std::move(total));
@@ -639,9 +780,9 @@ void Builder::BaselinesDaily() {
         size_t c = d * nroutes + static_cast<size_t>(b.route);
         BaselineDay bd{total.route, me.name, me.per_day, 0, std::nullopt, {}};
         switch (me.kind) {
-          case 0: bd.delivered = static_cast<double>(by_route_.vehicles[c]); break;
-          case 1: bd.delivered = static_cast<double>(by_route_.persons[c]); break;
-          case 2: bd.delivered = static_cast<double>(by_route_.patients[c]); break;
+          case 0: bd.delivered = static_cast<double>(by_route_.cells.vehicles[c]); break;
+          case 1: bd.delivered = static_cast<double>(by_route_.cells.persons[c]); break;
+          case 2: bd.delivered = static_cast<double>(by_route_.cells.patients[c]); break;
           default: bd.delivered = route_cargo_[c * nunits + static_cast<size_t>(me.unit)]; break;
         }
         if (me.per_day > 0) bd.ratio = bd.delivered / me.per_day;
@@ -750,12 +891,10 @@ void Builder::PeriodMovements() {
   // Keyed by movement row, only for period movements: a vector per row
   // would allocate one empty vector per movement (240 MB at 10 M rows).
   std::unordered_map<size_t, std::vector<size_t>> cargo_of;
-  for (size_t i = 0; i < cg.size(); ++i) {
-    if (m_.PeriodFromAt(static_cast<size_t>(cg.movement[i])) != kNoDay) cargo_of[static_cast<size_t>(cg.movement[i])].push_back(i);
-  }
+  for (uint32_t i : period_lines_) cargo_of[static_cast<size_t>(cg.movement[i])].push_back(i);
   static const std::vector<size_t> kNoCargo;
-  for (size_t i = 0; i < m_.size(); ++i) {
-    if (m_.PeriodFromAt(i) == kNoDay || m_.PeriodToAt(i) < from_ || m_.PeriodFromAt(i) > to_) continue;
+  for (size_t i : index_.period) {
+    if (m_.PeriodToAt(i) < from_ || m_.PeriodFromAt(i) > to_) continue;
     PeriodMovement pm;
     pm.record = std::string(ds_.ids.at(m_.record[i]));
     pm.route = std::string(ds_.routes.at(m_.route[i]));
@@ -797,7 +936,7 @@ void Builder::Estimates() {
       if (dir == Direction::kBoth && measure == Quantity::Measure::kPatients) continue;
       for (bool stopped : {false, true}) {
         Quantity q{measure, dir, stopped};
-        RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, Lists());
+        RangeEstimate e = Estimate(q, from_, to_);
         if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
       }
     }
@@ -810,7 +949,7 @@ void Builder::Estimates() {
     for (bool stopped : {false, true}) {
       Quantity q{Quantity::Measure::kCargo, Direction::kIn, stopped};
       q.unit = u;
-      RangeEstimate e = EstimateQuantity(ds_, index_, q, from_, to_, Lists());
+      RangeEstimate e = Estimate(q, from_, to_);
       if (e.best > 0 || !e.reports.empty()) out_.estimates.push_back(std::move(e));
     }
   }
@@ -849,7 +988,7 @@ void Builder::Baselines() {
       Quantity scoped = q;
       scoped.direction = ways == kWayIn ? Direction::kIn : ways == kWayOut ? Direction::kOut : Direction::kBoth;
       // The range: the best estimate.
-      RangeEstimate whole = EstimateQuantity(ds_, index_, scoped, from_, to_, Lists());
+      RangeEstimate whole = Estimate(scoped, from_, to_);
       BaselinePeriod all{out_.from, out_.to, static_cast<int64_t>(ndays_), per_day * static_cast<double>(ndays_),
                          whole.best, whole.lower_bound, std::nullopt, whole.completeness.Fraction(), whole.rule, "", "",
                          whole.records};
@@ -880,7 +1019,7 @@ void Builder::Baselines() {
           if (static_cast<int32_t>(r) != b.route) others.routes.push_back(static_cast<int32_t>(r));
         }
         if (!others.routes.empty()) {
-          RangeEstimate e = EstimateQuantity(ds_, index_, others, from_, to_, Lists());
+          RangeEstimate e = Estimate(others, from_, to_);
           bc.other_routes_delivered = e.best;
           bc.other_routes = e.records;
         }
@@ -925,7 +1064,7 @@ void Builder::Requirements() {
     c.to = DayText(z);
     c.days = z - a + 1;
     c.expected = rq.per_day * static_cast<double>(c.days);
-    c.delivered = EstimateQuantity(ds_, index_, q, a, z, Lists());
+    c.delivered = Estimate(q, a, z);
     if (c.expected > 0) c.ratio = c.delivered.best / c.expected;
     out_.requirements.push_back(std::move(c));
   }
@@ -935,7 +1074,32 @@ void Builder::Requirements() {
 
 }  // namespace
 
-Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options) {
+namespace {
+
+// Whether `prior` can be continued over [from, to] of `ds` (ContinueIndicators).
+bool Continues(const Dataset& ds, const IndicatorOptions& options, const IndicatorSums& prior, int32_t from,
+               int32_t to) {
+  const Movements& m = ds.movements;
+  const Cargo& cg = ds.cargo;
+  if (prior.from != from || prior.to != to || prior.operators != ds.operators.size() ||
+      prior.routes != ds.routes.size() || prior.units != ds.units.size() || prior.rows > m.size() ||
+      prior.lines > cg.size() || prior.ids > ds.ids.size()) {
+    return false;
+  }
+  // The lists name only the rows read: the old records must not be asked for.
+  if (options.explain && static_cast<size_t>(std::max(options.records_from, 0)) < prior.ids) return false;
+  for (size_t i = prior.rows; i < m.size(); ++i) {
+    if (static_cast<size_t>(m.record[i]) < prior.ids) return false;
+  }
+  for (size_t i = prior.lines; i < cg.size(); ++i) {
+    if (static_cast<size_t>(cg.movement[i]) < prior.rows) return false;
+    if (!prior.pair_index.contains(static_cast<int64_t>(cg.commodity[i]) * (1LL << 31) + cg.unit[i])) return false;
+  }
+  return true;
+}
+
+Result<Indicators> Compute(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options,
+                           const IndicatorSums* prior, bool* continued) {
   if (!ds.finalized) return InternalError("ComputeIndicators needs a finalized dataset");
   int32_t from = options.from, to = options.to;
   LIFELINE_RETURN_IF_ERROR(ResolveRange(ds, &from, &to));
@@ -947,7 +1111,9 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
   out.from = DayText(from);
   out.to = DayText(to);
   for (int32_t p : ds.parties) out.parties.push_back(std::string(ds.actors.at(p)));
-  Builder b(ds, from, to, options, out);
+  if (prior != nullptr && !Continues(ds, options, *prior, from, to)) prior = nullptr;
+  if (continued != nullptr) *continued = prior != nullptr;
+  Builder b(ds, from, to, options, prior, out);
   LIFELINE_RETURN_IF_ERROR(b.Run());
   // Said wherever the indicators' assumptions are shown (JSON, table, the
   // report): a record the dataset left out for a far date (dataset.h).
@@ -956,6 +1122,17 @@ Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp,
                "record " + s.id + " is left out: a date in it is outside the case’s plausible dates");
   }
   return out;
+}
+
+}  // namespace
+
+Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options) {
+  return Compute(ds, cp, options, nullptr, nullptr);
+}
+
+Result<Indicators> ContinueIndicators(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options,
+                                      const IndicatorSums& prior, bool* continued) {
+  return Compute(ds, cp, options, &prior, continued);
 }
 
 }  // namespace lifeline::analysis

@@ -26,6 +26,7 @@
 #define LIFELINE_ANALYSIS_INDICATORS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -235,10 +236,19 @@ struct PeriodMovement {
   bool one_party = false;   // reported by a party to the conflict
 };
 
+// The sums a computation gathered from the movement rows and cargo lines —
+// per day and operator, route, commodity; per estimate — kept with its
+// result so that the indicators of the dataset with rows appended add only
+// the new rows to them (UpdateIndicators) instead of passing over every
+// row again. Defined in indicators.cc.
+struct IndicatorSums;
+
 struct Indicators {
   // The ids every record list of the result indexes: the dataset's, which
   // must outlive the result while its lists are read.
   const StringTable* record_ids = nullptr;
+  // What the figures were summed from (read only by ContinueIndicators).
+  std::shared_ptr<const IndicatorSums> sums;
   std::string case_id;
   std::string case_title;
   CheckpointRef checkpoint;
@@ -287,6 +297,19 @@ Status ResolveRange(const Dataset& ds, int32_t* from, int32_t* to);
 
 // Precondition: ds.finalized.
 Result<Indicators> ComputeIndicators(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options);
+
+// ComputeIndicators(ds, cp, options), its figures continued from `prior`:
+// the sums of a computation with the same range on an earlier dataset of
+// this lineage that `ds` extends by movement rows and their cargo lines
+// (indicators_update.h). The rows and lines the sums cover are not read
+// again. Computed whole when the sums cannot be continued: another range,
+// or new rows that bring a new operator, route, unit or (commodity, unit)
+// pair, or a record id interned before the sums were taken. Equal to
+// ComputeIndicators' result either way (the new rows fall into each sum in
+// the order a whole pass adds them).
+// `continued`, when given, says which it was.
+Result<Indicators> ContinueIndicators(const Dataset& ds, const CheckpointRef& cp, const IndicatorOptions& options,
+                                      const IndicatorSums& prior, bool* continued = nullptr);
 
 }  // namespace lifeline::analysis
 

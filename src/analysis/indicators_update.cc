@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "analysis/quantities.h"
@@ -38,7 +39,7 @@ class Merger {
 
  private:
   bool Day(size_t d, DayIndicators& f, DayIndicators& o) {
-    auto route = [](const RouteDay& r) { return r.route; };
+    auto route = [](const RouteDay& r) -> const std::string& { return r.route; };
     for (RouteDay& r : f.routes) {
       if (RouteDay* was = Find(o.routes, r, route)) Unite(r.records, was->records);
     }
@@ -95,11 +96,13 @@ class Merger {
     return !r || old_delivered_[d * nroutes + static_cast<size_t>(*r)] != 0;
   }
 
-  static std::pair<std::string, std::string> CargoKey(const CargoAmount& c) { return {c.commodity, c.unit}; }
+  static std::tuple<const std::string&, const std::string&> CargoKey(const CargoAmount& c) {
+    return std::tie(c.commodity, c.unit);
+  }
 
   // A flow or cargo value new in `fresh` has no old records: its list is whole.
   void FlowLists(std::vector<OperatorFlows>& f, std::vector<OperatorFlows>& o) {
-    auto key = [](const OperatorFlows& x) { return std::make_pair(x.op, x.direction); };
+    auto key = [](const OperatorFlows& x) { return std::tie(x.op, x.direction); };
     for (OperatorFlows& x : f) {
       if (OperatorFlows* was = Find(o, x, key)) {
         Unite(x.delivered.records, was->delivered.records);
@@ -191,7 +194,7 @@ class Merger {
   // records in full.
   bool Baselines(std::vector<BaselineComparison>& f, std::vector<BaselineComparison>& o) {
     if (f.size() != o.size()) return false;
-    auto key = [](const BaselinePeriod& p) { return p.report; };
+    auto key = [](const BaselinePeriod& p) -> const std::string& { return p.report; };
     for (size_t i = 0; i < f.size(); ++i) {
       if (f[i].record != o[i].record || f[i].measure != o[i].measure || f[i].unit != o[i].unit) return false;
       for (BaselinePeriod& p : f[i].periods) {
@@ -263,10 +266,15 @@ Result<IndicatorsUpdate> UpdateIndicators(const Dataset& ds, const CheckpointRef
     fresh.records_from = static_cast<int32_t>(base.ids);
     int32_t from = options.from, to = options.to;
     LIFELINE_RETURN_IF_ERROR(ResolveRange(ds, &from, &to));
-    LIFELINE_ASSIGN_OR_RETURN(out.indicators, ComputeIndicators(ds, cp, fresh));
+    // The figures continued from the previous result's sums where it kept
+    // them: only the new rows are read.
+    LIFELINE_ASSIGN_OR_RETURN(out.indicators, previous.sums != nullptr
+                                                  ? ContinueIndicators(ds, cp, fresh, *previous.sums, &out.continued)
+                                                  : ComputeIndicators(ds, cp, fresh));
     out.incremental = Merger(ds, base, from).Result(out.indicators, previous);
     if (out.incremental) return out;
   }
+  out.continued = false;
   LIFELINE_ASSIGN_OR_RETURN(out.indicators, ComputeIndicators(ds, cp, options));
   return out;
 }

@@ -5,13 +5,16 @@
 // its records; the totals and estimates name up to every record of the
 // case), built, sorted and named from scratch at each checkpoint.
 //
-// UpdateIndicators computes the figures again from the whole dataset (the
-// same code as ComputeIndicators, so they are equal by construction) but
-// names, in every list, only the records the new rows added (ids interned
-// after the earlier dataset's: IndicatorOptions::records_from), and merges
-// each such list into the previous result's list of the same value (the
-// same day and route, operator and direction, commodity and unit, need,
-// baseline, estimate ...): two sorted lists, merged, not rebuilt.
+// UpdateIndicators computes the figures with the same code as
+// ComputeIndicators, continuing the sums the previous result kept
+// (Indicators::sums, ContinueIndicators: only the new rows are read, and
+// each falls into its sum in the order a whole pass adds it, so the
+// figures are equal bit for bit), but names, in every list, only the
+// records the new rows added (ids interned after the earlier dataset's:
+// IndicatorOptions::records_from), and merges each such list into the
+// previous result's list of the same value (the same day and route,
+// operator and direction, commodity and unit, need, baseline, estimate
+// ...): two sorted lists, merged, not rebuilt.
 //
 // That is exact only when every old record behind a value was already in
 // the previous result's list of that value. It is used — "incremental" —
@@ -66,6 +69,7 @@ DatasetMark MarkOf(const Dataset& ds);
 struct IndicatorsUpdate {
   Indicators indicators;
   bool incremental = false;  // false: computed whole (a condition above did not hold)
+  bool continued = false;    // the figures read only the new rows (ContinueIndicators)
 };
 
 // The indicators of `ds` at `cp` with `options`, equal to

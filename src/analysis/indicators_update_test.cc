@@ -1,11 +1,12 @@
 // UpdateIndicators against the reference, ComputeIndicators on the grown
 // dataset: random cases (routes, operators, a baseline, need standards with
-// an equivalent, a population, sometimes no end) grown by random batches
-// of random rows — movements on any day (old ones too, with zero figures
-// and zero or stopped cargo), movements with a period, route statuses whose
-// spans overlap earlier ones, outages, incidents — each batch appended as
-// ExtendDataset does (Reopen, Append, Finalize) and each result updated
-// from the previous batch's. The JSON, with every record list, must be the
+// an equivalent, a population, sometimes no end, sometimes watches of two
+// of the three routes) grown by random batches of random rows — movements
+// on any day (old ones too, with zero figures and zero or stopped cargo, in
+// quantities whose sums depend on the order they are added in), movements
+// with a period, route statuses whose spans overlap earlier ones, outages,
+// incidents — each batch appended as ExtendDataset does (Reopen, Append,
+// Finalize) and each result updated from the previous batch's. The JSON, with every record list, must be the
 // same byte for byte, whether the update merged or fell back.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -47,6 +48,13 @@ Dataset GenCase() {
   b.cargo.push_back({kg, 100});
   b.record = ds.ids.Intern("bl");
   ds.baselines.push_back(b);
+  // Watches of two of the routes: a day counts as watched only while no
+  // movement is on the third (a batch that first uses it changes the
+  // routes a watch must cover, on every day).
+  if (*rc::gen::arbitrary<bool>()) {
+    ds.AppendWatch("w0", "r0", kDay0 + Pick(0, 3), kDay0 + Pick(3, kDays), kBothWays, kMeasureVehicles | kMeasureCargo);
+    ds.AppendWatch("w1", "r1", kDay0, kDay0 + kDays - 1, kBothWays, kMeasureVehicles | kMeasureCargo | kMeasurePersons);
+  }
   return ds;
 }
 
@@ -60,7 +68,7 @@ void AddMovement(Dataset& ds, const std::string& id) {
   static const char* kCommodities[] = {"flour", "wheat", "fuel"};
   static const char* kUnits[] = {"kg", "l"};
   for (int i = Pick(0, 3); i > 0; --i) {
-    ds.AppendCargo(row, kCommodities[Pick(0, 3)], Pick(0, 3) * 10.0, kUnits[Pick(0, 2)]);
+    ds.AppendCargo(row, kCommodities[Pick(0, 3)], Pick(0, 3) * 3.3, kUnits[Pick(0, 2)]);
   }
 }
 
@@ -100,7 +108,7 @@ RC_GTEST_PROP(UpdateIndicatorsProperty, EqualsAWholeComputationAfterEveryBatch, 
   auto first = ComputeIndicators(ds, cp, o);
   RC_ASSERT(first.ok());
   Indicators prev = std::move(*first);
-  int merged = 0;
+  int merged = 0, continued = 0;
   const int batches = Pick(1, 6);
   for (int b = 1; b <= batches; ++b) {
     const DatasetMark mark = MarkOf(ds);
@@ -112,10 +120,12 @@ RC_GTEST_PROP(UpdateIndicatorsProperty, EqualsAWholeComputationAfterEveryBatch, 
     RC_ASSERT(want.ok());
     RC_ASSERT(got.ok());
     merged += got->incremental;
+    continued += got->incremental && got->continued;
     RC_ASSERT(IndicatorsJsonText(got->indicators) == IndicatorsJsonText(*want));
     prev = std::move(got->indicators);
   }
   RC_CLASSIFY(merged > 0, "some batch merged");
+  RC_CLASSIFY(continued > 0, "some batch merged with its figures continued from the sums");
 }
 
 // An empty case of `days` days from kDay0.

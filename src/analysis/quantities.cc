@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "record/values.h"
 
@@ -43,10 +44,14 @@ bool InScope(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>& r
 
 // The figure of each movement row for the quantity, and whether the row
 // gives it. Counts read the movement's column (nothing is copied); cargo
-// weighs the lines the quantity counts, summed per movement once.
+// weighs the lines the quantity counts, summed per movement once: the rows
+// from `first_row` on from the lines from `first_line` on, and the period
+// rows before first_row from `period_lines` (EstimateRows).
 class Figures {
  public:
-  Figures(const Dataset& ds, const Quantity& q) : m_(ds.movements) {
+  Figures(const Dataset& ds, const Quantity& q, size_t first_row, size_t first_line,
+          const std::vector<uint32_t>* period_lines)
+      : m_(ds.movements), first_row_(first_row) {
     if (q.measure != Quantity::Measure::kCargo) {
       column_ = q.measure == Quantity::Measure::kVehicles  ? &m_.vehicles
                 : q.measure == Quantity::Measure::kPersons ? &m_.persons
@@ -54,43 +59,64 @@ class Figures {
       bit_ = MeasureBit(q.measure);
       return;
     }
-    cargo_.assign(m_.size(), 0.0);
-    cargo_given_.assign(m_.size(), 0);
+    cargo_.assign(m_.size() - first_row, 0.0);
+    cargo_given_.assign(m_.size() - first_row, 0);
     const Cargo& c = ds.cargo;
-    for (size_t i = 0; i < c.size(); ++i) {
-      double factor = 0;
-      if (q.commodities.empty()) {
-        factor = c.unit[i] == q.unit ? 1 : 0;
-      } else {
-        for (const auto& w : q.commodities) {
-          if (w.commodity == c.commodity[i] && w.unit == c.unit[i]) factor = w.factor;
-        }
+    if (period_lines != nullptr) {
+      for (uint32_t i : *period_lines) {
+        if (i < first_line) Add(c, q, i);
       }
-      if (factor == 0) continue;
-      size_t row = static_cast<size_t>(c.movement[i]);
-      cargo_[row] += c.quantity[i] * factor;
-      cargo_given_[row] = 1;
     }
+    for (size_t i = first_line; i < c.size(); ++i) Add(c, q, i);
   }
-  double value(size_t i) const { return column_ ? static_cast<double>((*column_)[i]) : cargo_[i]; }
-  bool given(size_t i) const { return column_ ? (m_.GivenAt(i) & bit_) != 0 : cargo_given_[i] != 0; }
+  double value(size_t i) const {
+    if (column_) return static_cast<double>((*column_)[i]);
+    if (i >= first_row_) return cargo_[i - first_row_];
+    auto it = before_.find(i);
+    return it == before_.end() ? 0 : it->second;
+  }
+  bool given(size_t i) const {
+    if (column_) return (m_.GivenAt(i) & bit_) != 0;
+    return i >= first_row_ ? cargo_given_[i - first_row_] != 0 : before_.contains(i);
+  }
 
  private:
+  void Add(const Cargo& c, const Quantity& q, size_t i) {
+    double factor = 0;
+    if (q.commodities.empty()) {
+      factor = c.unit[i] == q.unit ? 1 : 0;
+    } else {
+      for (const auto& w : q.commodities) {
+        if (w.commodity == c.commodity[i] && w.unit == c.unit[i]) factor = w.factor;
+      }
+    }
+    if (factor == 0) return;
+    const size_t row = static_cast<size_t>(c.movement[i]);
+    if (row < first_row_) {
+      before_[row] += c.quantity[i] * factor;
+      return;
+    }
+    cargo_[row - first_row_] += c.quantity[i] * factor;
+    cargo_given_[row - first_row_] = 1;
+  }
+
   const Movements& m_;
+  const size_t first_row_;
   const CountColumn* column_ = nullptr;
   uint8_t bit_ = 0;
-  std::vector<double> cargo_;
-  std::vector<uint8_t> cargo_given_;
+  std::vector<double> cargo_;          // rows from first_row_
+  std::vector<uint8_t> cargo_given_;   // likewise
+  std::unordered_map<size_t, double> before_;  // period rows before first_row_ that give the figure
 };
 
 // Routes a watch must cover for a day to count as watched: the quantity's,
 // or (every route) the routes that carried anything in the case, the
 // lifeline routes and the watched routes. A route with no movement record
 // at all is not required (a road the case never saw used).
-std::vector<int32_t> WatchedRoutes(const Dataset& ds, const Quantity& q) {
+std::vector<int32_t> WatchedRoutes(const Dataset& ds, const Quantity& q, const std::vector<uint8_t>* routes_used) {
   if (!q.routes.empty()) return q.routes;
-  std::vector<uint8_t> used(ds.routes.size(), 0);
-  for (int32_t r : ds.movements.route) used[static_cast<size_t>(r)] = 1;
+  std::vector<uint8_t> used = routes_used != nullptr ? *routes_used : RoutesUsed(ds);
+  used.resize(ds.routes.size(), 0);
   for (int32_t r : ds.LifelineRoutes()) used[static_cast<size_t>(r)] = 1;
   for (int32_t r : ds.watches.route) used[static_cast<size_t>(r)] = 1;
   std::vector<int32_t> out;
@@ -159,10 +185,17 @@ void PairDirections(const Dataset& ds, const MovementIndex& index, const Quantit
 
 }  // namespace
 
-std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to) {
+std::vector<uint8_t> RoutesUsed(const Dataset& ds) {
+  std::vector<uint8_t> used(ds.routes.size(), 0);
+  for (int32_t r : ds.movements.route) used[static_cast<size_t>(r)] = 1;
+  return used;
+}
+
+std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to,
+                                 const std::vector<uint8_t>* routes_used) {
   const size_t n = static_cast<size_t>(to - from + 1);
   if (ds.watches.size() == 0) return std::vector<uint8_t>(n, 0);
-  std::vector<int32_t> routes = WatchedRoutes(ds, q);
+  std::vector<int32_t> routes = WatchedRoutes(ds, q, routes_used);
   if (routes.empty()) return std::vector<uint8_t>(n, 0);
   // Per route, the days watched; a day is watched when all routes are.
   std::vector<uint16_t> count(n, 0);
@@ -203,8 +236,11 @@ void Describe(const Dataset& ds, const Quantity& q, int32_t from, int32_t to, Ra
 
 }  // namespace
 
-MovementIndex::MovementIndex(const Movements& m) {
-  for (uint32_t i = 0; i < m.size(); ++i) {
+MovementIndex::MovementIndex(const Movements& m) : MovementIndex(m, 0, {}) {}
+
+MovementIndex::MovementIndex(const Movements& m, size_t first_row, const std::vector<uint32_t>& period_before)
+    : period(period_before), first_row(first_row) {
+  for (auto i = static_cast<uint32_t>(first_row); i < m.size(); ++i) {
     if (m.PeriodFromAt(i) != kNoDay) {
       period.push_back(i);
     } else if (m.direction[i] != Direction::kBoth) {
@@ -220,6 +256,14 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
 
 RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
                                int32_t to, const IdOrder* order) {
+  EstimateRows rows;
+  rows.index = &index;
+  return EstimateQuantity(ds, rows, q, from, to, order, nullptr);
+}
+
+RangeEstimate EstimateQuantity(const Dataset& ds, const EstimateRows& rows, const Quantity& q, int32_t from,
+                               int32_t to, const IdOrder* order, QuantitySums* keep) {
+  const MovementIndex& index = *rows.index;
   const bool with_records = order != nullptr;
   const int32_t records_from = with_records ? order->from() : 0;
   RangeEstimate out;
@@ -228,14 +272,16 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
   const size_t n = static_cast<size_t>(to - from + 1);
   std::vector<uint8_t> route_in(ds.routes.size(), 0);
   for (int32_t r : q.routes) route_in[static_cast<size_t>(r)] = 1;
-  Figures fig(ds, q);
+  Figures fig(ds, q, index.first_row, rows.first_line, rows.period_lines);
 
   EstimateInput in;
   in.from = from;
   in.to = to;
-  in.daily.assign(n, 0.0);
-  in.has_record.assign(n, 0);
-  in.watched = WatchedDays(ds, q, from, to);
+  QuantitySums sums;
+  if (rows.start != nullptr) sums = *rows.start;
+  for (auto& daily : sums.daily) daily.resize(n, 0.0);
+  sums.has_record.resize(n, 0);
+  in.watched = WatchedDays(ds, q, from, to, rows.routes_used);
   in.tolerance = ds.discrepancy_tolerance;
   std::vector<int32_t> records, without;
   // Period reports: few, scanned in full.
@@ -246,24 +292,32 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
     in.reports.push_back({m.PeriodFromAt(i), m.PeriodToAt(i), fig.value(i), m.QualifierAt(i), m.ReporterAt(i), m.op[i],
                           m.record[i]});
   }
-  // Single days: only the rows of the quantity's directions and outcome.
+  // Single days: only the rows of the quantity's directions and outcome,
+  // each direction's into its own sum.
   const int outcome = q.stopped ? 1 : 0;
   for (int dir = 0; dir < 2; ++dir) {
     if (q.direction != Direction::kBoth && static_cast<int>(q.direction) != dir) continue;
+    std::vector<double>& daily = sums.daily[dir];
     for (uint32_t i : index.daily[dir][outcome]) {
       if ((!q.routes.empty() && !route_in[static_cast<size_t>(m.route[i])]) || m.day[i] < from || m.day[i] > to) {
         continue;
       }
       size_t d = static_cast<size_t>(m.day[i] - from);
-      in.has_record[d] = 1;
+      sums.has_record[d] = 1;
       if (with_records && m.record[i] >= records_from) records.push_back(m.record[i]);
       if (fig.given(i)) {
-        in.daily[d] += fig.value(i);
+        daily[d] += fig.value(i);
       } else {
         without.push_back(m.record[i]);
       }
     }
   }
+  std::sort(without.begin(), without.end());
+  without.erase(std::unique(without.begin(), without.end()), without.end());
+  sums.without += static_cast<int64_t>(without.size());
+  in.daily.resize(n);
+  for (size_t d = 0; d < n; ++d) in.daily[d] = sums.daily[0][d] + sums.daily[1][d];
+  in.has_record = sums.has_record;
   std::vector<std::pair<int32_t, int32_t>> pairs;  // (inbound record, outbound record) summed
   if (q.direction == Direction::kBoth) {
     PairDirections(ds, index, q, route_in, fig, from, to, in.reports, pairs, records);
@@ -300,9 +354,8 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, co
                                  Actor(ds, d.reporter_a),
                                  Actor(ds, d.reporter_b), d.value_a, d.value_b});
   }
-  std::sort(without.begin(), without.end());
-  without.erase(std::unique(without.begin(), without.end()), without.end());
-  out.records_without_figure = static_cast<int64_t>(without.size());
+  out.records_without_figure = sums.without;
+  if (keep != nullptr) *keep = std::move(sums);
   if (with_records) {
     out.records = order->Names(records);
     out.without_figure = order->Names(without);

@@ -94,13 +94,50 @@ struct RangeEstimate {
 // the rows of its direction and outcome.
 struct MovementIndex {
   explicit MovementIndex(const Movements& m);
+  // For an estimate continued from the sums of an earlier computation
+  // (EstimateRows): the single-day rows from `first_row` on only, and every
+  // period row — `period_before`, the earlier index's, and the new ones.
+  MovementIndex(const Movements& m, size_t first_row, const std::vector<uint32_t>& period_before);
   std::vector<uint32_t> daily[2][2];
   std::vector<uint32_t> period;
+  size_t first_row = 0;  // the daily lists hold the rows from here on
 };
 
+// Per route: 1 when some movement row is on it (the routes a watch must
+// cover when a quantity names none).
+std::vector<uint8_t> RoutesUsed(const Dataset& ds);
+
 // Per day of [from, to]: 1 when every route in scope is watched that day
-// in the quantity's direction and measure.
-std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to);
+// in the quantity's direction and measure. `routes_used`: RoutesUsed(ds),
+// when the caller has it (else it is computed: a pass over the movements).
+std::vector<uint8_t> WatchedDays(const Dataset& ds, const Quantity& q, int32_t from, int32_t to,
+                                 const std::vector<uint8_t>* routes_used = nullptr);
+
+// What an estimate summed from the single-day rows of its quantity and
+// days, per direction (in, out) so that rows added later fall into each
+// sum in the order a whole pass adds them: kept by an indicators result
+// (IndicatorSums) so that the next computation, on the dataset with rows
+// appended, adds only the new rows (indicators_update.h).
+struct QuantitySums {
+  std::vector<double> daily[2];
+  std::vector<uint8_t> has_record;
+  int64_t without = 0;  // distinct records in scope without the figure
+};
+
+// What EstimateQuantity reads besides the dataset, built once for the
+// estimates of one computation. `index` lists the rows to read. To continue
+// from an earlier computation's sums (`start`), `index` lists the
+// single-day rows from its first_row on, the cargo lines from `first_line`
+// on are those of these rows, and `period_lines` holds the cargo lines
+// (ascending) of every period row before first_row; the new rows' records
+// must be none of the old rows' (UpdateIndicators checks it).
+struct EstimateRows {
+  const MovementIndex* index = nullptr;
+  const std::vector<uint8_t>* routes_used = nullptr;  // RoutesUsed, or null
+  const QuantitySums* start = nullptr;                // null: every row
+  size_t first_line = 0;
+  const std::vector<uint32_t>* period_lines = nullptr;
+};
 
 // Precondition: ds.finalized, from <= to. Without `with_records` the
 // record lists (records, without_figure) are left empty: on a large case
@@ -116,6 +153,10 @@ RangeEstimate EstimateQuantity(const Dataset& ds, const Quantity& q, int32_t fro
 // every row either way.
 RangeEstimate EstimateQuantity(const Dataset& ds, const MovementIndex& index, const Quantity& q, int32_t from,
                                int32_t to, const IdOrder* order);
+// The same reading `rows` (continued from rows.start when given), and
+// leaving in `keep`, when given, the sums of every row for the next.
+RangeEstimate EstimateQuantity(const Dataset& ds, const EstimateRows& rows, const Quantity& q, int32_t from,
+                               int32_t to, const IdOrder* order, QuantitySums* keep);
 
 // The part of an estimate's best figure that rests on totals a party to the
 // conflict gave (the reports used and marked one_party), and those parties

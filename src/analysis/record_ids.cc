@@ -71,12 +71,21 @@ void RecordIds::Unite(const RecordIds& other) {
     std::set_union(mine.begin(), mine.end(), theirs.begin(), theirs.end(), std::back_inserter(out), less);
   } else {
     // A few new records into a long list (UpdateIndicators merging a
-    // write's records into a range's totals): each found by binary search,
-    // the runs of the long list between them copied whole. Reading the
-    // ids' text only at the search's probes, not at every element.
+    // write's records into a range's totals): each found by a search, the
+    // runs of the long list between them copied whole. Reading the ids'
+    // text only at the search's probes, not at every element.
     auto at = longer.begin();
     for (int32_t x : shorter) {
-      auto it = std::lower_bound(at, longer.end(), x, less);
+      // Galloping from where the last one went: few probes when the new
+      // ids fall together (ids that sort in the order they are written
+      // all go at the end), and each probe reads an id's text from memory
+      // that is likely cold.
+      auto lo = at, hi = at;
+      for (std::ptrdiff_t step = 1; hi != longer.end() && less(*hi, x); step *= 2) {
+        lo = hi + 1;
+        hi = longer.end() - hi > step ? hi + step : longer.end();
+      }
+      auto it = std::lower_bound(lo, hi, x, less);
       out.insert(out.end(), at, it);
       at = it != longer.end() && *it == x ? it + 1 : it;
       out.push_back(x);

@@ -81,7 +81,8 @@ class RecordIds {
   // `indices` into `names`: sorted by their text and distinct (Sorted()
   // makes them so).
   RecordIds(const StringTable& names, std::vector<int32_t> indices)
-      : names_(&names), ids_(std::make_shared<std::vector<int32_t>>(std::move(indices))) {}
+      : names_(&names),
+        ids_(indices.empty() ? nullptr : std::make_shared<std::vector<int32_t>>(std::move(indices))) {}
   // `indices` (any order, repeats, kNone skipped) in text order, each once.
   static RecordIds Sorted(const StringTable& names, std::vector<int32_t> indices);
 
