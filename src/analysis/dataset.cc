@@ -1188,6 +1188,13 @@ Result<std::optional<Dataset>> ExtendDataset(store::LogStore& st, const Dataset&
                                              const CheckpointRef& to) {
   if (!base.finalized || to.size < base_size) return std::optional<Dataset>();
   Dataset ds = base;
+  LIFELINE_ASSIGN_OR_RETURN(bool extended, ExtendDatasetInPlace(st, ds, base_size, to));
+  if (!extended) return std::optional<Dataset>();
+  return std::optional<Dataset>(std::move(ds));
+}
+
+Result<bool> ExtendDatasetInPlace(store::LogStore& st, Dataset& ds, uint64_t base_size, const CheckpointRef& to) {
+  if (!ds.finalized || to.size < base_size) return false;
   ds.Reopen();
   const json profile = json::parse(ds.profile.empty() ? "null" : ds.profile, nullptr, false);
   BatchLoader loader(ds, profile);
@@ -1203,12 +1210,12 @@ Result<std::optional<Dataset>> ExtendDataset(store::LogStore& st, const Dataset&
     ids.push_back(r.id);
     return appendable ? loader.Add(r) : Status::Ok();
   }));
-  if (!appendable) return std::optional<Dataset>();
+  if (!appendable) return false;
   LIFELINE_ASSIGN_OR_RETURN(bool retracted, AnyRetracted(st, ds.case_id, ids, to.size));
-  if (retracted) return std::optional<Dataset>();
+  if (retracted) return false;
   LIFELINE_RETURN_IF_ERROR(loader.Flush());
   ds.Finalize();
-  return std::optional<Dataset>(std::move(ds));
+  return true;
 }
 
 }  // namespace lifeline::analysis

@@ -1,5 +1,6 @@
 #include "server/dataset_cache.h"
 
+#include <atomic>
 #include <utility>
 
 namespace lifeline::server {
@@ -41,34 +42,55 @@ Result<DatasetCache::Data> DatasetCache::Get(store::LogStore& st, const std::str
   return out;
 }
 
+std::shared_ptr<analysis::Dataset> DatasetCache::TakeSole(const std::string& case_id,
+                                                          const analysis::CheckpointRef& cp, Entry* base) {
+  std::lock_guard<std::mutex> l(mu_);
+  Entry& e = cases_[case_id];
+  *base = e;
+  if (e.data == nullptr || cp.size <= e.cp.size || e.data.use_count() != 2) return nullptr;  // the entry's, base's
+  // Every other holder has let go (copies are made only under mu_, which
+  // is held): what they read happens before what the extension writes.
+  std::atomic_thread_fence(std::memory_order_acquire);
+  e.data.reset();
+  return std::move(base->data);
+}
+
 Result<DatasetCache::Data> DatasetCache::Compute(store::LogStore& st, const std::string& case_id,
                                                  const analysis::CheckpointRef& cp) {
   Entry base;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    base = cases_[case_id];
-  }
-  if (base.data != nullptr && cp.size > base.cp.size) {
+  if (std::shared_ptr<analysis::Dataset> sole = TakeSole(case_id, cp, &base)) {
+    // Out of the cache, no request can get it. An error, or new entries
+    // that cannot extend it, leave it part-extended: it is dropped.
+    LIFELINE_ASSIGN_OR_RETURN(bool extended, analysis::ExtendDatasetInPlace(st, *sole, base.cp.size, cp));
+    if (extended) {
+      Keep(case_id, cp, sole);
+      std::lock_guard<std::mutex> l(mu_);
+      ++stats_.extended;
+      ++stats_.in_place;
+      return Data(std::move(sole));
+    }
+  } else if (base.data != nullptr && cp.size > base.cp.size) {
     LIFELINE_ASSIGN_OR_RETURN(std::optional<analysis::Dataset> ext,
                               analysis::ExtendDataset(st, *base.data, base.cp.size, cp));
     if (ext) {
-      auto data = std::make_shared<const analysis::Dataset>(std::move(*ext));
+      auto data = std::make_shared<analysis::Dataset>(std::move(*ext));
       Keep(case_id, cp, data);
       std::lock_guard<std::mutex> l(mu_);
       ++stats_.extended;
-      return data;
+      return Data(std::move(data));
     }
   }
   LIFELINE_ASSIGN_OR_RETURN(analysis::Dataset ds, analysis::LoadDataset(st, case_id, cp));
-  auto data = std::make_shared<const analysis::Dataset>(std::move(ds));
+  auto data = std::make_shared<analysis::Dataset>(std::move(ds));
   // An older checkpoint (at=) does not replace the newest.
   if (base.data == nullptr || cp.size >= base.cp.size) Keep(case_id, cp, data);
   std::lock_guard<std::mutex> l(mu_);
   ++stats_.loaded;
-  return data;
+  return Data(std::move(data));
 }
 
-void DatasetCache::Keep(const std::string& case_id, const analysis::CheckpointRef& cp, Data data) {
+void DatasetCache::Keep(const std::string& case_id, const analysis::CheckpointRef& cp,
+                        std::shared_ptr<analysis::Dataset> data) {
   std::lock_guard<std::mutex> l(mu_);
   Entry& e = cases_[case_id];
   e.cp = cp;

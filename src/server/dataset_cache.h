@@ -6,9 +6,12 @@
 // records (analysis::ExtendDataset) instead of loading the case again, when
 // that gives the same dataset: under a stream of writes a large case is
 // parsed once, then only what each write adds. A request at an older
-// checkpoint (at=) loads its dataset and does not keep it. One request per
-// case loads or extends while the others for that case wait (single
-// flight). Thread-safe.
+// checkpoint (at=) loads its dataset and does not keep it. When no request
+// holds the cached dataset, it is extended in place (ExtendDatasetInPlace):
+// at a million movements copying it cost more than the write's records;
+// taken out of the cache first, it can gain no reader meanwhile. One
+// request per case loads or extends while the others for that case wait
+// (single flight). Thread-safe.
 #ifndef LIFELINE_SERVER_DATASET_CACHE_H_
 #define LIFELINE_SERVER_DATASET_CACHE_H_
 
@@ -36,6 +39,7 @@ class DatasetCache {
 
   struct Stats {
     uint64_t hits = 0, extended = 0, loaded = 0;
+    uint64_t in_place = 0;  // of `extended`, those extended without a copy
   };
   Stats stats();
   // How many cases have an entry (loaded, or being loaded).
@@ -44,14 +48,19 @@ class DatasetCache {
  private:
   struct Entry {
     analysis::CheckpointRef cp;
-    Data data;
+    std::shared_ptr<analysis::Dataset> data;  // handed out as Data (const)
     uint64_t used = 0;
     std::shared_ptr<std::mutex> flight = std::make_shared<std::mutex>();
   };
   // The cached dataset of `case_id` if it is of `cp`, else nullptr.
   Data Cached(const std::string& case_id, const analysis::CheckpointRef& cp);
   Result<Data> Compute(store::LogStore& st, const std::string& case_id, const analysis::CheckpointRef& cp);
-  void Keep(const std::string& case_id, const analysis::CheckpointRef& cp, Data data);
+  // The cached dataset of `case_id`, taken out of its entry, when it is
+  // older than `cp` and no request holds it; else nullptr. `*base` is the
+  // entry as it was (its data, if not taken).
+  std::shared_ptr<analysis::Dataset> TakeSole(const std::string& case_id, const analysis::CheckpointRef& cp,
+                                              Entry* base);
+  void Keep(const std::string& case_id, const analysis::CheckpointRef& cp, std::shared_ptr<analysis::Dataset> data);
 
   std::mutex mu_;
   std::map<std::string, Entry> cases_;

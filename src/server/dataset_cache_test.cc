@@ -1,6 +1,7 @@
 // DatasetCache: one dataset per case shared by the analysis routes, extended
-// to a later checkpoint when only plain records came, loaded afresh when a
-// correction came, and an older checkpoint's dataset not kept. And
+// to a later checkpoint when only plain records came (in place when no
+// request holds it), loaded afresh when a correction came, and an older
+// checkpoint's dataset not kept. And
 // IndicatorsCache on top: the indicators merged from the previous
 // checkpoint's after a write of movements, equal to a whole computation.
 #include "server/dataset_cache.h"
@@ -66,6 +67,55 @@ TEST(DatasetCacheTest, SharesExtendsAndReloads) {
   ASSERT_OK(again);
   EXPECT_EQ(again->get(), d->get());
   EXPECT_EQ(cache.stats().loaded, 3u);
+}
+
+// The indicators of `ds` at `cp` against those of a fresh load there.
+void ExpectAsLoaded(analysis::TestLog& log, const analysis::Dataset& ds, const CheckpointRef& cp) {
+  auto fresh = analysis::LoadDataset(log.store(), "c1", cp);
+  ASSERT_OK(fresh);
+  auto got = analysis::ComputeIndicators(ds, cp, {});
+  auto want = analysis::ComputeIndicators(*fresh, cp, {});
+  ASSERT_OK(got);
+  ASSERT_OK(want);
+  EXPECT_EQ(analysis::IndicatorsJsonText(*got), analysis::IndicatorsJsonText(*want)) << "at " << cp.size;
+}
+
+// No request holds the cached dataset: a later checkpoint extends that
+// object itself. A correction then finds it unheld too; the dataset the
+// attempt left part-extended is dropped and the case loaded afresh.
+TEST(DatasetCacheTest, ExtendsInPlaceWhenNoRequestHoldsIt) {
+  analysis::TestLog log;
+  log.Submit(kCase);
+  log.Submit({RouteStatus("rs1", "2023-01-02", "open")});
+  DatasetCache cache;
+  const analysis::Dataset* first = nullptr;
+  {
+    auto a = cache.Get(log.store(), "c1", Latest(log));
+    ASSERT_OK(a);
+    first = a->get();
+  }
+  log.Submit({RouteStatus("rs2", "2023-01-05", "closed")});
+  {
+    const CheckpointRef cp = Latest(log);
+    auto b = cache.Get(log.store(), "c1", cp);
+    ASSERT_OK(b);
+    EXPECT_EQ(b->get(), first) << "not extended in place";
+    EXPECT_EQ((*b)->statuses.size(), 2u);
+    ExpectAsLoaded(log, **b, cp);
+  }
+  EXPECT_EQ(cache.stats().in_place, 1u);
+  log.Submit({R"({"kind":"route_status","id":"rs2b","case":"c1","route":"r1","from":"2023-01-06","status":"closed",)"
+              R"("supersedes":"rs2","sources":["s1"]})"});
+  const CheckpointRef cp = Latest(log);
+  auto c = cache.Get(log.store(), "c1", cp);
+  ASSERT_OK(c);
+  EXPECT_EQ((*c)->statuses.size(), 2u);
+  ExpectAsLoaded(log, **c, cp);
+  EXPECT_EQ(cache.stats().extended, 1u);
+  EXPECT_EQ(cache.stats().loaded, 2u);
+  auto again = cache.Get(log.store(), "c1", cp);
+  ASSERT_OK(again);
+  EXPECT_EQ(again->get(), c->get()) << "the fresh load was not kept";
 }
 
 std::string Movement(const std::string& id, const std::string& date, int vehicles) {
