@@ -103,6 +103,7 @@ struct IndicatorSums {
   // What they were summed over: the range, the movement rows and cargo
   // lines [0, rows) and [0, lines), and the sizes of the dataset's tables
   // that shape the cells.
+  uint64_t lineage = 0;  // Dataset::lineage
   int32_t from = 0, to = -1;
   size_t rows = 0, lines = 0, ids = 0, operators = 0, routes = 0, units = 0;
   Cells delivered, stopped;  // [day][operator][direction]
@@ -311,7 +312,9 @@ void Builder::RowsUsed() {
   for (size_t i = first_row_; i < m_.size(); ++i) routes_used_[static_cast<size_t>(m_.route[i])] = 1;
   const Cargo& cg = ds_.cargo;
   for (size_t i = first_line_; i < cg.size(); ++i) {
-    if (m_.PeriodFromAt(static_cast<size_t>(cg.movement[i])) != kNoDay) period_lines_.push_back(static_cast<uint32_t>(i));
+    if (m_.PeriodFromAt(static_cast<size_t>(cg.movement[i])) != kNoDay) {
+      period_lines_.push_back(static_cast<uint32_t>(i));
+    }
   }
 }
 
@@ -339,6 +342,7 @@ RangeEstimate Builder::Estimate(const Quantity& q, int32_t from, int32_t to) {
 // What the sections summed, into the result for the next computation.
 void Builder::KeepSums() {
   IndicatorSums& k = *sums_;
+  k.lineage = ds_.lineage;
   k.from = from_;
   k.to = to_;
   k.rows = m_.size();
@@ -1081,7 +1085,7 @@ bool Continues(const Dataset& ds, const IndicatorOptions& options, const Indicat
                int32_t to) {
   const Movements& m = ds.movements;
   const Cargo& cg = ds.cargo;
-  if (prior.from != from || prior.to != to || prior.operators != ds.operators.size() ||
+  if (prior.lineage != ds.lineage || prior.from != from || prior.to != to || prior.operators != ds.operators.size() ||
       prior.routes != ds.routes.size() || prior.units != ds.units.size() || prior.rows > m.size() ||
       prior.lines > cg.size() || prior.ids > ds.ids.size()) {
     return false;
