@@ -28,6 +28,11 @@ std::string RouteStatus(const std::string& id, const std::string& from, const st
          R"(","status":")" + status + R"(","sources":["s1"]})";
 }
 
+// A correction of rs2: takes a record out, so the dataset cannot be extended.
+const std::string kCorrection =
+    R"({"kind":"route_status","id":"rs2b","case":"c1","route":"r1","from":"2023-01-06","status":"closed",)"
+    R"("supersedes":"rs2","sources":["s1"]})";
+
 CheckpointRef Latest(analysis::TestLog& log) { return *analysis::ResolveCheckpoint(log.store(), std::nullopt); }
 
 TEST(DatasetCacheTest, SharesExtendsAndReloads) {
@@ -50,8 +55,7 @@ TEST(DatasetCacheTest, SharesExtendsAndReloads) {
   EXPECT_EQ(cache.stats().extended, 1u);
 
   // A correction takes a record out: loaded afresh, not extended.
-  log.Submit({R"({"kind":"route_status","id":"rs2b","case":"c1","route":"r1","from":"2023-01-06","status":"closed",)"
-              R"("supersedes":"rs2","sources":["s1"]})"});
+  log.Submit({kCorrection});
   const CheckpointRef cp3 = Latest(log);
   auto d = cache.Get(log.store(), "c1", cp3);
   ASSERT_OK(d);
@@ -104,8 +108,7 @@ TEST(DatasetCacheTest, ExtendsInPlaceWhenNoRequestHoldsIt) {
     ExpectAsLoaded(log, **b, cp);
   }
   EXPECT_EQ(cache.stats().in_place, 1u);
-  log.Submit({R"({"kind":"route_status","id":"rs2b","case":"c1","route":"r1","from":"2023-01-06","status":"closed",)"
-              R"("supersedes":"rs2","sources":["s1"]})"});
+  log.Submit({kCorrection});
   const CheckpointRef cp = Latest(log);
   auto c = cache.Get(log.store(), "c1", cp);
   ASSERT_OK(c);
