@@ -130,7 +130,7 @@ struct QuantitySums {
 // single-day rows from its first_row on, the cargo lines from `first_line`
 // on are those of these rows, and `period_lines` holds the cargo lines
 // (ascending) of every period row before first_row; the new rows' records
-// must be none of the old rows' (UpdateIndicators checks it).
+// must be none of the old rows' (ContinueIndicators checks it).
 struct EstimateRows {
   const MovementIndex* index = nullptr;
   const std::vector<uint8_t>* routes_used = nullptr;  // RoutesUsed, or null
