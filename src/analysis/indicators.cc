@@ -85,20 +85,10 @@ struct IndicatorSums {
   };
   // An estimate's quantity and days.
   struct EstimateKey {
-    Quantity::Measure measure;
-    Direction direction;
-    bool stopped;
-    int32_t unit;
-    std::vector<int32_t> routes;
-    std::vector<std::tuple<int32_t, int32_t, double>> commodities;
+    Quantity quantity;
     int32_t from, to;
     bool operator==(const EstimateKey&) const = default;
   };
-  static EstimateKey KeyOf(const Quantity& q, int32_t from, int32_t to) {
-    EstimateKey k{q.measure, q.direction, q.stopped, q.unit, q.routes, {}, from, to};
-    for (const auto& w : q.commodities) k.commodities.emplace_back(w.commodity, w.unit, w.factor);
-    return k;
-  }
 
   // What they were summed over: the range, the movement rows and cargo
   // lines [0, rows) and [0, lines), and the sizes of the dataset's tables
@@ -322,7 +312,7 @@ void Builder::RowsUsed() {
 // same quantity and days (the estimates are asked for in the same order
 // each time), else read from every row.
 RangeEstimate Builder::Estimate(const Quantity& q, int32_t from, int32_t to) {
-  IndicatorSums::EstimateKey key = IndicatorSums::KeyOf(q, from, to);
+  IndicatorSums::EstimateKey key{q, from, to};
   const size_t n = sums_->estimates.size();
   EstimateRows rows{&index_, &routes_used_, nullptr, first_line_, &period_lines_};
   if (prior_ != nullptr) {

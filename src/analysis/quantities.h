@@ -50,8 +50,10 @@ struct Quantity {
   struct Weighted {
     int32_t commodity = kNone, unit = kNone;
     double factor = 1;
+    bool operator==(const Weighted&) const = default;
   };
   std::vector<Weighted> commodities = {};
+  bool operator==(const Quantity&) const = default;
 };
 
 std::string_view MeasureName(Quantity::Measure m);
