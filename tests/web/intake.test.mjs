@@ -146,7 +146,7 @@ let sent = null;
 const before = await movements();
 
 await check('a monitor sees the intake page, its forms and the movement form', async () => {
-  await page.locator('#intake-link').waitFor({ state: 'visible', timeout: 15000 });
+  await page.locator('#intake-link').waitFor({ state: 'visible', timeout: 30000 });
   await page.click('#intake-link');
   await page.locator('#intake-forms a[href="#/intake/lifeline-movement"]').click();
   await page.locator('#odk-form .question-container').first().waitFor({ timeout: 20000 });
@@ -430,7 +430,9 @@ async function fillClaimAndSend(p, text) {
 
 await check('a verifier sees the claim form only', async () => {
   vpage = (await newPage(verifier)).page;
-  await vpage.locator('#intake-link').waitFor({ state: 'visible', timeout: 15000 });
+  // The link shows once HEAD /submission answers 204 for the token: 30 s,
+  // as every wait of this test on a server under the sanitizers.
+  await vpage.locator('#intake-link').waitFor({ state: 'visible', timeout: 30000 });
   await vpage.click('#intake-link');
   await vpage.locator('#intake-forms a').first().waitFor({ timeout: 20000 });
   const hrefs = await vpage.locator('#intake-forms a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
