@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/kinds.h"
 #include "store/current_view.h"
 
 namespace lifeline::store {
@@ -34,6 +35,7 @@ bool MatchesQuery(const RecordRow& r, const RecordQuery& q) {
   if (r.index < q.from_index) return false;
   if (q.tree_size && r.index >= *q.tree_size) return false;
   if (q.ids && std::find(q.ids->begin(), q.ids->end(), r.id) == q.ids->end()) return false;
+  if (q.replacing_only && r.supersedes.empty() && r.kind != kinds::kRetraction) return false;
   if (!q.from.empty() || !q.to.empty()) {
     if (r.date_from.empty()) return false;
     if (!q.to.empty() && r.date_from > q.to) return false;
@@ -72,6 +74,19 @@ Status LogStore::ReplaceRecords(const std::vector<RecordRow>& rows) {
     *batch = rows;
     return true;
   });
+}
+
+Result<uint64_t> LogStore::CountRecords(const RecordQuery& q) {
+  RecordQuery all = q;
+  all.current_only = false;
+  all.limit = 0;
+  all.with_body = false;  // the text filter reads the body all the same
+  uint64_t n = 0;
+  LIFELINE_RETURN_IF_ERROR(ScanRecords(all, [&](const RecordRow&) -> Result<ScanStep> {
+    ++n;
+    return ScanStep::kContinue;
+  }));
+  return n;
 }
 
 Status LogStore::ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn) {

@@ -96,6 +96,10 @@ struct RecordQuery {
   // read (SQLite reads each body from its entry bundle): for a pass that
   // looks only at the projected columns. The text filter still applies.
   bool with_body = true;
+  // Only the rows that may replace another (Replaces): a correction
+  // (supersedes set) or a retraction. What a CurrentView is built from: a
+  // backend reads them by its supersedes index rather than the whole case.
+  bool replacing_only = false;
 };
 
 // What a scan's callback asks of the scan: the next row, or no more.
@@ -178,6 +182,11 @@ class LogStore {
   // once for every backend, over ScanRecords and ForEachReplacingRecord
   // (store.cc). The scan stops as soon as `limit` rows were passed to `fn`.
   Status ForEachRecord(const RecordQuery& q, const std::function<Status(const RecordRow&)>& fn);
+
+  // How many rows ForEachRecord(q) passes with q.current_only false and no
+  // limit: every version that matches. This counts a scan without bodies;
+  // a backend with SQL counts in it (SQLite by an index alone).
+  virtual Result<uint64_t> CountRecords(const RecordQuery& q);
 
   // Every record's id, kind and case (all versions), in no particular order:
   // cheaper than ForEachRecord when only identities are needed.

@@ -2,7 +2,8 @@
 // written from store.h: a query keeps the rows that pass each RecordQuery
 // filter as its field comments define them (and MatchesQuery agrees), drops
 // under current_only every row some other row of the query's tree Replaces,
-// counts the limit after both, and answers in log order. FindRecord, ForEachReferrer and
+// counts the limit after both, and answers in log order; CountRecords counts
+// what the query would pass without current_only and limit. FindRecord, ForEachReferrer and
 // ForEachIdAndKind are checked against their definitions on the same rows,
 // after Apply (in one to three commits) and again after ReplaceRecords.
 // Each row's body is its entry in the commit's bundles, as in a real log.
@@ -50,6 +51,7 @@ bool RefMatches(const RecordRow& r, const RecordQuery& q) {
   if (!q.from.empty() && !(dated && (r.date_to.empty() || r.date_to >= q.from))) return false;
   if (!q.to.empty() && !(dated && r.date_from <= q.to)) return false;
   if (!q.text.empty() && r.body.find(q.text) == std::string::npos) return false;
+  if (q.replacing_only && r.supersedes.empty() && r.kind != "retraction") return false;
   return true;
 }
 
@@ -122,6 +124,7 @@ RecordQuery GenQuery() {
         count, rc::gen::elementOf(std::vector<std::string>{"a", "b", "c", "d", "e", "f", "zz"}));
   }
   q.current_only = *rc::gen::arbitrary<bool>();
+  q.replacing_only = *rc::gen::elementOf(std::vector<bool>{false, false, true});
   q.limit = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 1, 2, 5});
   q.with_body = *rc::gen::arbitrary<bool>();
   return q;
@@ -133,7 +136,7 @@ std::string Describe(const RecordQuery& q) {
   std::string out = "kind=" + q.kind + " case=" + q.case_id + " route=" + q.route + " from=" + q.from + " to=" + q.to +
                     " text=" + q.text + " from_index=" + std::to_string(q.from_index) +
                     " current_only=" + (q.current_only ? "1" : "0") + " limit=" + std::to_string(q.limit) +
-                    " with_body=" + (q.with_body ? "1" : "0");
+                    " with_body=" + (q.with_body ? "1" : "0") + " replacing_only=" + (q.replacing_only ? "1" : "0");
   if (q.tree_size) out += " tree_size=" + std::to_string(*q.tree_size);
   if (q.ids) {
     out += " ids=[";
@@ -155,6 +158,13 @@ void CheckAgainstReference(LogStore& st, const std::string& backend, const std::
     });
     RC_ASSERT(s.ok());
     if (got != RefQuery(rows, q)) RC_FAIL(backend + " disagrees with the reference on " + Describe(q));
+    // CountRecords: every version that matches, current or not, unlimited.
+    RecordQuery every = q;
+    every.current_only = false;
+    every.limit = 0;
+    auto count = st.CountRecords(q);
+    RC_ASSERT(count.ok());
+    if (*count != RefQuery(rows, every).size()) RC_FAIL(backend + " CountRecords disagrees on " + Describe(q));
   }
   for (const std::string& id : kIds) {
     const RecordRow* latest = nullptr;

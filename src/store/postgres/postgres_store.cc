@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "base/kinds.h"
+
 namespace lifeline::store {
 namespace {
 
@@ -622,16 +624,16 @@ Status PostgresStore::ScanIds(const RecordQuery& q, const std::function<Result<S
   return PassFoundRows(std::move(rows), q, nullptr, fn);
 }
 
-Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
-  if (q.ids) return ScanIds(q, fn);
-  // $1 is the first index of the page, $2 the page size; the filters follow
-  // SqliteStore's SQL (store.h MatchesQuery is the definition).
-  std::string sql =
-      std::string("SELECT ") + (q.with_body ? kRecordColumns : kRecordColumnsNoBody) + " FROM records WHERE idx >= $1";
-  std::vector<std::string> args;
+namespace {
+
+// The conditions (each " AND ...") on the rows MatchesQuery(row, q) would
+// pass, but for q.ids, following SqliteStore's SQL (store.h MatchesQuery is
+// the definition); their parameters go to `args`, numbered from `first`.
+std::string WhereSql(const RecordQuery& q, int first, std::vector<std::string>* args) {
+  std::string sql;
   auto add = [&](const std::string& cond, const std::string& v, const std::string& tail = "") {
-    args.push_back(v);
-    sql += " AND " + cond + "$" + std::to_string(args.size() + 2) + tail;
+    args->push_back(v);
+    sql += " AND " + cond + "$" + std::to_string(static_cast<int>(args->size()) + first - 1) + tail;
   };
   if (!q.kind.empty()) add("kind = ", q.kind);
   if (!q.case_id.empty()) add("case_id = ", q.case_id);
@@ -642,13 +644,34 @@ Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Resu
   if (!q.to.empty()) add("date_from <= ", q.to);
   if (!q.from.empty()) add("(date_to = '' OR date_to >= ", q.from, ")");
   if (!q.text.empty()) add("strpos(body, ", q.text, ") > 0");
-  sql += " ORDER BY idx LIMIT $2";
+  if (q.replacing_only) sql += " AND (supersedes <> '' OR kind = '" + std::string(kinds::kRetraction) + "')";
+  return sql;
+}
+
+}  // namespace
+
+Status PostgresStore::ScanRecords(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn) {
+  if (q.ids) return ScanIds(q, fn);
+  // $1 is the first index of the page, $2 the page size; the filters follow.
+  std::vector<std::string> args;
+  const std::string sql = std::string("SELECT ") + (q.with_body ? kRecordColumns : kRecordColumnsNoBody) +
+                          " FROM records WHERE idx >= $1" + WhereSql(q, 3, &args) + " ORDER BY idx LIMIT $2";
   return Walk(sql, args, kScanPage, "querying records", [&](const PGresult* r, int i) -> Result<std::optional<int64_t>> {
     RecordRow row = ReadRecord(r, i);
     LIFELINE_ASSIGN_OR_RETURN(ScanStep step, fn(row));
     if (step == ScanStep::kStop) return std::optional<int64_t>();
     return std::optional<int64_t>(static_cast<int64_t>(row.index) + 1);
   });
+}
+
+Result<uint64_t> PostgresStore::CountRecords(const RecordQuery& q) {
+  if (q.ids) return LogStore::CountRecords(q);
+  std::vector<std::string> args;
+  const std::string sql = "SELECT count(*) FROM records WHERE TRUE" + WhereSql(q, 1, &args);
+  Params p;
+  for (const auto& a : args) p.Text(a);
+  LIFELINE_ASSIGN_OR_RETURN(PgResult r, conn_->Exec(sql.c_str(), p, "counting records"));
+  return static_cast<uint64_t>(Int8At(r.get(), 0, 0));
 }
 
 Status PostgresStore::ForEachReplacingRecord(const std::vector<std::string>& ids,

@@ -89,6 +89,7 @@ class PostgresStore : public LogStore {
   Status Apply(const Commit& commit) override;
   Result<std::string> GetMeta(const std::string& key) override;
   Result<RecordRow> FindRecord(const std::string& id) override;
+  Result<uint64_t> CountRecords(const RecordQuery& q) override;
   Status ForEachReferrer(const std::string& id, const std::function<Status(const RecordRow&)>& fn) override;
   Status ForEachIdAndKind(const std::function<Status(const std::string&, const std::string&, const std::string&)>& fn) override;
   Status RebuildRecords(const RecordBatches& next) override;
