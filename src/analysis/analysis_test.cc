@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include "analysis/analysis_testing.h"
@@ -454,6 +455,79 @@ TEST_F(AnalysisTest, TheLoadShowsEachCurrentRowOnceInLogOrder) {
   });
   EXPECT_EQ(stopped.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(calls, 3);
+}
+
+// A case of several load batches (a batch is 4,096 rows, parsed beside the
+// reading of the next), with corrections and retractions that reach back
+// across them: the load passes each current row once, in log order; the
+// dataset holds the current movements in that order, with the vehicles the
+// records give; an observer's error in a later batch ends the load there.
+// The reference is the records as this test wrote them.
+TEST(AnalysisLoadTest, ManyBatchesLoadInLogOrderWithReplacementsAcrossThem) {
+  TestLog log;
+  log.Submit({kCase[0], kCase[1], kCase[2]});
+  constexpr int kMovements = 10000;
+  auto movement = [](const std::string& id, int i, int vehicles, const std::string& extra) {
+    return R"({"kind":"movement","id":")" + id + R"(","case":"c1","route":"r1","date":"2023-01-0)" +
+           std::to_string(1 + i % 5) + R"(","direction":"in","operator":"ICRC","vehicles":)" +
+           std::to_string(vehicles) + extra + R"(,"sources":["s1"]})";
+  };
+  std::vector<std::string> lines;
+  for (int i = 0; i < kMovements; ++i) lines.push_back(movement("mb" + std::to_string(i), i, 1 + i % 7, ""));
+  log.Submit(lines);
+  // Then every 101st movement retracted and every other 97th corrected.
+  std::set<std::string> want_ids = {"s1", "c1", "r1"};
+  int64_t want_vehicles = 0;
+  size_t want_movements = 0;
+  lines.clear();
+  for (int i = 0; i < kMovements; ++i) {
+    const std::string id = "mb" + std::to_string(i);
+    if (i % 101 == 0) {
+      lines.push_back(R"({"kind":"retraction","id":"rt)" + std::to_string(i) + R"(","case":"c1","retracts":")" + id +
+                      R"(","reason":"test"})");
+      want_ids.insert("rt" + std::to_string(i));
+    } else if (i % 97 == 0) {
+      lines.push_back(movement("mc" + std::to_string(i), i, 100, R"(,"supersedes":")" + id + "\""));
+      want_ids.insert("mc" + std::to_string(i));
+      want_vehicles += 100;
+      ++want_movements;
+    } else {
+      want_ids.insert(id);
+      want_vehicles += 1 + i % 7;
+      ++want_movements;
+    }
+  }
+  log.Submit(lines);
+  auto cp = ResolveCheckpoint(log.store(), std::nullopt);
+  ASSERT_OK(cp);
+
+  std::vector<uint64_t> indexes;
+  std::set<std::string> seen;
+  std::vector<std::string> seen_movements;
+  auto ds = LoadDataset(log.store(), "c1", *cp, [&](const LoadedRow& r) -> Status {
+    indexes.push_back(r.row->index);
+    EXPECT_TRUE(seen.insert(r.row->id).second) << r.row->id << " passed twice";
+    if (r.movement != nullptr) seen_movements.push_back(r.row->id);
+    return Status::Ok();
+  });
+  ASSERT_OK(ds);
+  EXPECT_EQ(seen, want_ids);
+  EXPECT_TRUE(std::is_sorted(indexes.begin(), indexes.end()));
+  ASSERT_EQ(ds->movements.record.size(), want_movements);
+  ASSERT_EQ(seen_movements.size(), want_movements);
+  int64_t vehicles = 0;
+  for (size_t k = 0; k < want_movements; ++k) {
+    EXPECT_EQ(ds->ids.at(ds->movements.record[k]), seen_movements[k]) << k;
+    vehicles += ds->movements.vehicles[k];
+  }
+  EXPECT_EQ(vehicles, want_vehicles);
+
+  int calls = 0;
+  auto stopped = LoadDataset(log.store(), "c1", *cp, [&](const LoadedRow&) -> Status {
+    return ++calls == 6000 ? InvalidArgumentError("enough") : Status::Ok();
+  });
+  EXPECT_EQ(stopped.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(calls, 6000);
 }
 
 TEST(AnalysisCheckpointTest, AnOldCheckpointIgnoresLaterCorrections) {

@@ -567,9 +567,9 @@ Result<CheckpointRef> ResolveCheckpoint(store::LogStore& st, std::optional<uint6
 // The rows of the current records of `case_id` among the entries below
 // `size`, in log order (records superseded or retracted by an entry below
 // `size` are left out: docs/records.md, applied to that tree), one row at a
-// time, without holding them: two
-// scans of the case's rows, the first to learn what replaces what (the
-// CurrentView keeps only the replaced records' keys), the second to pass each
+// time, without holding them: first the case's corrections and
+// retractions, to learn what replaces what (the CurrentView keeps only the
+// replaced records' keys), then one scan of the case's rows that passes each
 // current row to `fn`. `case_rows`, if given, receives the current rows of
 // kind "case" (in log order) before the second scan starts, and
 // `movement_rows` the number of rows of kind "movement" below `size`,
@@ -608,7 +608,9 @@ using RowObserver = std::function<Status(const LoadedRow&)>;
 // analysis at an old checkpoint ignores later corrections). NotFound if the
 // case has no current case record there; Corruption if a stored record does
 // not parse. `observe`, if given, sees every current row (LoadedRow); an
-// error from it ends the load and is returned.
+// error from it ends the load and is returned. It is called from one
+// thread at a time, in log order, but not the caller's: it MUST NOT use
+// `st`, which the caller's thread is reading meanwhile.
 Result<Dataset> LoadDataset(store::LogStore& st, const std::string& case_id, const CheckpointRef& cp,
                             const RowObserver& observe = nullptr);
 
