@@ -189,9 +189,11 @@ Result<SubmitReport> ImportSession::Finish(log::Log* log) {
   const size_t chunk = options_.batch == 0 ? 10000 : options_.batch;
   std::vector<std::string> entries;
   std::vector<store::RecordRow> rows;
-  // Two batches in flight inside AppendRecords; feed it several at a time.
+  // A few batches read at a time; the appender keeps two in flight across
+  // them, so the log hashes and commits while the next are read.
   const size_t feed = chunk * 4;
   const log::Log::Recheck recheck = CaseRecordsUnchanged(cases_read_, own_case_record_ids_);
+  RecordAppender appender(log, options_, &report_, checked_at_, recheck);
   for (;;) {
     std::string entry;
     bool more = GetString(spool_, &entry);
@@ -206,13 +208,14 @@ Result<SubmitReport> ImportSession::Finish(log::Log* log) {
       rows.push_back(std::move(r));
     }
     if (entries.size() >= feed || (!more && !entries.empty())) {
-      LIFELINE_RETURN_IF_ERROR(
-          AppendRecords(log, std::move(entries), std::move(rows), options_, &report_, checked_at_, recheck));
+      // On an error nothing more is appended; Finish says what was.
+      if (!appender.Add(std::move(entries), std::move(rows)).ok()) break;
       entries.clear();
       rows.clear();
     }
     if (!more) break;
   }
+  LIFELINE_RETURN_IF_ERROR(appender.Finish());
   return report_;
 }
 

@@ -233,5 +233,55 @@ TEST_F(InputChecksTest, TenThousandAndOneRecordsAndOneOversizedAppendNothing) {
   EXPECT_EQ(log_->size(), 3u);
 }
 
+// An import appends its records a few batches at a time from its spool,
+// with batches in flight across those parts: the log gets the batches one
+// call with every record would cut, in order, each reported as it lands.
+TEST_F(InputChecksTest, RecordsHandedOverInPartsAreAppendedInTheBatchesOfOneCall) {
+  MustSubmit(kValidRecords);
+  std::vector<std::string> ids;
+  std::vector<std::vector<std::string>> part_entries(4);
+  std::vector<std::vector<store::RecordRow>> part_rows(4);
+  const std::vector<size_t> part_sizes = {2, 7, 0, 4};
+  for (size_t p = 0, n = 0; p < part_sizes.size(); ++p) {
+    for (size_t i = 0; i < part_sizes[p]; ++i, ++n) {
+      json j = *ParseJson(Movement(n));
+      j["recorded"] = "2023-07-10T12:00:00Z";
+      j["by"] = "cli";
+      std::string body = *Canonicalize(j);
+      auto row = ProjectRecord(j, body);
+      ASSERT_OK(row);
+      ids.push_back(row->id);
+      part_entries[p].push_back(body);
+      part_rows[p].push_back(*row);
+    }
+  }
+  SubmitOptions opts;
+  opts.batch = 3;
+  std::vector<uint64_t> landed;
+  opts.progress = [&](uint64_t done, uint64_t) { landed.push_back(done); };
+  SubmitReport rep;
+  rep.accepted = ids.size();
+  {
+    RecordAppender appender(log_.get(), opts, &rep, log_->size());
+    for (size_t p = 0; p < part_sizes.size(); ++p) {
+      ASSERT_OK(appender.Add(std::move(part_entries[p]), std::move(part_rows[p])));
+    }
+    ASSERT_OK(appender.Finish());
+  }
+  EXPECT_EQ(landed, (std::vector<uint64_t>{3, 6, 9, 12, 13}));
+  EXPECT_EQ(rep.appended, 13u);
+  EXPECT_EQ(rep.first_index, std::optional<uint64_t>(3));
+  EXPECT_TRUE(rep.written);
+  ASSERT_EQ(log_->size(), 16u);
+  std::vector<std::string> logged;
+  store::RecordQuery q;
+  q.kind = "movement";
+  ASSERT_OK(mem_->ForEachRecord(q, [&](const store::RecordRow& r) {
+    logged.push_back(r.id);
+    return Status::Ok();
+  }));
+  EXPECT_EQ(logged, ids);
+}
+
 }  // namespace
 }  // namespace lifeline::record

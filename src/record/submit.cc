@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <deque>
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
@@ -681,43 +682,82 @@ Result<std::optional<uint64_t>> CheckedAt(store::LogStore& reader) {
 Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
                      const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at,
                      log::Log::Recheck recheck) {
-  SubmitReport& rep = *report;
-  // Append in batches, two in flight; each batch is one signed checkpoint.
-  std::deque<std::future<Result<uint64_t>>> inflight;
-  std::deque<size_t> sizes;
-  uint64_t done = 0;
-  Status failure;
-  auto wait_one = [&] {
-    auto r = inflight.front().get();
-    inflight.pop_front();
-    if (r.ok()) {
-      if (!rep.first_index) rep.first_index = *r;
-      done += sizes.front();
-      rep.appended += sizes.front();
-      if (options.progress) options.progress(rep.appended, rep.accepted);
-    } else if (failure.ok()) {
-      failure = r.status();
-    }
-    sizes.pop_front();
-  };
-  const size_t batch = options.batch == 0 ? 10000 : options.batch;
-  for (size_t i = 0; i < entries.size() && failure.ok(); i += batch) {
-    size_t end = std::min(entries.size(), i + batch);
-    std::vector<std::string> es(std::make_move_iterator(entries.begin() + static_cast<ptrdiff_t>(i)),
-                                std::make_move_iterator(entries.begin() + static_cast<ptrdiff_t>(end)));
-    std::vector<store::RecordRow> rs(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(i)),
-                                     std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(end)));
-    sizes.push_back(es.size());
-    inflight.push_back(log->AppendMany(std::move(es), std::move(rs), checked_at, recheck));
-    if (inflight.size() >= 2) wait_one();
+  RecordAppender appender(log, options, report, checked_at, std::move(recheck));
+  (void)appender.Add(std::move(entries), std::move(rows));  // Finish returns its error, annotated
+  return appender.Finish();
+}
+
+RecordAppender::RecordAppender(log::Log* log, const SubmitOptions& options, SubmitReport* report,
+                               std::optional<uint64_t> checked_at, log::Log::Recheck recheck)
+    : log_(log),
+      options_(options),
+      report_(*report),
+      checked_at_(checked_at),
+      recheck_(std::move(recheck)),
+      batch_(options.batch == 0 ? 10000 : options.batch) {}
+
+RecordAppender::~RecordAppender() {
+  while (!inflight_.empty()) WaitOne();
+}
+
+Status RecordAppender::Add(std::vector<std::string> entries, std::vector<store::RecordRow> rows) {
+  if (!failure_.ok()) return failure_;
+  if (entries_.empty()) {
+    entries_ = std::move(entries);
+    rows_ = std::move(rows);
+  } else {
+    entries_.insert(entries_.end(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+    rows_.insert(rows_.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
   }
-  while (!inflight.empty()) wait_one();
-  rep.written = rep.appended > 0;
-  if (!failure.ok()) {
-    return failure.Annotate("appended " + std::to_string(rep.appended) + " of " + std::to_string(rep.accepted) +
-                            " records before the failure (importing again adds only the rest)");
+  size_t sent = 0;
+  for (; entries_.size() - sent >= batch_ && failure_.ok(); sent += batch_) Send(sent);
+  entries_.erase(entries_.begin(), entries_.begin() + static_cast<ptrdiff_t>(sent));
+  rows_.erase(rows_.begin(), rows_.begin() + static_cast<ptrdiff_t>(sent));
+  return failure_;
+}
+
+Status RecordAppender::Finish() {
+  if (failure_.ok() && !entries_.empty()) {
+    const size_t rest = entries_.size();
+    for (size_t at = 0; at < rest && failure_.ok(); at += batch_) Send(at);
+    entries_.clear();
+    rows_.clear();
+  }
+  while (!inflight_.empty()) WaitOne();
+  report_.written = report_.appended > 0;
+  if (!failure_.ok()) {
+    return failure_.Annotate("appended " + std::to_string(report_.appended) + " of " +
+                             std::to_string(report_.accepted) +
+                             " records before the failure (importing again adds only the rest)");
   }
   return Status::Ok();
+}
+
+// Sends the kept records [at, at + batch) (fewer at the end) as one batch,
+// one signed checkpoint; with two batches in flight, first waits for the
+// older.
+void RecordAppender::Send(size_t at) {
+  const size_t end = std::min(entries_.size(), at + batch_);
+  std::vector<std::string> es(std::make_move_iterator(entries_.begin() + static_cast<ptrdiff_t>(at)),
+                              std::make_move_iterator(entries_.begin() + static_cast<ptrdiff_t>(end)));
+  std::vector<store::RecordRow> rs(std::make_move_iterator(rows_.begin() + static_cast<ptrdiff_t>(at)),
+                                   std::make_move_iterator(rows_.begin() + static_cast<ptrdiff_t>(end)));
+  sizes_.push_back(es.size());
+  inflight_.push_back(log_->AppendMany(std::move(es), std::move(rs), checked_at_, recheck_));
+  if (inflight_.size() >= 2) WaitOne();
+}
+
+void RecordAppender::WaitOne() {
+  auto r = inflight_.front().get();
+  inflight_.pop_front();
+  if (r.ok()) {
+    if (!report_.first_index) report_.first_index = *r;
+    report_.appended += sizes_.front();
+    if (options_.progress) options_.progress(report_.appended, report_.accepted);
+  } else if (failure_.ok()) {
+    failure_ = r.status();
+  }
+  sizes_.pop_front();
 }
 
 }  // namespace lifeline::record

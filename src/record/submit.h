@@ -22,7 +22,9 @@
 #ifndef LIFELINE_RECORD_SUBMIT_H_
 #define LIFELINE_RECORD_SUBMIT_H_
 
+#include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -155,6 +157,45 @@ Status CheckBatch(std::vector<Candidate>& candidates, const Resolver& outer, con
 Status AppendRecords(log::Log* log, std::vector<std::string> entries, std::vector<store::RecordRow> rows,
                      const SubmitOptions& options, SubmitReport* report, std::optional<uint64_t> checked_at,
                      log::Log::Recheck recheck = {});
+
+// AppendRecords for records handed over a part at a time (an import read
+// back from its spool): the batches stay in flight across parts, so the
+// log's hasher and committer do not wait while the caller reads the next
+// part. Batches are cut as one AppendRecords call of all the parts would
+// cut them. After an error, Add appends nothing more and returns it.
+class RecordAppender {
+ public:
+  RecordAppender(log::Log* log, const SubmitOptions& options, SubmitReport* report,
+                 std::optional<uint64_t> checked_at, log::Log::Recheck recheck = {});
+  RecordAppender(const RecordAppender&) = delete;
+  RecordAppender& operator=(const RecordAppender&) = delete;
+  // Waits for what is in flight (the report then says what was appended).
+  ~RecordAppender();
+
+  // Appends every full batch among what was handed over, keeping the rest
+  // for the next call; `entries` and `rows` are parallel.
+  Status Add(std::vector<std::string> entries, std::vector<store::RecordRow> rows);
+
+  // Appends the rest and waits until every batch is durable: the first
+  // error, annotated with how much was appended before it.
+  Status Finish();
+
+ private:
+  void Send(size_t n);  // the first n records kept, as one batch
+  void WaitOne();
+
+  log::Log* const log_;
+  const SubmitOptions& options_;
+  SubmitReport& report_;
+  const std::optional<uint64_t> checked_at_;
+  const log::Log::Recheck recheck_;
+  const size_t batch_;
+  std::vector<std::string> entries_;  // handed over, not yet sent
+  std::vector<store::RecordRow> rows_;
+  std::deque<std::future<Result<uint64_t>>> inflight_;
+  std::deque<size_t> sizes_;  // of the batches in flight
+  Status failure_;
+};
 
 // The size of `reader`'s latest checkpoint, read before a check: what
 // AppendRecords's `checked_at` wants (nullopt for a store with none yet).
