@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "base/kinds.h"
+#include "base/parallel.h"
 #include "record/schema.h"
 
 namespace lifeline::record {
@@ -175,6 +176,11 @@ Status ImportSession::AddChunk(std::vector<Candidate> chunk) {
       return ErrnoError("writing the import spool " + spool_path_, errno);
     }
   }
+  // The chunk's records freed on every core: on this thread, freeing their
+  // JSON objects was 6 % of the checks' samples, with the other core idle.
+  ParallelFor(fresh.size(), DefaultWorkers(), [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) fresh[i].record = nlohmann::json();
+  });
   return Status::Ok();
 }
 
