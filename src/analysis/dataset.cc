@@ -2,12 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <future>
 #include <limits>
-#include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -18,6 +13,7 @@
 #include "analysis/route_days.h"
 #include "base/bytes.h"
 #include "base/check.h"
+#include "base/ordered_batches.h"
 #include "base/parallel.h"
 #include "base/kinds.h"
 #include "note/checkpoint.h"
@@ -1060,111 +1056,34 @@ ParsedRow ParseRow(const store::RecordRow& r, const json& profile, const record:
 // (and the first error) is what a serial load gives. `observe` (may be
 // empty) sees each row after the dataset (LoadedRow).
 //
-// A full batch is added on a thread of its own while the caller reads the
-// next one from the store: reading the rows (SQLite's scan, the bodies from
-// their bundles) took as long as parsing them, and ran while the second core
-// waited. One batch is in hand at a time, and the next is added only after
-// it, so the order holds. A batch is parsed a slice at a time by whichever
-// thread is free: the caller, once it has read the next batch and the one
-// in hand is not added yet, parses the next batch's first slices. Only the
-// caller's thread touches the store; the dataset and `observe`, only the
-// thread of the batch in hand.
+// The batches go through OrderedBatches: the caller reads the next batch
+// from the store while the batch before is parsed and added on a thread of
+// its own. Reading the rows (SQLite's scan, the bodies from their bundles)
+// took as long as parsing them, and ran while the second core waited. Only
+// the caller's thread touches the store; the dataset and `observe`, only
+// the thread of the batch in hand.
 class BatchLoader {
  public:
   BatchLoader(Dataset& ds, const json& profile, const RowObserver& observe = nullptr)
-      : ds_(ds), profile_(profile), observe_(observe) {}
-  BatchLoader(const BatchLoader&) = delete;
-  BatchLoader& operator=(const BatchLoader&) = delete;
-  // A batch still in hand (the caller returned early on an error) finishes
-  // before the dataset it writes can go.
-  ~BatchLoader() { (void)Wait(); }
+      : ds_(ds),
+        profile_(profile),
+        observe_(observe),
+        batches_(
+            [this](const store::RecordRow& r, ParsedRow& p) {
+              p = ParseRow(r, profile_, ds_.outcome_classes, /*with_sources=*/observe_ != nullptr);
+            },
+            [this](store::RecordRow& r, ParsedRow& p) { return AddParsed(r, p); }) {}
 
   // An error is that of an earlier batch (the first in log order): the
   // caller stops reading.
-  Status Add(const store::RecordRow& r) {
-    rows_.push_back(r);
-    return rows_.size() == kBatch ? Submit() : Status::Ok();
-  }
+  Status Add(const store::RecordRow& r) { return batches_.Add(r); }
 
   // Adds what is left and waits until every row is in the dataset.
-  Status Flush() {
-    LIFELINE_RETURN_IF_ERROR(Submit());
-    if (in_hand_batch_) {
-      while (ParseSlice(*in_hand_batch_)) {
-      }
-    }
-    return Wait();
-  }
+  Status Flush() { return batches_.Flush(); }
 
   bool have_case() const { return have_case_; }
 
  private:
-  static constexpr size_t kBatch = 4096;
-  static constexpr size_t kSlice = 256;
-
-  // Rows, and their parses as each slice of them is done.
-  struct Batch {
-    explicit Batch(std::vector<store::RecordRow> r)
-        : rows(std::move(r)), parsed(rows.size()), slices((rows.size() + kSlice - 1) / kSlice) {}
-    std::vector<store::RecordRow> rows;
-    std::vector<ParsedRow> parsed;
-    const size_t slices;
-    std::atomic<size_t> next{0};  // the next slice to take
-    std::mutex mu;
-    std::condition_variable all_parsed;
-    size_t done = 0;  // slices parsed (under mu)
-  };
-
-  // Parses the next slice of `b` nobody has taken; false when none is left.
-  bool ParseSlice(Batch& b) {
-    const size_t k = b.next.fetch_add(1, std::memory_order_relaxed);
-    if (k >= b.slices) return false;
-    for (size_t i = k * kSlice, e = std::min(b.rows.size(), i + kSlice); i < e; ++i) {
-      b.parsed[i] = ParseRow(b.rows[i], profile_, ds_.outcome_classes, /*with_sources=*/observe_ != nullptr);
-    }
-    std::lock_guard<std::mutex> lock(b.mu);
-    if (++b.done == b.slices) b.all_parsed.notify_all();
-    return true;
-  }
-
-  // Hands over the rows read since the last batch, once the batch in hand
-  // is added; until then, parses the new batch's first slices.
-  Status Submit() {
-    if (rows_.empty()) return Wait();
-    auto b = std::make_shared<Batch>(std::move(rows_));
-    rows_ = {};
-    rows_.reserve(kBatch);
-    while (in_hand_.valid() && in_hand_.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
-           ParseSlice(*b)) {
-    }
-    LIFELINE_RETURN_IF_ERROR(Wait());
-    in_hand_batch_ = b;
-    in_hand_ = std::async(std::launch::async, [this, b] { return Load(*b); });
-    return Status::Ok();
-  }
-
-  Status Wait() {
-    if (!in_hand_.valid()) return Status::Ok();
-    in_hand_batch_.reset();
-    return in_hand_.get();
-  }
-
-  // Parses what is left of `b` (on the cores the caller leaves), then adds
-  // its rows in order.
-  Status Load(Batch& b) {
-    const size_t workers = std::max<size_t>(1, DefaultWorkers() - 1);
-    ParallelFor(workers, workers, [&](size_t, size_t) {
-      while (ParseSlice(b)) {
-      }
-    }, 1);
-    {
-      std::unique_lock<std::mutex> lock(b.mu);
-      b.all_parsed.wait(lock, [&] { return b.done == b.slices; });
-    }
-    for (size_t i = 0; i < b.rows.size(); ++i) LIFELINE_RETURN_IF_ERROR(AddParsed(b.rows[i], b.parsed[i]));
-    return Status::Ok();
-  }
-
   Status AddParsed(const store::RecordRow& r, ParsedRow& p) {
     if (p.movement) {
       AddMovementFields(ds_, *p.movement);
@@ -1187,10 +1106,10 @@ class BatchLoader {
   Dataset& ds_;
   const json& profile_;
   const RowObserver observe_;
-  std::vector<store::RecordRow> rows_;     // read since the last batch was handed over
-  std::shared_ptr<Batch> in_hand_batch_;  // the batch being parsed and added
-  std::future<Status> in_hand_;           // and its outcome
   bool have_case_ = false;
+  // Last: destroyed first, after the batch in hand is added (it writes the
+  // members above).
+  OrderedBatches<store::RecordRow, ParsedRow> batches_;
 };
 
 }  // namespace
