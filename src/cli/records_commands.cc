@@ -12,6 +12,7 @@
 
 #include "base/file.h"
 #include "base/kinds.h"
+#include "base/ordered_batches.h"
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/record_writes.h"
@@ -164,6 +165,9 @@ int CmdList(const Globals& g, store::RecordQuery q) {
 // JSON Lines record by record, in bounded memory: a line per record is
 // written as the scan passes it (to a temporary file that takes the name
 // `out` only when every record was written, as WriteFileAtomically would).
+// Each record is parsed and written in its canonical form beside the scan,
+// on the other cores (OrderedBatches), and the lines are written in the
+// scan's order: on one thread the export took 2.6 times DuckDB's.
 int ExportJsonLines(const Globals& g, store::LogStore& st, const store::RecordQuery& q, const std::string& out) {
   const bool to_stdout = out.empty() || out == "-";
   std::optional<AtomicFileWriter> file;
@@ -184,13 +188,32 @@ int ExportJsonLines(const Globals& g, store::LogStore& st, const store::RecordQu
     buf.clear();
     return Status::Ok();
   };
+  struct Row {
+    store::RecordRow row;
+    uint64_t position = 0;  // among the exported records, from 0
+  };
+  struct Line {
+    Status status;
+    std::string text;  // with its newline
+  };
+  OrderedBatches<Row, Line> lines(
+      [](const Row& r, Line& line) {
+        json j = json::parse(r.row.body, nullptr, false);
+        if (j.is_discarded()) {
+          line.status = CorruptionError("record " + r.row.id + " in the query tables is not JSON");
+          return;
+        }
+        line.status = exports::AppendJsonLine(j, r.position, &line.text).Annotate("export jsonl");
+      },
+      [&](Row&, Line& line) -> Status {
+        LIFELINE_RETURN_IF_ERROR(line.status);
+        buf += line.text;
+        return buf.size() >= kFlushBytes ? flush() : Status::Ok();
+      });
   uint64_t n = 0;
-  Status s = st.ForEachRecord(q, [&](const store::RecordRow& r) {
-    json j = json::parse(r.body, nullptr, false);
-    if (j.is_discarded()) return CorruptionError("record " + r.id + " in the query tables is not JSON");
-    LIFELINE_RETURN_IF_ERROR(exports::AppendJsonLine(j, n++, &buf).Annotate("export jsonl"));
-    return buf.size() >= kFlushBytes ? flush() : Status::Ok();
-  });
+  Status s = st.ForEachRecord(q, [&](const store::RecordRow& r) { return lines.Add(Row{r, n++}); });
+  Status taken = lines.Flush();  // every line taken (or the first error) before `buf` is read here
+  if (s.ok()) s = taken;
   if (s.ok()) s = flush();
   if (s.ok() && file) s = file->Commit();
   if (!s.ok()) return Fail(g, s);
