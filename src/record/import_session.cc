@@ -192,14 +192,13 @@ Result<SubmitReport> ImportSession::Finish(log::Log* log) {
   if (std::fflush(spool_) != 0 || std::fseek(spool_, 0, SEEK_SET) != 0) {
     return ErrnoError("rewinding the import spool " + spool_path_, errno);
   }
-  const size_t chunk = options_.batch == 0 ? 10000 : options_.batch;
   std::vector<std::string> entries;
   std::vector<store::RecordRow> rows;
-  // A few batches read at a time; the appender keeps two in flight across
-  // them, so the log hashes and commits while the next are read.
-  const size_t feed = chunk * 4;
   const log::Log::Recheck recheck = CaseRecordsUnchanged(cases_read_, own_case_record_ids_);
   RecordAppender appender(log, options_, &report_, checked_at_, recheck);
+  // A few batches read at a time; the appender keeps two in flight across
+  // them, so the log hashes and commits while the next are read.
+  const size_t feed = appender.batch() * 4;
   for (;;) {
     std::string entry;
     bool more = GetString(spool_, &entry);

@@ -180,8 +180,11 @@ class RecordAppender {
   // error, annotated with how much was appended before it.
   Status Finish();
 
+  // Records a batch holds (options.batch, or its default).
+  size_t batch() const { return batch_; }
+
  private:
-  void Send(size_t n);  // the first n records kept, as one batch
+  void Send(size_t at);  // the kept records from `at`, as one batch
   void WaitOne();
 
   log::Log* const log_;
