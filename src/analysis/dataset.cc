@@ -14,7 +14,6 @@
 #include "base/bytes.h"
 #include "base/check.h"
 #include "base/ordered_batches.h"
-#include "base/parallel.h"
 #include "base/kinds.h"
 #include "note/checkpoint.h"
 #include "note/note.h"
