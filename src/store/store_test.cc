@@ -342,6 +342,33 @@ TEST_P(StoreContractTest, ApplyProjectsRecordsExactly) {
   EXPECT_EQ(store_->FindRecord("").status().code(), ErrorCode::kNotFound);
 }
 
+// `n` rows whose every column differs from row to row and from the other
+// columns: a value bound to the wrong row or column shows.
+std::vector<RecordRow> ManyRows(uint64_t n) {
+  std::vector<RecordRow> rows;
+  for (uint64_t i = 0; i < n; ++i) {
+    const std::string k = std::to_string(i);
+    rows.push_back({.index = i, .id = "r" + k, .kind = i % 2 ? "incident" : "movement",
+                    .case_id = "c" + std::to_string(i % 3), .supersedes = "s" + k, .target = "t" + k,
+                    .route = "route-" + k, .date_from = "2024-01-" + std::to_string(10 + i % 20),
+                    .date_to = "2024-02-" + std::to_string(10 + i % 19), .body = "{\"i\":" + k + "}"});
+  }
+  return rows;
+}
+
+// SQLite inserts a commit's rows many to a statement: every column of every
+// row, across the statements' seams and in the rows left over, lands where
+// it belongs, on Apply and on a rebuild.
+TEST_P(StoreContractTest, ApplyAndRebuildProjectHundredsOfRowsExactly) {
+  const std::vector<RecordRow> rows = ManyRows(300);
+  ASSERT_OK(store_->Apply(RecordsCommit(*store_, rows)));
+  EXPECT_EQ(Query(*store_, All()), rows);
+  for (size_t i = 0; i < rows.size(); i += 37) EXPECT_EQ(*store_->FindRecord(rows[i].id), rows[i]);
+  EXPECT_EQ(*store_->FindRecord("r299"), rows.back());
+  ASSERT_OK(store_->ReplaceRecords(rows));
+  EXPECT_EQ(Query(*store_, All()), rows);
+}
+
 // Only a replayed log holds two rows of one id: FindRecord returns the later.
 TEST_P(StoreContractTest, FindRecordReturnsTheLatestRowOfAnId) {
   RecordRow first{.index = 0, .id = "a", .kind = "incident", .case_id = "c1", .body = "first"};
@@ -943,6 +970,28 @@ TEST(SqliteStoreTest, ARowWithoutItsEntryReadsAsCorruption) {
   EXPECT_NE(found.status().message().find("entry 300"), std::string::npos) << found.status().ToString();
   Status scan = (*s)->ForEachRecord(All(), [](const RecordRow&) { return Status::Ok(); });
   EXPECT_EQ(scan.code(), ErrorCode::kCorruption) << scan.ToString();
+}
+
+// A row SQLite refuses (two rows at one index), inside a statement of many
+// rows or among the rows left over: the commit fails whole, naming the
+// rows, and the store holds what it held.
+TEST(SqliteStoreTest, ARefusedRowFailsTheWholeCommitAndNamesIt) {
+  for (const size_t dup : {size_t{50}, size_t{150}}) {
+    testing::ScratchDir dir;
+    auto s = SqliteStore::Create(dir.path() + "/s.db", "o");
+    ASSERT_OK(s);
+    std::vector<RecordRow> rows = ManyRows(200);
+    rows[dup].index = rows[dup - 1].index;
+    Status st = (*s)->Apply(RecordsCommit(**s, rows));
+    ASSERT_FALSE(st.ok());
+    // The first statement holds rows 0..127 (fewer only where SQLite allows
+    // fewer than 1,152 parameters); row 150 is among the rows left over.
+    const std::string want = dup < 128 ? "projecting records r0 .. r" : "projecting record r150 (entry 149)";
+    EXPECT_NE(st.message().find(want), std::string::npos) << st.ToString();
+    EXPECT_EQ((*s)->LatestCheckpoint().status().code(), ErrorCode::kNotFound);
+    EXPECT_TRUE(Query(**s, All()).empty());
+    EXPECT_EQ((*s)->ReadTile(0, 0).status().code(), ErrorCode::kNotFound);
+  }
 }
 
 TEST(FileLockTest, SecondLockInAnotherProcessFailsWithPid) {

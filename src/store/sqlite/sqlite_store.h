@@ -37,6 +37,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -107,6 +108,9 @@ class SqliteStore : public LogStore {
   // calling `on_row` on each row; an error names `what`.
   Status StepRows(sqlite3_stmt* s, const std::string& what, const std::function<void(sqlite3_stmt*)>& on_row) const;
   Status InsertRecord(const RecordRow& r);
+  // Inserts `rows` (a commit's), many to a statement.
+  Status InsertRecords(std::span<const RecordRow> rows);
+  size_t rows_per_insert_ = 1;  // rows of the insert_records statement (Prepare)
   // ScanRecords of a query with ids: by the id index, not a scan.
   Status ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn);
   Status MigrateFromFormat1();
