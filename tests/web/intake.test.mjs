@@ -11,6 +11,7 @@
 // of an older form version says what no longer fits. A verifier sees only
 // the claim form, opens it from a record page with `about` filled, and its
 // claim is appended; a claim about no record is refused naming `about`.
+// A token given while the page still loads is kept.
 //
 // Environment: LIFELINE_URL, LIFELINE_MONITOR, LIFELINE_MONITOR2,
 // LIFELINE_VERIFIER and LIFELINE_VIEWER (tokens),
@@ -140,6 +141,26 @@ async function refuseCopy() {
 }
 
 const rowState = (page) => page.locator('#outbox-table tbody tr').first().getAttribute('data-state');
+
+// A token given before the page has its messages (a slow connection, a
+// loaded machine) is kept: the form's own submission would have reloaded
+// the page without it, and the intake link would never show.
+await check('a token given while the page still loads is kept, and the intake link shows', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await p.route('**/i18n/*.json', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await p.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+  await p.locator('.token-box').evaluate((d) => { d.open = true; });
+  await p.fill('#token-input', monitor);
+  await p.click('#token-form button[type=submit]');
+  await p.locator('#intake-link').waitFor({ state: 'visible', timeout: 30000 });
+  assert(!p.url().includes('?'), `the form was submitted to ${p.url()}`);
+  await ctx.close();
+});
 
 const { context, page } = await newPage(monitor);
 let sent = null;

@@ -143,23 +143,6 @@ function initControls() {
     await setLanguage(select.value);
     render();
   });
-  const form = document.getElementById('token-form');
-  const input = document.getElementById('token-input');
-  input.value = getToken();
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    setToken(input.value.trim());
-    announce(t(input.value.trim() ? 'token_saved' : 'token_cleared'));
-    refreshIntakeLink();
-    render();
-  });
-  document.getElementById('token-clear').addEventListener('click', () => {
-    input.value = '';
-    setToken('');
-    announce(t('token_cleared'));
-    refreshIntakeLink();
-    render();
-  });
   document.getElementById('skip-link').addEventListener('click', (e) => {
     e.preventDefault();
     main.focus();
@@ -174,11 +157,40 @@ function initPublication(pub) {
   document.querySelector('.site-footer').prepend(note);
 }
 
+// The token form is wired before start() awaits anything: a token given
+// while the page still loads its messages would otherwise go to the form's
+// own submission, which reloads the page without it. What else a new token
+// does (the intake link, the page drawn again) waits until start() has run.
+let started = false;
+function initTokenForm() {
+  const form = document.getElementById('token-form');
+  const input = document.getElementById('token-input');
+  input.value = getToken();
+  const changed = (message) => {
+    if (!started) return;  // start() reads the token when it gets there
+    announce(t(message));
+    refreshIntakeLink();
+    render();
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    setToken(input.value.trim());
+    changed(input.value.trim() ? 'token_saved' : 'token_cleared');
+  });
+  document.getElementById('token-clear').addEventListener('click', () => {
+    input.value = '';
+    setToken('');
+    changed('token_cleared');
+  });
+}
+
 async function start() {
+  initTokenForm();
   const pub = await loadPublication();
   await setLanguage(savedLanguage());
   initControls();
   if (pub) initPublication(pub);
+  started = true;
   refreshIntakeLink();
   window.addEventListener('hashchange', render);
   await render();
