@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS_EACH] [TARGET...]}
 secs=${2:-30}
 [ $# -ge 2 ] && shift 2 || shift $#
-targets=${*:-note_fuzzer checkpoint_fuzzer receipt_fuzzer key_fuzzer http_fuzzer report_text_fuzzer instance_fuzzer csv_fuzzer jsonl_fuzzer hxl_fuzzer table_fuzzer odk_json_fuzzer}
+targets=${*:-note_fuzzer checkpoint_fuzzer receipt_fuzzer key_fuzzer http_fuzzer report_text_fuzzer instance_fuzzer movement_fuzzer csv_fuzzer jsonl_fuzzer hxl_fuzzer table_fuzzer odk_json_fuzzer}
 build=$(cd "$build" && pwd)
 
 # check TARGET: the target's binary, or exit 2 if it is not built.

@@ -269,6 +269,16 @@ int32_t Dataset::AppendMovementRow(int32_t record, int32_t day, int32_t route, i
   return static_cast<int32_t>(m.size() - 1);
 }
 
+// Here, not in movement_parse.cc: that reader needs nothing of Dataset's
+// code, so fuzz/movement_fuzzer.cc builds it alone.
+void AddMovementFields(Dataset& ds, const MovementFields& m) {
+  const int32_t row = ds.AppendMovement(m.id, m.day, m.route, m.op, m.direction, m.outcome, m.vehicles, m.persons,
+                                        m.patients, m.period_from, m.period_to);
+  if (!m.outcome_term.empty()) ds.outcome_terms[row] = m.outcome_term;
+  ds.SetMovementSource(row, m.qualifier, m.reported_by, m.given);
+  for (const CargoLine& c : m.cargo) ds.AppendCargo(row, c.commodity, c.quantity, c.unit);
+}
+
 void Dataset::AppendCargo(int32_t movement, std::string_view commodity, double quantity, std::string_view unit) {
   cargo.movement.push_back(movement);
   cargo.commodity.push_back(commodities.Intern(commodity));

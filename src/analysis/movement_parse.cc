@@ -443,12 +443,4 @@ std::optional<MovementFields> ParseMovementSax(std::string_view body, const json
   return sax.Finish(profile);
 }
 
-void AddMovementFields(Dataset& ds, const MovementFields& m) {
-  const int32_t row = ds.AppendMovement(m.id, m.day, m.route, m.op, m.direction, m.outcome, m.vehicles, m.persons,
-                                        m.patients, m.period_from, m.period_to);
-  if (!m.outcome_term.empty()) ds.outcome_terms[row] = m.outcome_term;
-  ds.SetMovementSource(row, m.qualifier, m.reported_by, m.given);
-  for (const CargoLine& c : m.cargo) ds.AppendCargo(row, c.commodity, c.quantity, c.unit);
-}
-
 }  // namespace lifeline::analysis

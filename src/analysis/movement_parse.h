@@ -77,6 +77,7 @@ std::optional<MovementFields> ParseMovementSax(std::string_view body, const nloh
                                                bool with_sources = false);
 
 // Appends `m` to `ds` (a movement row, its source and its cargo lines).
+// Defined in dataset.cc.
 void AddMovementFields(Dataset& ds, const MovementFields& m);
 
 }  // namespace lifeline::analysis
