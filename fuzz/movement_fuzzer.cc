@@ -12,7 +12,6 @@
 // kinds' readers, which this target does not build.)
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,7 +21,6 @@
 #include "analysis/movement_parse.h"
 #include "base/check.h"
 #include "record/schema.h"
-#include "record/values.h"
 
 namespace {
 
@@ -30,22 +28,17 @@ using lifeline::analysis::MovementFields;
 using nlohmann::json;
 namespace record = lifeline::record;
 
-// A case record with plausible dates of its own.
+// A case record with plausible dates of its own (the seeds' dates are in it).
 const json& CaseProfile() {
   static const json profile = json::parse(
-      R"({"kind":"case","id":"c","started":"2022-12-12","ended":"2023-09-19","title":"t","sources":["s"]})");
+      R"({"kind":"case","id":"c","title":"t","date_window":{"from":"2022-12-01","until":"2024-12-31"},"sources":["s"]})");
   return profile;
 }
 
 // Whether the DOM path leaves `body` out for a date outside the default
 // window at the day it was recorded (as dataset.cc does with no case record).
 bool FarDated(const json& body) {
-  record::Day reference{std::numeric_limits<int32_t>::max() / 2};
-  if (body.contains("recorded") && body.at("recorded").is_string()) {
-    auto secs = record::ParseDateTime(body.at("recorded").get<std::string>());
-    if (secs.ok()) reference = record::Day{*secs / 86400};
-  }
-  return !record::DatesOutside(body, record::PlausibleDates(nullptr, reference)).empty();
+  return !record::DatesOutside(body, record::PlausibleDates(nullptr, record::ReferenceDay(body))).empty();
 }
 
 // The invariants above, for one body.

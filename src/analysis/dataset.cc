@@ -956,12 +956,8 @@ namespace {
 // dates at the day it was recorded; a record without a readable
 // `recorded` is judged by the lower bound and the case's own window only.
 std::optional<Dataset::Skipped> FarDated(const json& rec, const store::RecordRow& row, const json& profile) {
-  record::Day reference{std::numeric_limits<int32_t>::max() / 2};
-  if (rec.contains("recorded") && rec.at("recorded").is_string()) {
-    auto secs = record::ParseDateTime(rec.at("recorded").get_ref<const std::string&>());
-    if (secs.ok()) reference = record::Day{*secs / 86400};
-  }
-  record::DateWindow window = record::PlausibleDates(profile.is_object() ? &profile : nullptr, reference);
+  record::DateWindow window =
+      record::PlausibleDates(profile.is_object() ? &profile : nullptr, record::ReferenceDay(rec));
   std::vector<record::FieldError> far = record::DatesOutside(rec, window);
   if (far.empty()) return std::nullopt;
   return Dataset::Skipped{row.id, row.index, far[0].field,

@@ -236,8 +236,7 @@ bool MovementSax::start_array(std::size_t) {
 
 std::optional<MovementFields> MovementSax::Finish(const json& profile) {
   if (kind_ != kinds::kMovement || !(seen_ & kId) || !(seen_ & kDate)) return std::nullopt;
-  record::Day reference{std::numeric_limits<int32_t>::max() / 2};
-  if (have_recorded_) reference = record::Day{recorded_ / 86400};
+  const record::Day reference = record::ReferenceDay(have_recorded_ ? std::optional<int64_t>(recorded_) : std::nullopt);
   const record::DateWindow w = record::PlausibleDates(profile.is_object() ? &profile : nullptr, reference);
   if (earliest_ < w.from || w.until < latest_) return std::nullopt;
   m_.given = static_cast<uint8_t>(((seen_ & kVehicles) ? kMeasureVehicles : 0) |

@@ -8,13 +8,11 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
-#include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "record/schema.h"
-#include "record/values.h"
 
 namespace lifeline::analysis {
 namespace {
@@ -24,12 +22,7 @@ using nlohmann::json;
 // Whether the DOM path would leave `body` out for a date outside the
 // default window at the day it was recorded (dataset.cc FarDated).
 bool FarDated(const json& body) {
-  record::Day reference{std::numeric_limits<int32_t>::max() / 2};
-  if (body.contains("recorded") && body.at("recorded").is_string()) {
-    auto secs = record::ParseDateTime(body.at("recorded").get<std::string>());
-    if (secs.ok()) reference = record::Day{*secs / 86400};
-  }
-  return !record::DatesOutside(body, record::PlausibleDates(nullptr, reference)).empty();
+  return !record::DatesOutside(body, record::PlausibleDates(nullptr, record::ReferenceDay(body))).empty();
 }
 
 // A case's own outcome terms, one of each class the fast reader must not

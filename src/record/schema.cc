@@ -6,6 +6,7 @@
 #include <memory>
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <charconv>
 #include <set>
 #include <string_view>
@@ -1476,6 +1477,19 @@ std::vector<FieldError> DatesOutside(const json& rec, const DateWindow& window) 
   std::vector<FieldError> out;
   CollectDatesOutside(rec, "", window, &out);
   return out;
+}
+
+Day ReferenceDay(std::optional<int64_t> recorded) {
+  if (!recorded) return Day{std::numeric_limits<int32_t>::max() / 2};
+  return Day{*recorded / 86400};
+}
+
+Day ReferenceDay(const json& rec) {
+  if (!rec.is_object()) return ReferenceDay(std::nullopt);
+  auto it = rec.find("recorded");
+  if (it == rec.end() || !it->is_string()) return ReferenceDay(std::nullopt);
+  auto secs = ParseDateTime(it->get_ref<const std::string&>());
+  return ReferenceDay(secs.ok() ? std::optional<int64_t>(*secs) : std::nullopt);
 }
 
 DateWindow PlausibleDates(const json* case_record, Day reference) {

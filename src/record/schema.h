@@ -68,6 +68,14 @@ inline constexpr int64_t kPlausibleDaysAhead = 366;
 // it was recorded, so that reading a log never depends on the clock.
 DateWindow PlausibleDates(const nlohmann::json* case_record, Day reference);
 
+// The reference day PlausibleDates takes for a logged record recorded at
+// `recorded` (seconds since the epoch, UTC): that day; with no readable stamp
+// (nullopt), a day so far ahead that only the lower bound and the case's own
+// window apply.
+Day ReferenceDay(std::optional<int64_t> recorded);
+// The same from a logged record's body (its `recorded` member).
+Day ReferenceDay(const nlohmann::json& rec);
+
 // Case vocabularies (docs/records.md, "Vocabularies"). Four fields take a
 // term of a controlled vocabulary: `utility` (outage.utility,
 // schedule.utility, rule.utility), `restricted` (route_status.restricted,
