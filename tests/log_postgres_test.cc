@@ -80,10 +80,7 @@ TEST(LogPostgresTest, AppendsReopensAndVerifies) {
   EXPECT_EQ(tv.out.rfind("OK example.org/log 1000 ", 0), 0u) << tv.Describe();
 }
 
-// Several writers, each a Log on a connection of its own, append to one
-// store at once: every acknowledged index holds its entry exactly once,
-// checkpoint sizes strictly increase, each stored checkpoint is consistent
-// with the next, and the whole history verifies (here and in Go).
+// A projection row for the entry `id` (the entry is the id's text).
 store::RecordRow Row(const std::string& id) {
   store::RecordRow r;
   r.id = id;
@@ -93,9 +90,13 @@ store::RecordRow Row(const std::string& id) {
   return r;
 }
 
-// Writers racing for the head, each group with its projection rows: a batch
-// refused and hashed again on the moved head keeps each group's rows with
-// that group, so every record lands at its entry's index.
+// Several writers, each a Log on a connection of its own, append to one
+// store at once: every acknowledged index holds its entry exactly once,
+// checkpoint sizes strictly increase, each stored checkpoint is consistent
+// with the next, and the whole history verifies (VerifyLog). Each group
+// carries its projection rows: a batch refused and hashed again on the moved
+// head keeps each group's rows with that group, so every record lands at its
+// entry's index.
 TEST(LogPostgresTest, ConcurrentWritersShareOneLog) {
   auto conninfo = store::testing::NewTestSchema();
   ASSERT_OK(conninfo);
