@@ -359,9 +359,6 @@ Status SqliteStore::Prepare() {
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->get_meta, "SELECT value FROM meta WHERE key = ?1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->insert_record,
       "INSERT INTO records(" LIFELINE_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
-  const int max_params = sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
-  rows_per_insert_ = std::clamp<size_t>(static_cast<size_t>(std::max(max_params, 0)) / kRecordColumns, 1, kRowsPerInsert);
-  LIFELINE_RETURN_IF_ERROR(prep(&stmts_->insert_records, InsertRowsSql(rows_per_insert_).c_str()));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->find_record,
       "SELECT " LIFELINE_RECORD_COLUMNS " FROM records WHERE id = ?1 ORDER BY idx DESC LIMIT 1"));
   LIFELINE_RETURN_IF_ERROR(prep(&stmts_->versions_of_id,
@@ -687,9 +684,21 @@ Status SqliteStore::InsertRecord(const RecordRow& r) {
 }
 
 Status SqliteStore::InsertRecords(std::span<const RecordRow> rows) {
+  const int max_params = sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+  const size_t n =
+      std::clamp<size_t>(static_cast<size_t>(std::max(max_params, 0)) / kRecordColumns, 1, kRowsPerInsert);
+  // Prepared on the first commit that fills it, not in Prepare: compiling
+  // the statement of 1,152 parameters takes about 2 ms, which every open of
+  // a store (each CLI command, a reader's connection) would pay for nothing.
+  if (rows.size() >= n && !stmts_->insert_records) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v3(db_, InsertRowsSql(n).c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
+      return Error("preparing the insert of " + std::to_string(n) + " record rows");
+    }
+    stmts_->insert_records.reset(st);
+  }
   sqlite3_stmt* m = stmts_->insert_records.get();
   size_t i = 0;
-  const size_t n = rows_per_insert_;
   for (; i + n <= rows.size(); i += n) {
     Resetter reset(m);
     for (size_t k = 0; k < n; ++k) BindRecord(m, static_cast<int>(k * kRecordColumns + 1), rows[i + k]);

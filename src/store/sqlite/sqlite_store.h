@@ -110,7 +110,6 @@ class SqliteStore : public LogStore {
   Status InsertRecord(const RecordRow& r);
   // Inserts `rows` (a commit's), many to a statement.
   Status InsertRecords(std::span<const RecordRow> rows);
-  size_t rows_per_insert_ = 1;  // rows of the insert_records statement (Prepare)
   // ScanRecords of a query with ids: by the id index, not a scan.
   Status ScanIds(const RecordQuery& q, const std::function<Result<ScanStep>(const RecordRow&)>& fn);
   Status MigrateFromFormat1();
